@@ -1,0 +1,274 @@
+"""Reading and writing layers: round trips with Chinese text, encodings, CRS rules, safe zips."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+from gridmap.io import (
+    MAX_ZIP_BYTES,
+    detect_dbf_encoding,
+    list_layers,
+    load_layer,
+    read_layer,
+    write_geojson,
+    write_gpkg,
+    write_layer,
+    write_shapefile_zip,
+)
+from gridmap.validate import LayerError
+
+NAMES = ["新街口社区", "秦淮区·夫子庙网格", "鼓楼区 华侨路（一）"]
+
+
+def zones_4326() -> gpd.GeoDataFrame:
+    """Three zones near Xinjiekou, Nanjing; one with a hole, one MultiPolygon, clockwise shells."""
+    x0, y0 = 118.78, 32.04
+    a = shapely.Polygon([(x0, y0), (x0, y0 + 0.002), (x0 + 0.002, y0 + 0.002), (x0 + 0.002, y0)])  # clockwise
+    hole = [(x0 + 0.0005, y0 + 0.0005), (x0 + 0.0015, y0 + 0.0005), (x0 + 0.0015, y0 + 0.0015),
+            (x0 + 0.0005, y0 + 0.0015)]
+    a = shapely.Polygon(a.exterior.coords, [hole])
+    b = shapely.box(x0 + 0.002, y0, x0 + 0.004, y0 + 0.002)
+    c = shapely.MultiPolygon([shapely.box(x0 + 0.005, y0, x0 + 0.006, y0 + 0.001),
+                              shapely.box(x0 + 0.007, y0, x0 + 0.008, y0 + 0.001)])
+    return gpd.GeoDataFrame(
+        {"zone_id": ["P001", "P002", "P003"], "name": NAMES, "households": [312, 0, 45],
+         "负责人": ["张伟", "李娜", "王芳"]},
+        geometry=[a, b, c], crs=4326,
+    )
+
+
+def _ring_is_ccw(coords: list) -> bool:
+    xs, ys = np.array(coords).T
+    return float(np.sum(xs[:-1] * ys[1:] - xs[1:] * ys[:-1])) > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# round trips
+
+
+def test_geojson_is_rfc7946(tmp_path: Path) -> None:
+    path = write_geojson(zones_4326().to_crs(4549), tmp_path / "zones.geojson")
+    raw = path.read_bytes()
+    assert "新街口社区".encode("utf-8") in raw  # UTF-8, not \u escapes
+    doc = json.loads(raw.decode("utf-8"))
+    assert "crs" not in doc
+    for feature in doc["features"]:
+        geom = feature["geometry"]
+        polys = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        for poly in polys:
+            assert _ring_is_ccw(poly[0]), "exterior rings must be counter-clockwise"
+            for hole in poly[1:]:
+                assert not _ring_is_ccw(hole), "holes must be clockwise"
+            for x, y in poly[0]:
+                assert 118 < x < 119 and 32 < y < 33  # lon/lat order
+                assert len(repr(x).split(".")[1]) <= 7 and len(repr(y).split(".")[1]) <= 7
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".zip"])
+def test_round_trip_keeps_geometry_and_chinese_text(tmp_path: Path, suffix: str) -> None:
+    original = zones_4326()
+    path = write_layer(original, tmp_path / f"zones{suffix}", layer="zones")
+    back = read_layer(path, "zones" if suffix == ".gpkg" else None)
+    assert back.crs.to_epsg() == 4326
+    assert list(back["name"]) == NAMES
+    assert list(back["负责人"]) == ["张伟", "李娜", "王芳"]
+    assert list(back["zone_id"]) == ["P001", "P002", "P003"]
+    assert list(back["households"]) == [312, 0, 45]
+    # GeoJSON keeps 7 decimals (5e-8 degree rounding); GeoPackage and Shapefile keep doubles.
+    # (Both may store a Polygon as a one-part MultiPolygon: same shape, so compare shapes.)
+    tolerance = 5e-8 if suffix == ".geojson" else 1e-12
+    for got, want in zip(back.geometry, original.geometry):
+        assert shapely.hausdorff_distance(got, want) <= tolerance
+        assert shapely.area(got) == pytest.approx(shapely.area(want), rel=1e-6)
+
+
+def test_shapefile_zip_has_utf8_cpg_and_maps_long_names(tmp_path: Path) -> None:
+    gdf = zones_4326()
+    gdf["special_group_total"] = [1, 2, 3]
+    gdf["special_group_total_2"] = [4, 5, 6]
+    path = write_shapefile_zip(gdf, tmp_path / "zones.zip")
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        assert {"zones.shp", "zones.shx", "zones.dbf", "zones.prj", "zones.cpg"} <= names
+        assert zf.read("zones.cpg").decode() == "UTF-8"
+        mapping = pd.read_csv(zf.open("zones_fields.csv"), encoding="utf-8-sig")
+    assert dict(zip(mapping["column"], mapping["field"])) == {
+        "special_group_total": "special_gr", "special_group_total_2": "special__1"}
+    back = read_layer(path)
+    assert list(back["special_gr"]) == [1, 2, 3] and list(back["special__1"]) == [4, 5, 6]
+
+
+def test_gpkg_holds_several_layers_and_replaces_atomically(tmp_path: Path) -> None:
+    path = tmp_path / "plan.gpkg"
+    zones = zones_4326()
+    table = pd.DataFrame({"unit_id": ["U1", "U2"], "grid_code": ["320102001001001", "320102001001002"]})
+    write_gpkg({"zones": zones, "assignment": table}, path)
+    assert set(list_layers(path)["name"]) == {"zones", "assignment"}
+    write_gpkg({"zones": zones.iloc[:1]}, path)  # the file now holds exactly this
+    assert list(list_layers(path)["name"]) == ["zones"]
+    assert len(read_layer(path)) == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file left behind"
+
+
+def test_gpkg_with_several_layers_needs_a_layer_name(tmp_path: Path) -> None:
+    path = write_gpkg({"a": zones_4326(), "b": zones_4326()}, tmp_path / "two.gpkg")
+    with pytest.raises(LayerError, match=r"holds 2 layers \(a, b\); name one with --layer"):
+        read_layer(path)
+    with pytest.raises(LayerError, match=r"no layer 'c'; layers in the file: a, b"):
+        read_layer(path, "c")
+    assert len(read_layer(path, "b")) == 3
+
+
+# ---------------------------------------------------------------------------------------------
+# encodings
+
+
+def _gbk_shapefile(folder: Path, with_cpg: bool) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shp = folder / "网格.shp"
+    pyogrio.write_dataframe(zones_4326(), shp, encoding="GBK")
+    if not with_cpg:
+        (folder / "网格.cpg").unlink()
+    return shp
+
+
+def test_gbk_dbf_without_cpg_is_detected(tmp_path: Path) -> None:
+    shp = _gbk_shapefile(tmp_path / "gbk", with_cpg=False)
+    assert detect_dbf_encoding(shp.with_suffix(".dbf")) == "GB18030"
+    # GDAL alone garbles it (reads Latin-1) — the reason detection exists:
+    assert list(pyogrio.read_dataframe(shp)["name"]) != NAMES
+    gdf = read_layer(shp)
+    assert list(gdf["name"]) == NAMES
+    assert gdf.attrs["encoding"] == "GB18030"
+
+
+def test_utf8_dbf_without_cpg_is_detected(tmp_path: Path) -> None:
+    folder = tmp_path / "utf8"
+    folder.mkdir()
+    shp = folder / "zones.shp"
+    pyogrio.write_dataframe(zones_4326(), shp, encoding="UTF-8")
+    (folder / "zones.cpg").unlink()
+    assert detect_dbf_encoding(shp.with_suffix(".dbf")) == "UTF-8"
+    assert list(read_layer(shp)["name"]) == NAMES
+
+
+def test_zipped_gbk_shapefile(tmp_path: Path) -> None:
+    shp = _gbk_shapefile(tmp_path / "gbk", with_cpg=False)
+    zpath = tmp_path / "upload.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        for f in shp.parent.iterdir():
+            zf.write(f, arcname=f"folder/{f.name}")
+    gdf = read_layer(zpath)
+    assert list(gdf["name"]) == NAMES
+    assert gdf.attrs["layer"] == "网格"
+
+
+# ---------------------------------------------------------------------------------------------
+# CRS
+
+
+def _no_crs_shapefile(tmp_path: Path) -> Path:
+    shp = tmp_path / "nocrs.shp"
+    pyogrio.write_dataframe(zones_4326(), shp, encoding="UTF-8")
+    shp.with_suffix(".prj").unlink()
+    return shp
+
+
+def test_missing_crs_is_an_error_that_says_how_to_fix(tmp_path: Path) -> None:
+    shp = _no_crs_shapefile(tmp_path)
+    with pytest.raises(LayerError) as info:
+        load_layer(shp, "zones")
+    msg = str(info.value)
+    assert str(shp) in msg and "no coordinate reference system" in msg
+    assert "--crs EPSG:4490" in msg and ".prj" in msg
+
+
+def test_stated_crs_is_used_when_the_file_has_none(tmp_path: Path) -> None:
+    gdf, report = load_layer(_no_crs_shapefile(tmp_path), "zones", crs="EPSG:4490")
+    assert gdf.crs.to_epsg() == 4490
+    assert report.ok
+
+
+def test_stated_crs_that_contradicts_the_file_is_refused(tmp_path: Path) -> None:
+    path = write_gpkg(zones_4326().to_crs(4549), tmp_path / "z.gpkg", "zones")
+    with pytest.raises(LayerError, match=r"declares CGCS2000 / 3-degree Gauss-Kruger CM 120E .* but WGS 84"):
+        read_layer(path, crs="EPSG:4326")
+    # WGS84 stated for CGCS2000 lon/lat is not a contradiction (< 1 m apart)
+    path = write_gpkg(zones_4326().set_crs(4490, allow_override=True), tmp_path / "c.gpkg", "zones")
+    assert read_layer(path, crs=4326).crs.to_epsg() == 4490
+
+
+def test_gcj02_input_is_converted_to_wgs84(tmp_path: Path) -> None:
+    # eviltransform's published Shanghai pair: WGS84 (121.5272106, 31.1774276) ↔ GCJ-02 (121.531541859215, 31.17530398364597)
+    traced = gpd.GeoDataFrame({"center_id": ["C1"], "name": ["陆家嘴党群服务中心"]},
+                              geometry=[shapely.Point(121.531541859215, 31.17530398364597)], crs=4326)
+    path = write_geojson(traced, tmp_path / "amap.geojson", precision=12)
+    gdf, _ = load_layer(path, "centers", source="amap")
+    assert gdf.geometry.iloc[0].x == pytest.approx(121.5272106, abs=1e-8)
+    assert gdf.geometry.iloc[0].y == pytest.approx(31.1774276, abs=1e-8)
+    assert gdf.attrs["converted_from"] == "amap"
+
+
+def test_web_map_source_on_projected_data_is_refused(tmp_path: Path) -> None:
+    path = write_gpkg(zones_4326().to_crs(4549), tmp_path / "z.gpkg", "zones")
+    with pytest.raises(LayerError, match="longitude/latitude"):
+        read_layer(path, source="gcj02")
+
+
+# ---------------------------------------------------------------------------------------------
+# zips
+
+
+def test_zip_with_parent_path_is_refused(tmp_path: Path) -> None:
+    zpath = tmp_path / "evil.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr("../../etc/zones.geojson", "{}")
+    with pytest.raises(LayerError, match=r"'\.\./\.\./etc/zones\.geojson' points outside the zip"):
+        read_layer(zpath)
+    assert not (tmp_path.parent / "etc").exists()
+
+
+def test_zip_with_absolute_path_is_refused(tmp_path: Path) -> None:
+    zpath = tmp_path / "abs.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.writestr("/tmp/zones.geojson", "{}")
+    with pytest.raises(LayerError, match="absolute path"):
+        read_layer(zpath)
+
+
+def test_zip_bomb_is_refused(tmp_path: Path) -> None:
+    zpath = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("zones.geojson", "w", force_zip64=True) as member:
+            block = b"\0" * (1 << 24)
+            for _ in range(MAX_ZIP_BYTES // len(block) + 1):
+                member.write(block)
+    assert zpath.stat().st_size < 2_000_000  # tiny on disk, > 512 MB expanded
+    with pytest.raises(LayerError, match="would expand to 554 MB, more than the limit of 537 MB"):
+        read_layer(zpath)
+
+
+def test_zip_with_several_layers_asks_for_one(tmp_path: Path) -> None:
+    zpath = tmp_path / "two.zip"
+    write_geojson(zones_4326(), tmp_path / "party.geojson")
+    write_geojson(zones_4326(), tmp_path / "urban.geojson")
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.write(tmp_path / "party.geojson", "party.geojson")
+        zf.write(tmp_path / "urban.geojson", "urban.geojson")
+    with pytest.raises(LayerError, match=r"several layers \(party.geojson, urban.geojson\); name one with --layer"):
+        read_layer(zpath)
+    assert read_layer(zpath, "urban").attrs["layer"] == "urban"
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(LayerError, match=r"nope\.geojson: no such file"):
+        read_layer(tmp_path / "nope.geojson")

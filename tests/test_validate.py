@@ -1,0 +1,209 @@
+"""Each bad input gets its own message naming file, layer, row, id, column, problem and fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from gridmap.io import load_layer, write_gpkg
+from gridmap.validate import LayerError, guess_kind, validate_layer
+
+X0, Y0 = 118.78, 32.04
+
+
+def zones(**overrides) -> gpd.GeoDataFrame:
+    data = {"zone_id": ["Z1", "Z2", "Z3"], "name": ["华侨路网格", "汉中路网格", "丰富路网格"]}
+    geoms = [shapely.box(X0 + i * 0.002, Y0, X0 + (i + 1) * 0.002, Y0 + 0.002) for i in range(3)]
+    data.update({k: v for k, v in overrides.items() if k != "geometry"})
+    return gpd.GeoDataFrame(data, geometry=overrides.get("geometry", geoms), crs=4326)
+
+
+def residents(households, population=None) -> gpd.GeoDataFrame:
+    n = len(households)
+    return gpd.GeoDataFrame(
+        {"building_id": [f"way/{100 + i}" for i in range(n)], "households": households,
+         "population": population if population is not None else [3] * n},
+        geometry=[shapely.Point(X0 + 0.001 * i, Y0) for i in range(n)], crs=4326,
+    )
+
+
+def load_bad(tmp_path: Path, gdf: gpd.GeoDataFrame, kind: str, layer: str = "bad"):
+    path = write_gpkg(gdf, tmp_path / "bad.gpkg", layer)
+    with pytest.raises(LayerError) as info:
+        load_layer(path, kind, layer)
+    return str(info.value), info.value.report, path
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    msg, report, path = load_bad(tmp_path, zones(zone_id=["Z1", "Z2", "Z1"]), "zones")
+    assert f"{path}, layer 'bad', row 1 (id Z1), column 'zone_id'" in msg
+    assert "zone_id 'Z1' is used by 2 features (rows 1, 3)" in msg
+    assert "must be unique" in msg
+    assert [p.code for p in report.errors] == ["duplicate_id"]
+
+
+def test_missing_id_value(tmp_path: Path) -> None:
+    msg, report, _ = load_bad(tmp_path, zones(zone_id=["Z1", None, "Z3"]), "zones")
+    assert "row 2, column 'zone_id': 'zone_id' is empty" in msg
+
+
+def test_negative_households(tmp_path: Path) -> None:
+    msg, report, _ = load_bad(tmp_path, residents([10, -4, 7]), "residents")
+    assert "row 2 (id way/101), column 'households': value -4 is negative" in msg
+    assert [p.code for p in report.errors] == ["negative"]
+
+
+def test_non_numeric_households(tmp_path: Path) -> None:
+    msg, report, _ = load_bad(tmp_path, residents(["12", "约30户", "8"]), "residents")
+    assert "row 2 (id way/101), column 'households': value '约30户' is not a number" in msg
+    assert [p.code for p in report.errors] == ["not_numeric"]
+
+
+def test_fractional_households(tmp_path: Path) -> None:
+    msg, _, _ = load_bad(tmp_path, residents([12.0, 2.5, 8.0]), "residents")
+    assert "row 2 (id way/101), column 'households': value 2.5 is not a whole number" in msg
+
+
+def test_numeric_text_households_become_integers(tmp_path: Path) -> None:
+    path = write_gpkg(residents(["12", "30", "8"], ["30", "80", "20"]), tmp_path / "r.gpkg", "r")
+    gdf, report = load_layer(path, "residents")
+    assert report.ok
+    assert gdf["households"].tolist() == [12, 30, 8] and str(gdf["households"].dtype) == "int64"
+
+
+def test_points_in_a_zone_layer(tmp_path: Path) -> None:
+    geoms = [shapely.box(X0, Y0, X0 + 0.001, Y0 + 0.001), shapely.Point(X0, Y0), shapely.Point(X0 + 1e-3, Y0)]
+    path = tmp_path / "mixed.geojson"
+    gdf = zones(geometry=geoms)
+    gdf.to_file(path)  # GeoJSON can mix geometry types, as real uploads do
+    with pytest.raises(LayerError) as info:
+        load_layer(path, "zones")
+    msg = str(info.value)
+    assert "row 2 (id Z2): geometry is a Point, but a zone layer (网格) needs Polygon or MultiPolygon" in msg
+    assert "Points cannot be zones" in msg
+    assert [p.row for p in info.value.report.errors] == [2, 3]
+
+
+def test_null_and_empty_geometry(tmp_path: Path) -> None:
+    gdf = zones(geometry=[shapely.box(X0, Y0, X0 + 0.001, Y0 + 0.001), None, shapely.Polygon()])
+    path = tmp_path / "holes.geojson"
+    gdf.to_file(path)
+    with pytest.raises(LayerError) as info:
+        load_layer(path, "zones")
+    codes = [(p.row, p.feature_id, p.code) for p in info.value.report.errors]
+    assert codes == [(2, "Z2", "null_geometry"), (3, "Z3", "null_geometry")] or codes == [
+        (2, "Z2", "null_geometry"), (3, "Z3", "empty_geometry")]
+    assert "feature has no geometry (null). Draw its geometry or delete the feature" in str(info.value)
+    # asked to, they are left out — and listed, never silently
+    kept, report = load_layer(path, "zones", drop_empty=True)
+    assert kept["zone_id"].tolist() == ["Z1"]
+    assert [(p.row, p.code) for p in report.repairs] == [(2, "dropped_empty"), (3, "dropped_empty")]
+
+
+def test_empty_geometry_in_memory_has_its_own_message() -> None:
+    gdf = zones(geometry=[shapely.box(X0, Y0, X0 + 0.001, Y0 + 0.001), shapely.Polygon(), shapely.Point()])
+    _, report = validate_layer(gdf, "zones", source="mem")
+    assert [(p.row, p.code) for p in report.errors] == [(2, "empty_geometry"), (3, "empty_geometry")]
+    assert "feature has an empty geometry" in report.format_problem(report.errors[0])
+
+
+def test_z_coordinates_are_dropped_and_reported(tmp_path: Path) -> None:
+    geoms = [shapely.force_3d(shapely.box(X0, Y0, X0 + 0.001, Y0 + 0.001), 12.5),
+             shapely.box(X0 + 0.001, Y0, X0 + 0.002, Y0 + 0.001), shapely.box(X0 + 0.002, Y0, X0 + 0.003, Y0 + 0.001)]
+    path = write_gpkg(zones(geometry=geoms), tmp_path / "z.gpkg", "zones3d")
+    gdf, report = load_layer(path, "zones")
+    assert not shapely.has_z(gdf.geometry.to_numpy()).any()
+    assert [(p.row, p.code) for p in report.repairs] == [(1, "z_dropped")]
+    assert "Z (height) coordinates" in report.format_problem(report.repairs[0])
+
+
+def test_invalid_polygon_is_repaired_and_listed(tmp_path: Path) -> None:
+    d = 0.002
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + d, Y0 + d), (X0 + d, Y0), (X0, Y0 + d), (X0, Y0)])
+    geoms = [shapely.box(X0 - d, Y0, X0, Y0 + d), bowtie, shapely.box(X0 + d, Y0, X0 + 2 * d, Y0 + d)]
+    path = tmp_path / "bowtie.geojson"
+    zones(geometry=geoms).to_file(path)
+    gdf, report = load_layer(path, "zones")
+    assert len(gdf) == 3  # never dropped
+    fixed = gdf.geometry.iloc[1]
+    assert fixed.is_valid and fixed.geom_type == "MultiPolygon"
+    assert fixed.area == pytest.approx(d * d / 2, rel=1e-9)  # two triangles of d²/4 each
+    [repair] = report.repairs
+    assert (repair.row, repair.feature_id, repair.code) == (2, "Z2", "invalid_geometry")
+    assert "Self-intersection" in repair.message and "make_valid" in repair.message
+
+
+def test_unrepairable_polygon_is_an_error() -> None:
+    flat = shapely.Polygon([(X0, Y0), (X0 + 1e-3, Y0), (X0 + 2e-3, Y0), (X0, Y0)])  # collapsed to a line
+    gdf = zones(geometry=[flat, shapely.box(X0, Y0, X0 + 1e-3, Y0 + 1e-3), shapely.box(X0, Y0, X0 + 2e-3, Y0 + 1e-3)])
+    _, report = validate_layer(gdf, "zones", source="f.geojson")
+    [error] = report.errors
+    assert (error.row, error.code) == (1, "unrepairable_geometry")
+    assert "Redraw this feature" in error.message
+
+
+def test_swapped_latitude_and_longitude(tmp_path: Path) -> None:
+    swapped = [shapely.Point(Y0, X0 + 0.001 * i) for i in range(3)]  # (32.04, 118.78): lat, lon
+    gdf = residents([1, 2, 3]).set_geometry(swapped)
+    msg, report, _ = load_bad(tmp_path, gdf, "residents")
+    assert "row 1 (id way/100): coordinates (32.040000, 118.780000) are outside longitude/latitude range: " \
+           "latitude and longitude look swapped" in msg
+    assert {p.code for p in report.errors} == {"swapped_axes"}
+
+
+def test_metres_labelled_as_degrees(tmp_path: Path) -> None:
+    gdf = zones().to_crs(4549).set_crs(4326, allow_override=True)
+    msg, report, _ = load_bad(tmp_path, gdf, "zones")
+    assert "look like metres, but the layer says it is in degrees" in msg
+    assert {p.code for p in report.errors} == {"projected_as_geographic"}
+
+
+def test_gauss_kruger_eastings_with_zone_number(tmp_path: Path) -> None:
+    # Eastings in EPSG:4549 (CM 120E) carry no zone number; EPSG:4528 (zone 40) writes 40xxxxxx.
+    gdf = zones().to_crs(4528).set_crs(4549, allow_override=True)
+    msg, report, _ = load_bad(tmp_path, gdf, "zones")
+    assert "fall outside where CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549) is used" in msg
+    assert "that is EPSG:4528 (CGCS2000 3-degree GK zone 40), not EPSG:4549" in msg
+
+
+def test_missing_required_column(tmp_path: Path) -> None:
+    gdf = residents([1, 2, 3]).rename(columns={"households": "户数"})
+    msg, report, _ = load_bad(tmp_path, gdf, "residents")
+    assert "column 'households': required column 'households' is missing" in msg
+    assert "--map households=<your column>" in msg
+    # with the mapping the same file loads
+    path = write_gpkg(gdf, tmp_path / "mapped.gpkg", "r")
+    loaded, _ = load_layer(path, "residents", column_map={"households": "户数"})
+    assert loaded["households"].tolist() == [1, 2, 3]
+
+
+def test_bad_admin_code(tmp_path: Path) -> None:
+    area = gpd.GeoDataFrame({"area_id": ["A1"], "name": ["华侨路社区"], "county_code": ["32012"],
+                             "community_code": ["007"]}, geometry=[shapely.box(X0, Y0, X0 + 0.01, Y0 + 0.01)], crs=4326)
+    msg, _, _ = load_bad(tmp_path, area, "study_area")
+    assert "row 1 (id A1), column 'county_code': value '32012' is not a 6-digit code" in msg
+
+
+def test_population_below_households_is_a_warning() -> None:
+    _, report = validate_layer(residents([5, 2], [3, 6]), "residents", source="r.geojson")
+    assert report.ok
+    [warning] = report.warnings
+    assert (warning.row, warning.column, warning.code) == (1, "population", "population_below_households")
+
+
+def test_every_error_is_listed_not_just_the_first(tmp_path: Path) -> None:
+    gdf = residents([-1, "x", 3, -2])
+    msg, report, _ = load_bad(tmp_path, gdf, "residents")
+    assert "3 problem(s) must be fixed" in msg
+    assert [p.row for p in report.errors] == [2, 1, 4]
+
+
+def test_guess_kind() -> None:
+    assert guess_kind(["zone_id", "name"]) == "zones"
+    assert guess_kind(["center_id", "name"]) == "centers"
+    assert guess_kind(["households", "population"]) == "residents"
+    assert guess_kind(["area_id", "name"]) == "study_area"
+    assert guess_kind(["foo"]) is None
