@@ -207,3 +207,32 @@ def test_guess_kind() -> None:
     assert guess_kind(["households", "population"]) == "residents"
     assert guess_kind(["area_id", "name"]) == "study_area"
     assert guess_kind(["foo"]) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# property: repair never loses a feature and always leaves valid polygons
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+ring = st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=3, max_size=9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(ring, min_size=1, max_size=6))
+def test_repair_keeps_every_feature_and_leaves_valid_polygons(rings) -> None:
+    geoms = [shapely.Polygon([(X0 + x * 1e-4, Y0 + y * 1e-4) for x, y in r]) for r in rings]
+    gdf = gpd.GeoDataFrame({"zone_id": [f"Z{i}" for i in range(len(geoms))], "name": ["网格"] * len(geoms)},
+                           geometry=geoms, crs=4326)
+    out, report = validate_layer(gdf, "zones", source="random")
+    assert len(out) == len(gdf)  # never dropped
+    unrepairable = {p.row for p in report.errors if p.code == "unrepairable_geometry"}
+    repaired = {p.row for p in report.repairs if p.code == "invalid_geometry"}
+    was_invalid = {i + 1 for i, g in enumerate(geoms) if not g.is_valid}
+    assert repaired | unrepairable == was_invalid and not (repaired & unrepairable)
+    for i, geom in enumerate(out.geometry):
+        if i + 1 in unrepairable:
+            continue
+        assert geom.is_valid and geom.geom_type in ("Polygon", "MultiPolygon")
+        if i + 1 not in was_invalid:
+            assert geom.equals_exact(geoms[i], tolerance=0)  # valid input is left alone
