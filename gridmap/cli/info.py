@@ -1,9 +1,5 @@
-"""The ``gridmap`` command.
-
-``gridmap info PATH [--layer NAME]`` describes a file: its layers, CRS, feature counts, bounds,
-geometry types, fields, and every problem the validator finds. Further subcommands (coverage,
-access, unify, site, report, run) are added by the modules that implement them.
-"""
+"""``gridmap info PATH [--layer NAME]``: describe a file — its layers, CRS, feature counts, bounds,
+geometry types, fields — and every problem the validator finds."""
 
 from __future__ import annotations
 
@@ -17,7 +13,7 @@ import pyproj
 from gridmap.io import list_layers, read_layer
 from gridmap.validate import KINDS, LayerError, guess_kind, validate_layer
 
-__all__ = ["main", "build_parser", "describe_layer"]
+__all__ = ["register", "describe_layer"]
 
 
 def _parse_map(items: list[str] | None) -> dict[str, str]:
@@ -94,11 +90,8 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 1 if (errors and args.strict) else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``gridmap`` command (subcommands register here)."""
-    parser = argparse.ArgumentParser(prog="gridmap", description="Plan unified governance grids (多网合一).")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap info`` to the command's subparsers."""
     info = sub.add_parser("info", help="describe a layer file and list every problem found",
                           description="Print layers, CRS, feature counts, bounds, geometry types, fields, and every "
                                       "problem the validator finds. Exit status 2 if the file cannot be read; with "
@@ -111,16 +104,3 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--map", action="append", metavar="OURS=THEIRS", help="column mapping, e.g. households=户数")
     info.add_argument("--strict", action="store_true", help="exit with status 1 when errors are found")
     info.set_defaults(func=_cmd_info)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``gridmap`` console script."""
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(encoding="utf-8")
-    args = build_parser().parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
