@@ -29,6 +29,7 @@ from gridmap.crs import to_wgs84_from
 from gridmap.validate import LayerError, ValidationReport, validate_layer
 
 __all__ = [
+    "read_osm_basemap",
     "MAX_ZIP_BYTES",
     "MAX_ZIP_FILES",
     "list_layers",
@@ -439,3 +440,20 @@ def copy_file_atomic(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
     shutil.copyfile(src, tmp)
     os.replace(tmp, dst)
     return dst
+
+
+def read_osm_basemap(osm_path: str | os.PathLike) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Streets (``highway`` lines) and buildings (``building`` polygons) of an OSM XML file.
+
+    Read with GDAL's OSM driver, for drawing a vector basemap where no tile server is reachable;
+    the walking network itself is built by :mod:`gridmap.network` with osmnx.
+    """
+    path = Path(osm_path)
+    _require_exists(path)
+    try:
+        streets = pyogrio.read_dataframe(path, layer="lines", where="highway IS NOT NULL", columns=["highway", "name"])
+        buildings = pyogrio.read_dataframe(path, layer="multipolygons", where="building IS NOT NULL",
+                                           columns=["building", "name"])
+    except Exception as exc:
+        raise LayerError(f"{path}: cannot be read as OSM XML ({exc}).") from exc
+    return streets, buildings
