@@ -5,6 +5,8 @@ Xinjiekou demo) and is deterministic: no randomness, and every tie is broken by 
 The three zone layers imitate what three departments' grids look like when laid over each other:
 each is a near-partition of the study area drawn by its own rule, plus deliberate gaps and
 deliberate same-layer overlaps (each chosen by a stated rule, listed in ``data/README.md``).
+Finally a few 盲区 (blind spots) are cut out of all three layers alike (:func:`cut_out`), so that
+some places are covered by no layer at all.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import shapely
+import shapely.ops
 from shapely import Polygon
 
 __all__ = [
@@ -22,6 +25,9 @@ __all__ = [
     "party_zones",
     "security_zones",
     "urban_zones",
+    "border_strip",
+    "cut_out",
+    "keeps_every_zone",
 ]
 
 #: Deliberate same-layer overlaps: a zone is grown by this many metres over its neighbours.
@@ -385,3 +391,58 @@ def urban_zones(
     out["geometry"] = g
     out["overlap"] = chosen
     return out[keep].reset_index(drop=True)
+
+
+def border_strip(
+    border: shapely.LineString,
+    side: shapely.Geometry,
+    width: float,
+    length: float,
+    step: float,
+    points: np.ndarray,
+    values: np.ndarray,
+) -> tuple[shapely.Geometry, float]:
+    """A ``width`` m strip on one ``side`` of a border, along the stretch holding the most ``values``.
+
+    The candidate stretches are ``length`` m long and start every ``step`` m from the start of
+    ``border`` (the last one ends at its end); each strip is the flat-capped buffer of the stretch
+    clipped to ``side``. The strip whose ``points`` (inside it) sum the most ``values`` wins; ties:
+    the stretch starting nearest the start of the border.
+
+    Returns
+    -------
+    (strip polygon, start of its stretch along the border in m).
+    """
+    starts = np.arange(0.0, max(border.length - length, 0.0) + 1e-9, step)
+    best, best_start, best_sum = None, 0.0, -1.0
+    for s in starts:
+        seg = shapely.ops.substring(border, s, min(s + length, border.length))
+        strip = polygonal(np.array([shapely.intersection(shapely.buffer(seg, width, cap_style="flat"), side)]))[0]
+        total = float(np.asarray(values)[shapely.within(points, strip)].sum())
+        if total > best_sum:
+            best, best_start, best_sum = strip, float(s), total
+    return best, best_start
+
+
+def cut_out(geoms: np.ndarray, holes: shapely.Geometry, min_left_m2: float = 50.0) -> np.ndarray:
+    """Subtract ``holes`` from every zone; every zone must keep at least ``min_left_m2`` (no zone is lost).
+
+    Raises
+    ------
+    ValueError if a zone would be left smaller than ``min_left_m2``: the blind spot must then be
+    chosen differently (see ``data/README.md``).
+    """
+    out = polygonal(shapely.difference(np.asarray(geoms, dtype=object), holes))
+    small = shapely.area(out) < min_left_m2
+    if small.any():
+        raise ValueError(f"blind spot would empty zones {np.flatnonzero(small).tolist()}")
+    return out
+
+
+def keeps_every_zone(layers: list[np.ndarray], hole: shapely.Geometry, min_left_m2: float = 50.0) -> bool:
+    """True if subtracting ``hole`` leaves every zone of every layer at least ``min_left_m2``."""
+    for geoms in layers:
+        hit = shapely.intersects(geoms, hole)
+        if hit.any() and shapely.area(shapely.difference(geoms[hit], hole)).min() < min_left_m2:
+            return False
+    return True

@@ -4,7 +4,7 @@
 ODbL) into the layers of DESIGN §2 — communities (study area), residential buildings with
 estimated households, 党群服务中心 and three disagreeing zone layers — and ``python -m
 gridmap.demo`` writes them to ``data/demo.gpkg``. Every assumption (household floor area, default
-levels, rates, names, codes, the deliberate gaps and overlaps) is a constant below and is
+levels, rates, names, codes, the deliberate gaps, overlaps and 盲区) is a constant below and is
 documented in ``data/README.md``. The build is offline (osmnx reads the XML file, nothing is
 fetched) and deterministic: same input → same rows, attributes and geometries.
 """
@@ -87,6 +87,10 @@ CENTER_SITES = (
 STATION_NAMES = {"node/3245676480": "五老村派出所", "node/4405637928": "交警新街口中队"}
 PARK_GAP_MIN_M2 = 10_000.0  # party layer: parks ≥ 1 ha unclaimed
 CAMPUS_GAP_MIN_M2 = 15_000.0  # urban layer: school/university/sports grounds ≥ 1.5 ha self-managed
+# --- assumptions: 盲区 — places cut out of all three zone layers (covered by no layer) -----------
+BLIND_COMPOUND_HH = (150, 600)  # 新建小区: an OSM landuse=residential compound with this many households
+# 两不管 strip: (side district, other district, third district at the start, width m, stretch m, step m)
+BLIND_STRIP = ("玄武区", "秦淮区", "鼓楼区", 40.0, 500.0, 100.0)
 
 _TAGS = {"building": True, "landuse": True, "amenity": True, "leisure": True, "highway": True}
 
@@ -270,8 +274,54 @@ def _internal_borders(polys: np.ndarray, extend: float = 5.0) -> np.ndarray:
     return np.array(out, dtype=object)
 
 
+def _blind_spots(zone_geoms: list[np.ndarray], polys: gpd.GeoDataFrame, hh_pts: np.ndarray, hh: np.ndarray,
+                 districts_m: gpd.GeoDataFrame, frame: shapely.Polygon) -> gpd.GeoDataFrame:
+    """The 盲区 cut out of all three layers: a new compound and a strip along a district border.
+
+    1. 新建小区 (grids predate it): among the OSM ``landuse=residential`` polygons lying inside the
+       study area, holding ``BLIND_COMPOUND_HH`` households (buildings by point on surface), wholly
+       covered by each layer today (≥ 99.9 %) and whose removal leaves every zone of every layer
+       ≥ 50 m², the one with the most households (ties: lowest osm_id).
+    2. 两不管 strip: a ``width`` m strip on the side district's side of its border with the other
+       district, along the ``stretch`` m of that border (stretches start every ``step`` m from the
+       end at the third district) holding the most households (ties: nearest that end).
+
+    Returns a GeoDataFrame (metric CRS) with ``kind``, ``osm_id``, ``households``, ``area_m2``.
+    """
+    unions = [shapely.union_all(g) for g in zone_geoms]
+    land = polys[(polys["landuse"] == "residential") & polys.within(frame)]
+    lg = land.geometry.to_numpy()
+    pi, qi = shapely.STRtree(lg).query(hh_pts, predicate="within")
+    land_hh = np.bincount(qi, weights=hh[pi], minlength=len(lg)).astype(np.int64)
+    lo, hi = BLIND_COMPOUND_HH
+    order = sorted(np.flatnonzero((land_hh >= lo) & (land_hh <= hi)),
+                   key=lambda k: (-land_hh[k], land["osm_id"].iat[k]))
+    compound = next(k for k in order
+                    if all(shapely.intersection(u, lg[k]).area >= 0.999 * lg[k].area for u in unions)
+                    and dz.keeps_every_zone(zone_geoms, lg[k]))
+    side, other, third, width, stretch, step = BLIND_STRIP
+    dist = districts_m.set_index("name").geometry
+    border = shapely.line_merge(shapely.intersection(dist[side].boundary, dist[other].boundary))
+    if border.geom_type == "MultiLineString":  # keep the longest piece
+        border = max(border.geoms, key=lambda g: g.length)
+    if dist[third].distance(shapely.Point(border.coords[-1])) < dist[third].distance(shapely.Point(border.coords[0])):
+        border = shapely.reverse(border)
+    strip, start = dz.border_strip(border, shapely.intersection(dist[side], frame), width, stretch, step, hh_pts, hh)
+    if not dz.keeps_every_zone(zone_geoms, strip):
+        raise ValueError("the border strip would empty a zone: choose it differently")
+    geoms = [lg[compound], strip]
+    return gpd.GeoDataFrame({
+        "kind": ["新建小区 (grids predate it)",
+                 f"{side}/{other} border strip, {width:.0f} m on the {side} side, "
+                 f"{start:.0f}–{start + stretch:.0f} m from the {third} end"],
+        "osm_id": [land["osm_id"].iat[compound], ""],
+        "households": [int(hh[shapely.within(hh_pts, g)].sum()) for g in geoms],
+        "area_m2": [round(g.area) for g in geoms],
+    }, geometry=geoms, crs=polys.crs)
+
+
 def _zones(fine: gpd.GeoDataFrame, residents: gpd.GeoDataFrame, feats: gpd.GeoDataFrame,
-           frame: shapely.Polygon) -> tuple[dict[str, gpd.GeoDataFrame], pd.DataFrame]:
+           frame: shapely.Polygon, districts_m: gpd.GeoDataFrame) -> tuple[dict[str, gpd.GeoDataFrame], pd.DataFrame]:
     """The three zone layers, each with its deliberate gaps and overlaps (see ``data/README.md``).
 
     Returns (layer name → zones in the metric CRS, table of the deliberate gaps).
@@ -319,17 +369,26 @@ def _zones(fine: gpd.GeoDataFrame, residents: gpd.GeoDataFrame, feats: gpd.GeoDa
         "demo_note": np.where(urb["overlap"], f"deliberate overlap: grown {dz.OVERLAP_BUFFER_M:.0f} m across "
                               "the district border", ""),
     }, geometry=urb["geometry"].to_numpy(), crs=crs)
+    # 盲区: cut out of all three layers alike (no zone is lost: each keeps ≥ 50 m²) ----------------
+    zones = {"zones_party": party_gdf, "zones_security": sec_gdf, "zones_urban": urb_gdf}
+    blind = _blind_spots([z.geometry.to_numpy() for z in zones.values()], polys, hh_pts,
+                         residents["households"].to_numpy(), districts_m, frame)
+    holes = shapely.union_all(blind.geometry.to_numpy())
+    for z in zones.values():
+        z.geometry = gpd.GeoSeries(dz.cut_out(z.geometry.to_numpy(), holes), index=z.index, crs=crs)
     gap_rows = [("zones_party", "leisure=park ≥ 1 ha", parks),
                 ("zones_party", "largest street block without residents", fine.loc[[largest_empty]]),
                 ("zones_security", "landuse=military", polys[polys["landuse"] == "military"]),
                 ("zones_security", "largest block on the station border (unclaimed)",
                  gpd.GeoDataFrame(geometry=[unclaimed], crs=crs)),
-                ("zones_urban", "school/university/stadium/sports_centre ≥ 1.5 ha", campus)]
+                ("zones_urban", "school/university/stadium/sports_centre ≥ 1.5 ha", campus),
+                *[("all three (盲区)", f"{r.kind}, {r.households} households", blind.iloc[[k]])
+                  for k, r in enumerate(blind.itertuples())]]
     gaps = pd.DataFrame([{
         "layer": layer, "rule": rule, "osm_id": row.get("osm_id", ""), "name": row.get("name", ""),
         "area_in_study_m2": round(row.geometry.intersection(frame).area),
     } for layer, rule, frame_rows in gap_rows for _, row in frame_rows.iterrows()])
-    return {"zones_party": party_gdf, "zones_security": sec_gdf, "zones_urban": urb_gdf}, gaps
+    return zones, gaps
 
 
 def _to_output(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -400,7 +459,7 @@ def _build(osm_path: Path, districts_path: Path) -> tuple[dict[str, gpd.GeoDataF
     fine["community"] = fine["area_id"].map(dict(zip(comm["area_id"], comm["name"])))
     residents = _residents(feats, comm)
     centers = _centers(feats, comm)
-    zones, gaps = _zones(fine, residents, feats, frame)
+    zones, gaps = _zones(fine, residents, feats, frame, districts_m)
     districts_out = districts_m.assign(county_code=districts_m["name"].map(COUNTY_CODES),
                                        note="OpenStreetMap boundary, reference only (非官方界线)")
     districts_out = districts_out[["name", "name_en", "osm_relation_id", "county_code", "note", "geometry"]]

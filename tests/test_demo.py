@@ -137,6 +137,18 @@ def test_zone_layer(committed, study_union, key):
     assert 0.85 <= covered <= 0.97
 
 
+
+def test_blind_spot_no_layer_covers(committed, study_union):
+    """盲区: some sizeable, inhabited part of the study area is covered by none of the three layers."""
+    zones = gd.demo_zone_layers(committed)
+    all_zones = np.concatenate([z.to_crs(METRIC).geometry.to_numpy() for z in zones.values()])
+    uncovered = shapely.get_parts(shapely.difference(study_union, shapely.union_all(all_zones)))
+    r = committed["residents"].to_crs(METRIC)
+    pts = shapely.point_on_surface(r.geometry.to_numpy())
+    hh = r["households"].to_numpy()
+    inhabited = [(p.area, int(hh[shapely.within(pts, p)].sum())) for p in uncovered if p.area > 5_000.0]
+    assert any(n > 100 for _, n in inhabited), f"no blind spot > 5,000 m² with > 100 households: {inhabited}"
+
 # (5) centres sit at the real OSM features they name ------------------------------------------------
 def test_centers_at_osm_features(committed):
     import osmnx as ox
