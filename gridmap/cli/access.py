@@ -1,0 +1,256 @@
+"""``gridmap access``: walking access of every resident to the service centres (可达性, 最多跑一地).
+
+    gridmap access --osm streets.osm --residents buildings.gpkg --centers centres.geojson --out out/
+    gridmap access --demo --out out/
+
+Writes to ``--out``:
+
+* ``residents_access.geojson`` — every resident with ``center_id``, ``network_m``, ``straight_m``,
+  ``detour``, ``life_circle``, ``snap_m``, ``snap_status`` and ``network_m_<service>``;
+* ``centers_access.geojson`` — the centres with their snap distance and status;
+* ``catchments.geojson`` — one polygon per centre (each building to its nearest centre, dissolved);
+* ``isochrones.geojson`` — ``center_id``, ``threshold_m``, ``life_circle`` polygons;
+* ``summary.csv`` — households and special groups by life circle per grid/community;
+* ``home_visit_list.csv`` / ``home_visit_list.xlsx`` — 上门服务名单: special-group residents beyond the
+  largest life circle or with no route;
+* ``access.html`` — an offline map (residents coloured by life circle, centres, catchments,
+  isochrones) that opens with no internet.
+
+Progress goes to stderr. Exit status 0 when everything was written, 1 when the map could not be
+(offline assets missing: the other files are written), 2 when an input cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from gridmap.validate import LayerError
+
+__all__ = ["register", "run_access", "OUTPUT_FILES"]
+
+#: Files written by ``gridmap access`` into ``--out``.
+OUTPUT_FILES = ("residents_access.geojson", "centers_access.geojson", "catchments.geojson", "isochrones.geojson",
+                "summary.csv", "home_visit_list.csv", "home_visit_list.xlsx", "access.html")
+_CIRCLE_COLOURS = ("#1a9641", "#a6d96a", "#fdae61", "#d7191c", "#7f7f7f")  # 5/10/15 min, beyond, no route
+
+
+class _Progress:
+    def __init__(self, quiet: bool = False) -> None:
+        self.start = time.perf_counter()
+        self.quiet = quiet
+
+    def __call__(self, msg: str) -> None:
+        if not self.quiet:
+            print(f"[access {time.perf_counter() - self.start:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+def _parse_thresholds(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(t) for t in text.replace("，", ",").split(",") if t.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--thresholds expects metres like 300,500,1000, got {text!r}") from exc
+    if not values or any(v <= 0 for v in values) or list(values) != sorted(set(values)):
+        raise argparse.ArgumentTypeError(f"--thresholds must be positive and increasing, got {text!r}")
+    return values
+
+
+def _atomic_write(path: Path, write) -> Path:
+    """Call ``write(tmp_path)`` and move the result onto ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600: give the file the usual permissions
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    out = gdf.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype(object)
+    return out
+
+
+def _inputs(args: argparse.Namespace, say: _Progress):
+    """(osm path, residents, centres, grids or None, grid id column or None)."""
+    from gridmap.io import load_layer, read_layer
+
+    grids = None
+    if args.demo:
+        from gridmap.demo import DEMO_OSM, load_demo
+
+        say("loading the demo (Nanjing Xinjiekou)")
+        demo = load_demo()
+        osm = Path(args.osm) if args.osm else DEMO_OSM
+        residents = demo["residents"] if not args.residents else None
+        centers = demo["centers"] if not args.centers else None
+        if not args.grids:
+            grids = demo[args.grids_layer or "study_area"]
+    else:
+        missing = [flag for flag, v in (("--osm", args.osm), ("--residents", args.residents),
+                                        ("--centers", args.centers)) if not v]
+        if missing:
+            raise LayerError(f"missing {', '.join(missing)} (or use --demo)")
+        osm = Path(args.osm)
+        residents = centers = None
+    if residents is None:
+        say(f"reading residents {args.residents}")
+        residents, _ = load_layer(args.residents, "residents", args.residents_layer, crs=args.crs, source=args.source)
+    if centers is None:
+        say(f"reading centres {args.centers}")
+        centers, _ = load_layer(args.centers, "centers", args.centers_layer, crs=args.crs, source=args.source)
+    if args.grids:
+        say(f"reading grids {args.grids}")
+        grids = read_layer(args.grids, args.grids_layer, crs=args.crs, source=args.source)
+    grid_id = args.grid_id
+    if grids is not None:
+        if grid_id is None:
+            grid_id = next((c for c in ("grid_code", "zone_id", "area_id", "unit_id") if c in grids.columns), None)
+        if grid_id is None or grid_id not in grids.columns:
+            raise LayerError(f"grid layer has no column {grid_id!r}; choose one with --grid-id "
+                             f"(columns: {', '.join(map(str, grids.columns.drop(grids.geometry.name)))})")
+    elif grid_id is None and "area_id" in residents.columns:
+        grid_id = "area_id"
+    return osm, residents, centers, grids, grid_id
+
+
+def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDataFrame) -> Path:
+    from gridmap import maps
+
+    res = result.residents
+    m = maps.base_map(res)
+    maps.vector_basemap(m, streets_gdf=net.edges_gdf()[["highway", "geometry"]])
+    if len(catch):
+        maps.add_layer(m, catch.assign(households=catch.get("households", 0)), "Catchments 服务范围", "#3f51b5",
+                       ["center_id", "units", "households"], fill_opacity=0.08, dash_array="5,4")
+    if len(iso):
+        top = iso[iso["threshold_m"] == iso["threshold_m"].max()]
+        maps.add_layer(m, top, f"Isochrones {top['life_circle'].iloc[0]} 等时圈", "#00897b",
+                       ["center_id", "threshold_m", "life_circle"], fill_opacity=0.05, show=False)
+    shown = res.assign(network_m=res["network_m"].round(0), straight_m=res["straight_m"].round(0),
+                       life_circle=res["life_circle"].astype(object))
+    circles = [*result.labels, "beyond", "no_route"]
+    fields = [c for c in ("building_id", "households", "center_id", "network_m", "straight_m", "life_circle",
+                          "snap_status") if c in shown.columns]
+    for label, colour in zip(circles, _CIRCLE_COLOURS):
+        part = shown[shown["life_circle"] == label]
+        if len(part):
+            maps.add_layer(m, part, f"Residents {label} ({len(part)})", colour, fields, fill_opacity=0.7,
+                           weight=1.0, point_radius=3)
+    cen = result.centers.assign(snap_m=result.centers["snap_m"].round(1))
+    maps.add_layer(m, cen, "Centres 党群服务中心", "#000000",
+                   [c for c in ("center_id", "name", "services_list", "snap_status") if c in cen.columns],
+                   fill_color="#ffeb3b", point_radius=7, weight=2)
+    return _atomic_write(path, lambda p: maps.save_standalone(m, p))
+
+
+def run_access(args: argparse.Namespace) -> int:
+    """Run ``gridmap access`` with parsed arguments; return the exit status."""
+    from gridmap import access as acc
+    from gridmap.io import write_geojson
+    from gridmap.network import load_walk_network
+
+    say = _Progress(args.quiet)
+    out = Path(args.out)
+    try:
+        osm, residents, centers, grids, grid_id = _inputs(args, say)
+        say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
+        net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
+    except (LayerError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, {net.edge_length.sum() / 1000:.1f} km, "
+        f"EPSG:{net.crs.to_epsg()}")
+    index = acc.EdgeIndex(net)
+    say(f"routing {len(residents):,} residents to {len(centers):,} centres (snap limit {args.snap_limit:g} m)")
+    result = acc.compute_access(net, residents, centers, thresholds=args.thresholds, snap_limit=args.snap_limit,
+                                index=index)
+    res = result.residents
+    counts = res["snap_status"].value_counts()
+    say("snap status: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    bad = result.centers[result.centers["snap_status"] != acc.SNAP_OK]
+    for row in bad.itertuples():
+        say(f"warning: centre {row.center_id} not routed ({row.snap_status}, {row.snap_m:.0f} m from a street)")
+    say("life circles: " + ", ".join(f"{k} {v}" for k, v in res["life_circle"].value_counts(sort=False).items()))
+
+    say("catchments and isochrones")
+    catch = acc.catchments(res.to_crs(net.crs))
+    if "capacity" in centers.columns and len(catch):
+        catch["capacity"] = catch["center_id"].map(dict(zip(centers["center_id"].astype(str), centers["capacity"])))
+    iso = acc.isochrones(net, centers, result.thresholds, snap_limit=args.snap_limit, buffer_m=args.buffer,
+                         labels=result.labels, index=index)
+
+    say("summaries")
+    zones = grids.to_crs(net.crs) if grids is not None else None
+    if grid_id is None:
+        res_for_summary = res.assign(zone="(all)")
+        zone_col = "zone"
+    else:
+        res_for_summary, zone_col = res, grid_id
+    summary = acc.summarize_access(res_for_summary, zones, zone_col, labels=result.labels)
+    visits = acc.home_visit_list(res_for_summary, zones, zone_col, labels=result.labels)
+
+    say(f"writing to {out}")
+    out.mkdir(parents=True, exist_ok=True)
+    write_geojson(_for_file(res), out / "residents_access.geojson")
+    write_geojson(_for_file(result.centers), out / "centers_access.geojson")
+    write_geojson(catch, out / "catchments.geojson")
+    write_geojson(iso, out / "isochrones.geojson")
+    _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+    _atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
+    _atomic_write(out / "home_visit_list.xlsx",
+                  lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
+    status = 0
+    try:
+        _write_map(out / "access.html", net, result, catch, iso)
+    except Exception as exc:  # noqa: BLE001 - the tables are written; the map needs installed assets
+        print(f"error: access.html not written: {exc}", file=sys.stderr)
+        status = 1
+    say(f"done: {len(visits)} residents on the 上门服务名单; files: {', '.join(OUTPUT_FILES)}")
+    return status
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap access`` to the command's subparsers."""
+    p = sub.add_parser(
+        "access", help="walking distance of every resident to the service centres; life circles, catchments",
+        description="Walking access along the OSM street network from every resident to the nearest service "
+                    "centre (and to the nearest offering each service), life circles (GB 50180-2018), summaries "
+                    "per grid, the 上门服务名单, catchments, isochrones and an offline map.")
+    p.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
+    p.add_argument("--residents", help="residents layer (points or building polygons with households)")
+    p.add_argument("--residents-layer", help="layer name in a GeoPackage")
+    p.add_argument("--centers", help="service centres layer (points with center_id, name, optional services)")
+    p.add_argument("--centers-layer", help="layer name in a GeoPackage")
+    p.add_argument("--grids", help="polygons to summarise by (grids, communities, zones)")
+    p.add_argument("--grids-layer", help="layer name in --grids (with --demo: a demo layer, e.g. zones_party)")
+    p.add_argument("--grid-id", help="id column of the grids (default: grid_code, zone_id, area_id or unit_id)")
+    p.add_argument("--thresholds", type=_parse_thresholds, default=(300.0, 500.0, 1000.0),
+                   help="life-circle limits in metres, increasing (default 300,500,1000 = 5/10/15 min)")
+    p.add_argument("--snap-limit", type=float, default=300.0,
+                   help="metres from a street beyond which a point is reported, not routed (default 300)")
+    p.add_argument("--buffer", type=float, default=50.0, help="isochrone buffer around reachable streets, m (50)")
+    p.add_argument("--crs", help="CRS to assume for layers that declare none, e.g. EPSG:4490")
+    p.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
+    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
+    p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
+    p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.add_argument("--out", required=True, help="output folder")
+    p.set_defaults(func=run_access)
