@@ -10,20 +10,11 @@ from pathlib import Path
 
 import pyproj
 
+from gridmap.cli._common import parse_map
 from gridmap.io import list_layers, read_layer
 from gridmap.validate import KINDS, LayerError, guess_kind, validate_layer
 
 __all__ = ["register", "describe_layer"]
-
-
-def _parse_map(items: list[str] | None) -> dict[str, str]:
-    mapping = {}
-    for item in items or []:
-        if "=" not in item:
-            raise SystemExit(f"--map expects OURS=THEIRS (e.g. households=户数), got {item!r}")
-        ours, theirs = item.split("=", 1)
-        mapping[ours.strip()] = theirs.strip()
-    return mapping
 
 
 def describe_layer(path: Path, layer: str | None, kind: str | None, crs: str | None, source: str | None,
@@ -83,7 +74,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
                                                  else list(layers["name"]))
         errors = 0
         for name in names:
-            errors += describe_layer(path, name, args.kind, args.crs, args.source, _parse_map(args.map))
+            errors += describe_layer(path, name, args.kind, args.crs, args.source, parse_map(args.map))
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

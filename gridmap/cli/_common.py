@@ -1,0 +1,63 @@
+"""Argument helpers shared by the subcommands: layer specs, column mappings, progress, outputs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["parse_map", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch"]
+
+
+def parse_map(items: list[str] | None) -> dict[str, str]:
+    """``["households=户数", …]`` → ``{"households": "户数"}`` (gridmap's name → the file's)."""
+    mapping = {}
+    for item in items or []:
+        if "=" not in item:
+            raise SystemExit(f"--map expects OURS=THEIRS (e.g. households=户数), got {item!r}")
+        ours, theirs = item.split("=", 1)
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
+def split_layer(spec: str) -> tuple[Path, str | None]:
+    """``PATH#LAYER`` → (path, layer); a plain path → (path, None)."""
+    path, _, layer = spec.partition("#")
+    return Path(path), (layer or None)
+
+
+def parse_named_path(spec: str, option: str) -> tuple[str, Path, str | None]:
+    """``NAME=PATH[#LAYER]`` → (name, path, layer), e.g. ``party=plan.gpkg#zones_party``."""
+    name, sep, rest = spec.partition("=")
+    if not sep or not name or not rest:
+        raise SystemExit(f"{option} expects NAME=PATH (e.g. {option} party=party.geojson), got {spec!r}")
+    return (name.strip(), *split_layer(rest.strip()))
+
+
+class Stopwatch:
+    """Prints each stage with the seconds since start, on stderr (stdout stays for results)."""
+
+    def __init__(self, enabled: bool = True):
+        self.start = time.perf_counter()
+        self.enabled = enabled
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            print(f"[{time.perf_counter() - self.start:6.1f} s] {message}", file=sys.stderr, flush=True)
+
+
+def progress(quiet: bool = False) -> Stopwatch:
+    """A progress printer for a long command (silent with ``--quiet``)."""
+    return Stopwatch(enabled=not quiet)
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """Options every analysis command shares: CRS, web-map source, column mapping, quiet."""
+    parser.add_argument("--crs", help="CRS to assume for files that declare none, e.g. EPSG:4490")
+    parser.add_argument("--source", help="lon/lat coordinates came from: wgs84 (default), gcj02 (高德/腾讯), bd09 (百度)")
+    parser.add_argument("--map", action="append", metavar="OURS=THEIRS",
+                        help="column mapping applied to every input, e.g. households=户数 (repeatable)")
+    parser.add_argument("--drop-empty", action="store_true",
+                        help="leave out features with no geometry (listed in problems.csv) instead of stopping")
+    parser.add_argument("--quiet", action="store_true", help="no progress messages")

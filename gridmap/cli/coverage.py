@@ -1,0 +1,135 @@
+"""``gridmap coverage``: mosaic of the zone layers, 盲区, 多头, 越界 and the coverage summary.
+
+    gridmap coverage --zones party=PATH --zones security=PATH --zones urban=PATH --area PATH
+                     [--residents PATH] [--gap-width METRES] --out DIR
+    gridmap coverage --demo --out DIR
+
+Writes ``faces.geojson``, ``gaps.geojson``, ``overlaps.geojson``, ``outside.geojson``,
+``edges.geojson``, ``summary.csv``, ``problems.csv`` and ``coverage.html`` into DIR.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from gridmap.cli._common import add_input_options, parse_map, parse_named_path, progress, split_layer
+from gridmap.coverage import coverage_report
+from gridmap.coverage_map import coverage_map
+from gridmap.io import load_layer, read_osm_basemap, write_geojson
+from gridmap.maps import AssetsMissingError, save_standalone
+from gridmap.mosaic import LAYER_KEY, build_mosaic
+from gridmap.validate import LayerError, ValidationReport
+
+__all__ = ["register", "run_coverage"]
+
+OUTPUTS = ("faces.geojson", "gaps.geojson", "overlaps.geojson", "outside.geojson", "edges.geojson", "summary.csv",
+           "problems.csv", "coverage.html")
+
+
+def _load_inputs(args: argparse.Namespace, say) -> tuple[dict, gpd.GeoDataFrame, gpd.GeoDataFrame | None,
+                                                         list[ValidationReport], Path | None]:
+    reports: list[ValidationReport] = []
+    if args.demo:
+        from gridmap.demo import DEMO_GPKG, DEMO_OSM, demo_zone_layers, load_demo
+
+        demo = load_demo()
+        say(f"demo: {DEMO_GPKG.name} (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        return demo_zone_layers(demo), demo["study_area"], demo["residents"], reports, DEMO_OSM
+    if not args.zones or not args.area:
+        raise SystemExit("gridmap coverage needs --zones NAME=PATH (one or more) and --area PATH, or --demo")
+    column_map = parse_map(args.map)
+    common = dict(crs=args.crs, source=args.source, column_map=column_map, drop_empty=args.drop_empty)
+    layers = {}
+    for spec in args.zones:
+        name, path, layer = parse_named_path(spec, "--zones")
+        if not LAYER_KEY.match(name):
+            raise SystemExit(f"--zones {spec}: the name {name!r} must be a word (letters, digits, _), e.g. party")
+        if name in layers:
+            raise SystemExit(f"--zones {spec}: the layer name {name!r} is given twice")
+        zones, report = load_layer(path, "zones", layer, **common)
+        reports.append(report)
+        layers[name] = zones
+        say(f"read {name}: {len(zones):,} zones from {path}")
+    path, layer = split_layer(args.area)
+    area, report = load_layer(path, "study_area", layer, **common)
+    reports.append(report)
+    say(f"read study area: {len(area):,} polygons from {path}")
+    residents = None
+    if args.residents:
+        path, layer = split_layer(args.residents)
+        residents, report = load_layer(path, "residents", layer, **common)
+        reports.append(report)
+        say(f"read residents: {len(residents):,} features, {int(residents['households'].sum()):,} households")
+    return layers, area, residents, reports, (Path(args.osm) if args.osm else None)
+
+
+def run_coverage(args: argparse.Namespace) -> int:
+    """Run the coverage analysis and write every output; return the exit status."""
+    say = progress(args.quiet)
+    try:
+        layers, area, residents, reports, osm = _load_inputs(args, say)
+    except LayerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    faces = build_mosaic(layers, area, residents, progress=say)
+    report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area)
+
+    def count(frame) -> str:
+        slivers = int(frame["is_sliver"].sum())
+        return f"{len(frame) - slivers}" + (f" (+{slivers} sliver(s) < {args.sliver_area:g} m²)" if slivers else "")
+
+    say(f"coverage: {count(report.gaps)} blind spot(s), {count(report.overlaps)} overlap(s), "
+        f"{count(report.outside)} zone part(s) outside the study area, {len(report.invalid_edges)} edge(s) to fix")
+    write_geojson(faces, out / "faces.geojson")
+    write_geojson(report.gaps, out / "gaps.geojson")
+    write_geojson(report.overlaps, out / "overlaps.geojson")
+    write_geojson(report.outside, out / "outside.geojson")
+    write_geojson(report.invalid_edges, out / "edges.geojson")
+    report.summary.to_csv(out / "summary.csv", index=False, encoding="utf-8-sig")
+    frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
+    pd.concat(frames, ignore_index=True).to_csv(out / "problems.csv", index=False, encoding="utf-8-sig")
+    streets = buildings = None
+    if osm is not None:
+        streets, buildings = read_osm_basemap(osm)
+    try:
+        save_standalone(coverage_map(faces, report, area, streets=streets, buildings=buildings, lang=args.lang),
+                        out / "coverage.html")
+    except AssetsMissingError as exc:
+        print(f"warning: coverage.html not written: {exc}", file=sys.stderr)
+    say(f"wrote {', '.join(OUTPUTS)} to {out}")
+    any_row = report.summary.set_index("layer").loc["any"]
+    print(f"study area {any_row['area_m2'] / 1e6:.3f} km²; covered by any layer {any_row['area_share']:.2%}"
+          + (f", households {any_row['households_share']:.2%}" if "households_share" in any_row else ""))
+    for row in report.summary.itertuples():
+        if row.layer != "any":
+            print(f"  {row.layer}: area {row.area_share:.2%}"
+                  + (f", households {row.households_share:.2%}" if hasattr(row, "households_share") else "")
+                  + f", overlaps {row.overlap_m2:,.0f} m²")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap coverage`` to the command's subparsers."""
+    p = sub.add_parser("coverage", help="blind spots (盲区), overlaps (多头) and coverage shares of zone layers",
+                       description=__doc__.split("\n\n")[0])
+    p.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
+                   help="a zone layer, e.g. party=party.geojson or urban=plan.gpkg#zones_urban (repeatable)")
+    p.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id, name")
+    p.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
+    p.add_argument("--osm", metavar="PATH", help="OSM XML file for the map's vector basemap (optional)")
+    p.add_argument("--gap-width", type=float, default=5.0, metavar="METRES",
+                   help="report gaps between neighbouring zones narrower than this as edges to fix (default 5)")
+    p.add_argument("--sliver-area", type=float, default=1.0, metavar="M2",
+                   help="flag gaps/overlaps/outside parts smaller than this as slivers (is_sliver; default 1)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map (default zh)")
+    p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    add_input_options(p)
+    p.set_defaults(func=run_coverage)
