@@ -323,12 +323,14 @@ def _atomic_target(path: Path):
 def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike, precision: int = GEOJSON_PRECISION) -> Path:
     """Write RFC 7946 GeoJSON: EPSG:4326 lon/lat, CCW exteriors, ``precision`` decimals, UTF-8, no ``crs``.
 
-    List-valued columns are joined with ``;``. The file is replaced atomically.
+    Polygons stay valid after rounding (a sliver thinner than the precision is written with an
+    empty geometry, its attributes kept). List-valued columns are joined with ``;``. The file is
+    replaced atomically.
     """
     path = Path(path)
-    out = _for_output(gdf).to_crs(4326)
-    out = _join_lists(out)
-    out[out.geometry.name] = shapely.orient_polygons(out.geometry.to_numpy(), exterior_cw=False)
+    out = _join_lists(_for_output(gdf).to_crs(4326))
+    out[out.geometry.name] = shapely.orient_polygons(_rounded(out.geometry.to_numpy(), precision),
+                                                     exterior_cw=False)
     tmp = _atomic_target(path)
     try:
         pyogrio.write_dataframe(out, tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=precision,
@@ -337,6 +339,23 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike, precision: int
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def _rounded(geoms, precision: int):
+    """Coordinates rounded to ``precision`` decimals, every polygon still valid.
+
+    Plain rounding keeps shared vertices shared (a partition stays a partition); the few polygons
+    it makes invalid are snap-rounded instead, and a polygon thinner than the precision (a sliver
+    under ~1 cm) collapses to an empty geometry rather than a line.
+    """
+    grid = 10.0 ** -precision
+    rounded = shapely.set_precision(geoms, grid, mode="pointwise")
+    polygonal = shapely.get_type_id(rounded) == 3
+    polygonal |= shapely.get_type_id(rounded) == 6
+    bad = polygonal & ~shapely.is_valid(rounded)
+    if bad.any():
+        rounded[bad] = shapely.set_precision(geoms[bad], grid, mode="valid_output")
+    return rounded
 
 
 def _join_lists(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -272,3 +272,21 @@ def test_zip_with_several_layers_asks_for_one(tmp_path: Path) -> None:
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(LayerError, match=r"nope\.geojson: no such file"):
         read_layer(tmp_path / "nope.geojson")
+
+
+def test_geojson_rounding_keeps_polygons_valid_and_never_writes_lines(tmp_path: Path) -> None:
+    x0, y0 = 118.78, 32.04
+    sliver = shapely.Polygon([(x0, y0), (x0 + 0.001, y0 + 2e-9), (x0 + 0.002, y0), (x0, y0)])  # 0.2 mm wide
+    # a notch 4 mm above the bottom edge: plain rounding to 7 decimals pinches it onto the edge
+    waist = shapely.Polygon([(x0, y0), (x0 + 1e-3, y0), (x0 + 1e-3, y0 + 1e-3), (x0 + 5.3e-4, y0 + 4e-8),
+                             (x0 + 4.7e-4, y0 + 4e-8), (x0, y0 + 1e-3), (x0, y0)])
+    assert not shapely.set_precision(waist, 1e-7, mode="pointwise").is_valid
+    gdf = gpd.GeoDataFrame({"id": ["sliver", "waist", "box"]},
+                           geometry=[sliver, waist, shapely.box(x0, y0, x0 + 1e-3, y0 + 1e-3)], crs=4326)
+    assert gdf.is_valid.all()
+    back = read_layer(write_geojson(gdf, tmp_path / "r.geojson"))
+    assert back["id"].tolist() == ["sliver", "waist", "box"]  # attributes kept for every row
+    types = [None if g is None or g.is_empty else g.geom_type for g in back.geometry]
+    assert types[0] is None  # thinner than the precision: no geometry, not a LineString
+    assert types[1] in ("Polygon", "MultiPolygon") and types[2] == "Polygon"
+    assert back.geometry.iloc[1:].is_valid.all()
