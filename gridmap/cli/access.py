@@ -32,6 +32,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from gridmap.cli._common import split_layer
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
@@ -111,13 +112,16 @@ def _inputs(args: argparse.Namespace, say: _Progress):
         residents = centers = None
     if residents is None:
         say(f"reading residents {args.residents}")
-        residents, _ = load_layer(args.residents, "residents", args.residents_layer, crs=args.crs, source=args.source)
+        path, layer = split_layer(args.residents)
+        residents, _ = load_layer(path, "residents", args.residents_layer or layer, crs=args.crs, source=args.source)
     if centers is None:
         say(f"reading centres {args.centers}")
-        centers, _ = load_layer(args.centers, "centers", args.centers_layer, crs=args.crs, source=args.source)
+        path, layer = split_layer(args.centers)
+        centers, _ = load_layer(path, "centers", args.centers_layer or layer, crs=args.crs, source=args.source)
     if args.grids:
         say(f"reading grids {args.grids}")
-        grids = read_layer(args.grids, args.grids_layer, crs=args.crs, source=args.source)
+        path, layer = split_layer(args.grids)
+        grids = read_layer(path, args.grids_layer or layer, crs=args.crs, source=args.source)
     grid_id = args.grid_id
     if grids is not None:
         if grid_id is None:
