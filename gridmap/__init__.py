@@ -1,35 +1,64 @@
 """gridmap — plan unified grassroots governance grids (多网合一) from overlapping zone layers.
 
-A flat public API in the manner of osmnx: read and validate layers, choose metric CRSs, convert
-web-map coordinates, write GeoJSON (RFC 7946), GeoPackage and zipped Shapefile.
+A flat public API in the manner of osmnx: ``import gridmap as gm`` then ``gm.load_layer``,
+``gm.build_mosaic``, ``gm.coverage_report``, ``gm.load_walk_network``, ``gm.compute_access`` …
+Names are imported on first use (PEP 562), so ``import gridmap`` stays fast for the command line
+and heavy dependencies such as osmnx load only when the network functions are used.
 """
 
-from gridmap.crs import convert_coordinates, metric_crs, to_wgs84_from
-from gridmap.io import (
-    list_layers,
-    load_layer,
-    read_layer,
-    write_geojson,
-    write_gpkg,
-    write_layer,
-    write_shapefile_zip,
-)
-from gridmap.validate import LayerError, ValidationReport, validate_layer
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "LayerError",
-    "ValidationReport",
-    "convert_coordinates",
-    "list_layers",
-    "load_layer",
-    "metric_crs",
-    "read_layer",
-    "to_wgs84_from",
-    "validate_layer",
-    "write_geojson",
-    "write_gpkg",
-    "write_layer",
-    "write_shapefile_zip",
-]
+#: public name → module that defines it
+_API: dict[str, str] = {
+    # reading, checking, writing (floor 1)
+    "list_layers": "gridmap.io",
+    "read_layer": "gridmap.io",
+    "load_layer": "gridmap.io",
+    "read_osm_basemap": "gridmap.io",
+    "write_geojson": "gridmap.io",
+    "write_gpkg": "gridmap.io",
+    "write_layer": "gridmap.io",
+    "write_shapefile_zip": "gridmap.io",
+    "LayerError": "gridmap.validate",
+    "ValidationReport": "gridmap.validate",
+    "validate_layer": "gridmap.validate",
+    "metric_crs": "gridmap.crs",
+    "convert_coordinates": "gridmap.crs",
+    "to_wgs84_from": "gridmap.crs",
+    # the embedded demo
+    "load_demo": "gridmap.demo",
+    "demo_zone_layers": "gridmap.demo",
+    # analysis (floor 2)
+    "build_mosaic": "gridmap.mosaic",
+    "coverage_report": "gridmap.coverage",
+    "CoverageReport": "gridmap.coverage",
+    "load_walk_network": "gridmap.network",
+    "WalkNetwork": "gridmap.network",
+    "compute_access": "gridmap.access",
+    "summarize_access": "gridmap.access",
+    "home_visit_list": "gridmap.access",
+    "catchments": "gridmap.access",
+    "isochrones": "gridmap.access",
+    # presentation (floor 4)
+    "coverage_map": "gridmap.coverage_map",
+    "save_standalone": "gridmap.maps",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str):
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'gridmap' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))
