@@ -43,6 +43,13 @@ _API: dict[str, str] = {
     "home_visit_list": "gridmap.access",
     "catchments": "gridmap.access",
     "isochrones": "gridmap.access",
+    # unified grid and plans (floor 3)
+    "make_units": "gridmap.units",
+    "build_grids": "gridmap.grids",
+    "Plan": "gridmap.plan",
+    "save_plan": "gridmap.plan_io",
+    "load_plan": "gridmap.plan_io",
+    "compare_plans": "gridmap.plan_compare",
     # presentation (floor 4)
     "coverage_map": "gridmap.coverage_map",
     "save_standalone": "gridmap.maps",
