@@ -80,12 +80,21 @@ def summarise_coverage(faces: gpd.GeoDataFrame, layers: list[str]) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
+def _dissolve(frame: gpd.GeoDataFrame, by: list[str] | str) -> gpd.GeoDataFrame:
+    """Dissolve mosaic faces: the fast coverage union, or the general union where GEOS's coverage
+    union refuses faces of a few 1e-9 m² (it can misread them as overlapping)."""
+    try:
+        return frame.dissolve(by=by, method="coverage", as_index=False)
+    except shapely.errors.GEOSException:
+        return frame.dissolve(by=by, method="unary", as_index=False)
+
+
 def _dissolve_parts(faces: gpd.GeoDataFrame, by: list[str]) -> gpd.GeoDataFrame:
     """Dissolve faces by ``by`` into connected parts, summing area and people per part."""
     if faces.empty:
         cols = [*by, "area_m2", *_count_columns(faces)]
         return gpd.GeoDataFrame(columns=cols, geometry=[], crs=faces.crs)
-    merged = faces[[*by, "geometry"]].dissolve(by=by, method="coverage", as_index=False)
+    merged = _dissolve(faces[[*by, "geometry"]], by)
     parts = merged.explode(index_parts=False).reset_index(drop=True)
     # give each face to the part holding its point on surface, then sum
     tree = shapely.STRtree(parts.geometry.to_numpy())
@@ -164,7 +173,7 @@ def find_outside(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame]
         if sub.empty:
             continue
         pairs = sub[[ids, "geometry"]].assign(zone_id=sub[ids].str.split(";")).explode("zone_id")
-        parts = pairs[["zone_id", "geometry"]].dissolve(by="zone_id", method="coverage", as_index=False)
+        parts = _dissolve(pairs[["zone_id", "geometry"]], "zone_id")
         parts["outside_m2"] = parts.geometry.area
         zone_area = gdf.to_crs(faces.crs).assign(zone_m2=lambda z: z.geometry.area)
         zone_area = zone_area.set_index(zone_area[zone_id].astype(str))["zone_m2"]
