@@ -1,18 +1,21 @@
-"""Page "数据 / Data": what the demo layers are, and a map of them with each layer togglable."""
+"""Page "数据 / Data": the layers in use (the embedded demo or the user's files) and a map of them
+with each layer togglable; below, uploads of the user's own files."""
 
 from __future__ import annotations
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app_pages.demo_data import DemoUnavailable, demo_module_name, load_layers, load_osm_basemap
+from app_pages import mapkit
+from app_pages.context import PageContext
 from app_pages.i18n import layer_label, t
+from app_pages.uploads import problems_table, render_uploads
 from gridmap import maps
 
-__all__ = ["render", "layer_summary", "build_map"]
+__all__ = ["KEY", "render", "layer_summary", "LAYER_STYLE", "style_for"]
+
+KEY = "data"
 
 #: Map style per demo layer (colour-blind-safe-ish palette; grids outlined, buildings filled).
 LAYER_STYLE: dict[str, dict] = {
@@ -26,12 +29,23 @@ LAYER_STYLE: dict[str, dict] = {
     "centers": {"color": "#b10026", "fill_opacity": 0.9, "weight": 1.5, "point_radius": 6.0},
 }
 _DEFAULT_STYLE = {"color": "#636363", "fill_opacity": 0.1, "weight": 1.5}
+_EXTRA_ZONE_COLOURS = ("#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 
 #: Attribute columns shown on hover when a layer has them.
 TOOLTIP_CANDIDATES = (
     "name", "area_id", "zone_id", "center_id", "kind",
     "households", "population", "elderly_alone", "left_behind_children", "disabled",
 )  # fmt: skip
+
+
+def style_for(key: str, position: int = 0) -> dict:
+    """Map style of a layer key; further zone layers get colours of their own."""
+    if key in LAYER_STYLE:
+        return LAYER_STYLE[key]
+    if key.startswith("zones_"):
+        return {"color": _EXTRA_ZONE_COLOURS[position % len(_EXTRA_ZONE_COLOURS)], "fill_opacity": 0.06,
+                "weight": 2.0}
+    return _DEFAULT_STYLE
 
 
 def _crs_label(gdf: gpd.GeoDataFrame, lang: str) -> str:
@@ -58,64 +72,33 @@ def layer_summary(layers: dict[str, gpd.GeoDataFrame], lang: str) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def build_map(
-    layers: dict[str, gpd.GeoDataFrame],
-    lang: str,
-    streets: gpd.GeoDataFrame | None = None,
-    buildings: gpd.GeoDataFrame | None = None,
-) -> folium.Map:
-    """The overview map: vector basemap, then every layer as a togglable group."""
-    bounds_layer = layers.get("study_area")
-    if bounds_layer is None or bounds_layer.empty:
-        bounds_layer = next(g for g in layers.values() if not g.empty)
-    m = maps.base_map(bounds_layer)
-    maps.vector_basemap(
-        m,
-        streets_gdf=streets,
-        buildings_gdf=buildings,
-        streets_name=t("layer_streets", lang),
-        buildings_name=t("layer_buildings", lang),
-    )
-    for key, gdf in layers.items():
-        if gdf.empty or gdf.crs is None:
-            continue
-        fields = [c for c in TOOLTIP_CANDIDATES if c in gdf.columns and gdf[c].notna().any()]
-        aliases = [t(f"field_{c}", lang) for c in fields]
-        maps.add_layer(
-            m,
-            gdf,
-            layer_label(key, lang),
-            tooltip_fields=fields,
-            tooltip_aliases=aliases,
-            **LAYER_STYLE.get(key, _DEFAULT_STYLE),
-        )
-    return m
-
-
-def render(lang: str) -> None:
+def render(ctx: PageContext) -> None:
     """Draw the page."""
+    lang = ctx.lang
     st.header(t("data_header", lang))
-    st.write(t("data_intro", lang))
+    ds = ctx.dataset
+    if ds is not None:
+        st.write(t("data_intro" if ds.source == "demo" else "data_intro_upload", lang))
+        layers = ds.layers()
+        st.dataframe(layer_summary(layers, lang), hide_index=True, width="stretch")
+        notes = [r for r in ds.reports if r.problems]
+        if notes:
+            with st.expander(t("upload_notes", lang, n=sum(len(r.problems) for r in notes))):
+                for r in notes:
+                    st.caption(r.source)
+                    st.dataframe(problems_table(r, lang), hide_index=True, width="stretch")
 
-    module = demo_module_name()
-    try:
-        with st.spinner():
-            layers = load_layers(module)
-    except DemoUnavailable as exc:
-        st.error(t("demo_missing", lang, error=exc))
-        return
-    except Exception as exc:  # noqa: BLE001 - show the user what went wrong, not a traceback
-        st.error(t("demo_failed", lang, error=f"{type(exc).__name__}: {exc}"))
-        return
-
-    st.dataframe(layer_summary(layers, lang), hide_index=True, width="stretch")
-
-    st.subheader(t("map_header", lang))
-    if not maps.VENDOR_DIR.is_dir():
-        st.error(t("assets_missing", lang))
-        return
-    st.caption(t("map_help", lang))
-    streets, buildings = load_osm_basemap(module)
-    m = build_map(layers, lang, streets, buildings)
-    st_folium(m, key="data_map", height=620, use_container_width=True, returned_objects=[])
-    st.caption(t("attribution", lang))
+        st.subheader(t("map_header", lang))
+        if not maps.VENDOR_DIR.is_dir():
+            st.error(t("assets_missing", lang))
+        else:
+            st.caption(t("map_help", lang))
+            m = mapkit.new_map(ctx, ds.study_area if len(ds.study_area) else next(iter(layers.values())))
+            for i, (key, gdf) in enumerate(layers.items()):
+                if gdf.empty or gdf.crs is None:
+                    continue
+                fields = [c for c in TOOLTIP_CANDIDATES if c in gdf.columns]
+                mapkit.add(m, ctx, gdf, layer_label(key, lang), fields=fields, **style_for(key, i))
+            mapkit.show(m, ctx, "data_map")
+            st.caption(t("attribution", lang))
+    render_uploads(lang)

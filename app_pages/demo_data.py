@@ -16,7 +16,8 @@ import streamlit as st
 
 from gridmap.io import read_osm_basemap
 
-__all__ = ["DEMO_MODULE_ENV", "LAYER_ORDER", "DemoUnavailable", "demo_module_name", "load_layers", "load_osm_basemap"]
+__all__ = ["DEMO_MODULE_ENV", "LAYER_ORDER", "DemoUnavailable", "demo_module_name", "load_layers", "load_osm_basemap",
+           "osm_path"]
 
 DEMO_MODULE_ENV = "GRIDMAP_DEMO_MODULE"
 
@@ -61,13 +62,19 @@ def load_layers(module_name: str) -> dict[str, gpd.GeoDataFrame]:
     return ordered
 
 
+def osm_path(module_name: str) -> Path | None:
+    """The demo's OSM XML file, or ``None`` when it has none."""
+    path = getattr(_module(module_name), "DEMO_OSM", None)
+    return Path(path) if path is not None and Path(path).is_file() else None
+
+
 @st.cache_data(show_spinner=False)
 def load_osm_basemap(module_name: str) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
     """Streets and buildings of the demo's OSM file for the vector basemap (``None`` if absent).
 
     Display only (``gridmap.io.read_osm_basemap``); the walking network comes from gridmap.network.
     """
-    path = getattr(_module(module_name), "DEMO_OSM", None)
-    if path is None or not Path(path).is_file():
+    path = osm_path(module_name)
+    if path is None:
         return None, None
     return read_osm_basemap(path)

@@ -1,0 +1,101 @@
+"""What every page gets: the language, the data in use (demo or uploads) and the map settings.
+
+A :class:`Dataset` is the set of layers the analyses run on. Its ``key`` names its content (the
+demo module, or a hash of the uploaded files and their settings), and every cached analysis in
+:mod:`app_pages.analysis` is keyed on it: new uploads give a new key, a rerun reuses the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from app_pages.demo_data import LAYER_ORDER, demo_module_name, load_layers, osm_path
+from gridmap.validate import ValidationReport
+
+__all__ = ["Dataset", "MapSettings", "PageContext", "demo_dataset", "current_dataset", "UPLOAD_STATE"]
+
+#: Session-state key of the dataset built from the user's uploads (absent: the demo is used).
+UPLOAD_STATE = "uploaded_dataset"
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """The layers the analyses run on; never changed after it is built."""
+
+    key: str
+    source: str  # "demo" or "upload"
+    zones: dict[str, gpd.GeoDataFrame]  # zone layer name (party, security, …) → zones
+    study_area: gpd.GeoDataFrame
+    residents: gpd.GeoDataFrame | None = None
+    centers: gpd.GeoDataFrame | None = None
+    osm_path: Path | None = None
+    extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)  # reference layers (districts)
+    reports: tuple[ValidationReport, ...] = ()
+
+    def layers(self) -> dict[str, gpd.GeoDataFrame]:
+        """Every layer under its display key (``study_area``, ``zones_<name>``, …), in drawing order."""
+        found: dict[str, gpd.GeoDataFrame] = {"study_area": self.study_area}
+        found.update({f"zones_{name}": gdf for name, gdf in self.zones.items()})
+        if self.residents is not None:
+            found["residents"] = self.residents
+        if self.centers is not None:
+            found["centers"] = self.centers
+        found.update(self.extra)
+        ordered = {k: found[k] for k in LAYER_ORDER if k in found}
+        ordered.update({k: v for k, v in found.items() if k not in ordered})
+        return ordered
+
+    @property
+    def has_access_inputs(self) -> bool:
+        return self.residents is not None and self.centers is not None and self.osm_path is not None
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """Sidebar map settings: an intranet tile server, and whether its tiles are GCJ-02."""
+
+    tiles_url: str | None = None
+    gcj02: bool = False
+
+    @property
+    def display_system(self) -> str | None:
+        return "gcj02" if self.gcj02 else None
+
+
+@dataclass(frozen=True)
+class PageContext:
+    lang: str
+    dataset: Dataset
+    maps: MapSettings
+
+
+def demo_dataset(module_name: str | None = None) -> Dataset:
+    """The embedded demo as a :class:`Dataset` (layers cached by :mod:`app_pages.demo_data`).
+
+    Raises ``DemoUnavailable`` when the demo is not there.
+    """
+    module_name = module_name or demo_module_name()
+    layers = load_layers(module_name)
+    zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
+    extra = {k: v for k, v in layers.items()
+             if k not in ("study_area", "residents", "centers") and not k.startswith("zones_")}
+    return Dataset(
+        key=f"demo:{module_name}",
+        source="demo",
+        zones=zones,
+        study_area=layers["study_area"],
+        residents=layers.get("residents"),
+        centers=layers.get("centers"),
+        osm_path=osm_path(module_name),
+        extra=extra,
+    )
+
+
+def current_dataset() -> Dataset:
+    """The uploaded dataset when the user applied one, else the demo."""
+    uploaded = st.session_state.get(UPLOAD_STATE)
+    return uploaded if uploaded is not None else demo_dataset()

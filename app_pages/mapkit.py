@@ -1,0 +1,134 @@
+"""Maps on the pages: one way to build, shift, send and show them.
+
+* every layer goes through :func:`add` — shifted to GCJ-02 when the user shows the data on
+  GCJ-02 tiles (display only, :func:`gridmap.views.for_display`), with translated tooltips;
+* :func:`show` sends the map with ``st_folium`` and only the returned objects a page needs
+  (none by default: panning or zooming never reruns the script), and keeps the map's position
+  across reruns and page switches (:class:`KeepView`: the view is kept in the browser's
+  ``sessionStorage``, so no rerun is needed to remember it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
+from streamlit_folium import st_folium
+
+from app_pages import analysis
+from app_pages.context import PageContext
+from app_pages.i18n import TEXT, t
+from gridmap import maps, views
+
+__all__ = ["KeepView", "basemap_layers", "new_map", "add", "show", "aliases", "MAP_HEIGHT"]
+
+MAP_HEIGHT = 600
+
+
+class KeepView(MacroElement):
+    """Restore the map's last centre and zoom (``sessionStorage[key]``) and remember each move.
+
+    Runs after ``fitBounds``: the first time a map opens it fits the data; afterwards, and when
+    a rerun rebuilds the map, it comes back where the user left it. Storage errors (private
+    mode, a sandbox) are ignored: the map then just fits the data.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map) {
+    var key = {{ this.storage_key|tojson }};
+    try {
+        var v = JSON.parse(window.sessionStorage.getItem(key) || "null");
+        if (v && isFinite(v.lat) && isFinite(v.lng) && isFinite(v.zoom)) {
+            map.setView([v.lat, v.lng], v.zoom, {animate: false});
+        }
+    } catch (e) {}
+    map.on("moveend", function () {
+        try {
+            var c = map.getCenter();
+            window.sessionStorage.setItem(key, JSON.stringify({lat: c.lat, lng: c.lng, zoom: map.getZoom()}));
+        } catch (e) {}
+    });
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, storage_key: str) -> None:
+        super().__init__()
+        self._name = "KeepView"
+        self.storage_key = storage_key
+
+
+def aliases(fields: Sequence[str], lang: str) -> list[str]:
+    """Translated tooltip labels (``field_<name>`` in i18n; unknown columns show as they are)."""
+    return [t(f"field_{f}", lang) if f"field_{f}" in TEXT else f for f in fields]
+
+
+def basemap_layers(ctx: PageContext) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """Streets and buildings of the dataset's OSM file, lightened (cached)."""
+    osm = ctx.dataset.osm_path
+    return analysis.basemap(str(osm) if osm else None)
+
+
+def new_map(ctx: PageContext, bounds: gpd.GeoDataFrame, basemap: bool = True,
+            base: tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None] | None = None) -> folium.Map:
+    """An empty map fitted to ``bounds``, with the intranet tiles if set and the vector basemap.
+
+    ``base`` gives the (streets, buildings) already fetched (for code running outside a script
+    run, e.g. a deferred download).
+    """
+    system = ctx.maps.display_system
+    m = maps.base_map(views.for_display(bounds, system), tiles_url=ctx.maps.tiles_url or None)
+    if basemap:
+        streets, buildings = base if base is not None else basemap_layers(ctx)
+        maps.vector_basemap(
+            m,
+            streets_gdf=views.for_display(streets, system) if streets is not None else None,
+            buildings_gdf=views.for_display(buildings, system) if buildings is not None else None,
+            streets_name=t("layer_streets", ctx.lang),
+            buildings_name=t("layer_buildings", ctx.lang),
+        )
+    return m
+
+
+def add(m: folium.Map, ctx: PageContext, gdf: gpd.GeoDataFrame | None, name: str, color: str,
+        fields: Sequence[str] = (), labels: dict[str, str] | None = None, **style) -> None:
+    """Add a layer (skipped when empty), shifted for display, tooltips translated.
+
+    ``labels`` names tooltip fields the i18n table does not know (e.g. per-layer id columns).
+    """
+    if gdf is None or gdf.empty:
+        return
+    present = [f for f in fields if f in gdf.columns and gdf[f].notna().any()]
+    names = [(labels or {}).get(f) or a for f, a in zip(present, aliases(present, ctx.lang))]
+    maps.add_layer(m, views.for_display(gdf, ctx.maps.display_system), name, color, present,
+                   tooltip_aliases=names, **style)
+
+
+#: The map's own assets the pages need: Leaflet. folium also lists jQuery, Bootstrap, Font Awesome
+#: and awesome-markers for features the pages do not use (no icon markers, no popups with
+#: Bootstrap); skipping them saves the browser ~1 MB of scripts and styles per map.
+KEEP_MAP_ASSETS = ("leaflet", "leaflet_css")
+
+
+def lean_assets(m: folium.Map) -> folium.Map:
+    """Limit the map's own script/style links (instance attributes, which streamlit-folium reads)
+    to Leaflet; plugins added to the map keep theirs."""
+    m.default_js = [(n, u) for n, u in type(m).default_js if n in KEEP_MAP_ASSETS]
+    m.default_css = [(n, u) for n, u in type(m).default_css if n in KEEP_MAP_ASSETS]
+    return m
+
+
+def show(m: folium.Map, ctx: PageContext, key: str, *, returned_objects: Sequence[str] = (),
+         height: int = MAP_HEIGHT, feature_group: folium.FeatureGroup | None = None) -> dict:
+    """Send the map to the browser; return what ``returned_objects`` asks for."""
+    lean_assets(m)
+    view = hashlib.sha1(f"{ctx.dataset.key}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
+    KeepView(f"gridmap-view:{key}:{view}").add_to(m)
+    return st_folium(m, key=key, height=height, use_container_width=True,
+                     returned_objects=list(returned_objects), feature_group_to_add=feature_group) or {}
+
