@@ -1,0 +1,230 @@
+"""``gridmap site``: where new service centres help most (选址), keeping the existing ones.
+
+    gridmap site --osm streets.osm --residents buildings.gpkg --centers centres.geojson --k 3 --out out/
+    gridmap site --demo --k 3 --weight elderly_alone --out out/
+    gridmap site --demo --target 0.95 --out out/          # the fewest sites for 95 % within 15 minutes
+
+Writes to ``--out``:
+
+* ``sites.geojson`` — the proposed sites in order of gain: ``rank``, ``candidate_id``, ``gain``,
+  ``covered_after`` (cumulative share of the weight within the radius, 0–1), ``new_households``,
+  ``new_population``, ``new_<special group>``, ``street`` (nearest named OSM street), ``snap_m`` …;
+* ``summary.csv`` — per measure (households, population, special groups): total, covered before and
+  after, shares, newly covered;
+* ``sites.html`` — an offline map: existing centres, the proposed sites numbered by rank, the
+  residents each newly covers, those still beyond.
+
+Progress goes to stderr. Exit status 0 when everything was written, 1 when the map could not be
+(offline assets missing: the other files are written), 2 when an input cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from gridmap.cli._common import progress, split_layer
+from gridmap.validate import LayerError
+
+__all__ = ["register", "run_site", "OUTPUT_FILES"]
+
+#: Files written by ``gridmap site`` into ``--out``.
+OUTPUT_FILES = ("sites.geojson", "summary.csv", "sites.html")
+#: Residents newly covered, by the rank of the site covering them (red is kept for "still beyond").
+_RANK_COLOURS = ("#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#17becf", "#999999")
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100.0 if text.endswith("%") or float(text.rstrip("%")) > 1 else 1.0)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"--target expects a share like 0.95 or 95%, got {text!r}") from exc
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"--target must be between 0 and 1 (or 100%), got {text!r}")
+    return value
+
+
+def _inputs(args: argparse.Namespace, say):
+    """(osm path, residents, centres, candidates)."""
+    from gridmap.io import load_layer, read_layer
+
+    if args.demo:
+        from gridmap.demo import DEMO_OSM, load_demo
+
+        say("loading the demo (Nanjing Xinjiekou)")
+        demo = load_demo()
+        osm = Path(args.osm) if args.osm else DEMO_OSM
+        residents = demo["residents"] if not args.residents else None
+        centers = demo["centers"] if not args.centers else None
+    else:
+        missing = [flag for flag, v in (("--osm", args.osm), ("--residents", args.residents),
+                                        ("--centers", args.centers)) if not v]
+        if missing:
+            raise LayerError(f"missing {', '.join(missing)} (or use --demo)")
+        osm = Path(args.osm)
+        residents = centers = None
+    if residents is None:
+        say(f"reading residents {args.residents}")
+        path, layer = split_layer(args.residents)
+        residents, _ = load_layer(path, "residents", args.residents_layer or layer, crs=args.crs, source=args.source)
+    if centers is None:
+        say(f"reading centres {args.centers}")
+        path, layer = split_layer(args.centers)
+        centers, _ = load_layer(path, "centers", args.centers_layer or layer, crs=args.crs, source=args.source)
+    candidates = args.candidates or "nodes"
+    if candidates not in ("nodes", "public_buildings"):
+        say(f"reading candidates {candidates}")
+        path, layer = split_layer(candidates)
+        candidates = read_layer(path, args.candidates_layer or layer, crs=args.crs, source=args.source)
+        if not len(candidates):
+            raise LayerError(f"{args.candidates}: no candidate features")
+    if args.weight not in residents.columns:
+        numeric = [c for c in residents.columns if c != residents.geometry.name
+                   and pd.api.types.is_numeric_dtype(residents[c])]
+        raise LayerError(f"residents have no column {args.weight!r} for --weight (numeric columns: "
+                         f"{', '.join(map(str, numeric))})")
+    return osm, residents, centers, candidates
+
+
+def _write_map(path: Path, net, result, centers: gpd.GeoDataFrame, radius: float) -> Path:
+    import folium
+
+    from gridmap import maps
+    from gridmap.cli.access import _atomic_write
+
+    res = result.residents
+    m = maps.base_map(res)
+    maps.vector_basemap(m, streets_gdf=net.edges_gdf()[["highway", "geometry"]])
+    fields = [c for c in ("building_id", "households", "network_m_before", "site_m", "new_site_rank")
+              if c in res.columns]
+    shown = res.assign(network_m_before=res["network_m_before"].round(0), site_m=res["site_m"].round(0))
+    before = shown[shown["covered_before"]]
+    if len(before):
+        maps.add_layer(m, before, f"Residents within {radius:g} m already ({len(before)})", "#9e9e9e", fields,
+                       fill_opacity=0.5, weight=0.5, point_radius=2, show=False)
+    beyond = shown[~shown["covered_after"]]
+    if len(beyond):
+        maps.add_layer(m, beyond, f"Residents still beyond {radius:g} m ({len(beyond)})", "#d7191c", fields,
+                       fill_opacity=0.7, weight=1.0, point_radius=3)
+    sites = result.sites
+    for row in sites.itertuples():
+        part = shown[shown["new_site_rank"] == row.rank]
+        colour = _RANK_COLOURS[(row.rank - 1) % len(_RANK_COLOURS)]
+        if len(part):
+            maps.add_layer(m, part, f"Newly covered by site {row.rank} ({len(part)})", colour, fields,
+                           fill_opacity=0.7, weight=1.0, point_radius=3)
+    cen = centers.copy()
+    maps.add_layer(m, cen, "Existing centres 党群服务中心", "#000000",
+                   [c for c in ("center_id", "name", "kind") if c in cen.columns],
+                   fill_color="#ffeb3b", fill_opacity=0.9, point_radius=7, weight=2)
+    if len(sites):
+        cols = [c for c in ("rank", "candidate_id", "gain", "covered_after", "new_households", "street")
+                if c in sites.columns]
+        shown_sites = sites.assign(covered_after=(sites["covered_after"] * 100).round(1))
+        group = maps.add_layer(m, shown_sites, "Proposed sites 建议选址", "#000000", cols, fill_color="#c2185b",
+                               fill_opacity=0.95, point_radius=11, weight=2)
+        web = maps.to_web(sites, ["rank"])
+        for rank, geom in zip(web["rank"].tolist(), web.geometry.tolist()):
+            folium.Marker([geom.y, geom.x], icon=folium.DivIcon(
+                html=f'<div style="font:bold 12px sans-serif;color:#fff;text-align:center;width:22px;'
+                     f'line-height:22px;margin:-11px 0 0 -11px;pointer-events:none">{rank}</div>',
+                icon_size=(0, 0)), interactive=False).add_to(group)
+    return _atomic_write(path, lambda p: maps.save_standalone(m, p))
+
+
+def run_site(args: argparse.Namespace) -> int:
+    """Run ``gridmap site`` with parsed arguments; return the exit status."""
+    from gridmap import access as acc
+    from gridmap import siting
+    from gridmap.cli.access import _atomic_write
+    from gridmap.io import write_geojson
+    from gridmap.network import load_walk_network
+
+    say = progress(args.quiet)
+    out = Path(args.out)
+    try:
+        if (args.k is None) == (args.target is None):
+            raise LayerError("give either --k N (number of new sites) or --target SHARE (e.g. 0.95), and not both")
+        osm, residents, centers, candidates = _inputs(args, say)
+        say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
+        net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
+        say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, EPSG:{net.crs.to_epsg()}")
+        say(f"candidates: {candidates if isinstance(candidates, str) else f'{len(candidates):,} from file'}; "
+            f"routing {len(residents):,} residents, {len(centers):,} existing centres, radius {args.radius:g} m")
+        problem = siting.build_problem(net, residents, centers, radius_m=args.radius, weight=args.weight,
+                                       candidates=candidates, spacing_m=args.spacing, objective=args.objective,
+                                       snap_limit=args.snap_limit, osm_path=osm, index=acc.EdgeIndex(net))
+    except (LayerError, FileNotFoundError, ValueError, KeyError) as exc:
+        print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        return 2
+    say(f"{len(problem.candidates):,} candidates on the network ({problem.dropped_candidates} too far from a "
+        f"street); {problem.dist.nnz:,} candidate–resident pairs within {problem.limit_m:g} m")
+    result = siting.recommend_sites(net, residents, centers, args.k, target_share=args.target, method=args.method,
+                                    objective=args.objective, problem=problem, osm_path=osm)
+    sites, summary = result.sites, result.summary
+    row = summary[summary["measure"] == args.weight].iloc[0]
+    say(f"{args.weight} within {args.radius:g} m: {row['share_before']:.1%} → {row['share_after']:.1%} with "
+        f"{len(sites)} new site(s) ({args.method}, {args.objective})")
+    if args.target is not None and not result.reached:
+        say(f"warning: the target {args.target:.0%} cannot be reached with these candidates")
+    if args.k is not None and len(sites) < args.k:
+        say(f"note: only {len(sites)} site(s) add anything; the others would cover no one new")
+    if args.method == "greedy" and args.k and result.upper_bound > 0 and args.objective == "coverage":
+        say(f"greedy reaches ≥ {result.value / result.upper_bound:.1%} of the best possible with {args.k} site(s)")
+    say(f"writing to {out}")
+    out.mkdir(parents=True, exist_ok=True)
+    write_geojson(sites, out / "sites.geojson")
+    _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+    status = 0
+    try:
+        _write_map(out / "sites.html", net, result, centers, args.radius)
+    except Exception as exc:  # noqa: BLE001 - the tables are written; the map needs installed assets
+        print(f"error: sites.html not written: {exc}", file=sys.stderr)
+        status = 1
+    for r in sites.itertuples():
+        say(f"  {r.rank}. {r.candidate_id} near {r.street or '(unnamed street)'}: +{r.gain:,.0f} → "
+            f"{r.covered_after:.1%}")
+    say(f"done: {', '.join(OUTPUT_FILES)}")
+    return status
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap site`` to the command's subparsers."""
+    p = sub.add_parser(
+        "site", help="where k new service centres cover the most residents within a walk (选址)",
+        description="Choose new service-centre sites keeping the existing ones: maximal covering location "
+                    "(or p-median) on the OSM walking network, greedy (CELF) or exact (MILP).")
+    p.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
+    p.add_argument("--residents", help="residents layer (points or building polygons with households); "
+                                       "PATH#LAYER for a GeoPackage layer")
+    p.add_argument("--residents-layer", help="layer name in a GeoPackage")
+    p.add_argument("--centers", help="existing service centres (points with center_id, name)")
+    p.add_argument("--centers-layer", help="layer name in a GeoPackage")
+    p.add_argument("--k", type=int, help="number of new sites")
+    p.add_argument("--target", type=_share, help="instead of --k: the fewest sites reaching this share (0.95 or 95%%)")
+    p.add_argument("--radius", type=float, default=1000.0, help="walking metres counted as covered (1000 = 15 min)")
+    p.add_argument("--weight", default="households",
+                   help="what to cover: households (default), population, elderly_alone, left_behind_children, "
+                        "disabled or any numeric column")
+    p.add_argument("--candidates", help="candidate sites: a point layer, 'nodes' (default: street nodes) or "
+                                        "'public_buildings' (OSM public buildings)")
+    p.add_argument("--candidates-layer", help="layer name in --candidates")
+    p.add_argument("--spacing", type=float, default=100.0, help="node candidates: one per SPACING m square (100)")
+    p.add_argument("--method", choices=("greedy", "milp"), default="greedy",
+                   help="greedy (fast, any size) or milp (exact, small instances)")
+    p.add_argument("--objective", choices=("coverage", "p_median"), default="coverage",
+                   help="coverage (most residents within the radius) or p_median (least total walking)")
+    p.add_argument("--snap-limit", type=float, default=300.0, help="metres from a street beyond which a point "
+                                                                   "is not routed (300)")
+    p.add_argument("--crs", help="CRS to assume for layers that declare none, e.g. EPSG:4490")
+    p.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
+    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
+    p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
+    p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.add_argument("--out", required=True, help="output folder")
+    p.set_defaults(func=run_site)
