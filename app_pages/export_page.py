@@ -17,7 +17,7 @@ import streamlit as st
 from app_pages import access_page, analysis, coverage_page, mapkit
 from app_pages.context import MapSettings, PageContext
 from app_pages.guard import compute
-from app_pages.i18n import columns, layer_label, t
+from app_pages.i18n import columns, t
 from app_pages.overview import coverage_table
 from gridmap import access as acc
 from gridmap import maps, views

@@ -4,7 +4,6 @@ data/demo.gpkg is not built); a few the stand-in."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import sys

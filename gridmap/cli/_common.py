@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["parse_map", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch"]
+__all__ = ["parse_map", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
+           "load_walk_inputs"]
 
 
 def parse_map(items: list[str] | None) -> dict[str, str]:
@@ -61,3 +62,43 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drop-empty", action="store_true",
                         help="leave out features with no geometry (listed in problems.csv) instead of stopping")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def load_walk_inputs(args: argparse.Namespace, say) -> tuple[Path, object, object, dict | None]:
+    """The inputs of the walking commands (access, site): OSM file, residents, centres.
+
+    With ``--demo`` they come from the embedded demo unless given; otherwise ``--osm``,
+    ``--residents`` and ``--centers`` (``PATH[#LAYER]``, or ``--residents-layer`` /
+    ``--centers-layer``) are read and checked. Returns (osm, residents, centres, demo layers or
+    None). Raises :class:`gridmap.validate.LayerError` for missing or unusable input.
+    """
+    from gridmap.io import load_layer
+    from gridmap.validate import LayerError
+
+    demo = None
+    residents = centers = None
+    if args.demo:
+        from gridmap.demo import DEMO_OSM, load_demo
+
+        say("loading the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        demo = load_demo()
+        osm = Path(args.osm) if args.osm else DEMO_OSM
+        residents = None if args.residents else demo["residents"]
+        centers = None if args.centers else demo["centers"]
+    else:
+        missing = [flag for flag, v in (("--osm", args.osm), ("--residents", args.residents),
+                                        ("--centers", args.centers)) if not v]
+        if missing:
+            raise LayerError(f"missing {', '.join(missing)} (or use --demo)")
+        osm = Path(args.osm)
+    if residents is None:
+        say(f"reading residents {args.residents}")
+        path, layer = split_layer(args.residents)
+        residents, _ = load_layer(path, "residents", getattr(args, "residents_layer", None) or layer,
+                                  crs=args.crs, source=args.source)
+    if centers is None:
+        say(f"reading centres {args.centers}")
+        path, layer = split_layer(args.centers)
+        centers, _ = load_layer(path, "centers", getattr(args, "centers_layer", None) or layer,
+                                crs=args.crs, source=args.source)
+    return osm, residents, centers, demo

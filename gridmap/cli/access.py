@@ -26,13 +26,12 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import split_layer
+from gridmap.cli._common import load_walk_inputs, progress, split_layer
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
@@ -41,16 +40,6 @@ __all__ = ["register", "run_access", "OUTPUT_FILES"]
 OUTPUT_FILES = ("residents_access.geojson", "centers_access.geojson", "catchments.geojson", "isochrones.geojson",
                 "summary.csv", "home_visit_list.csv", "home_visit_list.xlsx", "access.html")
 _CIRCLE_COLOURS = ("#1a9641", "#a6d96a", "#fdae61", "#d7191c", "#7f7f7f")  # 5/10/15 min, beyond, no route
-
-
-class _Progress:
-    def __init__(self, quiet: bool = False) -> None:
-        self.start = time.perf_counter()
-        self.quiet = quiet
-
-    def __call__(self, msg: str) -> None:
-        if not self.quiet:
-            print(f"[access {time.perf_counter() - self.start:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
 def _parse_thresholds(text: str) -> tuple[float, ...]:
@@ -88,36 +77,12 @@ def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def _inputs(args: argparse.Namespace, say: _Progress):
+def _inputs(args: argparse.Namespace, say):
     """(osm path, residents, centres, grids or None, grid id column or None)."""
-    from gridmap.io import load_layer, read_layer
+    from gridmap.io import read_layer
 
-    grids = None
-    if args.demo:
-        from gridmap.demo import DEMO_OSM, load_demo
-
-        say("loading the demo (Nanjing Xinjiekou)")
-        demo = load_demo()
-        osm = Path(args.osm) if args.osm else DEMO_OSM
-        residents = demo["residents"] if not args.residents else None
-        centers = demo["centers"] if not args.centers else None
-        if not args.grids:
-            grids = demo[args.grids_layer or "study_area"]
-    else:
-        missing = [flag for flag, v in (("--osm", args.osm), ("--residents", args.residents),
-                                        ("--centers", args.centers)) if not v]
-        if missing:
-            raise LayerError(f"missing {', '.join(missing)} (or use --demo)")
-        osm = Path(args.osm)
-        residents = centers = None
-    if residents is None:
-        say(f"reading residents {args.residents}")
-        path, layer = split_layer(args.residents)
-        residents, _ = load_layer(path, "residents", args.residents_layer or layer, crs=args.crs, source=args.source)
-    if centers is None:
-        say(f"reading centres {args.centers}")
-        path, layer = split_layer(args.centers)
-        centers, _ = load_layer(path, "centers", args.centers_layer or layer, crs=args.crs, source=args.source)
+    osm, residents, centers, demo = load_walk_inputs(args, say)
+    grids = demo[args.grids_layer or "study_area"] if demo is not None and not args.grids else None
     if args.grids:
         say(f"reading grids {args.grids}")
         path, layer = split_layer(args.grids)
@@ -170,7 +135,7 @@ def run_access(args: argparse.Namespace) -> int:
     from gridmap.io import write_geojson
     from gridmap.network import load_walk_network
 
-    say = _Progress(args.quiet)
+    say = progress(args.quiet)
     out = Path(args.out)
     try:
         osm, residents, centers, grids, grid_id = _inputs(args, say)

@@ -27,7 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import progress, split_layer
+from gridmap.cli._common import load_walk_inputs, progress, split_layer
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
@@ -50,31 +50,9 @@ def _share(text: str) -> float:
 
 def _inputs(args: argparse.Namespace, say):
     """(osm path, residents, centres, candidates)."""
-    from gridmap.io import load_layer, read_layer
+    from gridmap.io import read_layer
 
-    if args.demo:
-        from gridmap.demo import DEMO_OSM, load_demo
-
-        say("loading the demo (Nanjing Xinjiekou)")
-        demo = load_demo()
-        osm = Path(args.osm) if args.osm else DEMO_OSM
-        residents = demo["residents"] if not args.residents else None
-        centers = demo["centers"] if not args.centers else None
-    else:
-        missing = [flag for flag, v in (("--osm", args.osm), ("--residents", args.residents),
-                                        ("--centers", args.centers)) if not v]
-        if missing:
-            raise LayerError(f"missing {', '.join(missing)} (or use --demo)")
-        osm = Path(args.osm)
-        residents = centers = None
-    if residents is None:
-        say(f"reading residents {args.residents}")
-        path, layer = split_layer(args.residents)
-        residents, _ = load_layer(path, "residents", args.residents_layer or layer, crs=args.crs, source=args.source)
-    if centers is None:
-        say(f"reading centres {args.centers}")
-        path, layer = split_layer(args.centers)
-        centers, _ = load_layer(path, "centers", args.centers_layer or layer, crs=args.crs, source=args.source)
+    osm, residents, centers, _ = load_walk_inputs(args, say)
     candidates = args.candidates or "nodes"
     if candidates not in ("nodes", "public_buildings"):
         say(f"reading candidates {candidates}")
