@@ -337,6 +337,31 @@ class RoutingResult(NamedTuple):
     per_service: dict[str, tuple[np.ndarray, np.ndarray]]
 
 
+def snap_residents(net: WalkNetwork, index: EdgeIndex, res_xy: np.ndarray, csnap: Snap, which: np.ndarray,
+                   snap_limit: float) -> tuple[Snap, np.ndarray]:
+    """Snap residents to the nearest street — or, when that street is on a piece of network that no
+    centre is on, to the nearest street of the centres' network within the snap limit.
+
+    Returns the snaps and a status per resident (ok, too far from a street, unreachable, no
+    geometry). Shared by access and siting so both measure from the same points.
+    """
+    comp = net.component
+    reached_comp = np.unique(comp[net.edge_u[csnap.edge[which]]])
+    edge_reached = np.isin(comp[net.edge_u], reached_comp)
+    rsnap = index.nearest(res_xy)
+    status = np.where(rsnap.edge < 0, _NO_GEOM, np.where(rsnap.dist <= snap_limit, _OK, _TOO_FAR))
+    off_net = np.flatnonzero((status == _OK) & ~edge_reached[np.clip(rsnap.edge, 0, None)])
+    if len(off_net):
+        status[off_net] = _UNREACHABLE
+        if edge_reached.any():
+            again = EdgeIndex(net, np.flatnonzero(edge_reached)).nearest(res_xy[off_net])
+            move = again.dist <= snap_limit
+            idx = off_net[move]
+            rsnap.edge[idx], rsnap.offset[idx], rsnap.dist[idx] = again.edge[move], again.offset[move], again.dist[move]
+            status[idx] = _OK
+    return rsnap, status
+
+
 def nearest_center_arrays(net: WalkNetwork, res_xy: np.ndarray, cen_xy: np.ndarray, *,
                           snap_limit: float = DEFAULT_SNAP_LIMIT,
                           service_sets: dict[str, np.ndarray] | None = None,
@@ -364,22 +389,7 @@ def nearest_center_arrays(net: WalkNetwork, res_xy: np.ndarray, cen_xy: np.ndarr
     cen_xy = np.asarray(cen_xy, dtype=float).reshape(-1, 2)
     csnap, cstatus = _snap_centers(net, index, cen_xy, snap_limit)
     which = np.flatnonzero(cstatus == _OK)
-    comp = net.component
-    reached_comp = np.unique(comp[net.edge_u[csnap.edge[which]]])
-    edge_reached = np.isin(comp[net.edge_u], reached_comp)
-
-    rsnap = index.nearest(res_xy)
-    status = np.where(rsnap.edge < 0, _NO_GEOM, np.where(rsnap.dist <= snap_limit, _OK, _TOO_FAR))
-    snap_m = rsnap.dist.copy()  # distance to the nearest street of any kind, reported as is
-    off_net = np.flatnonzero((status == _OK) & ~edge_reached[np.clip(rsnap.edge, 0, None)])
-    if len(off_net):
-        status[off_net] = _UNREACHABLE
-        if edge_reached.any():
-            again = EdgeIndex(net, np.flatnonzero(edge_reached)).nearest(res_xy[off_net])
-            move = again.dist <= snap_limit
-            idx = off_net[move]
-            rsnap.edge[idx], rsnap.offset[idx], rsnap.dist[idx] = again.edge[move], again.offset[move], again.dist[move]
-            status[idx] = _OK
+    rsnap, status = snap_residents(net, index, res_xy, csnap, which, snap_limit)
     routed = status == _OK
 
     dist, src = _node_distances(net, csnap, which)
@@ -392,7 +402,7 @@ def nearest_center_arrays(net: WalkNetwork, res_xy: np.ndarray, cen_xy: np.ndarr
         sw = which[np.asarray(offers, bool)[which]]
         d_s, src_s = _node_distances(net, csnap, sw)
         per_service[name] = _read_off(net, rsnap, routed, csnap, sw, d_s, src_s)
-    return RoutingResult(network_m, centre, np.where(routed, rsnap.dist, snap_m), status,
+    return RoutingResult(network_m, centre, rsnap.dist, status,
                          csnap.dist, cstatus, per_service)
 
 

@@ -68,6 +68,7 @@ from gridmap.access import (
     _read_off,
     _snap_centers,
     representative_xy,
+    snap_residents,
 )
 from gridmap.network import WalkNetwork
 
@@ -350,28 +351,6 @@ def _weights(residents: gpd.GeoDataFrame, weight: str) -> dict[str, np.ndarray]:
     return out
 
 
-def _snap_residents(net: WalkNetwork, index: EdgeIndex, res_xy: np.ndarray, csnap: Snap, which: np.ndarray,
-                    snap_limit: float) -> tuple[Snap, np.ndarray]:
-    """Residents snapped as :func:`gridmap.access.nearest_center_arrays` snaps them (same rule, same
-    index): to the nearest street, or, when that street is on a piece of network no centre is on,
-    to the nearest street of the centres' network within the snap limit. Status as there."""
-    comp = net.component
-    reached_comp = np.unique(comp[net.edge_u[csnap.edge[which]]])
-    edge_reached = np.isin(comp[net.edge_u], reached_comp)
-    rsnap = index.nearest(res_xy)
-    status = np.where(rsnap.edge < 0, 3, np.where(rsnap.dist <= snap_limit, _OK, 1))
-    off_net = np.flatnonzero((status == _OK) & ~edge_reached[np.clip(rsnap.edge, 0, None)])
-    if len(off_net):
-        status[off_net] = _UNREACHABLE
-        if edge_reached.any():
-            again = EdgeIndex(net, np.flatnonzero(edge_reached)).nearest(res_xy[off_net])
-            move = again.dist <= snap_limit
-            idx = off_net[move]
-            rsnap.edge[idx], rsnap.offset[idx], rsnap.dist[idx] = again.edge[move], again.offset[move], again.dist[move]
-            status[idx] = _OK
-    return rsnap, status
-
-
 def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.GeoDataFrame | None, *,
                   radius_m: float = DEFAULT_RADIUS_M, weight: str = "households",
                   candidates: str | gpd.GeoDataFrame | None = None, spacing_m: float | None = DEFAULT_SPACING_M,
@@ -415,7 +394,7 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
     csnap0, cstatus0 = _snap_centers(net, index, cen_xy, snap_limit) if len(cen_xy) else (
         Snap(np.empty(0, np.int64), np.empty(0), np.empty(0)), np.empty(0, np.int64))
     which = np.flatnonzero(cstatus0 == _OK)
-    rsnap, status = _snap_residents(net, index, res_xy, csnap0, which, snap_limit)
+    rsnap, status = snap_residents(net, index, res_xy, csnap0, which, snap_limit)
     routed = (status == _OK) | (status == _UNREACHABLE)
     dist0, src0 = _node_distances(net, csnap0, which)
     baseline, _centre = _read_off(net, rsnap, status == _OK, csnap0, which, dist0, src0)
