@@ -5,7 +5,10 @@ A plan file holds the layers ``units``, ``assignment`` (``unit_id``, ``grid_code
 dissolved polygons with their statistics — for QGIS/ArcGIS users; derived, not read back),
 ``edit_log`` (the applied steps, with what undoing them needs, so undo works after reopening) and
 ``meta`` (``key``, ``value``: format, plan id, revision, band, code prefixes, grid registry, locks,
-``status`` = complete / work in progress, saved at).
+``status`` = complete / work in progress, saved at). Optionally it also carries the inputs the
+plan was analysed with — study area, residents, centres, zone layers — as layers ``source_<name>``
+(:func:`save_plan` ``sources=``, :func:`load_plan_sources`, names from :func:`plan_sources`), so a
+report can be made from the plan file alone.
 
 Saving (:func:`save_plan`) is atomic — the file is written beside the target and swapped in with
 ``os.replace``, so a killed process leaves the previous plan intact — and carries a revision
@@ -19,7 +22,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,10 +39,14 @@ from gridmap.io import write_gpkg
 from gridmap.plan import Plan, PlanError, Step
 
 __all__ = ["save_plan", "load_plan", "read_plan_meta", "StaleRevisionError", "PlanConflictError",
-           "write_assignment_csv", "read_assignment_csv", "assignment_from_layer", "FORMAT"]
+           "write_assignment_csv", "read_assignment_csv", "assignment_from_layer", "FORMAT",
+           "plan_sources", "load_plan_sources", "SOURCE_PREFIX"]
 
 FORMAT = "gridmap-plan"
 FORMAT_VERSION = 1
+#: Layers holding the analysis inputs are named ``source_<name>``.
+SOURCE_PREFIX = "source_"
+_SOURCE_NAME = re.compile(r"^\w+$")
 
 
 class StaleRevisionError(RuntimeError):
@@ -132,6 +141,52 @@ def read_plan_meta(path: str | os.PathLike) -> dict[str, str]:
     return out
 
 
+def plan_sources(study_area: gpd.GeoDataFrame | None = None, residents: gpd.GeoDataFrame | None = None,
+                 centers: gpd.GeoDataFrame | None = None, zones: Mapping[str, gpd.GeoDataFrame] | None = None
+                 ) -> dict[str, gpd.GeoDataFrame]:
+    """The ``sources`` of :func:`save_plan` under their usual names: ``study_area``, ``residents``,
+    ``centers`` and ``zones_<layer>`` per zone layer (inputs given as None are left out)."""
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for name, gdf in (("study_area", study_area), ("residents", residents), ("centers", centers)):
+        if gdf is not None:
+            out[name] = gdf
+    for layer, gdf in (zones or {}).items():
+        out[f"zones_{layer}"] = gdf
+    return out
+
+
+def _check_sources(sources: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoDataFrame]:
+    out = {}
+    for name, gdf in sources.items():
+        if not _SOURCE_NAME.match(str(name)):
+            raise ValueError(f"source name {name!r} must be a word (letters, digits, _), e.g. zones_party")
+        if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None:
+            raise ValueError(f"source {name!r} must be a GeoDataFrame with a CRS")
+        out[f"{SOURCE_PREFIX}{name}"] = gdf
+    return out
+
+
+def _source_layer_names(path: Path) -> list[str]:
+    names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    return [n for n in names if n.startswith(SOURCE_PREFIX)]
+
+
+def load_plan_sources(path: str | os.PathLike) -> dict[str, gpd.GeoDataFrame]:
+    """The analysis inputs stored in a plan file, ``{name: GeoDataFrame}`` (``{}`` when there are none).
+
+    Names as given to :func:`save_plan` (e.g. ``study_area``, ``residents``, ``centers``,
+    ``zones_party``), in the order they were stored.
+    """
+    path = Path(path)
+    read_plan_meta(path)  # a plan file, or ValueError
+    return {n[len(SOURCE_PREFIX):]: gpd.read_file(path, layer=n, engine="pyogrio") for n in _source_layer_names(path)}
+
+
+def _stored_sources(path: Path) -> dict[str, gpd.GeoDataFrame]:
+    """The ``source_*`` layers of an existing plan file, as they are (to carry them into a new revision)."""
+    return {n: gpd.read_file(path, layer=n, engine="pyogrio") for n in _source_layer_names(path)}
+
+
 def _layers(plan: Plan, revision: int) -> dict[str, pd.DataFrame]:
     checks = plan.checks()
     complete = bool((checks["status"] == "pass").all())
@@ -154,7 +209,8 @@ def _layers(plan: Plan, revision: int) -> dict[str, pd.DataFrame]:
     }
 
 
-def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, rescue: bool = True) -> int:
+def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, rescue: bool = True,
+              sources: Mapping[str, gpd.GeoDataFrame] | None = None) -> int:
     """Save a plan atomically as a new revision; return that revision (also set on ``plan``).
 
     Parameters
@@ -163,6 +219,10 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
     path : the ``.gpkg`` file.
     overwrite : replace a file holding a different plan, or a newer revision of this one.
     rescue : on a stale revision, write the unsaved plan to ``<stem>.unsaved-r<rev>-<time>.gpkg``.
+    sources : optional analysis inputs stored beside the plan as layers ``source_<name>`` (names
+        are words, e.g. from :func:`plan_sources`; read back with :func:`load_plan_sources`).
+        ``None`` keeps the sources already stored in the file when it holds this plan; ``{}``
+        stores none.
 
     Raises
     ------
@@ -170,6 +230,7 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
     PlanConflictError : the file holds another plan.
     """
     path = Path(path)
+    extra = _check_sources(sources) if sources is not None else {}
     with _exclusive(path):
         file_rev = 0
         if path.exists():
@@ -183,14 +244,16 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
                 if rescue:
                     stamp = time.strftime("%Y%m%d-%H%M%S")
                     rescue_path = path.with_name(f"{path.stem}.unsaved-r{plan.revision}-{stamp}{path.suffix}")
-                    write_gpkg(_layers(plan, plan.revision), rescue_path)
+                    write_gpkg({**_layers(plan, plan.revision), **extra}, rescue_path)
                 raise StaleRevisionError(
                     f"{path} was saved as revision {file_rev} by someone else since you opened revision "
                     f"{plan.revision}; your save was refused so neither version is lost. Your edits are kept in "
                     f"this session" + (f" and in {rescue_path.name}" if rescue_path else "")
                     + ": reopen the file to see the other changes, or save yours under another name.", rescue_path)
+            if sources is None and meta.get("plan_id") == plan.plan_id:
+                extra = _stored_sources(path)
         new_rev = max(file_rev, plan.revision) + 1
-        write_gpkg(_layers(plan, new_rev), path)
+        write_gpkg({**_layers(plan, new_rev), **extra}, path)
     plan.revision = new_rev
     plan.dirty = False
     return new_rev

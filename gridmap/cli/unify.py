@@ -5,7 +5,8 @@
     gridmap unify --demo --out DIR
 
 Writes ``grids.geojson``, ``units.geojson``, ``assignment.csv`` (unit_id,grid_code), ``checks.csv``,
-``communities.csv`` (per-community status and reason) and ``plan.gpkg`` (the editable plan) into DIR.
+``communities.csv`` (per-community status and reason) and ``plan.gpkg`` (the editable plan, which
+also stores the inputs — study area, residents, zone layers — for ``gridmap report``) into DIR.
 If DIR already holds a ``plan.gpkg``, grids whose units did not change keep their codes; a plan
 with planners' edits in it is not replaced without ``--force``.
 """
@@ -21,7 +22,7 @@ from gridmap.grids import build_grids
 from gridmap.io import load_layer, write_geojson
 from gridmap.mosaic import LAYER_KEY
 from gridmap.plan import Plan
-from gridmap.plan_io import load_plan, save_plan, write_assignment_csv
+from gridmap.plan_io import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.units import COUNT_COLUMNS, layer_names, make_units
 from gridmap.validate import LayerError
 
@@ -104,7 +105,8 @@ def run_unify(args: argparse.Namespace) -> int:
     write_assignment_csv(build.assignment, out / "assignment.csv")
     checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
     build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
-    rev = save_plan(plan, plan_path, overwrite=True)
+    rev = save_plan(plan, plan_path, overwrite=True,
+                    sources=plan_sources(study_area=area, residents=residents, zones=layers))
     say(f"wrote {', '.join(OUTPUTS)} to {out} (plan revision {rev})")
     hh = grids["households"]
     in_band = int(((hh >= args.min_households) & (hh <= args.max_households)).sum())

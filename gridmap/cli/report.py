@@ -1,0 +1,184 @@
+"""``gridmap report``: the 台账 of a plan — one Excel workbook and one offline HTML report.
+
+    gridmap report --plan out/plan.gpkg --centers centres.geojson --osm streets.osm --out report/
+    gridmap report --demo --out report/                    # a plan built on the fly from the demo
+    gridmap report --demo --plan out/plan.gpkg --lang en --out report/
+
+Writes to ``--out``:
+
+* ``report.xlsx`` — sheets 概况 (key figures, what was left out and why), 网格 (codes, households,
+  population, special groups, band status, area, Polsby–Popper, main zone and share per old layer),
+  盲区, 多头, 可达性 (households and special groups by life circle per grid), 上门服务名单
+  (special-group residents beyond 15 minutes, per grid), 建议选址 (proposed sites);
+* ``report.html`` — key figures and one map (grids, coverage, access, sites) that open offline.
+
+The inputs come from, in this order: the options (``--residents``, ``--centers``, ``--area``,
+``--zones NAME=PATH``, ``--osm``), the sources stored in the plan file by ``gridmap unify``, and with
+``--demo`` the embedded demo. A section whose inputs are missing is left out with a note saying so.
+Headers are Chinese by default (``--lang en`` for English). Progress goes to stderr. Exit status 0
+when both files were written, 1 when the HTML has no map (offline assets missing), 2 when an input
+cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gridmap.cli._common import add_input_options, parse_map, parse_named_path, progress, split_layer
+from gridmap.validate import LayerError
+
+__all__ = ["OUTPUT_FILES", "register", "run_report"]
+
+#: Files written by ``gridmap report`` into ``--out``.
+OUTPUT_FILES = ("report.xlsx", "report.html")
+
+
+def _demo_plan(demo, say):
+    from gridmap.demo import demo_zone_layers
+    from gridmap.grids import build_grids
+    from gridmap.plan import Plan
+    from gridmap.units import make_units
+
+    say("building a plan from the demo (300–500 households per grid)")
+    units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])
+    build = build_grids(units, 300, 500, seed=0, study_area=demo["study_area"])
+    return Plan.from_build(units, build, min_households=300, max_households=500, name="demo")
+
+
+def _inputs(args: argparse.Namespace, say) -> dict:
+    """The plan and every input found: options, then the plan's stored sources, then the demo."""
+    from gridmap.io import load_layer
+    from gridmap.mosaic import LAYER_KEY
+    from gridmap.plan_io import load_plan, load_plan_sources
+
+    if not args.plan and not args.demo:
+        raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo")
+    common = dict(crs=args.crs, source=args.source, column_map=parse_map(args.map), drop_empty=args.drop_empty)
+    found: dict = {"study_area": None, "residents": None, "centers": None, "zones": {}, "osm": None}
+    demo = None
+    if args.demo:
+        from gridmap.demo import DEMO_OSM, demo_zone_layers, load_demo
+
+        say("loading the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        demo = load_demo()
+        found.update(study_area=demo["study_area"], residents=demo["residents"], centers=demo["centers"],
+                     zones=demo_zone_layers(demo), osm=DEMO_OSM)
+    if args.plan:
+        path = Path(args.plan)
+        if not path.exists():
+            raise LayerError(f"{path}: plan file not found")
+        try:
+            plan = load_plan(path)
+            stored = load_plan_sources(path)
+        except ValueError as exc:
+            raise LayerError(str(exc)) from exc
+        say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
+            + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
+        stored_zones = {n[len("zones_"):]: g for n, g in stored.items() if n.startswith("zones_")}
+        if stored_zones:
+            found["zones"] = stored_zones
+        for name in ("study_area", "residents", "centers"):
+            if name in stored:
+                found[name] = stored[name]
+    else:
+        plan = _demo_plan(demo, say)
+    if args.zones:
+        zones = {}
+        for spec in args.zones:
+            name, zpath, layer = parse_named_path(spec, "--zones")
+            if not LAYER_KEY.match(name):
+                raise LayerError(f"--zones {spec}: the name {name!r} must be a word (letters, digits, _)")
+            zones[name], _ = load_layer(zpath, "zones", layer, **common)
+            say(f"read {name}: {len(zones[name]):,} zones from {zpath}")
+        found["zones"] = zones
+    for option, kind, key in (("area", "study_area", "study_area"), ("residents", "residents", "residents"),
+                              ("centers", "centers", "centers")):
+        spec = getattr(args, option)
+        if spec:
+            lpath, layer = split_layer(spec)
+            found[key], _ = load_layer(lpath, kind, layer, **common)
+            say(f"read {key}: {len(found[key]):,} features from {lpath}")
+    if args.osm:
+        found["osm"] = Path(args.osm)
+        if not found["osm"].exists():
+            raise LayerError(f"{found['osm']}: OSM file not found")
+    found["plan"] = plan
+    return found
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Run ``gridmap report`` with parsed arguments; return the exit status."""
+    from gridmap.report import build_report, write_report
+
+    say = progress(args.quiet)
+    if args.sites < 0:
+        print("error: --sites must be 0 or more", file=sys.stderr)
+        return 2
+    try:
+        found = _inputs(args, say)
+    except (LayerError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    net = None
+    if found["osm"] is not None and found["residents"] is not None and found["centers"] is not None:
+        from gridmap.network import load_walk_network
+
+        say(f"walking network from {found['osm']} (cache: {'off' if args.no_cache else 'on'})")
+        try:
+            net = load_walk_network(found["osm"], cache=args.cache_dir, use_cache=not args.no_cache)
+        except (FileNotFoundError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    rep = build_report(found["plan"], study_area=found["study_area"], residents=found["residents"],
+                       centers=found["centers"], zones=found["zones"], osm_path=found["osm"], net=net,
+                       k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, progress=say)
+    i = 0 if args.lang == "zh" else 1
+    say(f"writing {', '.join(OUTPUT_FILES)} to {args.out}")
+    paths = write_report(rep, args.out, lang=args.lang)
+    f = rep.figures
+    print(f"{f['n_grids']:,} grids, {f['households_total']:,} households; {f['in_band']} within {f['band']}, "
+          f"{f['below']} below, {f['above']} above")
+    if "gap_hh" in f and f["gap_hh"] is not None:
+        print(f"blind spots: {f['gaps']} ({f['gap_hh']:,} households); overlaps: {f['overlaps']}")
+    if "within15" in f:
+        print(f"households within 15 min: {f['within15']:.1%}; home-visit list: {f['visits']} buildings")
+    if "within15_after" in f:
+        print(f"{f['sites']} proposed site(s): households within {args.radius:g} m → {f['within15_after']:.1%}")
+    for section, note in rep.notes.items():
+        print(f"  {section}: {note[i]}")
+    html = paths["html"].read_text(encoding="utf-8")
+    status = 0
+    if 'class="folium-map"' not in html:
+        print("warning: report.html has no map (offline map assets missing: run scripts/install_assets.sh)",
+              file=sys.stderr)
+        status = 1
+    say(f"done: {paths['xlsx']}, {paths['html']}")
+    return status
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap report`` to the command's subparsers."""
+    p = sub.add_parser("report", help="the 台账: an Excel workbook and an offline HTML report of a plan",
+                       description=__doc__.split("\n\n")[0])
+    p.add_argument("--plan", metavar="PATH", help="plan file (plan.gpkg from `gridmap unify` or the app)")
+    p.add_argument("--centers", metavar="PATH[#LAYER]", help="service centres (points with center_id, name)")
+    p.add_argument("--osm", metavar="PATH", help="OSM XML street file (walking access, siting, street names)")
+    p.add_argument("--residents", metavar="PATH[#LAYER]",
+                   help="residents (points or buildings with households); default: stored in the plan")
+    p.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
+                   help="a zone layer for 盲区/多头, e.g. party=party.geojson (repeatable; default: stored in the plan)")
+    p.add_argument("--area", metavar="PATH[#LAYER]", help="study area (communities); default: stored in the plan")
+    p.add_argument("--sites", type=int, default=3, metavar="K", help="number of proposed new sites (default 3; 0: none)")
+    p.add_argument("--radius", type=float, default=1000.0, metavar="METRES",
+                   help="walking metres counted as within 15 minutes for siting (default 1000)")
+    p.add_argument("--sliver-area", type=float, default=1.0, metavar="M2",
+                   help="gaps/overlaps smaller than this are counted as slivers, not listed (default 1)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of headers and texts (default zh)")
+    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
+    p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
+    p.add_argument("--demo", action="store_true", help="use the embedded Nanjing demo (and build a plan unless --plan)")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    add_input_options(p)
+    p.set_defaults(func=run_report)
