@@ -43,6 +43,7 @@ _API: dict[str, str] = {
     "home_visit_list": "gridmap.access",
     "catchments": "gridmap.access",
     "isochrones": "gridmap.access",
+    "recommend_sites": "gridmap.siting",
     # unified grid and plans (floor 3)
     "make_units": "gridmap.units",
     "build_grids": "gridmap.grids",
