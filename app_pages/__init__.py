@@ -19,7 +19,8 @@ PAGE_MODULES: tuple[str, ...] = (
     "app_pages.overview",  # 总览 Overview
     "app_pages.coverage_page",  # 覆盖 Coverage
     "app_pages.access_page",  # 可达 Access
-    # "app_pages.grid_page",  # 网格 Unified grid (waits for gridmap.plan)
+    "app_pages.grid_page",  # 网格 Unified grid
+    "app_pages.siting_page",  # 选址 Siting
     "app_pages.export_page",  # 导出 Export
 )
 

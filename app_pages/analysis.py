@@ -17,18 +17,23 @@ from app_pages.context import Dataset
 from gridmap import access as acc
 from gridmap import views
 from gridmap.coverage import CoverageReport, coverage_report
+from gridmap.grids import GridBuild, build_grids
 from gridmap.io import read_osm_basemap
 from gridmap.mosaic import build_mosaic
 from gridmap.network import WalkNetwork, load_walk_network
+from gridmap.units import make_units
 
 __all__ = ["Coverage", "Access", "coverage", "access", "basemap", "walk_network", "GAP_WIDTH_M", "SLIVER_M2",
-           "FACE_TOLERANCE_M", "HEX_SIZE_M", "web_layers"]
+           "FACE_TOLERANCE_M", "HEX_SIZE_M", "web_layers", "units", "grid_build", "units_web", "DEFAULT_BAND",
+           "DEFAULT_SEED"]
 
 GAP_WIDTH_M = 5.0  # narrow gaps between neighbouring zones reported as edges to fix (as the CLI)
 SLIVER_M2 = 1.0  # gaps/overlaps smaller than this are digitising noise (kept, flagged)
 FACE_TOLERANCE_M = 1.0  # simplification of polygon coverages sent to the browser
 BASEMAP_TOLERANCE_M = 0.5
 HEX_SIZE_M = 80.0  # circumradius of the household heat hexagons
+DEFAULT_BAND = (300, 500)  # households per grid: a common practice (DESIGN §3.2), as the CLI's default
+DEFAULT_SEED = 0
 WEB_DECIMALS = 5  # lon/lat decimals of polygon coverages sent to the browser (~1 m; shared edges stay shared)
 
 _CACHE = dict(show_spinner=False, max_entries=8)
@@ -102,3 +107,24 @@ def web_layers(key: str, _ds: Dataset) -> dict[str, gpd.GeoDataFrame]:
     for name, zones in _ds.zones.items():
         out[f"zones_{name}"] = views.web_layer(zones, FACE_TOLERANCE_M, decimals=WEB_DECIMALS, coverage=True)
     return out
+
+
+@st.cache_resource(**_CACHE)
+def units(key: str, _ds: Dataset) -> gpd.GeoDataFrame:
+    """The units of the unified grid (:func:`gridmap.units.make_units`, the CLI's defaults)."""
+    return make_units(_ds.zones, _ds.study_area, _ds.residents)
+
+
+@st.cache_resource(**_CACHE)
+def grid_build(key: str, _ds: Dataset, min_households: int, max_households: int, seed: int) -> GridBuild:
+    """Grids balanced by households (:func:`gridmap.grids.build_grids`); a page makes its own
+    :class:`gridmap.plan.Plan` from it (plans are edited, the build is shared)."""
+    return build_grids(units(key, _ds), int(min_households), int(max_households), seed=int(seed),
+                       study_area=_ds.study_area)
+
+
+@st.cache_resource(**_CACHE)
+def units_web(key: str, _ds: Dataset) -> gpd.GeoDataFrame:
+    """Unit outlines for the browser: one multi-polygon feature, simplified as a coverage."""
+    return views.single_feature(views.web_layer(units(key, _ds)[["geometry"]], FACE_TOLERANCE_M,
+                                                decimals=WEB_DECIMALS, coverage=True))

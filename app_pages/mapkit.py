@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import folium
 import geopandas as gpd
@@ -24,7 +24,7 @@ from app_pages.context import PageContext
 from app_pages.i18n import TEXT, t
 from gridmap import maps, views
 
-__all__ = ["KeepView", "basemap_layers", "new_map", "add", "show", "aliases", "MAP_HEIGHT"]
+__all__ = ["KeepView", "basemap_layers", "new_map", "add", "geojson", "show", "aliases", "MAP_HEIGHT"]
 
 MAP_HEIGHT = 600
 
@@ -109,6 +109,25 @@ def add(m: folium.Map, ctx: PageContext, gdf: gpd.GeoDataFrame | None, name: str
                    tooltip_aliases=names, **style)
 
 
+def geojson(ctx: PageContext, gdf: gpd.GeoDataFrame, color: str, fields: Sequence[str] = (), *,
+            fill_color: str | None = None, fill_opacity: float = 0.15, weight: float = 2.0,
+            dash_array: str | None = None, interactive: bool = True) -> folium.GeoJson | None:
+    """One GeoJSON layer (shifted for display, tooltips translated) to put in a feature group of
+    the page's own (e.g. the ``feature_group`` of :func:`show`); None when ``gdf`` is empty."""
+    if gdf is None or gdf.empty:
+        return None
+    present = [f for f in fields if f in gdf.columns]
+    data = maps.to_web(views.for_display(gdf, ctx.maps.display_system), present)
+    style = {"color": color, "weight": weight, "fillColor": fill_color or color, "fillOpacity": fill_opacity,
+             "opacity": 0.9}
+    if dash_array:
+        style["dashArray"] = dash_array
+    tooltip = (folium.GeoJsonTooltip(fields=present, aliases=aliases(present, ctx.lang), localize=True, sticky=True)
+               if present and interactive else None)
+    return folium.GeoJson(data.to_geo_dict(show_bbox=False), style_function=lambda _f, s=style: s,
+                          tooltip=tooltip, interactive=interactive, embed=True)
+
+
 #: The map's own assets the pages need: Leaflet. folium also lists jQuery, Bootstrap, Font Awesome
 #: and awesome-markers for features the pages do not use (no icon markers, no popups with
 #: Bootstrap); skipping them saves the browser ~1 MB of scripts and styles per map.
@@ -124,11 +143,18 @@ def lean_assets(m: folium.Map) -> folium.Map:
 
 
 def show(m: folium.Map, ctx: PageContext, key: str, *, returned_objects: Sequence[str] = (),
-         height: int = MAP_HEIGHT, feature_group: folium.FeatureGroup | None = None) -> dict:
-    """Send the map to the browser; return what ``returned_objects`` asks for."""
+         height: int = MAP_HEIGHT, feature_group: folium.FeatureGroup | None = None,
+         on_change: Callable[[], None] | None = None) -> dict:
+    """Send the map to the browser; return what ``returned_objects`` asks for.
+
+    ``feature_group`` is drawn on top and replaced in place on a rerun (the map is not rebuilt,
+    so it keeps its position and drawing tools); ``on_change`` runs before the rerun a map
+    interaction triggers, with the returned objects in ``st.session_state[key]``.
+    """
     lean_assets(m)
     view = hashlib.sha1(f"{ctx.dataset.key}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
     KeepView(f"gridmap-view:{key}:{view}").add_to(m)
     return st_folium(m, key=key, height=height, use_container_width=True,
-                     returned_objects=list(returned_objects), feature_group_to_add=feature_group) or {}
+                     returned_objects=list(returned_objects), feature_group_to_add=feature_group,
+                     on_change=on_change) or {}
 

@@ -5,29 +5,46 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app_pages import analysis, mapkit
+from app_pages import analysis, grid_page, mapkit
 from app_pages.context import PageContext
 from app_pages.data_overview import style_for
 from app_pages.guard import compute
 from app_pages.i18n import layer_label, t
 from gridmap import maps, views
 
-__all__ = ["KEY", "render", "kpis", "coverage_table"]
+__all__ = ["KEY", "render", "kpis", "grids_help", "coverage_table"]
 
 KEY = "overview"
 
 
 def kpis(ctx: PageContext) -> views.OverviewKPIs:
-    """The figures shown (from the cached core results of the dataset in use)."""
+    """The figures shown (from the cached core results of the dataset in use).
+
+    Grids outside the band: of the plan on the 网格 page when this session has one for the
+    dataset, else of the default build (:data:`analysis.DEFAULT_BAND`, seed 0).
+    """
     ds = ctx.dataset
     cov = analysis.coverage(ds.key, ds)
     acc = analysis.access(ds.key, ds) if ds.has_access_inputs else None
+    current = grid_page.current_grids(ctx)
     return views.overview_kpis(
         cov.report.summary,
         acc.result.residents if acc else None,
         acc.within_labels if acc else None,
-        grids=None,  # no grid plan yet: the unified-grid page will pass its grids and band
+        grids=current[0] if current else None,
+        band=current[1] if current else None,
     )
+
+
+def grids_help(ctx: PageContext, k: views.OverviewKPIs) -> str:
+    """What the grids-outside-the-band figure counts (the session's plan or the default build)."""
+    current = grid_page.current_grids(ctx)
+    if current is None:
+        return t("kpi_grids_outside_help", ctx.lang)
+    _, (lo, hi), which = current
+    if which == "plan":
+        return t("kpi_grids_outside_help_plan", ctx.lang, lo=lo, hi=hi, n=k.grids_total)
+    return t("kpi_grids_outside_help_default", ctx.lang, lo=lo, hi=hi, seed=analysis.DEFAULT_SEED, n=k.grids_total)
 
 
 def coverage_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -65,7 +82,7 @@ def render(ctx: PageContext) -> None:
     c[3].metric(t("kpi_within", lang), views.format_share(k.within_share),
                 help=t("kpi_within_help", lang) if ds.has_access_inputs else t("kpi_within_missing", lang))
     c[4].metric(t("kpi_grids_outside", lang), views.format_count(k.grids_outside_band),
-                help=t("kpi_grids_outside_help", lang))
+                help=grids_help(ctx, k))
 
     st.subheader(t("coverage_by_layer", lang))
     st.dataframe(coverage_table(cov.report.summary, lang), hide_index=True, width="stretch")

@@ -8,8 +8,9 @@ tested without a browser and reused by other faces.
   the access results and (once a plan exists) the grids;
 * :func:`coverage_simplify_layer` — geometry for the browser: a polygon coverage (mosaic faces,
   communities) simplified without opening gaps between neighbours;
-* :func:`for_display`, :func:`from_display` — the GCJ-02 shift for Chinese web-map tiles, for
-  display only;
+* :func:`for_display`, :func:`from_display`, :func:`geometry_from_display` — the GCJ-02 shift for
+  Chinese web-map tiles, for display only, and back for what the user clicks or draws;
+* :func:`band_status` — each grid of a plan against the household band (the 网格 page's colours);
 * :func:`label_points`, :func:`hex_bins`, :func:`households_by_coverage` — household-weighted
   heat: residents labelled by the faces they sit in, summed into hexagons;
 * :func:`feature_at`, :func:`residents_within` — what was clicked, and who lives there;
@@ -45,6 +46,9 @@ __all__ = [
     "single_feature",
     "for_display",
     "from_display",
+    "geometry_from_display",
+    "band_status",
+    "BAND_STATUSES",
     "representative_points",
     "label_points",
     "households_by_coverage",
@@ -252,6 +256,34 @@ def from_display(lon: float, lat: float, system: str | None) -> tuple[float, flo
     pt = gpd.GeoDataFrame(geometry=[shapely.Point(lon, lat)], crs="EPSG:4326")
     back = convert_coordinates(pt, system, "wgs84").geometry.iloc[0]
     return float(back.x), float(back.y)
+
+
+def geometry_from_display(geom: shapely.Geometry, system: str | None) -> shapely.Geometry:
+    """A shape drawn on a map shown in ``system`` (lon/lat) back to WGS84 lon/lat, every vertex
+    shifted (the inverse of :func:`for_display` for one geometry)."""
+    if system is None or system.lower() == "wgs84":
+        return geom
+    gdf = gpd.GeoDataFrame(geometry=[geom], crs="EPSG:4326")
+    return convert_coordinates(gdf, system, "wgs84").geometry.iloc[0]
+
+
+#: Band statuses of a grid, in legend order.
+BAND_STATUSES = ("in_band", "below", "above", "locked", "empty")
+
+
+def band_status(households: Sequence[float] | np.ndarray, low: float, high: float,
+                locked: Sequence[bool] | np.ndarray | None = None,
+                n_units: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
+    """Per grid: ``locked`` (whatever its households), ``empty`` (no units), else ``below`` /
+    ``above`` the band [``low``, ``high``] (inclusive) or ``in_band``. Same rule as the plan's
+    ``households_band`` check (which skips empty grids)."""
+    h = np.asarray(pd.to_numeric(pd.Series(households), errors="coerce").fillna(0), dtype=float)
+    out = np.where(h < low, "below", np.where(h > high, "above", "in_band")).astype(object)
+    if n_units is not None:
+        out[np.asarray(n_units) == 0] = "empty"
+    if locked is not None:
+        out[np.asarray(locked, dtype=bool)] = "locked"
+    return out
 
 
 # ------------------------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def test_no_asset_request_fails(loaded) -> None:
 # every page, as a person would open it
 
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-PAGES = ("data", "overview", "coverage", "access", "export")
+PAGES = ("data", "overview", "coverage", "access", "grid", "siting", "export")
 
 
 def _open_page(browser, server: str, page_key: str) -> dict:

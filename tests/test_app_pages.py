@@ -100,7 +100,7 @@ def core():
 
 
 def test_registry_lists_the_pages() -> None:
-    assert PAGES == ["data", "overview", "coverage", "access", "export"]
+    assert PAGES == ["data", "overview", "coverage", "access", "grid", "siting", "export"]
     assert len(PAGE_MODULES) == len(PAGES)
     with pytest.raises(ValueError, match="share the key"):
         load_pages(("app_pages.overview", "app_pages.overview"))
@@ -127,7 +127,9 @@ def test_every_page_runs_in_both_languages(demo, page: str) -> None:
         assert not re.search(r"https?://", args["script"])
         assert all(u.startswith(maps.DEFAULT_ASSETS_URL) for u in args["js_links"] + args["css_links"])
         assert "gridmap-view:" in args["script"]  # keeps its position across reruns
-        assert args["returned_objects"] == (["last_object_clicked"] if page == "coverage" else [])
+        expected = {"coverage": ["last_object_clicked"], "grid": ["last_object_clicked", "last_active_drawing"],
+                    "siting": ["last_clicked"]}
+        assert args["returned_objects"] == expected.get(page, [])
 
 
 @needs_demo
@@ -141,7 +143,15 @@ def test_overview_kpis_equal_the_core(demo, core) -> None:
     assert got["盲区户数"] == f"{int(row['households'] - row['households_covered']):,}"
     total = acc.summarize_access(res.residents, labels=res.labels, zone_id="area_id").set_index("area_id").loc["TOTAL"]
     assert got["15 分钟步行可达户数占比"] == f"{total['households_within_15min_pct']:.1f}%"
-    assert got["户数超出区间的网格"] == "—"  # no grid plan yet
+    # no plan edited in this session: the default build (300–500 households, seed 0) is counted
+    from gridmap.demo import demo_zone_layers
+    from gridmap.grids import build_grids
+    from gridmap.units import make_units
+
+    build = build_grids(make_units(demo_zone_layers(layers), layers["study_area"], layers["residents"]), 300, 500, 0,
+                        study_area=layers["study_area"])
+    outside = int((~build.grids["households"].between(300, 500)).sum())
+    assert got["户数超出区间的网格"] == f"{outside:,}"
     # the per-layer table and the map's layers: each zone layer is in the layer control script
     table = at.dataframe[0].value
     assert list(table["图层"]) == ["党建网格", "综治网格", "城管网格", "任一系统"]

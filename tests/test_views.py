@@ -175,3 +175,24 @@ def test_excel_workbook_and_csv() -> None:
     assert wb["盲区"]["A1"].value == "户数" and wb["盲区"]["A3"].value == 2
     csv = views.csv_bytes(pd.DataFrame({"名称": ["东"]}))
     assert csv.startswith(b"\xef\xbb\xbf") and "名称".encode() in csv
+
+
+def test_drawn_geometry_back_from_display() -> None:
+    poly = shapely.Polygon([(118.78, 32.04), (118.79, 32.04), (118.79, 32.05), (118.78, 32.05)])
+    shown = views.for_display(gpd.GeoDataFrame(geometry=[poly], crs="EPSG:4326"), "gcj02").geometry.iloc[0]
+    assert shapely.hausdorff_distance(shown, poly) > 1e-3  # hundreds of metres off on purpose
+    back = views.geometry_from_display(shown, "gcj02")
+    assert shapely.hausdorff_distance(back, poly) < 1e-6  # below 0.1 m
+    for i, (x, y) in enumerate(shapely.get_coordinates(shown)):  # the same as clicking each vertex
+        assert np.allclose(shapely.get_coordinates(back)[i], views.from_display(x, y, "gcj02"))
+    line = shapely.LineString([(118.78, 32.04), (118.79, 32.05)])
+    assert views.geometry_from_display(line, None) is line
+    assert views.geometry_from_display(line, "wgs84") is line
+
+
+def test_band_status() -> None:
+    st = views.band_status([299, 300, 500, 501, 0, 700], 300, 500,
+                           locked=[False, False, False, False, False, True], n_units=[3, 4, 5, 6, 0, 9])
+    assert st.tolist() == ["below", "in_band", "in_band", "above", "empty", "locked"]
+    assert views.band_status([10, 400], 300, 500).tolist() == ["below", "in_band"]
+    assert set(st) <= set(views.BAND_STATUSES)
