@@ -140,7 +140,7 @@ def render(ctx: PageContext) -> None:
     table = result.sites[["rank", "gain", "covered_after", "new_households", "street"]].copy()
     table["covered_after"] = (table["covered_after"] * 100).round(1)
     st.dataframe(table.rename(columns=lambda c: t(f"siting_col_{c}", lang)), hide_index=True,
-                 use_container_width=True)
+                 width="stretch")
     if len(result.sites):
         pick = st.selectbox(t("siting_accept_pick", lang), list(result.sites["rank"]), key="siting_accept_rank")
         if st.button(t("siting_accept", lang), type="primary"):
