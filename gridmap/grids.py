@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -255,11 +256,19 @@ class GridStats:
             main_name = np.full(ng, "", dtype=object)
             share = np.zeros(ng)
             if sel.any() and len(names):
+                # area per (grid, zone) pair that occurs — never a dense grids × zones matrix, which
+                # at city scale (20k grids × 25k zones) would take gigabytes
                 key = gz[sel] * len(names) + z[sel]
-                w = np.bincount(key, weights=self.area[u[sel]], minlength=ng * len(names)).reshape(ng, len(names))
-                best = w.argmax(axis=1)
-                top = w[np.arange(ng), best]
+                pairs, inverse = np.unique(key, return_inverse=True)
+                w = np.bincount(inverse, weights=self.area[u[sel]])
+                grid_of, zone_of = pairs // len(names), pairs % len(names)
+                order = np.lexsort((-w, grid_of))  # per grid the largest first; ties: lowest zone index
+                first = order[np.r_[True, grid_of[order][1:] != grid_of[order][:-1]]]
+                top = np.zeros(ng)
+                top[grid_of[first]] = w[first]
                 has = top > 0
+                best = np.zeros(ng, dtype=np.int64)
+                best[grid_of[first]] = zone_of[first]
                 main_name[has] = names[best[has]]
                 share = np.where(area > 0, top / np.maximum(area, 1e-12), 0.0)
             out[f"{layer}_main"] = main_name
@@ -573,7 +582,7 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_househol
     labels = np.full(n, -1, dtype=np.int64)
     next_label = 0
     rows = []
-    for ci, a in enumerate(sorted(np.unique(area_id))):
+    for a in sorted(np.unique(area_id)):
         idx = np.flatnonzero(area_id == a)
         local = np.full(n, -1)
         local[idx] = np.arange(len(idx))
@@ -581,7 +590,9 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_househol
         li, lj, lw = local[i[m]], local[j[m]], wts[m]
         graph = coo_matrix((np.ones(len(li)), (li, lj)), shape=(len(idx), len(idx)))
         n_pieces, piece = connected_components(graph, directed=False)
-        rng = np.random.default_rng([seed, ci])
+        # each community's own random stream, from its id: the same community gets the same grids
+        # whichever others are built with it (partitioned runs, re-runs of one community)
+        rng = np.random.default_rng([seed, zlib.crc32(str(a).encode("utf-8"))])
         reasons: list[str] = []
         total = int(hh[idx].sum())
         for p in range(n_pieces):
