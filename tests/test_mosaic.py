@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import shapely.affinity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -257,3 +258,18 @@ def test_demo_faces_partition_the_union(demo_mosaic) -> None:
     study_union = shapely.union_all(faces.loc[faces["in_study_area"]].geometry.to_numpy())
     assert outside == pytest.approx(shapely.difference(zones_union, study_union).area, abs=1e-3)
     assert study == pytest.approx(6_342_949.0, rel=1e-6)  # the bbox in EPSG:4549
+
+
+def test_snap_rounding_makes_faces_independent_of_strips() -> None:
+    """Layers whose edges nearly coincide (1e-7 m apart): with a 1 mm grid the faces are the same
+    for any number of strips and no face is below 1e-6 m²."""
+    rng = np.random.default_rng(3)
+    base = [box(x, y, x + 10, y + 10) for x in range(0, 100, 10) for y in range(0, 100, 10)]
+    nudged = [shapely.affinity.translate(g, *rng.uniform(-1e-7, 1e-7, 2)) for g in base]
+    layers = {"a": zones(*base), "b": zones(*nudged)}
+    runs = [build_mosaic(layers, crs=CRS, n_strips=n, grid_size=1e-3, n_jobs=1) for n in (1, 2, 3)]
+    counts = {len(r) for r in runs}
+    assert counts == {100}  # the nudged copy snaps back onto the grid: one face per cell
+    for r in runs:
+        assert (r["area_m2"] > 1e-6).all()
+        assert r["area_m2"].sum() == pytest.approx(10_000.0, abs=1e-6)

@@ -78,7 +78,7 @@ def run_coverage(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    faces = build_mosaic(layers, area, residents, progress=say)
+    faces = build_mosaic(layers, area, residents, grid_size=args.grid_size, progress=say)
     report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area)
 
     def count(frame) -> str:
@@ -126,6 +126,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--osm", metavar="PATH", help="OSM XML file for the map's vector basemap (optional)")
     p.add_argument("--gap-width", type=float, default=5.0, metavar="METRES",
                    help="report gaps between neighbouring zones narrower than this as edges to fix (default 5)")
+    p.add_argument("--grid-size", type=float, default=None, metavar="METRES",
+                   help="snap-round all boundaries to this grid while noding (e.g. 0.001): robust faces for layers "
+                        "digitised separately, at the cost of moving vertices by up to half of it (default: exact)")
     p.add_argument("--sliver-area", type=float, default=1.0, metavar="M2",
                    help="flag gaps/overlaps/outside parts smaller than this as slivers (is_sliver; default 1)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map (default zh)")
