@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 __all__ = ["parse_map", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
-           "load_walk_inputs"]
+           "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options"]
 
 
 def parse_map(items: list[str] | None) -> dict[str, str]:
@@ -102,3 +102,63 @@ def load_walk_inputs(args: argparse.Namespace, say) -> tuple[Path, object, objec
         centers, _ = load_layer(path, "centers", getattr(args, "centers_layer", None) or layer,
                                 crs=args.crs, source=args.source)
     return osm, residents, centers, demo
+
+
+def input_options(args: argparse.Namespace) -> dict:
+    """The reading options every input shares (``load_layer`` keywords) from the parsed arguments."""
+    return dict(crs=args.crs, source=args.source, column_map=parse_map(args.map), drop_empty=args.drop_empty)
+
+
+def load_zone_layers(specs: list[str], options: dict, say, reports: list | None = None) -> dict:
+    """``--zones NAME=PATH[#LAYER]`` options → ``{name: checked zones}`` (names must be words, once each)."""
+    from gridmap.io import load_layer
+    from gridmap.mosaic import LAYER_KEY
+    from gridmap.validate import LayerError
+
+    layers = {}
+    for spec in specs:
+        name, path, layer = parse_named_path(spec, "--zones")
+        if not LAYER_KEY.match(name):
+            raise LayerError(f"--zones {spec}: the name {name!r} must be a word (letters, digits, _), e.g. party")
+        if name in layers:
+            raise LayerError(f"--zones {spec}: the layer name {name!r} is given twice")
+        layers[name], report = load_layer(path, "zones", layer, **options)
+        if reports is not None:
+            reports.append(report)
+        say(f"read {name}: {len(layers[name]):,} zones from {path}")
+    return layers
+
+
+def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents: bool = False):
+    """The inputs of the zone commands (coverage, unify): zone layers, study area, residents.
+
+    With ``--demo`` they come from the embedded demo. Returns (layers, study area, residents or
+    None, validation reports, demo OSM path or None). Raises
+    :class:`gridmap.validate.LayerError` for missing or unusable input.
+    """
+    from gridmap.io import load_layer
+    from gridmap.validate import LayerError
+
+    if args.demo:
+        from gridmap.demo import DEMO_GPKG, DEMO_OSM, demo_zone_layers, load_demo
+
+        demo = load_demo()
+        say(f"demo: {DEMO_GPKG.name} (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        return demo_zone_layers(demo), demo["study_area"], demo["residents"], [], DEMO_OSM
+    needed = ["--zones NAME=PATH (one or more)", "--area PATH"] + (["--residents PATH"] if need_residents else [])
+    if not args.zones or not args.area or (need_residents and not args.residents):
+        raise LayerError(f"gridmap {command} needs {', '.join(needed)}, or --demo")
+    options = input_options(args)
+    reports: list = []
+    layers = load_zone_layers(args.zones, options, say, reports)
+    path, layer = split_layer(args.area)
+    area, report = load_layer(path, "study_area", layer, **options)
+    reports.append(report)
+    say(f"read study area: {len(area):,} polygons from {path}")
+    residents = None
+    if args.residents:
+        path, layer = split_layer(args.residents)
+        residents, report = load_layer(path, "residents", layer, **options)
+        reports.append(report)
+        say(f"read residents: {len(residents):,} features, {int(residents['households'].sum()):,} households")
+    return layers, area, residents, reports, None

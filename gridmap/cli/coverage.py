@@ -14,15 +14,14 @@ import argparse
 import sys
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import add_input_options, parse_map, parse_named_path, progress, split_layer
+from gridmap.cli._common import add_input_options, load_zone_inputs, progress
 from gridmap.coverage import coverage_report
 from gridmap.coverage_map import coverage_map
-from gridmap.io import load_layer, read_osm_basemap, write_geojson
+from gridmap.io import read_osm_basemap, write_geojson
 from gridmap.maps import AssetsMissingError, save_standalone
-from gridmap.mosaic import LAYER_KEY, build_mosaic
+from gridmap.mosaic import build_mosaic
 from gridmap.validate import LayerError, ValidationReport
 
 __all__ = ["register", "run_coverage"]
@@ -31,48 +30,12 @@ OUTPUTS = ("faces.geojson", "gaps.geojson", "overlaps.geojson", "outside.geojson
            "problems.csv", "coverage.html")
 
 
-def _load_inputs(args: argparse.Namespace, say) -> tuple[dict, gpd.GeoDataFrame, gpd.GeoDataFrame | None,
-                                                         list[ValidationReport], Path | None]:
-    reports: list[ValidationReport] = []
-    if args.demo:
-        from gridmap.demo import DEMO_GPKG, DEMO_OSM, demo_zone_layers, load_demo
-
-        demo = load_demo()
-        say(f"demo: {DEMO_GPKG.name} (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
-        return demo_zone_layers(demo), demo["study_area"], demo["residents"], reports, DEMO_OSM
-    if not args.zones or not args.area:
-        raise SystemExit("gridmap coverage needs --zones NAME=PATH (one or more) and --area PATH, or --demo")
-    column_map = parse_map(args.map)
-    common = dict(crs=args.crs, source=args.source, column_map=column_map, drop_empty=args.drop_empty)
-    layers = {}
-    for spec in args.zones:
-        name, path, layer = parse_named_path(spec, "--zones")
-        if not LAYER_KEY.match(name):
-            raise SystemExit(f"--zones {spec}: the name {name!r} must be a word (letters, digits, _), e.g. party")
-        if name in layers:
-            raise SystemExit(f"--zones {spec}: the layer name {name!r} is given twice")
-        zones, report = load_layer(path, "zones", layer, **common)
-        reports.append(report)
-        layers[name] = zones
-        say(f"read {name}: {len(zones):,} zones from {path}")
-    path, layer = split_layer(args.area)
-    area, report = load_layer(path, "study_area", layer, **common)
-    reports.append(report)
-    say(f"read study area: {len(area):,} polygons from {path}")
-    residents = None
-    if args.residents:
-        path, layer = split_layer(args.residents)
-        residents, report = load_layer(path, "residents", layer, **common)
-        reports.append(report)
-        say(f"read residents: {len(residents):,} features, {int(residents['households'].sum()):,} households")
-    return layers, area, residents, reports, (Path(args.osm) if args.osm else None)
-
-
 def run_coverage(args: argparse.Namespace) -> int:
     """Run the coverage analysis and write every output; return the exit status."""
     say = progress(args.quiet)
     try:
-        layers, area, residents, reports, osm = _load_inputs(args, say)
+        layers, area, residents, reports, osm = load_zone_inputs(args, say, "coverage")
+        osm = Path(args.osm) if args.osm else osm
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -26,7 +26,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.cli._common import add_input_options, parse_map, parse_named_path, progress, split_layer
+from gridmap.cli._common import add_input_options, input_options, load_zone_layers, progress, split_layer
 from gridmap.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
@@ -50,12 +50,11 @@ def _demo_plan(demo, say):
 def _inputs(args: argparse.Namespace, say) -> dict:
     """The plan and every input found: options, then the plan's stored sources, then the demo."""
     from gridmap.io import load_layer
-    from gridmap.mosaic import LAYER_KEY
     from gridmap.plan_io import load_plan, load_plan_sources
 
     if not args.plan and not args.demo:
         raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo")
-    common = dict(crs=args.crs, source=args.source, column_map=parse_map(args.map), drop_empty=args.drop_empty)
+    common = input_options(args)
     found: dict = {"study_area": None, "residents": None, "centers": None, "zones": {}, "osm": None}
     demo = None
     if args.demo:
@@ -85,14 +84,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     else:
         plan = _demo_plan(demo, say)
     if args.zones:
-        zones = {}
-        for spec in args.zones:
-            name, zpath, layer = parse_named_path(spec, "--zones")
-            if not LAYER_KEY.match(name):
-                raise LayerError(f"--zones {spec}: the name {name!r} must be a word (letters, digits, _)")
-            zones[name], _ = load_layer(zpath, "zones", layer, **common)
-            say(f"read {name}: {len(zones[name]):,} zones from {zpath}")
-        found["zones"] = zones
+        found["zones"] = load_zone_layers(args.zones, common, say)
     for option, kind, key in (("area", "study_area", "study_area"), ("residents", "residents", "residents"),
                               ("centers", "centers", "centers")):
         spec = getattr(args, option)

@@ -17,10 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.cli._common import add_input_options, parse_map, parse_named_path, progress, split_layer
+from gridmap.cli._common import add_input_options, load_zone_inputs, progress
 from gridmap.grids import build_grids
-from gridmap.io import load_layer, write_geojson
-from gridmap.mosaic import LAYER_KEY
+from gridmap.io import write_geojson
 from gridmap.plan import Plan
 from gridmap.plan_io import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.units import COUNT_COLUMNS, layer_names, make_units
@@ -31,35 +30,6 @@ __all__ = ["register", "run_unify", "OUTPUTS"]
 OUTPUTS = ("grids.geojson", "units.geojson", "assignment.csv", "checks.csv", "communities.csv", "plan.gpkg")
 
 
-def _load_inputs(args: argparse.Namespace, say):
-    if args.demo:
-        from gridmap.demo import DEMO_GPKG, demo_zone_layers, load_demo
-
-        demo = load_demo()
-        say(f"demo: {DEMO_GPKG.name} (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
-        return demo_zone_layers(demo), demo["study_area"], demo["residents"]
-    if not args.zones or not args.area or not args.residents:
-        raise SystemExit("gridmap unify needs --zones NAME=PATH (one or more), --area PATH and --residents PATH, "
-                         "or --demo")
-    common = dict(crs=args.crs, source=args.source, column_map=parse_map(args.map), drop_empty=args.drop_empty)
-    layers = {}
-    for spec in args.zones:
-        name, path, layer = parse_named_path(spec, "--zones")
-        if not LAYER_KEY.match(name):
-            raise SystemExit(f"--zones {spec}: the name {name!r} must be a word (letters, digits, _), e.g. party")
-        if name in layers:
-            raise SystemExit(f"--zones {spec}: the layer name {name!r} is given twice")
-        layers[name], _ = load_layer(path, "zones", layer, **common)
-        say(f"read {name}: {len(layers[name]):,} zones from {path}")
-    path, layer = split_layer(args.area)
-    area, _ = load_layer(path, "study_area", layer, **common)
-    say(f"read study area: {len(area):,} communities from {path}")
-    path, layer = split_layer(args.residents)
-    residents, _ = load_layer(path, "residents", layer, **common)
-    say(f"read residents: {len(residents):,} features, {int(residents['households'].sum()):,} households")
-    return layers, area, residents
-
-
 def run_unify(args: argparse.Namespace) -> int:
     """Build units and grids, write every output; return the exit status."""
     say = progress(args.quiet)
@@ -67,7 +37,7 @@ def run_unify(args: argparse.Namespace) -> int:
         print("error: --min-households is above --max-households", file=sys.stderr)
         return 2
     try:
-        layers, area, residents = _load_inputs(args, say)
+        layers, area, residents, _, _ = load_zone_inputs(args, say, "unify", need_residents=True)
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
