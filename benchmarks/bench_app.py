@@ -34,7 +34,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
-PAGES = ("data", "overview", "coverage", "access", "export")
+PAGES = ("data", "overview", "coverage", "access", "grid", "siting", "export")
 
 
 def _free_port() -> int:
