@@ -563,35 +563,15 @@ def vector_basemap(
     folium.Map
         ``m``, for chaining.
     """
-    if buildings_gdf is not None and len(buildings_gdf):
-        group = folium.FeatureGroup(name=buildings_name, show=True)
-        _geojson(
-            to_web(buildings_gdf),
-            color="#9e9e9e",
-            fill_color="#bdbdbd",
-            weight=0.5,
-            fill_opacity=0.6,
-            dash_array=None,
-            tooltip_fields=(),
-            tooltip_aliases=None,
-            interactive=False,
-            point_radius=2,
-        ).add_to(group)
-        group.add_to(m)
-    if streets_gdf is not None and len(streets_gdf):
-        group = folium.FeatureGroup(name=streets_name, show=True)
-        _geojson(
-            to_web(streets_gdf),
-            color="#8a8a8a",
-            fill_color=None,
-            weight=1.2,
-            fill_opacity=0.0,
-            dash_array=None,
-            tooltip_fields=(),
-            tooltip_aliases=None,
-            interactive=False,
-            point_radius=2,
-        ).add_to(group)
+    layers = ((buildings_gdf, buildings_name, "#9e9e9e", "#bdbdbd", 0.5, 0.6),
+              (streets_gdf, streets_name, "#8a8a8a", None, 1.2, 0.0))
+    for gdf, name, color, fill_color, weight, fill_opacity in layers:
+        if gdf is None or not len(gdf):
+            continue
+        group = folium.FeatureGroup(name=name, show=True)
+        _geojson(to_web(gdf), color=color, fill_color=fill_color, weight=weight, fill_opacity=fill_opacity,
+                 dash_array=None, tooltip_fields=(), tooltip_aliases=None, interactive=False,
+                 point_radius=2).add_to(group)
         group.add_to(m)
     _ensure_layer_control(m)
     return m

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 __all__ = ["parse_map", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
-           "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options"]
+           "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments"]
 
 
 def parse_map(items: list[str] | None) -> dict[str, str]:
@@ -62,6 +62,16 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drop-empty", action="store_true",
                         help="leave out features with no geometry (listed in problems.csv) instead of stopping")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> None:
+    """The inputs of the walking commands (access, site), read by :func:`load_walk_inputs`."""
+    parser.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
+    parser.add_argument("--residents", help="residents layer (points or building polygons with households); "
+                                            "PATH#LAYER for a GeoPackage layer")
+    parser.add_argument("--residents-layer", help="layer name in a GeoPackage")
+    parser.add_argument("--centers", help=centers_help)
+    parser.add_argument("--centers-layer", help="layer name in a GeoPackage")
 
 
 def load_walk_inputs(args: argparse.Namespace, say) -> tuple[Path, object, object, dict | None]:

@@ -31,7 +31,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import load_walk_inputs, progress, split_layer
+from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
@@ -202,11 +202,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Walking access along the OSM street network from every resident to the nearest service "
                     "centre (and to the nearest offering each service), life circles (GB 50180-2018), summaries "
                     "per grid, the 上门服务名单, catchments, isochrones and an offline map.")
-    p.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
-    p.add_argument("--residents", help="residents layer (points or building polygons with households)")
-    p.add_argument("--residents-layer", help="layer name in a GeoPackage")
-    p.add_argument("--centers", help="service centres layer (points with center_id, name, optional services)")
-    p.add_argument("--centers-layer", help="layer name in a GeoPackage")
+    add_walk_arguments(p, "service centres layer (points with center_id, name, optional services)")
     p.add_argument("--grids", help="polygons to summarise by (grids, communities, zones)")
     p.add_argument("--grids-layer", help="layer name in --grids (with --demo: a demo layer, e.g. zones_party)")
     p.add_argument("--grid-id", help="id column of the grids (default: grid_code, zone_id, area_id or unit_id)")

@@ -27,7 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import load_walk_inputs, progress, split_layer
+from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
@@ -176,12 +176,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "site", help="where k new service centres cover the most residents within a walk (选址)",
         description="Choose new service-centre sites keeping the existing ones: maximal covering location "
                     "(or p-median) on the OSM walking network, greedy (CELF) or exact (MILP).")
-    p.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
-    p.add_argument("--residents", help="residents layer (points or building polygons with households); "
-                                       "PATH#LAYER for a GeoPackage layer")
-    p.add_argument("--residents-layer", help="layer name in a GeoPackage")
-    p.add_argument("--centers", help="existing service centres (points with center_id, name)")
-    p.add_argument("--centers-layer", help="layer name in a GeoPackage")
+    add_walk_arguments(p, "existing service centres (points with center_id, name)")
     p.add_argument("--k", type=int, help="number of new sites")
     p.add_argument("--target", type=_share, help="instead of --k: the fewest sites reaching this share (0.95 or 95%%)")
     p.add_argument("--radius", type=float, default=1000.0, help="walking metres counted as covered (1000 = 15 min)")
