@@ -38,6 +38,7 @@ _API: dict[str, str] = {
     "CoverageReport": "gridmap.coverage",
     "load_walk_network": "gridmap.network",
     "WalkNetwork": "gridmap.network",
+    "snap_points": "gridmap.snapping",
     "compute_access": "gridmap.access",
     "summarize_access": "gridmap.access",
     "home_visit_list": "gridmap.access",

@@ -5,10 +5,9 @@ Method (DESIGN §3.4)
 1. **Snapping.** Every resident (a point, or a building taken at its point on surface) and every
    centre is projected onto the nearest street edge of the :class:`~gridmap.network.WalkNetwork`:
    the edge, the offset along it from its first node, and the perpendicular distance ``snap_m``.
-   The nearest edge is found exactly and vectorised (:class:`EdgeIndex`: a KD-tree over the
-   midpoints of edge pieces, k candidates per point, the exact point–segment distance to each, and
-   a certificate that no other piece can be nearer; the few points the certificate does not cover
-   are queried again with more candidates).
+   The nearest edge is found exactly (:class:`~gridmap.snapping.EdgeIndex`: a compiled ring search
+   over a bucket grid of edges that stops once no unseen edge can be nearer, with a KD-tree over
+   edge pieces for points far from every street; see :mod:`gridmap.snapping`).
 2. **One multi-source shortest-path pass.** Each routable centre becomes a virtual node with two
    directed edges to its edge's ends, weighted by its snap distance plus the offsets, and one
    ``scipy.sparse.csgraph.dijkstra(min_only=True, return_predecessors=True)`` from all of them
@@ -40,7 +39,6 @@ network distance and dissolve them per centre, non-overlapping. Isochrones: see 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple, Sequence
 
 import geopandas as gpd
@@ -52,6 +50,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from gridmap.network import WalkNetwork
+from gridmap.snapping import EdgeIndex, Snap, snap_points  # noqa: F401  (re-exported: part of this module's API)
 
 __all__ = [
     "DEFAULT_THRESHOLDS",
@@ -95,128 +94,6 @@ MAJOR_COMPONENT_M = 1000.0
 _STATUS = np.array([SNAP_OK, SNAP_TOO_FAR, SNAP_UNREACHABLE, SNAP_NO_GEOMETRY], dtype=object)
 _OK, _TOO_FAR, _UNREACHABLE, _NO_GEOM = 0, 1, 2, 3
 _SERVICE_SPLIT = re.compile(r"[;；,，、]")
-
-
-# ------------------------------------------------------------------------------------------------
-# snapping
-
-
-@dataclass(frozen=True)
-class Snap:
-    """Where points meet the network.
-
-    Attributes
-    ----------
-    edge : int64 array — index of the nearest edge (``-1`` for a point with no coordinates).
-    offset : float array — distance along the edge from its ``edge_u`` end to the projection (m).
-    dist : float array — distance from the point to the edge (m); NaN where ``edge == -1``.
-    """
-
-    edge: np.ndarray
-    offset: np.ndarray
-    dist: np.ndarray
-
-
-class EdgeIndex:
-    """Exact nearest-edge search for many points at once.
-
-    Edges are cut into pieces no longer than ``piece_len`` (default: the 90th percentile of edge
-    lengths) whose midpoints go into a ``cKDTree``. For each point the ``k`` nearest midpoints name
-    candidate edges; the exact point–segment distance to each is computed with numpy. The best
-    candidate is provably the nearest edge when it is no farther than the k-th midpoint distance
-    minus half the longest piece (every piece not among the candidates has its midpoint at least
-    that far, hence all its points at least that minus half its length). Points without such a
-    certificate are queried again with 4× more candidates, then against every edge.
-
-    Parameters
-    ----------
-    net : WalkNetwork
-    edges : int array, optional
-        The edges to search (default all), e.g. only those of the centres' components.
-    piece_len : float, optional
-        Maximum piece length in metres.
-    """
-
-    def __init__(self, net: WalkNetwork, edges: np.ndarray | None = None, piece_len: float | None = None):
-        self.net = net
-        self.edges = np.arange(net.n_edges) if edges is None else np.asarray(edges, dtype=np.int64)
-        length = net.edge_length[self.edges]
-        if piece_len is None:
-            piece_len = float(np.percentile(length, 90)) if len(length) else 1.0
-        piece_len = max(piece_len, 1e-3)
-        n_pieces = np.maximum(1, np.ceil(length / piece_len)).astype(np.int64)
-        self._piece_edge = np.repeat(self.edges, n_pieces)
-        first = np.repeat(np.cumsum(n_pieces) - n_pieces, n_pieces)
-        frac = (np.arange(len(self._piece_edge)) - first + 0.5) / np.repeat(n_pieces, n_pieces)
-        a = net.node_xy[net.edge_u[self._piece_edge]]
-        b = net.node_xy[net.edge_v[self._piece_edge]]
-        mid = a + (b - a) * frac[:, None]
-        # the whole edge's segment, per piece: candidates need one gather per array
-        self._ax, self._ay = a[:, 0].copy(), a[:, 1].copy()
-        self._abx, self._aby = b[:, 0] - a[:, 0], b[:, 1] - a[:, 1]
-        self._l2 = self._abx * self._abx + self._aby * self._aby
-        self._l2[self._l2 == 0] = np.inf  # zero-length edge: projection at its start
-        self._half = float((length / n_pieces).max() / 2.0) if len(length) else 0.0
-        self._tree = cKDTree(mid, balanced_tree=False, compact_nodes=False) if len(mid) else None
-
-    def _candidates(self, xy: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Best candidate edge, its offset and distance, and whether it is certified nearest."""
-        k = min(k, len(self._piece_edge))
-        dk, ik = self._tree.query(xy, k=k, workers=-1)
-        if k == 1:
-            dk, ik = dk[:, None], ik[:, None]
-        if np.isinf(dk[:, -1]).any():  # fewer pieces than k (tiny networks): pad with the first
-            ik = np.where(np.isinf(dk), ik[:, :1], ik)
-        abx, aby = self._abx[ik], self._aby[ik]
-        apx, apy = xy[:, 0:1] - self._ax[ik], xy[:, 1:2] - self._ay[ik]
-        t = np.clip((apx * abx + apy * aby) / self._l2[ik], 0.0, 1.0)
-        dx, dy = apx - t * abx, apy - t * aby
-        d2 = dx * dx + dy * dy
-        j = np.argmin(d2, axis=1)
-        rows = np.arange(len(xy))
-        best = np.sqrt(d2[rows, j])
-        edge = self._piece_edge[ik[rows, j]]
-        offset = t[rows, j] * self.net.edge_length[edge]
-        certified = (best <= dk[:, -1] - self._half) | (k >= len(self._piece_edge))
-        return edge, offset, best, certified
-
-    def nearest(self, xy: np.ndarray, k: int = 6) -> Snap:
-        """The nearest edge of every point.
-
-        Parameters
-        ----------
-        xy : float array (n, 2) in the network's CRS; rows with NaN get ``edge = -1``.
-        k : first number of candidates per point.
-
-        Returns
-        -------
-        Snap
-        """
-        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
-        n = len(xy)
-        edge = np.full(n, -1, dtype=np.int64)
-        offset = np.full(n, np.nan)
-        dist = np.full(n, np.nan)
-        todo = np.flatnonzero(np.isfinite(xy).all(axis=1))
-        if self._tree is None:
-            return Snap(edge, offset, dist)
-        # query in spatial order (rows of cells): neighbouring queries walk the same tree nodes,
-        # which makes the KD-tree query about a third faster on 100k points
-        cell = max(8.0 * self._half, 1.0)
-        todo = todo[np.lexsort((np.floor(xy[todo, 0] / cell), np.floor(xy[todo, 1] / cell)))]
-        while len(todo):
-            e, o, d, ok = self._candidates(xy[todo], k)
-            edge[todo[ok]], offset[todo[ok]], dist[todo[ok]] = e[ok], o[ok], d[ok]
-            todo = todo[~ok]
-            k = max(k * 4, 16)
-            if len(todo) and k > 256:  # far-away points: compare with every edge, a few at a time
-                k = len(self._piece_edge)
-        return Snap(edge, offset, dist)
-
-
-def snap_points(net: WalkNetwork, xy: np.ndarray, edges: np.ndarray | None = None) -> Snap:
-    """Snap points to the nearest edge of ``net`` (among ``edges`` if given). See :class:`EdgeIndex`."""
-    return EdgeIndex(net, edges).nearest(xy)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -125,15 +125,19 @@ class WalkNetwork:
         xy = np.ascontiguousarray(node_xy, dtype=float).reshape(-1, 2)
         u = np.asarray(edge_u, dtype=np.int64)
         v = np.asarray(edge_v, dtype=np.int64)
-        hw = (np.full(len(u), "", dtype=object) if edge_highway is None
-              else np.asarray(edge_highway, dtype=object))
+        hw = None if edge_highway is None else np.asarray(edge_highway, dtype=object)
         keep = u != v
-        u, v, hw = u[keep], v[keep], hw[keep]
+        if not keep.all():
+            u, v = u[keep], v[keep]
+            hw = None if hw is None else hw[keep]
         lo, hi = np.minimum(u, v), np.maximum(u, v)
         _, first = np.unique(lo * np.int64(len(xy)) + hi, return_index=True)
-        first = np.sort(first)
-        lo, hi, hw = lo[first], hi[first], hw[first]
-        length = np.hypot(*(xy[hi] - xy[lo]).T)
+        if len(first) < len(lo):
+            first = np.sort(first)
+            lo, hi = lo[first], hi[first]
+            hw = None if hw is None else hw[first]
+        x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
+        length = np.hypot(x[hi] - x[lo], y[hi] - y[lo])
         ids = np.arange(len(xy), dtype=np.int64) if node_id is None else np.asarray(node_id, dtype=np.int64)
         return cls(crs=crs, node_id=ids, node_xy=xy, edge_u=lo, edge_v=hi, edge_length=length, edge_highway=hw)
 
@@ -208,6 +212,9 @@ def csr_with_extra(net: WalkNetwork, src: np.ndarray, dst: np.ndarray, weight: n
     rows = np.concatenate([net.edge_u, net.edge_v, np.asarray(src, np.int64)])
     cols = np.concatenate([net.edge_v, net.edge_u, np.asarray(dst, np.int64)])
     data = np.concatenate([net.edge_length, net.edge_length, np.asarray(weight, float)])
+    fast = sparse.csr_matrix((data, (rows, cols)), shape=(n, n))  # scipy's O(nnz) conversion; sums repeats
+    if fast.nnz == len(data):  # no repeated entry (the usual case: from_arrays keeps each pair once)
+        return fast
     key = rows * np.int64(n) + cols
     order = np.argsort(key, kind="stable")
     key, cols, data = key[order], cols[order], data[order]

@@ -180,3 +180,18 @@ def test_missing_or_streetless_file(tmp_path: Path) -> None:
     only_building = grid_osm(tmp_path / "b.osm", ways=[WAYS[12]], nodes={k: NODES[k] for k in (70, 71, 72, 73)})
     with pytest.raises(Exception):
         load_walk_network(only_building, use_cache=False)
+
+
+def test_csr_keeps_the_shortest_of_parallel_entries_and_zero_lengths() -> None:
+    """Repeated node pairs (a network built directly, or extra edges repeating a street) keep their
+    minimum, never the sum scipy would make; zero-length edges stay as explicit zeros."""
+    xy = np.array([[X0, Y0], [X0 + 100.0, Y0], [X0 + 100.0, Y0]])  # nodes 1 and 2 coincide
+    direct = WalkNetwork(crs=pyproj.CRS(METRIC), node_id=np.arange(3), node_xy=xy, edge_u=np.array([0, 0, 1]),
+                         edge_v=np.array([1, 1, 2]), edge_length=np.array([120.0, 100.0, 0.0]))
+    csr = direct.csr
+    assert csr[0, 1] == 100.0 and csr[1, 0] == 100.0 and csr.nnz == 4
+    assert csr[1, 2] == 0.0 and 2 in csr.indices[csr.indptr[1]:csr.indptr[2]]  # the explicit zero
+    extra = network.csr_with_extra(direct, np.array([3, 3, 3]), np.array([0, 2, 2]), np.array([7.0, 9.0, 4.0]), 1)
+    assert extra.shape == (4, 4) and extra[3, 2] == 4.0 and extra[3, 0] == 7.0 and extra[0, 1] == 100.0
+    plain = WalkNetwork.from_arrays(xy, [0, 1, 1, 0], [1, 2, 0, 0], METRIC)  # repeats and a self-loop dropped
+    assert plain.n_edges == 2 and plain.csr.nnz == 4 and plain.csr[2, 1] == 0.0
