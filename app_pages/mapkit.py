@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import streamlit as st
+import streamlit_folium as sf
 from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
@@ -142,19 +145,118 @@ def lean_assets(m: folium.Map) -> folium.Map:
     return m
 
 
-def show(m: folium.Map, ctx: PageContext, key: str, *, returned_objects: Sequence[str] = (),
-         height: int = MAP_HEIGHT, feature_group: folium.FeatureGroup | None = None,
-         on_change: Callable[[], None] | None = None) -> dict:
+@dataclass(frozen=True)
+class Prepared:
+    """A map made ready for the browser once (what ``st_folium`` derives from a map on every run)."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    bounds: list
+    zoom: object
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    component_key: str
+
+
+def _links(element) -> tuple[list[str], list[str]]:
+    """The script and style links an element and its children declare (as ``st_folium`` collects them)."""
+    css, js = [], []
+    stack = [element]
+    while stack:
+        e = stack.pop(0)
+        css.extend(href for _, href in getattr(e, "default_css", []))
+        js.extend(src for _, src in getattr(e, "default_js", []))
+        stack.extend(getattr(e, "_children", {}).values())
+    return css, js
+
+
+def _prepare(m: folium.Map, key: str) -> Prepared:
+    """Render the map and derive the component's arguments, with streamlit-folium's own functions."""
+    m.get_root().render()
+    m.render()
+    html, header = sf._get_html(m), sf._get_header(m)
+    script = sf._get_map_string(m)
+    css, js = _links(m)
+    return Prepared(script=script, header=header, html=html, map_id=sf.get_full_id(m), bounds=m.get_bounds(),
+                    zoom=m.options.get("zoom"), css_links=tuple(dict.fromkeys(css)), js_links=tuple(dict.fromkeys(js)),
+                    component_key=sf.generate_js_hash(script, key, False))
+
+
+@st.cache_resource(show_spinner=False, max_entries=48)
+def _prepared(cache_key: str, key: str, _build: Callable[[], folium.Map]) -> Prepared:
+    """The prepared map of ``cache_key`` (shared across reruns and sessions; never modified)."""
+    return _prepare(_build(), key)
+
+
+#: streamlit-folium's internals the cached path calls; without them (another version) maps are
+#: sent the plain way, every run.
+_FAST_PATH = all(hasattr(sf, n) for n in ("_component_func", "_get_html", "_get_header", "_get_map_string",
+                                           "get_full_id", "generate_js_hash", "_get_feature_group_string"))
+
+
+def send_component(page_key: str, **args) -> dict | None:
+    """Where a prepared map reaches the browser (streamlit-folium's component). ``page_key`` is the
+    page's name for the map; tests replace this function to inject what a user does on a map."""
+    return sf._component_func(**args)
+
+
+def _finish(m: folium.Map, ctx: PageContext, key: str) -> folium.Map:
+    lean_assets(m)
+    view = hashlib.sha1(f"{ctx.dataset.key}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
+    KeepView(f"gridmap-view:{key}:{view}").add_to(m)
+    return m
+
+
+def show(m: folium.Map | Callable[[], folium.Map], ctx: PageContext, key: str, *, cache: tuple | None = None,
+         returned_objects: Sequence[str] = (), height: int = MAP_HEIGHT,
+         feature_group: folium.FeatureGroup | None = None, on_change: Callable[[], None] | None = None) -> dict:
     """Send the map to the browser; return what ``returned_objects`` asks for.
+
+    ``m`` is the map or a function building it. With ``cache`` (a tuple naming everything the map
+    depends on besides the dataset, language and map settings) the map is built, rendered and
+    turned into the component's arguments once, and later runs — of any session — send the same
+    arguments without building anything: building and rendering a map with the demo's layers
+    takes about a second, which a page would otherwise spend on every rerun.
 
     ``feature_group`` is drawn on top and replaced in place on a rerun (the map is not rebuilt,
     so it keeps its position and drawing tools); ``on_change`` runs before the rerun a map
     interaction triggers, with the returned objects in ``st.session_state[key]``.
     """
-    lean_assets(m)
-    view = hashlib.sha1(f"{ctx.dataset.key}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
-    KeepView(f"gridmap-view:{key}:{view}").add_to(m)
-    return st_folium(m, key=key, height=height, use_container_width=True,
-                     returned_objects=list(returned_objects), feature_group_to_add=feature_group,
-                     on_change=on_change) or {}
+    def build() -> folium.Map:
+        return _finish(m() if callable(m) else m, ctx, key)
 
+    if cache is None or not _FAST_PATH:
+        return st_folium(build(), key=key, height=height, use_container_width=True,
+                         returned_objects=list(returned_objects), feature_group_to_add=feature_group,
+                         on_change=on_change) or {}
+    settings = (ctx.dataset.key, ctx.lang, ctx.maps.display_system, ctx.maps.tiles_url)
+    p = _prepared(repr((key, settings, cache)), key, build)
+    css, js = list(p.css_links), list(p.js_links)
+    group_script = None
+    if feature_group is not None:
+        # a stand-in map to attach the group to: its variable name becomes "map_div", as the real one
+        group_script = sf._get_feature_group_string(feature_group, map=folium.Map(tiles=None), idx=0)
+        more_css, more_js = _links(feature_group)
+        css, js = list(dict.fromkeys(css + more_css)), list(dict.fromkeys(js + more_js))
+    south_west, north_east = p.bounds
+    defaults = {"last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+                "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+                "last_active_drawing": None,
+                "bounds": {"_southWest": {"lat": south_west[0], "lng": south_west[1]},
+                           "_northEast": {"lat": north_east[0], "lng": north_east[1]}},
+                "zoom": p.zoom, "last_circle_radius": None, "last_circle_polygon": None, "selected_layers": None,
+                "selected_tags": None, "last_geocoder_result": None}
+    wanted = list(returned_objects)
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state.get(p.component_key, {})
+        if on_change is not None:
+            on_change()
+
+    return send_component(
+        key, script=p.script, header=p.header, html=p.html, id=p.map_id, key=p.component_key, height=height, width=None,
+        returned_objects=wanted, default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
+        feature_group=group_script, return_on_hover=False, layer_control=None, pixelated=False, css_links=css,
+        js_links=js, on_change=changed, wrap_longitude=False) or {}

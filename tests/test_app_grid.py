@@ -2,7 +2,7 @@
 drawing on the map moves exactly the units the core's lasso moves, undo restores, saves are
 revision-checked, plans compare, and the 总览 KPI counts the grids outside the band.
 
-Map interactions are injected by replacing ``st_folium`` (AppTest runs no JavaScript): the fake
+Map interactions are injected by replacing ``mapkit.send_component`` (AppTest runs no JavaScript): the fake
 returns what streamlit-folium would return for a click or a finished drawing.
 """
 
@@ -79,18 +79,18 @@ def _feature(geom: shapely.Geometry) -> dict:
 
 @pytest.fixture
 def fake_map(monkeypatch: pytest.MonkeyPatch):
-    """Replace st_folium: the grid map returns ``value`` (set by the test), other maps nothing."""
+    """Replace the map component: the grid map returns ``value`` (set by the test), other maps nothing."""
     from app_pages import mapkit
 
-    real = mapkit.st_folium
+    real = mapkit.send_component
     value: dict = {}
 
-    def fake(m, key=None, **kw):
+    def fake(page_key, **kw):
         kw.pop("on_change", None)
-        real(m, key=key, **kw)
-        return dict(value) if key == grid_page.MAP_KEY else {}
+        real(page_key, **kw)
+        return dict(value) if page_key == grid_page.MAP_KEY else {}
 
-    monkeypatch.setattr(mapkit, "st_folium", fake)
+    monkeypatch.setattr(mapkit, "send_component", fake)
     return value
 
 
@@ -294,8 +294,9 @@ def test_gcj02_click_selects_the_grid_under_the_shifted_map(core, fake_map) -> N
     target, _ = _lasso_case(ref)
     p = _lonlat(ref.grids([target]).geometry.iloc[0].point_on_surface(), ref.crs)
     shown = convert_coordinates(gpd.GeoDataFrame(geometry=[p], crs=4326), "wgs84", "gcj02").geometry.iloc[0]
-    at = _open()
-    at.sidebar.checkbox(key="gcj02").check().run()
+    at = _open(page="data")
+    at.checkbox(key="gcj02").check().run()
+    at.sidebar.radio(key="page").set_value("grid").run()
     fake_map["last_object_clicked"] = {"lat": shown.y, "lng": shown.x}
     at.run()
     assert _state(at).selected == target

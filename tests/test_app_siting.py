@@ -80,15 +80,15 @@ def test_a_click_adds_a_candidate(core, monkeypatch: pytest.MonkeyPatch) -> None
 
     demo, _, _ = core
     p = demo["centers"].to_crs(4326).geometry.iloc[0]
-    real = mapkit.st_folium
+    real = mapkit.send_component
     calls = {"n": 0}
 
-    def fake(m, key=None, **kw):
-        real(m, key=key, **kw)
+    def fake(page_key, **kw):
+        real(page_key, **kw)
         calls["n"] += 1
-        return {"last_clicked": {"lat": p.y + 0.001, "lng": p.x}} if key == "siting_map" else {}
+        return {"last_clicked": {"lat": p.y + 0.001, "lng": p.x}} if page_key == "siting_map" else {}
 
-    monkeypatch.setattr(mapkit, "st_folium", fake)
+    monkeypatch.setattr(mapkit, "send_component", fake)
     at = _open()
     state = at.session_state["siting_state"]
     assert len(state["candidates"]) == 1
