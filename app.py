@@ -7,9 +7,14 @@ Run it with::
 
 Everything the browser loads comes from this server: folium's scripts and styles from
 ``static/vendor`` (served at ``/app/static/vendor``), no tiles unless an intranet tile server is
-set, no CDNs. The sidebar switches the language (中文 by default / English), the page, and the map
-settings. Pages live in ``app_pages/`` (registry: ``app_pages.PAGE_MODULES``); they show what the
+set, no CDNs. The sidebar switches the language (中文 by default / English) and the page; the map settings
+(an intranet tile server, GCJ-02 display) are on the Data page. Pages live in ``app_pages/`` (registry: ``app_pages.PAGE_MODULES``); they show what the
 ``gridmap`` package computes and hold no analysis of their own. ``?page=<key>`` opens a page.
+
+The page is drawn before the sidebar: the sidebar's choices are read from the session state
+(where Streamlit keeps widget values between runs), so the page's map reaches the browser first
+and the browser fetches the map's code before the code of the sidebar's widgets — on a fresh
+browser that is what the first map waits for.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import load_pages
-from app_pages.context import MapSettings, PageContext, current_dataset
+from app_pages.context import PageContext, current_dataset, map_settings
 from app_pages.demo_data import DemoUnavailable
 from app_pages.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 
@@ -25,44 +30,43 @@ PAGES = load_pages()
 
 st.set_page_config(page_title="gridmap", layout="wide")
 
-if "page" not in st.session_state and st.query_params.get("page") in PAGES:
-    st.session_state["page"] = st.query_params["page"]
+state = st.session_state
+if "page" not in state and st.query_params.get("page") in PAGES:
+    state["page"] = st.query_params["page"]
+lang = state.get("lang", DEFAULT_LANGUAGE) if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+page = state.get("page") if state.get("page") in PAGES else next(iter(PAGES))
+settings, _ = map_settings()
 
-with st.sidebar:
-    lang = st.radio(
-        t("language"),
-        options=list(LANGUAGES),
-        index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
-        format_func=LANGUAGES.__getitem__,
-        key="lang",
-        horizontal=True,
-    )
-    page = st.radio(
-        t("page", lang),
-        options=list(PAGES),
-        format_func=lambda p: t(f"page_{p}", lang),
-        key="page",
-    )
-    with st.expander(t("map_settings", lang)):
-        tiles_url = st.text_input(t("tiles_url", lang), key="tiles_url", placeholder="http://tiles.intra/{z}/{x}/{y}.png",
-                                  help=t("tiles_url_help", lang)).strip()
-        if tiles_url and not all(p in tiles_url for p in ("{z}", "{x}", "{y}")):
-            st.warning(t("tiles_url_bad", lang))
-            tiles_url = ""
-        gcj02 = st.checkbox(t("gcj02", lang), key="gcj02", help=t("gcj02_help", lang))
+
+def sidebar() -> None:
+    """Language and page (their values are read above, from the session state), and where the
+    map settings are: on the Data page, with the other inputs (a text box in the sidebar would
+    make every page's first load fetch its code before the map's)."""
+    with st.sidebar:
+        st.radio(t("language"), options=list(LANGUAGES), index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
+                 format_func=LANGUAGES.__getitem__, key="lang", horizontal=True)
+        st.radio(t("page", lang), options=list(PAGES), format_func=lambda p: t(f"page_{p}", lang), key="page")
+        now = [t("map_state_tiles" if settings.tiles_url else "map_state_vector", lang)]
+        if settings.gcj02:
+            now.append(t("map_state_gcj02", lang))
+        st.caption(t("map_settings_where", lang, state="，".join(now) if lang == "zh" else ", ".join(now)))
+
+
 if st.query_params.get("page") != page:
     st.query_params["page"] = page
 
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
 
-dataset = None
 try:
-    with st.spinner(t("loading", lang)):
-        dataset = current_dataset()
-except DemoUnavailable as exc:
-    st.error(t("demo_missing", lang, error=exc))
-except Exception as exc:  # noqa: BLE001 - show the user what went wrong, not a traceback
-    st.error(t("demo_failed", lang, error=f"{type(exc).__name__}: {exc}"))
-
-PAGES[page].render(PageContext(lang=lang, dataset=dataset, maps=MapSettings(tiles_url or None, gcj02)))
+    dataset = None
+    try:
+        with st.spinner(t("loading", lang)):
+            dataset = current_dataset()
+    except DemoUnavailable as exc:
+        st.error(t("demo_missing", lang, error=exc))
+    except Exception as exc:  # noqa: BLE001 - show the user what went wrong, not a traceback
+        st.error(t("demo_failed", lang, error=f"{type(exc).__name__}: {exc}"))
+    PAGES[page].render(PageContext(lang=lang, dataset=dataset, maps=settings))
+finally:
+    sidebar()  # also when a page stops the run early or asks for a rerun

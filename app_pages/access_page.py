@@ -95,32 +95,40 @@ def render(ctx: PageContext) -> None:
     a = compute(lang, analysis.access, ds.key, ds)
     res = a.result.residents
     groups = grouping(ctx)
-    c1, c2 = st.columns(2)
-    by = c1.selectbox(t("filter_by", lang), list(groups), key="acc_by", format_func=lambda k: layer_label(k, lang))
+    # the filters and figures sit above the map but are drawn after it (the browser gets the map
+    # first); their values come from the session state, where the widgets keep them
+    if st.session_state.get("acc_by") not in groups:
+        st.session_state["acc_by"] = next(iter(groups))
+    by = st.session_state["acc_by"]
     zones, zone_id = groups[by]
     names = dict(zip(zones[zone_id].astype(str), zones["name"].astype(str))) if "name" in zones.columns else {}
     options = [ALL, *sorted(zones[zone_id].astype(str).unique())]
     if st.session_state.get("acc_zone") not in options:
         st.session_state["acc_zone"] = ALL
-    value = c2.selectbox(t("filter_value", lang), options, key="acc_zone",
-                         format_func=lambda v: t("all", lang) if v == ALL else f"{v} {names.get(v, '')}".strip())
+    value = st.session_state["acc_zone"]
     sel = filtered(res, zones, zone_id, value)
     visits_all = acc.home_visit_list(res, zones, zone_id, labels=a.result.labels)
     visits = visits_all if value == ALL else visits_all[visits_all[zone_id].astype(str) == str(value)]
-
-    hh = pd.to_numeric(sel["households"], errors="coerce").fillna(0)
-    cols = st.columns(4)
-    cols[0].metric(t("kpi_residents", lang), views.format_count(len(sel)))
-    cols[1].metric(t("field_households", lang), views.format_count(int(hh.sum())))
-    cols[2].metric(t("kpi_within", lang), views.format_share(views.households_within(sel, a.within_labels)))
-    cols[3].metric(t("kpi_visits", lang), views.format_count(len(visits)))
+    controls = st.container()
 
     if not maps.VENDOR_DIR.is_dir():
         st.error(t("assets_missing", lang))
     else:
         st.caption(t("access_map_help", lang))
-        mapkit.show(build_map(ctx, a, sel, visit_points(visits)), ctx, "access_map")
+        mapkit.show(lambda: build_map(ctx, a, sel, visit_points(visits)), ctx, "access_map", cache=(by, value))
         st.caption(t("attribution", lang))
+
+    with controls:
+        c1, c2 = st.columns(2)
+        c1.selectbox(t("filter_by", lang), list(groups), key="acc_by", format_func=lambda k: layer_label(k, lang))
+        c2.selectbox(t("filter_value", lang), options, key="acc_zone",
+                     format_func=lambda v: t("all", lang) if v == ALL else f"{v} {names.get(v, '')}".strip())
+        hh = pd.to_numeric(sel["households"], errors="coerce").fillna(0)
+        cols = st.columns(4)
+        cols[0].metric(t("kpi_residents", lang), views.format_count(len(sel)))
+        cols[1].metric(t("field_households", lang), views.format_count(int(hh.sum())))
+        cols[2].metric(t("kpi_within", lang), views.format_share(views.households_within(sel, a.within_labels)))
+        cols[3].metric(t("kpi_visits", lang), views.format_count(len(visits)))
 
     st.subheader(t("visits_header", lang, n=len(visits)))
     st.caption(t("visits_help", lang, label=circle_label(a.result.labels[-1], lang)))

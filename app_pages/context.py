@@ -16,10 +16,15 @@ import streamlit as st
 from app_pages.demo_data import LAYER_ORDER, demo_module_name, load_layers, osm_path
 from gridmap.validate import ValidationReport
 
-__all__ = ["Dataset", "MapSettings", "PageContext", "demo_dataset", "current_dataset", "UPLOAD_STATE"]
+__all__ = ["Dataset", "MapSettings", "PageContext", "demo_dataset", "current_dataset", "map_settings", "UPLOAD_STATE",
+           "TILES_STATE", "GCJ02_STATE", "TILE_PLACEHOLDERS"]
 
 #: Session-state key of the dataset built from the user's uploads (absent: the demo is used).
 UPLOAD_STATE = "uploaded_dataset"
+#: Session-state keys of the map settings (set on the Data page, read by every page).
+TILES_STATE = "map_tiles_url"
+GCJ02_STATE = "map_gcj02"
+TILE_PLACEHOLDERS = ("{z}", "{x}", "{y}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +69,16 @@ class MapSettings:
     @property
     def display_system(self) -> str | None:
         return "gcj02" if self.gcj02 else None
+
+
+def map_settings() -> tuple[MapSettings, bool]:
+    """The map settings of this session, and whether the tile URL given (if any) is a valid template.
+
+    An XYZ template must contain ``{z}``, ``{x}`` and ``{y}``; an invalid one is ignored.
+    """
+    url = str(st.session_state.get(TILES_STATE) or "").strip()
+    ok = not url or all(p in url for p in TILE_PLACEHOLDERS)
+    return MapSettings(url if url and ok else None, bool(st.session_state.get(GCJ02_STATE, False))), ok
 
 
 @dataclass(frozen=True)

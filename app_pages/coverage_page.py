@@ -155,7 +155,7 @@ def render(ctx: PageContext) -> None:
             folium.GeoJson(maps.to_web(g).to_geo_dict(show_bbox=False),
                            style_function=lambda _f: {"color": "#000000", "weight": 4, "fillOpacity": 0.0,
                                                       "dashArray": "6 4"}).add_to(highlight)
-        out = mapkit.show(build_map(ctx, cov, heat), ctx, f"coverage_map_{heat}",
+        out = mapkit.show(lambda: build_map(ctx, cov, heat), ctx, f"coverage_map_{heat}", cache=(heat,),
                           returned_objects=["last_object_clicked"], feature_group=highlight)
         _handle_click(ctx, out, gaps, cov)
         st.caption(t("attribution", lang))

@@ -3,17 +3,18 @@ with each layer togglable; below, uploads of the user's own files."""
 
 from __future__ import annotations
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from app_pages import mapkit
-from app_pages.context import PageContext
+from app_pages.context import GCJ02_STATE, TILES_STATE, PageContext, map_settings
 from app_pages.i18n import layer_label, t
 from app_pages.uploads import problems_table, render_uploads
 from gridmap import maps
 
-__all__ = ["KEY", "render", "layer_summary", "LAYER_STYLE", "style_for"]
+__all__ = ["KEY", "render", "layer_summary", "LAYER_STYLE", "style_for", "build_map", "render_map_settings"]
 
 KEY = "data"
 
@@ -72,6 +73,40 @@ def layer_summary(layers: dict[str, gpd.GeoDataFrame], lang: str) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def build_map(ctx: PageContext, layers: dict[str, gpd.GeoDataFrame]) -> folium.Map:
+    """Every layer of the dataset as loaded (each togglable) over the basemap."""
+    ds = ctx.dataset
+    m = mapkit.new_map(ctx, ds.study_area if len(ds.study_area) else next(iter(layers.values())))
+    for i, (key, gdf) in enumerate(layers.items()):
+        if gdf.empty or gdf.crs is None:
+            continue
+        fields = [c for c in TOOLTIP_CANDIDATES if c in gdf.columns]
+        mapkit.add(m, ctx, gdf, layer_label(key, ctx.lang), fields=fields, **style_for(key, i))
+    return m
+
+
+def _keep(widget_key: str, state_key: str) -> None:
+    st.session_state[state_key] = st.session_state[widget_key]
+
+
+def render_map_settings(lang: str) -> None:
+    """Intranet tile server and GCJ-02 display, kept for the session (every page's maps use them).
+
+    The values live in plain session-state keys (:data:`TILES_STATE`, :data:`GCJ02_STATE`): a
+    widget's own state is dropped on pages that do not draw it.
+    """
+    st.subheader(t("map_settings", lang))
+    for widget_key, state_key, default in (("tiles_url", TILES_STATE, ""), ("gcj02", GCJ02_STATE, False)):
+        if widget_key not in st.session_state:
+            st.session_state[widget_key] = st.session_state.get(state_key, default)
+    st.text_input(t("tiles_url", lang), key="tiles_url", placeholder="http://tiles.intra/{z}/{x}/{y}.png",
+                  help=t("tiles_url_help", lang), on_change=_keep, args=("tiles_url", TILES_STATE))
+    if not map_settings()[1]:
+        st.warning(t("tiles_url_bad", lang))
+    st.checkbox(t("gcj02", lang), key="gcj02", help=t("gcj02_help", lang), on_change=_keep,
+                args=("gcj02", GCJ02_STATE))
+
+
 def render(ctx: PageContext) -> None:
     """Draw the page."""
     lang = ctx.lang
@@ -80,6 +115,14 @@ def render(ctx: PageContext) -> None:
     if ds is not None:
         st.write(t("data_intro" if ds.source == "demo" else "data_intro_upload", lang))
         layers = ds.layers()
+        # the map before the tables: the browser then fetches the map's code first
+        st.subheader(t("map_header", lang))
+        if not maps.VENDOR_DIR.is_dir():
+            st.error(t("assets_missing", lang))
+        else:
+            st.caption(t("map_help", lang))
+            mapkit.show(lambda: build_map(ctx, layers), ctx, "data_map", cache=())
+            st.caption(t("attribution", lang))
         st.dataframe(layer_summary(layers, lang), hide_index=True, width="stretch")
         notes = [r for r in ds.reports if r.problems]
         if notes:
@@ -87,18 +130,5 @@ def render(ctx: PageContext) -> None:
                 for r in notes:
                     st.caption(r.source)
                     st.dataframe(problems_table(r, lang), hide_index=True, width="stretch")
-
-        st.subheader(t("map_header", lang))
-        if not maps.VENDOR_DIR.is_dir():
-            st.error(t("assets_missing", lang))
-        else:
-            st.caption(t("map_help", lang))
-            m = mapkit.new_map(ctx, ds.study_area if len(ds.study_area) else next(iter(layers.values())))
-            for i, (key, gdf) in enumerate(layers.items()):
-                if gdf.empty or gdf.crs is None:
-                    continue
-                fields = [c for c in TOOLTIP_CANDIDATES if c in gdf.columns]
-                mapkit.add(m, ctx, gdf, layer_label(key, lang), fields=fields, **style_for(key, i))
-            mapkit.show(m, ctx, "data_map")
-            st.caption(t("attribution", lang))
+    render_map_settings(lang)
     render_uploads(lang)

@@ -15,6 +15,7 @@ for values that arrive otherwise (tests), deduplicated.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -662,7 +663,10 @@ def render(ctx: PageContext) -> None:
         _selection_panel(ctx, s, table)
     with col_map:
         st.caption(t("grid_map_help", lang))
-        value = mapkit.show(_base_map(ctx, s), ctx, MAP_KEY, returned_objects=RETURNED,
+        outlines = s.units_web.geometry.to_numpy() if s.units_web is not None else []
+        units_print = hashlib.sha1(b"".join(shapely.to_wkb(outlines))).hexdigest()  # which units the map shows
+        value = mapkit.show(lambda: _base_map(ctx, s), ctx, MAP_KEY, cache=("base", units_print),
+                            returned_objects=RETURNED,
                             feature_group=_grid_layer(ctx, s, grids, comparison),
                             on_change=partial(_on_map_change, ctx))
         st.caption(t("attribution", lang))

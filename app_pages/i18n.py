@@ -126,6 +126,13 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "no_data": {"zh": "没有可用的数据：请在“数据”页上传文件。", "en": "No data to show: upload files on the Data page."},
     "map_settings": {"zh": "地图设置", "en": "Map settings"},
+    "map_settings_where": {
+        "zh": "地图设置（内网瓦片、GCJ-02 显示）在“数据”页。当前：{state}",
+        "en": "Map settings (intranet tiles, GCJ-02 display) are on the Data page. Now: {state}",
+    },
+    "map_state_vector": {"zh": "矢量底图", "en": "vector basemap"},
+    "map_state_tiles": {"zh": "内网瓦片", "en": "intranet tiles"},
+    "map_state_gcj02": {"zh": "GCJ-02 偏移显示", "en": "shown in GCJ-02"},
     "tiles_url": {"zh": "内网瓦片地址（可选）", "en": "Intranet tile URL (optional)"},
     "tiles_url_help": {
         "zh": "XYZ 模板，例如 http://tiles.intra/{z}/{x}/{y}.png。留空则只显示街道和建筑矢量底图。",

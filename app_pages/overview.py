@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import folium
 import pandas as pd
 import streamlit as st
 
@@ -12,7 +13,7 @@ from app_pages.guard import compute
 from app_pages.i18n import layer_label, t
 from gridmap import maps, views
 
-__all__ = ["KEY", "render", "kpis", "grids_help", "coverage_table"]
+__all__ = ["KEY", "render", "kpis", "grids_help", "coverage_table", "build_map"]
 
 KEY = "overview"
 
@@ -64,34 +65,9 @@ def coverage_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def render(ctx: PageContext) -> None:
-    lang = ctx.lang
-    st.header(t("overview_header", lang))
-    ds = ctx.dataset
-    if ds is None:
-        st.info(t("no_data", lang))
-        return
-    k = compute(lang, kpis, ctx)
-    cov = analysis.coverage(ds.key, ds)
-    c = st.columns(5)
-    c[0].metric(t("kpi_area_share", lang), views.format_share(k.area_share), help=t("kpi_area_share_help", lang))
-    c[1].metric(t("kpi_households_share", lang), views.format_share(k.households_share),
-                help=t("kpi_households_share_help", lang))
-    c[2].metric(t("kpi_blind_households", lang), views.format_count(k.blind_households),
-                help=t("kpi_blind_households_help", lang))
-    c[3].metric(t("kpi_within", lang), views.format_share(k.within_share),
-                help=t("kpi_within_help", lang) if ds.has_access_inputs else t("kpi_within_missing", lang))
-    c[4].metric(t("kpi_grids_outside", lang), views.format_count(k.grids_outside_band),
-                help=grids_help(ctx, k))
-
-    st.subheader(t("coverage_by_layer", lang))
-    st.dataframe(coverage_table(cov.report.summary, lang), hide_index=True, width="stretch")
-
-    st.subheader(t("map_header", lang))
-    if not maps.VENDOR_DIR.is_dir():
-        st.error(t("assets_missing", lang))
-        return
-    st.caption(t("overview_map_help", lang))
+def build_map(ctx: PageContext, cov: analysis.Coverage) -> folium.Map:
+    """Zone layers (each togglable), 盲区, communities and centres over the basemap."""
+    ds, lang = ctx.dataset, ctx.lang
     web = analysis.web_layers(ds.key, ds)
     m = mapkit.new_map(ctx, ds.study_area)
     for i, name in enumerate(ds.zones):
@@ -101,10 +77,43 @@ def render(ctx: PageContext) -> None:
     gaps = cov.report.gaps[~cov.report.gaps["is_sliver"]]
     mapkit.add(m, ctx, gaps, t("layer_gaps", lang), "#d7191c", ["gap_id", "area_id", "households", "population"],
                fill_opacity=0.75, weight=2.5)
-    mapkit.add(m, ctx, web["study_area"], layer_label("study_area", lang), "#252525", ["area_id", "name"], fill_opacity=0.0, weight=2.5)
+    mapkit.add(m, ctx, web["study_area"], layer_label("study_area", lang), "#252525", ["area_id", "name"],
+               fill_opacity=0.0, weight=2.5)
     if ds.centers is not None:
         mapkit.add(m, ctx, ds.centers, layer_label("centers", lang), "#b10026", ["center_id", "name", "kind"],
                    fill_color="#ffeb3b", point_radius=6, weight=2)
-    mapkit.show(m, ctx, "overview_map")
-    st.caption(t("attribution", lang))
+    return m
 
+
+def render(ctx: PageContext) -> None:
+    lang = ctx.lang
+    st.header(t("overview_header", lang))
+    ds = ctx.dataset
+    if ds is None:
+        st.info(t("no_data", lang))
+        return
+    k = compute(lang, kpis, ctx)
+    cov = analysis.coverage(ds.key, ds)
+    # the figures sit above the map but are filled in after it: the browser gets the map first
+    figures = st.container()
+    st.subheader(t("map_header", lang))
+    if not maps.VENDOR_DIR.is_dir():
+        st.error(t("assets_missing", lang))
+    else:
+        st.caption(t("overview_map_help", lang))
+        mapkit.show(lambda: build_map(ctx, cov), ctx, "overview_map", cache=())
+        st.caption(t("attribution", lang))
+    with figures:
+        c = st.columns(5)
+        c[0].metric(t("kpi_area_share", lang), views.format_share(k.area_share), help=t("kpi_area_share_help", lang))
+        c[1].metric(t("kpi_households_share", lang), views.format_share(k.households_share),
+                    help=t("kpi_households_share_help", lang))
+        c[2].metric(t("kpi_blind_households", lang), views.format_count(k.blind_households),
+                    help=t("kpi_blind_households_help", lang))
+        c[3].metric(t("kpi_within", lang), views.format_share(k.within_share),
+                    help=t("kpi_within_help", lang) if ds.has_access_inputs else t("kpi_within_missing", lang))
+        c[4].metric(t("kpi_grids_outside", lang), views.format_count(k.grids_outside_band),
+                    help=grids_help(ctx, k))
+
+    st.subheader(t("coverage_by_layer", lang))
+    st.dataframe(coverage_table(cov.report.summary, lang), hide_index=True, width="stretch")

@@ -106,27 +106,37 @@ def render(ctx: PageContext) -> None:
         st.info(t("siting_needs_inputs", lang))
         return
     state = _state(ctx)
-    c1, c2, c3 = st.columns(3)
-    k = c1.slider(t("siting_k", lang), 1, 10, 3, key="siting_k")
-    radius = c2.selectbox(t("siting_radius", lang), RADII, index=len(RADII) - 1, key="siting_radius",
-                          format_func=lambda r: t("siting_radius_value", lang, m=r))
-    weight = c3.selectbox(t("siting_weight", lang), _weights(ctx), key="siting_weight",
-                          format_func=lambda c: t(f"field_{c}", lang))
+    # the settings and figures sit above the map but are drawn after it (the browser gets the map
+    # first); their values come from the session state, where the widgets keep them
+    weights = _weights(ctx)
+    ss = st.session_state
+    k = ss["siting_k"] if ss.get("siting_k") in range(1, 11) else 3
+    radius = ss["siting_radius"] if ss.get("siting_radius") in RADII else RADII[-1]
+    weight = ss["siting_weight"] if ss.get("siting_weight") in weights else weights[0]
     centres = _centres(ctx, state["accepted"])
     accepted_key = tuple(a["center_id"] for a in state["accepted"])
     result = compute(lang, _recommend, f"{ds.key}|{accepted_key}", ds, centres, k, radius, weight,
                      tuple(state["candidates"]))
     summary = result.summary.set_index("measure").loc[weight]
-    m1, m2, m3 = st.columns(3)
-    m1.metric(t("siting_before", lang, m=radius), views.format_share(summary["share_before"]))
-    m2.metric(t("siting_after", lang, k=len(result.sites)), views.format_share(summary["share_after"]),
-              delta=views.format_share(summary["share_after"] - summary["share_before"]))
-    m3.metric(t("siting_newly", lang), views.format_count(int(summary["newly_covered"])))
+    controls = st.container()
 
     user = _user_candidates(state["candidates"])
-    m = _sites_map(ctx, result, centres, user)
     st.caption(t("siting_click_hint", lang))
-    out = mapkit.show(m, ctx, "siting_map", returned_objects=["last_clicked"])
+    out = mapkit.show(lambda: _sites_map(ctx, result, centres, user), ctx, "siting_map",
+                      cache=(accepted_key, k, radius, weight, tuple(state["candidates"])),
+                      returned_objects=["last_clicked"])
+    with controls:
+        c1, c2, c3 = st.columns(3)
+        c1.slider(t("siting_k", lang), 1, 10, k, key="siting_k")
+        c2.selectbox(t("siting_radius", lang), RADII, index=RADII.index(radius), key="siting_radius",
+                     format_func=lambda r: t("siting_radius_value", lang, m=r))
+        c3.selectbox(t("siting_weight", lang), weights, index=weights.index(weight), key="siting_weight",
+                     format_func=lambda c: t(f"field_{c}", lang))
+        m1, m2, m3 = st.columns(3)
+        m1.metric(t("siting_before", lang, m=radius), views.format_share(summary["share_before"]))
+        m2.metric(t("siting_after", lang, k=len(result.sites)), views.format_share(summary["share_after"]),
+                  delta=views.format_share(summary["share_after"] - summary["share_before"]))
+        m3.metric(t("siting_newly", lang), views.format_count(int(summary["newly_covered"])))
     clicked = (out or {}).get("last_clicked")
     if clicked and (clicked["lng"], clicked["lat"]) != st.session_state.get("siting_last_click"):
         st.session_state["siting_last_click"] = (clicked["lng"], clicked["lat"])

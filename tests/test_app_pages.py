@@ -191,13 +191,13 @@ def test_clicking_a_gap_on_the_map_selects_it(demo, core, monkeypatch: pytest.Mo
     gaps = rep.gaps[~rep.gaps["is_sliver"]].reset_index(drop=True)
     target = gaps.iloc[-1]
     p = gpd.GeoSeries([target.geometry.representative_point()], crs=gaps.crs).to_crs(4326).iloc[0]
-    real = mapkit.st_folium
+    real = mapkit.send_component
 
-    def fake(m, key=None, **kw):
-        real(m, key=key, **kw)
-        return {"last_object_clicked": {"lat": p.y, "lng": p.x}} if key.startswith("coverage_map") else {}
+    def fake(page_key, **kw):
+        real(page_key, **kw)
+        return {"last_object_clicked": {"lat": p.y, "lng": p.x}} if page_key.startswith("coverage_map") else {}
 
-    monkeypatch.setattr(mapkit, "st_folium", fake)
+    monkeypatch.setattr(mapkit, "send_component", fake)
     at = _open("coverage")
     assert at.selectbox(key="cov_gap").value == target["gap_id"]
     assert any(target["gap_id"] in md.value for md in at.markdown)
@@ -251,14 +251,20 @@ def test_export_offers_every_format(demo) -> None:
 
 
 def test_map_settings_tiles_and_gcj02(standin) -> None:
+    """The settings on the Data page change every page's map, and stay set on other pages."""
     at = _open("data")
     plain = _map_args(at)["script"]
-    at.sidebar.text_input(key="tiles_url").input("http://tiles.intra/{z}/{x}/{y}.png").run()
+    at.text_input(key="tiles_url").input("http://tiles.intra/{z}/{x}/{y}.png").run()
     script = _map_args(at)["script"]
     assert "L.tileLayer" in script and "http://tiles.intra/{z}/{x}/{y}.png" in script
-    at.sidebar.text_input(key="tiles_url").input("not a template").run()
-    assert "L.tileLayer" not in _map_args(at)["script"] and at.sidebar.warning
-    at.sidebar.checkbox(key="gcj02").check().run()
+    at.sidebar.radio(key="page").set_value("overview").run()
+    assert "http://tiles.intra/{z}/{x}/{y}.png" in _map_args(at)["script"]  # kept on another page
+    assert "内网瓦片" in at.sidebar.caption[0].value
+    at.sidebar.radio(key="page").set_value("data").run()
+    assert at.text_input(key="tiles_url").value == "http://tiles.intra/{z}/{x}/{y}.png"
+    at.text_input(key="tiles_url").input("not a template").run()
+    assert "L.tileLayer" not in _map_args(at)["script"] and at.warning
+    at.checkbox(key="gcj02").check().run()
     shifted = _map_args(at)["script"]
 
     def bounds(s: str) -> list[float]:
@@ -365,3 +371,31 @@ def test_a_failing_analysis_is_a_message_not_a_traceback(standin, monkeypatch: p
     for page in ("overview", "coverage", "export"):
         at = _open(page)
         assert len(at.error) == 1 and "分析未能完成" in at.error[0].value and "TopologyException" in at.error[0].value
+
+
+@needs_demo
+def test_prepared_maps_send_what_st_folium_sends_and_are_built_once(demo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cached path (mapkit.show with ``cache``) gives the browser exactly the arguments
+    streamlit-folium's ``st_folium`` derives from the same map, and a second session opening the
+    page builds no map at all."""
+    from app_pages import mapkit, overview
+
+    monkeypatch.setattr(mapkit, "_FAST_PATH", False)
+    plain = _map_args(_open("overview"))
+    monkeypatch.setattr(mapkit, "_FAST_PATH", True)
+    mapkit._prepared.clear()
+    builds = {"n": 0}
+    real_build = overview.build_map
+
+    def counting(*args, **kw):
+        builds["n"] += 1
+        return real_build(*args, **kw)
+
+    monkeypatch.setattr(overview, "build_map", counting)
+    first = _map_args(_open("overview"))
+    second = _map_args(_open("overview"))
+    assert builds["n"] == 1
+    assert first == second
+    for name in ("script", "header", "html", "css_links", "js_links", "default", "returned_objects", "id"):
+        assert first[name] == plain[name], name
+    assert len(first["script"]) > 100_000  # the map with its layers, not an empty frame
