@@ -659,9 +659,7 @@ def render(ctx: PageContext) -> None:
     with st.container():
         _show_message(s)
     col_map, col_side = st.columns([3, 1])
-    with col_side:
-        _selection_panel(ctx, s, table)
-    with col_map:
+    with col_map:  # the map before the panel beside it: the browser gets the map first
         st.caption(t("grid_map_help", lang))
         outlines = s.units_web.geometry.to_numpy() if s.units_web is not None else []
         units_print = hashlib.sha1(b"".join(shapely.to_wkb(outlines))).hexdigest()  # which units the map shows
@@ -670,6 +668,8 @@ def render(ctx: PageContext) -> None:
                             feature_group=_grid_layer(ctx, s, grids, comparison),
                             on_change=partial(_on_map_change, ctx))
         st.caption(t("attribution", lang))
+    with col_side:
+        _selection_panel(ctx, s, table)
     st.session_state["grid_render_s"] = time.perf_counter() - t0
     if handle_map_value(ctx, value):  # values that did not come through on_change (e.g. tests)
         st.rerun()
