@@ -11,10 +11,10 @@ set, no CDNs. The sidebar switches the language (中文 by default / English) an
 (an intranet tile server, GCJ-02 display) are on the Data page. Pages live in ``app_pages/`` (registry: ``app_pages.PAGE_MODULES``); they show what the
 ``gridmap`` package computes and hold no analysis of their own. ``?page=<key>`` opens a page.
 
-The page is drawn before the sidebar: the sidebar's choices are read from the session state
-(where Streamlit keeps widget values between runs), so the page's map reaches the browser first
-and the browser fetches the map's code before the code of the sidebar's widgets — on a fresh
-browser that is what the first map waits for.
+The sidebar's choices are read from the session state (where Streamlit keeps widget values
+between runs) before anything is drawn; the sidebar holds only the language and page switches,
+so a first visit fetches little widget code before the map's (the map settings are on the Data
+page).
 """
 
 from __future__ import annotations
@@ -40,8 +40,7 @@ settings, _ = map_settings()
 
 def sidebar() -> None:
     """Language and page (their values are read above, from the session state), and where the
-    map settings are: on the Data page, with the other inputs (a text box in the sidebar would
-    make every page's first load fetch its code before the map's)."""
+    map settings are: on the Data page, with the other inputs."""
     with st.sidebar:
         st.radio(t("language"), options=list(LANGUAGES), index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
                  format_func=LANGUAGES.__getitem__, key="lang", horizontal=True)
@@ -58,15 +57,13 @@ if st.query_params.get("page") != page:
 st.title(t("app_title", lang))
 st.caption(t("app_caption", lang))
 
+sidebar()
+dataset = None
 try:
-    dataset = None
-    try:
-        with st.spinner(t("loading", lang)):
-            dataset = current_dataset()
-    except DemoUnavailable as exc:
-        st.error(t("demo_missing", lang, error=exc))
-    except Exception as exc:  # noqa: BLE001 - show the user what went wrong, not a traceback
-        st.error(t("demo_failed", lang, error=f"{type(exc).__name__}: {exc}"))
-    PAGES[page].render(PageContext(lang=lang, dataset=dataset, maps=settings))
-finally:
-    sidebar()  # also when a page stops the run early or asks for a rerun
+    with st.spinner(t("loading", lang)):
+        dataset = current_dataset()
+except DemoUnavailable as exc:
+    st.error(t("demo_missing", lang, error=exc))
+except Exception as exc:  # noqa: BLE001 - show the user what went wrong, not a traceback
+    st.error(t("demo_failed", lang, error=f"{type(exc).__name__}: {exc}"))
+PAGES[page].render(PageContext(lang=lang, dataset=dataset, maps=settings))
