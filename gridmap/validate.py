@@ -432,6 +432,15 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
         before = shapely.area(geoms[invalid])
         fixed = shapely.make_valid(geoms[invalid], method="structure", keep_collapsed=False)
         polys = _polygonal_part(fixed)
+        # GEOS can return an invalid result for nearly collinear rings (a self-intersection at
+        # floating-point scale): rebuild those with a zero buffer, then with the linework method
+        for redo in (lambda g: shapely.buffer(g, 0.0), lambda g: shapely.make_valid(g, method="linework")):
+            bad = ~shapely.is_missing(polys) & ~shapely.is_valid(polys)
+            if not bad.any():
+                break
+            polys[bad] = _polygonal_part(redo(polys[bad]))
+        still = ~shapely.is_missing(polys) & ~shapely.is_valid(polys)
+        polys[still] = None  # never pass on an invalid polygon: reported below as unrepairable
         after = shapely.area(polys)
         for k, pos in enumerate(np.flatnonzero(invalid)):
             if polys[k] is None or shapely.is_empty(polys[k]):

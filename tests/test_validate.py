@@ -236,3 +236,19 @@ def test_repair_keeps_every_feature_and_leaves_valid_polygons(rings) -> None:
         assert geom.is_valid and geom.geom_type in ("Polygon", "MultiPolygon")
         if i + 1 not in was_invalid:
             assert geom.equals_exact(geoms[i], tolerance=0)  # valid input is left alone
+
+
+def test_repair_of_a_nearly_collinear_ring_is_valid() -> None:
+    """GEOS's make_valid returns a self-intersecting MultiPolygon for this ring (found by hypothesis);
+    the repair must still hand on a valid polygon of the same area."""
+    ring = [(0, 7), (10, 9), (0, 5), (5, 8), (20, 11)]
+    geom = shapely.Polygon([(X0 + x * 1e-4, Y0 + y * 1e-4) for x, y in ring])
+    assert not shapely.make_valid(geom, method="structure", keep_collapsed=False).is_valid
+    gdf = gpd.GeoDataFrame({"zone_id": ["Z0"], "name": ["网格"]}, geometry=[geom], crs=4326)
+    out, report = validate_layer(gdf, "zones", source="random")
+    fixed = out.geometry.iloc[0]
+    assert fixed.is_valid and fixed.geom_type in ("Polygon", "MultiPolygon")
+    assert [p.code for p in report.repairs] == ["invalid_geometry"] and not report.errors
+    # the same area as GEOS's other repair (linework), which is valid here: nothing lost or added
+    reference = shapely.make_valid(geom, method="linework")
+    assert reference.is_valid and fixed.area == pytest.approx(reference.area, rel=1e-9)
