@@ -7,9 +7,10 @@ Run it with::
 
 Everything the browser loads comes from this server: folium's scripts and styles from
 ``static/vendor`` (served at ``/app/static/vendor``), no tiles unless an intranet tile server is
-set, no CDNs. The sidebar switches the language (中文 by default / English) and the page; the map settings
-(an intranet tile server, GCJ-02 display) are on the Data page. Pages live in ``app_pages/`` (registry: ``app_pages.PAGE_MODULES``); they show what the
-``gridmap`` package computes and hold no analysis of their own. ``?page=<key>`` opens a page.
+set, no CDNs. The sidebar switches the language (中文 by default / English) and the page; the map
+settings (an intranet tile server, GCJ-02 display) are on the Data page. Pages live in
+``app_pages/`` (registry: ``app_pages.PAGE_MODULES``); they show what the ``gridmap`` package
+computes and hold no analysis of their own. ``?page=<key>`` opens a page.
 
 The sidebar's choices are read from the session state (where Streamlit keeps widget values
 between runs) before anything is drawn; the sidebar holds only the language and page switches,
@@ -33,7 +34,7 @@ st.set_page_config(page_title="gridmap", layout="wide")
 state = st.session_state
 if "page" not in state and st.query_params.get("page") in PAGES:
     state["page"] = st.query_params["page"]
-lang = state.get("lang", DEFAULT_LANGUAGE) if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+lang = state["lang"] if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
 page = state.get("page") if state.get("page") in PAGES else next(iter(PAGES))
 settings, _ = map_settings()
 

@@ -10,11 +10,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import analysis, mapkit
-from app_pages.context import PageContext
+from app_pages.context import PageContext, session_choice
 from app_pages.guard import compute
 from app_pages.i18n import columns, layer_label, t
 from gridmap import access as acc
-from gridmap import maps, views
+from gridmap import views
 from gridmap.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "build_map", "CIRCLE_COLOURS", "grouping", "filtered", "visit_points", "access_labels"]
@@ -97,26 +97,18 @@ def render(ctx: PageContext) -> None:
     groups = grouping(ctx)
     # the filters and figures sit above the map but are drawn after it (the browser gets the map
     # first); their values come from the session state, where the widgets keep them
-    if st.session_state.get("acc_by") not in groups:
-        st.session_state["acc_by"] = next(iter(groups))
-    by = st.session_state["acc_by"]
+    by = session_choice("acc_by", groups)
     zones, zone_id = groups[by]
     names = dict(zip(zones[zone_id].astype(str), zones["name"].astype(str))) if "name" in zones.columns else {}
     options = [ALL, *sorted(zones[zone_id].astype(str).unique())]
-    if st.session_state.get("acc_zone") not in options:
-        st.session_state["acc_zone"] = ALL
-    value = st.session_state["acc_zone"]
+    value = session_choice("acc_zone", options)
     sel = filtered(res, zones, zone_id, value)
     visits_all = acc.home_visit_list(res, zones, zone_id, labels=a.result.labels)
     visits = visits_all if value == ALL else visits_all[visits_all[zone_id].astype(str) == str(value)]
     controls = st.container()
 
-    if not maps.VENDOR_DIR.is_dir():
-        st.error(t("assets_missing", lang))
-    else:
-        st.caption(t("access_map_help", lang))
-        mapkit.show(lambda: build_map(ctx, a, sel, visit_points(visits)), ctx, "access_map", cache=(by, value))
-        st.caption(t("attribution", lang))
+    mapkit.section(ctx, "access_map_help", lambda: build_map(ctx, a, sel, visit_points(visits)), "access_map",
+                   cache=(by, value))
 
     with controls:
         c1, c2 = st.columns(2)

@@ -16,7 +16,8 @@ import streamlit as st
 from app_pages.demo_data import LAYER_ORDER, demo_module_name, load_layers, osm_path
 from gridmap.validate import ValidationReport
 
-__all__ = ["Dataset", "MapSettings", "PageContext", "demo_dataset", "current_dataset", "map_settings", "UPLOAD_STATE",
+__all__ = ["Dataset", "MapSettings", "PageContext", "demo_dataset", "current_dataset", "map_settings", "session_choice",
+           "UPLOAD_STATE",
            "TILES_STATE", "GCJ02_STATE", "TILE_PLACEHOLDERS"]
 
 #: Session-state key of the dataset built from the user's uploads (absent: the demo is used).
@@ -69,6 +70,18 @@ class MapSettings:
     @property
     def display_system(self) -> str | None:
         return "gcj02" if self.gcj02 else None
+
+
+def session_choice(key: str, options, default=None):
+    """The value a widget keyed ``key`` holds, made one of ``options`` (``default``, else the first).
+
+    Lets a page use a widget's value before drawing the widget (e.g. below the map it controls):
+    the value is stored back, so the widget, drawn later without a value of its own, shows it.
+    """
+    options = list(options)
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0] if default is None else default
+    return st.session_state[key]
 
 
 def map_settings() -> tuple[MapSettings, bool]:

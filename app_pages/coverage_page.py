@@ -143,22 +143,18 @@ def render(ctx: PageContext) -> None:
     modes = ["systems", "households"] if cov.hexes is not None else ["systems"]
     heat = st.radio(t("heat_mode", lang), modes, key="cov_heat", horizontal=True,
                     format_func=lambda k: t(f"heat_{k}", lang))
-    if not maps.VENDOR_DIR.is_dir():
-        st.error(t("assets_missing", lang))
-    else:
-        st.caption(t("coverage_map_help", lang))
-        selected = st.session_state.get("cov_gap")
-        highlight = None
-        if selected in set(gaps["gap_id"]):
-            highlight = folium.FeatureGroup(name=t("selected_gap", lang))
-            g = views.for_display(gaps[gaps["gap_id"] == selected][["geometry"]], ctx.maps.display_system)
-            folium.GeoJson(maps.to_web(g).to_geo_dict(show_bbox=False),
-                           style_function=lambda _f: {"color": "#000000", "weight": 4, "fillOpacity": 0.0,
-                                                      "dashArray": "6 4"}).add_to(highlight)
-        out = mapkit.show(lambda: build_map(ctx, cov, heat), ctx, f"coverage_map_{heat}", cache=(heat,),
-                          returned_objects=["last_object_clicked"], feature_group=highlight)
+    selected = st.session_state.get("cov_gap")
+    highlight = None
+    if selected in set(gaps["gap_id"]):
+        highlight = folium.FeatureGroup(name=t("selected_gap", lang))
+        g = views.for_display(gaps[gaps["gap_id"] == selected][["geometry"]], ctx.maps.display_system)
+        folium.GeoJson(maps.to_web(g).to_geo_dict(show_bbox=False),
+                       style_function=lambda _f: {"color": "#000000", "weight": 4, "fillOpacity": 0.0,
+                                                  "dashArray": "6 4"}).add_to(highlight)
+    out = mapkit.section(ctx, "coverage_map_help", lambda: build_map(ctx, cov, heat), f"coverage_map_{heat}",
+                         cache=(heat,), returned_objects=["last_object_clicked"], feature_group=highlight)
+    if out is not None:
         _handle_click(ctx, out, gaps, cov)
-        st.caption(t("attribution", lang))
 
     st.subheader(t("gaps_header", lang, n=len(gaps)))
     if gaps.empty:

@@ -12,7 +12,6 @@ from app_pages import mapkit
 from app_pages.context import GCJ02_STATE, TILES_STATE, PageContext, map_settings
 from app_pages.i18n import layer_label, t
 from app_pages.uploads import problems_table, render_uploads
-from gridmap import maps
 
 __all__ = ["KEY", "render", "layer_summary", "LAYER_STYLE", "style_for", "build_map", "render_map_settings"]
 
@@ -117,12 +116,7 @@ def render(ctx: PageContext) -> None:
         layers = ds.layers()
         # the map before the tables: the browser then fetches the map's code first
         st.subheader(t("map_header", lang))
-        if not maps.VENDOR_DIR.is_dir():
-            st.error(t("assets_missing", lang))
-        else:
-            st.caption(t("map_help", lang))
-            mapkit.show(lambda: build_map(ctx, layers), ctx, "data_map", cache=())
-            st.caption(t("attribution", lang))
+        mapkit.section(ctx, "map_help", lambda: build_map(ctx, layers), "data_map", cache=())
         st.dataframe(layer_summary(layers, lang), hide_index=True, width="stretch")
         notes = [r for r in ds.reports if r.problems]
         if notes:

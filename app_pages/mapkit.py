@@ -27,7 +27,7 @@ from app_pages.context import PageContext
 from app_pages.i18n import TEXT, t
 from gridmap import maps, views
 
-__all__ = ["KeepView", "basemap_layers", "new_map", "add", "geojson", "show", "aliases", "MAP_HEIGHT"]
+__all__ = ["KeepView", "basemap_layers", "new_map", "add", "geojson", "show", "section", "aliases", "MAP_HEIGHT"]
 
 MAP_HEIGHT = 600
 
@@ -260,3 +260,16 @@ def show(m: folium.Map | Callable[[], folium.Map], ctx: PageContext, key: str, *
         returned_objects=wanted, default={k: v for k, v in defaults.items() if k in wanted}, zoom=None, center=None,
         feature_group=group_script, return_on_hover=False, layer_control=None, pixelated=False, css_links=css,
         js_links=js, on_change=changed, wrap_longitude=False) or {}
+
+
+def section(ctx: PageContext, help_key: str, m: folium.Map | Callable[[], folium.Map], key: str,
+            **show_args) -> dict | None:
+    """A page's map with its help line above and the data attribution below (:func:`show`'s
+    arguments); None, with an error saying how to install them, when the map assets are missing."""
+    if not maps.VENDOR_DIR.is_dir():
+        st.error(t("assets_missing", ctx.lang))
+        return None
+    st.caption(t(help_key, ctx.lang))
+    out = show(m, ctx, key, **show_args)
+    st.caption(t("attribution", ctx.lang))
+    return out

@@ -11,7 +11,7 @@ from app_pages.context import PageContext
 from app_pages.data_overview import style_for
 from app_pages.guard import compute
 from app_pages.i18n import layer_label, t
-from gridmap import maps, views
+from gridmap import views
 
 __all__ = ["KEY", "render", "kpis", "grids_help", "coverage_table", "build_map"]
 
@@ -97,12 +97,7 @@ def render(ctx: PageContext) -> None:
     # the figures sit above the map but are filled in after it: the browser gets the map first
     figures = st.container()
     st.subheader(t("map_header", lang))
-    if not maps.VENDOR_DIR.is_dir():
-        st.error(t("assets_missing", lang))
-    else:
-        st.caption(t("overview_map_help", lang))
-        mapkit.show(lambda: build_map(ctx, cov), ctx, "overview_map", cache=())
-        st.caption(t("attribution", lang))
+    mapkit.section(ctx, "overview_map_help", lambda: build_map(ctx, cov), "overview_map", cache=())
     with figures:
         c = st.columns(5)
         c[0].metric(t("kpi_area_share", lang), views.format_share(k.area_share), help=t("kpi_area_share_help", lang))

@@ -14,7 +14,7 @@ import shapely
 import streamlit as st
 
 from app_pages import analysis, mapkit
-from app_pages.context import PageContext
+from app_pages.context import PageContext, session_choice
 from app_pages.guard import compute
 from app_pages.i18n import t
 from gridmap import access as acc
@@ -109,10 +109,9 @@ def render(ctx: PageContext) -> None:
     # the settings and figures sit above the map but are drawn after it (the browser gets the map
     # first); their values come from the session state, where the widgets keep them
     weights = _weights(ctx)
-    ss = st.session_state
-    k = ss["siting_k"] if ss.get("siting_k") in range(1, 11) else 3
-    radius = ss["siting_radius"] if ss.get("siting_radius") in RADII else RADII[-1]
-    weight = ss["siting_weight"] if ss.get("siting_weight") in weights else weights[0]
+    k = session_choice("siting_k", range(1, 11), 3)
+    radius = session_choice("siting_radius", RADII, RADII[-1])
+    weight = session_choice("siting_weight", weights)
     centres = _centres(ctx, state["accepted"])
     accepted_key = tuple(a["center_id"] for a in state["accepted"])
     result = compute(lang, _recommend, f"{ds.key}|{accepted_key}", ds, centres, k, radius, weight,
@@ -127,11 +126,10 @@ def render(ctx: PageContext) -> None:
                       returned_objects=["last_clicked"])
     with controls:
         c1, c2, c3 = st.columns(3)
-        c1.slider(t("siting_k", lang), 1, 10, k, key="siting_k")
-        c2.selectbox(t("siting_radius", lang), RADII, index=RADII.index(radius), key="siting_radius",
+        c1.slider(t("siting_k", lang), 1, 10, key="siting_k")
+        c2.selectbox(t("siting_radius", lang), RADII, key="siting_radius",
                      format_func=lambda r: t("siting_radius_value", lang, m=r))
-        c3.selectbox(t("siting_weight", lang), weights, index=weights.index(weight), key="siting_weight",
-                     format_func=lambda c: t(f"field_{c}", lang))
+        c3.selectbox(t("siting_weight", lang), weights, key="siting_weight", format_func=lambda c: t(f"field_{c}", lang))
         m1, m2, m3 = st.columns(3)
         m1.metric(t("siting_before", lang, m=radius), views.format_share(summary["share_before"]))
         m2.metric(t("siting_after", lang, k=len(result.sites)), views.format_share(summary["share_after"]),
