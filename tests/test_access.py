@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from gridmap import access as acc
 from gridmap.cli import main
-from gridmap.demo import DEMO_OSM, load_demo
+from gridmap.demo import DEMO_OSM
 from gridmap.network import WalkNetwork, load_walk_network, network_from_graph, walk_graph_from_xml
 from test_network import METRIC, X0, Y0, grid_osm
 
@@ -135,20 +135,10 @@ def test_isochrones_on_the_grid_cut_at_the_exact_distance(grid: WalkNetwork) -> 
 # the demo
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache")
-    net = load_walk_network(DEMO_OSM, cache=cache)
-    layers = load_demo()
-    index = acc.EdgeIndex(net)
-    result = acc.compute_access(net, layers["residents"], layers["centers"], index=index)
-    return {"net": net, "layers": layers, "index": index, "result": result, "cache": cache}
-
-
-def test_demo_residents_on_nodes_match_networkx(demo) -> None:
+def test_demo_residents_on_nodes_match_networkx(demo_walk) -> None:
     """Residents and centres placed exactly on nodes: our distances equal networkx's multi-source
     Dijkstra on the osmnx graph (lengths from its own projected coordinates) to 1e-6 m."""
-    net: WalkNetwork = demo["net"]
+    net: WalkNetwork = demo_walk["net"]
     g = walk_graph_from_xml(DEMO_OSM)
     tr = pyproj.Transformer.from_crs("EPSG:4326", net.crs, always_xy=True)
     pos = {n: tr.transform(d["x"], d["y"]) for n, d in g.nodes(data=True)}
@@ -168,15 +158,15 @@ def test_demo_residents_on_nodes_match_networkx(demo) -> None:
                            geometry=[shapely.Point(pos[n]) for n in res_nodes], crs=net.crs)
     cen = gpd.GeoDataFrame({"center_id": [str(n) for n in centre_nodes]},
                            geometry=[shapely.Point(pos[n]) for n in centre_nodes], crs=net.crs)
-    out = acc.compute_access(net, res, cen, index=demo["index"], services_col=None).residents
+    out = acc.compute_access(net, res, cen, index=demo_walk["index"], services_col=None).residents
     assert (out["snap_status"] == "ok").all()
     assert np.allclose(out["snap_m"], 0.0, atol=1e-6)
     want = np.array([expected[n] for n in res_nodes])
     assert np.max(np.abs(out["network_m"].to_numpy() - want)) < 1e-6
 
 
-def test_demo_columns_services_and_statuses(demo) -> None:
-    result = demo["result"]
+def test_demo_columns_services_and_statuses(demo_walk) -> None:
+    result = demo_walk["access"]
     res = result.residents
     for col in ("center_id", "network_m", "straight_m", "detour", "life_circle", "snap_m", "snap_status"):
         assert col in res.columns
@@ -193,8 +183,8 @@ def test_demo_columns_services_and_statuses(demo) -> None:
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=40),
        st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=5))
-def test_network_distance_is_never_shorter_than_straight(demo, res_unit, cen_unit) -> None:
-    net: WalkNetwork = demo["net"]
+def test_network_distance_is_never_shorter_than_straight(demo_walk, res_unit, cen_unit) -> None:
+    net: WalkNetwork = demo_walk["net"]
     (x0, y0), (x1, y1) = net.node_xy.min(axis=0), net.node_xy.max(axis=0)
 
     def place(unit):
@@ -203,14 +193,14 @@ def test_network_distance_is_never_shorter_than_straight(demo, res_unit, cen_uni
     res = gpd.GeoDataFrame({"households": 1}, index=range(len(res_unit)), geometry=place(res_unit), crs=net.crs)
     cen = gpd.GeoDataFrame({"center_id": [f"C{i}" for i in range(len(cen_unit))]}, geometry=place(cen_unit),
                            crs=net.crs)
-    out = acc.compute_access(net, res, cen, index=demo["index"], services_col=None).residents
+    out = acc.compute_access(net, res, cen, index=demo_walk["index"], services_col=None).residents
     ok = out["network_m"].notna()
     assert (out.loc[ok, "network_m"] >= out.loc[ok, "straight_m"] - 1e-9).all()
     assert (out.loc[ok, "snap_status"] == "ok").all() and out.loc[~ok, "snap_status"].ne("ok").all()
 
 
-def test_demo_catchments_partition_what_they_cover(demo) -> None:
-    res = demo["result"].residents.to_crs(demo["net"].crs)
+def test_demo_catchments_partition_what_they_cover(demo_walk) -> None:
+    res = demo_walk["access"].residents.to_crs(demo_walk["net"].crs)
     catch = acc.catchments(res)
     assert catch["center_id"].is_unique and set(catch["center_id"]) == set(res["center_id"].dropna())
     geoms = catch.geometry.to_numpy()
@@ -234,12 +224,12 @@ def test_point_catchments_are_voronoi_cells() -> None:
     assert catch.geometry.iloc[0].contains(shapely.Point(5, 0)) and catch.geometry.iloc[1].contains(shapely.Point(90, 0))
 
 
-def test_demo_isochrones_contain_the_residents_they_reach(demo) -> None:
-    net = demo["net"]
-    iso = acc.isochrones(net, demo["layers"]["centers"], index=demo["index"], buffer_m=50.0)
+def test_demo_isochrones_contain_the_residents_they_reach(demo_walk) -> None:
+    net = demo_walk["net"]
+    iso = acc.isochrones(net, demo_walk["layers"]["centers"], index=demo_walk["index"], buffer_m=50.0)
     assert set(iso["threshold_m"]) == {300.0, 500.0, 1000.0}
     assert iso.groupby("center_id")["area_m2"].apply(lambda a: a.is_monotonic_increasing).all()
-    res = demo["result"].residents
+    res = demo_walk["access"].residents
     xy = acc.representative_xy(res, net.crs)
     by_key = {(r.center_id, r.threshold_m): r.geometry for r in iso.itertuples()}
     for t in (300.0, 1000.0):
@@ -249,8 +239,8 @@ def test_demo_isochrones_contain_the_residents_they_reach(demo) -> None:
         assert shapely.contains_xy(polys, xy[sel, 0], xy[sel, 1]).all()
 
 
-def test_summary_and_home_visit_list(demo) -> None:
-    res = demo["result"].residents
+def test_summary_and_home_visit_list(demo_walk) -> None:
+    res = demo_walk["access"].residents
     summary = acc.summarize_access(res)  # by the residents' area_id
     total = summary[summary["area_id"] == "TOTAL"].iloc[0]
     assert total["households_total"] == res["households"].sum()
@@ -260,7 +250,7 @@ def test_summary_and_home_visit_list(demo) -> None:
     body = summary[summary["area_id"] != "TOTAL"]
     assert body["households_15min"].sum() == total["households_15min"]
     # by a polygon layer (the communities), same totals
-    by_poly = acc.summarize_access(res, demo["layers"]["study_area"], "area_id")
+    by_poly = acc.summarize_access(res, demo_walk["layers"]["study_area"], "area_id")
     assert by_poly.iloc[-1]["households_total"] <= total["households_total"]
     visits = acc.home_visit_list(res)
     far = res["life_circle"].astype(str).isin(["beyond", "no_route"])
@@ -285,13 +275,13 @@ def test_network_from_simplified_graph_splits_curved_edges() -> None:
 # the command
 
 
-def test_cli_access_demo_writes_every_file(demo, tmp_path: Path, capsys) -> None:
+def test_cli_access_demo_writes_every_file(demo_walk, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
-    code = main(["access", "--demo", "--out", str(out), "--cache-dir", str(demo["cache"]),
+    code = main(["access", "--demo", "--out", str(out), "--cache-dir", str(demo_walk["cache"]),
                  "--thresholds", "300,500,1000"])
     assert code == 0
     err = capsys.readouterr().err
-    n_res, n_cen = len(demo["layers"]["residents"]), len(demo["layers"]["centers"])
+    n_res, n_cen = len(demo_walk["layers"]["residents"]), len(demo_walk["layers"]["centers"])
     assert f"routing {n_res:,} residents to {n_cen:,} centres" in err and "snap status" in err
     res = gpd.read_file(out / "residents_access.geojson")
     assert res.crs.to_epsg() == 4326 and len(res) == n_res
@@ -312,8 +302,8 @@ def test_cli_access_demo_writes_every_file(demo, tmp_path: Path, capsys) -> None
     assert json.loads((out / "centers_access.geojson").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
 
 
-def test_cli_access_with_files_and_bad_input(demo, tmp_path: Path, capsys) -> None:
-    layers = demo["layers"]
+def test_cli_access_with_files_and_bad_input(demo_walk, tmp_path: Path, capsys) -> None:
+    layers = demo_walk["layers"]
     res_path, cen_path, grid_path = tmp_path / "r.geojson", tmp_path / "c.geojson", tmp_path / "g.geojson"
     layers["residents"].iloc[:60].to_file(res_path)
     layers["centers"].to_file(cen_path)
@@ -321,7 +311,7 @@ def test_cli_access_with_files_and_bad_input(demo, tmp_path: Path, capsys) -> No
     out = tmp_path / "o"
     code = main(["access", "--osm", str(DEMO_OSM), "--residents", str(res_path), "--centers", str(cen_path),
                  "--grids", str(grid_path), "--grid-id", "zone_id", "--snap-limit", "150", "--out", str(out),
-                 "--cache-dir", str(demo["cache"]), "--quiet"])
+                 "--cache-dir", str(demo_walk["cache"]), "--quiet"])
     assert code == 0
     summary = pd.read_csv(out / "summary.csv", encoding="utf-8-sig")
     assert summary.columns[0] == "zone_id" and summary["residents"].iloc[-1] == 60

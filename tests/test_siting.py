@@ -16,8 +16,8 @@ import shapely
 from gridmap import access as acc
 from gridmap import siting
 from gridmap.cli import main
-from gridmap.demo import DEMO_OSM, load_demo
-from gridmap.network import WalkNetwork, load_walk_network
+from gridmap.demo import DEMO_OSM
+from gridmap.network import WalkNetwork
 
 METRIC = "EPSG:4549"
 X0, Y0 = 500_000.0, 3_540_000.0
@@ -137,20 +137,10 @@ def test_candidate_distances_equal_access_with_the_candidate_as_centre(seed: int
         assert np.array_equal(d[j][within], want[within])  # bit for bit
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("cache")
-    net = load_walk_network(DEMO_OSM, cache=cache)
-    layers = load_demo()
-    index = acc.EdgeIndex(net)
-    access = acc.compute_access(net, layers["residents"], layers["centers"], index=index)
-    return {"net": net, "layers": layers, "index": index, "access": access, "cache": cache}
-
-
-def test_k0_equals_the_access_coverage_on_the_demo(demo) -> None:
-    net, layers = demo["net"], demo["layers"]
-    res = demo["access"].residents
-    result = siting.recommend_sites(net, layers["residents"], layers["centers"], 0, index=demo["index"])
+def test_k0_equals_the_access_coverage_on_the_demo(demo_walk) -> None:
+    net, layers = demo_walk["net"], demo_walk["layers"]
+    res = demo_walk["access"].residents
+    result = siting.recommend_sites(net, layers["residents"], layers["centers"], 0, index=demo_walk["index"])
     assert len(result.sites) == 0
     assert np.array_equal(result.residents["network_m_before"].to_numpy(), res["network_m"].to_numpy(),
                           equal_nan=True)
@@ -164,14 +154,14 @@ def test_k0_equals_the_access_coverage_on_the_demo(demo) -> None:
         assert round(100 * summary.loc[col, "share_before"], 1) == total[f"{col}_within_15min_pct"]
     # and for another radius and weight
     r500 = siting.recommend_sites(net, layers["residents"], layers["centers"], 0, radius_m=500, weight="population",
-                                  index=demo["index"])
+                                  index=demo_walk["index"])
     pop = res["population"].to_numpy()
     assert r500.summary.set_index("measure").loc["population", "covered_before"] == pop[res["network_m"] <= 500].sum()
 
 
-def test_accepting_the_sites_as_centres_gives_covered_after(demo) -> None:
-    net, layers = demo["net"], demo["layers"]
-    result = siting.recommend_sites(net, layers["residents"], layers["centers"], 3, index=demo["index"],
+def test_accepting_the_sites_as_centres_gives_covered_after(demo_walk) -> None:
+    net, layers = demo_walk["net"], demo_walk["layers"]
+    result = siting.recommend_sites(net, layers["residents"], layers["centers"], 3, index=demo_walk["index"],
                                     osm_path=DEMO_OSM)
     sites = result.sites
     assert list(sites["rank"]) == [1, 2, 3]
@@ -180,7 +170,7 @@ def test_accepting_the_sites_as_centres_gives_covered_after(demo) -> None:
         layers["centers"].crs)
     centres = gpd.GeoDataFrame(pd.concat([layers["centers"][["center_id", "geometry"]], new], ignore_index=True),
                                crs=layers["centers"].crs)
-    after = acc.compute_access(net, layers["residents"], centres, index=demo["index"], services_col=None).residents
+    after = acc.compute_access(net, layers["residents"], centres, index=demo_walk["index"], services_col=None).residents
     covered = (after["network_m"] <= 1000).to_numpy()
     assert np.array_equal(covered, result.residents["covered_after"].to_numpy())
     hh = layers["residents"]["households"].to_numpy()
@@ -246,12 +236,12 @@ def test_target_share_fewest_sites(line) -> None:
     assert not only_a.reached and len(only_a.sites) == 1
 
 
-def test_target_share_on_the_demo(demo) -> None:
-    layers = demo["layers"]
-    result = siting.sites_for_target(demo["net"], layers["residents"], layers["centers"], 0.95, index=demo["index"])
+def test_target_share_on_the_demo(demo_walk) -> None:
+    layers = demo_walk["layers"]
+    result = siting.sites_for_target(demo_walk["net"], layers["residents"], layers["centers"], 0.95, index=demo_walk["index"])
     after = result.sites["covered_after"].to_numpy()
     assert result.reached and after[-1] >= 0.95 and (len(after) == 1 or after[-2] < 0.95)
-    exact = siting.sites_for_target(demo["net"], layers["residents"], layers["centers"], 0.95,
+    exact = siting.sites_for_target(demo_walk["net"], layers["residents"], layers["centers"], 0.95,
                                     problem=result.problem, method="milp")
     assert exact.optimal and len(exact.sites) <= len(result.sites)
 
@@ -289,8 +279,8 @@ def test_p_median_greedy_against_milp_on_random_instances() -> None:
 # candidates, weights, inputs
 
 
-def test_node_candidates_are_thinned_to_the_spacing(demo) -> None:
-    net = demo["net"]
+def test_node_candidates_are_thinned_to_the_spacing(demo_walk) -> None:
+    net = demo_walk["net"]
     every = siting.node_candidates(net, None)
     thin = siting.node_candidates(net, 100.0)
     assert len(thin) < len(every) <= net.n_nodes
@@ -300,28 +290,28 @@ def test_node_candidates_are_thinned_to_the_spacing(demo) -> None:
     assert thin["candidate_id"].is_unique and set(thin["node_id"]) <= set(every["node_id"])
 
 
-def test_public_buildings_and_a_special_group_weight(demo) -> None:
-    layers = demo["layers"]
-    result = siting.recommend_sites(demo["net"], layers["residents"], layers["centers"], 2,
+def test_public_buildings_and_a_special_group_weight(demo_walk) -> None:
+    layers = demo_walk["layers"]
+    result = siting.recommend_sites(demo_walk["net"], layers["residents"], layers["centers"], 2,
                                     candidates="public_buildings", osm_path=DEMO_OSM, weight="elderly_alone",
-                                    index=demo["index"])
+                                    index=demo_walk["index"])
     assert len(result.sites) == 2 and (result.sites["building"].isin(siting.PUBLIC_BUILDING_TYPES)).all()
     assert result.sites["gain"].tolist() == result.sites["new_elderly_alone"].tolist()
     with pytest.raises(ValueError, match="osm_path"):
-        siting.recommend_sites(demo["net"], layers["residents"], layers["centers"], 2, candidates="public_buildings")
+        siting.recommend_sites(demo_walk["net"], layers["residents"], layers["centers"], 2, candidates="public_buildings")
     with pytest.raises(KeyError, match="no 'nope' column"):
-        siting.recommend_sites(demo["net"], layers["residents"], layers["centers"], 2, weight="nope")
+        siting.recommend_sites(demo_walk["net"], layers["residents"], layers["centers"], 2, weight="nope")
     with pytest.raises(ValueError, match="exactly one"):
-        siting.recommend_sites(demo["net"], layers["residents"], layers["centers"], 2, target_share=0.9)
+        siting.recommend_sites(demo_walk["net"], layers["residents"], layers["centers"], 2, target_share=0.9)
 
 
 # ------------------------------------------------------------------------------------------------
 # the command
 
 
-def test_cli_site_demo_writes_the_files(demo, tmp_path: Path, capsys) -> None:
+def test_cli_site_demo_writes_the_files(demo_walk, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
-    code = main(["site", "--demo", "--k", "3", "--out", str(out), "--cache-dir", str(demo["cache"])])
+    code = main(["site", "--demo", "--k", "3", "--out", str(out), "--cache-dir", str(demo_walk["cache"])])
     assert code == 0
     err = capsys.readouterr().err
     assert "households within 1000 m" in err
@@ -341,8 +331,8 @@ def test_cli_site_demo_writes_the_files(demo, tmp_path: Path, capsys) -> None:
     assert json.loads((out / "sites.geojson").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
 
 
-def test_cli_site_with_files_target_and_bad_input(demo, tmp_path: Path, capsys) -> None:
-    layers = demo["layers"]
+def test_cli_site_with_files_target_and_bad_input(demo_walk, tmp_path: Path, capsys) -> None:
+    layers = demo_walk["layers"]
     res_path, cen_path, cand_path = tmp_path / "r.geojson", tmp_path / "c.geojson", tmp_path / "s.geojson"
     layers["residents"].to_file(res_path)
     layers["centers"].to_file(cen_path)
@@ -352,7 +342,7 @@ def test_cli_site_with_files_target_and_bad_input(demo, tmp_path: Path, capsys) 
     out = tmp_path / "o"
     code = main(["site", "--osm", str(DEMO_OSM), "--residents", str(res_path), "--centers", str(cen_path),
                  "--candidates", str(cand_path), "--target", "95%", "--method", "milp", "--out", str(out),
-                 "--cache-dir", str(demo["cache"]), "--quiet"])
+                 "--cache-dir", str(demo_walk["cache"]), "--quiet"])
     assert code == 0
     sites = gpd.read_file(out / "sites.geojson")
     assert sites["covered_after"].iloc[-1] >= 0.95 and sites["candidate_id"].isin(
@@ -360,6 +350,6 @@ def test_cli_site_with_files_target_and_bad_input(demo, tmp_path: Path, capsys) 
     assert main(["site", "--residents", str(res_path), "--k", "2", "--out", str(out)]) == 2
     assert "--osm" in capsys.readouterr().err
     assert main(["site", "--demo", "--k", "2", "--weight", "nope", "--out", str(out),
-                 "--cache-dir", str(demo["cache"])]) == 2
+                 "--cache-dir", str(demo_walk["cache"])]) == 2
     assert "nope" in capsys.readouterr().err
-    assert main(["site", "--demo", "--out", str(out), "--cache-dir", str(demo["cache"])]) == 2
+    assert main(["site", "--demo", "--out", str(out), "--cache-dir", str(demo_walk["cache"])]) == 2
