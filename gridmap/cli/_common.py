@@ -172,3 +172,14 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
         reports.append(report)
         say(f"read residents: {len(residents):,} features, {int(residents['households'].sum()):,} households")
     return layers, area, residents, reports, None
+
+
+def write_map_after_tables(path: Path, write) -> int:
+    """Write an offline HTML map once the command's tables are written: a failure (the map assets
+    not installed, say) is printed, not raised, and gives exit status 1 (else 0)."""
+    try:
+        write(path)
+    except Exception as exc:  # noqa: BLE001 - the tables are written; the map needs installed assets
+        print(f"error: {path.name} not written: {exc}", file=sys.stderr)
+        return 1
+    return 0

@@ -31,7 +31,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer
+from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
@@ -185,12 +185,7 @@ def run_access(args: argparse.Namespace) -> int:
     _atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
     _atomic_write(out / "home_visit_list.xlsx",
                   lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
-    status = 0
-    try:
-        _write_map(out / "access.html", net, result, catch, iso)
-    except Exception as exc:  # noqa: BLE001 - the tables are written; the map needs installed assets
-        print(f"error: access.html not written: {exc}", file=sys.stderr)
-        status = 1
+    status = write_map_after_tables(out / "access.html", lambda p: _write_map(p, net, result, catch, iso))
     say(f"done: {len(visits)} residents on the 上门服务名单; files: {', '.join(OUTPUT_FILES)}")
     return status
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer
+from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
@@ -157,12 +157,7 @@ def run_site(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     write_geojson(sites, out / "sites.geojson")
     _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
-    status = 0
-    try:
-        _write_map(out / "sites.html", net, result, centers, args.radius)
-    except Exception as exc:  # noqa: BLE001 - the tables are written; the map needs installed assets
-        print(f"error: sites.html not written: {exc}", file=sys.stderr)
-        status = 1
+    status = write_map_after_tables(out / "sites.html", lambda p: _write_map(p, net, result, centers, args.radius))
     for r in sites.itertuples():
         say(f"  {r.rank}. {r.candidate_id} near {r.street or '(unnamed street)'}: +{r.gain:,.0f} → "
             f"{r.covered_after:.1%}")
