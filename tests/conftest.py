@@ -19,3 +19,4 @@ def demo_walk(tmp_path_factory):
     index = acc.EdgeIndex(net)
     access = acc.compute_access(net, layers["residents"], layers["centers"], index=index)
     return {"net": net, "layers": layers, "index": index, "access": access, "cache": cache}
+

@@ -26,6 +26,7 @@ if str(REPO) not in sys.path:
 
 from app_pages import grid_page
 from gridmap import maps
+from apptest_helpers import open_app  # noqa: E402
 
 APP = str(REPO / "app.py")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -95,14 +96,7 @@ def fake_map(monkeypatch: pytest.MonkeyPatch):
 
 
 def _open(lang: str | None = None, page: str = "grid") -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params["page"] = page
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if lang:
-        at.sidebar.radio(key="lang").set_value(lang).run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page, lang)
 
 
 def _state(at: AppTest) -> grid_page.GridSession:

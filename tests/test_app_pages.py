@@ -24,8 +24,8 @@ if str(REPO) not in sys.path:
 from app_pages import PAGE_MODULES, load_pages  # noqa: E402
 from gridmap import access as acc  # noqa: E402
 from gridmap import maps, views  # noqa: E402
+from apptest_helpers import open_app  # noqa: E402
 
-APP = str(REPO / "app.py")
 PAGES = list(load_pages())
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MAX_MAP_BYTES = 2_000_000
@@ -54,14 +54,7 @@ def standin(monkeypatch: pytest.MonkeyPatch):
 
 
 def _open(page: str, lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["page"] = page
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if lang:
-        at.sidebar.radio(key="lang").set_value(lang).run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app(page, lang, timeout=120)
 
 
 def _map_args(at: AppTest) -> dict:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from apptest_helpers import open_app  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-APP = str(REPO / "app.py")
 
 pytestmark = pytest.mark.skipif(not (REPO / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
 
@@ -36,14 +36,7 @@ def core():
 
 
 def _open(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.query_params["page"] = "siting"
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    if lang:
-        at.sidebar.radio(key="lang").set_value(lang).run()
-        assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_app("siting", lang)
 
 
 def test_sites_and_figures_are_the_cores(core) -> None:

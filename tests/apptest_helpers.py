@@ -1,0 +1,21 @@
+"""Helpers for the AppTest-driven app tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_app(page: str, lang: str | None = None, timeout: float = 180) -> AppTest:
+    """Run app.py on ``page`` with AppTest (switched to ``lang`` if given), checking no exception."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.query_params["page"] = page
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if lang:
+        at.sidebar.radio(key="lang").set_value(lang).run()
+        assert not at.exception, [e.value for e in at.exception]
+    return at
