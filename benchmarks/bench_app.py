@@ -64,6 +64,15 @@ def _start(port: int) -> subprocess.Popen:
     raise SystemExit("streamlit did not start in 60 s")
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop the server started by :func:`_start` (killed if it does not stop within 15 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def _first_map(page, url: str, page_key: str) -> float:
     """Seconds from ``page.goto`` to the map's first vector path (or the export page's first download button)."""
     t0 = time.perf_counter()
@@ -152,11 +161,7 @@ def main() -> int:
             finally:
                 browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
     print(f"{'page':<10} {'first map cold (s)':>19} {'warm median (s)':>16} {'cached browser (s)':>19} "
           f"{'app payload (MB)':>17} {'HTTP (MB)':>10}")
     for key, cold, warm, cached, ws, http in rows:

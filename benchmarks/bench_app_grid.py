@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from bench_app import ARGS, CHROMIUM, _free_port, _start  # noqa: E402  (one way to start the app)
+from bench_app import ARGS, CHROMIUM, _free_port, _start, _stop  # noqa: E402  (one way to start the app)
 
 TARGET_S = 2.0
 
@@ -106,11 +105,7 @@ def main() -> int:
             finally:
                 browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        _stop(proc)
     worst = max(max(r) for r in rows)
     print(f"\nlasso → updated map: median {statistics.median(r[0] for r in rows):.2f} s, "
           f"→ map and checks: median {statistics.median(r[1] for r in rows):.2f} s, worst {worst:.2f} s "
