@@ -7,8 +7,8 @@ A synthetic street grid (``side × side`` nodes, ≥ 100,000 by default, 100 m b
 jitter so lengths differ and ties are rare), ``--residents`` random points, ``--centers`` random
 centres, all in EPSG:4549. Printed side by side (medians over ``--repeat`` runs):
 
-1. **ours** — the whole pass of :func:`gridmap.access.nearest_center_arrays`: build the network
-   arrays and CSR, index the edges (:class:`gridmap.snapping.EdgeIndex`, a compiled ring search
+1. **ours** — the whole pass of :func:`gridmap.access.accessibility.nearest_center_arrays`: build the network
+   arrays and CSR, index the edges (:class:`gridmap.access.snapping.EdgeIndex`, a compiled ring search
    over a bucket grid; numba's compiled code is cached on disk, and a warm-up run comes first),
    snap residents and centres (exact nearest edge), one
    multi-source ``scipy.sparse.csgraph.dijkstra``, per-resident read-off (both edge ends, offsets,
@@ -38,8 +38,8 @@ import shapely
 from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from gridmap.access import EdgeIndex, _node_distances, _read_off, _snap_centers, nearest_center_arrays  # noqa: E402
-from gridmap.network import WalkNetwork  # noqa: E402
+from gridmap.access.accessibility import EdgeIndex, _node_distances, _read_off, _snap_centers, nearest_center_arrays  # noqa: E402
+from gridmap.access.network import WalkNetwork  # noqa: E402
 
 CRS = "EPSG:4549"
 ORIGIN = (480_000.0, 3_540_000.0)

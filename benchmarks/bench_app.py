@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_app.py [--runs 3]
 
-Starts ``streamlit run app.py`` on a free port (the embedded demo), drives Debian's
+Starts the app as ``gridmap serve`` does on a free port (the embedded demo), drives Debian's
 /usr/bin/chromium with Playwright (never ``playwright install``), and for every page prints
 
 * seconds from ``page.goto`` to the map's first vector path drawn: the first open on a freshly
@@ -31,6 +31,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from gridmap.cli.serve import streamlit_command
+
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -48,9 +50,7 @@ def _free_port() -> int:
 def _start(port: int) -> subprocess.Popen:
     env = dict(os.environ)
     env.pop("GRIDMAP_DEMO_MODULE", None)
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], cwd=REPO, env=env,
+    proc = subprocess.Popen(streamlit_command("127.0.0.1", port), cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_app_grid.py [--runs 5]
 
-Starts ``streamlit run app.py`` on a free port (the embedded demo), drives Debian's
+Starts the app as ``gridmap serve`` does on a free port (the embedded demo), drives Debian's
 /usr/bin/chromium with Playwright (never ``playwright install``), opens ``?page=grid``, selects a
 grid by clicking it and then, ``--runs`` times, draws a lasso polygon with the Draw toolbar over a
 unit of a neighbouring grid and undoes it. For each lasso it prints
@@ -50,9 +50,9 @@ def main() -> int:
     )
 
     from gridmap.demo import demo_zone_layers, load_demo
-    from gridmap.grids import build_grids
-    from gridmap.plan import Plan
-    from gridmap.units import make_units
+    from gridmap.plans.grids import build_grids
+    from gridmap.plans.plan import Plan
+    from gridmap.plans.units import make_units
 
     demo = load_demo()
     units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])

@@ -24,8 +24,8 @@ import numpy as np
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from gridmap.crs import gcj02_to_wgs84  # noqa: E402
-from gridmap.io import load_layer, write_gpkg  # noqa: E402
+from gridmap.io.crs import gcj02_to_wgs84  # noqa: E402
+from gridmap.io.files import load_layer, write_gpkg  # noqa: E402
 
 
 def _scalar_delta(lon: float, lat: float) -> tuple[float, float]:

@@ -52,7 +52,7 @@ def worker(method: str, n: int) -> dict:
     layers = {name: voronoi_layer(n, seed) for name, seed in (("party", 1), ("security", 2), ("urban", 3))}
     start = time.perf_counter()
     if method == "gridmap":
-        from gridmap.mosaic import build_mosaic
+        from gridmap.analysis.mosaic import build_mosaic
 
         faces = build_mosaic(layers, crs=4549)
         area = faces["area_m2"]

@@ -23,7 +23,7 @@ import pandas as pd
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from gridmap.plan import Plan  # noqa: E402
+from gridmap.plans.plan import Plan  # noqa: E402
 
 X0, Y0, SIZE = 500_000.0, 3_545_000.0, 50.0
 
@@ -120,8 +120,8 @@ def bench_edits(nx: int, ny: int, repeat: int) -> pd.DataFrame:
 
 def bench_build() -> tuple[float, float, pd.DataFrame]:
     from gridmap.demo import demo_zone_layers, load_demo
-    from gridmap.grids import build_grids
-    from gridmap.units import make_units
+    from gridmap.plans.grids import build_grids
+    from gridmap.plans.units import make_units
 
     demo = load_demo()
     t0 = time.perf_counter()

@@ -3,11 +3,11 @@
     .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--modes single threads cluster]
                                                [--by street] [--json PATH]
 
-For each size a synthetic city (gridmap.synthetic, seed 1) is analysed — mosaic, units, grids,
+For each size a synthetic city (gridmap.scale.synthetic, seed 1) is analysed — mosaic, units, grids,
 coverage, access — by
 
-* ``single``  — :func:`gridmap.pipeline.run_single`: the core on the whole area, one process;
-* ``threads`` — :func:`gridmap.pipeline.run_partitioned` on dask's threads scheduler;
+* ``single``  — :func:`gridmap.scale.pipeline.run_single`: the core on the whole area, one process;
+* ``threads`` — :func:`gridmap.scale.pipeline.run_partitioned` on dask's threads scheduler;
 * ``cluster`` — the same on a ``distributed.LocalCluster`` of 2 worker processes × 1 thread.
 
 Each (size, mode) runs in a fresh process, which also generates the city (its time is reported
@@ -70,8 +70,8 @@ class PeakMemory:
 def worker(size: int, mode: str, by: str) -> dict:
     """One measurement (runs in its own process)."""
     with PeakMemory() as mem:
-        from gridmap.pipeline import CityInputs, RunParams, run_partitioned, run_single
-        from gridmap.synthetic import synthetic_city
+        from gridmap.scale.pipeline import CityInputs, RunParams, run_partitioned, run_single
+        from gridmap.scale.synthetic import synthetic_city
 
         t0 = time.perf_counter()
         city = synthetic_city(size, seed=1)

@@ -9,11 +9,11 @@ Instance: a synthetic street grid (``side × side`` nodes, 70 m blocks with ±7 
 ~4.9 km square), ``--demand`` random residents (households 1–60) and ``--candidates`` random candidate
 points, no existing centres (plain MCLP, as spopt solves it), radius 1000 m walking.
 
-1. **ours, whole pass** — :func:`gridmap.siting.recommend_sites` end to end: network arrays and CSR,
+1. **ours, whole pass** — :func:`gridmap.access.siting.recommend_sites` end to end: network arrays and CSR,
    exact snapping of residents and candidates, the baseline, candidate → resident walking distances
    (chunked ``csgraph.dijkstra(limit=radius)`` + sparse read-off), CELF greedy with its upper bound,
    the output table. Target (issue 7): ≤ 2 s for 10,000 × 2,000 × k = 10. Split into routing (the
-   :class:`~gridmap.siting.SitingProblem`) and solving.
+   :class:`~gridmap.access.siting.SitingProblem`) and solving.
 2. **ladder** — at each size ``DEMAND×CANDIDATES`` (the first rows of the same instance): ours
    (whole pass), our exact MILP (``scipy.optimize.milp`` / HiGHS) on the same coverage matrix, and
    ``spopt.locate.MCLP.from_cost_matrix`` + ``solve(PULP_CBC_CMD)`` on the same distances (dense
@@ -40,8 +40,8 @@ import numpy as np
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from gridmap.network import WalkNetwork  # noqa: E402
-from gridmap.siting import greedy_coverage, milp_coverage, recommend_sites  # noqa: E402
+from gridmap.access.network import WalkNetwork  # noqa: E402
+from gridmap.access.siting import greedy_coverage, milp_coverage, recommend_sites  # noqa: E402
 
 CRS = "EPSG:4549"
 ORIGIN = (480_000.0, 3_540_000.0)
@@ -76,7 +76,7 @@ def run_ours(grid, residents, candidates, k: int, radius: float):
     xy, u, v = grid
     t0 = time.perf_counter()
     net = WalkNetwork.from_arrays(xy, u, v, CRS)
-    from gridmap.siting import build_problem
+    from gridmap.access.siting import build_problem
 
     problem = build_problem(net, residents, None, radius_m=radius, candidates=candidates)
     t1 = time.perf_counter()

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh app
-exec .venv/bin/streamlit run app.py --server.address 127.0.0.1 --server.port 8501 "$@"
+exec .venv/bin/gridmap serve --address 127.0.0.1 --port 8501 "$@"

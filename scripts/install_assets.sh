@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Install the Leaflet/folium front-end assets into static/vendor/ (git-ignored), from the npm
+# Install the Leaflet/folium front-end assets into gridmap/app/server/static/vendor/ (git-ignored), from the npm
 # registry, so maps work on intranets with no internet (no CDNs). gridmap/maps.py points folium's
-# classes at these files; Streamlit serves ./static at /app/static/ (server.enableStaticServing).
+# classes at these files; Streamlit serves the static/ folder beside the app script at /app/static/ (server.enableStaticServing).
 #
 # Versions are the ones folium 0.20 (folium.Map) and folium.plugins.Draw reference in their
 # default_js / default_css lists. If folium is upgraded and references other versions, update the
@@ -13,7 +13,7 @@ set -euo pipefail
 
 SELF="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
 cd "$(dirname "$SELF")/.."
-VENDOR="static/vendor"
+VENDOR="gridmap/app/server/static/vendor"
 STAMP="$VENDOR/.installed"
 
 # npm package@version (what folium references)                      -> used as
@@ -50,7 +50,7 @@ all_present() {
 }
 
 if [[ "${FORCE:-0}" != "1" && -f "$STAMP" && "$(cat "$STAMP")" == "$HASH" ]] && all_present; then
-  echo "install_assets: static/vendor is up to date"
+  echo "install_assets: gridmap/app/server/static/vendor is up to date"
   exit 0
 fi
 

@@ -16,7 +16,7 @@ fi
 # Reinstall only when pyproject.toml changed (or the venv is new).
 stamp=".venv/.gridmap-$what-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  extra=""; [ "$what" = test ] && extra="[test]"
+  extra="[app,scale]"; [ "$what" = test ] && extra="[app,scale,test]"
   echo "setup: installing gridmap$extra and its dependencies into .venv"
   .venv/bin/python -m pip install --disable-pip-version-check -q -e ".$extra"
   touch "$stamp"

@@ -6,11 +6,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from gridmap.cli.serve import APP_SCRIPT
+
+APP = str(APP_SCRIPT)
 
 
 def open_app(page: str, lang: str | None = None, timeout: float = 180) -> AppTest:
-    """Run app.py on ``page`` with AppTest (switched to ``lang`` if given), checking no exception."""
+    """Run the app on ``page`` with AppTest (switched to ``lang`` if given), checking no exception."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.query_params["page"] = page
     at.run()

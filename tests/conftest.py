@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gridmap import access as acc
+from gridmap.access import accessibility as acc
 from gridmap.demo import DEMO_OSM, load_demo
-from gridmap.network import load_walk_network
+from gridmap.access.network import load_walk_network
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import numpy as np
 import pyogrio
 import shapely
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "nanjing_xinjiekou"
+DATA = Path(__file__).resolve().parent.parent / "gridmap" / "data" / "nanjing_xinjiekou"
 DEMO_OSM = DATA / "nanjing_xinjiekou_osm_2021-06-12.osm"
 DISTRICTS = DATA / "nanjing_xinjiekou_districts_clipped.geojson"
 METRIC = "EPSG:4549"

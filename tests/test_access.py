@@ -1,4 +1,4 @@
-"""gridmap.access and ``gridmap access``: exact walking distances, life circles, services, catchments,
+"""gridmap.access.accessibility and ``gridmap access``: exact walking distances, life circles, services, catchments,
 isochrones, summaries and the 上门服务名单."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridmap import access as acc
+from gridmap.access import accessibility as acc
 from gridmap.cli import main
 from gridmap.demo import DEMO_OSM
-from gridmap.network import WalkNetwork, load_walk_network, network_from_graph, walk_graph_from_xml
+from gridmap.access.network import WalkNetwork, load_walk_network, network_from_graph, walk_graph_from_xml
 from test_network import METRIC, X0, Y0, grid_osm
 
 

@@ -11,14 +11,12 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from gridmap.app import i18n
+from gridmap.cli.serve import APP_SCRIPT
+from gridmap.present import maps
+
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:  # app_pages/ sits next to app.py, not inside the installed package
-    sys.path.insert(0, str(REPO))
-
-from app_pages import i18n  # noqa: E402
-from gridmap import maps  # noqa: E402
-
-APP = str(REPO / "app.py")
+APP = str(APP_SCRIPT)
 TESTS = Path(__file__).resolve().parent
 LOCAL = maps.DEFAULT_ASSETS_URL + "/"
 
@@ -145,7 +143,7 @@ def test_real_demo_runs_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real gridmap.demo, when it and data/demo.gpkg exist: same page, same guarantees."""
     import importlib.util
 
-    if importlib.util.find_spec("gridmap.demo") is None or not (REPO / "data" / "demo.gpkg").is_file():
+    if importlib.util.find_spec("gridmap.demo") is None or not (REPO / "gridmap" / "data" / "demo.gpkg").is_file():
         pytest.skip("gridmap.demo / data/demo.gpkg not built")
     monkeypatch.delenv("GRIDMAP_DEMO_MODULE", raising=False)
     st.cache_data.clear()

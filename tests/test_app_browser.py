@@ -1,6 +1,6 @@
 """The app in a real headless Chromium: the map shows, and nothing leaves this machine.
 
-Starts ``streamlit run app.py`` on a free port (module fixture) and drives Debian's
+Starts the app as ``gridmap serve`` does (:func:`gridmap.cli.serve.streamlit_command`) on a free port (module fixture) and drives Debian's
 /usr/bin/chromium with Playwright (never ``playwright install``). Runs on the real demo when
 ``gridmap.demo`` and ``data/demo.gpkg`` exist, else on tests/standin_demo.py.
 """
@@ -19,12 +19,15 @@ from urllib.parse import urlparse
 
 import pytest
 
+from gridmap.cli.serve import streamlit_command
+from gridmap.present.maps import VENDOR_DIR
+
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
-VENDOR = REPO / "static" / "vendor"
+VENDOR = VENDOR_DIR
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -46,7 +49,7 @@ def _free_port() -> int:
 
 
 def _real_demo_available() -> bool:
-    return importlib.util.find_spec("gridmap.demo") is not None and (REPO / "data" / "demo.gpkg").is_file()
+    return importlib.util.find_spec("gridmap.demo") is not None and (REPO / "gridmap" / "data" / "demo.gpkg").is_file()
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         env["GRIDMAP_DEMO_MODULE"] = demo
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(TESTS), env.get("PYTHONPATH", "")) if p)
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    cmd = streamlit_command("127.0.0.1", port)
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -191,7 +188,7 @@ def test_no_asset_request_fails(loaded) -> None:
     failed = [(u, why) for u, why in loaded["failed"] if not u.startswith("data:")]
     assert not failed, f"failed requests: {failed}"
     vendor = {urlparse(u).path: s for u, s in loaded["responses"] if "/app/static/vendor/" in u}
-    # only Leaflet: the pages use no jQuery/Bootstrap/Font Awesome feature (app_pages.mapkit.lean_assets)
+    # only Leaflet: the pages use no jQuery/Bootstrap/Font Awesome feature (gridmap.app.mapkit.lean_assets)
     for asset in ("leaflet/leaflet.js", "leaflet/leaflet.css"):
         assert vendor.get(f"/app/static/vendor/{asset}") in (200, 304), f"{asset} not served: {vendor}"
 
@@ -288,9 +285,9 @@ def test_geojson_download_is_rfc7946_and_loads_back(server: str, browser, tmp_pa
 
     if not _real_demo_available():
         pytest.skip("checks the figures against the real demo")
-    from gridmap.coverage import coverage_report
+    from gridmap.analysis.coverage import coverage_report
     from gridmap.demo import demo_zone_layers, load_demo
-    from gridmap.mosaic import build_mosaic
+    from gridmap.analysis.mosaic import build_mosaic
 
     rec = _open_page(browser, server, "export")
     try:

@@ -39,9 +39,9 @@ METRIC = '[data-testid="stMetricValue"]'
 def core_plan():
     """The plan the page starts from, built by the core directly (demo, 300–500, seed 0)."""
     from gridmap.demo import demo_zone_layers, load_demo
-    from gridmap.grids import build_grids
-    from gridmap.plan import Plan
-    from gridmap.units import make_units
+    from gridmap.plans.grids import build_grids
+    from gridmap.plans.plan import Plan
+    from gridmap.plans.units import make_units
 
     demo = load_demo()
     units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])

@@ -21,25 +21,25 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from app_pages import grid_page
-from gridmap import maps
-from apptest_helpers import open_app  # noqa: E402
+from apptest_helpers import open_app
 
-APP = str(REPO / "app.py")
+from gridmap.app import grid_page
+from gridmap.cli.serve import APP_SCRIPT
+from gridmap.present import maps
+
+APP = str(APP_SCRIPT)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
-pytestmark = pytest.mark.skipif(not (REPO / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
+pytestmark = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
 
 
 @pytest.fixture(scope="module")
 def core():
     """The demo's units and default build, computed by the core directly (not through the app)."""
     from gridmap.demo import demo_zone_layers, load_demo
-    from gridmap.grids import build_grids
-    from gridmap.units import make_units
+    from gridmap.plans.grids import build_grids
+    from gridmap.plans.units import make_units
 
     demo = load_demo()
     units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])
@@ -48,7 +48,7 @@ def core():
 
 
 def _plan(core):
-    from gridmap.plan import Plan
+    from gridmap.plans.plan import Plan
 
     _, units, build = core
     return Plan.from_build(units, build)
@@ -81,7 +81,7 @@ def _feature(geom: shapely.Geometry) -> dict:
 @pytest.fixture
 def fake_map(monkeypatch: pytest.MonkeyPatch):
     """Replace the map component: the grid map returns ``value`` (set by the test), other maps nothing."""
-    from app_pages import mapkit
+    from gridmap.app import mapkit
 
     real = mapkit.send_component
     value: dict = {}
@@ -165,7 +165,7 @@ def test_building_gives_what_the_core_builds(core) -> None:
     fg = _map_args(at)["feature_group"]
     assert all(json.dumps(c) in fg for c in build.grids["grid_code"])
     # rebuild with another band and seed: the core's figures again
-    from gridmap.grids import build_grids
+    from gridmap.plans.grids import build_grids
 
     at.number_input(key="grid_min").set_value(250)
     at.number_input(key="grid_max").set_value(450)
@@ -282,7 +282,7 @@ def test_split_merge_create_lock(core, fake_map) -> None:
 
 
 def test_gcj02_click_selects_the_grid_under_the_shifted_map(core, fake_map) -> None:
-    from gridmap.crs import convert_coordinates
+    from gridmap.io.crs import convert_coordinates
 
     ref = _plan(core)
     target, _ = _lasso_case(ref)
@@ -297,7 +297,7 @@ def test_gcj02_click_selects_the_grid_under_the_shifted_map(core, fake_map) -> N
 
 
 def test_save_is_revision_checked_and_a_stale_save_keeps_the_edits(core, fake_map, tmp_path: Path) -> None:
-    from gridmap.plan_io import load_plan, save_plan
+    from gridmap.plans.store import load_plan, save_plan
 
     ref = _plan(core)
     target, _ = _lasso_case(ref)
@@ -330,7 +330,7 @@ def test_save_is_revision_checked_and_a_stale_save_keeps_the_edits(core, fake_ma
 
 
 def test_compare_with_the_saved_plan(core, fake_map, tmp_path: Path) -> None:
-    from gridmap.plan_compare import compare_plans
+    from gridmap.plans.compare import compare_plans
 
     ref = _plan(core)
     saved = _plan(core)
@@ -385,7 +385,7 @@ def test_overview_counts_grids_outside_the_band(core, fake_map) -> None:
 def test_without_residents_the_page_says_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
     from dataclasses import replace
 
-    from app_pages import context
+    from gridmap.app import context
 
     real = context.demo_dataset
 

@@ -18,19 +18,17 @@ from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
-from app_pages import PAGE_MODULES, load_pages  # noqa: E402
-from gridmap import access as acc  # noqa: E402
-from gridmap import maps, views  # noqa: E402
+from gridmap.app import PAGE_MODULES, load_pages  # noqa: E402
+from gridmap.access import accessibility as acc  # noqa: E402
+from gridmap.present import maps, views  # noqa: E402
 from apptest_helpers import open_app  # noqa: E402
 
 PAGES = list(load_pages())
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MAX_MAP_BYTES = 2_000_000
 
-needs_demo = pytest.mark.skipif(not (REPO / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
+needs_demo = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
 
 
 def _clear() -> None:
@@ -69,10 +67,10 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 def _core(demo_layers: dict):
     """What the core computes for the demo, independently of the app's caches."""
-    from gridmap.coverage import coverage_report
+    from gridmap.analysis.coverage import coverage_report
     from gridmap.demo import DEMO_OSM
-    from gridmap.mosaic import build_mosaic
-    from gridmap.network import load_walk_network
+    from gridmap.analysis.mosaic import build_mosaic
+    from gridmap.access.network import load_walk_network
 
     zones = {k[len("zones_"):]: v for k, v in demo_layers.items() if k.startswith("zones_")}
     faces = build_mosaic(zones, demo_layers["study_area"], demo_layers["residents"])
@@ -84,7 +82,7 @@ def _core(demo_layers: dict):
 
 @pytest.fixture(scope="module")
 def core():
-    if not (REPO / "data" / "demo.gpkg").is_file():
+    if not (REPO / "gridmap" / "data" / "demo.gpkg").is_file():
         pytest.skip("data/demo.gpkg not built")
     from gridmap.demo import load_demo
 
@@ -96,7 +94,7 @@ def test_registry_lists_the_pages() -> None:
     assert PAGES == ["data", "overview", "coverage", "access", "grid", "siting", "export"]
     assert len(PAGE_MODULES) == len(PAGES)
     with pytest.raises(ValueError, match="share the key"):
-        load_pages(("app_pages.overview", "app_pages.overview"))
+        load_pages(("gridmap.app.overview", "gridmap.app.overview"))
 
 
 @needs_demo
@@ -138,8 +136,8 @@ def test_overview_kpis_equal_the_core(demo, core) -> None:
     assert got["15 分钟步行可达户数占比"] == f"{total['households_within_15min_pct']:.1f}%"
     # no plan edited in this session: the default build (300–500 households, seed 0) is counted
     from gridmap.demo import demo_zone_layers
-    from gridmap.grids import build_grids
-    from gridmap.units import make_units
+    from gridmap.plans.grids import build_grids
+    from gridmap.plans.units import make_units
 
     build = build_grids(make_units(demo_zone_layers(layers), layers["study_area"], layers["residents"]), 300, 500, 0,
                         study_area=layers["study_area"])
@@ -178,7 +176,7 @@ def test_coverage_gaps_and_who_lives_there(demo, core) -> None:
 
 @needs_demo
 def test_clicking_a_gap_on_the_map_selects_it(demo, core, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app_pages.mapkit as mapkit
+    import gridmap.app.mapkit as mapkit
 
     layers, faces, rep, res = core
     gaps = rep.gaps[~rep.gaps["is_sliver"]].reset_index(drop=True)
@@ -355,7 +353,7 @@ def test_good_upload_replaces_the_demo_on_every_page(demo, monkeypatch: pytest.M
 
 
 def test_a_failing_analysis_is_a_message_not_a_traceback(standin, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app_pages.analysis as analysis
+    import gridmap.app.analysis as analysis
 
     def boom(*_a, **_k):
         raise RuntimeError("TopologyException: something")
@@ -371,7 +369,7 @@ def test_prepared_maps_send_what_st_folium_sends_and_are_built_once(demo, monkey
     """The cached path (mapkit.show with ``cache``) gives the browser exactly the arguments
     streamlit-folium's ``st_folium`` derives from the same map, and a second session opening the
     page builds no map at all."""
-    from app_pages import mapkit, overview
+    from gridmap.app import mapkit, overview
 
     monkeypatch.setattr(mapkit, "_FAST_PATH", False)
     plain = _map_args(_open("overview"))

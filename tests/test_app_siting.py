@@ -12,7 +12,7 @@ from apptest_helpers import open_app  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(not (REPO / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
+pytestmark = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
 
 
 @pytest.fixture(autouse=True)
@@ -26,8 +26,8 @@ def demo(monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="module")
 def core():
     from gridmap.demo import DEMO_OSM, load_demo
-    from gridmap.network import load_walk_network
-    from gridmap.siting import recommend_sites
+    from gridmap.access.network import load_walk_network
+    from gridmap.access.siting import recommend_sites
 
     demo = load_demo()
     net = load_walk_network(DEMO_OSM)
@@ -56,7 +56,7 @@ def test_sites_and_figures_are_the_cores(core) -> None:
 
 def test_k_changes_the_number_of_sites(core) -> None:
     from gridmap.demo import DEMO_OSM
-    from gridmap.siting import recommend_sites
+    from gridmap.access.siting import recommend_sites
 
     demo, net, _ = core
     five = recommend_sites(net, demo["residents"], demo["centers"], k=5, radius_m=1000, osm_path=DEMO_OSM)
@@ -69,7 +69,7 @@ def test_k_changes_the_number_of_sites(core) -> None:
 
 
 def test_a_click_adds_a_candidate(core, monkeypatch: pytest.MonkeyPatch) -> None:
-    import app_pages.mapkit as mapkit
+    import gridmap.app.mapkit as mapkit
 
     demo, _, _ = core
     p = demo["centers"].to_crs(4326).geometry.iloc[0]
@@ -89,7 +89,7 @@ def test_a_click_adds_a_candidate(core, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_accepting_a_site_updates_access(core) -> None:
-    from gridmap.access import compute_access
+    from gridmap.access.accessibility import compute_access
 
     demo, net, result = core
     at = _open()

@@ -10,7 +10,7 @@ import geopandas as gpd
 import shapely
 
 from gridmap.cli import main
-from gridmap.io import write_gpkg
+from gridmap.io.files import write_gpkg
 
 
 def _plan(tmp_path: Path) -> Path:

@@ -11,9 +11,9 @@ import pytest
 import shapely
 
 from gridmap.cli import main
-from gridmap.coverage import ANY_LAYER, coverage_report
-from gridmap.io import write_geojson, write_gpkg
-from gridmap.mosaic import build_mosaic
+from gridmap.analysis.coverage import ANY_LAYER, coverage_report
+from gridmap.io.files import write_geojson, write_gpkg
+from gridmap.analysis.mosaic import build_mosaic
 
 CRS = 4549
 X, Y = 500_000.0, 3_545_000.0

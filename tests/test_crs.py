@@ -10,7 +10,7 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridmap.crs import (
+from gridmap.io.crs import (
     bd09_to_gcj02,
     bd09_to_wgs84,
     convert_coordinates,

@@ -179,7 +179,7 @@ def test_centers_at_osm_features(committed):
      ("zones_party", "zones"), ("zones_security", "zones"), ("zones_urban", "zones")],
 )
 def test_demo_layers_pass_the_validator_untouched(layer, kind):
-    from gridmap.io import load_layer
+    from gridmap.io.files import load_layer
 
     gdf, report = load_layer(gd.DEMO_GPKG, kind, layer)
     assert report.problems == [], report.lines()

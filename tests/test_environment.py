@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     reqs = list(project["dependencies"]) + [r for group in project["optional-dependencies"].values() for r in group]
-    return {Requirement(r).name.lower(): str(Requirement(r).specifier) for r in reqs}
+    parsed = [Requirement(r) for r in reqs]
+    # an extra that pulls in other extras (test = gridmap[app,scale]) names the project itself
+    return {r.name.lower(): str(r.specifier) for r in parsed if r.name.lower() != project["name"]}
 
 
 def _environment_yml() -> dict[str, str]:

@@ -12,8 +12,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gridmap.grids import GridStats, build_grids, community_prefixes, number_grids
-from gridmap.units import unit_adjacency
+from gridmap.plans.grids import GridStats, build_grids, community_prefixes, number_grids
+from gridmap.plans.units import unit_adjacency
 
 X0, Y0 = 500_000.0, 3_545_000.0
 

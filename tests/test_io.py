@@ -13,7 +13,7 @@ import pyogrio
 import pytest
 import shapely
 
-from gridmap.io import (
+from gridmap.io.files import (
     MAX_ZIP_BYTES,
     detect_dbf_encoding,
     list_layers,
@@ -24,7 +24,7 @@ from gridmap.io import (
     write_layer,
     write_shapefile_zip,
 )
-from gridmap.validate import LayerError
+from gridmap.io.validate import LayerError
 
 NAMES = ["新街口社区", "秦淮区·夫子庙网格", "鼓楼区 华侨路（一）"]
 

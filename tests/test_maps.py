@@ -1,4 +1,4 @@
-"""gridmap.maps: maps that load nothing from the internet."""
+"""gridmap.present.maps: maps that load nothing from the internet."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from gridmap import maps
+from gridmap.present import maps
 
 REPO = Path(__file__).resolve().parent.parent
-DISTRICTS = REPO / "data" / "nanjing_xinjiekou" / "nanjing_xinjiekou_districts_clipped.geojson"
+DISTRICTS = REPO / "gridmap" / "data" / "nanjing_xinjiekou" / "nanjing_xinjiekou_districts_clipped.geojson"
 BASE = maps.DEFAULT_ASSETS_URL + "/"
 
 

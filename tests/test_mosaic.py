@@ -11,7 +11,7 @@ import shapely.affinity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridmap.mosaic import build_mosaic
+from gridmap.analysis.mosaic import build_mosaic
 
 CRS = 4549  # CGCS2000 GK CM 120E: metres
 X, Y = 500_000.0, 3_545_000.0  # near Nanjing

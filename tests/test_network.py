@@ -1,4 +1,4 @@
-"""gridmap.network: the walking network from an OSM XML file — filter, projection, arrays, cache."""
+"""gridmap.access.network: the walking network from an OSM XML file — filter, projection, arrays, cache."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pyproj
 import pytest
 
-from gridmap import network
-from gridmap.network import WalkNetwork, load_walk_network, walkable_mask
+from gridmap.access import network
+from gridmap.access.network import WalkNetwork, load_walk_network, walkable_mask
 
 METRIC = "EPSG:4549"  # CGCS2000 GK CM 120°E
 X0, Y0 = 500_000.0, 3_540_000.0  # on the central meridian, ~32°N: the test grid lies here

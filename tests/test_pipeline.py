@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gridmap.access import representative_xy
+from gridmap.access.accessibility import representative_xy
 from gridmap.cli import main
-from gridmap.grids import build_grids
-from gridmap.partition import OUTSIDE, Partition, halo_network, partition_keys, split_inputs
-from gridmap.pipeline import CityInputs, RunParams, run_partitioned, run_single, task_access
-from gridmap.synthetic import synthetic_city
+from gridmap.plans.grids import build_grids
+from gridmap.scale.partition import OUTSIDE, Partition, halo_network, partition_keys, split_inputs
+from gridmap.scale.pipeline import CityInputs, RunParams, run_partitioned, run_single, task_access
+from gridmap.scale.synthetic import synthetic_city
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_a_centre_across_the_partition_border_counts(city, single, threaded) -> 
     keys = partition_keys(city.study_area, "street")
     part_of_area = dict(zip(city.study_area["area_id"], keys))
     res = threaded.access.residents
-    from gridmap.partition import assign_points
+    from gridmap.scale.partition import assign_points
 
     res_comm = assign_points(representative_xy(city.residents, city.network.crs), city.study_area.geometry.to_numpy())
     cen_comm = assign_points(representative_xy(city.centers, city.network.crs), city.study_area.geometry.to_numpy())

@@ -18,9 +18,9 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridmap.plan import Plan, PlanError
-from gridmap.plan_compare import compare_plans
-from gridmap.plan_io import (StaleRevisionError, assignment_from_layer, load_plan, read_assignment_csv, read_plan_meta,
+from gridmap.plans.plan import Plan, PlanError
+from gridmap.plans.compare import compare_plans
+from gridmap.plans.store import (StaleRevisionError, assignment_from_layer, load_plan, read_assignment_csv, read_plan_meta,
                              save_plan, write_assignment_csv)
 
 X0, Y0 = 500_000.0, 3_545_000.0
@@ -176,7 +176,7 @@ def test_a_save_killed_midway_leaves_the_previous_plan_intact(tmp_path: Path) ->
     before = path.read_bytes()
     child = textwrap.dedent(f"""
         import sys, time, pyogrio
-        from gridmap.plan_io import load_plan, save_plan
+        from gridmap.plans.store import load_plan, save_plan
         plan = load_plan({str(path)!r})
         plan.assign([3], {G1!r})
         real = pyogrio.write_dataframe

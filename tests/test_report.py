@@ -13,15 +13,15 @@ import pyogrio
 import pytest
 
 from gridmap.cli import main
-from gridmap.coverage import coverage_report
+from gridmap.analysis.coverage import coverage_report
 from gridmap.demo import demo_zone_layers, load_demo
-from gridmap.grids import build_grids
-from gridmap.maps import asset_urls
-from gridmap.mosaic import build_mosaic
-from gridmap.plan import Plan
-from gridmap.plan_io import load_plan, load_plan_sources, plan_sources, save_plan
-from gridmap.report import SHEETS, header
-from gridmap.units import make_units
+from gridmap.plans.grids import build_grids
+from gridmap.present.maps import asset_urls
+from gridmap.analysis.mosaic import build_mosaic
+from gridmap.plans.plan import Plan
+from gridmap.plans.store import load_plan, load_plan_sources, plan_sources, save_plan
+from gridmap.present.report import SHEETS, header
+from gridmap.plans.units import make_units
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -1,4 +1,4 @@
-"""gridmap.siting and ``gridmap site``: greedy (CELF) against the exact MILP, exactness against the access
+"""gridmap.access.siting and ``gridmap site``: greedy (CELF) against the exact MILP, exactness against the access
 analysis, hand-made instances with known optima, the target-share and p-median variants, the command."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from gridmap import access as acc
-from gridmap import siting
+from gridmap.access import accessibility as acc
+from gridmap.access import siting
 from gridmap.cli import main
 from gridmap.demo import DEMO_OSM
-from gridmap.network import WalkNetwork
+from gridmap.access.network import WalkNetwork
 
 METRIC = "EPSG:4549"
 X0, Y0 = 500_000.0, 3_540_000.0
@@ -115,7 +115,7 @@ def test_tally_greedy_equals_the_optimum_on_most_instances(tally) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
-# exactness: the distances are those of gridmap.access
+# exactness: the distances are those of gridmap.access.accessibility
 
 
 @pytest.mark.parametrize("seed", [101, 102, 103])

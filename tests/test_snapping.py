@@ -8,9 +8,9 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridmap import snapping
-from gridmap.network import WalkNetwork
-from gridmap.snapping import EdgeIndex, snap_points
+from gridmap.access import snapping
+from gridmap.access.network import WalkNetwork
+from gridmap.access.snapping import EdgeIndex, snap_points
 
 CRS = "EPSG:4549"
 X0, Y0 = 500_000.0, 3_500_000.0

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import shapely
 
-from gridmap.coverage import coverage_report
-from gridmap.mosaic import build_mosaic
-from gridmap.network import WalkNetwork
-from gridmap.synthetic import CityParams, load_network, save_network, synthetic_city, write_city
+from gridmap.analysis.coverage import coverage_report
+from gridmap.analysis.mosaic import build_mosaic
+from gridmap.access.network import WalkNetwork
+from gridmap.scale.synthetic import CityParams, load_network, save_network, synthetic_city, write_city
 
 
 @pytest.fixture(scope="module")

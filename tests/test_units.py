@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import shapely
 
-from gridmap.units import find_slivers, make_units, unit_adjacency
+from gridmap.plans.units import find_slivers, make_units, unit_adjacency
 
 X0, Y0 = 500_000.0, 3_545_000.0
 CRS = 4549

@@ -8,8 +8,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from gridmap.io import load_layer, write_gpkg
-from gridmap.validate import LayerError, guess_kind, validate_layer
+from gridmap.io.files import load_layer, write_gpkg
+from gridmap.io.validate import LayerError, guess_kind, validate_layer
 
 X0, Y0 = 118.78, 32.04
 

@@ -1,4 +1,4 @@
-"""gridmap.views: the figures, cells and files the app shows, checked against the core."""
+"""gridmap.present.views: the figures, cells and files the app shows, checked against the core."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from gridmap import views
-from gridmap.coverage import coverage_report
-from gridmap.mosaic import build_mosaic
+from gridmap.present import views
+from gridmap.analysis.coverage import coverage_report
+from gridmap.analysis.mosaic import build_mosaic
 
 CRS = "EPSG:4549"  # CGCS2000 GK CM 120°E (Nanjing)
 X0, Y0 = 500_000.0, 3_545_000.0

@@ -80,10 +80,10 @@ def load_walk_inputs(args: argparse.Namespace, say) -> tuple[Path, object, objec
     With ``--demo`` they come from the embedded demo unless given; otherwise ``--osm``,
     ``--residents`` and ``--centers`` (``PATH[#LAYER]``, or ``--residents-layer`` /
     ``--centers-layer``) are read and checked. Returns (osm, residents, centres, demo layers or
-    None). Raises :class:`gridmap.validate.LayerError` for missing or unusable input.
+    None). Raises :class:`gridmap.io.validate.LayerError` for missing or unusable input.
     """
-    from gridmap.io import load_layer
-    from gridmap.validate import LayerError
+    from gridmap.io.files import load_layer
+    from gridmap.io.validate import LayerError
 
     demo = None
     residents = centers = None
@@ -121,9 +121,9 @@ def input_options(args: argparse.Namespace) -> dict:
 
 def load_zone_layers(specs: list[str], options: dict, say, reports: list | None = None) -> dict:
     """``--zones NAME=PATH[#LAYER]`` options → ``{name: checked zones}`` (names must be words, once each)."""
-    from gridmap.io import load_layer
-    from gridmap.mosaic import LAYER_KEY
-    from gridmap.validate import LayerError
+    from gridmap.io.files import load_layer
+    from gridmap.analysis.mosaic import LAYER_KEY
+    from gridmap.io.validate import LayerError
 
     layers = {}
     for spec in specs:
@@ -144,10 +144,10 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
 
     With ``--demo`` they come from the embedded demo. Returns (layers, study area, residents or
     None, validation reports, demo OSM path or None). Raises
-    :class:`gridmap.validate.LayerError` for missing or unusable input.
+    :class:`gridmap.io.validate.LayerError` for missing or unusable input.
     """
-    from gridmap.io import load_layer
-    from gridmap.validate import LayerError
+    from gridmap.io.files import load_layer
+    from gridmap.io.validate import LayerError
 
     if args.demo:
         from gridmap.demo import DEMO_GPKG, DEMO_OSM, demo_zone_layers, load_demo

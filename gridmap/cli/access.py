@@ -32,7 +32,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
-from gridmap.validate import LayerError
+from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
 
@@ -79,7 +79,7 @@ def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _inputs(args: argparse.Namespace, say):
     """(osm path, residents, centres, grids or None, grid id column or None)."""
-    from gridmap.io import read_layer
+    from gridmap.io.files import read_layer
 
     osm, residents, centers, demo = load_walk_inputs(args, say)
     grids = demo[args.grids_layer or "study_area"] if demo is not None and not args.grids else None
@@ -100,7 +100,7 @@ def _inputs(args: argparse.Namespace, say):
 
 
 def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDataFrame) -> Path:
-    from gridmap import maps
+    from gridmap.present import maps
 
     res = result.residents
     m = maps.base_map(res)
@@ -131,9 +131,9 @@ def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDat
 
 def run_access(args: argparse.Namespace) -> int:
     """Run ``gridmap access`` with parsed arguments; return the exit status."""
-    from gridmap import access as acc
-    from gridmap.io import write_geojson
-    from gridmap.network import load_walk_network
+    from gridmap.access import accessibility as acc
+    from gridmap.io.files import write_geojson
+    from gridmap.access.network import load_walk_network
 
     say = progress(args.quiet)
     out = Path(args.out)

@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 
 from gridmap.cli._common import add_input_options, load_zone_inputs, progress
-from gridmap.coverage import coverage_report
-from gridmap.coverage_map import coverage_map
-from gridmap.io import read_osm_basemap, write_geojson
-from gridmap.maps import AssetsMissingError, save_standalone
-from gridmap.mosaic import build_mosaic
-from gridmap.validate import LayerError, ValidationReport
+from gridmap.analysis.coverage import coverage_report
+from gridmap.present.coverage_map import coverage_map
+from gridmap.io.files import read_osm_basemap, write_geojson
+from gridmap.present.maps import AssetsMissingError, save_standalone
+from gridmap.analysis.mosaic import build_mosaic
+from gridmap.io.validate import LayerError, ValidationReport
 
 __all__ = ["register", "run_coverage"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pyproj
 
 from gridmap.cli._common import parse_map
-from gridmap.io import list_layers, read_layer
-from gridmap.validate import KINDS, LayerError, guess_kind, validate_layer
+from gridmap.io.files import list_layers, read_layer
+from gridmap.io.validate import KINDS, LayerError, guess_kind, validate_layer
 
 __all__ = ["register", "describe_layer"]
 

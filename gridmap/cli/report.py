@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 from gridmap.cli._common import add_input_options, input_options, load_zone_layers, progress, split_layer
-from gridmap.validate import LayerError
+from gridmap.io.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
 
@@ -37,9 +37,9 @@ OUTPUT_FILES = ("report.xlsx", "report.html")
 
 def _demo_plan(demo, say):
     from gridmap.demo import demo_zone_layers
-    from gridmap.grids import build_grids
-    from gridmap.plan import Plan
-    from gridmap.units import make_units
+    from gridmap.plans.grids import build_grids
+    from gridmap.plans.plan import Plan
+    from gridmap.plans.units import make_units
 
     say("building a plan from the demo (300–500 households per grid)")
     units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])
@@ -49,8 +49,8 @@ def _demo_plan(demo, say):
 
 def _inputs(args: argparse.Namespace, say) -> dict:
     """The plan and every input found: options, then the plan's stored sources, then the demo."""
-    from gridmap.io import load_layer
-    from gridmap.plan_io import load_plan, load_plan_sources
+    from gridmap.io.files import load_layer
+    from gridmap.plans.store import load_plan, load_plan_sources
 
     if not args.plan and not args.demo:
         raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo")
@@ -102,7 +102,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
 
 def run_report(args: argparse.Namespace) -> int:
     """Run ``gridmap report`` with parsed arguments; return the exit status."""
-    from gridmap.report import build_report, write_report
+    from gridmap.present.report import build_report, write_report
 
     say = progress(args.quiet)
     if args.sites < 0:
@@ -115,7 +115,7 @@ def run_report(args: argparse.Namespace) -> int:
         return 2
     net = None
     if found["osm"] is not None and found["residents"] is not None and found["centers"] is not None:
-        from gridmap.network import load_walk_network
+        from gridmap.access.network import load_walk_network
 
         say(f"walking network from {found['osm']} (cache: {'off' if args.no_cache else 'on'})")
         try:

@@ -14,17 +14,17 @@ The config (TOML) names the inputs — or asks for a synthetic city — and the 
     study_area = "study_area.parquet"
     residents = "residents.parquet"
     centers = "centers.parquet"
-    network = "network.npz"        # a WalkNetwork .npz (gridmap.synthetic.save_network) or an .osm file
+    network = "network.npz"        # a WalkNetwork .npz (gridmap.scale.synthetic.save_network) or an .osm file
     [inputs.zones]                 # any number of layers
     party = "zones_party.parquet"
     security = "zones_security.parquet"
     urban = "zones_urban.parquet"
 
-    [synthetic]                    # instead of [inputs]: gridmap.synthetic.CityParams fields
+    [synthetic]                    # instead of [inputs]: gridmap.scale.synthetic.CityParams fields
     n_buildings = 10000
     seed = 1
 
-    [run]                          # gridmap.pipeline.RunParams fields (all optional)
+    [run]                          # gridmap.scale.pipeline.RunParams fields (all optional)
     partition_by = "street"        # street (街道) | district | community | a study-area column
     thresholds = [300, 500, 1000]
     snap_limit = 300
@@ -64,7 +64,7 @@ OUTPUTS = ("grids.geojson", "gaps.geojson", "overlaps.geojson", "outside.geojson
 def _read(path: Path, kind: str, layer: str | None, crs):
     import geopandas as gpd
 
-    from gridmap.io import load_layer
+    from gridmap.io.files import load_layer
 
     if path.suffix.lower() == ".parquet":
         if not path.exists():
@@ -75,8 +75,8 @@ def _read(path: Path, kind: str, layer: str | None, crs):
 
 
 def load_config(path: str | Path, say=lambda _m: None):
-    """Read a run config: returns (:class:`~gridmap.pipeline.CityInputs`, RunParams, crs, output options)."""
-    from gridmap.pipeline import CityInputs, RunParams
+    """Read a run config: returns (:class:`~gridmap.scale.pipeline.CityInputs`, RunParams, crs, output options)."""
+    from gridmap.scale.pipeline import CityInputs, RunParams
 
     path = Path(path)
     try:
@@ -96,7 +96,7 @@ def load_config(path: str | Path, say=lambda _m: None):
     params = RunParams(**run)
     output = {"geojson_max_rows": 200_000, **cfg.get("output", {})}
     if "synthetic" in cfg:
-        from gridmap.synthetic import CityParams, synthetic_city
+        from gridmap.scale.synthetic import CityParams, synthetic_city
 
         syn = dict(cfg["synthetic"])
         for key in ("community_blocks", "street_communities", "district_streets", "origin"):
@@ -133,11 +133,11 @@ def load_config(path: str | Path, say=lambda _m: None):
         net_path = Path(inp["network"])
         net_path = net_path if net_path.is_absolute() else base / net_path
         if net_path.suffix == ".npz":
-            from gridmap.synthetic import load_network
+            from gridmap.scale.synthetic import load_network
 
             network = load_network(net_path)
         else:
-            from gridmap.network import load_walk_network
+            from gridmap.access.network import load_walk_network
 
             network = load_walk_network(net_path, crs=crs)
         say(f"read network: {network.n_nodes:,} nodes, {network.n_edges:,} edges from {net_path.name}")
@@ -147,7 +147,7 @@ def load_config(path: str | Path, say=lambda _m: None):
 def _write_outputs(result, out: Path, geojson_max_rows: int, say) -> list[str]:
     import pandas as pd
 
-    from gridmap.io import write_geojson
+    from gridmap.io.files import write_geojson
 
     written = []
 
@@ -203,7 +203,7 @@ def _scheduler(name: str, say):
 
 def run_run(args: argparse.Namespace) -> int:
     """Load the config, run, write every output; return the exit status."""
-    from gridmap.pipeline import run_partitioned, run_single
+    from gridmap.scale.pipeline import run_partitioned, run_single
 
     say = progress(args.quiet)
     inputs, params, crs, output = load_config(args.config, say)

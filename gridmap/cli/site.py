@@ -28,7 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
-from gridmap.validate import LayerError
+from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
 
@@ -50,7 +50,7 @@ def _share(text: str) -> float:
 
 def _inputs(args: argparse.Namespace, say):
     """(osm path, residents, centres, candidates)."""
-    from gridmap.io import read_layer
+    from gridmap.io.files import read_layer
 
     osm, residents, centers, _ = load_walk_inputs(args, say)
     candidates = args.candidates or "nodes"
@@ -71,7 +71,7 @@ def _inputs(args: argparse.Namespace, say):
 def _write_map(path: Path, net, result, centers: gpd.GeoDataFrame, radius: float) -> Path:
     import folium
 
-    from gridmap import maps
+    from gridmap.present import maps
     from gridmap.cli.access import _atomic_write
 
     res = result.residents
@@ -116,11 +116,11 @@ def _write_map(path: Path, net, result, centers: gpd.GeoDataFrame, radius: float
 
 def run_site(args: argparse.Namespace) -> int:
     """Run ``gridmap site`` with parsed arguments; return the exit status."""
-    from gridmap import access as acc
-    from gridmap import siting
+    from gridmap.access import accessibility as acc
+    from gridmap.access import siting
     from gridmap.cli.access import _atomic_write
-    from gridmap.io import write_geojson
-    from gridmap.network import load_walk_network
+    from gridmap.io.files import write_geojson
+    from gridmap.access.network import load_walk_network
 
     say = progress(args.quiet)
     out = Path(args.out)

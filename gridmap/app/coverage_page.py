@@ -1,0 +1,193 @@
+"""Page "覆盖 / Coverage": how many systems cover each place (0 = 盲区 in a strong colour), 多头
+overlaps, household-weighted heat in hexagons, and who lives in a gap (click it on the map)."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from gridmap.app import analysis, mapkit
+from gridmap.app.context import PageContext
+from gridmap.app.guard import compute
+from gridmap.app.i18n import columns, layer_label, t
+from gridmap.present import maps, views
+from gridmap.present.coverage_map import COVERAGE_COLORS
+from gridmap.analysis.mosaic import layer_columns
+from gridmap.io.validate import SPECIAL_GROUPS
+
+__all__ = ["KEY", "render", "build_map", "gap_table", "HEX_CLASSES", "gap_residents"]
+
+KEY = "coverage"
+
+#: Hexagon colour by uncovered households: (low, high inclusive, colour).
+HEX_CLASSES = ((0, 0, "#c7e9c0"), (1, 20, "#fdae61"), (21, 100, "#f46d43"), (101, None, "#a50026"))
+OVERLAP_COLOR = "#7b3294"
+
+
+def _id_labels(ctx: PageContext) -> dict[str, str]:
+    return {layer_columns(name)[0]: layer_label(f"zones_{name}", ctx.lang) for name in ctx.dataset.zones}
+
+
+def build_map(ctx: PageContext, cov: analysis.Coverage, heat: str, web: dict | None = None,
+              base: tuple | None = None, with_edges: bool = False) -> folium.Map:
+    """The coverage map: faces by systems covering (or hexagons by uncovered households), gaps,
+    overlaps, zones outside the study area and edges to fix (off at first), communities.
+
+    ``web`` and ``base`` are the prefetched web layers and basemap (else fetched from the cache).
+    """
+    ds, lang = ctx.dataset, ctx.lang
+    web = web if web is not None else analysis.web_layers(ds.key, ds)
+    m = mapkit.new_map(ctx, ds.study_area, base=base)
+    id_cols = [layer_columns(name)[0] for name in ds.zones]
+    labels = _id_labels(ctx)
+    if heat == "households" and cov.hexes is not None:
+        for lo, hi, colour in HEX_CLASSES:
+            u = cov.hexes["uncovered_households"]
+            sel = cov.hexes[(u >= lo) & ((u <= hi) if hi is not None else True)]
+            name = t("hex_class", lang, lo=lo, hi=hi) if hi is not None else t("hex_class_top", lang, lo=lo)
+            if lo == hi == 0:
+                name = t("hex_class_zero", lang)
+            mapkit.add(m, ctx, sel, name, colour, ["households", "uncovered_households", "features"],
+                       fill_opacity=0.6 if lo else 0.25, weight=0.8)
+    else:
+        faces = cov.faces_web
+        inside = faces[faces["in_study_area"]]
+        top = max(COVERAGE_COLORS)
+        for n, colour in COVERAGE_COLORS.items():
+            sel = inside[inside["n_layers"] >= n] if n == top else inside[inside["n_layers"] == n]
+            name = t("systems_0", lang) if n == 0 else t("systems_n", lang, n=f"{n}+" if n == top else n)
+            mapkit.add(m, ctx, sel.assign(area_m2=sel["area_m2"].round(0)), name, colour,
+                       ["n_layers", *id_cols, "households", "area_m2"], labels, fill_opacity=0.55,
+                       weight=0.3 if n else 1.0)
+    rep = cov.report
+    gaps = rep.gaps[~rep.gaps["is_sliver"]]
+    mapkit.add(m, ctx, gaps.assign(area_m2=gaps["area_m2"].round(0)), t("layer_gaps", lang), COVERAGE_COLORS[0],
+               ["gap_id", "area_id", "area_m2", "households", "population"], fill_opacity=0.8, weight=3)
+    overlaps = rep.overlaps[~rep.overlaps["is_sliver"]]
+    mapkit.add(m, ctx, overlaps.assign(area_m2=overlaps["area_m2"].round(0),
+                                       layer=overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang))),
+               t("layer_overlaps", lang), OVERLAP_COLOR, ["layer", "zone_ids", "area_m2", "households"],
+               fill_opacity=0.45, weight=1.5, dash_array="4 3")
+    outside = rep.outside[~rep.outside["is_sliver"]]
+    mapkit.add(m, ctx, outside.assign(outside_m2=outside["outside_m2"].round(0)), t("layer_outside", lang),
+               "#404040", ["layer", "zone_id", "outside_m2"], fill_opacity=0.3, show=False)
+    if with_edges:  # diagnostics for the GIS staff: in the exported map and files, not on the page
+        mapkit.add(m, ctx, rep.invalid_edges.assign(length_m=rep.invalid_edges["length_m"].round(1)),
+                   t("layer_edges", lang), "#e7298a", ["layer", "zone_id", "length_m"], weight=3, show=False)
+    mapkit.add(m, ctx, web["study_area"], layer_label("study_area", lang), "#2c7bb6", ["area_id", "name"],
+               fill_opacity=0.0, weight=2)
+    return m
+
+
+def gap_table(ctx: PageContext, gaps: gpd.GeoDataFrame) -> pd.DataFrame:
+    """盲区 as a table: id, community, area, people, the nearest zone of each layer and its distance."""
+    lang, ds = ctx.lang, ctx.dataset
+    names = dict(zip(ds.study_area["area_id"].astype(str), ds.study_area["name"].astype(str)))
+    out = pd.DataFrame({"gap_id": gaps["gap_id"], "area_id": gaps["area_id"],
+                        "community": gaps["area_id"].astype(str).map(names), "area_m2": gaps["area_m2"].round(0)})
+    for c in ("households", "population", *SPECIAL_GROUPS):
+        if c in gaps.columns:
+            out[c] = gaps[c]
+    extra = {"community": t("field_name", lang)}
+    for name in ds.zones:
+        col = f"nearest_{name}"
+        if col in gaps.columns:
+            out[col] = gaps[col]
+            out[f"{col}_m"] = gaps[f"{col}_m"].round(0)
+            label = layer_label(f"zones_{name}", lang)
+            extra[col] = t("nearest_zone", lang, layer=label)
+            extra[f"{col}_m"] = t("nearest_zone_m", lang, layer=label)
+    return columns(out.reset_index(drop=True), lang, extra)
+
+
+def gap_residents(cov: analysis.Coverage, gap: pd.Series, crs) -> gpd.GeoDataFrame:
+    """The residents whose point lies in the gap (the core's rule: point on surface)."""
+    if cov.residents is None:
+        return cov.residents
+    return views.residents_within(cov.residents, gap.geometry, crs)
+
+
+def _handle_click(ctx: PageContext, out: dict, gaps: gpd.GeoDataFrame, cov: analysis.Coverage) -> None:
+    """A click on the map picks the gap under it (or says how many systems cover the place)."""
+    click = out.get("last_object_clicked")
+    if not click or click == st.session_state.get("cov_last_click"):
+        return
+    st.session_state["cov_last_click"] = click
+    lon, lat = views.from_display(click["lng"], click["lat"], ctx.maps.display_system)
+    i = views.feature_at(gaps, lon, lat, tolerance_m=2.0)
+    if i is not None:
+        st.session_state["cov_gap"] = str(gaps["gap_id"].iloc[i])
+        st.session_state["cov_click_note"] = None
+        return
+    j = views.feature_at(cov.faces, lon, lat)
+    n = int(cov.faces["n_layers"].iloc[j]) if j is not None else 0
+    st.session_state["cov_click_note"] = t("click_not_gap", ctx.lang, n=n)
+
+
+def render(ctx: PageContext) -> None:
+    lang = ctx.lang
+    st.header(t("coverage_header", lang))
+    ds = ctx.dataset
+    if ds is None:
+        st.info(t("no_data", lang))
+        return
+    cov = compute(lang, analysis.coverage, ds.key, ds)
+    rep = cov.report
+    gaps = rep.gaps[~rep.gaps["is_sliver"]].reset_index(drop=True)
+    overlaps = rep.overlaps[~rep.overlaps["is_sliver"]].reset_index(drop=True)
+    st.write(t("coverage_intro", lang, gaps=len(gaps), overlaps=len(overlaps),
+               slivers=int(rep.gaps["is_sliver"].sum() + rep.overlaps["is_sliver"].sum()), sliver=rep.sliver_m2))
+
+    modes = ["systems", "households"] if cov.hexes is not None else ["systems"]
+    heat = st.radio(t("heat_mode", lang), modes, key="cov_heat", horizontal=True,
+                    format_func=lambda k: t(f"heat_{k}", lang))
+    selected = st.session_state.get("cov_gap")
+    highlight = None
+    if selected in set(gaps["gap_id"]):
+        highlight = folium.FeatureGroup(name=t("selected_gap", lang))
+        g = views.for_display(gaps[gaps["gap_id"] == selected][["geometry"]], ctx.maps.display_system)
+        folium.GeoJson(maps.to_web(g).to_geo_dict(show_bbox=False),
+                       style_function=lambda _f: {"color": "#000000", "weight": 4, "fillOpacity": 0.0,
+                                                  "dashArray": "6 4"}).add_to(highlight)
+    out = mapkit.section(ctx, "coverage_map_help", lambda: build_map(ctx, cov, heat), f"coverage_map_{heat}",
+                         cache=(heat,), returned_objects=["last_object_clicked"], feature_group=highlight)
+    if out is not None:
+        _handle_click(ctx, out, gaps, cov)
+
+    st.subheader(t("gaps_header", lang, n=len(gaps)))
+    if gaps.empty:
+        st.success(t("no_gaps", lang))
+    else:
+        st.dataframe(gap_table(ctx, gaps), hide_index=True, width="stretch")
+        note = st.session_state.get("cov_click_note")
+        if note:
+            st.info(note)
+        options = list(gaps["gap_id"])
+        if st.session_state.get("cov_gap") not in options:
+            st.session_state["cov_gap"] = options[0]
+        hh = dict(zip(gaps["gap_id"], gaps["households"])) if "households" in gaps.columns else {}
+        gap_id = st.selectbox(t("pick_gap", lang), options, key="cov_gap",
+                              format_func=lambda g: t("gap_option", lang, gap=g, hh=hh.get(g, "—")))
+        gap = gaps[gaps["gap_id"] == gap_id].iloc[0]
+        people = gap_residents(cov, gap, gaps.crs)
+        if people is None:
+            st.caption(t("no_residents_layer", lang))
+        else:
+            st.write(t("who_lives_here", lang, gap=gap_id, n=len(people),
+                       hh=int(people["households"].sum()) if len(people) else 0))
+            keep = [c for c in ("building_id", "name", "households", "population", *SPECIAL_GROUPS, "area_id")
+                    if c in people.columns]
+            st.dataframe(columns(pd.DataFrame(people[keep]).reset_index(drop=True), lang), hide_index=True,
+                         width="stretch", key="gap_people")
+
+    st.subheader(t("overlaps_header", lang, n=len(overlaps)))
+    if overlaps.empty:
+        st.success(t("no_overlaps", lang))
+    else:
+        table = overlaps.drop(columns="geometry").assign(
+            layer=overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang)), area_m2=overlaps["area_m2"].round(0))
+        keep = [c for c in ("overlap_id", "layer", "zone_ids", "n_zones", "area_m2", "households", "population",
+                            "in_study_area") if c in table.columns]
+        st.dataframe(columns(pd.DataFrame(table[keep]), lang), hide_index=True, width="stretch")

@@ -1,0 +1,129 @@
+"""Page "导出 / Export": every result as files other systems open as they are.
+
+Layers as GeoJSON (RFC 7946, :func:`gridmap.io.files.write_geojson`), GeoPackage or zipped Shapefile;
+tables as CSV (UTF-8 with BOM) and one Excel workbook; the maps as standalone HTML files that open
+with no server and no internet (:func:`gridmap.present.maps.standalone_html`). Files are made when the
+button is pressed (deferred downloads: opening the page costs nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from gridmap.app import access_page, analysis, coverage_page, mapkit
+from gridmap.app.context import MapSettings, PageContext
+from gridmap.app.guard import compute
+from gridmap.app.i18n import columns, t
+from gridmap.app.overview import coverage_table
+from gridmap.access import accessibility as acc
+from gridmap.present import maps, views
+
+__all__ = ["KEY", "render", "export_layers", "export_tables"]
+
+KEY = "export"
+
+
+def export_layers(ctx: PageContext) -> dict[str, gpd.GeoDataFrame]:
+    """Layer file stem → GeoDataFrame, for the dataset in use."""
+    ds = ctx.dataset
+    cov = analysis.coverage(ds.key, ds)
+    out = {"gaps": cov.report.gaps, "overlaps": cov.report.overlaps, "faces": cov.faces,
+           "outside": cov.report.outside, "edges": cov.report.invalid_edges}
+    if cov.hexes is not None:
+        out["household_hexagons"] = cov.hexes
+    if ds.has_access_inputs:
+        a = analysis.access(ds.key, ds)
+        out.update({"residents_access": a.result.residents, "centers_access": a.result.centers,
+                    "catchments": a.catchments, "isochrones": a.isochrones})
+    return out
+
+
+def export_tables(ctx: PageContext) -> dict[str, pd.DataFrame]:
+    """Table name → table (headers in the page's language), for CSV and the workbook."""
+    ds, lang = ctx.dataset, ctx.lang
+    cov = analysis.coverage(ds.key, ds)
+    gaps = cov.report.gaps[~cov.report.gaps["is_sliver"]]
+    out = {
+        "coverage_summary": coverage_table(cov.report.summary, lang),
+        "gaps": coverage_page.gap_table(ctx, gaps),
+        "overlaps": columns(pd.DataFrame(cov.report.overlaps.drop(columns="geometry")), lang),
+    }
+    if ds.has_access_inputs:
+        a = analysis.access(ds.key, ds)
+        res = a.result.residents
+        summary = acc.summarize_access(res, ds.study_area, "area_id", labels=a.result.labels)
+        out["access_summary"] = columns(summary, lang, access_page.access_labels(summary.columns, a.result.labels, lang))
+        visits = acc.home_visit_list(res, ds.study_area, "area_id", labels=a.result.labels)
+        out["home_visit_list"] = columns(visits, lang)
+    reports = [r for r in ds.reports if r.problems]
+    if reports:
+        out["validation_problems"] = pd.concat([r.to_frame() for r in reports], ignore_index=True)
+    return out
+
+
+def _button(label: str, data: Callable[[], bytes | str], file_name: str, mime: str, key: str) -> None:
+    st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore")
+
+
+def render(ctx: PageContext) -> None:
+    lang = ctx.lang
+    st.header(t("export_header", lang))
+    ds = ctx.dataset
+    if ds is None:
+        st.info(t("no_data", lang))
+        return
+    st.write(t("export_intro", lang))
+    layers = compute(lang, export_layers, ctx)
+    tables = compute(lang, export_tables, ctx)
+
+    st.subheader(t("export_layers", lang))
+    name = st.selectbox(t("export_pick_layer", lang), list(layers), key="exp_layer",
+                        format_func=lambda k: f"{t(f'export_{k}', lang)} ({len(layers[k])})")
+    gdf = layers[name]
+    cols = st.columns(3)
+    for col, fmt in zip(cols, views.EXPORT_FORMATS):
+        suffix, mime = views.EXPORT_FORMATS[fmt]
+        with col:
+            _button(t(f"fmt_{fmt}", lang), lambda g=gdf, f=fmt, n=name: views.layer_bytes(g, f, n),
+                    f"{name}{suffix}", mime, f"dl_{fmt}")
+    st.caption(t("export_formats_help", lang))
+
+    st.subheader(t("export_tables", lang))
+    tname = st.selectbox(t("export_pick_table", lang), list(tables), key="exp_table",
+                         format_func=lambda k: t(f"table_{k}", lang))
+    st.dataframe(tables[tname].head(200), hide_index=True, width="stretch")
+    c1, c2 = st.columns(2)
+    with c1:
+        _button(t("dl_csv", lang), lambda tb=tables[tname]: views.csv_bytes(tb), f"{tname}.csv", "text/csv", "dl_csv")
+    with c2:
+        sheets = {t(f"table_{k}", lang): v for k, v in tables.items()}
+        _button(t("dl_xlsx", lang), lambda s=sheets: views.excel_workbook(s), "gridmap_tables.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "dl_xlsx")
+
+    st.subheader(t("export_maps", lang))
+    if not maps.VENDOR_DIR.is_dir():
+        st.error(t("assets_missing", lang))
+        return
+    st.caption(t("export_maps_help", lang))
+    plain = PageContext(lang, ds, MapSettings())  # files: WGS84, no tile server
+    base = mapkit.basemap_layers(plain)
+    cov = analysis.coverage(ds.key, ds)
+    web = analysis.web_layers(ds.key, ds)
+    c1, c2 = st.columns(2)
+    with c1:
+        _button(t("dl_coverage_html", lang),
+                lambda: maps.standalone_html(coverage_page.build_map(plain, cov, "systems", web=web, base=base, with_edges=True)),
+                "coverage_map.html", "text/html", "dl_cov_html")
+    if ds.has_access_inputs:
+        a = analysis.access(ds.key, ds)
+        visits = access_page.visit_points(acc.home_visit_list(a.result.residents, ds.study_area, "area_id",
+                                                              labels=a.result.labels))
+        with c2:
+            _button(t("dl_access_html", lang),
+                    lambda: maps.standalone_html(access_page.build_map(plain, a, a.result.residents, visits, base=base)),
+                    "access_map.html", "text/html", "dl_acc_html")
+

@@ -1,0 +1,5 @@
+"""``python -m gridmap.demo``: rebuild the embedded demo GeoPackage from its OSM extract."""
+
+from gridmap.demo import main
+
+main()

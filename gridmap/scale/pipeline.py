@@ -1,0 +1,534 @@
+"""The whole analysis of a large area — coverage, access, grids — in one process or as dask tasks per partition.
+
+:func:`run_single` calls the core on the whole area in one process. :func:`run_partitioned`
+cuts the area into partitions of whole communities (:mod:`gridmap.scale.partition`: 街道 by default,
+or districts) and runs, per partition, one task each for the mosaic, the units, the grids, the
+coverage parts and the access (with its halo), on any dask scheduler: ``"threads"``,
+``"processes"``, ``"sync"``, a ``dask.distributed.Client`` or a scheduler address. A last
+*global* task snaps the centres and routes, on the whole network, the residents whose result a
+partition could not prove exact (beyond the largest threshold, unreachable, …). The merged results
+are the one-process results: the same faces (same labels, areas and people), units, grids and
+grid codes, the same access distances and nearest centres, the same coverage tables.
+
+Identity, not approximation, is the contract; ``tests/test_pipeline.py`` checks it on the 10k
+synthetic city.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import shapely
+
+from gridmap.access.accessibility import (DEFAULT_SNAP_LIMIT, DEFAULT_THRESHOLDS, MAJOR_COMPONENT_M, AccessResult, EdgeIndex,
+                            _STATUS, compute_access, life_circle_labels, life_circles,
+                            nearest_center_arrays, parse_services, representative_xy)
+from gridmap.analysis.coverage import CoverageReport, coverage_report, find_gaps, find_invalid_edges, find_outside, \
+    find_overlaps, summarise_coverage
+from gridmap.io.crs import metric_crs
+from gridmap.plans.grids import build_grids
+from gridmap.analysis.mosaic import _sort_faces, build_mosaic, layer_columns
+from gridmap.access.network import WalkNetwork
+from gridmap.scale.partition import OUTSIDE, Partition, certified, split_inputs
+from gridmap.plans.units import units_from_faces
+
+__all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class CityInputs:
+    """Everything an analysis of an area needs (DESIGN §2 tables; any CRS, each declared)."""
+
+    study_area: gpd.GeoDataFrame
+    layers: dict[str, gpd.GeoDataFrame]
+    residents: gpd.GeoDataFrame
+    centers: gpd.GeoDataFrame | None = None
+    network: WalkNetwork | None = None
+
+    @classmethod
+    def from_city(cls, city) -> CityInputs:
+        """From a :class:`gridmap.scale.synthetic.SyntheticCity`."""
+        return cls(city.study_area, dict(city.layers), city.residents, city.centers, city.network)
+
+
+@dataclass(frozen=True)
+class RunParams:
+    """Parameters of a run (each defaults to the core's default)."""
+
+    thresholds: tuple[float, ...] = DEFAULT_THRESHOLDS
+    snap_limit: float = DEFAULT_SNAP_LIMIT
+    min_households: int = 300
+    max_households: int = 500
+    seed: int = 0
+    min_unit_area: float = 50.0
+    min_unit_width: float = 2.0
+    gap_width: float = 0.0
+    sliver_m2: float = 1.0
+    partition_by: str = "street"
+    #: noding snaps to this grid (metres): floating-point noding of different subsets of the
+    #: linework can differ by 1e-9 m² slivers, which change unit adjacency and so the grids;
+    #: snap-rounding to 1 mm makes the faces a function of the local linework only.
+    grid_size: float = 0.001
+
+    @property
+    def halo(self) -> float:
+        """How far a partition's network reaches beyond it: largest threshold + snap limit."""
+        return float(max(self.thresholds)) + float(self.snap_limit)
+
+
+@dataclass
+class RunResult:
+    """What a run produces (metric CRS), plus timings and, when partitioned, the partition table."""
+
+    faces: gpd.GeoDataFrame
+    units: gpd.GeoDataFrame
+    assignment: pd.DataFrame
+    grids: gpd.GeoDataFrame
+    grid_status: pd.DataFrame
+    coverage: CoverageReport
+    access: AccessResult | None
+    timings: dict[str, float] = field(default_factory=dict)
+    partitions: pd.DataFrame | None = None
+
+
+def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS]:
+    """All layers in one metric CRS: ``crs``, else the network's, else chosen for the study area."""
+    if crs is None:
+        crs = inputs.network.crs if inputs.network is not None else metric_crs(inputs.study_area)
+    crs = pyproj.CRS.from_user_input(crs)
+    if inputs.network is not None and not inputs.network.crs.equals(crs):
+        raise ValueError("the network is in another CRS than the one asked for: give the network's CRS")
+
+    def to(g):
+        if g is None:
+            return None
+        if g.crs is None:
+            raise ValueError("every input layer needs a CRS")
+        return g if g.crs.equals(crs) else g.to_crs(crs)
+
+    return CityInputs(to(inputs.study_area), {k: to(v) for k, v in inputs.layers.items()}, to(inputs.residents),
+                      to(inputs.centers), inputs.network), crs
+
+
+# ------------------------------------------------------------------------------------------------
+# one process
+
+
+def run_single(inputs: CityInputs, params: RunParams = RunParams(), *, crs=None,
+               progress: Progress | None = None) -> RunResult:
+    """The whole analysis in this process, by the core functions on the whole area (the reference)."""
+    say = progress or (lambda _m: None)
+    inputs, crs = project_inputs(inputs, crs)
+    t = {}
+    start = time.perf_counter()
+    faces = build_mosaic(inputs.layers, inputs.study_area, inputs.residents, crs=crs, n_jobs=1, n_strips=1,
+                         grid_size=params.grid_size)
+    t["mosaic"] = time.perf_counter() - start
+    say(f"mosaic: {len(faces):,} faces ({t['mosaic']:.1f} s)")
+    units = units_from_faces(faces, min_area_m2=params.min_unit_area, min_width_m=params.min_unit_width)
+    t["units"] = time.perf_counter() - start - sum(t.values())
+    build = build_grids(units, params.min_households, params.max_households, seed=params.seed,
+                        study_area=inputs.study_area)
+    t["grids"] = time.perf_counter() - start - sum(t.values())
+    say(f"grids: {len(units):,} units → {len(build.grids):,} grids ({t['grids']:.1f} s)")
+    cov = coverage_report(faces, inputs.layers, gap_width=params.gap_width, sliver_m2=params.sliver_m2)
+    t["coverage"] = time.perf_counter() - start - sum(t.values())
+    acc = None
+    if inputs.network is not None and inputs.centers is not None:
+        acc = compute_access(inputs.network, inputs.residents, inputs.centers, thresholds=params.thresholds,
+                             snap_limit=params.snap_limit)
+        t["access"] = time.perf_counter() - start - sum(t.values())
+        say(f"access: {len(acc.residents):,} residents ({t['access']:.1f} s)")
+    t["total"] = time.perf_counter() - start
+    return RunResult(faces, units, build.assignment, build.grids, build.status, cov, acc, t)
+
+
+# ------------------------------------------------------------------------------------------------
+# the tasks (module-level functions: picklable for process and distributed workers)
+
+
+def _empty_like(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return gdf.iloc[:0]
+
+
+def task_faces(part: Partition, crs, layer_order: Sequence[str], params: RunParams) -> gpd.GeoDataFrame:
+    """Mosaic faces of a partition: those inside its communities (outside the study area for the remainder)."""
+    layers = {name: part.layers[name] for name in layer_order}
+    residents = part.residents.drop(columns="_row")
+    faces = build_mosaic(layers, part.study_area, residents, crs=crs, n_jobs=1, n_strips=1,
+                         grid_size=params.grid_size)
+    if part.key == OUTSIDE:
+        faces = faces[~faces["in_study_area"]].copy()
+        faces["area_id"] = ""
+    else:
+        faces = faces[faces["in_study_area"]]
+    return faces.reset_index(drop=True)
+
+
+def task_units(faces: gpd.GeoDataFrame, params: RunParams) -> gpd.GeoDataFrame:
+    """Units of a partition's faces (slivers merged within each community)."""
+    return units_from_faces(faces, min_area_m2=params.min_unit_area, min_width_m=params.min_unit_width)
+
+
+def task_grids(units: gpd.GeoDataFrame, part: Partition, params: RunParams):
+    """Grids of a partition's communities, as the one-process run builds them."""
+    return build_grids(units, params.min_households, params.max_households, seed=params.seed,
+                       study_area=part.study_area)
+
+
+def task_coverage(faces: gpd.GeoDataFrame, part: Partition, layer_order: Sequence[str], params: RunParams,
+                  crs) -> dict[str, gpd.GeoDataFrame]:
+    """Coverage parts of a partition: gaps, overlaps (re-dissolved at the merge), outside, invalid edges."""
+    out = {"gaps": find_gaps(faces, {}), "overlaps": find_overlaps(faces, list(layer_order))}
+    if part.key == OUTSIDE:
+        out["outside"] = find_outside(faces, part.layers)
+    edges = find_invalid_edges(part.context_zones, crs, params.gap_width)
+    if len(edges):
+        owned = np.zeros(len(edges), dtype=bool)
+        for name, ids in part.owned_zones.items():
+            owned |= (edges["layer"] == name).to_numpy() & edges["zone_id"].astype(str).isin(set(ids)).to_numpy()
+        edges = edges[owned]
+    out["invalid_edges"] = edges.reset_index(drop=True)
+    return out
+
+
+def task_access(part: Partition, cen_xy: np.ndarray, service_sets: dict[str, np.ndarray],
+                params: RunParams) -> dict[str, np.ndarray]:
+    """Access of a partition's residents on its halo network; with the mask of provably exact rows."""
+    rows = part.residents["_row"].to_numpy()
+    res_xy = representative_xy(part.residents, part.net.crs) if len(rows) else np.empty((0, 2))
+    sel = part.centers
+    sub_xy = cen_xy[sel]
+    sets = {name: offers[sel] for name, offers in service_sets.items()}
+    index = EdgeIndex(part.net) if part.net.n_edges else None
+    if index is None or len(rows) == 0:
+        return {"rows": rows, "certified": np.zeros(len(rows), dtype=bool)}
+    rr = nearest_center_arrays(part.net, res_xy, sub_xy, snap_limit=params.snap_limit, service_sets=sets,
+                               index=index)
+    ok = certified(part.net, rr, res_xy, sub_xy, float(max(params.thresholds)), params.halo, index,
+                   MAJOR_COMPONENT_M)
+    out = {"rows": rows, "certified": ok, "network_m": rr.network_m,
+           "center": np.where(rr.center >= 0, sel[np.clip(rr.center, 0, None)], -1), "snap_m": rr.snap_m,
+           "status": rr.status}
+    for name, (d, c) in rr.per_service.items():
+        out[f"network_m_{name}"] = d
+        out[f"center_{name}"] = np.where(c >= 0, sel[np.clip(c, 0, None)], -1)
+    return out
+
+
+def task_access_global(net: WalkNetwork, res_xy: np.ndarray, rows: np.ndarray, cen_xy: np.ndarray,
+                       service_sets: dict[str, np.ndarray], params: RunParams) -> dict[str, np.ndarray]:
+    """The whole network: snaps the centres and routes the residents no partition could prove exact."""
+    rr = nearest_center_arrays(net, res_xy, cen_xy, snap_limit=params.snap_limit, service_sets=service_sets)
+    out = {"rows": rows, "network_m": rr.network_m, "center": rr.center, "snap_m": rr.snap_m, "status": rr.status,
+           "center_snap_m": rr.center_snap_m, "center_status": rr.center_status}
+    for name, (d, c) in rr.per_service.items():
+        out[f"network_m_{name}"] = d
+        out[f"center_{name}"] = c
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# merging
+
+
+def _renumber_units(parts: list[gpd.GeoDataFrame]) -> tuple[gpd.GeoDataFrame, list[np.ndarray]]:
+    """Concatenate the partitions' units and number them as the one-process run does (N→S, W→E)."""
+    units = pd.concat(parts, ignore_index=True)
+    geoms = units.geometry.to_numpy()
+    pts = shapely.point_on_surface(geoms)
+    order = np.lexsort((np.round(shapely.get_x(pts), 6), -np.round(shapely.get_y(pts), 6)))
+    new_id = np.empty(len(units), dtype=np.int64)
+    new_id[order] = np.arange(1, len(units) + 1)
+    maps, start = [], 0
+    for p in parts:
+        local = p["unit_id"].to_numpy()
+        m = np.zeros(local.max() + 1 if len(local) else 1, dtype=np.int64)
+        m[local] = new_id[start:start + len(p)]
+        maps.append(m)
+        start += len(p)
+    units["unit_id"] = new_id
+    units = units.iloc[order].reset_index(drop=True)
+    return gpd.GeoDataFrame(units, geometry=units.geometry.name, crs=parts[0].crs), maps
+
+
+def _merge_overlaps(frames: list[gpd.GeoDataFrame], layer_order: Sequence[str], crs) -> gpd.GeoDataFrame:
+    """Dissolve again the overlap parts of all partitions (a part may cross a partition border)."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return find_overlaps(gpd.GeoDataFrame({**{c: [] for name in layer_order for c in layer_columns(name)},
+                                               "in_study_area": []}, geometry=[], crs=crs), list(layer_order))
+    parts = pd.concat(frames, ignore_index=True)
+    pseudo = parts.drop(columns=["overlap_id", "area_m2"], errors="ignore")
+    for name in layer_order:
+        ids, count = layer_columns(name)
+        mine = (parts["layer"] == name).to_numpy()
+        pseudo[ids] = np.where(mine, parts["zone_ids"], "")
+        pseudo[count] = np.where(mine, parts["n_zones"], 0)
+    pseudo = pseudo.drop(columns=["layer", "zone_ids", "n_zones"])
+    return find_overlaps(gpd.GeoDataFrame(pseudo, geometry="geometry", crs=crs), list(layer_order))
+
+
+def _merge_gaps(frames: list[gpd.GeoDataFrame], layers: Mapping[str, gpd.GeoDataFrame], crs) -> gpd.GeoDataFrame:
+    """Concatenate per-community gaps, number them largest first, find each layer's nearest zone."""
+    frames = [f for f in frames if len(f)] or frames[:1]  # empty frames carry object columns
+    gaps = pd.concat([f.drop(columns="gap_id") for f in frames], ignore_index=True)
+    gaps = gpd.GeoDataFrame(gaps, geometry="geometry", crs=crs)
+    gaps = gaps.sort_values("area_m2", ascending=False, kind="stable").reset_index(drop=True)
+    gaps.insert(0, "gap_id", [f"G{i:04d}" for i in range(1, len(gaps) + 1)])
+    for name, gdf in layers.items():  # as coverage.find_gaps does, against the whole layer
+        col = f"nearest_{name}"
+        if gaps.empty or gdf.empty:
+            gaps[col] = pd.Series(dtype=object)
+            gaps[f"{col}_m"] = pd.Series(dtype=float)
+            continue
+        tree = shapely.STRtree(gdf.geometry.to_numpy())
+        (gi, zi), dist = tree.query_nearest(gaps.geometry.to_numpy(), return_distance=True, all_matches=False)
+        gaps.loc[gi, col] = gdf["zone_id"].astype(str).to_numpy()[zi]
+        gaps.loc[gi, f"{col}_m"] = dist
+    return gaps
+
+
+def _flag(frame: gpd.GeoDataFrame, column: str, sliver_m2: float) -> gpd.GeoDataFrame:
+    frame = frame.copy()
+    frame["is_sliver"] = frame[column].astype(float) < sliver_m2
+    return frame
+
+
+def _access_result(residents: gpd.GeoDataFrame, centers: gpd.GeoDataFrame, cols: dict[str, np.ndarray],
+                   glob: dict[str, np.ndarray], services: list[str], lists: list[list[str]], cen_xy: np.ndarray,
+                   res_xy: np.ndarray, params: RunParams) -> AccessResult:
+    """The :func:`gridmap.access.accessibility.compute_access` tables from the merged arrays (same columns, same values)."""
+    from scipy.spatial import cKDTree
+
+    thresholds = tuple(float(t) for t in params.thresholds)
+    labels = life_circle_labels(thresholds)
+    ids = centers["center_id"].to_numpy(dtype=object)
+    out = residents.copy()
+    centre = cols["center"]
+    out["center_id"] = np.where(centre >= 0, ids[np.clip(centre, 0, None)], None)
+    out["network_m"] = cols["network_m"]
+    cen_ok = np.isfinite(cen_xy).all(axis=1)
+    straight = np.full(len(res_xy), np.nan)
+    has = np.isfinite(res_xy).all(axis=1)
+    if cen_ok.any() and has.any():
+        straight[has] = cKDTree(cen_xy[cen_ok]).query(res_xy[has], workers=-1)[0]
+    out["straight_m"] = straight
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["detour"] = np.where(straight > 0, cols["network_m"] / straight,
+                                 np.where(cols["network_m"] == 0, 1.0, np.nan))
+    out["life_circle"] = life_circles(cols["network_m"], thresholds, labels)
+    out["snap_m"] = cols["snap_m"]
+    out["snap_status"] = _STATUS[cols["status"]]
+    for s in services:
+        out[f"network_m_{s}"] = cols[f"network_m_{s}"]
+    cen = centers.copy()
+    cen["snap_m"] = glob["center_snap_m"]
+    cen["snap_status"] = _STATUS[glob["center_status"]]
+    cen["services_list"] = [";".join(lst) for lst in lists]
+    return AccessResult(out, cen, thresholds, labels, tuple(services))
+
+
+# ------------------------------------------------------------------------------------------------
+# running on dask
+
+
+class _TaskCounter:
+    """Progress of a local dask scheduler: a message every ~10 % of finished tasks."""
+
+    def __init__(self, say: Progress, total: int):
+        from dask.callbacks import Callback
+
+        counter = self
+
+        class _CB(Callback):
+            def _posttask(self, key, result, dsk, state, worker_id):
+                counter.done += 1
+                step = max(1, counter.total // 10)
+                if counter.done % step == 0 or counter.done == counter.total:
+                    counter.say(f"tasks: {counter.done}/{counter.total} done")
+
+        self.say, self.total, self.done = say, total, 0
+        self.callback = _CB()
+
+
+def _compute(tasks: dict, scheduler, say: Progress) -> dict:
+    """Compute a dict of dask delayed objects on ``scheduler`` (name, Client or address), with progress."""
+    import dask
+
+    names = list(tasks)
+    values = [tasks[n] for n in names]
+    client = None
+    own_client = False
+    if scheduler is not None and not isinstance(scheduler, str):
+        client = scheduler
+    elif isinstance(scheduler, str) and scheduler not in ("threads", "processes", "sync", "single-threaded"):
+        from distributed import Client
+
+        client, own_client = Client(scheduler), True
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*[Ll]arge object.*")
+        warnings.filterwarnings("ignore", message=".*Sending large graph.*")
+        if client is not None:
+            from distributed import as_completed
+
+            try:
+                futures = client.compute(values)
+                index = {f.key: i for i, f in enumerate(futures)}
+                results = [None] * len(futures)
+                total = len(futures)
+                for k, fut in enumerate(as_completed(futures), 1):
+                    results[index[fut.key]] = fut.result()
+                    if k % max(1, total // 10) == 0 or k == total:
+                        say(f"tasks: {k}/{total} results gathered")
+            finally:
+                if own_client:
+                    client.close()
+        else:
+            try:
+                n_tasks = len(dask.base.collections_to_expr(values).__dask_graph__())
+            except Exception:  # noqa: BLE001 - only for the progress count
+                n_tasks = len(values)
+            counter = _TaskCounter(say, n_tasks)
+            with counter.callback:
+                results = list(dask.compute(*values, scheduler=scheduler or "threads"))
+    return dict(zip(names, results))
+
+
+def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, scheduler="threads", crs=None,
+                    progress: Progress | None = None) -> RunResult:
+    """The whole analysis as dask tasks per partition, merged into the one-process results.
+
+    Parameters
+    ----------
+    inputs : the area's layers (:class:`CityInputs`).
+    params : :class:`RunParams` (``partition_by``: ``street`` — 街道 —, ``district``, ``community``).
+    scheduler : ``"threads"`` (default), ``"processes"``, ``"sync"``, a ``dask.distributed.Client``
+        or the address of a dask scheduler (``tcp://host:8786``).
+    crs : the metric CRS to work in (default: the network's, else chosen for the study area).
+    progress : called with short messages.
+
+    Returns
+    -------
+    :class:`RunResult`, with ``partitions`` (one row per partition: its sizes).
+    """
+    from dask import delayed
+
+    say = progress or (lambda _m: None)
+    start = time.perf_counter()
+    inputs, crs = project_inputs(inputs, crs)
+    layer_order = list(inputs.layers)
+    net = inputs.network
+    has_access = net is not None and inputs.centers is not None
+    cen_xy = representative_xy(inputs.centers, crs) if has_access else None
+    res_xy = representative_xy(inputs.residents, crs)
+    parts = split_inputs(inputs.study_area, inputs.layers, inputs.residents, inputs.centers if has_access else None,
+                         net if has_access else None, by=params.partition_by, halo=params.halo,
+                         gap_width=params.gap_width, res_xy=res_xy, cen_xy=cen_xy)
+    t = {"split": time.perf_counter() - start}
+    table = pd.DataFrame([{"partition": p.key, **p.sizes()} for p in parts])
+    say(f"split into {len(parts)} partitions by {params.partition_by} ({t['split']:.1f} s); halo {params.halo:g} m")
+
+    services: list[str] = []
+    lists: list[list[str]] = []
+    service_sets: dict[str, np.ndarray] = {}
+    if has_access:
+        lists = [[] for _ in range(len(inputs.centers))]
+        if "services" in inputs.centers.columns:
+            lists = parse_services(inputs.centers["services"])
+            services = sorted({s for lst in lists for s in lst})
+            service_sets = {s: np.array([s in lst for lst in lists]) for s in services}
+
+    tasks = {}
+    for k, part_data in enumerate(parts):
+        part = delayed(part_data, name=f"partition-{k}")  # one graph key: shipped once to a worker
+        faces = delayed(task_faces, pure=False)(part, crs, layer_order, params, dask_key_name=f"faces-{k}")
+        tasks[("faces", k)] = faces
+        tasks[("coverage", k)] = delayed(task_coverage, pure=False)(faces, part, layer_order, params, crs,
+                                                                    dask_key_name=f"coverage-{k}")
+        if part_data.key != OUTSIDE:
+            units = delayed(task_units, pure=False)(faces, params, dask_key_name=f"units-{k}")
+            tasks[("units", k)] = units
+            tasks[("grids", k)] = delayed(task_grids, pure=False)(units, part, params, dask_key_name=f"grids-{k}")
+        if has_access and part_data.net is not None:
+            tasks[("access", k)] = delayed(task_access, pure=False)(part, cen_xy, service_sets, params,
+                                                                     dask_key_name=f"access-{k}")
+    say(f"running {len(tasks)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
+    results = _compute(tasks, scheduler, say)
+    t["tasks"] = time.perf_counter() - start - t["split"]
+
+    # access: what no partition could prove exact goes to one task on the whole network
+    acc = None
+    if has_access:
+        n_res = len(inputs.residents)
+        cols = {"network_m": np.full(n_res, np.nan), "center": np.full(n_res, -1, np.int64),
+                "snap_m": np.full(n_res, np.nan), "status": np.full(n_res, 3, np.int64)}
+        for s in services:
+            cols[f"network_m_{s}"] = np.full(n_res, np.nan)
+        done = np.zeros(n_res, dtype=bool)
+        for (kind, _k), out in results.items():
+            if kind != "access" or "network_m" not in out:
+                continue
+            ok = out["certified"]
+            rows = out["rows"][ok]
+            for c in cols:
+                cols[c][rows] = out[c][ok]
+            done[rows] = True
+        rest = np.flatnonzero(~done)
+        say(f"access: {int(done.sum()):,} residents exact on their partition's halo network; "
+            f"{len(rest):,} routed on the whole network")
+        g = _compute({"global": delayed(task_access_global, pure=False)(net, res_xy[rest], rest, cen_xy,
+                                                                        service_sets, params)}, scheduler,
+                     lambda _m: None)["global"]
+        for c in cols:
+            cols[c][rest] = g[c]
+        acc = _access_result(inputs.residents, inputs.centers, cols, g, services, lists, cen_xy, res_xy, params)
+        t["access_global"] = time.perf_counter() - start - sum(t.values())
+
+    # faces, units, grids
+    keys = sorted(k for kind, k in results if kind == "faces")
+    face_frames = [results[("faces", k)] for k in keys]
+    faces = pd.concat([f for f in face_frames if len(f)] or face_frames[:1], ignore_index=True)
+    faces = gpd.GeoDataFrame(faces.drop(columns="face_id"), geometry="geometry", crs=crs)
+    faces = _sort_faces(faces)
+    faces.insert(0, "face_id", np.arange(1, len(faces) + 1))
+    unit_keys = sorted(k for kind, k in results if kind == "units")
+    units, maps = _renumber_units([results[("units", k)] for k in unit_keys])
+    builds = [results[("grids", k)] for k in unit_keys]
+    assignment = pd.concat([b.assignment.assign(unit_id=m[b.assignment["unit_id"].to_numpy()])
+                            for b, m in zip(builds, maps)], ignore_index=True)
+    assignment = assignment.sort_values("unit_id", kind="stable").reset_index(drop=True)
+    grids = pd.concat([b.grids for b in builds], ignore_index=True).sort_values("grid_code", kind="stable")
+    grids = gpd.GeoDataFrame(grids.reset_index(drop=True), geometry="geometry", crs=crs)
+    status = pd.concat([b.status for b in builds], ignore_index=True).sort_values("area_id", kind="stable")
+    status = status.reset_index(drop=True)
+
+    # coverage
+    cov_parts = [results[("coverage", k)] for k in keys]
+    empty_outside = find_outside(faces.iloc[:0], {})
+    outside = next((c["outside"] for c in cov_parts if "outside" in c), empty_outside)
+    edges = pd.concat([c["invalid_edges"] for c in cov_parts if len(c["invalid_edges"])]
+                      or [cov_parts[0]["invalid_edges"]], ignore_index=True)
+    edges = edges.sort_values(["layer", "zone_id"], kind="stable").reset_index(drop=True) if len(edges) else edges
+    cov = CoverageReport(
+        summary=summarise_coverage(faces, layer_order),
+        sliver_m2=params.sliver_m2,
+        gaps=_flag(_merge_gaps([c["gaps"] for c in cov_parts], inputs.layers, crs), "area_m2", params.sliver_m2),
+        overlaps=_flag(_merge_overlaps([c["overlaps"] for c in cov_parts], layer_order, crs), "area_m2",
+                       params.sliver_m2),
+        outside=_flag(outside, "outside_m2", params.sliver_m2),
+        invalid_edges=gpd.GeoDataFrame(edges, geometry="geometry", crs=crs),
+    )
+    t["merge"] = time.perf_counter() - start - sum(t.values())
+    t["total"] = time.perf_counter() - start
+    say(f"merged: {len(faces):,} faces, {len(units):,} units, {len(grids):,} grids ({t['total']:.1f} s)")
+    return RunResult(faces, units, assignment, grids, status, cov, acc, t, table)
