@@ -49,9 +49,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Could not read the demo data: {error}",
     },
     "assets_missing": {
-        "zh": "离线地图资源未安装，地图无法显示。请运行 bash scripts/install_assets.sh。",
-        "en": "The offline map assets are not installed, so the map cannot show. Run "
-        "bash scripts/install_assets.sh.",
+        "zh": "离线地图资源未安装，地图无法显示。请在服务器上运行 gridmap assets"
+        "（源码目录中也可运行 bash scripts/install_assets.sh），然后刷新页面。",
+        "en": "The offline map assets are not installed, so the map cannot show. On the server, run "
+        "gridmap assets (in a source checkout, bash scripts/install_assets.sh also works), then reload.",
     },
     "attribution": {
         "zh": "地图数据 © OpenStreetMap 贡献者（ODbL 许可）。行政区界线仅供参考。",

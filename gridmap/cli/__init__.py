@@ -14,7 +14,7 @@ import sys
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``gridmap --help`` lists them.
-SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "report", "run", "serve")
+SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "report", "run", "serve", "assets")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ whatever directory the command happens to run in.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -66,9 +67,7 @@ def run_serve(args: argparse.Namespace) -> int:
         print(f"error: the app script {APP_SCRIPT} is missing: reinstall gridmap with its [app] extra",
               file=sys.stderr)
         return 2
-    try:
-        import streamlit  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("streamlit") is None:
         print("error: the app needs Streamlit: pip install 'gridmap[app]'", file=sys.stderr)
         return 2
     cmd = streamlit_command(args.address, args.port)

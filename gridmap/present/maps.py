@@ -4,8 +4,8 @@ folium writes ``<script src>`` / ``<link href>`` tags pointing at public CDNs, a
 loads the same URLs from the classes' ``default_js`` / ``default_css`` lists. On an intranet those
 never load and the map stays blank. This module
 
-* points folium's classes at local copies installed by ``scripts/install_assets.sh`` into
-  ``static/vendor/`` and served by Streamlit at ``/app/static/vendor`` (:func:`offline_assets`);
+* points folium's classes at local copies (:mod:`gridmap.present.assets`: installed from the npm
+  registry, served by Streamlit at ``/app/static/vendor``) (:func:`offline_assets`);
 * builds maps with no tile layer unless an intranet tile URL is given: Leaflet's grey background
   plus a vector basemap of streets and buildings (:func:`base_map`, :func:`vector_basemap`);
 * adds GeoDataFrames as togglable layers, sent to the browser in EPSG:4326 with coordinates
@@ -23,7 +23,6 @@ import base64
 import html as html_lib
 import json
 import mimetypes
-import os
 import re
 from collections.abc import Sequence
 from html.parser import HTMLParser
@@ -40,6 +39,8 @@ import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
+
+from gridmap.present.assets import VENDOR_DIR, VENDORED
 
 __all__ = [
     "DEFAULT_ASSETS_URL",
@@ -58,54 +59,14 @@ __all__ = [
     "save_standalone",
 ]
 
-#: URL at which Streamlit serves ``gridmap/app/server/static/vendor`` (``server.enableStaticServing``).
+#: URL at which Streamlit serves the assets folder (``server.enableStaticServing``; see
+#: :mod:`gridmap.present.assets` for what is in it and where it lives).
 DEFAULT_ASSETS_URL = "/app/static/vendor"
-
-#: Where ``scripts/install_assets.sh`` puts the assets (git-ignored; shipped in a built wheel): beside
-#: the app's Streamlit script, whose ``static/`` folder Streamlit serves. Only the path is shared
-#: with the app, no code; ``GRIDMAP_ASSETS_DIR`` points elsewhere.
-VENDOR_DIR = Path(os.environ.get("GRIDMAP_ASSETS_DIR") or
-                  Path(__file__).resolve().parent.parent / "app" / "server" / "static" / "vendor")
 
 #: Attribution shown on every map: the demo data and the vector basemap are OpenStreetMap data.
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
 
-#: CDN URL that folium 0.20 / folium.plugins.Draw reference → path of the local copy under
-#: ``static/vendor``. Keep in step with ``scripts/install_assets.sh``.
-VENDORED: dict[str, str] = {
-    # folium.Map default_js
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/jquery/3.7.1/jquery.min.js": "jquery/jquery.min.js",
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": (
-        "bootstrap/js/bootstrap.bundle.min.js"
-    ),
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.js": (
-        "awesome-markers/js/leaflet.awesome-markers.js"
-    ),
-    # folium.Map default_css
-    "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
-    "https://cdn.jsdelivr.net/npm/bootstrap@5.2.2/dist/css/bootstrap.min.css": (
-        "bootstrap/css/bootstrap.min.css"
-    ),
-    "https://netdna.bootstrapcdn.com/bootstrap/3.0.0/css/bootstrap-glyphicons.css": (
-        "glyphicons/css/bootstrap-glyphicons.min.css"
-    ),
-    "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@6.2.0/css/all.min.css": (
-        "fontawesome/css/all.min.css"
-    ),
-    "https://cdnjs.cloudflare.com/ajax/libs/Leaflet.awesome-markers/2.0.2/leaflet.awesome-markers.css": (
-        "awesome-markers/css/leaflet.awesome-markers.css"
-    ),
-    "https://cdn.jsdelivr.net/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css": (
-        "folium/leaflet.awesome.rotate.min.css"
-    ),
-    # folium.plugins.Draw
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": "leaflet-draw/leaflet.draw.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet-draw/leaflet.draw.css",
-}
-
-_INSTALL_HINT = "run `bash scripts/install_assets.sh` (it installs them from the npm registry)"
+_INSTALL_HINT = "run `gridmap assets` or `bash scripts/install_assets.sh` (they install them from the npm registry)"
 
 
 class AssetsMissingError(FileNotFoundError):
@@ -695,7 +656,7 @@ def standalone_html(
     m : folium.Map or branca.element.Figure
         The map.
     vendor_dir : str or Path, optional
-        Folder of the installed assets (default: ``<repo>/static/vendor``).
+        Folder of the installed assets (default: :data:`gridmap.present.assets.VENDOR_DIR`).
     assets_url : str
         Base URL the map's local asset links use (see :func:`offline_assets`).
 
@@ -724,7 +685,7 @@ def standalone_html(
         rel = _rel_path(url, assets_url)
         if rel is None:
             if re.match(r"^([a-z]+:)?//", url, re.I):
-                raise ValueError(f"no local copy of {url}: add it to scripts/install_assets.sh and maps.VENDORED")
+                raise ValueError(f"no local copy of {url}: add it to gridmap/present/assets.json")
             return match.group(0)
         code = _read_asset(vendor, rel).decode("utf-8").replace("</script", "<\\/script")
         return f"<script>/* {rel} */\n{code}\n</script>"
@@ -740,7 +701,7 @@ def standalone_html(
         rel = _rel_path(url, assets_url)
         if rel is None:
             if re.match(r"^([a-z]+:)?//", url, re.I):
-                raise ValueError(f"no local copy of {url}: add it to scripts/install_assets.sh and maps.VENDORED")
+                raise ValueError(f"no local copy of {url}: add it to gridmap/present/assets.json")
             return tag
         return f"<style>/* {rel} */\n{_inline_css(vendor, rel)}\n</style>"
 

@@ -1,0 +1,45 @@
+"""``gridmap assets``: install the offline map assets (Leaflet & co.) from the npm registry.
+
+Maps need no internet at run time: the scripts and styles folium would take from CDNs are
+installed once, here, from the npm registry (or the office's npm mirror: npm's own settings
+apply) into the folder Streamlit serves and the standalone HTML maps inline
+(:mod:`gridmap.present.assets`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["register"]
+
+
+def run_assets(args: argparse.Namespace) -> int:
+    """Install (or check) the assets; exit status 2 with the reason when that fails."""
+    from gridmap.present import assets
+
+    if args.check:
+        absent = assets.missing(args.target)
+        for rel in absent:
+            print(f"missing: {rel}")
+        print(f"{assets.VENDOR_DIR if args.target is None else args.target}: "
+              f"{'complete' if not absent else f'{len(absent)} file(s) missing'}")
+        return 0 if not absent else 1
+    try:
+        assets.install(args.target, force=args.force, npm=args.npm,
+                       say=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except (assets.AssetsInstallError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap assets`` to the command's subparsers."""
+    p = sub.add_parser("assets", help="install the offline map assets from the npm registry",
+                       description=__doc__.split("\n\n")[1])
+    p.add_argument("--force", action="store_true", help="reinstall even when the folder is up to date")
+    p.add_argument("--check", action="store_true", help="only say whether every file is in place (exit 1 if not)")
+    p.add_argument("--target", help="folder to install into (default: beside the app script, or $GRIDMAP_ASSETS_DIR)")
+    p.add_argument("--npm", default="npm", help="the npm executable (default: npm on the PATH)")
+    p.set_defaults(func=run_assets)
