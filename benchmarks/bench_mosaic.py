@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_mosaic.py [--n 10000] [--repeat 3] [--big 50000]
 
 Three layers of N jittered Voronoi cells over a 10 km square (~10 % of cells removed to make
-gaps, a different seed per layer), as in DESIGN §3.1. Each method runs in its own process so peak
+gaps, a different seed per layer), as in docs/design.md §4.1. Each method runs in its own process so peak
 memory is its own (max RSS of the process plus its largest worker, an upper bound); times are
 medians of ``--repeat`` runs. Both produce the same total
 area; the overlay also leaves slivers below 1e-6 m², counted here. ``--big`` runs gridmap alone

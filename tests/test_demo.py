@@ -12,7 +12,7 @@ import shapely
 
 from gridmap import demo as gd
 
-METRIC = 4549  # CGCS2000 3° GK, CM 120°E (DESIGN §5)
+METRIC = 4549  # CGCS2000 3° GK, CM 120°E (docs/design.md §5.1)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Walking access to service centres (可达性): network distances, life circles, services, catchments.
 
-Method (DESIGN §3.4)
---------------------
+Method (docs/design.md §4.6)
+----------------------------
 1. **Snapping.** Every resident (a point, or a building taken at its point on surface) and every
    centre is projected onto the nearest street edge of the :class:`~gridmap.access.network.WalkNetwork`:
    the edge, the offset along it from its first node, and the perpendicular distance ``snap_m``.

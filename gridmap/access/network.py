@@ -2,7 +2,7 @@
 
 The network is read offline with ``osmnx.graph.graph_from_xml`` (OSM XML or ``.osm.bz2``; never
 Overpass), kept **unsimplified** so every edge is the straight segment between two consecutive OSM
-nodes of a way, filtered for pedestrians (DESIGN §4, :func:`walkable_mask`), made undirected
+nodes of a way, filtered for pedestrians (docs/design.md §4.6, :func:`walkable_mask`), made undirected
 (pedestrians ignore ``oneway``) and projected to the metric CRS of the data (:func:`gridmap.io.crs.
 metric_crs`). Edge lengths are the Euclidean lengths of those segments *in that CRS*, the same metric
 in which snapping offsets and straight-line distances are measured, so every distance gridmap
@@ -235,7 +235,7 @@ def csr_with_extra(net: WalkNetwork, src: np.ndarray, dst: np.ndarray, weight: n
 
 
 def walkable_mask(tags: pd.DataFrame) -> np.ndarray:
-    """Which OSM ways a pedestrian may use (DESIGN §4), vectorised over a table of way tags.
+    """Which OSM ways a pedestrian may use (docs/design.md §4.6), vectorised over a table of way tags.
 
     Kept: every ``highway`` way except
 

@@ -1,7 +1,8 @@
 """Where new service centres help most (选址): maximal covering location and p-median on the walking network.
 
 The question planners ask is "where do we open the next k 党群服务站 so that the most households (or
-独居老人, 留守儿童, 残疾人 …) are within a 15-minute walk, keeping the centres we have?" (DESIGN §3.5).
+独居老人, 留守儿童, 残疾人 …) are within a 15-minute walk, keeping the centres we have?"
+(docs/design.md §4.7).
 
 Method
 ------
@@ -93,7 +94,7 @@ __all__ = [
     "sites_for_target",
 ]
 
-DEFAULT_RADIUS_M = 1000.0  # the 15-minute life circle (GB 50180-2018), DESIGN §6
+DEFAULT_RADIUS_M = 1000.0  # the 15-minute life circle (GB 50180-2018), docs/design.md §6
 DEFAULT_SPACING_M = 100.0  # one node candidate per 100 m square: a site within ~70 m of any node
 #: OSM ``building=*`` values taken as public buildings that could host a 党群服务站.
 PUBLIC_BUILDING_TYPES: tuple[str, ...] = (

@@ -2,7 +2,7 @@
 
 Chained ``geopandas.overlay`` intersects two frames at a time and leaves thousands of ~1e-10 m²
 slivers. Here all boundaries are noded at once and polygonized into faces, and every face is
-labelled by the zones whose polygons contain its point on surface (DESIGN §3.1):
+labelled by the zones whose polygons contain its point on surface (docs/design.md §4.1):
 
 1. the rings of every zone and study-area polygon are cut into segments, and segments shared by
    neighbouring polygons (every inner edge of a coverage, twice) are kept once;

@@ -32,7 +32,7 @@ SLIVER_M2 = 1.0  # gaps/overlaps smaller than this are digitising noise (kept, f
 FACE_TOLERANCE_M = 1.0  # simplification of polygon coverages sent to the browser
 BASEMAP_TOLERANCE_M = 0.5
 HEX_SIZE_M = 80.0  # circumradius of the household heat hexagons
-DEFAULT_BAND = (300, 500)  # households per grid: a common practice (DESIGN §3.2), as the CLI's default
+DEFAULT_BAND = (300, 500)  # households per grid: a common practice (docs/design.md §6), as the CLI's default
 DEFAULT_SEED = 0
 WEB_DECIMALS = 5  # lon/lat decimals of polygon coverages sent to the browser (~1 m; shared edges stay shared)
 

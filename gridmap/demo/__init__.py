@@ -1,7 +1,7 @@
 """The embedded demo plan: Nanjing Xinjiekou (新街口), derived reproducibly from real OSM data.
 
 ``build_demo`` turns the OSM extract in ``data/nanjing_xinjiekou/`` (© OpenStreetMap contributors,
-ODbL) into the layers of DESIGN §2 — communities (study area), residential buildings with
+ODbL) into the layers of docs/design.md §2 — communities (study area), residential buildings with
 estimated households, 党群服务中心 and three disagreeing zone layers — and ``python -m
 gridmap.demo`` writes them to ``data/demo.gpkg``. Every assumption (household floor area, default
 levels, rates, names, codes, the deliberate gaps, overlaps and 盲区) is a constant below and is
@@ -47,7 +47,7 @@ DEMO_DISTRICTS: Path = DATA_DIR / "nanjing_xinjiekou" / "nanjing_xinjiekou_distr
 DEMO_LAYERS: tuple[str, ...] = (
     "study_area", "residents", "centers", "zones_party", "zones_security", "zones_urban", "districts",
 )
-#: Canonical zone-layer key (DESIGN §2) → GeoPackage layer.
+#: Canonical zone-layer key (docs/design.md §2) → GeoPackage layer.
 ZONE_LAYERS: dict[str, str] = {"party": "zones_party", "security": "zones_security", "urban": "zones_urban"}
 
 BBOX = (118.7624, 32.0347, 118.7968, 32.0523)  # lon/lat of the OSM extract

@@ -1,7 +1,7 @@
 """Coordinate reference systems: the metric CRS for a layer, and China's web-map offsets.
 
 Every area and distance in gridmap is computed in a projected metric CRS chosen for the data
-(DESIGN §5): the CGCS2000 3-degree Gauss–Krüger zone whose central meridian is nearest the data
+(docs/design.md §5): the CGCS2000 3-degree Gauss–Krüger zone whose central meridian is nearest the data
 inside China (EPSG:4534–4554), UTM elsewhere. Data traced on 高德/腾讯 (GCJ-02) or 百度 (BD-09)
 maps is offset by hundreds of metres from WGS84 and is converted here, vectorised with numpy.
 

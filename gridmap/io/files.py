@@ -265,7 +265,7 @@ def read_layer(
 
 
 def _same_lonlat(a: pyproj.CRS, b: pyproj.CRS) -> bool:
-    """WGS84 and CGCS2000 lon/lat agree to < 1 m (DESIGN §5): stating one for a file in the other is fine."""
+    """WGS84 and CGCS2000 lon/lat agree to < 1 m (docs/design.md §5.1): stating one for a file in the other is fine."""
     def is_lonlat(crs: pyproj.CRS) -> bool:
         return crs.is_geographic and (crs.to_epsg() in (4326, 4490) or crs.name in ("WGS 84", "WGS 84 (CRS84)"))
 

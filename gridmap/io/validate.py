@@ -1,4 +1,4 @@
-"""Check layers against the data model (DESIGN §2), repair what can be repaired, report the rest.
+"""Check layers against the data model (docs/design.md §2), repair what can be repaired, report the rest.
 
 Every problem names the file, the layer, the row (1-based, in file order) and its id, the column,
 what is wrong and what to do. Invalid polygons are repaired with ``shapely.make_valid`` (keeping

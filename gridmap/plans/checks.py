@@ -1,4 +1,4 @@
-"""Integrity checks of a plan (DESIGN §3.3, after Esri Redistricting and DistrictBuilder).
+"""Integrity checks of a plan (docs/design.md §4.5, after Esri Redistricting and DistrictBuilder).
 
 Each check is ``pass``, ``fail`` (with the offending grid codes) or ``incomplete`` (nothing wrong
 found, but units are still unassigned, so the answer may change):

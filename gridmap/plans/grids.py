@@ -1,4 +1,4 @@
-"""The unified grid (多网合一): balanced, contiguous, compact grids built from units (DESIGN §3.2).
+"""The unified grid (多网合一): balanced, contiguous, compact grids built from units (docs/design.md §4.4).
 
 :func:`build_grids` partitions every community into grids of whole units:
 

@@ -1,4 +1,4 @@
-"""Plans (规划方案): units + an assignment that planners edit, with checks and undo (DESIGN §3.3).
+"""Plans (规划方案): units + an assignment that planners edit, with checks and undo (docs/design.md §4.5).
 
 The assignment (unit → grid code) is the source of truth; grid polygons are derived from it
 (coverage union of the units, so they tile the study area exactly). A :class:`Plan` is a mutable

@@ -1,4 +1,4 @@
-"""Units (最小单元): the atoms a unified grid is made of (DESIGN §3.2).
+"""Units (最小单元): the atoms a unified grid is made of (docs/design.md §4.3).
 
 Units are the mosaic faces (:func:`gridmap.analysis.mosaic.build_mosaic`) that lie in the study area — the
 mosaic already nodes the community boundaries, so no unit crosses a community. Faces too small or

@@ -5,7 +5,7 @@ exactly the answer the one-process run gives:
 
 * **mosaic / units** — the zones that intersect the partition, its communities and the residents
   inside them: inside a community the linework is the same as in the whole area, so the faces are
-  the same (DESIGN §3.1). Faces outside the study area (越界) come from one *remainder* task over
+  the same (docs/design.md §4.1). Faces outside the study area (越界) come from one *remainder* task over
   the zones that stick out of the study area and the study area's outline.
 * **grids** — per community (each with its own random stream, drawn from its id), so whole
   communities make whole answers.

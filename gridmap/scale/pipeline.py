@@ -46,7 +46,7 @@ Progress = Callable[[str], None]
 
 @dataclass
 class CityInputs:
-    """Everything an analysis of an area needs (DESIGN §2 tables; any CRS, each declared)."""
+    """Everything an analysis of an area needs (docs/design.md §2 tables; any CRS, each declared)."""
 
     study_area: gpd.GeoDataFrame
     layers: dict[str, gpd.GeoDataFrame]

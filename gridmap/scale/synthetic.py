@@ -1,7 +1,7 @@
 """A reproducible synthetic city at any size (10k … 1M+ buildings), for scaling tests and benchmarks.
 
 :func:`synthetic_city` builds, from a seed and the documented parameters of :class:`CityParams`,
-every input of the data model (DESIGN §2) — no file, no network access, vectorised throughout
+every input of the data model (docs/design.md §2) — no file, no network access, vectorised throughout
 (1M buildings in well under a minute):
 
 * **streets** — a grid of street-centre nodes ``block_m`` apart, each node jittered (normal,
