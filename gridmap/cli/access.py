@@ -132,6 +132,7 @@ def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDat
 def run_access(args: argparse.Namespace) -> int:
     """Run ``gridmap access`` with parsed arguments; return the exit status."""
     from gridmap.access import accessibility as acc
+    from gridmap.access.catchments import catchments, isochrones
     from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
 
@@ -159,10 +160,10 @@ def run_access(args: argparse.Namespace) -> int:
     say("life circles: " + ", ".join(f"{k} {v}" for k, v in res["life_circle"].value_counts(sort=False).items()))
 
     say("catchments and isochrones")
-    catch = acc.catchments(res.to_crs(net.crs))
+    catch = catchments(res.to_crs(net.crs))
     if "capacity" in centers.columns and len(catch):
         catch["capacity"] = catch["center_id"].map(dict(zip(centers["center_id"].astype(str), centers["capacity"])))
-    iso = acc.isochrones(net, centers, result.thresholds, snap_limit=args.snap_limit, buffer_m=args.buffer,
+    iso = isochrones(net, centers, result.thresholds, snap_limit=args.snap_limit, buffer_m=args.buffer,
                          labels=result.labels, index=index)
 
     say("summaries")
