@@ -23,15 +23,14 @@ Progress goes to stderr. Exit status 0 when everything was written, 1 when the m
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
@@ -50,23 +49,6 @@ def _parse_thresholds(text: str) -> tuple[float, ...]:
     if not values or any(v <= 0 for v in values) or list(values) != sorted(set(values)):
         raise argparse.ArgumentTypeError(f"--thresholds must be positive and increasing, got {text!r}")
     return values
-
-
-def _atomic_write(path: Path, write) -> Path:
-    """Call ``write(tmp_path)`` and move the result onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600: give the file the usual permissions
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -126,7 +108,7 @@ def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDat
     maps.add_layer(m, cen, "Centres 党群服务中心", "#000000",
                    [c for c in ("center_id", "name", "services_list", "snap_status") if c in cen.columns],
                    fill_color="#ffeb3b", point_radius=7, weight=2)
-    return _atomic_write(path, lambda p: maps.save_standalone(m, p))
+    return atomic_write(path, lambda p: maps.save_standalone(m, p))
 
 
 def run_access(args: argparse.Namespace) -> int:
@@ -182,9 +164,9 @@ def run_access(args: argparse.Namespace) -> int:
     write_geojson(_for_file(result.centers), out / "centers_access.geojson")
     write_geojson(catch, out / "catchments.geojson")
     write_geojson(iso, out / "isochrones.geojson")
-    _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
-    _atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
-    _atomic_write(out / "home_visit_list.xlsx",
+    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(out / "home_visit_list.xlsx",
                   lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
     status = write_map_after_tables(out / "access.html", lambda p: _write_map(p, net, result, catch, iso))
     say(f"done: {len(visits)} residents on the 上门服务名单; files: {', '.join(OUTPUT_FILES)}")

@@ -28,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
@@ -72,7 +73,6 @@ def _write_map(path: Path, net, result, centers: gpd.GeoDataFrame, radius: float
     import folium
 
     from gridmap.present import maps
-    from gridmap.cli.access import _atomic_write
 
     res = result.residents
     m = maps.base_map(res)
@@ -111,14 +111,13 @@ def _write_map(path: Path, net, result, centers: gpd.GeoDataFrame, radius: float
                 html=f'<div style="font:bold 12px sans-serif;color:#fff;text-align:center;width:22px;'
                      f'line-height:22px;margin:-11px 0 0 -11px;pointer-events:none">{rank}</div>',
                 icon_size=(0, 0)), interactive=False).add_to(group)
-    return _atomic_write(path, lambda p: maps.save_standalone(m, p))
+    return atomic_write(path, lambda p: maps.save_standalone(m, p))
 
 
 def run_site(args: argparse.Namespace) -> int:
     """Run ``gridmap site`` with parsed arguments; return the exit status."""
     from gridmap.access import accessibility as acc
     from gridmap.access import siting
-    from gridmap.cli.access import _atomic_write
     from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
 
@@ -156,7 +155,7 @@ def run_site(args: argparse.Namespace) -> int:
     say(f"writing to {out}")
     out.mkdir(parents=True, exist_ok=True)
     write_geojson(sites, out / "sites.geojson")
-    _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
     status = write_map_after_tables(out / "sites.html", lambda p: _write_map(p, net, result, centers, args.radius))
     for r in sites.itertuples():
         say(f"  {r.rank}. {r.candidate_id} near {r.street or '(unnamed street)'}: +{r.gain:,.0f} → "
