@@ -54,6 +54,9 @@ _API: dict[str, str] = {
     "compare_plans": "gridmap.plans.compare",
     # presentation (floor 4)
     "coverage_map": "gridmap.present.coverage_map",
+    "access_map": "gridmap.present.access_map",
+    "siting_map": "gridmap.present.siting_map",
+    "plan_map": "gridmap.present.plan_map",
     "save_standalone": "gridmap.present.maps",
 }
 

@@ -29,7 +29,16 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.cli._common import (
+    MAP_LANG,
+    add_walk_arguments,
+    load_walk_inputs,
+    progress,
+    save_map,
+    split_layer,
+    street_setup,
+    write_map_after_tables,
+)
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -38,7 +47,6 @@ __all__ = ["register", "run_access", "OUTPUT_FILES"]
 #: Files written by ``gridmap access`` into ``--out``.
 OUTPUT_FILES = ("residents_access.geojson", "centers_access.geojson", "catchments.geojson", "isochrones.geojson",
                 "summary.csv", "home_visit_list.csv", "home_visit_list.xlsx", "access.html")
-_CIRCLE_COLOURS = ("#1a9641", "#a6d96a", "#fdae61", "#d7191c", "#7f7f7f")  # 5/10/15 min, beyond, no route
 
 
 def _parse_thresholds(text: str) -> tuple[float, ...]:
@@ -82,33 +90,9 @@ def _inputs(args: argparse.Namespace, say):
 
 
 def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDataFrame) -> Path:
-    from gridmap.present import maps
+    from gridmap.present.access_map import access_map
 
-    res = result.residents
-    m = maps.base_map(res)
-    maps.vector_basemap(m, streets_gdf=net.edges_gdf()[["highway", "geometry"]])
-    if len(catch):
-        maps.add_layer(m, catch.assign(households=catch.get("households", 0)), "Catchments 服务范围", "#3f51b5",
-                       ["center_id", "units", "households"], fill_opacity=0.08, dash_array="5,4")
-    if len(iso):
-        top = iso[iso["threshold_m"] == iso["threshold_m"].max()]
-        maps.add_layer(m, top, f"Isochrones {top['life_circle'].iloc[0]} 等时圈", "#00897b",
-                       ["center_id", "threshold_m", "life_circle"], fill_opacity=0.05, show=False)
-    shown = res.assign(network_m=res["network_m"].round(0), straight_m=res["straight_m"].round(0),
-                       life_circle=res["life_circle"].astype(object))
-    circles = [*result.labels, "beyond", "no_route"]
-    fields = [c for c in ("building_id", "households", "center_id", "network_m", "straight_m", "life_circle",
-                          "snap_status") if c in shown.columns]
-    for label, colour in zip(circles, _CIRCLE_COLOURS):
-        part = shown[shown["life_circle"] == label]
-        if len(part):
-            maps.add_layer(m, part, f"Residents {label} ({len(part)})", colour, fields, fill_opacity=0.7,
-                           weight=1.0, point_radius=3)
-    cen = result.centers.assign(snap_m=result.centers["snap_m"].round(1))
-    maps.add_layer(m, cen, "Centres 党群服务中心", "#000000",
-                   [c for c in ("center_id", "name", "services_list", "snap_status") if c in cen.columns],
-                   fill_color="#ffeb3b", point_radius=7, weight=2)
-    return atomic_write(path, lambda p: maps.save_standalone(m, p))
+    return save_map(access_map(result, catchments=catch, isochrones=iso, lang=MAP_LANG, setup=street_setup(net)), path)
 
 
 def run_access(args: argparse.Namespace) -> int:

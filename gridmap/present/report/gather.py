@@ -52,6 +52,7 @@ class Report:
     faces: gpd.GeoDataFrame | None = None
     coverage: object | None = None  # gridmap.analysis.coverage.CoverageReport
     coverage_summary: pd.DataFrame | None = None
+    access: object | None = None  # gridmap.access.routing.AccessResult
     access_residents: gpd.GeoDataFrame | None = None
     centers: gpd.GeoDataFrame | None = None
     sites_geo: gpd.GeoDataFrame | None = None
@@ -208,7 +209,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
         index = acc.EdgeIndex(net)
         result = acc.compute_access(net, residents, centers, index=index)
         res = result.residents
-        rep.access_residents, rep.centers = res, result.centers
+        rep.access, rep.access_residents, rep.centers = result, res, result.centers
         zones_net = geo[["grid_code", geo.geometry.name]].to_crs(net.crs)
         summary = acc.summarize_access(res, zones_net, "grid_code", labels=result.labels)
         summary["grid_code"] = summary["grid_code"].astype(str).replace({"TOTAL": TOTAL_KEY})

@@ -9,12 +9,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.present.access_map import access_map
+from gridmap.present.coverage_map import coverage_map
+from gridmap.present.drawing import MapSetup, new_map
+from gridmap.present.plan_map import plan_grids, plan_map
+from gridmap.present.siting_map import siting_map
 from gridmap.present.report.gather import Report
-from gridmap.present.report.labels import BAND, CIRCLES, LANGS, SECTIONS, SHEETS, header, layer_label, text, translate_values
-
-_CIRCLE_COLOURS = {"5min": "#1a9641", "10min": "#a6d96a", "15min": "#fdae61", "beyond": "#d7191c",
-                   "no_route": "#7f7f7f"}
-_BAND_COLOURS = {"within": "#2c7bb6", "below": "#ff7f00", "above": "#7b3294"}
+from gridmap.present.report.labels import LANGS, SECTIONS, SHEETS, header, layer_label, text, translate_values
 
 __all__ = ["report_html"]
 
@@ -31,80 +32,22 @@ def _light_faces(faces: gpd.GeoDataFrame, tolerance_m: float = 1.0) -> gpd.GeoDa
 
 
 def _report_map(rep: Report, lang: str):
-    import folium
-
-    from gridmap.present import maps
-
-    def txt(key: str, **kw) -> str:
-        return text(key, lang, **kw)
-
+    """One map of everything the report has: coverage (when computed), the grids by band status,
+    residents by life circle (points; those within a circle off at first), centres, proposed sites —
+    the core's map builders drawn on one map."""
+    streets = rep.streets[["geometry"]] if rep.streets is not None else None
+    setup = MapSetup(streets=streets)
     if rep.faces is not None and rep.coverage is not None:
-        from gridmap.present.coverage_map import coverage_map
-
-        m = coverage_map(_light_faces(rep.faces), rep.coverage, rep.study_area,
-                         streets=rep.streets[["geometry"]] if rep.streets is not None else None, lang=lang)
+        m = coverage_map(_light_faces(rep.faces), rep.coverage, rep.study_area, lang=lang, setup=setup)
     else:
-        m = maps.base_map(rep.grids_geo)
-        if rep.streets is not None:
-            maps.vector_basemap(m, rep.streets[["geometry"]], streets_name=txt("streets"))
-    geo = rep.grids_geo
-    try:
-        from gridmap.present.views import coverage_simplify_layer
-
-        geo = coverage_simplify_layer(geo[["grid_code", "households", "band_status", geo.geometry.name]], 2.0)
-    except Exception:  # noqa: BLE001 - unsimplified is fine
-        geo = geo[["grid_code", "households", "band_status", geo.geometry.name]]
-    band = BAND["zh" if lang == "zh" else "en"]
-    shown = geo.assign(status=geo["band_status"].map(band))
-    aliases = [header("grid_code", lang), header("households", lang), header("band_status", lang)]
-    for status, colour in _BAND_COLOURS.items():
-        part = shown[shown["band_status"] == status]
-        if len(part):
-            maps.add_layer(m, part, txt("grids_layer", s=band[status]) + f" ({len(part)})", colour,
-                           ["grid_code", "households", "status"], tooltip_aliases=aliases, fill_opacity=0.0,
-                           weight=2.0 if status == "within" else 3.0)
-    if rep.access_residents is not None:
-        res = rep.access_residents
-        pts = gpd.GeoDataFrame({"households": res["households"].to_numpy(),
-                                "network_m": res["network_m"].round(0).to_numpy(),
-                                "life_circle": res["life_circle"].astype(object).to_numpy()},
-                               geometry=shapely.points(_rep_xy(res)), crs=res.crs)
-        circles = CIRCLES["zh" if lang == "zh" else "en"]
-        for label, colour in _CIRCLE_COLOURS.items():
-            part = pts[pts["life_circle"] == label]
-            if len(part):
-                maps.add_layer(m, part.drop(columns="life_circle"), txt("residents_circle", c=circles[label])
-                               + f" ({len(part)})", colour, ["households", "network_m"],
-                               tooltip_aliases=[header("households", lang), header("network_m", lang)],
-                               fill_opacity=0.8, weight=0.5, point_radius=3,
-                               show=label in ("beyond", "no_route"))
-    if rep.centers is not None:
-        cen = rep.centers
-        fields = [c for c in ("center_id", "name") if c in cen.columns]
-        maps.add_layer(m, cen[[*fields, cen.geometry.name]], txt("centres"), "#000000", fields,
-                       fill_color="#ffeb3b", fill_opacity=0.9, point_radius=7, weight=2)
+        m = new_map(rep.grids_geo, setup, lang)
+    plan_map(plan_grids(rep.plan, lang), lang=lang, fill_opacity=0.0, tolerance_m=2.0, m=m)
+    if rep.access is not None:
+        access_map(rep.access, lang=lang, resident_points=True, show_within=False, m=m)
     if rep.sites_geo is not None and len(rep.sites_geo):
-        sites = rep.sites_geo
-        shown_sites = sites[["rank", "street", sites.geometry.name]].assign(
-            covered_after=(sites["covered_after"] * 100).round(1))
-        group = maps.add_layer(m, shown_sites, txt("proposed"), "#000000", ["rank", "street", "covered_after"],
-                               tooltip_aliases=[header("rank", lang), header("street", lang),
-                                                header("covered_after", lang) + " %"],
-                               fill_color="#c2185b", fill_opacity=0.95, point_radius=11, weight=2)
-        web = maps.to_web(sites, ["rank"])
-        for rank, geom in zip(web["rank"].tolist(), web.geometry.tolist()):
-            folium.Marker([geom.y, geom.x], icon=folium.DivIcon(
-                html=f'<div style="font:bold 12px sans-serif;color:#fff;text-align:center;width:22px;'
-                     f'line-height:22px;margin:-11px 0 0 -11px;pointer-events:none">{rank}</div>',
-                icon_size=(0, 0)), interactive=False).add_to(group)
+        siting_map(rep.sites_geo, lang=lang, m=m)
     m.height = (72, "vh")
     return m
-
-
-def _rep_xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    geoms = gdf.geometry.to_numpy()
-    pts = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
-    return shapely.get_coordinates(pts)
 
 
 def _fmt(value, kind: str) -> str:

@@ -143,11 +143,7 @@ TEXT: dict[str, tuple[str, str]] = {
                ("Layers can be switched in the top-right control; grid outlines are coloured by band status, "
                 "residents by life circle.")),
     "map_missing": ("地图未生成：{why}", "map not made: {why}"),
-    "centres": ("现有服务中心", "existing centres"),
     "proposed": ("建议选址", "Proposed sites"),
-    "residents_circle": ("居民点·{c}", "residents · {c}"),
-    "grids_layer": ("网格·{s}", "grids · {s}"),
-    "streets": ("道路", "streets"),
     "grids_out": ("户数不符合标准的网格", "Grids outside the band"),
     "coverage_table": ("各系统覆盖情况", "Coverage by system"),
     "attribution": ("底图与示例数据 © OpenStreetMap 贡献者（ODbL）", "Basemap and demo data © OpenStreetMap contributors (ODbL)"),
