@@ -7,7 +7,7 @@ import streamlit, so it can be tested and reused on its own.
 
 from __future__ import annotations
 
-from gridmap.present.map_labels import MAP_TEXT, field_label, layer_label
+from gridmap.present.map_labels import MAP_TEXT, field_label, layer_label, lookup
 
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "TEXT", "t", "layer_label", "columns"]
 
@@ -481,11 +481,6 @@ TEXT: dict[str, dict[str, str]] = {
     "siting_newly": {"zh": "新增覆盖", "en": "Newly covered"},
     "siting_click_hint": {"zh": "点击地图任意位置，把该处加入候选点。", "en": "Click anywhere on the map to add it as a candidate."},
     "siting_clear_candidates": {"zh": "清除 {n} 个自定义候选点", "en": "Clear {n} candidate(s) of your own"},
-    "siting_col_rank": {"zh": "排序", "en": "Rank"},
-    "siting_col_gain": {"zh": "新增覆盖", "en": "Gain"},
-    "siting_col_covered_after": {"zh": "累计覆盖率(%)", "en": "Covered after (%)"},
-    "siting_col_new_households": {"zh": "新增覆盖户数", "en": "Households newly covered"},
-    "siting_col_street": {"zh": "最近道路", "en": "Nearest street"},
     "siting_accept_pick": {"zh": "采纳第几个站点", "en": "Site to accept"},
     "siting_accept": {"zh": "采纳为新服务站", "en": "Accept as a new centre"},
     "siting_accepted_header": {"zh": "已采纳 {n} 个新站点：各生活圈户数变化",
@@ -506,9 +501,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
     KeyError
         If ``key`` is unknown.
     """
-    entry = TEXT[key]
-    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return text.format(**fmt) if fmt else text
+    return lookup(TEXT, key, lang, **fmt)
 
 
 def columns(table, lang: str = DEFAULT_LANGUAGE, extra: dict[str, str] | None = None):

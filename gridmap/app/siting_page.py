@@ -16,7 +16,7 @@ import streamlit as st
 from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext, session_choice
 from gridmap.app.guard import compute
-from gridmap.app.i18n import t
+from gridmap.app.i18n import columns, t
 from gridmap.access import accessibility as acc
 from gridmap.access import siting
 from gridmap.present import views
@@ -134,8 +134,7 @@ def render(ctx: PageContext) -> None:
 
     table = result.sites[["rank", "gain", "covered_after", "new_households", "street"]].copy()
     table["covered_after"] = (table["covered_after"] * 100).round(1)
-    st.dataframe(table.rename(columns=lambda c: t(f"siting_col_{c}", lang)), hide_index=True,
-                 width="stretch")
+    st.dataframe(columns(table, lang), hide_index=True, width="stretch")
     if len(result.sites):
         pick = st.selectbox(t("siting_accept_pick", lang), list(result.sites["rank"]), key="siting_accept_rank")
         if st.button(t("siting_accept", lang), type="primary"):

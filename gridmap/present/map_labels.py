@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["MAP_TEXT", "DEFAULT_LANGUAGE", "text", "field_label", "aliases", "layer_label"]
+__all__ = ["MAP_TEXT", "DEFAULT_LANGUAGE", "lookup", "text", "field_label", "aliases", "layer_label"]
 
 DEFAULT_LANGUAGE = "zh"
 
@@ -133,11 +133,17 @@ MAP_TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def text(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
-    """The text of ``key`` in ``lang`` (Chinese when missing), formatted with ``fmt``; ``KeyError`` if unknown."""
-    entry = MAP_TEXT[key]
+def lookup(table: dict[str, dict[str, str]], key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
+    """The text of ``key`` in ``lang`` in a ``key → {lang: text}`` table (Chinese when that language
+    is missing), formatted with ``fmt``; ``KeyError`` if the key is unknown (tests catch typos)."""
+    entry = table[key]
     template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return template.format(**fmt) if fmt else template
+
+
+def text(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
+    """The map text of ``key`` in ``lang`` (:func:`lookup` in :data:`MAP_TEXT`)."""
+    return lookup(MAP_TEXT, key, lang, **fmt)
 
 
 def field_label(column: str, lang: str = DEFAULT_LANGUAGE) -> str:

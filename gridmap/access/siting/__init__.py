@@ -19,9 +19,7 @@ The family, one concept per module:
 * :mod:`~gridmap.access.siting.recommend` — the public API: :func:`recommend_sites`,
   :func:`sites_for_target` and their :class:`SitingResult` tables.
 
-Shares are of the total weight of all residents (routed or not), as the ``*_within_*_pct`` figures of
-:func:`gridmap.access.accessibility.summarize_access`. Residents too far from every street
-(``snap_limit``) or with no geometry can never be covered and stay in the denominator.
+Shares are of the total weight of all residents, routed or not (see :mod:`~gridmap.access.siting.problem`).
 """
 
 from gridmap.access.siting.candidates import (
