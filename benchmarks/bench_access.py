@@ -7,7 +7,7 @@ A synthetic street grid (``side × side`` nodes, ≥ 100,000 by default, 100 m b
 jitter so lengths differ and ties are rare), ``--residents`` random points, ``--centers`` random
 centres, all in EPSG:4549. Printed side by side (medians over ``--repeat`` runs):
 
-1. **ours** — the whole pass of :func:`gridmap.access.accessibility.nearest_center_arrays`: build the network
+1. **ours** — the whole pass of :func:`gridmap.access.routing.nearest_center_arrays`: build the network
    arrays and CSR, index the edges (:class:`gridmap.access.snapping.EdgeIndex`, a compiled ring search
    over a bucket grid; numba's compiled code is cached on disk, and a warm-up run comes first),
    snap residents and centres (exact nearest edge), one
@@ -38,7 +38,8 @@ import shapely
 from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from gridmap.access.accessibility import EdgeIndex, _node_distances, _read_off, _snap_centers, nearest_center_arrays  # noqa: E402
+from gridmap.access.routing import nearest_center_arrays, node_distances, read_off, snap_centers  # noqa: E402
+from gridmap.access.snapping import EdgeIndex  # noqa: E402
 from gridmap.access.network import WalkNetwork  # noqa: E402
 
 CRS = "EPSG:4549"
@@ -73,8 +74,8 @@ def ours_routing(net: WalkNetwork, rsnap, csnap, res_ok):
     """Only the routing stage, from given snaps: CSR (rebuilt) + csgraph Dijkstra + read-off."""
     net = WalkNetwork(net.crs, net.node_id, net.node_xy, net.edge_u, net.edge_v, net.edge_length)
     which = np.arange(len(csnap.edge))
-    dist, src = _node_distances(net, csnap, which)
-    return _read_off(net, rsnap, res_ok, csnap, which, dist, src)
+    dist, src = node_distances(net, csnap, which)
+    return read_off(net, rsnap, res_ok, csnap, which, dist, src)
 
 
 def networkx_baseline(net: WalkNetwork, rsnap, csnap, res_ok):
@@ -96,7 +97,7 @@ def networkx_baseline(net: WalkNetwork, rsnap, csnap, res_ok):
     nodes = np.fromiter((x for x in dist_d if x < n), dtype=np.int64)
     dist[nodes] = [dist_d[x] for x in nodes.tolist()]
     src[nodes] = [paths[x][0] - n for x in nodes.tolist()]
-    return _read_off(net, rsnap, res_ok, csnap, np.arange(k), dist, src)
+    return read_off(net, rsnap, res_ok, csnap, np.arange(k), dist, src)
 
 
 def strtree_snap(net: WalkNetwork, res_xy):
@@ -159,7 +160,7 @@ def main() -> None:
 
     net = WalkNetwork.from_arrays(xy, u, v, CRS)
     t_snap, (rsnap, csnap) = _median_time(
-        lambda: (lambda ix: (ix.nearest(res_xy), _snap_centers(net, ix, cen_xy, np.inf)[0]))(EdgeIndex(net)),
+        lambda: (lambda ix: (ix.nearest(res_xy), snap_centers(net, ix, cen_xy, np.inf)[0]))(EdgeIndex(net)),
         args.repeat)
     ok = np.ones(len(res_xy), bool)
     t_route, _ = _median_time(lambda: ours_routing(net, rsnap, csnap, ok), args.repeat)

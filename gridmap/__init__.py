@@ -42,8 +42,8 @@ _API: dict[str, str] = {
     "compute_access": "gridmap.access.accessibility",
     "summarize_access": "gridmap.access.accessibility",
     "home_visit_list": "gridmap.access.accessibility",
-    "catchments": "gridmap.access.accessibility",
-    "isochrones": "gridmap.access.accessibility",
+    "catchments": "gridmap.access.catchments",
+    "isochrones": "gridmap.access.catchments",
     "recommend_sites": "gridmap.access.siting",
     # unified grid and plans (floor 3)
     "make_units": "gridmap.plans.units",
@@ -54,6 +54,9 @@ _API: dict[str, str] = {
     "compare_plans": "gridmap.plans.compare",
     # presentation (floor 4)
     "coverage_map": "gridmap.present.coverage_map",
+    "access_map": "gridmap.present.access_map",
+    "siting_map": "gridmap.present.siting_map",
+    "plan_map": "gridmap.present.plan_map",
     "save_standalone": "gridmap.present.maps",
 }
 

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gridmap.access import accessibility as acc
+from gridmap.access.catchments import catchments, isochrones
 from gridmap.cli import main
 from gridmap.demo import DEMO_OSM
 from gridmap.access.network import WalkNetwork, load_walk_network, network_from_graph, walk_graph_from_xml
@@ -120,7 +121,7 @@ def test_life_circles_thresholds_and_labels() -> None:
 def test_isochrones_on_the_grid_cut_at_the_exact_distance(grid: WalkNetwork) -> None:
     # centre on node (100, 100): within 150 m lie the 4 incident edges whole (400 m) and 50 m of
     # each of the 8 edges beyond (400 m); (0, 100)–(0, 0) etc. are reached from both corners.
-    iso = acc.isochrones(grid, _centres([(100, 100)]), (150.0, 300.0), buffer_m=1.0)
+    iso = isochrones(grid, _centres([(100, 100)]), (150.0, 300.0), buffer_m=1.0)
     assert iso["threshold_m"].tolist() == [150.0, 300.0]
     assert iso["street_m"].iloc[0] == pytest.approx(800.0, abs=1e-6)
     # within 300 m: the whole grid (1200 m) and 100 m of the primary road from (0, 0) and from (0, 200)
@@ -201,7 +202,7 @@ def test_network_distance_is_never_shorter_than_straight(demo_walk, res_unit, ce
 
 def test_demo_catchments_partition_what_they_cover(demo_walk) -> None:
     res = demo_walk["access"].residents.to_crs(demo_walk["net"].crs)
-    catch = acc.catchments(res)
+    catch = catchments(res)
     assert catch["center_id"].is_unique and set(catch["center_id"]) == set(res["center_id"].dropna())
     geoms = catch.geometry.to_numpy()
     union = shapely.union_all(geoms)
@@ -218,7 +219,7 @@ def test_demo_catchments_partition_what_they_cover(demo_walk) -> None:
 def test_point_catchments_are_voronoi_cells() -> None:
     pts = gpd.GeoDataFrame({"center_id": ["A", "A", "B", None]},
                            geometry=shapely.points([[0, 0], [10, 0], [100, 0], [50, 50]]), crs=METRIC)
-    catch = acc.catchments(pts)
+    catch = catchments(pts)
     assert catch["center_id"].tolist() == ["A", "B"] and catch["units"].tolist() == [2, 1]
     assert catch.geometry.iloc[0].intersection(catch.geometry.iloc[1]).area == pytest.approx(0.0, abs=1e-9)
     assert catch.geometry.iloc[0].contains(shapely.Point(5, 0)) and catch.geometry.iloc[1].contains(shapely.Point(90, 0))
@@ -226,7 +227,7 @@ def test_point_catchments_are_voronoi_cells() -> None:
 
 def test_demo_isochrones_contain_the_residents_they_reach(demo_walk) -> None:
     net = demo_walk["net"]
-    iso = acc.isochrones(net, demo_walk["layers"]["centers"], index=demo_walk["index"], buffer_m=50.0)
+    iso = isochrones(net, demo_walk["layers"]["centers"], index=demo_walk["index"], buffer_m=50.0)
     assert set(iso["threshold_m"]) == {300.0, 500.0, 1000.0}
     assert iso.groupby("center_id")["area_m2"].apply(lambda a: a.is_monotonic_increasing).all()
     res = demo_walk["access"].residents

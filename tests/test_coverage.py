@@ -11,7 +11,7 @@ import pytest
 import shapely
 
 from gridmap.cli import main
-from gridmap.analysis.coverage import ANY_LAYER, coverage_report
+from gridmap.analysis.coverage import ANY_LAYER, coverage_report, flag_slivers, label_gaps
 from gridmap.io.files import write_geojson, write_gpkg
 from gridmap.analysis.mosaic import build_mosaic
 
@@ -189,3 +189,23 @@ def test_report_survives_faces_of_a_few_nanometres_squared() -> None:
     report = coverage_report(faces, {"s": demo["zones_security"]})
     blind = faces.loc[faces["in_study_area"] & (faces["n_layers"] == 0), "area_m2"].sum()
     assert report.gaps["area_m2"].sum() == pytest.approx(blind, rel=1e-9)
+
+
+def test_label_gaps_numbers_largest_first_and_names_the_nearest_zone() -> None:
+    """Three gaps (areas 100, 400, 100 m²) and two layers: ids by area (ties in input order), the
+    nearest zone and its distance measured by hand; a gap_id already present is replaced."""
+    from shapely import box
+
+    gaps = gpd.GeoDataFrame({"gap_id": ["x", "y", "z"], "area_id": ["A", "B", "C"], "area_m2": [100.0, 400.0, 100.0]},
+                            geometry=[box(0, 0, 10, 10), box(100, 0, 120, 20), box(0, 100, 10, 110)], crs=CRS)
+    party = gpd.GeoDataFrame({"zone_id": ["P1", "P2"]}, geometry=[box(20, 0, 30, 10), box(0, 130, 10, 140)], crs=CRS)
+    urban = gpd.GeoDataFrame({"zone_id": ["U1"]}, geometry=[box(100, 50, 120, 60)], crs=CRS).to_crs(4326)
+    out = label_gaps(gaps, {"party": party, "urban": urban})
+    assert out["gap_id"].tolist() == ["G0001", "G0002", "G0003"]
+    assert out["area_id"].tolist() == ["B", "A", "C"]
+    assert out["nearest_party"].tolist() == ["P1", "P1", "P2"]
+    assert out["nearest_party_m"].tolist() == pytest.approx([70.0, 10.0, 20.0])
+    assert out["nearest_urban"].tolist() == ["U1", "U1", "U1"]
+    assert out["nearest_urban_m"].tolist() == pytest.approx([30.0, 9700 ** 0.5, 9700 ** 0.5], rel=1e-6)  # 90 × 40
+    flagged = flag_slivers(out, "area_m2", 150.0)
+    assert flagged["is_sliver"].tolist() == [False, True, True] and "is_sliver" not in out

@@ -15,6 +15,7 @@ import shapely
 
 from gridmap.io.files import (
     MAX_ZIP_BYTES,
+    atomic_write,
     detect_dbf_encoding,
     list_layers,
     load_layer,
@@ -290,3 +291,19 @@ def test_geojson_rounding_keeps_polygons_valid_and_never_writes_lines(tmp_path: 
     assert types[0] is None  # thinner than the precision: no geometry, not a LineString
     assert types[1] in ("Polygon", "MultiPolygon") and types[2] == "Polygon"
     assert back.geometry.iloc[1:].is_valid.all()
+
+
+def test_atomic_write_replaces_whole_or_leaves_the_old_file(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "table.csv"
+    assert atomic_write(path, lambda tmp: tmp.write_text("v1", encoding="utf-8")) == path
+    assert path.read_text(encoding="utf-8") == "v1"
+
+    def half_then_fail(tmp: Path) -> None:
+        assert tmp.suffix == ".csv" and tmp.parent == path.parent and tmp != path
+        tmp.write_text("half of v2", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        atomic_write(path, half_then_fail)
+    assert path.read_text(encoding="utf-8") == "v1"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["table.csv"]  # nothing left behind

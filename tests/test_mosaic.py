@@ -11,7 +11,7 @@ import shapely.affinity
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gridmap.analysis.mosaic import build_mosaic
+from gridmap.analysis.mosaic import build_mosaic, number_faces
 
 CRS = 4549  # CGCS2000 GK CM 120E: metres
 X, Y = 500_000.0, 3_545_000.0  # near Nanjing
@@ -281,3 +281,16 @@ def test_snap_rounding_makes_faces_independent_of_strips() -> None:
     for r in runs:
         assert (r["area_m2"] > 1e-6).all()
         assert r["area_m2"].sum() == pytest.approx(10_000.0, abs=1e-6)
+
+
+def test_number_faces_orders_by_top_edge_then_left_edge_whatever_the_input_order() -> None:
+    """Tops at y = 10, 10, 5 and lefts at x = 5, 0, 0: north first, then west first; ids 1…n,
+    an old face_id replaced."""
+    from shapely import box
+
+    faces = gpd.GeoDataFrame({"face_id": [7, 8, 9], "tag": ["east", "low", "west"]},
+                             geometry=[box(5, 0, 9, 10), box(0, 0, 4, 5), box(0, 2, 4, 10)], crs=CRS)
+    for order in ([0, 1, 2], [2, 1, 0], [1, 0, 2]):
+        out = number_faces(faces.iloc[order])
+        assert out["tag"].tolist() == ["west", "east", "low"]
+        assert out["face_id"].tolist() == [1, 2, 3] and list(out.columns)[0] == "face_id"

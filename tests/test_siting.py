@@ -353,3 +353,34 @@ def test_cli_site_with_files_target_and_bad_input(demo_walk, tmp_path: Path, cap
                  "--cache-dir", str(demo_walk["cache"])]) == 2
     assert "nope" in capsys.readouterr().err
     assert main(["site", "--demo", "--out", str(out), "--cache-dir", str(demo_walk["cache"])]) == 2
+
+
+# ------------------------------------------------------------------------------------------------
+# one contract for the siting family
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_every_model_answers_by_the_same_contract(seed: int) -> None:
+    """Each model — greedy or exact — gives sites in order with positive gains that sum to the
+    objective; the greedy bound is never below the exact optimum; recommend_sites only relays."""
+    net, residents, centers, candidates, radius, k = random_instance(seed)
+    problem = siting.build_problem(net, residents, centers, radius_m=radius, candidates=candidates)
+    p_median = siting.build_problem(net, residents, centers, radius_m=radius, candidates=candidates,
+                                    objective="p_median")
+    for name, budget, prob in (("coverage", k, problem), ("target", 0.8, problem), ("p_median", k, p_median)):
+        answers = {m: siting.MODELS[name](prob, budget, method=m) for m in ("greedy", "milp")}
+        for method, sol in answers.items():
+            assert isinstance(sol, siting.Solution)
+            assert len(sol.order) == len(sol.gains) == len(set(sol.order.tolist()))
+            assert (sol.gains > 0).all()
+            if name != "target":
+                assert len(sol.order) <= k
+            assert (sol.reached is not None) == (name == "target")
+        exact, greedy = answers["milp"], answers["greedy"]
+        if name != "target" and exact.optimal:
+            assert greedy.gains.sum() <= exact.gains.sum() + 1e-6 <= greedy.upper_bound + 2e-6
+    result = siting.recommend_sites(net, residents, centers, k, radius_m=radius, candidates=candidates,
+                                    problem=problem)
+    sol = siting.MODELS["coverage"](problem, k)
+    assert result.sites["candidate_id"].tolist() == problem.candidates["candidate_id"].iloc[sol.order].tolist()
+    assert result.value == pytest.approx(sol.gains.sum()) and result.upper_bound == sol.upper_bound

@@ -18,8 +18,8 @@ import shapely
 from gridmap.analysis.mosaic import layer_columns
 from gridmap.io.validate import SPECIAL_GROUPS
 
-__all__ = ["CoverageReport", "coverage_report", "summarise_coverage", "find_gaps", "find_overlaps",
-           "find_outside", "find_invalid_edges", "ANY_LAYER"]
+__all__ = ["CoverageReport", "coverage_report", "summarise_coverage", "find_gaps", "label_gaps", "find_overlaps",
+           "find_outside", "find_invalid_edges", "flag_slivers", "ANY_LAYER"]
 
 #: The summary row for "covered by at least one layer".
 ANY_LAYER = "any"
@@ -118,11 +118,33 @@ def find_gaps(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], z
     (``nearest_<layer>``) and its distance in metres (``nearest_<layer>_m``) — who should take it.
     """
     blind = faces[faces["in_study_area"] & (faces["n_layers"] == 0)]
-    gaps = _dissolve_parts(blind, ["area_id"])
+    return label_gaps(_dissolve_parts(blind, ["area_id"]), layers, zone_id)
+
+
+def label_gaps(gaps: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], zone_id: str = "zone_id"
+               ) -> gpd.GeoDataFrame:
+    """Number gap parts largest first and name, per layer, the zone that should take each.
+
+    Shared by :func:`find_gaps` and the partitioned pipeline (which labels the gaps of all its
+    partitions together), so both number and label gaps alike.
+
+    Parameters
+    ----------
+    gaps : gap parts (``area_m2``, geometry; a ``gap_id`` column is replaced), in a metric CRS.
+    layers : the whole zone layers (nearest zones are looked up in all of them, any CRS).
+    zone_id : id column of the zones.
+
+    Returns
+    -------
+    GeoDataFrame
+        ``gap_id`` (``G0001`` = largest, ties in input order) first, then the parts' columns and per
+        layer ``nearest_<layer>`` (the zone at the least distance) and ``nearest_<layer>_m``.
+    """
+    gaps = gaps.drop(columns="gap_id", errors="ignore")
     gaps = gaps.sort_values("area_m2", ascending=False, kind="stable").reset_index(drop=True)
     gaps.insert(0, "gap_id", [f"G{i:04d}" for i in range(1, len(gaps) + 1)])
     for name, gdf in layers.items():
-        zones = gdf.to_crs(faces.crs)
+        zones = gdf.to_crs(gaps.crs)
         col = f"nearest_{name}"
         if gaps.empty or zones.empty:
             gaps[col] = pd.Series(dtype=object)
@@ -213,7 +235,8 @@ def find_invalid_edges(layers: Mapping[str, gpd.GeoDataFrame], crs, gap_width: f
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
 
 
-def _flag_slivers(parts: gpd.GeoDataFrame, area_column: str, sliver_m2: float) -> gpd.GeoDataFrame:
+def flag_slivers(parts: gpd.GeoDataFrame, area_column: str, sliver_m2: float) -> gpd.GeoDataFrame:
+    """A copy with ``is_sliver``: ``area_column`` below ``sliver_m2`` (digitising noise, kept but set apart)."""
     parts = parts.copy()
     parts["is_sliver"] = parts[area_column].astype(float) < sliver_m2
     return parts
@@ -237,8 +260,8 @@ def coverage_report(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFra
     return CoverageReport(
         summary=summarise_coverage(faces, names),
         sliver_m2=sliver_m2,
-        gaps=_flag_slivers(find_gaps(faces, layers, zone_id), "area_m2", sliver_m2),
-        overlaps=_flag_slivers(find_overlaps(faces, names), "area_m2", sliver_m2),
-        outside=_flag_slivers(find_outside(faces, layers, zone_id), "outside_m2", sliver_m2),
+        gaps=flag_slivers(find_gaps(faces, layers, zone_id), "area_m2", sliver_m2),
+        overlaps=flag_slivers(find_overlaps(faces, names), "area_m2", sliver_m2),
+        outside=flag_slivers(find_outside(faces, layers, zone_id), "outside_m2", sliver_m2),
         invalid_edges=find_invalid_edges(layers, faces.crs, gap_width, zone_id),
     )

@@ -37,7 +37,7 @@ from scipy.sparse.csgraph import connected_components
 from gridmap.io.crs import metric_crs
 from gridmap.io.validate import SPECIAL_GROUPS
 
-__all__ = ["build_mosaic", "layer_columns", "LAYER_KEY"]
+__all__ = ["build_mosaic", "layer_columns", "number_faces", "LAYER_KEY"]
 
 #: What a layer name may look like: it prefixes column names (``<layer>_ids``, ``<layer>_count``).
 LAYER_KEY = re.compile(r"^[^\W\d]\w*$")
@@ -327,8 +327,7 @@ def build_mosaic(
     result["area_m2"] = result.geometry.area
     if residents is not None:
         result = _add_residents(result, residents.to_crs(work_crs))
-    result = _sort_faces(result)
-    result.insert(0, "face_id", np.arange(1, len(result) + 1))
+    result = number_faces(result)
     say(f"mosaic: {len(result):,} faces kept ({time.perf_counter() - start:.1f} s)")
     return result
 
@@ -350,8 +349,16 @@ def _add_residents(faces: gpd.GeoDataFrame, residents: gpd.GeoDataFrame) -> gpd.
     return out
 
 
-def _sort_faces(faces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A stable order that does not depend on tiling: by top edge north to south, then west to east."""
+def number_faces(faces: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Faces in an order that does not depend on tiling or partitioning, numbered ``face_id`` 1…n.
+
+    By top edge north to south, then left edge west to east, then bottom edge: the one-process
+    mosaic and the faces merged from partitions (:mod:`gridmap.scale.pipeline`) get the same ids.
+    A ``face_id`` column already present is replaced.
+    """
+    faces = faces.drop(columns="face_id", errors="ignore")
     bounds = shapely.bounds(faces.geometry.to_numpy())
     order = np.lexsort((bounds[:, 1], bounds[:, 0], -bounds[:, 3]))
-    return faces.iloc[order].reset_index(drop=True)
+    out = faces.iloc[order].reset_index(drop=True)
+    out.insert(0, "face_id", np.arange(1, len(out) + 1))
+    return out

@@ -15,13 +15,13 @@ from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, layer_label, t
 from gridmap.access import accessibility as acc
 from gridmap.present import views
+from gridmap.present.access_map import CIRCLE_COLOURS, access_map, circle_label
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "build_map", "CIRCLE_COLOURS", "grouping", "filtered", "visit_points", "access_labels"]
 
 KEY = "access"
 
-CIRCLE_COLOURS = ("#1a9641", "#a6d96a", "#fdae61", "#d7191c", "#7f7f7f")  # 5/10/15 min, beyond, no route
 ALL = "__all__"
 
 
@@ -42,44 +42,13 @@ def filtered(residents: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, zone_id: str,
     return residents[(labels.astype(str) == str(value)).to_numpy()]
 
 
-def circle_label(label: str, lang: str) -> str:
-    if label == acc.BEYOND:
-        return t("circle_beyond", lang)
-    if label == acc.NO_ROUTE:
-        return t("circle_no_route", lang)
-    return t("circle_within", lang, label=label.replace("min", t("minutes", lang)))
-
-
 def build_map(ctx: PageContext, a: analysis.Access, residents: gpd.GeoDataFrame, visits: gpd.GeoDataFrame,
               base: tuple | None = None) -> folium.Map:
-    """Residents by life circle, the 上门服务名单 points, centres, catchments and isochrones."""
-    lang = ctx.lang
-    res = residents
-    m = mapkit.new_map(ctx, res if len(res) else ctx.dataset.study_area, base=base)
-    mapkit.add(m, ctx, a.catchments.assign(area_m2=a.catchments["area_m2"].round(0)), t("layer_catchments", lang),
-               "#3f51b5", ["center_id", "units", "households"], fill_opacity=0.05, dash_array="5 4")
-    iso = a.isochrones
-    for i, (thr, lab) in enumerate(zip(a.result.thresholds, a.result.labels)):
-        part = iso[iso["threshold_m"] == thr]
-        mapkit.add(m, ctx, views.web_layer(part, 2.0), t("layer_isochrone", lang, label=circle_label(lab, lang),
-                                                            m=f"{thr:g}"),
-                   "#00897b", ["center_id", "threshold_m"], fill_opacity=0.06, weight=1.2,
-                   show=i == len(a.result.thresholds) - 1)
-    shown = res.assign(network_m=res["network_m"].round(0), straight_m=res["straight_m"].round(0),
-                       life_circle=res["life_circle"].astype(object).map(lambda v: circle_label(v, lang)))
-    fields = ["building_id", "name", "households", "center_id", "network_m", "life_circle", *SPECIAL_GROUPS]
-    for label, colour in zip([*a.result.labels, acc.BEYOND, acc.NO_ROUTE], CIRCLE_COLOURS):
-        part = shown[res["life_circle"].astype(object).to_numpy() == label]
-        mapkit.add(m, ctx, views.web_layer(part, 0.5), f"{circle_label(label, lang)} ({len(part)})", colour, fields,
-                   fill_opacity=0.75, weight=0.8, point_radius=3)
-    if len(visits):
-        mapkit.add(m, ctx, visits, t("layer_visits", lang, n=len(visits)), "#000000",
-                   ["building_id", "households", "special_total", "network_m"], fill_color="#ff00ff",
-                   point_radius=6, weight=2.5)
-    cen = a.result.centers
-    mapkit.add(m, ctx, cen, t("layer_centers", lang), "#000000", ["center_id", "name", "kind", "services_list"],
-               fill_color="#ffeb3b", point_radius=8, weight=2)
-    return m
+    """Residents by life circle, the 上门服务名单 points, centres, catchments and isochrones (the
+    core's :func:`~gridmap.present.access_map.access_map` on this page's setup)."""
+    return access_map(a.result, residents=residents, catchments=a.catchments, isochrones=a.isochrones,
+                      visits=visits, lang=ctx.lang, setup=mapkit.setup(ctx, base=base),
+                      bounds=residents if len(residents) else ctx.dataset.study_area)
 
 
 def render(ctx: PageContext) -> None:

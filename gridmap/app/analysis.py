@@ -15,6 +15,7 @@ import streamlit as st
 
 from gridmap.app.context import Dataset
 from gridmap.access import accessibility as acc
+from gridmap.access.catchments import catchments, isochrones
 from gridmap.present import views
 from gridmap.analysis.coverage import CoverageReport, coverage_report
 from gridmap.plans.grids import GridBuild, build_grids
@@ -81,8 +82,8 @@ def access(key: str, _ds: Dataset) -> Access:
     net = walk_network(str(_ds.osm_path))
     index = acc.EdgeIndex(net)
     result = acc.compute_access(net, _ds.residents, _ds.centers, index=index)
-    catch = acc.catchments(result.residents.to_crs(net.crs))
-    iso = acc.isochrones(net, _ds.centers, result.thresholds, labels=result.labels, index=index)
+    catch = catchments(result.residents.to_crs(net.crs))
+    iso = isochrones(net, _ds.centers, result.thresholds, labels=result.labels, index=index)
     return Access(result, catch, iso, tuple(result.labels))
 
 

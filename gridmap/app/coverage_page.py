@@ -13,72 +13,28 @@ from gridmap.app.context import PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, layer_label, t
 from gridmap.present import maps, views
-from gridmap.present.coverage_map import COVERAGE_COLORS
-from gridmap.analysis.mosaic import layer_columns
+from gridmap.present.coverage_map import HEX_CLASSES, coverage_map
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "build_map", "gap_table", "HEX_CLASSES", "gap_residents"]
 
 KEY = "coverage"
 
-#: Hexagon colour by uncovered households: (low, high inclusive, colour).
-HEX_CLASSES = ((0, 0, "#c7e9c0"), (1, 20, "#fdae61"), (21, 100, "#f46d43"), (101, None, "#a50026"))
-OVERLAP_COLOR = "#7b3294"
-
-
-def _id_labels(ctx: PageContext) -> dict[str, str]:
-    return {layer_columns(name)[0]: layer_label(f"zones_{name}", ctx.lang) for name in ctx.dataset.zones}
 
 
 def build_map(ctx: PageContext, cov: analysis.Coverage, heat: str, web: dict | None = None,
               base: tuple | None = None, with_edges: bool = False) -> folium.Map:
     """The coverage map: faces by systems covering (or hexagons by uncovered households), gaps,
-    overlaps, zones outside the study area and edges to fix (off at first), communities.
+    overlaps, zones outside the study area and edges to fix (off at first), communities — the
+    core's :func:`~gridmap.present.coverage_map.coverage_map` on this page's setup.
 
     ``web`` and ``base`` are the prefetched web layers and basemap (else fetched from the cache).
     """
-    ds, lang = ctx.dataset, ctx.lang
+    ds = ctx.dataset
     web = web if web is not None else analysis.web_layers(ds.key, ds)
-    m = mapkit.new_map(ctx, ds.study_area, base=base)
-    id_cols = [layer_columns(name)[0] for name in ds.zones]
-    labels = _id_labels(ctx)
-    if heat == "households" and cov.hexes is not None:
-        for lo, hi, colour in HEX_CLASSES:
-            u = cov.hexes["uncovered_households"]
-            sel = cov.hexes[(u >= lo) & ((u <= hi) if hi is not None else True)]
-            name = t("hex_class", lang, lo=lo, hi=hi) if hi is not None else t("hex_class_top", lang, lo=lo)
-            if lo == hi == 0:
-                name = t("hex_class_zero", lang)
-            mapkit.add(m, ctx, sel, name, colour, ["households", "uncovered_households", "features"],
-                       fill_opacity=0.6 if lo else 0.25, weight=0.8)
-    else:
-        faces = cov.faces_web
-        inside = faces[faces["in_study_area"]]
-        top = max(COVERAGE_COLORS)
-        for n, colour in COVERAGE_COLORS.items():
-            sel = inside[inside["n_layers"] >= n] if n == top else inside[inside["n_layers"] == n]
-            name = t("systems_0", lang) if n == 0 else t("systems_n", lang, n=f"{n}+" if n == top else n)
-            mapkit.add(m, ctx, sel.assign(area_m2=sel["area_m2"].round(0)), name, colour,
-                       ["n_layers", *id_cols, "households", "area_m2"], labels, fill_opacity=0.55,
-                       weight=0.3 if n else 1.0)
-    rep = cov.report
-    gaps = rep.gaps[~rep.gaps["is_sliver"]]
-    mapkit.add(m, ctx, gaps.assign(area_m2=gaps["area_m2"].round(0)), t("layer_gaps", lang), COVERAGE_COLORS[0],
-               ["gap_id", "area_id", "area_m2", "households", "population"], fill_opacity=0.8, weight=3)
-    overlaps = rep.overlaps[~rep.overlaps["is_sliver"]]
-    mapkit.add(m, ctx, overlaps.assign(area_m2=overlaps["area_m2"].round(0),
-                                       layer=overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang))),
-               t("layer_overlaps", lang), OVERLAP_COLOR, ["layer", "zone_ids", "area_m2", "households"],
-               fill_opacity=0.45, weight=1.5, dash_array="4 3")
-    outside = rep.outside[~rep.outside["is_sliver"]]
-    mapkit.add(m, ctx, outside.assign(outside_m2=outside["outside_m2"].round(0)), t("layer_outside", lang),
-               "#404040", ["layer", "zone_id", "outside_m2"], fill_opacity=0.3, show=False)
-    if with_edges:  # diagnostics for the GIS staff: in the exported map and files, not on the page
-        mapkit.add(m, ctx, rep.invalid_edges.assign(length_m=rep.invalid_edges["length_m"].round(1)),
-                   t("layer_edges", lang), "#e7298a", ["layer", "zone_id", "length_m"], weight=3, show=False)
-    mapkit.add(m, ctx, web["study_area"], layer_label("study_area", lang), "#2c7bb6", ["area_id", "name"],
-               fill_opacity=0.0, weight=2)
-    return m
+    hexes = cov.hexes if heat == "households" else None
+    return coverage_map(cov.faces_web, cov.report, web["study_area"], lang=ctx.lang, setup=mapkit.setup(ctx, base=base),
+                        hexes=hexes, with_edges=with_edges)
 
 
 def gap_table(ctx: PageContext, gaps: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -35,8 +35,9 @@ from jinja2 import Template
 from gridmap.app import analysis, mapkit
 from gridmap.app.context import Dataset, PageContext
 from gridmap.app.guard import compute
-from gridmap.app.i18n import columns, layer_label, t
+from gridmap.app.i18n import columns, t
 from gridmap.present import maps, views
+from gridmap.present.plan_map import BAND_COLORS, grid_layer, plan_grids, plan_map
 from gridmap.plans.plan import EditResult, Plan, PlanError
 from gridmap.plans.compare import PlanComparison, compare_plans
 from gridmap.plans.store import (
@@ -56,13 +57,8 @@ MAP_KEY = "grid_map"
 WGS84 = "EPSG:4326"
 RETURNED = ("last_object_clicked", "last_active_drawing")
 
-#: Grid colour by band status (views.band_status).
-BAND_COLORS = {"in_band": "#1a9641", "below": "#fdae61", "above": "#d7191c", "locked": "#5e3c99",
-               "empty": "#969696"}
-GRID_EDGE = "#1b1b1b"
 CHANGE_COLOR = "#c51b7d"
 PICK_COLOR = "#2c7bb6"
-GRID_FIELDS = ["grid_code", "households", "n_units", "status_label"]
 
 
 @dataclass
@@ -315,12 +311,10 @@ window.gridmapVersion = {{ this.version|tojson }};
 
 def _base_map(ctx: PageContext, s: GridSession) -> folium.Map:
     """What stays the same across edits: basemap, communities, unit outlines, Draw toolbar."""
-    ds, lang = ctx.dataset, ctx.lang
-    m = mapkit.new_map(ctx, ds.study_area)
+    ds = ctx.dataset
     web = analysis.web_layers(ds.key, ds)
-    mapkit.add(m, ctx, s.units_web, t("layer_units", lang), "#4d4d4d", [], fill_opacity=0.0, weight=0.6)
-    mapkit.add(m, ctx, web["study_area"], layer_label("study_area", lang), "#252525", ["area_id", "name"],
-               fill_opacity=0.0, weight=2.5)
+    m = plan_map(units=s.units_web, study_area=web["study_area"], lang=ctx.lang, setup=mapkit.setup(ctx),
+                 bounds=ds.study_area)
     folium.plugins.Draw(
         export=False,
         position="topleft",
@@ -340,15 +334,9 @@ def _grid_layer(ctx: PageContext, s: GridSession, grids: gpd.GeoDataFrame,
                 comparison: PlanComparison | None) -> folium.FeatureGroup:
     """The part of the map that changes with each edit: grids coloured by band status, the
     selection, the picked units, the changes from a compared plan."""
-    lang, plan = ctx.lang, s.plan
-    fg = folium.FeatureGroup(name=t("layer_grids", lang))
-    web = views.web_layer(grids[[*GRID_FIELDS, "band_status", "geometry"]], analysis.FACE_TOLERANCE_M,
-                          decimals=analysis.WEB_DECIMALS, coverage=True)
-    for status, colour in BAND_COLORS.items():
-        layer = mapkit.geojson(ctx, web[web["band_status"] == status], GRID_EDGE, GRID_FIELDS, fill_color=colour,
-                               fill_opacity=0.4, weight=1.5, dash_array="5 3" if status == "locked" else None)
-        if layer is not None:
-            layer.add_to(fg)
+    plan = s.plan
+    fg = grid_layer(grids, lang=ctx.lang, setup=mapkit.setup(ctx, basemap=False),
+                    tolerance_m=analysis.FACE_TOLERANCE_M, decimals=analysis.WEB_DECIMALS)
     if s.picked:
         units = plan.units[plan.units["unit_id"].isin(set(s.picked))][["unit_id", "households", "geometry"]]
         layer = mapkit.geojson(ctx, units, PICK_COLOR, ["unit_id", "households"], fill_opacity=0.55, weight=1.5)
@@ -628,10 +616,7 @@ def render(ctx: PageContext) -> None:
     _build_panel(ctx, s)
 
     t0 = time.perf_counter()
-    grids = plan.grids()
-    grids["band_status"] = views.band_status(grids["households"], plan.min_households, plan.max_households,
-                                             locked=grids["locked"], n_units=grids["n_units"])
-    grids["status_label"] = [t(f"band_{k}", lang) for k in grids["band_status"]]
+    grids = plan_grids(plan, lang)
     table = pd.DataFrame(grids.drop(columns="geometry"))
     comparison = None
     if s.other is not None:

@@ -7,6 +7,8 @@ import streamlit, so it can be tested and reused on its own.
 
 from __future__ import annotations
 
+from gridmap.present.map_labels import MAP_TEXT, field_label, layer_label, lookup
+
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "TEXT", "t", "layer_label", "columns"]
 
 #: Language code → name shown in the language switch.
@@ -14,6 +16,7 @@ LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
 
 TEXT: dict[str, dict[str, str]] = {
+    **MAP_TEXT,  # layer names, column names and map legends: shared with the core's map builders
     "app_title": {"zh": "网格化管理规划", "en": "Grid planning for grassroots governance"},
     "app_caption": {
         "zh": "多网合一 · 覆盖 · 可达性 · 网格编辑（离线运行，无需互联网）",
@@ -58,60 +61,7 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "地图数据 © OpenStreetMap 贡献者（ODbL 许可）。行政区界线仅供参考。",
         "en": "Map data © OpenStreetMap contributors (ODbL). District boundaries are for reference only.",
     },
-    # layer names
-    "layer_study_area": {"zh": "辖区（社区）", "en": "Study area (communities)"},
-    "layer_residents": {"zh": "居民建筑", "en": "Residential buildings"},
-    "layer_centers": {"zh": "党群服务中心", "en": "Service centres"},
-    "layer_zones_party": {"zh": "党建网格", "en": "Party-building grid"},
-    "layer_zones_security": {"zh": "综治网格", "en": "Comprehensive-governance grid"},
-    "layer_zones_urban": {"zh": "城管网格", "en": "Urban-management grid"},
-    "layer_districts": {"zh": "行政区（参考）", "en": "Districts (reference)"},
-    "layer_streets": {"zh": "街道", "en": "Streets"},
-    "layer_buildings": {"zh": "建筑", "en": "Buildings"},
-    # attribute names shown in tooltips
-    "field_name": {"zh": "名称", "en": "Name"},
-    "field_area_id": {"zh": "辖区编号", "en": "Area ID"},
-    "field_zone_id": {"zh": "网格编号", "en": "Zone ID"},
-    "field_center_id": {"zh": "中心编号", "en": "Centre ID"},
-    "field_kind": {"zh": "类型", "en": "Kind"},
-    "field_households": {"zh": "户数", "en": "Households"},
-    "field_population": {"zh": "人口", "en": "Population"},
-    "field_elderly_alone": {"zh": "独居老人", "en": "Elderly living alone"},
-    "field_left_behind_children": {"zh": "留守儿童", "en": "Left-behind children"},
-    "field_disabled": {"zh": "残疾人", "en": "People with disabilities"},
 
-    "field_n_layers": {"zh": "覆盖系统数", "en": "Systems covering"},
-    "field_area_m2": {"zh": "面积(m²)", "en": "Area (m²)"},
-    "field_gap_id": {"zh": "盲区编号", "en": "Blind spot"},
-    "field_overlap_id": {"zh": "多头编号", "en": "Overlap"},
-    "field_layer": {"zh": "网格系统", "en": "Zone layer"},
-    "field_zone_ids": {"zh": "重叠网格", "en": "Overlapping zones"},
-    "field_n_zones": {"zh": "网格数", "en": "Zones"},
-    "field_outside_m2": {"zh": "越界面积(m²)", "en": "Outside (m²)"},
-    "field_length_m": {"zh": "长度(m)", "en": "Length (m)"},
-    "field_in_study_area": {"zh": "在辖区内", "en": "In study area"},
-    "field_uncovered_households": {"zh": "未覆盖户数", "en": "Households not covered"},
-    "field_features": {"zh": "建筑数", "en": "Buildings"},
-    "field_network_m": {"zh": "步行距离(m)", "en": "Walk (m)"},
-    "field_straight_m": {"zh": "直线距离(m)", "en": "Straight line (m)"},
-    "field_life_circle": {"zh": "生活圈", "en": "Life circle"},
-    "field_special_total": {"zh": "特殊群体人数", "en": "Special-group people"},
-    "field_threshold_m": {"zh": "步行距离上限(m)", "en": "Walk limit (m)"},
-    "field_units": {"zh": "建筑数", "en": "Buildings"},
-    "field_services_list": {"zh": "服务项目", "en": "Services"},
-    "field_building_id": {"zh": "建筑编号", "en": "Building"},
-    "field_snap_status": {"zh": "道路匹配", "en": "Street match"},
-    "field_reason": {"zh": "原因", "en": "Reason"},
-    "field_lon": {"zh": "经度", "en": "Longitude"},
-    "field_lat": {"zh": "纬度", "en": "Latitude"},
-    "field_is_sliver": {"zh": "碎片", "en": "Sliver"},
-    "field_source": {"zh": "文件", "en": "File"},
-    "field_severity": {"zh": "类别", "en": "Severity"},
-    "field_code": {"zh": "代码", "en": "Code"},
-    "field_row": {"zh": "行号", "en": "Row"},
-    "field_feature_id": {"zh": "编号", "en": "ID"},
-    "field_column": {"zh": "字段", "en": "Column"},
-    "field_message": {"zh": "说明", "en": "Message"},
 
     # --- app frame ---------------------------------------------------------------------------
     "page_overview": {"zh": "总览", "en": "Overview"},
@@ -261,15 +211,6 @@ TEXT: dict[str, dict[str, str]] = {
         "zh": "0 个系统覆盖（盲区）为红色，紫色虚线为多头。点击盲区可在下方查看住户。",
         "en": "Red: covered by no system (blind spot); purple dashes: overlaps. Click a blind spot to see who lives there below.",
     },
-    "systems_0": {"zh": "0 个系统覆盖（盲区）", "en": "Covered by no system (blind spot)"},
-    "systems_n": {"zh": "{n} 个系统覆盖", "en": "Covered by {n} system(s)"},
-    "hex_class": {"zh": "未覆盖 {lo}–{hi} 户", "en": "{lo}–{hi} households not covered"},
-    "hex_class_top": {"zh": "未覆盖 {lo} 户以上", "en": "{lo}+ households not covered"},
-    "hex_class_zero": {"zh": "全部覆盖", "en": "All covered"},
-    "layer_gaps": {"zh": "盲区（无任何网格覆盖）", "en": "Blind spots (no zone covers)"},
-    "layer_overlaps": {"zh": "多头（同一系统多个网格）", "en": "Overlaps (same system)"},
-    "layer_outside": {"zh": "越界（超出辖区）", "en": "Outside the study area"},
-    "layer_edges": {"zh": "待修边界（缝隙/重叠）", "en": "Edges to fix (gaps/slivers)"},
     "selected_gap": {"zh": "选中的盲区", "en": "Selected blind spot"},
     "gaps_header": {"zh": "盲区（{n} 处）", "en": "Blind spots ({n})"},
     "no_gaps": {"zh": "没有盲区：辖区全部被至少一个网格覆盖。", "en": "No blind spots: every place is covered by at least one zone."},
@@ -291,19 +232,11 @@ TEXT: dict[str, dict[str, str]] = {
     "filter_by": {"zh": "按网格或社区筛选", "en": "Filter by grid or community"},
     "filter_value": {"zh": "选择", "en": "Show"},
     "all": {"zh": "全部", "en": "All"},
-    "minutes": {"zh": " 分钟", "en": " min"},
-    "circle_within": {"zh": "{label}内", "en": "within {label}"},
-    "circle_beyond": {"zh": "超出 15 分钟", "en": "beyond 15 min"},
-    "circle_no_route": {"zh": "无法到达", "en": "no route"},
     "access_map_help": {
         "zh": "居民建筑按生活圈着色；紫色圆点为超出 15 分钟的特殊群体住户（上门服务名单）；黄点为服务中心。",
         "en": "Buildings coloured by life circle; magenta dots: special-group households beyond 15 minutes (home-visit "
         "list); yellow dots: service centres.",
     },
-    "layer_catchments": {"zh": "服务范围（最近中心）", "en": "Catchments (nearest centre)"},
-    "layer_isochrone": {"zh": "等时圈：{label}（{m} 米）", "en": "Isochrone: {label} ({m} m)"},
-    "layer_visits": {"zh": "上门服务名单（{n}）", "en": "Home-visit list ({n})"},
-    "layer_centers_short": {"zh": "服务中心", "en": "Centres"},
     "visits_header": {"zh": "上门服务名单（{n} 栋）", "en": "Home-visit list ({n} buildings)"},
     "visits_help": {
         "zh": "有独居老人、留守儿童或残疾人，且步行超出{label}范围或无法到达的居民建筑。",
@@ -359,34 +292,6 @@ TEXT: dict[str, dict[str, str]] = {
         "the units. Tools at the top left: a polygon (or rectangle) moves the units inside it into the selected "
         "grid; a line splits the selected grid.",
     },
-    "layer_units": {"zh": "最小单元", "en": "Units"},
-    "layer_grids": {"zh": "统一网格", "en": "Unified grids"},
-    "layer_changes": {"zh": "与对比方案的差异", "en": "Changes from the compared plan"},
-    "band_in_band": {"zh": "区间内", "en": "within the band"},
-    "band_below": {"zh": "偏少", "en": "too few"},
-    "band_above": {"zh": "偏多", "en": "too many"},
-    "band_locked": {"zh": "已锁定", "en": "locked"},
-    "band_empty": {"zh": "无单元", "en": "no units"},
-    "field_grid_code": {"zh": "网格编码", "en": "Grid code"},
-    "field_n_units": {"zh": "单元数", "en": "Units"},
-    "field_status_label": {"zh": "户数状态", "en": "Band status"},
-    "field_grid_a": {"zh": "对比方案中的网格", "en": "Grid in the compared plan"},
-    "field_grid_b": {"zh": "当前方案中的网格", "en": "Grid in this plan"},
-    "field_households_a": {"zh": "对比方案户数", "en": "Households (compared plan)"},
-    "field_households_b": {"zh": "当前户数", "en": "Households (this plan)"},
-    "field_gained": {"zh": "划入户数", "en": "Households gained"},
-    "field_lost": {"zh": "划出户数", "en": "Households lost"},
-    "field_net": {"zh": "净变化", "en": "Net change"},
-    "field_units_gained": {"zh": "划入单元", "en": "Units gained"},
-    "field_units_lost": {"zh": "划出单元", "en": "Units lost"},
-    "field_unit_id": {"zh": "单元编号", "en": "Unit"},
-    "field_polsby_popper": {"zh": "紧凑度", "en": "Compactness (Polsby–Popper)"},
-    "field_locked": {"zh": "锁定", "en": "Locked"},
-    "field_in_band": {"zh": "在区间内", "en": "In the band"},
-    "field_check": {"zh": "检查项", "en": "Check"},
-    "field_status": {"zh": "结果", "en": "Result"},
-    "field_n": {"zh": "数量", "en": "Count"},
-    "field_grid_codes": {"zh": "涉及网格", "en": "Grids"},
     "grid_selection": {"zh": "选择", "en": "Selection"},
     "grid_click_mode": {"zh": "点击地图选择", "en": "A click on the map selects"},
     "click_grid": {"zh": "网格", "en": "a grid"},
@@ -411,8 +316,6 @@ TEXT: dict[str, dict[str, str]] = {
     "btn_create": {"zh": "用选取的 {n} 个单元新建网格", "en": "New grid from the {n} picked unit(s)"},
     "btn_clear_pick": {"zh": "清除选取", "en": "Clear the pick"},
     "picked_units": {"zh": "已选取 {n} 个单元，共 {hh} 户。", "en": "{n} unit(s) picked, {hh} households."},
-    "layer_picked": {"zh": "选取的单元", "en": "Picked units"},
-    "layer_selected_grid": {"zh": "所选网格", "en": "Selected grid"},
     "need_selection": {"zh": "请先在地图上点击选择一个网格。", "en": "Select a grid first: click it on the map."},
     "edit_refused": {"zh": "无法修改：{error}", "en": "Edit refused: {error}"},
     "edit_lasso": {
@@ -579,11 +482,6 @@ TEXT: dict[str, dict[str, str]] = {
     "siting_newly": {"zh": "新增覆盖", "en": "Newly covered"},
     "siting_click_hint": {"zh": "点击地图任意位置，把该处加入候选点。", "en": "Click anywhere on the map to add it as a candidate."},
     "siting_clear_candidates": {"zh": "清除 {n} 个自定义候选点", "en": "Clear {n} candidate(s) of your own"},
-    "siting_col_rank": {"zh": "排序", "en": "Rank"},
-    "siting_col_gain": {"zh": "新增覆盖", "en": "Gain"},
-    "siting_col_covered_after": {"zh": "累计覆盖率(%)", "en": "Covered after (%)"},
-    "siting_col_new_households": {"zh": "新增覆盖户数", "en": "Households newly covered"},
-    "siting_col_street": {"zh": "最近道路", "en": "Nearest street"},
     "siting_accept_pick": {"zh": "采纳第几个站点", "en": "Site to accept"},
     "siting_accept": {"zh": "采纳为新服务站", "en": "Accept as a new centre"},
     "siting_accepted_header": {"zh": "已采纳 {n} 个新站点：各生活圈户数变化",
@@ -593,10 +491,6 @@ TEXT: dict[str, dict[str, str]] = {
     "siting_col_after": {"zh": "采纳后", "en": "After"},
     "siting_reset": {"zh": "撤销全部采纳", "en": "Undo all accepted sites"},
     "siting_new_centre": {"zh": "新党群服务站 {rank}", "en": "New service station {rank}"},
-    "siting_layer_beyond": {"zh": "仍超出步行范围（{n}）", "en": "Still beyond the walk ({n})"},
-    "siting_layer_newly": {"zh": "新增覆盖的居民（{n}）", "en": "Newly covered residents ({n})"},
-    "siting_layer_user": {"zh": "自定义候选点", "en": "Your candidates"},
-    "siting_layer_sites": {"zh": "建议新站点", "en": "Proposed sites"},
 }
 
 
@@ -608,18 +502,7 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **fmt: object) -> str:
     KeyError
         If ``key`` is unknown.
     """
-    entry = TEXT[key]
-    text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
-    return text.format(**fmt) if fmt else text
-
-
-def layer_label(layer_key: str, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Display name of a layer; a zone layer the table does not know shows the user's name for it
-    (``zones_水务`` → ``水务``), any other unknown layer its key."""
-    key = f"layer_{layer_key}"
-    if key in TEXT:
-        return t(key, lang)
-    return layer_key[len("zones_"):] if layer_key.startswith("zones_") else layer_key
+    return lookup(TEXT, key, lang, **fmt)
 
 
 def columns(table, lang: str = DEFAULT_LANGUAGE, extra: dict[str, str] | None = None):
@@ -630,6 +513,6 @@ def columns(table, lang: str = DEFAULT_LANGUAGE, extra: dict[str, str] | None = 
     def label(c: object) -> object:
         if c in extra:
             return extra[c]
-        return t(f"field_{c}", lang) if f"field_{c}" in TEXT else c
+        return field_label(c, lang) if isinstance(c, str) else c
 
     return table.rename(columns={c: label(c) for c in table.columns})

@@ -1,7 +1,9 @@
 """Maps on the pages: one way to build, shift, send and show them.
 
-* every layer goes through :func:`add` — shifted to GCJ-02 when the user shows the data on
-  GCJ-02 tiles (display only, :func:`gridmap.present.views.for_display`), with translated tooltips;
+* every map is drawn by the core (:mod:`gridmap.present.drawing` and the map builders of
+  :mod:`gridmap.present`) on this page's :func:`setup` — shifted to GCJ-02 when the user shows the
+  data on GCJ-02 tiles (display only), with translated tooltips; :func:`add` and :func:`new_map`
+  are those calls for a page's own layers;
 * :func:`show` sends the map with ``st_folium`` and only the returned objects a page needs
   (none by default: panning or zooming never reruns the script), and keeps the map's position
   across reruns and page switches (:class:`KeepView`: the view is kept in the browser's
@@ -24,10 +26,11 @@ from streamlit_folium import st_folium
 
 from gridmap.app import analysis
 from gridmap.app.context import PageContext
-from gridmap.app.i18n import TEXT, t
-from gridmap.present import maps, views
+from gridmap.app.i18n import t
+from gridmap.present import drawing, maps
+from gridmap.present.drawing import MapSetup
 
-__all__ = ["KeepView", "basemap_layers", "new_map", "add", "geojson", "show", "section", "aliases", "MAP_HEIGHT"]
+__all__ = ["KeepView", "basemap_layers", "setup", "new_map", "add", "geojson", "show", "section", "MAP_HEIGHT"]
 
 MAP_HEIGHT = 600
 
@@ -66,50 +69,38 @@ class KeepView(MacroElement):
         self.storage_key = storage_key
 
 
-def aliases(fields: Sequence[str], lang: str) -> list[str]:
-    """Translated tooltip labels (``field_<name>`` in i18n; unknown columns show as they are)."""
-    return [t(f"field_{f}", lang) if f"field_{f}" in TEXT else f for f in fields]
-
-
 def basemap_layers(ctx: PageContext) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
     """Streets and buildings of the dataset's OSM file, lightened (cached)."""
     osm = ctx.dataset.osm_path
     return analysis.basemap(str(osm) if osm else None)
 
 
-def new_map(ctx: PageContext, bounds: gpd.GeoDataFrame, basemap: bool = True,
-            base: tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None] | None = None) -> folium.Map:
-    """An empty map fitted to ``bounds``, with the intranet tiles if set and the vector basemap.
-
-    ``base`` gives the (streets, buildings) already fetched (for code running outside a script
-    run, e.g. a deferred download).
-    """
-    system = ctx.maps.display_system
-    m = maps.base_map(views.for_display(bounds, system), tiles_url=ctx.maps.tiles_url or None)
+def setup(ctx: PageContext, basemap: bool = True,
+          base: tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None] | None = None) -> MapSetup:
+    """What the core's map builders draw on for this page: the user's tiles and display system, and
+    (with ``basemap``) the dataset's streets and buildings — ``base`` when already fetched (for code
+    running outside a script run, e.g. a deferred download)."""
+    streets = buildings = None
     if basemap:
         streets, buildings = base if base is not None else basemap_layers(ctx)
-        maps.vector_basemap(
-            m,
-            streets_gdf=views.for_display(streets, system) if streets is not None else None,
-            buildings_gdf=views.for_display(buildings, system) if buildings is not None else None,
-            streets_name=t("layer_streets", ctx.lang),
-            buildings_name=t("layer_buildings", ctx.lang),
-        )
-    return m
+    return MapSetup(tiles_url=ctx.maps.tiles_url or None, display_system=ctx.maps.display_system, streets=streets,
+                    buildings=buildings)
+
+
+def new_map(ctx: PageContext, bounds: gpd.GeoDataFrame, basemap: bool = True,
+            base: tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None] | None = None) -> folium.Map:
+    """An empty map fitted to ``bounds``, with the intranet tiles if set and the vector basemap."""
+    return drawing.new_map(bounds, setup(ctx, basemap, base), ctx.lang)
 
 
 def add(m: folium.Map, ctx: PageContext, gdf: gpd.GeoDataFrame | None, name: str, color: str,
         fields: Sequence[str] = (), labels: dict[str, str] | None = None, **style) -> None:
     """Add a layer (skipped when empty), shifted for display, tooltips translated.
 
-    ``labels`` names tooltip fields the i18n table does not know (e.g. per-layer id columns).
+    ``labels`` names tooltip fields the label table does not know (e.g. per-layer id columns).
     """
-    if gdf is None or gdf.empty:
-        return
-    present = [f for f in fields if f in gdf.columns and gdf[f].notna().any()]
-    names = [(labels or {}).get(f) or a for f, a in zip(present, aliases(present, ctx.lang))]
-    maps.add_layer(m, views.for_display(gdf, ctx.maps.display_system), name, color, present,
-                   tooltip_aliases=names, **style)
+    drawing.draw(m, gdf, name, color, fields, setup=setup(ctx, basemap=False), lang=ctx.lang, labels=labels,
+                 **style)
 
 
 def geojson(ctx: PageContext, gdf: gpd.GeoDataFrame, color: str, fields: Sequence[str] = (), *,
@@ -117,18 +108,8 @@ def geojson(ctx: PageContext, gdf: gpd.GeoDataFrame, color: str, fields: Sequenc
             dash_array: str | None = None, interactive: bool = True) -> folium.GeoJson | None:
     """One GeoJSON layer (shifted for display, tooltips translated) to put in a feature group of
     the page's own (e.g. the ``feature_group`` of :func:`show`); None when ``gdf`` is empty."""
-    if gdf is None or gdf.empty:
-        return None
-    present = [f for f in fields if f in gdf.columns]
-    data = maps.to_web(views.for_display(gdf, ctx.maps.display_system), present)
-    style = {"color": color, "weight": weight, "fillColor": fill_color or color, "fillOpacity": fill_opacity,
-             "opacity": 0.9}
-    if dash_array:
-        style["dashArray"] = dash_array
-    tooltip = (folium.GeoJsonTooltip(fields=present, aliases=aliases(present, ctx.lang), localize=True, sticky=True)
-               if present and interactive else None)
-    return folium.GeoJson(data.to_geo_dict(show_bbox=False), style_function=lambda _f, s=style: s,
-                          tooltip=tooltip, interactive=interactive, embed=True)
+    return drawing.feature(gdf, color, fields, setup=setup(ctx, basemap=False), lang=ctx.lang, fill_color=fill_color,
+                           fill_opacity=fill_opacity, weight=weight, dash_array=dash_array, interactive=interactive)
 
 
 #: The map's own assets the pages need: Leaflet. folium also lists jQuery, Bootstrap, Font Awesome

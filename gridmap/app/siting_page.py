@@ -16,10 +16,11 @@ import streamlit as st
 from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext, session_choice
 from gridmap.app.guard import compute
-from gridmap.app.i18n import t
+from gridmap.app.i18n import columns, t
 from gridmap.access import accessibility as acc
 from gridmap.access import siting
 from gridmap.present import views
+from gridmap.present.siting_map import siting_map
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "STATE"]
@@ -27,7 +28,6 @@ __all__ = ["KEY", "render", "STATE"]
 KEY = "siting"
 STATE = "siting_state"  # session: {"dataset": key, "candidates": [(lon, lat)], "accepted": [site rows]}
 RADII = (300, 500, 1000)
-SITE_COLOUR = "#e41a1c"
 
 
 def _state(ctx: PageContext) -> dict:
@@ -74,25 +74,11 @@ def _weights(ctx: PageContext) -> list[str]:
     return [c for c in ("households", "population", *SPECIAL_GROUPS) if c in cols]
 
 
-def _sites_map(ctx: PageContext, result: siting.SitingResult, centres: gpd.GeoDataFrame,
-               user: gpd.GeoDataFrame):
-    lang = ctx.lang
-    res = result.residents
-    m = mapkit.new_map(ctx, ctx.dataset.study_area)
-    newly = res[res["new_site_rank"].fillna(0).astype(int) > 0]
-    still = res[~res["covered_after"].astype(bool)]
-    mapkit.add(m, ctx, views.web_layer(still, 0.5), t("siting_layer_beyond", lang, n=len(still)), "#7f7f7f",
-               ["households", "network_m_before"], fill_opacity=0.6, point_radius=3)
-    mapkit.add(m, ctx, views.web_layer(newly, 0.5), t("siting_layer_newly", lang, n=len(newly)), "#4daf4a",
-               ["households", "new_site_rank", "site_m"], fill_opacity=0.7, point_radius=3)
-    mapkit.add(m, ctx, centres, t("layer_centers", lang), "#000000", ["center_id", "name"], point_radius=7,
-               weight=3)
-    if len(user):
-        mapkit.add(m, ctx, user, t("siting_layer_user", lang), "#ff7f00", ["candidate_id"], point_radius=6)
-    sites = result.sites.assign(covered_after=(result.sites["covered_after"] * 100).round(1))
-    mapkit.add(m, ctx, sites, t("siting_layer_sites", lang), SITE_COLOUR, ["rank", "gain", "covered_after", "street"],
-               fill_color=SITE_COLOUR, point_radius=9, weight=3)
-    return m
+def _sites_map(ctx: PageContext, result: siting.SitingResult, centres: gpd.GeoDataFrame, user: gpd.GeoDataFrame,
+               radius: int):
+    """The core's :func:`~gridmap.present.siting_map.siting_map` on this page's setup."""
+    return siting_map(result.sites, residents=result.residents, centers=centres, candidates=user, radius_m=radius,
+                      lang=ctx.lang, setup=mapkit.setup(ctx), bounds=ctx.dataset.study_area)
 
 
 def render(ctx: PageContext) -> None:
@@ -122,7 +108,7 @@ def render(ctx: PageContext) -> None:
 
     user = _user_candidates(state["candidates"])
     st.caption(t("siting_click_hint", lang))
-    out = mapkit.show(lambda: _sites_map(ctx, result, centres, user), ctx, "siting_map",
+    out = mapkit.show(lambda: _sites_map(ctx, result, centres, user, radius), ctx, "siting_map",
                       cache=(accepted_key, k, radius, weight, tuple(state["candidates"])),
                       returned_objects=["last_clicked"])
     with controls:
@@ -148,8 +134,7 @@ def render(ctx: PageContext) -> None:
 
     table = result.sites[["rank", "gain", "covered_after", "new_households", "street"]].copy()
     table["covered_after"] = (table["covered_after"] * 100).round(1)
-    st.dataframe(table.rename(columns=lambda c: t(f"siting_col_{c}", lang)), hide_index=True,
-                 width="stretch")
+    st.dataframe(columns(table, lang), hide_index=True, width="stretch")
     if len(result.sites):
         pick = st.selectbox(t("siting_accept_pick", lang), list(result.sites["rank"]), key="siting_accept_rank")
         if st.button(t("siting_accept", lang), type="primary"):

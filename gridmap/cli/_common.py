@@ -8,7 +8,11 @@ import time
 from pathlib import Path
 
 __all__ = ["parse_map", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
-           "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments"]
+           "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
+           "MAP_LANG", "street_setup", "save_map", "write_map_after_tables"]
+
+#: Language of the labels of the walking commands' offline maps (access, site: no --lang yet).
+MAP_LANG = "en"
 
 
 def parse_map(items: list[str] | None) -> dict[str, str]:
@@ -183,3 +187,18 @@ def write_map_after_tables(path: Path, write) -> int:
         print(f"error: {path.name} not written: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def street_setup(net):
+    """The map setup of a walking command: the walking network's streets as the vector basemap."""
+    from gridmap.present.drawing import MapSetup
+
+    return MapSetup(streets=net.edges_gdf()[["geometry"]])
+
+
+def save_map(m, path: Path) -> Path:
+    """Write a map as one standalone HTML file (every asset inlined), atomically."""
+    from gridmap.io.files import atomic_write
+    from gridmap.present.maps import save_standalone
+
+    return atomic_write(path, lambda tmp: save_standalone(m, tmp))

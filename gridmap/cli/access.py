@@ -23,15 +23,23 @@ Progress goes to stderr. Exit status 0 when everything was written, 1 when the m
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.cli._common import (
+    MAP_LANG,
+    add_walk_arguments,
+    load_walk_inputs,
+    progress,
+    save_map,
+    split_layer,
+    street_setup,
+    write_map_after_tables,
+)
+from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
@@ -39,7 +47,6 @@ __all__ = ["register", "run_access", "OUTPUT_FILES"]
 #: Files written by ``gridmap access`` into ``--out``.
 OUTPUT_FILES = ("residents_access.geojson", "centers_access.geojson", "catchments.geojson", "isochrones.geojson",
                 "summary.csv", "home_visit_list.csv", "home_visit_list.xlsx", "access.html")
-_CIRCLE_COLOURS = ("#1a9641", "#a6d96a", "#fdae61", "#d7191c", "#7f7f7f")  # 5/10/15 min, beyond, no route
 
 
 def _parse_thresholds(text: str) -> tuple[float, ...]:
@@ -50,23 +57,6 @@ def _parse_thresholds(text: str) -> tuple[float, ...]:
     if not values or any(v <= 0 for v in values) or list(values) != sorted(set(values)):
         raise argparse.ArgumentTypeError(f"--thresholds must be positive and increasing, got {text!r}")
     return values
-
-
-def _atomic_write(path: Path, write) -> Path:
-    """Call ``write(tmp_path)`` and move the result onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600: give the file the usual permissions
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
 
 
 def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -100,38 +90,15 @@ def _inputs(args: argparse.Namespace, say):
 
 
 def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDataFrame) -> Path:
-    from gridmap.present import maps
+    from gridmap.present.access_map import access_map
 
-    res = result.residents
-    m = maps.base_map(res)
-    maps.vector_basemap(m, streets_gdf=net.edges_gdf()[["highway", "geometry"]])
-    if len(catch):
-        maps.add_layer(m, catch.assign(households=catch.get("households", 0)), "Catchments 服务范围", "#3f51b5",
-                       ["center_id", "units", "households"], fill_opacity=0.08, dash_array="5,4")
-    if len(iso):
-        top = iso[iso["threshold_m"] == iso["threshold_m"].max()]
-        maps.add_layer(m, top, f"Isochrones {top['life_circle'].iloc[0]} 等时圈", "#00897b",
-                       ["center_id", "threshold_m", "life_circle"], fill_opacity=0.05, show=False)
-    shown = res.assign(network_m=res["network_m"].round(0), straight_m=res["straight_m"].round(0),
-                       life_circle=res["life_circle"].astype(object))
-    circles = [*result.labels, "beyond", "no_route"]
-    fields = [c for c in ("building_id", "households", "center_id", "network_m", "straight_m", "life_circle",
-                          "snap_status") if c in shown.columns]
-    for label, colour in zip(circles, _CIRCLE_COLOURS):
-        part = shown[shown["life_circle"] == label]
-        if len(part):
-            maps.add_layer(m, part, f"Residents {label} ({len(part)})", colour, fields, fill_opacity=0.7,
-                           weight=1.0, point_radius=3)
-    cen = result.centers.assign(snap_m=result.centers["snap_m"].round(1))
-    maps.add_layer(m, cen, "Centres 党群服务中心", "#000000",
-                   [c for c in ("center_id", "name", "services_list", "snap_status") if c in cen.columns],
-                   fill_color="#ffeb3b", point_radius=7, weight=2)
-    return _atomic_write(path, lambda p: maps.save_standalone(m, p))
+    return save_map(access_map(result, catchments=catch, isochrones=iso, lang=MAP_LANG, setup=street_setup(net)), path)
 
 
 def run_access(args: argparse.Namespace) -> int:
     """Run ``gridmap access`` with parsed arguments; return the exit status."""
     from gridmap.access import accessibility as acc
+    from gridmap.access.catchments import catchments, isochrones
     from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
 
@@ -159,10 +126,10 @@ def run_access(args: argparse.Namespace) -> int:
     say("life circles: " + ", ".join(f"{k} {v}" for k, v in res["life_circle"].value_counts(sort=False).items()))
 
     say("catchments and isochrones")
-    catch = acc.catchments(res.to_crs(net.crs))
+    catch = catchments(res.to_crs(net.crs))
     if "capacity" in centers.columns and len(catch):
         catch["capacity"] = catch["center_id"].map(dict(zip(centers["center_id"].astype(str), centers["capacity"])))
-    iso = acc.isochrones(net, centers, result.thresholds, snap_limit=args.snap_limit, buffer_m=args.buffer,
+    iso = isochrones(net, centers, result.thresholds, snap_limit=args.snap_limit, buffer_m=args.buffer,
                          labels=result.labels, index=index)
 
     say("summaries")
@@ -181,9 +148,9 @@ def run_access(args: argparse.Namespace) -> int:
     write_geojson(_for_file(result.centers), out / "centers_access.geojson")
     write_geojson(catch, out / "catchments.geojson")
     write_geojson(iso, out / "isochrones.geojson")
-    _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
-    _atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
-    _atomic_write(out / "home_visit_list.xlsx",
+    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(out / "home_visit_list.xlsx",
                   lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
     status = write_map_after_tables(out / "access.html", lambda p: _write_map(p, net, result, catch, iso))
     say(f"done: {len(visits)} residents on the 上门服务名单; files: {', '.join(OUTPUT_FILES)}")

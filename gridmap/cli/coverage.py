@@ -19,6 +19,7 @@ import pandas as pd
 from gridmap.cli._common import add_input_options, load_zone_inputs, progress
 from gridmap.analysis.coverage import coverage_report
 from gridmap.present.coverage_map import coverage_map
+from gridmap.present.drawing import MapSetup
 from gridmap.io.files import read_osm_basemap, write_geojson
 from gridmap.present.maps import AssetsMissingError, save_standalone
 from gridmap.analysis.mosaic import build_mosaic
@@ -62,8 +63,8 @@ def run_coverage(args: argparse.Namespace) -> int:
     if osm is not None:
         streets, buildings = read_osm_basemap(osm)
     try:
-        save_standalone(coverage_map(faces, report, area, streets=streets, buildings=buildings, lang=args.lang),
-                        out / "coverage.html")
+        setup = MapSetup(streets=streets, buildings=buildings)
+        save_standalone(coverage_map(faces, report, area, lang=args.lang, setup=setup), out / "coverage.html")
     except AssetsMissingError as exc:
         print(f"warning: coverage.html not written: {exc}", file=sys.stderr)
     say(f"wrote {', '.join(OUTPUTS)} to {out}")

@@ -27,15 +27,23 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.cli._common import (
+    MAP_LANG,
+    add_walk_arguments,
+    load_walk_inputs,
+    progress,
+    save_map,
+    split_layer,
+    street_setup,
+    write_map_after_tables,
+)
+from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
 
 #: Files written by ``gridmap site`` into ``--out``.
 OUTPUT_FILES = ("sites.geojson", "summary.csv", "sites.html")
-#: Residents newly covered, by the rank of the site covering them (red is kept for "still beyond").
-_RANK_COLOURS = ("#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#17becf", "#999999")
 
 
 def _share(text: str) -> float:
@@ -69,56 +77,16 @@ def _inputs(args: argparse.Namespace, say):
 
 
 def _write_map(path: Path, net, result, centers: gpd.GeoDataFrame, radius: float) -> Path:
-    import folium
+    from gridmap.present.siting_map import siting_map
 
-    from gridmap.present import maps
-    from gridmap.cli.access import _atomic_write
-
-    res = result.residents
-    m = maps.base_map(res)
-    maps.vector_basemap(m, streets_gdf=net.edges_gdf()[["highway", "geometry"]])
-    fields = [c for c in ("building_id", "households", "network_m_before", "site_m", "new_site_rank")
-              if c in res.columns]
-    shown = res.assign(network_m_before=res["network_m_before"].round(0), site_m=res["site_m"].round(0))
-    before = shown[shown["covered_before"]]
-    if len(before):
-        maps.add_layer(m, before, f"Residents within {radius:g} m already ({len(before)})", "#9e9e9e", fields,
-                       fill_opacity=0.5, weight=0.5, point_radius=2, show=False)
-    beyond = shown[~shown["covered_after"]]
-    if len(beyond):
-        maps.add_layer(m, beyond, f"Residents still beyond {radius:g} m ({len(beyond)})", "#d7191c", fields,
-                       fill_opacity=0.7, weight=1.0, point_radius=3)
-    sites = result.sites
-    for row in sites.itertuples():
-        part = shown[shown["new_site_rank"] == row.rank]
-        colour = _RANK_COLOURS[(row.rank - 1) % len(_RANK_COLOURS)]
-        if len(part):
-            maps.add_layer(m, part, f"Newly covered by site {row.rank} ({len(part)})", colour, fields,
-                           fill_opacity=0.7, weight=1.0, point_radius=3)
-    cen = centers.copy()
-    maps.add_layer(m, cen, "Existing centres 党群服务中心", "#000000",
-                   [c for c in ("center_id", "name", "kind") if c in cen.columns],
-                   fill_color="#ffeb3b", fill_opacity=0.9, point_radius=7, weight=2)
-    if len(sites):
-        cols = [c for c in ("rank", "candidate_id", "gain", "covered_after", "new_households", "street")
-                if c in sites.columns]
-        shown_sites = sites.assign(covered_after=(sites["covered_after"] * 100).round(1))
-        group = maps.add_layer(m, shown_sites, "Proposed sites 建议选址", "#000000", cols, fill_color="#c2185b",
-                               fill_opacity=0.95, point_radius=11, weight=2)
-        web = maps.to_web(sites, ["rank"])
-        for rank, geom in zip(web["rank"].tolist(), web.geometry.tolist()):
-            folium.Marker([geom.y, geom.x], icon=folium.DivIcon(
-                html=f'<div style="font:bold 12px sans-serif;color:#fff;text-align:center;width:22px;'
-                     f'line-height:22px;margin:-11px 0 0 -11px;pointer-events:none">{rank}</div>',
-                icon_size=(0, 0)), interactive=False).add_to(group)
-    return _atomic_write(path, lambda p: maps.save_standalone(m, p))
+    return save_map(siting_map(result.sites, residents=result.residents, centers=centers, radius_m=radius,
+                               lang=MAP_LANG, setup=street_setup(net)), path)
 
 
 def run_site(args: argparse.Namespace) -> int:
     """Run ``gridmap site`` with parsed arguments; return the exit status."""
     from gridmap.access import accessibility as acc
     from gridmap.access import siting
-    from gridmap.cli.access import _atomic_write
     from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
 
@@ -156,7 +124,7 @@ def run_site(args: argparse.Namespace) -> int:
     say(f"writing to {out}")
     out.mkdir(parents=True, exist_ok=True)
     write_geojson(sites, out / "sites.geojson")
-    _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
     status = write_map_after_tables(out / "sites.html", lambda p: _write_map(p, net, result, centers, args.radius))
     for r in sites.itertuples():
         say(f"  {r.rank}. {r.candidate_id} near {r.street or '(unnamed street)'}: +{r.gain:,.0f} → "

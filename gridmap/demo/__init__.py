@@ -332,7 +332,7 @@ def _zones(fine: gpd.GeoDataFrame, residents: gpd.GeoDataFrame, feats: gpd.GeoDa
     # 党建网格 --------------------------------------------------------------------------------
     parks = polys[(polys["leisure"] == "park") & (area >= PARK_GAP_MIN_M2)]
     hh_pts = residents.geometry.representative_point().to_numpy()
-    fine_hh = dz._sum_at(fine.geometry.to_numpy(), hh_pts, residents["households"].to_numpy())
+    fine_hh = dz.sum_at(fine.geometry.to_numpy(), hh_pts, residents["households"].to_numpy())
     largest_empty = fine.geometry.area[fine_hh == 0].idxmax()
     party_gaps = np.concatenate([parks.geometry.to_numpy(), [fine.geometry[largest_empty]]])
     party = dz.party_zones(fine, hh_pts, residents["households"].to_numpy(), frame, party_gaps)

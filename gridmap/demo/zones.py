@@ -19,6 +19,7 @@ from shapely import Polygon
 
 __all__ = [
     "polygonize_faces",
+    "sum_at",
     "merge_regions",
     "dissolve",
     "polygonal",
@@ -249,7 +250,7 @@ def party_zones(
     DataFrame with ``geometry``, ``area_id``, ``community``, ``households``, ``overlap`` (bool).
     """
     geoms = faces["geometry"].to_numpy()
-    hh = _sum_at(geoms, hh_points, hh_values)
+    hh = sum_at(geoms, hh_points, hh_values)
     big = np.flatnonzero(hh > band[1])
     pieces, parent = cut_blocks(geoms[big], frame, 150.0, offset=50.0)
     keep = np.setdiff1d(np.arange(len(geoms)), big)
@@ -257,7 +258,7 @@ def party_zones(
     src = np.concatenate([keep, big[parent]])
     order = north_west_order(units)
     units, src = units[order], src[order]
-    unit_hh = _sum_at(units, hh_points, hh_values)
+    unit_hh = sum_at(units, hh_points, hh_values)
     area_id = faces["area_id"].to_numpy()[src]
     label = merge_regions(units, unit_hh, area_id, *band)
     uniq, zone_geoms = dissolve(units, label)
@@ -278,7 +279,7 @@ def party_zones(
     return out[shapely.area(geoms) >= 50.0].reset_index(drop=True)
 
 
-def _sum_at(polys: np.ndarray, points: np.ndarray, values: np.ndarray) -> np.ndarray:
+def sum_at(polys: np.ndarray, points: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Sum of ``values`` of the points inside each polygon (first polygon wins on a shared edge)."""
     pi, qi = shapely.STRtree(polys).query(points, predicate="within")
     first = pd.DataFrame({"p": pi, "q": qi}).sort_values(["p", "q"]).drop_duplicates("p")

@@ -15,7 +15,7 @@ import shutil
 import struct
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
@@ -40,6 +40,8 @@ __all__ = [
     "write_gpkg",
     "write_shapefile_zip",
     "write_layer",
+    "atomic_write",
+    "copy_file_atomic",
 ]
 
 #: Uploaded zips may expand to at most this many bytes (and entries) before reading is refused.
@@ -320,6 +322,26 @@ def _atomic_target(path: Path):
     return Path(tmp)
 
 
+def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Path:
+    """Write a file so that readers see the old file or the whole new one, never half of it.
+
+    ``write(tmp)`` creates the file at ``tmp`` — a fresh name beside ``path``, with the same suffix
+    (so writers that choose a format by extension work) — which then replaces ``path`` in one
+    ``os.replace``. If ``write`` raises, ``path`` is untouched and nothing is left behind. Parent
+    folders are created.
+
+    Returns ``path``.
+    """
+    path = Path(path)
+    tmp = _atomic_target(path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike, precision: int = GEOJSON_PRECISION) -> Path:
     """Write RFC 7946 GeoJSON: EPSG:4326 lon/lat, CCW exteriors, ``precision`` decimals, UTF-8, no ``crs``.
 
@@ -331,14 +353,8 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike, precision: int
     out = _join_lists(_for_output(gdf).to_crs(4326))
     out[out.geometry.name] = shapely.orient_polygons(_rounded(out.geometry.to_numpy(), precision),
                                                      exterior_cw=False)
-    tmp = _atomic_target(path)
-    try:
-        pyogrio.write_dataframe(out, tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=precision,
-                                WRITE_NAME="NO")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return atomic_write(path, lambda tmp: pyogrio.write_dataframe(
+        out, tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=precision, WRITE_NAME="NO"))
 
 
 def _rounded(geoms, precision: int):
@@ -377,18 +393,15 @@ def write_gpkg(layers: Mapping[str, gpd.GeoDataFrame] | gpd.GeoDataFrame, path: 
     """
     if isinstance(layers, (gpd.GeoDataFrame, pd.DataFrame)):
         layers = {layer or Path(path).stem: layers}
-    path = Path(path)
-    tmp = _atomic_target(path)
-    try:
+
+    def write(tmp: Path) -> None:
         for name, frame in layers.items():
             if isinstance(frame, gpd.GeoDataFrame):
                 pyogrio.write_dataframe(_join_lists(_for_output(frame)), tmp, layer=name, driver="GPKG")
             else:
                 pyogrio.write_dataframe(pd.DataFrame(frame), tmp, layer=name, driver="GPKG")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+
+    return atomic_write(path, write)
 
 
 def _shapefile_names(columns: list[str]) -> dict[str, str]:
@@ -429,15 +442,13 @@ def write_shapefile_zip(gdf: gpd.GeoDataFrame, path: str | os.PathLike, name: st
         if renamed:
             pd.DataFrame({"field": list(renamed.values()), "column": list(renamed.keys())}).to_csv(
                 Path(tmp) / f"{name}_fields.csv", index=False, encoding="utf-8-sig")
-        zip_tmp = _atomic_target(path)
-        try:
+
+        def write(zip_tmp: Path) -> None:
             with zipfile.ZipFile(zip_tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                 for f in sorted(Path(tmp).iterdir()):
                     zf.write(f, arcname=f.name)
-            os.replace(zip_tmp, path)
-        finally:
-            zip_tmp.unlink(missing_ok=True)
-    return path
+
+        return atomic_write(path, write)
 
 
 def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | None = None) -> Path:
@@ -454,11 +465,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | Non
 
 def copy_file_atomic(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
     """Copy a file so the destination is replaced in one step."""
-    dst = Path(dst)
-    tmp = _atomic_target(dst)
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dst)
-    return dst
+    return atomic_write(dst, lambda tmp: shutil.copyfile(src, tmp))
 
 
 def read_osm_basemap(osm_path: str | os.PathLike) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

@@ -1,7 +1,9 @@
 """The coverage map: how many systems cover each place, 盲区 in a strong colour, 多头 highlighted.
 
-Presentation floor: builds a folium map from a mosaic and its coverage report, for the app and
-for the standalone ``coverage.html`` the CLI writes (no tiles, no CDN: see :mod:`gridmap.present.maps`).
+Presentation floor: builds a folium map from a mosaic and its coverage report — the standalone
+``coverage.html`` of ``gridmap coverage``, the app's 覆盖 page and its export, and the base of the
+HTML report (no tiles, no CDN: see :mod:`gridmap.present.maps`; faces differ only in their
+:class:`~gridmap.present.drawing.MapSetup`). Labels come from :mod:`gridmap.present.map_labels`.
 """
 
 from __future__ import annotations
@@ -10,27 +12,22 @@ import folium
 import geopandas as gpd
 
 from gridmap.analysis.coverage import CoverageReport
-from gridmap.present.maps import add_layer, base_map, vector_basemap
 from gridmap.analysis.mosaic import layer_columns
+from gridmap.present.drawing import MapSetup, draw, new_map
+from gridmap.present.map_labels import layer_label, text
 
-__all__ = ["COVERAGE_COLORS", "coverage_map"]
+__all__ = ["COVERAGE_COLORS", "OVERLAP_COLOR", "HEX_CLASSES", "coverage_map"]
 
 #: Fill colour by number of systems covering a place: 0 = 盲区 (strong red) … 3+ (deep green).
 COVERAGE_COLORS = {0: "#d7191c", 1: "#fdae61", 2: "#a6d96a", 3: "#1a9641"}
-
-_LABELS = {
-    "zh": {"n": "覆盖系统数", "gaps": "盲区（无任何网格覆盖）", "overlaps": "多头（同一系统多个网格）",
-           "outside": "越界（超出辖区）", "edges": "待修边界（缝隙/重叠）", "area": "面积(m²)", "hh": "户数",
-           "pop": "人口", "ids": "网格", "layer": "系统", "systems": "{n} 个系统覆盖", "study": "辖区（社区）"},
-    "en": {"n": "systems covering", "gaps": "Blind spots (no grid covers)", "overlaps": "Overlaps (same system)",
-           "outside": "Outside the study area", "edges": "Edges to fix (gaps/slivers)", "area": "area (m²)",
-           "hh": "households", "pop": "population", "ids": "zones", "layer": "system",
-           "systems": "covered by {n} systems", "study": "Study area (communities)"},
-}
+OVERLAP_COLOR = "#7b3294"
+#: Hexagon colour by uncovered households: (low, high inclusive or None, colour).
+HEX_CLASSES = ((0, 0, "#c7e9c0"), (1, 20, "#fdae61"), (21, 100, "#f46d43"), (101, None, "#a50026"))
 
 
-def _present(gdf: gpd.GeoDataFrame, columns: list[str]) -> list[str]:
-    return [c for c in columns if c in gdf.columns]
+def _rounded(gdf: gpd.GeoDataFrame, column: str, decimals: int = 1) -> gpd.GeoDataFrame:
+    """``column`` rounded for the tooltip (an empty layer as it is: it is not drawn)."""
+    return gdf.assign(**{column: gdf[column].astype(float).round(decimals)}) if len(gdf) else gdf
 
 
 def coverage_map(
@@ -38,55 +35,65 @@ def coverage_map(
     report: CoverageReport,
     study_area: gpd.GeoDataFrame | None = None,
     *,
-    streets: gpd.GeoDataFrame | None = None,
-    buildings: gpd.GeoDataFrame | None = None,
     lang: str = "zh",
-    tiles_url: str | None = None,
+    setup: MapSetup = MapSetup(),
+    hexes: gpd.GeoDataFrame | None = None,
+    with_edges: bool = True,
+    m: folium.Map | None = None,
 ) -> folium.Map:
     """A layered map of a coverage analysis: faces by number of systems, gaps, overlaps, edges.
 
     Parameters
     ----------
-    faces : mosaic faces (:func:`gridmap.analysis.mosaic.build_mosaic`).
+    faces : mosaic faces (:func:`gridmap.analysis.mosaic.build_mosaic`; a lightened copy for the
+        browser is fine).
     report : :func:`gridmap.analysis.coverage.coverage_report` of those faces (parts flagged
         ``is_sliver`` are left off the map; they stay in the files).
-    study_area : community outlines drawn on top (optional).
-    streets, buildings : vector basemap (optional; no tiles are needed).
+    study_area : community outlines drawn on top (optional); the map fits them when given.
     lang : ``"zh"`` or ``"en"`` for layer names and tooltips.
+    setup : tiles, vector basemap and display coordinates (:class:`~gridmap.present.drawing.MapSetup`).
+    hexes : hexagons with ``uncovered_households`` (:func:`gridmap.present.views.hex_bins`): drawn
+        by :data:`HEX_CLASSES` instead of the faces (household-weighted heat).
+    with_edges : add the edges to fix between neighbouring zones (off when the map opens).
+    m : draw on this map instead of a new one.
     """
-    text = _LABELS["en" if lang == "en" else "zh"]
     inside = faces[faces["in_study_area"]] if "in_study_area" in faces else faces
-    m = base_map(inside if len(inside) else faces, tiles_url)
-    if streets is not None or buildings is not None:
-        vector_basemap(m, streets, buildings)
+    if m is None:
+        bounds = study_area if study_area is not None and len(study_area) else (inside if len(inside) else faces)
+        m = new_map(bounds, setup, lang)
     layer_names = [c[: -len("_count")] for c in faces.columns if c.endswith("_count")]
-    id_columns = [layer_columns(name)[0] for name in layer_names]
-    tooltip = _present(faces, ["n_layers", *id_columns, "households", "area_m2"])
-    for n, color in COVERAGE_COLORS.items():
-        sel = inside[inside["n_layers"] >= n] if n == max(COVERAGE_COLORS) else inside[inside["n_layers"] == n]
-        if sel.empty:
-            continue
-        label = text["systems"].format(n=f"{n}+" if n == max(COVERAGE_COLORS) else n)
-        add_layer(m, sel.assign(area_m2=sel["area_m2"].round(1)), label, color, tooltip, fill_opacity=0.55,
-                  weight=0.3 if n else 1.0)
+    id_labels = {layer_columns(name)[0]: layer_label(f"zones_{name}", lang) for name in layer_names}
+    style = {"setup": setup, "lang": lang}
+    if hexes is not None:
+        u = hexes["uncovered_households"]
+        for lo, hi, colour in HEX_CLASSES:
+            sel = hexes[(u >= lo) & ((u <= hi) if hi is not None else True)]
+            name = (text("hex_class_zero", lang) if lo == hi == 0 else text("hex_class", lang, lo=lo, hi=hi)
+                    if hi is not None else text("hex_class_top", lang, lo=lo))
+            draw(m, sel, name, colour, ["households", "uncovered_households", "features"],
+                 fill_opacity=0.6 if lo else 0.25, weight=0.8, **style)
+    else:
+        top = max(COVERAGE_COLORS)
+        for n, colour in COVERAGE_COLORS.items():
+            sel = inside[inside["n_layers"] >= n] if n == top else inside[inside["n_layers"] == n]
+            name = text("systems_0", lang) if n == 0 else text("systems_n", lang, n=f"{n}+" if n == top else n)
+            draw(m, _rounded(sel, "area_m2"), name, colour,
+                 ["n_layers", *id_labels, "households", "area_m2"], labels=id_labels, fill_opacity=0.55,
+                 weight=0.3 if n else 1.0, **style)
     gaps = report.gaps[~report.gaps["is_sliver"]]
+    draw(m, _rounded(gaps, "area_m2"), text("layer_gaps", lang), COVERAGE_COLORS[0],
+         ["gap_id", "area_id", "area_m2", "households", "population"], fill_opacity=0.8, weight=3, **style)
     overlaps = report.overlaps[~report.overlaps["is_sliver"]]
+    draw(m, _rounded(overlaps, "area_m2").assign(layer=overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang))),
+         text("layer_overlaps", lang), OVERLAP_COLOR, ["layer", "zone_ids", "area_m2", "households"],
+         fill_opacity=0.45, weight=1.5, dash_array="4 3", **style)
     outside = report.outside[~report.outside["is_sliver"]]
-    if not gaps.empty:
-        add_layer(m, gaps.assign(area_m2=gaps["area_m2"].round(1)), text["gaps"], COVERAGE_COLORS[0],
-                  _present(gaps, ["gap_id", "area_id", "area_m2", "households", "population"]),
-                  fill_opacity=0.8, weight=3)
-    if not overlaps.empty:
-        add_layer(m, overlaps.assign(area_m2=overlaps["area_m2"].round(1)), text["overlaps"],
-                  "#7b3294", _present(overlaps, ["layer", "zone_ids", "area_m2", "households"]),
-                  fill_opacity=0.45, weight=1.5, dash_array="4 3")
-    if not outside.empty:
-        add_layer(m, outside, text["outside"], "#404040",
-                  _present(outside, ["layer", "zone_id", "outside_m2"]), fill_opacity=0.3, show=False)
-    if not report.invalid_edges.empty:
-        add_layer(m, report.invalid_edges, text["edges"], "#e7298a", ["layer", "zone_id", "length_m"], weight=3,
-                  show=False)
+    draw(m, _rounded(outside, "outside_m2"), text("layer_outside", lang), "#404040",
+         ["layer", "zone_id", "outside_m2"], fill_opacity=0.3, show=False, **style)
+    if with_edges:  # diagnostics for the GIS staff: in files and exported maps, not on the app's page
+        draw(m, _rounded(report.invalid_edges, "length_m"), text("layer_edges", lang), "#e7298a",
+             ["layer", "zone_id", "length_m"], weight=3, show=False, **style)
     if study_area is not None:
-        add_layer(m, study_area, text["study"], "#2c7bb6", _present(study_area, ["area_id", "name"]),
-                  fill_opacity=0.0, weight=2)
+        draw(m, study_area, layer_label("study_area", lang), "#2c7bb6", ["area_id", "name"], fill_opacity=0.0,
+             weight=2, **style)
     return m

@@ -30,8 +30,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.access.accessibility import EdgeIndex, RoutingResult
 from gridmap.access.network import WalkNetwork
+from gridmap.access.routing import CODE_NO_GEOMETRY, CODE_OK, CODE_TOO_FAR, RoutingResult, component_lengths
+from gridmap.access.snapping import EdgeIndex
 
 __all__ = ["Partition", "partition_keys", "split_inputs", "assign_points", "halo_network", "certified",
            "OUTSIDE"]
@@ -134,12 +135,12 @@ def certified(net: WalkNetwork, rr: RoutingResult, res_xy: np.ndarray, cen_xy: n
     Parameters
     ----------
     net : the halo network (every street within ``halo`` of the partition).
-    rr : :func:`gridmap.access.accessibility.nearest_center_arrays` on it (residents of the partition, centres in the halo).
+    rr : :func:`gridmap.access.routing.nearest_center_arrays` on it (residents of the partition, centres in the halo).
     res_xy, cen_xy : the points routed.
     limit : distances up to this are exact (``halo`` − snap limit).
     halo : the halo width.
     index : the network's :class:`EdgeIndex`.
-    major_m : :data:`gridmap.access.accessibility.MAJOR_COMPONENT_M`.
+    major_m : :data:`gridmap.access.routing.MAJOR_COMPONENT_M`.
 
     A routed resident is certified when every distance it got (nearest centre and nearest per
     service) is at most ``limit`` — the path and that centre then lie inside the halo, so the whole
@@ -156,18 +157,18 @@ def certified(net: WalkNetwork, rr: RoutingResult, res_xy: np.ndarray, cen_xy: n
     ok = np.zeros(n, dtype=bool)
     if n == 0:
         return ok
-    ok |= status == 3  # no geometry
-    ok |= (status == 1) & (plain.dist <= halo)  # too far from a street, and the whole network has no nearer street
+    ok |= status == CODE_NO_GEOMETRY
+    ok |= (status == CODE_TOO_FAR) & (plain.dist <= halo)  # and the whole network has no nearer street
     comp = net.component
-    comp_len = np.bincount(comp[net.edge_u], weights=net.edge_length, minlength=int(comp.max()) + 1 if net.n_nodes else 1)
+    comp_len = component_lengths(net)
     if net.n_edges == 0 or comp_len.max() < major_m:
         return ok  # the cut network cannot tell fragments from the main network: route everything again
     cplain = index.nearest(cen_xy) if len(cen_xy) else None
     moved = np.zeros(max(len(cen_xy), 1), dtype=bool)
     if cplain is not None:
-        routed_c = rr.center_status == 0
+        routed_c = rr.center_status == CODE_OK
         moved = routed_c & ~np.isclose(rr.center_snap_m, cplain.dist, rtol=0.0, atol=1e-9)
-    good = (status == 0) & np.isclose(rr.snap_m, plain.dist, rtol=0.0, atol=1e-9)
+    good = (status == CODE_OK) & np.isclose(rr.snap_m, plain.dist, rtol=0.0, atol=1e-9)
     edge = np.clip(plain.edge, 0, None)
     good &= comp_len[comp[net.edge_u[edge]]] >= major_m
     for dist, centre in [(rr.network_m, rr.center), *rr.per_service.values()]:

@@ -27,15 +27,36 @@ import pandas as pd
 import pyproj
 import shapely
 
-from gridmap.access.accessibility import (DEFAULT_SNAP_LIMIT, DEFAULT_THRESHOLDS, MAJOR_COMPONENT_M, AccessResult, EdgeIndex,
-                            _STATUS, compute_access, life_circle_labels, life_circles,
-                            nearest_center_arrays, parse_services, representative_xy)
-from gridmap.analysis.coverage import CoverageReport, coverage_report, find_gaps, find_invalid_edges, find_outside, \
-    find_overlaps, summarise_coverage
+from gridmap.access.accessibility import compute_access
+from gridmap.access.network import WalkNetwork
+from gridmap.access.routing import (
+    CODE_NO_GEOMETRY,
+    DEFAULT_SNAP_LIMIT,
+    DEFAULT_THRESHOLDS,
+    MAJOR_COMPONENT_M,
+    AccessResult,
+    CentreServices,
+    RoutingResult,
+    access_tables,
+    centre_services,
+    nearest_center_arrays,
+    representative_xy,
+)
+from gridmap.access.snapping import EdgeIndex
+from gridmap.analysis.coverage import (
+    CoverageReport,
+    coverage_report,
+    find_gaps,
+    find_invalid_edges,
+    find_outside,
+    find_overlaps,
+    flag_slivers,
+    label_gaps,
+    summarise_coverage,
+)
+from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
 from gridmap.io.crs import metric_crs
 from gridmap.plans.grids import build_grids
-from gridmap.analysis.mosaic import _sort_faces, build_mosaic, layer_columns
-from gridmap.access.network import WalkNetwork
 from gridmap.scale.partition import OUTSIDE, Partition, certified, split_inputs
 from gridmap.plans.units import units_from_faces
 
@@ -279,63 +300,17 @@ def _merge_overlaps(frames: list[gpd.GeoDataFrame], layer_order: Sequence[str], 
 
 
 def _merge_gaps(frames: list[gpd.GeoDataFrame], layers: Mapping[str, gpd.GeoDataFrame], crs) -> gpd.GeoDataFrame:
-    """Concatenate per-community gaps, number them largest first, find each layer's nearest zone."""
+    """Concatenate per-community gaps and label them together, as :func:`coverage.find_gaps` does."""
     frames = [f for f in frames if len(f)] or frames[:1]  # empty frames carry object columns
-    gaps = pd.concat([f.drop(columns="gap_id") for f in frames], ignore_index=True)
-    gaps = gpd.GeoDataFrame(gaps, geometry="geometry", crs=crs)
-    gaps = gaps.sort_values("area_m2", ascending=False, kind="stable").reset_index(drop=True)
-    gaps.insert(0, "gap_id", [f"G{i:04d}" for i in range(1, len(gaps) + 1)])
-    for name, gdf in layers.items():  # as coverage.find_gaps does, against the whole layer
-        col = f"nearest_{name}"
-        if gaps.empty or gdf.empty:
-            gaps[col] = pd.Series(dtype=object)
-            gaps[f"{col}_m"] = pd.Series(dtype=float)
-            continue
-        tree = shapely.STRtree(gdf.geometry.to_numpy())
-        (gi, zi), dist = tree.query_nearest(gaps.geometry.to_numpy(), return_distance=True, all_matches=False)
-        gaps.loc[gi, col] = gdf["zone_id"].astype(str).to_numpy()[zi]
-        gaps.loc[gi, f"{col}_m"] = dist
-    return gaps
+    gaps = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)
+    return label_gaps(gaps, layers)
 
 
-def _flag(frame: gpd.GeoDataFrame, column: str, sliver_m2: float) -> gpd.GeoDataFrame:
-    frame = frame.copy()
-    frame["is_sliver"] = frame[column].astype(float) < sliver_m2
-    return frame
-
-
-def _access_result(residents: gpd.GeoDataFrame, centers: gpd.GeoDataFrame, cols: dict[str, np.ndarray],
-                   glob: dict[str, np.ndarray], services: list[str], lists: list[list[str]], cen_xy: np.ndarray,
-                   res_xy: np.ndarray, params: RunParams) -> AccessResult:
-    """The :func:`gridmap.access.accessibility.compute_access` tables from the merged arrays (same columns, same values)."""
-    from scipy.spatial import cKDTree
-
-    thresholds = tuple(float(t) for t in params.thresholds)
-    labels = life_circle_labels(thresholds)
-    ids = centers["center_id"].to_numpy(dtype=object)
-    out = residents.copy()
-    centre = cols["center"]
-    out["center_id"] = np.where(centre >= 0, ids[np.clip(centre, 0, None)], None)
-    out["network_m"] = cols["network_m"]
-    cen_ok = np.isfinite(cen_xy).all(axis=1)
-    straight = np.full(len(res_xy), np.nan)
-    has = np.isfinite(res_xy).all(axis=1)
-    if cen_ok.any() and has.any():
-        straight[has] = cKDTree(cen_xy[cen_ok]).query(res_xy[has], workers=-1)[0]
-    out["straight_m"] = straight
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["detour"] = np.where(straight > 0, cols["network_m"] / straight,
-                                 np.where(cols["network_m"] == 0, 1.0, np.nan))
-    out["life_circle"] = life_circles(cols["network_m"], thresholds, labels)
-    out["snap_m"] = cols["snap_m"]
-    out["snap_status"] = _STATUS[cols["status"]]
-    for s in services:
-        out[f"network_m_{s}"] = cols[f"network_m_{s}"]
-    cen = centers.copy()
-    cen["snap_m"] = glob["center_snap_m"]
-    cen["snap_status"] = _STATUS[glob["center_status"]]
-    cen["services_list"] = [";".join(lst) for lst in lists]
-    return AccessResult(out, cen, thresholds, labels, tuple(services))
+def _merged_routing(cols: dict[str, np.ndarray], glob: dict[str, np.ndarray], services: CentreServices) -> RoutingResult:
+    """The routing arrays merged from the partitions and the global task, as one pass would give them."""
+    return RoutingResult(cols["network_m"], cols["center"], cols["snap_m"], cols["status"], glob["center_snap_m"],
+                         glob["center_status"],
+                         {s: (cols[f"network_m_{s}"], cols[f"center_{s}"]) for s in services.names})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -438,15 +413,8 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     table = pd.DataFrame([{"partition": p.key, **p.sizes()} for p in parts])
     say(f"split into {len(parts)} partitions by {params.partition_by} ({t['split']:.1f} s); halo {params.halo:g} m")
 
-    services: list[str] = []
-    lists: list[list[str]] = []
-    service_sets: dict[str, np.ndarray] = {}
-    if has_access:
-        lists = [[] for _ in range(len(inputs.centers))]
-        if "services" in inputs.centers.columns:
-            lists = parse_services(inputs.centers["services"])
-            services = sorted({s for lst in lists for s in lst})
-            service_sets = {s: np.array([s in lst for lst in lists]) for s in services}
+    services = centre_services(inputs.centers if has_access else pd.DataFrame())
+    service_sets = services.offers
 
     tasks = {}
     for k, part_data in enumerate(parts):
@@ -471,9 +439,10 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     if has_access:
         n_res = len(inputs.residents)
         cols = {"network_m": np.full(n_res, np.nan), "center": np.full(n_res, -1, np.int64),
-                "snap_m": np.full(n_res, np.nan), "status": np.full(n_res, 3, np.int64)}
-        for s in services:
+                "snap_m": np.full(n_res, np.nan), "status": np.full(n_res, CODE_NO_GEOMETRY, np.int64)}
+        for s in services.names:
             cols[f"network_m_{s}"] = np.full(n_res, np.nan)
+            cols[f"center_{s}"] = np.full(n_res, -1, np.int64)
         done = np.zeros(n_res, dtype=bool)
         for (kind, _k), out in results.items():
             if kind != "access" or "network_m" not in out:
@@ -491,16 +460,15 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
                      lambda _m: None)["global"]
         for c in cols:
             cols[c][rest] = g[c]
-        acc = _access_result(inputs.residents, inputs.centers, cols, g, services, lists, cen_xy, res_xy, params)
+        acc = access_tables(inputs.residents, inputs.centers, _merged_routing(cols, g, services), res_xy, cen_xy,
+                            services, thresholds=params.thresholds)
         t["access_global"] = time.perf_counter() - start - sum(t.values())
 
     # faces, units, grids
     keys = sorted(k for kind, k in results if kind == "faces")
     face_frames = [results[("faces", k)] for k in keys]
     faces = pd.concat([f for f in face_frames if len(f)] or face_frames[:1], ignore_index=True)
-    faces = gpd.GeoDataFrame(faces.drop(columns="face_id"), geometry="geometry", crs=crs)
-    faces = _sort_faces(faces)
-    faces.insert(0, "face_id", np.arange(1, len(faces) + 1))
+    faces = number_faces(gpd.GeoDataFrame(faces, geometry="geometry", crs=crs))
     unit_keys = sorted(k for kind, k in results if kind == "units")
     units, maps = _renumber_units([results[("units", k)] for k in unit_keys])
     builds = [results[("grids", k)] for k in unit_keys]
@@ -522,10 +490,10 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     cov = CoverageReport(
         summary=summarise_coverage(faces, layer_order),
         sliver_m2=params.sliver_m2,
-        gaps=_flag(_merge_gaps([c["gaps"] for c in cov_parts], inputs.layers, crs), "area_m2", params.sliver_m2),
-        overlaps=_flag(_merge_overlaps([c["overlaps"] for c in cov_parts], layer_order, crs), "area_m2",
+        gaps=flag_slivers(_merge_gaps([c["gaps"] for c in cov_parts], inputs.layers, crs), "area_m2", params.sliver_m2),
+        overlaps=flag_slivers(_merge_overlaps([c["overlaps"] for c in cov_parts], layer_order, crs), "area_m2",
                        params.sliver_m2),
-        outside=_flag(outside, "outside_m2", params.sliver_m2),
+        outside=flag_slivers(outside, "outside_m2", params.sliver_m2),
         invalid_edges=gpd.GeoDataFrame(edges, geometry="geometry", crs=crs),
     )
     t["merge"] = time.perf_counter() - start - sum(t.values())

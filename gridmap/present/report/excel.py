@@ -6,24 +6,19 @@ import os
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from gridmap.present.report.gather import (
-    _BAND,
-    _CIRCLES,
-    _COUNT_KEYS,
-    _NO_GRID,
-    _REASONS,
-    _TOTAL_KEY,
-    _YES_NO,
+from gridmap.io.files import atomic_write
+from gridmap.present.report.gather import Report
+from gridmap.present.report.labels import (
+    COUNT_KEYS,
     LANGS,
     SECTIONS,
     SHEETS,
-    Report,
-    _layer_label,
-    _t,
     header,
+    layer_label,
+    text,
+    translate_values,
 )
 
 __all__ = ["sheet_tables", "write_workbook"]
@@ -33,72 +28,45 @@ def _summary_rows(rep: Report, lang: str) -> list[tuple[str, object, str, str]]:
     """(item, value, format, note) rows of the 概况 sheet; format ``int`` / ``pct`` / ``text``."""
     f = rep.figures
     rows: list[tuple[str, object, str, str]] = [
-        (_t("plan", lang), rep.plan.name or rep.plan.plan_id, "text", ""),
-        (_t("revision", lang), int(rep.plan.revision), "int", ""),
-        (_t("made", lang), rep.made_at, "text", ""),
-        (_t("n_grids", lang), f["n_grids"], "int", ""),
-        (_t("households_total", lang), f["households_total"], "int", ""),
-        (_t("band", lang), f["band"], "text", ""),
-        (_t("in_band", lang), f["in_band"], "int", ""),
-        (_t("below", lang), f["below"], "int", ""),
-        (_t("above", lang), f["above"], "int", ""),
+        (text("plan", lang), rep.plan.name or rep.plan.plan_id, "text", ""),
+        (text("revision", lang), int(rep.plan.revision), "int", ""),
+        (text("made", lang), rep.made_at, "text", ""),
+        (text("n_grids", lang), f["n_grids"], "int", ""),
+        (text("households_total", lang), f["households_total"], "int", ""),
+        (text("band", lang), f["band"], "text", ""),
+        (text("in_band", lang), f["in_band"], "int", ""),
+        (text("below", lang), f["below"], "int", ""),
+        (text("above", lang), f["above"], "int", ""),
     ]
     cov = f.get("coverage")
     if cov is not None:
         for r in cov.itertuples():
-            lab = _layer_label(r.layer, lang)
-            rows.append((_t("cov_area", lang, layer=lab), float(r.area_share), "pct", ""))
+            lab = layer_label(r.layer, lang)
+            rows.append((text("cov_area", lang, layer=lab), float(r.area_share), "pct", ""))
             if hasattr(r, "households_share"):
-                rows.append((_t("cov_hh", lang, layer=lab), float(r.households_share), "pct", ""))
+                rows.append((text("cov_hh", lang, layer=lab), float(r.households_share), "pct", ""))
         m2 = rep.sliver_m2
-        rows.append((_t("gaps", lang), f["gaps"], "int",
-                     _t("slivers", lang, n=f["gap_slivers"], m=m2) if f["gap_slivers"] else ""))
+        rows.append((text("gaps", lang), f["gaps"], "int",
+                     text("slivers", lang, n=f["gap_slivers"], m=m2) if f["gap_slivers"] else ""))
         if f.get("gap_hh") is not None:
-            rows.append((_t("gap_hh", lang), f["gap_hh"], "int", ""))
-        rows.append((_t("overlaps", lang), f["overlaps"], "int",
-                     _t("slivers", lang, n=f["overlap_slivers"], m=m2) if f["overlap_slivers"] else ""))
+            rows.append((text("gap_hh", lang), f["gap_hh"], "int", ""))
+        rows.append((text("overlaps", lang), f["overlaps"], "int",
+                     text("slivers", lang, n=f["overlap_slivers"], m=m2) if f["overlap_slivers"] else ""))
     if "within15" in f:
-        rows.append((_t("within15", lang), f["within15"], "pct", ""))
+        rows.append((text("within15", lang), f["within15"], "pct", ""))
     if "visits" in f:
-        rows.append((_t("visits", lang), f["visits"], "int", ""))
-        rows.append((_t("visit_people", lang), f["visit_people"], "int", ""))
+        rows.append((text("visits", lang), f["visits"], "int", ""))
+        rows.append((text("visit_people", lang), f["visit_people"], "int", ""))
     if "sites" in f:
-        rows.append((_t("sites", lang), f["sites"], "int", ""))
+        rows.append((text("sites", lang), f["sites"], "int", ""))
         if "within15_after" in f:
-            rows.append((_t("within15_after", lang), f["within15_after"], "pct", ""))
+            rows.append((text("within15_after", lang), f["within15_after"], "pct", ""))
     i = 0 if lang == "zh" else 1
     for s in SECTIONS[1:]:
         note = rep.notes.get(s)
-        rows.append((f"{_t('sections', lang)}: {SHEETS[lang][s]}", note[i] if note else _t("included", lang),
+        rows.append((f"{text('sections', lang)}: {SHEETS[lang][s]}", note[i] if note else text("included", lang),
                      "text", ""))
     return rows
-
-
-def _translate_values(table: pd.DataFrame, lang: str) -> pd.DataFrame:
-    out = table.copy()
-    key = "zh" if lang == "zh" else "en"
-    if "band_status" in out:
-        out["band_status"] = out["band_status"].map(_BAND[key]).fillna(out["band_status"])
-    if "life_circle" in out:
-        lc = out["life_circle"].astype(object)
-        out["life_circle"] = lc.map(_CIRCLES[key]).fillna(lc)
-    if "reason" in out:
-        out["reason"] = out["reason"].map(_REASONS[key]).fillna(out["reason"])
-    if "snap_status" in out:
-        out["snap_status"] = out["snap_status"].map({"ok": "正常" if key == "zh" else "ok", **_REASONS[key]}) \
-            .fillna(out["snap_status"])
-    if "layer" in out:
-        out["layer"] = out["layer"].map(lambda v: _layer_label(str(v), lang))
-    yes, no = _YES_NO[key]
-    for c in ("locked", "in_study_area"):
-        if c in out:
-            out[c] = np.where(out[c].astype(bool), yes, no)
-    for c in ("grid_code", "area_id"):
-        if c in out:
-            total = "合计" if key == "zh" else "total"
-            none = "（不在任何网格内）" if key == "zh" else "(in no grid)"
-            out[c] = out[c].astype(str).replace({_TOTAL_KEY: total, _NO_GRID: none, "None": ""})
-    return out
 
 
 def sheet_tables(rep: Report, lang: str = "zh") -> dict[str, pd.DataFrame]:
@@ -113,7 +81,7 @@ def sheet_tables(rep: Report, lang: str = "zh") -> dict[str, pd.DataFrame]:
     i = 0 if lang == "zh" else 1
     for s in SECTIONS[1:]:
         if s in rep.tables:
-            table = _translate_values(rep.tables[s], lang)
+            table = translate_values(rep.tables[s], lang)
             out[SHEETS[lang][s]] = table.rename(columns={c: header(c, lang) for c in table.columns})
         else:
             note = rep.notes.get(s, ("", ""))[i]
@@ -130,7 +98,7 @@ def _number_format(key: str) -> str | None:
         return "0.0000000"
     if key in ("area_m2", "perimeter_m") or key.endswith("_m"):
         return "#,##0"
-    if key in _COUNT_KEYS or key.startswith("new_") or re.fullmatch(
+    if key in COUNT_KEYS or key.startswith("new_") or re.fullmatch(
             r"\w+_(total|5min|10min|15min|beyond|no_route)", key) or key in (
             "residents", "special_total", "n_units", "covered_weight_after"):
         return "#,##0"
@@ -150,13 +118,7 @@ def write_workbook(rep: Report, path: str | os.PathLike, lang: str = "zh") -> Pa
     tables = sheet_tables(rep, lang)
     keys = {SHEETS[lang][s]: (list(rep.tables[s].columns) if s in rep.tables else ["note"]) for s in SECTIONS[1:]}
     rows = _summary_rows(rep, lang)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    try:
-        _fill_workbook(tmp, tables, keys, rows, lang)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    return atomic_write(path, lambda tmp: _fill_workbook(tmp, tables, keys, rows, lang))
 
 
 def _fill_workbook(tmp: Path, tables: dict[str, pd.DataFrame], keys: dict[str, list[str]],

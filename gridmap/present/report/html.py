@@ -9,22 +9,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.present.report.gather import (
-    _BAND,
-    _CIRCLES,
-    LANGS,
-    SECTIONS,
-    SHEETS,
-    Report,
-    _layer_label,
-    _t,
-    header,
-)
-from gridmap.present.report.excel import _translate_values
-
-_CIRCLE_COLOURS = {"5min": "#1a9641", "10min": "#a6d96a", "15min": "#fdae61", "beyond": "#d7191c",
-                   "no_route": "#7f7f7f"}
-_BAND_COLOURS = {"within": "#2c7bb6", "below": "#ff7f00", "above": "#7b3294"}
+from gridmap.present.access_map import access_map
+from gridmap.present.coverage_map import coverage_map
+from gridmap.present.drawing import MapSetup, new_map
+from gridmap.present.plan_map import plan_grids, plan_map
+from gridmap.present.siting_map import siting_map
+from gridmap.present.report.gather import Report
+from gridmap.present.report.labels import LANGS, SECTIONS, SHEETS, header, layer_label, text, translate_values
 
 __all__ = ["report_html"]
 
@@ -41,80 +32,22 @@ def _light_faces(faces: gpd.GeoDataFrame, tolerance_m: float = 1.0) -> gpd.GeoDa
 
 
 def _report_map(rep: Report, lang: str):
-    import folium
-
-    from gridmap.present import maps
-
-    def text(key: str, **kw) -> str:
-        return _t(key, lang, **kw)
-
+    """One map of everything the report has: coverage (when computed), the grids by band status,
+    residents by life circle (points; those within a circle off at first), centres, proposed sites —
+    the core's map builders drawn on one map."""
+    streets = rep.streets[["geometry"]] if rep.streets is not None else None
+    setup = MapSetup(streets=streets)
     if rep.faces is not None and rep.coverage is not None:
-        from gridmap.present.coverage_map import coverage_map
-
-        m = coverage_map(_light_faces(rep.faces), rep.coverage, rep.study_area,
-                         streets=rep.streets[["geometry"]] if rep.streets is not None else None, lang=lang)
+        m = coverage_map(_light_faces(rep.faces), rep.coverage, rep.study_area, lang=lang, setup=setup)
     else:
-        m = maps.base_map(rep.grids_geo)
-        if rep.streets is not None:
-            maps.vector_basemap(m, rep.streets[["geometry"]], streets_name=text("streets"))
-    geo = rep.grids_geo
-    try:
-        from gridmap.present.views import coverage_simplify_layer
-
-        geo = coverage_simplify_layer(geo[["grid_code", "households", "band_status", geo.geometry.name]], 2.0)
-    except Exception:  # noqa: BLE001 - unsimplified is fine
-        geo = geo[["grid_code", "households", "band_status", geo.geometry.name]]
-    band = _BAND["zh" if lang == "zh" else "en"]
-    shown = geo.assign(status=geo["band_status"].map(band))
-    aliases = [header("grid_code", lang), header("households", lang), header("band_status", lang)]
-    for status, colour in _BAND_COLOURS.items():
-        part = shown[shown["band_status"] == status]
-        if len(part):
-            maps.add_layer(m, part, text("grids_layer", s=band[status]) + f" ({len(part)})", colour,
-                           ["grid_code", "households", "status"], tooltip_aliases=aliases, fill_opacity=0.0,
-                           weight=2.0 if status == "within" else 3.0)
-    if rep.access_residents is not None:
-        res = rep.access_residents
-        pts = gpd.GeoDataFrame({"households": res["households"].to_numpy(),
-                                "network_m": res["network_m"].round(0).to_numpy(),
-                                "life_circle": res["life_circle"].astype(object).to_numpy()},
-                               geometry=shapely.points(_rep_xy(res)), crs=res.crs)
-        circles = _CIRCLES["zh" if lang == "zh" else "en"]
-        for label, colour in _CIRCLE_COLOURS.items():
-            part = pts[pts["life_circle"] == label]
-            if len(part):
-                maps.add_layer(m, part.drop(columns="life_circle"), text("residents_circle", c=circles[label])
-                               + f" ({len(part)})", colour, ["households", "network_m"],
-                               tooltip_aliases=[header("households", lang), header("network_m", lang)],
-                               fill_opacity=0.8, weight=0.5, point_radius=3,
-                               show=label in ("beyond", "no_route"))
-    if rep.centers is not None:
-        cen = rep.centers
-        fields = [c for c in ("center_id", "name") if c in cen.columns]
-        maps.add_layer(m, cen[[*fields, cen.geometry.name]], text("centres"), "#000000", fields,
-                       fill_color="#ffeb3b", fill_opacity=0.9, point_radius=7, weight=2)
+        m = new_map(rep.grids_geo, setup, lang)
+    plan_map(plan_grids(rep.plan, lang), lang=lang, fill_opacity=0.0, tolerance_m=2.0, m=m)
+    if rep.access is not None:
+        access_map(rep.access, lang=lang, resident_points=True, show_within=False, m=m)
     if rep.sites_geo is not None and len(rep.sites_geo):
-        sites = rep.sites_geo
-        shown_sites = sites[["rank", "street", sites.geometry.name]].assign(
-            covered_after=(sites["covered_after"] * 100).round(1))
-        group = maps.add_layer(m, shown_sites, text("proposed"), "#000000", ["rank", "street", "covered_after"],
-                               tooltip_aliases=[header("rank", lang), header("street", lang),
-                                                header("covered_after", lang) + " %"],
-                               fill_color="#c2185b", fill_opacity=0.95, point_radius=11, weight=2)
-        web = maps.to_web(sites, ["rank"])
-        for rank, geom in zip(web["rank"].tolist(), web.geometry.tolist()):
-            folium.Marker([geom.y, geom.x], icon=folium.DivIcon(
-                html=f'<div style="font:bold 12px sans-serif;color:#fff;text-align:center;width:22px;'
-                     f'line-height:22px;margin:-11px 0 0 -11px;pointer-events:none">{rank}</div>',
-                icon_size=(0, 0)), interactive=False).add_to(group)
+        siting_map(rep.sites_geo, lang=lang, m=m)
     m.height = (72, "vh")
     return m
-
-
-def _rep_xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    geoms = gdf.geometry.to_numpy()
-    pts = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
-    return shapely.get_coordinates(pts)
 
 
 def _fmt(value, kind: str) -> str:
@@ -160,41 +93,41 @@ def _header_html(rep: Report, lang: str) -> str:
     e = html_lib.escape
     f = rep.figures
     i = 0 if lang == "zh" else 1
-    cards = [(_t("n_grids", lang), _fmt(f["n_grids"], "int"), ""),
-             (_t("in_band", lang), _fmt(f["in_band"], "int"),
-              f"{_t('band', lang)} {f['band']}; {_t('below', lang)} {f['below']}, {_t('above', lang)} {f['above']}"),
-             (_t("households_total", lang), _fmt(f["households_total"], "int"), "")]
+    cards = [(text("n_grids", lang), _fmt(f["n_grids"], "int"), ""),
+             (text("in_band", lang), _fmt(f["in_band"], "int"),
+              f"{text('band', lang)} {f['band']}; {text('below', lang)} {f['below']}, {text('above', lang)} {f['above']}"),
+             (text("households_total", lang), _fmt(f["households_total"], "int"), "")]
     cov = f.get("coverage")
     if cov is not None:
         anyrow = cov.set_index("layer").loc["any"]
-        cards.append((_t("cov_area", lang, layer=_layer_label("any", lang)), _fmt(anyrow["area_share"], "pct"), ""))
+        cards.append((text("cov_area", lang, layer=layer_label("any", lang)), _fmt(anyrow["area_share"], "pct"), ""))
         if "households_share" in anyrow:
-            cards.append((_t("cov_hh", lang, layer=_layer_label("any", lang)),
+            cards.append((text("cov_hh", lang, layer=layer_label("any", lang)),
                           _fmt(anyrow["households_share"], "pct"), ""))
-        cards.append((_t("gap_hh", lang), _fmt(f.get("gap_hh"), "int"),
-                       f"{_t('gaps', lang)} {f['gaps']}"
-                       + (f"; {_t('slivers', lang, n=f['gap_slivers'], m=rep.sliver_m2)}" if f["gap_slivers"] else "")))
-        cards.append((_t("overlaps", lang), _fmt(f["overlaps"], "int"),
-                      _t("slivers", lang, n=f["overlap_slivers"], m=rep.sliver_m2) if f["overlap_slivers"] else ""))
+        cards.append((text("gap_hh", lang), _fmt(f.get("gap_hh"), "int"),
+                       f"{text('gaps', lang)} {f['gaps']}"
+                       + (f"; {text('slivers', lang, n=f['gap_slivers'], m=rep.sliver_m2)}" if f["gap_slivers"] else "")))
+        cards.append((text("overlaps", lang), _fmt(f["overlaps"], "int"),
+                      text("slivers", lang, n=f["overlap_slivers"], m=rep.sliver_m2) if f["overlap_slivers"] else ""))
     if "within15" in f:
-        cards.append((_t("within15", lang), _fmt(f["within15"], "pct"), ""))
-        cards.append((_t("visit_people", lang), _fmt(f["visit_people"], "int"),
-                      f"{_t('visits', lang)} {f['visits']}"))
+        cards.append((text("within15", lang), _fmt(f["within15"], "pct"), ""))
+        cards.append((text("visit_people", lang), _fmt(f["visit_people"], "int"),
+                      f"{text('visits', lang)} {f['visits']}"))
     if "sites" in f:
-        cards.append((_t("sites", lang), _fmt(f["sites"], "int"), ""))
+        cards.append((text("sites", lang), _fmt(f["sites"], "int"), ""))
         if "within15_after" in f:
-            cards.append((_t("within15_after", lang), _fmt(f["within15_after"], "pct"),
+            cards.append((text("within15_after", lang), _fmt(f["within15_after"], "pct"),
                           f"{_fmt(f.get('within15_before_sites'), 'pct')} → {_fmt(f['within15_after'], 'pct')}"))
     card_html = "".join(f'<div class="gm-card"><div class="k">{e(k)}</div><div class="v">{e(v)}</div>'
                         f'<div class="n">{e(n)}</div></div>' for k, v, n in cards)
     notes = "".join(f'<div class="gm-note">{e(SHEETS[lang][s])}: {e(rep.notes[s][i])}</div>'
                     for s in SECTIONS[1:] if s in rep.notes)
     plan = rep.plan
-    meta = (f"{_t('plan', lang)}: {plan.name or plan.plan_id} · {_t('revision', lang)} {plan.revision} · "
-            f"{_t('made', lang)} {rep.made_at}")
-    return (f'<div class="gm-report"><h1>{e(_t("title", lang))}</h1><div class="gm-meta">{e(meta)}</div>'
-            f'<h2>{e(_t("key_figures", lang))}</h2><div class="gm-cards">{card_html}</div>{notes}'
-            f'<h2>{e(_t("map", lang))}</h2><div class="gm-meta">{e(_t("legend", lang))}</div></div>')
+    meta = (f"{text('plan', lang)}: {plan.name or plan.plan_id} · {text('revision', lang)} {plan.revision} · "
+            f"{text('made', lang)} {rep.made_at}")
+    return (f'<div class="gm-report"><h1>{e(text("title", lang))}</h1><div class="gm-meta">{e(meta)}</div>'
+            f'<h2>{e(text("key_figures", lang))}</h2><div class="gm-cards">{card_html}</div>{notes}'
+            f'<h2>{e(text("map", lang))}</h2><div class="gm-meta">{e(text("legend", lang))}</div></div>')
 
 
 def _tables_html(rep: Report, lang: str) -> str:
@@ -204,11 +137,11 @@ def _tables_html(rep: Report, lang: str) -> str:
     if cov is not None:
         cols = ["layer", "area_share", *(["households_share"] if "households_share" in cov else [])]
         frame = pd.DataFrame({
-            header("layer", lang): [_layer_label(v, lang) for v in cov["layer"]],
-            _t("cov_area", lang, layer="").strip(" :"): [_fmt(v, "pct") for v in cov["area_share"]],
-            **({_t("cov_hh", lang, layer="").strip(" :"): [_fmt(v, "pct") for v in cov["households_share"]]}
+            header("layer", lang): [layer_label(v, lang) for v in cov["layer"]],
+            text("cov_area", lang, layer="").strip(" :"): [_fmt(v, "pct") for v in cov["area_share"]],
+            **({text("cov_hh", lang, layer="").strip(" :"): [_fmt(v, "pct") for v in cov["households_share"]]}
                if "households_share" in cols else {})})
-        parts.append(f"<h2>{e(_t('coverage_table', lang))}</h2>{_html_table(frame)}")
+        parts.append(f"<h2>{e(text('coverage_table', lang))}</h2>{_html_table(frame)}")
     if "sites" in rep.tables and len(rep.tables["sites"]):
         t = rep.tables["sites"]
         cols = [c for c in ("rank", "street", "grid_code", "new_households", "covered_after") if c in t]
@@ -216,14 +149,14 @@ def _tables_html(rep: Report, lang: str) -> str:
         if "covered_after" in frame:
             frame["covered_after"] = [_fmt(v, "pct") for v in frame["covered_after"]]
         frame = frame.fillna("—").rename(columns={c: header(c, lang) for c in cols})
-        parts.append(f"<h2>{e(_t('proposed', lang))}</h2>{_html_table(frame)}")
+        parts.append(f"<h2>{e(text('proposed', lang))}</h2>{_html_table(frame)}")
     g = rep.tables["grids"]
     out = g[g["band_status"] != "within"]
     if len(out):
         cols = [c for c in ("grid_code", "community", "households", "band_status") if c in out]
-        frame = _translate_values(out[cols], lang).rename(columns={c: header(c, lang) for c in cols})
-        parts.append(f"<h2>{e(_t('grids_out', lang))} ({len(out)})</h2>{_html_table(frame)}")
-    return f'<div class="gm-report">{"".join(parts)}</div><div class="gm-foot">{e(_t("attribution", lang))}</div>'
+        frame = translate_values(out[cols], lang).rename(columns={c: header(c, lang) for c in cols})
+        parts.append(f"<h2>{e(text('grids_out', lang))} ({len(out)})</h2>{_html_table(frame)}")
+    return f'<div class="gm-report">{"".join(parts)}</div><div class="gm-foot">{e(text("attribution", lang))}</div>'
 
 
 def report_html(rep: Report, lang: str = "zh") -> str:
@@ -237,11 +170,11 @@ def report_html(rep: Report, lang: str = "zh") -> str:
     from gridmap.present.maps import standalone_html
 
     top, bottom = _header_html(rep, lang), _tables_html(rep, lang)
-    title = html_lib.escape(_t("title", lang))
+    title = html_lib.escape(text("title", lang))
     try:
         page = standalone_html(_report_map(rep, lang))
     except Exception as exc:  # noqa: BLE001 - the figures are worth having without the map
-        note = html_lib.escape(_t("map_missing", lang, why=str(exc)))
+        note = html_lib.escape(text("map_missing", lang, why=str(exc)))
         return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
                 f'<style>{_CSS}</style></head><body>{top}<div class="gm-report"><div class="gm-note">{note}</div>'
                 f'</div>{bottom}</body></html>')

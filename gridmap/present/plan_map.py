@@ -1,0 +1,102 @@
+"""The grid-plan map: unified grids coloured by their household band status, units, communities.
+
+One builder for every face: the app's 网格 page (whose grids go in a group it swaps in place on
+every edit, :func:`grid_layer`) and the grids of the HTML report (:func:`plan_map`). Labels come from
+:mod:`gridmap.present.map_labels`; faces differ only in their :class:`~gridmap.present.drawing.MapSetup`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import folium
+import geopandas as gpd
+
+from gridmap.plans.plan import Plan
+from gridmap.present.drawing import MapSetup, draw, feature, new_map
+from gridmap.present.map_labels import layer_label, text
+from gridmap.present.views import band_status, web_layer
+
+__all__ = ["BAND_COLORS", "GRID_EDGE", "GRID_FIELDS", "plan_grids", "grid_layer", "plan_map"]
+
+#: Grid colour by band status (:func:`gridmap.present.views.band_status`), in legend order.
+BAND_COLORS = {"in_band": "#1a9641", "below": "#fdae61", "above": "#d7191c", "locked": "#5e3c99",
+               "empty": "#969696"}
+GRID_EDGE = "#1b1b1b"
+#: Tooltip columns of a grid.
+GRID_FIELDS = ("grid_code", "households", "n_units", "status_label")
+
+
+def plan_grids(plan: Plan, lang: str = "zh") -> gpd.GeoDataFrame:
+    """The plan's grids with ``band_status`` (against the plan's band; locked and empty grids apart)
+    and its name ``status_label`` in ``lang``."""
+    grids = plan.grids()
+    grids["band_status"] = band_status(grids["households"], plan.min_households, plan.max_households,
+                                       locked=grids["locked"], n_units=grids["n_units"])
+    grids["status_label"] = [text(f"band_{k}", lang) for k in grids["band_status"]]
+    return grids
+
+
+def _by_status(grids: gpd.GeoDataFrame, tolerance_m: float, decimals: int) -> Iterator[tuple[str, gpd.GeoDataFrame]]:
+    """The grids lightened for the browser (a coverage: no gap opens between neighbours), per status."""
+    cols = [c for c in GRID_FIELDS if c in grids.columns]
+    web = web_layer(grids[[*cols, "band_status", grids.geometry.name]], tolerance_m, decimals=decimals, coverage=True)
+    for status in BAND_COLORS:
+        yield status, web[web["band_status"] == status]
+
+
+def grid_layer(grids: gpd.GeoDataFrame, *, lang: str = "zh", setup: MapSetup = MapSetup(), tolerance_m: float = 1.0,
+               decimals: int = 5) -> folium.FeatureGroup:
+    """One group holding the grids coloured by band status (locked ones dashed), to be swapped in
+    place by the caller (not added to a map). ``grids`` as :func:`plan_grids` returns them."""
+    group = folium.FeatureGroup(name=text("layer_grids", lang))
+    for status, part in _by_status(grids, tolerance_m, decimals):
+        layer = feature(part, GRID_EDGE, GRID_FIELDS, setup=setup, lang=lang, fill_color=BAND_COLORS[status],
+                        fill_opacity=0.4, weight=1.5, dash_array="5 3" if status == "locked" else None)
+        if layer is not None:
+            layer.add_to(group)
+    return group
+
+
+def plan_map(
+    grids: gpd.GeoDataFrame | None = None,
+    *,
+    units: gpd.GeoDataFrame | None = None,
+    study_area: gpd.GeoDataFrame | None = None,
+    lang: str = "zh",
+    setup: MapSetup = MapSetup(),
+    bounds: gpd.GeoDataFrame | None = None,
+    fill_opacity: float = 0.4,
+    tolerance_m: float = 1.0,
+    decimals: int = 5,
+    m: folium.Map | None = None,
+) -> folium.Map:
+    """A grid plan on a map: unit outlines, communities and one layer of grids per band status.
+
+    Parameters
+    ----------
+    grids : :func:`plan_grids` (``None``: only units and communities — the app adds the grids as a
+        group of its own, :func:`grid_layer`).
+    units : the plan's units (thin outlines).
+    study_area : the communities (outlines).
+    lang, setup : labels; tiles, basemap and display coordinates.
+    bounds : what to fit the map to (default: the communities, else the grids, else the units).
+    fill_opacity : of the grids (0: outlines only, to show another analysis underneath).
+    tolerance_m, decimals : lightening of the grids for the browser (display only).
+    m : draw on this map instead of a new one.
+    """
+    style = {"setup": setup, "lang": lang}
+    if m is None:
+        if bounds is None:
+            bounds = next(g for g in (study_area, grids, units) if g is not None and len(g))
+        m = new_map(bounds, setup, lang)
+    draw(m, units, text("layer_units", lang), "#4d4d4d", [], fill_opacity=0.0, weight=0.6, **style)
+    draw(m, study_area, layer_label("study_area", lang), "#252525", ["area_id", "name"], fill_opacity=0.0, weight=2.5,
+         **style)
+    if grids is not None:
+        for status, part in _by_status(grids, tolerance_m, decimals):
+            label = part["status_label"].iloc[0] if len(part) else status
+            draw(m, part, f"{text('layer_grids', lang)} · {label} ({len(part)})", GRID_EDGE, GRID_FIELDS,
+                 fill_color=BAND_COLORS[status], fill_opacity=fill_opacity, weight=1.5 if status == "in_band" else 2.5,
+                 dash_array="5 3" if status == "locked" else None, **style)
+    return m
