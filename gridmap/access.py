@@ -49,6 +49,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from gridmap.errors import ParameterError, check_number
 from gridmap.network import WalkNetwork
 from gridmap.snapping import EdgeIndex, Snap, snap_points  # noqa: F401  (re-exported: part of this module's API)
 
@@ -56,6 +57,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "DEFAULT_LABELS",
     "DEFAULT_SNAP_LIMIT",
+    "check_thresholds",
     "SPECIAL_GROUPS",
     "BEYOND",
     "NO_ROUTE",
@@ -301,11 +303,27 @@ class AccessResult(NamedTuple):
     services: tuple[str, ...]
 
 
+def check_thresholds(thresholds, name: str = "thresholds") -> tuple[float, ...]:
+    """Life-circle limits as a tuple of floats: finite walking metres, positive, increasing.
+
+    Raises
+    ------
+    ParameterError
+        naming ``name`` (``--thresholds``, ``[run] thresholds``) for a scalar, text, an empty list,
+        a value that is not a finite positive number, or limits that do not increase.
+    """
+    example = "e.g. 300, 500, 1000 for the 5/10/15-minute life circles"
+    if isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1 or len(thresholds) == 0:
+        raise ParameterError(f"{name} must be a list of walking metres ({example}), got {thresholds!r}")
+    values = tuple(float(check_number(t, f"each of {name}", "walking metres", above=0)) for t in thresholds)
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ParameterError(f"{name} must increase, each limit once ({example}), got {list(values)}")
+    return values
+
+
 def life_circle_labels(thresholds: Sequence[float], labels: Sequence[str] | None = None) -> tuple[str, ...]:
     """Labels of the life circles: given, or ``5min/10min/15min`` for three thresholds, else ``<t>m``."""
-    thresholds = tuple(float(t) for t in thresholds)
-    if not thresholds or any(b <= a for a, b in zip(thresholds, thresholds[1:])) or thresholds[0] <= 0:
-        raise ValueError(f"thresholds must be positive and increasing, got {thresholds}")
+    thresholds = check_thresholds(thresholds)
     if labels is not None:
         if len(labels) != len(thresholds):
             raise ValueError("one label per threshold")
@@ -385,8 +403,9 @@ def compute_access(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.G
         ``network_m_<service>`` per service; ``centers``: a copy with ``snap_m``, ``snap_status``
         and ``services_list``; plus the thresholds, labels and services.
     """
-    thresholds = tuple(float(t) for t in thresholds)
+    thresholds = check_thresholds(thresholds)
     labels = life_circle_labels(thresholds, labels)
+    check_number(snap_limit, "snap_limit", "metres", above=0)
     if center_id not in centers.columns:
         raise KeyError(f"centres have no {center_id!r} column")
     res_xy = representative_xy(residents, net.crs)

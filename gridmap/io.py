@@ -467,12 +467,32 @@ def read_osm_basemap(osm_path: str | os.PathLike) -> tuple[gpd.GeoDataFrame, gpd
     Read with GDAL's OSM driver, for drawing a vector basemap where no tile server is reachable;
     the walking network itself is built by :mod:`gridmap.network` with osmnx.
     """
+    from gridmap.network import osm_file_error
+
     path = Path(osm_path)
     _require_exists(path)
     try:
-        streets = pyogrio.read_dataframe(path, layer="lines", where="highway IS NOT NULL", columns=["highway", "name"])
-        buildings = pyogrio.read_dataframe(path, layer="multipolygons", where="building IS NOT NULL",
-                                           columns=["building", "name"])
-    except Exception as exc:
-        raise LayerError(f"{path}: cannot be read as OSM XML ({exc}).") from exc
+        with _osm_xml(path) as xml:
+            streets = pyogrio.read_dataframe(xml, layer="lines", where="highway IS NOT NULL",
+                                             columns=["highway", "name"])
+            buildings = pyogrio.read_dataframe(xml, layer="multipolygons", where="building IS NOT NULL",
+                                               columns=["building", "name"])
+    except Exception as exc:  # noqa: BLE001 - GDAL's and bz2's errors all come from the file's content
+        raise osm_file_error(path, exc) from exc
     return streets, buildings
+
+
+@contextmanager
+def _osm_xml(path: Path):
+    """The OSM XML file GDAL reads: ``path`` itself, or a ``.osm.bz2`` unpacked into a temporary file
+    (GDAL's OSM driver does not read bz2)."""
+    if path.suffix.lower() != ".bz2":
+        yield path
+        return
+    import bz2
+
+    with tempfile.TemporaryDirectory(prefix="gridmap-osm-") as tmp:
+        plain = Path(tmp) / (path.stem if path.stem.lower().endswith(".osm") else path.stem + ".osm")
+        with bz2.open(path, "rb") as src, open(plain, "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        yield plain

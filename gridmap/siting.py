@@ -70,6 +70,7 @@ from gridmap.access import (
     representative_xy,
     snap_residents,
 )
+from gridmap.errors import check_number
 from gridmap.network import WalkNetwork
 
 __all__ = [
@@ -382,8 +383,10 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
     """
     if objective not in ("coverage", "p_median"):
         raise ValueError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
-    if not radius_m > 0:
-        raise ValueError("radius_m must be positive")
+    check_number(radius_m, "radius_m", "walking metres", above=0)
+    check_number(snap_limit, "snap_limit", "metres", above=0)
+    if spacing_m is not None:
+        check_number(spacing_m, "spacing_m", "metres", minimum=0)
     measures = _weights(residents, weight)
     index = index or EdgeIndex(net)
     res_xy = representative_xy(residents, net.crs)
@@ -880,10 +883,10 @@ def recommend_sites(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.
     """
     if (k is None) == (target_share is None):
         raise ValueError("give exactly one of k and target_share")
-    if k is not None and k < 0:
-        raise ValueError("k must be ≥ 0")
-    if target_share is not None and not 0 < target_share <= 1:
-        raise ValueError("target_share is a share between 0 and 1, e.g. 0.95")
+    if k is not None:
+        k = check_number(k, "k", "new sites", minimum=0, integer=True)
+    if target_share is not None:
+        check_number(target_share, "target_share", "", above=0, maximum=1, example="0.95")
     if target_share is not None and objective != "coverage":
         raise ValueError("target_share works with the coverage objective")
     if method not in ("greedy", "milp"):

@@ -198,10 +198,12 @@ def test_cli_run_writes_geoparquet_and_geojson(tmp_path, capsys) -> None:
     assert a.equals(b)
 
 
-def test_cli_run_rejects_a_bad_config(tmp_path) -> None:
+def test_cli_run_rejects_a_bad_config(tmp_path, capsys) -> None:
+    """A bad config stops with exit status 2 and a message naming the file and the key (no SystemExit
+    escapes main: the console script and in-process callers see the same status)."""
     cfg = tmp_path / "bad.toml"
     cfg.write_text("[run]\nno_such_key = 1\n[synthetic]\nn_buildings = 100\n", encoding="utf-8")
-    with pytest.raises(SystemExit):
-        main(["run", "--config", str(cfg), "--out", str(tmp_path / "o")])
-    with pytest.raises(SystemExit):
-        main(["run", "--config", str(tmp_path / "missing.toml"), "--out", str(tmp_path / "o")])
+    assert main(["run", "--config", str(cfg), "--out", str(tmp_path / "o")]) == 2
+    assert "bad.toml [run]: unknown keys ['no_such_key']" in capsys.readouterr().err
+    assert main(["run", "--config", str(tmp_path / "missing.toml"), "--out", str(tmp_path / "o")]) == 2
+    assert "missing.toml not found" in capsys.readouterr().err

@@ -31,6 +31,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from gridmap.cli._checks import parse_thresholds, writing_to
 from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
 from gridmap.validate import LayerError
 
@@ -40,16 +41,6 @@ __all__ = ["register", "run_access", "OUTPUT_FILES"]
 OUTPUT_FILES = ("residents_access.geojson", "centers_access.geojson", "catchments.geojson", "isochrones.geojson",
                 "summary.csv", "home_visit_list.csv", "home_visit_list.xlsx", "access.html")
 _CIRCLE_COLOURS = ("#1a9641", "#a6d96a", "#fdae61", "#d7191c", "#7f7f7f")  # 5/10/15 min, beyond, no route
-
-
-def _parse_thresholds(text: str) -> tuple[float, ...]:
-    try:
-        values = tuple(float(t) for t in text.replace("，", ",").split(",") if t.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--thresholds expects metres like 300,500,1000, got {text!r}") from exc
-    if not values or any(v <= 0 for v in values) or list(values) != sorted(set(values)):
-        raise argparse.ArgumentTypeError(f"--thresholds must be positive and increasing, got {text!r}")
-    return values
 
 
 def _atomic_write(path: Path, write) -> Path:
@@ -176,16 +167,17 @@ def run_access(args: argparse.Namespace) -> int:
     visits = acc.home_visit_list(res_for_summary, zones, zone_col, labels=result.labels)
 
     say(f"writing to {out}")
-    out.mkdir(parents=True, exist_ok=True)
-    write_geojson(_for_file(res), out / "residents_access.geojson")
-    write_geojson(_for_file(result.centers), out / "centers_access.geojson")
-    write_geojson(catch, out / "catchments.geojson")
-    write_geojson(iso, out / "isochrones.geojson")
-    _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
-    _atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
-    _atomic_write(out / "home_visit_list.xlsx",
-                  lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
-    status = write_map_after_tables(out / "access.html", lambda p: _write_map(p, net, result, catch, iso))
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_geojson(_for_file(res), out / "residents_access.geojson")
+        write_geojson(_for_file(result.centers), out / "centers_access.geojson")
+        write_geojson(catch, out / "catchments.geojson")
+        write_geojson(iso, out / "isochrones.geojson")
+        _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+        _atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
+        _atomic_write(out / "home_visit_list.xlsx",
+                      lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
+        status = write_map_after_tables(out / "access.html", lambda p: _write_map(p, net, result, catch, iso))
     say(f"done: {len(visits)} residents on the 上门服务名单; files: {', '.join(OUTPUT_FILES)}")
     return status
 
@@ -201,7 +193,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--grids", help="polygons to summarise by (grids, communities, zones)")
     p.add_argument("--grids-layer", help="layer name in --grids (with --demo: a demo layer, e.g. zones_party)")
     p.add_argument("--grid-id", help="id column of the grids (default: grid_code, zone_id, area_id or unit_id)")
-    p.add_argument("--thresholds", type=_parse_thresholds, default=(300.0, 500.0, 1000.0),
+    p.add_argument("--thresholds", type=parse_thresholds, default=(300.0, 500.0, 1000.0),
                    help="life-circle limits in metres, increasing (default 300,500,1000 = 5/10/15 min)")
     p.add_argument("--snap-limit", type=float, default=300.0,
                    help="metres from a street beyond which a point is reported, not routed (default 300)")

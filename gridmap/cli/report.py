@@ -26,6 +26,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from gridmap.cli._checks import writing_to
 from gridmap.cli._common import add_input_options, input_options, load_zone_layers, progress, split_layer
 from gridmap.validate import LayerError
 
@@ -105,9 +106,6 @@ def run_report(args: argparse.Namespace) -> int:
     from gridmap.report import build_report, write_report
 
     say = progress(args.quiet)
-    if args.sites < 0:
-        print("error: --sites must be 0 or more", file=sys.stderr)
-        return 2
     try:
         found = _inputs(args, say)
     except (LayerError, FileNotFoundError) as exc:
@@ -128,7 +126,8 @@ def run_report(args: argparse.Namespace) -> int:
                        k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, progress=say)
     i = 0 if args.lang == "zh" else 1
     say(f"writing {', '.join(OUTPUT_FILES)} to {args.out}")
-    paths = write_report(rep, args.out, lang=args.lang)
+    with writing_to(args.out):
+        paths = write_report(rep, args.out, lang=args.lang)
     f = rep.figures
     print(f"{f['n_grids']:,} grids, {f['households_total']:,} households; {f['in_band']} within {f['band']}, "
           f"{f['below']} below, {f['above']} above")

@@ -27,6 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from gridmap.cli._checks import parse_share, writing_to
 from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
 from gridmap.validate import LayerError
 
@@ -36,16 +37,6 @@ __all__ = ["register", "run_site", "OUTPUT_FILES"]
 OUTPUT_FILES = ("sites.geojson", "summary.csv", "sites.html")
 #: Residents newly covered, by the rank of the site covering them (red is kept for "still beyond").
 _RANK_COLOURS = ("#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf", "#17becf", "#999999")
-
-
-def _share(text: str) -> float:
-    try:
-        value = float(text.rstrip("%")) / (100.0 if text.endswith("%") or float(text.rstrip("%")) > 1 else 1.0)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--target expects a share like 0.95 or 95%, got {text!r}") from exc
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"--target must be between 0 and 1 (or 100%), got {text!r}")
-    return value
 
 
 def _inputs(args: argparse.Namespace, say):
@@ -154,10 +145,12 @@ def run_site(args: argparse.Namespace) -> int:
     if args.method == "greedy" and args.k and result.upper_bound > 0 and args.objective == "coverage":
         say(f"greedy reaches ≥ {result.value / result.upper_bound:.1%} of the best possible with {args.k} site(s)")
     say(f"writing to {out}")
-    out.mkdir(parents=True, exist_ok=True)
-    write_geojson(sites, out / "sites.geojson")
-    _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
-    status = write_map_after_tables(out / "sites.html", lambda p: _write_map(p, net, result, centers, args.radius))
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_geojson(sites, out / "sites.geojson")
+        _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+        status = write_map_after_tables(out / "sites.html",
+                                        lambda p: _write_map(p, net, result, centers, args.radius))
     for r in sites.itertuples():
         say(f"  {r.rank}. {r.candidate_id} near {r.street or '(unnamed street)'}: +{r.gain:,.0f} → "
             f"{r.covered_after:.1%}")
@@ -173,7 +166,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "(or p-median) on the OSM walking network, greedy (CELF) or exact (MILP).")
     add_walk_arguments(p, "existing service centres (points with center_id, name)")
     p.add_argument("--k", type=int, help="number of new sites")
-    p.add_argument("--target", type=_share, help="instead of --k: the fewest sites reaching this share (0.95 or 95%%)")
+    p.add_argument("--target", type=parse_share,
+                   help="instead of --k: the fewest sites reaching this share: a fraction 0–1 (0.95) or a "
+                        "percentage with %% (95%%)")
     p.add_argument("--radius", type=float, default=1000.0, help="walking metres counted as covered (1000 = 15 min)")
     p.add_argument("--weight", default="households",
                    help="what to cover: households (default), population, elderly_alone, left_behind_children, "
