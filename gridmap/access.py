@@ -303,6 +303,14 @@ class AccessResult(NamedTuple):
     services: tuple[str, ...]
 
 
+def values_at(values: np.ndarray, index: np.ndarray, missing):
+    """``values[index]`` where ``index ≥ 0``, else ``missing`` — also when ``values`` is empty (a run
+    with no centre at all, where every index is -1)."""
+    if len(values) == 0:
+        return np.full(len(index), missing, dtype=object if missing is None else np.asarray(values).dtype)
+    return np.where(index >= 0, values[np.clip(index, 0, None)], missing)
+
+
 def check_thresholds(thresholds, name: str = "thresholds") -> tuple[float, ...]:
     """Life-circle limits as a tuple of floats: finite walking metres, positive, increasing.
 
@@ -421,7 +429,7 @@ def compute_access(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.G
 
     ids = centers[center_id].to_numpy(dtype=object)
     out = residents.copy()
-    out["center_id"] = np.where(rr.center >= 0, ids[np.clip(rr.center, 0, None)], None)
+    out["center_id"] = values_at(ids, rr.center, None)
     out["network_m"] = rr.network_m
     cen_ok = np.isfinite(cen_xy).all(axis=1)
     straight = np.full(len(res_xy), np.nan)

@@ -292,13 +292,14 @@ def osm_file_error(path: str | os.PathLike, exc: BaseException) -> LayerError:
     import xml.etree.ElementTree as ET
 
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if "not recognized as being in a supported file format" in detail:  # GDAL's wording, with driver advice
-        detail = "not recognised as OSM XML"
+    unrecognised = "not recognized as being in a supported file format" in detail  # GDAL, with driver advice
+    if unrecognised:
+        detail = "GDAL does not recognise it as OSM XML"
     path = Path(path)
     if isinstance(exc, (EOFError, OSError)) and path.suffix.lower() == ".bz2":
         return LayerError(f"{path}: the bz2 compression is damaged or the file is cut short ({detail}). Download "
                           "or export it again, or unpack it (bunzip2) and give the .osm file.")
-    if isinstance(exc, ET.ParseError) or "pars" in detail.lower() or "not recognized" in detail.lower():
+    if isinstance(exc, ET.ParseError) or unrecognised or "parsing" in detail.lower():
         empty = path.exists() and path.stat().st_size == 0
         what = ("the file is empty" if empty else
                 f"not readable OSM XML ({detail}): the file is cut short, or not XML (an error page saved "

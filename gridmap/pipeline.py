@@ -29,7 +29,7 @@ import shapely
 
 from gridmap.access import (DEFAULT_SNAP_LIMIT, DEFAULT_THRESHOLDS, MAJOR_COMPONENT_M, AccessResult, EdgeIndex,
                             _STATUS, check_thresholds, compute_access, life_circle_labels, life_circles,
-                            nearest_center_arrays, parse_services, representative_xy)
+                            nearest_center_arrays, parse_services, representative_xy, values_at)
 from gridmap.coverage import CoverageReport, coverage_report, find_gaps, find_invalid_edges, find_outside, \
     find_overlaps, summarise_coverage
 from gridmap.crs import metric_crs
@@ -237,12 +237,11 @@ def task_access(part: Partition, cen_xy: np.ndarray, service_sets: dict[str, np.
                                index=index)
     ok = certified(part.net, rr, res_xy, sub_xy, float(max(params.thresholds)), params.halo, index,
                    MAJOR_COMPONENT_M)
-    out = {"rows": rows, "certified": ok, "network_m": rr.network_m,
-           "center": np.where(rr.center >= 0, sel[np.clip(rr.center, 0, None)], -1), "snap_m": rr.snap_m,
-           "status": rr.status}
+    out = {"rows": rows, "certified": ok, "network_m": rr.network_m, "center": values_at(sel, rr.center, -1),
+           "snap_m": rr.snap_m, "status": rr.status}
     for name, (d, c) in rr.per_service.items():
         out[f"network_m_{name}"] = d
-        out[f"center_{name}"] = np.where(c >= 0, sel[np.clip(c, 0, None)], -1)
+        out[f"center_{name}"] = values_at(sel, c, -1)
     return out
 
 
@@ -336,7 +335,7 @@ def _access_result(residents: gpd.GeoDataFrame, centers: gpd.GeoDataFrame, cols:
     ids = centers["center_id"].to_numpy(dtype=object)
     out = residents.copy()
     centre = cols["center"]
-    out["center_id"] = np.where(centre >= 0, ids[np.clip(centre, 0, None)], None)
+    out["center_id"] = values_at(ids, centre, None)
     out["network_m"] = cols["network_m"]
     cen_ok = np.isfinite(cen_xy).all(axis=1)
     straight = np.full(len(res_xy), np.nan)

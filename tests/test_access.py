@@ -317,3 +317,22 @@ def test_cli_access_with_files_and_bad_input(demo_walk, tmp_path: Path, capsys) 
     assert summary.columns[0] == "zone_id" and summary["residents"].iloc[-1] == 60
     assert main(["access", "--residents", str(res_path), "--out", str(out)]) == 2
     assert "--osm" in capsys.readouterr().err
+
+
+def test_access_with_no_centre_reports_everyone_without_a_route(demo_walk) -> None:
+    layers = demo_walk["layers"]
+    result = acc.compute_access(demo_walk["net"], layers["residents"], layers["centers"].iloc[:0],
+                                index=demo_walk["index"])
+    res = result.residents
+    assert len(res) == len(layers["residents"]) and res["center_id"].isna().all()
+    assert (res["life_circle"].astype(str) == acc.NO_ROUTE).all()
+
+
+@pytest.mark.parametrize("thresholds", [[300, float("nan")], [500, 300], [], "300", [0, 300], 500])
+def test_thresholds_that_are_not_increasing_finite_metres_are_refused(demo_walk, thresholds) -> None:
+    from gridmap.errors import ParameterError
+
+    layers = demo_walk["layers"]
+    with pytest.raises(ParameterError, match="thresholds"):
+        acc.compute_access(demo_walk["net"], layers["residents"], layers["centers"], thresholds=thresholds,
+                           index=demo_walk["index"])

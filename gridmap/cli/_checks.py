@@ -62,7 +62,7 @@ NUMERIC_OPTIONS: dict[str, NumberRule] = {
     "sites": NumberRule("new sites", minimum=0, integer=True, example="3"),
     "min_households": NumberRule("households", minimum=1, integer=True, example="300"),
     "max_households": NumberRule("households", minimum=1, integer=True, example="500"),
-    "seed": NumberRule("", minimum=0, maximum=2**63 - 1, integer=True, example="0"),
+    "seed": NumberRule("", minimum=0, integer=True, example="0"),
     "min_unit_area": NumberRule("m²", minimum=0, example="50"),
     "min_unit_width": NumberRule("metres", minimum=0, maximum=1000, example="2"),
 }
