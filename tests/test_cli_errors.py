@@ -353,6 +353,22 @@ def test_info_on_a_null_geometry(tmp_path, capsys) -> None:
     assert "row 2 (id B): feature has no geometry (null)" in out.out
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["access", "--demo", "--grids-layer", "nope"], "--grids-layer nope: the demo has no such layer; its polygon "
+                                                     "layers: study_area, zones_party"),
+    (["site", "--demo", "--target", "0.9", "--objective", "p_median"], "--target works with --objective coverage only"),
+    (["site", "--demo", "--k", "2", "--target", "0.9"], "give either --k N (number of new sites) or --target SHARE"),
+    (["coverage", "--zones", "party", "--area", "a.geojson"], "--zones expects NAME=PATH (e.g. --zones party=party.geojson), got 'party'"),
+    (["coverage", "--zones", "1st=x.geojson", "--area", "a.geojson"], "the name '1st' must be a word"),
+    (["unify", "--residents", "r.geojson"], "gridmap unify needs --zones NAME=PATH (one or more), --area PATH, "
+                                            "--residents PATH, or --demo"),
+    (["report"], "give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo"),
+])
+def test_options_that_do_not_go_together(argv, message, tmp_path, capsys) -> None:
+    status, err = cli([*argv, "--out", tmp_path / "o", "--quiet"], capsys)
+    assert status == 2 and message in err
+
+
 def test_missing_input_files_are_named(files, tmp_path, capsys) -> None:
     nope = tmp_path / "nope.geojson"
     cases = [

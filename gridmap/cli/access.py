@@ -73,7 +73,14 @@ def _inputs(args: argparse.Namespace, say):
     from gridmap.io import read_layer
 
     osm, residents, centers, demo = load_walk_inputs(args, say)
-    grids = demo[args.grids_layer or "study_area"] if demo is not None and not args.grids else None
+    grids = None
+    if demo is not None and not args.grids:
+        name = args.grids_layer or "study_area"
+        polygons = sorted(k for k, v in demo.items() if k.startswith(("zones_", "study_area")))
+        if name not in polygons:
+            raise LayerError(f"--grids-layer {name}: the demo has no such layer; its polygon layers: "
+                             f"{', '.join(polygons)}")
+        grids = demo[name]
     if args.grids:
         say(f"reading grids {args.grids}")
         path, layer = split_layer(args.grids)

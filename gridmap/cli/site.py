@@ -118,6 +118,8 @@ def run_site(args: argparse.Namespace) -> int:
     try:
         if (args.k is None) == (args.target is None):
             raise LayerError("give either --k N (number of new sites) or --target SHARE (e.g. 0.95), and not both")
+        if args.target is not None and args.objective != "coverage":
+            raise LayerError("--target works with --objective coverage only; with p_median give --k N")
         osm, residents, centers, candidates = _inputs(args, say)
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
         net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
