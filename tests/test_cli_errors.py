@@ -170,6 +170,22 @@ def test_an_output_folder_without_permission(tmp_path, capsys) -> None:
     assert status == 2 and "--out /sys/gridmap-test-out: cannot write there" in err
 
 
+def test_a_disk_that_fills_up_while_writing_is_named(tmp_path, capsys, monkeypatch) -> None:
+    """An OSError while the outputs are written (here: no space left) names the file and the folder."""
+    import errno
+
+    import gridmap.cli.coverage as coverage_cli
+
+    def full(_gdf, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(coverage_cli, "write_geojson", full)
+    out = tmp_path / "out"
+    status, err = cli(["coverage", "--demo", "--out", out, "--quiet"], capsys)
+    assert status == 2 and f"cannot write {out / 'faces.geojson'} (the disk is full" in err
+    assert f"the outputs in {out} are incomplete" in err
+
+
 # --------------------------------------------------------------------------------------------
 # broken OSM files, in every command that reads one
 
