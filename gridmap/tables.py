@@ -42,6 +42,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -126,7 +127,10 @@ def _csv_rows(path: Path, encoding: str | None, label: str, wanted: Mapping[str,
     text = data.decode(used).lstrip("\ufeff")
     sample = "\n".join(text[:65536].splitlines()[:_HEADER_SCAN_ROWS])
     sep = _delimiter(sample, path, wanted)
-    rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+    try:
+        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+    except csv.Error as exc:
+        raise LayerError(f"{label}: not a readable CSV ({exc}). Open it in Excel and save it as 'CSV UTF-8'.") from exc
     notes = [{"severity": "repaired", "code": "encoding_repaired", "message": choice.note}] if choice.note else []
     return rows, used, notes
 
@@ -167,9 +171,14 @@ def _sheet_rows(sheet, limit: int | None = None) -> list[list[object]]:
     return rows
 
 
-def _excel_sheets(path: Path, label: str) -> dict[str, object]:
+@contextmanager
+def _excel_sheets(path: Path, label: str):
+    """The worksheets of a workbook by name (chart sheets left out), the file closed afterwards."""
     book = _workbook(path, label)
-    return {ws.title: ws for ws in book.worksheets}
+    try:
+        yield {ws.title: ws for ws in book.worksheets}
+    finally:
+        book.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,11 +191,50 @@ def _blank(value: object) -> bool:
 
 
 def _trim(rows: list[list[object]]) -> list[list[object]]:
-    """Rows padded to one width, without empty trailing rows and columns."""
-    while rows and all(_blank(v) for v in rows[-1]):
-        rows.pop()
-    width = max((max((i + 1 for i, v in enumerate(r) if not _blank(v)), default=0) for r in rows), default=0)
-    return [list(r[:width]) + [None] * (width - len(r[:width])) for r in rows]
+    """Rows padded to one width, without empty trailing rows and columns (for a few header rows)."""
+    return _frame(rows).values.tolist()
+
+
+_NUMERIC_KINDS = ("integer", "floating", "mixed-integer-float", "decimal")
+
+
+def _kind(col: pd.Series) -> str:
+    """pandas' inferred kind of a column's cells (``string``, ``integer``, ``mixed``…), missing skipped."""
+    return pd.api.types.infer_dtype(col, skipna=True)
+
+
+def _arrow_text(col: pd.Series) -> pd.Series:
+    """A column of text as Arrow-backed strings (regular expressions and trimming run in C), NFKC."""
+    return col.astype("string").str.normalize("NFKC")
+
+
+def _blank_mask(col: pd.Series) -> np.ndarray:
+    """Empty cells of a column: None, NaN, or text of blanks only."""
+    kind = _kind(col)
+    if kind == "empty":
+        return np.ones(len(col), dtype=bool)
+    if kind == "string":
+        text = col.astype("string")
+        return (text.isna() | text.str.strip().eq("").fillna(True)).to_numpy(dtype=bool)
+    if kind in _NUMERIC_KINDS or kind not in ("mixed", "mixed-integer"):
+        return col.isna().to_numpy(dtype=bool)
+    return col.map(_blank).to_numpy(dtype=bool)
+
+
+def _frame(rows: list[list[object]]) -> pd.DataFrame:
+    """All cells as an object DataFrame (row k = spreadsheet row k + 1), without empty trailing rows
+    and columns."""
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([list(r) + [None] * (width - len(r)) if len(r) < width else r for r in rows], dtype=object)
+    if grid.empty:
+        return grid
+    filled = np.column_stack([~_blank_mask(grid[c]) for c in grid.columns])
+    used_rows = np.flatnonzero(filled.any(axis=1))
+    used_cols = np.flatnonzero(filled.any(axis=0))
+    if not len(used_rows):
+        return pd.DataFrame(dtype=object)
+    grid = grid.iloc[:used_rows[-1] + 1, :used_cols[-1] + 1]
+    return grid.astype(object).where(grid.notna(), None).reset_index(drop=True)
 
 
 def _find_pair(names: list[str], wanted: Mapping[str, str] | None) -> dict[str, list[int]]:
@@ -303,6 +351,43 @@ def _as_number(value: object) -> float | None:
     return None
 
 
+def _text_numbers(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, is a number, looks like a code) of text cells (see :func:`_numbers`)."""
+    raw = _arrow_text(text).str.strip()
+    number = (raw.str.fullmatch(_NUMBER.pattern) & raw.str.contains(r"\d")).fillna(False).to_numpy(dtype=bool)
+    plain = raw.str.replace(",", "", regex=False)
+    values = pd.to_numeric(plain.where(number).astype(object), errors="coerce").to_numpy(dtype=float, copy=True)
+    code = (raw.str.match(r"[+-]?0\d") | plain.str.match(r"[+-]?\d{16}")).fillna(False).to_numpy(dtype=bool)
+    return values, number, code
+
+
+def _numbers(col: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, is a number, looks like a code) of the cells of a column, vectorised.
+
+    Numbers are numeric cells and text that is a number (full-width digits and thousands
+    separators allowed). A code is text with a leading zero (``001``) or more than 15 digits (an
+    ID card number): such a column must stay text.
+    """
+    kind = _kind(col)
+    if kind in _NUMERIC_KINDS:
+        values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, copy=True)
+        return values, ~np.isnan(values), np.zeros(len(col), dtype=bool)
+    if kind in ("string", "empty"):
+        return _text_numbers(col)
+    values = np.full(len(col), np.nan)
+    ok = np.zeros(len(col), dtype=bool)
+    code = np.zeros(len(col), dtype=bool)
+    cells = col.map(lambda v: 1 if isinstance(v, str) else 2 if isinstance(v, (int, float, np.integer, np.floating))
+                    and not isinstance(v, bool) else 0).to_numpy()
+    numeric = cells == 2
+    values[numeric] = col[numeric].astype(float).to_numpy()
+    ok[numeric] = ~np.isnan(values[numeric])
+    text = cells == 1
+    if text.any():
+        values[text], ok[text], code[text] = _text_numbers(col[text])
+    return values, ok, code
+
+
 def _coordinate(value: object) -> float | None:
     """A coordinate cell in decimal degrees or metres; degrees-minutes-seconds are converted."""
     number = _as_number(value)
@@ -325,6 +410,21 @@ def _coordinate(value: object) -> float | None:
     return sign * (abs(float(deg)) + float(minutes or 0) / 60 + float(seconds or 0) / 3600)
 
 
+def _coordinates(col: pd.Series, name: str, first_row: int) -> tuple[np.ndarray, list[tuple[int, str, object]]]:
+    """(values, bad cells as (row, column, value)) of a coordinate column: numbers fast, the rest
+    (degrees-minutes-seconds) one by one."""
+    values, ok, _ = _numbers(col)
+    values = values.copy()
+    blank = _blank_mask(col)
+    bad = []
+    for k in np.flatnonzero(~ok & ~blank):
+        try:
+            values[k] = _coordinate(col.iloc[k])
+        except ValueError:
+            bad.append((int(k) + first_row, name, col.iloc[k]))
+    return values, bad
+
+
 def _text(value: object) -> object:
     if _blank(value):
         return None
@@ -335,22 +435,23 @@ def _text(value: object) -> object:
     return str(value).strip() if isinstance(value, str) else str(value)
 
 
-def _column(name: str, values: list[object]) -> pd.Series:
+def _column(name: str, col: pd.Series) -> pd.Series:
     """One attribute column: numeric where every value is a number (and the column is no id/code), else text."""
-    present = [v for v in values if not _blank(v)]
-    if present and not _ID_NAME.search(_normalise(name)):
-        numbers = [_as_number(v) for v in present]
-        leading_zero = any(isinstance(v, str) and re.match(r"\s*[+-]?0\d", unicodedata.normalize("NFKC", v))
-                           for v in present)
-        too_long = any(isinstance(v, str) and len(re.sub(r"\D", "", v.split(".")[0])) > 15 for v in present)
-        if all(n is not None for n in numbers) and not leading_zero and not too_long:
-            out = np.array([np.nan if _blank(v) else _as_number(v) for v in values], dtype=float)
-            if np.all(np.isfinite(out)) and np.all(out == np.round(out)) and np.abs(out).max() < 2 ** 53:
-                return pd.Series(out.astype(np.int64), name=name)
-            return pd.Series(out, name=name)
-        if all(isinstance(v, bool) for v in present) and len(present) == len(values):
-            return pd.Series(values, name=name, dtype=bool)
-    return pd.Series([_text(v) for v in values], name=name, dtype=object)
+    col = col.reset_index(drop=True)
+    blank = _blank_mask(col)
+    if (~blank).any() and not _ID_NAME.search(_normalise(name)):
+        values, ok, code = _numbers(col)
+        if ok[~blank].all() and not code[~blank].any():
+            values[blank] = np.nan
+            if np.isfinite(values).all() and (values == np.round(values)).all() and np.abs(values).max() < 2 ** 53:
+                return pd.Series(values.astype(np.int64), name=name)
+            return pd.Series(values, name=name)
+        if col[~blank].map(lambda v: isinstance(v, bool)).all() and not blank.any():
+            return col.astype(bool).rename(name)
+    if _kind(col) == "string":
+        text = col.astype("string").str.strip()
+        return pd.Series(text.where(~blank).astype(object).where(~blank, None).to_numpy(), name=name, dtype=object)
+    return pd.Series(col.map(_text).to_numpy(dtype=object), name=name, dtype=object)
 
 
 def _fits_area(crs: pyproj.CRS, x: np.ndarray, y: np.ndarray) -> bool:
@@ -368,11 +469,9 @@ def _fits_area(crs: pyproj.CRS, x: np.ndarray, y: np.ndarray) -> bool:
 # public
 
 
-def _probe_sheets(path: Path, label: str, wanted: Mapping[str, str] | None) -> tuple[dict[str, object], list[str]]:
-    sheets = _excel_sheets(path, label)
-    with_xy = [name for name, ws in sheets.items()
-               if _header_row(_trim(_sheet_rows(ws, _HEADER_SCAN_ROWS)), wanted) is not None]
-    return sheets, with_xy
+def _sheets_with_coordinates(sheets: dict[str, object], wanted: Mapping[str, str] | None) -> list[str]:
+    return [name for name, ws in sheets.items()
+            if _header_row(_trim(_sheet_rows(ws, _HEADER_SCAN_ROWS)), wanted) is not None]
 
 
 def list_table_layers(path: str | os.PathLike) -> pd.DataFrame:
@@ -381,7 +480,8 @@ def list_table_layers(path: str | os.PathLike) -> pd.DataFrame:
     path = Path(path)
     _refuse(path)
     if path.suffix.lower() in _EXCEL:
-        sheets, with_xy = _probe_sheets(path, str(path), None)
+        with _excel_sheets(path, str(path)) as sheets:
+            with_xy = _sheets_with_coordinates(sheets, None)
         rows = [{"name": name, "geometry_type": "Point" if name in with_xy else None} for name in sheets]
     else:
         rows_ = _trim(_csv_rows(path, None, str(path))[0][:_HEADER_SCAN_ROWS])
@@ -393,7 +493,7 @@ def table_columns(path: str | os.PathLike, layer: str | None = None) -> list[str
     """The column names of a table (its header: the coordinate row, else the first row of two or more
     names) — for mapping widgets, which need them even when no coordinate columns are found."""
     path = Path(path)
-    rows, _, _, _ = _raw(path, layer, None, str(path), None)
+    rows = _head(_raw(path, layer, None, str(path), None)[0])
     header = _header_row(rows, None)
     if header is None:
         header = next((r for r, row in enumerate(rows[:_HEADER_SCAN_ROWS]) if sum(not _blank(v) for v in row) >= 2),
@@ -402,32 +502,37 @@ def table_columns(path: str | os.PathLike, layer: str | None = None) -> list[str
 
 
 def _raw(path: Path, layer: str | None, encoding: str | None, label: str, wanted: Mapping[str, str] | None
-         ) -> tuple[list[list[object]], str, str | None, list[dict]]:
-    """(trimmed rows, layer name, encoding, notes) of a CSV or of one sheet of a workbook."""
+         ) -> tuple[pd.DataFrame, str, str | None, list[dict]]:
+    """(cells, layer name, encoding, notes) of a CSV or of one sheet of a workbook."""
     _refuse(path)
     if path.suffix.lower() not in _EXCEL:
         if layer is not None and layer != path.stem:
             raise LayerError(f"{label}: a CSV file holds one table, named '{path.stem}'; there is no layer '{layer}'.")
         rows, used, notes = _csv_rows(path, encoding, label, wanted)
-        return _trim(rows), path.stem, used, notes
-    if layer is not None:
-        sheets = _excel_sheets(path, label)
-        if layer not in sheets:
-            raise LayerError(f"{label}: the workbook has no sheet '{layer}'; sheets: {', '.join(sheets)}.")
-        return _trim(_sheet_rows(sheets[layer])), layer, None, []
-    sheets, with_xy = _probe_sheets(path, label, wanted)
-    if len(sheets) == 1:
-        name = next(iter(sheets))
-        return _trim(_sheet_rows(sheets[name])), name, None, []
-    if len(with_xy) == 1:
-        name = with_xy[0]
-        note = {"severity": "warning", "code": "sheet_chosen",
-                "message": f"the workbook has {len(sheets)} sheets ({', '.join(sheets)}); '{name}' is the only one with "
-                           f"coordinate columns and was read (name a sheet with PATH#SHEET)."}
-        return _trim(_sheet_rows(sheets[name])), name, None, [note]
-    listed = ", ".join(f"{n}{' (coordinates)' if n in with_xy else ''}" for n in sheets)
-    raise LayerError(f"{label}: the workbook has {len(sheets)} sheets ({listed}); name the one to read as "
-                     f"{path.name}#SHEET (for example {path.name}#{(with_xy or list(sheets))[0]}).")
+        return _frame(rows), path.stem, used, notes
+    with _excel_sheets(path, label) as sheets:
+        if layer is not None:
+            if layer not in sheets:
+                raise LayerError(f"{label}: the workbook has no sheet '{layer}'; sheets: {', '.join(sheets)}.")
+            return _frame(_sheet_rows(sheets[layer])), layer, None, []
+        if len(sheets) == 1:
+            name = next(iter(sheets))
+            return _frame(_sheet_rows(sheets[name])), name, None, []
+        with_xy = _sheets_with_coordinates(sheets, wanted)
+        if len(with_xy) == 1:
+            name = with_xy[0]
+            note = {"severity": "warning", "code": "sheet_chosen",
+                    "message": f"the workbook has {len(sheets)} sheets ({', '.join(sheets)}); '{name}' is the only one "
+                               "with coordinate columns and was read (name a sheet with PATH#SHEET)."}
+            return _frame(_sheet_rows(sheets[name])), name, None, [note]
+        listed = ", ".join(f"{n}{' (coordinates)' if n in with_xy else ''}" for n in sheets)
+        raise LayerError(f"{label}: the workbook has {len(sheets)} sheets ({listed}); name the one to read as "
+                         f"{path.name}#SHEET (for example {path.name}#{(with_xy or list(sheets))[0]}).")
+
+
+def _head(grid: pd.DataFrame) -> list[list[object]]:
+    """The rows where a header can be (the first few), as lists."""
+    return grid.iloc[:_HEADER_SCAN_ROWS].values.tolist()
 
 
 def read_table(
@@ -469,30 +574,23 @@ def read_table(
     if wanted and not ({"lon", "lat"} <= set(wanted) or {"x", "y"} <= set(wanted)):
         raise LayerError(f"{label}: map both coordinate columns, lon= and lat= (or x= and y=); got "
                          f"{', '.join(f'{k}={v}' for k, v in wanted.items())}.")
-    rows, name, used_encoding, notes = _raw(path, layer, encoding, label, wanted)
+    grid, name, used_encoding, notes = _raw(path, layer, encoding, label, wanted)
     if path.suffix.lower() in _EXCEL:
         label = f"{path}, sheet '{name}'"
-    if not rows:
+    if grid.empty:
         raise LayerError(f"{label}: the table is empty.")
+    rows = _head(grid)
     header = _header_row(rows, wanted)
     if header is None:
         raise _no_coordinates(label, rows, wanted)
     names, name_notes = _column_names(rows, header)
     notes += name_notes
     kind, xcol, ycol = _choose_pair(_find_pair(rows[header], wanted), names, stated, label)
-    data = rows[header + 1:]
+    data = grid.iloc[header + 1:].reset_index(drop=True)
     first_row = header + 2  # spreadsheet row of the first data row (rows are 1-based)
-    xs = np.full(len(data), np.nan)
-    ys = np.full(len(data), np.nan)
-    bad = []
-    for k, row in enumerate(data):
-        for arr, col in ((xs, xcol), (ys, ycol)):
-            try:
-                value = _coordinate(row[col])
-            except ValueError:
-                bad.append((k + first_row, names[col], row[col]))
-                continue
-            arr[k] = np.nan if value is None else value
+    xs, bad_x = _coordinates(data[data.columns[xcol]], names[xcol], first_row)
+    ys, bad_y = _coordinates(data[data.columns[ycol]], names[ycol], first_row)
+    bad = sorted(bad_x + bad_y, key=lambda b: b[0])
     if bad:
         listed = "; ".join(f"row {r}, column '{c}': {v!r}" for r, c, v in bad[:10])
         more = f" … ({len(bad)} in all)" if len(bad) > 10 else ""
@@ -514,7 +612,7 @@ def read_table(
     for c, col_name in enumerate(names):
         if c in (xcol, ycol):
             continue
-        attributes[col_name] = _column(col_name, [row[c] for row in data])
+        attributes[col_name] = _column(col_name, data[data.columns[c]])
     present = np.isfinite(xs) & np.isfinite(ys)
     geoms = np.full(len(data), None, dtype=object)
     geoms[present] = shapely.points(xs[present], ys[present])

@@ -157,6 +157,23 @@ def test_xlsx_with_several_coordinate_sheets_needs_the_sheet(tmp_path: Path) -> 
         read_layer(path, "住房")
 
 
+def test_two_row_header_with_merged_cells(tmp_path: Path) -> None:
+    """坐标 merged over two columns above 经度/纬度, and 户数 merged down over both header rows."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["楼栋", "坐标", None, "户数"])
+    ws.append([None, "经度", "纬度", None])
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("A1:A2")
+    ws.merge_cells("D1:D2")
+    ws.append(["一号楼", LON[0], LAT[0], 12])
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    gdf = read_table(path)
+    assert list(gdf.columns) == ["楼栋", "户数", "geometry"] and list(gdf["户数"]) == [12]
+    assert gdf.geometry.iloc[0].equals(shapely.Point(LON[0], LAT[0])) and gdf.attrs["first_row"] == 3
+
+
 def test_excel_row_numbers_in_messages_are_the_spreadsheet_rows(tmp_path: Path) -> None:
     path = _workbook(tmp_path / "bad.xlsx")
     wb = openpyxl.load_workbook(path)
