@@ -3,9 +3,11 @@ office tables (CSV, Excel ``.xlsx`` with coordinate columns, :mod:`gridmap.table
 
 Reading takes care of what Chinese data brings: Shapefiles in GBK with no ``.cpg`` or a ``.cpg``
 that names the wrong encoding (checked against the DBF bytes, :mod:`gridmap.encodings`), a
-Shapefile without its ``.shx`` (rebuilt, reported) or ``.dbf`` (a named error), layers with no CRS (an error unless the caller states one), coordinates traced on
-高德/腾讯 (GCJ-02) or 百度 (BD-09) maps (converted to WGS84 when the caller says so), and uploaded
-zips (entries with absolute paths or ``..`` refused, expansion capped). Writing gives GeoJSON per
+Shapefile without its ``.shx`` (rebuilt, reported) or ``.dbf`` (a named error), layers with no
+CRS (an error unless the caller states one), column names in another case (``Name`` for
+``name``, :mod:`gridmap.columns`), coordinates traced on 高德/腾讯 (GCJ-02) or 百度 (BD-09) maps
+(converted to WGS84 when the caller says so), and uploaded zips (entries with absolute paths or
+``..`` refused, expansion capped). Writing gives GeoJSON per
 RFC 7946 (WGS84 lon/lat, counter-clockwise exteriors, 7 decimals, UTF-8, no ``crs`` member),
 GeoPackage (atomically, several layers in one file) and zipped Shapefile with a UTF-8 ``.cpg``.
 """
@@ -31,7 +33,7 @@ import shapely
 
 from gridmap.columns import COORDINATE_ROLES, match_columns
 from gridmap.crs import to_wgs84_from
-from gridmap.encodings import GB18030, UTF8, dbf_text_values, resolve_encoding
+from gridmap.encodings import dbf_text_values, resolve_encoding
 from gridmap.tables import TABLE_SUFFIXES, is_table, list_table_layers, read_table
 from gridmap.validate import LayerError, Problem, ValidationReport, guess_kind, validate_layer
 
