@@ -111,8 +111,8 @@ def _refuse(path: Path) -> None:
 
 
 def _csv_rows(path: Path, encoding: str | None, label: str, wanted: Mapping[str, str] | None = None
-              ) -> tuple[list[list[object]], str, list[dict]]:
-    """(rows of cells, encoding used, notes) of a delimited text file."""
+              ) -> tuple[pd.DataFrame | list[list[object]], str, list[dict]]:
+    """(cells, encoding used, notes) of a delimited text file."""
     data = path.read_bytes()
     bom = bom_encoding(data)
     if bom == "utf-8-sig":
@@ -127,12 +127,18 @@ def _csv_rows(path: Path, encoding: str | None, label: str, wanted: Mapping[str,
     text = data.decode(used).lstrip("\ufeff")
     sample = "\n".join(text[:65536].splitlines()[:_HEADER_SCAN_ROWS])
     sep = _delimiter(sample, path, wanted)
+    notes = [{"severity": "repaired", "code": "encoding_repaired", "message": choice.note}] if choice.note else []
+    width = max((len(r) for r in csv.reader(io.StringIO(sample, newline=""), delimiter=sep)), default=1)
+    try:  # pandas' C parser when no row is wider than those at the top (a title row may be narrower)
+        grid = pd.read_csv(io.StringIO(text), sep=sep, header=None, names=range(width), dtype=object,
+                           na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL)
+        return grid, used, notes
+    except (pd.errors.ParserError, ValueError):
+        pass
     try:
-        rows: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
+        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)], used, notes
     except csv.Error as exc:
         raise LayerError(f"{label}: not a readable CSV ({exc}). Open it in Excel and save it as 'CSV UTF-8'.") from exc
-    notes = [{"severity": "repaired", "code": "encoding_repaired", "message": choice.note}] if choice.note else []
-    return rows, used, notes
 
 
 def _delimiter(sample: str, path: Path, wanted: Mapping[str, str] | None) -> str:
@@ -186,8 +192,9 @@ def _excel_sheets(path: Path, label: str):
 
 
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and np.isnan(value))
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
 def _trim(rows: list[list[object]]) -> list[list[object]]:
@@ -196,6 +203,8 @@ def _trim(rows: list[list[object]]) -> list[list[object]]:
 
 
 _NUMERIC_KINDS = ("integer", "floating", "mixed-integer-float", "decimal")
+#: Text cells as Arrow-backed strings: trimming and regular expressions run in C, not per cell.
+_STRING = pd.StringDtype("pyarrow")
 
 
 def _kind(col: pd.Series) -> str:
@@ -204,8 +213,14 @@ def _kind(col: pd.Series) -> str:
 
 
 def _arrow_text(col: pd.Series) -> pd.Series:
-    """A column of text as Arrow-backed strings (regular expressions and trimming run in C), NFKC."""
-    return col.astype("string").str.normalize("NFKC")
+    """A column of text as pandas strings (Arrow-backed: regular expressions and trimming run in C),
+    NFKC-normalised where not ASCII (full-width digits and commas become plain ones)."""
+    text = col.astype(_STRING)
+    wide = text.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).to_numpy(dtype=bool)
+    if wide.any():
+        text = text.copy()
+        text[wide] = text[wide].str.normalize("NFKC")
+    return text
 
 
 def _blank_mask(col: pd.Series) -> np.ndarray:
@@ -214,27 +229,32 @@ def _blank_mask(col: pd.Series) -> np.ndarray:
     if kind == "empty":
         return np.ones(len(col), dtype=bool)
     if kind == "string":
-        text = col.astype("string")
+        text = col.astype(_STRING)
         return (text.isna() | text.str.strip().eq("").fillna(True)).to_numpy(dtype=bool)
     if kind in _NUMERIC_KINDS or kind not in ("mixed", "mixed-integer"):
         return col.isna().to_numpy(dtype=bool)
     return col.map(_blank).to_numpy(dtype=bool)
 
 
-def _frame(rows: list[list[object]]) -> pd.DataFrame:
-    """All cells as an object DataFrame (row k = spreadsheet row k + 1), without empty trailing rows
-    and columns."""
-    width = max((len(r) for r in rows), default=0)
-    grid = pd.DataFrame([list(r) + [None] * (width - len(r)) if len(r) < width else r for r in rows], dtype=object)
+def _frame(cells: list[list[object]] | pd.DataFrame) -> pd.DataFrame:
+    """All cells as a DataFrame (row k = spreadsheet row k + 1), without empty trailing rows and
+    columns; columns of text only as pandas strings (``pd.NA`` when empty), others as objects."""
+    if isinstance(cells, pd.DataFrame):
+        grid = cells
+    else:
+        width = max((len(r) for r in cells), default=0)
+        grid = pd.DataFrame([list(r) + [None] * (width - len(r)) if len(r) < width else r for r in cells],
+                            dtype=object)
     if grid.empty:
         return grid
+    grid = pd.DataFrame({c: grid[c].astype(_STRING) if _kind(grid[c]) in ("string", "empty") else grid[c]
+                         for c in grid.columns})
     filled = np.column_stack([~_blank_mask(grid[c]) for c in grid.columns])
     used_rows = np.flatnonzero(filled.any(axis=1))
     used_cols = np.flatnonzero(filled.any(axis=0))
     if not len(used_rows):
         return pd.DataFrame(dtype=object)
-    grid = grid.iloc[:used_rows[-1] + 1, :used_cols[-1] + 1]
-    return grid.astype(object).where(grid.notna(), None).reset_index(drop=True)
+    return grid.iloc[:used_rows[-1] + 1, :used_cols[-1] + 1].reset_index(drop=True)
 
 
 def _find_pair(names: list[str], wanted: Mapping[str, str] | None) -> dict[str, list[int]]:
@@ -449,7 +469,7 @@ def _column(name: str, col: pd.Series) -> pd.Series:
         if col[~blank].map(lambda v: isinstance(v, bool)).all() and not blank.any():
             return col.astype(bool).rename(name)
     if _kind(col) == "string":
-        text = col.astype("string").str.strip()
+        text = col.astype(_STRING).str.strip()
         return pd.Series(text.where(~blank).astype(object).where(~blank, None).to_numpy(), name=name, dtype=object)
     return pd.Series(col.map(_text).to_numpy(dtype=object), name=name, dtype=object)
 
@@ -484,7 +504,7 @@ def list_table_layers(path: str | os.PathLike) -> pd.DataFrame:
             with_xy = _sheets_with_coordinates(sheets, None)
         rows = [{"name": name, "geometry_type": "Point" if name in with_xy else None} for name in sheets]
     else:
-        rows_ = _trim(_csv_rows(path, None, str(path))[0][:_HEADER_SCAN_ROWS])
+        rows_ = _head(_frame(_csv_rows(path, None, str(path))[0]))
         rows = [{"name": path.stem, "geometry_type": "Point" if _header_row(rows_, None) is not None else None}]
     return pd.DataFrame(rows, columns=["name", "geometry_type"])
 
