@@ -114,6 +114,17 @@ def test_info_on_a_table_without_coordinates_is_a_named_error(tmp_path: Path, ca
     assert "no coordinate columns found" in err and "Columns found: 姓名, 地址" in err and "Traceback" not in err
 
 
+def test_info_on_a_table_with_a_row_without_coordinates(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "e.csv"
+    path.write_text("name,lon,lat,households,population\nA,118.78,32.04,3,5\nB,,,4,6\n", encoding="utf-8")
+    assert main(["info", str(path), "--strict"]) == 1
+    out = capsys.readouterr().out
+    assert "geometry types: (null) 1, Point 1" in out
+    assert "row 3 (id B): feature has no geometry" in out  # the CSV's own line: header is row 1
+    assert main(["info", str(path), "--drop-empty", "--strict"]) == 0
+    assert "row 3 (id B): feature has no geometry (null); it was left out" in capsys.readouterr().out
+
+
 # ---------------------------------------------------------------------------------------------
 # coverage and unify: residents from a GBK CSV, the mapping given once for every input
 

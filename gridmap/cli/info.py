@@ -45,7 +45,7 @@ def describe_layer(path: Path, layer: str | None, kind: str | None, options: Inp
         epsg = gdf.crs.to_epsg()
         print(f"  CRS: {gdf.crs.name}" + (f" (EPSG:{epsg})" if epsg else f" ({gdf.crs.to_string()})"), file=out)
     print(f"  features: {len(gdf)}", file=out)
-    types = Counter(t if t is not None else "(null)" for t in gdf.geometry.geom_type)
+    types = Counter(t if isinstance(t, str) else "(null)" for t in gdf.geometry.geom_type)  # None or NaN: no geometry
     print("  geometry types: " + ", ".join(f"{t} {n}" for t, n in sorted(types.items())), file=out)
     valid = gdf.geometry[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     if len(valid):
