@@ -297,13 +297,15 @@ def _column_names(rows: list[list[object]], header: int) -> tuple[list[str], lis
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
         names.append(text)
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {"geometry": 1}  # the points' own column
     for c, name in enumerate(names):
         if name in seen:
             seen[name] += 1
             new = f"{name}_{seen[name]}"
+            why = ("is named 'geometry', the name of the points' own column" if name == "geometry"
+                   else f"repeats the name '{name}'")
             notes.append({"severity": "warning", "code": "duplicate_column",
-                          "message": f"column {_excel_letter(c)} repeats the name '{name}'; it is read as '{new}'."})
+                          "message": f"column {_excel_letter(c)} {why}; it is read as '{new}'."})
             names[c] = new
         else:
             seen[name] = 1
@@ -531,6 +533,8 @@ def _raw(path: Path, layer: str | None, encoding: str | None, label: str, wanted
         rows, used, notes = _csv_rows(path, encoding, label, wanted)
         return _frame(rows), path.stem, used, notes
     with _excel_sheets(path, label) as sheets:
+        if not sheets:
+            raise LayerError(f"{label}: the workbook has no worksheets (only charts); put the table on a worksheet.")
         if layer is not None:
             if layer not in sheets:
                 raise LayerError(f"{label}: the workbook has no sheet '{layer}'; sheets: {', '.join(sheets)}.")
