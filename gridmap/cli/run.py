@@ -133,6 +133,11 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
     if "synthetic" in cfg:
         from gridmap.synthetic import CityParams, synthetic_city
 
+        given = [o for o in ("crs_items", "source_items", "map") if getattr(args, o, None)]
+        if given:
+            raise SystemExit(f"error: {', '.join('--' + o.split('_')[0] for o in given)}: options for input files, but "
+                             f"the config {path} generates a [synthetic] city and reads none")
+
         syn = dict(cfg["synthetic"])
         for key in ("community_blocks", "street_communities", "district_streets", "origin"):
             if key in syn:
