@@ -18,6 +18,8 @@ _API: dict[str, str] = {
     "list_layers": "gridmap.io",
     "read_layer": "gridmap.io",
     "load_layer": "gridmap.io",
+    "read_table": "gridmap.tables",
+    "InputOptions": "gridmap.inputs",
     "read_osm_basemap": "gridmap.io",
     "write_geojson": "gridmap.io",
     "write_gpkg": "gridmap.io",

@@ -32,7 +32,8 @@ import geopandas as gpd
 import pandas as pd
 
 from gridmap.cli._checks import parse_thresholds, writing_to
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.cli._common import (add_input_options, add_walk_arguments, load_walk_inputs, print_read_notes, progress,
+                                 split_layer, write_map_after_tables)
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
@@ -70,9 +71,10 @@ def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _inputs(args: argparse.Namespace, say):
     """(osm path, residents, centres, grids or None, grid id column or None)."""
-    from gridmap.io import read_layer
+    from gridmap.inputs import InputOptions
 
-    osm, residents, centers, demo = load_walk_inputs(args, say)
+    opts = InputOptions.from_args(args, ("residents", "centers", "grids"))
+    osm, residents, centers, demo = load_walk_inputs(args, say, opts)
     grids = None
     if demo is not None and not args.grids:
         name = args.grids_layer or "study_area"
@@ -84,7 +86,9 @@ def _inputs(args: argparse.Namespace, say):
     if args.grids:
         say(f"reading grids {args.grids}")
         path, layer = split_layer(args.grids)
-        grids = read_layer(path, args.grids_layer or layer, crs=args.crs, source=args.source)
+        grids, report = opts.load(path, None, args.grids_layer or layer, "grids")
+        print_read_notes(report)
+    opts.check_all_used()
     grid_id = args.grid_id
     if grids is not None:
         if grid_id is None:
@@ -205,11 +209,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--snap-limit", type=float, default=300.0,
                    help="metres from a street beyond which a point is reported, not routed (default 300)")
     p.add_argument("--buffer", type=float, default=50.0, help="isochrone buffer around reachable streets, m (50)")
-    p.add_argument("--crs", help="CRS to assume for layers that declare none, e.g. EPSG:4490")
-    p.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.add_argument("--out", required=True, help="output folder")
+    add_input_options(p, "residents, centers, grids")
     p.set_defaults(func=run_access)

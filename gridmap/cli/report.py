@@ -27,7 +27,8 @@ import sys
 from pathlib import Path
 
 from gridmap.cli._checks import writing_to
-from gridmap.cli._common import add_input_options, input_options, load_zone_layers, progress, split_layer
+from gridmap.cli._common import (add_input_options, input_options, load_zone_layers, print_read_notes, progress,
+                                 split_layer)
 from gridmap.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
@@ -50,7 +51,6 @@ def _demo_plan(demo, say):
 
 def _inputs(args: argparse.Namespace, say) -> dict:
     """The plan and every input found: options, then the plan's stored sources, then the demo."""
-    from gridmap.io import load_layer
     from gridmap.plan_io import load_plan, load_plan_sources
 
     if not args.plan and not args.demo:
@@ -91,8 +91,10 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         spec = getattr(args, option)
         if spec:
             lpath, layer = split_layer(spec)
-            found[key], _ = load_layer(lpath, kind, layer, **common)
+            found[key], report = common.load(lpath, kind, layer, option)
+            print_read_notes(report)
             say(f"read {key}: {len(found[key]):,} features from {lpath}")
+    common.check_all_used()
     if args.osm:
         found["osm"] = Path(args.osm)
         if not found["osm"].exists():

@@ -10,11 +10,14 @@ partitioned run reproduces exactly). Progress goes to stderr.
 
 The config (TOML) names the inputs — or asks for a synthetic city — and the parameters::
 
-    [inputs]                       # paths relative to the config file; PATH#LAYER for GeoPackages
+    [inputs]                       # paths relative to the config file; PATH#LAYER for GeoPackages/sheets
     study_area = "study_area.parquet"
-    residents = "residents.parquet"
+    residents = "residents.parquet"  # or a CSV / Excel table with 经度/纬度 (lon/lat) columns
     centers = "centers.parquet"
     network = "network.npz"        # a WalkNetwork .npz (gridmap.synthetic.save_network) or an .osm file
+    # reading options (optional; --crs/--source/--map/--drop-empty on the command line win per input):
+    # crs = "residents:EPSG:4547"  source = "centers:gcj02"  map = ["residents:households=户数"]
+    # drop_empty = true
     [inputs.zones]                 # any number of layers
     party = "zones_party.parquet"
     security = "zones_security.parquet"
@@ -53,7 +56,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from gridmap.cli._checks import check_crs_text, writing_to
-from gridmap.cli._common import progress, split_layer
+from gridmap.cli._common import add_reading_options, print_read_notes, progress, split_layer
 from gridmap.errors import ParameterError, check_number
 from gridmap.validate import LayerError
 
@@ -64,23 +67,28 @@ OUTPUTS = ("grids.geojson", "gaps.geojson", "overlaps.geojson", "outside.geojson
            "communities.csv", "coverage_summary.csv", "partitions.csv", "run.json")
 
 
-def _read(path: Path, kind: str, layer: str | None, crs, where: str):
-    """A config input: GeoParquet (read, then checked like any layer) or any format ``load_layer`` reads."""
+def _read(path: Path, kind: str, layer: str | None, options, scope: str, where: str):
+    """A config input: GeoParquet (read, then checked like any layer) or any format the readers take.
+
+    ``options`` are the inputs' reading options (:func:`_reading_options`), ``scope`` this input's
+    name among them, ``where`` the config file and key for messages.
+    """
     import geopandas as gpd
 
-    from gridmap.io import load_layer
-    from gridmap.validate import LayerError, validate_layer
+    from gridmap.validate import validate_layer
 
     if not path.exists():
         raise LayerError(f"{where}: {path}: no such file. Paths in the config are relative to the config file.")
     if path.suffix.lower() != ".parquet":
-        gdf, _ = load_layer(path, kind, layer, crs=crs)
+        gdf, report = options.load(path, kind, layer, scope)
+        print_read_notes(report)
         return gdf
     try:
         gdf = gpd.read_parquet(path)
     except Exception as exc:  # noqa: BLE001 - pyarrow's and geopandas' errors all mean: not a usable GeoParquet
         raise LayerError(f"{where}: {path}: cannot be read as GeoParquet ({str(exc).splitlines()[0]}). Write it "
                          "with geopandas' to_parquet, or give a GeoPackage/GeoJSON/Shapefile.") from exc
+    crs = options.crs(scope)
     if gdf.crs is None and crs is not None:
         gdf = gdf.set_crs(crs)
     gdf, report = validate_layer(gdf, kind, source=str(path))
@@ -93,8 +101,40 @@ def _config_error(path: Path, section: str, exc: Exception) -> ParameterError:
     return ParameterError(f"config {path} [{section}]: {exc}")
 
 
-def load_config(path: str | Path, say=lambda _m: None):
+def _reading_options(inp: dict, args, run_crs, scopes: list[str]):
+    """The inputs' reading options: ``[inputs]`` keys ``crs``, ``source``, ``map``, ``drop_empty``,
+    overridden (per scope) by the command's ``--crs``, ``--source``, ``--map``, ``--drop-empty``;
+    with no CRS stated for every input, the ``[run]`` crs (the work CRS) is assumed for them."""
+    from gridmap.inputs import InputOptions, looks_scoped
+
+    def listed(key: str) -> list[str]:
+        value = inp.get(key)
+        items = [value] if isinstance(value, str) else value
+        if items is None:
+            return []
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            raise ParameterError(f"config [inputs] {key} must be a string or a list of strings, got {value!r}")
+        return items
+
+    def head(text: str, key: str) -> str | None:
+        return text.partition(":")[0].strip() if looks_scoped(text, crs=key == "crs") else None
+
+    merged = {}
+    for key in ("crs", "source"):
+        cli = list(getattr(args, f"{key}_items", None) or []) if args is not None else []
+        cli_scopes = {head(t, key) for t in cli}
+        merged[key] = [t for t in listed(key) if head(t, key) not in cli_scopes] + cli
+    if run_crs is not None and not any(head(t, "crs") is None for t in merged["crs"]):
+        merged["crs"].append(str(run_crs))
+    maps = listed("map") + list(getattr(args, "map", None) or [] if args is not None else [])
+    drop_empty = bool(inp.get("drop_empty", False)) or bool(getattr(args, "drop_empty", False))
+    return InputOptions(scopes, crs=merged["crs"], source=merged["source"], maps=maps, drop_empty=drop_empty)
+
+
+def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace | None = None):
     """Read a run config: returns (:class:`~gridmap.pipeline.CityInputs`, RunParams, crs, output options).
+
+    ``args`` (the parsed command line) adds its reading options to the config's ``[inputs]`` ones.
 
     Raises
     ------
@@ -139,6 +179,11 @@ def load_config(path: str | Path, say=lambda _m: None):
     if "synthetic" in cfg:
         from gridmap.synthetic import CityParams, synthetic_city
 
+        given = [o for o in ("crs_items", "source_items", "map") if getattr(args, o, None)]
+        if given:
+            raise ParameterError(f"{', '.join('--' + o.split('_')[0] for o in given)}: options for input files, but "
+                                 f"the config {path} generates a [synthetic] city and reads none")
+
         syn = dict(cfg["synthetic"])
         bad = set(syn) - {f.name for f in fields(CityParams)}
         if bad:
@@ -167,17 +212,20 @@ def load_config(path: str | Path, say=lambda _m: None):
         if not isinstance(spec, str) or not spec.strip():
             raise ParameterError(f"config {path} [inputs] {key} must be a file path (text), got {spec!r}")
 
-    def layer(spec: str, kind: str, key: str):
+    options = _reading_options(inp, args, crs, ["area", "residents", "centers", *inp["zones"]])
+
+    def layer(spec: str, kind: str, scope: str, key: str):
         p, lay = split_layer(spec)
         p = p if p.is_absolute() else base / p
-        gdf = _read(p, kind, lay, crs, f"config {path.name} [inputs] {key}")
+        gdf = _read(p, kind, lay, options, scope, f"config {path.name} [inputs] {key}")
         say(f"read {kind}: {len(gdf):,} rows from {p.name}")
         return gdf
 
-    zones = {name: layer(spec, "zones", f"zones.{name}") for name, spec in inp["zones"].items()}
-    study_area = layer(inp["study_area"], "study_area", "study_area")
-    residents = layer(inp["residents"], "residents", "residents")
-    centers = layer(inp["centers"], "centers", "centers") if "centers" in inp else None
+    zones = {name: layer(spec, "zones", name, f"zones.{name}") for name, spec in inp["zones"].items()}
+    study_area = layer(inp["study_area"], "study_area", "area", "study_area")
+    residents = layer(inp["residents"], "residents", "residents", "residents")
+    centers = layer(inp["centers"], "centers", "centers", "centers") if "centers" in inp else None
+    options.check_all_used()
     network = None
     if "network" in inp:
         net_path = Path(inp["network"])
@@ -294,7 +342,7 @@ def run_run(args: argparse.Namespace) -> int:
 
     say = progress(args.quiet)
     check_scheduler(args.scheduler)
-    inputs, params, crs, output = load_config(args.config, say)
+    inputs, params, crs, output = load_config(args.config, say, args)
     out = Path(args.out)
     start = time.perf_counter()
     if args.scheduler == "single":
@@ -343,4 +391,5 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="where the tasks run (default threads)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
+    add_reading_options(p, "area, residents, centers, or a zone layer's name")
     p.set_defaults(func=run_run)

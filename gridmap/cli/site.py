@@ -28,7 +28,8 @@ import geopandas as gpd
 import pandas as pd
 
 from gridmap.cli._checks import parse_share, writing_to
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.cli._common import (add_input_options, add_walk_arguments, load_walk_inputs, print_read_notes, progress,
+                                 split_layer, write_map_after_tables)
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
@@ -41,16 +42,22 @@ _RANK_COLOURS = ("#377eb8", "#4daf4a", "#984ea3", "#ff7f00", "#a65628", "#f781bf
 
 def _inputs(args: argparse.Namespace, say):
     """(osm path, residents, centres, candidates)."""
-    from gridmap.io import read_layer
+    from gridmap.inputs import InputOptions
 
-    osm, residents, centers, _ = load_walk_inputs(args, say)
+    opts = InputOptions.from_args(args, ("residents", "centers", "candidates"))
+    osm, residents, centers, _ = load_walk_inputs(args, say, opts)
     candidates = args.candidates or "nodes"
     if candidates not in ("nodes", "public_buildings"):
         say(f"reading candidates {candidates}")
         path, layer = split_layer(candidates)
-        candidates = read_layer(path, args.candidates_layer or layer, crs=args.crs, source=args.source)
-        if not len(candidates):
-            raise LayerError(f"{args.candidates}: no candidate features")
+        try:
+            candidates, report = opts.load(path, None, args.candidates_layer or layer, "candidates")
+        except LayerError as exc:
+            if getattr(exc, "report", None) is not None and {p.code for p in exc.report.errors} == {"no_features"}:
+                raise LayerError(f"{args.candidates}: no candidate features") from exc
+            raise
+        print_read_notes(report)
+    opts.check_all_used()
     if args.weight not in residents.columns:
         numeric = [c for c in residents.columns if c != residents.geometry.name
                    and pd.api.types.is_numeric_dtype(residents[c])]
@@ -185,11 +192,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="coverage (most residents within the radius) or p_median (least total walking)")
     p.add_argument("--snap-limit", type=float, default=300.0, help="metres from a street beyond which a point "
                                                                    "is not routed (300)")
-    p.add_argument("--crs", help="CRS to assume for layers that declare none, e.g. EPSG:4490")
-    p.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.add_argument("--out", required=True, help="output folder")
+    add_input_options(p, "residents, centers, candidates")
     p.set_defaults(func=run_site)
