@@ -66,6 +66,8 @@ __all__ = [
     "Snap",
     "EdgeIndex",
     "AccessResult",
+    "snap_centers",
+    "snap_residents",
     "life_circle_labels",
     "parse_services",
     "representative_xy",
@@ -204,6 +206,17 @@ def _snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray, snap_l
         csnap.edge[idx], csnap.offset[idx], csnap.dist[idx] = again.edge[move], again.offset[move], again.dist[move]
     status = np.where(csnap.edge < 0, _NO_GEOM, np.where(csnap.dist <= snap_limit, _OK, _TOO_FAR))
     return csnap, status
+
+
+def snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray,
+                 snap_limit: float = DEFAULT_SNAP_LIMIT) -> tuple[Snap, np.ndarray]:
+    """Snap centres (or anything routed *from*: helpers, candidate sites) exactly as the access
+    analysis snaps its centres: to the nearest street, preferring the main network over small
+    disconnected fragments (see :func:`_snap_centers`).
+
+    Returns the snaps and a status per point (0 ok, 1 too far from a street, 3 no geometry).
+    """
+    return _snap_centers(net, index, np.asarray(cen_xy, dtype=float).reshape(-1, 2), snap_limit)
 
 
 class RoutingResult(NamedTuple):
