@@ -72,6 +72,18 @@ def test_resident_and_centre_on_the_same_edge_walk_directly(grid: WalkNetwork) -
     assert out["network_m"].iloc[0] == pytest.approx(50.0, abs=1e-6)
 
 
+def test_every_centre_on_the_residents_edge_is_tried_not_only_the_adjacent_one(grid: WalkNetwork) -> None:
+    # street y=200, x 100..200; resident at x=190 (5 m off). Centre A at x=150, 30 m off: 40 + 30 + 5 = 75 m;
+    # centre B at x=140, 2 m off: 50 + 2 + 5 = 57 m — B is nearer though A lies between them on the edge
+    res = _pts([(190, 195)], households=[1])
+    out = acc.compute_access(grid, res, _centres([(150, 230), (140, 202)])).residents.iloc[0]
+    assert out["network_m"] == pytest.approx(57.0, abs=1e-6) and out["center_id"] == "C2"
+    # and ahead of the resident, mirrored: x=110, A at x=150 (30 m off), B at x=160 (2 m off)
+    out = acc.compute_access(grid, _pts([(110, 195)], households=[1]),
+                             _centres([(150, 230), (160, 202)])).residents.iloc[0]
+    assert out["network_m"] == pytest.approx(57.0, abs=1e-6) and out["center_id"] == "C2"
+
+
 def test_nearest_of_several_centres_and_node_snaps(grid: WalkNetwork) -> None:
     # resident exactly on node (0, 0); centres exactly on nodes (200, 200) and (100, 100)
     out = acc.compute_access(grid, _pts([(0, 0)]), _centres([(200, 200), (100, 100)])).residents.iloc[0]
