@@ -737,7 +737,8 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     detail = np.empty(len(homes), dtype=object)
     detail[:] = f"no helper within {max_distance_m:g} m walking"
     detail[rstatus == _UNREACHABLE] = "on a piece of street network no helper is on"
-    detail[has_arc] = f"every helper within {max_distance_m:g} m is taken by people nearer to them"
+    detail[has_arc] = (f"every helper within {max_distance_m:g} m is taken: the pairing that pairs the most "
+                       "people with the least walking gives them to others")
     detail[rstatus == _NO_GEOM] = "no geometry"
     far = rstatus == _TOO_FAR
     detail[far] = [f"{d:,.0f} m from the nearest street (limit {snap_limit:g} m)" for d in rsnap.dist[far]]
