@@ -235,14 +235,6 @@ def _write_map(path: Path, net, result) -> Path:
     if len(links):
         maps.add_layer(m, links, f"Pairs 结对 ({int(links['people'].sum()):,} people)", "#3f51b5",
                        ["resident_index", "helper_id", "people", "network_m"], weight=1.2)
-    status = homes["reason"].where(homes["unpaired"] > 0, "paired").astype(object)
-    fields = ["resident_index", "people", "paired", "unpaired", "reason"]
-    for key, colour in _STATUS_COLOURS.items():
-        part = homes[(status == key).to_numpy()]
-        if len(part):
-            label = "all paired 已全部结对" if key == "paired" else f"unpaired: {key}"
-            maps.add_layer(m, part, f"Residents {label} ({int(part['people'].sum()):,} people)", colour, fields,
-                           fill_opacity=0.8, weight=1.0, point_radius=4)
     hel = result.helpers.assign(snap_m=result.helpers["snap_m"].round(1))
     hfields = [c for c in ("helper_id", "name", "assigned", "capacity", "free",
                            *(f"assigned_{g}" for g in result.groups), "snap_status") if c in hel.columns]
@@ -251,7 +243,17 @@ def _write_map(path: Path, net, result) -> Path:
         if len(part):
             label = f"{lo}" if lo == hi else (f"{lo}–{hi}" if hi < 10**9 else f"{lo}+")
             maps.add_layer(m, part, f"Helpers 帮扶人 taking {label} ({len(part):,})", "#08306b", hfields,
-                           fill_color=colour, fill_opacity=0.95, weight=1.5, point_radius=3 + 2 * min(lo, 8))
+                           fill_color=colour, fill_opacity=0.85, weight=1.0, point_radius=3 + min(lo, 9))
+    # residents on top: green where everyone is paired, else coloured by why people are left
+    status = homes["reason"].where(homes["unpaired"] > 0, "paired").astype(object)
+    fields = ["resident_index", "people", "paired", "unpaired", "reason"]
+    for key, colour in _STATUS_COLOURS.items():
+        part = homes[(status == key).to_numpy()]
+        if len(part):
+            label = (f"all paired 已全部结对 ({int(part['people'].sum()):,} people)" if key == "paired" else
+                     f"with people unpaired: {key} ({int(part['unpaired'].sum()):,} people)")
+            maps.add_layer(m, part, f"Residents {label}", "#333333", fields, fill_color=colour, fill_opacity=0.9,
+                           weight=0.8, point_radius=3.5)
     return _atomic_write(path, lambda p: maps.save_standalone(m, p))
 
 
