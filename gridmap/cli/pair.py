@@ -42,7 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gridmap.cli._common import add_input_options, input_options, progress, split_layer, write_map_after_tables
+from gridmap.cli._common import (add_input_options, input_options, parse_map, progress, split_layer,
+                                 write_map_after_tables)
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_pair", "OUTPUT_FILES", "HEADERS_ZH"]
@@ -110,12 +111,34 @@ def _groups(text: str) -> tuple[str, ...]:
 # inputs
 
 
-def _read(spec: str, what: str, options: dict, reports: list, say):
+_INPUTS = ("residents", "helpers")
+
+
+def _column_maps(items: list[str] | None) -> dict[str, dict[str, str]]:
+    """``--map`` entries by input: ``residents:OURS=THEIRS`` / ``helpers:OURS=THEIRS`` for one input,
+    plain ``OURS=THEIRS`` (key ``"*"``) for whichever input has the column."""
+    maps: dict[str, dict[str, str]] = {"*": {}, **{k: {} for k in _INPUTS}}
+    for ours, theirs in parse_map(items).items():
+        scope, sep, name = ours.partition(":")
+        if sep and scope not in _INPUTS:
+            raise LayerError(f"--map {ours}={theirs}: the input before ':' must be residents or helpers")
+        maps[scope if sep else "*"][name if sep else ours] = theirs
+    return maps
+
+
+def _rename(gdf, maps: dict[str, dict[str, str]], what: str, used: set[str]):
+    """Apply the unscoped ``--map`` entries whose column this input has (scoped ones were applied on reading)."""
+    here = {theirs: ours for ours, theirs in maps["*"].items() if theirs in gdf.columns}
+    used.update(here)
+    return gdf.rename(columns=here) if here else gdf
+
+
+def _read(spec: str, what: str, options: dict, maps: dict, reports: list, say):
     from gridmap.io import load_layer
 
     path, layer = split_layer(spec)
     say(f"reading {what} {spec}")
-    gdf, report = load_layer(path, None, layer, **options)
+    gdf, report = load_layer(path, None, layer, **{**options, "column_map": maps[what]})
     reports.append(report)
     return gdf
 
@@ -125,6 +148,7 @@ def _inputs(args: argparse.Namespace, say):
     from gridmap.people.pairing import demo_helpers
 
     options = input_options(args)
+    maps = _column_maps(args.map)
     reports: list = []
     residents = helpers = None
     osm = Path(args.osm) if args.osm else None
@@ -163,9 +187,18 @@ def _inputs(args: argparse.Namespace, say):
     if not osm.exists():
         raise LayerError(f"{osm}: OSM file not found")
     if residents is None:
-        residents = _read(args.residents, "residents", options, reports, say)
+        residents = _read(args.residents, "residents", options, maps, reports, say)
     if helpers is None:
-        helpers = _read(args.helpers, "helpers", options, reports, say)
+        helpers = _read(args.helpers, "helpers", options, maps, reports, say)
+    used: set[str] = set()
+    residents = _rename(residents, maps, "residents", used)
+    helpers = _rename(helpers, maps, "helpers", used)
+    unused = [f"{ours}={theirs}" for ours, theirs in maps["*"].items() if theirs not in used]
+    if unused:
+        raise LayerError(f"--map {', '.join(unused)}: no input has the column(s) "
+                         f"{', '.join(t for t in maps['*'].values() if t not in used)} (residents columns: "
+                         f"{', '.join(map(str, residents.columns.drop(residents.geometry.name)))}; helpers columns: "
+                         f"{', '.join(map(str, helpers.columns.drop(helpers.geometry.name)))})")
     return osm, residents, helpers, zone_layers, reports
 
 
@@ -322,8 +355,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "people: exactly, the most people paired first, then the least total walking, then the same "
                     "grid. " + PRIVACY,
         epilog="Helpers: points with helper_id; optional name, phone, and capacity (a value there overrides "
-               "--per-helper for that helper; blank = the default). Map other column names with --map, e.g. "
-               "--map helper_id=编号 --map elderly_alone=独居老人.")
+               "--per-helper for that helper; blank = the default). Map other column names with --map: "
+               "--map helper_id=编号 renames the column in whichever input has it; --map helpers:name=姓名 or "
+               "--map residents:elderly_alone=独居老人 in one input only.")
     p.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
     p.add_argument("--residents", metavar="PATH[#LAYER]",
                    help="residents: buildings or points with the special-group counts (default with --plan: the "
