@@ -53,6 +53,9 @@ from gridmap.network import WalkNetwork  # noqa: E402
 from gridmap.people import pairing  # noqa: E402
 from gridmap.synthetic import synthetic_city  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_access import _median_time  # noqa: E402
+
 GROUPS = ("elderly_alone", "left_behind_children", "disabled")
 LIMIT = 1000.0
 PER_HELPER = 3
@@ -95,29 +98,15 @@ def stages(net: WalkNetwork, residents, helpers) -> dict[str, float]:
     _ = net.csr, net.component
     t["network CSR + edge index"] = time.perf_counter() - start
     start = time.perf_counter()
-    rxy, hxy = representative_xy(residents, net.crs), representative_xy(helpers, net.crs)
-    people = residents[list(GROUPS)].to_numpy().sum(axis=1)
-    homes = np.flatnonzero(people > 0)
-    hsnap, hstatus = snap_centers(net, index, hxy)
-    routable = np.flatnonzero(hstatus == 0)
-    rsnap, rstatus = snap_residents(net, index, rxy[homes], hsnap, routable, 300.0)
+    people, hsnap, routable, rsnap, targets = snapped(net, residents, helpers, index)
     t["snapping"] = time.perf_counter() - start
     start = time.perf_counter()
-    cp = pairing.candidate_pairs(net, hsnap, routable, rsnap, np.flatnonzero(rstatus == 0), LIMIT)
+    cp = pairing.candidate_pairs(net, hsnap, routable, rsnap, targets, LIMIT)
     t["bounded Dijkstra (candidate pairs)"] = time.perf_counter() - start
     start = time.perf_counter()
-    pairing.solve_pairing(people[homes], np.full(len(helpers), PER_HELPER), cp.target, cp.helper, cp.network_m)
+    pairing.solve_pairing(people, np.full(len(helpers), PER_HELPER), cp.target, cp.helper, cp.network_m)
     t["min-cost flow"] = time.perf_counter() - start
     return t
-
-
-def _median(func, repeat: int):
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 # ------------------------------------------------------------------------------------------------
@@ -151,8 +140,10 @@ def nx_distances(net: WalkNetwork, graph: nx.Graph, hsnap, helpers: np.ndarray, 
     return out
 
 
-def snapped(net: WalkNetwork, residents, helpers):
-    index = EdgeIndex(net)
+def snapped(net: WalkNetwork, residents, helpers, index: EdgeIndex | None = None):
+    """Snapping as pair_residents does it: (people per building, helper snaps, routable helpers,
+    building snaps, routed buildings)."""
+    index = index or EdgeIndex(net)
     rxy, hxy = representative_xy(residents, net.crs), representative_xy(helpers, net.crs)
     people = residents[list(GROUPS)].to_numpy().sum(axis=1)
     homes = np.flatnonzero(people > 0)
@@ -214,7 +205,7 @@ def main() -> None:
           f"limit {LIMIT:g} m")
 
     ours(net, residents, helpers)  # warm-up: numba's compiled code from its disk cache
-    t_ours, result = _median(lambda: ours(net, residents, helpers), args.repeat)
+    t_ours, result = _median_time(lambda: ours(net, residents, helpers), args.repeat)
     s = result.stats
     print(f"\nours, whole pass (median of {args.repeat}): {t_ours:.2f} s   [target ≤ 5 s: "
           f"{'met' if t_ours <= 5 else 'NOT met'}]")
@@ -239,7 +230,7 @@ def main() -> None:
               f"(extrapolated); same pairs: {got.keys() == ref.keys()} ({len(ref):,}), max difference {diff:.2e} m")
 
     sub_res, sub_hel = subset(residents, helpers, args.ref_people, args.ref_helpers)
-    t_sub, sub = _median(lambda: ours(net, sub_res, sub_hel), args.ref_repeat)
+    t_sub, sub = _median_time(lambda: ours(net, sub_res, sub_hel), args.ref_repeat)
     runs = [lsa_reference(net, graph, sub_res, sub_hel) for _ in range(args.ref_repeat)]
     paired, total, _, _, n, slots = runs[0]
     t_d = statistics.median(r[2] for r in runs)

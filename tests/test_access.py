@@ -10,7 +10,6 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyproj
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +18,7 @@ from hypothesis import strategies as st
 from gridmap import access as acc
 from gridmap.cli import main
 from gridmap.demo import DEMO_OSM
-from gridmap.network import WalkNetwork, load_walk_network, network_from_graph, walk_graph_from_xml
+from gridmap.network import WalkNetwork, load_walk_network, network_from_graph
 from test_network import METRIC, X0, Y0, grid_osm
 
 
@@ -147,19 +146,11 @@ def test_isochrones_on_the_grid_cut_at_the_exact_distance(grid: WalkNetwork) -> 
 # the demo
 
 
-def test_demo_residents_on_nodes_match_networkx(demo_walk) -> None:
+def test_demo_residents_on_nodes_match_networkx(demo_walk, demo_osm_graph) -> None:
     """Residents and centres placed exactly on nodes: our distances equal networkx's multi-source
     Dijkstra on the osmnx graph (lengths from its own projected coordinates) to 1e-6 m."""
     net: WalkNetwork = demo_walk["net"]
-    g = walk_graph_from_xml(DEMO_OSM)
-    tr = pyproj.Transformer.from_crs("EPSG:4326", net.crs, always_xy=True)
-    pos = {n: tr.transform(d["x"], d["y"]) for n, d in g.nodes(data=True)}
-    h = nx.Graph()
-    for u, v in g.edges():
-        if u != v:
-            w = float(np.hypot(pos[u][0] - pos[v][0], pos[u][1] - pos[v][1]))
-            if not h.has_edge(u, v) or h[u][v]["length"] > w:
-                h.add_edge(u, v, length=w)
+    h, pos = demo_osm_graph
     main_comp = max(nx.connected_components(h), key=len)
     rng = np.random.default_rng(4)
     nodes = np.array(sorted(main_comp))

@@ -12,7 +12,6 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-import shapely
 
 from gridmap.cli import main
 from gridmap.cli.pair import HEADERS_ZH, OUTPUT_FILES

@@ -10,7 +10,6 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyproj
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -19,8 +18,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 from gridmap import access as acc
-from gridmap.demo import DEMO_OSM
-from gridmap.network import WalkNetwork, walk_graph_from_xml
+from gridmap.network import WalkNetwork
 from gridmap.people import pairing as pr
 from gridmap.validate import LayerError
 
@@ -286,19 +284,11 @@ def test_capacities_and_the_limit_are_never_exceeded(instance) -> None:
 # distances: networkx on the OSM network, and the access analysis
 
 
-def test_distances_equal_networkx_on_the_osm_network(demo_walk) -> None:
+def test_distances_equal_networkx_on_the_osm_network(demo_walk, demo_osm_graph) -> None:
     """People and helpers on OSM nodes: every pair within the limit, at networkx's shortest-path length
     on the osmnx graph (lengths from its own projected coordinates), to 1e-6 m; none beyond."""
     net: WalkNetwork = demo_walk["net"]
-    g = walk_graph_from_xml(DEMO_OSM)
-    tr = pyproj.Transformer.from_crs("EPSG:4326", net.crs, always_xy=True)
-    pos = {n: tr.transform(d["x"], d["y"]) for n, d in g.nodes(data=True)}
-    h = nx.Graph()
-    for u, v in g.edges():
-        if u != v:
-            w = float(np.hypot(pos[u][0] - pos[v][0], pos[u][1] - pos[v][1]))
-            if not h.has_edge(u, v) or h[u][v]["length"] > w:
-                h.add_edge(u, v, length=w)
+    h, pos = demo_osm_graph
     main_comp = np.array(sorted(max(nx.connected_components(h), key=len)))
     rng = np.random.default_rng(16)
     helper_nodes = rng.choice(main_comp, 25, replace=False)

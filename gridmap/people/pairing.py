@@ -350,6 +350,19 @@ def _heap_pop(keys, nodes, size):
 
 
 @numba.njit(cache=True, nogil=True)
+def _offer(t, c, h, best, best_of, touched, n_touched):
+    """Target ``t`` reached at ``c`` metres by helper ``h``: keep the least; returns the touched count."""
+    if best_of[t] != h:
+        best_of[t] = h
+        best[t] = c
+        touched[n_touched] = t
+        return n_touched + 1
+    if c < best[t]:
+        best[t] = c
+    return n_touched
+
+
+@numba.njit(cache=True, nogil=True)
 def _bounded_pairs(indptr, indices, weights, src_u, src_v, src_wu, src_wv, src_edge, src_off, src_snap,
                    at_ptr, at_target, at_extra, on_ptr, on_target, t_off, t_snap, limit):
     """Every (helper, target) pair within ``limit``: one Dijkstra per helper, settling only nodes
@@ -385,15 +398,7 @@ def _bounded_pairs(indptr, indices, weights, src_u, src_v, src_wu, src_wv, src_e
                 continue
             settled[x] = h
             for k in range(at_ptr[x], at_ptr[x + 1]):  # residents on the edges of x
-                t = at_target[k]
-                c = d + at_extra[k]
-                if best_of[t] != h:
-                    best_of[t] = h
-                    best[t] = c
-                    touched[n_touched] = t
-                    n_touched += 1
-                elif c < best[t]:
-                    best[t] = c
+                n_touched = _offer(at_target[k], d + at_extra[k], h, best, best_of, touched, n_touched)
             for k in range(indptr[x], indptr[x + 1]):
                 y = indices[k]
                 nd = d + weights[k]
@@ -404,14 +409,7 @@ def _bounded_pairs(indptr, indices, weights, src_u, src_v, src_wu, src_wv, src_e
         e = src_edge[h]
         for k in range(on_ptr[e], on_ptr[e + 1]):  # residents on the helper's own edge: the direct walk
             t = on_target[k]
-            c = abs(t_off[t] - src_off[h]) + src_snap[h]
-            if best_of[t] != h:
-                best_of[t] = h
-                best[t] = c
-                touched[n_touched] = t
-                n_touched += 1
-            elif c < best[t]:
-                best[t] = c
+            n_touched = _offer(t, abs(t_off[t] - src_off[h]) + src_snap[h], h, best, best_of, touched, n_touched)
         for i in range(n_touched):
             t = touched[i]
             total = best[t] + t_snap[t]
