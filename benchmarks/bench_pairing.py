@@ -1,6 +1,6 @@
 """Benchmark 结对帮扶: 10,000 special-group people × 5,000 helpers on a 100,000-node walking network.
 
-    .venv/bin/python benchmarks/bench_pairing.py [--people 10000] [--helpers 5000] [--repeat 5]
+    .venv/bin/python benchmarks/bench_pairing.py [--people 10000] [--helpers 5000] [--per-helper 3] [--repeat 5]
                                                 [--ref-people 2000] [--ref-helpers 1000] [--ref-repeat 3]
                                                 [--nx-sample 500] [--full-reference]
 
@@ -8,7 +8,8 @@ The city is :func:`gridmap.synthetic.synthetic_city` with 60 m blocks and ≈ 10
 (≈ 370 km² — the node density of the unsimplified OSM network of the Nanjing demo), its buildings
 clustered by a smooth density surface. From its special-group residents exactly ``--people``
 people are drawn at random (kept in their buildings); ``--helpers`` helpers live in buildings
-drawn in proportion to households (±10 m), each taking 3 people, within 1,000 m walking. Printed,
+drawn in proportion to households (±10 m), each taking ``--per-helper`` people (3; with 2 the
+capacity just equals the people and helpers run out in places), within 1,000 m walking. Printed,
 medians over ``--repeat`` runs:
 
 1. **ours** — the whole pass of :func:`gridmap.people.pairing.pair_residents` from GeoDataFrames
@@ -58,7 +59,6 @@ from bench_access import _median_time  # noqa: E402
 
 GROUPS = ("elderly_alone", "left_behind_children", "disabled")
 LIMIT = 1000.0
-PER_HELPER = 3
 
 
 def make_instance(n_people: int, n_helpers: int, seed: int = 16):
@@ -85,11 +85,11 @@ def fresh(net: WalkNetwork) -> WalkNetwork:
     return WalkNetwork(net.crs, net.node_id, net.node_xy, net.edge_u, net.edge_v, net.edge_length)
 
 
-def ours(net: WalkNetwork, residents, helpers):
-    return pairing.pair_residents(fresh(net), residents, helpers, max_distance_m=LIMIT, per_helper=PER_HELPER)
+def ours(net: WalkNetwork, residents, helpers, per_helper: int):
+    return pairing.pair_residents(fresh(net), residents, helpers, max_distance_m=LIMIT, per_helper=per_helper)
 
 
-def stages(net: WalkNetwork, residents, helpers) -> dict[str, float]:
+def stages(net: WalkNetwork, residents, helpers, per_helper: int) -> dict[str, float]:
     """Seconds of each stage of one pass (the same calls pair_residents makes)."""
     t = {}
     start = time.perf_counter()
@@ -104,7 +104,7 @@ def stages(net: WalkNetwork, residents, helpers) -> dict[str, float]:
     cp = pairing.candidate_pairs(net, hsnap, routable, rsnap, targets, LIMIT)
     t["bounded Dijkstra (candidate pairs)"] = time.perf_counter() - start
     start = time.perf_counter()
-    pairing.solve_pairing(people, np.full(len(helpers), PER_HELPER), cp.target, cp.helper, cp.network_m)
+    pairing.solve_pairing(people, np.full(len(helpers), per_helper), cp.target, cp.helper, cp.network_m)
     t["min-cost flow"] = time.perf_counter() - start
     return t
 
@@ -153,7 +153,7 @@ def snapped(net: WalkNetwork, residents, helpers, index: EdgeIndex | None = None
     return people[homes], hsnap, routable, rsnap, np.flatnonzero(rstatus == 0)
 
 
-def lsa_reference(net: WalkNetwork, graph: nx.Graph, residents, helpers):
+def lsa_reference(net: WalkNetwork, graph: nx.Graph, residents, helpers, per_helper: int):
     """networkx distances + linear_sum_assignment on the expanded (people × helper slots) matrix."""
     start = time.perf_counter()
     people, hsnap, routable, rsnap, targets = snapped(net, residents, helpers)
@@ -161,12 +161,12 @@ def lsa_reference(net: WalkNetwork, graph: nx.Graph, residents, helpers):
     t_dist = time.perf_counter() - start
     start = time.perf_counter()
     person_home = np.repeat(np.arange(len(people)), people)
-    n, slots = len(person_home), PER_HELPER * len(helpers)
+    n, slots = len(person_home), per_helper * len(helpers)
     big = LIMIT * (n + 1) + 1.0  # above any total of real distances: the most people paired first
     by_home = np.full((len(people), len(helpers)), big)
     for (h, t), d in dist.items():
         by_home[t, h] = d
-    cost = np.repeat(by_home, PER_HELPER, axis=1)[person_home]
+    cost = np.repeat(by_home, per_helper, axis=1)[person_home]
     rows, cols = linear_sum_assignment(cost)
     chosen = cost[rows, cols]
     real = chosen < big
@@ -188,6 +188,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--people", type=int, default=10_000)
     ap.add_argument("--helpers", type=int, default=5_000)
+    ap.add_argument("--per-helper", type=int, default=3, help="people each helper takes (3)")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--ref-people", type=int, default=2_000)
     ap.add_argument("--ref-helpers", type=int, default=1_000)
@@ -201,18 +202,19 @@ def main() -> None:
     n_homes = int((residents[list(GROUPS)].to_numpy().sum(axis=1) > 0).sum())
     print(f"city built in {time.perf_counter() - start:.1f} s: {net.n_nodes:,} street nodes, {net.n_edges:,} edges "
           f"(60 m blocks, {np.ptp(net.node_xy[:, 0]) / 1000:.1f} × {np.ptp(net.node_xy[:, 1]) / 1000:.1f} km)")
-    print(f"{args.people:,} special-group people in {n_homes:,} buildings; {args.helpers:,} helpers × {PER_HELPER}; "
+    print(f"{args.people:,} special-group people in {n_homes:,} buildings; {args.helpers:,} helpers × "
+          f"{args.per_helper}; "
           f"limit {LIMIT:g} m")
 
-    ours(net, residents, helpers)  # warm-up: numba's compiled code from its disk cache
-    t_ours, result = _median_time(lambda: ours(net, residents, helpers), args.repeat)
+    ours(net, residents, helpers, args.per_helper)  # warm-up: numba's compiled code from its disk cache
+    t_ours, result = _median_time(lambda: ours(net, residents, helpers, args.per_helper), args.repeat)
     s = result.stats
     print(f"\nours, whole pass (median of {args.repeat}): {t_ours:.2f} s   [target ≤ 5 s: "
           f"{'met' if t_ours <= 5 else 'NOT met'}]")
     print(f"  paired {s['paired']:,} of {s['people']:,}; total {s['total_m'] / 1000:,.1f} km, mean {s['mean_m']:.0f} m; "
           f"{s['candidate_pairs']:,} candidate pairs; unpaired: " + ", ".join(
               f"{r} {s[f'unpaired_{r}']}" for r in pairing.REASONS))
-    for name, sec in stages(net, residents, helpers).items():
+    for name, sec in stages(net, residents, helpers, args.per_helper).items():
         print(f"  {name:<38s} {sec:6.3f} s (one run)")
 
     graph = fresh(net).to_networkx()
@@ -230,8 +232,8 @@ def main() -> None:
               f"(extrapolated); same pairs: {got.keys() == ref.keys()} ({len(ref):,}), max difference {diff:.2e} m")
 
     sub_res, sub_hel = subset(residents, helpers, args.ref_people, args.ref_helpers)
-    t_sub, sub = _median_time(lambda: ours(net, sub_res, sub_hel), args.ref_repeat)
-    runs = [lsa_reference(net, graph, sub_res, sub_hel) for _ in range(args.ref_repeat)]
+    t_sub, sub = _median_time(lambda: ours(net, sub_res, sub_hel, args.per_helper), args.ref_repeat)
+    runs = [lsa_reference(net, graph, sub_res, sub_hel, args.per_helper) for _ in range(args.ref_repeat)]
     paired, total, _, _, n, slots = runs[0]
     t_d = statistics.median(r[2] for r in runs)
     t_l = statistics.median(r[3] for r in runs)
@@ -245,7 +247,7 @@ def main() -> None:
           f"{t_ref / t_sub:.1f}× faster")
 
     if args.full_reference:
-        paired, total, t_d, t_l, n, slots = lsa_reference(net, graph, residents, helpers)
+        paired, total, t_d, t_l, n, slots = lsa_reference(net, graph, residents, helpers, args.per_helper)
         print(f"\nfull size: networkx + linear_sum_assignment ({n:,} × {slots:,}) {t_d + t_l:.1f} s (distances "
               f"{t_d:.1f} s, assignment {t_l:.1f} s): paired {paired:,}, total {total:,.3f} m; ours {t_ours:.2f} s "
               f"({(t_d + t_l) / t_ours:.0f}× faster), same optimum: "

@@ -653,6 +653,62 @@ def _ordered_levels(zone_layers: Mapping[str, gpd.GeoDataFrame] | None) -> list[
     return [lv for lv in TIE_BREAK_LEVELS if lv in names] + [lv for lv in names if lv not in TIE_BREAK_LEVELS]
 
 
+class _HandOut(NamedTuple):
+    """The arcs that carry people, in hand-out order, and every person's lot."""
+
+    arc_home: np.ndarray  # the arcs with flow, grouped by home, nearest helper first
+    arc_helper: np.ndarray
+    arc_m: np.ndarray
+    arc_flow: np.ndarray
+    person_home: np.ndarray  # every person: home, group (in group order within the home)
+    person_group: np.ndarray
+    paired: np.ndarray  # bool per person
+    person_arc: np.ndarray  # per paired person (in order): index into the arcs above
+    paired_of_home: np.ndarray
+
+
+def _hand_out(pairs: CandidatePairs, flow: np.ndarray, penalty: np.ndarray | None,
+              home_counts: np.ndarray) -> _HandOut:
+    """Give each home's people, in group order, to the helpers its flow goes to, nearest first
+    (then same-zone first, then helper order): the k-th paired person of a home takes the arc
+    whose cumulative flow first exceeds k. Any split of an optimal flow is optimal."""
+    n_homes, n_groups = home_counts.shape
+    used = np.flatnonzero(flow > 0)
+    pen = penalty[used] if penalty is not None else np.zeros(len(used), np.int64)
+    order = used[np.lexsort((pairs.helper[used], pen, pairs.network_m[used], pairs.target[used]))]
+    a_home, a_flow = pairs.target[order], flow[order]
+    paired_of_home = np.bincount(a_home, weights=a_flow, minlength=n_homes).astype(np.int64)
+    people = home_counts.sum(axis=1)
+    person_home = np.repeat(np.repeat(np.arange(n_homes), n_groups), home_counts.ravel())
+    person_group = np.repeat(np.tile(np.arange(n_groups), n_homes), home_counts.ravel())
+    rank = np.arange(len(person_home)) - np.repeat(np.cumsum(people) - people, people)  # within its home
+    paired = rank < paired_of_home[person_home]
+    a_start = np.cumsum(a_flow) - a_flow
+    first_arc = np.zeros(n_homes, dtype=np.int64)
+    if len(a_home):
+        first = np.flatnonzero(np.r_[True, a_home[1:] != a_home[:-1]])
+        first_arc[a_home[first]] = first
+    pp = np.flatnonzero(paired)
+    person_arc = np.searchsorted(a_start + a_flow, a_start[first_arc[person_home[pp]]] + rank[pp], side="right")
+    return _HandOut(a_home, pairs.helper[order], pairs.network_m[order], a_flow, person_home, person_group, paired,
+                    person_arc.astype(np.int64), paired_of_home)
+
+
+def _reasons(rsnap: Snap, rstatus: np.ndarray, in_reach: np.ndarray, max_distance_m: float,
+             snap_limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Why people of each home may be left: (reason code, a sentence) per home."""
+    reason = np.where(np.isin(rstatus, [_TOO_FAR, _NO_GEOM]), NOT_ON_NETWORK,
+                      np.where(in_reach, HELPERS_FULL, NO_HELPER)).astype(object)
+    detail = np.full(len(rstatus), f"no helper within {max_distance_m:g} m walking", dtype=object)
+    detail[rstatus == _UNREACHABLE] = "on a piece of street network no helper is on"
+    detail[in_reach] = (f"every helper within {max_distance_m:g} m is taken: the pairing that pairs the most "
+                        "people with the least walking gives them to others")
+    detail[rstatus == _NO_GEOM] = "no geometry"
+    far = rstatus == _TOO_FAR
+    detail[far] = [f"{d:,.0f} m from the nearest street (limit {snap_limit:g} m)" for d in rsnap.dist[far]]
+    return reason, detail
+
+
 def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.GeoDataFrame, *,
                    groups: Sequence[str] | None = None, max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
                    per_helper: int = DEFAULT_PER_HELPER, helper_id: str = "helper_id",
@@ -728,72 +784,43 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     flow = solve_pairing(people[homes], cap, pairs.target, pairs.helper, pairs.network_m, penalty,
                          resolution_m=resolution_m)
 
-    # read-off: hand each home's people (in group order) to its helpers, nearest first
-    used = np.flatnonzero(flow > 0)
-    pen_used = penalty[used] if penalty is not None else np.zeros(len(used), np.int64)
-    order = used[np.lexsort((pairs.helper[used], pen_used, pairs.network_m[used], pairs.target[used]))]
-    a_home, a_hel, a_m, a_flow = pairs.target[order], pairs.helper[order], pairs.network_m[order], flow[order]
-    paired_of_home = np.bincount(a_home, weights=a_flow, minlength=len(homes)).astype(np.int64)
-    # people of every home, in group order: (home, group) repeated by count
-    home_counts = counts[homes]
-    p_home = np.repeat(np.repeat(np.arange(len(homes)), len(groups)), home_counts.ravel())
-    p_group = np.repeat(np.tile(np.arange(len(groups)), len(homes)), home_counts.ravel())
-    p_rank = np.arange(len(p_home)) - np.repeat(np.cumsum(people[homes]) - people[homes], people[homes])
-    p_paired = p_rank < paired_of_home[p_home]
-    # the k-th paired person of a home takes the arc whose cumulative flow first exceeds k
-    a_start = np.cumsum(a_flow) - a_flow  # arcs are grouped by home, in hand-out order
-    home_first_arc = np.full(len(homes), 0, dtype=np.int64)
-    if len(a_home):
-        first = np.flatnonzero(np.r_[True, a_home[1:] != a_home[:-1]])
-        home_first_arc[a_home[first]] = first
-    pp = np.flatnonzero(p_paired)
-    arc_of = np.searchsorted(a_start + a_flow, a_start[home_first_arc[p_home[pp]]] + p_rank[pp], side="right")
+    # read-off: one row per person, the unpaired with their reasons, the helpers' loads
+    ho = _hand_out(pairs, flow, penalty, counts[homes])
     group_names = np.array(groups, dtype=object)
-
+    paired_people = np.flatnonzero(ho.paired)
+    p_home, p_arc = ho.person_home[paired_people], ho.person_arc
     pair_table = pd.DataFrame({
-        "resident_index": res_rows[homes[p_home[pp]]],
-        "group": group_names[p_group[pp]],
-        "helper_id": ids[a_hel[arc_of]] if len(pp) else np.empty(0, object),
-        "network_m": a_m[arc_of] if len(pp) else np.empty(0),
+        "resident_index": res_rows[homes[p_home]],
+        "group": group_names[ho.person_group[paired_people]],
+        "helper_id": ids[ho.arc_helper[p_arc]],
+        "network_m": ho.arc_m[p_arc],
     })
     for lv in levels:
-        pair_table[lv] = res_codes[lv][p_home[pp]]
+        pair_table[lv] = res_codes[lv][p_home]
 
-    # the unpaired, with reasons
-    has_arc = np.zeros(len(homes), dtype=bool)
-    has_arc[pairs.target] = True
-    home_reason = np.where(np.isin(rstatus, [_TOO_FAR, _NO_GEOM]), NOT_ON_NETWORK,
-                           np.where(has_arc, HELPERS_FULL, NO_HELPER)).astype(object)
-    detail = np.empty(len(homes), dtype=object)
-    detail[:] = f"no helper within {max_distance_m:g} m walking"
-    detail[rstatus == _UNREACHABLE] = "on a piece of street network no helper is on"
-    detail[has_arc] = (f"every helper within {max_distance_m:g} m is taken: the pairing that pairs the most "
-                       "people with the least walking gives them to others")
-    detail[rstatus == _NO_GEOM] = "no geometry"
-    far = rstatus == _TOO_FAR
-    detail[far] = [f"{d:,.0f} m from the nearest street (limit {snap_limit:g} m)" for d in rsnap.dist[far]]
-    up = np.flatnonzero(~p_paired)
-    up_home = p_home[up]
-    unpaired_homes = np.unique(up_home)
+    home_reason, detail = _reasons(rsnap, rstatus, np.isin(np.arange(len(homes)), pairs.target), max_distance_m,
+                                   snap_limit)
+    left = np.flatnonzero(~ho.paired)
+    left_home = ho.person_home[left]
     near_m = np.full(len(homes), np.nan)
     near_id = np.full(len(homes), None, dtype=object)
-    if len(unpaired_homes) and len(routable):
-        rr = nearest_center_arrays(net, res_xy[homes[unpaired_homes]], hel_xy, snap_limit=snap_limit, index=index)
-        near_m[unpaired_homes] = rr.network_m
-        near_id[unpaired_homes] = np.where(rr.center >= 0, ids[np.clip(rr.center, 0, None)], None)
+    with_left = np.unique(left_home)
+    if len(with_left) and len(routable):  # the nearest helper, any capacity: one multi-source Dijkstra
+        rr = nearest_center_arrays(net, res_xy[homes[with_left]], hel_xy, snap_limit=snap_limit, index=index)
+        near_m[with_left] = rr.network_m
+        near_id[with_left] = np.where(rr.center >= 0, ids[np.clip(rr.center, 0, None)], None)
     unpaired_table = pd.DataFrame({
-        "resident_index": res_rows[homes[up_home]],
-        "group": group_names[p_group[up]],
-        "reason": home_reason[up_home],
-        "detail": detail[up_home],
-        "nearest_helper_id": near_id[up_home],
-        "nearest_helper_m": near_m[up_home],
+        "resident_index": res_rows[homes[left_home]],
+        "group": group_names[ho.person_group[left]],
+        "reason": home_reason[left_home],
+        "detail": detail[left_home],
+        "nearest_helper_id": near_id[left_home],
+        "nearest_helper_m": near_m[left_home],
     })
     for lv in levels:
-        unpaired_table[lv] = res_codes[lv][up_home]
+        unpaired_table[lv] = res_codes[lv][left_home]
 
-    # per helper: load
-    assigned = np.bincount(a_hel, weights=a_flow, minlength=len(helpers)).astype(np.int64)
+    assigned = np.bincount(ho.arc_helper, weights=ho.arc_flow, minlength=len(helpers)).astype(np.int64)
     hel_out = gpd.GeoDataFrame({"helper_id": ids}, geometry=_points(hel_xy), crs=net.crs)
     if "name" in helpers.columns:
         hel_out["name"] = helpers["name"].astype(object).where(helpers["name"].notna(), None).to_numpy()
@@ -801,8 +828,8 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     hel_out["assigned"] = assigned
     hel_out["free"] = np.where(hstatus == _OK, cap - assigned, 0)
     for j, g in enumerate(groups):
-        sel = p_group[pp] == j
-        hel_out[f"assigned_{g}"] = np.bincount(a_hel[arc_of[sel]], minlength=len(helpers)).astype(np.int64)
+        of_group = ho.person_group[paired_people] == j
+        hel_out[f"assigned_{g}"] = np.bincount(ho.arc_helper[p_arc[of_group]], minlength=len(helpers)).astype(np.int64)
     hel_out["snap_m"] = hsnap.dist
     hel_out["snap_status"] = _SNAP_NAMES[hstatus]
     for lv in levels:
@@ -810,15 +837,16 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     hel_out = hel_out.to_crs(helpers.crs)
 
     # lines person → helper, and the homes
+    a_home, a_hel = ho.arc_home, ho.arc_helper
     line_geoms = shapely.linestrings(np.stack([res_xy[homes[a_home]], hel_xy[a_hel]], axis=1)) if len(a_home) \
         else np.empty(0, dtype=object)
     links = gpd.GeoDataFrame({"resident_index": res_rows[homes[a_home]], "helper_id": ids[a_hel],
-                              "people": a_flow, "network_m": a_m}, geometry=line_geoms, crs=net.crs)
-    home_pts = _points(res_xy[homes])
+                              "people": ho.arc_flow, "network_m": ho.arc_m}, geometry=line_geoms, crs=net.crs)
+    n_left = people[homes] - ho.paired_of_home
     homes_out = gpd.GeoDataFrame({"resident_index": res_rows[homes], "people": people[homes],
-                                  "paired": paired_of_home, "unpaired": people[homes] - paired_of_home,
-                                  "reason": np.where(paired_of_home < people[homes], home_reason, None)},
-                                 geometry=home_pts, crs=net.crs)
+                                  "paired": ho.paired_of_home, "unpaired": n_left,
+                                  "reason": np.where(n_left > 0, home_reason, None)},
+                                 geometry=_points(res_xy[homes]), crs=net.crs)
 
     off_net = np.flatnonzero(hstatus != _OK)
     if len(off_net):
@@ -826,7 +854,7 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
                      f"without geometry), so not paired: {', '.join(map(str, ids[off_net][:5]))}"
                      + (" …" if len(off_net) > 5 else ""))
     n_people = int(people.sum())
-    n_paired = int(a_flow.sum())
+    n_paired = int(ho.arc_flow.sum())
     by_reason = unpaired_table["reason"].value_counts()
     stats = {
         "people": n_people, "paired": n_paired, "unpaired": n_people - n_paired,
@@ -840,7 +868,7 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
         "tie_break": ", ".join(levels) if levels else "none",
     }
     for lv in levels:  # pairs whose person and helper share the code
-        mine, theirs = res_codes[lv][p_home[pp]], hel_codes[lv][a_hel[arc_of]]
+        mine, theirs = res_codes[lv][p_home], hel_codes[lv][ho.arc_helper[p_arc]]
         stats[f"paired_same_{lv}"] = int(sum(a is not None and a == b for a, b in zip(mine, theirs)))
     return PairingResult(pair_table, unpaired_table, hel_out, links, homes_out, groups, stats, tuple(notes))
 
