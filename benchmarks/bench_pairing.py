@@ -203,8 +203,7 @@ def main() -> None:
     print(f"city built in {time.perf_counter() - start:.1f} s: {net.n_nodes:,} street nodes, {net.n_edges:,} edges "
           f"(60 m blocks, {np.ptp(net.node_xy[:, 0]) / 1000:.1f} × {np.ptp(net.node_xy[:, 1]) / 1000:.1f} km)")
     print(f"{args.people:,} special-group people in {n_homes:,} buildings; {args.helpers:,} helpers × "
-          f"{args.per_helper}; "
-          f"limit {LIMIT:g} m")
+          f"{args.per_helper}; limit {LIMIT:g} m")
 
     ours(net, residents, helpers, args.per_helper)  # warm-up: numba's compiled code from its disk cache
     t_ours, result = _median_time(lambda: ours(net, residents, helpers, args.per_helper), args.repeat)

@@ -48,7 +48,8 @@ def inputs(tmp_path_factory, demo_walk) -> dict[str, Path]:
     res.to_file(tmp / "residents.geojson")
     hel = demo_helpers(layers["residents"], layers["centers"]).iloc[::3]
     hel.to_file(tmp / "helpers.geojson")
-    hel.rename(columns={"helper_id": "编号"}).to_file(tmp / "helpers_zh.geojson")
+    hel.rename(columns={"helper_id": "编号"}).assign(phone=[f"0{i:010d}" for i in range(len(hel))]).to_file(
+        tmp / "helpers_zh.geojson")  # placeholder numbers with a leading 0, as landlines have
     units = make_units(demo_zone_layers(layers), layers["study_area"], layers["residents"])
     build = build_grids(units, 300, 500, seed=0, study_area=layers["study_area"])
     plan = Plan.from_build(units, build, min_households=300, max_households=500, name="demo")
@@ -123,8 +124,10 @@ def test_files_plan_groups_limits_and_mapped_columns(inputs, demo_walk, tmp_path
     assert "grid_code" in unpaired.columns
     assert set(pairs["group"]) | set(unpaired["group"]) == {"elderly_alone", "disabled"}
     assert (pairs["network_m"] <= 400).all() and pairs["resident_index"].max() < 300
+    sheet = pd.read_excel(out / "pairs.xlsx", sheet_name="pairs", skiprows=[1], dtype=str)
+    assert sheet["helper_phone"].str.startswith("0").all() and len(sheet) == len(pairs)  # text, leading 0 kept
     hel = gpd.read_file(out / "helpers.geojson")
-    assert (hel["assigned"] <= 2).all() | (hel["capacity"] > 2).any()
+    assert "phone" not in hel.columns  # phone numbers only in the workbook, for the coordinator
     assert (hel.loc[hel["capacity"] == 2, "assigned"] <= 2).all()
     # the grid code is the plan's grid under the resident's point on surface
     res = gpd.read_file(inputs["residents"]).to_crs(inputs["grids"].crs)

@@ -474,6 +474,13 @@ def test_bad_counts_and_missing_columns_are_named() -> None:
         pr.pair_residents(net, line, helpers_at([(100, 5)]))
 
 
+def test_blank_counts_are_zero_and_said() -> None:
+    res = residents_at([(50, 5), (150, 5)], [[1, 0, 0], [0, 1, 0]])
+    res["elderly_alone"] = pd.array([1, None], dtype="Int64")
+    out = pr.pair_residents(_line_street(), res, helpers_at([(100, 5)]))
+    assert out.stats["people"] == 2 and out.notes == ("1 blank special-group value(s) counted as 0",)
+
+
 def test_bad_helpers_are_named() -> None:
     net = _line_street()
     res = residents_at([(50, 5)], [[1, 0, 0]])

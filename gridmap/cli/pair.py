@@ -243,6 +243,8 @@ def _write_xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]], groups: tupl
 
 def _tables(result, helpers_in) -> dict[str, pd.DataFrame]:
     """The CSV tables (columns exactly as documented) and the workbook's sheets."""
+    from gridmap.people.pairing import id_text
+
     pairs = result.pairs.assign(network_m=result.pairs["network_m"].round(2))
     unpaired = result.unpaired.assign(nearest_helper_m=result.unpaired["nearest_helper_m"].round(2))
     hel = pd.DataFrame(result.helpers.drop(columns=result.helpers.geometry.name))
@@ -251,9 +253,8 @@ def _tables(result, helpers_in) -> dict[str, pd.DataFrame]:
     extra = {"helper_name": "name", "helper_phone": "phone"}
     by_id = helpers_in.assign(_id=result.helpers["helper_id"].to_numpy()).set_index("_id")
     for ours, theirs in extra.items():
-        if theirs in helpers_in.columns:
-            sheet_pairs[ours] = sheet_pairs["helper_id"].map(by_id[theirs].astype(object).where(by_id[theirs].notna(),
-                                                                                               None))
+        if theirs in helpers_in.columns:  # as text: a phone number keeps its leading 0
+            sheet_pairs[ours] = sheet_pairs["helper_id"].map(by_id[theirs].map(id_text))
     return {"pairs": pairs, "unpaired": unpaired, "helpers": hel, "sheet_pairs": sheet_pairs}
 
 

@@ -98,6 +98,7 @@ __all__ = [
     "candidate_pairs",
     "demo_helpers",
     "helper_capacities",
+    "id_text",
     "pair_residents",
     "solve_pairing",
     "special_group_counts",
@@ -225,8 +226,9 @@ def special_group_counts(residents: gpd.GeoDataFrame, groups: Sequence[str] | No
     return counts, groups, blanks
 
 
-def _id_text(value) -> str | None:
-    """An id as text: ``None`` when missing, whole floats without ``.0`` (ids read from Excel/DBF)."""
+def id_text(value) -> str | None:
+    """An id (or phone number) as text: ``None`` when missing, whole floats without ``.0`` (as read
+    from Excel or a DBF)."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, (float, np.floating)) and float(value).is_integer():
@@ -260,7 +262,7 @@ def helper_capacities(helpers: gpd.GeoDataFrame, per_helper: int = DEFAULT_PER_H
         present = [c for c in helpers.columns if c != helpers.geometry.name]
         raise LayerError(f"{report.where}: no '{helper_id}' column (columns: {', '.join(map(str, present))}). "
                          f"Every helper needs an id: add the column or map yours, e.g. --map {helper_id}=编号.")
-    ids = pd.Series([_id_text(v) for v in helpers[helper_id].tolist()], index=helpers.index, dtype=object)
+    ids = pd.Series([id_text(v) for v in helpers[helper_id].tolist()], index=helpers.index, dtype=object)
     blank = ids.isna() | (ids == "")
     for pos in np.flatnonzero(blank.to_numpy()):
         report.add("error", "missing_id", f"'{helper_id}' is empty. Every helper needs its own id; fill it in.",
