@@ -51,6 +51,9 @@ _API: dict[str, str] = {
     "catchments": "gridmap.access",
     "isochrones": "gridmap.access",
     "recommend_sites": "gridmap.siting",
+    # people on the grid
+    "pair_residents": "gridmap.people.pairing",
+    "demo_helpers": "gridmap.people.pairing",
     # unified grid and plans (floor 3)
     "make_units": "gridmap.units",
     "build_grids": "gridmap.grids",

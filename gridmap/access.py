@@ -68,6 +68,8 @@ __all__ = [
     "Snap",
     "EdgeIndex",
     "AccessResult",
+    "snap_centers",
+    "snap_residents",
     "life_circle_labels",
     "parse_services",
     "representative_xy",
@@ -147,35 +149,49 @@ def _read_off(net: WalkNetwork, rsnap: Snap, routed: np.ndarray, csnap: Snap, wh
     du, dv = dist[u] + t, dist[v] + (length - t)
     best = np.minimum(du, dv)
     who = np.where(du <= dv, src[u], src[v])
-    # centres on the same edge: the direct walk along it (a sort along each edge finds the nearest)
+    # centres on the same edge: the direct walk along it, |t − t_c| + snap_c, least over every centre
+    # of the edge — behind the resident (t_c ≤ t: least snap_c − t_c) or ahead (least snap_c + t_c);
+    # found for all residents at once by running minima over a sort along each edge
     ce = csnap.edge[which]
     on_centre_edge = np.flatnonzero(np.isin(e, ce))
     if len(on_centre_edge):
+        k = len(which)
         ca = csnap.offset[which]
         cd = csnap.dist[which]
         edges = np.concatenate([ce, e[on_centre_edge]])
         offs = np.concatenate([ca, t[on_centre_edge]])
-        is_c = np.concatenate([np.ones(len(which), bool), np.zeros(len(on_centre_edge), bool)])
-        order = np.lexsort((offs, edges))
-        se, so, sc = edges[order], offs[order], is_c[order]
-        pos = np.arange(len(order))
-        prev = np.maximum.accumulate(np.where(sc, pos, -1))
-        nxt = np.minimum.accumulate(np.where(sc, pos, len(order))[::-1])[::-1]
-        centre_of_sorted = np.full(len(order), -1, dtype=np.int64)
-        centre_of_sorted[sc] = order[sc]  # centre events come first: their index into `which`
+        is_c = np.concatenate([np.ones(k, bool), np.zeros(len(on_centre_edge), bool)])
+        order = np.lexsort((offs, edges))  # centres come before residents at the same offset
+        se, sc = edges[order], is_c[order]
+        seg = np.concatenate([[0], np.cumsum(se[1:] != se[:-1])]).astype(np.int64)  # rank of the edge
         res_pos = np.flatnonzero(~sc)
-        res_orig = order[res_pos] - len(which)  # index into on_centre_edge
+        res_orig = order[res_pos] - k  # index into on_centre_edge
+        res_t = offs[order[res_pos]]
         direct = np.full(len(res_pos), np.inf)
         direct_who = np.full(len(res_pos), -1, dtype=np.int64)
-        for nb in (prev[res_pos], nxt[res_pos]):
-            valid = (nb >= 0) & (nb < len(order))
-            nbc = np.clip(nb, 0, len(order) - 1)
-            valid &= se[nbc] == se[res_pos]
-            ci = centre_of_sorted[nbc]
-            cand = np.where(valid, np.abs(so[res_pos] - so[nbc]) + cd[np.clip(ci, 0, None)], np.inf)
+        never = np.iinfo(np.int64).max
+        for key, behind in ((cd - ca, True), (cd + ca, False)):
+            by_rank = np.argsort(key, kind="stable")
+            rank = np.empty(k, dtype=np.int64)
+            rank[by_rank] = np.arange(k)
+            # running minimum of the centres' ranks along the sort; shifted by (k + 1) per edge so that
+            # an edge's own centres always win over those of the edges passed before
+            code = np.full(len(order), never, dtype=np.int64)
+            c_sorted = np.flatnonzero(sc)
+            if behind:
+                code[c_sorted] = rank[order[c_sorted]] - seg[c_sorted] * (k + 1)
+                run = np.minimum.accumulate(code)[res_pos]
+                x = np.where(run == never, -1, run + seg[res_pos] * (k + 1))
+            else:
+                code[c_sorted] = rank[order[c_sorted]] + seg[c_sorted] * (k + 1)
+                run = np.minimum.accumulate(code[::-1])[::-1][res_pos]
+                x = np.where(run == never, -1, run - seg[res_pos] * (k + 1))
+            valid = (x >= 0) & (x < k)
+            ci = by_rank[np.clip(x, 0, k - 1)]
+            cand = np.where(valid, np.abs(res_t - ca[ci]) + cd[ci], np.inf)
             better = cand < direct
             direct = np.where(better, cand, direct)
-            direct_who = np.where(better, which[np.clip(ci, 0, None)], direct_who)
+            direct_who = np.where(better, which[ci], direct_who)
         idx = on_centre_edge[res_orig]
         better = direct < best[idx]
         best[idx[better]] = direct[better]
@@ -206,6 +222,17 @@ def _snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray, snap_l
         csnap.edge[idx], csnap.offset[idx], csnap.dist[idx] = again.edge[move], again.offset[move], again.dist[move]
     status = np.where(csnap.edge < 0, _NO_GEOM, np.where(csnap.dist <= snap_limit, _OK, _TOO_FAR))
     return csnap, status
+
+
+def snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray,
+                 snap_limit: float = DEFAULT_SNAP_LIMIT) -> tuple[Snap, np.ndarray]:
+    """Snap centres (or anything routed *from*: helpers, candidate sites) exactly as the access
+    analysis snaps its centres: to the nearest street, preferring the main network over small
+    disconnected fragments (see :func:`_snap_centers`).
+
+    Returns the snaps and a status per point (0 ok, 1 too far from a street, 3 no geometry).
+    """
+    return _snap_centers(net, index, np.asarray(cen_xy, dtype=float).reshape(-1, 2), snap_limit)
 
 
 class RoutingResult(NamedTuple):
