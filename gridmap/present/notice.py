@@ -16,10 +16,11 @@ API::
     png = notice_png_bytes(plan.grids(), "320102001001001", basemap=…)  # inputs prepared on the fly
 
 Cartography. The map is drawn in the grids' metric CRS at a stated scale taken from a list of
-round scales (1:1,000, 1:1,500, 1:2,000, 1:2,500 …), the smallest at which the grid and a margin
-fit the map frame, so the scale bar — and the 1:N printed beside it — holds on the A4 print. The
-north arrow points to true north: in a Gauss–Krüger projection grid north differs from it by the
-meridian convergence (up to about a degree in a 3-degree zone), computed at the grid's centre.
+round scales (1:1,000, 1:1,250, 1:1,500, 1:2,000 …), the largest (most detailed, but not beyond
+1:1,000) at which the grid and a margin fit the map frame, so the scale bar — and the 1:N printed
+beside it — holds on the A4 print. The north arrow points to true north: in a Gauss–Krüger
+projection grid north differs from it by the meridian convergence (up to about a degree in a
+3-degree zone), computed at the grid's centre.
 
 Fonts. Chinese text needs a CJK font with TrueType outlines: matplotlib embeds fonts in PDF as
 Type 42 (TrueType), which cannot carry the CFF outlines of Noto Sans CJK / Source Han (matplotlib
@@ -42,6 +43,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import datetime as _dt
+import functools
 import hashlib
 import io
 import logging
@@ -104,7 +106,7 @@ LABELS: dict[str, dict[str, str]] = {
         "more_staff": "另有 {n} 人：", "figures": "网格概况", "households": "户数", "population": "人口",
         "area": "面积", "micro_count": "微网格", "hh_unit": "户", "pop_unit": "人", "count_unit": "个",
         "not_counted": "未统计", "supervision": "监督电话", "micro_title": "微网格与楼栋长",
-        "micro_seq": "编号", "micro_hh": "户数", "micro_head": "楼栋长", "micro_phone": "联系电话",
+        "micro_seq": "编号", "micro_hh": "户数", "micro_summary": "{n} 个 · 户数 {hh}", "micro_head": "楼栋长", "micro_phone": "联系电话",
         "micro_none": "未配置（本网格未划分微网格）", "micro_note": "微网格编码 = 网格编码 + 两位编号",
         "micro_more": "另有 {n} 个微网格未列出", "legend_grid": "本网格", "legend_neighbour": "相邻网格",
         "legend_micro": "微网格", "legend_building": "建筑", "legend_street": "道路", "north": "北",
@@ -120,7 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         "households": "Households", "population": "Population", "area": "Area", "micro_count": "Micro grids",
         "hh_unit": "", "pop_unit": "", "count_unit": "", "not_counted": "not counted",
         "supervision": "Supervision phone", "micro_title": "Micro grids and building heads",
-        "micro_seq": "No.", "micro_hh": "Households", "micro_head": "Building head", "micro_phone": "Phone",
+        "micro_seq": "No.", "micro_hh": "HH", "micro_summary": "{n} micro grids · {hh} households", "micro_head": "Building head", "micro_phone": "Phone",
         "micro_none": "not configured (no micro grids in this grid)", "micro_note": "micro grid code = grid code + 2 digits",
         "micro_more": "{n} more micro grids not listed", "legend_grid": "This grid",
         "legend_neighbour": "Neighbouring grid", "legend_micro": "Micro grid", "legend_building": "Building",
@@ -140,6 +142,8 @@ _STREET = "#a39e99"
 _NEIGHBOUR = "#8c8c8c"
 _GREY_TEXT = "#6b6b6b"
 _ROUND_SCALES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.5)
+#: The largest scale a notice's map is drawn at: a grid of one building still shows its streets.
+_LARGEST_SCALE = 1000.0
 _MAJOR_STREETS = {"motorway", "trunk", "primary", "secondary", "motorway_link", "trunk_link", "primary_link",
                   "secondary_link"}
 _PATHS = {"footway", "path", "steps", "cycleway", "pedestrian", "track", "bridleway", "corridor"}
@@ -673,14 +677,29 @@ def _format_area(area_m2: float, labels: dict) -> str:
 
 
 def _photo_array(path: str, box_mm: tuple[float, float], dpi: float = 300.0) -> np.ndarray:
-    """The photo, upright (EXIF), centre-cropped to the box's aspect and scaled to ``dpi``."""
+    """The photo, upright (EXIF), centre-cropped to the box's aspect and scaled to ``dpi``.
+
+    Cached per file (path, size, modification time): a 网格长 serving several grids is decoded
+    once per process. A JPEG is decoded at 1/2, 1/4 or 1/8 scale when that still covers the box
+    (a 12-megapixel phone photo in a few milliseconds instead of a few hundred).
+    """
+    stat = os.stat(path)
+    return _photo_cached(str(path), stat.st_size, stat.st_mtime_ns, box_mm, dpi)
+
+
+@functools.lru_cache(maxsize=64)
+def _photo_cached(path: str, _size: int, _mtime_ns: int, box_mm: tuple[float, float], dpi: float) -> np.ndarray:
     from PIL import Image, ImageOps
 
-    with Image.open(path) as image:
-        image = ImageOps.exif_transpose(image).convert("RGB")
     target_w = max(1, round(box_mm[0] / _MM_PER_INCH * dpi))
     target_h = max(1, round(box_mm[1] / _MM_PER_INCH * dpi))
-    return np.asarray(ImageOps.fit(image, (target_w, target_h), method=Image.Resampling.LANCZOS))
+    with Image.open(path) as image:
+        side = max(target_w, target_h)  # either way round: EXIF may turn the picture
+        image.draft("RGB", (side, side))
+        image = ImageOps.exif_transpose(image).convert("RGB")
+    pixels = np.asarray(ImageOps.fit(image, (target_w, target_h), method=Image.Resampling.LANCZOS))
+    pixels.flags.writeable = False
+    return pixels
 
 
 class _Page:
@@ -714,16 +733,16 @@ class _Page:
         self.ax.imshow(pixels, extent=(x, x + w, y + h, y), aspect="auto", interpolation="none", zorder=2)
 
     def placeholder(self, x: float, y: float, w: float, h: float, note: str):
-        """A grey portrait silhouette where a photo is missing."""
+        """A grey portrait silhouette (head and shoulders, cut by the frame) where a photo is missing."""
         from matplotlib.patches import Ellipse
 
-        self.rect(x, y, w, h, facecolor="#eeeeee", edgecolor="#bbbbbb", linewidth=0.6)
-        self.ax.add_artist(Ellipse((x + w / 2, y + h * 0.36), w * 0.38, h * 0.29, facecolor="#c8c8c8",
-                                  edgecolor="none"))
-        self.ax.add_artist(Ellipse((x + w / 2, y + h * 0.88), w * 0.8, h * 0.5, facecolor="#c8c8c8",
-                                  edgecolor="none", clip_on=True))
-        self.rect(x, y + h, w, h * 0.14, facecolor="white", edgecolor="none")  # trims the body's lower half
-        self.text(x + w / 2, y + h * 0.08, note, 5.5, "#777777", ha="center", va="top")
+        frame = self.rect(x, y, w, h, facecolor="#eeeeee", edgecolor="#bbbbbb", linewidth=0.6)
+        for centre, width, height in (((x + w / 2, y + h * 0.40), w * 0.38, h * 0.29),
+                                      ((x + w / 2, y + h * 0.92), w * 0.80, h * 0.50)):
+            shape = Ellipse(centre, width, height, facecolor="#c8c8c8", edgecolor="none")
+            self.ax.add_artist(shape)
+            shape.set_clip_path(frame)  # after add_artist, which clips to the axes
+        self.text(x + w / 2, y + h * 0.06, note, 5.5, "#777777", ha="center", va="top")
 
 
 def _draw_header(page: _Page, c: NoticeContent, labels: dict) -> None:
@@ -741,7 +760,7 @@ def _map_extent(geom, frame_mm: tuple[float, float]) -> tuple[tuple[float, float
     minx, miny, maxx, maxy = shapely.bounds(geom)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     width, height = max(maxx - minx, 20.0), max(maxy - miny, 20.0)
-    scale = nice_scale(width * 1.16, height * 1.16, frame_mm)
+    scale = max(nice_scale(width * 1.16, height * 1.16, frame_mm), _LARGEST_SCALE)
     half_w, half_h = frame_mm[0] * scale / 2000.0, frame_mm[1] * scale / 2000.0
     return (cx - half_w, cy - half_h, cx + half_w, cy + half_h), scale
 
@@ -986,7 +1005,7 @@ def _draw_micro(page: _Page, c: NoticeContent, labels: dict) -> None:
     page.text(x0, y0, labels["micro_title"], 10, _RED, va="center")
     if c.micro:
         total = sum(m.households for m in c.micro)
-        summary = f"{len(c.micro)} {labels['count_unit']} · {labels['households']} {_format_int(total)}"
+        summary = labels["micro_summary"].format(n=len(c.micro), hh=_format_int(total))
         page.text(x0 + w, y0, f"{summary}   ({labels['micro_note']})", 7, _GREY_TEXT, va="center", ha="right")
     page.hline(x0, x0 + w, y0 + 3, color=_RED, linewidth=0.6)
     if not c.micro:
@@ -1014,7 +1033,9 @@ def _draw_micro(page: _Page, c: NoticeContent, labels: dict) -> None:
         if not chunk and not (overflow and g * per_group <= len(rows)):
             continue
         for k, head in enumerate(("micro_seq", "micro_hh", "micro_head", "micro_phone")):
-            page.text(gx + cols[k] * group_w + 1, top + 2.2, labels[head], size, _GREY_TEXT, va="center")
+            width = ((cols[k + 1] if k < 3 else 1.0) - cols[k]) * group_w - 1.5
+            page.text(gx + cols[k] * group_w + 1, top + 2.2, _ellipsize(labels[head], size, width), size, _GREY_TEXT,
+                      va="center")
         page.hline(gx + 0.5, gx + group_w - 1.5, top + 4.3, color="#999999", linewidth=0.4)
         for i, m in enumerate(chunk):
             yy = top + 4.5 + (i + 0.5) * row_h
