@@ -404,7 +404,7 @@ def test_pdf_and_png_bytes_for_one_grid(grids, demo, codes, tmp_path) -> None:
 def test_the_map_is_at_the_stated_round_scale_and_holds_the_grid(notice_set, codes) -> None:
     for code in codes:
         fig = nt.notice_figure(notice_set, code)
-        page_ax, map_ax = fig.axes[0], fig.axes[1]
+        map_ax = fig.axes[1]  # axes[0] is the page, in millimetres
         width_mm = map_ax.get_position().width * 210
         height_mm = map_ax.get_position().height * 297
         (x0, x1), (y0, y1) = map_ax.get_xlim(), map_ax.get_ylim()

@@ -31,7 +31,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.cli._common import parse_map, progress, split_layer
+from gridmap.cli._common import parse_map, progress, read_plan_file, split_layer
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_notice"]
@@ -50,7 +50,6 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     """The plan's grids, study area, basemap, staff and micro grids named by the options."""
     import shapely
 
-    from gridmap.plan_io import load_plan, load_plan_sources
     from gridmap.present.notice import Basemap, osm_basemap
     from gridmap.present.notice_inputs import read_micro_grids, read_staff_table
 
@@ -65,16 +64,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         found.update(communities=demo["study_area"], residents=demo["residents"])
         found["osm"] = found["osm"] or DEMO_OSM
     if args.plan:
-        path = Path(args.plan)
-        if not path.exists():
-            raise LayerError(f"{path}: plan file not found")
-        try:
-            plan = load_plan(path)
-            stored = load_plan_sources(path)
-        except ValueError as exc:
-            raise LayerError(str(exc)) from exc
-        say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
-            + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
+        plan, stored = read_plan_file(args.plan, say)
         for name, key in (("study_area", "communities"), ("residents", "residents")):
             if name in stored:
                 found[key] = stored[name]
