@@ -352,10 +352,7 @@ class NoticeContent:
 
     def texts(self) -> str:
         """Every string the notice prints from its data (for the font subset and the glyph check)."""
-        out = []
-        for value in dataclasses.astuple(self):
-            out.append(str(value))
-        return "".join(out)
+        return "".join(map(str, dataclasses.astuple(self)))
 
 
 @dataclass
@@ -371,6 +368,8 @@ class NoticeSet:
     buildings: np.ndarray
     micro: gpd.GeoDataFrame | None
     north: dict[str, float] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)
+    micro_positions: dict[str, np.ndarray] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     _trees: dict = field(default_factory=dict, repr=False)
 
@@ -380,14 +379,12 @@ class NoticeSet:
         return list(self.contents)
 
     def tree(self, name: str) -> shapely.STRtree:
-        """The STRtree of ``grids``, ``buildings``, ``micro`` or a street class (built on first use)."""
+        """The STRtree of ``grids``, ``buildings`` or a street class (built on first use)."""
         if name not in self._trees:
             if name == "grids":
                 geoms = self.grids.geometry.to_numpy()
             elif name == "buildings":
                 geoms = self.buildings
-            elif name == "micro":
-                geoms = self.micro.geometry.to_numpy() if self.micro is not None else np.array([], dtype=object)
             else:
                 geoms = self.streets[name]
             self._trees[name] = shapely.STRtree(geoms)
@@ -461,10 +458,10 @@ def _grid_names(grids: gpd.GeoDataFrame, communities: gpd.GeoDataFrame | pd.Data
     return names, context
 
 
-def _staff_cards(staff: pd.DataFrame | None, code: str) -> tuple[tuple[StaffCard, ...], bool]:
-    if staff is None:
-        return (StaffCard("网格长", "", ""), StaffCard("网格员", "", "")), False
-    rows = staff[staff["grid_code"].astype(str) == code]
+def _staff_cards(rows: pd.DataFrame | None) -> tuple[StaffCard, ...]:
+    """The people of one grid (its rows of the staff table), 网格长 first, each role by staff_id;
+    a role nobody holds appears once with no name (printed 未配置)."""
+    rows = rows if rows is not None else pd.DataFrame(columns=["staff_id", "name", "phone", "role"])
     cards = []
     for role in ("网格长", "网格员"):
         mine = rows[rows["role"] == role].sort_values("staff_id", kind="stable")
@@ -473,15 +470,15 @@ def _staff_cards(staff: pd.DataFrame | None, code: str) -> tuple[tuple[StaffCard
         for r in mine.itertuples(index=False):
             photo = str(getattr(r, "photo_path", "") or getattr(r, "photo", "") or "").strip()
             cards.append(StaffCard(role, str(r.name), str(r.phone or ""), photo or None))
-    return tuple(cards), True
+    return tuple(cards)
 
 
-def _micro_rows(micro: gpd.GeoDataFrame | None, code: str) -> tuple[MicroRow, ...]:
-    if micro is None:
+def _micro_rows(rows: pd.DataFrame | None) -> tuple[MicroRow, ...]:
+    """The micro grids of one grid (its rows of the micro-grid layer), in code order."""
+    if rows is None:
         return ()
-    mine = micro[micro["grid_code"] == code].sort_values("micro_code")
     return tuple(MicroRow(str(r.micro_code), int(r.households), str(r.building_head or ""),
-                          str(r.building_head_phone or "")) for r in mine.itertuples(index=False))
+                          str(r.building_head_phone or "")) for r in rows.sort_values("micro_code").itertuples(index=False))
 
 
 def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
@@ -543,20 +540,22 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
         if stray:
             warnings.append(f"micro grids: {len(stray)} grid code(s) not in the plan (not shown): "
                             f"{', '.join(stray[:10])}")
-    table = grids.set_index("grid_code")
+    position = dict(zip(grids["grid_code"], range(len(grids))))
+    households = grids["households"].to_numpy() if "households" in grids.columns else np.zeros(len(grids))
+    population = grids["population"].to_numpy() if "population" in grids.columns else None
     area = shapely.area(grids.geometry.to_numpy())
+    staff_by_grid = dict(tuple(staff.groupby(staff["grid_code"].astype(str)))) if staff is not None else {}
+    micro_by_grid = dict(tuple(micro_m.groupby("grid_code"))) if micro_m is not None else {}
     contents: dict[str, NoticeContent] = {}
     for code in sorted(wanted):
-        row = table.loc[code]
-        cards, staffed = _staff_cards(staff, code)
-        population = row.get("population") if "population" in table.columns else None
+        i = position[code]
+        people = population[i] if population is not None else None
         contents[code] = NoticeContent(
             grid_code=code, name=names[code], context=context[code],
-            households=int(row.get("households", 0) or 0),
-            population=None if population is None or pd.isna(population) else int(population),
-            area_m2=float(area[grids.index[grids["grid_code"] == code][0]]),
-            staff=cards, staff_configured=staffed, micro=_micro_rows(micro_m, code),
-            micro_configured=micro_m is not None or micro is not None,
+            households=int(households[i] or 0),
+            population=None if people is None or pd.isna(people) else int(people),
+            area_m2=float(area[i]), staff=_staff_cards(staff_by_grid.get(code)), staff_configured=staff is not None,
+            micro=_micro_rows(micro_by_grid.get(code)), micro_configured=micro is not None,
             phone_supervision=(phone_supervision or "").strip() or labels["not_set"],
             date=date_text, attribution=basemap.attribution or "", crs_label=crs_label)
     bounds = shapely.bounds(grids.geometry.to_numpy())
@@ -564,6 +563,8 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
     return NoticeSet(grids=grids, contents=contents, lang=lang, font=font,
                      streets=_street_classes(basemap.streets, crs), buildings=_buildings(basemap.buildings, crs),
                      micro=micro_m, north=dict(zip(grids["grid_code"], np.atleast_1d(north).tolist())),
+                     position=position,
+                     micro_positions=dict(micro_m.groupby("grid_code").indices) if micro_m is not None else {},
                      warnings=warnings)
 
 
@@ -773,7 +774,8 @@ def _nice_length(max_m: float) -> float:
     return 10 ** exponent  # pragma: no cover
 
 
-def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> None:
+def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> float:
+    """Draw the map frame of a notice; return its scale denominator."""
     from matplotlib import patheffects
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, PathPatch
@@ -782,7 +784,7 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> Non
     x, y, w, h = _MAP
     ax = fig.add_axes(_frac(x, y, w, h))
     grids = ns.grids
-    index = int(np.flatnonzero(grids["grid_code"].to_numpy() == c.grid_code)[0])
+    index = ns.position[c.grid_code]
     geom = grids.geometry.iloc[index]
     box, scale = _map_extent(geom, (w, h))
     ax.set_xlim(box[0], box[2])
@@ -844,7 +846,7 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> Non
     handles.insert(0, (Line2D([], [], color=_RED, linewidth=2.4), labels["legend_grid"]))
     # micro grids
     if ns.micro is not None and c.micro:
-        mine = ns.micro[ns.micro["grid_code"] == c.grid_code]
+        mine = ns.micro.iloc[ns.micro_positions[c.grid_code]]
         shapes = shapely.clip_by_rect(mine.geometry.to_numpy(), *box)
         path = _line_path(shapely.boundary(shapes))
         if path is not None:
@@ -866,6 +868,7 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> Non
     legend.set_zorder(10)
     _draw_scale_bar(ax, box, scale, font, labels)
     _draw_north(ax, ns.north[c.grid_code], font, labels)
+    return scale
 
 
 def _label_pieces(ax, pieces: np.ndarray, codes: np.ndarray, box, frame_w_mm: float, font, halo: dict) -> None:
@@ -1097,9 +1100,7 @@ def notice_figure(ns: NoticeSet, grid_code: str, *, font_file: Path | None = Non
     fig.patch.set_facecolor("white")
     page = _Page(fig, font_file)
     _draw_header(page, c, labels)
-    _draw_map(page, ns, c, labels)
-    _, scale = _map_extent(ns.grids.geometry.iloc[int(np.flatnonzero(ns.grids["grid_code"].to_numpy()
-                                                                     == grid_code)[0])], (_MAP[2], _MAP[3]))
+    scale = _draw_map(page, ns, c, labels)
     _draw_staff(page, c, labels, photos, warnings)
     _draw_figures(page, c, labels)
     _draw_micro(page, c, labels)
