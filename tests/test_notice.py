@@ -316,6 +316,14 @@ def test_unknown_grid_code_and_missing_plan_exit_2(plan_file, tmp_path, capsys) 
     assert "--plan" in capsys.readouterr().err
 
 
+def test_an_output_folder_that_is_a_file_exits_2(plan_file, codes, tmp_path, capsys) -> None:
+    target = tmp_path / "taken"
+    target.write_text("not a folder")
+    assert _run("--plan", str(plan_file), "--grids", codes[0], "--out", str(target)) == 2
+    err = capsys.readouterr().err
+    assert "cannot write the notices" in err and "Traceback" not in err
+
+
 def test_bad_micro_grids_exit_2(plan_file, tables, codes, tmp_path, capsys) -> None:
     micro = tables["micro"].copy()
     micro.loc[0, "micro_code"] = "32010200100100901"  # not the grid code + 2 digits
@@ -472,6 +480,17 @@ def test_staff_tables_from_gbk_csv_and_excel_keep_codes_and_phones_as_text(tmp_p
     assert table.loc[0, ["phone", "grid_code"]].tolist() == ["13800001111", codes[0]]
     with pytest.raises(StaffTableError, match="no such file"):
         read_staff_table(tmp_path / "none.csv")
+    # a GeoPackage layer (home points, as the staff command's table may have): geometry ignored,
+    # photos relative to the GeoPackage's folder
+    _photo(tmp_path / "me.png")
+    layer = gpd.GeoDataFrame(rows.rename(columns={v: k for k, v in mapping.items()}).assign(photo=["me.png"]),
+                             geometry=[shapely.Point(118.78, 32.05)], crs=4326)
+    layer.to_file(tmp_path / "people.gpkg", layer="staff", engine="pyogrio")
+    staff = read_staff_table(tmp_path / "people.gpkg", "staff")
+    assert staff.warnings == []
+    assert staff.table.loc[0, "photo_path"] == str((tmp_path / "me.png").resolve())
+    with pytest.raises(StaffTableError, match="no layer 'nope'"):
+        read_staff_table(tmp_path / "people.gpkg", "nope")
 
 
 def test_micro_grid_checks(tables) -> None:

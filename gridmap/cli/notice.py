@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from gridmap.cli._common import parse_map, progress, read_plan_file, split_layer
@@ -135,7 +136,16 @@ def run_notice(args: argparse.Namespace) -> int:
         print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
         return 2
     say(f"rendering {len(ns.codes):,} notices into {args.out}")
-    run = write_notices(ns, args.out, dpi=args.dpi, workers=args.workers, progress=say)
+    try:
+        run = write_notices(ns, args.out, dpi=args.dpi, workers=args.workers, progress=say)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, BrokenProcessPool) as exc:
+        print(f"error: cannot write the notices to {args.out}: {type(exc).__name__}: {exc}. Check that it is a "
+              "writable folder with free space" + (" (a worker process died: try --workers 1)"
+                                                   if isinstance(exc, BrokenProcessPool) else ""), file=sys.stderr)
+        return 2
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     contents = [ns.contents[c] for c in ns.codes]

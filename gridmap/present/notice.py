@@ -52,6 +52,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,6 +239,7 @@ def find_cjk_font(environ: Mapping[str, str] | None = None) -> CJKFont:
 
 _SUBSET_DIR: Path | None = None
 _SUBSETS: dict[str, Path] = {}
+_SUBSET_LOCK = threading.Lock()
 
 
 def _subset_dir() -> Path:
@@ -255,13 +257,20 @@ def _font_subset(font: CJKFont, text: str) -> Path:
     5 MB collection makes that fast. Glyph names, ``name`` and ``OS/2`` are kept, so the PDF names
     the family (WenQuanYiMicroHei) and text stays searchable.
     """
-    from fontTools import subset
-
     chars = "".join(sorted(set(text) | {chr(c) for c in range(0x20, 0x7F)}))
     key = hashlib.sha1(f"{font.path}|{font.face}|{chars}".encode()).hexdigest()[:20]
-    cached = _SUBSETS.get(key)
-    if cached is not None and cached.is_file():
-        return cached
+    with _SUBSET_LOCK:  # an app serves several sessions from threads
+        cached = _SUBSETS.get(key)
+        if cached is not None and cached.is_file():
+            return cached
+        path = _cut_font(font, chars, _subset_dir() / f"{font.postscript_name}-{key}.ttf")
+        _SUBSETS[key] = path
+        return path
+
+
+def _cut_font(font: CJKFont, chars: str, path: Path) -> Path:
+    from fontTools import subset
+
     options = subset.Options()
     options.font_number = font.face
     options.name_IDs = ["*"]
@@ -275,12 +284,10 @@ def _font_subset(font: CJKFont, text: str) -> Path:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(loaded)
-    path = _subset_dir() / f"{font.postscript_name}-{key}.ttf"
     tmp = path.with_name(path.name + ".tmp")
     loaded.save(str(tmp))
     loaded.close()
     os.replace(tmp, path)
-    _SUBSETS[key] = path
     return path
 
 
@@ -1237,7 +1244,6 @@ def _process_context():
     imports); ``spawn`` elsewhere — there the calling script needs the ``if __name__ ==
     "__main__":`` guard, as every multiprocessing program does."""
     import multiprocessing
-    import threading
 
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -1271,6 +1277,8 @@ def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str
     unknown = [c for c in codes if c not in ns.contents]
     if unknown:
         raise KeyError(f"no notice prepared for grid(s) {', '.join(unknown[:10])}")
+    if not codes:
+        raise ValueError("no grid to write a notice for (the plan has no non-empty grid)")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     font_file = _font_subset(ns.font, _notice_chars(ns, codes))
