@@ -64,6 +64,14 @@ _API: dict[str, str] = {
     # presentation (floor 4)
     "coverage_map": "gridmap.coverage_map",
     "save_standalone": "gridmap.maps",
+    "prepare_notices": "gridmap.present.notice",
+    "write_notices": "gridmap.present.notice",
+    "notice_pdf_bytes": "gridmap.present.notice",
+    "notice_png_bytes": "gridmap.present.notice",
+    "osm_basemap": "gridmap.present.notice",
+    "find_cjk_font": "gridmap.present.notice",
+    "read_staff_table": "gridmap.present.notice_inputs",
+    "read_micro_grids": "gridmap.present.notice_inputs",
 }
 
 __all__ = sorted(_API)

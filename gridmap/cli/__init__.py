@@ -1,7 +1,7 @@
 """The ``gridmap`` command: one module per subcommand, each with a ``register(subparsers)``.
 
 ``info`` describes and checks layer files; the analysis modules add ``coverage``, ``access``,
-``unify``, ``site``, ``pair``, ``report`` and ``run``. Only this floor (and the app) prints or parses
+``unify``, ``site``, ``pair``, ``report``, ``notice`` and ``run``. Only this floor (and the app) prints or parses
 arguments; the work itself is done by the core modules.
 
 No traceback, ever: :func:`main` checks the arguments first (:mod:`gridmap.cli._checks`), turns
@@ -22,7 +22,7 @@ import traceback
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``gridmap --help`` lists them.
-SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "pair", "report", "run")
+SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "pair", "report", "notice", "run")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 __all__ = ["add_reading_options", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
            "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
-           "zone_names", "print_read_notes"]
+           "zone_names", "print_read_notes", "read_plan_file"]
 
 
 def split_layer(spec: str) -> tuple[Path, str | None]:
@@ -212,6 +212,25 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
         say(f"read residents: {len(residents):,} features, {int(residents['households'].sum()):,} households")
     options.check_all_used()
     return layers, area, residents, reports, None
+
+
+def read_plan_file(spec: str, say) -> tuple[object, dict]:
+    """The plan of a plan file and the inputs stored in it (:func:`gridmap.plan_io.load_plan_sources`),
+    or :class:`gridmap.validate.LayerError` saying why the file cannot be used."""
+    from gridmap.plan_io import load_plan, load_plan_sources
+    from gridmap.validate import LayerError
+
+    path = Path(spec)
+    if not path.exists():
+        raise LayerError(f"{path}: plan file not found")
+    try:
+        plan = load_plan(path)
+        stored = load_plan_sources(path)
+    except ValueError as exc:
+        raise LayerError(str(exc)) from exc
+    say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
+        + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
+    return plan, stored
 
 
 def write_map_after_tables(path: Path, write) -> int:

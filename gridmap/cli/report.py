@@ -28,6 +28,7 @@ from pathlib import Path
 
 from gridmap.cli._checks import writing_to
 from gridmap.cli._common import (add_input_options, input_options, load_zone_layers, print_read_notes, progress,
+                                 read_plan_file,
                                  split_layer)
 from gridmap.validate import LayerError
 
@@ -51,7 +52,6 @@ def _demo_plan(demo, say):
 
 def _inputs(args: argparse.Namespace, say) -> dict:
     """The plan and every input found: options, then the plan's stored sources, then the demo."""
-    from gridmap.plan_io import load_plan, load_plan_sources
 
     if not args.plan and not args.demo:
         raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo")
@@ -66,16 +66,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         found.update(study_area=demo["study_area"], residents=demo["residents"], centers=demo["centers"],
                      zones=demo_zone_layers(demo), osm=DEMO_OSM)
     if args.plan:
-        path = Path(args.plan)
-        if not path.exists():
-            raise LayerError(f"{path}: plan file not found")
-        try:
-            plan = load_plan(path)
-            stored = load_plan_sources(path)
-        except ValueError as exc:
-            raise LayerError(str(exc)) from exc
-        say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
-            + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
+        plan, stored = read_plan_file(args.plan, say)
         stored_zones = {n[len("zones_"):]: g for n, g in stored.items() if n.startswith("zones_")}
         if stored_zones:
             found["zones"] = stored_zones
