@@ -101,6 +101,7 @@ class InputOptions:
                  source: str | list[str] | None = None, maps: Iterable[str] | None = None, drop_empty: bool = False):
         self.scopes = list(dict.fromkeys(scopes))
         self.drop_empty = drop_empty
+        self._columns: dict[str, list[str]] = {}  # the columns of each input read, for messages
         self._crs = self._scoped_values(crs, "--crs", crs=True)
         for scope, value in self._crs.items():
             try:
@@ -170,6 +171,7 @@ class InputOptions:
         """Read and check the input ``scope`` (:func:`gridmap.io.load_layer`) with its options."""
         gdf, report = load_layer(path, kind, layer, **self.layer_options(scope))
         self.record_applied(scope, gdf.attrs.get("column_map_applied", {}))
+        self._columns[scope] = [str(c) for c in gdf.columns if c != gdf.geometry.name]
         return gdf, report
 
     def read(self, path: str | os.PathLike, layer: str | None, scope: str) -> gpd.GeoDataFrame:
@@ -189,5 +191,6 @@ class InputOptions:
                 lines.append(f"--map {e.text}: no {e.scope} input was read from a file, so it maps nothing")
             else:
                 lines.append(f"--map {e.text}: no input has a column '{e.theirs}'")
-        raise LayerError("; ".join(lines) + ". Check the column name (as in the file's header), or leave the mapping "
-                         "out.")
+        found = "; ".join(f"{scope} columns: {', '.join(cols)}" for scope, cols in self._columns.items())
+        raise LayerError("; ".join(lines) + (f" ({found})" if found else "") + ". Check the column name (as in the "
+                         "file's header), or leave the mapping out.")

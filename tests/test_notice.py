@@ -321,7 +321,7 @@ def test_an_output_folder_that_is_a_file_exits_2(plan_file, codes, tmp_path, cap
     target.write_text("not a folder")
     assert _run("--plan", str(plan_file), "--grids", codes[0], "--out", str(target)) == 2
     err = capsys.readouterr().err
-    assert "cannot write the notices" in err and "Traceback" not in err
+    assert "this is a file, not a folder" in err and "Traceback" not in err
 
 
 def test_bad_micro_grids_exit_2(plan_file, tables, codes, tmp_path, capsys) -> None:

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from gridmap.cli._common import (add_input_options, input_options, parse_map, progress, split_layer,
+from gridmap.cli._common import (add_input_options, print_read_notes, progress, read_plan_file, split_layer,
                                  write_map_after_tables)
 from gridmap.validate import LayerError
 
@@ -114,59 +114,25 @@ def _groups(text: str) -> tuple[str, ...]:
 _INPUTS = ("residents", "helpers")
 
 
-def _column_maps(items: list[str] | None) -> dict[str, dict[str, str]]:
-    """``--map`` entries by input: ``residents:OURS=THEIRS`` / ``helpers:OURS=THEIRS`` for one input,
-    plain ``OURS=THEIRS`` (key ``"*"``) for whichever input has the column."""
-    maps: dict[str, dict[str, str]] = {"*": {}, **{k: {} for k in _INPUTS}}
-    for ours, theirs in parse_map(items).items():
-        scope, sep, name = ours.partition(":")
-        if sep and scope not in _INPUTS:
-            raise LayerError(f"--map {ours}={theirs}: the input before ':' must be residents or helpers")
-        maps[scope if sep else "*"][name if sep else ours] = theirs
-    return maps
-
-
-def _rename(gdf, maps: dict[str, dict[str, str]], what: str, used: set[str]):
-    """Apply the unscoped ``--map`` entries whose column this input has (scoped ones were applied on reading)."""
-    here = {theirs: ours for ours, theirs in maps["*"].items() if theirs in gdf.columns}
-    used.update(here)
-    return gdf.rename(columns=here) if here else gdf
-
-
-def _read(spec: str, what: str, options: dict, maps: dict, reports: list, say):
-    from gridmap.io import load_layer
-
-    path, layer = split_layer(spec)
-    say(f"reading {what} {spec}")
-    gdf, report = load_layer(path, None, layer, **{**options, "column_map": maps[what]})
-    reports.append(report)
-    return gdf
-
-
 def _inputs(args: argparse.Namespace, say):
-    """(osm path, residents, helpers, zone layers or None, validation reports)."""
+    """(osm path, residents, helpers, zone layers or None, validation reports).
+
+    Reading options are scoped as for every command: ``--map helpers:name=姓名`` maps one input's
+    column, a plain ``--map helper_id=编号`` applies to whichever input has the column.
+    """
+    from gridmap.inputs import InputOptions
     from gridmap.people.pairing import demo_helpers
 
-    options = input_options(args)
-    maps = _column_maps(args.map)
+    options = InputOptions.from_args(args, _INPUTS)
     reports: list = []
     residents = helpers = None
     osm = Path(args.osm) if args.osm else None
     zone_layers = None
     if args.plan:
-        from gridmap.plan_io import load_plan, load_plan_sources
-
-        path = Path(args.plan)
-        if not path.exists():
-            raise LayerError(f"{path}: plan file not found")
-        try:
-            plan = load_plan(path)
-            stored = load_plan_sources(path)
-        except ValueError as exc:
-            raise LayerError(f"{exc}. Give a plan.gpkg written by `gridmap unify` or the app.") from exc
+        plan, stored = read_plan_file(args.plan, say)
         grids = plan.grids()[["grid_code", "geometry"]]
         zone_layers = {"grid_code": grids}
-        say(f"plan {path.name}: revision {plan.revision}, {len(grids):,} grids (same grid preferred at equal distance)")
+        say(f"{len(grids):,} grids: the same grid is preferred at equal distance")
         if not args.residents and "residents" in stored:
             residents = stored["residents"]
             say(f"residents: stored in the plan ({len(residents):,} features)")
@@ -186,19 +152,19 @@ def _inputs(args: argparse.Namespace, say):
         raise LayerError(f"gridmap pair needs {', '.join(missing)} (or --demo)")
     if not osm.exists():
         raise LayerError(f"{osm}: OSM file not found")
-    if residents is None:
-        residents = _read(args.residents, "residents", options, maps, reports, say)
-    if helpers is None:
-        helpers = _read(args.helpers, "helpers", options, maps, reports, say)
-    used: set[str] = set()
-    residents = _rename(residents, maps, "residents", used)
-    helpers = _rename(helpers, maps, "helpers", used)
-    unused = [f"{ours}={theirs}" for ours, theirs in maps["*"].items() if theirs not in used]
-    if unused:
-        raise LayerError(f"--map {', '.join(unused)}: no input has the column(s) "
-                         f"{', '.join(t for t in maps['*'].values() if t not in used)} (residents columns: "
-                         f"{', '.join(map(str, residents.columns.drop(residents.geometry.name)))}; helpers columns: "
-                         f"{', '.join(map(str, helpers.columns.drop(helpers.geometry.name)))})")
+    for what in _INPUTS:
+        spec = getattr(args, what)
+        if (residents if what == "residents" else helpers) is None:
+            path, layer = split_layer(spec)
+            say(f"reading {what} {spec}")
+            gdf, report = options.load(path, None, layer, what)
+            print_read_notes(report)
+            reports.append(report)
+            if what == "residents":
+                residents = gdf
+            else:
+                helpers = gdf
+    options.check_all_used()
     return osm, residents, helpers, zone_layers, reports
 
 
