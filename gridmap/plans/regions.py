@@ -100,8 +100,9 @@ def _violation(h: int, lo: int, hi: int) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
-def _counts_to_try(total: int, lo: int, hi: int) -> np.ndarray:
-    """Region counts to try, best first: those that can fit the band, mean nearest the band's middle."""
+def _counts_to_try(total: int, lo: int, hi: int, most: int) -> np.ndarray:
+    """Up to ``most`` region counts to try, best first: those that can fit the band, mean nearest the
+    band's middle (ties: the smaller count first)."""
     mid = (lo + hi) / 2.0
     kmin = max(1, -(-total // hi))
     kmax = total // lo if lo > 0 else kmin
@@ -112,7 +113,16 @@ def _counts_to_try(total: int, lo: int, hi: int) -> np.ndarray:
     else:
         ks = np.array([kmin])
     key = np.abs(total / ks - mid)
-    return ks[np.argsort(key, kind="mergesort")]  # stable: ties keep the smaller count first
+    taken = np.zeros(len(ks), dtype=np.bool_)
+    out = np.empty(min(most, len(ks)), dtype=np.int64)
+    for t in range(len(out)):
+        best = -1
+        for q in range(len(ks)):
+            if not taken[q] and (best < 0 or key[q] < key[best]):
+                best = q
+        taken[best] = True
+        out[t] = ks[best]
+    return out
 
 
 @numba.njit(cache=True, nogil=True)
@@ -415,18 +425,17 @@ def _better(a: tuple[int, int, float], b: tuple[int, int, float]) -> bool:
 def _local_search(hh: np.ndarray, indptr: np.ndarray, indices: np.ndarray, wts: np.ndarray, label: np.ndarray,
                   h: np.ndarray, size: np.ndarray, zptr: np.ndarray, zloc: np.ndarray, block: np.ndarray,
                   count: np.ndarray, main: np.ndarray, lineage: float, lo: int, hi: int, fixed: np.ndarray,
-                  state: np.ndarray, max_passes: int, visit: np.ndarray, scratch: tuple, log: np.ndarray,
+                  state: np.ndarray, max_passes: int, visit: np.ndarray, m: int, scratch: tuple, log: np.ndarray,
                   n_log: int) -> tuple[float, int]:
     """Move units to neighbouring regions while (violation, cost) decreases and regions stay connected.
 
-    Each pass visits the units ``visit`` in a fresh random order; the state (labels, households,
+    Each pass visits the units ``visit[:m]`` in a fresh random order; the state (labels, households,
     sizes, zone counts) is updated in place. Moves are appended to ``log`` (unit, region left) from
     ``n_log`` on, when it has room (a log of length 0 records nothing).
 
     Returns (change in cost, new log length).
     """
     cand, cand_w, mark, stack, ticker = scratch
-    m = len(visit)
     order = np.empty(m, dtype=np.int64)
     change = 0.0
     tick = ticker[0]
@@ -606,6 +615,85 @@ def _around(indptr: np.ndarray, indices: np.ndarray, u: int, hops: int, scratch:
 
 
 @numba.njit(cache=True, nogil=True)
+def _tally(hh: np.ndarray, label: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Households and units of each region."""
+    h = np.zeros(k, dtype=np.int64)
+    size = np.zeros(k, dtype=np.int64)
+    for u in range(len(hh)):
+        h[label[u]] += hh[u]
+        size[label[u]] += 1
+    return h, size
+
+
+@numba.njit(cache=True, nogil=True)
+def _restarts(hh: np.ndarray, xy: np.ndarray, indptr: np.ndarray, indices: np.ndarray, wts: np.ndarray,
+              zptr: np.ndarray, zloc: np.ndarray, block: np.ndarray, lineage: float, lo: int, hi: int,
+              ks: np.ndarray, big: np.ndarray, fixed: np.ndarray, restarts: int, max_passes: int,
+              state: np.ndarray, scratch: tuple) -> tuple[np.ndarray, int, tuple[int, int, float]]:
+    """The best of ``restarts`` attempts (seeds, growing, local search) for each count of free regions
+    in ``ks`` in turn, until one meets the band: (labels, number of regions, score)."""
+    n = len(hh)
+    every = np.arange(n)
+    no_log = np.empty((0, 2), dtype=np.int64)
+    best_lab = np.zeros(n, dtype=np.int64)
+    best_k = 1
+    best = (-1, 0, 0.0)
+    for kr in ks:
+        k = len(big) + kr
+        for _ in range(restarts):
+            seeds = _seeds(hh, xy, max(k, 1), big, state)
+            k_eff = len(seeds)
+            lab = _grow(hh, indptr, indices, wts, seeds, len(big), hi)
+            h, size = _tally(hh, lab, k_eff)
+            count, main = _zone_table(hh, lab, k_eff, zptr, zloc, block)
+            _local_search(hh, indptr, indices, wts, lab, h, size, zptr, zloc, block, count, main, lineage, lo, hi,
+                          fixed, state, max_passes, every, n, scratch, no_log, 0)
+            n_out, excess = _band(h, hh, big, lo, hi)
+            score = (n_out, excess, _cost(indptr, indices, wts, lab, main, lineage))
+            if best[0] < 0 or _better(score, best):
+                best_lab, best_k, best = lab, k_eff, score
+        if best[0] == 0:
+            break
+    return best_lab, best_k, best
+
+
+@numba.njit(cache=True, nogil=True)
+def _polish(hh: np.ndarray, indptr: np.ndarray, indices: np.ndarray, wts: np.ndarray, zptr: np.ndarray,
+            zloc: np.ndarray, block: np.ndarray, lineage: float, lo: int, hi: int, big: np.ndarray,
+            fixed: np.ndarray, label: np.ndarray, k: int, score: tuple[int, int, float], kicks: int,
+            max_passes: int, state: np.ndarray, scratch: tuple) -> None:
+    """Iterated local search on ``label`` (in place): kick (a few units across a border), descend again
+    near the kick, keep the result when it is no worse, else undo its moves."""
+    n = len(hh)
+    h, size = _tally(hh, label, k)
+    count, main = _zone_table(hh, label, k, zptr, zloc, block)
+    near = np.empty(n, dtype=np.int64)
+    log = np.empty((64, 2), dtype=np.int64)  # (unit, region it left) of every move of one kick
+    best = score
+    for _ in range(kicks):
+        change, n_log, u = _kick(hh, indptr, indices, wts, label, h, size, zptr, zloc, block, count, main,
+                                 lineage, fixed, KICK_UNITS, state, scratch, log)
+        if u < 0:
+            break
+        m = _around(indptr, indices, u, KICK_HOPS, scratch, near)
+        if len(log) < n_log + max_passes * m:  # room to undo every move the descent may make
+            grown = np.empty((n_log + max_passes * m + 64, 2), dtype=np.int64)
+            for q in range(n_log):
+                grown[q, 0] = log[q, 0]
+                grown[q, 1] = log[q, 1]
+            log = grown
+        more, n_log = _local_search(hh, indptr, indices, wts, label, h, size, zptr, zloc, block, count, main,
+                                    lineage, lo, hi, fixed, state, max_passes, near, m, scratch, log, n_log)
+        n_out, excess = _band(h, hh, big, lo, hi)
+        score = (n_out, excess, best[2] + change + more)
+        if not _better(best, score):
+            best = score
+            continue
+        for q in range(n_log - 1, -1, -1):  # worse: undo, last move first
+            _move(log[q, 0], log[q, 1], hh, label, h, size, zptr, zloc, block, count, main)
+
+
+@numba.njit(cache=True, nogil=True)
 def _partition_piece(hh: np.ndarray, xy: np.ndarray, indptr: np.ndarray, indices: np.ndarray, wts: np.ndarray,
                      zptr: np.ndarray, zloc: np.ndarray, block: np.ndarray, lineage: float, lo: int, hi: int,
                      restarts: int, max_passes: int, polish: int, state: np.ndarray) -> np.ndarray:
@@ -616,81 +704,28 @@ def _partition_piece(hh: np.ndarray, xy: np.ndarray, indptr: np.ndarray, indices
         return out
     fixed = hh > hi
     big = np.flatnonzero(fixed)
-    n_big = len(big)
     rest_total = 0
     for u in range(n):
         if not fixed[u]:
             rest_total += hh[u]
     if rest_total < lo:
-        if n_big == 0:
+        if len(big) == 0:
             return out  # too few households: one region
-        ks = np.array([0, 1])  # the rest joins the big units' regions, or makes a small region of its own
+        ks = np.arange(2)  # the rest joins the big units' regions, or makes a small region of its own
     else:
-        ks = _counts_to_try(rest_total, lo, hi)[:3]
+        ks = _counts_to_try(rest_total, lo, hi, 3)
     scratch = (np.empty(n, dtype=np.int64), np.empty(n), np.zeros(n, dtype=np.int64), np.empty(n, dtype=np.int64),
                np.zeros(1, dtype=np.int64))  # candidates, their costs, visit marks, a stack, the mark counter
-    every = np.arange(n)
-    no_log = np.empty((0, 2), dtype=np.int64)
-    best_lab = np.zeros(n, dtype=np.int64)
-    best_k = 1
-    best = (-1, 0, 0.0)
-    for kr in ks:
-        k = n_big + kr
-        for _ in range(restarts):
-            seeds = _seeds(hh, xy, max(k, 1), big, state)
-            k_eff = len(seeds)
-            lab = _grow(hh, indptr, indices, wts, seeds, n_big, hi)
-            h = np.zeros(k_eff, dtype=np.int64)
-            size = np.zeros(k_eff, dtype=np.int64)
-            for u in range(n):
-                h[lab[u]] += hh[u]
-                size[lab[u]] += 1
-            count, main = _zone_table(hh, lab, k_eff, zptr, zloc, block)
-            _local_search(hh, indptr, indices, wts, lab, h, size, zptr, zloc, block, count, main, lineage, lo, hi,
-                          fixed, state, max_passes, every, scratch, no_log, 0)
-            n_out, excess = _band(h, hh, big, lo, hi)
-            score = (n_out, excess, _cost(indptr, indices, wts, lab, main, lineage))
-            if best[0] < 0 or _better(score, best):
-                best_lab, best_k, best = lab, k_eff, score
-        if best[0] == 0:
-            break
-    if polish > 0 and best_k > 1:
-        # iterated local search: kick the best partition (a few units across a border), descend
-        # again near the kick, keep the result when it is no worse, else undo the moves
-        lab = best_lab
-        h = np.zeros(best_k, dtype=np.int64)
-        size = np.zeros(best_k, dtype=np.int64)
-        for u in range(n):
-            h[lab[u]] += hh[u]
-            size[lab[u]] += 1
-        count, main = _zone_table(hh, lab, best_k, zptr, zloc, block)
-        near = np.empty(n, dtype=np.int64)
-        log = np.empty((64, 2), dtype=np.int64)  # (unit, region it left) of every move of one kick
-        for _ in range(polish * best_k):
-            change, n_log, u = _kick(hh, indptr, indices, wts, lab, h, size, zptr, zloc, block, count, main,
-                                     lineage, fixed, KICK_UNITS, state, scratch, log)
-            if u < 0:
-                break
-            m = _around(indptr, indices, u, KICK_HOPS, scratch, near)
-            if len(log) < n_log + max_passes * m:  # room to undo every move the descent may make
-                grown = np.empty((n_log + max_passes * m + 64, 2), dtype=np.int64)
-                grown[:n_log] = log[:n_log]
-                log = grown
-            more, n_log = _local_search(hh, indptr, indices, wts, lab, h, size, zptr, zloc, block, count, main,
-                                        lineage, lo, hi, fixed, state, max_passes, near[:m], scratch, log, n_log)
-            n_out, excess = _band(h, hh, big, lo, hi)
-            score = (n_out, excess, best[2] + change + more)
-            if not _better(best, score):
-                best = score
-                continue
-            for q in range(n_log - 1, -1, -1):  # worse: undo, last move first
-                _move(log[q, 0], log[q, 1], hh, lab, h, size, zptr, zloc, block, count, main)
-        best_lab = lab
+    label, k, score = _restarts(hh, xy, indptr, indices, wts, zptr, zloc, block, lineage, lo, hi, ks, big, fixed,
+                                restarts, max_passes, state, scratch)
+    if polish > 0 and k > 1:
+        _polish(hh, indptr, indices, wts, zptr, zloc, block, lineage, lo, hi, big, fixed, label, k, score,
+                polish * k, max_passes, state, scratch)
     # regions numbered 0…k-1 in order of their lowest unit
     remap = np.full(n, -1, dtype=np.int64)
     nxt = 0
     for u in range(n):
-        r = best_lab[u]
+        r = label[u]
         if remap[r] < 0:
             remap[r] = nxt
             nxt += 1
