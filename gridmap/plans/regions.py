@@ -272,11 +272,18 @@ def _connected_without(indptr: np.ndarray, indices: np.ndarray, label: np.ndarra
     if start < 0:
         return size == 1
     mark[u] = tick
+    return 1 + _reach(indptr, indices, label, start, mark, tick, stack) == size
+
+
+@numba.njit(cache=True, nogil=True)
+def _reach(indptr: np.ndarray, indices: np.ndarray, label: np.ndarray, start: int, mark: np.ndarray, tick: int,
+           stack: np.ndarray) -> int:
+    """How many units of start's region are reachable from it inside the region, not passing units
+    already marked ``tick`` (those it reaches are marked too)."""
+    r = label[start]
     mark[start] = tick
-    seen = 2
-    top = 0
-    stack[top] = start
-    top += 1
+    seen, top = 1, 1
+    stack[0] = start
     while top > 0:
         top -= 1
         x = stack[top]
@@ -287,7 +294,7 @@ def _connected_without(indptr: np.ndarray, indices: np.ndarray, label: np.ndarra
                 seen += 1
                 stack[top] = v
                 top += 1
-    return seen == size
+    return seen
 
 
 # ------------------------------------------------------------------------------------------------
@@ -313,9 +320,17 @@ def _zone_table(hh: np.ndarray, label: np.ndarray, k: int, zptr: np.ndarray, zlo
             count[label[u], zloc[t]] += hh[u]
     for layer in range(n_layers):
         for r in range(k):
-            for z in range(block[layer], block[layer + 1]):
-                main[layer, r] = max(main[layer, r], count[r, z])
+            main[layer, r] = _largest(count, r, block[layer], block[layer + 1])
     return count, main
+
+
+@numba.njit(cache=True, nogil=True)
+def _largest(count: np.ndarray, r: int, first: int, last: int) -> int:
+    """Region r's largest zone count among zones first … last-1 (one layer); 0 if none."""
+    top = 0
+    for z in range(first, last):
+        top = max(top, count[r, z])
+    return top
 
 
 @numba.njit(cache=True, nogil=True)
@@ -332,9 +347,7 @@ def _kept_change(u: int, a: int, b: int, hh: np.ndarray, zptr: np.ndarray, zloc:
             continue
         for t in range(s, e):
             count[a, zloc[t]] -= hh[u]
-        top = 0
-        for z in range(block[layer], block[layer + 1]):
-            top = max(top, count[a, z])
+        top = _largest(count, a, block[layer], block[layer + 1])
         for t in range(s, e):
             count[a, zloc[t]] += hh[u]
         change += top - main[layer, a]
@@ -366,10 +379,7 @@ def _move(u: int, b: int, hh: np.ndarray, label: np.ndarray, h: np.ndarray, size
             count[a, zloc[t]] -= hh[u]
             count[b, zloc[t]] += hh[u]
             main[layer, b] = max(main[layer, b], count[b, zloc[t]])
-        top = 0
-        for z in range(block[layer], block[layer + 1]):
-            top = max(top, count[a, z])
-        main[layer, a] = top
+        main[layer, a] = _largest(count, a, block[layer], block[layer + 1])
 
 
 @numba.njit(cache=True, nogil=True)
@@ -561,21 +571,7 @@ def _kick(hh: np.ndarray, indptr: np.ndarray, indices: np.ndarray, wts: np.ndarr
         if start < 0:
             continue
         blob = stack[:m].copy()
-        mark[start] = tick
-        seen, top = 1, 0
-        stack[0] = start
-        top = 1
-        while top > 0:
-            top -= 1
-            x = stack[top]
-            for e in range(indptr[x], indptr[x + 1]):
-                v = indices[e]
-                if label[v] == a and mark[v] != tick:
-                    mark[v] = tick
-                    seen += 1
-                    stack[top] = v
-                    top += 1
-        if seen != size[a] - m:
+        if _reach(indptr, indices, label, start, mark, tick, stack) != size[a] - m:
             continue
         change = 0.0
         for q in range(m):
