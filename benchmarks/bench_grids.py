@@ -1,7 +1,7 @@
 """Benchmark ``build_grids`` against today's algorithm: time, peak memory and the quality of the grids.
 
     .venv/bin/python benchmarks/bench_grids.py [--cities demo 10k 100k] [--seeds 0 1 2 3 4] [--million]
-                                               [--million-runs 3] [--json PATH]
+                                               [--million-runs 3] [--million-reference-runs 2] [--json PATH]
 
 Cities: the embedded demo (units from the mosaic of its three zone layers) and synthetic cities of
 10,000 and 100,000 buildings (``--million`` adds 1,000,000), seed 1, units built as ``gridmap run``
@@ -12,8 +12,9 @@ compiled once per install, before any timing) and the peak memory is the whole p
 included); below a million buildings the process builds them a second time, timed apart. The reference is today's pure-Python
 algorithm, frozen in ``benchmarks/reference_grids.py``; the two run interleaved (the order
 alternating), one run per seed, and the table gives medians of the times and means of the quality
-over the seeds. At a million buildings the reference runs once (≈ 4 minutes) and ours
-``--million-runs`` times, all with seed 0. Every run of ours with seed 0 must give the same grids.
+over the seeds. At a million buildings all runs use seed 0: ours ``--million-runs`` times (3) with
+the reference's ``--million-reference-runs`` (2, ≈ 3–4 minutes each) between them. Every run of
+ours with seed 0 must give the same grids.
 
 Quality, per city (higher is better unless marked ↓):
 
@@ -190,7 +191,9 @@ def main() -> None:
     ap.add_argument("--cities", nargs="+", default=["demo", "10k", "100k"], choices=["demo", "10k", "100k", "1m"])
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4], help="one interleaved run per seed")
     ap.add_argument("--million", action="store_true", help="add the 1,000,000-building city")
-    ap.add_argument("--million-runs", type=int, default=3, help="runs of ours at 1M (the reference runs once)")
+    ap.add_argument("--million-runs", type=int, default=3, help="runs of ours at 1M")
+    ap.add_argument("--million-reference-runs", type=int, default=2,
+                    help="runs of the reference at 1M (≈ 3–4 minutes each), between ours")
     ap.add_argument("--units", help="folder to keep the cities' units in (default: a temporary folder)")
     ap.add_argument("--json", help="also write every run as JSON lines to this file")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -210,8 +213,10 @@ def main() -> None:
             make_units(city, folder)
             print(f"{city}: units ready in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
             run_child(city, folder, "ours", 0)  # warm numba's cache (compiled once per install), untimed
-            if city == "1m":
-                plan = [("reference", 0)] + [("ours", 0)] * args.million_runs
+            if city == "1m":  # interleaved too: ours, reference, ours, …, ours
+                plan = [("ours", 0)]
+                for k in range(max(args.million_runs, args.million_reference_runs + 1) - 1):
+                    plan += ([("reference", 0)] if k < args.million_reference_runs else []) + [("ours", 0)]
             else:
                 plan = []
                 for k, seed in enumerate(args.seeds):  # interleaved, the order alternating
