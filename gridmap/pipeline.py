@@ -32,7 +32,7 @@ from gridmap.access import (DEFAULT_SNAP_LIMIT, DEFAULT_THRESHOLDS, MAJOR_COMPON
                             nearest_center_arrays, parse_services, representative_xy)
 from gridmap.coverage import CoverageReport, coverage_report, find_gaps, find_invalid_edges, find_outside, \
     find_overlaps, summarise_coverage
-from gridmap.crs import metric_crs
+from gridmap.crs import working_crs
 from gridmap.grids import build_grids
 from gridmap.mosaic import _sort_faces, build_mosaic, layer_columns
 from gridmap.network import WalkNetwork
@@ -101,9 +101,13 @@ class RunResult:
 
 
 def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS]:
-    """All layers in one metric CRS: ``crs``, else the network's, else chosen for the study area."""
-    if crs is None:
-        crs = inputs.network.crs if inputs.network is not None else metric_crs(inputs.study_area)
+    """All layers in one metric CRS: ``crs`` (checked at the data), else the network's, else
+    :func:`gridmap.crs.working_crs` of the inputs (their own projected CRS when true to scale)."""
+    layers = (inputs.study_area, *inputs.layers.values(), inputs.residents, inputs.centers)
+    if crs is None and inputs.network is not None:
+        crs = inputs.network.crs
+    else:
+        crs = working_crs(*layers, crs=crs)
     crs = pyproj.CRS.from_user_input(crs)
     if inputs.network is not None and not inputs.network.crs.equals(crs):
         raise ValueError("the network is in another CRS than the one asked for: give the network's CRS")

@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 
 __all__ = ["parse_map", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
-           "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments"]
+           "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
+           "add_crs_work_option", "choose_working_crs"]
 
 
 def parse_map(items: list[str] | None) -> dict[str, str]:
@@ -62,6 +63,24 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--drop-empty", action="store_true",
                         help="leave out features with no geometry (listed in problems.csv) instead of stopping")
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def add_crs_work_option(parser: argparse.ArgumentParser) -> None:
+    """``--crs-work``: the projected metric CRS a command computes in (every command that measures)."""
+    parser.add_argument("--crs-work", metavar="CRS",
+                        help="projected metric CRS to compute in, e.g. EPSG:4549 (default: the input's own projected CRS "
+                             "when it is true to scale at the data, e.g. a Gauss–Krüger, UTM or city grid; else the "
+                             "CGCS2000 Gauss–Krüger zone in China, UTM elsewhere; never Web Mercator)")
+
+
+def choose_working_crs(args: argparse.Namespace, say, *layers):
+    """The working CRS for ``layers`` (most important first) and ``--crs-work``, announced with
+    ``say``; raises :class:`gridmap.validate.LayerError` when the asked-for CRS cannot be one."""
+    from gridmap.crs import describe_crs, working_crs
+
+    crs = working_crs(*layers, crs=getattr(args, "crs_work", None))
+    say(f"working CRS: {describe_crs(crs)}")
+    return crs
 
 
 def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> None:

@@ -31,7 +31,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.cli._common import (add_crs_work_option, add_walk_arguments, choose_working_crs, load_walk_inputs,
+                                 progress, split_layer, write_map_after_tables)
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
@@ -139,8 +140,9 @@ def run_access(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         osm, residents, centers, grids, grid_id = _inputs(args, say)
+        work = choose_working_crs(args, say, residents, centers, grids)
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
-        net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
+        net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
     except (LayerError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -208,6 +210,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--buffer", type=float, default=50.0, help="isochrone buffer around reachable streets, m (50)")
     p.add_argument("--crs", help="CRS to assume for layers that declare none, e.g. EPSG:4490")
     p.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
+    add_crs_work_option(p)
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")

@@ -26,7 +26,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.cli._common import add_input_options, input_options, load_zone_layers, progress, split_layer
+from gridmap.cli._common import (add_crs_work_option, add_input_options, choose_working_crs, input_options,
+                                 load_zone_layers, progress, split_layer)
 from gridmap.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
@@ -110,6 +111,8 @@ def run_report(args: argparse.Namespace) -> int:
         return 2
     try:
         found = _inputs(args, say)
+        work = choose_working_crs(args, say, found["plan"].units, found["study_area"], *found["zones"].values(),
+                                  found["residents"], found["centers"])
     except (LayerError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -119,13 +122,13 @@ def run_report(args: argparse.Namespace) -> int:
 
         say(f"walking network from {found['osm']} (cache: {'off' if args.no_cache else 'on'})")
         try:
-            net = load_walk_network(found["osm"], cache=args.cache_dir, use_cache=not args.no_cache)
+            net = load_walk_network(found["osm"], crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
         except (FileNotFoundError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     rep = build_report(found["plan"], study_area=found["study_area"], residents=found["residents"],
                        centers=found["centers"], zones=found["zones"], osm_path=found["osm"], net=net,
-                       k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, progress=say)
+                       k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, crs=work, progress=say)
     i = 0 if args.lang == "zh" else 1
     say(f"writing {', '.join(OUTPUT_FILES)} to {args.out}")
     paths = write_report(rep, args.out, lang=args.lang)
@@ -173,4 +176,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing demo (and build a plan unless --plan)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_input_options(p)
+    add_crs_work_option(p)
     p.set_defaults(func=run_report)

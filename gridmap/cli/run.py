@@ -31,7 +31,9 @@ The config (TOML) names the inputs — or asks for a synthetic city — and the 
     min_households = 300
     max_households = 500
     seed = 0
-    crs = "EPSG:4549"              # optional metric CRS (default: the network's)
+    crs = "EPSG:4490"              # optional: the CRS of input files that declare none
+    crs_work = "EPSG:4549"         # optional metric CRS to compute in (default: the inputs' own projected
+                                   # CRS when true to scale at the data, else the Gauss–Krüger/UTM zone)
 
     [output]
     geojson_max_rows = 200000      # larger layers are written as GeoParquet only
@@ -74,6 +76,22 @@ def _read(path: Path, kind: str, layer: str | None, crs):
     return gdf
 
 
+def _work_crs(crs_work, crs, *layers):
+    """The working CRS of a run: ``[run] crs_work``, else a projected ``[run] crs`` (its meaning before
+    ``crs_work`` existed), else :func:`gridmap.crs.working_crs` of the inputs."""
+    import pyproj
+
+    from gridmap.crs import working_crs
+    from gridmap.validate import LayerError
+
+    try:
+        if crs_work is None and crs is not None and pyproj.CRS.from_user_input(crs).is_projected:
+            crs_work = crs
+        return working_crs(*layers, crs=crs_work)
+    except (LayerError, pyproj.exceptions.CRSError) as exc:
+        raise SystemExit(f"error: config [run] crs_work: {exc}") from None
+
+
 def load_config(path: str | Path, say=lambda _m: None):
     """Read a run config: returns (:class:`~gridmap.pipeline.CityInputs`, RunParams, crs, output options)."""
     from gridmap.pipeline import CityInputs, RunParams
@@ -87,6 +105,7 @@ def load_config(path: str | Path, say=lambda _m: None):
         raise SystemExit(f"error: config {path}: {exc}") from None
     run = dict(cfg.get("run", {}))
     crs = run.pop("crs", None)
+    crs_work = run.pop("crs_work", None)
     known = {f.name for f in fields(RunParams)}
     unknown = set(run) - known
     if unknown:
@@ -108,7 +127,7 @@ def load_config(path: str | Path, say=lambda _m: None):
         start = time.perf_counter()
         city = synthetic_city(params=CityParams(**syn))
         say(f"synthetic city: {city.summary()} ({time.perf_counter() - start:.1f} s)")
-        return CityInputs.from_city(city), params, crs or city.params.crs, output
+        return CityInputs.from_city(city), params, _work_crs(crs_work, crs, city.study_area), output
     if "inputs" not in cfg:
         raise SystemExit(f"error: config {path} needs an [inputs] or a [synthetic] section")
     inp = cfg["inputs"]
@@ -128,6 +147,8 @@ def load_config(path: str | Path, say=lambda _m: None):
     study_area = layer(inp["study_area"], "study_area")
     residents = layer(inp["residents"], "residents")
     centers = layer(inp["centers"], "centers") if "centers" in inp else None
+    work = _work_crs(crs_work, crs, study_area, *zones.values(), residents, centers)
+    say(f"working CRS: {work.to_string()}")
     network = None
     if "network" in inp:
         net_path = Path(inp["network"])
@@ -139,35 +160,35 @@ def load_config(path: str | Path, say=lambda _m: None):
         else:
             from gridmap.network import load_walk_network
 
-            network = load_walk_network(net_path, crs=crs)
+            network = load_walk_network(net_path, crs=work)
         say(f"read network: {network.n_nodes:,} nodes, {network.n_edges:,} edges from {net_path.name}")
-    return CityInputs(study_area, zones, residents, centers, network), params, crs, output
+    return CityInputs(study_area, zones, residents, centers, network), params, work, output
 
 
 def _write_outputs(result, out: Path, geojson_max_rows: int, say) -> list[str]:
     import pandas as pd
 
-    from gridmap.io import write_geojson
+    from gridmap.io import write_geojson, write_geoparquet
 
     written = []
 
-    def geojson(gdf, name):
-        write_geojson(gdf, out / name)
+    def geojson(gdf, name, partition=False):
+        write_geojson(gdf, out / name, partition=partition)
         written.append(name)
 
-    def big(gdf, stem):
-        gdf.to_parquet(out / f"{stem}.parquet")
+    def big(gdf, stem, partition=False):
+        write_geoparquet(gdf, out / f"{stem}.parquet")
         written.append(f"{stem}.parquet")
         if len(gdf) <= geojson_max_rows:
-            geojson(gdf, f"{stem}.geojson")
+            geojson(gdf, f"{stem}.geojson", partition)
 
-    geojson(result.grids, "grids.geojson")
+    geojson(result.grids, "grids.geojson", partition=True)
     cov = result.coverage
     for name, frame in (("gaps", cov.gaps), ("overlaps", cov.overlaps), ("outside", cov.outside),
                         ("invalid_edges", cov.invalid_edges)):
         geojson(frame, f"{name}.geojson")
-    big(result.faces, "faces")
-    big(result.units.merge(result.assignment, on="unit_id", how="left"), "units")
+    big(result.faces, "faces", partition=True)
+    big(result.units.merge(result.assignment, on="unit_id", how="left"), "units", partition=True)
     if result.access is not None:
         res = result.access.residents.copy()
         res["life_circle"] = res["life_circle"].astype(str)

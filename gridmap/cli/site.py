@@ -27,7 +27,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._common import add_walk_arguments, load_walk_inputs, progress, split_layer, write_map_after_tables
+from gridmap.cli._common import (add_crs_work_option, add_walk_arguments, choose_working_crs, load_walk_inputs,
+                                 progress, split_layer, write_map_after_tables)
 from gridmap.validate import LayerError
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
@@ -128,8 +129,10 @@ def run_site(args: argparse.Namespace) -> int:
         if (args.k is None) == (args.target is None):
             raise LayerError("give either --k N (number of new sites) or --target SHARE (e.g. 0.95), and not both")
         osm, residents, centers, candidates = _inputs(args, say)
+        work = choose_working_crs(args, say, residents, centers,
+                                  None if isinstance(candidates, str) else candidates)
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
-        net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
+        net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
         say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, EPSG:{net.crs.to_epsg()}")
         say(f"candidates: {candidates if isinstance(candidates, str) else f'{len(candidates):,} from file'}; "
             f"routing {len(residents):,} residents, {len(centers):,} existing centres, radius {args.radius:g} m")
@@ -190,6 +193,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                                    "is not routed (300)")
     p.add_argument("--crs", help="CRS to assume for layers that declare none, e.g. EPSG:4490")
     p.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
+    add_crs_work_option(p)
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
