@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from gridmap.coverage import CoverageReport
 from gridmap.maps import add_layer, base_map, vector_basemap
 from gridmap.mosaic import layer_columns
 
-__all__ = ["COVERAGE_COLORS", "coverage_map"]
+__all__ = ["COVERAGE_COLORS", "coverage_map", "MAX_MAP_FACES"]
+
+#: Beyond this many faces in the study area, each coverage class (0, 1, 2, 3+ systems) is drawn as
+#: its dissolved parts rather than face by face: 100,000 faces make a 60 MB page that no browser
+#: draws; the faces themselves stay in faces.geojson.
+MAX_MAP_FACES = 20_000
 
 #: Fill colour by number of systems covering a place: 0 = 盲区 (strong red) … 3+ (deep green).
 COVERAGE_COLORS = {0: "#d7191c", 1: "#fdae61", 2: "#a6d96a", 3: "#1a9641"}
@@ -33,6 +40,24 @@ def _present(gdf: gpd.GeoDataFrame, columns: list[str]) -> list[str]:
     return [c for c in columns if c in gdf.columns]
 
 
+def _dissolved(faces: gpd.GeoDataFrame, n_label: str) -> gpd.GeoDataFrame:
+    """The connected parts of a set of faces (coverage union), with area and households per part."""
+    geoms = faces.geometry.to_numpy()
+    try:
+        union = shapely.coverage_union_all(geoms)
+    except shapely.errors.GEOSException:  # faces of ~1e-9 m² GEOS's coverage union misreads
+        union = shapely.union_all(geoms)
+    parts = shapely.get_parts(union)
+    out = gpd.GeoDataFrame({"n_layers": n_label, "area_m2": np.round(shapely.area(parts), 1)}, geometry=parts,
+                           crs=faces.crs)
+    if "households" in faces.columns and len(parts):
+        face_idx, part_idx = shapely.STRtree(parts).query(shapely.point_on_surface(geoms), predicate="within")
+        face_idx, first = np.unique(face_idx, return_index=True)
+        weights = faces["households"].to_numpy(dtype=float)[face_idx]
+        out["households"] = np.bincount(part_idx[first], weights=weights, minlength=len(parts)).astype(np.int64)
+    return out
+
+
 def coverage_map(
     faces: gpd.GeoDataFrame,
     report: CoverageReport,
@@ -47,7 +72,8 @@ def coverage_map(
 
     Parameters
     ----------
-    faces : mosaic faces (:func:`gridmap.mosaic.build_mosaic`).
+    faces : mosaic faces (:func:`gridmap.mosaic.build_mosaic`); with more than
+        :data:`MAX_MAP_FACES` in the study area, each coverage class is drawn dissolved.
     report : :func:`gridmap.coverage.coverage_report` of those faces (parts flagged
         ``is_sliver`` are left off the map; they stay in the files).
     study_area : community outlines drawn on top (optional).
@@ -62,11 +88,18 @@ def coverage_map(
     layer_names = [c[: -len("_count")] for c in faces.columns if c.endswith("_count")]
     id_columns = [layer_columns(name)[0] for name in layer_names]
     tooltip = _present(faces, ["n_layers", *id_columns, "households", "area_m2"])
+    dissolve = len(inside) > MAX_MAP_FACES
     for n, color in COVERAGE_COLORS.items():
         sel = inside[inside["n_layers"] >= n] if n == max(COVERAGE_COLORS) else inside[inside["n_layers"] == n]
         if sel.empty:
             continue
-        label = text["systems"].format(n=f"{n}+" if n == max(COVERAGE_COLORS) else n)
+        n_label = f"{n}+" if n == max(COVERAGE_COLORS) else str(n)
+        label = text["systems"].format(n=n_label)
+        if dissolve:
+            parts = _dissolved(sel, n_label)
+            add_layer(m, parts, label, color, _present(parts, ["n_layers", "households", "area_m2"]),
+                      fill_opacity=0.55, weight=0.3 if n else 1.0)
+            continue
         add_layer(m, sel.assign(area_m2=sel["area_m2"].round(1)), label, color, tooltip, fill_opacity=0.55,
                   weight=0.3 if n else 1.0)
     gaps = report.gaps[~report.gaps["is_sliver"]]

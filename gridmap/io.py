@@ -10,9 +10,10 @@ GeoParquet.
 
 Partitions (mosaic faces, units, grids) stay partitions in every format: GeoPackage, Shapefile
 and GeoParquet keep the working CRS and its coordinates as they are; GeoJSON, which must be
-lon/lat rounded to a fixed number of decimals, rounds them as one topology
-(:func:`round_coverage`) at 9 decimals (~0.1 mm), so neighbours keep identical edges, nothing
-overlaps, and no face is lost.
+lon/lat, writes them as reprojected at full precision (no face is lost, shared vertices stay
+shared), or, at a chosen precision, rounds them as one topology (:func:`round_coverage`): other
+layers are rounded to 7 decimals, a valid coverage as one topology, anything else polygon by
+polygon, always valid and never with GEOS's polygon overlay.
 """
 
 from __future__ import annotations
@@ -51,7 +52,6 @@ __all__ = [
     "write_geoparquet",
     "round_coverage",
     "GEOJSON_PRECISION",
-    "PARTITION_PRECISION",
 ]
 
 #: Uploaded zips may expand to at most this many bytes (and entries) before reading is refused.
@@ -59,10 +59,9 @@ MAX_ZIP_BYTES = 512 * 1024 * 1024
 MAX_ZIP_FILES = 2000
 
 GEOJSON_PRECISION = 7  # decimals of a degree: ~1 cm
-#: decimals of a degree for partitions (faces, units, grids): ~0.1 mm, ten times finer than the
-#: mosaic's 1 mm snap-rounding grid, so every face of it survives the rounding
-PARTITION_PRECISION = 9
-_GDAL_DECIMALS = 15  # decimals GDAL prints coordinates with (already rounded by us): exact round trip
+#: decimals GDAL prints coordinates with: 15 reproduce every double of a lon/lat exactly (the
+#: coordinates are rounded by us first, or, for a partition, not at all)
+_GDAL_DECIMALS = 15
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,39 +336,42 @@ def _atomic_target(path: Path):
 
 
 def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike, precision: int | None = None, *,
-                  partition: bool | None = None) -> Path:
+                  partition: bool = False) -> Path:
     """Write RFC 7946 GeoJSON: EPSG:4326 lon/lat, CCW exteriors, ``precision`` decimals, UTF-8, no ``crs``.
 
     Parameters
     ----------
     gdf : any layer with a CRS.
     path : the file, replaced atomically.
-    precision : decimals of a degree; default :data:`GEOJSON_PRECISION` (7, ~1 cm), and
-        :data:`PARTITION_PRECISION` (9, ~0.1 mm) for a partition — finer than the mosaic's 1 mm
-        snapping, so no face of it collapses.
-    partition : the layer is a partition (mosaic faces, units, grids): its coordinates are rounded
-        as one topology (:func:`round_coverage`), so what is read back is still a partition —
-        no overlaps, no gaps, no face over 1 cm² lost. Otherwise a polygon layer found to be a
-        valid coverage (no overlaps, neighbours edge to edge) is rounded the same way (at the
-        default 7 decimals), and any other layer polygon by polygon, each kept valid.
+    precision : decimals of a degree; default :data:`GEOJSON_PRECISION` (7, ~1 cm) — and for a
+        partition none: its coordinates are written exactly as reprojected (15 decimals).
+    partition : the layer is a partition (mosaic faces, units, grids). Written at full precision
+        it stays exactly the core's partition — no vertex moves, shared vertices stay shared, no
+        face is lost however thin: the mosaic's faces sit on a 1 mm grid in the working CRS, which
+        no fixed number of decimals of a degree keeps (7 decimals are ~1 cm; a face 1 cm² in area
+        can be 0.03 mm wide). With a ``precision`` it is rounded as one topology
+        (:func:`round_coverage`). Any other polygon layer found to be a valid coverage (no
+        overlaps, neighbours edge to edge) is rounded that way too; the rest polygon by polygon,
+        each kept valid.
 
     A polygon thinner than the precision is written with an empty geometry, its attributes kept.
     List-valued columns are joined with ``;``.
     """
     path = Path(path)
-    partition = bool(partition)
-    if precision is None:
-        precision = PARTITION_PRECISION if partition else GEOJSON_PRECISION
     out = _join_lists(_for_output(gdf).to_crs(4326))
     geoms = out.geometry.to_numpy()
-    grid = 10.0 ** -precision
-    rounded = round_coverage(geoms, grid) if partition or _is_coverage(geoms) else _rounded(geoms, precision)
-    out[out.geometry.name] = shapely.orient_polygons(rounded, exterior_cw=False)
+    if partition and precision is None:
+        written = geoms
+    else:
+        precision = GEOJSON_PRECISION if precision is None else precision
+        grid = 10.0 ** -precision
+        written = round_coverage(geoms, grid) if partition or _is_coverage(geoms) else _rounded(geoms, precision)
+    out[out.geometry.name] = shapely.orient_polygons(written, exterior_cw=False)
     tmp = _atomic_target(path)
     try:
-        # the coordinates are on the grid already; GDAL's own rounding to 7–9 decimals would move
-        # values such as 74.99999991 to 75.0 (a run of nines read as noise: up to 1e-7° off, which
-        # breaks polygons along a Gauss–Krüger central meridian), so it prints 15 decimals, trimmed
+        # GDAL's own rounding to 7-9 decimals would move values such as 117.0000003 to 117.0 (a run
+        # of zeros or nines read as noise: up to 1e-7° off, which breaks polygons along a
+        # Gauss-Krüger central meridian); with 15 decimals it prints each double as it is
         pyogrio.write_dataframe(out, tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=_GDAL_DECIMALS,
                                 WRITE_NAME="NO")
         os.replace(tmp, path)

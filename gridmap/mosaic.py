@@ -42,8 +42,8 @@ __all__ = ["build_mosaic", "layer_columns", "LAYER_KEY", "DEFAULT_GRID_SIZE"]
 #: Snap-rounding grid of the noding, metres: vertices move by at most 0.5 mm, and the slivers
 #: thinner than that which exact noding leaves along edges digitised separately (faces under
 #: 1e-6 m² that depend on how the plane is cut into strips) collapse. GeoPackage, Shapefile and
-#: GeoParquet keep such coordinates exactly; GeoJSON writes partitions with 9 decimals of a degree
-#: (~0.1 mm), finer than this grid, so every face survives there too.
+#: GeoParquet keep such coordinates exactly in the working CRS; GeoJSON writes partitions at full
+#: precision (gridmap.io.write_geojson), so every face survives there too.
 DEFAULT_GRID_SIZE = 0.001
 
 #: What a layer name may look like: it prefixes column names (``<layer>_ids``, ``<layer>_count``).
@@ -121,8 +121,9 @@ def _faces_in_strip(lines_wkb: np.ndarray, xa: float, xb: float, ymin: float, ym
     if len(work) == 0:
         return np.empty(0, dtype=object)
     noded = shapely.union_all(work, grid_size=grid_size)
-    merged = shapely.line_merge(noded)
-    return shapely.to_wkb(shapely.get_parts(shapely.polygonize(shapely.get_parts(merged))))
+    # polygonize the noded segments as they are: merging them into lines first (line_merge) costs
+    # more than it saves (3 × 10k Voronoi cells: 0.34 s vs 0.20 s a strip)
+    return shapely.to_wkb(shapely.get_parts(shapely.polygonize(shapely.get_parts(noded))))
 
 
 def _polygonize_strips(lines: np.ndarray, edges: np.ndarray, ymin: float, ymax: float, n_jobs: int,

@@ -26,6 +26,7 @@ Everything is built in local metres (x, y from 0 to ``side``) and then *placed* 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -89,6 +90,25 @@ def jittered_voronoi(n: int, seed: int, side: float = 10_000.0, jitter: float = 
     return shapely.normalize(faces[inside])
 
 
+def _combine(polys: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """One geometry per owner: its polygon, or a MultiPolygon of its polygons."""
+    counts = np.bincount(owner, minlength=n)
+    out = np.empty(n, dtype=object)
+    single = counts[owner] == 1
+    out[owner[single]] = polys[single]
+    if (~single).any():
+        owners, compact = np.unique(owner[~single], return_inverse=True)
+        out[owners] = shapely.multipolygons(polys[~single], indices=compact.ravel())
+    return out
+
+
+def _rebuild(coords: np.ndarray, ring_idx: np.ndarray, ring_part: np.ndarray, part_owner: np.ndarray,
+             n: int) -> np.ndarray:
+    """Geometries from ring coordinates: rings → polygons (first ring the shell) → one per owner."""
+    rings = shapely.linearrings(coords, indices=ring_idx)
+    return _combine(shapely.polygons(rings, indices=ring_part), part_owner, n)
+
+
 def densified(geoms: np.ndarray, spacing: float) -> np.ndarray:
     """A vertex at least every ``spacing`` metres along every edge, the same points on both sides
     of a shared edge (``shapely.segmentize`` computes them from each ring's own direction, which
@@ -96,38 +116,38 @@ def densified(geoms: np.ndarray, spacing: float) -> np.ndarray:
     geoms = np.asarray(geoms, dtype=object)
     parts, part_owner = shapely.get_parts(geoms, return_index=True)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
-    out_rings = []
-    for ring in rings:
-        xy = shapely.get_coordinates(ring)
-        pieces = [xy[:1]]
-        for a, b in zip(xy[:-1], xy[1:]):
-            n = int(np.ceil(np.hypot(*(b - a)) / spacing))
-            if n > 1:
-                forward = (a[0], a[1]) < (b[0], b[1])
-                lo, hi = (a, b) if forward else (b, a)
-                t = np.arange(1, n) / n
-                inner = lo + t[:, None] * (hi - lo)  # from the lexicographically smaller end
-                pieces.append(inner if forward else inner[::-1])
-            pieces.append(b[None, :])
-        out_rings.append(shapely.linearrings(np.concatenate(pieces)))
-    out_rings = np.array(out_rings, dtype=object)
-    first = np.r_[True, ring_part[1:] != ring_part[:-1]]
-    polys = [shapely.Polygon(out_rings[i], list(out_rings[np.flatnonzero(ring_part == ring_part[i])[1:]]))
-             for i in np.flatnonzero(first)]
-    return np.array([shapely.MultiPolygon([polys[k] for k in np.flatnonzero(part_owner == g)])
-                     if (part_owner == g).sum() > 1 else polys[np.flatnonzero(part_owner == g)[0]]
-                     for g in range(len(geoms))], dtype=object)
+    coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
+    same = ring_idx[1:] == ring_idx[:-1]
+    a, b = coords[:-1][same], coords[1:][same]
+    seg_ring = ring_idx[:-1][same]
+    n = np.maximum(np.ceil(np.hypot(*(b - a).T) / spacing).astype(np.int64), 1)
+    forward = (a[:, 0] < b[:, 0]) | ((a[:, 0] == b[:, 0]) & (a[:, 1] < b[:, 1]))
+    lo = np.where(forward[:, None], a, b)
+    hi = np.where(forward[:, None], b, a)
+    seg = np.repeat(np.arange(len(a)), n)  # each segment: its start, then n - 1 points inside
+    k = np.arange(len(seg)) - np.repeat(np.cumsum(n) - n, n)
+    j = np.where(forward[seg], k, n[seg] - k)  # position from the lexicographically smaller end
+    pts = lo[seg] + (j / n[seg])[:, None] * (hi[seg] - lo[seg])
+    pts[k == 0] = a[seg[k == 0]]  # vertices exactly as they were
+    # close every ring with its first point
+    last = np.r_[np.flatnonzero(np.diff(seg_ring[seg]) != 0), len(seg) - 1]
+    all_pts = np.insert(pts, last + 1, pts[np.r_[0, last[:-1] + 1]], axis=0)
+    all_ring = np.insert(seg_ring[seg], last + 1, seg_ring[seg][last])
+    return _rebuild(all_pts, all_ring, ring_part, part_owner, len(geoms))
 
 
 def merged(cells: np.ndarray, n_groups: int, seed: int) -> np.ndarray:
     """Merge neighbouring cells into about ``n_groups`` larger zones (each cell joins the zone of its
     nearest of ``n_groups`` random centres); the result is still a clean coverage."""
+    from scipy.spatial import cKDTree
+
     rng = np.random.default_rng(seed)
-    centres = shapely.point_on_surface(cells)
-    xy = shapely.get_coordinates(centres)
+    xy = shapely.get_coordinates(shapely.point_on_surface(cells))
     pick = xy[rng.choice(len(xy), size=min(n_groups, len(xy)), replace=False)]
-    owner = np.argmin(((xy[:, None, :] - pick[None, :, :]) ** 2).sum(axis=2), axis=1)
-    out = [shapely.coverage_union_all(cells[owner == g]) for g in np.unique(owner)]
+    owner = cKDTree(pick).query(xy)[1]
+    order = np.argsort(owner, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, owner[order][1:] != owner[order][:-1], True])
+    out = [shapely.coverage_union_all(cells[order[a:b]]) for a, b in zip(bounds[:-1], bounds[1:])]
     return np.array([shapely.normalize(g) for g in out], dtype=object)
 
 
@@ -148,7 +168,6 @@ def redigitised(geoms: np.ndarray, seed: int, *, spacing: float = 25.0, keep: fl
     corners = np.unique(shapely.get_coordinates(shapely.simplify(parts, 1e-6, preserve_topology=False)), axis=0)
     dense = densified(parts, spacing)
     rings, ring_part = shapely.get_rings(dense, return_index=True)
-    first_ring = np.r_[True, ring_part[1:] != ring_part[:-1]]
     coords, ring_idx = shapely.get_coordinates(rings, return_index=True)
     vertices, vid = np.unique(coords, axis=0, return_inverse=True)
     vid = vid.ravel()
@@ -158,26 +177,17 @@ def redigitised(geoms: np.ndarray, seed: int, *, spacing: float = 25.0, keep: fl
     angle = rng.uniform(0.0, 2.0 * np.pi, len(vertices))
     shift = np.column_stack([magnitude * np.cos(angle), magnitude * np.sin(angle)])
     keep_row = ~dropped[vid]
+    n_parts = len(parts)
     for _ in range(20):
         moved = vertices + shift
-        new_rings = shapely.linearrings(moved[vid][keep_row], indices=ring_idx[keep_row])
-        shells = new_rings[first_ring]
-        holes_of = ring_part[~first_ring]
-        polys = np.array([shapely.Polygon(s) for s in shells], dtype=object)
-        if (~first_ring).any():
-            holes = new_rings[~first_ring]
-            polys = np.array([shapely.Polygon(s, holes[holes_of == i]) for i, s in enumerate(shells)], dtype=object)
+        polys = _rebuild(moved[vid][keep_row], ring_idx[keep_row], ring_part, np.arange(n_parts), n_parts)
         bad = ~shapely.is_valid(polys)
         if not bad.any():
             break
         # the vertices of invalid polygons stay where they were, in every polygon holding them
         bad_rings = np.flatnonzero(np.isin(ring_part, np.flatnonzero(bad)))
         shift[vid[np.isin(ring_idx, bad_rings)]] = 0.0
-    out = np.empty(len(geoms), dtype=object)
-    for g in range(len(geoms)):
-        mine = polys[part_owner == g]
-        out[g] = mine[0] if len(mine) == 1 else shapely.MultiPolygon(list(mine))
-    return out
+    return _combine(polys, part_owner, len(geoms))
 
 
 def _rows_in(rows: np.ndarray, table: np.ndarray) -> np.ndarray:
@@ -241,6 +251,21 @@ def resident_frame(n: int, seed: int, side: float, where: Place, households: tup
                             geometry=place(pts, where).values, crs=where.crs)
 
 
+@functools.lru_cache(maxsize=4)
+def _local_city(n_cells: int, side: float, seed: int, n_communities: int) -> dict[str, np.ndarray]:
+    """The geometries of :func:`realistic_city` in local metres (made once, placed in any CRS)."""
+    rng = np.random.default_rng(seed)
+    party = densified(jittered_voronoi(n_cells, seed + 1, side), 25.0)
+    party = party[rng.random(len(party)) >= 0.05]
+    urban = redigitised(merged(party, max(1, len(party) * 2 // 5), seed + 2), seed + 3)
+    n_loose = max(2, n_cells // 50)
+    security = np.concatenate([jittered_voronoi(n_cells, seed + 4, side)[: n_cells - n_loose],
+                               overlapping_polygons(n_loose, seed + 5, side, size=(0.01, 0.04))])
+    communities = redigitised(merged(jittered_voronoi(max(n_communities * 8, 16), seed + 6, side), n_communities,
+                                     seed + 7), seed + 8, spacing=50.0)
+    return {"party": party, "urban": urban, "security": security, "communities": communities}
+
+
 def realistic_city(where: Place, n_cells: int = 10_000, side: float = 10_000.0, seed: int = 0,
                    n_communities: int = 6, n_residents: int = 4_000) -> dict:
     """A study area, three zone layers and residents as an office would hand them over.
@@ -249,24 +274,19 @@ def realistic_city(where: Place, n_cells: int = 10_000, side: float = 10_000.0, 
       them missing (blind spots);
     * ``urban``: the party cells merged two to three at a time and traced again
       (:func:`redigitised`): its edges nearly coincide with party's (1 mm–1 m), vertices missing;
-    * ``security``: ``n_cells`` independent Voronoi cells, plus zones that overlap each other and
-      stick out of the study area;
+    * ``security``: ``n_cells`` independent Voronoi cells, 2 % of them replaced by zones that overlap
+      each other and stick out of the study area;
     * ``study_area``: the square in ``n_communities`` communities, traced again;
     * ``residents``: ``n_residents`` building points with households.
 
+    The geometries are made once per size and seed (cached) and placed in ``where``'s CRS.
     Returns ``{"layers": {name: zones}, "study_area": …, "residents": …, "where": where}``.
     """
-    rng = np.random.default_rng(seed)
-    party = densified(jittered_voronoi(n_cells, seed + 1, side), 25.0)
-    party = party[rng.random(len(party)) >= 0.05]
-    urban = redigitised(merged(party, max(1, len(party) * 2 // 5), seed + 2), seed + 3)
-    security = np.concatenate([jittered_voronoi(n_cells, seed + 4, side)[: n_cells - n_cells // 50],
-                               overlapping_polygons(max(2, n_cells // 50), seed + 5, side)])
-    communities = redigitised(merged(jittered_voronoi(max(n_communities * 8, 16), seed + 6, side), n_communities,
-                                     seed + 7), seed + 8, spacing=50.0)
-    layers = {"party": zone_frame(place(party, where), "P"), "urban": zone_frame(place(urban, where), "U"),
-              "security": zone_frame(place(security, where), "S")}
-    return {"layers": layers, "study_area": area_frame(place(communities, where)),
+    local = _local_city(n_cells, side, seed, n_communities)
+    layers = {"party": zone_frame(place(local["party"], where), "P"),
+              "urban": zone_frame(place(local["urban"], where), "U"),
+              "security": zone_frame(place(local["security"], where), "S")}
+    return {"layers": layers, "study_area": area_frame(place(local["communities"], where)),
             "residents": resident_frame(n_residents, seed + 9, side, where), "where": where}
 
 
@@ -316,12 +336,15 @@ def partition_report(written: gpd.GeoDataFrame, core: gpd.GeoDataFrame, key: str
     present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     geoms = geoms[present]
     invalid = int((~shapely.is_valid(geoms)).sum())
-    tree = shapely.STRtree(geoms)
-    i, j = tree.query(geoms, predicate="intersects")
-    pair = i < j
-    i, j = i[pair], j[pair]
-    inner = shapely.relate_pattern(geoms[i], geoms[j], "2********")
-    overlap = float(shapely.area(shapely.intersection(geoms[i[inner]], geoms[j[inner]])).sum())
+    if not invalid and shapely.coverage_is_valid(geoms):
+        overlap = 0.0  # a valid coverage: neighbours meet edge to edge, no interiors intersect
+    else:
+        tree = shapely.STRtree(geoms)
+        i, j = tree.query(geoms, predicate="intersects")
+        pair = i < j
+        i, j = i[pair], j[pair]
+        inner = shapely.relate_pattern(geoms[i], geoms[j], "2********")
+        overlap = float(shapely.area(shapely.intersection(geoms[i[inner]], geoms[j[inner]])).sum())
     total = float(shapely.area(geoms).sum())
     core_union = _union(core.geometry.to_numpy())
     written_union = _union(shapely.make_valid(geoms)) if invalid else _union(geoms)
