@@ -206,3 +206,25 @@ def test_unify_writes_partitions_in_the_inputs_crs(where_name, tmp_path, capsys)
 @pytest.mark.parametrize("where_name", CRSS)
 def test_unify_on_ten_thousand_cells(where_name, tmp_path, capsys) -> None:
     _check_unify(_unify(where_name, tmp_path, capsys, n_cells=10_000, side=10_000.0, n_residents=300))
+
+
+# ------------------------------------------------------------------------------------------------
+# every command that computes in a metric CRS takes --crs-work
+
+
+@pytest.mark.parametrize("command", [["coverage"], ["unify"], ["access"], ["site", "--k", "1"], ["report"]])
+def test_every_computing_command_takes_crs_work_and_refuses_web_mercator(command, tmp_path, capsys) -> None:
+    code = main([*command, "--demo", "--crs-work", "EPSG:3857", "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "EPSG:3857" in err and "web-map projection" in err and "EPSG:4549" in err  # the CRS that would do
+
+
+def test_access_routes_in_the_working_crs_asked_for(tmp_path, capsys) -> None:
+    out = tmp_path / "out"
+    assert main(["access", "--demo", "--crs-work", "EPSG:32650", "--cache-dir", str(tmp_path / "cache"),
+                 "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "working CRS: EPSG:32650" in err and "EPSG:32650" in err.split("network:")[1].splitlines()[0]
+    catchments = gpd.read_file(out / "catchments.geojson")
+    assert catchments.crs.to_epsg() == 4326 and (catchments["area_m2"] > 0).all()
