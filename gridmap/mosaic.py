@@ -247,14 +247,16 @@ def build_mosaic(
         scale at the data, else the Gauss–Krüger/UTM zone of the data. Areas are then the input's own.
     n_jobs : worker processes for noding and polygonizing; default: all cores.
     n_strips : vertical strips the plane is cut into, each noded and polygonized as one task;
-        default one per ~10,000 boundary segments. The faces do not depend on it.
+        default one per ~10,000 boundary segments. Faces cut by a strip line are put back
+        together; with snap rounding the node a strip line adds on the grid where it crosses an
+        edge can move that edge by up to 0.7 mm (areas by ~1e-4 of themselves, labels unchanged).
     grid_size : snap-rounding precision in metres for noding; default 1 mm
         (:data:`DEFAULT_GRID_SIZE`); ``None`` or 0 = exact floating point. Exact noding keeps
         every input vertex where it is; on layers digitised separately, whose edges nearly
         coincide, it leaves faces under 1e-6 m² that depend on how the plane is cut into strips,
         and slivers thinner than any file format's rounding. 1 mm removes them and makes the faces
-        independent of the strips, moving vertices by at most 0.5 mm (areas change by about
-        1e-9 of themselves).
+        independent of how the plane is cut into strips up to the grid, moving vertices by at most
+        0.5 mm (a zone's area changes by about 1e-6 of itself, a layer's total by ~1e-9).
     progress : called with a short message at each stage (the CLI prints them).
 
     Returns

@@ -200,15 +200,17 @@ def _by_labels(faces, min_m2: float = 0.0):
 def test_strips_do_not_change_the_faces(case) -> None:
     """Exact floating-point noding of a diagonal edge cut by a strip line can leave faces under
     1e-6 m² that depend on the strips (the documented limit; snap rounding with ``grid_size``
-    removes them for edges on the grid, see the next test); every larger face is the same, with
-    the same labels and area, and the total area is the same."""
+    removes them for edges on the grid, see the next test); every larger label combination has
+    the same area, and the total area is the same. (Not always the same number of faces: where a
+    vertex lies exactly on another layer's edge, two parts touching there may come out joined by a
+    bridge 1e-9 m wide when a strip line passes nearby — hypothesis found such a case, with the
+    code before issue 12 too; one reason the default is now snap rounding.)"""
     layers, study = case
     exact_one = build_mosaic(layers, study, crs=CRS, n_strips=1, grid_size=None)
     exact_three = build_mosaic(layers, study, crs=CRS, n_strips=3, grid_size=None)
     a, b = _by_labels(exact_one, 1e-6), _by_labels(exact_three, 1e-6)
     pd.testing.assert_index_equal(a.index, b.index)
     np.testing.assert_allclose(a["sum"], b["sum"], rtol=1e-9, atol=1e-5)
-    np.testing.assert_array_equal(a["count"], b["count"])
     assert exact_one["area_m2"].sum() == pytest.approx(exact_three["area_m2"].sum(), rel=1e-12, abs=1e-6)
 
 
