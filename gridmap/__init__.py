@@ -18,12 +18,18 @@ _API: dict[str, str] = {
     "list_layers": "gridmap.io",
     "read_layer": "gridmap.io",
     "load_layer": "gridmap.io",
+    "read_table": "gridmap.tables",
+    "InputOptions": "gridmap.inputs",
     "read_osm_basemap": "gridmap.io",
     "write_geojson": "gridmap.io",
     "write_gpkg": "gridmap.io",
     "write_layer": "gridmap.io",
     "write_shapefile_zip": "gridmap.io",
     "LayerError": "gridmap.validate",
+    "GridmapError": "gridmap.errors",
+    "ParameterError": "gridmap.errors",
+    "GridCodeError": "gridmap.errors",
+    "OutputError": "gridmap.errors",
     "ValidationReport": "gridmap.validate",
     "validate_layer": "gridmap.validate",
     "metric_crs": "gridmap.crs",
@@ -45,6 +51,9 @@ _API: dict[str, str] = {
     "catchments": "gridmap.access",
     "isochrones": "gridmap.access",
     "recommend_sites": "gridmap.siting",
+    # people on the grid
+    "pair_residents": "gridmap.people.pairing",
+    "demo_helpers": "gridmap.people.pairing",
     # unified grid and plans (floor 3)
     "make_units": "gridmap.units",
     "build_grids": "gridmap.grids",
@@ -55,6 +64,14 @@ _API: dict[str, str] = {
     # presentation (floor 4)
     "coverage_map": "gridmap.coverage_map",
     "save_standalone": "gridmap.maps",
+    "prepare_notices": "gridmap.present.notice",
+    "write_notices": "gridmap.present.notice",
+    "notice_pdf_bytes": "gridmap.present.notice",
+    "notice_png_bytes": "gridmap.present.notice",
+    "osm_basemap": "gridmap.present.notice",
+    "find_cjk_font": "gridmap.present.notice",
+    "read_staff_table": "gridmap.present.notice_inputs",
+    "read_micro_grids": "gridmap.present.notice_inputs",
 }
 
 __all__ = sorted(_API)

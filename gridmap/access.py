@@ -49,6 +49,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from gridmap.errors import ParameterError, check_number
 from gridmap.network import WalkNetwork
 from gridmap.snapping import EdgeIndex, Snap, snap_points  # noqa: F401  (re-exported: part of this module's API)
 
@@ -56,6 +57,7 @@ __all__ = [
     "DEFAULT_THRESHOLDS",
     "DEFAULT_LABELS",
     "DEFAULT_SNAP_LIMIT",
+    "check_thresholds",
     "SPECIAL_GROUPS",
     "BEYOND",
     "NO_ROUTE",
@@ -66,6 +68,8 @@ __all__ = [
     "Snap",
     "EdgeIndex",
     "AccessResult",
+    "snap_centers",
+    "snap_residents",
     "life_circle_labels",
     "parse_services",
     "representative_xy",
@@ -145,35 +149,49 @@ def _read_off(net: WalkNetwork, rsnap: Snap, routed: np.ndarray, csnap: Snap, wh
     du, dv = dist[u] + t, dist[v] + (length - t)
     best = np.minimum(du, dv)
     who = np.where(du <= dv, src[u], src[v])
-    # centres on the same edge: the direct walk along it (a sort along each edge finds the nearest)
+    # centres on the same edge: the direct walk along it, |t − t_c| + snap_c, least over every centre
+    # of the edge — behind the resident (t_c ≤ t: least snap_c − t_c) or ahead (least snap_c + t_c);
+    # found for all residents at once by running minima over a sort along each edge
     ce = csnap.edge[which]
     on_centre_edge = np.flatnonzero(np.isin(e, ce))
     if len(on_centre_edge):
+        k = len(which)
         ca = csnap.offset[which]
         cd = csnap.dist[which]
         edges = np.concatenate([ce, e[on_centre_edge]])
         offs = np.concatenate([ca, t[on_centre_edge]])
-        is_c = np.concatenate([np.ones(len(which), bool), np.zeros(len(on_centre_edge), bool)])
-        order = np.lexsort((offs, edges))
-        se, so, sc = edges[order], offs[order], is_c[order]
-        pos = np.arange(len(order))
-        prev = np.maximum.accumulate(np.where(sc, pos, -1))
-        nxt = np.minimum.accumulate(np.where(sc, pos, len(order))[::-1])[::-1]
-        centre_of_sorted = np.full(len(order), -1, dtype=np.int64)
-        centre_of_sorted[sc] = order[sc]  # centre events come first: their index into `which`
+        is_c = np.concatenate([np.ones(k, bool), np.zeros(len(on_centre_edge), bool)])
+        order = np.lexsort((offs, edges))  # centres come before residents at the same offset
+        se, sc = edges[order], is_c[order]
+        seg = np.concatenate([[0], np.cumsum(se[1:] != se[:-1])]).astype(np.int64)  # rank of the edge
         res_pos = np.flatnonzero(~sc)
-        res_orig = order[res_pos] - len(which)  # index into on_centre_edge
+        res_orig = order[res_pos] - k  # index into on_centre_edge
+        res_t = offs[order[res_pos]]
         direct = np.full(len(res_pos), np.inf)
         direct_who = np.full(len(res_pos), -1, dtype=np.int64)
-        for nb in (prev[res_pos], nxt[res_pos]):
-            valid = (nb >= 0) & (nb < len(order))
-            nbc = np.clip(nb, 0, len(order) - 1)
-            valid &= se[nbc] == se[res_pos]
-            ci = centre_of_sorted[nbc]
-            cand = np.where(valid, np.abs(so[res_pos] - so[nbc]) + cd[np.clip(ci, 0, None)], np.inf)
+        never = np.iinfo(np.int64).max
+        for key, behind in ((cd - ca, True), (cd + ca, False)):
+            by_rank = np.argsort(key, kind="stable")
+            rank = np.empty(k, dtype=np.int64)
+            rank[by_rank] = np.arange(k)
+            # running minimum of the centres' ranks along the sort; shifted by (k + 1) per edge so that
+            # an edge's own centres always win over those of the edges passed before
+            code = np.full(len(order), never, dtype=np.int64)
+            c_sorted = np.flatnonzero(sc)
+            if behind:
+                code[c_sorted] = rank[order[c_sorted]] - seg[c_sorted] * (k + 1)
+                run = np.minimum.accumulate(code)[res_pos]
+                x = np.where(run == never, -1, run + seg[res_pos] * (k + 1))
+            else:
+                code[c_sorted] = rank[order[c_sorted]] + seg[c_sorted] * (k + 1)
+                run = np.minimum.accumulate(code[::-1])[::-1][res_pos]
+                x = np.where(run == never, -1, run - seg[res_pos] * (k + 1))
+            valid = (x >= 0) & (x < k)
+            ci = by_rank[np.clip(x, 0, k - 1)]
+            cand = np.where(valid, np.abs(res_t - ca[ci]) + cd[ci], np.inf)
             better = cand < direct
             direct = np.where(better, cand, direct)
-            direct_who = np.where(better, which[np.clip(ci, 0, None)], direct_who)
+            direct_who = np.where(better, which[ci], direct_who)
         idx = on_centre_edge[res_orig]
         better = direct < best[idx]
         best[idx[better]] = direct[better]
@@ -204,6 +222,17 @@ def _snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray, snap_l
         csnap.edge[idx], csnap.offset[idx], csnap.dist[idx] = again.edge[move], again.offset[move], again.dist[move]
     status = np.where(csnap.edge < 0, _NO_GEOM, np.where(csnap.dist <= snap_limit, _OK, _TOO_FAR))
     return csnap, status
+
+
+def snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray,
+                 snap_limit: float = DEFAULT_SNAP_LIMIT) -> tuple[Snap, np.ndarray]:
+    """Snap centres (or anything routed *from*: helpers, candidate sites) exactly as the access
+    analysis snaps its centres: to the nearest street, preferring the main network over small
+    disconnected fragments (see :func:`_snap_centers`).
+
+    Returns the snaps and a status per point (0 ok, 1 too far from a street, 3 no geometry).
+    """
+    return _snap_centers(net, index, np.asarray(cen_xy, dtype=float).reshape(-1, 2), snap_limit)
 
 
 class RoutingResult(NamedTuple):
@@ -301,11 +330,35 @@ class AccessResult(NamedTuple):
     services: tuple[str, ...]
 
 
+def values_at(values: np.ndarray, index: np.ndarray, missing):
+    """``values[index]`` where ``index ≥ 0``, else ``missing`` — also when ``values`` is empty (a run
+    with no centre at all, where every index is -1)."""
+    if len(values) == 0:
+        return np.full(len(index), missing, dtype=object if missing is None else np.asarray(values).dtype)
+    return np.where(index >= 0, values[np.clip(index, 0, None)], missing)
+
+
+def check_thresholds(thresholds, name: str = "thresholds") -> tuple[float, ...]:
+    """Life-circle limits as a tuple of floats: finite walking metres, positive, increasing.
+
+    Raises
+    ------
+    ParameterError
+        naming ``name`` (``--thresholds``, ``[run] thresholds``) for a scalar, text, an empty list,
+        a value that is not a finite positive number, or limits that do not increase.
+    """
+    example = "e.g. 300, 500, 1000 for the 5/10/15-minute life circles"
+    if isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1 or len(thresholds) == 0:
+        raise ParameterError(f"{name} must be a list of walking metres ({example}), got {thresholds!r}")
+    values = tuple(float(check_number(t, f"each of {name}", "walking metres", above=0)) for t in thresholds)
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ParameterError(f"{name} must increase, each limit once ({example}), got {list(values)}")
+    return values
+
+
 def life_circle_labels(thresholds: Sequence[float], labels: Sequence[str] | None = None) -> tuple[str, ...]:
     """Labels of the life circles: given, or ``5min/10min/15min`` for three thresholds, else ``<t>m``."""
-    thresholds = tuple(float(t) for t in thresholds)
-    if not thresholds or any(b <= a for a, b in zip(thresholds, thresholds[1:])) or thresholds[0] <= 0:
-        raise ValueError(f"thresholds must be positive and increasing, got {thresholds}")
+    thresholds = check_thresholds(thresholds)
     if labels is not None:
         if len(labels) != len(thresholds):
             raise ValueError("one label per threshold")
@@ -385,8 +438,9 @@ def compute_access(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.G
         ``network_m_<service>`` per service; ``centers``: a copy with ``snap_m``, ``snap_status``
         and ``services_list``; plus the thresholds, labels and services.
     """
-    thresholds = tuple(float(t) for t in thresholds)
+    thresholds = check_thresholds(thresholds)
     labels = life_circle_labels(thresholds, labels)
+    check_number(snap_limit, "snap_limit", "metres", above=0)
     if center_id not in centers.columns:
         raise KeyError(f"centres have no {center_id!r} column")
     res_xy = representative_xy(residents, net.crs)
@@ -402,7 +456,7 @@ def compute_access(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.G
 
     ids = centers[center_id].to_numpy(dtype=object)
     out = residents.copy()
-    out["center_id"] = np.where(rr.center >= 0, ids[np.clip(rr.center, 0, None)], None)
+    out["center_id"] = values_at(ids, rr.center, None)
     out["network_m"] = rr.network_m
     cen_ok = np.isfinite(cen_xy).all(axis=1)
     straight = np.full(len(res_xy), np.nan)

@@ -44,6 +44,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from gridmap.errors import GridCodeError, ParameterError, check_number
 from gridmap.units import COUNT_COLUMNS, layer_names, unit_adjacency
 
 __all__ = ["build_grids", "GridBuild", "GridStats", "number_grids", "community_prefixes", "dissolve_grids",
@@ -70,17 +71,44 @@ def community_prefixes(study_area: pd.DataFrame | None, area_ids: list[str] | np
     ----------
     study_area : the study-area table (may be None).
     area_ids : the communities that need a prefix.
+
+    Raises
+    ------
+    GridCodeError
+        when two communities carry the same admin code (their grids would get the same codes and
+        be merged), an ``area_id`` lists several communities (``A;B``: they overlap), or more than
+        999 communities need a running number (it has 3 digits).
     """
     out: dict[str, str] = {}
+    wanted = sorted(set(map(str, area_ids)))
+    listed = [a for a in wanted if ";" in a]
+    if listed:
+        raise GridCodeError(f"{len(listed)} piece(s) of the study area belong to several communities at once "
+                            f"({', '.join(listed[:5])}): the communities overlap there. Fix their boundaries so "
+                            "that every place belongs to one community.")
     if study_area is not None and {"area_id", "county_code", "street_code", "community_code"} <= set(study_area.columns):
         for row in study_area[["area_id", "county_code", "street_code", "community_code"]].itertuples(index=False):
-            c, s, m = (str(v).strip() if v is not None else "" for v in row[1:])
+            c, s, m = (str(v).strip().removesuffix(".0") if v is not None and v == v else "" for v in row[1:])
             code = f"{c.zfill(6)}{s.zfill(3)}{m.zfill(3)}"
             if len(code) == 12 and code.isdigit():
                 out[str(row[0])] = code
+    by_code: dict[str, list[str]] = {}
+    for a, code in out.items():
+        by_code.setdefault(code, []).append(a)
+    shared = {code: ids for code, ids in by_code.items() if len(ids) > 1}
+    if shared:
+        code, ids = next(iter(shared.items()))
+        raise GridCodeError(f"{len(shared)} admin code(s) are shared by several communities, e.g. {code} (county + "
+                            f"street + community code) by {', '.join(ids[:5])}: their grids would get the same codes. "
+                            "Give every community its own county_code + street_code + community_code.")
     fallback = 0
     used = set(out.values())
-    for a in sorted(set(map(str, area_ids))):
+    need_number = [a for a in wanted if a not in out and not (len(a) == 12 and a.isdigit() and a not in used)]
+    if len(need_number) > 999:
+        raise GridCodeError(f"{len(need_number)} communities have no county_code/street_code/community_code (nor a "
+                            "12-digit area_id): their running numbers 000000000001… would need more than the 3 "
+                            "digits of a community code. Add the codes of each community to the study area.")
+    for a in wanted:
         if a in out:
             continue
         if len(a) == 12 and a.isdigit() and a not in used:
@@ -162,7 +190,9 @@ def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[
         for g in order:
             seq = next(free, None)
             if seq is None:
-                raise ValueError(f"community {a}: more than 999 grids cannot be coded in 3 digits")
+                raise GridCodeError(f"community {a}: {len(mine)} grids, but a grid's sequence number has 3 digits "
+                                    "(at most 999 grids per community). Raise --min-households/--max-households, "
+                                    "or split the community in the study area.")
             codes[g] = f"{prefix}{seq:03d}"
     return codes[inv]
 
@@ -567,8 +597,12 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_househol
     -------
     :class:`GridBuild` with the assignment, the grids and the per-community status.
     """
+    min_households = check_number(min_households, "min_households", "households", minimum=1, integer=True)
+    max_households = check_number(max_households, "max_households", "households", minimum=1, integer=True)
+    seed = check_number(seed, "seed", minimum=0, integer=True)
     if min_households > max_households:
-        raise ValueError(f"min_households {min_households} > max_households {max_households}")
+        raise ParameterError(f"min_households {min_households} > max_households {max_households}: the band must "
+                             "run from the smaller number of households to the larger")
     say = progress or (lambda _m: None)
     units = units.reset_index(drop=True)
     n = len(units)

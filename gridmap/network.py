@@ -36,6 +36,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from gridmap.crs import working_crs
+from gridmap.validate import LayerError
 
 __all__ = [
     "CACHE_VERSION",
@@ -48,6 +49,7 @@ __all__ = [
     "walk_graph_from_xml",
     "network_from_graph",
     "load_walk_network",
+    "osm_file_error",
 ]
 
 #: Bumped whenever the filter or the cached arrays change, so old cache files are ignored.
@@ -272,6 +274,46 @@ def walkable_mask(tags: pd.DataFrame) -> np.ndarray:
     return keep.to_numpy()
 
 
+_OSM_EXPORT_HELP = ("Export the streets of the study area again as OSM XML (.osm, or .osm.bz2): JOSM File ▸ Save "
+                    "As, openstreetmap.org Export, or Overpass `(way[highway](area);>;);out meta;`; a .osm.pbf "
+                    "must be converted first (osmium cat streets.osm.pbf -o streets.osm).")
+
+
+def osm_file_error(path: str | os.PathLike, exc: BaseException) -> LayerError:
+    """The :class:`LayerError` for an OSM file that cannot be read: what is wrong with it and what to do.
+
+    Parameters
+    ----------
+    path : the OSM file.
+    exc : what the parser raised: an XML ``ParseError`` (empty, truncated or not XML), ``EOFError``
+        / ``OSError`` (a damaged ``.bz2``), osmnx's ``InsufficientResponseError`` (no elements),
+        a ``ValueError`` about ways whose nodes are missing, or anything else from the reader.
+    """
+    import xml.etree.ElementTree as ET
+
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    unrecognised = "not recognized as being in a supported file format" in detail  # GDAL, with driver advice
+    if unrecognised:
+        detail = "GDAL does not recognise it as OSM XML"
+    path = Path(path)
+    if isinstance(exc, (EOFError, OSError)) and path.suffix.lower() == ".bz2":
+        return LayerError(f"{path}: the bz2 compression is damaged or the file is cut short ({detail}). Download "
+                          "or export it again, or unpack it (bunzip2) and give the .osm file.")
+    if isinstance(exc, ET.ParseError) or unrecognised or "parsing" in detail.lower():
+        empty = path.exists() and path.stat().st_size == 0
+        what = ("the file is empty" if empty else
+                f"not readable OSM XML ({detail}): the file is cut short, or not XML (an error page saved "
+                "instead of the data?)")
+        return LayerError(f"{path}: {what}. {_OSM_EXPORT_HELP}")
+    if type(exc).__name__ == "InsufficientResponseError":
+        return LayerError(f"{path}: the file holds no OSM nodes or ways (an empty <osm> element, or XML of "
+                          f"another kind). {_OSM_EXPORT_HELP}")
+    if "missing nodes" in detail:
+        return LayerError(f"{path}: ways refer to nodes that are not in the file (clipped export). Export complete "
+                          "ways with their nodes (JOSM downloads them; Overpass: `>;` before `out meta;`).")
+    return LayerError(f"{path}: cannot be read as OSM XML ({type(exc).__name__}: {detail}). {_OSM_EXPORT_HELP}")
+
+
 def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
     """The walkable ways of an OSM XML file as an unsimplified, unprojected osmnx graph.
 
@@ -297,6 +339,8 @@ def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             g = ox.graph.graph_from_xml(osm_path, bidirectional=True, simplify=False, retain_all=True)
+    except Exception as exc:  # noqa: BLE001 - everything osmnx's parser raises comes from the file's content
+        raise osm_file_error(osm_path, exc) from exc
     finally:
         ox.settings.useful_tags_way = saved
     edges = list(g.edges(keys=True, data=True))
@@ -440,6 +484,8 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
     osm_path = Path(osm_path)
     if not osm_path.exists():
         raise FileNotFoundError(f"{osm_path}: OSM file not found")
+    if osm_path.is_dir():
+        raise LayerError(f"{osm_path}: this is a folder; give the OSM street file in it (.osm or .osm.bz2).")
     crs = None if crs is None else pyproj.CRS.from_user_input(crs)
     target = _cache_file(cache_dir(cache), file_sha256(osm_path), crs) if use_cache else None
     if target is not None and target.exists():
@@ -447,9 +493,11 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
             return _load(target)
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
             pass
-    net = network_from_graph(walk_graph_from_xml(osm_path), crs=crs)
-    if net.n_edges == 0:
-        raise ValueError(f"{osm_path}: no walkable ways (highway=*) in the file")
+    graph = walk_graph_from_xml(osm_path)
+    if graph.number_of_edges() == 0:
+        raise LayerError(f"{osm_path}: no walkable ways in the file (ways tagged highway=*, other than motorways and "
+                         f"ways closed to pedestrians). {_OSM_EXPORT_HELP}")
+    net = network_from_graph(graph, crs=crs)
     if target is not None:
         _save(net, target)
     return net

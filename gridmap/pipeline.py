@@ -28,11 +28,12 @@ import pyproj
 import shapely
 
 from gridmap.access import (DEFAULT_SNAP_LIMIT, DEFAULT_THRESHOLDS, MAJOR_COMPONENT_M, AccessResult, EdgeIndex,
-                            _STATUS, compute_access, life_circle_labels, life_circles,
-                            nearest_center_arrays, parse_services, representative_xy)
+                            _STATUS, check_thresholds, compute_access, life_circle_labels, life_circles,
+                            nearest_center_arrays, parse_services, representative_xy, values_at)
 from gridmap.coverage import CoverageReport, coverage_report, find_gaps, find_invalid_edges, find_outside, \
     find_overlaps, summarise_coverage
 from gridmap.crs import working_crs
+from gridmap.errors import ParameterError, check_number
 from gridmap.grids import build_grids
 from gridmap.mosaic import _sort_faces, build_mosaic, layer_columns
 from gridmap.network import WalkNetwork
@@ -78,6 +79,26 @@ class RunParams:
     #: linework can differ by 1e-9 m² slivers, which change unit adjacency and so the grids;
     #: snap-rounding to 1 mm makes the faces a function of the local linework only.
     grid_size: float = 0.001
+
+    def __post_init__(self) -> None:
+        """Refuse a parameter that is not finite or out of range (:class:`gridmap.errors.ParameterError`)."""
+        set_ = object.__setattr__  # frozen: normalise once, here
+        set_(self, "thresholds", check_thresholds(self.thresholds))
+        check_number(self.snap_limit, "snap_limit", "metres", above=0)
+        for name in ("min_households", "max_households"):
+            set_(self, name, check_number(getattr(self, name), name, "households", minimum=1, integer=True))
+        if self.min_households > self.max_households:
+            raise ParameterError(f"min_households {self.min_households} is above max_households "
+                                 f"{self.max_households}: the band must run from the smaller to the larger")
+        set_(self, "seed", check_number(self.seed, "seed", minimum=0, integer=True))
+        for name, unit in (("min_unit_area", "m²"), ("min_unit_width", "metres"), ("gap_width", "metres"),
+                           ("sliver_m2", "m²")):
+            check_number(getattr(self, name), name, unit, minimum=0)
+        if self.grid_size is not None:
+            check_number(self.grid_size, "grid_size", "metres", minimum=0, maximum=1)
+        if not isinstance(self.partition_by, str) or not self.partition_by:
+            raise ParameterError(f"partition_by must name a study-area column (street, district, community …), "
+                                 f"got {self.partition_by!r}")
 
     @property
     def halo(self) -> float:
@@ -220,12 +241,11 @@ def task_access(part: Partition, cen_xy: np.ndarray, service_sets: dict[str, np.
                                index=index)
     ok = certified(part.net, rr, res_xy, sub_xy, float(max(params.thresholds)), params.halo, index,
                    MAJOR_COMPONENT_M)
-    out = {"rows": rows, "certified": ok, "network_m": rr.network_m,
-           "center": np.where(rr.center >= 0, sel[np.clip(rr.center, 0, None)], -1), "snap_m": rr.snap_m,
-           "status": rr.status}
+    out = {"rows": rows, "certified": ok, "network_m": rr.network_m, "center": values_at(sel, rr.center, -1),
+           "snap_m": rr.snap_m, "status": rr.status}
     for name, (d, c) in rr.per_service.items():
         out[f"network_m_{name}"] = d
-        out[f"center_{name}"] = np.where(c >= 0, sel[np.clip(c, 0, None)], -1)
+        out[f"center_{name}"] = values_at(sel, c, -1)
     return out
 
 
@@ -319,7 +339,7 @@ def _access_result(residents: gpd.GeoDataFrame, centers: gpd.GeoDataFrame, cols:
     ids = centers["center_id"].to_numpy(dtype=object)
     out = residents.copy()
     centre = cols["center"]
-    out["center_id"] = np.where(centre >= 0, ids[np.clip(centre, 0, None)], None)
+    out["center_id"] = values_at(ids, centre, None)
     out["network_m"] = cols["network_m"]
     cen_ok = np.isfinite(cen_xy).all(axis=1)
     straight = np.full(len(res_xy), np.nan)

@@ -70,6 +70,7 @@ from gridmap.access import (
     representative_xy,
     snap_residents,
 )
+from gridmap.errors import ParameterError, check_number
 from gridmap.network import WalkNetwork
 
 __all__ = [
@@ -381,9 +382,11 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
     SitingProblem
     """
     if objective not in ("coverage", "p_median"):
-        raise ValueError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
-    if not radius_m > 0:
-        raise ValueError("radius_m must be positive")
+        raise ParameterError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
+    check_number(radius_m, "radius_m", "walking metres", above=0)
+    check_number(snap_limit, "snap_limit", "metres", above=0)
+    if spacing_m is not None:
+        check_number(spacing_m, "spacing_m", "metres", minimum=0)
     measures = _weights(residents, weight)
     index = index or EdgeIndex(net)
     res_xy = representative_xy(residents, net.crs)
@@ -405,12 +408,12 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
         cand = node_candidates(net, spacing_m)
     elif isinstance(candidates, str) and candidates == "public_buildings":
         if osm_path is None:
-            raise ValueError("candidates='public_buildings' needs osm_path (the OSM file)")
+            raise ParameterError("candidates='public_buildings' needs osm_path (the OSM file)")
         cand = public_building_candidates(osm_path)
     elif isinstance(candidates, gpd.GeoDataFrame):
         cand = _candidate_frame(candidates)
     else:
-        raise ValueError(f"candidates must be 'nodes', 'public_buildings' or a GeoDataFrame, got {candidates!r}")
+        raise ParameterError(f"candidates must be 'nodes', 'public_buildings' or a GeoDataFrame, got {candidates!r}")
     cand = cand.to_crs(net.crs) if cand.crs is not None and not cand.crs.equals(net.crs) else cand
     cand_xy = representative_xy(cand, net.crs) if len(cand) else np.empty((0, 2))
     if len(cand):
@@ -879,15 +882,16 @@ def recommend_sites(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.
     resident newly covered is credited to the first site (by rank) that covers it.
     """
     if (k is None) == (target_share is None):
-        raise ValueError("give exactly one of k and target_share")
-    if k is not None and k < 0:
-        raise ValueError("k must be ≥ 0")
-    if target_share is not None and not 0 < target_share <= 1:
-        raise ValueError("target_share is a share between 0 and 1, e.g. 0.95")
+        raise ParameterError("give exactly one of k and target_share")
+    if k is not None:
+        k = check_number(k, "k", "new sites", minimum=0, integer=True)
+    if target_share is not None:
+        check_number(target_share, "target_share", "", above=0, maximum=1, example="0.95")
     if target_share is not None and objective != "coverage":
-        raise ValueError("target_share works with the coverage objective")
+        raise ParameterError("a target share (target_share, --target) works with the coverage objective only; "
+                             "with p_median give a number of sites (k, --k)")
     if method not in ("greedy", "milp"):
-        raise ValueError(f"method must be 'greedy' or 'milp', got {method!r}")
+        raise ParameterError(f"method must be 'greedy' or 'milp', got {method!r}")
     if problem is None:
         problem = build_problem(net, residents, centers, radius_m=radius_m, weight=weight, candidates=candidates,
                                 spacing_m=spacing_m, objective=objective, snap_limit=snap_limit,

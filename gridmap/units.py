@@ -31,8 +31,9 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from gridmap.errors import check_number
 from gridmap.mosaic import build_mosaic
-from gridmap.validate import SPECIAL_GROUPS
+from gridmap.validate import LIST_SEPARATOR, SPECIAL_GROUPS, LayerError
 
 __all__ = ["make_units", "units_from_faces", "unit_adjacency", "layer_names", "find_slivers", "COUNT_COLUMNS"]
 
@@ -109,6 +110,8 @@ def find_slivers(geoms: np.ndarray, min_area_m2: float = 50.0, min_width_m: floa
     -------
     Boolean array.
     """
+    check_number(min_area_m2, "min_area_m2", "m²", minimum=0)
+    check_number(min_width_m, "min_width_m", "metres", minimum=0)
     if sliver_rule not in ("or", "and"):
         raise ValueError(f"sliver_rule must be 'or' or 'and', got {sliver_rule!r}")
     geoms = np.asarray(geoms, dtype=object)
@@ -157,6 +160,35 @@ def _merge_round(geoms: np.ndarray, area_ids: np.ndarray, sliver: np.ndarray) ->
     return group
 
 
+#: Faces in two communities at once smaller than this (m²) are floating-point residue of boundaries
+#: that meet (or of an overlap the validator removed); they go to the first community listed.
+OVERLAP_RESIDUE_M2 = 1.0
+
+
+def _one_community_each(area_ids: np.ndarray, area_m2: np.ndarray) -> np.ndarray:
+    """The community of each face; a face the mosaic found in several (``A;B``) is residue or an error.
+
+    Raises
+    ------
+    LayerError
+        when communities overlap by more than :data:`OVERLAP_RESIDUE_M2`: their faces would become
+        pseudo-communities with made-up grid codes.
+    """
+    listed = np.char.find(area_ids.astype(str), LIST_SEPARATOR) >= 0
+    if not listed.any():
+        return area_ids
+    big = listed & (area_m2 >= OVERLAP_RESIDUE_M2)
+    if big.any():
+        pairs = pd.Series(area_m2[big]).groupby(area_ids[big]).sum().sort_values(ascending=False)
+        shown = "; ".join(f"{' and '.join(k.split(LIST_SEPARATOR))}: {v:,.0f} m²" for k, v in pairs.head(5).items())
+        raise LayerError(f"study area: {len(pairs)} group(s) of communities overlap ({shown}). A place belongs to "
+                         "exactly one community: fix their boundaries (gridmap info on the study area lists every "
+                         "overlap with its rows).")
+    out = area_ids.copy()
+    out[listed] = [a.split(LIST_SEPARATOR)[0] for a in area_ids[listed]]
+    return out
+
+
 def units_from_faces(faces: gpd.GeoDataFrame, *, min_area_m2: float = 50.0, min_width_m: float = 2.0,
                      sliver_rule: str = "or", max_rounds: int = 20) -> gpd.GeoDataFrame:
     """Units from mosaic faces: keep the faces in the study area, merge slivers into neighbours.
@@ -182,7 +214,7 @@ def units_from_faces(faces: gpd.GeoDataFrame, *, min_area_m2: float = 50.0, min_
     if faces.crs is not None and not pyproj.CRS.from_user_input(faces.crs).is_projected:
         raise ValueError("units need faces in a projected (metric) CRS")
     geoms = inside.geometry.to_numpy()
-    area_ids = inside["area_id"].astype(str).to_numpy()
+    area_ids = _one_community_each(inside["area_id"].astype(str).to_numpy(), shapely.area(geoms))
     counts = [c for c in COUNT_COLUMNS if c in inside.columns]
     sums = inside[counts].to_numpy(dtype=np.int64) if counts else np.zeros((len(inside), 0), dtype=np.int64)
     n_faces = np.ones(len(inside), dtype=np.int64)

@@ -26,8 +26,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from gridmap.cli._checks import writing_to
 from gridmap.cli._common import (add_crs_work_option, add_input_options, choose_working_crs, input_options,
-                                 load_zone_layers, progress, split_layer)
+                                 load_zone_layers, print_read_notes, progress, read_plan_file, split_layer)
 from gridmap.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
@@ -50,8 +51,6 @@ def _demo_plan(demo, say):
 
 def _inputs(args: argparse.Namespace, say) -> dict:
     """The plan and every input found: options, then the plan's stored sources, then the demo."""
-    from gridmap.io import load_layer
-    from gridmap.plan_io import load_plan, load_plan_sources
 
     if not args.plan and not args.demo:
         raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo")
@@ -66,16 +65,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         found.update(study_area=demo["study_area"], residents=demo["residents"], centers=demo["centers"],
                      zones=demo_zone_layers(demo), osm=DEMO_OSM)
     if args.plan:
-        path = Path(args.plan)
-        if not path.exists():
-            raise LayerError(f"{path}: plan file not found")
-        try:
-            plan = load_plan(path)
-            stored = load_plan_sources(path)
-        except ValueError as exc:
-            raise LayerError(str(exc)) from exc
-        say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
-            + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
+        plan, stored = read_plan_file(args.plan, say)
         stored_zones = {n[len("zones_"):]: g for n, g in stored.items() if n.startswith("zones_")}
         if stored_zones:
             found["zones"] = stored_zones
@@ -91,8 +81,10 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         spec = getattr(args, option)
         if spec:
             lpath, layer = split_layer(spec)
-            found[key], _ = load_layer(lpath, kind, layer, **common)
+            found[key], report = common.load(lpath, kind, layer, option)
+            print_read_notes(report)
             say(f"read {key}: {len(found[key]):,} features from {lpath}")
+    common.check_all_used()
     if args.osm:
         found["osm"] = Path(args.osm)
         if not found["osm"].exists():
@@ -106,9 +98,6 @@ def run_report(args: argparse.Namespace) -> int:
     from gridmap.report import build_report, write_report
 
     say = progress(args.quiet)
-    if args.sites < 0:
-        print("error: --sites must be 0 or more", file=sys.stderr)
-        return 2
     try:
         found = _inputs(args, say)
         work = choose_working_crs(args, say, found["plan"].units, found["study_area"], *found["zones"].values(),
@@ -131,7 +120,8 @@ def run_report(args: argparse.Namespace) -> int:
                        k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, crs=work, progress=say)
     i = 0 if args.lang == "zh" else 1
     say(f"writing {', '.join(OUTPUT_FILES)} to {args.out}")
-    paths = write_report(rep, args.out, lang=args.lang)
+    with writing_to(args.out):
+        paths = write_report(rep, args.out, lang=args.lang)
     f = rep.figures
     print(f"{f['n_grids']:,} grids, {f['households_total']:,} households; {f['in_band']} within {f['band']}, "
           f"{f['below']} below, {f['above']} above")

@@ -17,6 +17,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from gridmap.cli._checks import writing_to
 from gridmap.cli._common import add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs, progress
 from gridmap.grids import build_grids
 from gridmap.io import write_geojson
@@ -33,9 +34,6 @@ OUTPUTS = ("grids.geojson", "units.geojson", "assignment.csv", "checks.csv", "co
 def run_unify(args: argparse.Namespace) -> int:
     """Build units and grids, write every output; return the exit status."""
     say = progress(args.quiet)
-    if args.min_households > args.max_households:
-        print("error: --min-households is above --max-households", file=sys.stderr)
-        return 2
     try:
         layers, area, residents, _, _ = load_zone_inputs(args, say, "unify", need_residents=True)
         work = choose_working_crs(args, say, area, *layers.values(), residents)
@@ -43,7 +41,6 @@ def run_unify(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     plan_path = out / "plan.gpkg"
     old = None
     if plan_path.exists():
@@ -70,14 +67,16 @@ def run_unify(args: argparse.Namespace) -> int:
     zone_cols = [f"{layer}_{k}" for layer in layer_names(units) for k in ("main", "share")]
     grids = grids[["grid_code", "area_id", *counts, "area_m2", "polsby_popper", *zone_cols, "n_units",
                    "perimeter_m", "in_band", "geometry"]]
-    write_geojson(grids, out / "grids.geojson", partition=True)
-    unit_out = units.merge(build.assignment, on="unit_id")
-    write_geojson(unit_out, out / "units.geojson", partition=True)
-    write_assignment_csv(build.assignment, out / "assignment.csv")
-    checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
-    build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
-    rev = save_plan(plan, plan_path, overwrite=True,
-                    sources=plan_sources(study_area=area, residents=residents, zones=layers))
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_geojson(grids, out / "grids.geojson", partition=True)
+        unit_out = units.merge(build.assignment, on="unit_id")
+        write_geojson(unit_out, out / "units.geojson", partition=True)
+        write_assignment_csv(build.assignment, out / "assignment.csv")
+        checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
+        build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
+        rev = save_plan(plan, plan_path, overwrite=True,
+                        sources=plan_sources(study_area=area, residents=residents, zones=layers))
     say(f"wrote {', '.join(OUTPUTS)} to {out} (plan revision {rev})")
     hh = grids["households"]
     in_band = int(((hh >= args.min_households) & (hh <= args.max_households)).sum())
