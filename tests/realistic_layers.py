@@ -255,9 +255,9 @@ def resident_frame(n: int, seed: int, side: float, where: Place, households: tup
 def _local_city(n_cells: int, side: float, seed: int, n_communities: int) -> dict[str, np.ndarray]:
     """The geometries of :func:`realistic_city` in local metres (made once, placed in any CRS)."""
     rng = np.random.default_rng(seed)
-    party = densified(jittered_voronoi(n_cells, seed + 1, side), 25.0)
+    party = densified(jittered_voronoi(n_cells, seed + 1, side), 50.0)
     party = party[rng.random(len(party)) >= 0.05]
-    urban = redigitised(merged(party, max(1, len(party) * 2 // 5), seed + 2), seed + 3)
+    urban = redigitised(merged(party, max(1, len(party) * 2 // 5), seed + 2), seed + 3, spacing=50.0)
     n_loose = max(2, n_cells // 50)
     security = np.concatenate([jittered_voronoi(n_cells, seed + 4, side)[: n_cells - n_loose],
                                overlapping_polygons(n_loose, seed + 5, side, size=(0.01, 0.04))])
@@ -270,7 +270,7 @@ def realistic_city(where: Place, n_cells: int = 10_000, side: float = 10_000.0, 
                    n_communities: int = 6, n_residents: int = 4_000) -> dict:
     """A study area, three zone layers and residents as an office would hand them over.
 
-    * ``party``: ``n_cells`` jittered Voronoi cells with a vertex every 25 m along their edges, 5 % of
+    * ``party``: ``n_cells`` jittered Voronoi cells with a vertex every 50 m along their edges, 5 % of
       them missing (blind spots);
     * ``urban``: the party cells merged two to three at a time and traced again
       (:func:`redigitised`): its edges nearly coincide with party's (1 mm–1 m), vertices missing;

@@ -63,9 +63,10 @@ def _working_crs(err: str) -> pyproj.CRS:
 
 
 def _inputs_union(city: dict, crs) -> shapely.Geometry:
-    geoms = [city["study_area"].to_crs(crs).geometry.to_numpy()]
-    geoms += [gdf.to_crs(crs).geometry.to_numpy() for gdf in city["layers"].values()]
-    return shapely.union_all(np.concatenate(geoms))
+    """The union of the study area and every zone layer, in ``crs`` (each layer dissolved first)."""
+    parts = [shapely.union_all(gdf.to_crs(crs).geometry.to_numpy())
+             for gdf in (city["study_area"], *city["layers"].values())]
+    return shapely.union_all(parts)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -92,7 +93,9 @@ def coverage_done(coverage_run):
     with contextlib.redirect_stderr(stderr):
         code = main(coverage_run["argv"])
     assert code == 0, stderr.getvalue()[-3000:]
-    return {**coverage_run, "err": stderr.getvalue()}
+    crs = _working_crs(stderr.getvalue())
+    return {**coverage_run, "err": stderr.getvalue(), "crs": crs,
+            "faces": read_back(coverage_run["out"] / "faces.geojson", crs)}
 
 
 def test_coverage_writes_every_output_in_the_inputs_crs(coverage_done) -> None:
@@ -107,8 +110,7 @@ def test_coverage_writes_every_output_in_the_inputs_crs(coverage_done) -> None:
 
 
 def test_coverage_faces_file_is_a_partition_of_the_inputs(coverage_done) -> None:
-    crs = _working_crs(coverage_done["err"])
-    faces = read_back(coverage_done["out"] / "faces.geojson", crs)
+    crs, faces = coverage_done["crs"], coverage_done["faces"]
     union = _inputs_union(coverage_done["city"], crs)
     core = gpd.GeoDataFrame(geometry=[union], crs=crs)
     report = assert_partition(faces, core)
@@ -124,9 +126,7 @@ def test_coverage_faces_file_is_a_partition_of_the_inputs(coverage_done) -> None
 def test_coverage_labels_survive_the_trip(coverage_done) -> None:
     """Face labels read back from faces.geojson agree with a brute-force point-in-polygon on the
     input layers at ≥ 99.99 % of 10,000 random points."""
-    city = coverage_done["city"]
-    crs = _working_crs(coverage_done["err"])
-    faces = read_back(coverage_done["out"] / "faces.geojson", crs)
+    city, crs, faces = coverage_done["city"], coverage_done["crs"], coverage_done["faces"]
     study = city["study_area"].to_crs(crs)
     minx, miny, maxx, maxy = study.total_bounds
     rng = np.random.default_rng(12)
