@@ -243,7 +243,10 @@ def _sample_lonlat(layers) -> tuple[np.ndarray, np.ndarray]:
         minx, miny, maxx, maxy = geoms.total_bounds
         xs = [minx, maxx, minx, maxx, (minx + maxx) / 2]
         ys = [miny, miny, maxy, maxy, (miny + maxy) / 2]
-        lon, lat = pyproj.Transformer.from_crs(gdf.crs, base, always_xy=True).transform(xs, ys)
+        try:
+            lon, lat = pyproj.Transformer.from_crs(gdf.crs, base, always_xy=True).transform(xs, ys)
+        except pyproj.exceptions.ProjError:  # a CRS with no way to lon/lat (an engineering grid)
+            lon, lat = [np.nan], [np.nan]
         lons.extend(np.atleast_1d(lon))
         lats.extend(np.atleast_1d(lat))
     return np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
@@ -282,6 +285,8 @@ def working_crs_problem(crs: pyproj.CRS, layers=()) -> str | None:
         return None
     lon, lat = _sample_lonlat(layers)
     try:
+        if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+            raise ValueError("coordinates that do not reach lon/lat")
         factors = pyproj.Proj(crs).get_factors(lon, lat, errcheck=True)
         largest = np.asarray(factors.tissot_semimajor, dtype=float)
         smallest = np.asarray(factors.tissot_semiminor, dtype=float)
