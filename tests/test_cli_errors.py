@@ -176,7 +176,7 @@ def test_a_disk_that_fills_up_while_writing_is_named(tmp_path, capsys, monkeypat
 
     import gridmap.cli.coverage as coverage_cli
 
-    def full(_gdf, path):
+    def full(_gdf, path, **_options):  # write_geojson's options (partition=True for the faces)
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(coverage_cli, "write_geojson", full)

@@ -165,6 +165,26 @@ def test_cli_bad_input_names_the_file_and_row(case, tmp_path: Path, capsys) -> N
     assert "dup.geojson" in err and "zone_id 'P1' is used by 2 features (rows 1, 2)" in err
 
 
+def test_cli_computes_in_the_inputs_crs_or_the_one_asked_for(case, tmp_path: Path, capsys) -> None:
+    """Input in a Gauss–Krüger zone is computed there (areas are the input's own); ``--crs-work``
+    chooses another working CRS, and one that distorts (Web Mercator) is refused with the reason."""
+    layers, area, _ = case
+    party = write_gpkg(layers["party"], tmp_path / "party.gpkg", "party")
+    areafile = write_gpkg(area, tmp_path / "area.gpkg", "area")
+    args = ["coverage", "--zones", f"party={party}", "--area", str(areafile)]
+    assert main([*args, "--out", str(tmp_path / "own")]) == 0
+    assert "working CRS: EPSG:4549" in capsys.readouterr().err
+    summary = pd.read_csv(tmp_path / "own" / "summary.csv", encoding="utf-8-sig").set_index("layer")
+    assert summary.loc["any", "area_m2"] == pytest.approx(10_000.0, rel=1e-9)  # 100 m × 100 m in EPSG:4549
+    assert main([*args, "--crs-work", "EPSG:32650", "--out", str(tmp_path / "utm")]) == 0
+    assert "working CRS: EPSG:32650" in capsys.readouterr().err
+    utm = pd.read_csv(tmp_path / "utm" / "summary.csv", encoding="utf-8-sig").set_index("layer")
+    assert utm.loc["any", "area_m2"] == pytest.approx(10_000.0, rel=2e-3)  # UTM 50N scale near Nanjing
+    assert main([*args, "--crs-work", "EPSG:3857", "--out", str(tmp_path / "web")]) == 2
+    err = capsys.readouterr().err
+    assert "EPSG:3857" in err and "web-map projection" in err and "EPSG:4549" in err
+
+
 def test_cli_demo(tmp_path: Path, capsys) -> None:
     assert main(["coverage", "--demo", "--out", str(tmp_path), "--quiet"]) == 0
     summary = pd.read_csv(tmp_path / "summary.csv", encoding="utf-8-sig").set_index("layer")
@@ -184,7 +204,7 @@ def test_report_survives_faces_of_a_few_nanometres_squared() -> None:
     import standin_demo
 
     demo = standin_demo.load_demo()
-    faces = build_mosaic({"s": demo["zones_security"]}, demo["study_area"])
+    faces = build_mosaic({"s": demo["zones_security"]}, demo["study_area"], grid_size=None)  # exact noding
     assert faces["area_m2"].min() < 1e-6  # the case at hand
     report = coverage_report(faces, {"s": demo["zones_security"]})
     blind = faces.loc[faces["in_study_area"] & (faces["n_layers"] == 0), "area_m2"].sum()

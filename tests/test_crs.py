@@ -10,6 +10,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gridmap.io.validate import LayerError
+
 from gridmap.io.crs import (
     bd09_to_gcj02,
     bd09_to_wgs84,
@@ -17,7 +19,10 @@ from gridmap.io.crs import (
     gcj02_to_bd09,
     gcj02_to_wgs84,
     metric_crs,
+    metric_crs_for_lonlat,
     wgs84_to_bd09,
+    working_crs,
+    working_crs_problem,
     wgs84_to_gcj02,
 )
 
@@ -144,3 +149,98 @@ def test_area_in_metric_crs_matches_geodesic_area() -> None:
     geodesic = abs(_GEOD.geometry_area_perimeter(lonlat)[0])
     assert square.area.iloc[0] == pytest.approx(1e6)
     assert geodesic == pytest.approx(1e6, rel=1e-4)
+
+
+# ---------------------------------------------------------------------------------------------
+# the working CRS: the user's own kept, lon/lat and distorting projections reprojected
+
+
+def _square(lon: float, lat: float, crs, half: float = 0.01) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(geometry=[shapely.box(lon - half, lat - half, lon + half, lat + half)],
+                            crs=4326).to_crs(crs)
+
+
+@pytest.mark.parametrize(("lon", "lat", "epsg"), [
+    (126.98, 37.57, 32652),  # Seoul: inside the old lon/lat box, outside China → UTM 52N
+    (105.85, 21.03, 32648),  # Hanoi → UTM 48N
+    (106.92, 47.92, 32648),  # Ulaanbaatar → UTM 48N
+    (77.21, 28.61, 32643),  # Delhi → UTM 43N
+    (125.75, 39.03, 32651),  # Pyongyang → UTM 51N
+    (124.38, 40.13, 4550),  # Dandong, on the border → CGCS2000 GK CM 123E
+    (109.51, 18.25, 4546),  # Sanya, Hainan → CGCS2000 GK CM 111E
+    (75.99, 39.47, 4534),  # Kashgar → CM 75E
+    (15.0, 85.0, 5041),  # beyond UTM's 84°N: UPS North
+])
+def test_metric_crs_is_gauss_kruger_in_china_and_utm_elsewhere(lon, lat, epsg) -> None:
+    assert metric_crs_for_lonlat(lon, lat).to_epsg() == epsg
+
+
+@pytest.mark.parametrize("crs", [
+    "EPSG:4549",  # CGCS2000 GK CM 120E, the zone of the data
+    "EPSG:4548",  # the neighbouring GK zone (CM 117E, 1.8° away: 0.05 % in length)
+    "EPSG:32650",  # UTM 50N
+    "EPSG:32651",  # UTM 51N
+    "+proj=tmerc +lat_0=32 +lon_0=118.8 +k=1 +x_0=50000 +y_0=50000 +ellps=GRS80 +units=m +no_defs",  # city grid
+])
+def test_projected_input_true_to_scale_is_kept(crs) -> None:
+    gdf = _square(118.78, 32.04, crs)
+    assert working_crs(gdf).equals(pyproj.CRS.from_user_input(crs))
+
+
+@pytest.mark.parametrize(("crs", "why"), [
+    ("EPSG:4326", "not a projected CRS"),
+    ("EPSG:4490", "not a projected CRS"),
+    ("EPSG:3857", "web-map projection"),  # Web Mercator: spherical formulas, and 18 % long at 32°N
+    ("EPSG:3395", "not true to scale"),  # World Mercator: conformal, but 18 % long at 32°N
+    ("EPSG:4554", "not true to scale"),  # GK CM 135E: 16° away from Nanjing
+    ("EPSG:2263", "not metres"),  # New York State Plane, US feet
+])
+def test_distorting_or_geographic_input_is_reprojected_to_the_zone(crs, why) -> None:
+    gdf = _square(118.78, 32.04, crs)
+    assert working_crs(gdf).to_epsg() == 4549
+    assert why.split()[-1] in working_crs_problem(pyproj.CRS.from_user_input(crs), [gdf])
+
+
+def test_a_zone_in_paris_is_measured_true_not_51_percent_too_large() -> None:
+    """The sweep's Paris zone: EPSG:4549 (GK CM 120E, 118° of longitude away) made it 51 % too large.
+    No chosen, kept or asked-for CRS may be that far from the data."""
+    paris = _square(2.35, 48.86, 4326)
+    geodesic = abs(_GEOD.geometry_area_perimeter(paris.geometry.iloc[0])[0])
+    chosen = working_crs(paris)
+    assert chosen.to_epsg() == 32631
+    assert paris.to_crs(chosen).area.iloc[0] == pytest.approx(geodesic, rel=1e-3)
+    assert paris.to_crs(4549).area.iloc[0] / geodesic == pytest.approx(1.51, abs=0.01)  # the bug, measured
+    assert working_crs(paris.to_crs(4549)).to_epsg() == 32631  # data handed over in that zone: reprojected
+    with pytest.raises(LayerError, match=r"EPSG:4549.*areas by up to 51%.*EPSG:32631"):
+        working_crs(paris, crs="EPSG:4549")
+
+
+def test_asked_for_working_crs_is_used_or_refused_with_the_reason() -> None:
+    nanjing = _square(118.78, 32.04, 4326)
+    assert working_crs(nanjing, crs="EPSG:32650").to_epsg() == 32650
+    with pytest.raises(LayerError, match="web-map projection"):
+        working_crs(nanjing, crs="EPSG:3857")
+    with pytest.raises(LayerError, match="not a CRS pyproj knows"):
+        working_crs(nanjing, crs="EPSG:999999")
+    with pytest.raises(LayerError, match="not a projected CRS"):
+        working_crs(nanjing, crs="EPSG:4490")
+
+
+def test_the_first_layer_with_a_suitable_own_crs_decides() -> None:
+    lonlat = _square(118.78, 32.04, 4326)
+    utm = _square(118.79, 32.05, 32650)
+    web = _square(118.77, 32.03, 3857)
+    assert working_crs(lonlat, web, utm).to_epsg() == 32650  # the only input in a working CRS
+    assert working_crs(_square(118.78, 32.04, 4548), utm).to_epsg() == 4548  # the study area's first
+    assert working_crs(None, lonlat).to_epsg() == 4549
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-179.9, 179.9), st.floats(-79.0, 83.5))
+def test_the_chosen_crs_is_true_to_scale_anywhere(lon, lat) -> None:
+    """Wherever the data is, the CRS chosen for it measures lengths within 0.5 % (areas 1 %)."""
+    gdf = _square(lon, lat, 4326, half=0.005)
+    chosen = working_crs(gdf)
+    assert working_crs_problem(chosen, [gdf]) is None
+    factors = pyproj.Proj(chosen).get_factors(lon, lat)
+    assert abs(factors.areal_scale - 1.0) < 0.01

@@ -307,3 +307,131 @@ def test_atomic_write_replaces_whole_or_leaves_the_old_file(tmp_path: Path) -> N
         atomic_write(path, half_then_fail)
     assert path.read_text(encoding="utf-8") == "v1"
     assert sorted(p.name for p in path.parent.iterdir()) == ["table.csv"]  # nothing left behind
+# ---------------------------------------------------------------------------------------------
+# partitions stay partitions in every file (issue 12)
+
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent))
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from realistic_layers import (Place, area_frame, assert_partition, jittered_voronoi, local_grid, merged,  # noqa: E402
+                              overlapping_polygons, place, read_back, redigitised, zone_frame)
+
+from gridmap.io.files import round_coverage, write_geoparquet  # noqa: E402
+from gridmap.analysis.mosaic import build_mosaic  # noqa: E402
+
+
+def test_round_coverage_keeps_a_coverage_a_partition_where_pointwise_rounding_breaks_it() -> None:
+    """400 cells in a 10 × 10 square rounded to a 0.2 grid (a cell is ~2.5 grid cells wide): plain
+    rounding makes polygons invalid and neighbours overlap; rounding as one topology gives valid
+    polygons, no overlap, and still exactly the square (its corners are on the grid)."""
+    cells = jittered_voronoi(400, seed=5, side=10.0, jitter=0.45)
+    pointwise = shapely.set_precision(cells, 0.2, mode="pointwise")
+    assert not shapely.is_valid(pointwise).all() and not shapely.coverage_is_valid(pointwise)  # the test bites
+    rounded = round_coverage(cells, 0.2)
+    kept = rounded[~shapely.is_empty(rounded)]
+    assert shapely.is_valid(kept).all()
+    assert shapely.coverage_is_valid(kept)  # neighbours edge to edge: no overlap at all
+    assert shapely.area(kept).sum() == pytest.approx(100.0, abs=1e-9)
+    assert shapely.equals(shapely.coverage_union_all(kept), shapely.box(0, 0, 10, 10))
+    on_grid = shapely.get_coordinates(kept) * 5
+    assert np.allclose(on_grid, np.round(on_grid), atol=1e-6)
+    collapsed = shapely.is_empty(rounded)
+    assert shapely.is_empty(shapely.buffer(cells[collapsed], -0.2)).all()  # only cells narrower than the grid
+
+
+def test_geojson_partition_keeps_every_coordinate_and_other_layers_seven_decimals(tmp_path: Path) -> None:
+    """A partition is written as reprojected (no face of it can vanish; GDAL prints 15 decimals, and
+    may turn 120.00000000000001 into 120.0: 1e-14°, a nanometre); any other layer with 7 decimals
+    (~1 cm), as RFC 7946 suggests."""
+    cells = place(jittered_voronoi(30, seed=1, side=500.0), Place("gk", "EPSG:4549", (500_000.0, 3_545_000.0)))
+    faces = zone_frame(cells, "F")
+    lonlat = np.unique(shapely.get_coordinates(faces.to_crs(4326).geometry.to_numpy()), axis=0)
+    back = read_layer(write_geojson(faces, tmp_path / "p.geojson", partition=True))
+    written = np.unique(shapely.get_coordinates(back.geometry.to_numpy()), axis=0)
+    assert written.shape == lonlat.shape  # shared vertices stay shared, none merged
+    assert np.abs(written - lonlat).max() < 1e-13
+    doc = json.loads(write_geojson(faces, tmp_path / "z.geojson").read_text(encoding="utf-8"))
+    xs = [x for f in doc["features"] for ring in f["geometry"]["coordinates"] for x, _ in ring]
+    assert max(len(repr(x).split(".")[1]) for x in xs) <= 7
+
+
+def test_the_writer_crash_of_issue_12_is_gone(tmp_path: Path) -> None:
+    """Faces of layers digitised separately (1 mm–1 m apart) in UTM: ``set_precision(valid_output)``
+    threw "TopologyException: unable to assign free hole to a shell" on such faces."""
+    where = Place("utm", "EPSG:32650", (666_000.0, 3_545_000.0))
+    party = jittered_voronoi(300, seed=11, side=2_000.0)
+    urban = redigitised(merged(party, 120, seed=12), seed=13, spacing=10.0)
+    layers = {"party": zone_frame(place(party, where), "P"), "urban": zone_frame(place(urban, where), "U")}
+    faces = build_mosaic(layers)
+    assert faces.crs.to_epsg() == 32650  # the user's CRS is kept
+    back = read_back(write_geojson(faces, tmp_path / "faces.geojson", partition=True), faces.crs)
+    assert_partition(back, faces, "face_id")
+
+
+def _crs_places():
+    """Places in every kind of CRS an office uses (hypothesis strategy)."""
+    gk = st.builds(lambda k, dx, y: Place("gk", f"EPSG:{4534 + k}", (500_000.0 + dx, y)),
+                   st.integers(0, 20), st.floats(-120_000, 120_000), st.floats(2_300_000, 5_000_000))
+    utm = st.builds(lambda zone, south, x, y: Place("utm", f"EPSG:{(32700 if south else 32600) + zone}",
+                                                    (x, y + (1_000_000 if south else 0))),
+                    st.integers(1, 60), st.booleans(), st.floats(350_000, 650_000), st.floats(100_000, 8_000_000))
+    local = st.builds(lambda lon, lat: Place("local", local_grid(lon / 100, lat / 100), (45_000.0, 45_000.0)),
+                      st.integers(-17_000, 17_000), st.integers(-6_000, 6_000))  # origins to 0.01°, as city grids
+    wgs84 = st.builds(lambda zone, x, y: Place("wgs84", "EPSG:4326", (x, y), via=f"EPSG:{32600 + zone}"),
+                      st.integers(1, 60), st.floats(350_000, 650_000), st.floats(100_000, 7_000_000))
+    return st.one_of(gk, utm, local, wgs84)
+
+
+@st.composite
+def random_case(draw):
+    """Two or three zone layers of random kinds (Voronoi cells, the same traced again, polygons that
+    overlap each other), a study area, all in a random CRS."""
+    where = draw(_crs_places())
+    seed = draw(st.integers(0, 100_000))
+    side = 600.0
+    base = jittered_voronoi(draw(st.integers(4, 40)), seed, side)
+    kinds = draw(st.lists(st.sampled_from(["voronoi", "redigitised", "overlapping"]), min_size=1, max_size=2))
+    layers = {"l0": zone_frame(place(base, where), "A")}
+    for k, kind in enumerate(kinds, start=1):
+        if kind == "voronoi":
+            geoms = jittered_voronoi(draw(st.integers(3, 40)), seed + k, side)
+        elif kind == "redigitised":
+            geoms = redigitised(merged(base, max(1, len(base) // 3), seed + k), seed + k, spacing=15.0)
+        else:
+            geoms = overlapping_polygons(draw(st.integers(2, 8)), seed + k, side)
+        layers[f"l{k}"] = zone_frame(place(geoms, where), f"Z{k}")
+    study = area_frame(place(merged(jittered_voronoi(12, seed + 7, side), 3, seed + 8), where))
+    return layers, study
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(random_case())
+def test_written_faces_are_partitions_in_every_format(tmp_path_factory, case) -> None:
+    """build_mosaic → faces written as GeoJSON, GeoPackage, zipped Shapefile and GeoParquet → read
+    back and projected to the working CRS: valid, overlap ≤ 1e-8 of the area, the same union within
+    1e-6, no face over 1 cm² written empty."""
+    layers, study = case
+    faces = build_mosaic(layers, study)
+    folder = tmp_path_factory.mktemp("written")
+    for path in (write_geojson(faces, folder / "faces.geojson", partition=True),
+                 write_gpkg(faces, folder / "faces.gpkg", layer="faces"),
+                 write_shapefile_zip(faces, folder / "faces.zip"),
+                 write_geoparquet(faces, folder / "faces.parquet")):
+        back = read_back(path, faces.crs)
+        assert len(back) == len(faces), path.name
+        assert_partition(back, faces, "face_id")
+
+
+def test_geojson_keeps_coordinates_next_to_a_round_number(tmp_path: Path) -> None:
+    """On a Gauss–Krüger central meridian (117°, 120°…) coordinates such as 117.0000003 are common;
+    GDAL's own 7–9-decimal output turned them into 117.0 (a run of zeros or nines taken for noise),
+    moving vertices by up to 1e-7° and making polygons invalid. They are written as rounded."""
+    ring = [(117.0, 39.9), (117.0000003, 39.9002), (116.9999, 39.9003), (116.9999, 39.9)]
+    gdf = gpd.GeoDataFrame({"id": ["a", "b"]}, geometry=[shapely.Polygon(ring), shapely.Point(120.9999996, 31.9999999)],
+                           crs=4326)
+    back = read_layer(write_geojson(gdf, tmp_path / "cm.geojson"))
+    xy = shapely.get_coordinates(back.geometry.to_numpy())
+    assert 117.0000003 in xy[:, 0] and 120.9999996 in xy[:, 0] and 31.9999999 in xy[:, 1]
+    assert back.geometry.is_valid.all()

@@ -162,7 +162,7 @@ def brute_labels(layers, points) -> dict[str, list[str]]:
 @given(polygon_layers(), st.integers(1, 3))
 def test_random_layers_partition_their_union(case, n_strips) -> None:
     layers, study = case
-    faces = build_mosaic(layers, study, crs=CRS, n_strips=n_strips)
+    faces = build_mosaic(layers, study, crs=CRS, n_strips=n_strips, grid_size=None)  # exact noding
     geoms = faces.geometry.to_numpy()
     inputs = [g for gdf in layers.values() for g in gdf.geometry] + ([] if study is None else list(study.geometry))
     # no overlaps between faces, all valid
@@ -200,15 +200,17 @@ def _by_labels(faces, min_m2: float = 0.0):
 def test_strips_do_not_change_the_faces(case) -> None:
     """Exact floating-point noding of a diagonal edge cut by a strip line can leave faces under
     1e-6 m² that depend on the strips (the documented limit; snap rounding with ``grid_size``
-    removes them for edges on the grid, see the next test); every larger face is the same, with
-    the same labels and area, and the total area is the same."""
+    removes them for edges on the grid, see the next test); every larger label combination has
+    the same area, and the total area is the same. (Not always the same number of faces: where a
+    vertex lies exactly on another layer's edge, two parts touching there may come out joined by a
+    bridge 1e-9 m wide when a strip line passes nearby — hypothesis found such a case, with the
+    code before issue 12 too; one reason the default is now snap rounding.)"""
     layers, study = case
-    exact_one = build_mosaic(layers, study, crs=CRS, n_strips=1)
-    exact_three = build_mosaic(layers, study, crs=CRS, n_strips=3)
+    exact_one = build_mosaic(layers, study, crs=CRS, n_strips=1, grid_size=None)
+    exact_three = build_mosaic(layers, study, crs=CRS, n_strips=3, grid_size=None)
     a, b = _by_labels(exact_one, 1e-6), _by_labels(exact_three, 1e-6)
     pd.testing.assert_index_equal(a.index, b.index)
     np.testing.assert_allclose(a["sum"], b["sum"], rtol=1e-9, atol=1e-5)
-    np.testing.assert_array_equal(a["count"], b["count"])
     assert exact_one["area_m2"].sum() == pytest.approx(exact_three["area_m2"].sum(), rel=1e-12, abs=1e-6)
 
 
@@ -222,7 +224,8 @@ def demo_mosaic():
 
     demo = load_demo()
     layers = {k: v.to_crs(CRS) for k, v in demo_zone_layers(demo).items()}
-    return layers, build_mosaic(layers, demo["study_area"].to_crs(CRS), crs=CRS)
+    # exact noding: these tests hold the mosaic to chained overlay's (exact) areas
+    return layers, build_mosaic(layers, demo["study_area"].to_crs(CRS), crs=CRS, grid_size=None)
 
 
 def _exploded(faces: gpd.GeoDataFrame, layers: list[str]) -> pd.DataFrame:

@@ -198,6 +198,32 @@ def test_cli_run_writes_geoparquet_and_geojson(tmp_path, capsys) -> None:
     assert a.equals(b)
 
 
+def test_cli_run_writes_partitions_as_partitions(tmp_path) -> None:
+    """faces, units (GeoParquet, and GeoJSON) and grids (GeoJSON) of a partitioned run, read back in
+    the working CRS: valid, no overlap, faces covering what the units and grids cover (issue 12)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from realistic_layers import assert_partition, read_back
+
+    cfg = tmp_path / "run.toml"
+    cfg.write_text('[synthetic]\nn_buildings = 3000\nseed = 4\n[output]\ngeojson_max_rows = 100000\n', encoding="utf-8")
+    assert main(["run", "--config", str(cfg), "--out", str(tmp_path / "out"), "--scheduler", "threads",
+                 "--quiet"]) == 0
+    out = tmp_path / "out"
+    faces = gpd.read_parquet(out / "faces.parquet")
+    units = gpd.read_parquet(out / "units.parquet")
+    crs = faces.crs
+    assert crs.is_projected and units.crs.equals(crs)
+    assert_partition(faces, faces, "face_id")
+    assert_partition(read_back(out / "faces.geojson", crs), faces, "face_id")
+    inside = faces[faces["in_study_area"]]
+    assert_partition(units, inside)
+    assert_partition(read_back(out / "units.geojson", crs), inside)
+    assert_partition(read_back(out / "grids.geojson", crs), inside)
+
+
 def test_cli_run_rejects_a_bad_config(tmp_path, capsys) -> None:
     """A bad config stops with exit status 2 and a message naming the file and the key (no SystemExit
     escapes main: the console script and in-process callers see the same status)."""

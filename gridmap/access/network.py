@@ -4,7 +4,7 @@ The network is read offline with ``osmnx.graph.graph_from_xml`` (OSM XML or ``.o
 Overpass), kept **unsimplified** so every edge is the straight segment between two consecutive OSM
 nodes of a way, filtered for pedestrians (docs/design.md §4.6, :func:`walkable_mask`), made undirected
 (pedestrians ignore ``oneway``) and projected to the metric CRS of the data (:func:`gridmap.io.crs.
-metric_crs`). Edge lengths are the Euclidean lengths of those segments *in that CRS*, the same metric
+working_crs`). Edge lengths are the Euclidean lengths of those segments *in that CRS*, the same metric
 in which snapping offsets and straight-line distances are measured, so every distance gridmap
 reports about walking is in one consistent metric (the Gauss–Krüger scale error is below 0.03 %
 inside a 3-degree zone).
@@ -35,7 +35,7 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from gridmap.io.crs import metric_crs
+from gridmap.io.crs import working_crs
 from gridmap.io.osm import osm_file_error
 from gridmap.io.validate import LayerError
 
@@ -320,7 +320,9 @@ def network_from_graph(graph: nx.MultiDiGraph | nx.MultiGraph | nx.Graph, crs=No
     Parameters
     ----------
     graph : networkx graph with node attributes ``x``, ``y`` in ``graph.graph["crs"]`` (default EPSG:4326).
-    crs : target metric CRS; default :func:`gridmap.io.crs.metric_crs` of the nodes.
+    crs : target metric CRS; default :func:`gridmap.io.crs.working_crs` of the nodes (for OSM's
+        lon/lat, the Gauss–Krüger zone in China, UTM elsewhere). Callers with layers pass their
+        working CRS, so the network is measured where the user's data are.
 
     Returns
     -------
@@ -330,8 +332,7 @@ def network_from_graph(graph: nx.MultiDiGraph | nx.MultiGraph | nx.Graph, crs=No
     ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
     xy = np.array([(d["x"], d["y"]) for _, d in graph.nodes(data=True)], dtype=float).reshape(-1, 2)
     if crs is None:
-        crs = src_crs if not src_crs.is_geographic else metric_crs(
-            gpd.GeoDataFrame(geometry=shapely.points(xy), crs=src_crs))
+        crs = working_crs(gpd.GeoDataFrame(geometry=shapely.points(xy), crs=src_crs))
     crs = pyproj.CRS.from_user_input(crs)
     if not src_crs.equals(crs):
         xs, ys = pyproj.Transformer.from_crs(src_crs, crs, always_xy=True).transform(xy[:, 0], xy[:, 1])
@@ -424,7 +425,8 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
     Parameters
     ----------
     osm_path : path of an ``.osm`` or ``.osm.bz2`` file.
-    crs : metric CRS to project to; default :func:`gridmap.io.crs.metric_crs` of the network's nodes.
+    crs : metric CRS to project to (the working CRS of the layers routed on it); default
+        :func:`gridmap.io.crs.working_crs` of the network's nodes.
     cache : cache directory (see :func:`cache_dir`).
     use_cache : read and write the cache (``False``: always rebuild, write nothing).
 

@@ -25,6 +25,8 @@ from gridmap.present import maps, views
 __all__ = ["KEY", "render", "export_layers", "export_tables"]
 
 KEY = "export"
+#: Layers that partition the area (written as one topology, gridmap.io.files.write_geojson).
+PARTITIONS = ("faces", "units", "grids")
 
 
 def export_layers(ctx: PageContext) -> dict[str, gpd.GeoDataFrame]:
@@ -88,7 +90,8 @@ def render(ctx: PageContext) -> None:
     for col, fmt in zip(cols, views.EXPORT_FORMATS):
         suffix, mime = views.EXPORT_FORMATS[fmt]
         with col:
-            _button(t(f"fmt_{fmt}", lang), lambda g=gdf, f=fmt, n=name: views.layer_bytes(g, f, n),
+            _button(t(f"fmt_{fmt}", lang),
+                    lambda g=gdf, f=fmt, n=name: views.layer_bytes(g, f, n, partition=n in PARTITIONS),
                     f"{name}{suffix}", mime, f"dl_{fmt}")
     st.caption(t("export_formats_help", lang))
 

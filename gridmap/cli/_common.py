@@ -10,7 +10,7 @@ from pathlib import Path
 __all__ = ["add_reading_options", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
            "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
            "zone_names", "print_read_notes", "read_plan_file", "demo_plan", "MAP_LANG", "street_setup", "save_map",
-           "write_map_after_tables"]
+           "write_map_after_tables", "add_crs_work_option", "choose_working_crs"]
 
 #: Language of the labels of the walking commands' offline maps (access, site: no --lang yet).
 MAP_LANG = "en"
@@ -95,6 +95,24 @@ def print_read_notes(report) -> None:
     for problem in report.problems:
         if problem.row is None and problem.severity != "error":
             print(f"note: {report.format_problem(problem)}", file=sys.stderr)
+
+
+def add_crs_work_option(parser: argparse.ArgumentParser) -> None:
+    """``--crs-work``: the projected metric CRS a command computes in (every command that measures)."""
+    parser.add_argument("--crs-work", metavar="CRS",
+                        help="projected metric CRS to compute in, e.g. EPSG:4549 (default: the input's own projected CRS "
+                             "when it is true to scale at the data, e.g. a Gauss–Krüger, UTM or city grid; else the "
+                             "CGCS2000 Gauss–Krüger zone in China, UTM elsewhere; never Web Mercator)")
+
+
+def choose_working_crs(args: argparse.Namespace, say, *layers):
+    """The working CRS for ``layers`` (most important first) and ``--crs-work``, announced with
+    ``say``; raises :class:`gridmap.io.validate.LayerError` when the asked-for CRS cannot be one."""
+    from gridmap.io.crs import describe_crs, working_crs
+
+    crs = working_crs(*layers, crs=getattr(args, "crs_work", None))
+    say(f"working CRS: {describe_crs(crs)}")
+    return crs
 
 
 def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> None:

@@ -32,8 +32,10 @@ import pandas as pd
 from gridmap.cli._checks import parse_thresholds, writing_to
 from gridmap.cli._common import (
     MAP_LANG,
+    add_crs_work_option,
     add_input_options,
     add_walk_arguments,
+    choose_working_crs,
     load_walk_inputs,
     print_read_notes,
     progress,
@@ -111,8 +113,9 @@ def run_access(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         osm, residents, centers, grids, grid_id = _inputs(args, say)
+        work = choose_working_crs(args, say, residents, centers, grids)
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
-        net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
+        net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
     except (LayerError, FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -179,6 +182,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--snap-limit", type=float, default=300.0,
                    help="metres from a street beyond which a point is reported, not routed (default 300)")
     p.add_argument("--buffer", type=float, default=50.0, help="isochrone buffer around reachable streets, m (50)")
+    add_crs_work_option(p)
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")

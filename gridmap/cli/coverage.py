@@ -17,15 +17,15 @@ from pathlib import Path
 import pandas as pd
 
 from gridmap.cli._checks import writing_to
-from gridmap.cli._common import add_input_options, load_zone_inputs, progress
 from gridmap.analysis.coverage import coverage_report
-from gridmap.present.coverage_map import coverage_map
-from gridmap.present.drawing import MapSetup
+from gridmap.analysis.mosaic import DEFAULT_GRID_SIZE, build_mosaic
+from gridmap.cli._common import add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs, progress
 from gridmap.io.files import write_geojson
 from gridmap.io.osm import read_osm_basemap
-from gridmap.present.maps import AssetsMissingError, save_standalone
-from gridmap.analysis.mosaic import build_mosaic
 from gridmap.io.validate import LayerError, ValidationReport
+from gridmap.present.coverage_map import coverage_map
+from gridmap.present.drawing import MapSetup
+from gridmap.present.maps import AssetsMissingError, save_standalone
 
 __all__ = ["register", "run_coverage"]
 
@@ -42,11 +42,12 @@ def run_coverage(args: argparse.Namespace) -> int:
         streets = buildings = None
         if osm is not None:  # read before the analysis: a broken file stops the command at once
             streets, buildings = read_osm_basemap(osm)
+        work = choose_working_crs(args, say, area, *layers.values(), residents)
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
-    faces = build_mosaic(layers, area, residents, grid_size=args.grid_size, progress=say)
+    faces = build_mosaic(layers, area, residents, crs=work, grid_size=args.grid_size, progress=say)
     report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area)
 
     def count(frame) -> str:
@@ -57,7 +58,7 @@ def run_coverage(args: argparse.Namespace) -> int:
         f"{count(report.outside)} zone part(s) outside the study area, {len(report.invalid_edges)} edge(s) to fix")
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
-        write_geojson(faces, out / "faces.geojson")
+        write_geojson(faces, out / "faces.geojson", partition=True)
         write_geojson(report.gaps, out / "gaps.geojson")
         write_geojson(report.overlaps, out / "overlaps.geojson")
         write_geojson(report.outside, out / "outside.geojson")
@@ -93,13 +94,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--osm", metavar="PATH", help="OSM XML file for the map's vector basemap (optional)")
     p.add_argument("--gap-width", type=float, default=5.0, metavar="METRES",
                    help="report gaps between neighbouring zones narrower than this as edges to fix (default 5)")
-    p.add_argument("--grid-size", type=float, default=None, metavar="METRES",
-                   help="snap-round all boundaries to this grid while noding (e.g. 0.001): robust faces for layers "
-                        "digitised separately, at the cost of moving vertices by up to half of it (default: exact)")
+    p.add_argument("--grid-size", type=float, default=DEFAULT_GRID_SIZE, metavar="METRES",
+                   help="snap-round all boundaries to this grid while noding: robust faces for layers digitised "
+                        "separately, moving vertices by up to half of it (default 0.001 = 1 mm; 0: exact noding)")
     p.add_argument("--sliver-area", type=float, default=1.0, metavar="M2",
                    help="flag gaps/overlaps/outside parts smaller than this as slivers (is_sliver; default 1)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map (default zh)")
     p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_input_options(p)
+    add_crs_work_option(p)
     p.set_defaults(func=run_coverage)

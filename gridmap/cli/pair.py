@@ -42,8 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gridmap.cli._common import (add_input_options, print_read_notes, progress, read_plan_file, split_layer,
-                                 write_map_after_tables)
+from gridmap.cli._common import (add_crs_work_option, add_input_options, choose_working_crs, print_read_notes,
+                                 progress, read_plan_file, split_layer, write_map_after_tables)
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -269,8 +269,9 @@ def run_pair(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         osm, residents, helpers, zone_layers, reports = _inputs(args, say)
+        work = choose_working_crs(args, say, residents, helpers)
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
-        net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
+        net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
         say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, EPSG:{net.crs.to_epsg()}")
         say(f"pairing within {args.max_distance:g} m, {args.per_helper} people per helper unless its capacity says "
             f"otherwise; {len(residents):,} resident features, {len(helpers):,} helpers")
@@ -343,6 +344,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--snap-limit", type=_metres("--snap-limit", _MAX_SNAP_M), default=300.0, metavar="METRES",
                    help="metres from a street beyond which a point is not on the network (default 300)")
     add_input_options(p)
+    add_crs_work_option(p)
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true",

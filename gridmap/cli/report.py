@@ -27,8 +27,8 @@ import sys
 from pathlib import Path
 
 from gridmap.cli._checks import writing_to
-from gridmap.cli._common import (add_input_options, input_options, load_zone_layers, print_read_notes, progress,
-                                 read_plan_file, demo_plan,
+from gridmap.cli._common import (add_crs_work_option, add_input_options, choose_working_crs, input_options,
+                                 load_zone_layers, print_read_notes, progress, read_plan_file, demo_plan,
                                  split_layer)
 from gridmap.io.validate import LayerError
 
@@ -89,6 +89,8 @@ def run_report(args: argparse.Namespace) -> int:
     say = progress(args.quiet)
     try:
         found = _inputs(args, say)
+        work = choose_working_crs(args, say, found["plan"].units, found["study_area"], *found["zones"].values(),
+                                  found["residents"], found["centers"])
     except (LayerError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -98,13 +100,13 @@ def run_report(args: argparse.Namespace) -> int:
 
         say(f"walking network from {found['osm']} (cache: {'off' if args.no_cache else 'on'})")
         try:
-            net = load_walk_network(found["osm"], cache=args.cache_dir, use_cache=not args.no_cache)
+            net = load_walk_network(found["osm"], crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
         except (FileNotFoundError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     rep = build_report(found["plan"], study_area=found["study_area"], residents=found["residents"],
                        centers=found["centers"], zones=found["zones"], osm_path=found["osm"], net=net,
-                       k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, progress=say)
+                       k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, crs=work, progress=say)
     i = 0 if args.lang == "zh" else 1
     say(f"writing {', '.join(OUTPUT_FILES)} to {args.out}")
     with writing_to(args.out):
@@ -153,4 +155,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing demo (and build a plan unless --plan)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_input_options(p)
+    add_crs_work_option(p)
     p.set_defaults(func=run_report)

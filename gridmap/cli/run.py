@@ -34,7 +34,9 @@ The config (TOML) names the inputs — or asks for a synthetic city — and the 
     min_households = 300
     max_households = 500
     seed = 0
-    crs = "EPSG:4549"              # optional metric CRS (default: the network's)
+    crs_work = "EPSG:4549"         # optional metric CRS to compute in (``crs`` is read the same way); default:
+                                   # the inputs' own projected CRS when true to scale at the data, else the
+                                   # Gauss–Krüger zone (China) or UTM zone of the data — checked at the data
 
     [output]
     geojson_max_rows = 200000      # larger layers are written as GeoParquet only
@@ -94,6 +96,21 @@ def _read(path: Path, kind: str, layer: str | None, options, scope: str, where: 
     gdf, report = validate_layer(gdf, kind, source=str(path))
     report.raise_for_errors()
     return gdf
+
+
+def _work_crs(path: Path, crs_work, crs, *layers):
+    """The working CRS of a run: ``[run] crs_work``, else a projected ``[run] crs`` (its meaning before
+    ``crs_work`` existed), else :func:`gridmap.io.crs.working_crs` of the inputs — checked at the data."""
+    import pyproj
+
+    from gridmap.io.crs import working_crs
+
+    try:
+        if crs_work is None and crs is not None and pyproj.CRS.from_user_input(crs).is_projected:
+            crs_work = crs
+        return working_crs(*layers, crs=crs_work)
+    except (LayerError, pyproj.exceptions.CRSError) as exc:
+        raise ParameterError(f"config {path} [run] crs_work: {exc}") from None
 
 
 def _config_error(path: Path, section: str, exc: Exception) -> ParameterError:
@@ -162,6 +179,9 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
     crs = run.pop("crs", None)
     if crs is not None:
         check_crs_text(crs, f"config {path} [run] crs")
+    crs_work = run.pop("crs_work", None)
+    if crs_work is not None:
+        check_crs_text(crs_work, f"config {path} [run] crs_work")
     known = {f.name for f in fields(RunParams)}
     unknown = set(run) - known
     if unknown:
@@ -196,7 +216,7 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
         start = time.perf_counter()
         city = synthetic_city(params=city_params)
         say(f"synthetic city: {city.summary()} ({time.perf_counter() - start:.1f} s)")
-        return CityInputs.from_city(city), params, crs or city.params.crs, output
+        return CityInputs.from_city(city), params, _work_crs(path, crs_work, crs or city.params.crs, city.study_area), output
     if "inputs" not in cfg:
         raise ParameterError(f"config {path} needs an [inputs] or a [synthetic] section")
     inp = cfg["inputs"]
@@ -226,6 +246,8 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
     residents = layer(inp["residents"], "residents", "residents", "residents")
     centers = layer(inp["centers"], "centers", "centers", "centers") if "centers" in inp else None
     options.check_all_used()
+    work = _work_crs(path, crs_work, crs, study_area, *zones.values(), residents, centers)
+    say(f"working CRS: {work.to_string()}")
     network = None
     if "network" in inp:
         net_path = Path(inp["network"])
@@ -243,35 +265,35 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
         else:
             from gridmap.access.network import load_walk_network
 
-            network = load_walk_network(net_path, crs=crs)
+            network = load_walk_network(net_path, crs=work)
         say(f"read network: {network.n_nodes:,} nodes, {network.n_edges:,} edges from {net_path.name}")
-    return CityInputs(study_area, zones, residents, centers, network), params, crs, output
+    return CityInputs(study_area, zones, residents, centers, network), params, work, output
 
 
 def _write_outputs(result, out: Path, geojson_max_rows: int, say) -> list[str]:
     import pandas as pd
 
-    from gridmap.io.files import write_geojson
+    from gridmap.io.files import write_geojson, write_geoparquet
 
     written = []
 
-    def geojson(gdf, name):
-        write_geojson(gdf, out / name)
+    def geojson(gdf, name, partition=False):
+        write_geojson(gdf, out / name, partition=partition)
         written.append(name)
 
-    def big(gdf, stem):
-        gdf.to_parquet(out / f"{stem}.parquet")
+    def big(gdf, stem, partition=False):
+        write_geoparquet(gdf, out / f"{stem}.parquet")
         written.append(f"{stem}.parquet")
         if len(gdf) <= geojson_max_rows:
-            geojson(gdf, f"{stem}.geojson")
+            geojson(gdf, f"{stem}.geojson", partition)
 
-    geojson(result.grids, "grids.geojson")
+    geojson(result.grids, "grids.geojson", partition=True)
     cov = result.coverage
     for name, frame in (("gaps", cov.gaps), ("overlaps", cov.overlaps), ("outside", cov.outside),
                         ("invalid_edges", cov.invalid_edges)):
         geojson(frame, f"{name}.geojson")
-    big(result.faces, "faces")
-    big(result.units.merge(result.assignment, on="unit_id", how="left"), "units")
+    big(result.faces, "faces", partition=True)
+    big(result.units.merge(result.assignment, on="unit_id", how="left"), "units", partition=True)
     if result.access is not None:
         res = result.access.residents.copy()
         res["life_circle"] = res["life_circle"].astype(str)

@@ -30,8 +30,10 @@ import pandas as pd
 from gridmap.cli._checks import parse_share, writing_to
 from gridmap.cli._common import (
     MAP_LANG,
+    add_crs_work_option,
     add_input_options,
     add_walk_arguments,
+    choose_working_crs,
     load_walk_inputs,
     print_read_notes,
     progress,
@@ -97,8 +99,10 @@ def run_site(args: argparse.Namespace) -> int:
         if args.target is not None and args.objective != "coverage":
             raise LayerError("--target works with --objective coverage only; with p_median give --k N")
         osm, residents, centers, candidates = _inputs(args, say)
+        work = choose_working_crs(args, say, residents, centers,
+                                  None if isinstance(candidates, str) else candidates)
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
-        net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
+        net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
         say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, EPSG:{net.crs.to_epsg()}")
         say(f"candidates: {candidates if isinstance(candidates, str) else f'{len(candidates):,} from file'}; "
             f"routing {len(residents):,} residents, {len(centers):,} existing centres, radius {args.radius:g} m")
@@ -161,6 +165,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="coverage (most residents within the radius) or p_median (least total walking)")
     p.add_argument("--snap-limit", type=float, default=300.0, help="metres from a street beyond which a point "
                                                                    "is not routed (300)")
+    add_crs_work_option(p)
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from gridmap.cli._checks import writing_to
-from gridmap.cli._common import add_input_options, load_zone_inputs, progress
+from gridmap.cli._common import add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs, progress
 from gridmap.plans.grids import build_grids
 from gridmap.io.files import write_geojson
 from gridmap.plans.plan import Plan
@@ -36,6 +36,7 @@ def run_unify(args: argparse.Namespace) -> int:
     say = progress(args.quiet)
     try:
         layers, area, residents, _, _ = load_zone_inputs(args, say, "unify", need_residents=True)
+        work = choose_working_crs(args, say, area, *layers.values(), residents)
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -52,7 +53,7 @@ def run_unify(args: argparse.Namespace) -> int:
             print(f"error: {plan_path} holds {len(old.history)} edit(s) by planners (revision {old.revision}); "
                   "it is not replaced without --force", file=sys.stderr)
             return 2
-    units = make_units(layers, area, residents, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
+    units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
                        progress=say)
     previous = old.assignment() if old is not None else None
     build = build_grids(units, args.min_households, args.max_households, seed=args.seed, study_area=area,
@@ -68,9 +69,9 @@ def run_unify(args: argparse.Namespace) -> int:
                    "perimeter_m", "in_band", "geometry"]]
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
-        write_geojson(grids, out / "grids.geojson")
+        write_geojson(grids, out / "grids.geojson", partition=True)
         unit_out = units.merge(build.assignment, on="unit_id")
-        write_geojson(unit_out, out / "units.geojson")
+        write_geojson(unit_out, out / "units.geojson", partition=True)
         write_assignment_csv(build.assignment, out / "assignment.csv")
         checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
         build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
@@ -107,4 +108,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_input_options(p)
+    add_crs_work_option(p)
     p.set_defaults(func=run_unify)

@@ -22,7 +22,7 @@ import pyogrio
 import shapely
 
 from gridmap.demo import zones as dz
-from gridmap.io.crs import metric_crs
+from gridmap.io.crs import working_crs
 
 __all__ = [
     "DEMO_GPKG",
@@ -439,7 +439,7 @@ def build_demo(osm_path: Path = DEMO_OSM, districts_path: Path = DEMO_DISTRICTS,
 def _build(osm_path: Path, districts_path: Path) -> tuple[dict[str, gpd.GeoDataFrame], pd.DataFrame]:
     """Build the layers (EPSG:4326) and the table of deliberate gaps; see :func:`build_demo`."""
     districts = gpd.read_file(districts_path, engine="pyogrio").sort_values("osm_relation_id")
-    crs = metric_crs(districts)
+    crs = working_crs(districts)
     districts_m = districts.to_crs(crs).reset_index(drop=True)
     feats = _read_osm(osm_path).to_crs(crs)
     frame = gpd.GeoSeries([shapely.box(*BBOX)], crs=4326).to_crs(crs).iloc[0]
@@ -497,7 +497,7 @@ def demo_zone_layers(demo: dict[str, gpd.GeoDataFrame]) -> dict[str, gpd.GeoData
 def summary(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
     """Per-layer counts and totals (areas measured in the metric CRS)."""
     study = layers["study_area"]
-    crs = metric_crs(study)
+    crs = working_crs(study)
     study_m = study.to_crs(crs).geometry
     total = shapely.union_all(study_m.to_numpy())
     rows = []

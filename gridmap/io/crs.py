@@ -1,9 +1,13 @@
 """Coordinate reference systems: the metric CRS for a layer, and China's web-map offsets.
 
-Every area and distance in gridmap is computed in a projected metric CRS chosen for the data
-(docs/design.md §5): the CGCS2000 3-degree Gauss–Krüger zone whose central meridian is nearest the data
-inside China (EPSG:4534–4554), UTM elsewhere. Data traced on 高德/腾讯 (GCJ-02) or 百度 (BD-09)
-maps is offset by hundreds of metres from WGS84 and is converted here, vectorised with numpy.
+Every area and distance in gridmap is computed in one projected metric CRS, the *working CRS*,
+and :func:`working_crs` is the one place that decides it (docs/design.md §5): the CRS the user asks for,
+else the user's own projected CRS when it measures true at the data (a Gauss–Krüger or UTM zone,
+a local city grid), else — for lon/lat input, and for projections that distort (Web Mercator, a
+zone far from the data) — the CGCS2000 3-degree Gauss–Krüger zone whose central meridian is
+nearest the data inside China (EPSG:4534–4554), UTM elsewhere (:func:`metric_crs`). Data traced on
+高德/腾讯 (GCJ-02) or 百度 (BD-09) maps is offset by hundreds of metres from WGS84 and is converted
+here, vectorised with numpy.
 
 The GCJ-02 formula is the public one (also used by eviltransform and coordtransform); its inverse
 has no closed form and is solved by fixed-point iteration to 1e-10 degrees (~1e-5 m).
@@ -16,9 +20,17 @@ import numpy as np
 import pyproj
 import shapely
 
+from gridmap._china_outline import CHINA_OUTLINE
+from gridmap.io.validate import LayerError
+
 __all__ = [
     "SOURCE_SYSTEMS",
+    "MAX_SCALE_ERROR",
+    "working_crs",
+    "working_crs_problem",
+    "describe_crs",
     "metric_crs",
+    "metric_crs_for_lonlat",
     "wgs84_to_gcj02",
     "gcj02_to_wgs84",
     "gcj02_to_bd09",
@@ -54,9 +66,14 @@ _X_PI = np.pi * 3000.0 / 180.0
 _CHINA_LON = (72.004, 137.8347)
 _CHINA_LAT = (0.8293, 55.8271)
 
-# Mainland China, for choosing CGCS2000 Gauss–Krüger zones rather than UTM.
-_CGCS_LON = (73.0, 136.0)
-_CGCS_LAT = (3.0, 54.0)
+# China, for choosing CGCS2000 Gauss–Krüger zones rather than UTM (prepared once: many look-ups).
+_CHINA = shapely.MultiPolygon([shapely.Polygon(ring) for ring in CHINA_OUTLINE])
+shapely.prepare(_CHINA)
+
+#: A projected CRS is a working CRS only where it measures lengths true to this share in every
+#: direction (Tissot's indicatrix at the data): 0.5 % in length, about 1 % in area. A Gauss–Krüger
+#: 3° zone errs by at most 0.03 %, UTM by 0.1 % at its zone's edge; Web Mercator by 15 % at 30°N.
+MAX_SCALE_ERROR = 0.005
 
 
 def in_china(lon: np.ndarray | float, lat: np.ndarray | float) -> np.ndarray:
@@ -209,11 +226,131 @@ def to_wgs84_from(gdf: gpd.GeoDataFrame, source: str | None) -> gpd.GeoDataFrame
     return convert_coordinates(gdf, source, "wgs84")
 
 
+def _present(gdf) -> gpd.GeoSeries:
+    geoms = gdf.geometry if isinstance(gdf, gpd.GeoDataFrame) else gdf
+    return geoms[~(geoms.isna() | geoms.is_empty)]
+
+
+def _sample_lonlat(layers) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 lon/lat in degrees (what PROJ's scale factors take, whatever the CRS's own datum,
+    prime meridian or angle unit) of the corners and centre of every layer's bounds."""
+    lons, lats = [], []
+    base = pyproj.CRS.from_epsg(4326)
+    for gdf in layers:
+        geoms = _present(gdf)
+        if geoms.empty:
+            continue
+        minx, miny, maxx, maxy = geoms.total_bounds
+        xs = [minx, maxx, minx, maxx, (minx + maxx) / 2]
+        ys = [miny, miny, maxy, maxy, (miny + maxy) / 2]
+        try:
+            lon, lat = pyproj.Transformer.from_crs(gdf.crs, base, always_xy=True).transform(xs, ys)
+        except pyproj.exceptions.ProjError:  # a CRS with no way to lon/lat (an engineering grid)
+            lon, lat = [np.nan], [np.nan]
+        lons.extend(np.atleast_1d(lon))
+        lats.extend(np.atleast_1d(lat))
+    return np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+
+
+def describe_crs(crs: pyproj.CRS) -> str:
+    """``EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E)``, or the name of a CRS with no code."""
+    crs = pyproj.CRS.from_user_input(crs)
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg} ({crs.name})" if epsg else crs.name
+
+
+def working_crs_problem(crs: pyproj.CRS, layers=()) -> str | None:
+    """Why ``crs`` cannot be the working CRS for ``layers``, or None when it can.
+
+    A working CRS is projected, in metres, computed with ellipsoidal formulas (not Web Mercator's
+    spherical ones on the ellipsoid), and measures lengths true to :data:`MAX_SCALE_ERROR` in every
+    direction at the corners and centre of the data (Tissot's indicatrix from PROJ). So a
+    Gauss–Krüger or UTM zone that holds the data qualifies, as does a local city grid; EPSG:3857,
+    or a zone far from the data (EPSG:4549, CM 120°E, measures a Paris zone 51 % too large), does
+    not.
+    """
+    crs = pyproj.CRS.from_user_input(crs)
+    if not crs.is_projected:
+        return f"{describe_crs(crs)} is not a projected CRS (coordinates in degrees cannot measure metres)"
+    unit = crs.axis_info[0].unit_name if crs.axis_info else ""
+    if unit not in ("metre", "meter"):
+        return f"{describe_crs(crs)} has its coordinates in {unit or 'unknown units'}, not metres"
+    operation = crs.coordinate_operation
+    method = operation.method_name if operation is not None else ""
+    if "Pseudo Mercator" in method or "Spherical" in method:
+        return (f"{describe_crs(crs)} is a web-map projection ({method}): spherical formulas on the ellipsoid, "
+                "not true to scale")
+    layers = [g for g in layers if g is not None and g.crs is not None and not _present(g).empty]
+    if not layers:
+        return None
+    lon, lat = _sample_lonlat(layers)
+    try:
+        if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+            raise ValueError("coordinates that do not reach lon/lat")
+        factors = pyproj.Proj(crs).get_factors(lon, lat, errcheck=True)
+        largest = np.asarray(factors.tissot_semimajor, dtype=float)
+        smallest = np.asarray(factors.tissot_semiminor, dtype=float)
+    except Exception:  # noqa: BLE001 - PROJ refuses points outside the projection's domain
+        largest = smallest = np.array([np.nan])
+    error = np.maximum(np.abs(largest - 1.0), np.abs(smallest - 1.0))
+    if not np.isfinite(error).all():
+        return f"{describe_crs(crs)} cannot project the data (the data lies outside its area of use)"
+    worst = float(error.max())
+    if worst > MAX_SCALE_ERROR:
+        area = float(np.max(np.abs(np.asarray(factors.areal_scale, dtype=float) - 1.0)))
+        return (f"{describe_crs(crs)} is not true to scale at the data: lengths err by up to {worst:.1%} and areas "
+                f"by up to {area:.0%} there (a working CRS must stay within {MAX_SCALE_ERROR:.1%})")
+    return None
+
+
+def working_crs(*layers: gpd.GeoDataFrame | gpd.GeoSeries | None,
+                crs: str | int | pyproj.CRS | None = None) -> pyproj.CRS:
+    """The projected metric CRS in which gridmap computes on ``layers``: the one decision point.
+
+    Parameters
+    ----------
+    layers : the inputs, most important first (study area, zone layers, residents, …); None and
+        empty layers are skipped.
+    crs : the user's choice (``--crs-work``); it must pass :func:`working_crs_problem` at the
+        data, else :class:`~gridmap.io.validate.LayerError` says why and which CRS would do.
+
+    Returns
+    -------
+    pyproj.CRS — ``crs`` if given; else the first layer's own CRS that is projected and true to
+    scale at the data (a Gauss–Krüger, UTM or local grid the user works in is kept, so areas are
+    the input's own); else :func:`metric_crs` of the first layer with geometry — for lon/lat input
+    and for input in Web Mercator or any projection that distorts at the data (reprojected to the
+    right zone).
+    """
+    present = [g for g in layers if g is not None and g.crs is not None and not _present(g).empty]
+    if crs is not None:
+        try:
+            chosen = pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError as exc:
+            raise LayerError(f"the working CRS {crs!r} is not a CRS pyproj knows ({exc}); give an EPSG code such "
+                             "as EPSG:4549 (CGCS2000 Gauss–Krüger CM 120°E) or EPSG:32650 (UTM 50N)") from exc
+        problem = working_crs_problem(chosen, present)
+        if problem:
+            hint = f"; for this data use e.g. {describe_crs(metric_crs(present[0]))}" if present else ""
+            raise LayerError(f"the working CRS {crs}: {problem}{hint}, or leave the working CRS out to have "
+                             "gridmap choose")
+        return chosen
+    if not present:  # no geometry to measure at: a projected CRS in metres, if a layer has one
+        for gdf in layers:
+            if gdf is not None and gdf.crs is not None and gdf.crs.is_projected \
+                    and working_crs_problem(gdf.crs) is None:
+                return pyproj.CRS.from_user_input(gdf.crs)
+        raise ValueError("no layer with a CRS and geometry to choose a working CRS for")
+    for gdf in present:
+        if gdf.crs.is_projected and working_crs_problem(gdf.crs, present) is None:
+            return pyproj.CRS.from_user_input(gdf.crs)
+    return metric_crs(present[0])
+
+
 def _lonlat_center(gdf: gpd.GeoDataFrame) -> tuple[float, float]:
     if gdf.crs is None:
         raise ValueError("The layer has no CRS: a metric CRS can only be chosen for georeferenced data.")
-    geoms = gdf.geometry
-    geoms = geoms[~(geoms.isna() | geoms.is_empty)]
+    geoms = _present(gdf)
     if geoms.empty:
         raise ValueError("The layer has no geometry to choose a metric CRS for.")
     minx, miny, maxx, maxy = geoms.total_bounds
@@ -223,16 +360,25 @@ def _lonlat_center(gdf: gpd.GeoDataFrame) -> tuple[float, float]:
 
 
 def metric_crs_for_lonlat(lon: float, lat: float) -> pyproj.CRS:
-    """The metric CRS for a place: CGCS2000 3° GK zone in China (EPSG:4534–4554), UTM elsewhere."""
-    if _CGCS_LON[0] <= lon <= _CGCS_LON[1] and _CGCS_LAT[0] <= lat <= _CGCS_LAT[1]:
+    """The metric CRS for a place: CGCS2000 3° GK zone in China (EPSG:4534–4554), UTM elsewhere.
+
+    "In China" is a coarse outline (mainland, Hainan, Taiwan; a few tens of km of margin), not
+    a box: Seoul, Hanoi or Ulaanbaatar get UTM. Beyond UTM's latitudes (84°N, 80°S) the polar
+    stereographic UPS (EPSG:5041, 5042).
+    """
+    if shapely.contains_xy(_CHINA, lon, lat):
         central_meridian = int(np.clip(round(lon / 3.0) * 3, 75, 135))
         return pyproj.CRS.from_epsg(4534 + (central_meridian - 75) // 3)
+    if lat > 84.0:
+        return pyproj.CRS.from_epsg(5041)
+    if lat < -80.0:
+        return pyproj.CRS.from_epsg(5042)
     zone = int(np.floor((lon + 180.0) / 6.0)) % 60 + 1
     return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
 def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
-    """Pick the projected metric CRS in which to measure a layer's areas and distances.
+    """The metric CRS for lon/lat data: the zone that holds the centre of a layer's bounds.
 
     Parameters
     ----------
@@ -243,7 +389,7 @@ def metric_crs(gdf: gpd.GeoDataFrame) -> pyproj.CRS:
     pyproj.CRS — the CGCS2000 3-degree Gauss–Krüger zone (no zone prefix in the easting,
     EPSG:4534–4554) whose central meridian is nearest the centre of the layer's bounds inside
     China; the WGS84 UTM zone elsewhere. E.g. Nanjing (118.8°E) → EPSG:4549 (CM 120°E),
-    Chongqing (106.5°E) → EPSG:4544 (CM 105°E).
+    Chongqing (106.5°E) → EPSG:4544 (CM 105°E), Paris → EPSG:32631 (UTM 31N). The layer's own
+    CRS is not considered: :func:`working_crs` decides when to keep it.
     """
     return metric_crs_for_lonlat(*_lonlat_center(gdf))
-

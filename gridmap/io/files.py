@@ -9,7 +9,15 @@ CRS (an error unless the caller states one), column names in another case (``Nam
 (converted to WGS84 when the caller says so), and uploaded zips (entries with absolute paths or
 ``..`` refused, expansion capped). Writing gives GeoJSON per
 RFC 7946 (WGS84 lon/lat, counter-clockwise exteriors, 7 decimals, UTF-8, no ``crs`` member),
-GeoPackage (atomically, several layers in one file) and zipped Shapefile with a UTF-8 ``.cpg``.
+GeoPackage (atomically, several layers in one file), zipped Shapefile with a UTF-8 ``.cpg`` and
+GeoParquet.
+
+Partitions (mosaic faces, units, grids) stay partitions in every format: GeoPackage, Shapefile
+and GeoParquet keep the working CRS and its coordinates as they are; GeoJSON, which must be
+lon/lat, writes them as reprojected at full precision (no face is lost, shared vertices stay
+shared), or, at a chosen precision, rounds them as one topology (:func:`round_coverage`): other
+layers are rounded to 7 decimals, a valid coverage as one topology, anything else polygon by
+polygon, always valid and never with GEOS's polygon overlay.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import pyproj
@@ -51,6 +60,9 @@ __all__ = [
     "write_layer",
     "atomic_write",
     "copy_file_atomic",
+    "write_geoparquet",
+    "round_coverage",
+    "GEOJSON_PRECISION",
 ]
 
 #: Uploaded zips may expand to at most this many bytes (and entries) before reading is refused.
@@ -58,6 +70,9 @@ MAX_ZIP_BYTES = 512 * 1024 * 1024
 MAX_ZIP_FILES = 2000
 
 GEOJSON_PRECISION = 7  # decimals of a degree: ~1 cm
+#: decimals GDAL prints coordinates with: 15 reproduce every double of a lon/lat exactly (the
+#: coordinates are rounded by us first, or, for a partition, not at all)
+_GDAL_DECIMALS = 15
 
 
 # --------------------------------------------------------------------------------------------
@@ -510,36 +525,207 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], object]) -> Pa
     return path
 
 
-def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike, precision: int = GEOJSON_PRECISION) -> Path:
+def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike, precision: int | None = None, *,
+                  partition: bool = False) -> Path:
     """Write RFC 7946 GeoJSON: EPSG:4326 lon/lat, CCW exteriors, ``precision`` decimals, UTF-8, no ``crs``.
 
-    Polygons stay valid after rounding (a sliver thinner than the precision is written with an
-    empty geometry, its attributes kept). List-valued columns are joined with ``;``. The file is
-    replaced atomically.
+    Parameters
+    ----------
+    gdf : any layer with a CRS.
+    path : the file, replaced atomically.
+    precision : decimals of a degree; default :data:`GEOJSON_PRECISION` (7, ~1 cm) — and for a
+        partition none: its coordinates are written exactly as reprojected (15 decimals).
+    partition : the layer is a partition (mosaic faces, units, grids). Written at full precision
+        it stays exactly the core's partition — no vertex moves, shared vertices stay shared, no
+        face is lost however thin: the mosaic's faces sit on a 1 mm grid in the working CRS, which
+        no fixed number of decimals of a degree keeps (7 decimals are ~1 cm; a face 1 cm² in area
+        can be 0.03 mm wide). With a ``precision`` it is rounded as one topology
+        (:func:`round_coverage`). Any other polygon layer found to be a valid coverage (no
+        overlaps, neighbours edge to edge) is rounded that way too; the rest polygon by polygon,
+        each kept valid.
+
+    A polygon thinner than the precision is written with an empty geometry, its attributes kept.
+    List-valued columns are joined with ``;``.
     """
     path = Path(path)
     out = _join_lists(_for_output(gdf).to_crs(4326))
-    out[out.geometry.name] = shapely.orient_polygons(_rounded(out.geometry.to_numpy(), precision),
-                                                     exterior_cw=False)
-    return atomic_write(path, lambda tmp: pyogrio.write_dataframe(
-        out, tmp, driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=precision, WRITE_NAME="NO"))
+    geoms = out.geometry.to_numpy()
+    if partition and precision is None:
+        written = geoms
+    else:
+        precision = GEOJSON_PRECISION if precision is None else precision
+        grid = 10.0 ** -precision
+        written = round_coverage(geoms, grid) if partition or _is_coverage(geoms) else _rounded(geoms, precision)
+    out[out.geometry.name] = shapely.orient_polygons(written, exterior_cw=False)
+    # GDAL's own rounding to 7-9 decimals would move values such as 117.0000003 to 117.0 (a run
+    # of zeros or nines read as noise: up to 1e-7° off, which breaks polygons along a
+    # Gauss-Krüger central meridian); with 15 decimals it prints each double as it is
+    options = dict(driver="GeoJSON", RFC7946="YES", COORDINATE_PRECISION=_GDAL_DECIMALS, WRITE_NAME="NO")
+
+    def write(tmp: Path) -> None:
+        try:  # through Arrow: a sixth faster for 100,000 faces
+            pyogrio.write_dataframe(out, tmp, use_arrow=True, **options)
+        except Exception:  # noqa: BLE001 - a column Arrow cannot type (mixed objects): the plain path
+            tmp.unlink(missing_ok=True)
+            pyogrio.write_dataframe(out, tmp, **options)
+
+    return atomic_write(path, write)
 
 
-def _rounded(geoms, precision: int):
-    """Coordinates rounded to ``precision`` decimals, every polygon still valid.
+def _polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Non-empty (Multi)Polygons."""
+    types = shapely.get_type_id(geoms)
+    return ((types == 3) | (types == 6)) & ~shapely.is_empty(geoms)
 
-    Plain rounding keeps shared vertices shared (a partition stays a partition); the few polygons
-    it makes invalid are snap-rounded instead, and a polygon thinner than the precision (a sliver
-    under ~1 cm) collapses to an empty geometry rather than a line.
+
+def _is_coverage(geoms: np.ndarray) -> bool:
+    """A polygon layer whose polygons are valid and meet edge to edge without overlapping."""
+    poly = _polygonal(geoms)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not poly.any() or (present & ~poly).any():
+        return False
+    try:
+        return bool(shapely.is_valid(geoms[poly]).all() and shapely.coverage_is_valid(geoms[poly]))
+    except shapely.errors.GEOSException:
+        return False
+
+
+def _rounded(geoms: np.ndarray, precision: int) -> np.ndarray:
+    """Coordinates rounded to ``precision`` decimals, polygon by polygon, every polygon still valid.
+
+    Plain rounding keeps shared vertices shared; the few polygons it makes invalid are re-made
+    from their own snap-rounded rings (:func:`_renode`, never GEOS's polygon overlay, which can
+    throw on such input), and a polygon thinner than the precision (a sliver under ~1 cm)
+    collapses to an empty geometry rather than a line.
     """
     grid = 10.0 ** -precision
     rounded = shapely.set_precision(geoms, grid, mode="pointwise")
-    polygonal = shapely.get_type_id(rounded) == 3
-    polygonal |= shapely.get_type_id(rounded) == 6
-    bad = polygonal & ~shapely.is_valid(rounded)
-    if bad.any():
-        rounded[bad] = shapely.set_precision(geoms[bad], grid, mode="valid_output")
+    bad = np.flatnonzero(_polygonal(geoms) & ~shapely.is_valid(rounded))
+    for i in bad:
+        rounded[i] = _renode(geoms[i:i + 1], grid)[0]
     return rounded
+
+
+def _renode(geoms: np.ndarray, grid: float, others: np.ndarray | None = None) -> np.ndarray:
+    """Polygons re-made together from their snap-rounded linework: valid, on the grid, a partition.
+
+    The rings of all ``geoms`` are noded at once with snap rounding on the grid (GEOS's
+    snap-rounding noder: every vertex and every crossing lands on the grid, no two segments cross
+    or come within half a cell of a vertex they do not hold), the noded lines are polygonized,
+    and each polygon is re-made as the union of the faces whose point on surface it contains
+    (for a face thinner than a cell, whose point may fall just outside, the nearest polygon
+    within two cells — unless the point lies in one of ``others``, the polygons around that are
+    not re-made, whose holes in the linework these faces are). Neighbours thus get the very same
+    edges, and a face narrower than the grid collapses away — to an empty polygon if nothing of
+    it is left. No polygon overlay is used, so nothing here can throw a TopologyException on a
+    degenerate polygon.
+    """
+    n = len(geoms)
+    out = np.array([shapely.Polygon() for _ in range(n)], dtype=object)
+    noded = shapely.union_all(shapely.boundary(geoms), grid_size=grid)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    if len(faces) == 0:
+        return out
+    points = shapely.point_on_surface(faces)
+    tree = shapely.STRtree(geoms)
+    face_idx, owner = tree.query(points, predicate="within")
+    order = np.lexsort((owner, face_idx))  # a face in two overlapping polygons goes to the first
+    face_idx, owner = face_idx[order], owner[order]
+    first = np.r_[True, face_idx[1:] != face_idx[:-1]][: len(face_idx)]
+    face_idx, owner = face_idx[first], owner[first]
+    unlabelled = np.setdiff1d(np.arange(len(faces)), face_idx)
+    if len(unlabelled) and others is not None and len(others):
+        theirs = shapely.STRtree(others).query(points[unlabelled], predicate="within")[0]
+        unlabelled = np.delete(unlabelled, np.unique(theirs))
+    if len(unlabelled):
+        (near_face, near_owner) = tree.query_nearest(points[unlabelled], max_distance=2.0 * grid, all_matches=False)
+        face_idx = np.concatenate([face_idx, unlabelled[near_face]])
+        owner = np.concatenate([owner, near_owner])
+    if len(owner) == 0:
+        return out
+    order = np.argsort(owner, kind="stable")
+    face_idx, owner = face_idx[order], owner[order]
+    bounds = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1], True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        pieces = faces[face_idx[a:b]]
+        if len(pieces) == 1:
+            out[owner[a]] = pieces[0]
+            continue
+        try:  # the pieces of one noded arrangement meet exactly: the coverage union is exact
+            out[owner[a]] = shapely.coverage_union_all(pieces)
+        except shapely.errors.GEOSException:
+            out[owner[a]] = shapely.union_all(pieces, grid_size=grid)
+    return out
+
+
+def _coverage_problems(geoms: np.ndarray, originals: np.ndarray) -> np.ndarray:
+    """Which rounded polygons break the partition: invalid, collapsed (empty where the original
+    was not), or meeting a neighbour otherwise than edge to edge (an overlap)."""
+    bad = ~shapely.is_valid(geoms) | (shapely.is_empty(geoms) & ~shapely.is_empty(originals))
+    ok = np.flatnonzero(~bad & ~shapely.is_empty(geoms))
+    if len(ok) > 1:
+        try:
+            edges = shapely.coverage_invalid_edges(geoms[ok])
+            bad[ok] |= ~(shapely.is_missing(edges) | shapely.is_empty(edges))
+        except shapely.errors.GEOSException:
+            bad[ok] = True
+    return bad
+
+
+def round_coverage(geoms: np.ndarray, grid_size: float, max_rounds: int = 6) -> np.ndarray:
+    """Round a partition's coordinates to a grid as one topology: what is written is still a partition.
+
+    Rounding every vertex to the grid keeps shared vertices shared, so neighbours keep identical
+    edges almost everywhere. Where it breaks the partition — a polygon made invalid, collapsed, or
+    overlapping a neighbour because a vertex crossed a nearby edge — those polygons are re-noded
+    *together with their neighbours* (:func:`_renode`, snap rounding on the same grid), and the
+    neighbourhood grows until the partition holds (at worst the whole layer is re-noded at once,
+    which is a partition by construction). Polygons narrower than the grid collapse to empty;
+    their neighbours take the area. Points and lines are rounded vertex by vertex.
+
+    Parameters
+    ----------
+    geoms : geometries of a partition (any CRS; typically EPSG:4326 before writing GeoJSON).
+    grid_size : the grid, in the geometries' units (``1e-9`` for 9 decimals of a degree).
+    max_rounds : how often the neighbourhood may grow before the whole layer is re-noded.
+
+    Returns
+    -------
+    Array of geometries on the grid, in the same order.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    out = shapely.set_precision(geoms, grid_size, mode="pointwise")
+    idx = np.flatnonzero(_polygonal(geoms))
+    if len(idx) == 0:
+        return out
+    originals = geoms[idx]
+    rounded = out[idx]
+    # polygons narrower than two cells somewhere (a vertex that close to an edge can cross it when
+    # rounded) are re-noded up front with their neighbours, with those rounding did break
+    bad = _coverage_problems(rounded, originals) | (shapely.minimum_clearance(originals) < 2.0 * grid_size)
+    if bad.any():
+        tree = shapely.STRtree(originals)
+
+        def around(mask: np.ndarray) -> np.ndarray:
+            grown = mask.copy()
+            grown[tree.query(originals[mask], predicate="intersects")[1]] = True
+            return grown
+
+        for _ in range(max_rounds):
+            cluster = around(bad)
+            ring = around(cluster) & ~cluster
+            rounded[cluster] = _renode(originals[cluster], grid_size, originals[ring])
+            check = np.flatnonzero(cluster | ring)
+            again = np.zeros(len(rounded), dtype=bool)
+            again[check] = _coverage_problems(rounded[check], originals[check])
+            again &= ~(shapely.is_empty(rounded) & cluster)  # collapsed by re-noding: narrower than the grid
+            if not again.any():
+                break
+            bad = cluster | again
+        else:
+            rounded = _renode(originals, grid_size)
+    out[idx] = rounded
+    return out
 
 
 def _join_lists(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -619,16 +805,37 @@ def write_shapefile_zip(gdf: gpd.GeoDataFrame, path: str | os.PathLike, name: st
         return atomic_write(path, write)
 
 
-def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | None = None) -> Path:
-    """Write by extension: ``.geojson``/``.json`` (RFC 7946), ``.gpkg``, ``.zip`` (zipped Shapefile)."""
+def write_geoparquet(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
+    """Write GeoParquet in the layer's own (working) CRS, atomically.
+
+    Coordinates are stored as they are (doubles, no rounding, no reprojection), so a partition
+    written here is the core's partition exactly, as in GeoPackage and Shapefile.
+    """
+    path = Path(path)
+    tmp = _atomic_target(path)
+    try:
+        _for_output(gdf).to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | None = None, *,
+                partition: bool | None = None) -> Path:
+    """Write by extension: ``.geojson``/``.json`` (RFC 7946), ``.gpkg``, ``.zip`` (zipped Shapefile),
+    ``.parquet`` (GeoParquet). ``partition`` as in :func:`write_geojson` (the other formats keep
+    coordinates as they are, so a partition stays one)."""
     suffix = Path(path).suffix.lower()
     if suffix in (".geojson", ".json"):
-        return write_geojson(gdf, path)
+        return write_geojson(gdf, path, partition=partition)
     if suffix == ".gpkg":
         return write_gpkg(gdf, path, layer)
     if suffix == ".zip":
         return write_shapefile_zip(gdf, path, layer)
-    raise ValueError(f"{path}: unknown output format '{suffix}'; use .geojson, .gpkg or .zip (Shapefile).")
+    if suffix == ".parquet":
+        return write_geoparquet(gdf, path)
+    raise ValueError(f"{path}: unknown output format '{suffix}'; use .geojson, .gpkg, .zip (Shapefile) or .parquet.")
 
 
 def copy_file_atomic(src: str | os.PathLike, dst: str | os.PathLike) -> Path:

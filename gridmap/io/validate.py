@@ -353,13 +353,15 @@ def _check_admin_codes(gdf: gpd.GeoDataFrame, ids: pd.Series, file_rows: np.ndar
 
 
 def _metric_areas(geoms: np.ndarray, crs) -> np.ndarray:
-    """Areas in m²: in the layer's own CRS if projected, else in the metric CRS chosen for it."""
-    if crs.is_projected:
-        return shapely.area(geoms)
-    from gridmap.io.crs import metric_crs
+    """Areas in m², in the layer's working CRS (:func:`gridmap.io.crs.working_crs`: its own CRS when
+    projected and true to scale at the data — not Web Mercator — else the zone of the data)."""
+    from gridmap.io.crs import working_crs
 
     series = gpd.GeoSeries(geoms, crs=crs)
-    return series.to_crs(metric_crs(gpd.GeoDataFrame(geometry=series))).area.to_numpy()
+    if not (~(series.isna() | series.is_empty)).any():
+        return np.zeros(len(geoms))
+    work = working_crs(gpd.GeoDataFrame(geometry=series))
+    return shapely.area(geoms) if work.equals(crs) else series.to_crs(work).area.to_numpy()
 
 
 def _check_area_overlaps(gdf: gpd.GeoDataFrame, ids: pd.Series, file_rows: np.ndarray,

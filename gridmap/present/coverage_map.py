@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from gridmap.analysis.coverage import CoverageReport
 from gridmap.analysis.mosaic import layer_columns
 from gridmap.present.drawing import MapSetup, draw, new_map
 from gridmap.present.map_labels import layer_label, text
 
-__all__ = ["COVERAGE_COLORS", "OVERLAP_COLOR", "HEX_CLASSES", "coverage_map"]
+__all__ = ["COVERAGE_COLORS", "OVERLAP_COLOR", "HEX_CLASSES", "MAX_MAP_FACES", "coverage_map"]
+
+#: Beyond this many faces in the study area, each coverage class (0, 1, 2, 3+ systems) is drawn as
+#: its dissolved parts rather than face by face: 100,000 faces make a 60 MB page that no browser
+#: draws; the faces themselves stay in faces.geojson.
+MAX_MAP_FACES = 20_000
 
 #: Fill colour by number of systems covering a place: 0 = 盲区 (strong red) … 3+ (deep green).
 COVERAGE_COLORS = {0: "#d7191c", 1: "#fdae61", 2: "#a6d96a", 3: "#1a9641"}
@@ -28,6 +35,24 @@ HEX_CLASSES = ((0, 0, "#c7e9c0"), (1, 20, "#fdae61"), (21, 100, "#f46d43"), (101
 def _rounded(gdf: gpd.GeoDataFrame, column: str, decimals: int = 1) -> gpd.GeoDataFrame:
     """``column`` rounded for the tooltip (an empty layer as it is: it is not drawn)."""
     return gdf.assign(**{column: gdf[column].astype(float).round(decimals)}) if len(gdf) else gdf
+
+
+def _dissolved(faces: gpd.GeoDataFrame, n_label: str) -> gpd.GeoDataFrame:
+    """The connected parts of a set of faces (coverage union), with area and households per part."""
+    geoms = faces.geometry.to_numpy()
+    try:
+        union = shapely.coverage_union_all(geoms)
+    except shapely.errors.GEOSException:  # faces of ~1e-9 m² GEOS's coverage union misreads
+        union = shapely.union_all(geoms)
+    parts = shapely.get_parts(union)
+    out = gpd.GeoDataFrame({"n_layers": n_label, "area_m2": np.round(shapely.area(parts), 1)}, geometry=parts,
+                           crs=faces.crs)
+    if "households" in faces.columns and len(parts):
+        face_idx, part_idx = shapely.STRtree(parts).query(shapely.point_on_surface(geoms), predicate="within")
+        face_idx, first = np.unique(face_idx, return_index=True)
+        weights = faces["households"].to_numpy(dtype=float)[face_idx]
+        out["households"] = np.bincount(part_idx[first], weights=weights, minlength=len(parts)).astype(np.int64)
+    return out
 
 
 def coverage_map(
@@ -46,7 +71,8 @@ def coverage_map(
     Parameters
     ----------
     faces : mosaic faces (:func:`gridmap.analysis.mosaic.build_mosaic`; a lightened copy for the
-        browser is fine).
+        browser is fine); with more than :data:`MAX_MAP_FACES` in the study area, each coverage
+        class is drawn dissolved.
     report : :func:`gridmap.analysis.coverage.coverage_report` of those faces (parts flagged
         ``is_sliver`` are left off the map; they stay in the files).
     study_area : community outlines drawn on top (optional); the map fits them when given.
@@ -74,9 +100,16 @@ def coverage_map(
                  fill_opacity=0.6 if lo else 0.25, weight=0.8, **style)
     else:
         top = max(COVERAGE_COLORS)
+        dissolve = len(inside) > MAX_MAP_FACES
         for n, colour in COVERAGE_COLORS.items():
             sel = inside[inside["n_layers"] >= n] if n == top else inside[inside["n_layers"] == n]
             name = text("systems_0", lang) if n == 0 else text("systems_n", lang, n=f"{n}+" if n == top else n)
+            if dissolve:
+                if len(sel):
+                    parts = _dissolved(sel, f"{n}+" if n == top else str(n))
+                    draw(m, parts, name, colour, [c for c in ("n_layers", "households", "area_m2") if c in parts],
+                         fill_opacity=0.55, weight=0.3 if n else 1.0, **style)
+                continue
             draw(m, _rounded(sel, "area_m2"), name, colour,
                  ["n_layers", *id_labels, "households", "area_m2"], labels=id_labels, fill_opacity=0.55,
                  weight=0.3 if n else 1.0, **style)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.io.crs import convert_coordinates, metric_crs
+from gridmap.io.crs import convert_coordinates, working_crs
 from gridmap.io.files import write_geojson, write_gpkg, write_shapefile_zip
 
 __all__ = [
@@ -169,12 +169,12 @@ def coverage_simplify_layer(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.Ge
     with ``shapely.coverage_simplify`` — shared edges are simplified once, so neighbours stay
     edge to edge. A layer that is not a valid coverage (overlapping zones) falls back to
     simplifying each polygon on its own (topology preserved). Work is done in the layer's metric
-    CRS (:func:`gridmap.io.crs.metric_crs` when the layer is in degrees); the result has the input's
+    CRS (:func:`gridmap.io.crs.working_crs`: its own if true to scale, else its zone); the result has the input's
     CRS, rows and columns.
     """
     if gdf.empty or tolerance_m <= 0:
         return gdf.copy()
-    work = gdf if gdf.crs is None or not gdf.crs.is_geographic else gdf.to_crs(metric_crs(gdf))
+    work = gdf if gdf.crs is None else gdf.to_crs(working_crs(gdf))
     geoms = work.geometry.to_numpy()
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if not _polygonal(geoms):
@@ -202,7 +202,7 @@ def web_layer(gdf: gpd.GeoDataFrame, tolerance_m: float = 0.0, decimals: int = 6
         if coverage:
             out = coverage_simplify_layer(gdf, tolerance_m)
         else:
-            work = gdf if gdf.crs is None or not gdf.crs.is_geographic else gdf.to_crs(metric_crs(gdf))
+            work = gdf if gdf.crs is None else gdf.to_crs(working_crs(gdf))
             geoms = work.geometry.to_numpy()
             ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
             simplified = geoms.copy()
@@ -370,12 +370,12 @@ def hex_bins(gdf: gpd.GeoDataFrame, columns: Sequence[str], size_m: float = 100.
 
     Each feature counts in the hexagon holding its representative point. Only hexagons holding
     at least one feature are returned: ``hex_id`` (``q_r``), ``features``, the sums; in the
-    metric CRS of ``gdf`` (:func:`gridmap.io.crs.metric_crs` when it is in degrees). Hexagons tile
+    working CRS of ``gdf`` (:func:`gridmap.io.crs.working_crs`). Hexagons tile
     the plane, so the sums add up to the layer's totals.
     """
     if size_m <= 0:
         raise ValueError("size_m must be positive")
-    crs = gdf.crs if gdf.crs is not None and not gdf.crs.is_geographic else metric_crs(gdf)
+    crs = working_crs(gdf)
     work = gdf.to_crs(crs) if not gdf.crs.equals(crs) else gdf
     pts = representative_points(work)
     ok = np.array([p is not None for p in pts], dtype=bool)
@@ -408,7 +408,7 @@ def feature_at(gdf: gpd.GeoDataFrame, lon: float, lat: float, tolerance_m: float
     if gdf.empty:
         return None
     pt = gpd.GeoSeries([shapely.Point(lon, lat)], crs="EPSG:4326")
-    crs = gdf.crs if not gdf.crs.is_geographic else metric_crs(gdf)
+    crs = working_crs(gdf)
     geoms = (gdf.to_crs(crs) if not gdf.crs.equals(crs) else gdf).geometry.to_numpy()
     p = pt.to_crs(crs).iloc[0]
     tree = shapely.STRtree(geoms)
@@ -447,10 +447,11 @@ def for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def layer_bytes(gdf: gpd.GeoDataFrame, fmt: str, name: str) -> bytes:
+def layer_bytes(gdf: gpd.GeoDataFrame, fmt: str, name: str, partition: bool = False) -> bytes:
     """The layer as a file, in memory: ``geojson`` (RFC 7946), ``gpkg`` or ``shp`` (zipped).
 
-    Written through :mod:`gridmap.io.files`, so the bytes are what the command line writes.
+    Written through :mod:`gridmap.io.files`, so the bytes are what the command line writes;
+    ``partition`` (mosaic faces, units, grids) keeps a partition one in GeoJSON.
     """
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
@@ -459,7 +460,7 @@ def layer_bytes(gdf: gpd.GeoDataFrame, fmt: str, name: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="gridmap-export-") as tmp:
         path = Path(tmp) / f"{safe}{EXPORT_FORMATS[fmt][0]}"
         if fmt == "geojson":
-            write_geojson(data, path)
+            write_geojson(data, path, partition=partition)
         elif fmt == "gpkg":
             write_gpkg({safe: data}, path)
         else:

@@ -57,8 +57,8 @@ from gridmap.analysis.coverage import (
     summarise_coverage,
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
+from gridmap.io.crs import working_crs
 from gridmap.errors import ParameterError, check_number
-from gridmap.io.crs import metric_crs
 from gridmap.plans.grids import build_grids
 from gridmap.scale.partition import OUTSIDE, Partition, certified, split_inputs
 from gridmap.plans.units import units_from_faces
@@ -145,9 +145,13 @@ class RunResult:
 
 
 def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS]:
-    """All layers in one metric CRS: ``crs``, else the network's, else chosen for the study area."""
-    if crs is None:
-        crs = inputs.network.crs if inputs.network is not None else metric_crs(inputs.study_area)
+    """All layers in one metric CRS: ``crs`` (checked at the data), else the network's, else
+    :func:`gridmap.io.crs.working_crs` of the inputs (their own projected CRS when true to scale)."""
+    layers = (inputs.study_area, *inputs.layers.values(), inputs.residents, inputs.centers)
+    if crs is None and inputs.network is not None:
+        crs = inputs.network.crs
+    else:
+        crs = working_crs(*layers, crs=crs)
     crs = pyproj.CRS.from_user_input(crs)
     if inputs.network is not None and not inputs.network.crs.equals(crs):
         raise ValueError("the network is in another CRS than the one asked for: give the network's CRS")

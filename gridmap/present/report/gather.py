@@ -116,7 +116,7 @@ def _within_share(summary: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFram
 def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
                  residents: gpd.GeoDataFrame | None = None, centers: gpd.GeoDataFrame | None = None,
                  zones: Mapping[str, gpd.GeoDataFrame] | None = None, osm_path: str | os.PathLike | None = None,
-                 net=None, k: int = 3, radius_m: float = 1000.0, sliver_m2: float = 1.0,
+                 net=None, k: int = 3, radius_m: float = 1000.0, sliver_m2: float = 1.0, crs=None,
                  progress: Callable[[str], None] | None = None) -> Report:
     """Compute every section of the 台账 that its inputs allow.
 
@@ -132,10 +132,16 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
     k : number of proposed new sites (0: no siting).
     radius_m : the walking distance counted as "within 15 minutes" for siting.
     sliver_m2 : gaps and overlaps smaller than this are counted as slivers, not listed.
+    crs : the working CRS for the coverage and the walking network (``--crs-work``); default
+        :func:`gridmap.io.crs.working_crs` of the inputs (the plan's own CRS comes first).
     progress : called with a short message at each stage.
     """
     say = progress or (lambda _msg: None)
     zones = dict(zones or {})
+    if crs is None:
+        from gridmap.io.crs import working_crs
+
+        crs = working_crs(plan.units, study_area, *zones.values(), residents, centers)
     tables: dict[str, pd.DataFrame] = {}
     notes: dict[str, tuple[str, str]] = {}
     figures: dict[str, object] = {}
@@ -164,7 +170,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
             from gridmap.analysis.mosaic import build_mosaic
 
             say(f"coverage of {len(zones)} zone layer(s)")
-            faces = build_mosaic(zones, study_area, residents)
+            faces = build_mosaic(zones, study_area, residents, crs=crs)
             cov = coverage_report(faces, zones, sliver_m2=sliver_m2)
             rep.faces, rep.coverage, rep.coverage_summary = faces, cov, cov.summary
             gaps = cov.gaps[~cov.gaps["is_sliver"]]
@@ -200,7 +206,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
 
         if net is None:
             say(f"walking network from {osm_path}")
-            net = load_walk_network(osm_path)
+            net = load_walk_network(osm_path, crs=crs)
         if osm_path is not None:
             from gridmap.io.osm import read_osm_basemap
 
