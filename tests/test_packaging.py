@@ -29,7 +29,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if assets.missing():
         pytest.fail(f"map assets not installed in {assets.VENDOR_DIR}: run `gridmap assets` first")
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q",
+    subprocess.run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "-q",
                     "-w", str(out)], check=True, cwd=out)
     (found,) = out.glob("gridmap-*.whl")
     return found

@@ -36,7 +36,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from gridmap.io.crs import working_crs
-from gridmap.io.osm import osm_file_error
+from gridmap.io.files.osm import OSM_EXPORT_HELP, osm_file_error
 from gridmap.io.validate import LayerError
 
 __all__ = [
@@ -456,7 +456,7 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
     graph = walk_graph_from_xml(osm_path)
     if graph.number_of_edges() == 0:
         raise LayerError(f"{osm_path}: no walkable ways in the file (ways tagged highway=*, other than motorways and "
-                         f"ways closed to pedestrians). {_OSM_EXPORT_HELP}")
+                         f"ways closed to pedestrians). {OSM_EXPORT_HELP}")
     net = network_from_graph(graph, crs=crs)
     if target is not None:
         _save(net, target)
