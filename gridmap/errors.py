@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["GridmapError", "ParameterError", "GridCodeError", "OutputError", "check_number"]
+__all__ = ["GridmapError", "ParameterError", "LayerError", "GridCodeError", "OutputError", "check_number"]
 
 
 class GridmapError(ValueError):
@@ -29,6 +29,19 @@ class GridmapError(ValueError):
 
 class ParameterError(GridmapError):
     """A parameter (command-line option, config key, function argument) out of its range."""
+
+
+class LayerError(GridmapError):
+    """A layer (or another input file) cannot be used as it is; the message says where and what to do.
+
+    ``report`` is the :class:`gridmap.io.validate.ValidationReport` behind the refusal, when there is
+    one (typed loosely here: the kernel imports nothing of gridmap). It lives in the kernel because
+    the CRS choice (:mod:`gridmap.io.crs`) refuses layers too, below the validator.
+    """
+
+    def __init__(self, message: str, report: object | None = None):
+        super().__init__(message)
+        self.report = report
 
 
 class GridCodeError(GridmapError):

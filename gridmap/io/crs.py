@@ -20,8 +20,8 @@ import numpy as np
 import pyproj
 import shapely
 
-from gridmap._china_outline import CHINA_OUTLINE
-from gridmap.io.validate import LayerError
+from gridmap.errors import LayerError
+from gridmap.io.china_outline import CHINA_OUTLINE
 
 __all__ = [
     "SOURCE_SYSTEMS",
@@ -312,7 +312,7 @@ def working_crs(*layers: gpd.GeoDataFrame | gpd.GeoSeries | None,
     layers : the inputs, most important first (study area, zone layers, residents, …); None and
         empty layers are skipped.
     crs : the user's choice (``--crs-work``); it must pass :func:`working_crs_problem` at the
-        data, else :class:`~gridmap.io.validate.LayerError` says why and which CRS would do.
+        data, else :class:`~gridmap.errors.LayerError` says why and which CRS would do.
 
     Returns
     -------

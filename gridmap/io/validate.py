@@ -17,7 +17,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from gridmap.errors import GridmapError
+from gridmap.errors import LayerError
 
 __all__ = [
     "AREA_OVERLAP_REPAIR_SHARE",
@@ -80,14 +80,6 @@ MAX_UNCODED_COMMUNITIES = 999
 
 # Columns that identify a row in messages when the schema has no id column of its own.
 _FALLBACK_ID_COLUMNS = ("resident_id", "building_id", "id", "fid", "osm_id", "name")
-
-
-class LayerError(GridmapError):
-    """A layer (or another input file) cannot be used as it is; the message says where and what to do."""
-
-    def __init__(self, message: str, report: "ValidationReport | None" = None):
-        super().__init__(message)
-        self.report = report
 
 
 @dataclass(frozen=True)
