@@ -67,6 +67,7 @@ NUMERIC_OPTIONS: dict[str, NumberRule] = {
     "min_unit_width": NumberRule("metres", minimum=0, maximum=1000, example="2"),
     "exclusive_min_area": NumberRule("m²", minimum=0, example="5000"),
     "max_distance": NumberRule("walking metres", above=0, maximum=10_000, example="1000"),
+    "member_distance": NumberRule("walking metres", above=0, maximum=10_000, example="1000"),
     "per_helper": NumberRule("people", minimum=1, integer=True, example="3"),
     "dpi": NumberRule("dots per inch", minimum=50, maximum=600, example="150"),
     "workers": NumberRule("processes", minimum=1, maximum=64, integer=True, example="2"),
