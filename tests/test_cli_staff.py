@@ -98,3 +98,21 @@ def test_staff_names_the_row_of_an_unknown_grid(demo_plan, tmp_path, capsys) -> 
                  "--out", str(tmp_path / "o"), "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "row 3" in err and "grid_code 123 is not a grid of the plan" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_the_report_takes_the_staffing_folder_and_the_pairs(demo_plan, tmp_path) -> None:
+    _people(demo_plan, tmp_path)
+    staffing = tmp_path / "staffing"
+    assert main(["staff", "--plan", str(demo_plan / "plan.gpkg"), "--staff", str(tmp_path / "staff.csv"),
+                 "--members", str(tmp_path / "members.geojson"), "--map", "staff:staff_id=工号", "--quiet",
+                 "--out", str(staffing)]) == 0
+    pd.DataFrame({"resident_index": [1], "group": ["disabled"], "helper_id": ["h9"], "network_m": [50.0]}).to_csv(
+        tmp_path / "pairs.csv", index=False)
+    out = tmp_path / "report"
+    assert main(["report", "--plan", str(demo_plan / "plan.gpkg"), "--staffing", str(staffing), "--pairs",
+                 str(tmp_path / "pairs.csv"), "--sites", "0", "--quiet", "--out", str(out)]) in (0, 1)
+    book = pd.ExcelFile(out / "report.xlsx")
+    assert book.sheet_names[-3:] == ["网格员配置", "党员报到", "结对帮扶"]
+    staff = book.parse("网格员配置", dtype=str)
+    assert staff["网格编码"].str.len().eq(15).all()  # codes stay text

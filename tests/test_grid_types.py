@@ -313,3 +313,36 @@ def test_unify_writes_grid_types_and_micro_grids_on_the_demo(tmp_path) -> None:
     assert list(membership.columns) == ["resident_index", "grid_code", "micro_code", "households"]
     assert len(plan.micro_grids) == len(micro)
     assert set(plan.exclusive) == set(exclusive["grid_code"])
+
+
+# ------------------------------------------------------------------------------------------ 台账
+
+
+def test_the_report_gains_the_people_sheets_only_when_their_tables_are_given(tmp_path) -> None:
+    from gridmap.present.report import build_report
+    from gridmap.present.report.excel import write_workbook
+
+    units = lattice(4, 2, 50)
+    plan = Plan.from_build(units, build_typed_grids(units, 100, 200).build, min_households=100, max_households=200)
+    codes = sorted(plan.registry)
+    n = len(codes)  # 400 households in grids of 100–200: 2 to 4 grids
+    staff = pd.DataFrame({"grid_code": codes, "grid_type": BASE, "households": 100, "n_staff": [1] + [0] * (n - 1),
+                          "staff_ids": ["s1"] + [""] * (n - 1), "staffed": [True] + [False] * (n - 1),
+                          "reason": [""] + ["no_staff_within_reach"] * (n - 1)})
+    pairs = pd.DataFrame({"resident_index": [0, 3], "group": ["elderly_alone", "disabled"], "helper_id": ["h1", "h1"],
+                          "network_m": [120.5, 80.0]})
+    plain = build_report(plan)
+    write_workbook(plain, tmp_path / "plain.xlsx")
+    assert "网格员配置" not in pd.ExcelFile(tmp_path / "plain.xlsx").sheet_names
+    rep = build_report(plan, people={"staff": staff, "pairs": pairs})
+    assert rep.figures["staffed_share"] == pytest.approx(1 / n) and rep.figures["pairs_n"] == 2
+    write_workbook(rep, tmp_path / "r.xlsx")
+    book = pd.ExcelFile(tmp_path / "r.xlsx")
+    assert book.sheet_names[-2:] == ["网格员配置", "结对帮扶"] and "党员报到" not in book.sheet_names
+    sheet = book.parse("网格员配置", dtype=str)
+    assert list(sheet.columns[:2]) == ["网格编码", "网格类型"] and set(sheet["已配备网格员"]) == {"是", "否"}
+    assert "附近无网格员" in set(sheet["原因"])
+    summary = book.parse("概况")
+    assert "配备网格员的网格占比" in set(summary.iloc[:, 0])
+    with pytest.raises(ValueError, match="people tables must be among"):
+        build_report(plan, people={"volunteers": staff})

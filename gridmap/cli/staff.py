@@ -9,7 +9,7 @@ Writes into DIR (CSV in UTF-8 with BOM, so Excel opens them; codes and phones as
                          assigned, n_grids, households, load, assigned_m, has_home
 ``staff_grids.csv``      per grid: grid_code, grid_type, area_id, households, n_staff, staff_ids,
                          staff_names, households_per_staff, staffed, source, assigned_m, reason
-                         (+ n_units, volunteers with --units)
+                         (+ units_stationed, volunteers with --units)
 ``unstaffed.csv``        the grids without a 网格员 and why (no_staff_within_reach / staff_full)
 ``staff_assignments.csv`` one row per person and grid (staff_id, name, phone, role, grid_code, source):
                          the staff table ``gridmap notice --staff`` reads
@@ -106,7 +106,7 @@ def run_staff(args: argparse.Namespace) -> int:
     if units is not None:
         placed = locate_units(units, grids, plan.micro_grids)
         per_grid = placed.groupby("grid_code")["volunteers"].agg(["size", "sum"])
-        grid_table["n_units"] = grid_table["grid_code"].map(per_grid["size"]).fillna(0).astype(int)
+        grid_table["units_stationed"] = grid_table["grid_code"].map(per_grid["size"]).fillna(0).astype(int)
         grid_table["volunteers"] = grid_table["grid_code"].map(per_grid["sum"]).fillna(0).astype(int)
         sheets["units"] = placed
     member_result = coverage = None
