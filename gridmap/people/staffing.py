@@ -1,4 +1,4 @@
-"""力量下沉到网格: 网格员 for every grid, 党员 in every 微网格, 驻区单位 on the grid (docs/design.md §4.9).
+"""力量下沉到网格: 网格员 for every grid, 党员 in every 微网格, 驻区单位 on the grid (docs/design.md §7.2).
 
 Three tables meet a plan (:class:`gridmap.plans.plan.Plan`, with its grid types and micro grids):
 

@@ -1,4 +1,4 @@
-"""Grid types, and the exclusive grids (专属网格) carved out of the base grids (docs/design.md §4.9).
+"""Grid types, and the exclusive grids (专属网格) carved out of the base grids (docs/design.md §7.2).
 
 A plan's grids are of three types (:data:`GRID_TYPES`):
 

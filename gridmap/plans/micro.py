@@ -1,4 +1,4 @@
-"""Micro grids (微网格): whole neighbouring buildings of 10–70 households inside each base grid (docs/design.md §4.9).
+"""Micro grids (微网格): whole neighbouring buildings of 10–70 households inside each base grid (docs/design.md §7.2).
 
 A base grid of 300–500 households is split into micro grids, each a group of whole buildings that
 are neighbours, with a household total in a band (default 10–70, configurable), each led by a

@@ -32,7 +32,7 @@ Storage (one GeoPackage, atomic, revision-checked), CSV tables and layer import 
 :mod:`gridmap.plans.store`; plan comparison in :mod:`gridmap.plans.compare`; the checks in
 :mod:`gridmap.plans.checks`.
 
-Grid types (docs/design.md §4.9): ``exclusive`` names the 专属网格 (a school, hospital, park… as its
+Grid types (docs/design.md §7.2): ``exclusive`` names the 专属网格 (a school, hospital, park… as its
 own grid, numbered in ``exclusive_range``, default 901–999; exempt from the household band), every
 other grid is a 基础网格; ``micro_grids`` (optional) holds the 微网格 of the base grids
 (:mod:`gridmap.plans.micro`), checked by the ``micro`` check. ``grid_table()`` carries ``grid_type``.
