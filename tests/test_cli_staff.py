@@ -116,3 +116,20 @@ def test_the_report_takes_the_staffing_folder_and_the_pairs(demo_plan, tmp_path)
     assert book.sheet_names[-3:] == ["网格员配置", "党员报到", "结对帮扶"]
     staff = book.parse("网格员配置", dtype=str)
     assert staff["网格编码"].str.len().eq(15).all()  # codes stay text
+
+
+@pytest.mark.slow
+def test_notices_show_the_micro_grids_stored_in_the_plan(demo_plan, tmp_path, capsys) -> None:
+    import subprocess
+
+    grids = gpd.read_file(demo_plan / "grids.geojson")
+    base = grids.loc[grids["grid_type"] == "基础网格"].iloc[0]
+    out = tmp_path / "notice"
+    assert main(["notice", "--plan", str(demo_plan / "plan.gpkg"), "--grids", base["grid_code"],
+                 "--out", str(out)]) in (0, 1)
+    assert "stored in the plan" in capsys.readouterr().err
+    text = subprocess.run(["pdftotext", str(out / f"notice_{base['grid_code']}.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    micro = gpd.read_file(demo_plan / "micro_grids.geojson")
+    n = int((micro["grid_code"] == base["grid_code"]).sum())
+    assert f"{n} 个 · 户数 {int(base['households'])}" in text  # the micro-grid table of this grid
