@@ -400,3 +400,29 @@ def test_without_residents_the_page_says_what_it_needs(monkeypatch: pytest.Monke
     assert not at.exception
     assert any("居民" in i.value for i in at.info)
     st.cache_resource.clear()
+
+
+@pytest.mark.slow
+def test_grid_types_micro_grids_and_the_notice_of_the_selected_grid(fake_map, tmp_path: Path) -> None:
+    from gridmap.cli import main
+    from gridmap.plans.store import load_plan
+
+    assert main(["unify", "--demo", "--quiet", "--exclusive", "osm", "--micro", "10,70", "--out", str(tmp_path)]) == 0
+    path = tmp_path / "plan.gpkg"
+    plan = load_plan(path)
+    exclusive = sorted(plan.exclusive)[0]
+    at = _open()
+    at.text_input(key="grid_path").set_value(str(path)).run()
+    at.button(key="grid_open").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert _state(at).plan.micro_grids is not None
+    group = _map_args(at)["feature_group"]
+    assert plan.micro_grids["micro_code"].iloc[0] in group  # the 微网格 layer, with codes in its tooltips
+    fake_map["last_object_clicked"] = _click(plan, exclusive)
+    at.run()
+    assert _state(at).selected == exclusive
+    assert any("专属网格" in c.value for c in at.caption), [c.value for c in at.caption]
+    at.button(key="grid_notice").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    code, _, pdf = at.session_state["grid_notice_pdf"]
+    assert code == exclusive and pdf.startswith(b"%PDF")

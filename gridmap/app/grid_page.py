@@ -36,8 +36,9 @@ from gridmap.app import analysis, mapkit
 from gridmap.app.context import Dataset, PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
+from gridmap.errors import GridmapError
 from gridmap.present import maps, views
-from gridmap.present.plan_map import BAND_COLORS, grid_layer, plan_grids, plan_map
+from gridmap.present.plan_map import BAND_COLORS, grid_layer, micro_layer, plan_grids, plan_map
 from gridmap.plans.plan import EditResult, Plan, PlanError
 from gridmap.plans.compare import PlanComparison, compare_plans
 from gridmap.plans.store import (
@@ -337,6 +338,9 @@ def _grid_layer(ctx: PageContext, s: GridSession, grids: gpd.GeoDataFrame,
     plan = s.plan
     fg = grid_layer(grids, lang=ctx.lang, setup=mapkit.setup(ctx, basemap=False),
                     tolerance_m=analysis.FACE_TOLERANCE_M, decimals=analysis.WEB_DECIMALS)
+    micro = micro_layer(plan.micro_grids, lang=ctx.lang, setup=mapkit.setup(ctx, basemap=False))
+    if micro is not None:
+        micro.add_to(fg)
     if s.picked:
         units = plan.units[plan.units["unit_id"].isin(set(s.picked))][["unit_id", "households", "geometry"]]
         layer = mapkit.geojson(ctx, units, PICK_COLOR, ["unit_id", "households"], fill_opacity=0.55, weight=1.5)
@@ -393,7 +397,7 @@ def checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
     return columns(out, lang)
 
 
-_CHECK_KEYS = {f"check_{c}" for c in ("unassigned", "households_band", "contiguity", "community", "empty")}
+_CHECK_KEYS = {f"check_{c}" for c in ("unassigned", "households_band", "contiguity", "community", "empty", "micro")}
 
 
 def default_path(ds: Dataset) -> str:
@@ -449,6 +453,9 @@ def _selection_panel(ctx: PageContext, s: GridSession, table: pd.DataFrame) -> N
                   delta=(hh - before) if before is not None and before != hh else None,
                   help=t("sel_households_help", lang))
         st.code(code, language=None)
+        if "grid_type" in row.index:
+            st.caption(t("sel_type", lang, kind=row["grid_type"]) + (f" · {row['exclusive_name']}"
+                                                                      if row.get("exclusive_name") else ""))
         pop = int(row["population"]) if "population" in row.index else None
         st.caption(t("sel_facts", lang, area=row["area_id"], units=int(row["n_units"]), pop=views.format_count(pop),
                      pp=f"{float(row['polsby_popper']):.2f}", status=t(f"band_{row['band_status']}", lang)))
@@ -460,6 +467,7 @@ def _selection_panel(ctx: PageContext, s: GridSession, table: pd.DataFrame) -> N
                        format_func=lambda c: f"{c} ({int(table.set_index('grid_code').at[c, 'households'])})")
         st.button(t("btn_merge", lang), key="grid_merge", on_click=_cb_merge, args=(ctx,), width="stretch",
                   disabled=not st.session_state.get("grid_merge_with"))
+        _notice_button(ctx, s, code)
     if s.picked:
         hh = int(plan.units.loc[plan.units["unit_id"].isin(set(s.picked)), "households"].sum())
         st.caption(t("picked_units", lang, n=len(s.picked), hh=views.format_count(hh)))
@@ -472,6 +480,24 @@ def _selection_panel(ctx: PageContext, s: GridSession, table: pd.DataFrame) -> N
                 width="stretch")
     c[1].button(t("btn_redo", lang), key="grid_redo", on_click=_cb_redo, args=(ctx,), disabled=not plan.can_redo,
                 width="stretch")
+
+
+def _notice_button(ctx: PageContext, s: GridSession, code: str) -> None:
+    """The 公示 notice of the selected grid: made on request (a few seconds), then offered for download."""
+    lang = ctx.lang
+    if st.button(t("btn_notice", lang), key="grid_notice", width="stretch"):
+        from gridmap.present.notice import plan_notice_pdf
+
+        ds = ctx.dataset
+        try:
+            pdf = plan_notice_pdf(s.plan, code, communities=ds.study_area, residents=ds.residents, lang=lang)
+            st.session_state["grid_notice_pdf"] = (code, s.plan.revision, pdf)
+        except (GridmapError, ValueError, KeyError) as exc:
+            st.error(t("notice_failed", lang, why=exc.args[0] if exc.args else exc))
+    made = st.session_state.get("grid_notice_pdf")
+    if made is not None and made[0] == code:
+        st.download_button(t("dl_notice", lang), made[2], file_name=f"notice_{code}.pdf", mime="application/pdf",
+                           key="grid_notice_dl", width="stretch")
 
 
 def _save_panel(ctx: PageContext, s: GridSession) -> None:
@@ -671,8 +697,8 @@ def render(ctx: PageContext) -> None:
         st.altair_chart(households_chart(table, (plan.min_households, plan.max_households), lang),
                         width="stretch")
     with st.expander(t("grid_table_header", lang)):
-        keep = [c for c in ("grid_code", "area_id", "households", "population", "n_units", "area_m2", "polsby_popper",
-                            "status_label", "locked") if c in table.columns]
+        keep = [c for c in ("grid_code", "grid_type", "area_id", "households", "population", "n_units", "area_m2",
+                            "polsby_popper", "status_label", "locked") if c in table.columns]
         view = table[keep].assign(area_m2=table["area_m2"].round(0), polsby_popper=table["polsby_popper"].round(2))
         st.dataframe(columns(view, lang), hide_index=True, width="stretch", key="grid_table")
     _save_panel(ctx, s)

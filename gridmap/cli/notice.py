@@ -11,7 +11,8 @@ in code order, bookmarked). Each shows the grid's boundary over streets and buil
 ``--osm`` file; without it the buildings of the residents stored in the plan, if polygons), its
 neighbours with their codes, name and 15-digit code, 网格长/网格员 with phone and photo
 (``--staff``), 监督电话, households and population, its 微网格 and 楼栋长 (``--micro``), legend,
-scale bar, north arrow, date and attribution. Missing staff or micro grids read 未配置.
+scale bar, north arrow, date and attribution. Missing staff or micro grids read 未配置; without
+``--micro`` the micro grids stored in the plan (``gridmap unify --micro``) are shown.
 
 ``--staff``: CSV/xlsx/GeoPackage layer (``PATH#LAYER`` or ``PATH#SHEET``) with ``staff_id``,
 ``name``, ``phone``, ``role`` (网格长 or 网格员), ``grid_code``, optional ``photo`` (JPEG/PNG path
@@ -103,6 +104,11 @@ def _inputs(args: argparse.Namespace, say) -> dict:
                                           column_map=required or None, map_if_present=optional or None)
         opts.record_applied("micro", found["micro"].attrs.get("column_map_applied", {}))
         say(f"micro grids: {len(found['micro']):,} from {mpath}")
+    elif plan.micro_grids is not None:
+        from gridmap.present.notice_inputs import check_micro_grids
+
+        found["micro"] = check_micro_grids(plan.micro_grids, source=f"{args.plan}#micro_grids")
+        say(f"micro grids: {len(found['micro']):,} stored in the plan")
     opts.check_all_used()
     return found
 

@@ -133,6 +133,8 @@ def _inputs(args: argparse.Namespace, say):
         plan, stored = read_plan_file(args.plan, say)
         grids = plan.grids()[["grid_code", "geometry"]]
         zone_layers = {"grid_code": grids}
+        if plan.micro_grids is not None:  # the 微网格 of the plan rank first in the tie-break
+            zone_layers["micro_code"] = plan.micro_grids[["micro_code", "geometry"]]
         say(f"{len(grids):,} grids: the same grid is preferred at equal distance")
         if not args.residents and "residents" in stored:
             residents = stored["residents"]

@@ -9,7 +9,9 @@ Writes to ``--out``:
 * ``report.xlsx`` — sheets 概况 (key figures, what was left out and why), 网格 (codes, households,
   population, special groups, band status, area, Polsby–Popper, main zone and share per old layer),
   盲区, 多头, 可达性 (households and special groups by life circle per grid), 上门服务名单
-  (special-group residents beyond 15 minutes, per grid), 建议选址 (proposed sites);
+  (special-group residents beyond 15 minutes, per grid), 建议选址 (proposed sites); with
+  ``--staffing DIR`` (from ``gridmap staff``) 网格员配置 and 党员报到, with ``--pairs`` (from
+  ``gridmap pair``) 结对帮扶;
 * ``report.html`` — key figures and one map (grids, coverage, access, sites) that open offline.
 
 The inputs come from, in this order: the options (``--residents``, ``--centers``, ``--area``,
@@ -82,6 +84,40 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     return found
 
 
+_TEXT_COLUMNS = dict.fromkeys(("grid_code", "area_id", "staff_ids", "staff_names", "member_id", "micro_code",
+                               "home_micro_code", "home_area_id", "community", "helper_id", "name", "phone"), str)
+
+
+def _people_tables(args: argparse.Namespace, say) -> dict:
+    """The tables of ``--staffing DIR`` (staff_grids.csv, members.csv) and ``--pairs`` (pairs.csv or its folder)."""
+    import pandas as pd
+
+    wanted = []
+    if args.staffing:
+        folder = Path(args.staffing)
+        if not (folder / "staff_grids.csv").exists():
+            raise LayerError(f"--staffing {folder}: no staff_grids.csv there; give the --out folder of `gridmap staff`")
+        wanted.append(("staff", folder / "staff_grids.csv"))
+        if (folder / "members.csv").exists():
+            wanted.append(("members", folder / "members.csv"))
+    if args.pairs:
+        path = Path(args.pairs)
+        path = path / "pairs.csv" if path.is_dir() else path
+        if not path.exists():
+            raise LayerError(f"--pairs {args.pairs}: no pairs.csv; give the --out folder of `gridmap pair` or its "
+                             "pairs.csv")
+        wanted.append(("pairs", path))
+    tables = {}
+    for section, path in wanted:
+        try:
+            tables[section] = pd.read_csv(path, dtype=_TEXT_COLUMNS, keep_default_na=False, na_values=[""],
+                                          encoding="utf-8-sig")
+        except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise LayerError(f"{path}: cannot be read as a CSV table ({exc})") from exc
+        say(f"{section}: {len(tables[section]):,} rows from {path}")
+    return tables
+
+
 def run_report(args: argparse.Namespace) -> int:
     """Run ``gridmap report`` with parsed arguments; return the exit status."""
     from gridmap.present.report import build_report, write_report
@@ -104,9 +140,15 @@ def run_report(args: argparse.Namespace) -> int:
         except (FileNotFoundError, ValueError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+    try:
+        people = _people_tables(args, say)
+    except LayerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     rep = build_report(found["plan"], study_area=found["study_area"], residents=found["residents"],
                        centers=found["centers"], zones=found["zones"], osm_path=found["osm"], net=net,
-                       k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, crs=work, progress=say)
+                       k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, crs=work, people=people,
+                       progress=say)
     i = 0 if args.lang == "zh" else 1
     say(f"writing {', '.join(OUTPUT_FILES)} to {args.out}")
     with writing_to(args.out):
@@ -149,6 +191,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="walking metres counted as within 15 minutes for siting (default 1000)")
     p.add_argument("--sliver-area", type=float, default=1.0, metavar="M2",
                    help="gaps/overlaps smaller than this are counted as slivers, not listed (default 1)")
+    p.add_argument("--staffing", metavar="DIR",
+                   help="the --out folder of `gridmap staff`: sheets 网格员配置 and (with members) 党员报到")
+    p.add_argument("--pairs", metavar="PATH",
+                   help="pairs.csv of `gridmap pair` (or its folder): sheet 结对帮扶")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of headers and texts (default zh)")
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")

@@ -1,12 +1,20 @@
 """``gridmap unify``: one unified grid (多网合一) from the zone layers, balanced by households.
 
     gridmap unify --zones party=PATH --zones security=PATH --zones urban=PATH --area PATH --residents PATH
-                  [--min-households 300] [--max-households 500] [--seed N] --out DIR
-    gridmap unify --demo --out DIR
+                  [--min-households 300] [--max-households 500] [--seed N]
+                  [--exclusive PATH[#LAYER]|osm [--osm PATH] [--exclusive-min-area 5000] [--exclusive-range 901-999]]
+                  [--micro 10,70] --out DIR
+    gridmap unify --demo [--exclusive osm] [--micro 10,70] --out DIR
 
 Writes ``grids.geojson``, ``units.geojson``, ``assignment.csv`` (unit_id,grid_code), ``checks.csv``,
 ``communities.csv`` (per-community status and reason) and ``plan.gpkg`` (the editable plan, which
 also stores the inputs — study area, residents, zone layers — for ``gridmap report``) into DIR.
+``--exclusive`` carves 专属网格 (schools, hospitals, markets, parks, industrial parks, enterprises)
+out of the base grids, from a polygon layer (optional ``name``, ``kind``) or ``osm`` (the polygons of
+``--osm``); they are numbered per community in ``--exclusive-range``. ``--micro MIN,MAX`` splits
+every base grid into 微网格 of whole buildings and writes ``micro_grids.geojson`` and
+``micro_membership.csv`` (resident_index, grid_code, micro_code, households). ``grids.geojson``
+carries ``grid_type`` (基础网格 / 专属网格) and ``exclusive_name``.
 If DIR already holds a ``plan.gpkg``, grids whose units did not change keep their codes; a plan
 with planners' edits in it is not replaced without ``--force``.
 """
@@ -18,28 +26,72 @@ import sys
 from pathlib import Path
 
 from gridmap.cli._checks import writing_to
-from gridmap.cli._common import add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs, progress
+from gridmap.cli._common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
+                                 progress, split_layer)
+from gridmap.errors import GridmapError
+from gridmap.io.files import load_layer, write_geojson
+from gridmap.plans.exclusive import (
+    BASE,
+    DEFAULT_EXCLUSIVE_RANGE,
+    DEFAULT_MIN_EXCLUSIVE_AREA_M2,
+    EXCLUSIVE_LAYER,
+    build_typed_grids,
+    exclusive_areas_for_units,
+    exclusive_areas_from_osm,
+    exclusive_zone_layer,
+    parse_sequence_range,
+)
 from gridmap.plans.grids import build_grids
-from gridmap.io.files import write_geojson
+from gridmap.plans.micro import build_micro_grids, parse_micro_band, resident_grid_codes, resident_points
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, make_units
-from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_unify", "OUTPUTS"]
 
 OUTPUTS = ("grids.geojson", "units.geojson", "assignment.csv", "checks.csv", "communities.csv", "plan.gpkg")
+MICRO_OUTPUTS = ("micro_grids.geojson", "micro_membership.csv")
+
+
+def _exclusive_areas(args: argparse.Namespace, area, residents, demo_osm, say):
+    """The exclusive areas of ``--exclusive`` (a layer, or ``osm``), prepared for the mosaic; None without it."""
+    if not args.exclusive:
+        return None
+    if args.exclusive.strip().lower() == "osm":
+        osm = args.osm or demo_osm
+        if not osm:
+            raise GridmapError("--exclusive osm needs --osm PATH (the OSM XML file whose school, hospital, market, "
+                               "park and industrial polygons become exclusive grids)")
+        raw = exclusive_areas_from_osm(osm)
+        source = str(osm)
+    else:
+        path, layer = split_layer(args.exclusive)
+        raw, _ = load_layer(path, None, layer)
+        source = str(path)
+    areas = exclusive_areas_for_units(raw, area, residents, min_area_m2=args.exclusive_min_area)
+    say(f"exclusive areas: {len(raw):,} polygons in {source} → {len(areas):,} of at least "
+        f"{args.exclusive_min_area:g} m² in the study area, borders moved onto whole buildings")
+    return areas
 
 
 def run_unify(args: argparse.Namespace) -> int:
     """Build units and grids, write every output; return the exit status."""
     say = progress(args.quiet)
     try:
-        layers, area, residents, _, _ = load_zone_inputs(args, say, "unify", need_residents=True)
+        exclusive_range = parse_sequence_range(args.exclusive_range)
+        micro_band = parse_micro_band(args.micro) if args.micro else None
+        layers, area, residents, _, demo_osm = load_zone_inputs(args, say, "unify", need_residents=True)
         work = choose_working_crs(args, say, area, *layers.values(), residents)
-    except LayerError as exc:
+        areas = _exclusive_areas(args, area, residents, demo_osm, say)
+    except GridmapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if areas is not None:
+        if EXCLUSIVE_LAYER in layers:
+            print(f"error: --zones {EXCLUSIVE_LAYER}=… clashes with --exclusive; name that zone layer otherwise",
+                  file=sys.stderr)
+            return 2
+        layers = {**layers, EXCLUSIVE_LAYER: exclusive_zone_layer(areas)}
     out = Path(args.out)
     plan_path = out / "plan.gpkg"
     old = None
@@ -56,17 +108,37 @@ def run_unify(args: argparse.Namespace) -> int:
     units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
                        progress=say)
     previous = old.assignment() if old is not None else None
-    build = build_grids(units, args.min_households, args.max_households, seed=args.seed, study_area=area,
-                        previous=previous, progress=say)
-    plan = Plan.from_build(units, build, min_households=args.min_households, max_households=args.max_households)
+    exclusive: dict[str, str] = {}
+    if areas is not None:
+        typed = build_typed_grids(units, args.min_households, args.max_households, seed=args.seed, areas=areas,
+                                  study_area=area, previous=previous, exclusive_range=exclusive_range, progress=say)
+        build, exclusive = typed.build, typed.exclusive
+    else:
+        build = build_grids(units, args.min_households, args.max_households, seed=args.seed, study_area=area,
+                            previous=previous, progress=say)
+    plan = Plan.from_build(units, build, min_households=args.min_households, max_households=args.max_households,
+                           exclusive=exclusive, exclusive_range=exclusive_range)
+    micro = None
+    if micro_band is not None:
+        base = plan.grids()
+        base = base[base["grid_type"] == BASE]
+        unit_codes = plan.assignment().set_index("unit_id")["grid_code"].reindex(units["unit_id"]).to_numpy()
+        resident_grid = resident_grid_codes(resident_points(residents, units.crs), units, unit_codes)
+        try:
+            micro = build_micro_grids(base, residents, resident_grid, min_households=micro_band[0],
+                                      max_households=micro_band[1], seed=args.seed)
+        except GridmapError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        plan.micro_grids = micro.micro_grids
     if old is not None:  # the next revision of the same plan file
         plan.plan_id, plan.revision = old.plan_id, old.revision
     checks = plan.checks()
     grids = plan.grids()
     counts = [c for c in COUNT_COLUMNS if c in grids.columns]
     zone_cols = [f"{layer}_{k}" for layer in layer_names(units) for k in ("main", "share")]
-    grids = grids[["grid_code", "area_id", *counts, "area_m2", "polsby_popper", *zone_cols, "n_units",
-                   "perimeter_m", "in_band", "geometry"]]
+    grids = grids[["grid_code", "grid_type", "exclusive_name", "area_id", *counts, "area_m2", "polsby_popper",
+                   *zone_cols, "n_units", "perimeter_m", "in_band", "geometry"]]
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
         write_geojson(grids, out / "grids.geojson", partition=True)
@@ -75,13 +147,24 @@ def run_unify(args: argparse.Namespace) -> int:
         write_assignment_csv(build.assignment, out / "assignment.csv")
         checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
         build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
+        if micro is not None:
+            write_geojson(micro.micro_grids, out / "micro_grids.geojson")
+            micro.membership.to_csv(out / "micro_membership.csv", index=False, encoding="utf-8-sig")
         rev = save_plan(plan, plan_path, overwrite=True,
                         sources=plan_sources(study_area=area, residents=residents, zones=layers))
-    say(f"wrote {', '.join(OUTPUTS)} to {out} (plan revision {rev})")
-    hh = grids["households"]
+    written = OUTPUTS + (MICRO_OUTPUTS if micro is not None else ())
+    say(f"wrote {', '.join(written)} to {out} (plan revision {rev})")
+    base_grids = grids[grids["grid_type"] == BASE]
+    hh = base_grids["households"]
     in_band = int(((hh >= args.min_households) & (hh <= args.max_households)).sum())
-    print(f"{len(units):,} units → {len(grids):,} grids in {len(build.status)} communities; "
+    print(f"{len(units):,} units → {len(base_grids):,} grids in {len(build.status)} communities; "
           f"{in_band} within {args.min_households}–{args.max_households} households")
+    if exclusive:
+        print(f"{len(exclusive)} exclusive grid(s) (专属网格), numbered {exclusive_range[0]}–{exclusive_range[1]}")
+    if micro is not None:
+        m = micro.micro_grids
+        print(f"{len(m):,} micro grids (微网格) in {len(base_grids):,} base grids; {int(m['in_band'].sum()):,} within "
+              f"{micro_band[0]}–{micro_band[1]} households")
     for row in build.status.itertuples():
         if row.status != "ok":
             print(f"  {row.area_id}: {row.n_in_band}/{row.n_grids} grids in the band — {row.reason}")
@@ -104,6 +187,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="faces smaller than this are merged into a neighbour (default 50)")
     p.add_argument("--min-unit-width", type=float, default=2.0, metavar="METRES",
                    help="faces thinner than this are merged into a neighbour (default 2)")
+    p.add_argument("--exclusive", metavar="PATH[#LAYER]|osm",
+                   help="专属网格: polygons (schools, hospitals, parks, …; optional name, kind) carved out of the base "
+                        "grids, or 'osm' for the polygons of --osm")
+    p.add_argument("--osm", metavar="PATH", help="OSM XML file for --exclusive osm (the demo's with --demo)")
+    p.add_argument("--exclusive-min-area", type=float, default=DEFAULT_MIN_EXCLUSIVE_AREA_M2, metavar="M2",
+                   help=f"smaller exclusive areas stay in their base grid (default {DEFAULT_MIN_EXCLUSIVE_AREA_M2:g})")
+    p.add_argument("--exclusive-range", default="{}-{}".format(*DEFAULT_EXCLUSIVE_RANGE), metavar="FIRST-LAST",
+                   help="sequence numbers of exclusive grids in each community (default 901-999)")
+    p.add_argument("--micro", metavar="MIN,MAX",
+                   help="微网格: split every base grid into groups of whole buildings of MIN–MAX households, "
+                        "e.g. 10,70")
     p.add_argument("--force", action="store_true", help="replace an existing plan.gpkg even if planners edited it")
     p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")

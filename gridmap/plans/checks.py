@@ -5,7 +5,7 @@ found, but units are still unassigned, so the answer may change):
 
 ===================  ===========================================================================
 ``unassigned``       every unit belongs to a grid
-``households_band``  every grid's households lie within [min, max]
+``households_band``  every grid's households lie within [min, max] (exclusive grids, 专属网格, exempt)
 ``contiguity``       no grid is in more than one part (units connected through shared edges)
 ``community``        no grid crosses a community (社区) border — every grid inside one community
 ``empty``            no grid without units
@@ -37,7 +37,7 @@ CHECK_COLUMNS = ["check", "status", "n", "grid_codes", "detail"]
 
 def run_checks(g: np.ndarray, grid_codes: np.ndarray, households: np.ndarray, area_id: np.ndarray,
                adjacency: tuple[np.ndarray, np.ndarray, np.ndarray], unit_ids: np.ndarray,
-               min_households: int, max_households: int) -> pd.DataFrame:
+               min_households: int, max_households: int, exempt: np.ndarray | None = None) -> pd.DataFrame:
     """Run every check.
 
     Parameters
@@ -49,6 +49,8 @@ def run_checks(g: np.ndarray, grid_codes: np.ndarray, households: np.ndarray, ar
     adjacency : ``(i, j, length)`` unit pairs sharing an edge.
     unit_ids : unit ids (for the unassigned detail).
     min_households, max_households : the band.
+    exempt : per grid, True when the band does not apply (a 专属网格: a school or a park is one grid
+        whatever its households); default none exempt.
 
     Returns
     -------
@@ -82,6 +84,8 @@ def run_checks(g: np.ndarray, grid_codes: np.ndarray, households: np.ndarray, ar
     size = np.bincount(gi, minlength=ng)
     hh = np.bincount(gi, weights=households[ok], minlength=ng)
     out_band = (size > 0) & ((hh < min_households) | (hh > max_households))
+    if exempt is not None:
+        out_band &= ~np.asarray(exempt, dtype=bool)
     add("households_band", np.flatnonzero(out_band),
         f"{int(out_band.sum())} grid(s) outside {min_households}–{max_households} households")
     # contiguity: components of the graph of same-grid edges, counted per grid

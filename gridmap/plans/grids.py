@@ -138,7 +138,7 @@ def reading_order(x: np.ndarray, y: np.ndarray, row_tolerance: float) -> np.ndar
 
 
 def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[str, str],
-                 previous: pd.DataFrame | None = None) -> np.ndarray:
+                 previous: pd.DataFrame | None = None, sequences: range = range(1, 1000)) -> np.ndarray:
     """15-digit grid codes for a labelling of the units.
 
     Parameters
@@ -148,7 +148,9 @@ def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[
         the community of a grid is that of its first unit).
     prefixes : ``{area_id: 12-digit prefix}`` (:func:`community_prefixes`).
     previous : an earlier assignment (``unit_id``, ``grid_code``); a grid whose set of units equals
-        a previous grid's keeps that code.
+        a previous grid's keeps that code (when its sequence number is in ``sequences``).
+    sequences : the sequence numbers (last 3 digits) these grids may take: 1–999 by default;
+        base grids leave the range of the exclusive grids (专属网格, :mod:`gridmap.plans.exclusive`) free.
 
     Returns
     -------
@@ -177,7 +179,7 @@ def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[
         members = pd.Series(unit_ids).groupby(inv).agg(frozenset)
         for g, s in members.items():
             code = prev_sets.get(s)
-            if code is not None and code[:12] == prefixes[grid_area_id[g]]:
+            if code is not None and code[:12] == prefixes[grid_area_id[g]] and int(code[12:]) in sequences:
                 codes[g] = code
                 kept[code] = code
     by_community = pd.Series(np.arange(n)).groupby(grid_area_id).indices  # one pass, not one scan per community
@@ -190,13 +192,14 @@ def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[
             continue
         tol = 0.5 * float(np.median(np.sqrt(wa[mine])))
         order = new[reading_order(gx[new], gy[new], tol)]
-        free = (s for s in range(1, 1000) if s not in used)
+        free = (s for s in sequences if s not in used)
         for g in order:
             seq = next(free, None)
             if seq is None:
                 raise GridCodeError(f"community {a}: {len(mine)} grids, but a grid's sequence number has 3 digits "
-                                    "(at most 999 grids per community). Raise --min-households/--max-households, "
-                                    "or split the community in the study area.")
+                                    f"(at most {len(sequences)} grids per community, numbered "
+                                    f"{sequences.start:03d}–{sequences.stop - 1:03d}). Raise "
+                                    "--min-households/--max-households, or split the community in the study area.")
             codes[g] = f"{prefix}{seq:03d}"
     return codes[inv]
 
@@ -475,7 +478,7 @@ class GridBuild:
 def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_households: int = 500, seed: int = 0, *,
                 study_area: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
                 zone_weight: float = 1.0, restarts: int = 16, max_passes: int = 30, polish: int = 10,
-                lineage: float = 0.2, progress: Progress | None = None) -> GridBuild:
+                lineage: float = 0.2, sequences: range = range(1, 1000), progress: Progress | None = None) -> GridBuild:
     """Partition every community into contiguous, compact grids within the household band.
 
     Parameters
@@ -494,6 +497,7 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_househol
     polish : kicks of the iterated local search per grid, after the restarts (0: none).
     lineage : weight of keeping households in their grid's main zone of each layer, as a multiple of
         ``zone_weight`` × the community's cut cost per household (0: the cut alone).
+    sequences : the sequence numbers the grids may take (:func:`number_grids`).
     progress : called with a message per community.
 
     Returns
@@ -569,7 +573,7 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_househol
         say(f"grids: community {a}: {n_grids[c]} grid(s), {n_in[c]} within {min_households}–{max_households}"
             + (f" — {reason}" if reason else ""))
     prefixes = community_prefixes(study_area, area_id)
-    codes = number_grids(units, labels, prefixes, previous)
+    codes = number_grids(units, labels, prefixes, previous, sequences)
     assignment = pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "grid_code": codes.astype(str)})
     stats = GridStats(units, (i, j, length), zones)
     grids = grid_table(units, codes, stats)

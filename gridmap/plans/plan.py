@@ -32,6 +32,11 @@ Storage (one GeoPackage, atomic, revision-checked), CSV tables and layer import 
 :mod:`gridmap.plans.store`; plan comparison in :mod:`gridmap.plans.compare`; the checks in
 :mod:`gridmap.plans.checks`.
 
+Grid types (docs/design.md §7.2): ``exclusive`` names the 专属网格 (a school, hospital, park… as its
+own grid, numbered in ``exclusive_range``, default 901–999; exempt from the household band), every
+other grid is a 基础网格; ``micro_grids`` (optional) holds the 微网格 of the base grids
+(:mod:`gridmap.plans.micro`), checked by the ``micro`` check. ``grid_table()`` carries ``grid_type``.
+
 A locked grid neither gains nor loses units: edits skip the units of locked grids (and say so in
 ``EditResult.skipped``) and refuse a locked grid as a target, a merge member or a split.
 """
@@ -53,6 +58,8 @@ from shapely.ops import split as split_geometry
 
 from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
 from gridmap.plans.checks import run_checks
+from gridmap.plans.exclusive import BASE, DEFAULT_EXCLUSIVE_RANGE, EXCLUSIVE, parse_sequence_range
+from gridmap.plans.micro import check_micro_grids
 from gridmap.plans.units import unit_adjacency
 
 __all__ = ["Plan", "PlanError", "EditResult", "Step"]
@@ -116,12 +123,19 @@ class Plan:
         assignment, else :func:`gridmap.plans.grids.community_prefixes`.
     locked : grid codes locked from the start.
     grids : ``{grid code: area_id}`` of grids that exist (also empty ones); default from the assignment.
+    exclusive : ``{grid code: what it is}`` of the 专属网格 (e.g. ``school: 南京一中``); the others are 基础网格.
+    exclusive_range : the sequence numbers of exclusive grids, ``(first, last)``; new base grids
+        (:meth:`create`) take numbers below it.
+    micro_grids : the 微网格 (``micro_code``, ``grid_code``, ``households``, ``building_head``…), or None.
     """
 
     def __init__(self, units: gpd.GeoDataFrame, assignment: pd.DataFrame | None = None, *,
                  min_households: int = 300, max_households: int = 500, prefixes: Mapping[str, str] | None = None,
                  locked: Iterable[str] = (), grids: Mapping[str, str] | None = None,
-                 revision: int = 0, plan_id: str | None = None, name: str = ""):
+                 revision: int = 0, plan_id: str | None = None, name: str = "",
+                 exclusive: Mapping[str, str] | None = None,
+                 exclusive_range: tuple[int, int] | str = DEFAULT_EXCLUSIVE_RANGE,
+                 micro_grids: gpd.GeoDataFrame | None = None):
         if units.crs is None or not pyproj.CRS.from_user_input(units.crs).is_projected:
             raise ValueError("a plan needs units in a projected (metric) CRS")
         self.units = units.reset_index(drop=True)
@@ -155,6 +169,9 @@ class Plan:
         self.revision = int(revision)
         self.plan_id = plan_id or uuid.uuid4().hex
         self.name = name
+        self.exclusive: dict[str, str] = dict(exclusive or {})
+        self.exclusive_range = parse_sequence_range(exclusive_range)
+        self.micro_grids = micro_grids
         self.dirty = False
         self._geom_cache: dict[str, shapely.Geometry] = {}
         self._rtree = rtree_index.Index()
@@ -167,12 +184,17 @@ class Plan:
 
     @classmethod
     def from_build(cls, units: gpd.GeoDataFrame, build: GridBuild, *, min_households: int = 300,
-                   max_households: int = 500, prefixes: Mapping[str, str] | None = None, name: str = "") -> Plan:
-        """A plan from :func:`gridmap.plans.grids.build_grids` output."""
+                   max_households: int = 500, prefixes: Mapping[str, str] | None = None, name: str = "",
+                   exclusive: Mapping[str, str] | None = None,
+                   exclusive_range: tuple[int, int] | str = DEFAULT_EXCLUSIVE_RANGE,
+                   micro_grids: gpd.GeoDataFrame | None = None) -> Plan:
+        """A plan from :func:`gridmap.plans.grids.build_grids` (or
+        :func:`gridmap.plans.exclusive.build_typed_grids`) output."""
         if prefixes is None:
             prefixes = {a: str(c)[:12] for a, c in zip(build.grids["area_id"], build.grids["grid_code"])}
         return cls(units, build.assignment, min_households=min_households, max_households=max_households,
-                   prefixes=prefixes, name=name)
+                   prefixes=prefixes, name=name, exclusive=exclusive, exclusive_range=exclusive_range,
+                   micro_grids=micro_grids)
 
     def _majority_area(self, codes: np.ndarray) -> dict[str, str]:
         ok = np.array([c is not None for c in codes], dtype=bool)
@@ -218,8 +240,19 @@ class Plan:
     def checks(self) -> pd.DataFrame:
         """Every check (:mod:`gridmap.plans.checks`): check, status, n, grid_codes, detail."""
         grid_codes, g = self._grid_index()
-        return run_checks(g, grid_codes, self.households, self.area_id, self.adjacency, self.unit_ids,
-                          self.min_households, self.max_households)
+        exempt = np.array([c in self.exclusive for c in grid_codes], dtype=bool)
+        checks = run_checks(g, grid_codes, self.households, self.area_id, self.adjacency, self.unit_ids,
+                            self.min_households, self.max_households, exempt)
+        if self.micro_grids is not None:
+            base = grid_codes[~exempt]
+            households = np.bincount(g[g >= 0], weights=self.households[g >= 0], minlength=len(grid_codes))
+            micro = check_micro_grids(self.micro_grids, pd.Series(households[~exempt].astype(np.int64), index=base))
+            checks = pd.concat([checks, micro], ignore_index=True)
+        return checks
+
+    def grid_type(self, code: str) -> str:
+        """``专属网格`` for an exclusive grid, else ``基础网格``."""
+        return EXCLUSIVE if code in self.exclusive else BASE
 
     def is_complete(self) -> bool:
         """True when every check passes (else the plan is work in progress)."""
@@ -236,6 +269,8 @@ class Plan:
         table["locked"] = table["grid_code"].isin(self.locked)
         hh = table["households"] if "households" in table else 0
         table["in_band"] = (hh >= self.min_households) & (hh <= self.max_households)
+        table["grid_type"] = [self.grid_type(c) for c in table["grid_code"]]
+        table["exclusive_name"] = [self.exclusive.get(c, "") for c in table["grid_code"]]
         return table
 
     def _geometry(self, code: str) -> shapely.Geometry:
@@ -377,9 +412,10 @@ class Plan:
         if prefix is None:
             raise PlanError(f"no code prefix for community {area_id}")
         used = {int(c[12:]) for c in [*self.registry, *taken] if c.startswith(prefix) and c[12:].isdigit()}
-        free = [s for s in range(1, 1000) if s not in used][:k]
+        free = [s for s in range(1, self.exclusive_range[0]) if s not in used][:k]
         if len(free) < k:
-            raise PlanError(f"community {area_id} has no free grid code left (999 used)")
+            raise PlanError(f"community {area_id} has no free grid code left (all of 001–"
+                            f"{self.exclusive_range[0] - 1:03d} used; {self.exclusive_range[0]}– are exclusive grids)")
         return [f"{prefix}{s:03d}" for s in free]
 
     def create(self, unit_ids: Iterable) -> EditResult:

@@ -5,7 +5,8 @@ A plan file holds the layers ``units``, ``assignment`` (``unit_id``, ``grid_code
 dissolved polygons with their statistics — for QGIS/ArcGIS users; derived, not read back),
 ``edit_log`` (the applied steps, with what undoing them needs, so undo works after reopening) and
 ``meta`` (``key``, ``value``: format, plan id, revision, band, code prefixes, grid registry, locks,
-``status`` = complete / work in progress, saved at). Optionally it also carries the inputs the
+``status`` = complete / work in progress, saved at, the 专属网格 and their sequence range) and, when
+the plan has them, ``micro_grids`` (the 微网格, :mod:`gridmap.plans.micro`). Optionally it also carries the inputs the
 plan was analysed with — study area, residents, centres, zone layers — as layers ``source_<name>``
 (:func:`save_plan` ``sources=``, :func:`load_plan_sources`, names from :func:`plan_sources`), so a
 report can be made from the plan file alone.
@@ -36,6 +37,8 @@ import shapely
 
 from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
 from gridmap.io.files import write_gpkg
+from gridmap.plans.exclusive import DEFAULT_EXCLUSIVE_RANGE
+from gridmap.plans.micro import MICRO_LAYER
 from gridmap.plans.plan import Plan, PlanError, Step
 
 __all__ = ["save_plan", "load_plan", "read_plan_meta", "StaleRevisionError", "PlanConflictError",
@@ -195,18 +198,23 @@ def _layers(plan: Plan, revision: int) -> dict[str, pd.DataFrame]:
         "revision": str(revision), "min_households": str(plan.min_households),
         "max_households": str(plan.max_households), "prefixes": json.dumps(plan.prefixes),
         "grids": json.dumps(plan.registry), "locked": json.dumps(sorted(plan.locked)),
+        "exclusive": json.dumps(plan.exclusive, ensure_ascii=False),
+        "exclusive_range": f"{plan.exclusive_range[0]}-{plan.exclusive_range[1]}",
         "status": "complete" if complete else "work in progress",
         "failed_checks": ";".join(checks.loc[checks["status"] != "pass", "check"]),
         "saved_at": pd.Timestamp.now(tz="UTC").isoformat(),
     }
     grids = plan.grids()
-    return {
+    layers = {
         "units": plan.units,
         "assignment": plan.assignment(),
         "grids": grids,
         "edit_log": _steps_frame(plan),
         "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
     }
+    if plan.micro_grids is not None:
+        layers[MICRO_LAYER] = plan.micro_grids
+    return layers
 
 
 def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, rescue: bool = True,
@@ -259,6 +267,17 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
     return new_rev
 
 
+def _micro_layer(path: Path) -> gpd.GeoDataFrame | None:
+    """The plan's 微网格 layer, when it has one (codes kept as text)."""
+    if MICRO_LAYER not in {str(n) for n in pyogrio.list_layers(path)[:, 0]}:
+        return None
+    micro = gpd.read_file(path, layer=MICRO_LAYER, engine="pyogrio")
+    for column in ("micro_code", "grid_code", "building_head", "building_head_phone"):
+        if column in micro:
+            micro[column] = micro[column].fillna("").astype(str)
+    return micro
+
+
 def load_plan(path: str | os.PathLike) -> Plan:
     """Open a plan file (the edit log is restored, so undo reaches back into earlier sessions)."""
     path = Path(path)
@@ -269,7 +288,10 @@ def load_plan(path: str | os.PathLike) -> Plan:
     plan = Plan(units, assignment, min_households=int(meta["min_households"]),
                 max_households=int(meta["max_households"]), prefixes=json.loads(meta["prefixes"]),
                 locked=json.loads(meta["locked"]), grids=json.loads(meta["grids"]),
-                revision=int(meta["revision"]), plan_id=meta["plan_id"], name=meta.get("name", ""))
+                revision=int(meta["revision"]), plan_id=meta["plan_id"], name=meta.get("name", ""),
+                exclusive=json.loads(meta.get("exclusive", "{}")),
+                exclusive_range=meta.get("exclusive_range") or DEFAULT_EXCLUSIVE_RANGE,
+                micro_grids=_micro_layer(path))
     log = pyogrio.read_dataframe(path, layer="edit_log", read_geometry=False)
     if len(log):
         plan.history = _steps_from_frame(plan, log)

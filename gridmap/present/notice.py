@@ -66,7 +66,7 @@ import shapely
 __all__ = ["CJK_FONT_ENV", "KNOWN_CJK_FONTS", "LABELS", "OSM_ATTRIBUTION", "PAGE_MM", "NoticeFontError",
            "CJKFont", "Basemap", "StaffCard", "MicroRow", "NoticeContent", "NoticeSet", "NoticeRun",
            "find_cjk_font", "osm_basemap", "prepare_notices", "notice_figure", "notice_pdf_bytes",
-           "notice_png_bytes", "write_notices", "a4_pixels", "nice_scale", "true_north_angle"]
+           "notice_png_bytes", "plan_notice_pdf", "write_notices", "a4_pixels", "nice_scale", "true_north_angle"]
 
 #: Environment variable naming the CJK font file to use (checked first).
 CJK_FONT_ENV = "GRIDMAP_CJK_FONT"
@@ -1183,6 +1183,31 @@ def notice_pdf_bytes(grids: gpd.GeoDataFrame | NoticeSet, grid_code: str, **inpu
     buf = io.BytesIO()
     _save_pdf(fig, ns.contents[str(grid_code)], buf)
     return buf.getvalue()
+
+
+def plan_notice_pdf(plan, grid_code: str, *, communities: gpd.GeoDataFrame | pd.DataFrame | None = None,
+                    residents: gpd.GeoDataFrame | None = None, staff: pd.DataFrame | None = None,
+                    lang: str = "zh") -> bytes:
+    """The notice of one grid of a :class:`gridmap.plans.plan.Plan` as PDF bytes — the app's Grid page.
+
+    The plan's 微网格 (when it has them) are listed; building polygons among ``residents`` are the
+    basemap (no streets: the app has no OSM file at hand). Raises :class:`NoticeFontError` without a
+    CJK font, ``KeyError`` for a grid the plan does not have.
+    """
+    from gridmap.present.notice_inputs import check_micro_grids
+
+    grids = plan.grids()
+    if str(grid_code) not in set(grids["grid_code"].astype(str)):
+        raise KeyError(f"grid {grid_code} is not in the plan")
+    micro = plan.micro_grids
+    if micro is not None:
+        micro = check_micro_grids(micro, source="the plan's micro grids")
+    basemap = None
+    if residents is not None and len(residents):
+        polygons = shapely.get_type_id(residents.geometry.to_numpy()) >= 3
+        basemap = Basemap(buildings=residents[polygons]) if polygons.any() else None
+    return notice_pdf_bytes(grids, str(grid_code), basemap=basemap, staff=staff, micro=micro,
+                            communities=communities, lang=lang)
 
 
 def notice_png_bytes(grids: gpd.GeoDataFrame | NoticeSet, grid_code: str, dpi: float = 150, **inputs) -> bytes:

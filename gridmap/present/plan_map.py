@@ -17,14 +17,17 @@ from gridmap.present.drawing import MapSetup, draw, feature, new_map
 from gridmap.present.map_labels import layer_label, text
 from gridmap.present.views import band_status, web_layer
 
-__all__ = ["BAND_COLORS", "GRID_EDGE", "GRID_FIELDS", "plan_grids", "grid_layer", "plan_map"]
+__all__ = ["BAND_COLORS", "GRID_EDGE", "GRID_FIELDS", "MICRO_EDGE", "plan_grids", "grid_layer", "micro_layer",
+           "plan_map"]
 
 #: Grid colour by band status (:func:`gridmap.present.views.band_status`), in legend order.
 BAND_COLORS = {"in_band": "#1a9641", "below": "#fdae61", "above": "#d7191c", "locked": "#5e3c99",
-               "empty": "#969696"}
+               "empty": "#969696", "exclusive": "#2c7fb8"}
+#: Outline of a micro grid (微网格).
+MICRO_EDGE = "#4d4d4d"
 GRID_EDGE = "#1b1b1b"
 #: Tooltip columns of a grid.
-GRID_FIELDS = ("grid_code", "households", "n_units", "status_label")
+GRID_FIELDS = ("grid_code", "grid_type", "households", "n_units", "status_label")
 
 
 def plan_grids(plan: Plan, lang: str = "zh") -> gpd.GeoDataFrame:
@@ -33,6 +36,9 @@ def plan_grids(plan: Plan, lang: str = "zh") -> gpd.GeoDataFrame:
     grids = plan.grids()
     grids["band_status"] = band_status(grids["households"], plan.min_households, plan.max_households,
                                        locked=grids["locked"], n_units=grids["n_units"])
+    # a 专属网格 has no household band: it is coloured as what it is (unless locked)
+    exclusive = grids["grid_code"].isin(set(plan.exclusive)).to_numpy() & ~grids["locked"].to_numpy(dtype=bool)
+    grids.loc[exclusive, "band_status"] = "exclusive"
     grids["status_label"] = [text(f"band_{k}", lang) for k in grids["band_status"]]
     return grids
 
@@ -55,6 +61,20 @@ def grid_layer(grids: gpd.GeoDataFrame, *, lang: str = "zh", setup: MapSetup = M
                         fill_opacity=0.4, weight=1.5, dash_array="5 3" if status == "locked" else None)
         if layer is not None:
             layer.add_to(group)
+    return group
+
+
+def micro_layer(micro: gpd.GeoDataFrame | None, *, lang: str = "zh", setup: MapSetup = MapSetup(),
+                tolerance_m: float = 0.5, decimals: int = 6) -> folium.FeatureGroup | None:
+    """The 微网格 as thin dashed outlines (code, households, 楼栋长 in the tooltip); None without any."""
+    if micro is None or not len(micro):
+        return None
+    cols = [c for c in ("micro_code", "households", "building_head") if c in micro.columns]
+    web = web_layer(micro[[*cols, micro.geometry.name]], tolerance_m, decimals=decimals, coverage=True)
+    group = folium.FeatureGroup(name=text("layer_micro", lang), show=True)
+    layer = feature(web, MICRO_EDGE, cols, setup=setup, lang=lang, fill_opacity=0.0, weight=0.8, dash_array="3 3")
+    if layer is not None:
+        layer.add_to(group)
     return group
 
 

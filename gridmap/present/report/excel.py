@@ -13,6 +13,8 @@ from gridmap.present.report.gather import Report
 from gridmap.present.report.labels import (
     COUNT_KEYS,
     LANGS,
+    PEOPLE_SECTIONS,
+    PEOPLE_SHEETS,
     SECTIONS,
     SHEETS,
     header,
@@ -61,11 +63,17 @@ def _summary_rows(rep: Report, lang: str) -> list[tuple[str, object, str, str]]:
         rows.append((text("sites", lang), f["sites"], "int", ""))
         if "within15_after" in f:
             rows.append((text("within15_after", lang), f["within15_after"], "pct", ""))
+    for key, fmt in (("staffed_share", "pct"), ("micro_member_share", "pct"), ("pairs_n", "int")):
+        if key in f:
+            rows.append((text(key, lang), f[key], fmt, ""))
     i = 0 if lang == "zh" else 1
     for s in SECTIONS[1:]:
         note = rep.notes.get(s)
         rows.append((f"{text('sections', lang)}: {SHEETS[lang][s]}", note[i] if note else text("included", lang),
                      "text", ""))
+    for s in PEOPLE_SECTIONS:
+        if s in rep.tables:
+            rows.append((f"{text('sections', lang)}: {PEOPLE_SHEETS[lang][s]}", text("included", lang), "text", ""))
     return rows
 
 
@@ -86,6 +94,10 @@ def sheet_tables(rep: Report, lang: str = "zh") -> dict[str, pd.DataFrame]:
         else:
             note = rep.notes.get(s, ("", ""))[i]
             out[SHEETS[lang][s]] = pd.DataFrame({header("note", lang): [note]})
+    for s in PEOPLE_SECTIONS:  # only when given
+        if s in rep.tables:
+            table = translate_values(rep.tables[s], lang)
+            out[PEOPLE_SHEETS[lang][s]] = table.rename(columns={c: header(c, lang) for c in table.columns})
     return out
 
 
@@ -117,6 +129,7 @@ def write_workbook(rep: Report, path: str | os.PathLike, lang: str = "zh") -> Pa
     path.parent.mkdir(parents=True, exist_ok=True)
     tables = sheet_tables(rep, lang)
     keys = {SHEETS[lang][s]: (list(rep.tables[s].columns) if s in rep.tables else ["note"]) for s in SECTIONS[1:]}
+    keys.update({PEOPLE_SHEETS[lang][s]: list(rep.tables[s].columns) for s in PEOPLE_SECTIONS if s in rep.tables})
     rows = _summary_rows(rep, lang)
     return atomic_write(path, lambda tmp: _fill_workbook(tmp, tables, keys, rows, lang))
 

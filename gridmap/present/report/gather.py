@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 
 from gridmap.plans.plan import Plan
-from gridmap.present.report.labels import COUNT_KEYS, TOTAL_KEY, text
+from gridmap.present.report.labels import COUNT_KEYS, PEOPLE_SECTIONS, TOTAL_KEY, text
 
 __all__ = ["Report", "build_report"]
 
@@ -113,10 +113,35 @@ def _within_share(summary: pd.DataFrame, labels: tuple[str, ...]) -> pd.DataFram
     return out
 
 
+def _people_tables(rep: Report, people: Mapping[str, pd.DataFrame]) -> None:
+    """The sheets 网格员配置, 党员报到, 结对帮扶 from the tables given, with their key figures."""
+    unknown = set(people) - set(PEOPLE_SECTIONS)
+    if unknown:
+        raise ValueError(f"people tables must be among {PEOPLE_SECTIONS}, got {sorted(unknown)}")
+    for section in PEOPLE_SECTIONS:
+        table = people.get(section)
+        if table is None:
+            continue
+        rep.tables[section] = table.reset_index(drop=True)
+    staff = people.get("staff")
+    if staff is not None and "staffed" in staff and len(staff):
+        rep.figures["staffed_share"] = float(staff["staffed"].astype(bool).mean())
+    members = people.get("members")
+    if members is not None and "micro_code" in members:
+        micro = rep.plan.micro_grids
+        if micro is not None and len(micro):
+            served = set(members["micro_code"].astype(str)) - {"", "nan"}
+            rep.figures["micro_member_share"] = float(micro["micro_code"].astype(str).isin(served).mean())
+    pairs = people.get("pairs")
+    if pairs is not None:
+        rep.figures["pairs_n"] = len(pairs)
+
+
 def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
                  residents: gpd.GeoDataFrame | None = None, centers: gpd.GeoDataFrame | None = None,
                  zones: Mapping[str, gpd.GeoDataFrame] | None = None, osm_path: str | os.PathLike | None = None,
                  net=None, k: int = 3, radius_m: float = 1000.0, sliver_m2: float = 1.0, crs=None,
+                 people: Mapping[str, pd.DataFrame] | None = None,
                  progress: Callable[[str], None] | None = None) -> Report:
     """Compute every section of the 台账 that its inputs allow.
 
@@ -134,6 +159,9 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
     sliver_m2 : gaps and overlaps smaller than this are counted as slivers, not listed.
     crs : the working CRS for the coverage and the walking network (``--crs-work``); default
         :func:`gridmap.io.crs.working_crs` of the inputs (the plan's own CRS comes first).
+    people : tables of the people on the grid, each giving its sheet when present: ``staff`` (per
+        grid, ``staff_grids.csv`` of ``gridmap staff``), ``members`` (``members.csv``) and ``pairs``
+        (``pairs.csv`` of ``gridmap pair``).
     progress : called with a short message at each stage.
     """
     say = progress or (lambda _msg: None)
@@ -159,6 +187,8 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
     figures.update(n_grids=len(grids), households_total=int(grids["households"].sum()) if "households" in grids else 0,
                    band=f"{plan.min_households}–{plan.max_households}", in_band=int((status == "within").sum()),
                    below=int((status == "below").sum()), above=int((status == "above").sum()))
+
+    _people_tables(rep, people or {})
 
     # ---- coverage: 盲区 and 多头
     if not zones or study_area is None:

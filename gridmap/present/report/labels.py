@@ -13,7 +13,8 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["LANGS", "SECTIONS", "SHEETS", "LAYER_LABELS", "HEADERS", "CIRCLES", "BAND", "REASONS", "YES_NO",
+__all__ = ["LANGS", "SECTIONS", "SHEETS", "PEOPLE_SECTIONS", "PEOPLE_SHEETS", "LAYER_LABELS", "HEADERS", "CIRCLES",
+           "BAND", "REASONS", "YES_NO",
            "NO_GRID", "TOTAL_KEY", "TEXT", "COUNT_KEYS", "text", "layer_label", "header", "translate_values"]
 
 LANGS = ("zh", "en")
@@ -29,6 +30,13 @@ SHEETS: dict[str, dict[str, str]] = {
            "access": "access by grid", "home_visits": "home visits", "sites": "proposed sites"},
 }
 
+#: Sections of the people on the grid (gridmap staff, gridmap pair): sheets only when their data is given.
+PEOPLE_SECTIONS = ("staff", "members", "pairs")
+PEOPLE_SHEETS: dict[str, dict[str, str]] = {
+    "zh": {"staff": "网格员配置", "members": "党员报到", "pairs": "结对帮扶"},
+    "en": {"staff": "grid staff", "members": "party members", "pairs": "helper pairs"},
+}
+
 #: Names of the usual zone layers.
 LAYER_LABELS: dict[str, dict[str, str]] = {
     "zh": {"party": "党建网格", "security": "综治网格", "urban": "城管网格", "any": "任一系统"},
@@ -40,6 +48,27 @@ LAYER_LABELS: dict[str, dict[str, str]] = {
 HEADERS: dict[str, tuple[str, str]] = {
     # grids
     "grid_code": ("网格编码", "grid code"),
+    "grid_type": ("网格类型", "grid type"),
+    # people on the grid (gridmap staff, gridmap pair)
+    "n_staff": ("网格员人数", "staff"),
+    "staff_ids": ("网格员编号", "staff ids"),
+    "staff_names": ("网格员", "staff"),
+    "households_per_staff": ("人均服务户数", "households per staff"),
+    "staffed": ("已配备网格员", "staffed"),
+    "source": ("配备方式", "how assigned"),
+    "assigned_m": ("住处至网格距离(米)", "home to grid (m)"),
+    "units_stationed": ("驻区单位数", "units stationed"),
+    "volunteers": ("志愿者人数", "volunteers"),
+    "member_id": ("党员编号", "member id"),
+    "home_area_id": ("居住社区代码", "home community"),
+    "home_micro_code": ("居住微网格", "home micro grid"),
+    "micro_code": ("微网格编码", "micro grid"),
+    "moved": ("就近调配", "moved"),
+    "moved_m": ("调配距离(米)", "moved (m)"),
+    "registered_here": ("在居住社区报到", "registered where living"),
+    "resident_index": ("居民要素行号", "resident row"),
+    "group": ("帮扶对象类别", "group"),
+    "helper_id": ("帮扶人编号", "helper id"),
     "area_id": ("社区代码", "community code"),
     "community": ("社区", "community"),
     "n_units": ("单元数", "units"),
@@ -98,9 +127,12 @@ CIRCLES = {
 BAND = {"zh": {"below": "低于下限", "within": "符合", "above": "高于上限"},
          "en": {"below": "below the band", "within": "within", "above": "above the band"}}
 REASONS = {"zh": {"beyond": "超出15分钟", "too_far_from_street": "距道路过远", "unreachable": "路网不连通",
-                   "no_geometry": "无位置"},
+                   "no_geometry": "无位置", "no_staff_within_reach": "附近无网格员",
+                   "staff_full": "附近网格员已满负荷"},
             "en": {"beyond": "beyond 15 min", "too_far_from_street": "too far from a street",
-                   "unreachable": "not connected to a centre", "no_geometry": "no location"}}
+                   "unreachable": "not connected to a centre", "no_geometry": "no location",
+                   "no_staff_within_reach": "no staff member within reach",
+                   "staff_full": "staff within reach are full"}}
 YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
 NO_GRID = "(none)"  # the zone label of a resident in no grid (see gridmap.access.accessibility)
 TOTAL_KEY = "TOTAL"  # the total row of the access summary
@@ -136,6 +168,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_osm": ("未提供路网文件（--osm）", "no OSM street file given (--osm)"),
     "no_sites": ("未要求选址（--sites 0）", "no sites asked for (--sites 0)"),
     "sections": ("各部分", "sections"),
+    "staffed_share": ("配备网格员的网格占比", "grids with a staff member"),
+    "micro_member_share": ("有党员的微网格占比", "micro grids with a party member"),
+    "pairs_n": ("结对帮扶人数", "people paired with a helper"),
     "included": ("已包含", "included"),
     "key_figures": ("主要数据", "Key figures"),
     "map": ("地图", "Map"),
@@ -216,7 +251,7 @@ def translate_values(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     if "layer" in out:
         out["layer"] = out["layer"].map(lambda v: layer_label(str(v), lang))
     yes, no = YES_NO[key]
-    for c in ("locked", "in_study_area"):
+    for c in ("locked", "in_study_area", "staffed", "moved"):
         if c in out:
             out[c] = np.where(out[c].astype(bool), yes, no)
     for c in ("grid_code", "area_id"):

@@ -1,0 +1,187 @@
+"""``gridmap staff``: 网格员 for every grid, 党员 in every 微网格, 驻区单位 on the grid (personal data).
+
+    gridmap staff --plan PLAN.gpkg --staff PATH[#LAYER] [--members PATH[#LAYER]] [--units PATH[#LAYER]]
+                  [--osm PATH] [--max-distance 3000] [--member-distance 1000] --out DIR
+
+Writes into DIR (CSV in UTF-8 with BOM, so Excel opens them; codes and phones as text):
+
+``staff.csv``            per 网格员: staff_id, name, phone, staff_type, role, capacity, grid_codes, kept,
+                         assigned, n_grids, households, load, assigned_m, has_home
+``staff_grids.csv``      per grid: grid_code, grid_type, area_id, households, n_staff, staff_ids,
+                         staff_names, households_per_staff, staffed, source, assigned_m, reason
+                         (+ units_stationed, volunteers with --units)
+``unstaffed.csv``        the grids without a 网格员 and why (no_staff_within_reach / staff_full)
+``staff_assignments.csv`` one row per person and grid (staff_id, name, phone, role, grid_code, source):
+                         the staff table ``gridmap notice --staff`` reads
+``staffing.geojson``     the grids with the staff_grids.csv columns (RFC 7946)
+with ``--members``: ``members.csv`` (member_id, name, community, home_area_id, home_micro_code,
+micro_code, grid_code, moved, moved_m, registered_here), ``member_micro.csv`` (per 微网格:
+micro_code, grid_code, area_id, households, n_members, member_ids), ``member_coverage.csv``
+(level grid/community, code, n_micro, n_micro_with_member, micro_share [, n_compounds,
+n_compounds_with_member, compound_share]) and ``member_micro.geojson``;
+with ``--units``: ``units.csv`` (unit_id, name, volunteers, grid_code, micro_code);
+and ``staffing.xlsx`` with one sheet per table (网格员配置, 网格, 未配备网格员, 党员报到, 党员覆盖, 驻区单位).
+Distances are walking metres on ``--osm``, else straight-line metres in the plan's CRS.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from gridmap.cli._checks import writing_to
+from gridmap.cli._common import add_input_options, progress, read_plan_file, split_layer
+from gridmap.errors import GridmapError
+from gridmap.io.files import atomic_write, write_geojson
+from gridmap.io.inputs import InputOptions
+from gridmap.io.validate import LayerError
+from gridmap.people.staffing import (
+    DEFAULT_MEMBER_DISTANCE_M,
+    DEFAULT_STAFF_DISTANCE_M,
+    assign_members,
+    assign_staff,
+    locate_units,
+    member_coverage,
+)
+
+__all__ = ["register", "run_staff", "OUTPUTS", "SHEETS"]
+
+OUTPUTS = ("staff.csv", "staff_grids.csv", "unstaffed.csv", "staff_assignments.csv", "staffing.geojson",
+           "staffing.xlsx")
+#: Workbook sheets, by table.
+SHEETS = {"staff": "网格员配置", "grids": "网格", "unstaffed": "未配备网格员", "members": "党员报到",
+          "coverage": "党员覆盖", "units": "驻区单位"}
+PRIVACY = "the outputs hold names, phones and homes: give them only to those who need them"
+
+
+def _read(options: InputOptions, spec: str, scope: str, say):
+    path, layer = split_layer(spec)
+    gdf, _ = options.load(path, None, layer, scope)
+    gdf.attrs.setdefault("source", str(path))
+    say(f"read {scope}: {len(gdf):,} rows from {path}")
+    return gdf
+
+
+def _csv(table: pd.DataFrame, path: Path) -> None:
+    atomic_write(path, lambda p: table.to_csv(p, index=False, encoding="utf-8-sig"))
+
+
+def _xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    def write(p: Path) -> None:
+        with pd.ExcelWriter(p, engine="openpyxl") as xl:
+            for key, table in sheets.items():
+                table.to_excel(xl, sheet_name=SHEETS[key], index=False)
+                xl.sheets[SHEETS[key]].freeze_panes = "A2"
+    atomic_write(path, write)
+
+
+def run_staff(args: argparse.Namespace) -> int:
+    """Run ``gridmap staff``; return the exit status (errors are raised as GridmapError: status 2)."""
+    say = progress(args.quiet)
+    out = Path(args.out)
+    plan, stored = read_plan_file(args.plan, say)
+    options = InputOptions.from_args(args, ("staff", "members", "units"))
+    staff = _read(options, args.staff, "staff", say)
+    members = _read(options, args.members, "members", say) if args.members else None
+    units = _read(options, args.units, "units", say) if args.units else None
+    options.check_all_used()
+    if members is not None and plan.micro_grids is None:
+        raise LayerError(f"{args.plan}: the plan has no 微网格, so members cannot be placed in them; make them with "
+                         "`gridmap unify … --micro 10,70`, or leave out --members")
+    net = None
+    if args.osm:
+        from gridmap.access.network import load_walk_network
+
+        say(f"walking network from {args.osm}")
+        net = load_walk_network(args.osm, cache=args.cache_dir)
+    grids = plan.grids()
+    result = assign_staff(grids, staff, net=net, max_distance_m=args.max_distance, snap_limit=args.snap_limit)
+    grid_table = result.grids
+    sheets = {"staff": result.staff, "grids": grid_table}
+    unstaffed = grid_table.loc[~grid_table["staffed"], ["grid_code", "grid_type", "area_id", "households", "reason"]]
+    sheets["unstaffed"] = unstaffed
+    placed = None
+    if units is not None:
+        placed = locate_units(units, grids, plan.micro_grids)
+        per_grid = placed.groupby("grid_code")["volunteers"].agg(["size", "sum"])
+        grid_table["units_stationed"] = grid_table["grid_code"].map(per_grid["size"]).fillna(0).astype(int)
+        grid_table["volunteers"] = grid_table["grid_code"].map(per_grid["sum"]).fillna(0).astype(int)
+        sheets["units"] = placed
+    member_result = coverage = None
+    if members is not None:
+        names = None
+        area = stored.get("study_area")
+        if area is not None and "name" in area.columns:
+            names = dict(zip(area["area_id"].astype(str), area["name"].astype(str), strict=True))
+        member_result = assign_members(plan.micro_grids, members, grids, net=net,
+                                       max_distance_m=args.member_distance, snap_limit=args.snap_limit,
+                                       community_names=names)
+        from gridmap.access.routing import representative_xy
+
+        home = representative_xy(members, grids.crs) if members.crs is not None else None
+        coverage = member_coverage(member_result.micro, stored.get("residents"), grids, home)
+        sheets["members"] = member_result.members
+        sheets["coverage"] = coverage
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        say(f"writing to {out} — {PRIVACY}")
+        _csv(result.staff, out / "staff.csv")
+        _csv(grid_table, out / "staff_grids.csv")
+        _csv(unstaffed, out / "unstaffed.csv")
+        _csv(result.assignments, out / "staff_assignments.csv")
+        write_geojson(grids[["grid_code", "geometry"]].merge(grid_table, on="grid_code"), out / "staffing.geojson")
+        if member_result is not None:
+            _csv(member_result.members, out / "members.csv")
+            _csv(member_result.micro, out / "member_micro.csv")
+            _csv(coverage, out / "member_coverage.csv")
+            micro = plan.micro_grids[["micro_code", "geometry"]].merge(member_result.micro, on="micro_code")
+            write_geojson(micro, out / "member_micro.geojson")
+        if placed is not None:
+            _csv(placed, out / "units.csv")
+        _xlsx(sheets, out / "staffing.xlsx")
+    staffed = int(grid_table["staffed"].sum())
+    print(f"{staffed:,} of {len(grid_table):,} grids have a 网格员 ({(grid_table['source'] == 'assigned').sum():,} "
+          f"newly assigned, within {args.max_distance:g} m{' walking' if net is not None else ' in a straight line'})"
+          + ("" if result.optimal else "; HiGHS stopped at its time limit: the best assignment found is used"))
+    if len(unstaffed):
+        print(f"  without a 网格员: {len(unstaffed):,} grid(s) — see unstaffed.csv")
+    if member_result is not None:
+        m = member_result.micro
+        print(f"党员: {len(member_result.members):,}; {int((m['n_members'] > 0).sum()):,} of {len(m):,} 微网格 with at "
+              f"least one ({int(member_result.members['moved'].sum()):,} moved to a 微网格 near home)")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    try:
+        return run_staff(args)
+    except ValueError as exc:  # a value the core refuses that no option check caught
+        raise GridmapError(str(exc)) from exc
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap staff`` to the command's subparsers."""
+    p = sub.add_parser("staff", help="网格员 for every grid, 党员 in every 微网格, 驻区单位 (personal data)",
+                       description=__doc__.split("\n\n")[0],
+                       epilog="staff: staff_id, name, phone [, staff_type 专职/兼职, capacity (households), grid_code "
+                              "(kept; ;-separated), role 网格长/网格员] and a home point (lon/lat columns, or a point "
+                              "layer; optional). members: member_id [, name, community] and a home point. units: "
+                              "unit_id [, name, volunteers] and a point. Map other column names with --map, e.g. "
+                              "--map staff:staff_id=工号.")
+    p.add_argument("--plan", required=True, metavar="PLAN.gpkg", help="the plan (from `gridmap unify`)")
+    p.add_argument("--staff", required=True, metavar="PATH[#LAYER]", help="网格员 table or point layer")
+    p.add_argument("--members", metavar="PATH[#LAYER]", help="党员 (home points); needs the plan's 微网格")
+    p.add_argument("--units", metavar="PATH[#LAYER]", help="驻区单位 (points, volunteers)")
+    p.add_argument("--osm", metavar="PATH", help="OSM XML street file: walking distances (else straight lines)")
+    p.add_argument("--max-distance", type=float, default=DEFAULT_STAFF_DISTANCE_M, metavar="METRES",
+                   help=f"farthest home → grid for a new assignment (default {DEFAULT_STAFF_DISTANCE_M:g})")
+    p.add_argument("--member-distance", type=float, default=DEFAULT_MEMBER_DISTANCE_M, metavar="METRES",
+                   help=f"farthest a 党员 is moved from home (default {DEFAULT_MEMBER_DISTANCE_M:g})")
+    p.add_argument("--snap-limit", type=float, default=300.0, metavar="METRES",
+                   help="metres from a street beyond which a point is not on the network (default 300)")
+    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
+    add_input_options(p, "staff, members, units")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.set_defaults(func=_run)

@@ -1,0 +1,286 @@
+"""Micro grids (微网格): whole neighbouring buildings of 10–70 households inside each base grid (docs/design.md §7.2).
+
+A base grid of 300–500 households is split into micro grids, each a group of whole buildings that
+are neighbours, with a household total in a band (default 10–70, configurable), each led by a
+楼栋长 (``building_head``). Method, per base grid:
+
+1. every resident feature (building polygon or point) is taken at its point on surface; features at
+   the same spot form one *site* (they cannot be told apart, so they go together);
+2. the sites' Voronoi cells, clipped to the grid polygon, partition the grid: each building gets
+   the ground nearest to it, so the micro grids partition their base grid exactly;
+3. two sites are neighbours when their clipped cells share an edge (its length is the cut cost);
+4. the sites are partitioned into connected groups within the band by the same compiled heuristic
+   as the grids themselves (:func:`gridmap.plans.regions.partition_pieces`): region growing from
+   spread seeds, then local search on (band violation, cut length); a building alone above the
+   maximum is a micro grid of its own (a building is never split);
+5. micro codes are the grid code + 2 digits (01–99), west→east in rows north→south.
+
+:func:`check_micro_grids` is the plan check ``micro``: every household in exactly one micro grid —
+per base grid, the micro grids' households add up to the grid's, and every micro grid belongs to
+a base grid of the plan by its code.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from gridmap.errors import GridCodeError, ParameterError, check_number
+from gridmap.plans.grids import reading_order
+from gridmap.plans.regions import partition_pieces
+
+__all__ = ["MICRO_LAYER", "DEFAULT_MICRO_BAND", "MICRO_OUTPUT_COLUMNS", "parse_micro_band", "resident_points",
+           "resident_grid_codes", "MicroBuild", "build_micro_grids", "check_micro_grids"]
+
+#: Layer name of the micro grids in a plan file.
+MICRO_LAYER = "micro_grids"
+#: Households of a micro grid (inclusive).
+DEFAULT_MICRO_BAND = (10, 70)
+#: Columns of the micro-grid layer (then geometry); compatible with :mod:`gridmap.present.notice_inputs`.
+MICRO_OUTPUT_COLUMNS = ("micro_code", "grid_code", "grid_type", "households", "n_buildings", "in_band",
+                        "building_head", "building_head_phone")
+
+
+def parse_micro_band(value: str | tuple[int, int]) -> tuple[int, int]:
+    """``(min, max)`` households from ``"10,70"`` or a pair; raises :class:`ParameterError` otherwise."""
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.replace("，", ",").split(",")]
+        if len(parts) != 2 or not all(p.isdigit() for p in parts):
+            raise ParameterError(f"--micro {value!r}: give the smallest and largest households of a micro grid "
+                                 "as MIN,MAX, e.g. --micro 10,70")
+        value = (int(parts[0]), int(parts[1]))
+    lo = check_number(value[0], "--micro MIN", "households", minimum=1, integer=True)
+    hi = check_number(value[1], "--micro MAX", "households", minimum=1, integer=True)
+    if lo > hi:
+        raise ParameterError(f"--micro {lo},{hi}: MIN must not exceed MAX")
+    return lo, hi
+
+
+def resident_points(residents: gpd.GeoDataFrame, crs) -> np.ndarray:
+    """Each resident feature as a point in ``crs``: points as they are, polygons at their point on surface
+    (the rule the unit mosaic counts households by).
+    """
+    geoms = residents.to_crs(crs).geometry.to_numpy()
+    return np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+
+
+def resident_grid_codes(points: np.ndarray, units: gpd.GeoDataFrame, unit_codes: np.ndarray) -> np.ndarray:
+    """The grid code of each resident point: that of the first unit it lies in or on (as the mosaic
+    counts it), "" outside every unit.
+    """
+    tree = shapely.STRtree(units.geometry.to_numpy())
+    res_idx, unit_idx = tree.query(points, predicate="intersects")
+    first = pd.Series(unit_idx).groupby(res_idx).min()
+    out = np.full(len(points), "", dtype=object)
+    out[first.index.to_numpy()] = np.asarray(unit_codes, dtype=object)[first.to_numpy()]
+    return out
+
+
+@dataclass
+class MicroBuild:
+    """What :func:`build_micro_grids` returns.
+
+    Attributes
+    ----------
+    micro_grids : :data:`MICRO_OUTPUT_COLUMNS` + polygons, the grids' CRS; per base grid they partition it.
+    membership : per resident feature: ``resident_index`` (0-based row), ``grid_code``, ``micro_code``
+        ("" outside every base grid), ``households``.
+    status : per base grid: ``grid_code``, ``households``, ``n_micro``, ``n_in_band``, ``reason``.
+    """
+
+    micro_grids: gpd.GeoDataFrame
+    membership: pd.DataFrame
+    status: pd.DataFrame
+
+
+def _cells(grid: shapely.Geometry, sites: np.ndarray) -> np.ndarray:
+    """Voronoi cells of the sites (in their order) clipped to the grid polygon."""
+    if len(sites) == 1:
+        return np.array([grid], dtype=object)
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(sites), extend_to=grid, ordered=True))
+    if len(cells) != len(sites):  # defensive: GEOS returns one cell per distinct site
+        tree = shapely.STRtree(cells)
+        s_idx, c_idx = tree.query(sites, predicate="intersects")
+        cells = cells[pd.Series(c_idx).groupby(s_idx).min().reindex(range(len(sites))).to_numpy()]
+    return shapely.intersection(cells, grid)
+
+
+def _neighbours(cells: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i < j) of cells of the same grid sharing an edge, with its length."""
+    tree = shapely.STRtree(cells)
+    i, j = tree.query(cells, predicate="intersects")
+    keep = (i < j) & (owner[i] == owner[j])
+    i, j = i[keep], j[keep]
+    length = shapely.length(shapely.intersection(shapely.boundary(cells[i]), shapely.boundary(cells[j])))
+    edge = length > 1e-6
+    return i[edge], j[edge], length[edge]
+
+
+def build_micro_grids(grids: gpd.GeoDataFrame, residents: gpd.GeoDataFrame, resident_grid: np.ndarray | None = None,
+                      *, min_households: int = DEFAULT_MICRO_BAND[0], max_households: int = DEFAULT_MICRO_BAND[1],
+                      seed: int = 0, restarts: int = 8, max_passes: int = 30, polish: int = 4) -> MicroBuild:
+    """Partition every base grid into micro grids of whole neighbouring buildings (see the module docstring).
+
+    Parameters
+    ----------
+    grids : the base grids (``grid_code``, polygons) in a metric CRS; exclusive grids are left out by the caller.
+    residents : building polygons or points with ``households``, any CRS.
+    resident_grid : the grid code of each resident ("" = none), e.g. :func:`resident_grid_codes`
+        from the plan's units, so the micro grids count the households exactly as the grids do;
+        default: the first grid polygon containing its point.
+    min_households, max_households : the band of a micro grid.
+    seed, restarts, max_passes, polish : of the partition heuristic; same inputs and seed, same micro grids.
+
+    Returns
+    -------
+    :class:`MicroBuild`. Raises :class:`gridmap.errors.GridCodeError` when a grid would need more
+    than 99 micro grids (2 code digits).
+    """
+    min_households, max_households = parse_micro_band((min_households, max_households))
+    grids = grids.reset_index(drop=True)
+    crs = grids.crs
+    codes = grids["grid_code"].astype(str).to_numpy()
+    points = resident_points(residents, crs)
+    hh_res = (pd.to_numeric(residents["households"], errors="coerce").fillna(0).to_numpy().astype(np.int64)
+              if "households" in residents else np.zeros(len(residents), np.int64))
+    if resident_grid is None:
+        resident_grid = resident_grid_codes(points, grids, codes)
+    resident_grid = np.asarray(resident_grid, dtype=object)
+    grid_pos = pd.Index(codes).get_indexer(resident_grid)  # −1: outside, or in an exclusive grid
+    inside = np.flatnonzero(grid_pos >= 0)
+    # sites: residents of one grid at the same spot (mm)
+    xy = shapely.get_coordinates(points[inside]) if len(inside) else np.empty((0, 2))
+    key = pd.DataFrame({"g": grid_pos[inside], "x": np.round(xy[:, 0], 3), "y": np.round(xy[:, 1], 3)})
+    site_of, site_keys = pd.factorize(pd.MultiIndex.from_frame(key), sort=True) if len(key) else (np.empty(0, int), [])
+    n_sites = len(site_keys)
+    site_grid = np.array([k[0] for k in site_keys], dtype=np.int64)
+    site_xy = np.array([[k[1], k[2]] for k in site_keys], dtype=np.float64).reshape(-1, 2)
+    site_hh = np.bincount(site_of, weights=hh_res[inside], minlength=n_sites).astype(np.int64)
+    # cells per grid (sites are sorted by grid)
+    geoms = grids.geometry.to_numpy()
+    bounds = np.searchsorted(site_grid, np.arange(len(grids) + 1))
+    cells = np.empty(n_sites, dtype=object)
+    for g in range(len(grids)):
+        a, b = bounds[g], bounds[g + 1]
+        if b > a:
+            cells[a:b] = _cells(geoms[g], shapely.points(site_xy[a:b]))
+    i, j, length = _neighbours(cells, site_grid) if n_sites else (np.empty(0, int),) * 2 + (np.empty(0),)
+    # pieces: connected components of each grid's site graph (a concave grid can cut a cell off)
+    _, comp = connected_components(coo_matrix((np.ones(len(i)), (i, j)), shape=(n_sites, n_sites)), directed=False)
+    order = np.lexsort((np.arange(n_sites), comp, site_grid))
+    position = np.empty(n_sites, dtype=np.int64)
+    position[order] = np.arange(n_sites)
+    piece_key = site_grid[order] * (n_sites + 1) + comp[order]
+    piece_start = np.flatnonzero(np.r_[True, piece_key[1:] != piece_key[:-1]]) if n_sites else np.empty(0, int)
+    piece_ptr = np.r_[piece_start, n_sites].astype(np.int64)
+    piece_grid = site_grid[order][piece_start] if n_sites else np.empty(0, np.int64)
+    si, sj = position[i], position[j]
+    src, dst, w = np.r_[si, sj], np.r_[sj, si], np.r_[length, length]
+    by_row = np.lexsort((dst, src))
+    indptr = np.r_[0, np.cumsum(np.bincount(src, minlength=n_sites))].astype(np.int64)
+    streams = np.array([np.random.default_rng([seed, zlib.crc32(c.encode())]).integers(2**63) for c in codes],
+                       dtype=np.uint64)
+    local = partition_pieces(site_hh[order], site_xy[order], indptr, dst[by_row], w[by_row], piece_ptr,
+                             piece_grid, streams, min_households, max_households, restarts, max_passes, polish)
+    # number the regions of each grid across its pieces
+    piece_of = np.repeat(np.arange(len(piece_ptr) - 1), np.diff(piece_ptr))
+    n_regions = np.zeros(len(piece_ptr) - 1, dtype=np.int64)
+    np.maximum.at(n_regions, piece_of, local + 1)
+    label_sorted = local + np.r_[0, np.cumsum(n_regions)[:-1]][piece_of] if n_sites else local
+    site_label = np.empty(n_sites, dtype=np.int64)
+    site_label[order] = label_sorted
+    n_labels = int(site_label.max()) + 1 if n_sites else 0
+    label_grid = np.zeros(n_labels, dtype=np.int64)
+    label_grid[site_label] = site_grid
+    members = pd.Series(np.arange(n_sites)).groupby(site_label).indices if n_sites else {}
+    label_geom = np.array([shapely.union_all(cells[members[k]]) for k in range(n_labels)], dtype=object)
+    label_hh = np.bincount(site_label, weights=site_hh, minlength=n_labels).astype(np.int64)
+    label_sites = np.bincount(site_label, weights=np.bincount(site_of, minlength=n_sites), minlength=n_labels)
+    # codes: grid code + 2 digits in reading order
+    label_code = np.empty(n_labels, dtype=object)
+    rows, status = [], []
+    area = shapely.area(label_geom) if n_labels else np.empty(0)
+    cent = shapely.centroid(label_geom) if n_labels else np.empty(0)
+    by_grid = pd.Series(np.arange(n_labels)).groupby(label_grid).indices if n_labels else {}
+    for g, code in enumerate(codes):
+        mine = by_grid.get(g)
+        if mine is None:  # no resident: the grid is one micro grid of 0 households
+            rows.append((f"{code}01", code, 0, 0, geoms[g]))
+            status.append((code, 0, 1, int(min_households <= 0), "no households in the grid"))
+            continue
+        if len(mine) > 99:
+            raise GridCodeError(f"grid {code}: {len(mine)} micro grids, but a micro code has 2 digits (at most 99); "
+                                f"raise the largest micro grid (--micro {min_households},{max_households * 2})")
+        tol = 0.5 * float(np.median(np.sqrt(area[mine])))
+        ranked = mine[reading_order(shapely.get_x(cent[mine]), shapely.get_y(cent[mine]), tol)]
+        for k, lab in enumerate(ranked, start=1):
+            label_code[lab] = f"{code}{k:02d}"
+            rows.append((label_code[lab], code, int(label_hh[lab]), int(label_sites[lab]), label_geom[lab]))
+        hh = label_hh[mine]
+        in_band = (hh >= min_households) & (hh <= max_households)
+        reason = ""
+        if not in_band.all():
+            big = site_hh[np.isin(site_label, mine)] > max_households
+            reason = "; ".join(r for r, on in (
+                ("a building alone above the maximum", big.any()),
+                ("too few households for the band", hh.sum() < min_households),
+                ("the heuristic found no partition within the band", not big.any() and hh.sum() >= min_households),
+            ) if on)
+        status.append((code, int(hh.sum()), len(mine), int(in_band.sum()), reason))
+    micro = pd.DataFrame(rows, columns=["micro_code", "grid_code", "households", "n_buildings", "geometry"])
+    micro.insert(2, "grid_type", "微网格")
+    micro["in_band"] = (micro["households"] >= min_households) & (micro["households"] <= max_households)
+    micro["building_head"] = ""
+    micro["building_head_phone"] = ""
+    micro = gpd.GeoDataFrame(micro[[*MICRO_OUTPUT_COLUMNS, "geometry"]], geometry="geometry", crs=crs)
+    res_micro = np.full(len(residents), "", dtype=object)
+    if len(inside):
+        res_micro[inside] = label_code[site_label[site_of]]
+    membership = pd.DataFrame({"resident_index": np.arange(len(residents)),
+                               "grid_code": np.where(grid_pos >= 0, resident_grid, ""),
+                               "micro_code": res_micro, "households": hh_res})
+    status = pd.DataFrame(status, columns=["grid_code", "households", "n_micro", "n_in_band", "reason"])
+    return MicroBuild(micro_grids=micro, membership=membership, status=status)
+
+
+def check_micro_grids(micro: pd.DataFrame, grid_households: pd.Series) -> pd.DataFrame:
+    """The plan check ``micro``: every household in exactly one micro grid.
+
+    Parameters
+    ----------
+    micro : the micro grids (``micro_code``, ``grid_code``, ``households``).
+    grid_households : households of each base grid, indexed by grid code.
+
+    Returns
+    -------
+    One row with the check columns (``check``, ``status``, ``n``, ``grid_codes``, ``detail``): fail
+    lists the base grids whose micro grids' households differ from theirs (a grid edited since its
+    micro grids were made, or one without micro grids) and the grids named by micro grids that the
+    plan does not have (or whose micro code does not start with the grid code, or is used twice).
+    """
+    codes = micro["grid_code"].astype(str)
+    micro_codes = micro["micro_code"].astype(str)
+    sums = pd.to_numeric(micro["households"], errors="coerce").fillna(-1).groupby(codes).sum()
+    expected = grid_households.astype(np.int64)
+    got = sums.reindex(expected.index).fillna(0).astype(np.int64)
+    differ = expected.index[(got != expected).to_numpy()].tolist()
+    stray = sorted(set(codes[~codes.isin(expected.index)]))
+    bad_code = sorted(set(codes[(micro_codes.str[:15] != codes) | micro_codes.duplicated(keep=False)]))
+    bad = sorted(set(differ) | set(stray) | set(bad_code))
+    parts = []
+    if differ:
+        parts.append(f"{len(differ)} grid(s) whose micro grids do not hold exactly their households")
+    if stray:
+        parts.append(f"micro grids of {len(stray)} grid(s) not in the plan")
+    if bad_code:
+        parts.append(f"{len(bad_code)} grid(s) with a micro code not its grid code + 2 digits, or used twice")
+    detail = "; ".join(parts) if parts else "every household in exactly one micro grid"
+    return pd.DataFrame([{"check": "micro", "status": "fail" if bad else "pass", "n": len(bad),
+                          "grid_codes": ";".join(bad), "detail": detail}])
