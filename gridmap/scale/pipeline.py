@@ -16,10 +16,14 @@ synthetic city.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
+import tempfile
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -60,8 +64,17 @@ from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
 from gridmap.errors import ParameterError, check_number
 from gridmap.io.crs import metric_crs
 from gridmap.plans.grids import build_grids
-from gridmap.scale.partition import OUTSIDE, Partition, certified, split_inputs
 from gridmap.plans.units import units_from_faces
+from gridmap.scale.partition import (
+    OUTSIDE,
+    Partition,
+    PartitionStore,
+    certified,
+    read_network,
+    read_partition,
+    read_resident_points,
+    write_partitions,
+)
 
 __all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs"]
 
@@ -102,6 +115,15 @@ class RunParams:
     #: linework can differ by 1e-9 m² slivers, which change unit adjacency and so the grids;
     #: snap-rounding to 1 mm makes the faces a function of the local linework only.
     grid_size: float = 0.001
+    #: partitions are joined into this many tasks per worker (0: one task per partition). Each
+    #: task has fixed costs (reading, frames, noding the borders it shares with its neighbours),
+    #: so a few large tasks per worker are faster than many small ones; 2 keeps the workers
+    #: busy when the tasks differ in size.
+    tasks_per_worker: int = 2
+    #: route access per partition on its halo network (plus one task on the whole network for the
+    #: residents a halo cannot prove exact) instead of one task on the whole network beside the
+    #: partitions' tasks: for areas whose network and residents are too large for one worker.
+    halo_access: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a parameter that is not finite or out of range (:class:`gridmap.errors.ParameterError`)."""
@@ -114,6 +136,8 @@ class RunParams:
             raise ParameterError(f"min_households {self.min_households} is above max_households "
                                  f"{self.max_households}: the band must run from the smaller to the larger")
         set_(self, "seed", check_number(self.seed, "seed", minimum=0, integer=True))
+        set_(self, "tasks_per_worker", check_number(self.tasks_per_worker, "tasks_per_worker", "tasks", minimum=0,
+                                                     integer=True))
         for name, unit in (("min_unit_area", "m²"), ("min_unit_width", "metres"), ("gap_width", "metres"),
                            ("sliver_m2", "m²")):
             check_number(getattr(self, name), name, unit, minimum=0)
@@ -280,6 +304,67 @@ def task_access_global(net: WalkNetwork, res_xy: np.ndarray, rows: np.ndarray, c
     return out
 
 
+#: Task key of the access routed on the whole network.
+_WHOLE = "_access_whole"
+
+
+def task_access_whole(store: PartitionStore, crs, cen_xy: np.ndarray, service_sets: dict[str, np.ndarray],
+                      params: RunParams) -> dict[str, np.ndarray]:
+    """Route every resident on the whole network, read from the store (a task beside the partitions')."""
+    res_xy = read_resident_points(store)
+    return task_access_global(read_network(store, crs), res_xy, np.arange(len(res_xy)), cen_xy, service_sets, params)
+
+
+def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[str], cen_xy: np.ndarray | None,
+                   service_sets: dict[str, np.ndarray], params: RunParams) -> dict | None:
+    """Everything of one partition in one task: read its inputs from the store, then faces,
+    coverage, units, grids and access. None for an empty remainder.
+
+    One task, not one per stage: a local process pool sends every task's result back to the
+    driver and the next task's inputs out again, so stages in separate tasks would carry the
+    faces and units through the driver twice.
+    """
+    clock = [time.thread_time()]
+    seconds = {}
+
+    def lap(stage: str) -> None:
+        clock.append(time.thread_time())
+        seconds[f"{stage}_s"] = round(clock[-1] - clock[-2], 3)
+
+    part = read_partition(store, key, crs, cen_xy, network=params.halo_access)
+    if part is None:
+        return None
+    lap("read")
+    faces = task_faces(part, crs, layer_order, params)
+    lap("faces")
+    out = {"faces": faces, "coverage": task_coverage(faces, part, layer_order, params, crs)}
+    lap("coverage")
+    if key != OUTSIDE:
+        out["units"] = task_units(faces, params)
+        lap("units")
+        out["grids"] = task_grids(out["units"], part, params)
+        lap("grids")
+    if part.net is not None and cen_xy is not None:
+        out["access"] = task_access(part, cen_xy, service_sets, params)
+        lap("access")
+    out["sizes"] = {**part.sizes(), **seconds}
+    return out
+
+
+@contextlib.contextmanager
+def _store_folder(store: str | Path | None) -> Iterator[str]:
+    """The folder for the pre-partitioned inputs: ``store`` (created, kept), else a temporary one."""
+    if store is not None:
+        Path(store).mkdir(parents=True, exist_ok=True)
+        yield str(store)
+        return
+    folder = tempfile.mkdtemp(prefix="gridmap-partitions-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # ------------------------------------------------------------------------------------------------
 # merging
 
@@ -358,8 +443,64 @@ class _TaskCounter:
         self.callback = _CB()
 
 
-def _compute(tasks: dict, scheduler, say: Progress) -> dict:
-    """Compute a dict of dask delayed objects on ``scheduler`` (name, Client or address), with progress."""
+def warm_worker() -> None:
+    """Start-up of a worker process: run the whole analysis once on a 40-building city.
+
+    Loading the compiled grid code from numba's cache and the first calls into GEOS and pyarrow
+    cost a worker about a second; done here, while the driver writes the partitions, instead of
+    inside the first partition's task. A failure only makes the first task slower.
+    """
+    from gridmap.scale.synthetic import synthetic_city
+
+    with contextlib.suppress(Exception):
+        city = synthetic_city(40, seed=2, centers_per_community=0.0)
+        run_single(CityInputs.from_city(city), RunParams(min_households=3, max_households=5))
+
+
+@contextlib.contextmanager
+def _process_pool(scheduler) -> Iterator[object]:
+    """For ``"processes"``: a pool of one worker process per core, started before the driver writes
+    the partitions, so the workers' start-up (:func:`warm_worker`) overlaps with that work. None
+    for any other scheduler.
+
+    On Linux the workers are forked: they start with the driver's modules already imported (a
+    spawned worker would import gridmap, geopandas, numba … again: seconds per worker). Elsewhere
+    they are spawned.
+    """
+    if scheduler != "processes":
+        yield None
+        return
+    import multiprocessing
+    import os
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    n = os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(method), initializer=warm_worker)
+    for _ in range(n):
+        pool.submit(int)  # start the workers now
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_count(scheduler) -> int:
+    """How many tasks ``scheduler`` runs at once: its worker threads (a client's, summed) or the cores."""
+    import os
+
+    if scheduler in ("sync", "single-threaded"):
+        return 1
+    if scheduler is not None and not isinstance(scheduler, str):
+        with contextlib.suppress(Exception):
+            return max(1, sum(scheduler.nthreads().values()))
+    return os.cpu_count() or 1
+
+
+def _compute(tasks: dict, scheduler, say: Progress, pool=None) -> dict:
+    """Compute a dict of dask delayed objects on ``scheduler`` (name, Client or address), with
+    progress; ``pool`` is the process pool of ``"processes"`` (:func:`_process_pool`)."""
     import dask
 
     names = list(tasks)
@@ -396,13 +537,16 @@ def _compute(tasks: dict, scheduler, say: Progress) -> dict:
             except Exception:  # noqa: BLE001 - only for the progress count
                 n_tasks = len(values)
             counter = _TaskCounter(say, n_tasks)
+            # one task at a time to each worker process (dask batches 6 by default: with tens of
+            # partitions one worker would get most of them)
+            extra = {"pool": pool, "chunksize": 1} if pool is not None else {}
             with counter.callback:
-                results = list(dask.compute(*values, scheduler=scheduler or "threads"))
+                results = list(dask.compute(*values, scheduler=scheduler or "threads", **extra))
     return dict(zip(names, results))
 
 
 def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, scheduler="threads", crs=None,
-                    progress: Progress | None = None) -> RunResult:
+                    progress: Progress | None = None, store: str | Path | None = None) -> RunResult:
     """The whole analysis as dask tasks per partition, merged into the one-process results.
 
     Parameters
@@ -413,6 +557,9 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
         or the address of a dask scheduler (``tcp://host:8786``).
     crs : the metric CRS to work in (default: the network's, else chosen for the study area).
     progress : called with short messages.
+    store : the folder the pre-partitioned inputs are written to, which every worker must be able
+        to read (on a cluster of several machines: a shared path); default a temporary folder,
+        removed after the run. A given folder is kept.
 
     Returns
     -------
@@ -428,44 +575,51 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     has_access = net is not None and inputs.centers is not None
     cen_xy = representative_xy(inputs.centers, crs) if has_access else None
     res_xy = representative_xy(inputs.residents, crs)
-    parts = split_inputs(inputs.study_area, inputs.layers, inputs.residents, inputs.centers if has_access else None,
-                         net if has_access else None, by=params.partition_by, halo=params.halo,
-                         gap_width=params.gap_width, res_xy=res_xy, cen_xy=cen_xy)
-    t = {"split": time.perf_counter() - start}
-    table = pd.DataFrame([{"partition": p.key, **p.sizes()} for p in parts])
-    say(f"split into {len(parts)} partitions by {params.partition_by} ({t['split']:.1f} s); halo {params.halo:g} m")
-
     services = centre_services(inputs.centers if has_access else pd.DataFrame())
     service_sets = services.offers
-
-    tasks = {}
-    for k, part_data in enumerate(parts):
-        part = delayed(part_data, name=f"partition-{k}")  # one graph key: shipped once to a worker
-        faces = delayed(task_faces, pure=False)(part, crs, layer_order, params, dask_key_name=f"faces-{k}")
-        tasks[("faces", k)] = faces
-        tasks[("coverage", k)] = delayed(task_coverage, pure=False)(faces, part, layer_order, params, crs,
-                                                                    dask_key_name=f"coverage-{k}")
-        if part_data.key != OUTSIDE:
-            units = delayed(task_units, pure=False)(faces, params, dask_key_name=f"units-{k}")
-            tasks[("units", k)] = units
-            tasks[("grids", k)] = delayed(task_grids, pure=False)(units, part, params, dask_key_name=f"grids-{k}")
-        if has_access and part_data.net is not None:
-            tasks[("access", k)] = delayed(task_access, pure=False)(part, cen_xy, service_sets, params,
-                                                                     dask_key_name=f"access-{k}")
-    say(f"running {len(tasks)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
-    results = _compute(tasks, scheduler, say)
+    with _store_folder(store) as folder, _process_pool(scheduler) as pool:
+        parts = write_partitions(folder, inputs.study_area, inputs.layers, inputs.residents, res_xy,
+                                 net if has_access else None, by=params.partition_by, halo=params.halo,
+                                 gap_width=params.gap_width,
+                                 n_groups=None if params.tasks_per_worker == 0 else
+                                 params.tasks_per_worker * _worker_count(scheduler))
+        t = {"split": time.perf_counter() - start}
+        say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
+            f"({t['split']:.1f} s); halo {params.halo:g} m")
+        tasks = {key: delayed(task_partition, pure=False)(parts, key, crs, layer_order, cen_xy, service_sets, params,
+                                                          dask_key_name=f"partition-{k}")
+                 for k, key in enumerate(parts.keys)}
+        if has_access and not params.halo_access:
+            tasks[_WHOLE] = delayed(task_access_whole, pure=False)(parts, crs, cen_xy, service_sets, params,
+                                                                   dask_key_name="access-whole")
+        say(f"running {len(tasks)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
+        done = _compute(tasks, scheduler, say, pool)
     t["tasks"] = time.perf_counter() - start - t["split"]
+    whole = done.pop(_WHOLE, None)
+    results, sizes = {}, []
+    for k, key in enumerate(parts.keys):
+        out = done[key]
+        if out is None:  # nothing outside every community
+            continue
+        sizes.append({"partition": key, **out.pop("sizes")})
+        for kind, value in out.items():
+            results[(kind, k)] = value
+    table = pd.DataFrame(sizes[1:] + sizes[:1] if sizes and sizes[0]["partition"] == OUTSIDE else sizes)
 
-    # access: what no partition could prove exact goes to one task on the whole network
+    # access: what no partition could prove exact is routed on the whole network, here
     acc = None
-    if has_access:
+    if whole is not None:
+        acc = access_tables(inputs.residents, inputs.centers, _merged_routing(whole, whole, services), res_xy, cen_xy,
+                            services, thresholds=params.thresholds)
+        t["access"] = time.perf_counter() - start - sum(t.values())
+    elif has_access:
         n_res = len(inputs.residents)
         cols = {"network_m": np.full(n_res, np.nan), "center": np.full(n_res, -1, np.int64),
                 "snap_m": np.full(n_res, np.nan), "status": np.full(n_res, CODE_NO_GEOMETRY, np.int64)}
         for s in services.names:
             cols[f"network_m_{s}"] = np.full(n_res, np.nan)
             cols[f"center_{s}"] = np.full(n_res, -1, np.int64)
-        done = np.zeros(n_res, dtype=bool)
+        done_rows = np.zeros(n_res, dtype=bool)
         for (kind, _k), out in results.items():
             if kind != "access" or "network_m" not in out:
                 continue
@@ -473,13 +627,11 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
             rows = out["rows"][ok]
             for c in cols:
                 cols[c][rows] = out[c][ok]
-            done[rows] = True
-        rest = np.flatnonzero(~done)
-        say(f"access: {int(done.sum()):,} residents exact on their partition's halo network; "
+            done_rows[rows] = True
+        rest = np.flatnonzero(~done_rows)
+        say(f"access: {int(done_rows.sum()):,} residents exact on their partition's halo network; "
             f"{len(rest):,} routed on the whole network")
-        g = _compute({"global": delayed(task_access_global, pure=False)(net, res_xy[rest], rest, cen_xy,
-                                                                        service_sets, params)}, scheduler,
-                     lambda _m: None)["global"]
+        g = task_access_global(net, res_xy[rest], rest, cen_xy, service_sets, params)
         for c in cols:
             cols[c][rest] = g[c]
         acc = access_tables(inputs.residents, inputs.centers, _merged_routing(cols, g, services), res_xy, cen_xy,
