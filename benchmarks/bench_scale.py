@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import resource
 import statistics
 import subprocess
 import sys
@@ -89,6 +90,7 @@ def worker(size: int, mode: str, by: str) -> dict:
         inputs = CityInputs.from_city(city)
         params = RunParams(partition_by=by)
         t0 = time.perf_counter()
+        cpu0, kids0 = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
         if mode == "single":
             result = run_single(inputs, params)
         elif mode in ("threads", "processes"):
@@ -103,9 +105,13 @@ def worker(size: int, mode: str, by: str) -> dict:
         else:
             raise SystemExit(f"unknown mode {mode}")
         wall = time.perf_counter() - t0
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = time.process_time() - cpu0
+        worker_cpu = (kids.ru_utime + kids.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
     serial = sum(v for k, v in result.timings.items() if k in ("split", "merge", "access", "access_global"))
     return {"size": size, "mode": mode, "by": by, "generate_s": round(gen, 2), "wall_s": round(wall, 2),
             "serial_s": round(serial, 2) if result.partitions is not None else None,
+            "driver_cpu_s": round(cpu, 2), "worker_cpu_s": round(worker_cpu, 2),
             "peak_gb": round(mem.peak / 1e9, 3), "timings": {k: round(v, 2) for k, v in result.timings.items()},
             "faces": len(result.faces), "units": len(result.units), "grids": len(result.grids),
             "communities": len(result.grid_status), "partitions": 0 if result.partitions is None else
@@ -190,6 +196,12 @@ def report(rows: list[dict], modes: list[str], by: str) -> None:
             pairs = [r for r in rows if r["size"] == s and r["mode"] in ("single", m)]
             ratios = [b["wall_s"] / a["wall_s"] for a, b in zip(
                 [r for r in pairs if r["mode"] == "single"], [r for r in pairs if r["mode"] == m], strict=False)]
+            cpu_one = statistics.median(r["driver_cpu_s"] for r in pairs if r["mode"] == "single")
+            cpu_driver = statistics.median(r["driver_cpu_s"] for r in pairs if r["mode"] == m)
+            cpu_workers = statistics.median(r["worker_cpu_s"] for r in pairs if r["mode"] == m)
+            print(f"{s:>10,} {m}: CPU seconds: one process {cpu_one:.1f}; partitioned: driver {cpu_driver:.1f} "
+                  f"({cpu_driver / cpu_one:.1%} of the one-process CPU) + workers {cpu_workers:.1f} = "
+                  f"{(cpu_driver + cpu_workers) / cpu_one:.2f}× the one-process CPU")
             print(f"{s:>10,} {m}: ratio of medians {part['wall_s'] / one['wall_s']:.2f} "
                   f"(per interleaved pair: {', '.join(f'{x:.2f}' for x in ratios)}); "
                   f"driver serial work {part['serial_s']:.2f} s = {share:.1%} of the one-process time; "

@@ -17,6 +17,7 @@ synthetic city.
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
 import tempfile
 import time
@@ -443,29 +444,15 @@ class _TaskCounter:
         self.callback = _CB()
 
 
-def warm_worker() -> None:
-    """Start-up of a worker process: run the whole analysis once on a 40-building city.
-
-    Loading the compiled grid code from numba's cache and the first calls into GEOS and pyarrow
-    cost a worker about a second; done here, while the driver writes the partitions, instead of
-    inside the first partition's task. A failure only makes the first task slower.
-    """
-    from gridmap.scale.synthetic import synthetic_city
-
-    with contextlib.suppress(Exception):
-        city = synthetic_city(40, seed=2, centers_per_community=0.0)
-        run_single(CityInputs.from_city(city), RunParams(min_households=3, max_households=5))
-
-
 @contextlib.contextmanager
 def _process_pool(scheduler) -> Iterator[object]:
-    """For ``"processes"``: a pool of one worker process per core, started before the driver writes
-    the partitions, so the workers' start-up (:func:`warm_worker`) overlaps with that work. None
-    for any other scheduler.
+    """Return, for ``"processes"``, a pool of one worker process per core; None for any other scheduler.
 
     On Linux the workers are forked: they start with the driver's modules already imported (a
-    spawned worker would import gridmap, geopandas, numba … again: seconds per worker). Elsewhere
-    they are spawned.
+    spawned worker would import gridmap, geopandas, numba … again: seconds per worker). The
+    driver's objects are frozen out of the garbage collector first, so that a worker's
+    collections do not touch — and so copy — every page it shares with the driver. Elsewhere
+    the workers are spawned.
     """
     if scheduler != "processes":
         yield None
@@ -476,14 +463,15 @@ def _process_pool(scheduler) -> Iterator[object]:
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if sys.platform.startswith("linux") else "spawn"
-    n = os.cpu_count() or 1
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context(method), initializer=warm_worker)
-    for _ in range(n):
-        pool.submit(int)  # start the workers now
+    if method == "fork":
+        gc.freeze()
+    pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context(method))
     try:
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if method == "fork":
+            gc.unfreeze()
 
 
 def _worker_count(scheduler) -> int:
