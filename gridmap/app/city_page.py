@@ -26,6 +26,7 @@ from gridmap.present import maps, views
 from gridmap.present.city_map import CITY_METRICS, city_map, street_map
 from gridmap.scale.pipeline import CityInputs, RunParams, run_single
 from gridmap.scale.summary import (
+    RESULTS_ENV,
     CityResults,
     CitySummary,
     StreetDetail,
@@ -38,8 +39,6 @@ from gridmap.scale.summary import (
 __all__ = ["KEY", "RESULTS_ENV", "DEMO", "render", "sources", "load_city_results", "summary", "detail"]
 
 KEY = "city"
-#: Environment variable naming the result folders the page offers (``os.pathsep``-separated).
-RESULTS_ENV = "GRIDMAP_RESULTS"
 #: The source key of the demo's results.
 DEMO = "demo"
 STATE_STREET = "city_street"

@@ -34,9 +34,12 @@ import shapely
 from gridmap.errors import GridmapError
 from gridmap.scale.partition import assign_points, partition_keys
 
-__all__ = ["RESULT_FILES", "CityResults", "CitySummary", "StreetDetail", "CityResultsError", "load_city_results",
+__all__ = ["RESULTS_ENV", "RESULT_FILES", "CityResults", "CitySummary", "StreetDetail", "CityResultsError", "load_city_results",
            "city_results", "city_summary", "street_detail", "METRICS"]
 
+#: Environment variable naming the ``gridmap run`` output folders the app's city page offers
+#: (``os.pathsep``-separated; ``gridmap serve --results DIR`` sets it).
+RESULTS_ENV = "GRIDMAP_RESULTS"
 #: Files of a ``gridmap run`` output folder the city summary reads (staff.csv is optional).
 RESULT_FILES = ("study_area.parquet", "faces.parquet", "grids.parquet", "gaps.geojson", "run.json")
 #: The per-area figures, in the order the page offers them.
