@@ -135,6 +135,8 @@ def city_map(streets: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, metric: s
                      setup=setup, lang=lang, fill_opacity=0.0, weight=4)
     _, labels = classes(streets[metric].to_numpy(float) if metric in streets.columns else np.empty(0), metric)
     _Legend(field_label(metric, lang), labels).add_to(m)
+    if not any(isinstance(c, folium.LayerControl) for c in m._children.values()):
+        folium.LayerControl(collapsed=False).add_to(m)
     return m
 
 

@@ -486,9 +486,26 @@ def _worker_count(scheduler) -> int:
     return os.cpu_count() or 1
 
 
-def _compute(tasks: dict, scheduler, say: Progress, pool=None) -> dict:
-    """Compute a dict of dask delayed objects on ``scheduler`` (name, Client or address), with
-    progress; ``pool`` is the process pool of ``"processes"`` (:func:`_process_pool`)."""
+def _run_on_pool(pool, calls: dict, say: Progress) -> dict:
+    """Run independent calls (key → (function, args)) on a process pool, with progress.
+
+    The partitions' tasks depend on nothing but the store, so a plain pool runs them: no task
+    graph to build, and no scheduler to import (dask's local scheduler imports distributed to
+    look for a client: a second of the driver's serial time).
+    """
+    from concurrent.futures import as_completed
+
+    futures = {pool.submit(fn, *args): key for key, (fn, args) in calls.items()}
+    done = {}
+    for k, fut in enumerate(as_completed(futures), 1):
+        done[futures[fut]] = fut.result()
+        if k % max(1, len(futures) // 10) == 0 or k == len(futures):
+            say(f"tasks: {k}/{len(futures)} done")
+    return done
+
+
+def _compute(tasks: dict, scheduler, say: Progress) -> dict:
+    """Compute a dict of dask delayed objects on ``scheduler`` (name, Client or address), with progress."""
     import dask
 
     names = list(tasks)
@@ -525,11 +542,8 @@ def _compute(tasks: dict, scheduler, say: Progress, pool=None) -> dict:
             except Exception:  # noqa: BLE001 - only for the progress count
                 n_tasks = len(values)
             counter = _TaskCounter(say, n_tasks)
-            # one task at a time to each worker process (dask batches 6 by default: with tens of
-            # partitions one worker would get most of them)
-            extra = {"pool": pool, "chunksize": 1} if pool is not None else {}
             with counter.callback:
-                results = list(dask.compute(*values, scheduler=scheduler or "threads", **extra))
+                results = list(dask.compute(*values, scheduler=scheduler or "threads"))
     return dict(zip(names, results))
 
 
@@ -553,8 +567,6 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     -------
     :class:`RunResult`, with ``partitions`` (one row per partition: its sizes).
     """
-    from dask import delayed
-
     say = progress or (lambda _m: None)
     start = time.perf_counter()
     inputs, crs = project_inputs(inputs, crs)
@@ -574,14 +586,18 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
         t = {"split": time.perf_counter() - start}
         say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
             f"({t['split']:.1f} s); halo {params.halo:g} m")
-        tasks = {key: delayed(task_partition, pure=False)(parts, key, crs, layer_order, cen_xy, service_sets, params,
-                                                          dask_key_name=f"partition-{k}")
-                 for k, key in enumerate(parts.keys)}
+        calls = {key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params))
+                 for key in parts.keys}
         if has_access and not params.halo_access:
-            tasks[_WHOLE] = delayed(task_access_whole, pure=False)(parts, crs, cen_xy, service_sets, params,
-                                                                   dask_key_name="access-whole")
-        say(f"running {len(tasks)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
-        done = _compute(tasks, scheduler, say, pool)
+            calls[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
+        say(f"running {len(calls)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
+        if pool is not None:
+            done = _run_on_pool(pool, calls, say)
+        else:
+            from dask import delayed
+
+            done = _compute({key: delayed(fn, pure=False)(*args, dask_key_name=f"task-{k}")
+                             for k, (key, (fn, args)) in enumerate(calls.items())}, scheduler, say)
     t["tasks"] = time.perf_counter() - start - t["split"]
     whole = done.pop(_WHOLE, None)
     results, sizes = {}, []
