@@ -76,7 +76,8 @@ def stop_server(proc: subprocess.Popen) -> None:
 def open_city(browser, base: str, results: Path, timeout_ms: int = 600_000) -> dict:
     """Open ``?page=city`` in a fresh browser context, choose the results folder, and wait for the
     city map's polygons. Returns the page, its map frame, the seconds from choosing the folder
-    to the map drawn, and the bytes the server sent meanwhile (WebSocket frames and HTTP bodies)."""
+    to the map drawn, and the bytes the server sent meanwhile (WebSocket frames and HTTP bodies).
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     sent = {"bytes": 0}

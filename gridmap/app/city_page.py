@@ -32,8 +32,10 @@ from gridmap.scale.summary import (
     StreetDetail,
     city_results,
     city_summary,
-    load_city_results as load_results_folder,
     street_detail,
+)
+from gridmap.scale.summary import (
+    load_city_results as load_results_folder,
 )
 
 __all__ = ["KEY", "RESULTS_ENV", "DEMO", "render", "sources", "load_city_results", "summary", "detail"]
@@ -137,7 +139,8 @@ def render(ctx: PageContext) -> None:
         highlight = folium.FeatureGroup(name=t("layer_city_selected", lang))
         g = views.for_display(s.streets[s.streets["street_key"] == chosen][["geometry"]], ctx.maps.display_system)
         folium.GeoJson(maps.to_web(g, decimals=5).to_geo_dict(show_bbox=False), interactive=False,
-                       style_function=lambda _f: {"color": "#08519c", "weight": 4, "fillOpacity": 0.0}).add_to(highlight)
+                       style_function=lambda _f: {"color": "#08519c", "weight": 4, "fillOpacity": 0.0},
+                       ).add_to(highlight)
     out = mapkit.section(ctx, "city_map_help",
                          lambda: city_map(s.streets, s.communities, metric, lang=lang,
                                           setup=mapkit.setup(ctx, basemap=False)),

@@ -113,7 +113,7 @@ def _choropleth(gdf: gpd.GeoDataFrame, metric: str, fields: Sequence[str], lang:
 
 
 def city_map(streets: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, metric: str, *, lang: str = "zh",
-             setup: MapSetup = MapSetup(), selected: str | None = None) -> folium.Map:
+             setup: MapSetup | None = None, selected: str | None = None) -> folium.Map:
     """The city at a glance: 街道 (on) and 社区 (off, in the layer control) coloured by ``metric``.
 
     Parameters
@@ -124,6 +124,7 @@ def city_map(streets: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, metric: s
     setup : tiles and display system (no vector basemap at city zoom: it would not be small).
     selected : the 街道 key drawn with a thick outline.
     """
+    setup = setup or MapSetup()
     m = drawing.new_map(streets, MapSetup(tiles_url=setup.tiles_url, display_system=setup.display_system), lang)
     fields = ["street_name", "communities", "households", metric]
     _choropleth(communities, metric, ["name", "street_name", "households", metric], lang, weight=0.5,
@@ -141,10 +142,12 @@ def city_map(streets: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, metric: s
 
 
 def street_map(communities: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, gaps: gpd.GeoDataFrame,
-               residents: gpd.GeoDataFrame | None, *, lang: str = "zh", setup: MapSetup = MapSetup()) -> folium.Map:
+               residents: gpd.GeoDataFrame | None, *, lang: str = "zh", setup: MapSetup | None = None) -> folium.Map:
     """One 街道 in detail (:class:`gridmap.scale.summary.StreetDetail` layers, WGS84): its grids
     (green in the band, orange outside it, hatched red outline when nobody staffs them), 盲区
-    and the residents beyond the 15-minute life circle."""
+    and the residents beyond the 15-minute life circle.
+    """
+    setup = setup or MapSetup()
     m = drawing.new_map(communities, setup, lang)
     draw = lambda gdf, name, color, fields, **style: drawing.draw(  # noqa: E731
         m, gdf, name, color, fields, setup=setup, lang=lang, **style)

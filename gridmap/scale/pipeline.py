@@ -391,20 +391,36 @@ def _renumber_units(parts: list[gpd.GeoDataFrame]) -> tuple[gpd.GeoDataFrame, li
 
 
 def _merge_overlaps(frames: list[gpd.GeoDataFrame], layer_order: Sequence[str], crs) -> gpd.GeoDataFrame:
-    """Dissolve again the overlap parts of all partitions (a part may cross a partition border)."""
-    frames = [f for f in frames if len(f)]
+    """Dissolve again the overlap parts that several partitions share (a part may cross a border).
+
+    A conflict (layer, zone ids) found in one partition only has all its faces there: its parts
+    are final. Only the conflicts found in several partitions are dissolved again, here.
+    """
+    frames = [f.assign(_frame=k) for k, f in enumerate(frames) if len(f)]
+    empty = find_overlaps(gpd.GeoDataFrame({**{c: [] for name in layer_order for c in layer_columns(name)},
+                                            "in_study_area": []}, geometry=[], crs=crs), list(layer_order))
     if not frames:
-        return find_overlaps(gpd.GeoDataFrame({**{c: [] for name in layer_order for c in layer_columns(name)},
-                                               "in_study_area": []}, geometry=[], crs=crs), list(layer_order))
+        return empty
     parts = pd.concat(frames, ignore_index=True)
-    pseudo = parts.drop(columns=["overlap_id", "area_m2"], errors="ignore")
-    for name in layer_order:
-        ids, count = layer_columns(name)
-        mine = (parts["layer"] == name).to_numpy()
-        pseudo[ids] = np.where(mine, parts["zone_ids"], "")
-        pseudo[count] = np.where(mine, parts["n_zones"], 0)
-    pseudo = pseudo.drop(columns=["layer", "zone_ids", "n_zones"])
-    return find_overlaps(gpd.GeoDataFrame(pseudo, geometry="geometry", crs=crs), list(layer_order))
+    key = ["layer", "zone_ids", "n_zones", "in_study_area"]
+    shared = (parts.groupby(key, sort=False)["_frame"].transform("nunique") > 1).to_numpy()
+    kept = parts[~shared].drop(columns=["_frame", "overlap_id"])
+    again = parts[shared].drop(columns=["_frame"])
+    if len(again):
+        pseudo = again.drop(columns=["overlap_id", "area_m2"], errors="ignore")
+        for name in layer_order:
+            ids, count = layer_columns(name)
+            mine = (again["layer"] == name).to_numpy()
+            pseudo[ids] = np.where(mine, again["zone_ids"], "")
+            pseudo[count] = np.where(mine, again["n_zones"], 0)
+        pseudo = pseudo.drop(columns=["layer", "zone_ids", "n_zones"])
+        merged = find_overlaps(gpd.GeoDataFrame(pseudo, geometry="geometry", crs=crs), list(layer_order))
+        kept = pd.concat([kept, merged.drop(columns="overlap_id")[kept.columns]], ignore_index=True)
+    out = kept.sort_values(["layer", "area_m2"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    out.insert(0, "overlap_id", [f"O{i:04d}" for i in range(1, len(out) + 1)])
+    return gpd.GeoDataFrame(out[[c for c in empty.columns if c in out.columns]
+                                + [c for c in out.columns if c not in empty.columns]],
+                            geometry="geometry", crs=crs)
 
 
 def _merge_gaps(frames: list[gpd.GeoDataFrame], layers: Mapping[str, gpd.GeoDataFrame], crs) -> gpd.GeoDataFrame:

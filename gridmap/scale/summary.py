@@ -17,7 +17,7 @@ What is sent to a browser at city zoom is the aggregate only: communities and �
 polygons simplified *as a coverage* (:func:`shapely.coverage_simplify`: shared borders are
 simplified once, so neighbours still meet without gaps or overlaps), a few numbers each.
 :func:`street_detail` gives the full detail of one 街道 (communities, grids, gaps, residents).
-docs/design.md §4.9 describes the page.
+docs/design.md §4.8.1 describes the page.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ import shapely
 from gridmap.errors import GridmapError
 from gridmap.scale.partition import assign_points, partition_keys
 
-__all__ = ["RESULTS_ENV", "RESULT_FILES", "CityResults", "CitySummary", "StreetDetail", "CityResultsError", "load_city_results",
-           "city_results", "city_summary", "street_detail", "METRICS"]
+__all__ = ["RESULTS_ENV", "RESULT_FILES", "CityResults", "CitySummary", "StreetDetail", "CityResultsError",
+           "load_city_results", "city_results", "city_summary", "street_detail", "METRICS"]
 
 #: Environment variable naming the ``gridmap run`` output folders the app's city page offers
 #: (``os.pathsep``-separated; ``gridmap serve --results DIR`` sets it).
@@ -82,7 +82,8 @@ class CityResults:
 @dataclass(frozen=True, eq=False)
 class CitySummary:
     """The aggregates at city zoom, in WGS84: ``streets`` and ``communities`` (simplified
-    polygons with :data:`METRICS` and ``households``), and ``totals`` for the whole city."""
+    polygons with :data:`METRICS` and ``households``), and ``totals`` for the whole city.
+    """
 
     streets: gpd.GeoDataFrame
     communities: gpd.GeoDataFrame
@@ -92,7 +93,8 @@ class CitySummary:
 @dataclass(frozen=True, eq=False)
 class StreetDetail:
     """One 街道 in full detail, in WGS84: its communities (with their figures), grids (``in_band``,
-    ``staffed``), gaps (not slivers) and residents (``within``)."""
+    ``staffed``), gaps (not slivers) and residents (``within``).
+    """
 
     key: str
     name: str
