@@ -18,6 +18,10 @@ exactly the answer the one-process run gives:
   within the threshold of the resident, the centre's street within the snap limit of the centre);
   :func:`certified` says which results are provably exact, and the rest (beyond the largest
   threshold, unreachable, snapped across a cut) are routed again on the whole network.
+
+:func:`split_inputs` cuts in memory (the reference); :func:`write_partitions` writes the inputs
+once into a store from which each worker reads its own partition (:func:`read_partition`, the
+same partition), so the driver does no per-partition work and ships no inputs.
 """
 
 from __future__ import annotations
@@ -445,7 +449,7 @@ class _StoredTable:
         self.boxes = np.full((meta.num_row_groups, 4), np.nan)
         for g in range(meta.num_row_groups):
             group = meta.row_group(g)
-            for j, (c, end) in enumerate(zip(cols, ("min", "min", "max", "max"))):
+            for j, (c, end) in enumerate(zip(cols, ("min", "min", "max", "max"), strict=True)):
                 stats = group.column(c).statistics
                 if stats is not None and stats.has_min_max:
                     self.boxes[g, j] = getattr(stats, end)
@@ -613,7 +617,7 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
         else:  # the zones near the owned ones: those not read yet
             have = near.index.to_numpy()
             more = _zones(store, i, crs, _box(geoms[owned]), store.gap_width + 1.0,
-                          lambda _b, rows: ~np.isin(rows, have))
+                          lambda _b, rows, have=have: ~np.isin(rows, have))
             around = pd.concat([near, more]) if len(more) else near
         hits = shapely.STRtree(around.geometry.to_numpy()).query(geoms[owned], predicate="dwithin",
                                                                  distance=store.gap_width + 1.0)[1]

@@ -1,12 +1,14 @@
-"""The whole analysis of a large area — coverage, access, grids — in one process or as dask tasks per partition.
+"""The whole analysis of a large area — coverage, access, grids — in one process or as tasks per partition.
 
 :func:`run_single` calls the core on the whole area in one process. :func:`run_partitioned`
-cuts the area into partitions of whole communities (:mod:`gridmap.scale.partition`: 街道 by default,
-or districts) and runs, per partition, one task each for the mosaic, the units, the grids, the
-coverage parts and the access (with its halo), on any dask scheduler: ``"threads"``,
-``"processes"``, ``"sync"``, a ``dask.distributed.Client`` or a scheduler address. A last
-*global* task snaps the centres and routes, on the whole network, the residents whose result a
-partition could not prove exact (beyond the largest threshold, unreachable, …). The merged results
+writes the inputs once into a store of GeoParquet (:func:`gridmap.scale.partition.write_partitions`),
+cuts the area into partitions of whole communities (街道 by default, or districts; neighbouring
+ones joined into a few tasks per worker) and runs one task per partition — it reads its own
+inputs from the store, then builds the mosaic, the units, the grids and the coverage parts — plus
+one task routing every resident on the whole network; on a pool of forked processes
+(``"processes"``) or any dask scheduler: ``"threads"``, ``"sync"``, a ``dask.distributed.Client``
+or a scheduler address. With ``halo_access`` each partition routes on its halo network instead,
+and what it cannot prove exact is routed again on the whole network. The merged results
 are the one-process results: the same faces (same labels, areas and people), units, grids and
 grid codes, the same access distances and nearest centres, the same coverage tables.
 
@@ -144,6 +146,8 @@ class RunParams:
             check_number(getattr(self, name), name, unit, minimum=0)
         if self.grid_size is not None:
             check_number(self.grid_size, "grid_size", "metres", minimum=0, maximum=1)
+        if not isinstance(self.halo_access, bool):
+            raise ParameterError(f"halo_access must be true or false, got {self.halo_access!r}")
         if not isinstance(self.partition_by, str) or not self.partition_by:
             raise ParameterError(f"partition_by must name a study-area column (street, district, community …), "
                                  f"got {self.partition_by!r}")
@@ -319,7 +323,7 @@ def task_access_whole(store: PartitionStore, crs, cen_xy: np.ndarray, service_se
 def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[str], cen_xy: np.ndarray | None,
                    service_sets: dict[str, np.ndarray], params: RunParams) -> dict | None:
     """Everything of one partition in one task: read its inputs from the store, then faces,
-    coverage, units, grids and access. None for an empty remainder.
+    coverage, units, grids (and, with ``halo_access``, access). None for an empty remainder.
 
     One task, not one per stage: a local process pool sends every task's result back to the
     driver and the next task's inputs out again, so stages in separate tasks would carry the
