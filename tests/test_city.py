@@ -179,6 +179,18 @@ def test_simplified_borders_still_meet(run_folder) -> None:
         assert len(shapely.get_parts(union)) == 1  # neighbours still touch: one piece
 
 
+def test_vertex_budget_bounds_what_a_browser_gets(run_folder) -> None:
+    res = load_city_results(run_folder)
+    full = city_summary(res, tolerance_m=0.0, max_vertices=10**9)
+    n_full = sum(shapely.get_num_coordinates(g.geometry.to_numpy()).sum() for g in (full.streets, full.communities))
+    small = city_summary(res, tolerance_m=1.0, max_vertices=n_full // 3)
+    layers = (small.streets, small.communities)
+    assert sum(shapely.get_num_coordinates(g.geometry.to_numpy()).sum() for g in layers) <= n_full // 3
+    for layer in layers:
+        assert shapely.coverage_is_valid(layer.to_crs(layer.estimate_utm_crs()).geometry.to_numpy())
+    assert small.communities.drop(columns="geometry").equals(full.communities.drop(columns="geometry"))
+
+
 def test_staff_table_counts_unstaffed_grids(run_folder, tmp_path) -> None:
     folder = tmp_path / "staffed"
     folder.mkdir()

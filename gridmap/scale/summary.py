@@ -46,6 +46,9 @@ RESULT_FILES = ("study_area.parquet", "faces.parquet", "grids.parquet", "gaps.ge
 METRICS = ("covered_share", "gap_households", "within_share", "grids_outside", "grids_unstaffed")
 #: Largest share of the city's extent a simplified border may move at city zoom.
 CITY_TOLERANCE_SHARE = 1 / 2500
+#: Most vertices the city-zoom polygons (街道 and 社区 together) may have: ~20 bytes each in
+#: GeoJSON, so about 1 MB of coordinates, whatever the size of the city.
+CITY_MAX_VERTICES = 50_000
 
 
 class CityResultsError(GridmapError):
@@ -250,7 +253,8 @@ def _figures(sums: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def city_summary(res: CityResults, tolerance_m: float | None = None) -> CitySummary:
+def city_summary(res: CityResults, tolerance_m: float | None = None,
+                 max_vertices: int = CITY_MAX_VERTICES) -> CitySummary:
     """Figures per community and per 街道 with simplified polygons, and for the whole city.
 
     Parameters
@@ -259,6 +263,8 @@ def city_summary(res: CityResults, tolerance_m: float | None = None) -> CitySumm
     tolerance_m : how far (metres) a simplified border may move; default
         :data:`CITY_TOLERANCE_SHARE` of the city's larger side (~10 m for a 25 km city), below
         what a city-zoom map can show.
+    max_vertices : the tolerance is doubled until both layers together have at most this many
+        vertices, so what a browser gets at city zoom stays small at any city size.
 
     Returns
     -------
@@ -274,16 +280,24 @@ def city_summary(res: CityResults, tolerance_m: float | None = None) -> CitySumm
         x0, y0, x1, y1 = comm.total_bounds
         tolerance_m = max(x1 - x0, y1 - y0) * CITY_TOLERANCE_SHARE
     streets_geom = np.array([shapely.coverage_union_all(geoms[keys == k]) for k in street_keys], dtype=object)
+    geoms = shapely.make_valid(geoms)
+    while True:
+        comm_simple = shapely.coverage_simplify(geoms, tolerance_m)
+        street_simple = shapely.coverage_simplify(streets_geom, tolerance_m)
+        n = int(shapely.get_num_coordinates(comm_simple).sum() + shapely.get_num_coordinates(street_simple).sum())
+        if n <= max_vertices or tolerance_m > 1e5:
+            break
+        tolerance_m *= 2
     communities = gpd.GeoDataFrame(
         {"area_id": comm["area_id"].to_numpy(), "name": comm["name"].to_numpy(),
          "street_key": keys, "street_name": comm["street_name"].to_numpy(),
          **{c: v.to_numpy() for c, v in _figures(sums).items()}},
-        geometry=shapely.coverage_simplify(shapely.make_valid(geoms), tolerance_m), crs=comm.crs)
+        geometry=comm_simple, crs=comm.crs)
     streets = gpd.GeoDataFrame(
         {"street_key": street_keys, "street_name": comm["street_name"].to_numpy()[first],
          "communities": pd.Series(keys).value_counts().reindex(street_keys).to_numpy(),
          **{c: v.to_numpy() for c, v in _figures(street_sums).items()}},
-        geometry=shapely.coverage_simplify(streets_geom, tolerance_m), crs=comm.crs)
+        geometry=street_simple, crs=comm.crs)
     whole = _figures(sums.sum().to_frame().T)
     totals = {c: float(whole[c].iloc[0]) for c in whole.columns}
     totals.update(streets=len(streets), communities=len(communities))
