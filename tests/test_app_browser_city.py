@@ -20,15 +20,15 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+sys.path.insert(0, str(TESTS))
+
+from test_app_browser import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, browser  # noqa: E402, F401 - browser: a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def free_port() -> int:
+    """A free TCP port on this machine."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -73,12 +73,12 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-def open_city(browser, base: str, results: Path, timeout_ms: int = 600_000) -> dict:
+def open_city(chromium, base: str, results: Path, timeout_ms: int = 600_000) -> dict:
     """Open ``?page=city`` in a fresh browser context, choose the results folder, and wait for the
     city map's polygons. Returns the page, its map frame, the seconds from choosing the folder
     to the map drawn, and the bytes the server sent meanwhile (WebSocket frames and HTTP bodies).
     """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     sent = {"bytes": 0}
 
@@ -130,19 +130,7 @@ def server(results, tmp_path_factory):
         stop_server(proc)
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
-def test_city_map_then_a_click_opens_the_street(server, browser, results) -> None:
+def test_city_map_then_a_click_opens_the_street(server, browser, results) -> None:  # noqa: F811 - the fixture
     from gridmap.scale.summary import city_summary, load_city_results
 
     s = city_summary(load_city_results(results))
