@@ -1,13 +1,22 @@
 """Benchmark the whole analysis at city → province scale: one process vs partitioned dask runs.
 
-    .venv/bin/python benchmarks/bench_scale.py [--sizes 10000 100000 1000000] [--modes single threads cluster]
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 100000] [--modes single processes] [--repeat 3]
                                                [--by street] [--json PATH]
+
+The runs of the modes alternate (single, processes, single, processes, …: the machine is shared,
+so each pair sees about the same load); for each size the table gives the median wall time of
+each mode, the ratio of the medians (partitioned / one process), the driver's serial share —
+the time the driver spends outside the parallel tasks (writing the partitioned inputs, merging),
+over the one-process time — and the speed-up that share allows on 16 and 64 cores by Amdahl's
+law, 1 / (s + (1 − s) / N).
 
 For each size a synthetic city (gridmap.scale.synthetic, seed 1) is analysed — mosaic, units, grids,
 coverage, access — by
 
 * ``single``  — :func:`gridmap.scale.pipeline.run_single`: the core on the whole area, one process;
-* ``threads`` — :func:`gridmap.scale.pipeline.run_partitioned` on dask's threads scheduler;
+* ``processes`` — :func:`gridmap.scale.pipeline.run_partitioned` on a pool of one process per core
+  (what ``gridmap run --scheduler processes`` runs);
+* ``threads`` — the same on dask's threads scheduler;
 * ``cluster`` — the same on a ``distributed.LocalCluster`` of 2 worker processes × 1 thread.
 
 Each (size, mode) runs in a fresh process, which also generates the city (its time is reported
@@ -22,6 +31,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import resource
+import statistics
 import subprocess
 import sys
 import threading
@@ -79,10 +90,11 @@ def worker(size: int, mode: str, by: str) -> dict:
         inputs = CityInputs.from_city(city)
         params = RunParams(partition_by=by)
         t0 = time.perf_counter()
+        cpu0, kids0 = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
         if mode == "single":
             result = run_single(inputs, params)
-        elif mode == "threads":
-            result = run_partitioned(inputs, params, scheduler="threads")
+        elif mode in ("threads", "processes"):
+            result = run_partitioned(inputs, params, scheduler=mode)
         elif mode == "cluster":
             from distributed import Client, LocalCluster
 
@@ -93,7 +105,13 @@ def worker(size: int, mode: str, by: str) -> dict:
         else:
             raise SystemExit(f"unknown mode {mode}")
         wall = time.perf_counter() - t0
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = time.process_time() - cpu0
+        worker_cpu = (kids.ru_utime + kids.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
+    serial = sum(v for k, v in result.timings.items() if k in ("split", "merge", "access", "access_global"))
     return {"size": size, "mode": mode, "by": by, "generate_s": round(gen, 2), "wall_s": round(wall, 2),
+            "serial_s": round(serial, 2) if result.partitions is not None else None,
+            "driver_cpu_s": round(cpu, 2), "worker_cpu_s": round(worker_cpu, 2),
             "peak_gb": round(mem.peak / 1e9, 3), "timings": {k: round(v, 2) for k, v in result.timings.items()},
             "faces": len(result.faces), "units": len(result.units), "grids": len(result.grids),
             "communities": len(result.grid_status), "partitions": 0 if result.partitions is None else
@@ -110,8 +128,10 @@ def fit_exponent(sizes: list[int], times: list[float]) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--modes", nargs="+", default=["single", "threads", "cluster"])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    ap.add_argument("--modes", nargs="+", default=["single", "processes"],
+                    help="single, processes, threads, cluster (run in this order, interleaved)")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each mode per size (medians are reported)")
     ap.add_argument("--by", default="street", help="partition by street (街道), district or community")
     ap.add_argument("--json", help="also append the rows to this JSON-lines file")
     ap.add_argument("--worker", nargs=3, metavar=("SIZE", "MODE", "BY"), help=argparse.SUPPRESS)
@@ -121,36 +141,75 @@ def main() -> None:
         return
     rows = []
     for size in args.sizes:
-        for mode in args.modes:
-            proc = subprocess.run([sys.executable, __file__, "--worker", str(size), mode, args.by],
-                                  capture_output=True, text=True, cwd=ROOT)
-            if proc.returncode != 0:
-                print(f"{size} {mode}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
-                continue
-            row = json.loads(proc.stdout.strip().splitlines()[-1])
-            rows.append(row)
-            print(f"  {size:>9,} {mode:<8} {row['wall_s']:8.1f} s  {row['peak_gb']:6.2f} GB  "
-                  f"(generate {row['generate_s']} s; {row['timings']})", file=sys.stderr, flush=True)
-            if args.json:
-                with open(args.json, "a", encoding="utf-8") as f:
-                    f.write(json.dumps(row, ensure_ascii=False) + "\n")
-    by = {(r["size"], r["mode"]): r for r in rows}
+        for k in range(args.repeat):
+            for mode in args.modes:  # interleaved: each mode sees the same load, on average
+                proc = subprocess.run([sys.executable, __file__, "--worker", str(size), mode, args.by],
+                                      capture_output=True, text=True, cwd=ROOT)
+                if proc.returncode != 0:
+                    print(f"{size} {mode}: failed\n{proc.stderr[-2000:]}", file=sys.stderr)
+                    continue
+                row = json.loads(proc.stdout.strip().splitlines()[-1])
+                row["run"] = k + 1
+                rows.append(row)
+                print(f"  {size:>9,} {mode:<9} run {k + 1}: {row['wall_s']:8.1f} s  {row['peak_gb']:6.2f} GB  "
+                      f"(timings {row['timings']})", file=sys.stderr, flush=True)
+                if args.json:
+                    with open(args.json, "a", encoding="utf-8") as f:
+                        f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    report(rows, args.modes, args.by)
+
+
+def amdahl(serial_share: float, cores: int) -> float:
+    """Speed-up on ``cores`` of a run whose serial part is ``serial_share`` of the one-process time."""
+    return 1.0 / (serial_share + (1.0 - serial_share) / cores)
+
+
+def report(rows: list[dict], modes: list[str], by: str) -> None:
+    """Medians per size and mode, side by side, with ratio, serial share and Amdahl speed-ups."""
     sizes = sorted({r["size"] for r in rows})
-    modes = [m for m in args.modes if any(r["mode"] == m for r in rows)]
-    print(f"\nwall time (s) and peak memory (GB, process + workers), partitions by {args.by}")
-    print(f"{'buildings':>10} {'households':>11} {'units':>8} {'grids':>7} " +
-          " ".join(f"{m + ' s':>10} {m + ' GB':>10}" for m in modes))
+    modes = [m for m in modes if any(r["mode"] == m for r in rows)]
+    med = {}
     for s in sizes:
-        any_row = next(r for (sz, _), r in by.items() if sz == s)
-        cells = []
         for m in modes:
-            r = by.get((s, m))
-            cells.append(f"{r['wall_s']:>10.1f} {r['peak_gb']:>10.2f}" if r else f"{'–':>10} {'–':>10}")
-        print(f"{s:>10,} {any_row['households']:>11,} {any_row['units']:>8,} {any_row['grids']:>7,} " + " ".join(cells))
+            mine = [r for r in rows if r["size"] == s and r["mode"] == m]
+            if mine:
+                med[(s, m)] = {"wall_s": statistics.median(r["wall_s"] for r in mine),
+                               "peak_gb": statistics.median(r["peak_gb"] for r in mine), "n": len(mine),
+                               "serial_s": (statistics.median(r["serial_s"] for r in mine)
+                                            if mine[0].get("serial_s") is not None else None),
+                               "walls": [r["wall_s"] for r in mine]}
+    print(f"\nmedian wall time (s) and peak memory (GB, process + workers), partitions by {by}; runs interleaved")
+    print(f"{'buildings':>10} " + " ".join(f"{m + ' s':>13} {m + ' GB':>13}" for m in modes))
+    for s in sizes:
+        cells = [f"{med[(s, m)]['wall_s']:>13.1f} {med[(s, m)]['peak_gb']:>13.2f}" if (s, m) in med
+                 else f"{'–':>13} {'–':>13}" for m in modes]
+        print(f"{s:>10,} " + " ".join(cells))
+    for s in sizes:
+        if (s, "single") not in med:
+            continue
+        one = med[(s, "single")]
+        for m in modes:
+            if m == "single" or (s, m) not in med or med[(s, m)]["serial_s"] is None:
+                continue
+            part = med[(s, m)]
+            share = part["serial_s"] / one["wall_s"]
+            pairs = [r for r in rows if r["size"] == s and r["mode"] in ("single", m)]
+            ratios = [b["wall_s"] / a["wall_s"] for a, b in zip(
+                [r for r in pairs if r["mode"] == "single"], [r for r in pairs if r["mode"] == m], strict=False)]
+            cpu_one = statistics.median(r["driver_cpu_s"] for r in pairs if r["mode"] == "single")
+            cpu_driver = statistics.median(r["driver_cpu_s"] for r in pairs if r["mode"] == m)
+            cpu_workers = statistics.median(r["worker_cpu_s"] for r in pairs if r["mode"] == m)
+            print(f"{s:>10,} {m}: CPU seconds: one process {cpu_one:.1f}; partitioned: driver {cpu_driver:.1f} "
+                  f"({cpu_driver / cpu_one:.1%} of the one-process CPU) + workers {cpu_workers:.1f} = "
+                  f"{(cpu_driver + cpu_workers) / cpu_one:.2f}× the one-process CPU")
+            print(f"{s:>10,} {m}: ratio of medians {part['wall_s'] / one['wall_s']:.2f} "
+                  f"(per interleaved pair: {', '.join(f'{x:.2f}' for x in ratios)}); "
+                  f"driver serial work {part['serial_s']:.2f} s = {share:.1%} of the one-process time; "
+                  f"Amdahl speed-up ≤ {amdahl(share, 16):.1f}× on 16 cores, ≤ {amdahl(share, 64):.1f}× on 64")
     for m in modes:
-        pts = [(s, by[(s, m)]["wall_s"]) for s in sizes if (s, m) in by]
+        pts = [(s, med[(s, m)]["wall_s"]) for s in sizes if (s, m) in med]
         if len(pts) >= 2:
-            print(f"growth exponent ({m}): time ∝ n^{fit_exponent(*zip(*pts)):.2f}")
+            print(f"growth exponent ({m}): time ∝ n^{fit_exponent(*zip(*pts, strict=True)):.2f}")
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def core():
 
 
 def test_registry_lists_the_pages() -> None:
-    assert PAGES == ["data", "overview", "coverage", "access", "grid", "siting", "export"]
+    assert PAGES == ["data", "overview", "city", "coverage", "access", "grid", "siting", "export"]
     assert len(PAGE_MODULES) == len(PAGES)
     with pytest.raises(ValueError, match="share the key"):
         load_pages(("gridmap.app.overview", "gridmap.app.overview"))
@@ -119,7 +119,7 @@ def test_every_page_runs_in_both_languages(demo, page: str) -> None:
         assert all(u.startswith(maps.DEFAULT_ASSETS_URL) for u in args["js_links"] + args["css_links"])
         assert "gridmap-view:" in args["script"]  # keeps its position across reruns
         expected = {"coverage": ["last_object_clicked"], "grid": ["last_object_clicked", "last_active_drawing"],
-                    "siting": ["last_clicked"]}
+                    "siting": ["last_clicked"], "city": ["last_object_clicked"]}
         assert args["returned_objects"] == expected.get(page, [])
 
 

@@ -103,7 +103,9 @@ def test_partitioned_run_on_a_local_cluster_is_the_one_process_run(city, single)
 
 def test_partition_by_community_gives_the_same_results(city, single) -> None:
     for by in ("community",):
-        result = run_partitioned(CityInputs.from_city(city), RunParams(partition_by=by), scheduler="sync")
+        # one task per partition (tasks_per_worker=0): the table then lists every community
+        result = run_partitioned(CityInputs.from_city(city), RunParams(partition_by=by, tasks_per_worker=0),
+                                 scheduler="sync")
         assert len(result.partitions) == len(city.study_area) + 1
         assert_same(single, result)
 

@@ -17,6 +17,7 @@ __all__ = ["PAGE_MODULES", "load_pages"]
 PAGE_MODULES: tuple[str, ...] = (
     "gridmap.app.data_overview",  # 数据 Data
     "gridmap.app.overview",  # 总览 Overview
+    "gridmap.app.city_page",  # 全市 City
     "gridmap.app.coverage_page",  # 覆盖 Coverage
     "gridmap.app.access_page",  # 可达 Access
     "gridmap.app.grid_page",  # 网格 Unified grid

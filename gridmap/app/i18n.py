@@ -66,6 +66,33 @@ TEXT: dict[str, dict[str, str]] = {
     # --- app frame ---------------------------------------------------------------------------
     "page_overview": {"zh": "总览", "en": "Overview"},
     "page_coverage": {"zh": "覆盖", "en": "Coverage"},
+    "page_city": {"zh": "全市", "en": "City"},
+    "city_header": {"zh": "全市概览（街道与社区）", "en": "The whole city by sub-district and community"},
+    "city_source": {"zh": "成果来源", "en": "Results"},
+    "city_demo": {"zh": "演示数据（现场计算）", "en": "Demo (computed here)"},
+    "city_intro": {
+        "zh": "{streets} 个街道、{communities} 个社区、{grids} 个网格。地图按所选指标为街道着色（社区图层可在右上角打开）；"
+              "点击街道查看详情。",
+        "en": "{streets} sub-districts, {communities} communities, {grids} grids. The map colours the sub-districts "
+              "by the figure chosen (the communities layer can be switched on at the top right); click a "
+              "sub-district for its detail.",
+    },
+    "city_metric": {"zh": "指标", "en": "Figure"},
+    "city_map_help": {
+        "zh": "颜色越深问题越大；灰色为无数据。点击街道即在下方显示其网格、盲区和15分钟生活圈外的居民。",
+        "en": "The darker, the worse; grey: no data. Click a sub-district to see its grids, gaps and the "
+              "residents beyond the 15-minute life circle below.",
+    },
+    "city_streets_header": {"zh": "各街道指标", "en": "Figures per sub-district"},
+    "city_pick_street": {"zh": "街道", "en": "Sub-district"},
+    "city_no_street": {"zh": "（未选择）", "en": "(none selected)"},
+    "city_click_hint": {"zh": "在地图上点击一个街道，或在上方选择。", "en": "Click a sub-district on the map, or pick one above."},
+    "city_street_header": {"zh": "{name}：详情", "en": "{name}: detail"},
+    "city_street_help": {
+        "zh": "绿色：户数在范围内的网格；橙色：超出范围；红色虚线：未配备网格员；红色：盲区；紫色点：15分钟生活圈外的居民建筑。",
+        "en": "Green: grids within the band; orange: outside it; dashed red: no staff; red: gaps; purple "
+              "dots: buildings beyond the 15-minute life circle.",
+    },
     "page_access": {"zh": "可达", "en": "Access"},
     "page_export": {"zh": "导出", "en": "Export"},
     "loading": {"zh": "正在读取数据…", "en": "Reading the data…"},

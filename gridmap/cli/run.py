@@ -42,7 +42,8 @@ The config (TOML) names the inputs — or asks for a synthetic city — and the 
     geojson_max_rows = 200000      # larger layers are written as GeoParquet only
 
 Writes into DIR: ``grids.geojson``, ``gaps.geojson``, ``overlaps.geojson``, ``outside.geojson``,
-``invalid_edges.geojson``, ``access_centers.geojson`` (EPSG:4326); ``faces.parquet``,
+``invalid_edges.geojson``, ``access_centers.geojson`` (EPSG:4326); ``grids.parquet``,
+``study_area.parquet`` (the communities: what the app's city page reads), ``faces.parquet``,
 ``units.parquet``, ``access_residents.parquet`` (GeoParquet, in the metric work CRS), each also as
 GeoJSON when it has at most ``geojson_max_rows`` rows; ``assignment.csv``, ``communities.csv``,
 ``coverage_summary.csv``, ``partitions.csv`` and ``run.json`` (parameters, counts, timings).
@@ -65,7 +66,8 @@ from gridmap.io.validate import LayerError
 __all__ = ["register", "run_run", "load_config", "OUTPUTS"]
 
 OUTPUTS = ("grids.geojson", "gaps.geojson", "overlaps.geojson", "outside.geojson", "invalid_edges.geojson",
-           "access_centers.geojson", "faces.parquet", "units.parquet", "access_residents.parquet", "assignment.csv",
+           "access_centers.geojson", "grids.parquet", "study_area.parquet", "faces.parquet", "units.parquet",
+           "access_residents.parquet", "assignment.csv",
            "communities.csv", "coverage_summary.csv", "partitions.csv", "run.json")
 
 
@@ -270,7 +272,7 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
     return CityInputs(study_area, zones, residents, centers, network), params, work, output
 
 
-def _write_outputs(result, out: Path, geojson_max_rows: int, say) -> list[str]:
+def _write_outputs(result, out: Path, geojson_max_rows: int, say, study_area=None) -> list[str]:
     import pandas as pd
 
     from gridmap.io.files import write_geojson, write_geoparquet
@@ -288,6 +290,11 @@ def _write_outputs(result, out: Path, geojson_max_rows: int, say) -> list[str]:
             geojson(gdf, f"{stem}.geojson", partition)
 
     geojson(result.grids, "grids.geojson", partition=True)
+    write_geoparquet(result.grids, out / "grids.parquet")
+    written.append("grids.parquet")
+    if study_area is not None:  # the communities, for the app's city page (gridmap.scale.summary)
+        write_geoparquet(study_area.to_crs(result.faces.crs), out / "study_area.parquet")
+        written.append("study_area.parquet")
     cov = result.coverage
     for name, frame in (("gaps", cov.gaps), ("overlaps", cov.overlaps), ("outside", cov.outside),
                         ("invalid_edges", cov.invalid_edges)):
@@ -378,7 +385,7 @@ def run_run(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - start
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
-        written = _write_outputs(result, out, int(output["geojson_max_rows"]), say)
+        written = _write_outputs(result, out, int(output["geojson_max_rows"]), say, inputs.study_area)
     acc = result.access
     counts = {"faces": len(result.faces), "units": len(result.units), "grids": len(result.grids),
               "communities": len(result.grid_status), "residents": len(inputs.residents),

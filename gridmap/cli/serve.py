@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gridmap.scale.summary import RESULTS_ENV
+
 __all__ = ["APP_SCRIPT", "STREAMLIT_OPTIONS", "streamlit_command", "register"]
 
 #: The script Streamlit executes on every rerun; ``static/`` beside it holds the map assets.
@@ -70,6 +72,14 @@ def run_serve(args: argparse.Namespace) -> int:
     if importlib.util.find_spec("streamlit") is None:
         print("error: the app needs Streamlit: pip install 'gridmap[app]'", file=sys.stderr)
         return 2
+    folders = [Path(f).expanduser().resolve() for f in args.results or []]
+    for folder in folders:
+        if not (folder / "run.json").is_file():
+            print(f"error: --results {folder}: not the output folder of a gridmap run (no run.json there); "
+                  "give the --out folder of gridmap run", file=sys.stderr)
+            return 2
+    if folders:  # the city page offers them (gridmap.app.city_page.RESULTS_ENV)
+        os.environ[RESULTS_ENV] = os.pathsep.join(str(f) for f in folders)
     cmd = streamlit_command(args.address, args.port)
     print(f"gridmap: serving the app at http://{args.address}:{args.port}", file=sys.stderr, flush=True)
     if os.name == "posix":
@@ -85,4 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1; "
                                                           "0.0.0.0 for every interface of the office network)")
     p.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    p.add_argument("--results", action="append", metavar="DIR",
+                   help="a gridmap run output folder the city page offers (repeatable; also the "
+                        f"{RESULTS_ENV} environment variable, folders separated by {os.pathsep!r})")
     p.set_defaults(func=run_serve)

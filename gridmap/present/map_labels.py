@@ -18,6 +18,22 @@ __all__ = ["MAP_TEXT", "DEFAULT_LANGUAGE", "lookup", "text", "field_label", "ali
 DEFAULT_LANGUAGE = "zh"
 
 MAP_TEXT: dict[str, dict[str, str]] = {
+    # the city page (gridmap.present.city_map)
+    "layer_city_streets": {"zh": "街道", "en": "Sub-districts (街道)"},
+    "layer_city_communities": {"zh": "社区", "en": "Communities (社区)"},
+    "layer_city_selected": {"zh": "所选街道", "en": "Selected sub-district"},
+    "layer_grids_in_band": {"zh": "网格（户数在范围内）", "en": "Grids within the band"},
+    "layer_grids_outside_band": {"zh": "网格（户数超出范围）", "en": "Grids outside the band"},
+    "layer_grids_unstaffed": {"zh": "未配备网格员的网格", "en": "Grids without staff"},
+    "layer_beyond_15min": {"zh": "15分钟生活圈外的居民建筑", "en": "Buildings beyond the 15-minute life circle"},
+    "field_street_name": {"zh": "街道", "en": "Sub-district"},
+    "field_communities": {"zh": "社区数", "en": "Communities"},
+    "field_covered_share": {"zh": "覆盖户数占比", "en": "Households covered"},
+    "field_gap_households": {"zh": "盲区户数", "en": "Households in gaps"},
+    "field_within_share": {"zh": "15分钟生活圈内户数占比", "en": "Households within 15 minutes"},
+    "field_grids_outside": {"zh": "户数超出范围的网格数", "en": "Grids outside the band"},
+    "field_grids_unstaffed": {"zh": "未配备网格员的网格数", "en": "Grids without staff"},
+    "field_grids": {"zh": "网格数", "en": "Grids"},
     "layer_study_area": {"zh": "辖区（社区）", "en": "Study area (communities)"},
     "layer_residents": {"zh": "居民建筑", "en": "Residential buildings"},
     "layer_centers": {"zh": "党群服务中心", "en": "Service centres"},

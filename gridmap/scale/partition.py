@@ -18,11 +18,16 @@ exactly the answer the one-process run gives:
   within the threshold of the resident, the centre's street within the snap limit of the centre);
   :func:`certified` says which results are provably exact, and the rest (beyond the largest
   threshold, unreachable, snapped across a cut) are routed again on the whole network.
+
+:func:`split_inputs` cuts in memory (the reference); :func:`write_partitions` writes the inputs
+once into a store from which each worker reads its own partition (:func:`read_partition`, the
+same partition), so the driver does no per-partition work and ships no inputs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -31,11 +36,19 @@ import pandas as pd
 import shapely
 
 from gridmap.access.network import WalkNetwork
-from gridmap.access.routing import CODE_NO_GEOMETRY, CODE_OK, CODE_TOO_FAR, RoutingResult, component_lengths
+from gridmap.access.routing import (
+    CODE_NO_GEOMETRY,
+    CODE_OK,
+    CODE_TOO_FAR,
+    RoutingResult,
+    component_lengths,
+    representative_xy,
+)
 from gridmap.access.snapping import EdgeIndex
 
 __all__ = ["Partition", "partition_keys", "split_inputs", "assign_points", "halo_network", "certified",
-           "OUTSIDE"]
+           "OUTSIDE", "PartitionStore", "write_partitions", "read_partition", "read_network", "read_resident_points",
+           "group_partitions", "z_order"]
 
 #: Key of the remainder partition (whatever lies outside every community).
 OUTSIDE = "_outside"
@@ -264,3 +277,366 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
     return parts
 
 
+
+
+# ------------------------------------------------------------------------------------------------
+# pre-partitioned inputs on disk: the driver writes them once, each worker reads its own partition
+
+#: Rows per Parquet row group of the stored inputs: small enough that a worker reading the
+#: surroundings of its partition skips most of a file by the row groups' bounding boxes, large
+#: enough to read fast.
+ROW_GROUP = 2048
+_BBOX = ("_xmin", "_ymin", "_xmax", "_ymax")
+
+
+@dataclass(frozen=True)
+class PartitionStore:
+    """Where the inputs of a partitioned run are stored (in the work CRS) and what a worker needs
+    besides them to cut out its partition exactly as :func:`split_inputs` does.
+
+    Files in ``folder``: ``study_area.parquet`` (every community, with its partition key
+    ``_part``), ``residents.parquet`` and ``zones_<i>.parquet`` per layer (GeoParquet) and
+    ``network.parquet`` (the edges with their end nodes' coordinates). Each table's rows follow a
+    Z-order curve through their bounding boxes (columns ``_xmin`` … ``_ymax``), written in row groups
+    of :data:`ROW_GROUP`, so the row groups' statistics say which few a worker must read; ``_row``
+    is a row's position in the input.
+    """
+
+    folder: str
+    keys: tuple[str, ...]
+    layers: tuple[str, ...]
+    halo: float
+    gap_width: float
+    has_network: bool
+
+    def path(self, name: str) -> str:
+        return f"{self.folder}/{name}.parquet"
+
+
+def z_order(bounds: np.ndarray) -> np.ndarray:
+    """Row order along a Z-order (Morton) curve through the boxes' centres; rows without a box last.
+
+    Neighbours on the ground stay near each other in the order, so a row group covers a small area.
+    """
+    cx = (bounds[:, 0] + bounds[:, 2]) / 2
+    cy = (bounds[:, 1] + bounds[:, 3]) / 2
+    ok = np.isfinite(cx) & np.isfinite(cy)
+    code = np.full(len(bounds), np.iinfo(np.uint64).max, dtype=np.uint64)
+    if ok.any():
+        cells = []
+        for c in (cx[ok], cy[ok]):
+            span = max(float(c.max() - c.min()), 1e-9)
+            cells.append(np.minimum((c - c.min()) / span * 65535, 65535).astype(np.uint64))
+        code[ok] = _spread_bits(cells[0]) | (_spread_bits(cells[1]) << np.uint64(1))
+    return np.argsort(code, kind="stable")
+
+
+def _spread_bits(v: np.ndarray) -> np.ndarray:
+    """The 16 low bits of ``v`` moved to the even bit positions (0, 2, 4 …)."""
+    v = v & np.uint64(0xFFFF)
+    for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
+        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+    return v
+
+
+def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str) -> None:
+    """``gdf`` as GeoParquet in Z-order, with ``_row`` and its boxes, in row groups of :data:`ROW_GROUP`."""
+    order = z_order(bounds)
+    extra = {"_row": order, **{k: bounds[order, j] for j, k in enumerate(_BBOX)}}
+    gdf.iloc[order].reset_index(drop=True).assign(**extra).to_parquet(path, row_group_size=ROW_GROUP)
+
+
+def group_partitions(study_area: gpd.GeoDataFrame, keys: np.ndarray, res_xy: np.ndarray, n_groups: int) -> np.ndarray:
+    """Join neighbouring partitions into ``n_groups`` groups of about as many residents each.
+
+    Any set of whole communities is a partition whose results are exact, so a task may take
+    several 街道: on a few workers, a few large tasks waste less than many small ones (each task
+    reads, builds frames and noding borders it shares with its neighbours: fixed costs). The
+    partitions are ordered along a Z-order curve through their centres and cut into runs of
+    about equal weight — the residents nearest each community's centre, a cheap stand-in for
+    the residents inside it that is only used to balance the tasks.
+
+    Returns
+    -------
+    The group label of each community: ``first key–last key`` of the run (the key itself for a
+    group of one partition).
+    """
+    from scipy.spatial import cKDTree
+
+    unique, inverse = np.unique(keys, return_inverse=True)
+    if n_groups >= len(unique):
+        return keys
+    centres = shapely.get_coordinates(shapely.point_on_surface(study_area.geometry.to_numpy()))
+    finite = np.isfinite(res_xy).all(axis=1)
+    near = cKDTree(centres).query(res_xy[finite])[1] if finite.any() else np.empty(0, np.int64)
+    weight = np.bincount(inverse[near], minlength=len(unique)).astype(float) + 1.0
+    mean = np.column_stack([np.bincount(inverse, weights=centres[:, j], minlength=len(unique))
+                            for j in range(2)]) / np.bincount(inverse, minlength=len(unique))[:, None]
+    order = z_order(np.column_stack([mean, mean]))
+    cum = np.cumsum(weight[order])
+    group = np.minimum((cum - weight[order] / 2) / cum[-1] * n_groups, n_groups - 1).astype(np.int64)
+    label = np.empty(len(unique), dtype=object)
+    for g in np.unique(group):
+        members = unique[order[group == g]]
+        label[np.isin(unique, members)] = members[0] if len(members) == 1 else f"{min(members)}–{max(members)}"
+    return label[inverse].astype(str)
+
+
+def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame],
+                     residents: gpd.GeoDataFrame, res_xy: np.ndarray, net: WalkNetwork | None, *,
+                     by: str = "street", halo: float = 1300.0, gap_width: float = 0.0,
+                     n_groups: int | None = None) -> PartitionStore:
+    """Write the (projected) inputs once, in the order that lets workers read their own partition.
+
+    The driver computes nothing per partition: only the communities' partition keys and each
+    table's order. Each worker finds its own residents (the communities holding their routing
+    points), zones, owned zones, halo network and centres from the row groups near its partition
+    (:func:`read_partition`) — the split's work is spread over the workers.
+
+    Parameters
+    ----------
+    folder : an existing folder every worker can read (on a cluster: a shared path).
+    study_area, layers, residents : the inputs, in the work CRS.
+    res_xy : the residents' routing points (:func:`gridmap.access.routing.representative_xy`).
+    net : the walking network (None without access).
+    by, halo, gap_width : as for :func:`split_inputs`.
+    n_groups : join the partitions into this many tasks (:func:`group_partitions`); None: one
+        task per partition.
+
+    Returns
+    -------
+    PartitionStore
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    study_area = study_area.reset_index(drop=True)
+    keys = partition_keys(study_area, by)
+    if n_groups is not None:
+        keys = group_partitions(study_area, keys, res_xy, n_groups)
+    study_area.assign(_part=keys).to_parquet(f"{folder}/study_area.parquet")
+    _write_sorted(residents, np.column_stack([res_xy, res_xy]), f"{folder}/residents.parquet")
+    names = tuple(layers)
+    for i, name in enumerate(names):
+        _write_sorted(layers[name], shapely.bounds(layers[name].geometry.to_numpy()), f"{folder}/zones_{i}.parquet")
+    if net is not None:
+        u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
+        bounds = np.column_stack([np.minimum(u_xy, v_xy), np.maximum(u_xy, v_xy)])
+        order = z_order(bounds)
+        table = pa.table({"_row": order, "u": net.edge_u[order], "v": net.edge_v[order],
+                          "u_id": net.node_id[net.edge_u[order]], "v_id": net.node_id[net.edge_v[order]],
+                          "ux": u_xy[order, 0], "uy": u_xy[order, 1], "vx": v_xy[order, 0], "vy": v_xy[order, 1],
+                          "length": net.edge_length[order],
+                          "highway": pa.array(net.edge_highway[order], type=pa.string(), from_pandas=True),
+                          **{k: bounds[order, j] for j, k in enumerate(_BBOX)}})
+        pq.write_table(table, f"{folder}/network.parquet", row_group_size=4 * ROW_GROUP)
+        pq.write_table(pa.table({"node_id": net.node_id, "x": net.node_xy[:, 0], "y": net.node_xy[:, 1]}),
+                       f"{folder}/nodes.parquet")
+    return PartitionStore(folder=str(folder), keys=(OUTSIDE, *sorted(set(keys.tolist()))), layers=names,
+                          halo=float(halo), gap_width=float(gap_width), has_network=net is not None)
+
+
+class _StoredTable:
+    """One stored table, opened once per worker process: its row groups' boxes, from the statistics."""
+
+    def __init__(self, path: str):
+        import pyarrow.parquet as pq
+
+        self.file = pq.ParquetFile(path)
+        meta = self.file.metadata
+        names = [meta.schema.column(j).name for j in range(meta.num_columns)]
+        cols = [names.index(c) for c in _BBOX]
+        self.boxes = np.full((meta.num_row_groups, 4), np.nan)
+        for g in range(meta.num_row_groups):
+            group = meta.row_group(g)
+            for j, (c, end) in enumerate(zip(cols, ("min", "min", "max", "max"), strict=True)):
+                stats = group.column(c).statistics
+                if stats is not None and stats.has_min_max:
+                    self.boxes[g, j] = getattr(stats, end)
+        self.geo = self.file.schema_arrow.metadata is not None and b"geo" in self.file.schema_arrow.metadata
+
+    def read(self, bounds=None, margin: float = 0.0,
+             select: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None):
+        """Rows whose box comes within ``margin`` of ``bounds`` (all rows when None) and, with
+        ``select`` (boxes (n, 4), rows (n,) → bool mask), that it selects; in input order. An Arrow table, or a
+        GeoDataFrame (without CRS, with the box columns) for a GeoParquet table.
+
+        Only the boxes are read first; the other columns only of the row groups holding a row kept.
+        """
+        b = self.boxes
+        groups = np.arange(len(b))
+        if bounds is not None:
+            x0, y0, x1, y1 = bounds
+            groups = np.flatnonzero((b[:, 2] >= x0 - margin) & (b[:, 0] <= x1 + margin)
+                                    & (b[:, 3] >= y0 - margin) & (b[:, 1] <= y1 + margin))
+        boxes_table = self.file.read_row_groups(groups.tolist(), columns=[*_BBOX, "_row"], use_threads=False)
+        boxes = np.column_stack([boxes_table.column(c).to_numpy() for c in _BBOX])
+        rows = boxes_table.column("_row").to_numpy()
+        keep = np.ones(len(boxes), dtype=bool)
+        if bounds is not None:
+            keep = ((boxes[:, 2] >= x0 - margin) & (boxes[:, 0] <= x1 + margin)
+                    & (boxes[:, 3] >= y0 - margin) & (boxes[:, 1] <= y1 + margin))
+        if select is not None:
+            keep[keep] = select(boxes[keep], rows[keep])
+        sizes = np.array([self.file.metadata.row_group(g).num_rows for g in groups], dtype=np.int64)
+        group_of_row = np.repeat(np.arange(len(groups)), sizes)
+        needed = np.unique(group_of_row[keep])
+        table = self.file.read_row_groups(groups[needed].tolist(), use_threads=False)
+        table = table.filter(keep[np.isin(group_of_row, needed)])
+        table = table.take(np.argsort(table.column("_row").to_numpy(), kind="stable"))
+        if not self.geo:
+            return table
+        df = table.to_pandas()
+        df.index = pd.Index(df.pop("_row").to_numpy())
+        return gpd.GeoDataFrame(df.drop(columns="geometry"), geometry=shapely.from_wkb(df["geometry"].to_numpy()))
+
+
+_OPEN = threading.local()
+
+
+def _stored(store: PartitionStore, name: str):
+    """The stored table ``name`` (study_area: the GeoDataFrame), opened once per worker thread
+    (an open Parquet file is not shared between threads)."""
+    path = store.path(name)
+    opened = getattr(_OPEN, "tables", None)
+    if opened is None or not any(k.startswith(f"{store.folder}/") for k in opened):
+        opened = _OPEN.tables = {}  # the first table, or another run's store
+    if path not in opened:
+        opened[path] = gpd.read_parquet(path) if name == "study_area" else _StoredTable(path)
+    return opened[path]
+
+
+def _read_network(store: PartitionStore, region, crs) -> WalkNetwork:
+    """The halo network of ``region``, read from the row groups near it (as :func:`halo_network`)."""
+    table = _stored(store, "network").read(shapely.bounds(region), store.halo)
+    cols = {c: table.column(c).to_numpy() for c in ("u", "v", "u_id", "v_id", "ux", "uy", "vx", "vy", "length")}
+    u_xy, v_xy = np.column_stack([cols["ux"], cols["uy"]]), np.column_stack([cols["vx"], cols["vy"]])
+    keep = np.flatnonzero(shapely.dwithin(shapely.linestrings(np.stack([u_xy, v_xy], axis=1)), region, store.halo))
+    _, first, inverse = np.unique(np.concatenate([cols["u"][keep], cols["v"][keep]]), return_index=True,
+                                  return_inverse=True)
+    inverse = inverse.ravel()
+    ends_id = np.concatenate([cols["u_id"][keep], cols["v_id"][keep]])
+    ends_xy = np.concatenate([u_xy[keep], v_xy[keep]])
+    highway = np.asarray(table.column("highway").to_numpy(zero_copy_only=False), dtype=object)[keep]
+    m = len(keep)
+    return WalkNetwork(crs=crs, node_id=ends_id[first], node_xy=np.ascontiguousarray(ends_xy[first]),
+                       edge_u=inverse[:m], edge_v=inverse[m:], edge_length=cols["length"][keep], edge_highway=highway)
+
+
+def read_network(store: PartitionStore, crs) -> WalkNetwork:
+    """Return the whole walking network from the store (the same arrays as the driver's)."""
+    import pyarrow.parquet as pq
+
+    edges = pq.read_table(store.path("network"), columns=["_row", "u", "v", "length", "highway"])
+    order = np.argsort(edges.column("_row").to_numpy(), kind="stable")
+    nodes = pq.read_table(store.path("nodes"))
+    xy = np.column_stack([nodes.column("x").to_numpy(), nodes.column("y").to_numpy()])
+    highway = np.asarray(edges.column("highway").to_numpy(zero_copy_only=False), dtype=object)[order]
+    return WalkNetwork(crs=crs, node_id=nodes.column("node_id").to_numpy(), node_xy=np.ascontiguousarray(xy),
+                       edge_u=edges.column("u").to_numpy()[order], edge_v=edges.column("v").to_numpy()[order],
+                       edge_length=edges.column("length").to_numpy()[order], edge_highway=highway)
+
+
+def read_resident_points(store: PartitionStore) -> np.ndarray:
+    """Return every resident's routing point from the store, in input order (NaN where it has none)."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(store.path("residents"), columns=["_row", "_xmin", "_ymin"])
+    xy = np.empty((table.num_rows, 2))
+    rows = table.column("_row").to_numpy()
+    xy[rows, 0], xy[rows, 1] = table.column("_xmin").to_numpy(), table.column("_ymin").to_numpy()
+    return xy
+
+
+def _box(geoms: np.ndarray) -> tuple[float, float, float, float]:
+    b = shapely.bounds(geoms)
+    return b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+
+
+def _zones(store: PartitionStore, i: int, crs, bounds, margin: float, select=None) -> gpd.GeoDataFrame:
+    return _stored(store, f"zones_{i}").read(bounds, margin, select).drop(columns=list(_BBOX)).set_crs(crs)
+
+
+def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | None = None,
+                   network: bool = True) -> Partition | None:
+    """One partition's inputs, read by the worker from the store: exactly :func:`split_inputs`' partition.
+
+    A resident belongs to the partition of the first community holding its routing point, a
+    zone is owned by the partition holding its point on surface — decided here against every
+    community, as the split does. The remainder (:data:`OUTSIDE`) reads every resident and zone;
+    it is None when nothing lies outside every community. With ``network`` false the halo
+    network and centres are not read (access is routed on the whole network instead).
+    """
+    study_area = _stored(store, "study_area")
+    keys = study_area["_part"].to_numpy()
+    comm_geom = study_area.geometry.to_numpy()
+    outside = key == OUTSIDE
+
+    def whose(xy: np.ndarray) -> np.ndarray:
+        c = assign_points(xy, comm_geom)
+        return np.where(c >= 0, keys[np.clip(c, 0, None)], OUTSIDE)
+
+    if outside:
+        region = shapely.coverage_union_all(comm_geom)
+        shapely.prepare(region)
+        rim = shapely.boundary(region)
+        bounds = None
+    else:
+        region = shapely.coverage_union_all(comm_geom[keys == key])
+        shapely.prepare(region)
+        bounds = shapely.bounds(region)
+
+    def ours(boxes: np.ndarray, _rows: np.ndarray) -> np.ndarray:
+        x, y = boxes[:, 0], boxes[:, 1]
+        if outside:  # only points off the outline can be outside every community
+            mine = ~shapely.intersects_xy(region, x, y)
+            mine[mine] = whose(boxes[mine, :2]) == key
+            return mine
+        return whose(boxes[:, :2]) == key
+
+    residents = _stored(store, "residents").read(bounds, select=ours)
+    residents = residents.drop(columns=list(_BBOX)).set_crs(crs)
+    residents = residents.assign(_row=residents.index.to_numpy()).reset_index(drop=True)
+    layers, owned_zones, context_zones = {}, {}, {}
+    for i, name in enumerate(store.layers):
+        near = _zones(store, i, crs, bounds, SNAP_MARGIN)
+        geoms = near.geometry.to_numpy()
+        if outside:
+            sticking = ~shapely.covered_by(geoms, region) | shapely.dwithin(geoms, rim, SNAP_MARGIN)
+        else:
+            sticking = shapely.dwithin(geoms, region, SNAP_MARGIN)
+        layers[name] = near[sticking]
+        pos = shapely.point_on_surface(geoms)
+        owned = whose(shapely.get_coordinates(pos) if len(pos) else np.empty((0, 2))) == key
+        owned_zones[name] = near["zone_id"].astype(str).to_numpy()[owned]
+        if not owned.any():
+            context_zones[name] = near.iloc[:0]
+            continue
+        if outside:
+            around = near
+        else:  # the zones near the owned ones: those not read yet
+            have = near.index.to_numpy()
+            more = _zones(store, i, crs, _box(geoms[owned]), store.gap_width + 1.0,
+                          lambda _b, rows, have=have: ~np.isin(rows, have))
+            around = pd.concat([near, more]) if len(more) else near
+        hits = shapely.STRtree(around.geometry.to_numpy()).query(geoms[owned], predicate="dwithin",
+                                                                 distance=store.gap_width + 1.0)[1]
+        context_zones[name] = around.loc[np.union1d(near.index.to_numpy()[owned], around.index.to_numpy()[hits])]
+        context_zones[name] = context_zones[name].sort_index()
+    if outside and not (len(residents) or any(len(v) for v in layers.values())
+                        or any(len(v) for v in owned_zones.values())):
+        return None
+    sa = (gpd.GeoDataFrame({"area_id": [OUTSIDE]}, geometry=[region], crs=crs) if outside
+          else study_area[keys == key].drop(columns="_part").reset_index(drop=True))
+    part = Partition(key=key, study_area=sa, layers=layers, residents=residents, owned_zones=owned_zones,
+                     context_zones=context_zones)
+    if network and store.has_network and len(residents):
+        if outside:
+            region = shapely.multipoints(representative_xy(residents, crs))
+            shapely.prepare(region)
+        part.net = _read_network(store, region, crs)
+        if cen_xy is not None and len(cen_xy):
+            finite = np.isfinite(cen_xy).all(axis=1)
+            pts = shapely.points(np.where(finite[:, None], cen_xy, 0.0))
+            part.centers = np.flatnonzero(finite & shapely.dwithin(pts, region, store.halo))
+    return part

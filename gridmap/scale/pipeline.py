@@ -1,12 +1,14 @@
-"""The whole analysis of a large area — coverage, access, grids — in one process or as dask tasks per partition.
+"""The whole analysis of a large area — coverage, access, grids — in one process or as tasks per partition.
 
 :func:`run_single` calls the core on the whole area in one process. :func:`run_partitioned`
-cuts the area into partitions of whole communities (:mod:`gridmap.scale.partition`: 街道 by default,
-or districts) and runs, per partition, one task each for the mosaic, the units, the grids, the
-coverage parts and the access (with its halo), on any dask scheduler: ``"threads"``,
-``"processes"``, ``"sync"``, a ``dask.distributed.Client`` or a scheduler address. A last
-*global* task snaps the centres and routes, on the whole network, the residents whose result a
-partition could not prove exact (beyond the largest threshold, unreachable, …). The merged results
+writes the inputs once into a store of GeoParquet (:func:`gridmap.scale.partition.write_partitions`),
+cuts the area into partitions of whole communities (街道 by default, or districts; neighbouring
+ones joined into a few tasks per worker) and runs one task per partition — it reads its own
+inputs from the store, then builds the mosaic, the units, the grids and the coverage parts — plus
+one task routing every resident on the whole network; on a pool of forked processes
+(``"processes"``) or any dask scheduler: ``"threads"``, ``"sync"``, a ``dask.distributed.Client``
+or a scheduler address. With ``halo_access`` each partition routes on its halo network instead,
+and what it cannot prove exact is routed again on the whole network. The merged results
 are the one-process results: the same faces (same labels, areas and people), units, grids and
 grid codes, the same access distances and nearest centres, the same coverage tables.
 
@@ -16,10 +18,15 @@ synthetic city.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import shutil
+import tempfile
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -60,8 +67,17 @@ from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
 from gridmap.io.crs import working_crs
 from gridmap.errors import ParameterError, check_number
 from gridmap.plans.grids import build_grids
-from gridmap.scale.partition import OUTSIDE, Partition, certified, split_inputs
 from gridmap.plans.units import units_from_faces
+from gridmap.scale.partition import (
+    OUTSIDE,
+    Partition,
+    PartitionStore,
+    certified,
+    read_network,
+    read_partition,
+    read_resident_points,
+    write_partitions,
+)
 
 __all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs"]
 
@@ -102,6 +118,15 @@ class RunParams:
     #: linework can differ by 1e-9 m² slivers, which change unit adjacency and so the grids;
     #: snap-rounding to 1 mm makes the faces a function of the local linework only.
     grid_size: float = 0.001
+    #: partitions are joined into this many tasks per worker (0: one task per partition). Each
+    #: task has fixed costs (reading, frames, noding the borders it shares with its neighbours),
+    #: so a few large tasks per worker are faster than many small ones; 2 keeps the workers
+    #: busy when the tasks differ in size.
+    tasks_per_worker: int = 2
+    #: route access per partition on its halo network (plus one task on the whole network for the
+    #: residents a halo cannot prove exact) instead of one task on the whole network beside the
+    #: partitions' tasks: for areas whose network and residents are too large for one worker.
+    halo_access: bool = False
 
     def __post_init__(self) -> None:
         """Refuse a parameter that is not finite or out of range (:class:`gridmap.errors.ParameterError`)."""
@@ -114,11 +139,15 @@ class RunParams:
             raise ParameterError(f"min_households {self.min_households} is above max_households "
                                  f"{self.max_households}: the band must run from the smaller to the larger")
         set_(self, "seed", check_number(self.seed, "seed", minimum=0, integer=True))
+        set_(self, "tasks_per_worker", check_number(self.tasks_per_worker, "tasks_per_worker", "tasks", minimum=0,
+                                                     integer=True))
         for name, unit in (("min_unit_area", "m²"), ("min_unit_width", "metres"), ("gap_width", "metres"),
                            ("sliver_m2", "m²")):
             check_number(getattr(self, name), name, unit, minimum=0)
         if self.grid_size is not None:
             check_number(self.grid_size, "grid_size", "metres", minimum=0, maximum=1)
+        if not isinstance(self.halo_access, bool):
+            raise ParameterError(f"halo_access must be true or false, got {self.halo_access!r}")
         if not isinstance(self.partition_by, str) or not self.partition_by:
             raise ParameterError(f"partition_by must name a study-area column (street, district, community …), "
                                  f"got {self.partition_by!r}")
@@ -284,6 +313,67 @@ def task_access_global(net: WalkNetwork, res_xy: np.ndarray, rows: np.ndarray, c
     return out
 
 
+#: Task key of the access routed on the whole network.
+_WHOLE = "_access_whole"
+
+
+def task_access_whole(store: PartitionStore, crs, cen_xy: np.ndarray, service_sets: dict[str, np.ndarray],
+                      params: RunParams) -> dict[str, np.ndarray]:
+    """Route every resident on the whole network, read from the store (a task beside the partitions')."""
+    res_xy = read_resident_points(store)
+    return task_access_global(read_network(store, crs), res_xy, np.arange(len(res_xy)), cen_xy, service_sets, params)
+
+
+def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[str], cen_xy: np.ndarray | None,
+                   service_sets: dict[str, np.ndarray], params: RunParams) -> dict | None:
+    """Everything of one partition in one task: read its inputs from the store, then faces,
+    coverage, units, grids (and, with ``halo_access``, access). None for an empty remainder.
+
+    One task, not one per stage: a local process pool sends every task's result back to the
+    driver and the next task's inputs out again, so stages in separate tasks would carry the
+    faces and units through the driver twice.
+    """
+    clock = [time.thread_time()]
+    seconds = {}
+
+    def lap(stage: str) -> None:
+        clock.append(time.thread_time())
+        seconds[f"{stage}_s"] = round(clock[-1] - clock[-2], 3)
+
+    part = read_partition(store, key, crs, cen_xy, network=params.halo_access)
+    if part is None:
+        return None
+    lap("read")
+    faces = task_faces(part, crs, layer_order, params)
+    lap("faces")
+    out = {"faces": faces, "coverage": task_coverage(faces, part, layer_order, params, crs)}
+    lap("coverage")
+    if key != OUTSIDE:
+        out["units"] = task_units(faces, params)
+        lap("units")
+        out["grids"] = task_grids(out["units"], part, params)
+        lap("grids")
+    if part.net is not None and cen_xy is not None:
+        out["access"] = task_access(part, cen_xy, service_sets, params)
+        lap("access")
+    out["sizes"] = {**part.sizes(), **seconds}
+    return out
+
+
+@contextlib.contextmanager
+def _store_folder(store: str | Path | None) -> Iterator[str]:
+    """The folder for the pre-partitioned inputs: ``store`` (created, kept), else a temporary one."""
+    if store is not None:
+        Path(store).mkdir(parents=True, exist_ok=True)
+        yield str(store)
+        return
+    folder = tempfile.mkdtemp(prefix="gridmap-partitions-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # ------------------------------------------------------------------------------------------------
 # merging
 
@@ -309,20 +399,36 @@ def _renumber_units(parts: list[gpd.GeoDataFrame]) -> tuple[gpd.GeoDataFrame, li
 
 
 def _merge_overlaps(frames: list[gpd.GeoDataFrame], layer_order: Sequence[str], crs) -> gpd.GeoDataFrame:
-    """Dissolve again the overlap parts of all partitions (a part may cross a partition border)."""
-    frames = [f for f in frames if len(f)]
+    """Dissolve again the overlap parts that several partitions share (a part may cross a border).
+
+    A conflict (layer, zone ids) found in one partition only has all its faces there: its parts
+    are final. Only the conflicts found in several partitions are dissolved again, here.
+    """
+    frames = [f.assign(_frame=k) for k, f in enumerate(frames) if len(f)]
+    empty = find_overlaps(gpd.GeoDataFrame({**{c: [] for name in layer_order for c in layer_columns(name)},
+                                            "in_study_area": []}, geometry=[], crs=crs), list(layer_order))
     if not frames:
-        return find_overlaps(gpd.GeoDataFrame({**{c: [] for name in layer_order for c in layer_columns(name)},
-                                               "in_study_area": []}, geometry=[], crs=crs), list(layer_order))
+        return empty
     parts = pd.concat(frames, ignore_index=True)
-    pseudo = parts.drop(columns=["overlap_id", "area_m2"], errors="ignore")
-    for name in layer_order:
-        ids, count = layer_columns(name)
-        mine = (parts["layer"] == name).to_numpy()
-        pseudo[ids] = np.where(mine, parts["zone_ids"], "")
-        pseudo[count] = np.where(mine, parts["n_zones"], 0)
-    pseudo = pseudo.drop(columns=["layer", "zone_ids", "n_zones"])
-    return find_overlaps(gpd.GeoDataFrame(pseudo, geometry="geometry", crs=crs), list(layer_order))
+    key = ["layer", "zone_ids", "n_zones", "in_study_area"]
+    shared = (parts.groupby(key, sort=False)["_frame"].transform("nunique") > 1).to_numpy()
+    kept = parts[~shared].drop(columns=["_frame", "overlap_id"])
+    again = parts[shared].drop(columns=["_frame"])
+    if len(again):
+        pseudo = again.drop(columns=["overlap_id", "area_m2"], errors="ignore")
+        for name in layer_order:
+            ids, count = layer_columns(name)
+            mine = (again["layer"] == name).to_numpy()
+            pseudo[ids] = np.where(mine, again["zone_ids"], "")
+            pseudo[count] = np.where(mine, again["n_zones"], 0)
+        pseudo = pseudo.drop(columns=["layer", "zone_ids", "n_zones"])
+        merged = find_overlaps(gpd.GeoDataFrame(pseudo, geometry="geometry", crs=crs), list(layer_order))
+        kept = pd.concat([kept, merged.drop(columns="overlap_id")[kept.columns]], ignore_index=True)
+    out = kept.sort_values(["layer", "area_m2"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    out.insert(0, "overlap_id", [f"O{i:04d}" for i in range(1, len(out) + 1)])
+    return gpd.GeoDataFrame(out[[c for c in empty.columns if c in out.columns]
+                                + [c for c in out.columns if c not in empty.columns]],
+                            geometry="geometry", crs=crs)
 
 
 def _merge_gaps(frames: list[gpd.GeoDataFrame], layers: Mapping[str, gpd.GeoDataFrame], crs) -> gpd.GeoDataFrame:
@@ -360,6 +466,66 @@ class _TaskCounter:
 
         self.say, self.total, self.done = say, total, 0
         self.callback = _CB()
+
+
+@contextlib.contextmanager
+def _process_pool(scheduler) -> Iterator[object]:
+    """Return, for ``"processes"``, a pool of one worker process per core; None for any other scheduler.
+
+    On Linux the workers are forked: they start with the driver's modules already imported (a
+    spawned worker would import gridmap, geopandas, numba … again: seconds per worker). The
+    driver's objects are frozen out of the garbage collector first, so that a worker's
+    collections do not touch — and so copy — every page it shares with the driver. Elsewhere
+    the workers are spawned.
+    """
+    if scheduler != "processes":
+        yield None
+        return
+    import multiprocessing
+    import os
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    if method == "fork":
+        gc.freeze()
+    pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context(method))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if method == "fork":
+            gc.unfreeze()
+
+
+def _worker_count(scheduler) -> int:
+    """How many tasks ``scheduler`` runs at once: its worker threads (a client's, summed) or the cores."""
+    import os
+
+    if scheduler in ("sync", "single-threaded"):
+        return 1
+    if scheduler is not None and not isinstance(scheduler, str):
+        with contextlib.suppress(Exception):
+            return max(1, sum(scheduler.nthreads().values()))
+    return os.cpu_count() or 1
+
+
+def _run_on_pool(pool, calls: dict, say: Progress) -> dict:
+    """Run independent calls (key → (function, args)) on a process pool, with progress.
+
+    The partitions' tasks depend on nothing but the store, so a plain pool runs them: no task
+    graph to build, and no scheduler to import (dask's local scheduler imports distributed to
+    look for a client: a second of the driver's serial time).
+    """
+    from concurrent.futures import as_completed
+
+    futures = {pool.submit(fn, *args): key for key, (fn, args) in calls.items()}
+    done = {}
+    for k, fut in enumerate(as_completed(futures), 1):
+        done[futures[fut]] = fut.result()
+        if k % max(1, len(futures) // 10) == 0 or k == len(futures):
+            say(f"tasks: {k}/{len(futures)} done")
+    return done
 
 
 def _compute(tasks: dict, scheduler, say: Progress) -> dict:
@@ -406,7 +572,7 @@ def _compute(tasks: dict, scheduler, say: Progress) -> dict:
 
 
 def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, scheduler="threads", crs=None,
-                    progress: Progress | None = None) -> RunResult:
+                    progress: Progress | None = None, store: str | Path | None = None) -> RunResult:
     """The whole analysis as dask tasks per partition, merged into the one-process results.
 
     Parameters
@@ -417,13 +583,14 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
         or the address of a dask scheduler (``tcp://host:8786``).
     crs : the metric CRS to work in (default: the network's, else chosen for the study area).
     progress : called with short messages.
+    store : the folder the pre-partitioned inputs are written to, which every worker must be able
+        to read (on a cluster of several machines: a shared path); default a temporary folder,
+        removed after the run. A given folder is kept.
 
     Returns
     -------
     :class:`RunResult`, with ``partitions`` (one row per partition: its sizes).
     """
-    from dask import delayed
-
     say = progress or (lambda _m: None)
     start = time.perf_counter()
     inputs, crs = project_inputs(inputs, crs)
@@ -432,44 +599,55 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     has_access = net is not None and inputs.centers is not None
     cen_xy = representative_xy(inputs.centers, crs) if has_access else None
     res_xy = representative_xy(inputs.residents, crs)
-    parts = split_inputs(inputs.study_area, inputs.layers, inputs.residents, inputs.centers if has_access else None,
-                         net if has_access else None, by=params.partition_by, halo=params.halo,
-                         gap_width=params.gap_width, res_xy=res_xy, cen_xy=cen_xy)
-    t = {"split": time.perf_counter() - start}
-    table = pd.DataFrame([{"partition": p.key, **p.sizes()} for p in parts])
-    say(f"split into {len(parts)} partitions by {params.partition_by} ({t['split']:.1f} s); halo {params.halo:g} m")
-
     services = centre_services(inputs.centers if has_access else pd.DataFrame())
     service_sets = services.offers
+    with _store_folder(store) as folder, _process_pool(scheduler) as pool:
+        parts = write_partitions(folder, inputs.study_area, inputs.layers, inputs.residents, res_xy,
+                                 net if has_access else None, by=params.partition_by, halo=params.halo,
+                                 gap_width=params.gap_width,
+                                 n_groups=None if params.tasks_per_worker == 0 else
+                                 params.tasks_per_worker * _worker_count(scheduler))
+        t = {"split": time.perf_counter() - start}
+        say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
+            f"({t['split']:.1f} s); halo {params.halo:g} m")
+        calls = {key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params))
+                 for key in parts.keys}
+        if has_access and not params.halo_access:
+            calls[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
+        say(f"running {len(calls)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
+        if pool is not None:
+            done = _run_on_pool(pool, calls, say)
+        else:
+            from dask import delayed
 
-    tasks = {}
-    for k, part_data in enumerate(parts):
-        part = delayed(part_data, name=f"partition-{k}")  # one graph key: shipped once to a worker
-        faces = delayed(task_faces, pure=False)(part, crs, layer_order, params, dask_key_name=f"faces-{k}")
-        tasks[("faces", k)] = faces
-        tasks[("coverage", k)] = delayed(task_coverage, pure=False)(faces, part, layer_order, params, crs,
-                                                                    dask_key_name=f"coverage-{k}")
-        if part_data.key != OUTSIDE:
-            units = delayed(task_units, pure=False)(faces, params, dask_key_name=f"units-{k}")
-            tasks[("units", k)] = units
-            tasks[("grids", k)] = delayed(task_grids, pure=False)(units, part, params, dask_key_name=f"grids-{k}")
-        if has_access and part_data.net is not None:
-            tasks[("access", k)] = delayed(task_access, pure=False)(part, cen_xy, service_sets, params,
-                                                                     dask_key_name=f"access-{k}")
-    say(f"running {len(tasks)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
-    results = _compute(tasks, scheduler, say)
+            done = _compute({key: delayed(fn, pure=False)(*args, dask_key_name=f"task-{k}")
+                             for k, (key, (fn, args)) in enumerate(calls.items())}, scheduler, say)
     t["tasks"] = time.perf_counter() - start - t["split"]
+    whole = done.pop(_WHOLE, None)
+    results, sizes = {}, []
+    for k, key in enumerate(parts.keys):
+        out = done[key]
+        if out is None:  # nothing outside every community
+            continue
+        sizes.append({"partition": key, **out.pop("sizes")})
+        for kind, value in out.items():
+            results[(kind, k)] = value
+    table = pd.DataFrame(sizes[1:] + sizes[:1] if sizes and sizes[0]["partition"] == OUTSIDE else sizes)
 
-    # access: what no partition could prove exact goes to one task on the whole network
+    # access: what no partition could prove exact is routed on the whole network, here
     acc = None
-    if has_access:
+    if whole is not None:
+        acc = access_tables(inputs.residents, inputs.centers, _merged_routing(whole, whole, services), res_xy, cen_xy,
+                            services, thresholds=params.thresholds)
+        t["access"] = time.perf_counter() - start - sum(t.values())
+    elif has_access:
         n_res = len(inputs.residents)
         cols = {"network_m": np.full(n_res, np.nan), "center": np.full(n_res, -1, np.int64),
                 "snap_m": np.full(n_res, np.nan), "status": np.full(n_res, CODE_NO_GEOMETRY, np.int64)}
         for s in services.names:
             cols[f"network_m_{s}"] = np.full(n_res, np.nan)
             cols[f"center_{s}"] = np.full(n_res, -1, np.int64)
-        done = np.zeros(n_res, dtype=bool)
+        done_rows = np.zeros(n_res, dtype=bool)
         for (kind, _k), out in results.items():
             if kind != "access" or "network_m" not in out:
                 continue
@@ -477,13 +655,11 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
             rows = out["rows"][ok]
             for c in cols:
                 cols[c][rows] = out[c][ok]
-            done[rows] = True
-        rest = np.flatnonzero(~done)
-        say(f"access: {int(done.sum()):,} residents exact on their partition's halo network; "
+            done_rows[rows] = True
+        rest = np.flatnonzero(~done_rows)
+        say(f"access: {int(done_rows.sum()):,} residents exact on their partition's halo network; "
             f"{len(rest):,} routed on the whole network")
-        g = _compute({"global": delayed(task_access_global, pure=False)(net, res_xy[rest], rest, cen_xy,
-                                                                        service_sets, params)}, scheduler,
-                     lambda _m: None)["global"]
+        g = task_access_global(net, res_xy[rest], rest, cen_xy, service_sets, params)
         for c in cols:
             cols[c][rest] = g[c]
         acc = access_tables(inputs.residents, inputs.centers, _merged_routing(cols, g, services), res_xy, cen_xy,

@@ -1,0 +1,172 @@
+"""Page "全市 / City": a whole city's results for officials — 街道 and 社区 coloured by one figure,
+the city's totals, and one 街道 in detail (click it on the map or pick it below).
+
+The results come from :func:`load_city_results`: the demo (the pipeline run on the embedded demo,
+once per server) or a ``gridmap run`` output folder registered when the server starts
+(``gridmap serve --results DIR``, or the :data:`RESULTS_ENV` variable: folders separated by
+``os.pathsep``). No widget takes a path on the server. The map at city zoom carries only the
+aggregates (:func:`gridmap.scale.summary.city_summary`); the detail is built for the selected
+街道 only, so the first map stays small and fast at any city size.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from gridmap.app import analysis, mapkit
+from gridmap.app.context import PageContext, demo_dataset, session_choice
+from gridmap.app.guard import compute
+from gridmap.app.i18n import columns, t
+from gridmap.present import maps, views
+from gridmap.present.city_map import CITY_METRICS, city_map, street_map
+from gridmap.scale.pipeline import CityInputs, RunParams, run_single
+from gridmap.scale.summary import (
+    RESULTS_ENV,
+    CityResults,
+    CitySummary,
+    StreetDetail,
+    city_results,
+    city_summary,
+    street_detail,
+)
+from gridmap.scale.summary import (
+    load_city_results as load_results_folder,
+)
+
+__all__ = ["KEY", "RESULTS_ENV", "DEMO", "render", "sources", "load_city_results", "summary", "detail"]
+
+KEY = "city"
+#: The source key of the demo's results.
+DEMO = "demo"
+STATE_STREET = "city_street"
+STATE_SOURCE = "city_source"
+STATE_METRIC = "city_metric"
+
+
+def sources() -> dict[str, str]:
+    """Source key → label: the demo, then each registered results folder (by its name)."""
+    out = {DEMO: DEMO}
+    for raw in os.environ.get(RESULTS_ENV, "").split(os.pathsep):
+        if raw.strip():
+            path = str(Path(raw.strip()).expanduser().resolve())
+            out[path] = Path(path).name
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_city_results(source: str) -> CityResults:
+    """The city results of ``source``: a registered ``gridmap run`` folder, or :data:`DEMO` — the
+    pipeline run once on the embedded demo (its zones, residents, centres and walking network).
+
+    The one place the page gets results from: a project's stored results plug in here.
+    """
+    if source != DEMO:
+        if source not in sources():
+            raise ValueError(f"{source} is not a registered results folder")
+        return load_results_folder(source)
+    ds = demo_dataset()
+    net = analysis.walk_network(str(ds.osm_path)) if ds.has_access_inputs else None
+    params = RunParams(min_households=analysis.DEFAULT_BAND[0], max_households=analysis.DEFAULT_BAND[1],
+                       gap_width=analysis.GAP_WIDTH_M, sliver_m2=analysis.SLIVER_M2)
+    inputs = CityInputs(ds.study_area, dict(ds.zones), ds.residents, ds.centers if net is not None else None, net)
+    result = run_single(inputs, params)
+    return city_results(result, ds.study_area, analysis.DEFAULT_BAND, name=DEMO)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def summary(source: str) -> CitySummary:
+    """Figures per 街道 and 社区 of ``source`` (cached for every session)."""
+    return city_summary(load_city_results(source))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def detail(source: str, street: str) -> StreetDetail:
+    """The 街道 ``street`` of ``source`` in full detail (cached)."""
+    return street_detail(load_city_results(source), street)
+
+
+def _pick_street(ctx: PageContext, out: dict, streets) -> None:
+    """A click on the city map selects the 街道 under it."""
+    click = out.get("last_object_clicked")
+    if not click or click == st.session_state.get("city_last_click"):
+        return
+    st.session_state["city_last_click"] = click
+    lon, lat = views.from_display(click["lng"], click["lat"], ctx.maps.display_system)
+    i = views.feature_at(streets, lon, lat)
+    if i is not None:
+        st.session_state[STATE_STREET] = str(streets["street_key"].iloc[i])
+
+
+def _kpis(lang: str, totals: dict, metrics: list[str]) -> None:
+    cols = st.columns(2 + len(metrics))
+    cols[0].metric(t("field_communities", lang), f"{int(totals['communities']):,}")
+    cols[1].metric(t("field_households", lang), f"{int(totals['households']):,}")
+    for c, m in zip(cols[2:], metrics, strict=True):
+        v = totals.get(m)
+        c.metric(t(f"field_{m}", lang), "—" if v is None or v != v else
+                 (f"{v:.1%}" if m.endswith("_share") else f"{int(v):,}"))
+
+
+def render(ctx: PageContext) -> None:
+    """Draw the city page."""
+    lang = ctx.lang
+    st.header(t("city_header", lang))
+    if ctx.dataset is None:  # the demo failed to load: said above the page
+        st.info(t("no_data", lang))
+        return
+    found = sources()
+    source = session_choice(STATE_SOURCE, list(found))
+    if len(found) > 1:
+        source = st.selectbox(t("city_source", lang), list(found), key=STATE_SOURCE,
+                              format_func=lambda s: t("city_demo", lang) if s == DEMO else found[s])
+    s = compute(lang, summary, source)
+    metrics = [m for m in CITY_METRICS if m in s.streets.columns]
+    st.caption(t("city_intro", lang, streets=len(s.streets), communities=len(s.communities),
+                 grids=int(s.totals.get("grids", 0))))
+    _kpis(lang, s.totals, metrics)
+    metric = session_choice(STATE_METRIC, metrics)
+    metric = st.radio(t("city_metric", lang), metrics, key=STATE_METRIC, horizontal=True,
+                      format_func=lambda m: t(f"field_{m}", lang))
+    keys = list(s.streets["street_key"])
+    chosen = st.session_state.get(STATE_STREET)
+    highlight = None
+    if chosen in keys:
+        highlight = folium.FeatureGroup(name=t("layer_city_selected", lang))
+        g = views.for_display(s.streets[s.streets["street_key"] == chosen][["geometry"]], ctx.maps.display_system)
+        folium.GeoJson(maps.to_web(g, decimals=5).to_geo_dict(show_bbox=False), interactive=False,
+                       style_function=lambda _f: {"color": "#08519c", "weight": 4, "fillOpacity": 0.0},
+                       ).add_to(highlight)
+    out = mapkit.section(ctx, "city_map_help",
+                         lambda: city_map(s.streets, s.communities, metric, lang=lang,
+                                          setup=mapkit.setup(ctx, basemap=False)),
+                         f"city_map_{metric}", cache=(source, metric), returned_objects=["last_object_clicked"],
+                         feature_group=highlight)
+    if out is not None:
+        _pick_street(ctx, out, s.streets)
+
+    table = s.streets.drop(columns="geometry").sort_values(metric, ascending=metric.endswith("_share"))
+    st.subheader(t("city_streets_header", lang))
+    st.dataframe(columns(pd.DataFrame(table.drop(columns="street_key")), lang), hide_index=True, width="stretch",
+                 key="city_streets_table")
+    names = dict(zip(s.streets["street_key"], s.streets["street_name"], strict=True))
+    options = ["", *sorted(keys, key=lambda k: names[k])]
+    if st.session_state.get(STATE_STREET) not in options:
+        st.session_state[STATE_STREET] = ""
+    street = st.selectbox(t("city_pick_street", lang), options, key=STATE_STREET,
+                          format_func=lambda k: t("city_no_street", lang) if k == "" else f"{names[k]} ({k})")
+    if not street:
+        st.info(t("city_click_hint", lang))
+        return
+    d = compute(lang, detail, source, street)
+    st.subheader(t("city_street_header", lang, name=d.name))
+    mapkit.section(ctx, "city_street_help",
+                   lambda: street_map(d.communities, d.grids, d.gaps, d.residents, lang=lang,
+                                      setup=mapkit.setup(ctx, basemap=False)),
+                   "city_street_map", cache=(source, street))
+    st.dataframe(columns(pd.DataFrame(d.communities.drop(columns="geometry")), lang), hide_index=True,
+                 width="stretch", key="city_street_table")

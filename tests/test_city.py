@@ -1,0 +1,257 @@
+"""City scale: partitioned runs read their partition from the store and give the one-process
+results (process pool included); the city summary of a run folder against independent sums; the
+city page (AppTest) with a registered results folder and a click on a 街道."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+import streamlit as st
+
+TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS))
+
+from apptest_helpers import open_app  # noqa: E402
+from test_pipeline import assert_same  # noqa: E402
+
+from gridmap.access.routing import representative_xy  # noqa: E402
+from gridmap.cli import main  # noqa: E402
+from gridmap.scale.partition import (  # noqa: E402
+    OUTSIDE,
+    group_partitions,
+    partition_keys,
+    read_partition,
+    split_inputs,
+    write_partitions,
+    z_order,
+)
+from gridmap.scale.pipeline import CityInputs, RunParams, project_inputs, run_partitioned, run_single  # noqa: E402
+from gridmap.scale.summary import CityResultsError, city_summary, load_city_results, street_detail  # noqa: E402
+from gridmap.scale.synthetic import synthetic_city  # noqa: E402
+
+#: A small city of 4 街道 (and a remainder outside the study area).
+CITY = {"n_buildings": 3000, "seed": 3, "street_communities": (1, 2)}
+
+
+@pytest.fixture(scope="module")
+def city():
+    return synthetic_city(**CITY)
+
+
+@pytest.fixture(scope="module")
+def single(city):
+    return run_single(CityInputs.from_city(city))
+
+
+def test_processes_run_reads_its_partitions_and_is_the_one_process_run(city, single) -> None:
+    result = run_partitioned(CityInputs.from_city(city), RunParams(tasks_per_worker=0), scheduler="processes")
+    assert len(result.partitions) == 5 and result.partitions["partition"].iloc[-1] == OUTSIDE
+    assert {"read_s", "faces_s", "grids_s"} <= set(result.partitions.columns)
+    assert_same(single, result)
+
+
+def test_grouped_tasks_give_the_same_results(city, single) -> None:
+    """Neighbouring 街道 joined into two tasks: any set of whole communities is a partition."""
+    result = run_partitioned(CityInputs.from_city(city), RunParams(tasks_per_worker=2), scheduler="sync")
+    assert len(result.partitions) == 3  # 2 groups + the remainder
+    assert result.partitions["partition"].iloc[0].count("–") == 1
+    assert_same(single, result)
+
+
+def test_halo_access_from_the_store_is_the_one_process_run(city, single) -> None:
+    result = run_partitioned(CityInputs.from_city(city), RunParams(halo_access=True), scheduler="threads")
+    assert_same(single, result)
+
+
+def test_read_partition_is_the_split(city) -> None:
+    """What a worker reads from the store is exactly the driver's in-memory split."""
+    inputs, crs = project_inputs(CityInputs.from_city(city))
+    params = RunParams()
+    res_xy = representative_xy(inputs.residents, crs)
+    cen_xy = representative_xy(inputs.centers, crs)
+    parts = split_inputs(inputs.study_area, inputs.layers, inputs.residents, inputs.centers, inputs.network,
+                         halo=params.halo, res_xy=res_xy, cen_xy=cen_xy)
+    with tempfile.TemporaryDirectory() as folder:
+        store = write_partitions(folder, inputs.study_area, inputs.layers, inputs.residents, res_xy, inputs.network,
+                                 halo=params.halo)
+        for want in parts:
+            got = read_partition(store, want.key, crs, cen_xy)
+            assert got is not None and got.key == want.key
+            assert got.study_area["area_id"].tolist() == want.study_area["area_id"].tolist()
+            assert got.residents["_row"].tolist() == want.residents["_row"].tolist()
+            for name in inputs.layers:
+                assert got.layers[name]["zone_id"].tolist() == want.layers[name]["zone_id"].tolist(), name
+                assert sorted(got.owned_zones[name]) == sorted(want.owned_zones[name]), name
+                assert (got.context_zones[name]["zone_id"].tolist()
+                        == want.context_zones[name]["zone_id"].tolist()), name
+            if want.net is None:
+                assert got.net is None
+                continue
+            assert np.array_equal(got.net.node_id, want.net.node_id)
+            assert np.array_equal(got.net.node_xy, want.net.node_xy)
+            assert np.array_equal(got.net.edge_u, want.net.edge_u) and np.array_equal(got.net.edge_v, want.net.edge_v)
+            assert np.array_equal(got.centers, want.centers)
+
+
+def test_z_order_keeps_neighbours_together() -> None:
+    """Points on a 64 × 64 lattice: consecutive runs of 64 in Z-order each cover an 8 × 8 block."""
+    x, y = np.meshgrid(np.arange(64.0), np.arange(64.0))
+    pts = np.column_stack([x.ravel(), y.ravel()])
+    order = z_order(np.column_stack([pts, pts]))
+    assert sorted(order.tolist()) == list(range(64 * 64))
+    for run in order.reshape(-1, 64):
+        span = pts[run].max(axis=0) - pts[run].min(axis=0)
+        assert (span == 7).all(), span
+    assert z_order(np.full((3, 4), np.nan)).tolist() == [0, 1, 2]  # no boxes: input order
+
+
+def test_groups_are_whole_partitions_of_about_equal_weight(city) -> None:
+    keys = partition_keys(city.study_area)
+    xy = representative_xy(city.residents, city.study_area.crs)
+    groups = group_partitions(city.study_area, keys, xy, 2)
+    assert len(set(groups)) == 2
+    for k in set(keys):  # a 街道 is never cut
+        assert len(set(groups[keys == k])) == 1
+    assert (group_partitions(city.study_area, keys, xy, 10) == keys).all()  # more groups than 街道: unchanged
+
+
+# ------------------------------------------------------------------------------------------------
+# the city summary of a run folder
+
+
+@pytest.fixture(scope="module")
+def run_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("city") / "out"
+    config = folder.parent / "run.toml"
+    config.write_text("[synthetic]\nn_buildings = 3000\nseed = 3\nstreet_communities = [1, 2]\n"
+                      "[run]\nmin_households = 300\nmax_households = 400\n", encoding="utf-8")
+    assert main(["run", "--config", str(config), "--out", str(folder), "--scheduler", "processes", "--quiet"]) == 0
+    return folder
+
+
+def test_summary_equals_independent_sums(run_folder, city) -> None:
+    res = load_city_results(run_folder)
+    s = city_summary(res)
+    study = city.study_area
+    # households per community: the residents inside it (a spatial join, not the faces)
+    joined = gpd.sjoin(city.residents, study[["area_id", "geometry"]], predicate="within")
+    hh = joined.groupby("area_id")["households"].sum()
+    comm = s.communities.set_index("area_id")
+    assert comm["households"].reindex(hh.index).tolist() == hh.tolist()
+    # grids outside the band 300–400, counted from the GeoJSON the run wrote
+    grids = gpd.read_file(run_folder / "grids.geojson")
+    outside = grids[(grids["households"] < 300) | (grids["households"] > 400)].groupby("area_id").size()
+    assert comm["grids_outside"].reindex(outside.index).tolist() == outside.tolist()
+    assert comm["grids"].sum() == len(grids)
+    # 盲区 households: the non-sliver gaps of the run
+    gaps = gpd.read_file(run_folder / "gaps.geojson")
+    gaps = gaps[~gaps["is_sliver"].astype(bool)]
+    assert comm["gap_households"].sum() == gaps["households"].sum()
+    # within 15 minutes: buildings whose life circle is one of the thresholds, households-weighted
+    acc = gpd.read_parquet(run_folder / "access_residents.parquet")
+    within = ~acc["life_circle"].astype(str).isin(["beyond", "no_route"])
+    assert s.totals["within_share"] == pytest.approx(acc.loc[within, "households"].sum() / acc["households"].sum())
+    # a 街道's counts are the sums of its communities'; shares are recomputed, not averaged
+    streets = s.streets.set_index("street_key")
+    for key, part in s.communities.groupby("street_key"):
+        for c in ("households", "gap_households", "grids", "grids_outside"):
+            assert streets.loc[key, c] == part[c].sum(), (key, c)
+    assert len(streets) == len(set(partition_keys(study)))
+    assert "grids_unstaffed" not in s.streets.columns  # no staff table in a plain run folder
+
+
+def test_simplified_borders_still_meet(run_folder) -> None:
+    s = city_summary(load_city_results(run_folder), tolerance_m=40.0)
+    for layer in (s.communities, s.streets):
+        geoms = layer.to_crs(layer.estimate_utm_crs()).geometry.to_numpy()
+        assert shapely.is_valid(geoms).all()
+        assert shapely.coverage_is_valid(geoms)  # no overlaps, no gaps along shared borders
+        union = shapely.union_all(geoms)
+        assert union.area == pytest.approx(sum(g.area for g in geoms), rel=1e-9)
+        assert len(shapely.get_parts(union)) == 1  # neighbours still touch: one piece
+
+
+def test_vertex_budget_bounds_what_a_browser_gets(run_folder) -> None:
+    res = load_city_results(run_folder)
+    full = city_summary(res, tolerance_m=0.0, max_vertices=10**9)
+    n_full = sum(shapely.get_num_coordinates(g.geometry.to_numpy()).sum() for g in (full.streets, full.communities))
+    small = city_summary(res, tolerance_m=1.0, max_vertices=n_full // 3)
+    layers = (small.streets, small.communities)
+    assert sum(shapely.get_num_coordinates(g.geometry.to_numpy()).sum() for g in layers) <= n_full // 3
+    for layer in layers:
+        assert shapely.coverage_is_valid(layer.to_crs(layer.estimate_utm_crs()).geometry.to_numpy())
+    assert small.communities.drop(columns="geometry").equals(full.communities.drop(columns="geometry"))
+
+
+def test_staff_table_counts_unstaffed_grids(run_folder, tmp_path) -> None:
+    folder = tmp_path / "staffed"
+    folder.mkdir()
+    for f in run_folder.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    grids = pd.read_parquet(run_folder / "grids.parquet", columns=["grid_code", "area_id"])
+    staffed = grids["grid_code"].iloc[::2]
+    pd.DataFrame({"grid_code": staffed, "name": "张三"}).to_csv(folder / "staff.csv", index=False)
+    res = load_city_results(folder)
+    s = city_summary(res)
+    assert s.totals["grids_unstaffed"] == len(grids) - len(staffed)
+    key = s.streets["street_key"].iloc[0]
+    d = street_detail(res, key)
+    assert d.grids["staffed"].sum() == d.grids["grid_code"].isin(set(staffed)).sum()
+
+
+def test_incomplete_results_folder_is_named(run_folder, tmp_path) -> None:
+    with pytest.raises(CityResultsError, match="does not exist"):
+        load_city_results(tmp_path / "nowhere")
+    (tmp_path / "run.json").write_text(json.dumps({"params": {}}), encoding="utf-8")
+    with pytest.raises(CityResultsError, match="study_area.parquet"):
+        load_city_results(tmp_path)
+    with pytest.raises(CityResultsError, match="no 街道"):
+        street_detail(load_city_results(run_folder), "999999999")
+
+
+# ------------------------------------------------------------------------------------------------
+# the page
+
+
+def test_city_page_shows_a_registered_folder_and_a_click_picks_a_street(run_folder, monkeypatch) -> None:
+    import gridmap.app.mapkit as mapkit
+
+    monkeypatch.syspath_prepend(str(TESTS))
+    monkeypatch.setenv("GRIDMAP_DEMO_MODULE", "standin_demo")
+    monkeypatch.setenv("GRIDMAP_RESULTS", str(run_folder))
+    st.cache_resource.clear()
+    s = city_summary(load_city_results(run_folder))
+    target = s.streets.iloc[-1]
+    p = target.geometry.representative_point()
+    real = mapkit.send_component
+
+    folder = str(run_folder.resolve())
+
+    def fake(page_key, **kw):  # the user clicks on the city map of the registered folder
+        real(page_key, **kw)
+        clicked = page_key.startswith("city_map") and st.session_state.get("city_source") == folder
+        return {"last_object_clicked": {"lat": p.y, "lng": p.x}} if clicked else {}
+
+    monkeypatch.setattr(mapkit, "send_component", fake)
+    at = open_app("city")
+    at.selectbox(key="city_source").set_value(folder).run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["户数"] == f"{int(s.totals['households']):,}"
+    assert metrics["户数超出范围的网格数"] == f"{int(s.totals['grids_outside']):,}"
+    assert at.selectbox(key="city_street").value == target["street_key"]
+    assert any(target["street_name"] in h.value for h in at.subheader)
+    comps = at.get("component_instance")
+    assert len(comps) == 2  # the city map and the 街道's detail map
+    city_args = json.loads(comps[0].proto.json_args)
+    assert city_args["returned_objects"] == ["last_object_clicked"]
+    assert len(comps[0].proto.json_args) < 2_000_000
+    st.cache_resource.clear()
