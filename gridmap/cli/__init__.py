@@ -1,7 +1,8 @@
 """The ``gridmap`` command: one module per subcommand, each with a ``register(subparsers)``.
 
 ``info`` describes and checks layer files; the analysis modules add ``coverage``, ``access``,
-``unify``, ``site``, ``report`` and ``run``. Only this floor (and the app) prints or parses
+``unify``, ``site``, ``report`` and ``run``; ``workspace``, ``users`` and ``plan`` manage a shared
+workspace (:mod:`gridmap.workspace`). Only this floor (and the app) prints or parses
 arguments; the work itself is done by the core modules.
 """
 
@@ -14,7 +15,8 @@ import sys
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``gridmap --help`` lists them.
-SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "report", "run", "serve", "assets")
+SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "report", "run", "serve", "assets", "workspace", "users",
+               "plan")
 
 
 def build_parser() -> argparse.ArgumentParser:

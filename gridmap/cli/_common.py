@@ -81,7 +81,8 @@ def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> No
 def load_walk_inputs(args: argparse.Namespace, say) -> tuple[Path, object, object, dict | None]:
     """The inputs of the walking commands (access, site): OSM file, residents, centres.
 
-    With ``--demo`` they come from the embedded demo unless given; otherwise ``--osm``,
+    With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli._project`; its
+    layers in place of the demo's). With ``--demo`` they come from the embedded demo unless given; otherwise ``--osm``,
     ``--residents`` and ``--centers`` (``PATH[#LAYER]``, or ``--residents-layer`` /
     ``--centers-layer``) are read and checked. Returns (osm, residents, centres, demo layers or
     None). Raises :class:`gridmap.io.validate.LayerError` for missing or unusable input.
@@ -89,6 +90,10 @@ def load_walk_inputs(args: argparse.Namespace, say) -> tuple[Path, object, objec
     from gridmap.io.files import load_layer
     from gridmap.io.validate import LayerError
 
+    if getattr(args, "workspace", None) or getattr(args, "project", None):
+        from gridmap.cli._project import project_walk_inputs
+
+        return project_walk_inputs(args, say)
     demo = None
     residents = centers = None
     if args.demo:
@@ -146,13 +151,18 @@ def load_zone_layers(specs: list[str], options: dict, say, reports: list | None 
 def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents: bool = False):
     """The inputs of the zone commands (coverage, unify): zone layers, study area, residents.
 
-    With ``--demo`` they come from the embedded demo. Returns (layers, study area, residents or
-    None, validation reports, demo OSM path or None). Raises
+    With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli._project`),
+    with ``--demo`` from the embedded demo. Returns (layers, study area, residents or None,
+    validation reports, the demo's or project's OSM path or None). Raises
     :class:`gridmap.io.validate.LayerError` for missing or unusable input.
     """
     from gridmap.io.files import load_layer
     from gridmap.io.validate import LayerError
 
+    if getattr(args, "workspace", None) or getattr(args, "project", None):
+        from gridmap.cli._project import project_zone_inputs
+
+        return project_zone_inputs(args, say, command, need_residents)
     if args.demo:
         from gridmap.demo import DEMO_GPKG, DEMO_OSM, demo_zone_layers, load_demo
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from gridmap.cli._common import add_input_options, load_zone_inputs, progress
+from gridmap.cli._project import add_project_options
 from gridmap.analysis.coverage import coverage_report
 from gridmap.present.coverage_map import coverage_map
 from gridmap.present.drawing import MapSetup
@@ -99,4 +100,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_input_options(p)
+    add_project_options(p)
     p.set_defaults(func=run_coverage)

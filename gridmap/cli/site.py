@@ -37,6 +37,7 @@ from gridmap.cli._common import (
     street_setup,
     write_map_after_tables,
 )
+from gridmap.cli._project import add_project_options
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -163,4 +164,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.add_argument("--out", required=True, help="output folder")
+    add_project_options(p)
     p.set_defaults(func=run_site)

@@ -3,12 +3,18 @@
     gridmap unify --zones party=PATH --zones security=PATH --zones urban=PATH --area PATH --residents PATH
                   [--min-households 300] [--max-households 500] [--seed N] --out DIR
     gridmap unify --demo --out DIR
+    gridmap unify --workspace DIR --project NAME [--plan NAME] [--out DIR]
 
 Writes ``grids.geojson``, ``units.geojson``, ``assignment.csv`` (unit_id,grid_code), ``checks.csv``,
 ``communities.csv`` (per-community status and reason) and ``plan.gpkg`` (the editable plan, which
 also stores the inputs — study area, residents, zone layers — for ``gridmap report``) into DIR.
 If DIR already holds a ``plan.gpkg``, grids whose units did not change keep their codes; a plan
 with planners' edits in it is not replaced without ``--force``.
+
+With ``--workspace DIR --project NAME`` the inputs come from the project and the plan is saved
+into it: as a new plan (``--plan NAME``, default ``unified``), or — when the project has that plan
+— as its next revision (kind ``build``; grids whose units did not change keep their codes, and
+the planners' revisions stay in its history). ``--out`` is then optional.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import sys
 from pathlib import Path
 
 from gridmap.cli._common import add_input_options, load_zone_inputs, progress
+from gridmap.cli._project import add_project_options, project_plan, same_units, save_project_plan
 from gridmap.plans.grids import build_grids
 from gridmap.io.files import write_geojson
 from gridmap.plans.plan import Plan
@@ -36,16 +43,22 @@ def run_unify(args: argparse.Namespace) -> int:
     if args.min_households > args.max_households:
         print("error: --min-households is above --max-households", file=sys.stderr)
         return 2
+    if not args.out and not args.workspace:
+        print("error: give --out DIR, or --workspace DIR --project NAME to save the plan into a project",
+              file=sys.stderr)
+        return 2
+    target = None
     try:
         layers, area, residents, _, _ = load_zone_inputs(args, say, "unify", need_residents=True)
+        if args.workspace:
+            target = project_plan(args, default="unified")
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    plan_path = out / "plan.gpkg"
-    old = None
-    if plan_path.exists():
+    out = Path(args.out) if args.out else None
+    plan_path = out / "plan.gpkg" if out is not None else None
+    old = target.head if target is not None else None
+    if old is None and plan_path is not None and plan_path.exists():
         try:
             old = load_plan(plan_path)
         except ValueError as exc:
@@ -57,11 +70,16 @@ def run_unify(args: argparse.Namespace) -> int:
             return 2
     units = make_units(layers, area, residents, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
                        progress=say)
+    if target is not None and old is not None and not same_units(old.units, units):
+        print(f"error: the units of plan {target.name!r} differ from those of the project's inputs now (inputs "
+              "re-imported, or other --min-unit-area/--min-unit-width): a plan keeps its units, so build a new plan "
+              "with --plan NEW_NAME", file=sys.stderr)
+        return 2
     previous = old.assignment() if old is not None else None
     build = build_grids(units, args.min_households, args.max_households, seed=args.seed, study_area=area,
                         previous=previous, progress=say)
     plan = Plan.from_build(units, build, min_households=args.min_households, max_households=args.max_households)
-    if old is not None:  # the next revision of the same plan file
+    if old is not None and target is None:  # the next revision of the same plan file
         plan.plan_id, plan.revision = old.plan_id, old.revision
     checks = plan.checks()
     grids = plan.grids()
@@ -69,15 +87,24 @@ def run_unify(args: argparse.Namespace) -> int:
     zone_cols = [f"{layer}_{k}" for layer in layer_names(units) for k in ("main", "share")]
     grids = grids[["grid_code", "area_id", *counts, "area_m2", "polsby_popper", *zone_cols, "n_units",
                    "perimeter_m", "in_band", "geometry"]]
-    write_geojson(grids, out / "grids.geojson")
-    unit_out = units.merge(build.assignment, on="unit_id")
-    write_geojson(unit_out, out / "units.geojson")
-    write_assignment_csv(build.assignment, out / "assignment.csv")
-    checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
-    build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
-    rev = save_plan(plan, plan_path, overwrite=True,
-                    sources=plan_sources(study_area=area, residents=residents, zones=layers))
-    say(f"wrote {', '.join(OUTPUTS)} to {out} (plan revision {rev})")
+    if target is not None:
+        try:
+            say(save_project_plan(target, plan, message=f"gridmap unify {args.min_households}–{args.max_households} "
+                                                       f"households, seed {args.seed}"))
+        except LayerError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        write_geojson(grids, out / "grids.geojson")
+        unit_out = units.merge(build.assignment, on="unit_id")
+        write_geojson(unit_out, out / "units.geojson")
+        write_assignment_csv(build.assignment, out / "assignment.csv")
+        checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
+        build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
+        rev = save_plan(plan, plan_path, overwrite=True,
+                        sources=plan_sources(study_area=area, residents=residents, zones=layers))
+        say(f"wrote {', '.join(OUTPUTS)} to {out} (plan revision {rev})")
     hh = grids["households"]
     in_band = int(((hh >= args.min_households) & (hh <= args.max_households)).sum())
     print(f"{len(units):,} units → {len(grids):,} grids in {len(build.status)} communities; "
@@ -106,6 +133,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="faces thinner than this are merged into a neighbour (default 2)")
     p.add_argument("--force", action="store_true", help="replace an existing plan.gpkg even if planners edited it")
     p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
     add_input_options(p)
+    add_project_options(p, plan_help="with --workspace: the plan to save into (default: unified); a new plan, or "
+                                     "the next revision of an existing one")
     p.set_defaults(func=run_unify)

@@ -588,6 +588,7 @@ class GpkgBackend(Backend):
             con.execute("INSERT INTO revision_data (data_key, meta, written) VALUES (?, ?, ?)",
                         (key, json.dumps(data.meta, ensure_ascii=False, default=str), to_text(utc_now())))
             say("data written")
+        say("data committed")
         return key
 
     @staticmethod
