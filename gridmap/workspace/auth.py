@@ -48,28 +48,32 @@ from gridmap.workspace.model import (
 )
 
 __all__ = ["AuthPolicy", "Authenticator", "Login", "ClaimMapping", "Grant", "hash_password", "verify_password",
-           "needs_rehash", "map_claims", "token_hash", "check_password_rules"]
+           "needs_rehash", "map_claims", "token_hash", "check_password_rules", "DEFAULT_HASHER"]
 
-_HASHER = PasswordHasher()
-_DUMMY_HASH = _HASHER.hash(secrets.token_hex(16))
+#: argon2-cffi's defaults: argon2id, 64 MiB, 3 passes, 4 lanes (RFC 9106's second recommendation).
+DEFAULT_HASHER = PasswordHasher()
+_DUMMY_HASH = DEFAULT_HASHER.hash(secrets.token_hex(16))
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, hasher: PasswordHasher = DEFAULT_HASHER) -> str:
     """The argon2id hash of a password (``$argon2id$v=19$m=…,t=…,p=…$salt$hash``)."""
-    return _HASHER.hash(password)
+    return hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Whether ``password`` matches the hash (False for no hash, a wrong password or a damaged hash)."""
+    """Whether ``password`` matches the hash (False for no hash, a wrong password or a damaged hash).
+
+    The hash carries its own parameters; with no hash a dummy one is checked, taking as long.
+    """
     try:
-        return _HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return DEFAULT_HASHER.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
-def needs_rehash(password_hash: str) -> bool:
-    """Whether a hash was made with weaker parameters than today's defaults."""
-    return _HASHER.check_needs_rehash(password_hash)
+def needs_rehash(password_hash: str, hasher: PasswordHasher = DEFAULT_HASHER) -> bool:
+    """Whether a hash was made with other parameters than ``hasher``'s (then it is redone at the next login)."""
+    return hasher.check_needs_rehash(password_hash)
 
 
 def token_hash(token: str) -> str:
@@ -87,12 +91,14 @@ class AuthPolicy:
     lockout : how long a locked account stays locked (15 minutes).
     session_length : how long a session lasts from its login (8 hours).
     min_password_length : the shortest password accepted (8 characters).
+    hasher : the argon2 hasher of new passwords (:data:`DEFAULT_HASHER`; tests pass a cheap one).
     """
 
     max_failures: int = 5
     lockout: timedelta = timedelta(minutes=15)
     session_length: timedelta = timedelta(hours=8)
     min_password_length: int = 8
+    hasher: PasswordHasher = field(default=DEFAULT_HASHER, repr=False, compare=False)
 
 
 def check_password_rules(password: str, policy: AuthPolicy = AuthPolicy()) -> None:
@@ -255,8 +261,8 @@ class Authenticator:
         def record(stored: Account) -> tuple[Account, list[AuditEvent]]:
             if good:
                 changed = replace(stored, failed_logins=0, locked_until=None, updated=stored.updated)
-                if stored.password_hash and needs_rehash(stored.password_hash):
-                    changed = replace(changed, password_hash=hash_password(password))
+                if stored.password_hash and needs_rehash(stored.password_hash, self.policy.hasher):
+                    changed = replace(changed, password_hash=hash_password(password, self.policy.hasher))
                 return changed, [AuditEvent(now, name, "login")]
             if stored.locked_until is not None and stored.locked_until > now:  # locked meanwhile
                 outcome["locked"] = stored.locked_until

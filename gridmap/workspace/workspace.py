@@ -768,7 +768,9 @@ class WorkspaceSession:
         if password is not None:
             check_password_rules(password, self.workspace.auth.policy)
         now = self.workspace.now()
-        account = Account(name, role, scopes, projects, password_hash=None if password is None else hash_password(password),
+        hasher = self.workspace.auth.policy.hasher
+        account = Account(name, role, scopes, projects,
+                          password_hash=None if password is None else hash_password(password, hasher),
                           created=now, updated=now, source="local" if password is not None else "oidc")
         self.backend.insert_account(account, [self._event("add_user", name=name, role=str(role), scopes=list(scopes),
                                                           projects=list(projects))])
@@ -778,7 +780,7 @@ class WorkspaceSession:
         """Give an account a new password (admins only); its sessions end and its lockout is lifted."""
         self._require_admin("set passwords")
         check_password_rules(password, self.workspace.auth.policy)
-        new_hash = hash_password(password)
+        new_hash = hash_password(password, self.workspace.auth.policy.hasher)
         now = self.workspace.now()
 
         def change(stored: Account) -> tuple[Account, list[AuditEvent]]:
@@ -794,7 +796,7 @@ class WorkspaceSession:
         if account is None or not verify_password(account.password_hash, old):
             raise PermissionDenied("the current password is wrong", "wrong_password")
         check_password_rules(new, self.workspace.auth.policy)
-        new_hash = hash_password(new)
+        new_hash = hash_password(new, self.workspace.auth.policy.hasher)
         now = self.workspace.now()
         self.backend.modify_account(account.name, lambda a: (replace(a, password_hash=new_hash, updated=now),
                                                              [self._event("change_password", name=a.name)]))
