@@ -122,7 +122,7 @@ _WORKSPACE_INDEXES = (
     "CREATE INDEX exports_project ON exports (project, time)",
 )
 _PLAN_TABLES = {
-    "assignments": f"CREATE TABLE assignments ({_PK}, data_key TEXT NOT NULL, unit_id NOT NULL, grid_code TEXT NOT NULL)",
+    "assignments": f"CREATE TABLE assignments ({_PK}, data_key TEXT NOT NULL, unit_id INTEGER NOT NULL, grid_code TEXT NOT NULL)",
     "edit_steps": f"""CREATE TABLE edit_steps ({_PK}, data_key TEXT NOT NULL, seq INTEGER NOT NULL, op TEXT NOT NULL,
         params TEXT NOT NULL, changed TEXT NOT NULL, n_units INTEGER NOT NULL, time TEXT NOT NULL, undo TEXT NOT NULL)""",
     "revision_data": f"""CREATE TABLE revision_data ({_PK}, data_key TEXT NOT NULL UNIQUE, meta TEXT NOT NULL,
