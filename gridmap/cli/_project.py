@@ -97,7 +97,7 @@ def project_zone_inputs(args: argparse.Namespace, say, command: str, need_reside
 
 
 def project_walk_inputs(args: argparse.Namespace, say):
-    """What :func:`gridmap.cli._common.load_walk_inputs` returns, from the project (the layers in place of the demo's)."""
+    """What :func:`gridmap.cli._common.load_walk_inputs` returns, read from the project (its layers as "demo")."""
     _, layers, osm = project_layers(args, say)
     missing = [name for name, have in (("an OSM file (--osm)", osm is not None),
                                        ("residents (--residents)", "residents" in layers),

@@ -2,6 +2,7 @@
 
     gridmap access --osm streets.osm --residents buildings.gpkg --centers centres.geojson --out out/
     gridmap access --demo --out out/
+    gridmap access --workspace DIR --project NAME --out out/   # the inputs of a workspace project
 
 Writes to ``--out``:
 

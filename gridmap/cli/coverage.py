@@ -3,6 +3,7 @@
     gridmap coverage --zones party=PATH --zones security=PATH --zones urban=PATH --area PATH
                      [--residents PATH] [--gap-width METRES] --out DIR
     gridmap coverage --demo --out DIR
+    gridmap coverage --workspace DIR --project NAME --out DIR     # the inputs of a workspace project
 
 Writes ``faces.geojson``, ``gaps.geojson``, ``overlaps.geojson``, ``outside.geojson``,
 ``edges.geojson``, ``summary.csv``, ``problems.csv`` and ``coverage.html`` into DIR.

@@ -16,10 +16,12 @@ Writes to ``--out``:
 The inputs come from, in this order: the options (``--residents``, ``--centers``, ``--area``,
 ``--zones NAME=PATH``, ``--osm``), the sources stored in the plan file by ``gridmap unify``, and with
 ``--demo`` the embedded demo. A section whose inputs are missing is left out with a note saying so.
-With ``--workspace DIR --project NAME`` the plan (``--plan NAME``, or the project's only plan, at
-its head) and every input come from the project instead. Headers are Chinese by default (``--lang en`` for English). Progress goes to stderr. Exit status 0
+Headers are Chinese by default (``--lang en`` for English). Progress goes to stderr. Exit status 0
 when both files were written, 1 when the HTML has no map (offline assets missing), 2 when an input
 cannot be used.
+
+With ``--workspace DIR --project NAME`` the plan (``--plan NAME``, or the project's only plan, at
+its head) and every input come from the project instead.
 """
 
 from __future__ import annotations

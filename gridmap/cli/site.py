@@ -3,6 +3,7 @@
     gridmap site --osm streets.osm --residents buildings.gpkg --centers centres.geojson --k 3 --out out/
     gridmap site --demo --k 3 --weight elderly_alone --out out/
     gridmap site --demo --target 0.95 --out out/          # the fewest sites for 95 % within 15 minutes
+    gridmap site --workspace DIR --project NAME --k 3 --out out/   # the inputs of a workspace project
 
 Writes to ``--out``:
 

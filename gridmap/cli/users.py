@@ -1,4 +1,4 @@
-"""``gridmap users``: the accounts of a workspace — add, change a password, disable, enable, list.
+r"""``gridmap users``: the accounts of a workspace — add, change a password, disable, enable, list.
 
     gridmap users add NAME --workspace DIR --role admin|planner|viewer [--scope CODE]… [--project NAME]…
                       --password-stdin
@@ -13,7 +13,7 @@ code of 6 digits, or an ``area_id``; at least one) in the projects granted (``--
 and sees personal lists inside the scope; ``viewer`` — maps, reports and counts of the projects
 granted, never lists of people. Once a workspace has an account, the app shows nothing before a login.
 
-The password is read from standard input with ``--password-stdin`` (``printf '%s\\n' "$PW" | gridmap
+The password is read from standard input with ``--password-stdin`` (``printf '%s\n' "$PW" | gridmap
 users add …``), or typed twice at a prompt that does not echo; it is never taken as an argument
 (arguments show up in process lists and shell histories), never printed and never stored in clear
 (argon2id). The command line acts as the local system principal: whoever can open the workspace

@@ -74,7 +74,8 @@ def run_import(args: argparse.Namespace) -> int:
         project = import_demo(session, args.import_project)
     else:
         if not args.zones or not args.area:
-            raise LayerError("gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, or --demo")
+            raise LayerError("gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, "
+                             "or --demo")
         zones, area, residents, reports, _ = load_zone_inputs(args, say, "workspace import")
         layers = {"study_area": area, **{f"zones_{name}": gdf for name, gdf in zones.items()}}
         if residents is not None:

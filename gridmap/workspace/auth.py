@@ -24,6 +24,7 @@ lockout without waiting.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
 import time
@@ -36,7 +37,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from gridmap.workspace.backend import Backend
-from gridmap.workspace.errors import AccountLocked, LoginFailed, SessionExpired, WorkspaceError
+from gridmap.workspace.errors import AccountLocked, AlreadyExists, LoginFailed, SessionExpired, WorkspaceError
 from gridmap.workspace.model import (
     Account,
     AuditEvent,
@@ -335,12 +336,10 @@ class Authenticator:
         now = self.now()
         details = {"role": str(grant.role), "scopes": list(grant.scopes), "projects": list(grant.projects)}
         if self.backend.get_account(grant.name) is None:
-            try:
+            with contextlib.suppress(AlreadyExists):  # created meanwhile by a parallel login: updated below
                 self.backend.insert_account(Account(grant.name, grant.role, grant.scopes, grant.projects,
                                                     created=now, updated=now, source="oidc"),
                                             [AuditEvent(now, grant.name, "sso_account_created", details=details)])
-            except WorkspaceError:
-                pass  # created meanwhile by a parallel login: update it below
 
         def update(stored: Account) -> tuple[Account, list[AuditEvent]]:
             if stored.source != "oidc":  # a local account is never taken over by a name from outside

@@ -259,7 +259,8 @@ class Backend(ABC):
     def read_revision(self, project: str, plan: str, number: int, *, grids: bool = False,
                       assignment: bool = True) -> RevisionData:
         """A revision's data: its assignment (unless ``assignment=False``), meta, steps, history
-        links, and its grids when ``grids``. Raises :class:`gridmap.workspace.errors.NotFound`."""
+        links, and its grids when ``grids``. Raises :class:`gridmap.workspace.errors.NotFound`.
+        """
 
     # ------------------------------------------------------------------ audit and exports
 

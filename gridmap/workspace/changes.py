@@ -87,7 +87,8 @@ def summarize(base: PlanState | None, new: PlanState, households: pd.Series | No
           else np.zeros(len(units), dtype=np.int64))
     moved_mask = before != after
     moved = pd.DataFrame({"from": before[moved_mask], "to": after[moved_mask], "households": hh[moved_mask]})
-    groups = (moved.groupby(["from", "to"], sort=True).agg(units=("households", "size"), households=("households", "sum"))
+    groups = (moved.groupby(["from", "to"], sort=True)
+              .agg(units=("households", "size"), households=("households", "sum"))
               .reset_index().sort_values(["units", "from", "to"], ascending=[False, True, True]))
     created = sorted(set(new.registry) - set(base.registry))
     removed = sorted(set(base.registry) - set(new.registry))

@@ -1,4 +1,4 @@
-"""Opening a workspace by its location, and the default workspace that holds the demo.
+r"""Opening a workspace by its location, and the default workspace that holds the demo.
 
 A location is a folder path (the embedded GeoPackage folder, :class:`gridmap.workspace.gpkg.GpkgBackend`)
 or a ``postgresql://USER@HOST:PORT/DB`` URL (PostGIS, issue 15). :func:`open_workspace` reads an
@@ -7,13 +7,15 @@ existing one, :func:`init_workspace` creates one (or opens it when it exists).
 The *default workspace* is where ``gridmap serve`` and ``bash scripts/app.sh`` open when no
 workspace is named: ``$GRIDMAP_WORKSPACE`` when set, else a per-user data folder
 (``~/.local/share/gridmap/workspace`` on Linux, ``~/Library/Application Support/gridmap/workspace``
-on macOS, ``%LOCALAPPDATA%\\gridmap\\workspace`` on Windows). :func:`default_workspace` creates it
+on macOS, ``%LOCALAPPDATA%\gridmap\workspace`` on Windows). :func:`default_workspace` creates it
 on first use and imports the demo project once (:mod:`gridmap.workspace.demo`), so the app opens
 on the demo with no set-up.
 """
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -40,12 +42,12 @@ def is_database_url(location: str | os.PathLike) -> bool:
 def backend_for(location: str | os.PathLike) -> Backend:
     """The storage backend of a location: a folder → GeoPackage folder; ``postgresql://…`` → PostGIS."""
     if is_database_url(location):
-        try:
-            from gridmap.workspace.postgis import PostgisBackend  # type: ignore[import-not-found]
+        try:  # the PostGIS backend (issue 15) is optional: a module beside this one when present
+            postgis = importlib.import_module("gridmap.workspace.postgis")
         except ImportError:
             raise WorkspaceError(f"{location}: PostgreSQL workspaces are not available in this gridmap yet; use a "
                                  "folder", "postgis_unavailable") from None
-        return PostgisBackend(str(location))
+        return postgis.PostgisBackend(str(location))
     return GpkgBackend(location)
 
 
@@ -91,8 +93,6 @@ def default_workspace(location: str | os.PathLike | None = None, *, demo: bool =
 
     workspace = init_workspace(location if location is not None else default_location())
     if demo and not workspace.backend.list_projects():
-        try:
+        with contextlib.suppress(AlreadyExists):  # another process imported it meanwhile
             import_demo(workspace.as_system())
-        except AlreadyExists:  # another process imported it meanwhile
-            pass
     return workspace

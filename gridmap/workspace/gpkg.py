@@ -122,9 +122,11 @@ _WORKSPACE_INDEXES = (
     "CREATE INDEX exports_project ON exports (project, time)",
 )
 _PLAN_TABLES = {
-    "assignments": f"CREATE TABLE assignments ({_PK}, data_key TEXT NOT NULL, unit_id INTEGER NOT NULL, grid_code TEXT NOT NULL)",
+    "assignments": f"""CREATE TABLE assignments ({_PK}, data_key TEXT NOT NULL, unit_id INTEGER NOT NULL,
+        grid_code TEXT NOT NULL)""",
     "edit_steps": f"""CREATE TABLE edit_steps ({_PK}, data_key TEXT NOT NULL, seq INTEGER NOT NULL, op TEXT NOT NULL,
-        params TEXT NOT NULL, changed TEXT NOT NULL, n_units INTEGER NOT NULL, time TEXT NOT NULL, undo TEXT NOT NULL)""",
+        params TEXT NOT NULL, changed TEXT NOT NULL, n_units INTEGER NOT NULL, time TEXT NOT NULL,
+        undo TEXT NOT NULL)""",
     "revision_data": f"""CREATE TABLE revision_data ({_PK}, data_key TEXT NOT NULL UNIQUE, meta TEXT NOT NULL,
         written TEXT NOT NULL)""",
 }
@@ -208,7 +210,7 @@ def _python_values(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
         series = frame[col]
         values = series.astype(object).where(series.notna(), None).tolist()
         cols.append([v.item() if isinstance(v, np.generic) else v for v in values])
-    return list(zip(*cols)) if cols else [() for _ in range(len(frame))]
+    return list(zip(*cols, strict=True)) if cols else [() for _ in range(len(frame))]
 
 
 def _account(row: sqlite3.Row) -> Account:
@@ -292,7 +294,7 @@ class GpkgBackend(Backend):
         if self.folder.exists() and not self.folder.is_dir():
             raise WorkspaceFormatError(f"{self.folder} is a file, not a folder; choose a folder for the workspace",
                                        "not_a_folder", location=self.location)
-        leftovers = [p for p in self.folder.iterdir()] if self.folder.is_dir() else []
+        leftovers = list(self.folder.iterdir()) if self.folder.is_dir() else []
         ours = {WORKSPACE_FILE, "projects"}
         if any(p.name not in ours and not p.name.startswith(".workspace-") for p in leftovers):
             raise WorkspaceFormatError(f"{self.folder} is not empty and is not a gridmap workspace; choose an empty "
@@ -345,8 +347,8 @@ class GpkgBackend(Backend):
             raise WorkspaceFormatError(f"{self.db} is not a gridmap workspace store", "not_a_workspace",
                                        location=self.location)
         if version > SCHEMA_VERSION:
-            raise WorkspaceFormatError(f"{self.folder} was written by a newer gridmap (workspace layout {version}; this "
-                                       f"gridmap reads up to {SCHEMA_VERSION}): upgrade gridmap to open it",
+            raise WorkspaceFormatError(f"{self.folder} was written by a newer gridmap (workspace layout {version}; "
+                                       f"this gridmap reads up to {SCHEMA_VERSION}): upgrade gridmap to open it",
                                        "newer_layout", version=version)
         return {"format": FORMAT, "schema_version": version, "created": meta.get("created"),
                 "location": self.location, "backend": "gpkg"}
@@ -567,7 +569,7 @@ class GpkgBackend(Backend):
         with _transaction(con):
             units = [r[0] for r in _python_values(data.assignment, ["unit_id"])]
             codes = ["" if c is None or c != c else str(c) for c in data.assignment["grid_code"].tolist()]
-            rows = [(key, u, c) for u, c in zip(units, codes)]
+            rows = [(key, u, c) for u, c in zip(units, codes, strict=True)]
             half = len(rows) // 2
             insert = "INSERT INTO assignments (data_key, unit_id, grid_code) VALUES (?, ?, ?)"
             con.executemany(insert, rows[:half])
@@ -604,7 +606,7 @@ class GpkgBackend(Backend):
         names = ", ".join(f'"{c}"' for c in ["data_key", geom_col, *columns])
         marks = ", ".join("?" for _ in range(len(columns) + 2))
         con.executemany(f"INSERT INTO grids ({names}) VALUES ({marks})",
-                        [(key, b, *v) for b, v in zip(blobs, values)])
+                        [(key, b, *v) for b, v in zip(blobs, values, strict=True)])
 
     def write_revision_data(self, project: str, plan: str, data: RevisionData,
                             progress: Callable[[str], None] | None = None) -> str:

@@ -105,7 +105,8 @@ def merge_states(base: PlanState, mine: PlanState, theirs: PlanState) -> MergeRe
         theirs_locks & (mine_touched | (mine_removed - both_removed)))
     if lock_clash:
         grids |= lock_clash
-        reasons.append(f"grid(s) locked or unlocked in one save and changed in the other: {', '.join(sorted(lock_clash))}")
+        reasons.append("grid(s) locked or unlocked in one save and changed in the other: "
+                       + ", ".join(sorted(lock_clash)))
     removed_clash = ((mine_removed - both_removed) & (theirs_touched | theirs_locks)) | (
         (theirs_removed - both_removed) & (mine_touched | mine_locks))
     if removed_clash:

@@ -50,8 +50,8 @@ _PERSONAL_WORDS = re.compile(
     r"(^|[_\s.-])(name|names|fullname|owner|contact|address|addr|street_address|room|door|phone|phones|tel|"
     r"telephone|mobile|cell|email|wechat|id_?card|id_?number|idno|passport|birth|birthday|birthdate|dob|age|"
     r"gender|sex)($|[_\s.-])", re.IGNORECASE)
-_PERSONAL_CHINESE = ("姓名", "名字", "户主", "联系人", "联系方式", "地址", "住址", "门牌", "房号", "电话", "手机", "微信",
-                     "身份证", "证件", "出生", "生日", "性别", "年龄")
+_PERSONAL_CHINESE = ("姓名", "名字", "户主", "联系人", "联系方式", "地址", "住址", "门牌", "房号", "电话", "手机",
+                     "微信", "身份证", "证件", "出生", "生日", "性别", "年龄")
 _SCOPE_CODE = re.compile(r"^\d{6}$|^\d{9}$|^\d{12}$")
 
 

@@ -96,7 +96,7 @@ def step_key(step: Step) -> tuple[str, str, float]:
 def common_steps(a: Sequence[Step], b: Sequence[Step]) -> int:
     """How many leading steps two histories share (the steps of ``b`` after them are new in ``b``)."""
     n = 0
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if x is not y and step_key(x) != step_key(y):
             break
         n += 1

@@ -40,7 +40,14 @@ from gridmap.io.crs import metric_crs
 from gridmap.io.validate import validate_layer
 from gridmap.plans.plan import Plan, Step
 from gridmap.plans.store import steps_from_table, steps_table
-from gridmap.workspace.auth import Authenticator, AuthPolicy, Login, check_password_rules, hash_password, verify_password
+from gridmap.workspace.auth import (
+    Authenticator,
+    AuthPolicy,
+    Login,
+    check_password_rules,
+    hash_password,
+    verify_password,
+)
 from gridmap.workspace.backend import Backend, NewRevision, RevisionData
 from gridmap.workspace.changes import changed_units, summarize
 from gridmap.workspace.errors import (
@@ -223,6 +230,10 @@ class WorkspaceSession:
     def _event(self, action: str, project: str = "", plan: str = "", revision: int | None = None,
                **details: Any) -> AuditEvent:
         return AuditEvent(self.workspace.now(), self.principal.name, action, project, plan, revision, details)
+
+    def _audit(self, action: str, project: str, plan: str, **details: Any) -> Callable[[int], list[AuditEvent]]:
+        """The audit line of a revision not numbered yet (the store calls it with the number it assigns)."""
+        return lambda number: [self._event(action, project, plan, number, **details)]
 
     def _require_admin(self, what: str) -> None:
         if self.principal.role != Role.ADMIN:
@@ -606,8 +617,7 @@ class WorkspaceSession:
             try:
                 rev = self.backend.commit_revision(
                     project, name, key, entry, expected_head=base_no,
-                    audit=lambda n: [self._event(str(kind), project, name, n, base=base_no, message=message,
-                                                 summary=summary)])
+                    audit=self._audit(str(kind), project, name, base=base_no, message=message, summary=summary))
             except StaleHead as exc:
                 head = exc.head
             else:
@@ -639,8 +649,8 @@ class WorkspaceSession:
                                     summary, status["status"], base_no, keep)
                 rescue = self.backend.commit_revision(
                     project, name, key, entry, expected_head=None, move_head=False,
-                    audit=lambda n: [self._event("rescue", project, name, n, base=base_no, message=message,
-                                                 conflict=conflict, summary=summary)])
+                    audit=self._audit("rescue", project, name, base=base_no, message=message, conflict=conflict,
+                                      summary=summary))
                 units = result.conflict_units
                 what = "; ".join(result.reasons)
                 raise SaveConflict(
@@ -668,8 +678,7 @@ class WorkspaceSession:
             try:
                 rev = self.backend.commit_revision(
                     project, name, merged_key, entry, expected_head=head,
-                    audit=lambda n: [self._event("merge", project, name, n, base=base_no, message=message,
-                                                 summary=summary)])
+                    audit=self._audit("merge", project, name, base=base_no, message=message, summary=summary))
             except StaleHead as exc:
                 head = exc.head
                 continue
@@ -706,8 +715,8 @@ class WorkspaceSession:
             try:
                 return self.backend.commit_revision(
                     project, name, key, entry, expected_head=head,
-                    audit=lambda n: [self._event("restore", project, name, n, restored=int(number), head=head,
-                                                 message=message, summary=summary)])
+                    audit=self._audit("restore", project, name, restored=int(number), head=head, message=message,
+                                      summary=summary))
             except StaleHead:
                 info = self.plan_info(project, name)
         raise WorkspaceError(f"plan {name!r} kept changing while restoring; try again", "restore_busy",
@@ -763,7 +772,8 @@ class WorkspaceSession:
         try:
             role = Role(role)
         except ValueError:
-            raise WorkspaceError(f"role {role!r} is none of admin, planner, viewer", "bad_role", role=str(role)) from None
+            raise WorkspaceError(f"role {role!r} is none of admin, planner, viewer", "bad_role",
+                                 role=str(role)) from None
         scopes, projects = self._check_grant(role, scopes, projects)
         if password is not None:
             check_password_rules(password, self.workspace.auth.policy)

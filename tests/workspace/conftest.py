@@ -19,6 +19,7 @@ from gridmap.workspace import Workspace
 from gridmap.workspace.backend import Backend
 from gridmap.workspace.gpkg import GpkgBackend
 
+
 @dataclass(frozen=True)
 class BackendKind:
     """How the tests make a backend of one kind.

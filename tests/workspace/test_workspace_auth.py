@@ -1,5 +1,6 @@
 """Accounts: argon2 hashes never in clear, lockout after 5 failures for 15 minutes, sessions that
-expire after 8 hours, disabled accounts, and the OIDC claim → role mapping (issue 14)."""
+expire after 8 hours, disabled accounts, and the OIDC claim → role mapping (issue 14).
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """The workspace commands end to end: ``gridmap workspace``, ``users``, ``plan log`` and the analyses
 with ``--workspace``/``--project`` — exit status 0 when done, 2 with one named ``error:`` line
-(never a traceback) when refused."""
+(never a traceback) when refused.
+"""
 
 from __future__ import annotations
 

@@ -70,6 +70,6 @@ def test_a_killed_save_leaves_the_last_revision_whole(workspace, stage: str) -> 
     plan.assign([2, 6], A1)
     result = admin.save_plan("office", "grids", plan)
     assert result.revision.number == 2 and not result.merged
-    after = dict(zip(*admin.open_plan("office", "grids").assignment().to_dict("list").values()))
+    after = dict(zip(*admin.open_plan("office", "grids").assignment().to_dict("list").values(), strict=True))
     assert after[2] == A1 and after[6] == A1 and after[1] == A1 and list(after.values()).count(A2) == 0
     assert sorted(admin.grids_at("office", "grids")["grid_code"]) == sorted(plan.registry)

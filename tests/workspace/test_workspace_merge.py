@@ -16,7 +16,7 @@ GRIDS = [f"{PREFIX}{k:03d}" for k in range(1, 6)]
 def state(codes: list[str], registry: set[str] | None = None, locked=(), band=(1, 1000)) -> PlanState:
     registry = set(GRIDS) if registry is None else registry
     return PlanState(pd.Series(codes, index=pd.Index(range(1, len(codes) + 1)), dtype=object),
-                     {g: PREFIX for g in registry}, frozenset(locked), {PREFIX: PREFIX}, *band)
+                     dict.fromkeys(registry, PREFIX), frozenset(locked), {PREFIX: PREFIX}, *band)
 
 
 @st.composite
@@ -41,7 +41,7 @@ def test_disjoint_edits_merge_into_both(edits) -> None:
     result = merge_states(state(base), state(mine), state(theirs))
     assert result.ok and not result.conflict_units
     merged = result.state.codes.tolist()
-    for b, m, t, r in zip(base, mine, theirs, merged):
+    for b, m, t, r in zip(base, mine, theirs, merged, strict=True):
         assert r == (m if m != b else t)  # each unit: the side that changed it, else as it was
     # merging is the same whichever save came first
     assert merge_states(state(base), state(theirs), state(mine)).state.codes.tolist() == merged

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import pytest
 import shapely
-from ws_data import A, A1, A2, ADMIN, B1, B2, PLANNER_A, PLANNER_B, SIDE, VIEWER, X0, Y0
+from ws_data import A1, A2, ADMIN, B1, B2, PLANNER_A, PLANNER_B, SIDE, VIEWER, X0, Y0, A
 
 from gridmap.workspace import NotFound, RevisionKind, SaveConflict, WorkspaceError
 from gridmap.workspace.changes import describe
 
 
 def codes(plan) -> dict[int, str]:
-    return dict(zip(plan.assignment()["unit_id"], plan.assignment()["grid_code"]))
+    return dict(zip(plan.assignment()["unit_id"], plan.assignment()["grid_code"], strict=True))
 
 
 def test_two_planners_on_different_communities_both_land(workspace) -> None:
