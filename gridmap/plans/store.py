@@ -40,7 +40,8 @@ from gridmap.plans.plan import Plan, PlanError, Step
 
 __all__ = ["save_plan", "load_plan", "read_plan_meta", "StaleRevisionError", "PlanConflictError",
            "write_assignment_csv", "read_assignment_csv", "assignment_from_layer", "FORMAT",
-           "plan_sources", "load_plan_sources", "SOURCE_PREFIX", "steps_table", "steps_from_table"]
+           "plan_sources", "load_plan_sources", "SOURCE_PREFIX", "steps_table", "steps_from_table",
+           "exclusive_lock"]
 
 FORMAT = "gridmap-plan"
 FORMAT_VERSION = 1
@@ -65,15 +66,31 @@ class PlanConflictError(RuntimeError):
 
 
 @contextmanager
-def _exclusive(path: Path):
-    """An exclusive OS lock on ``<path>.lock`` (released automatically if the process dies)."""
+def exclusive_lock(path: Path, timeout: float | None = None):
+    """An exclusive OS lock on ``<path>.lock``, released automatically if the process dies.
+
+    Threads and processes alike wait for it (each acquisition opens the lock file anew). With
+    ``timeout`` (seconds), :class:`TimeoutError` is raised when the lock is not had by then;
+    without, it waits as long as it takes (on Windows, at most a minute).
+    """
     lock_path = path.with_name(path.name + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
     with open(lock_path, "a+b") as fh:
         try:
             import fcntl
 
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            if deadline is None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            else:
+                while True:
+                    try:
+                        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() > deadline:
+                            raise TimeoutError(f"{lock_path}: held by another save for over {timeout:g} s") from None
+                        time.sleep(0.02)
             try:
                 yield
             finally:
@@ -82,7 +99,7 @@ def _exclusive(path: Path):
             import msvcrt
 
             fh.seek(0)
-            for _ in range(600):
+            for _ in range(int((timeout or 60.0) / 0.1)):
                 try:
                     msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
                     break
@@ -236,7 +253,7 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
     """
     path = Path(path)
     extra = _check_sources(sources) if sources is not None else {}
-    with _exclusive(path):
+    with exclusive_lock(path):
         file_rev = 0
         if path.exists():
             meta = read_plan_meta(path)

@@ -24,6 +24,8 @@ What must be one transaction
   set or the new one.
 * **Creating a plan** stores its units, its first revision and its registration together
   (:meth:`Backend.create_plan`).
+* **Saves of one plan queue** (:meth:`Backend.plan_lock`): not needed for correctness, but twenty
+  planners saving at once would otherwise merge again and again as the head moves under each.
 
 Revision numbers are assigned by :meth:`Backend.commit_revision` (the plan's last number + 1);
 the head is a pointer, so a ``rescue`` revision gets a number without becoming the head.
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -213,6 +216,15 @@ class Backend(ABC):
         """Store a new plan: its units (constant from now on) and its first revision, as the head.
 
         Raises :class:`gridmap.workspace.errors.AlreadyExists`. Returns revision 1.
+        """
+
+    @abstractmethod
+    def plan_lock(self, project: str, plan: str) -> AbstractContextManager[None]:
+        """Hold a plan's save lock: saves of one plan, from any thread or process, run one at a time.
+
+        The compare-and-swap keeps saves correct without it; the lock keeps many simultaneous saves
+        from merging again and again as the head moves under each (PostGIS: an advisory lock).
+        Raises :class:`gridmap.workspace.errors.WorkspaceError` when it cannot be had within a minute or two.
         """
 
     @abstractmethod

@@ -55,6 +55,7 @@ import pyogrio
 import shapely
 
 from gridmap.io.files import copy_file_atomic, write_gpkg
+from gridmap.plans.store import exclusive_lock
 from gridmap.workspace.backend import (
     FORMAT,
     SCHEMA_VERSION,
@@ -88,6 +89,8 @@ MARKER = "gridmap-workspace.json"
 WORKSPACE_FILE = "workspace.gpkg"
 #: Seconds a writer waits for another writer of the same file before giving up.
 BUSY_TIMEOUT_S = 60.0
+#: Seconds a save waits for the other saves of the same plan (:meth:`GpkgBackend.plan_lock`).
+PLAN_LOCK_TIMEOUT_S = 120.0
 
 _PK = "fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL"
 _WORKSPACE_TABLES = {
@@ -557,6 +560,15 @@ class GpkgBackend(Backend):
             self._insert_revision(con, project, plan, 1, key, entry)
             _insert_audit(con, [e if e.revision is not None else _with_revision(e, 1) for e in audit])
         return self.get_revision(project, plan, 1)
+
+    @contextmanager
+    def plan_lock(self, project: str, plan: str) -> Iterator[None]:
+        try:
+            with exclusive_lock(self._plan_file(project, plan), timeout=PLAN_LOCK_TIMEOUT_S):
+                yield
+        except TimeoutError as exc:
+            raise WorkspaceError(f"plan {plan!r} is busy with other saves ({exc}); try again", "plan_busy",
+                                 project=project, plan=plan) from exc
 
     def read_units(self, project: str, plan: str) -> gpd.GeoDataFrame:
         return gpd.read_file(self._plan_file(project, plan), layer="units", engine="pyogrio")

@@ -24,6 +24,7 @@ put their grids back the way they were before.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -224,6 +225,7 @@ class WorkspaceSession:
         self.backend = workspace.backend
         self.principal = principal
         self._states: OrderedDict[tuple[str, str, int], PlanState] = OrderedDict()
+        self._states_lock = threading.Lock()
 
     # ------------------------------------------------------------------ helpers
 
@@ -433,14 +435,20 @@ class WorkspaceSession:
         return self.backend.get_revision(project, name, number)
 
     def _state(self, project: str, name: str, number: int) -> PlanState:
+        """A revision's state; the last few are kept (a revision never changes), safely across threads."""
         key = (project, name, int(number))
-        if key not in self._states:
-            data = self.backend.read_revision(project, name, number)
-            self._states[key] = PlanState.from_stored(data.assignment, data.meta)
+        with self._states_lock:
+            state = self._states.get(key)
+            if state is not None:
+                self._states.move_to_end(key)
+                return state
+        data = self.backend.read_revision(project, name, number)
+        state = PlanState.from_stored(data.assignment, data.meta)
+        with self._states_lock:
+            self._states[key] = state
             while len(self._states) > 8:
                 self._states.popitem(last=False)
-        self._states.move_to_end(key)
-        return self._states[key]
+        return state
 
     def _history(self, project: str, name: str, number: int, plan: Plan, first: RevisionData | None = None
                  ) -> list[Step]:
@@ -605,26 +613,28 @@ class WorkspaceSession:
         steps = steps_table(plan, keep)
         households = _households(plan.units)
         status = _status(plan)
-        key = None
-        head = info.head
-        if head == base_no:
-            summary = summarize(base, mine, households, steps)
-            key = self.backend.write_revision_data(
-                project, name, RevisionData(plan.assignment(), {**mine.meta(), **status}, steps, plan.grids(),
-                                            base_no, keep), progress)
-            entry = NewRevision(kind, self.principal.name, self.workspace.now(), base_no, message, summary,
-                                status["status"], base_no, keep)
-            try:
-                rev = self.backend.commit_revision(
-                    project, name, key, entry, expected_head=base_no,
-                    audit=self._audit(str(kind), project, name, base=base_no, message=message, summary=summary))
-            except StaleHead as exc:
-                head = exc.head
-            else:
-                plan.revision, plan.name, plan.plan_id, plan.dirty = rev.number, name, info.plan_id, False
-                return SaveResult(rev, False, plan)
-        return self._merge_save(project, name, plan, info, base_no, base, mine, head, steps, keep, key, message,
-                                progress)
+        grids = plan.grids()
+        with self.backend.plan_lock(project, name):  # saves of this plan queue here
+            key = None
+            head = self.plan_info(project, name).head
+            if head == base_no:
+                summary = summarize(base, mine, households, steps)
+                key = self.backend.write_revision_data(
+                    project, name, RevisionData(plan.assignment(), {**mine.meta(), **status}, steps, grids,
+                                                base_no, keep), progress)
+                entry = NewRevision(kind, self.principal.name, self.workspace.now(), base_no, message, summary,
+                                    status["status"], base_no, keep)
+                try:
+                    rev = self.backend.commit_revision(
+                        project, name, key, entry, expected_head=base_no,
+                        audit=self._audit(str(kind), project, name, base=base_no, message=message, summary=summary))
+                except StaleHead as exc:  # a save from outside the lock (another kind of store client)
+                    head = exc.head
+                else:
+                    plan.revision, plan.name, plan.plan_id, plan.dirty = rev.number, name, info.plan_id, False
+                    return SaveResult(rev, False, plan)
+            return self._merge_save(project, name, plan, info, base_no, base, mine, head, steps, keep, key,
+                                    message, progress)
 
     def _merge_save(self, project: str, name: str, plan: Plan, info: PlanInfo, base_no: int, base: PlanState,
                     mine: PlanState, head: int, steps: pd.DataFrame, keep: int, key: str | None, message: str,
@@ -693,10 +703,17 @@ class WorkspaceSession:
         A planner may restore only when everything that changes lies inside the scope.
         """
         self._require_edit(project)
-        info = self.plan_info(project, name)
+        self.plan_info(project, name)  # NotFound
         self.backend.get_revision(project, name, number)  # NotFound
         units = self.backend.read_units(project, name)
         areas = units.set_index("unit_id")["area_id"].astype(str)
+        with self.backend.plan_lock(project, name):
+            return self._restore(project, name, int(number), message, units, areas)
+
+    def _restore(self, project: str, name: str, number: int, message: str, units: gpd.GeoDataFrame,
+                 areas: pd.Series) -> Revision:
+        """Restore under the plan's lock (see :meth:`restore`)."""
+        info = self.plan_info(project, name)
         for _ in range(MAX_MERGE_ATTEMPTS):
             head_state = self._state(project, name, info.head)
             target = self._state(project, name, number)

@@ -185,3 +185,25 @@ def test_planner_may_store_a_new_plan_and_viewer_may_read_history(workspace) -> 
     viewer = workspace.as_user(VIEWER)
     assert [r.number for r in viewer.revisions("office", "proposal")] == [1]
     assert viewer.log("office", "proposal")[0].action == "create_plan"
+
+
+def test_parallel_saves_of_different_units_all_land(workspace) -> None:
+    """Four sessions save at once, each moving a different unit: every save lands (merged), none is lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    moves = {1: A2, 6: A1, 3: B2, 8: B1}  # unit → new grid; A moves by planner A, B moves by planner B
+    sessions = {1: PLANNER_A, 6: PLANNER_A, 3: PLANNER_B, 8: PLANNER_B}
+    plans = {}
+    for unit, grid in moves.items():
+        plans[unit] = workspace.as_user(sessions[unit]).open_plan("office", "grids")
+        plans[unit].assign([unit], grid)
+
+    def save(unit: int):
+        return workspace.as_user(sessions[unit]).save_plan("office", "grids", plans[unit], message=f"u{unit}")
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(save, moves))
+    assert sorted(r.revision.number for r in results) == [2, 3, 4, 5]
+    assert sum(r.merged for r in results) == 3  # the first lands on revision 1, the others merge
+    head = workspace.as_user(ADMIN).open_plan("office", "grids")
+    assert all(codes(head)[unit] == grid for unit, grid in moves.items())
