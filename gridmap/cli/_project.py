@@ -181,5 +181,9 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         except (WorkspaceError, LayerError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        except OSError as exc:  # a folder that cannot be read or written (permissions, disk full)
+            print(f"error: {exc.filename + ': ' if getattr(exc, 'filename', None) else ''}{exc.strerror or exc}",
+                  file=sys.stderr)
+            return 2
 
     return wrapper

@@ -171,8 +171,16 @@ def _open(path: Path) -> Iterator[sqlite3.Connection]:
 
 @contextmanager
 def _transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` … ``COMMIT`` (the write lock is taken at the start, so a read-then-write cannot race)."""
-    con.execute("BEGIN IMMEDIATE")
+    """``BEGIN IMMEDIATE`` … ``COMMIT`` (the write lock is taken at the start, so a read-then-write cannot race).
+
+    A writer that waited :data:`BUSY_TIMEOUT_S` in vain gets a :class:`WorkspaceError`, not SQLite's own.
+    """
+    try:
+        con.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise WorkspaceError(f"the workspace is busy ({exc}): another program has held it for over "
+                             f"{BUSY_TIMEOUT_S:g} s; try again (a workspace on a network share never works)",
+                             "busy") from exc
     try:
         yield con
     except BaseException:
