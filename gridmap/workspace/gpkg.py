@@ -533,7 +533,7 @@ class GpkgBackend(Backend):
         file_name = f"{_safe_name(plan)}-{uuid.uuid4().hex[:8]}.gpkg"
         tmp = plans_dir / f".tmp-{file_name}"
         try:
-            pyogrio.write_dataframe(units, tmp, layer="units", driver="GPKG")
+            write_gpkg({"units": units}, tmp)  # lists joined, CRS required, as every GeoPackage gridmap writes
             grids = data.grids if data.grids is not None else gpd.GeoDataFrame(
                 {"grid_code": pd.Series([], dtype=str)}, geometry=gpd.GeoSeries([], crs=units.crs), crs=units.crs)
             schema = grids.iloc[:0].copy()
