@@ -111,18 +111,18 @@ class Principal:
 
     @classmethod
     def system(cls, name: str | None = None) -> Principal:
-        """The local command line's principal: an administrator named after the OS user.
+        """The local command line's principal: an administrator named ``system:<OS user>``.
 
         Whoever can open the workspace folder (or holds the database credentials) can read and
         write it anyway; the system principal makes that explicit and still leaves an audit trail
-        with the OS user's name.
+        with the OS user's name. (Account names cannot hold ``:``, so it is never an account's.)
         """
         if name is None:
             try:
                 name = getpass.getuser()
             except (KeyError, OSError):  # no passwd entry (containers)
                 name = os.environ.get("USER") or "system"
-        return cls(name=f"{name}", role=Role.ADMIN, kind=PrincipalKind.SYSTEM)
+        return cls(name=f"system:{name}", role=Role.ADMIN, kind=PrincipalKind.SYSTEM)
 
     @classmethod
     def open(cls) -> Principal:
