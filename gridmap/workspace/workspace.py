@@ -116,6 +116,14 @@ def _check_account_name(name: str) -> str:
     return name
 
 
+def _role(value: Role | str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise WorkspaceError(f"role {value!r} is none of admin, planner, viewer", "bad_role",
+                             role=str(value)) from None
+
+
 def _input_kind(key: str) -> str | None:
     """The validation kind of an input key; refuses keys that are not words."""
     if not LAYER_KEY.match(key):
@@ -786,11 +794,7 @@ class WorkspaceSession:
         """Add an account (admins only). ``password`` None: the account logs in only through single sign-on."""
         self._require_admin("add accounts")
         name = _check_account_name(name)
-        try:
-            role = Role(role)
-        except ValueError:
-            raise WorkspaceError(f"role {role!r} is none of admin, planner, viewer", "bad_role",
-                                 role=str(role)) from None
+        role = _role(role)
         scopes, projects = self._check_grant(role, scopes, projects)
         if password is not None:
             check_password_rules(password, self.workspace.auth.policy)
@@ -851,7 +855,7 @@ class WorkspaceSession:
         stored = self.backend.get_account(name)
         if stored is None:
             raise NotFound(f"no account named {name!r}", "no_account", name=name)
-        new_role = Role(role) if role is not None else stored.role
+        new_role = _role(role) if role is not None else stored.role
         new_scopes, new_projects = self._check_grant(new_role, stored.scopes if scopes is None else scopes,
                                                      stored.projects if projects is None else projects)
         now = self.workspace.now()
