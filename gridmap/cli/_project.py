@@ -20,12 +20,17 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
 from gridmap.io.validate import LayerError
+
+if TYPE_CHECKING:
+    from gridmap.plans.plan import Plan
+    from gridmap.workspace import Project, WorkspaceSession
 
 __all__ = ["add_project_options", "project_session", "project_layers", "project_zone_inputs",
            "project_walk_inputs", "project_plan", "save_project_plan", "same_units", "guarded", "FILE_OPTIONS"]
@@ -56,7 +61,7 @@ def _check(args: argparse.Namespace) -> None:
                          f"{', '.join(given)} (import new inputs with `gridmap workspace import`)")
 
 
-def project_session(args: argparse.Namespace):
+def project_session(args: argparse.Namespace) -> tuple[WorkspaceSession, Project]:
     """(system session, project record) of ``--workspace``/``--project``; LayerError when unusable."""
     from gridmap.workspace import WorkspaceError, open_workspace
 
@@ -68,7 +73,7 @@ def project_session(args: argparse.Namespace):
         raise LayerError(str(exc)) from exc
 
 
-def project_layers(args: argparse.Namespace, say) -> tuple[object, dict[str, gpd.GeoDataFrame], Path | None]:
+def project_layers(args: argparse.Namespace, say) -> tuple[WorkspaceSession, dict[str, gpd.GeoDataFrame], Path | None]:
     """(session, every input layer of the project by key, its OSM file or None)."""
     from gridmap.workspace import WorkspaceError
 
@@ -112,10 +117,10 @@ def project_walk_inputs(args: argparse.Namespace, say):
 class ProjectPlan:
     """Where ``unify`` saves: the session, the project and plan names, and the plan's head (None: a new plan)."""
 
-    session: object
+    session: WorkspaceSession
     project: str
     name: str
-    head: object | None
+    head: Plan | None
 
 
 def project_plan(args: argparse.Namespace, default: str | None = None) -> ProjectPlan:
@@ -149,7 +154,7 @@ def same_units(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame) -> bool:
     return bool(np.all(shapely.equals_exact(a.geometry.to_numpy(), b_geoms, tolerance=1e-3)))
 
 
-def save_project_plan(target: ProjectPlan, plan, message: str) -> str:
+def save_project_plan(target: ProjectPlan, plan: Plan, message: str) -> str:
     """Save a built plan into the project (a new plan, or a ``build`` revision of the plan); say what happened."""
     from gridmap.workspace import RevisionKind, SaveConflict, WorkspaceError
 
