@@ -17,7 +17,8 @@ them directly:
   those cells empty, so household counts and maps stay whole); viewers never (the columns are
   removed). Counts per area reach everyone who may read the project
   (:func:`aggregate_counts`), but special groups only for areas holding at least
-  :data:`MIN_FEATURES_FOR_GROUPS` features, so no area drawn around one building gives it away.
+  :data:`MIN_FEATURES_FOR_GROUPS` features, so no area drawn around one building gives it away;
+  for the same reason a viewer's plan units carry no special-group counts (:func:`protect_units`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from gridmap.workspace.model import Principal, Role
 
 __all__ = ["Scope", "scope_of", "may_read_project", "may_edit_project", "may_import", "sees_personal",
            "is_person_layer", "personal_columns", "protect_layer", "area_prefixes", "areas_of_rows",
-           "aggregate_counts", "PERSON_LAYERS", "MIN_FEATURES_FOR_GROUPS", "valid_scope_code"]
+           "aggregate_counts", "protect_units", "PERSON_LAYERS", "MIN_FEATURES_FOR_GROUPS", "valid_scope_code"]
 
 #: Layer keys (or key prefixes) that hold people: their personal columns are protected.
 PERSON_LAYERS: tuple[str, ...] = ("residents", "helpers", "members", "volunteers", "staff", "people", "visits")
@@ -206,6 +207,18 @@ def protect_layer(frame: pd.DataFrame, key: str, principal: Principal,
             out[col] = out[col].astype(object)
         out.loc[~inside, col] = pd.NA
     return out
+
+
+def protect_units(units: pd.DataFrame, principal: Principal) -> pd.DataFrame:
+    """A plan's units as ``principal`` may see them: without special-group counts for a viewer.
+
+    A unit sums the residents of one mosaic face, which may be a single building; a viewer gets its
+    households and population, and special groups per grid or area only (:func:`aggregate_counts`,
+    the grids stored with each revision).
+    """
+    if principal.role != Role.VIEWER:
+        return units
+    return units.drop(columns=[c for c in SPECIAL_GROUPS if c in units.columns])
 
 
 def aggregate_counts(people: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, id_column: str,

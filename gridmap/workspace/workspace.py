@@ -80,6 +80,7 @@ from gridmap.workspace.rights import (
     may_import,
     may_read_project,
     protect_layer,
+    protect_units,
     scope_of,
     sees_personal,
     valid_scope_code,
@@ -476,6 +477,8 @@ class WorkspaceSession:
     def plan_at(self, project: str, name: str, number: int | None = None, *, history: bool = True) -> Plan:
         """The plan at a revision (the head when None), ready to edit; ``plan.revision`` is that revision.
 
+        A viewer's plan has no special-group counts on its units (:func:`gridmap.workspace.rights.protect_units`).
+
         Saving it later (:meth:`save_plan`) merges with whatever was saved since. ``history``:
         restore the undo history (reaching back into earlier saves).
         """
@@ -483,7 +486,7 @@ class WorkspaceSession:
         number = info.head if number is None else int(number)
         data = self.backend.read_revision(project, name, number)
         state = PlanState.from_stored(data.assignment, data.meta)
-        units = self.backend.read_units(project, name)
+        units = protect_units(self.backend.read_units(project, name), self.principal)
         plan = state.to_plan(units, revision=number, plan_id=info.plan_id, name=name)
         if history:
             plan.history = self._history(project, name, number, plan, data)

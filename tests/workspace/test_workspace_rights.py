@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from ws_data import A1, A2, ADMIN, B1, B2, PLANNER_A, PLANNER_B, VIEWER, Principal, Role
+from ws_data import A1, A2, ADMIN, B1, B2, PLANNER_A, PLANNER_B, VIEWER, Principal, Role, make_plan
 
+from gridmap.plans.plan import Plan
 from gridmap.workspace import NotFound, PermissionDenied
 
 
@@ -89,6 +90,19 @@ def test_planner_sees_personal_cells_inside_the_scope_only(workspace) -> None:
     assert residents.loc[inside, "elderly_alone"].tolist() == [1, 2, 5, 6]
     assert residents.loc[outside, ["name", "phone", "address", "elderly_alone"]].isna().all().all()
     assert residents["households"].sum() == 360  # every row kept
+
+
+def test_viewer_plan_units_carry_no_special_groups(workspace) -> None:
+    admin, viewer = workspace.as_user(ADMIN), workspace.as_user(VIEWER)
+    base = make_plan()
+    plan = Plan(base.units.assign(elderly_alone=range(1, 9)), base.assignment(), min_households=1,
+                max_households=1000)
+    admin.create_plan("office", "with_groups", plan)
+    assert "elderly_alone" in admin.open_plan("office", "with_groups").units.columns
+    units = viewer.open_plan("office", "with_groups").units
+    assert "elderly_alone" not in units.columns and units["households"].sum() == 360
+    grids = viewer.grids_at("office", "with_groups").set_index("grid_code")
+    assert grids.loc[A1, "elderly_alone"] == 1 + 5  # per grid: an aggregate
 
 
 def test_admin_sees_everything(workspace) -> None:
