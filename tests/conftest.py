@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import networkx as nx
+import numpy as np
+import pyproj
 import pytest
 
 from gridmap.access import accessibility as acc
 from gridmap.demo import DEMO_OSM, load_demo
-from gridmap.access.network import load_walk_network
+from gridmap.access.network import load_walk_network, walk_graph_from_xml
 
 
 @pytest.fixture(scope="session")
@@ -20,3 +23,21 @@ def demo_walk(tmp_path_factory):
     access = acc.compute_access(net, layers["residents"], layers["centers"], index=index)
     return {"net": net, "layers": layers, "index": index, "access": access, "cache": cache}
 
+
+
+@pytest.fixture(scope="session")
+def demo_osm_graph(demo_walk):
+    """The demo's walkable ways as read by osmnx, as an undirected networkx graph keyed by OSM node id,
+    lengths from its own projected coordinates (shortest of parallel ways); and those coordinates.
+    An independent reference for the walking distances."""
+    net = demo_walk["net"]
+    g = walk_graph_from_xml(DEMO_OSM)
+    tr = pyproj.Transformer.from_crs("EPSG:4326", net.crs, always_xy=True)
+    pos = {n: tr.transform(d["x"], d["y"]) for n, d in g.nodes(data=True)}
+    h = nx.Graph()
+    for u, v in g.edges():
+        if u != v:
+            w = float(np.hypot(pos[u][0] - pos[v][0], pos[u][1] - pos[v][1]))
+            if not h.has_edge(u, v) or h[u][v]["length"] > w:
+                h.add_edge(u, v, length=w)
+    return h, pos

@@ -10,7 +10,6 @@ import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
-import pyproj
 import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +19,7 @@ from gridmap.access import accessibility as acc
 from gridmap.access.catchments import catchments, isochrones
 from gridmap.cli import main
 from gridmap.demo import DEMO_OSM
-from gridmap.access.network import WalkNetwork, load_walk_network, network_from_graph, walk_graph_from_xml
+from gridmap.access.network import WalkNetwork, load_walk_network, network_from_graph
 from test_network import METRIC, X0, Y0, grid_osm
 
 
@@ -71,6 +70,18 @@ def test_resident_and_centre_on_the_same_edge_walk_directly(grid: WalkNetwork) -
     # the same with the centre on the other side of the resident along the edge
     out = acc.compute_access(grid, _pts([(130, 205)]), _centres([(170, 195)])).residents
     assert out["network_m"].iloc[0] == pytest.approx(50.0, abs=1e-6)
+
+
+def test_every_centre_on_the_residents_edge_is_tried_not_only_the_adjacent_one(grid: WalkNetwork) -> None:
+    # street y=200, x 100..200; resident at x=190 (5 m off). Centre A at x=150, 30 m off: 40 + 30 + 5 = 75 m;
+    # centre B at x=140, 2 m off: 50 + 2 + 5 = 57 m — B is nearer though A lies between them on the edge
+    res = _pts([(190, 195)], households=[1])
+    out = acc.compute_access(grid, res, _centres([(150, 230), (140, 202)])).residents.iloc[0]
+    assert out["network_m"] == pytest.approx(57.0, abs=1e-6) and out["center_id"] == "C2"
+    # and ahead of the resident, mirrored: x=110, A at x=150 (30 m off), B at x=160 (2 m off)
+    out = acc.compute_access(grid, _pts([(110, 195)], households=[1]),
+                             _centres([(150, 230), (160, 202)])).residents.iloc[0]
+    assert out["network_m"] == pytest.approx(57.0, abs=1e-6) and out["center_id"] == "C2"
 
 
 def test_nearest_of_several_centres_and_node_snaps(grid: WalkNetwork) -> None:
@@ -136,19 +147,11 @@ def test_isochrones_on_the_grid_cut_at_the_exact_distance(grid: WalkNetwork) -> 
 # the demo
 
 
-def test_demo_residents_on_nodes_match_networkx(demo_walk) -> None:
+def test_demo_residents_on_nodes_match_networkx(demo_walk, demo_osm_graph) -> None:
     """Residents and centres placed exactly on nodes: our distances equal networkx's multi-source
     Dijkstra on the osmnx graph (lengths from its own projected coordinates) to 1e-6 m."""
     net: WalkNetwork = demo_walk["net"]
-    g = walk_graph_from_xml(DEMO_OSM)
-    tr = pyproj.Transformer.from_crs("EPSG:4326", net.crs, always_xy=True)
-    pos = {n: tr.transform(d["x"], d["y"]) for n, d in g.nodes(data=True)}
-    h = nx.Graph()
-    for u, v in g.edges():
-        if u != v:
-            w = float(np.hypot(pos[u][0] - pos[v][0], pos[u][1] - pos[v][1]))
-            if not h.has_edge(u, v) or h[u][v]["length"] > w:
-                h.add_edge(u, v, length=w)
+    h, pos = demo_osm_graph
     main_comp = max(nx.connected_components(h), key=len)
     rng = np.random.default_rng(4)
     nodes = np.array(sorted(main_comp))
@@ -318,3 +321,22 @@ def test_cli_access_with_files_and_bad_input(demo_walk, tmp_path: Path, capsys) 
     assert summary.columns[0] == "zone_id" and summary["residents"].iloc[-1] == 60
     assert main(["access", "--residents", str(res_path), "--out", str(out)]) == 2
     assert "--osm" in capsys.readouterr().err
+
+
+def test_access_with_no_centre_reports_everyone_without_a_route(demo_walk) -> None:
+    layers = demo_walk["layers"]
+    result = acc.compute_access(demo_walk["net"], layers["residents"], layers["centers"].iloc[:0],
+                                index=demo_walk["index"])
+    res = result.residents
+    assert len(res) == len(layers["residents"]) and res["center_id"].isna().all()
+    assert (res["life_circle"].astype(str) == acc.NO_ROUTE).all()
+
+
+@pytest.mark.parametrize("thresholds", [[300, float("nan")], [500, 300], [], "300", [0, 300], 500])
+def test_thresholds_that_are_not_increasing_finite_metres_are_refused(demo_walk, thresholds) -> None:
+    from gridmap.errors import ParameterError
+
+    layers = demo_walk["layers"]
+    with pytest.raises(ParameterError, match="thresholds"):
+        acc.compute_access(demo_walk["net"], layers["residents"], layers["centers"], thresholds=thresholds,
+                           index=demo_walk["index"])

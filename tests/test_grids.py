@@ -125,3 +125,55 @@ def test_grid_stats_sums_and_perimeter_without_dissolving() -> None:
     table = GridStats(units).table(np.array(["A", "A", None], dtype=object))
     assert table["households"].tolist() == [30] and table["perimeter_m"].tolist() == pytest.approx([600.0])
     assert table["polsby_popper"].tolist() == pytest.approx([4 * np.pi * 20_000 / 600**2])
+
+
+# --------------------------------------------------------------------------------------------
+# codes that cannot be made: refused with the reason, never overflowing or shared
+
+
+def test_communities_sharing_an_admin_code_cannot_get_codes() -> None:
+    from gridmap.errors import GridCodeError
+
+    table = pd.DataFrame({"area_id": ["A", "B", "C"], "county_code": ["320102"] * 3, "street_code": ["001"] * 3,
+                          "community_code": ["001", "001", "002"]})
+    with pytest.raises(GridCodeError, match=r"e\.g\. 320102001001 \(county \+ street \+ community code\) by A, B"):
+        community_prefixes(table, ["A", "B", "C"])
+
+
+def test_more_than_999_uncoded_communities_cannot_get_codes() -> None:
+    from gridmap.errors import GridCodeError
+
+    assert len(set(community_prefixes(None, [f"C{k}" for k in range(999)]).values())) == 999
+    with pytest.raises(GridCodeError, match="1000 communities have no county_code"):
+        community_prefixes(None, [f"C{k}" for k in range(1000)])
+
+
+def test_a_piece_in_two_communities_cannot_get_a_code() -> None:
+    from gridmap.errors import GridCodeError
+
+    with pytest.raises(GridCodeError, match="belong to several communities at once .A;B."):
+        community_prefixes(None, ["A", "A;B"])
+
+
+def test_more_than_999_grids_in_a_community_cannot_be_coded() -> None:
+    from gridmap.errors import GridCodeError
+
+    units = lattice(40, 25, 1, size=10.0)  # 1000 units
+    prefixes = {"320102001001": "320102001001"}
+    assert len(set(number_grids(units.iloc[:999], np.arange(999), prefixes))) == 999
+    with pytest.raises(GridCodeError, match="community 320102001001: 1000 grids, but a grid's sequence number has 3"):
+        number_grids(units, np.arange(1000), prefixes)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"min_households": 0, "max_households": 0}, "min_households must be a whole number of households ≥ 1, got 0"),
+    ({"min_households": 10.5}, "min_households must be a whole number of households ≥ 1, got 10.5"),
+    ({"max_households": float("nan")}, "max_households must be a whole number of households ≥ 1, got nan"),
+    ({"min_households": 600, "max_households": 500}, "min_households 600 > max_households 500"),
+    ({"seed": -1}, "seed must be a whole number ≥ 0, got -1"),
+])
+def test_build_grids_refuses_bad_parameters(kwargs, message) -> None:
+    from gridmap.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        build_grids(lattice(2, 2, 100), **kwargs)

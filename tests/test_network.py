@@ -195,3 +195,52 @@ def test_csr_keeps_the_shortest_of_parallel_entries_and_zero_lengths() -> None:
     assert extra.shape == (4, 4) and extra[3, 2] == 4.0 and extra[3, 0] == 7.0 and extra[0, 1] == 100.0
     plain = WalkNetwork.from_arrays(xy, [0, 1, 1, 0], [1, 2, 0, 0], METRIC)  # repeats and a self-loop dropped
     assert plain.n_edges == 2 and plain.csr.nnz == 4 and plain.csr[2, 1] == 0.0
+
+
+# --------------------------------------------------------------------------------------------
+# OSM files that cannot be read: a LayerError naming the file, what is wrong and what to do
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.osm", b"", "the file is empty"),
+    ("cut.osm", b'<?xml version="1.0"?><osm version="0.6"><node id="1" lat="3', "not readable OSM XML (unclosed token"),
+    ("page.osm", b"<!DOCTYPE html><p>rate limited", "not readable OSM XML"),
+    ("nothing.osm", b'<?xml version="1.0"?><osm version="0.6"></osm>', "the file holds no OSM nodes or ways"),
+    ("gone.osm", b'<?xml version="1.0"?><osm version="0.6"><way id="5"><nd ref="1"/><nd ref="2"/>'
+                 b'<tag k="highway" v="footway"/></way></osm>', "ways refer to nodes that are not in the file"),
+    ("nolat.osm", b'<?xml version="1.0"?><osm version="0.6"><node id="1" lon="118"/><node id="2" lat="32" lon="118"/>'
+                  b'<way id="5"><nd ref="1"/><nd ref="2"/><tag k="highway" v="footway"/></way></osm>',
+     "cannot be read as OSM XML (KeyError"),
+    ("empty.osm.bz2", b"", "the bz2 compression is damaged or the file is cut short"),
+    ("noise.osm.bz2", b"BZh91AY&SY not compressed", "the bz2 compression is damaged or the file is cut short"),
+])
+def test_unreadable_osm_files_are_named(tmp_path: Path, name, data, message) -> None:
+    from gridmap.io.validate import LayerError
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(LayerError) as info:
+        load_walk_network(path, use_cache=False)
+    assert str(info.value).startswith(f"{path}: {message}")
+
+
+def test_a_file_with_only_unwalkable_ways_is_named(tmp_path: Path) -> None:
+    from gridmap.io.validate import LayerError
+
+    only_motorway = grid_osm(tmp_path / "m.osm", ways=[WAYS[7]], nodes={k: NODES[k] for k in WAYS[7][1]})
+    with pytest.raises(LayerError, match="no walkable ways in the file"):
+        load_walk_network(only_motorway, use_cache=False)
+
+
+def test_the_basemap_reads_bz2_like_plain_xml(osm_file: Path, tmp_path: Path) -> None:
+    """GDAL's OSM driver does not read .bz2: the basemap reader unpacks it, and gets the same streets."""
+    import bz2
+
+    from gridmap.io.osm import read_osm_basemap
+
+    packed = tmp_path / "grid.osm.bz2"
+    packed.write_bytes(bz2.compress(osm_file.read_bytes()))
+    streets, buildings = read_osm_basemap(osm_file)
+    streets_bz2, buildings_bz2 = read_osm_basemap(packed)
+    assert len(streets) > 0 and len(streets_bz2) == len(streets) and len(buildings_bz2) == len(buildings)
+    assert sorted(streets_bz2["highway"]) == sorted(streets["highway"])

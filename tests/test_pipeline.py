@@ -198,10 +198,45 @@ def test_cli_run_writes_geoparquet_and_geojson(tmp_path, capsys) -> None:
     assert a.equals(b)
 
 
-def test_cli_run_rejects_a_bad_config(tmp_path) -> None:
+def test_cli_run_rejects_a_bad_config(tmp_path, capsys) -> None:
+    """A bad config stops with exit status 2 and a message naming the file and the key (no SystemExit
+    escapes main: the console script and in-process callers see the same status)."""
     cfg = tmp_path / "bad.toml"
     cfg.write_text("[run]\nno_such_key = 1\n[synthetic]\nn_buildings = 100\n", encoding="utf-8")
-    with pytest.raises(SystemExit):
-        main(["run", "--config", str(cfg), "--out", str(tmp_path / "o")])
-    with pytest.raises(SystemExit):
-        main(["run", "--config", str(tmp_path / "missing.toml"), "--out", str(tmp_path / "o")])
+    assert main(["run", "--config", str(cfg), "--out", str(tmp_path / "o")]) == 2
+    assert "bad.toml [run]: unknown keys ['no_such_key']" in capsys.readouterr().err
+    assert main(["run", "--config", str(tmp_path / "missing.toml"), "--out", str(tmp_path / "o")]) == 2
+    assert "missing.toml not found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"thresholds": 500}, "thresholds must be a list of walking metres"),
+    ({"thresholds": "300,500"}, "thresholds must be a list of walking metres"),
+    ({"thresholds": [300, float("nan")]}, "each of thresholds must be a finite number of walking metres > 0, got nan"),
+    ({"thresholds": [500, 300]}, "thresholds must increase"),
+    ({"min_households": 0, "max_households": 0}, "min_households must be a whole number of households ≥ 1, got 0"),
+    ({"min_households": 600}, "min_households 600 is above max_households 500"),
+    ({"seed": -1}, "seed must be a whole number ≥ 0, got -1"),
+    ({"snap_limit": float("inf")}, "snap_limit must be a finite number of metres > 0, got inf"),
+    ({"grid_size": 2.0}, "grid_size must be a finite number of metres ≥ 0 and ≤ 1, got 2"),
+])
+def test_run_params_out_of_range_are_refused(kwargs, message) -> None:
+    from gridmap.errors import ParameterError
+
+    with pytest.raises(ParameterError) as info:
+        RunParams(**kwargs)
+    assert message in str(info.value)
+
+
+def test_a_city_without_centres_runs_the_same_partitioned_and_whole() -> None:
+    """No centre at all: every resident is out of reach (no index error at the last step), and the
+    partitioned run agrees with the one-process reference."""
+    city = synthetic_city(300, seed=2, centers_per_community=0.0)
+    assert len(city.centers) == 0
+    inputs = CityInputs.from_city(city)
+    one = run_single(inputs, RunParams())
+    many = run_partitioned(inputs, RunParams(), scheduler="sync")
+    for result in (one, many):
+        res = result.access.residents
+        assert res["center_id"].isna().all() and (res["life_circle"].astype(str) == "no_route").all()
+    assert one.assignment.equals(many.assignment)

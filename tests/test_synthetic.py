@@ -104,3 +104,31 @@ def test_parameters_are_honoured_and_generation_is_fast() -> None:
     big = synthetic_city(100_000, seed=0)
     assert len(big.residents) == 100_000
     assert time.perf_counter() - start < 15.0
+
+
+def test_streets_written_as_osm_xml_read_back_as_the_same_network(city, tmp_path) -> None:
+    """save_osm_xml → load_walk_network (osmnx, the reader of the CLI) gives the same street lengths,
+    to the rounding of 1e-9 degrees per node, plain and bz2."""
+    from gridmap.access.network import load_walk_network
+    from gridmap.scale.synthetic import save_osm_xml
+
+    for name in ("streets.osm", "streets.osm.bz2"):
+        net = load_walk_network(save_osm_xml(city.network, tmp_path / name), crs=city.network.crs, use_cache=False)
+        assert (net.n_nodes, net.n_edges) == (city.network.n_nodes, city.network.n_edges)
+        assert net.edge_length.sum() == pytest.approx(city.network.edge_length.sum(), abs=1e-3)
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"n_buildings": 0}, "n_buildings must be a whole number of buildings ≥ 1, got 0"),
+    ({"n_buildings": 2.5}, "n_buildings must be a whole number of buildings ≥ 1, got 2.5"),
+    ({"block_m": float("nan")}, "block_m must be a finite number of metres ≥ 20, got nan"),
+    ({"gap_share": 1.5}, "gap_share must be a finite number ≥ 0 and ≤ 1, got 1.5"),
+    ({"community_blocks": (7, 4)}, "community_blocks must be (min, max) with min ≤ max"),
+    ({"crs": "EPSG:4326"}, "crs 'EPSG:4326' is not projected"),
+])
+def test_city_parameters_out_of_range_are_refused(overrides, message) -> None:
+    from gridmap.errors import ParameterError
+
+    with pytest.raises(ParameterError) as info:
+        CityParams(**overrides)
+    assert message in str(info.value)

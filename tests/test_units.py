@@ -87,3 +87,20 @@ def test_adjacency_has_shared_edge_lengths_and_ignores_corner_contacts() -> None
     assert got == {(0, 1): 10.0, (0, 2): 10.0, (1, 2): 10.0}
     diag = np.array([box(0, 0, 10, 10), box(10, 10, 20, 20)])
     assert len(unit_adjacency(diag)[0]) == 0
+
+
+def test_faces_in_two_communities_are_residue_or_an_error() -> None:
+    """Overlapping communities: a residue face (under 1 m², left where the validator removed an
+    overlap) goes to one of them and merges there; a real overlap stops with both names."""
+    from gridmap.io.validate import LayerError
+
+    layers, area, residents = _layout()
+    residue = area.copy()
+    residue.loc[1, "geometry"] = box(99.999, 0, 200, 100)  # 0.1 m² inside A
+    units = make_units(layers, residue, residents)
+    assert set(units["area_id"]) == {"320102001001", "320102001002"}
+    assert units.area.sum() == pytest.approx(200 * 100)
+    overlap = area.copy()
+    overlap.loc[1, "geometry"] = box(90, 0, 200, 100)  # 1000 m² inside A
+    with pytest.raises(LayerError, match="320102001001 and 320102001002: 1,000 m²"):
+        make_units(layers, overlap, residents)

@@ -252,3 +252,105 @@ def test_repair_of_a_nearly_collinear_ring_is_valid() -> None:
     # the same area as GEOS's other repair (linework), which is valid here: nothing lost or added
     reference = shapely.make_valid(geom, method="linework")
     assert reference.is_valid and fixed.area == pytest.approx(reference.area, rel=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# study areas: admin codes, overlapping communities; ids with the list separator; lon/lat as metres
+
+
+def communities(geoms, crs=4549, **columns) -> gpd.GeoDataFrame:
+    n = len(geoms)
+    data = {"area_id": [f"A{k + 1}" for k in range(n)], "name": [f"社区{k + 1}" for k in range(n)],
+            "county_code": ["320102"] * n, "street_code": ["001"] * n,
+            "community_code": [f"{k + 1:03d}" for k in range(n)]}
+    data.update(columns)
+    return gpd.GeoDataFrame(data, geometry=geoms, crs=crs)
+
+
+GK_X, GK_Y = 500_000.0, 3_545_000.0
+
+
+def test_communities_sharing_an_admin_code_are_an_error() -> None:
+    squares = [shapely.box(GK_X + 100 * k, GK_Y, GK_X + 100 * (k + 1), GK_Y + 100) for k in range(4)]
+    # codes written as numbers (leading zeros lost) still compare as codes: 1 == "001"
+    area = communities(squares, community_code=["001", "002", 1, "002"])
+    _, report = validate_layer(area, "study_area", source="area.gpkg")
+    dup = [p for p in report.errors if p.code == "duplicate_admin_code"]
+    assert [(p.row, p.feature_id) for p in dup] == [(1, "A1"), (2, "A2")]
+    assert "320102001001 is used by 2 communities (rows 1, 3; ids A1, A3)" in dup[0].message
+    assert "320102001002 is used by 2 communities (rows 2, 4; ids A2, A4)" in dup[1].message
+
+
+def test_a_large_overlap_between_communities_is_an_error_naming_both_and_the_area() -> None:
+    # A1 = 100 × 100 m; A2 = 100 × 100 m shifted 30 m into A1: the overlap is 30 × 100 = 3000 m² (30 %)
+    area = communities([shapely.box(GK_X, GK_Y, GK_X + 100, GK_Y + 100),
+                        shapely.box(GK_X + 70, GK_Y, GK_X + 170, GK_Y + 100)])
+    _, report = validate_layer(area, "study_area", source="area.gpkg")
+    [err] = report.errors
+    assert (err.code, err.row, err.feature_id) == ("overlapping_areas", 2, "A2")
+    assert "overlaps community A1 (row 1) by 3,000 m² (30.0% of the smaller of the two)" in err.message
+
+
+def test_a_sliver_overlap_is_removed_from_the_later_community_and_listed() -> None:
+    # A2 reaches 0.5 m into A1 along a 100 m edge: 50 m², 0.5 % of A1 (10,000 m²)
+    area = communities([shapely.box(GK_X, GK_Y, GK_X + 100, GK_Y + 100),
+                        shapely.box(GK_X + 99.5, GK_Y, GK_X + 200, GK_Y + 100)])
+    fixed, report = validate_layer(area, "study_area", source="area.gpkg")
+    assert report.ok
+    [rep] = report.repairs
+    assert (rep.code, rep.row, rep.feature_id) == ("overlapping_areas_repaired", 2, "A2")
+    assert "by 50.00 m² (0.500% of the smaller" in rep.message
+    a1, a2 = fixed.geometry
+    assert a1.equals(area.geometry.iloc[0])  # the first keeps the overlap
+    assert a2.area == pytest.approx(100.0 * 100.0) and shapely.intersection(a1, a2).area == pytest.approx(0, abs=1e-9)
+
+
+def test_overlap_areas_are_measured_in_metres_for_lonlat_layers() -> None:
+    metric = communities([shapely.box(GK_X, GK_Y, GK_X + 100, GK_Y + 100),
+                          shapely.box(GK_X + 70, GK_Y, GK_X + 170, GK_Y + 100)])
+    _, report = validate_layer(metric.to_crs(4326), "study_area", source="area.geojson")
+    [err] = report.errors
+    assert "by 3,000 m²" in err.message  # metric_crs of the layer is EPSG:4549, where the boxes were drawn
+
+
+def test_more_than_999_communities_without_codes_are_refused() -> None:
+    squares = [shapely.box(GK_X + 10 * k, GK_Y, GK_X + 10 * (k + 1), GK_Y + 10) for k in range(1000)]
+    area = gpd.GeoDataFrame({"area_id": [f"C{k}" for k in range(1000)], "name": "社区"}, geometry=squares, crs=4549)
+    _, report = validate_layer(area, "study_area")
+    assert [p.code for p in report.errors] == ["too_many_uncoded"]
+    assert "1000 communities have no county_code" in report.errors[0].message
+    _, report = validate_layer(area.iloc[:999], "study_area")
+    assert report.ok
+
+
+@pytest.mark.parametrize("kind, column", [("zones", "zone_id"), ("study_area", "area_id"), ("centers", "center_id")])
+def test_ids_containing_the_list_separator_are_refused(kind, column) -> None:
+    if kind == "centers":
+        gdf = gpd.GeoDataFrame({"center_id": ["C1", "C;2"], "name": ["a", "b"]},
+                               geometry=[shapely.Point(X0, Y0), shapely.Point(X0 + 0.01, Y0)], crs=4326)
+    elif kind == "zones":
+        gdf = zones(zone_id=["Z1", "Z;2", "Z3"])
+    else:
+        gdf = communities([shapely.box(GK_X, GK_Y, GK_X + 10, GK_Y + 10),
+                           shapely.box(GK_X + 10, GK_Y, GK_X + 20, GK_Y + 10)], area_id=["A1", "A;2"])
+    _, report = validate_layer(gdf, kind, source="x.gpkg")
+    [err] = report.errors
+    assert (err.code, err.row, err.column) == ("list_separator_in_id", 2, column)
+    assert "contains ';'" in err.message
+
+
+def test_lonlat_coordinates_under_a_projected_crs_are_named_with_the_fix() -> None:
+    """A GeoJSON whose legacy crs member says EPSG:3857 over lon/lat coordinates: read as metres it
+    would lie within 200 m of (0°, 0°)."""
+    gdf = zones().set_crs(3857, allow_override=True)
+    _, report = validate_layer(gdf, "zones", source="z.geojson")
+    [err] = report.errors
+    assert err.code == "lonlat_in_projected_crs" and "(EPSG:3857)" in err.message
+    assert 'delete the old "crs" member' in err.message
+    # the same under a Gauss–Krüger zone (whose area of use would otherwise report every row)
+    _, report = validate_layer(zones().set_crs(4549, allow_override=True), "zones")
+    assert [p.code for p in report.errors] == ["lonlat_in_projected_crs"]
+    # real metres near a projected CRS's origin are not lon/lat: a layer wider than 360 m there
+    wide = zones(geometry=[shapely.box(0, 0, 400, 50), shapely.box(0, 50, 400, 100), shapely.box(0, 100, 400, 150)])
+    _, report = validate_layer(wide.set_crs(3857, allow_override=True), "zones")
+    assert "lonlat_in_projected_crs" not in [p.code for p in report.errors]

@@ -42,13 +42,18 @@ from gridmap.access.routing import (  # re-exported names are part of this modul
     RoutingResult,
     access_tables,
     centre_services,
+    check_thresholds,
     life_circle_labels,
     life_circles,
     nearest_center_arrays,
     parse_services,
     representative_xy,
+    snap_centers,
+    snap_residents,
+    values_at,
 )
 from gridmap.access.snapping import EdgeIndex, Snap, snap_points
+from gridmap.errors import check_number
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = [
@@ -68,6 +73,10 @@ __all__ = [
     "snap_points",
     "AccessResult",
     "RoutingResult",
+    "check_thresholds",
+    "values_at",
+    "snap_centers",
+    "snap_residents",
     "life_circle_labels",
     "parse_services",
     "representative_xy",
@@ -106,8 +115,9 @@ def compute_access(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.G
         and ``services_list``; plus the thresholds, labels and services
         (:func:`gridmap.access.routing.access_tables`).
     """
-    thresholds = tuple(float(t) for t in thresholds)
+    thresholds = check_thresholds(thresholds)
     labels = life_circle_labels(thresholds, labels)
+    check_number(snap_limit, "snap_limit", "metres", above=0)
     if center_id not in centers.columns:
         raise KeyError(f"centres have no {center_id!r} column")
     res_xy = representative_xy(residents, net.crs)

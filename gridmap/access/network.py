@@ -36,6 +36,8 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from gridmap.io.crs import metric_crs
+from gridmap.io.osm import osm_file_error
+from gridmap.io.validate import LayerError
 
 __all__ = [
     "CACHE_VERSION",
@@ -297,6 +299,8 @@ def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             g = ox.graph.graph_from_xml(osm_path, bidirectional=True, simplify=False, retain_all=True)
+    except Exception as exc:  # noqa: BLE001 - everything osmnx's parser raises comes from the file's content
+        raise osm_file_error(osm_path, exc) from exc
     finally:
         ox.settings.useful_tags_way = saved
     edges = list(g.edges(keys=True, data=True))
@@ -438,6 +442,8 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
     osm_path = Path(osm_path)
     if not osm_path.exists():
         raise FileNotFoundError(f"{osm_path}: OSM file not found")
+    if osm_path.is_dir():
+        raise LayerError(f"{osm_path}: this is a folder; give the OSM street file in it (.osm or .osm.bz2).")
     crs = None if crs is None else pyproj.CRS.from_user_input(crs)
     target = _cache_file(cache_dir(cache), file_sha256(osm_path), crs) if use_cache else None
     if target is not None and target.exists():
@@ -445,9 +451,11 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
             return _load(target)
         except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
             pass
-    net = network_from_graph(walk_graph_from_xml(osm_path), crs=crs)
-    if net.n_edges == 0:
-        raise ValueError(f"{osm_path}: no walkable ways (highway=*) in the file")
+    graph = walk_graph_from_xml(osm_path)
+    if graph.number_of_edges() == 0:
+        raise LayerError(f"{osm_path}: no walkable ways in the file (ways tagged highway=*, other than motorways and "
+                         f"ways closed to pedestrians). {_OSM_EXPORT_HELP}")
+    net = network_from_graph(graph, crs=crs)
     if target is not None:
         _save(net, target)
     return net

@@ -61,6 +61,7 @@ from scipy.spatial import cKDTree
 
 from gridmap.access.network import WalkNetwork
 from gridmap.access.snapping import EdgeIndex, Snap
+from gridmap.errors import ParameterError, check_number
 
 __all__ = [
     "DEFAULT_SNAP_LIMIT",
@@ -91,6 +92,8 @@ __all__ = [
     "read_off",
     "nearest_center_arrays",
     "distances_within",
+    "check_thresholds",
+    "values_at",
     "life_circle_labels",
     "life_circles",
     "parse_services",
@@ -188,7 +191,8 @@ def _resnap(snap: Snap, index: np.ndarray, again: Snap, move: np.ndarray) -> np.
     return idx
 
 
-def snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray, snap_limit: float) -> tuple[Snap, np.ndarray]:
+def snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray,
+                 snap_limit: float = DEFAULT_SNAP_LIMIT) -> tuple[Snap, np.ndarray]:
     """Snap centres (or candidate sites, or helpers) to the street, preferring the main network.
 
     A centre whose nearest street belongs to a component shorter than :data:`MAJOR_COMPONENT_M`
@@ -208,6 +212,7 @@ def snap_centers(net: WalkNetwork, index: EdgeIndex, cen_xy: np.ndarray, snap_li
     (Snap, codes) : the snaps, and a status code per centre (:data:`CODE_OK`,
     :data:`CODE_TOO_FAR` or :data:`CODE_NO_GEOMETRY`).
     """
+    cen_xy = np.asarray(cen_xy, dtype=float).reshape(-1, 2)
     csnap = index.nearest(cen_xy)
     edge_major = main_components(net)[net.component[net.edge_u]]
     minor = np.flatnonzero((csnap.edge >= 0) & ~edge_major[np.clip(csnap.edge, 0, None)])
@@ -307,8 +312,10 @@ def read_off(net: WalkNetwork, rsnap: Snap, routed: np.ndarray, csnap: Snap, whi
     """Each resident's distance to the nearest source, from the node distances.
 
     ``snap + min(d[u] + t, d[v] + L − t)`` over the resident's edge (u, v) at offset t, or the
-    direct walk ``snap + |t − t_c| + snap_c`` along the edge when a source sits on the same edge
-    and that is shorter (the nearest source on each side is found by one sort along each edge).
+    direct walk ``snap + |t − t_c| + snap_c`` along the edge when sources sit on the same edge and
+    that is shorter — the least over every source of the edge, not only the ones next to the
+    resident along it (a farther one may sit closer to the street), found by running minima over
+    one sort along each edge.
 
     Parameters
     ----------
@@ -334,35 +341,49 @@ def read_off(net: WalkNetwork, rsnap: Snap, routed: np.ndarray, csnap: Snap, whi
     du, dv = dist[u] + t, dist[v] + (length - t)
     best = np.minimum(du, dv)
     who = np.where(du <= dv, src[u], src[v])
-    # centres on the same edge: the direct walk along it (a sort along each edge finds the nearest)
+    # centres on the same edge: the direct walk along it, |t − t_c| + snap_c, least over every centre
+    # of the edge — behind the resident (t_c ≤ t: least snap_c − t_c) or ahead (least snap_c + t_c);
+    # found for all residents at once by running minima over a sort along each edge
     ce = csnap.edge[which]
     on_centre_edge = np.flatnonzero(np.isin(e, ce))
     if len(on_centre_edge):
+        k = len(which)
         ca = csnap.offset[which]
         cd = csnap.dist[which]
         edges = np.concatenate([ce, e[on_centre_edge]])
         offs = np.concatenate([ca, t[on_centre_edge]])
-        is_c = np.concatenate([np.ones(len(which), bool), np.zeros(len(on_centre_edge), bool)])
-        order = np.lexsort((offs, edges))
-        se, so, sc = edges[order], offs[order], is_c[order]
-        pos = np.arange(len(order))
-        prev = np.maximum.accumulate(np.where(sc, pos, -1))
-        nxt = np.minimum.accumulate(np.where(sc, pos, len(order))[::-1])[::-1]
-        centre_of_sorted = np.full(len(order), -1, dtype=np.int64)
-        centre_of_sorted[sc] = order[sc]  # centre events come first: their index into `which`
+        is_c = np.concatenate([np.ones(k, bool), np.zeros(len(on_centre_edge), bool)])
+        order = np.lexsort((offs, edges))  # centres come before residents at the same offset
+        se, sc = edges[order], is_c[order]
+        seg = np.concatenate([[0], np.cumsum(se[1:] != se[:-1])]).astype(np.int64)  # rank of the edge
         res_pos = np.flatnonzero(~sc)
-        res_orig = order[res_pos] - len(which)  # index into on_centre_edge
+        res_orig = order[res_pos] - k  # index into on_centre_edge
+        res_t = offs[order[res_pos]]
         direct = np.full(len(res_pos), np.inf)
         direct_who = np.full(len(res_pos), -1, dtype=np.int64)
-        for nb in (prev[res_pos], nxt[res_pos]):
-            valid = (nb >= 0) & (nb < len(order))
-            nbc = np.clip(nb, 0, len(order) - 1)
-            valid &= se[nbc] == se[res_pos]
-            ci = centre_of_sorted[nbc]
-            cand = np.where(valid, np.abs(so[res_pos] - so[nbc]) + cd[np.clip(ci, 0, None)], np.inf)
+        never = np.iinfo(np.int64).max
+        for key, behind in ((cd - ca, True), (cd + ca, False)):
+            by_rank = np.argsort(key, kind="stable")
+            rank = np.empty(k, dtype=np.int64)
+            rank[by_rank] = np.arange(k)
+            # running minimum of the centres' ranks along the sort; shifted by (k + 1) per edge so that
+            # an edge's own centres always win over those of the edges passed before
+            code = np.full(len(order), never, dtype=np.int64)
+            c_sorted = np.flatnonzero(sc)
+            if behind:
+                code[c_sorted] = rank[order[c_sorted]] - seg[c_sorted] * (k + 1)
+                run = np.minimum.accumulate(code)[res_pos]
+                x = np.where(run == never, -1, run + seg[res_pos] * (k + 1))
+            else:
+                code[c_sorted] = rank[order[c_sorted]] + seg[c_sorted] * (k + 1)
+                run = np.minimum.accumulate(code[::-1])[::-1][res_pos]
+                x = np.where(run == never, -1, run - seg[res_pos] * (k + 1))
+            valid = (x >= 0) & (x < k)
+            ci = by_rank[np.clip(x, 0, k - 1)]
+            cand = np.where(valid, np.abs(res_t - ca[ci]) + cd[ci], np.inf)
             better = cand < direct
             direct = np.where(better, cand, direct)
-            direct_who = np.where(better, which[np.clip(ci, 0, None)], direct_who)
+            direct_who = np.where(better, which[ci], direct_who)
         idx = on_centre_edge[res_orig]
         better = direct < best[idx]
         best[idx[better]] = direct[better]
@@ -511,14 +532,39 @@ def distances_within(net: WalkNetwork, source_snap: Snap, target_snap: Snap, tar
 # life circles and services
 
 
+def check_thresholds(thresholds, name: str = "thresholds") -> tuple[float, ...]:
+    """Life-circle limits as a tuple of floats: finite walking metres, positive, increasing.
+
+    Raises
+    ------
+    ParameterError
+        naming ``name`` (``--thresholds``, ``[run] thresholds``) for a scalar, text, an empty list,
+        a value that is not a finite positive number, or limits that do not increase.
+    """
+    example = "e.g. 300, 500, 1000 for the 5/10/15-minute life circles"
+    if isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1 or len(thresholds) == 0:
+        raise ParameterError(f"{name} must be a list of walking metres ({example}), got {thresholds!r}")
+    values = tuple(float(check_number(t, f"each of {name}", "walking metres", above=0)) for t in thresholds)
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ParameterError(f"{name} must increase, each limit once ({example}), got {list(values)}")
+    return values
+
+
+def values_at(values: np.ndarray, index: np.ndarray, missing):
+    """``values[index]`` where ``index ≥ 0``, else ``missing`` — also when ``values`` is empty (a run
+    with no centre at all, where every index is -1)."""
+    if len(values) == 0:
+        return np.full(len(index), missing, dtype=object if missing is None else np.asarray(values).dtype)
+    return np.where(index >= 0, values[np.clip(index, 0, None)], missing)
+
+
 def life_circle_labels(thresholds: Sequence[float], labels: Sequence[str] | None = None) -> tuple[str, ...]:
     """Labels of the life circles: given, or ``5min/10min/15min`` for three thresholds, else ``<t>m``.
 
-    Raises ``ValueError`` unless the thresholds are positive and increasing, with one label each.
+    Raises :class:`~gridmap.errors.ParameterError` unless the thresholds are positive and
+    increasing (:func:`check_thresholds`), ``ValueError`` unless there is one label each.
     """
-    thresholds = tuple(float(t) for t in thresholds)
-    if not thresholds or any(b <= a for a, b in zip(thresholds, thresholds[1:])) or thresholds[0] <= 0:
-        raise ValueError(f"thresholds must be positive and increasing, got {thresholds}")
+    thresholds = check_thresholds(thresholds)
     if labels is not None:
         if len(labels) != len(thresholds):
             raise ValueError("one label per threshold")
@@ -612,11 +658,11 @@ def access_tables(residents: gpd.GeoDataFrame, centers: gpd.GeoDataFrame, routin
         are 0), ``life_circle``, ``snap_m``, ``snap_status`` and ``network_m_<service>``;
         ``centers``: a copy with ``snap_m``, ``snap_status`` and ``services_list``.
     """
-    thresholds = tuple(float(t) for t in thresholds)
+    thresholds = check_thresholds(thresholds)
     labels = life_circle_labels(thresholds, labels)
     ids = centers[center_id].to_numpy(dtype=object)
     out = residents.copy()
-    out["center_id"] = np.where(routing.center >= 0, ids[np.clip(routing.center, 0, None)], None)
+    out["center_id"] = values_at(ids, routing.center, None)
     out["network_m"] = routing.network_m
     cen_ok = np.isfinite(cen_xy).all(axis=1)
     straight = np.full(len(res_xy), np.nan)

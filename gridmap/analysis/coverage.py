@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.errors import check_number
 from gridmap.analysis.mosaic import layer_columns
 from gridmap.io.validate import SPECIAL_GROUPS
 
@@ -256,6 +257,8 @@ def coverage_report(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFra
         ``is_sliver`` — the noise of layers digitised separately — so maps and counts can set them
         apart without losing them.
     """
+    check_number(gap_width, "gap_width", "metres", minimum=0)
+    check_number(sliver_m2, "sliver_m2", "m²", minimum=0)
     names = list(layers)
     return CoverageReport(
         summary=summarise_coverage(faces, names),

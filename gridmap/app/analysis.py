@@ -19,7 +19,7 @@ from gridmap.access.catchments import catchments, isochrones
 from gridmap.present import views
 from gridmap.analysis.coverage import CoverageReport, coverage_report
 from gridmap.plans.grids import GridBuild, build_grids
-from gridmap.io.files import read_osm_basemap
+from gridmap.io.osm import read_osm_basemap
 from gridmap.analysis.mosaic import build_mosaic
 from gridmap.access.network import WalkNetwork, load_walk_network
 from gridmap.plans.units import make_units

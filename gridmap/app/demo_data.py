@@ -14,7 +14,7 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
-from gridmap.io.files import read_osm_basemap
+from gridmap.io.osm import read_osm_basemap
 
 __all__ = ["DEMO_MODULE_ENV", "LAYER_ORDER", "DemoUnavailable", "demo_module_name", "load_layers", "load_osm_basemap",
            "osm_path"]
@@ -75,7 +75,7 @@ def osm_path(module_name: str) -> Path | None:
 def load_osm_basemap(module_name: str) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
     """Streets and buildings of the demo's OSM file for the vector basemap (``None`` if absent).
 
-    Display only (``gridmap.io.files.read_osm_basemap``); the walking network comes from gridmap.access.network.
+    Display only (``gridmap.io.osm.read_osm_basemap``); the walking network comes from gridmap.access.network.
     """
     path = osm_path(module_name)
     if path is None:

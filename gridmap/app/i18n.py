@@ -108,10 +108,12 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "upload_header": {"zh": "使用自己的数据", "en": "Use your own data"},
     "upload_limits": {
-        "zh": "支持 GeoJSON、GeoPackage 和 zip 压缩的 Shapefile（.shp .shx .dbf .prj，可含 .cpg；GBK 编码可自动识别）。"
+        "zh": "支持 GeoJSON、GeoPackage 和 zip 压缩的 Shapefile（.shp .shx .dbf .prj，可含 .cpg；GBK 编码可自动识别）；"
+        "居民和服务中心也可用含经纬度列的 CSV（UTF-8 或 GBK）或 Excel（.xlsx）表格。"
         "每个文件最大 {mb} MB；zip 解压后最大 {zip_mb} MB、最多 {zip_files} 个文件，含绝对路径或“..”的 zip 会被拒绝。"
         "至少需要辖区和一个网格图层；居民、服务中心和 OSM 文件用于户数和可达性分析。",
-        "en": "GeoJSON, GeoPackage and zipped Shapefiles (.shp .shx .dbf .prj, optionally .cpg; GBK text is detected). "
+        "en": "GeoJSON, GeoPackage and zipped Shapefiles (.shp .shx .dbf .prj, optionally .cpg; GBK text is detected); "
+        "residents and centres also as CSV (UTF-8 or GBK) or Excel (.xlsx) tables with longitude/latitude columns. "
         "At most {mb} MB per file; a zip may expand to at most {zip_mb} MB and {zip_files} files, and zips with "
         "absolute or '..' paths are refused. A study area and at least one zone layer are needed; residents, "
         "centres and an OSM file add households and walking access.",
@@ -143,6 +145,19 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Where the file names a column differently, pick the file's column for each field here.",
     },
     "mapping_unreadable": {"zh": "无法读取此文件的字段；检查时会说明原因。", "en": "Cannot read this file's columns; the check will say why."},
+    "mapping_help_table": {
+        "zh": "表格的坐标列（经度/纬度、lon/lat、x/y 等）会自动识别；名称不同时在 lon/lat（或 x/y）中选择。",
+        "en": "A table's coordinate columns (经度/纬度, lon/lat, x/y …) are found by name; if yours are named "
+        "otherwise, pick them as lon/lat (or x/y).",
+    },
+    "table_sheet": {"zh": "“{file}”中要读取的工作表", "en": "Sheet of '{file}' to read"},
+    "table_crs": {"zh": "“{file}”坐标列的坐标系（x/y 列必填）", "en": "CRS of the coordinates in '{file}' (needed for x/y)"},
+    "table_crs_help": {
+        "zh": "经纬度列默认 WGS84；x/y（米）列须填写，如 EPSG:4547（CGCS2000 高斯-克吕格 114°E）。",
+        "en": "Lon/lat columns default to WGS84; x/y columns in metres need one, e.g. EPSG:4547 (CGCS2000 GK 114°E).",
+    },
+    "table_source": {"zh": "“{file}”的经纬度来源", "en": "Where the coordinates in '{file}' came from"},
+    "table_source_same": {"zh": "同上（全部文件的设置）", "en": "As set for all files"},
     "required": {"zh": "必需", "en": "required"},
     "optional": {"zh": "可选", "en": "optional"},
     "not_mapped": {"zh": "（不对应）", "en": "(not mapped)"},

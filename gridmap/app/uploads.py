@@ -1,7 +1,8 @@
 """The user's own files on the Data page: upload, map columns, check, build a Dataset.
 
 Files are read through :mod:`gridmap.io.files` (GeoJSON, GeoPackage, zipped Shapefile; zips are
-extracted safely or refused) and checked by :func:`gridmap.io.files.load_layer`; every problem is shown
+extracted safely or refused; residents and centres also as CSV or Excel tables with coordinate
+columns, :mod:`gridmap.io.tables`) and checked by :func:`gridmap.io.files.load_layer`; every problem is shown
 with its row number and id. Nothing is kept on disk beyond the session's temporary folder.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,13 +19,18 @@ import streamlit as st
 
 from gridmap.app.context import UPLOAD_STATE, Dataset
 from gridmap.app.i18n import t
-from gridmap.io.files import MAX_ZIP_BYTES, MAX_ZIP_FILES, load_layer, read_layer
+from gridmap.io.files import MAX_ZIP_BYTES, MAX_ZIP_FILES, list_layers, load_layer, read_layer
 from gridmap.analysis.mosaic import LAYER_KEY
+from gridmap.io.tables import is_table, table_columns
 from gridmap.io.validate import KINDS, SPECIAL_GROUPS, LayerError, ValidationReport
 
-__all__ = ["render_uploads", "problems_table", "UploadedLayer", "build_dataset", "LAYER_TYPES"]
+__all__ = ["render_uploads", "problems_table", "UploadedLayer", "build_dataset", "LAYER_TYPES", "POINT_TYPES"]
 
 LAYER_TYPES = ["geojson", "json", "gpkg", "zip"]
+#: Residents and centres may also be office tables with coordinate columns.
+POINT_TYPES = [*LAYER_TYPES, "csv", "xlsx", "xlsm", "tsv", "txt"]
+#: Mapping targets that name a table's coordinate columns (lon/lat, or x/y with a CRS).
+COORDINATE_TARGETS = ("lon", "lat", "x", "y")
 OSM_TYPES = ["osm", "xml"]
 _UPLOAD_DIR = Path(tempfile.gettempdir()) / "gridmap-uploads"
 _NOT_MAPPED = ""
@@ -40,11 +46,15 @@ MAPPABLE: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class UploadedLayer:
-    """One uploaded file, saved under the session's temporary folder by content hash."""
+    """One uploaded file, saved under the session's temporary folder by content hash; a table's
+    sheet, CRS and web-map source when they are chosen for this file alone."""
 
     name: str  # file name as uploaded
     path: Path
     sha: str
+    layer: str | None = None
+    crs: str | None = None
+    source: str | None = None
 
 
 def _save(file) -> UploadedLayer:
@@ -60,13 +70,26 @@ def _save(file) -> UploadedLayer:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _columns(path: str, sha: str) -> list[str]:
-    """The attribute columns of a file (empty when it cannot be read: the check reports why)."""
+def _columns(path: str, sha: str, layer: str | None = None) -> list[str]:
+    """The attribute columns of a file (empty when it cannot be read: the check reports why); a
+    table's whole header, coordinate columns included, so they can be mapped."""
     try:
-        gdf = read_layer(Path(path))
+        if is_table(path):
+            return table_columns(Path(path), layer)
+        gdf = read_layer(Path(path), layer)
     except Exception:  # noqa: BLE001 - load_layer reports the reason when the user applies the files
         return []
     return [str(c) for c in gdf.columns if c != gdf.geometry.name]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _sheets(path: str, sha: str) -> tuple[list[str], list[str]]:
+    """(sheets of a workbook, those with coordinate columns); empty when unreadable."""
+    try:
+        layers = list_layers(Path(path))
+    except Exception:  # noqa: BLE001 - the check reports why
+        return [], []
+    return [str(n) for n in layers["name"]], [str(n) for n in layers.loc[layers["geometry_type"].notna(), "name"]]
 
 
 def layer_name(stem: str) -> str:
@@ -128,9 +151,10 @@ def build_dataset(study: tuple[UploadedLayer, dict], zones: list[tuple[str, Uplo
     if centers:
         jobs.append(("centers", "centers", *centers))
     for slot, kind, up, cmap in jobs:
+        file_source = up.source or source
         try:
-            gdf, report = load_layer(up.path, kind, crs=crs or None,
-                                     source=None if source in (None, "", "wgs84") else source,
+            gdf, report = load_layer(up.path, kind, up.layer, crs=up.crs or crs or None,
+                                     source=None if file_source in (None, "", "wgs84") else file_source,
                                      column_map={k: v for k, v in cmap.items() if v and v != k} or None)
         except LayerError as exc:
             failures.append((up.name, exc))
@@ -144,7 +168,8 @@ def build_dataset(study: tuple[UploadedLayer, dict], zones: list[tuple[str, Uplo
     if failures:
         return None, failures
     ident = hashlib.sha256(repr((
-        [(s, up.sha, sorted(c.items())) for s, _, up, c in jobs], osm.sha if osm else None, crs, source,
+        [(s, up.sha, up.layer, up.crs, up.source, sorted(c.items())) for s, _, up, c in jobs], osm.sha if osm else None,
+        crs, source,
     )).encode()).hexdigest()[:16]
     ds = Dataset(
         key=f"upload:{ident}",
@@ -159,20 +184,42 @@ def build_dataset(study: tuple[UploadedLayer, dict], zones: list[tuple[str, Uplo
     return ds, []
 
 
+def _table_options(up: UploadedLayer, lang: str, key: str) -> UploadedLayer:
+    """For a CSV/Excel upload: its sheet (a workbook with several), and the CRS and web-map source
+    of its coordinates, for this file alone."""
+    if not is_table(up.path):
+        return up
+    sheets, with_xy = _sheets(str(up.path), up.sha)
+    layer = None
+    if len(sheets) > 1:
+        default = with_xy[0] if len(with_xy) == 1 else sheets[0]
+        layer = st.selectbox(t("table_sheet", lang, file=up.name), sheets, index=sheets.index(default),
+                             key=f"{key}:sheet")
+    crs = st.text_input(t("table_crs", lang, file=up.name), key=f"{key}:crs", placeholder="EPSG:4547",
+                        help=t("table_crs_help", lang)).strip()
+    source = st.selectbox(t("table_source", lang, file=up.name), ["", "wgs84", "gcj02", "bd09"], key=f"{key}:source",
+                          format_func=lambda s: t("table_source_same", lang) if not s else t(f"source_{s}", lang))
+    return replace(up, layer=layer, crs=crs or None, source=source or None)
+
+
 def _mapping(up: UploadedLayer, kind: str, lang: str, key: str) -> dict[str, str]:
-    """Column mapping widgets for one file: gridmap's column → the file's column."""
-    cols = _columns(str(up.path), up.sha)
-    wanted = MAPPABLE[kind]
-    missing = [c for c in KINDS[kind].required if c not in cols]
+    """Column mapping widgets for one file: gridmap's column → the file's (a table's coordinate
+    columns too)."""
+    cols = _columns(str(up.path), up.sha, up.layer)
+    table = is_table(up.path)
+    wanted = MAPPABLE[kind] + (COORDINATE_TARGETS if table else ())
+    folded = {c.strip().casefold(): c for c in cols}
+    missing = [c for c in KINDS[kind].required if c not in cols and c.casefold() not in folded]
     mapping: dict[str, str] = {}
     with st.expander(t("mapping_title", lang, file=up.name), expanded=bool(missing and cols)):
         if not cols:
             st.caption(t("mapping_unreadable", lang))
             return mapping
-        st.caption(t("mapping_help", lang))
+        st.caption(t("mapping_help", lang) + (" " + t("mapping_help_table", lang) if table else ""))
         options = [_NOT_MAPPED, *cols]
         for target in wanted:
-            default = target if target in cols else _NOT_MAPPED
+            default = target if target in cols else (folded.get(target) if target not in COORDINATE_TARGETS
+                                                     else None) or _NOT_MAPPED
             label = f"{target} — {t('required', lang) if target in KINDS[kind].required else t('optional', lang)}"
             mapping[target] = st.selectbox(
                 label, options, index=options.index(default), key=f"{key}:map:{target}",
@@ -199,8 +246,8 @@ def render_uploads(lang: str) -> None:
         zone_files = st.file_uploader(t("up_zones", lang), type=LAYER_TYPES, key="up_zones", accept_multiple_files=True)
         osm_file = st.file_uploader(t("up_osm", lang), type=OSM_TYPES, key="up_osm")
     with c2:
-        resident_file = st.file_uploader(t("up_residents", lang), type=LAYER_TYPES, key="up_residents")
-        center_file = st.file_uploader(t("up_centers", lang), type=LAYER_TYPES, key="up_centers")
+        resident_file = st.file_uploader(t("up_residents", lang), type=POINT_TYPES, key="up_residents")
+        center_file = st.file_uploader(t("up_centers", lang), type=POINT_TYPES, key="up_centers")
         crs = st.text_input(t("up_crs", lang), key="up_crs", placeholder="EPSG:4490", help=t("up_crs_help", lang))
         source = st.selectbox(t("up_source", lang), ["wgs84", "gcj02", "bd09"], key="up_source",
                               format_func=lambda s: t(f"source_{s}", lang))
@@ -216,6 +263,8 @@ def render_uploads(lang: str) -> None:
     for i, up in enumerate(zones_up):
         name = st.text_input(t("zone_name", lang, file=up.name), value=layer_name(up.name), key=f"zone_name_{i}_{up.sha[:8]}")
         zone_specs.append((name.strip(), up, _mapping(up, "zones", lang, f"map_zone_{i}_{up.sha[:8]}")))
+    residents = _table_options(residents, lang, "table_residents") if residents else None
+    centers = _table_options(centers, lang, "table_centers") if centers else None
     res_map = _mapping(residents, "residents", lang, "map_residents") if residents else {}
     cen_map = _mapping(centers, "centers", lang, "map_centers") if centers else {}
 

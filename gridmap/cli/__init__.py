@@ -1,22 +1,30 @@
 """The ``gridmap`` command: one module per subcommand, each with a ``register(subparsers)``.
 
 ``info`` describes and checks layer files; the analysis modules add ``coverage``, ``access``,
-``unify``, ``site``, ``report`` and ``run``; ``workspace``, ``users`` and ``plan`` manage a shared
-workspace (:mod:`gridmap.workspace`). Only this floor (and the app) prints or parses
+``unify``, ``site``, ``pair``, ``report``, ``notice`` and ``run``; ``workspace``, ``users`` and
+``plan`` manage a shared workspace (:mod:`gridmap.workspace`). Only this floor (and the app) prints or parses
 arguments; the work itself is done by the core modules.
+
+No traceback, ever: :func:`main` checks the arguments first (:mod:`gridmap.cli._checks`), turns
+every named error (:class:`gridmap.errors.GridmapError`, ``LayerError`` among them) into one
+``error:`` line and exit status 2, and — a last resort for bugs, not a way of handling input —
+any other exception into a short message asking to report it (``GRIDMAP_DEBUG=1`` shows the
+traceback).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 
 __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``gridmap --help`` lists them.
-SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "report", "run", "serve", "assets", "workspace", "users",
-               "plan")
+SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "pair", "report", "notice", "run", "serve", "assets",
+               "workspace", "users", "plan")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,11 +37,65 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``gridmap`` console script."""
+    """Entry point of the ``gridmap`` console script; returns the exit status.
+
+    0 done, 1 done with a warning the command documents (e.g. a map not written), 2 the input,
+    an option or the output folder cannot be used (the message says which and what to do).
+    """
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
-    args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and what is wrong (or the help)
+        return _exit_status(exc)
+    from gridmap.cli._checks import check_arguments
+    from gridmap.errors import GridmapError
+
+    try:
+        check_arguments(args)
+        return args.func(args)
+    except GridmapError as exc:
+        _error(str(exc))
+    except SystemExit as exc:
+        return _exit_status(exc)
+    except KeyboardInterrupt:
+        _error("interrupted; the outputs may be incomplete.")
+        return 130
+    except MemoryError:
+        _error("out of memory. Run on a smaller study area, or use `gridmap run`, which works in partitions.")
+    except OSError as exc:
+        if exc.filename is None:
+            _unexpected(exc)
+        else:
+            _error(f"{exc.filename}: {exc.strerror or exc}.")
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug must still not end in a traceback
+        _unexpected(exc)
+    return 2
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+
+
+def _exit_status(exc: SystemExit) -> int:
+    """The status of a SystemExit: its number; a message is printed and gives 2."""
+    if exc.code is None or isinstance(exc.code, int):
+        return exc.code or 0
+    message = str(exc.code)
+    _error(message.removeprefix("error: "))
+    return 2
+
+
+def _unexpected(exc: BaseException) -> None:
+    """Report an exception no check foresaw: short, with what to do, the traceback only on request."""
+    from gridmap import __version__
+
+    if os.environ.get("GRIDMAP_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    _error(f"unexpected {type(exc).__name__}" + (f": {detail}" if detail else "") + ".\n"
+           f"  This is a bug in gridmap {__version__}, not something you did wrong. Please report it with the "
+           "command you ran (and the input files if you can share them); GRIDMAP_DEBUG=1 shows the details.")
 
 
 if __name__ == "__main__":

@@ -7,23 +7,13 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["parse_map", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
+__all__ = ["add_reading_options", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
            "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
-           "MAP_LANG", "street_setup", "save_map", "write_map_after_tables"]
+           "zone_names", "print_read_notes", "read_plan_file", "demo_plan", "MAP_LANG", "street_setup", "save_map",
+           "write_map_after_tables"]
 
 #: Language of the labels of the walking commands' offline maps (access, site: no --lang yet).
 MAP_LANG = "en"
-
-
-def parse_map(items: list[str] | None) -> dict[str, str]:
-    """``["households=户数", …]`` → ``{"households": "户数"}`` (gridmap's name → the file's)."""
-    mapping = {}
-    for item in items or []:
-        if "=" not in item:
-            raise SystemExit(f"--map expects OURS=THEIRS (e.g. households=户数), got {item!r}")
-        ours, theirs = item.split("=", 1)
-        mapping[ours.strip()] = theirs.strip()
-    return mapping
 
 
 def split_layer(spec: str) -> tuple[Path, str | None]:
@@ -57,15 +47,54 @@ def progress(quiet: bool = False) -> Stopwatch:
     return Stopwatch(enabled=not quiet)
 
 
-def add_input_options(parser: argparse.ArgumentParser) -> None:
-    """Options every analysis command shares: CRS, web-map source, column mapping, quiet."""
-    parser.add_argument("--crs", help="CRS to assume for files that declare none, e.g. EPSG:4490")
-    parser.add_argument("--source", help="lon/lat coordinates came from: wgs84 (default), gcj02 (高德/腾讯), bd09 (百度)")
-    parser.add_argument("--map", action="append", metavar="OURS=THEIRS",
-                        help="column mapping applied to every input, e.g. households=户数 (repeatable)")
+class _ScopedOption(argparse.Action):
+    """Keeps every value of a repeatable option (``<dest>_items``) and the last unscoped one in ``dest``,
+    so ``--crs EPSG:4490 --crs residents:EPSG:4547`` leaves ``args.crs == "EPSG:4490"``."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from gridmap.io.inputs import looks_scoped
+
+        items = [*(getattr(namespace, f"{self.dest}_items", None) or []), values]
+        setattr(namespace, f"{self.dest}_items", items)
+        if not looks_scoped(values, crs=self.dest == "crs"):
+            setattr(namespace, self.dest, values)
+
+
+def add_reading_options(parser: argparse.ArgumentParser, scopes: str) -> None:
+    """``--crs``, ``--source``, ``--map`` and ``--drop-empty``, each (but the last) scopable to one input."""
+    parser.add_argument("--crs", action=_ScopedOption, metavar="[INPUT:]CRS",
+                        help="CRS of inputs that declare none, and of the x/y columns of a CSV/Excel table, e.g. "
+                             f"EPSG:4490; INPUT:CRS for one input only ({scopes}), e.g. residents:EPSG:4547 "
+                             "(repeatable)")
+    parser.add_argument("--source", action=_ScopedOption, metavar="[INPUT:]SOURCE",
+                        help="lon/lat coordinates came from: wgs84 (default), gcj02 (高德/腾讯), bd09 (百度); "
+                             "INPUT:SOURCE for one input only, e.g. centers:gcj02 (repeatable)")
+    parser.add_argument("--map", action="append", metavar="[INPUT:]OURS=THEIRS",
+                        help="column mapping, e.g. households=户数 (every input that has 户数) or "
+                             f"residents:households=户数 (that input only; inputs: {scopes}); lon=/lat= (x=/y=) "
+                             "name a table's coordinate columns (repeatable)")
     parser.add_argument("--drop-empty", action="store_true",
-                        help="leave out features with no geometry (listed in problems.csv) instead of stopping")
+                        help="leave out features with no geometry (listed in the problems) instead of stopping")
+
+
+def add_input_options(parser: argparse.ArgumentParser,
+                      scopes: str = "area, residents, centers, or a zone layer's name") -> None:
+    """Options every analysis command shares: CRS, web-map source, column mapping, drop-empty, quiet."""
+    add_reading_options(parser, scopes)
     parser.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def zone_names(specs: list[str] | None) -> list[str]:
+    """The names of ``--zones NAME=PATH`` options (the scopes they give), in order."""
+    return [spec.partition("=")[0].strip() for spec in specs or [] if "=" in spec]
+
+
+def print_read_notes(report) -> None:
+    """Print what reading an input repaired or inferred (an encoding, a rebuilt .shx, a chosen sheet,
+    columns matched…): the report's notes that concern the whole layer, not one row."""
+    for problem in report.problems:
+        if problem.row is None and problem.severity != "error":
+            print(f"note: {report.format_problem(problem)}", file=sys.stderr)
 
 
 def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> None:
@@ -78,22 +107,25 @@ def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> No
     parser.add_argument("--centers-layer", help="layer name in a GeoPackage")
 
 
-def load_walk_inputs(args: argparse.Namespace, say) -> tuple[Path, object, object, dict | None]:
+def load_walk_inputs(args: argparse.Namespace, say, opts=None) -> tuple[Path, object, object, dict | None]:
     """The inputs of the walking commands (access, site): OSM file, residents, centres.
 
     With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli._project`; its
     layers in place of the demo's). With ``--demo`` they come from the embedded demo unless given; otherwise ``--osm``,
     ``--residents`` and ``--centers`` (``PATH[#LAYER]``, or ``--residents-layer`` /
-    ``--centers-layer``) are read and checked. Returns (osm, residents, centres, demo layers or
-    None). Raises :class:`gridmap.io.validate.LayerError` for missing or unusable input.
+    ``--centers-layer``) are read and checked with the reading options ``opts``
+    (:class:`gridmap.io.inputs.InputOptions`, scopes ``residents`` and ``centers``). Returns (osm,
+    residents, centres, demo layers or None). Raises :class:`gridmap.io.validate.LayerError` for
+    missing or unusable input.
     """
-    from gridmap.io.files import load_layer
+    from gridmap.io.inputs import InputOptions
     from gridmap.io.validate import LayerError
 
     if getattr(args, "workspace", None) or getattr(args, "project", None):
         from gridmap.cli._project import project_walk_inputs
 
         return project_walk_inputs(args, say)
+    opts = opts or InputOptions.from_args(args, ("residents", "centers"))
     demo = None
     residents = centers = None
     if args.demo:
@@ -113,24 +145,27 @@ def load_walk_inputs(args: argparse.Namespace, say) -> tuple[Path, object, objec
     if residents is None:
         say(f"reading residents {args.residents}")
         path, layer = split_layer(args.residents)
-        residents, _ = load_layer(path, "residents", getattr(args, "residents_layer", None) or layer,
-                                  crs=args.crs, source=args.source)
+        residents, report = opts.load(path, "residents", getattr(args, "residents_layer", None) or layer, "residents")
+        print_read_notes(report)
     if centers is None:
         say(f"reading centres {args.centers}")
         path, layer = split_layer(args.centers)
-        centers, _ = load_layer(path, "centers", getattr(args, "centers_layer", None) or layer,
-                                crs=args.crs, source=args.source)
+        centers, report = opts.load(path, "centers", getattr(args, "centers_layer", None) or layer, "centers")
+        print_read_notes(report)
     return osm, residents, centers, demo
 
 
-def input_options(args: argparse.Namespace) -> dict:
-    """The reading options every input shares (``load_layer`` keywords) from the parsed arguments."""
-    return dict(crs=args.crs, source=args.source, column_map=parse_map(args.map), drop_empty=args.drop_empty)
+def input_options(args: argparse.Namespace, scopes=("area", "residents", "centers")):
+    """The reading options of a zone command (:class:`gridmap.io.inputs.InputOptions`): ``scopes``
+    plus the names of its ``--zones``."""
+    from gridmap.io.inputs import InputOptions
+
+    return InputOptions.from_args(args, [*scopes, *zone_names(getattr(args, "zones", None))])
 
 
-def load_zone_layers(specs: list[str], options: dict, say, reports: list | None = None) -> dict:
-    """``--zones NAME=PATH[#LAYER]`` options → ``{name: checked zones}`` (names must be words, once each)."""
-    from gridmap.io.files import load_layer
+def load_zone_layers(specs: list[str], options, say, reports: list | None = None) -> dict:
+    """``--zones NAME=PATH[#LAYER]`` options → ``{name: checked zones}`` (names must be words, once each);
+    ``options`` is the run's :class:`gridmap.io.inputs.InputOptions` (each layer's scope is its name)."""
     from gridmap.analysis.mosaic import LAYER_KEY
     from gridmap.io.validate import LayerError
 
@@ -141,51 +176,91 @@ def load_zone_layers(specs: list[str], options: dict, say, reports: list | None 
             raise LayerError(f"--zones {spec}: the name {name!r} must be a word (letters, digits, _), e.g. party")
         if name in layers:
             raise LayerError(f"--zones {spec}: the layer name {name!r} is given twice")
-        layers[name], report = load_layer(path, "zones", layer, **options)
+        layers[name], report = options.load(path, "zones", layer, name)
+        print_read_notes(report)
         if reports is not None:
             reports.append(report)
         say(f"read {name}: {len(layers[name]):,} zones from {path}")
     return layers
 
 
-def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents: bool = False):
+def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents: bool = False,
+                     scopes: tuple[str, ...] = ("area", "residents")):
     """The inputs of the zone commands (coverage, unify): zone layers, study area, residents.
 
     With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli._project`),
     with ``--demo`` from the embedded demo. Returns (layers, study area, residents or None,
-    validation reports, the demo's or project's OSM path or None). Raises
-    :class:`gridmap.io.validate.LayerError` for missing or unusable input.
+    validation reports, the demo's or project's OSM path or None). ``scopes``: the inputs the
+    reading options may name (a command reading more inputs itself, e.g. ``centers``, adds them).
+    Raises :class:`gridmap.io.validate.LayerError` for missing or unusable input, and for a ``--map``
+    that applied to no input.
     """
-    from gridmap.io.files import load_layer
     from gridmap.io.validate import LayerError
 
     if getattr(args, "workspace", None) or getattr(args, "project", None):
         from gridmap.cli._project import project_zone_inputs
 
         return project_zone_inputs(args, say, command, need_residents)
+    options = input_options(args, scopes)
     if args.demo:
         from gridmap.demo import DEMO_GPKG, DEMO_OSM, demo_zone_layers, load_demo
 
         demo = load_demo()
         say(f"demo: {DEMO_GPKG.name} (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        options.check_all_used()
         return demo_zone_layers(demo), demo["study_area"], demo["residents"], [], DEMO_OSM
     needed = ["--zones NAME=PATH (one or more)", "--area PATH"] + (["--residents PATH"] if need_residents else [])
     if not args.zones or not args.area or (need_residents and not args.residents):
         raise LayerError(f"gridmap {command} needs {', '.join(needed)}, or --demo")
-    options = input_options(args)
     reports: list = []
     layers = load_zone_layers(args.zones, options, say, reports)
     path, layer = split_layer(args.area)
-    area, report = load_layer(path, "study_area", layer, **options)
+    area, report = options.load(path, "study_area", layer, "area")
+    print_read_notes(report)
     reports.append(report)
     say(f"read study area: {len(area):,} polygons from {path}")
     residents = None
     if args.residents:
         path, layer = split_layer(args.residents)
-        residents, report = load_layer(path, "residents", layer, **options)
+        residents, report = options.load(path, "residents", layer, "residents")
+        print_read_notes(report)
         reports.append(report)
         say(f"read residents: {len(residents):,} features, {int(residents['households'].sum()):,} households")
+    options.check_all_used()
     return layers, area, residents, reports, None
+
+
+def read_plan_file(spec: str, say) -> tuple[object, dict]:
+    """The plan of a plan file and the inputs stored in it (:func:`gridmap.plans.store.load_plan_sources`),
+    or :class:`gridmap.io.validate.LayerError` saying why the file cannot be used."""
+    from gridmap.plans.store import load_plan, load_plan_sources
+    from gridmap.io.validate import LayerError
+
+    path = Path(spec)
+    if not path.exists():
+        raise LayerError(f"{path}: plan file not found")
+    try:
+        plan = load_plan(path)
+        stored = load_plan_sources(path)
+    except ValueError as exc:
+        raise LayerError(str(exc)) from exc
+    say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
+        + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
+    return plan, stored
+
+
+def demo_plan(demo: dict, say):
+    """The demo's plan as ``gridmap unify --demo`` builds it (300–500 households per grid, seed 0),
+    for the commands that take ``--demo`` without a ``--plan`` (report, notice)."""
+    from gridmap.demo import demo_zone_layers
+    from gridmap.plans.grids import build_grids
+    from gridmap.plans.plan import Plan
+    from gridmap.plans.units import make_units
+
+    say("building a plan from the demo (300–500 households per grid)")
+    units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])
+    build = build_grids(units, 300, 500, seed=0, study_area=demo["study_area"])
+    return Plan.from_build(units, build, min_households=300, max_households=500, name="demo")
 
 
 def write_map_after_tables(path: Path, write) -> int:

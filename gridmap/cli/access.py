@@ -30,10 +30,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from gridmap.cli._checks import parse_thresholds, writing_to
 from gridmap.cli._common import (
     MAP_LANG,
+    add_input_options,
     add_walk_arguments,
     load_walk_inputs,
+    print_read_notes,
     progress,
     save_map,
     split_layer,
@@ -51,14 +54,6 @@ OUTPUT_FILES = ("residents_access.geojson", "centers_access.geojson", "catchment
                 "summary.csv", "home_visit_list.csv", "home_visit_list.xlsx", "access.html")
 
 
-def _parse_thresholds(text: str) -> tuple[float, ...]:
-    try:
-        values = tuple(float(t) for t in text.replace("，", ",").split(",") if t.strip())
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--thresholds expects metres like 300,500,1000, got {text!r}") from exc
-    if not values or any(v <= 0 for v in values) or list(values) != sorted(set(values)):
-        raise argparse.ArgumentTypeError(f"--thresholds must be positive and increasing, got {text!r}")
-    return values
 
 
 def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -71,14 +66,24 @@ def _for_file(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _inputs(args: argparse.Namespace, say):
     """(osm path, residents, centres, grids or None, grid id column or None)."""
-    from gridmap.io.files import read_layer
+    from gridmap.io.inputs import InputOptions
 
-    osm, residents, centers, demo = load_walk_inputs(args, say)
-    grids = demo[args.grids_layer or "study_area"] if demo is not None and not args.grids else None
+    opts = InputOptions.from_args(args, ("residents", "centers", "grids"))
+    osm, residents, centers, demo = load_walk_inputs(args, say, opts)
+    grids = None
+    if demo is not None and not args.grids:
+        name = args.grids_layer or "study_area"
+        polygons = sorted(k for k, v in demo.items() if k.startswith(("zones_", "study_area")))
+        if name not in polygons:
+            raise LayerError(f"--grids-layer {name}: the demo has no such layer; its polygon layers: "
+                             f"{', '.join(polygons)}")
+        grids = demo[name]
     if args.grids:
         say(f"reading grids {args.grids}")
         path, layer = split_layer(args.grids)
-        grids = read_layer(path, args.grids_layer or layer, crs=args.crs, source=args.source)
+        grids, report = opts.load(path, None, args.grids_layer or layer, "grids")
+        print_read_notes(report)
+    opts.check_all_used()
     grid_id = args.grid_id
     if grids is not None:
         if grid_id is None:
@@ -145,16 +150,17 @@ def run_access(args: argparse.Namespace) -> int:
     visits = acc.home_visit_list(res_for_summary, zones, zone_col, labels=result.labels)
 
     say(f"writing to {out}")
-    out.mkdir(parents=True, exist_ok=True)
-    write_geojson(_for_file(res), out / "residents_access.geojson")
-    write_geojson(_for_file(result.centers), out / "centers_access.geojson")
-    write_geojson(catch, out / "catchments.geojson")
-    write_geojson(iso, out / "isochrones.geojson")
-    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
-    atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
-    atomic_write(out / "home_visit_list.xlsx",
-                  lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
-    status = write_map_after_tables(out / "access.html", lambda p: _write_map(p, net, result, catch, iso))
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_geojson(_for_file(res), out / "residents_access.geojson")
+        write_geojson(_for_file(result.centers), out / "centers_access.geojson")
+        write_geojson(catch, out / "catchments.geojson")
+        write_geojson(iso, out / "isochrones.geojson")
+        atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+        atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
+        atomic_write(out / "home_visit_list.xlsx",
+                     lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
+        status = write_map_after_tables(out / "access.html", lambda p: _write_map(p, net, result, catch, iso))
     say(f"done: {len(visits)} residents on the 上门服务名单; files: {', '.join(OUTPUT_FILES)}")
     return status
 
@@ -170,17 +176,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--grids", help="polygons to summarise by (grids, communities, zones)")
     p.add_argument("--grids-layer", help="layer name in --grids (with --demo: a demo layer, e.g. zones_party)")
     p.add_argument("--grid-id", help="id column of the grids (default: grid_code, zone_id, area_id or unit_id)")
-    p.add_argument("--thresholds", type=_parse_thresholds, default=(300.0, 500.0, 1000.0),
+    p.add_argument("--thresholds", type=parse_thresholds, default=(300.0, 500.0, 1000.0),
                    help="life-circle limits in metres, increasing (default 300,500,1000 = 5/10/15 min)")
     p.add_argument("--snap-limit", type=float, default=300.0,
                    help="metres from a street beyond which a point is reported, not routed (default 300)")
     p.add_argument("--buffer", type=float, default=50.0, help="isochrone buffer around reachable streets, m (50)")
-    p.add_argument("--crs", help="CRS to assume for layers that declare none, e.g. EPSG:4490")
-    p.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.add_argument("--out", required=True, help="output folder")
     add_project_options(p)
+    add_input_options(p, "residents, centers, grids")
     p.set_defaults(func=run_access)

@@ -17,12 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from gridmap.cli._checks import writing_to
 from gridmap.cli._common import add_input_options, load_zone_inputs, progress
 from gridmap.cli._project import add_project_options
 from gridmap.analysis.coverage import coverage_report
 from gridmap.present.coverage_map import coverage_map
 from gridmap.present.drawing import MapSetup
-from gridmap.io.files import read_osm_basemap, write_geojson
+from gridmap.io.files import write_geojson
+from gridmap.io.osm import read_osm_basemap
 from gridmap.present.maps import AssetsMissingError, save_standalone
 from gridmap.analysis.mosaic import build_mosaic
 from gridmap.io.validate import LayerError, ValidationReport
@@ -39,11 +41,13 @@ def run_coverage(args: argparse.Namespace) -> int:
     try:
         layers, area, residents, reports, osm = load_zone_inputs(args, say, "coverage")
         osm = Path(args.osm) if args.osm else osm
+        streets = buildings = None
+        if osm is not None:  # read before the analysis: a broken file stops the command at once
+            streets, buildings = read_osm_basemap(osm)
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     faces = build_mosaic(layers, area, residents, grid_size=args.grid_size, progress=say)
     report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area)
 
@@ -53,22 +57,21 @@ def run_coverage(args: argparse.Namespace) -> int:
 
     say(f"coverage: {count(report.gaps)} blind spot(s), {count(report.overlaps)} overlap(s), "
         f"{count(report.outside)} zone part(s) outside the study area, {len(report.invalid_edges)} edge(s) to fix")
-    write_geojson(faces, out / "faces.geojson")
-    write_geojson(report.gaps, out / "gaps.geojson")
-    write_geojson(report.overlaps, out / "overlaps.geojson")
-    write_geojson(report.outside, out / "outside.geojson")
-    write_geojson(report.invalid_edges, out / "edges.geojson")
-    report.summary.to_csv(out / "summary.csv", index=False, encoding="utf-8-sig")
-    frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
-    pd.concat(frames, ignore_index=True).to_csv(out / "problems.csv", index=False, encoding="utf-8-sig")
-    streets = buildings = None
-    if osm is not None:
-        streets, buildings = read_osm_basemap(osm)
-    try:
-        setup = MapSetup(streets=streets, buildings=buildings)
-        save_standalone(coverage_map(faces, report, area, lang=args.lang, setup=setup), out / "coverage.html")
-    except AssetsMissingError as exc:
-        print(f"warning: coverage.html not written: {exc}", file=sys.stderr)
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_geojson(faces, out / "faces.geojson")
+        write_geojson(report.gaps, out / "gaps.geojson")
+        write_geojson(report.overlaps, out / "overlaps.geojson")
+        write_geojson(report.outside, out / "outside.geojson")
+        write_geojson(report.invalid_edges, out / "edges.geojson")
+        report.summary.to_csv(out / "summary.csv", index=False, encoding="utf-8-sig")
+        frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
+        pd.concat(frames, ignore_index=True).to_csv(out / "problems.csv", index=False, encoding="utf-8-sig")
+        try:
+            setup = MapSetup(streets=streets, buildings=buildings)
+            save_standalone(coverage_map(faces, report, area, lang=args.lang, setup=setup), out / "coverage.html")
+        except AssetsMissingError as exc:
+            print(f"warning: coverage.html not written: {exc}", file=sys.stderr)
     say(f"wrote {', '.join(OUTPUTS)} to {out}")
     any_row = report.summary.set_index("layer").loc["any"]
     print(f"study area {any_row['area_m2'] / 1e6:.3f} km²; covered by any layer {any_row['area_share']:.2%}"

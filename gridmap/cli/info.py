@@ -8,27 +8,35 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pyproj
 
-from gridmap.cli._common import parse_map
-from gridmap.io.files import list_layers, read_layer
-from gridmap.io.validate import KINDS, LayerError, guess_kind, validate_layer
+from gridmap.cli._common import add_reading_options
+from gridmap.io.inputs import InputOptions
+from gridmap.io.files import list_layers, load_layer
+from gridmap.io.tables import is_table
+from gridmap.io.validate import KINDS, LayerError
 
 __all__ = ["register", "describe_layer"]
 
 
-def describe_layer(path: Path, layer: str | None, kind: str | None, crs: str | None, source: str | None,
-                   column_map: dict[str, str], out=None) -> int:
-    """Print one layer's description and problems; return the number of errors."""
+def describe_layer(path: Path, layer: str | None, kind: str | None, options: InputOptions, scope: str,
+                   out=None) -> int:
+    """Print one layer's description and problems; return the number of errors.
+
+    ``options`` are the run's reading options; ``scope`` is this layer's name among them.
+    """
     out = out or sys.stdout
-    gdf = read_layer(path, layer, crs=crs, source=source)
-    if column_map:
-        gdf = gdf.rename(columns={theirs: ours for ours, theirs in column_map.items()})
+    gdf, report = load_layer(path, kind or "auto", layer, raise_errors=False, **options.layer_options(scope))
+    options.record_applied(scope, gdf.attrs.get("column_map_applied", {}))
     name = gdf.attrs.get("layer")
-    kind = kind or guess_kind(gdf.columns)
     print(f"\nlayer: {name}", file=out)
     if gdf.attrs.get("encoding"):
-        print(f"  text encoding (detected, no .cpg): {gdf.attrs['encoding']}", file=out)
+        how = "detected from the bytes" if gdf.attrs.get("table") else "detected, no .cpg"
+        print(f"  text encoding ({how}): {gdf.attrs['encoding']}", file=out)
+    if gdf.attrs.get("coordinate_columns"):
+        x, y = gdf.attrs["coordinate_columns"]
+        print(f"  points from columns {x}, {y} (data from row {gdf.attrs.get('first_row', 2)})", file=out)
     if gdf.attrs.get("converted_from"):
         print(f"  converted from {gdf.attrs['converted_from']} to WGS84", file=out)
     if gdf.crs is None:
@@ -37,7 +45,7 @@ def describe_layer(path: Path, layer: str | None, kind: str | None, crs: str | N
         epsg = gdf.crs.to_epsg()
         print(f"  CRS: {gdf.crs.name}" + (f" (EPSG:{epsg})" if epsg else f" ({gdf.crs.to_string()})"), file=out)
     print(f"  features: {len(gdf)}", file=out)
-    types = Counter(t if t is not None else "(null)" for t in gdf.geometry.geom_type)
+    types = Counter(t if isinstance(t, str) else "(null)" for t in gdf.geometry.geom_type)  # null: NaN or None
     print("  geometry types: " + ", ".join(f"{t} {n}" for t, n in sorted(types.items())), file=out)
     valid = gdf.geometry[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     if len(valid):
@@ -52,8 +60,8 @@ def describe_layer(path: Path, layer: str | None, kind: str | None, crs: str | N
                 pass
     fields = [f"{c} ({gdf[c].dtype})" for c in gdf.columns if c != gdf.geometry.name]
     print("  fields: " + (", ".join(fields) if fields else "(none)"), file=out)
-    print(f"  checked as: {KINDS[kind].label if kind else 'generic layer (geometry and CRS only)'}", file=out)
-    _, report = validate_layer(gdf, kind, source=str(path), layer=name)
+    checked = report.kind
+    print(f"  checked as: {KINDS[checked].label if checked else 'generic layer (geometry and CRS only)'}", file=out)
     if not report.problems:
         print("  problems: none", file=out)
     else:
@@ -69,12 +77,24 @@ def _cmd_info(args: argparse.Namespace) -> int:
     try:
         layers = list_layers(path)
         print(f"file: {path}")
-        print(f"layers ({len(layers)}): " + ", ".join(f"{r.name} [{r.geometry_type}]" for r in layers.itertuples()))
-        names = [args.layer] if args.layer else ([None] if path.suffix.lower() != ".gpkg" and len(layers) <= 1
-                                                 else list(layers["name"]))
+        print(f"layers ({len(layers)}): " + ", ".join(
+            f"{r.name} [{'no coordinate columns' if is_table(path) and pd.isna(r.geometry_type) else r.geometry_type}]"
+            for r in layers.itertuples()))
+        if args.layer:
+            names = [args.layer]
+        elif is_table(path) and len(layers) > 1 and layers["geometry_type"].notna().any():
+            names = [str(n) for n in layers.loc[layers["geometry_type"].notna(), "name"]]  # sheets with coordinates
+        elif path.suffix.lower() != ".gpkg" and len(layers) <= 1:
+            names = [None]
+        else:
+            names = list(layers["name"])
+        scopes = [str(n) for n in layers["name"]] + ([args.layer] if args.layer else [])
+        options = InputOptions.from_args(args, scopes)
         errors = 0
         for name in names:
-            errors += describe_layer(path, name, args.kind, args.crs, args.source, parse_map(args.map))
+            scope = name or (str(layers["name"].iloc[0]) if len(layers) else path.stem)
+            errors += describe_layer(path, name, args.kind, options, scope)
+        options.check_all_used()
     except LayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -87,11 +107,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                           description="Print layers, CRS, feature counts, bounds, geometry types, fields, and every "
                                       "problem the validator finds. Exit status 2 if the file cannot be read; with "
                                       "--strict, 1 if problems must be fixed.")
-    info.add_argument("path", help="GeoJSON, GeoPackage, Shapefile (.shp) or zip holding one")
-    info.add_argument("--layer", help="layer name (GeoPackage) or file stem (zip); default: every layer")
+    info.add_argument("path", help="GeoJSON, GeoPackage, Shapefile (.shp), CSV, Excel (.xlsx) or zip holding one")
+    info.add_argument("--layer", help="layer name (GeoPackage), sheet (Excel) or file stem (zip); default: every layer")
     info.add_argument("--kind", choices=sorted(KINDS), help="check against this schema (default: guessed from columns)")
-    info.add_argument("--crs", help="CRS to assume when the file declares none, e.g. EPSG:4490")
-    info.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
-    info.add_argument("--map", action="append", metavar="OURS=THEIRS", help="column mapping, e.g. households=户数")
+    add_reading_options(info, "a layer's or sheet's name")
     info.add_argument("--strict", action="store_true", help="exit with status 1 when errors are found")
     info.set_defaults(func=_cmd_info)

@@ -30,25 +30,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.cli._common import add_input_options, input_options, load_zone_layers, progress, split_layer
+from gridmap.cli._checks import writing_to
+from gridmap.cli._common import (add_input_options, input_options, load_zone_layers, print_read_notes, progress,
+                                 read_plan_file, demo_plan,
+                                 split_layer)
 from gridmap.io.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
 
 #: Files written by ``gridmap report`` into ``--out``.
 OUTPUT_FILES = ("report.xlsx", "report.html")
-
-
-def _demo_plan(demo, say):
-    from gridmap.demo import demo_zone_layers
-    from gridmap.plans.grids import build_grids
-    from gridmap.plans.plan import Plan
-    from gridmap.plans.units import make_units
-
-    say("building a plan from the demo (300–500 households per grid)")
-    units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])
-    build = build_grids(units, 300, 500, seed=0, study_area=demo["study_area"])
-    return Plan.from_build(units, build, min_households=300, max_households=500, name="demo")
 
 
 def _project_inputs(args: argparse.Namespace, say) -> dict:
@@ -66,10 +57,7 @@ def _project_inputs(args: argparse.Namespace, say) -> dict:
 
 
 def _inputs(args: argparse.Namespace, say) -> dict:
-    """The plan and every input found: options, then the plan's stored sources, then the demo."""
-    from gridmap.io.files import load_layer
-    from gridmap.plans.store import load_plan, load_plan_sources
-
+    """The plan and every input found: the project; or options, then the plan's stored sources, then the demo."""
     if getattr(args, "workspace", None) or getattr(args, "project", None):
         return _project_inputs(args, say)
     if not args.plan and not args.demo:
@@ -85,16 +73,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         found.update(study_area=demo["study_area"], residents=demo["residents"], centers=demo["centers"],
                      zones=demo_zone_layers(demo), osm=DEMO_OSM)
     if args.plan:
-        path = Path(args.plan)
-        if not path.exists():
-            raise LayerError(f"{path}: plan file not found")
-        try:
-            plan = load_plan(path)
-            stored = load_plan_sources(path)
-        except ValueError as exc:
-            raise LayerError(str(exc)) from exc
-        say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
-            + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
+        plan, stored = read_plan_file(args.plan, say)
         stored_zones = {n[len("zones_"):]: g for n, g in stored.items() if n.startswith("zones_")}
         if stored_zones:
             found["zones"] = stored_zones
@@ -102,7 +81,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
             if name in stored:
                 found[name] = stored[name]
     else:
-        plan = _demo_plan(demo, say)
+        plan = demo_plan(demo, say)
     if args.zones:
         found["zones"] = load_zone_layers(args.zones, common, say)
     for option, kind, key in (("area", "study_area", "study_area"), ("residents", "residents", "residents"),
@@ -110,8 +89,10 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         spec = getattr(args, option)
         if spec:
             lpath, layer = split_layer(spec)
-            found[key], _ = load_layer(lpath, kind, layer, **common)
+            found[key], report = common.load(lpath, kind, layer, option)
+            print_read_notes(report)
             say(f"read {key}: {len(found[key]):,} features from {lpath}")
+    common.check_all_used()
     if args.osm:
         found["osm"] = Path(args.osm)
         if not found["osm"].exists():
@@ -125,9 +106,6 @@ def run_report(args: argparse.Namespace) -> int:
     from gridmap.present.report import build_report, write_report
 
     say = progress(args.quiet)
-    if args.sites < 0:
-        print("error: --sites must be 0 or more", file=sys.stderr)
-        return 2
     try:
         found = _inputs(args, say)
     except (LayerError, FileNotFoundError) as exc:
@@ -148,7 +126,8 @@ def run_report(args: argparse.Namespace) -> int:
                        k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, progress=say)
     i = 0 if args.lang == "zh" else 1
     say(f"writing {', '.join(OUTPUT_FILES)} to {args.out}")
-    paths = write_report(rep, args.out, lang=args.lang)
+    with writing_to(args.out):
+        paths = write_report(rep, args.out, lang=args.lang)
     f = rep.figures
     print(f"{f['n_grids']:,} grids, {f['households_total']:,} households; {f['in_band']} within {f['band']}, "
           f"{f['below']} below, {f['above']} above")

@@ -10,11 +10,14 @@ partitioned run reproduces exactly). Progress goes to stderr.
 
 The config (TOML) names the inputs — or asks for a synthetic city — and the parameters::
 
-    [inputs]                       # paths relative to the config file; PATH#LAYER for GeoPackages
+    [inputs]                       # paths relative to the config file; PATH#LAYER for GeoPackages/sheets
     study_area = "study_area.parquet"
-    residents = "residents.parquet"
+    residents = "residents.parquet"  # or a CSV / Excel table with 经度/纬度 (lon/lat) columns
     centers = "centers.parquet"
     network = "network.npz"        # a WalkNetwork .npz (gridmap.scale.synthetic.save_network) or an .osm file
+    # reading options (optional; --crs/--source/--map/--drop-empty on the command line win per input):
+    # crs = "residents:EPSG:4547"  source = "centers:gcj02"  map = ["residents:households=户数"]
+    # drop_empty = true
     [inputs.zones]                 # any number of layers
     party = "zones_party.parquet"
     security = "zones_security.parquet"
@@ -52,7 +55,10 @@ import tomllib
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from gridmap.cli._common import progress, split_layer
+from gridmap.cli._checks import check_crs_text, writing_to
+from gridmap.cli._common import add_reading_options, print_read_notes, progress, split_layer
+from gridmap.errors import ParameterError, check_number
+from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_run", "load_config", "OUTPUTS"]
 
@@ -61,81 +67,179 @@ OUTPUTS = ("grids.geojson", "gaps.geojson", "overlaps.geojson", "outside.geojson
            "communities.csv", "coverage_summary.csv", "partitions.csv", "run.json")
 
 
-def _read(path: Path, kind: str, layer: str | None, crs):
+def _read(path: Path, kind: str, layer: str | None, options, scope: str, where: str):
+    """A config input: GeoParquet (read, then checked like any layer) or any format the readers take.
+
+    ``options`` are the inputs' reading options (:func:`_reading_options`), ``scope`` this input's
+    name among them, ``where`` the config file and key for messages.
+    """
     import geopandas as gpd
 
-    from gridmap.io.files import load_layer
+    from gridmap.io.validate import validate_layer
 
-    if path.suffix.lower() == ".parquet":
-        if not path.exists():
-            raise SystemExit(f"error: {path}: file not found")
-        return gpd.read_parquet(path)
-    gdf, _ = load_layer(path, kind, layer, crs=crs)
+    if not path.exists():
+        raise LayerError(f"{where}: {path}: no such file. Paths in the config are relative to the config file.")
+    if path.suffix.lower() != ".parquet":
+        gdf, report = options.load(path, kind, layer, scope)
+        print_read_notes(report)
+        return gdf
+    try:
+        gdf = gpd.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - pyarrow's and geopandas' errors all mean: not a usable GeoParquet
+        raise LayerError(f"{where}: {path}: cannot be read as GeoParquet ({str(exc).splitlines()[0]}). Write it "
+                         "with geopandas' to_parquet, or give a GeoPackage/GeoJSON/Shapefile.") from exc
+    crs = options.crs(scope)
+    if gdf.crs is None and crs is not None:
+        gdf = gdf.set_crs(crs)
+    gdf, report = validate_layer(gdf, kind, source=str(path))
+    report.raise_for_errors()
     return gdf
 
 
-def load_config(path: str | Path, say=lambda _m: None):
-    """Read a run config: returns (:class:`~gridmap.scale.pipeline.CityInputs`, RunParams, crs, output options)."""
+def _config_error(path: Path, section: str, exc: Exception) -> ParameterError:
+    """A config value refused by the core, with the file and section in front."""
+    return ParameterError(f"config {path} [{section}]: {exc}")
+
+
+def _reading_options(inp: dict, args, run_crs, scopes: list[str]):
+    """The inputs' reading options: ``[inputs]`` keys ``crs``, ``source``, ``map``, ``drop_empty``,
+    overridden (per scope) by the command's ``--crs``, ``--source``, ``--map``, ``--drop-empty``;
+    with no CRS stated for every input, the ``[run]`` crs (the work CRS) is assumed for them."""
+    from gridmap.io.inputs import InputOptions, looks_scoped
+
+    def listed(key: str) -> list[str]:
+        value = inp.get(key)
+        items = [value] if isinstance(value, str) else value
+        if items is None:
+            return []
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            raise ParameterError(f"config [inputs] {key} must be a string or a list of strings, got {value!r}")
+        return items
+
+    def head(text: str, key: str) -> str | None:
+        return text.partition(":")[0].strip() if looks_scoped(text, crs=key == "crs") else None
+
+    merged = {}
+    for key in ("crs", "source"):
+        cli = list(getattr(args, f"{key}_items", None) or []) if args is not None else []
+        cli_scopes = {head(t, key) for t in cli}
+        merged[key] = [t for t in listed(key) if head(t, key) not in cli_scopes] + cli
+    if run_crs is not None and not any(head(t, "crs") is None for t in merged["crs"]):
+        merged["crs"].append(str(run_crs))
+    maps = listed("map") + list(getattr(args, "map", None) or [] if args is not None else [])
+    drop_empty = bool(inp.get("drop_empty", False)) or bool(getattr(args, "drop_empty", False))
+    return InputOptions(scopes, crs=merged["crs"], source=merged["source"], maps=maps, drop_empty=drop_empty)
+
+
+def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace | None = None):
+    """Read a run config: returns (:class:`~gridmap.scale.pipeline.CityInputs`, RunParams, crs, output options).
+
+    ``args`` (the parsed command line) adds its reading options to the config's ``[inputs]`` ones.
+
+    Raises
+    ------
+    ParameterError
+        for a missing or malformed config, an unknown key, or a value out of range (the message
+        names the file, the section and the key).
+    LayerError
+        for an input file that is missing or cannot be used.
+    """
     from gridmap.scale.pipeline import CityInputs, RunParams
 
     path = Path(path)
     try:
         cfg = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SystemExit(f"error: config {path} not found") from None
+        raise ParameterError(f"config {path} not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"config {path} cannot be read ({exc}); save it as UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
-        raise SystemExit(f"error: config {path}: {exc}") from None
+        raise ParameterError(f"config {path} is not valid TOML ({exc})") from None
+    for section in ("run", "synthetic", "inputs", "output"):
+        if section in cfg and not isinstance(cfg[section], dict):
+            raise ParameterError(f"config {path}: [{section}] must be a section of keys, got {cfg[section]!r}")
     run = dict(cfg.get("run", {}))
     crs = run.pop("crs", None)
+    if crs is not None:
+        check_crs_text(crs, f"config {path} [run] crs")
     known = {f.name for f in fields(RunParams)}
     unknown = set(run) - known
     if unknown:
-        raise SystemExit(f"error: config [run]: unknown keys {sorted(unknown)} (known: {sorted(known)})")
-    if "thresholds" in run:
-        run["thresholds"] = tuple(float(t) for t in run["thresholds"])
-    params = RunParams(**run)
+        raise ParameterError(f"config {path} [run]: unknown keys {sorted(unknown)} (known: {sorted(known)})")
+    try:
+        params = RunParams(**run)
+    except ParameterError as exc:
+        raise _config_error(path, "run", exc) from None
     output = {"geojson_max_rows": 200_000, **cfg.get("output", {})}
+    unknown = set(output) - {"geojson_max_rows"}
+    if unknown:
+        raise ParameterError(f"config {path} [output]: unknown keys {sorted(unknown)} (known: ['geojson_max_rows'])")
+    output["geojson_max_rows"] = check_number(output["geojson_max_rows"], f"config {path} [output] geojson_max_rows",
+                                              "rows", minimum=0, integer=True, example="200000")
     if "synthetic" in cfg:
         from gridmap.scale.synthetic import CityParams, synthetic_city
 
+        given = [o for o in ("crs_items", "source_items", "map") if getattr(args, o, None)]
+        if given:
+            raise ParameterError(f"{', '.join('--' + o.split('_')[0] for o in given)}: options for input files, but "
+                                 f"the config {path} generates a [synthetic] city and reads none")
+
         syn = dict(cfg["synthetic"])
-        for key in ("community_blocks", "street_communities", "district_streets", "origin"):
-            if key in syn:
-                syn[key] = tuple(syn[key])
         bad = set(syn) - {f.name for f in fields(CityParams)}
         if bad:
-            raise SystemExit(f"error: config [synthetic]: unknown keys {sorted(bad)}")
+            raise ParameterError(f"config {path} [synthetic]: unknown keys {sorted(bad)} "
+                                 f"(known: {sorted(f.name for f in fields(CityParams))})")
+        try:
+            city_params = CityParams(**syn)
+        except ParameterError as exc:
+            raise _config_error(path, "synthetic", exc) from None
         start = time.perf_counter()
-        city = synthetic_city(params=CityParams(**syn))
+        city = synthetic_city(params=city_params)
         say(f"synthetic city: {city.summary()} ({time.perf_counter() - start:.1f} s)")
         return CityInputs.from_city(city), params, crs or city.params.crs, output
     if "inputs" not in cfg:
-        raise SystemExit(f"error: config {path} needs an [inputs] or a [synthetic] section")
+        raise ParameterError(f"config {path} needs an [inputs] or a [synthetic] section")
     inp = cfg["inputs"]
     base = path.parent
     missing = [k for k in ("study_area", "residents", "zones") if k not in inp]
     if missing:
-        raise SystemExit(f"error: config [inputs] lacks {', '.join(missing)}")
+        raise ParameterError(f"config {path} [inputs] lacks {', '.join(missing)}")
+    if not isinstance(inp["zones"], dict) or not inp["zones"]:
+        raise ParameterError(f"config {path} [inputs.zones] must name one or more zone layers, e.g. "
+                             'party = "zones_party.parquet"')
+    for key, spec in [*((k, inp[k]) for k in ("study_area", "residents", "centers", "network") if k in inp),
+                      *((f"zones.{k}", v) for k, v in inp["zones"].items())]:
+        if not isinstance(spec, str) or not spec.strip():
+            raise ParameterError(f"config {path} [inputs] {key} must be a file path (text), got {spec!r}")
 
-    def layer(spec: str, kind: str):
+    options = _reading_options(inp, args, crs, ["area", "residents", "centers", *inp["zones"]])
+
+    def layer(spec: str, kind: str, scope: str, key: str):
         p, lay = split_layer(spec)
         p = p if p.is_absolute() else base / p
-        gdf = _read(p, kind, lay, crs)
+        gdf = _read(p, kind, lay, options, scope, f"config {path.name} [inputs] {key}")
         say(f"read {kind}: {len(gdf):,} rows from {p.name}")
         return gdf
 
-    zones = {name: layer(spec, "zones") for name, spec in inp["zones"].items()}
-    study_area = layer(inp["study_area"], "study_area")
-    residents = layer(inp["residents"], "residents")
-    centers = layer(inp["centers"], "centers") if "centers" in inp else None
+    zones = {name: layer(spec, "zones", name, f"zones.{name}") for name, spec in inp["zones"].items()}
+    study_area = layer(inp["study_area"], "study_area", "area", "study_area")
+    residents = layer(inp["residents"], "residents", "residents", "residents")
+    centers = layer(inp["centers"], "centers", "centers", "centers") if "centers" in inp else None
+    options.check_all_used()
     network = None
     if "network" in inp:
         net_path = Path(inp["network"])
         net_path = net_path if net_path.is_absolute() else base / net_path
+        if not net_path.exists():
+            raise LayerError(f"config {path.name} [inputs] network: {net_path}: no such file")
         if net_path.suffix == ".npz":
             from gridmap.scale.synthetic import load_network
 
-            network = load_network(net_path)
+            try:
+                network = load_network(net_path)
+            except Exception as exc:  # noqa: BLE001 - numpy's and pyproj's errors all mean: not a saved network
+                raise LayerError(f"config {path.name} [inputs] network: {net_path}: not a network saved by "
+                                 f"gridmap.scale.synthetic.save_network ({exc}); give an .osm file instead.") from exc
         else:
             from gridmap.access.network import load_walk_network
 
@@ -183,12 +287,35 @@ def _write_outputs(result, out: Path, geojson_max_rows: int, say) -> list[str]:
     return written
 
 
-def _scheduler(name: str, say):
-    """(scheduler for run_partitioned, cleanup) — ``local:N`` starts a LocalCluster that cleanup closes."""
-    if name.startswith("local:"):
-        from distributed import Client, LocalCluster
+#: How long ``gridmap run`` waits to reach a dask scheduler given by address.
+SCHEDULER_TIMEOUT_S = 10
+_LOCAL_SCHEDULERS = ("threads", "processes", "sync", "single")
 
-        n = int(name.split(":", 1)[1] or 2)
+
+def check_scheduler(name: str) -> None:
+    """Refuse a ``--scheduler`` that is none of the accepted forms, before any work is done."""
+    if name in _LOCAL_SCHEDULERS or "://" in name.strip("/") and name.split("://", 1)[1]:
+        return
+    if name.startswith("local:"):
+        count = name.split(":", 1)[1]
+        if count.isdigit() and int(count) >= 1:
+            return
+        raise ParameterError(f"--scheduler {name}: local:N needs a whole number of worker processes ≥ 1 after "
+                             "the colon, e.g. local:2")
+    raise ParameterError(f"--scheduler {name!r} is not a scheduler gridmap knows: use threads (default), "
+                         "processes, sync, single, local:N (N worker processes) or the address of a running dask "
+                         "scheduler, e.g. tcp://10.0.0.5:8786")
+
+
+def _scheduler(name: str, say):
+    """(scheduler for run_partitioned, cleanup) — ``local:N`` starts a LocalCluster, an address is connected
+    to here (so an unreachable one is named at once); cleanup closes what was started."""
+    if name in _LOCAL_SCHEDULERS:
+        return name, (lambda: None)
+    from distributed import Client, LocalCluster
+
+    if name.startswith("local:"):
+        n = int(name.split(":", 1)[1])
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
         say(f"LocalCluster: {n} worker processes")
@@ -198,7 +325,15 @@ def _scheduler(name: str, say):
             cluster.close()
 
         return client, close
-    return name, (lambda: None)
+    try:
+        client = Client(name, timeout=SCHEDULER_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ParameterError(f"--scheduler {name}: no dask scheduler answers there within {SCHEDULER_TIMEOUT_S} s "
+                             f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'}). "
+                             "Start it (dask scheduler; dask worker ADDRESS), check the address and port, or run "
+                             "here with --scheduler threads.") from exc
+    say(f"connected to the dask scheduler at {name}")
+    return client, client.close
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -206,9 +341,9 @@ def run_run(args: argparse.Namespace) -> int:
     from gridmap.scale.pipeline import run_partitioned, run_single
 
     say = progress(args.quiet)
-    inputs, params, crs, output = load_config(args.config, say)
+    check_scheduler(args.scheduler)
+    inputs, params, crs, output = load_config(args.config, say, args)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     if args.scheduler == "single":
         result = run_single(inputs, params, crs=crs, progress=say)
@@ -219,7 +354,9 @@ def run_run(args: argparse.Namespace) -> int:
         finally:
             close()
     elapsed = time.perf_counter() - start
-    written = _write_outputs(result, out, int(output["geojson_max_rows"]), say)
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        written = _write_outputs(result, out, int(output["geojson_max_rows"]), say)
     acc = result.access
     counts = {"faces": len(result.faces), "units": len(result.units), "grids": len(result.grids),
               "communities": len(result.grid_status), "residents": len(inputs.residents),
@@ -229,7 +366,8 @@ def run_run(args: argparse.Namespace) -> int:
     meta = {"config": str(args.config), "scheduler": args.scheduler, "params": asdict(params), "crs": str(crs),
             "seconds": round(elapsed, 2), "timings": {k: round(v, 3) for k, v in result.timings.items()},
             "counts": counts}
-    (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    with writing_to(out):
+        (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     written.append("run.json")
     say(f"wrote {len(written)} files to {out}")
     in_band = int((result.grid_status["status"] == "ok").sum())
@@ -253,4 +391,5 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="where the tasks run (default threads)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
+    add_reading_options(p, "area, residents, centers, or a zone layer's name")
     p.set_defaults(func=run_run)

@@ -28,10 +28,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from gridmap.cli._checks import parse_share, writing_to
 from gridmap.cli._common import (
     MAP_LANG,
+    add_input_options,
     add_walk_arguments,
     load_walk_inputs,
+    print_read_notes,
     progress,
     save_map,
     split_layer,
@@ -48,28 +51,24 @@ __all__ = ["register", "run_site", "OUTPUT_FILES"]
 OUTPUT_FILES = ("sites.geojson", "summary.csv", "sites.html")
 
 
-def _share(text: str) -> float:
-    try:
-        value = float(text.rstrip("%")) / (100.0 if text.endswith("%") or float(text.rstrip("%")) > 1 else 1.0)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"--target expects a share like 0.95 or 95%, got {text!r}") from exc
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"--target must be between 0 and 1 (or 100%), got {text!r}")
-    return value
-
-
 def _inputs(args: argparse.Namespace, say):
     """(osm path, residents, centres, candidates)."""
-    from gridmap.io.files import read_layer
+    from gridmap.io.inputs import InputOptions
 
-    osm, residents, centers, _ = load_walk_inputs(args, say)
+    opts = InputOptions.from_args(args, ("residents", "centers", "candidates"))
+    osm, residents, centers, _ = load_walk_inputs(args, say, opts)
     candidates = args.candidates or "nodes"
     if candidates not in ("nodes", "public_buildings"):
         say(f"reading candidates {candidates}")
         path, layer = split_layer(candidates)
-        candidates = read_layer(path, args.candidates_layer or layer, crs=args.crs, source=args.source)
-        if not len(candidates):
-            raise LayerError(f"{args.candidates}: no candidate features")
+        try:
+            candidates, report = opts.load(path, None, args.candidates_layer or layer, "candidates")
+        except LayerError as exc:
+            if getattr(exc, "report", None) is not None and {p.code for p in exc.report.errors} == {"no_features"}:
+                raise LayerError(f"{args.candidates}: no candidate features") from exc
+            raise
+        print_read_notes(report)
+    opts.check_all_used()
     if args.weight not in residents.columns:
         numeric = [c for c in residents.columns if c != residents.geometry.name
                    and pd.api.types.is_numeric_dtype(residents[c])]
@@ -97,6 +96,8 @@ def run_site(args: argparse.Namespace) -> int:
     try:
         if (args.k is None) == (args.target is None):
             raise LayerError("give either --k N (number of new sites) or --target SHARE (e.g. 0.95), and not both")
+        if args.target is not None and args.objective != "coverage":
+            raise LayerError("--target works with --objective coverage only; with p_median give --k N")
         osm, residents, centers, candidates = _inputs(args, say)
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
         net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
@@ -124,10 +125,12 @@ def run_site(args: argparse.Namespace) -> int:
     if args.method == "greedy" and args.k and result.upper_bound > 0 and args.objective == "coverage":
         say(f"greedy reaches ≥ {result.value / result.upper_bound:.1%} of the best possible with {args.k} site(s)")
     say(f"writing to {out}")
-    out.mkdir(parents=True, exist_ok=True)
-    write_geojson(sites, out / "sites.geojson")
-    atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
-    status = write_map_after_tables(out / "sites.html", lambda p: _write_map(p, net, result, centers, args.radius))
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        write_geojson(sites, out / "sites.geojson")
+        atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
+        status = write_map_after_tables(out / "sites.html",
+                                        lambda p: _write_map(p, net, result, centers, args.radius))
     for r in sites.itertuples():
         say(f"  {r.rank}. {r.candidate_id} near {r.street or '(unnamed street)'}: +{r.gain:,.0f} → "
             f"{r.covered_after:.1%}")
@@ -143,7 +146,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "(or p-median) on the OSM walking network, greedy (CELF) or exact (MILP).")
     add_walk_arguments(p, "existing service centres (points with center_id, name)")
     p.add_argument("--k", type=int, help="number of new sites")
-    p.add_argument("--target", type=_share, help="instead of --k: the fewest sites reaching this share (0.95 or 95%%)")
+    p.add_argument("--target", type=parse_share,
+                   help="instead of --k: the fewest sites reaching this share: a fraction 0–1 (0.95) or a "
+                        "percentage with %% (95%%)")
     p.add_argument("--radius", type=float, default=1000.0, help="walking metres counted as covered (1000 = 15 min)")
     p.add_argument("--weight", default="households",
                    help="what to cover: households (default), population, elderly_alone, left_behind_children, "
@@ -158,12 +163,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="coverage (most residents within the radius) or p_median (least total walking)")
     p.add_argument("--snap-limit", type=float, default=300.0, help="metres from a street beyond which a point "
                                                                    "is not routed (300)")
-    p.add_argument("--crs", help="CRS to assume for layers that declare none, e.g. EPSG:4490")
-    p.add_argument("--source", help="coordinates came from: wgs84, gcj02 (高德/腾讯), bd09 (百度)")
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.add_argument("--out", required=True, help="output folder")
     add_project_options(p)
+    add_input_options(p, "residents, centers, candidates")
     p.set_defaults(func=run_site)

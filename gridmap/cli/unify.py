@@ -23,6 +23,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from gridmap.cli._checks import writing_to
 from gridmap.cli._common import add_input_options, load_zone_inputs, progress
 from gridmap.cli._project import add_project_options, project_plan, same_units, save_project_plan
 from gridmap.plans.grids import build_grids
@@ -40,9 +41,6 @@ OUTPUTS = ("grids.geojson", "units.geojson", "assignment.csv", "checks.csv", "co
 def run_unify(args: argparse.Namespace) -> int:
     """Build units and grids, write every output; return the exit status."""
     say = progress(args.quiet)
-    if args.min_households > args.max_households:
-        print("error: --min-households is above --max-households", file=sys.stderr)
-        return 2
     if not args.out and not args.workspace:
         print("error: give --out DIR, or --workspace DIR --project NAME to save the plan into a project",
               file=sys.stderr)
@@ -95,16 +93,17 @@ def run_unify(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        write_geojson(grids, out / "grids.geojson")
-        unit_out = units.merge(build.assignment, on="unit_id")
-        write_geojson(unit_out, out / "units.geojson")
-        write_assignment_csv(build.assignment, out / "assignment.csv")
-        checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
-        build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
-        rev = save_plan(plan, plan_path, overwrite=True,
-                        sources=plan_sources(study_area=area, residents=residents, zones=layers))
-        say(f"wrote {', '.join(OUTPUTS)} to {out} (plan revision {rev})")
+        with writing_to(out):
+            out.mkdir(parents=True, exist_ok=True)
+            write_geojson(grids, out / "grids.geojson")
+            unit_out = units.merge(build.assignment, on="unit_id")
+            write_geojson(unit_out, out / "units.geojson")
+            write_assignment_csv(build.assignment, out / "assignment.csv")
+            checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
+            build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
+            rev = save_plan(plan, plan_path, overwrite=True,
+                            sources=plan_sources(study_area=area, residents=residents, zones=layers))
+            say(f"wrote {', '.join(OUTPUTS)} to {out} (plan revision {rev})")
     hh = grids["households"]
     in_band = int(((hh >= args.min_households) & (hh <= args.max_households)).sum())
     print(f"{len(units):,} units → {len(grids):,} grids in {len(build.status)} communities; "

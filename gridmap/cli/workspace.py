@@ -60,7 +60,6 @@ def _check_osm(path: Path) -> Path:
 @guarded
 def run_import(args: argparse.Namespace) -> int:
     """Import a project's inputs (or the demo) into a workspace."""
-    from gridmap.io.files import load_layer
     from gridmap.workspace import open_workspace
     from gridmap.workspace.demo import import_demo
 
@@ -76,13 +75,14 @@ def run_import(args: argparse.Namespace) -> int:
         if not args.zones or not args.area:
             raise LayerError("gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, "
                              "or --demo")
-        zones, area, residents, reports, _ = load_zone_inputs(args, say, "workspace import")
+        scopes = ("area", "residents", "centers")
+        zones, area, residents, reports, _ = load_zone_inputs(args, say, "workspace import", scopes=scopes)
         layers = {"study_area": area, **{f"zones_{name}": gdf for name, gdf in zones.items()}}
         if residents is not None:
             layers["residents"] = residents
         if args.centers:
             path, layer = split_layer(args.centers)
-            layers["centers"], report = load_layer(path, "centers", layer, **input_options(args))
+            layers["centers"], report = input_options(args, scopes).load(path, "centers", layer, "centers")
             reports.append(report)
             say(f"read centres: {len(layers['centers']):,} from {path}")
         osm = _check_osm(Path(args.osm)) if args.osm else None

@@ -1,22 +1,28 @@
-"""Read and write layers: GeoJSON, GeoPackage, Shapefile (``.shp`` or zipped), all with pyogrio.
+"""Read and write layers: GeoJSON, GeoPackage, Shapefile (``.shp`` or zipped) with pyogrio, and
+office tables (CSV, Excel ``.xlsx`` with coordinate columns, :mod:`gridmap.io.tables`) as point layers.
 
-Reading takes care of what Chinese data brings: Shapefiles in GBK with no ``.cpg`` (detected from
-the DBF bytes), layers with no CRS (an error unless the caller states one), coordinates traced on
-高德/腾讯 (GCJ-02) or 百度 (BD-09) maps (converted to WGS84 when the caller says so), and uploaded
-zips (entries with absolute paths or ``..`` refused, expansion capped). Writing gives GeoJSON per
+Reading takes care of what Chinese data brings: Shapefiles in GBK with no ``.cpg`` or a ``.cpg``
+that names the wrong encoding (checked against the DBF bytes, :mod:`gridmap.io.encodings`), a
+Shapefile without its ``.shx`` (rebuilt, reported) or ``.dbf`` (a named error), layers with no
+CRS (an error unless the caller states one), column names in another case (``Name`` for
+``name``, :mod:`gridmap.io.columns`), coordinates traced on 高德/腾讯 (GCJ-02) or 百度 (BD-09) maps
+(converted to WGS84 when the caller says so), and uploaded zips (entries with absolute paths or
+``..`` refused, expansion capped). Writing gives GeoJSON per
 RFC 7946 (WGS84 lon/lat, counter-clockwise exteriors, 7 decimals, UTF-8, no ``crs`` member),
 GeoPackage (atomically, several layers in one file) and zipped Shapefile with a UTF-8 ``.cpg``.
 """
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import shutil
-import struct
 import tempfile
+import threading
 import zipfile
 from collections.abc import Callable, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
@@ -25,16 +31,19 @@ import pyogrio
 import pyproj
 import shapely
 
+from gridmap.io.columns import COORDINATE_ROLES, match_columns
 from gridmap.io.crs import to_wgs84_from
-from gridmap.io.validate import LayerError, ValidationReport, validate_layer
+from gridmap.io.encodings import dbf_text_values, resolve_encoding
+from gridmap.io.tables import TABLE_SUFFIXES, is_table, list_table_layers, read_table
+from gridmap.io.validate import LayerError, Problem, ValidationReport, guess_kind, validate_layer
 
 __all__ = [
-    "read_osm_basemap",
     "MAX_ZIP_BYTES",
     "MAX_ZIP_FILES",
     "list_layers",
     "read_layer",
     "load_layer",
+    "check_layer",
     "detect_dbf_encoding",
     "write_geojson",
     "write_gpkg",
@@ -97,10 +106,21 @@ def _extracted_zip(zip_path: Path, max_bytes: int = MAX_ZIP_BYTES, max_files: in
         yield root
 
 
+_ZIP_VECTOR_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json")
+#: Tables read from a zip that holds no vector file (a .txt there is more often a read-me than a
+#: table; a CSV beside a Shapefile is its field list, as write_shapefile_zip writes it).
+_ZIP_TABLE_SUFFIXES = tuple(s for s in TABLE_SUFFIXES if s != ".txt")
+
+
+def _zip_layer_files(folder: Path) -> list[Path]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and "__MACOSX" not in p.parts)
+    vectors = [p for p in files if p.suffix.lower() in _ZIP_VECTOR_SUFFIXES]
+    return vectors or [p for p in files if p.suffix.lower() in _ZIP_TABLE_SUFFIXES]
+
+
 def _layer_file_in(folder: Path, zip_path: Path, layer: str | None) -> Path:
     """The one readable vector file inside an extracted zip (or the one matching ``layer``)."""
-    found = sorted(p for p in folder.rglob("*")
-                   if p.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json") and "__MACOSX" not in p.parts)
+    found = _zip_layer_files(folder)
     if layer is not None:
         named = [p for p in found if p.stem == layer]
         if len(named) == 1:
@@ -108,7 +128,11 @@ def _layer_file_in(folder: Path, zip_path: Path, layer: str | None) -> Path:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise LayerError(f"{zip_path}: the zip holds no .shp, .gpkg or .geojson file.")
+        orphans = sorted(p.name for p in folder.rglob("*") if p.suffix.lower() in (".dbf", ".shx", ".prj"))
+        if orphans:
+            raise LayerError(f"{zip_path}: the zip holds {', '.join(orphans)} but no .shp (the geometry of a "
+                             "Shapefile); add the .shp with the same name.")
+        raise LayerError(f"{zip_path}: the zip holds no .shp, .gpkg, .geojson, .csv or .xlsx file.")
     names = ", ".join(str(p.relative_to(folder)) for p in found)
     raise LayerError(f"{zip_path}: the zip holds several layers ({names}); name one with --layer "
                      f"(the file name without extension).")
@@ -128,24 +152,33 @@ def _sidecar(path: Path, suffix: str) -> Path | None:
 def detect_dbf_encoding(dbf_path: str | os.PathLike) -> str | None:
     """Guess the text encoding of a DBF with no ``.cpg``: ``"UTF-8"``, ``"GB18030"`` (GBK) or None.
 
-    The record bytes are decoded strictly as UTF-8 first (GBK text is almost never valid UTF-8),
-    then as GB18030, the superset of GBK/GB2312 that Chinese GIS software writes. ``None`` when
-    neither decodes (GDAL's default is used).
+    The character fields are decoded strictly as UTF-8 first (GBK text is almost never valid
+    UTF-8), then as GB18030, the superset of GBK/GB2312 that Chinese GIS software writes. ``None``
+    when neither decodes (GDAL's default is used).
     """
-    data = Path(dbf_path).read_bytes()
-    if len(data) < 32:
-        return None
-    header_len = struct.unpack("<H", data[8:10])[0]
-    body = data[header_len:].rstrip(b"\x1a")
-    if not body or body.isascii():
-        return "UTF-8"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            body.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return "UTF-8" if encoding == "utf-8" else "GB18030"
-    return None
+    return resolve_encoding(dbf_text_values(dbf_path), None).encoding
+
+
+def _dbf_encoding(path: Path, label: str) -> tuple[str | None, dict | None]:
+    """(encoding to read a Shapefile's DBF with, a note when the ``.cpg`` is wrong or missing and
+    nothing decodes). Raises :class:`LayerError` when a ``.cpg`` is given and nothing decodes."""
+    dbf = _sidecar(path, ".dbf")
+    if dbf is None:
+        return None, None
+    cpg = _sidecar(path, ".cpg")
+    declared = cpg.read_bytes().decode("ascii", errors="replace").strip() if cpg is not None else None
+    choice = resolve_encoding(dbf_text_values(dbf), declared or None, f"the .cpg file ({cpg.name})" if cpg else None)
+    if choice.encoding is None:
+        if cpg is not None:
+            raise LayerError(f"{label}: {choice.note} Write the encoding the DBF was saved in into {cpg.name} "
+                             "(UTF-8, GBK, …) and read it again.")
+        return None, {"severity": "warning", "code": "encoding_unknown",
+                      "message": "the text of the .dbf is neither UTF-8 nor GBK/GB18030 and there is no .cpg; it was "
+                                 "read with GDAL's default (the DBF's language driver, else ISO-8859-1). If names look "
+                                 "wrong, add a .cpg naming the encoding."}
+    if choice.note:
+        return choice.encoding, {"severity": "repaired", "code": "encoding_repaired", "message": choice.note}
+    return choice.encoding, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,22 +186,34 @@ def detect_dbf_encoding(dbf_path: str | os.PathLike) -> str | None:
 
 
 def list_layers(path: str | os.PathLike) -> pd.DataFrame:
-    """Layers in a file (``name``, ``geometry_type``); a zip lists the layer files inside it."""
+    """Layers in a file (``name``, ``geometry_type``); a zip lists the layer files inside it, a
+    workbook its sheets (``Point`` where coordinate columns are found)."""
     path = Path(path)
     _require_exists(path)
+    if is_table(path):
+        return list_table_layers(path)
     if path.suffix.lower() == ".zip":
         with _extracted_zip(path) as folder:
             rows = []
-            for p in sorted(folder.rglob("*")):
-                if p.suffix.lower() in (".shp", ".gpkg", ".geojson", ".json") and "__MACOSX" not in p.parts:
-                    for name, gtype in pyogrio.list_layers(p):
-                        rows.append({"name": p.stem if p.suffix.lower() == ".shp" else name, "geometry_type": gtype})
+            for p in _zip_layer_files(folder):
+                if is_table(p):
+                    rows.append({"name": p.stem, "geometry_type": "Point"})
+                    continue
+                for name, gtype in _vector_layers(p, scratch=True):
+                    rows.append({"name": p.stem if p.suffix.lower() == ".shp" else name, "geometry_type": gtype})
             return pd.DataFrame(rows, columns=["name", "geometry_type"])
+    return pd.DataFrame(_vector_layers(path), columns=["name", "geometry_type"])
+
+
+def _vector_layers(path: Path, scratch: bool = False):
+    """pyogrio's layer list of a vector file (a Shapefile without its .shx through a rebuilt copy)."""
     try:
-        layers = pyogrio.list_layers(path)
+        if path.suffix.lower() == ".shp":
+            with _restored_shx(path, scratch) as (target, _):
+                return pyogrio.list_layers(target)
+        return pyogrio.list_layers(path)
     except Exception as exc:  # pyogrio raises DataSourceError & co.
         raise LayerError(f"{path}: cannot be opened as a vector file ({exc}).") from exc
-    return pd.DataFrame(layers, columns=["name", "geometry_type"])
 
 
 def _require_exists(path: Path) -> None:
@@ -176,29 +221,84 @@ def _require_exists(path: Path) -> None:
         raise LayerError(f"{path}: no such file.")
 
 
-def _read_plain(path: Path, layer: str | None, encoding: str | None, label: str) -> gpd.GeoDataFrame:
-    if layer is not None and path.suffix.lower() != ".shp":
+_GDAL_CONFIG_LOCK = threading.Lock()
+
+
+@contextmanager
+def _restored_shx(path: Path, scratch: bool):
+    """Yield a ``.shp`` that has its ``.shx``: the path itself, or — when the ``.shx`` is missing —
+    a copy whose index GDAL rebuilds from the ``.shp`` (``SHAPE_RESTORE_SHX``), in place only when
+    the folder is gridmap's own (an extracted zip), never beside the user's file."""
+    if _sidecar(path, ".shx") is not None:
+        yield path, False
+        return
+    with tempfile.TemporaryDirectory(prefix="gridmap-shx-") as tmp:
+        target = path
+        if not scratch:
+            for part in path.parent.glob(glob.escape(path.stem) + ".*"):
+                shutil.copyfile(part, Path(tmp) / part.name)
+            target = Path(tmp) / path.name
+        with _GDAL_CONFIG_LOCK:
+            before = pyogrio.get_gdal_config_option("SHAPE_RESTORE_SHX")
+            pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": "YES"})
+            try:
+                pyogrio.read_info(target)  # opening restores the index
+            finally:
+                pyogrio.set_gdal_config_options({"SHAPE_RESTORE_SHX": before})
+        yield target, True
+
+
+def _read_plain(path: Path, layer: str | None, encoding: str | None, label: str,
+                scratch: bool = False) -> gpd.GeoDataFrame:
+    suffix = path.suffix.lower()
+    if layer is not None and suffix != ".shp":
         available = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
         if layer not in available:
             raise LayerError(f"{label}: there is no layer '{layer}'; layers in the file: {', '.join(available)}.")
-    elif layer is None and path.suffix.lower() == ".gpkg":
+    elif layer is None and suffix == ".gpkg":
         available = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
         if len(available) > 1:
             raise LayerError(f"{label}: the GeoPackage holds {len(available)} layers ({', '.join(available)}); "
                              "name one with --layer.")
+    notes: list[dict] = []
     detected = None
-    if path.suffix.lower() == ".shp" and encoding is None and _sidecar(path, ".cpg") is None:
-        dbf = _sidecar(path, ".dbf")
-        if dbf is not None:
-            detected = detect_dbf_encoding(dbf)
+    if suffix == ".shp":
+        if _sidecar(path, ".dbf") is None:
+            raise LayerError(f"{label}: the .dbf beside the .shp is missing — it holds the attributes (ids, names, "
+                             f"households). Add {path.stem}.dbf (a Shapefile is at least .shp, .shx and .dbf).")
+        if encoding is None:
+            detected, note = _dbf_encoding(path, label)
+            notes += [note] if note else []
     try:
-        gdf = pyogrio.read_dataframe(path, layer=None if path.suffix.lower() == ".shp" else layer,
-                                     encoding=encoding or detected)
+        with ExitStack() as stack:
+            target = path
+            if suffix == ".shp":
+                target, restored = stack.enter_context(_restored_shx(path, scratch))
+                if restored:
+                    notes.append({"severity": "repaired", "code": "shx_restored",
+                                  "message": f"the .shx (index) beside the .shp was missing; GDAL rebuilt it from the "
+                                             f".shp (SHAPE_RESTORE_SHX). Add {path.stem}.shx to the data to avoid this."})
+            gdf = pyogrio.read_dataframe(target, layer=None if suffix == ".shp" else layer,
+                                         encoding=encoding or detected)
+    except LayerError:
+        raise
     except Exception as exc:
-        hint = (" A Shapefile needs its .shx and .dbf beside the .shp." if path.suffix.lower() == ".shp" else "")
+        hint = (" A Shapefile needs its .shx and .dbf beside the .shp." if suffix == ".shp" else "")
         raise LayerError(f"{label}: cannot be read ({exc}).{hint}") from exc
-    gdf.attrs["encoding"] = encoding or detected
+    if suffix == ".shp" and encoding is None and _sidecar(path, ".cpg") is None:
+        gdf.attrs["encoding"] = detected
+    elif encoding is not None:
+        gdf.attrs["encoding"] = encoding
+    gdf.attrs["read_notes"] = notes
     return gdf
+
+
+def _read_any(path: Path, layer: str | None, encoding: str | None, label: str, crs, coordinates,
+              scratch: bool = False) -> gpd.GeoDataFrame:
+    """A table (CSV/Excel, as points) or a vector file, as read."""
+    if is_table(path):
+        return read_table(path, layer, crs=crs, encoding=encoding, coordinates=coordinates)
+    return _read_plain(path, layer, encoding, label, scratch)
 
 
 def read_layer(
@@ -208,24 +308,31 @@ def read_layer(
     crs: str | int | pyproj.CRS | None = None,
     source: str | None = None,
     encoding: str | None = None,
+    coordinates: Mapping[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Read one layer (GeoJSON, GeoPackage, Shapefile, or a zip holding one), without validation.
+    """Read one layer (GeoJSON, GeoPackage, Shapefile, CSV, Excel, or a zip holding one), without validation.
 
     Parameters
     ----------
-    path : ``.geojson``/``.json``, ``.gpkg``, ``.shp`` or ``.zip``.
-    layer : layer name in a GeoPackage (required when it has several), or file stem in a zip.
-    crs : the CRS to assume when the file declares none (e.g. ``"EPSG:4490"``). If the file
-        declares a different one, that is an error: the caller and the file disagree.
+    path : ``.geojson``/``.json``, ``.gpkg``, ``.shp``, ``.kml``, ``.csv``, ``.xlsx`` or ``.zip``.
+    layer : layer name in a GeoPackage (required when it has several), sheet of a workbook, or
+        file stem in a zip.
+    crs : the CRS to assume when the file declares none (e.g. ``"EPSG:4490"``); for a table, the
+        CRS of its coordinate columns (lon/lat default to WGS84, x/y need it). If the file declares
+        a different one, that is an error: the caller and the file disagree.
     source : where lon/lat coordinates came from: ``"wgs84"`` (default), ``"gcj02"``/``"amap"``/
         ``"tencent"`` (高德/腾讯) or ``"bd09"``/``"baidu"`` (百度); offset data is converted to WGS84
         (EPSG:4326).
-    encoding : text encoding of a Shapefile's DBF; by default from its ``.cpg``, else detected.
+    encoding : text encoding of a Shapefile's DBF or a CSV; by default from the ``.cpg`` (checked
+        against the bytes), else detected.
+    coordinates : a table's coordinate columns when not named as :data:`gridmap.io.tables.COORDINATE_NAMES`
+        (``{"lon": "GPS经度", "lat": "GPS纬度"}``).
 
     Returns
     -------
-    GeoDataFrame with ``attrs["source"]`` (path) and ``attrs["layer"]``. A layer with no CRS
-    keeps ``crs=None`` (validation reports it) unless ``crs`` is given.
+    GeoDataFrame with ``attrs["source"]`` (path), ``attrs["layer"]`` and ``attrs["read_notes"]``
+    (encodings repaired, a ``.shx`` rebuilt, a sheet chosen…). A layer with no CRS keeps
+    ``crs=None`` (validation reports it) unless ``crs`` is given.
     """
     path = Path(path)
     _require_exists(path)
@@ -234,11 +341,14 @@ def read_layer(
         with _extracted_zip(path) as folder:
             inner = _layer_file_in(folder, path, layer)
             inner_layer = None if inner.stem == layer else layer
-            gdf = _read_plain(inner, inner_layer, encoding, f"{path} ▸ {inner.relative_to(folder)}")
-            layer = layer or inner.stem
+            gdf = _read_any(inner, inner_layer, encoding, f"{path} ▸ {inner.relative_to(folder)}", crs, coordinates,
+                            scratch=True)
+            layer = layer or gdf.attrs.get("layer") or inner.stem
     else:
-        gdf = _read_plain(path, layer, encoding, label)
-        if layer is None:
+        gdf = _read_any(path, layer, encoding, label, crs, coordinates)
+        if gdf.attrs.get("table"):
+            layer = gdf.attrs["layer"]
+        elif layer is None:
             layer = path.stem if path.suffix.lower() in (".shp", ".geojson", ".json") else str(
                 pyogrio.list_layers(path)[0, 0])
     gdf.attrs["source"] = str(path)
@@ -251,12 +361,14 @@ def read_layer(
             raise LayerError(
                 f"{label}: the file declares {gdf.crs.name} ({gdf.crs.to_string()}) but {stated.name} "
                 f"({stated.to_string()}) was stated. If the file's CRS is wrong, fix its .prj (QGIS: Layer ▸ Set "
-                "CRS, then save); otherwise leave out the stated CRS."
+                "CRS, then save); otherwise leave out the stated CRS, or state it for one input only "
+                "(--crs INPUT:CRS, e.g. --crs residents:EPSG:4547)."
             )
     if source is not None and gdf.crs is not None:
         if not gdf.crs.is_geographic:
             raise LayerError(f"{label}: coordinates from {source} maps are longitude/latitude, but the layer is in "
-                             f"{gdf.crs.name}. Leave out the source, or give the data as lon/lat.")
+                             f"{gdf.crs.name}. Leave out the source, give the data as lon/lat, or state the source "
+                             "for one input only (--source INPUT:SOURCE, e.g. --source centers:gcj02).")
         if gdf.crs.to_epsg() != 4326:
             gdf = gdf.to_crs(4326)
         attrs = dict(gdf.attrs)
@@ -283,24 +395,80 @@ def load_layer(
     source: str | None = None,
     encoding: str | None = None,
     column_map: Mapping[str, str] | None = None,
+    map_if_present: Mapping[str, str] | None = None,
     drop_empty: bool = False,
+    raise_errors: bool = True,
 ) -> tuple[gpd.GeoDataFrame, ValidationReport]:
     """Read, map columns, validate and repair a layer; raise :class:`LayerError` on errors.
 
-    ``column_map`` maps gridmap's column names to the file's (e.g. ``{"households": "户数"}``).
-    Returns the repaired layer and the report of what was repaired or looks odd.
+    ``kind`` is a key of :data:`gridmap.io.validate.KINDS`, None (generic checks only) or
+    ``"auto"`` (guessed from the columns after mapping, as ``gridmap info`` does).
+    ``column_map`` maps gridmap's column names to the file's (e.g. ``{"households": "户数"}``);
+    each mapped column must be in the file. ``map_if_present`` is applied only where the file has
+    the column (a mapping given for several inputs at once). ``lon``/``lat``/``x``/``y`` name a
+    table's coordinate columns. Returns the repaired layer (``attrs["column_map_applied"]`` holds
+    the mapping used) and the report of what was repaired or looks odd; with
+    ``raise_errors=False`` errors stay in the report instead of being raised.
     """
-    gdf = read_layer(path, layer, crs=crs, source=source, encoding=encoding)
-    if column_map:
-        missing = [theirs for theirs in column_map.values() if theirs not in gdf.columns]
-        if missing:
-            raise LayerError(f"{path}: mapped column(s) {', '.join(missing)} not in the file; columns present: "
-                             f"{', '.join(map(str, gdf.columns))}.")
-        gdf = gdf.rename(columns={theirs: ours for ours, theirs in column_map.items()})
+    required_xy = {k: v for k, v in (column_map or {}).items() if k in COORDINATE_ROLES}
+    optional_xy = {k: v for k, v in (map_if_present or {}).items() if k in COORDINATE_ROLES and k not in required_xy}
+    try:
+        gdf = read_layer(path, layer, crs=crs, source=source, encoding=encoding,
+                         coordinates={**optional_xy, **required_xy} or None)
+    except LayerError:
+        if required_xy or not optional_xy:
+            raise
+        # coordinate columns mapped for every input, and this table names its own as usual
+        gdf = read_layer(path, layer, crs=crs, source=source, encoding=encoding)
+    gdf, report = check_layer(gdf, kind, column_map=column_map, map_if_present=map_if_present, drop_empty=drop_empty)
+    if raise_errors:
+        report.raise_for_errors()
+    return gdf, report
+
+
+_ROW_IN_TEXT = re.compile(r"\b(rows?) (\d+(?:, \d+)*)")
+
+
+def _shift_rows(problem: Problem, by: int) -> Problem:
+    """The problem with its row numbers (the field and those in the message) moved by ``by``."""
+    message = _ROW_IN_TEXT.sub(lambda m: f"{m.group(1)} " + ", ".join(str(int(n) + by) for n in m.group(2).split(", ")),
+                               problem.message)
+    row = None if problem.row is None else problem.row + by
+    return Problem(problem.severity, problem.code, message, row, problem.feature_id, problem.column)
+
+
+def check_layer(
+    gdf: gpd.GeoDataFrame,
+    kind: str | None,
+    *,
+    column_map: Mapping[str, str] | None = None,
+    map_if_present: Mapping[str, str] | None = None,
+    drop_empty: bool = False,
+) -> tuple[gpd.GeoDataFrame, ValidationReport]:
+    """Map and match the columns of a layer as read, then validate it (without raising).
+
+    The report starts with what reading found (``attrs["read_notes"]``: an encoding repaired, a
+    ``.shx`` rebuilt, a sheet chosen, X/Y swapped) and the columns matched
+    (:func:`gridmap.io.columns.match_columns`). ``kind="auto"`` guesses the kind from the columns
+    after mapping and matching (:func:`gridmap.io.validate.guess_kind`). For a table, row numbers are the spreadsheet's own
+    (the header row counted), so a message points at the row the user sees in Excel.
+    """
+    source = str(gdf.attrs.get("source", "<data>"))
+    layer = gdf.attrs.get("layer")
+    label = source + (f", layer '{layer}'" if layer else "")
+    if kind == "auto":
+        kind = guess_kind(match_columns(gdf, None, column_map, map_if_present, label=label)[0].columns)
+    gdf, notes, applied = match_columns(gdf, kind, column_map, map_if_present, label=label)
     attrs = dict(gdf.attrs)
-    gdf, report = validate_layer(gdf, kind, source=str(path), layer=gdf.attrs.get("layer"), drop_empty=drop_empty)
+    gdf, report = validate_layer(gdf, kind, source=source, layer=layer, drop_empty=drop_empty)
     gdf.attrs.update(attrs)
-    report.raise_for_errors()
+    gdf.attrs["column_map_applied"] = applied
+    offset = int(attrs.get("first_row", 1)) - 1
+    if offset:
+        report.problems = [_shift_rows(p, offset) for p in report.problems]
+    read = [Problem(n["severity"], n["code"], n["message"], None, None, n.get("column"))
+            for n in [*attrs.get("read_notes", []), *notes]]
+    report.problems = read + report.problems
     return gdf, report
 
 
@@ -466,20 +634,3 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | Non
 def copy_file_atomic(src: str | os.PathLike, dst: str | os.PathLike) -> Path:
     """Copy a file so the destination is replaced in one step."""
     return atomic_write(dst, lambda tmp: shutil.copyfile(src, tmp))
-
-
-def read_osm_basemap(osm_path: str | os.PathLike) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Streets (``highway`` lines) and buildings (``building`` polygons) of an OSM XML file.
-
-    Read with GDAL's OSM driver, for drawing a vector basemap where no tile server is reachable;
-    the walking network itself is built by :mod:`gridmap.access.network` with osmnx.
-    """
-    path = Path(osm_path)
-    _require_exists(path)
-    try:
-        streets = pyogrio.read_dataframe(path, layer="lines", where="highway IS NOT NULL", columns=["highway", "name"])
-        buildings = pyogrio.read_dataframe(path, layer="multipolygons", where="building IS NOT NULL",
-                                           columns=["building", "name"])
-    except Exception as exc:
-        raise LayerError(f"{path}: cannot be read as OSM XML ({exc}).") from exc
-    return streets, buildings

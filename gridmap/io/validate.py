@@ -17,8 +17,13 @@ import pandas as pd
 import pyproj
 import shapely
 
+from gridmap.errors import GridmapError
+
 __all__ = [
+    "AREA_OVERLAP_REPAIR_SHARE",
     "KINDS",
+    "LIST_SEPARATOR",
+    "MAX_UNCODED_COMMUNITIES",
     "SPECIAL_GROUPS",
     "LayerError",
     "Problem",
@@ -62,12 +67,23 @@ KINDS: dict[str, Schema] = {
     "centers": Schema("service centres (服务中心)", "point", ("center_id", "name"), "center_id", counts=("capacity",)),
 }
 
+#: Joins several ids in one cell (``<layer>_ids`` of faces, ``area_id`` of a piece in two communities):
+#: ids may not contain it.
+LIST_SEPARATOR = ";"
+
+#: Overlaps between communities up to this share of the smaller one are digitising noise and are
+#: repaired (the later row gives the overlap up, listed); larger ones are errors.
+AREA_OVERLAP_REPAIR_SHARE = 0.01
+
+#: Communities with no admin codes are numbered 000000000001…: three digits.
+MAX_UNCODED_COMMUNITIES = 999
+
 # Columns that identify a row in messages when the schema has no id column of its own.
 _FALLBACK_ID_COLUMNS = ("resident_id", "building_id", "id", "fid", "osm_id", "name")
 
 
-class LayerError(ValueError):
-    """A layer cannot be used as it is; the message says where and what to do."""
+class LayerError(GridmapError):
+    """A layer (or another input file) cannot be used as it is; the message says where and what to do."""
 
     def __init__(self, message: str, report: "ValidationReport | None" = None):
         super().__init__(message)
@@ -219,6 +235,13 @@ def _check_ids(gdf, schema: Schema, ids: pd.Series, report: ValidationReport) ->
         report.add("error", "missing_id", f"'{col}' is empty. Every feature needs its own {col}; fill it in.",
                    row=pos + 1, column=col)
     keys = values.astype(str).str.strip()
+    listed = keys.str.contains(LIST_SEPARATOR, regex=False) & ~blank
+    for pos in np.flatnonzero(listed.to_numpy()):
+        report.add("error", "list_separator_in_id",
+                   f"{col} '{keys.iloc[pos]}' contains '{LIST_SEPARATOR}', which gridmap uses to list several ids "
+                   "in one cell (a face covered by two zones, a grid's main zone, outside.geojson): the id would "
+                   f"be read as two. Replace '{LIST_SEPARATOR}' in the id (e.g. with '-' or '/').",
+                   row=pos + 1, feature_id=keys.iloc[pos], column=col)
     dup = keys.duplicated(keep=False) & ~blank
     for value, rows in keys[dup].groupby(keys[dup]).groups.items():
         positions = [gdf.index.get_loc(r) + 1 for r in rows]
@@ -288,6 +311,113 @@ def _check_codes(gdf, schema: Schema, ids: pd.Series, report: ValidationReport) 
                        row=pos + 1, feature_id=ids.iloc[pos], column=col)
 
 
+def _normalised_code(values: pd.Series, digits: int) -> pd.Series:
+    """Codes as text of ``digits`` digits (leading zeros restored, a float's ``.0`` dropped); None if not a code."""
+    text = values.astype(object).where(values.notna(), None).map(
+        lambda v: None if v is None else str(v).strip().removesuffix(".0"))
+    return text.map(lambda t: t.zfill(digits) if t is not None and t.isdigit() and len(t) <= digits else None)
+
+
+def _check_admin_codes(gdf: gpd.GeoDataFrame, ids: pd.Series, file_rows: np.ndarray, report: ValidationReport) -> None:
+    """Study area: every community needs its own 12-digit prefix (county + street + community code) for
+    the 15-digit grid codes; communities with no codes are numbered, and three digits hold 999."""
+    code_cols = {"county_code": 6, "street_code": 3, "community_code": 3}
+    if set(code_cols) <= set(gdf.columns):
+        parts = [_normalised_code(gdf[c], d) for c, d in code_cols.items()]
+        complete = parts[0].notna() & parts[1].notna() & parts[2].notna()
+        code = (parts[0].fillna("") + parts[1].fillna("") + parts[2].fillna("")).where(complete).reset_index(drop=True)
+        dup = code.duplicated(keep=False) & complete.to_numpy()
+        for value, at in code[dup].groupby(code[dup]).indices.items():
+            at = np.flatnonzero(dup)[at]
+            positions, names = [int(file_rows[k]) for k in at], [ids.iloc[k] for k in at]
+            report.add(
+                "error", "duplicate_admin_code",
+                f"county + street + community code {value} is used by {len(positions)} communities (rows "
+                f"{_examples(positions)}; ids {_examples(names)}): their grids would get the same 15-digit codes "
+                "and be merged. Give every community its own code (GB/T 2260 county, street and community codes).",
+                row=positions[0], feature_id=names[0], column="community_code",
+            )
+        return
+    if "area_id" not in gdf.columns:
+        return
+    area_ids = gdf["area_id"].astype(str).str.strip()
+    uncoded = int((~(area_ids.str.fullmatch(r"\d{12}"))).sum())
+    if uncoded > MAX_UNCODED_COMMUNITIES:
+        report.add(
+            "error", "too_many_uncoded",
+            f"{uncoded} communities have no county_code/street_code/community_code (nor a 12-digit area_id): grid "
+            f"codes number them 000000000001…{MAX_UNCODED_COMMUNITIES:03d}, and three digits hold at most "
+            f"{MAX_UNCODED_COMMUNITIES}. Add the columns county_code (6 digits), street_code (3) and "
+            "community_code (3).",
+        )
+
+
+def _metric_areas(geoms: np.ndarray, crs) -> np.ndarray:
+    """Areas in m²: in the layer's own CRS if projected, else in the metric CRS chosen for it."""
+    if crs.is_projected:
+        return shapely.area(geoms)
+    from gridmap.io.crs import metric_crs
+
+    series = gpd.GeoSeries(geoms, crs=crs)
+    return series.to_crs(metric_crs(gpd.GeoDataFrame(geometry=series))).area.to_numpy()
+
+
+def _check_area_overlaps(gdf: gpd.GeoDataFrame, ids: pd.Series, file_rows: np.ndarray,
+                         report: ValidationReport) -> gpd.GeoDataFrame:
+    """Study area: communities must not overlap (a place belongs to one community).
+
+    An overlap up to :data:`AREA_OVERLAP_REPAIR_SHARE` of the smaller community is digitising
+    noise along a shared boundary: the community later in the file gives it up, and the repair is
+    listed. A larger overlap is an error naming both communities and the area.
+    """
+    if gdf.crs is None or len(gdf) < 2 or any(p.code in _COORDINATE_ERRORS for p in report.errors):
+        return gdf
+    geoms = gdf.geometry.to_numpy().copy()
+    usable = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms)) & np.isin(shapely.get_type_id(geoms), [3, 6])
+    rows = np.flatnonzero(usable)
+    i, j = shapely.STRtree(geoms[rows]).query(geoms[rows], predicate="intersects")
+    keep = i < j
+    i, j = rows[i[keep]], rows[j[keep]]
+    if not len(i):
+        return gdf
+    inter = shapely.intersection(geoms[i], geoms[j])
+    polygonal = np.isin(shapely.get_type_id(inter), [3, 6, 7]) & (shapely.area(inter) > 0)
+    i, j, inter = i[polygonal], j[polygonal], inter[polygonal]
+    if not len(i):
+        return gdf
+    overlap_m2 = _metric_areas(inter, gdf.crs)
+    community_m2 = _metric_areas(geoms, gdf.crs)
+    share = overlap_m2 / np.maximum(np.minimum(community_m2[i], community_m2[j]), 1e-12)
+    changed = False
+    for a, b, m2, frac in zip(i, j, overlap_m2, share):
+        first, later = f"{ids.iloc[a]} (row {file_rows[a]})", ids.iloc[b]
+        if frac <= AREA_OVERLAP_REPAIR_SHARE:
+            geoms[b] = _polygonal_part(np.array([shapely.difference(geoms[b], geoms[a])]))[0]
+            changed = True
+            report.add("repaired", "overlapping_areas_repaired",
+                       f"overlaps community {first} by {m2:,.2f} m² ({frac:.3%} of the smaller of the two): a place "
+                       "belongs to one community, so this community gave the overlap up. If the overlap belongs "
+                       "here, fix the shared boundary.",
+                       row=file_rows[b], feature_id=later)
+        else:
+            report.add("error", "overlapping_areas",
+                       f"overlaps community {first} by {m2:,.0f} m² ({frac:.1%} of the smaller of the two). A place "
+                       "belongs to exactly one community: fix the shared boundary (QGIS: Vector ▸ Geoprocessing ▸ "
+                       "Difference, or the Topology Checker rule 'must not overlap'). Overlaps up to "
+                       f"{AREA_OVERLAP_REPAIR_SHARE:.0%} of the smaller community are removed and listed instead.",
+                       row=file_rows[b], feature_id=later)
+    if not changed:
+        return gdf
+    out = gdf.copy()
+    out[out.geometry.name] = geoms
+    return out.set_geometry(out.geometry.name, crs=gdf.crs)
+
+
+#: Problems after which areas cannot be measured (the coordinates do not fit the CRS).
+_COORDINATE_ERRORS = frozenset({"missing_crs", "swapped_axes", "projected_as_geographic", "out_of_range",
+                                "outside_crs_area", "lonlat_in_projected_crs"})
+
+
 def _check_coordinates(gdf: gpd.GeoDataFrame, report: ValidationReport) -> None:
     """Coordinates that do not fit the CRS: swapped lat/lon, metres labelled as degrees, wrong GK zone."""
     geoms = gdf.geometry.to_numpy()
@@ -321,6 +451,20 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, report: ValidationReport) -> None:
                 code = "out_of_range"
             report.add("error", code, msg, row=pos + 1, feature_id=ids.iloc[pos])
         return
+    if _looks_like_lonlat(bounds):
+        epsg = crs.to_epsg()
+        k = int(np.argmax(np.abs(bounds[:, 0])))
+        origin = " — near 0°, 0° off West Africa for Web Mercator" if epsg == 3857 else ""
+        report.add(
+            "error", "lonlat_in_projected_crs",
+            f"every coordinate lies within ±180, ±90 (row {rows[k] + 1}: {bounds[k, 0]:.6f}, {bounds[k, 1]:.6f}): these "
+            f"are longitude/latitude degrees, but the layer declares {crs.name}"
+            + (f" (EPSG:{epsg})" if epsg else "") + f", in metres: read as metres the whole layer would lie within "
+            f"200 m of that CRS's origin{origin}, and nothing would cover it. Declare lon/lat: in a GeoJSON delete the "
+            "old \"crs\" member (RFC 7946 GeoJSON is always WGS84 lon/lat); in other files set the CRS to "
+            "EPSG:4326 or EPSG:4490 (QGIS: Layer ▸ Set CRS, then save).",
+        )
+        return
     area = crs.area_of_use
     if area is None:
         return
@@ -353,6 +497,12 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, report: ValidationReport) -> None:
         )
 
 
+def _looks_like_lonlat(bounds: np.ndarray) -> bool:
+    """True when every coordinate of a projected layer fits lon/lat ranges: a layer whose whole extent
+    lies within 180 m × 90 m of its CRS's origin is degrees labelled as metres, not a real place."""
+    return bool((np.abs(bounds[:, [0, 2]]) <= 180).all() and (np.abs(bounds[:, [1, 3]]) <= 90).all())
+
+
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 
 
@@ -367,9 +517,11 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
             report.add("repaired", "dropped_empty", f"feature has {what}; it was left out as asked (--drop-empty).",
                        row=pos + 1, feature_id=ids.iloc[pos])
         else:
+            unreadable = (" A curve the reader cannot turn into a polygon (e.g. a CurvePolygon whose arcs do not "
+                          "close) also arrives as null: convert curves to polygons in a GIS." if missing[pos] else "")
             report.add("error", "null_geometry" if missing[pos] else "empty_geometry",
                        f"feature has {what}. Draw its geometry or delete the feature "
-                       "(or pass --drop-empty to leave such features out, listed in the report).",
+                       f"(or pass --drop-empty to leave such features out, listed in the report).{unreadable}",
                        row=pos + 1, feature_id=ids.iloc[pos])
     present = ~(missing | empty)
 
@@ -519,5 +671,12 @@ def validate_layer(
         gdf = _check_counts(gdf, schema, ids, report)
         _check_codes(gdf, schema, ids, report)
     _check_coordinates(gdf, report)
+    as_read = gdf.geometry.to_numpy()
     gdf = _check_geometry(gdf, schema, ids, report, drop_empty)
+    if kind == "study_area":
+        kept = np.arange(len(as_read))
+        if len(gdf) < len(as_read):  # drop_empty left rows out: the others keep their file row numbers
+            kept = np.flatnonzero(~(shapely.is_missing(as_read) | shapely.is_empty(as_read)))
+        _check_admin_codes(gdf, ids.iloc[kept], kept + 1, report)
+        gdf = _check_area_overlaps(gdf, ids.iloc[kept], kept + 1, report)
     return gdf, report

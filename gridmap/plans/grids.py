@@ -8,17 +8,20 @@
 * **households in the band** (default 300–500) as a hard constraint where the community allows it:
   the number of grids is the one whose mean is nearest the middle of the band among those that can
   fit; a unit alone above the maximum becomes a grid of its own;
-* **compact and following the zones** — the objective after the band is the length of cut edges,
+* **compact and following the zones** — the objective after the band is the cost of the cut edges,
   each weighted ``1 + zone_weight × (layers in which both sides carry the same zone)``, so grid
   borders prefer existing zone borders (each department recognises its territory) and short
-  perimeters.
+  perimeters, less a bonus for every household living in its grid's main zone of a layer
+  (``lineage`` × ``zone_weight`` × the community's cut cost per household).
 
-The heuristic: seeds spread by weighted k-means++ (from a seeded generator), region growing (the
-lightest region takes the frontier unit sharing the most weighted edge with it, never above the
-maximum), then local search moving boundary units between neighbouring grids while it lowers
-(band violation, weighted cut) lexicographically — each accepted move strictly lowers it, and
-passes are capped, so it always ends. A few restarts (and the neighbouring grid counts) are tried
-when the band is not met. Same units + same seed → same grids.
+The heuristic (:mod:`gridmap.plans.regions`, compiled): seeds spread by weighted k-means++ (from a
+seeded random stream), region growing (the lightest region takes the frontier unit sharing the most
+weighted edge with it, never above the maximum), then local search moving boundary units between
+neighbouring grids while it lowers (band violation, cost) lexicographically — each accepted move
+strictly lowers it, and passes are capped, so it always ends. The best of ``restarts`` attempts per
+grid count (the neighbouring counts too when the band is not met) is then kicked ``polish`` times
+per grid — a few units across a border, a local search around them, kept when no worse (iterated
+local search). Same units + same seed → same grids.
 
 Where a community cannot meet the band, its status says why: too few households, a unit alone
 above the maximum, a disconnected piece too small, no grid count that fits, or the heuristic's
@@ -31,7 +34,6 @@ unit set is unchanged from a previous assignment keep their code.
 
 from __future__ import annotations
 
-import heapq
 import re
 import zlib
 from collections.abc import Callable, Mapping
@@ -44,6 +46,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from gridmap.errors import GridCodeError, ParameterError, check_number
+from gridmap.plans.regions import partition_pieces
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, unit_adjacency
 
 __all__ = ["build_grids", "GridBuild", "GridStats", "number_grids", "community_prefixes", "dissolve_grids",
@@ -70,17 +74,44 @@ def community_prefixes(study_area: pd.DataFrame | None, area_ids: list[str] | np
     ----------
     study_area : the study-area table (may be None).
     area_ids : the communities that need a prefix.
+
+    Raises
+    ------
+    GridCodeError
+        when two communities carry the same admin code (their grids would get the same codes and
+        be merged), an ``area_id`` lists several communities (``A;B``: they overlap), or more than
+        999 communities need a running number (it has 3 digits).
     """
     out: dict[str, str] = {}
+    wanted = sorted(set(map(str, area_ids)))
+    listed = [a for a in wanted if ";" in a]
+    if listed:
+        raise GridCodeError(f"{len(listed)} piece(s) of the study area belong to several communities at once "
+                            f"({', '.join(listed[:5])}): the communities overlap there. Fix their boundaries so "
+                            "that every place belongs to one community.")
     if study_area is not None and {"area_id", "county_code", "street_code", "community_code"} <= set(study_area.columns):
         for row in study_area[["area_id", "county_code", "street_code", "community_code"]].itertuples(index=False):
-            c, s, m = (str(v).strip() if v is not None else "" for v in row[1:])
+            c, s, m = (str(v).strip().removesuffix(".0") if v is not None and v == v else "" for v in row[1:])
             code = f"{c.zfill(6)}{s.zfill(3)}{m.zfill(3)}"
             if len(code) == 12 and code.isdigit():
                 out[str(row[0])] = code
+    by_code: dict[str, list[str]] = {}
+    for a, code in out.items():
+        by_code.setdefault(code, []).append(a)
+    shared = {code: ids for code, ids in by_code.items() if len(ids) > 1}
+    if shared:
+        code, ids = next(iter(shared.items()))
+        raise GridCodeError(f"{len(shared)} admin code(s) are shared by several communities, e.g. {code} (county + "
+                            f"street + community code) by {', '.join(ids[:5])}: their grids would get the same codes. "
+                            "Give every community its own county_code + street_code + community_code.")
     fallback = 0
     used = set(out.values())
-    for a in sorted(set(map(str, area_ids))):
+    need_number = [a for a in wanted if a not in out and not (len(a) == 12 and a.isdigit() and a not in used)]
+    if len(need_number) > 999:
+        raise GridCodeError(f"{len(need_number)} communities have no county_code/street_code/community_code (nor a "
+                            "12-digit area_id): their running numbers 000000000001… would need more than the 3 "
+                            "digits of a community code. Add the codes of each community to the study area.")
+    for a in wanted:
         if a in out:
             continue
         if len(a) == 12 and a.isdigit() and a not in used:
@@ -149,8 +180,9 @@ def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[
             if code is not None and code[:12] == prefixes[grid_area_id[g]]:
                 codes[g] = code
                 kept[code] = code
-    for a in np.unique(grid_area_id):
-        mine = np.flatnonzero(grid_area_id == a)
+    by_community = pd.Series(np.arange(n)).groupby(grid_area_id).indices  # one pass, not one scan per community
+    for a in sorted(by_community):
+        mine = by_community[a]
         prefix = prefixes[a]
         used = {int(codes[g][12:]) for g in mine if codes[g] is not None}
         new = mine[[codes[g] is None for g in mine]]
@@ -162,7 +194,9 @@ def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[
         for g in order:
             seq = next(free, None)
             if seq is None:
-                raise ValueError(f"community {a}: more than 999 grids cannot be coded in 3 digits")
+                raise GridCodeError(f"community {a}: {len(mine)} grids, but a grid's sequence number has 3 digits "
+                                    "(at most 999 grids per community). Raise --min-households/--max-households, "
+                                    "or split the community in the study area.")
             codes[g] = f"{prefix}{seq:03d}"
     return codes[inv]
 
@@ -172,13 +206,25 @@ def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[
 
 
 def _zone_pairs(units: pd.DataFrame, layer: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(unit index, zone index, zone names) of every (unit, zone) cover pair of a layer."""
-    ids = units[f"{layer}_ids"].fillna("").astype(str)
-    exploded = ids.str.split(";").explode()
-    exploded = exploded[exploded != ""]
-    names, zone_idx = np.unique(exploded.to_numpy().astype(str), return_inverse=True)
-    unit_idx = units.index.get_indexer(exploded.index)
-    return unit_idx, zone_idx.ravel(), names
+    """(unit index, zone index, zone names) of every (unit, zone) cover pair of a layer.
+
+    Pairs run unit by unit, a unit's zones in the order of its ``;``-separated ids; names sorted.
+    Only the ids holding a ``;`` (overlaps) are split — most units carry one zone or none.
+    """
+    ids = units[f"{layer}_ids"].fillna("").astype(str).to_numpy(dtype=object)
+    multi = np.flatnonzero(np.char.find(ids.astype(str), ";") >= 0) if len(ids) else np.empty(0, dtype=np.int64)
+    single = np.ones(len(ids), dtype=bool)
+    single[multi] = False
+    parts = [p.split(";") for p in ids[multi]]
+    unit_idx = np.r_[np.flatnonzero(single), np.repeat(multi, [len(p) for p in parts])].astype(np.int64)
+    step = np.r_[np.zeros(int(single.sum()), dtype=np.int64),
+                 np.concatenate([np.arange(len(p)) for p in parts]) if parts else np.empty(0, dtype=np.int64)]
+    values = np.concatenate([ids[single], np.array([z for p in parts for z in p], dtype=object)])
+    order = np.lexsort((step, unit_idx))
+    unit_idx, values = unit_idx[order], values[order]
+    keep = values != ""
+    zone_idx, names = pd.factorize(pd.Series(values[keep], dtype=object), sort=True)
+    return unit_idx[keep], zone_idx.astype(np.int64), np.asarray(names, dtype=str)
 
 
 class GridStats:
@@ -194,9 +240,12 @@ class GridStats:
     ----------
     units : the units (``unit_id``, ``area_id``, counts, ``<layer>_ids``), metric CRS, index 0…n-1.
     adjacency : ``(i, j, length)`` from :func:`gridmap.plans.units.unit_adjacency`, if already computed.
+    zones : ``{layer: (unit index, zone index, zone names)}`` — the (unit, zone) pairs of every layer,
+        if already computed.
     """
 
-    def __init__(self, units: gpd.GeoDataFrame, adjacency: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None):
+    def __init__(self, units: gpd.GeoDataFrame, adjacency: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+                 zones: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None):
         units = units.reset_index(drop=True)
         geoms = units.geometry.to_numpy()
         self.n = len(units)
@@ -207,7 +256,7 @@ class GridStats:
         self.area_id = units["area_id"].astype(str).to_numpy()
         self.adjacency = adjacency if adjacency is not None else unit_adjacency(geoms)
         self.layers = layer_names(units)
-        self.zones = {layer: _zone_pairs(units, layer) for layer in self.layers}
+        self.zones = zones if zones is not None else {layer: _zone_pairs(units, layer) for layer in self.layers}
 
     def table(self, codes: np.ndarray, grid_codes: np.ndarray | None = None) -> pd.DataFrame:
         """Per-grid statistics for the grid code of each unit (None/"" = unassigned, left out).
@@ -319,211 +368,91 @@ def edge_weights(units: pd.DataFrame, i: np.ndarray, j: np.ndarray, length: np.n
     return length * (1.0 + zone_weight * same)
 
 
-@dataclass
-class _Community:
-    """The graph of one community (or one connected piece of it), local indices 0…n-1."""
+def _pieces(comm: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The connected pieces of every community, in a fixed order.
 
-    hh: np.ndarray  # households per unit
-    nbrs: list[np.ndarray]  # neighbour indices per unit
-    wts: list[np.ndarray]  # cut cost per neighbour
-    xy: np.ndarray  # unit centroids
+    Parameters
+    ----------
+    comm : community number of each unit.
+    i, j : the edges between units of the same community.
 
-
-def _violation(h: np.ndarray, lo: int, hi: int) -> np.ndarray:
-    return np.maximum(lo - h, 0) + np.maximum(h - hi, 0)
-
-
-def _choose_k(total: int, lo: int, hi: int) -> list[int]:
-    """Grid counts to try, best first: those that can fit the band, nearest the band's middle."""
-    mid = (lo + hi) / 2.0
-    kmin, kmax = max(1, -(-total // hi)), total // lo if lo > 0 else max(1, -(-total // hi))
-    if kmin <= kmax:
-        ks = list(range(kmin, kmax + 1))
-    else:
-        ks = sorted({max(1, kmin - 1), kmin})
-    return sorted(ks, key=lambda k: (abs(total / k - mid), k))
-
-
-def _seeds(c: _Community, k: int, fixed: list[int], rng: np.random.Generator) -> list[int]:
-    """k seeds: the fixed ones (big units) then weighted k-means++ on centroids."""
-    seeds = list(fixed)
-    n = len(c.hh)
-    weight = c.hh.astype(float) + 1.0
-    weight[fixed] = 0.0
-    if not seeds:
-        p = weight / weight.sum()
-        seeds.append(int(rng.choice(n, p=p)))
-    while len(seeds) < k:
-        d2 = ((c.xy[:, None, :] - c.xy[None, seeds, :]) ** 2).sum(axis=2).min(axis=1)
-        score = d2 * weight
-        score[seeds] = 0.0
-        if score.sum() <= 0:
-            rest = [u for u in range(n) if u not in seeds]
-            if not rest:
-                break
-            seeds.append(int(rng.choice(rest)))
-            continue
-        seeds.append(int(rng.choice(n, p=score / score.sum())))
-    return seeds
+    Returns
+    -------
+    (order, piece_ptr, piece_comm) : the units piece by piece (communities in number order, a
+    community's pieces in order of their lowest unit, a piece's units in index order); piece p is
+    ``order[piece_ptr[p]:piece_ptr[p + 1]]``; the community of each piece. The order depends only on
+    the relative order of a community's own units, so a community is cut the same way whichever
+    others come with it.
+    """
+    n = len(comm)
+    graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    n_pieces, piece = connected_components(graph, directed=False)
+    lowest = np.full(n_pieces, n, dtype=np.int64)
+    np.minimum.at(lowest, piece, np.arange(n))
+    order = np.lexsort((np.arange(n), lowest[piece], comm))
+    sorted_piece = piece[order]
+    starts = np.flatnonzero(np.r_[True, sorted_piece[1:] != sorted_piece[:-1]]) if n else np.empty(0, np.int64)
+    piece_ptr = np.r_[starts, n].astype(np.int64)
+    return order, piece_ptr, comm[order[starts]]
 
 
-def _grow(c: _Community, seeds: list[int], hi: int, full: set[int]) -> np.ndarray:
-    """Region growing: the lightest open region takes its best frontier unit, never above ``hi``."""
-    n = len(c.hh)
-    label = np.full(n, -1, dtype=np.int64)
-    h = np.zeros(len(seeds), dtype=np.int64)
-    for r, s in enumerate(seeds):
-        label[s] = r
-        h[r] = c.hh[s]
-    gain = [dict() for _ in seeds]  # region -> {unit: shared weight}
-    for r, s in enumerate(seeds):
-        for v, w in zip(c.nbrs[s], c.wts[s]):
-            if label[v] < 0:
-                gain[r][v] = gain[r].get(v, 0.0) + w
-    open_ = [r for r in range(len(seeds)) if r not in full]
-    heap = [(int(h[r]), r) for r in open_]
-    heapq.heapify(heap)
-    while heap:
-        hr, r = heapq.heappop(heap)
-        if hr != h[r]:
-            continue
-        best, best_w = -1, -1.0
-        for v, w in gain[r].items():
-            if label[v] < 0 and h[r] + c.hh[v] <= hi and (w > best_w or (w == best_w and v < best)):
-                best, best_w = v, w
-        if best < 0:
-            continue  # region closed
-        label[best] = r
-        h[r] += c.hh[best]
-        for rr in range(len(seeds)):
-            gain[rr].pop(best, None)
-        for v, w in zip(c.nbrs[best], c.wts[best]):
-            if label[v] < 0:
-                gain[r][v] = gain[r].get(v, 0.0) + w
-        heapq.heappush(heap, (int(h[r]), r))
-    # units no region could take without passing the maximum: to the lightest adjacent region
-    pending = list(np.flatnonzero(label < 0))
-    while pending:
-        rest = []
-        for u in pending:
-            adj = [label[v] for v in c.nbrs[u] if label[v] >= 0]
-            if adj:
-                r = min(adj, key=lambda rr: (h[rr], rr))
-                label[u] = r
-                h[r] += c.hh[u]
-            else:
-                rest.append(u)
-        if len(rest) == len(pending):  # not connected to any region (cannot happen in one piece)
-            for u in rest:
-                label[u] = 0
-            break
-        pending = rest
-    return label
+def _unit_zones(zones: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]], n: int,
+                position: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The zones of every unit in every layer, as :func:`gridmap.plans.regions.partition_pieces` takes them.
+
+    Parameters
+    ----------
+    zones : ``{layer: (unit index, zone index, zone names)}`` (:func:`_zone_pairs` of each layer).
+    n : number of units.
+    position : where each unit stands in the piece order.
+
+    Returns
+    -------
+    (zptr, zone, layer_of_zone) : unit at position p has, in layer l, the zones
+    ``zone[zptr[p·L + l] : zptr[p·L + l + 1]]``, numbered across layers; the layer of each zone.
+    """
+    n_layers = len(zones)
+    keys, zone_no, layer_of_zone = [], [], []
+    offset = 0
+    for layer_no, (unit_idx, zone_idx, names) in enumerate(zones.values()):
+        keys.append(position[unit_idx] * n_layers + layer_no)
+        zone_no.append(zone_idx + offset)
+        layer_of_zone.append(np.full(len(names), layer_no, dtype=np.int64))
+        offset += len(names)
+    if not n_layers:
+        return np.zeros(1, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    key, zone = np.concatenate(keys), np.concatenate(zone_no)
+    by_key = np.lexsort((zone, key))
+    zptr = np.r_[0, np.cumsum(np.bincount(key, minlength=n * n_layers))].astype(np.int64)
+    return zptr, zone[by_key].astype(np.int64), np.concatenate(layer_of_zone)
 
 
-def _connected_without(c: _Community, label: np.ndarray, u: int, size: int) -> bool:
-    """Does u's region stay connected when u leaves it?"""
-    r = label[u]
-    start = next((v for v in c.nbrs[u] if label[v] == r), None)
-    if start is None:
-        return size == 1
-    seen = {u, start}
-    stack = [start]
-    while stack:
-        x = stack.pop()
-        for v in c.nbrs[x]:
-            if label[v] == r and v not in seen:
-                seen.add(v)
-                stack.append(v)
-    return len(seen) == size
+def _piece_reasons(hh: np.ndarray, lo: int, hi: int) -> list[str]:
+    """Why one connected piece (households of its units) may miss the band, before any grid is built."""
+    big = hh[hh > hi]
+    reasons = [f"unit alone above the maximum ({int(h)} households > {hi})" for h in big]
+    if len(hh) == 1:
+        return reasons
+    total, rest = int(hh.sum()), int(hh.sum() - big.sum())
+    if rest < lo:
+        if len(big) == 0 and total < lo:
+            reasons.append(f"too few households ({total} < {lo})")
+    elif -(-rest // hi) > rest // lo:
+        reasons.append(f"no number of grids fits {rest} households into {lo}–{hi}")
+    return reasons
 
 
-def _local_search(c: _Community, label: np.ndarray, k: int, lo: int, hi: int, fixed: set[int],
-                  rng: np.random.Generator, max_passes: int) -> np.ndarray:
-    """Move boundary units to neighbouring regions while (violation, weighted cut) decreases."""
-    label = label.copy()
-    n = len(c.hh)
-    h = np.bincount(label, weights=c.hh, minlength=k).astype(np.int64)
-    size = np.bincount(label, minlength=k)
-    for _ in range(max_passes):
-        moved = 0
-        for u in rng.permutation(n):
-            if u in fixed:
-                continue
-            a = label[u]
-            if size[a] == 1:
-                continue
-            cand = {label[v] for v in c.nbrs[u]} - {a}
-            if not cand:
-                continue
-            wa = sum(w for v, w in zip(c.nbrs[u], c.wts[u]) if label[v] == a)
-            va = _violation(np.array([h[a], h[a] - c.hh[u]]), lo, hi)
-            best, best_key = None, (0, -1e-9)
-            for b in sorted(cand):
-                wb = sum(w for v, w in zip(c.nbrs[u], c.wts[u]) if label[v] == b)
-                vb = _violation(np.array([h[b], h[b] + c.hh[u]]), lo, hi)
-                dv = int(va[1] - va[0] + vb[1] - vb[0])
-                dcut = wa - wb
-                key = (dv, dcut)
-                if key < best_key:
-                    best, best_key = b, key
-            if best is None or not _connected_without(c, label, u, int(size[a])):
-                continue
-            label[u] = best
-            h[a] -= c.hh[u]
-            h[best] += c.hh[u]
-            size[a] -= 1
-            size[best] += 1
-            moved += 1
-        if moved == 0:
-            break
-    return label
-
-
-def _cut(c: _Community, label: np.ndarray) -> float:
-    return sum(w for u in range(len(c.hh)) for v, w in zip(c.nbrs[u], c.wts[u]) if label[v] != label[u]) / 2.0
-
-
-def _partition_piece(c: _Community, lo: int, hi: int, rng: np.random.Generator, restarts: int,
-                     max_passes: int) -> tuple[np.ndarray, list[str]]:
-    """Partition one connected piece; returns (labels 0…k-1, reasons the band is not met)."""
-    n = len(c.hh)
-    total = int(c.hh.sum())
-    big = [int(u) for u in np.flatnonzero(c.hh > hi)]
-    reasons = [f"unit alone above the maximum ({int(c.hh[u])} households > {hi})" for u in big]
-    rest_total = total - int(c.hh[big].sum())
-    if n == 1:
-        return np.zeros(1, dtype=np.int64), reasons
-    if rest_total < lo:
-        if not big:
-            if total < lo:
-                reasons.append(f"too few households ({total} < {lo})")
-            return np.zeros(n, dtype=np.int64), reasons
-        ks = [0, 1]  # the rest joins the big grids, or makes a small grid of its own
-    else:
-        ks = _choose_k(rest_total, lo, hi)
-        if -(-rest_total // hi) > (rest_total // lo):
-            reasons.append(f"no number of grids fits {rest_total} households into {lo}–{hi}")
-        ks = ks[:3]
-    best, best_key = None, None
-    for kr in ks:
-        k = len(big) + kr
-        for _ in range(restarts):
-            seeds = _seeds(c, max(k, 1), big, rng) if k > 0 else [0]
-            lab = _grow(c, seeds, hi, set(range(len(big))))
-            k_eff = len(seeds)
-            lab = _local_search(c, lab, k_eff, lo, hi, set(big), rng, max_passes)
-            h = np.bincount(lab, weights=c.hh, minlength=k_eff)
-            # violation beyond the unavoidable: a big unit's grid only counts what it took on
-            excess = _violation(h, lo, hi)
-            excess[: len(big)] = h[: len(big)] - c.hh[big]
-            key = (int((excess > 0).sum()), int(excess.sum()), _cut(c, lab))
-            if best_key is None or key < best_key:
-                best, best_key = lab, key
-        if best_key is not None and best_key[0] == 0:
-            break
-    _, best = np.unique(best, return_inverse=True)
-    return best.ravel(), reasons
+def _community_reasons(pieces: list[np.ndarray], total: int, lo: int, hi: int) -> list[str]:
+    """Why a community (households of the units of each of its pieces) may miss the band."""
+    reasons: list[str] = []
+    for hh in pieces:
+        why = _piece_reasons(hh, lo, hi)
+        piece_hh = int(hh.sum())
+        if len(pieces) > 1 and piece_hh < lo and total >= lo:
+            why = [w for w in why if not w.startswith("too few")]
+            why.append(f"disconnected piece of {len(hh)} unit(s) with {piece_hh} households")
+        reasons.extend(why)
+    return reasons
 
 
 @dataclass
@@ -545,8 +474,8 @@ class GridBuild:
 
 def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_households: int = 500, seed: int = 0, *,
                 study_area: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
-                zone_weight: float = 1.0, restarts: int = 8, max_passes: int = 30,
-                progress: Progress | None = None) -> GridBuild:
+                zone_weight: float = 1.0, restarts: int = 16, max_passes: int = 30, polish: int = 10,
+                lineage: float = 0.2, progress: Progress | None = None) -> GridBuild:
     """Partition every community into contiguous, compact grids within the household band.
 
     Parameters
@@ -558,80 +487,91 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_househol
     study_area : communities with ``county_code``/``street_code``/``community_code`` for the codes
         (else a 12-digit ``area_id`` is the prefix).
     previous : an earlier assignment: unchanged grids keep their codes.
-    zone_weight : how much more a cut through a zone costs than one along a zone border, per layer.
-    restarts : attempts per grid count when the band is not met.
+    zone_weight : how much more a cut through a zone costs than one along a zone border, per layer;
+        0 asks for compact grids only.
+    restarts : attempts (seeds, growing, local search) per grid count; the best is kept.
     max_passes : cap on local-search passes per attempt.
+    polish : kicks of the iterated local search per grid, after the restarts (0: none).
+    lineage : weight of keeping households in their grid's main zone of each layer, as a multiple of
+        ``zone_weight`` × the community's cut cost per household (0: the cut alone).
     progress : called with a message per community.
 
     Returns
     -------
     :class:`GridBuild` with the assignment, the grids and the per-community status.
     """
+    min_households = check_number(min_households, "min_households", "households", minimum=1, integer=True)
+    max_households = check_number(max_households, "max_households", "households", minimum=1, integer=True)
+    seed = check_number(seed, "seed", minimum=0, integer=True)
     if min_households > max_households:
-        raise ValueError(f"min_households {min_households} > max_households {max_households}")
+        raise ParameterError(f"min_households {min_households} > max_households {max_households}: the band must "
+                             "run from the smaller number of households to the larger")
+    restarts = check_number(restarts, "restarts", minimum=1, integer=True)
+    max_passes = check_number(max_passes, "max_passes", minimum=0, integer=True)
+    polish = check_number(polish, "polish", minimum=0, integer=True)
+    lineage = check_number(lineage, "lineage", minimum=0)
     say = progress or (lambda _m: None)
     units = units.reset_index(drop=True)
     n = len(units)
-    i, j, length = unit_adjacency(units.geometry.to_numpy())
+    geoms = units.geometry.to_numpy()
+    i, j, length = unit_adjacency(geoms)
     area_id = units["area_id"].astype(str).to_numpy()
-    same = area_id[i] == area_id[j]
+    communities, comm = np.unique(area_id, return_inverse=True)
+    comm = comm.ravel()
     wts = edge_weights(units, i, j, length, zone_weight)
     hh = units["households"].to_numpy(dtype=np.int64) if "households" in units.columns else np.zeros(n, np.int64)
-    cent = shapely.centroid(units.geometry.to_numpy())
-    xy_all = np.column_stack([shapely.get_x(cent), shapely.get_y(cent)])
-    labels = np.full(n, -1, dtype=np.int64)
-    next_label = 0
+    cent = shapely.centroid(geoms)
+    xy = np.column_stack([shapely.get_x(cent), shapely.get_y(cent)])
+    same = comm[i] == comm[j]
+    order, piece_ptr, piece_comm = _pieces(comm, i[same], j[same])
+    # the graph inside the pieces as CSR, rows and columns in piece order
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    si, sj, sw = position[i[same]], position[j[same]], wts[same]
+    src, dst, w = np.r_[si, sj], np.r_[sj, si], np.r_[sw, sw]
+    by_row = np.lexsort((dst, src))
+    indptr = np.r_[0, np.cumsum(np.bincount(src, minlength=n))].astype(np.int64)
+    # each community's own random stream, from its id: the same community gets the same grids
+    # whichever others are built with it (partitioned runs, re-runs of one community)
+    streams = np.array([np.random.default_rng([seed, zlib.crc32(str(a).encode("utf-8"))]).integers(2**63)
+                        for a in communities], dtype=np.uint64)
+    zones = {layer: _zone_pairs(units, layer) for layer in layer_names(units)}
+    zptr, zone, layer_of_zone = _unit_zones(zones, n, position)
+    local = partition_pieces(hh[order], xy[order], indptr, dst[by_row], w[by_row], piece_ptr, piece_comm, streams,
+                             min_households, max_households, restarts, max_passes, polish, zptr, zone, layer_of_zone,
+                             lineage * zone_weight)
+    piece_of = np.repeat(np.arange(len(piece_ptr) - 1), np.diff(piece_ptr))
+    n_regions = np.zeros(len(piece_ptr) - 1, dtype=np.int64)
+    np.maximum.at(n_regions, piece_of, local + 1)
+    labels = np.empty(n, dtype=np.int64)
+    labels[order] = local + np.r_[0, np.cumsum(n_regions)[:-1]][piece_of]
+    # per community: grids, grids in the band, and why not all
+    g_hh = np.bincount(labels, weights=hh).astype(np.int64)
+    g_comm = np.empty(len(g_hh), dtype=np.int64)
+    g_comm[labels] = comm
+    g_in = (g_hh >= min_households) & (g_hh <= max_households)
+    n_grids = np.bincount(g_comm, minlength=len(communities))
+    n_in = np.bincount(g_comm, weights=g_in, minlength=len(communities)).astype(np.int64)
+    c_hh = np.bincount(comm, weights=hh, minlength=len(communities)).astype(np.int64)
+    c_units = np.bincount(comm, minlength=len(communities))
+    c_pieces = np.r_[0, np.cumsum(np.bincount(piece_comm, minlength=len(communities)))]
+    hh_ordered = hh[order]
     rows = []
-    for a in sorted(np.unique(area_id)):
-        idx = np.flatnonzero(area_id == a)
-        local = np.full(n, -1)
-        local[idx] = np.arange(len(idx))
-        m = same & (area_id[i] == a)
-        li, lj, lw = local[i[m]], local[j[m]], wts[m]
-        graph = coo_matrix((np.ones(len(li)), (li, lj)), shape=(len(idx), len(idx)))
-        n_pieces, piece = connected_components(graph, directed=False)
-        # each community's own random stream, from its id: the same community gets the same grids
-        # whichever others are built with it (partitioned runs, re-runs of one community)
-        rng = np.random.default_rng([seed, zlib.crc32(str(a).encode("utf-8"))])
-        reasons: list[str] = []
-        total = int(hh[idx].sum())
-        for p in range(n_pieces):
-            members = np.flatnonzero(piece == p)
-            pl = np.full(len(idx), -1)
-            pl[members] = np.arange(len(members))
-            em = (piece[li] == p)
-            pi, pj, pw = pl[li[em]], pl[lj[em]], lw[em]
-            nb = [[] for _ in members]
-            ww = [[] for _ in members]
-            for x, y, w in zip(pi, pj, pw):
-                nb[x].append(y)
-                ww[x].append(w)
-                nb[y].append(x)
-                ww[y].append(w)
-            c = _Community(hh=hh[idx[members]], nbrs=[np.array(v, dtype=np.int64) for v in nb],
-                           wts=[np.array(v) for v in ww], xy=xy_all[idx[members]])
-            lab, why = _partition_piece(c, min_households, max_households, rng, restarts, max_passes)
-            piece_hh = int(c.hh.sum())
-            if n_pieces > 1 and piece_hh < min_households and total >= min_households:
-                why = [w for w in why if not w.startswith("too few")]
-                why.append(f"disconnected piece of {len(members)} unit(s) with {piece_hh} households")
-            reasons.extend(why)
-            labels[idx[members]] = lab + next_label
-            next_label += int(lab.max()) + 1
-        g_hh = np.bincount(labels[idx] - labels[idx].min(), weights=hh[idx])
-        g_hh = g_hh[np.unique(labels[idx] - labels[idx].min())]
-        in_band = int(((g_hh >= min_households) & (g_hh <= max_households)).sum())
-        if in_band < len(g_hh) and not reasons:
-            reasons.append("the heuristic found no partition within the band")
-        rows.append({"area_id": a, "households": total, "n_units": len(idx), "n_grids": len(g_hh),
-                     "n_in_band": in_band, "status": "ok" if in_band == len(g_hh) else "band not met",
-                     "reason": "; ".join(dict.fromkeys(reasons)) if in_band < len(g_hh) else ""})
-        say(f"grids: community {a}: {len(g_hh)} grid(s), {in_band} within {min_households}–{max_households}"
-            + (f" — {rows[-1]['reason']}" if rows[-1]["reason"] else ""))
+    for c, a in enumerate(communities):
+        reason = ""
+        if n_in[c] < n_grids[c]:
+            pieces = [hh_ordered[piece_ptr[p]:piece_ptr[p + 1]] for p in range(c_pieces[c], c_pieces[c + 1])]
+            reasons = _community_reasons(pieces, int(c_hh[c]), min_households, max_households)
+            reason = "; ".join(dict.fromkeys(reasons or ["the heuristic found no partition within the band"]))
+        rows.append({"area_id": a, "households": int(c_hh[c]), "n_units": int(c_units[c]),
+                     "n_grids": int(n_grids[c]), "n_in_band": int(n_in[c]),
+                     "status": "ok" if not reason else "band not met", "reason": reason})
+        say(f"grids: community {a}: {n_grids[c]} grid(s), {n_in[c]} within {min_households}–{max_households}"
+            + (f" — {reason}" if reason else ""))
     prefixes = community_prefixes(study_area, area_id)
     codes = number_grids(units, labels, prefixes, previous)
     assignment = pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "grid_code": codes.astype(str)})
-    stats = GridStats(units, (i, j, length))
+    stats = GridStats(units, (i, j, length), zones)
     grids = grid_table(units, codes, stats)
     status = pd.DataFrame(rows, columns=["area_id", "households", "n_units", "n_grids", "n_in_band", "status", "reason"])
     return GridBuild(assignment=assignment, grids=grids, status=status)

@@ -39,8 +39,10 @@ from gridmap.access.routing import (
     RoutingResult,
     access_tables,
     centre_services,
+    check_thresholds,
     nearest_center_arrays,
     representative_xy,
+    values_at,
 )
 from gridmap.access.snapping import EdgeIndex
 from gridmap.analysis.coverage import (
@@ -55,6 +57,7 @@ from gridmap.analysis.coverage import (
     summarise_coverage,
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
+from gridmap.errors import ParameterError, check_number
 from gridmap.io.crs import metric_crs
 from gridmap.plans.grids import build_grids
 from gridmap.scale.partition import OUTSIDE, Partition, certified, split_inputs
@@ -99,6 +102,26 @@ class RunParams:
     #: linework can differ by 1e-9 m² slivers, which change unit adjacency and so the grids;
     #: snap-rounding to 1 mm makes the faces a function of the local linework only.
     grid_size: float = 0.001
+
+    def __post_init__(self) -> None:
+        """Refuse a parameter that is not finite or out of range (:class:`gridmap.errors.ParameterError`)."""
+        set_ = object.__setattr__  # frozen: normalise once, here
+        set_(self, "thresholds", check_thresholds(self.thresholds))
+        check_number(self.snap_limit, "snap_limit", "metres", above=0)
+        for name in ("min_households", "max_households"):
+            set_(self, name, check_number(getattr(self, name), name, "households", minimum=1, integer=True))
+        if self.min_households > self.max_households:
+            raise ParameterError(f"min_households {self.min_households} is above max_households "
+                                 f"{self.max_households}: the band must run from the smaller to the larger")
+        set_(self, "seed", check_number(self.seed, "seed", minimum=0, integer=True))
+        for name, unit in (("min_unit_area", "m²"), ("min_unit_width", "metres"), ("gap_width", "metres"),
+                           ("sliver_m2", "m²")):
+            check_number(getattr(self, name), name, unit, minimum=0)
+        if self.grid_size is not None:
+            check_number(self.grid_size, "grid_size", "metres", minimum=0, maximum=1)
+        if not isinstance(self.partition_by, str) or not self.partition_by:
+            raise ParameterError(f"partition_by must name a study-area column (street, district, community …), "
+                                 f"got {self.partition_by!r}")
 
     @property
     def halo(self) -> float:
@@ -237,12 +260,11 @@ def task_access(part: Partition, cen_xy: np.ndarray, service_sets: dict[str, np.
                                index=index)
     ok = certified(part.net, rr, res_xy, sub_xy, float(max(params.thresholds)), params.halo, index,
                    MAJOR_COMPONENT_M)
-    out = {"rows": rows, "certified": ok, "network_m": rr.network_m,
-           "center": np.where(rr.center >= 0, sel[np.clip(rr.center, 0, None)], -1), "snap_m": rr.snap_m,
-           "status": rr.status}
+    out = {"rows": rows, "certified": ok, "network_m": rr.network_m, "center": values_at(sel, rr.center, -1),
+           "snap_m": rr.snap_m, "status": rr.status}
     for name, (d, c) in rr.per_service.items():
         out[f"network_m_{name}"] = d
-        out[f"center_{name}"] = np.where(c >= 0, sel[np.clip(c, 0, None)], -1)
+        out[f"center_{name}"] = values_at(sel, c, -1)
     return out
 
 

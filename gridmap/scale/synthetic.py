@@ -47,10 +47,11 @@ import pandas as pd
 import pyproj
 import shapely
 
+from gridmap.errors import ParameterError, check_number
 from gridmap.access.network import WalkNetwork
 
 __all__ = ["CityParams", "SyntheticCity", "synthetic_city", "SERVICES", "save_network", "load_network",
-           "write_city"]
+           "save_osm_xml", "write_city"]
 
 #: Services centres may offer, with the share of centres offering each.
 SERVICES: dict[str, float] = {"政务": 1.0, "党员活动": 0.8, "养老": 0.6, "就业": 0.5, "医疗": 0.4}
@@ -106,6 +107,55 @@ class CityParams:
     outside_m: float = 40.0
     crs: str = "EPSG:4549"
     origin: tuple[float, float] = (480_000.0, 3_530_000.0)
+
+    def __post_init__(self) -> None:
+        """Refuse a parameter that is not a finite number in its range (:class:`gridmap.errors.ParameterError`)."""
+        set_ = object.__setattr__  # frozen: normalise once, here
+        for name, (unit, rule) in _PARAM_RULES.items():
+            set_(self, name, check_number(getattr(self, name), name, unit, **rule))
+        for name in ("community_blocks", "street_communities", "district_streets"):
+            pair = getattr(self, name)
+            if isinstance(pair, (str, bytes)) or np.ndim(pair) != 1 or len(pair) != 2:
+                raise ParameterError(f"{name} must be two whole numbers (min, max), e.g. [4, 7], got {pair!r}")
+            low, high = (check_number(v, f"each of {name}", "", minimum=1, integer=True) for v in pair)
+            if low > high:
+                raise ParameterError(f"{name} must be (min, max) with min ≤ max, got {pair!r}")
+            set_(self, name, (low, high))
+        if isinstance(self.origin, (str, bytes)) or np.ndim(self.origin) != 1 or len(self.origin) != 2:
+            raise ParameterError(f"origin must be two coordinates (x, y) in metres, got {self.origin!r}")
+        set_(self, "origin", tuple(float(check_number(v, "each of origin", "metres")) for v in self.origin))
+        try:
+            crs = pyproj.CRS.from_user_input(self.crs)
+        except (pyproj.exceptions.CRSError, TypeError) as exc:
+            raise ParameterError(f"crs {self.crs!r} is not a CRS pyproj knows; give a projected metric CRS such as "
+                                 "EPSG:4549 (CGCS2000 3-degree Gauss–Krüger CM 120E)") from exc
+        if not crs.is_projected:
+            raise ParameterError(f"crs {self.crs!r} is not projected: the synthetic city is laid out in metres "
+                                 "(e.g. EPSG:4549)")
+
+
+#: Ranges of the numeric :class:`CityParams` (unit, bounds for :func:`gridmap.errors.check_number`).
+_SHARE = {"minimum": 0, "maximum": 1}
+_PARAM_RULES: dict[str, tuple[str, dict]] = {
+    "n_buildings": ("buildings", {"minimum": 1, "integer": True}),
+    "seed": ("", {"minimum": 0, "integer": True}),
+    "block_m": ("metres", {"minimum": 20}),
+    "jitter_m": ("metres", {"minimum": 0}),
+    "missing_share": ("", _SHARE),
+    "diagonal_share": ("", _SHARE),
+    "fragment_share": ("", _SHARE),
+    "buildings_per_block": ("buildings", {"above": 0}),
+    "households_mean": ("households", {"minimum": 1}),
+    "centers_per_community": ("centres", {"minimum": 0}),
+    "security_blocks": ("blocks", {"above": 0}),
+    "urban_cell_m": ("metres", {"minimum": 20}),
+    "urban_angle_deg": ("degrees", {"minimum": -360, "maximum": 360}),
+    "gap_share": ("", _SHARE),
+    "overlap_share": ("", _SHARE),
+    "overlap_m": ("metres", {"minimum": 0}),
+    "blind_spots_per_km2": ("discs per km²", {"minimum": 0}),
+    "outside_m": ("metres", {"minimum": 0}),
+}
 
 
 @dataclass
@@ -177,8 +227,6 @@ def synthetic_city(n_buildings: int | None = None, seed: int | None = None, para
     if seed is not None:
         overrides["seed"] = int(seed)
     p = replace(p, **overrides)
-    if p.n_buildings < 1:
-        raise ValueError("n_buildings must be at least 1")
     rng = np.random.default_rng([p.seed, 20240608])
     crs = pyproj.CRS.from_user_input(p.crs)
     x0, y0 = p.origin
@@ -404,6 +452,30 @@ def save_network(net: WalkNetwork, path: str | Path) -> Path:
     with open(path, "wb") as f:
         np.savez(f, crs=np.array(net.crs.to_wkt()), node_id=net.node_id, node_xy=net.node_xy, edge_u=net.edge_u,
                  edge_v=net.edge_v, edge_highway=net.edge_highway.astype(str))
+    return path
+
+
+def save_osm_xml(net: WalkNetwork, path: str | Path) -> Path:
+    """Write a :class:`WalkNetwork` as an OSM XML street file (``.osm``, or ``.osm.bz2`` compressed).
+
+    Every edge becomes a two-node way tagged with its ``highway`` (``footway`` when unknown), node
+    coordinates in WGS84 lon/lat to 1e-9 degrees (~0.1 mm): what ``gridmap access``/``site``/
+    ``report`` read with ``--osm``, so the synthetic city runs through the command line too.
+    """
+    import bz2
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lon, lat = pyproj.Transformer.from_crs(net.crs, "EPSG:4326", always_xy=True).transform(
+        net.node_xy[:, 0], net.node_xy[:, 1])
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="gridmap.scale.synthetic">']
+    lines += [f'  <node id="{k + 1}" version="1" lat="{y:.9f}" lon="{x:.9f}"/>' for k, (x, y) in enumerate(zip(lon, lat))]
+    for e, (u, v, hw) in enumerate(zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_highway.tolist())):
+        lines.append(f'  <way id="{e + 1}" version="1"><nd ref="{u + 1}"/><nd ref="{v + 1}"/>'
+                     f'<tag k="highway" v="{hw or "footway"}"/></way>')
+    lines.append("</osm>\n")
+    data = "\n".join(lines).encode("utf-8")
+    path.write_bytes(bz2.compress(data) if path.suffix.lower() == ".bz2" else data)
     return path
 
 

@@ -5,7 +5,7 @@ Candidates: every network node of the main network (components of at least
 (the node nearest the square's centre); the public buildings of the OSM file
 (:data:`PUBLIC_BUILDING_TYPES`); or any point/polygon layer (e.g. points a planner clicked). The
 nearest street name comes from the OSM file's named ``highway`` ways
-(:func:`gridmap.io.files.read_osm_basemap`), since the walking network keeps no names.
+(:func:`gridmap.io.osm.read_osm_basemap`), since the walking network keeps no names.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def public_building_candidates(osm_path: str | os.PathLike,
     GeoDataFrame
         ``candidate_id`` (``B<row>``), ``building``, ``name``; points in EPSG:4326.
     """
-    from gridmap.io.files import read_osm_basemap
+    from gridmap.io.osm import read_osm_basemap
 
     _streets, buildings = read_osm_basemap(osm_path)
     sel = buildings[buildings["building"].isin(list(types))].reset_index(drop=True)
@@ -110,7 +110,7 @@ def nearest_street_names(xy: np.ndarray, streets: gpd.GeoDataFrame, crs) -> tupl
     Parameters
     ----------
     xy : float array (n, 2) in ``crs``.
-    streets : lines with a ``name`` column (e.g. from :func:`gridmap.io.files.read_osm_basemap`), any CRS.
+    streets : lines with a ``name`` column (e.g. from :func:`gridmap.io.osm.read_osm_basemap`), any CRS.
     crs : the metric CRS of ``xy``.
 
     Returns
@@ -136,6 +136,6 @@ def street_lines(osm_path: str | os.PathLike | None, streets: gpd.GeoDataFrame |
         return streets
     if osm_path is None:
         return None
-    from gridmap.io.files import read_osm_basemap
+    from gridmap.io.osm import read_osm_basemap
 
     return read_osm_basemap(osm_path)[0]

@@ -45,6 +45,7 @@ from gridmap.access.siting.candidates import (
 )
 from gridmap.access.snapping import EdgeIndex, Snap
 from gridmap.io.validate import SPECIAL_GROUPS
+from gridmap.errors import ParameterError, check_number
 
 __all__ = ["DEFAULT_RADIUS_M", "MEASURES", "Objective", "SitingProblem", "build_problem"]
 
@@ -153,9 +154,11 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
     SitingProblem
     """
     if objective not in ("coverage", "p_median"):
-        raise ValueError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
-    if not radius_m > 0:
-        raise ValueError("radius_m must be positive")
+        raise ParameterError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
+    check_number(radius_m, "radius_m", "walking metres", above=0)
+    check_number(snap_limit, "snap_limit", "metres", above=0)
+    if spacing_m is not None:
+        check_number(spacing_m, "spacing_m", "metres", minimum=0)
     measures = _weights(residents, weight)
     index = index or EdgeIndex(net)
     res_xy = representative_xy(residents, net.crs)
@@ -176,12 +179,12 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
         cand = node_candidates(net, spacing_m)
     elif isinstance(candidates, str) and candidates == "public_buildings":
         if osm_path is None:
-            raise ValueError("candidates='public_buildings' needs osm_path (the OSM file)")
+            raise ParameterError("candidates='public_buildings' needs osm_path (the OSM file)")
         cand = public_building_candidates(osm_path)
     elif isinstance(candidates, gpd.GeoDataFrame):
         cand = candidate_frame(candidates)
     else:
-        raise ValueError(f"candidates must be 'nodes', 'public_buildings' or a GeoDataFrame, got {candidates!r}")
+        raise ParameterError(f"candidates must be 'nodes', 'public_buildings' or a GeoDataFrame, got {candidates!r}")
     cand = cand.to_crs(net.crs) if cand.crs is not None and not cand.crs.equals(net.crs) else cand
     cand_xy = representative_xy(cand, net.crs) if len(cand) else np.empty((0, 2))
     csnap, cstatus = snap_centers(net, index, cand_xy, snap_limit)

@@ -22,6 +22,7 @@ from gridmap.access.siting.candidates import DEFAULT_SPACING_M, nearest_street_n
 from gridmap.access.siting.models import MODELS, Method, Solution
 from gridmap.access.siting.problem import DEFAULT_RADIUS_M, Objective, SitingProblem, build_problem
 from gridmap.access.snapping import EdgeIndex
+from gridmap.errors import ParameterError, check_number
 
 __all__ = ["SitingResult", "recommend_sites", "sites_for_target"]
 
@@ -191,17 +192,18 @@ def recommend_sites(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.
     resident newly covered is credited to the first site (by rank) that covers it.
     """
     if (k is None) == (target_share is None):
-        raise ValueError("give exactly one of k and target_share")
-    if k is not None and k < 0:
-        raise ValueError("k must be ≥ 0")
-    if target_share is not None and not 0 < target_share <= 1:
-        raise ValueError("target_share is a share between 0 and 1, e.g. 0.95")
+        raise ParameterError("give exactly one of k and target_share")
+    if k is not None:
+        k = check_number(k, "k", "new sites", minimum=0, integer=True)
+    if target_share is not None:
+        check_number(target_share, "target_share", "", above=0, maximum=1, example="0.95")
     if target_share is not None and objective != "coverage":
-        raise ValueError("target_share works with the coverage objective")
+        raise ParameterError("a target share (target_share, --target) works with the coverage objective only; "
+                             "with p_median give a number of sites (k, --k)")
     if method not in ("greedy", "milp"):
-        raise ValueError(f"method must be 'greedy' or 'milp', got {method!r}")
+        raise ParameterError(f"method must be 'greedy' or 'milp', got {method!r}")
     if objective not in ("coverage", "p_median"):
-        raise ValueError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
+        raise ParameterError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
     if problem is None:
         problem = build_problem(net, residents, centers, radius_m=radius_m, weight=weight, candidates=candidates,
                                 spacing_m=spacing_m, objective=objective, snap_limit=snap_limit,

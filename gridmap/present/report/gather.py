@@ -202,7 +202,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
             say(f"walking network from {osm_path}")
             net = load_walk_network(osm_path)
         if osm_path is not None:
-            from gridmap.io.files import read_osm_basemap
+            from gridmap.io.osm import read_osm_basemap
 
             rep.streets = read_osm_basemap(osm_path)[0]
         say(f"walking access of {len(residents):,} residents to {len(centers):,} centres")

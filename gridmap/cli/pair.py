@@ -1,0 +1,351 @@
+"""``gridmap pair``: 结对帮扶 — pair every special-group resident with a helper within a walk.
+
+    gridmap pair --osm streets.osm --residents buildings.gpkg --helpers helpers.geojson --out out/
+    gridmap pair --osm streets.osm --residents buildings.gpkg --helpers helpers.geojson \\
+                 --max-distance 800 --per-helper 2 --groups elderly_alone,disabled --plan plan.gpkg --out out/
+    gridmap pair --demo --out out/          # the Nanjing demo with synthetic helpers
+
+Every 独居老人 / 留守儿童 / 残疾人 counted in the residents' group columns is paired with one helper
+(points with ``helper_id``; optional ``name``, ``phone`` and ``capacity`` — a capacity filled in
+overrides ``--per-helper`` for that helper) within ``--max-distance`` walking metres on the OSM
+network; most people paired first, then the least total walking, then (with ``--plan``) pairs
+inside the same grid. See :mod:`gridmap.people.pairing` for the method.
+
+Writes to ``--out``:
+
+* ``pairs.csv`` — one row per person paired: ``resident_index`` (0-based row of the residents
+  layer), ``group``, ``helper_id``, ``network_m``, and ``grid_code`` with ``--plan``;
+* ``pairs.xlsx`` — the same with a second header row in Chinese (plus the helper's name and phone
+  when given), and the sheets ``unpaired`` and ``helpers``;
+* ``unpaired.csv`` — one row per person not paired: ``resident_index``, ``group``, ``reason``
+  (``no_helper_within_reach``, ``helpers_full``, ``not_on_network``), ``detail``,
+  ``nearest_helper_id``, ``nearest_helper_m`` (and ``grid_code``);
+* ``helpers.geojson`` — every helper with ``capacity``, ``assigned``, ``free`` and
+  ``assigned_<group>`` (RFC 7946);
+* ``problems.csv`` — what reading the inputs repaired or left out (``--drop-empty``);
+* ``pairs.html`` — an offline map: residents by status, a line from each person to the helper,
+  helpers sized by load.
+
+PERSONAL DATA: these files say where vulnerable people live. Give them only to those who serve
+them (least privilege); keep them off shared drives and public channels.
+
+Exit status 0 when everything was written, 1 when the map could not be (offline assets missing: the
+other files are written), 2 when an input or option cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from gridmap.cli._common import (add_input_options, print_read_notes, progress, read_plan_file, split_layer,
+                                 write_map_after_tables)
+from gridmap.io.files import atomic_write
+from gridmap.io.validate import LayerError
+
+__all__ = ["register", "run_pair", "OUTPUT_FILES", "HEADERS_ZH"]
+
+#: Files written by ``gridmap pair`` into ``--out``.
+OUTPUT_FILES = ("pairs.csv", "pairs.xlsx", "unpaired.csv", "helpers.geojson", "problems.csv", "pairs.html")
+PRIVACY = ("PERSONAL DATA: the outputs say where vulnerable people (独居老人, 留守儿童, 残疾人) live. Give them "
+           "only to those who serve them (least privilege); keep them off shared drives and public channels.")
+#: The second (Chinese) header row of pairs.xlsx.
+HEADERS_ZH = {
+    "resident_index": "住户行号(从0起)", "group": "帮扶对象类别", "helper_id": "帮扶人编号", "network_m": "步行距离(米)",
+    "grid_code": "网格编码", "micro_code": "微网格编码", "helper_name": "帮扶人姓名", "helper_phone": "帮扶人电话",
+    "reason": "未结对原因", "detail": "说明", "nearest_helper_id": "最近帮扶人编号",
+    "nearest_helper_m": "最近帮扶人步行距离(米)", "name": "名称", "capacity": "可帮扶人数", "assigned": "已结对人数",
+    "free": "剩余名额", "snap_m": "距道路(米)", "snap_status": "路网状态",
+}
+_MAX_DISTANCE_M = 10_000.0
+_MAX_SNAP_M = 5_000.0
+_MAX_PER_HELPER = 1_000
+# map colours: residents by status, helpers by load
+_STATUS_COLOURS = {"paired": "#1a9641", "helpers_full": "#fdae61", "no_helper_within_reach": "#d7191c",
+                   "not_on_network": "#7f7f7f"}
+_LOAD_BINS = ((0, 0, "#ffffff"), (1, 1, "#c6dbef"), (2, 2, "#6baed6"), (3, 3, "#2171b5"), (4, 5, "#08519c"),
+              (6, 9, "#08306b"), (10, 10**9, "#000000"))
+
+
+# ------------------------------------------------------------------------------------------------
+# options
+
+
+def _metres(option: str, upper: float):
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{option} expects walking metres, e.g. 1000, got {text!r}") from None
+        if not math.isfinite(value) or not 0 < value <= upper:
+            raise argparse.ArgumentTypeError(f"{option} must be a finite number of metres above 0 and at most "
+                                             f"{upper:,.0f} m, got {text!r}")
+        return value
+    return parse
+
+
+def _per_helper(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--per-helper expects a whole number of people, e.g. 3, got {text!r}") \
+            from None
+    if not math.isfinite(value) or value != int(value) or not 1 <= value <= _MAX_PER_HELPER:
+        raise argparse.ArgumentTypeError(f"--per-helper must be a whole number of people from 1 to "
+                                         f"{_MAX_PER_HELPER}, got {text!r}")
+    return int(value)
+
+
+def _groups(text: str) -> tuple[str, ...]:
+    names = tuple(g.strip() for g in text.replace("，", ",").split(",") if g.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("--groups expects column names, e.g. elderly_alone,left_behind_children,"
+                                         "disabled")
+    return names
+
+
+# ------------------------------------------------------------------------------------------------
+# inputs
+
+
+_INPUTS = ("residents", "helpers")
+
+
+def _inputs(args: argparse.Namespace, say):
+    """(osm path, residents, helpers, zone layers or None, validation reports).
+
+    Reading options are scoped as for every command: ``--map helpers:name=姓名`` maps one input's
+    column, a plain ``--map helper_id=编号`` applies to whichever input has the column.
+    """
+    from gridmap.io.inputs import InputOptions
+    from gridmap.people.pairing import demo_helpers
+
+    options = InputOptions.from_args(args, _INPUTS)
+    reports: list = []
+    residents = helpers = None
+    osm = Path(args.osm) if args.osm else None
+    zone_layers = None
+    if args.plan:
+        plan, stored = read_plan_file(args.plan, say)
+        grids = plan.grids()[["grid_code", "geometry"]]
+        zone_layers = {"grid_code": grids}
+        say(f"{len(grids):,} grids: the same grid is preferred at equal distance")
+        if not args.residents and "residents" in stored:
+            residents = stored["residents"]
+            say(f"residents: stored in the plan ({len(residents):,} features)")
+    if args.demo:
+        from gridmap.demo import DEMO_OSM, load_demo
+
+        say("loading the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL); helpers are synthetic")
+        demo = load_demo()
+        osm = osm or DEMO_OSM
+        if residents is None and not args.residents:
+            residents = demo["residents"]
+        if not args.helpers:
+            helpers = demo_helpers(demo["residents"], demo["centers"])
+    missing = [flag for flag, ok in (("--osm", osm), ("--residents", residents is not None or args.residents),
+                                     ("--helpers", helpers is not None or args.helpers)) if not ok]
+    if missing:
+        raise LayerError(f"gridmap pair needs {', '.join(missing)} (or --demo)")
+    if not osm.exists():
+        raise LayerError(f"{osm}: OSM file not found")
+    for what in _INPUTS:
+        spec = getattr(args, what)
+        if (residents if what == "residents" else helpers) is None:
+            path, layer = split_layer(spec)
+            say(f"reading {what} {spec}")
+            gdf, report = options.load(path, None, layer, what)
+            print_read_notes(report)
+            reports.append(report)
+            if what == "residents":
+                residents = gdf
+            else:
+                helpers = gdf
+    options.check_all_used()
+    return osm, residents, helpers, zone_layers, reports
+
+
+# ------------------------------------------------------------------------------------------------
+# outputs
+
+
+def _xlsx_value(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _write_xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]], groups: tuple[str, ...]) -> None:
+    """One sheet per table: the CSV's column names, then a row of Chinese headers, then the data."""
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    from gridmap.people.pairing import GROUP_LABELS
+
+    labels = dict(HEADERS_ZH)
+    for g in groups:
+        labels[f"assigned_{g}"] = f"已结对{GROUP_LABELS.get(g, g)}"
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    bold, grey = Font(bold=True), PatternFill("solid", fgColor="EEEEEE")
+    for name, table in sheets:
+        ws = wb.create_sheet(name)
+        ws.append([str(c) for c in table.columns])
+        ws.append([labels.get(str(c), "") for c in table.columns])
+        for row in table.itertuples(index=False):
+            ws.append([_xlsx_value(v) for v in row])
+        for cell in (*ws[1], *ws[2]):
+            cell.font = bold
+            cell.fill = grey
+        ws.freeze_panes = "A3"
+        for i, col in enumerate(table.columns, start=1):
+            width = max(len(str(col)), 2 * len(labels.get(str(col), "")), 8)
+            ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = min(width + 2, 40)
+    wb.save(path)
+
+
+def _tables(result, helpers_in) -> dict[str, pd.DataFrame]:
+    """The CSV tables (columns exactly as documented) and the workbook's sheets."""
+    from gridmap.people.pairing import id_text
+
+    pairs = result.pairs.assign(network_m=result.pairs["network_m"].round(2))
+    unpaired = result.unpaired.assign(nearest_helper_m=result.unpaired["nearest_helper_m"].round(2))
+    hel = pd.DataFrame(result.helpers.drop(columns=result.helpers.geometry.name))
+    hel["snap_m"] = hel["snap_m"].round(2)
+    sheet_pairs = pairs.copy()
+    extra = {"helper_name": "name", "helper_phone": "phone"}
+    by_id = helpers_in.assign(_id=result.helpers["helper_id"].to_numpy()).set_index("_id")
+    for ours, theirs in extra.items():
+        if theirs in helpers_in.columns:  # as text: a phone number keeps its leading 0
+            sheet_pairs[ours] = sheet_pairs["helper_id"].map(by_id[theirs].map(id_text))
+    return {"pairs": pairs, "unpaired": unpaired, "helpers": hel, "sheet_pairs": sheet_pairs}
+
+
+def _write_map(path: Path, net, result) -> Path:
+    from gridmap.present import maps
+
+    homes = result.residents
+    m = maps.base_map(homes if homes.geometry.notna().any() else result.helpers)
+    maps.vector_basemap(m, streets_gdf=net.edges_gdf()[["highway", "geometry"]])
+    links = result.links.assign(network_m=result.links["network_m"].round(0))
+    if len(links):
+        maps.add_layer(m, links, f"Pairs 结对 ({int(links['people'].sum()):,} people)", "#3f51b5",
+                       ["resident_index", "helper_id", "people", "network_m"], weight=1.2)
+    hel = result.helpers.assign(snap_m=result.helpers["snap_m"].round(1))
+    hfields = [c for c in ("helper_id", "name", "assigned", "capacity", "free",
+                           *(f"assigned_{g}" for g in result.groups), "snap_status") if c in hel.columns]
+    for lo, hi, colour in _LOAD_BINS:  # helpers sized (and shaded) by how many people they take
+        part = hel[((hel["assigned"] >= lo) & (hel["assigned"] <= hi)).to_numpy()]
+        if len(part):
+            label = f"{lo}" if lo == hi else (f"{lo}–{hi}" if hi < 10**9 else f"{lo}+")
+            maps.add_layer(m, part, f"Helpers 帮扶人 taking {label} ({len(part):,})", "#08306b", hfields,
+                           fill_color=colour, fill_opacity=0.85, weight=1.0, point_radius=3 + min(lo, 9))
+    # residents on top: green where everyone is paired, else coloured by why people are left
+    status = homes["reason"].where(homes["unpaired"] > 0, "paired").astype(object)
+    fields = ["resident_index", "people", "paired", "unpaired", "reason"]
+    for key, colour in _STATUS_COLOURS.items():
+        part = homes[(status == key).to_numpy()]
+        if len(part):
+            label = (f"all paired 已全部结对 ({int(part['people'].sum()):,} people)" if key == "paired" else
+                     f"with people unpaired: {key} ({int(part['unpaired'].sum()):,} people)")
+            maps.add_layer(m, part, f"Residents {label}", "#333333", fields, fill_color=colour, fill_opacity=0.9,
+                           weight=0.8, point_radius=3.5)
+    return atomic_write(path, lambda p: maps.save_standalone(m, p))
+
+
+def run_pair(args: argparse.Namespace) -> int:
+    """Run ``gridmap pair`` with parsed arguments; return the exit status."""
+    from gridmap.access.accessibility import EdgeIndex
+    from gridmap.io.files import write_geojson
+    from gridmap.access.network import load_walk_network
+    from gridmap.people.pairing import pair_residents
+    from gridmap.io.validate import ValidationReport
+
+    say = progress(args.quiet)
+    out = Path(args.out)
+    try:
+        osm, residents, helpers, zone_layers, reports = _inputs(args, say)
+        say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
+        net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
+        say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, EPSG:{net.crs.to_epsg()}")
+        say(f"pairing within {args.max_distance:g} m, {args.per_helper} people per helper unless its capacity says "
+            f"otherwise; {len(residents):,} resident features, {len(helpers):,} helpers")
+        result = pair_residents(net, residents, helpers, groups=args.groups, max_distance_m=args.max_distance,
+                                per_helper=args.per_helper, zone_layers=zone_layers, snap_limit=args.snap_limit,
+                                resident_index=residents.index.to_numpy(), helper_rows=helpers.index.to_numpy(),
+                                index=EdgeIndex(net))
+    except (LayerError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    s = result.stats
+    for note in result.notes:
+        say(f"note: {note}")
+    share = s["paired"] / s["people"] if s["people"] else 1.0
+    say(f"paired {s['paired']:,} of {s['people']:,} people ({share:.1%}) in {', '.join(result.groups)}; "
+        f"{s['candidate_pairs']:,} candidate pairs; {s['helpers_used']:,} of {s['helpers']:,} helpers used")
+    if s["paired"]:
+        say(f"walking: total {s['total_m'] / 1000:,.1f} km, mean {s['mean_m']:,.0f} m, longest {s['max_m']:,.0f} m")
+    if "paired_same_grid_code" in s:
+        say(f"same grid: {s['paired_same_grid_code']:,} of {s['paired']:,} pairs")
+    if s["unpaired"]:
+        say("unpaired: " + ", ".join(f"{r} {s[f'unpaired_{r}']:,}" for r in ("helpers_full", "no_helper_within_reach",
+                                                                            "not_on_network")
+                                     if s[f"unpaired_{r}"]))
+    tables = _tables(result, helpers)
+    say(f"writing to {out} — {PRIVACY}")
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "pairs.csv", lambda p: tables["pairs"].to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(out / "unpaired.csv", lambda p: tables["unpaired"].to_csv(p, index=False, encoding="utf-8-sig"))
+    atomic_write(out / "pairs.xlsx", lambda p: _write_xlsx(p, [("pairs", tables["sheet_pairs"]),
+                                                               ("unpaired", tables["unpaired"]),
+                                                               ("helpers", tables["helpers"])], result.groups))
+    write_geojson(result.helpers.assign(snap_m=tables["helpers"]["snap_m"].to_numpy()), out / "helpers.geojson")
+    frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
+    atomic_write(out / "problems.csv", lambda p: pd.concat(frames, ignore_index=True).to_csv(
+        p, index=False, encoding="utf-8-sig"))
+    status = write_map_after_tables(out / "pairs.html", lambda p: _write_map(p, net, result))
+    say(f"done: {', '.join(OUTPUT_FILES)}")
+    return status
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap pair`` to the command's subparsers."""
+    p = sub.add_parser(
+        "pair", help="结对帮扶: pair every 独居老人/留守儿童/残疾人 with a helper within a walk (personal data)",
+        description="Pair every special-group person (the counts in the residents' group columns) with one "
+                    "helper within walking distance on the OSM network, a helper taking at most --per-helper "
+                    "people: exactly, the most people paired first, then the least total walking, then the same "
+                    "grid. " + PRIVACY,
+        epilog="Helpers: points with helper_id; optional name, phone, and capacity (a value there overrides "
+               "--per-helper for that helper; blank = the default). Map other column names with --map: "
+               "--map helper_id=编号 renames the column in whichever input has it; --map helpers:name=姓名 or "
+               "--map residents:elderly_alone=独居老人 in one input only.")
+    p.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
+    p.add_argument("--residents", metavar="PATH[#LAYER]",
+                   help="residents: buildings or points with the special-group counts (default with --plan: the "
+                        "residents stored in the plan)")
+    p.add_argument("--helpers", metavar="PATH[#LAYER]",
+                   help="helpers (党员, 志愿者, 网格员): points with helper_id [name, phone, capacity]")
+    p.add_argument("--max-distance", type=_metres("--max-distance", _MAX_DISTANCE_M), default=1000.0,
+                   metavar="METRES", help="walking limit in metres, street snap legs included (default 1000 = 15 min)")
+    p.add_argument("--per-helper", type=_per_helper, default=3, metavar="N",
+                   help="people per helper when the helper has no capacity of its own (default 3)")
+    p.add_argument("--groups", type=_groups, default=None, metavar="COL,COL",
+                   help="special-group count columns to pair (default: those of elderly_alone, left_behind_children, "
+                        "disabled present)")
+    p.add_argument("--plan", metavar="PLAN.gpkg",
+                   help="a plan (from `gridmap unify` or the app): grid_code of every person and helper; pairs "
+                        "inside the same grid are preferred at equal distance")
+    p.add_argument("--snap-limit", type=_metres("--snap-limit", _MAX_SNAP_M), default=300.0, metavar="METRES",
+                   help="metres from a street beyond which a point is not on the network (default 300)")
+    add_input_options(p)
+    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
+    p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
+    p.add_argument("--demo", action="store_true",
+                   help="the embedded Nanjing demo, with synthetic helpers (no real person behind them)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.set_defaults(func=run_pair)
