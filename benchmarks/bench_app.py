@@ -27,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -50,7 +51,9 @@ def _free_port() -> int:
 def _start(port: int) -> subprocess.Popen:
     env = dict(os.environ)
     env.pop("GRIDMAP_DEMO_MODULE", None)
-    proc = subprocess.Popen(streamlit_command("127.0.0.1", port), cwd=REPO, env=env,
+    env.pop("GRIDMAP_WORKSPACE", None)
+    workspace = Path(tempfile.mkdtemp(prefix="gridmap-bench-app-")) / "workspace"  # new: the demo, open
+    proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=workspace), cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

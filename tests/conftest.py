@@ -12,6 +12,16 @@ from gridmap.demo import DEMO_OSM, load_demo
 from gridmap.access.network import load_walk_network, walk_graph_from_xml
 
 
+@pytest.fixture(scope="session", autouse=True)
+def app_workspace(tmp_path_factory):
+    """The workspace the app serves in the tests (AppTest runs it in this process): a folder of the
+    test session's own, never the user's default workspace. The app imports the demo into it on first use."""
+    folder = tmp_path_factory.mktemp("app-workspace") / "workspace"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GRIDMAP_WORKSPACE", str(folder))
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def demo_walk(tmp_path_factory):
     """The demo's walking network (cached in a temporary folder), layers, edge index and access result:

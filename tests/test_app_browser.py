@@ -68,8 +68,9 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         demo = "standin_demo"
         env["GRIDMAP_DEMO_MODULE"] = demo
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(TESTS), env.get("PYTHONPATH", "")) if p)
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    cmd = streamlit_command("127.0.0.1", port)
+    folder = tmp_path_factory.mktemp("streamlit")
+    log = folder / "server.log"
+    cmd = streamlit_command("127.0.0.1", port, workspace=folder / "workspace")  # a new workspace: the demo, open
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

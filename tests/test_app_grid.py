@@ -296,35 +296,59 @@ def test_gcj02_click_selects_the_grid_under_the_shifted_map(core, fake_map) -> N
     assert _state(at).selected == target
 
 
-def test_save_is_revision_checked_and_a_stale_save_keeps_the_edits(core, fake_map, tmp_path: Path) -> None:
-    from gridmap.plans.store import load_plan, save_plan
+def _workspace():
+    """The workspace the app serves in this test session, and the demo's project in it."""
+    from gridmap.app.account import demo_project_name, workspace, workspace_location
+
+    return workspace(workspace_location()), demo_project_name()
+
+
+def _unit_polygon(plan, unit) -> shapely.Geometry:
+    """A 3 m disc around a unit's point on surface, in lon/lat: a lasso that takes exactly that unit."""
+    pos = plan._pos.get_loc(unit)
+    return _lonlat(shapely.point_on_surface(plan.units.geometry.iloc[pos]).buffer(3.0), plan.crs)
+
+
+def test_saves_go_into_the_project_by_name_and_a_conflicting_save_is_kept_as_a_rescue(core, fake_map) -> None:
+    from uuid import uuid4
 
     ref = _plan(core)
-    target, _ = _lasso_case(ref)
-    path = tmp_path / "plans" / "plan.gpkg"
+    target, unit = _lasso_case(ref)
+    name = f"plan-{uuid4().hex[:8]}"  # the test session's workspace is shared by the tests
     at = _open()
-    at.text_input(key="grid_path").set_value(str(path)).run()
+    assert not [w for w in at.text_input if "路径" in w.label or "path" in w.label.lower()]  # no server path
+    at.text_input(key="grid_plan_name").set_value(name).run()
     at.button(key="grid_save").click().run()
-    assert path.is_file()
-    assert any("版本 1" in s.value for s in at.success), [s.value for s in at.success]
-    # someone else opens the file, edits and saves (revision 2)
-    theirs = load_plan(path)
+    assert any(f"方案 {name} 版本 1" in s.value for s in at.success), [s.value for s in at.success]
+    ws, project = _workspace()
+    # someone else opens the plan, locks the target grid and saves (revision 2)
+    other = ws.as_system("someone")
+    theirs = other.open_plan(project, name)
     theirs.lock(target)
-    assert save_plan(theirs, path) == 2
-    # our edit, then our save: refused, with the rescue copy named; the edit stays
+    assert other.save_plan(project, name, theirs).revision.number == 2
+    # our lasso moves a unit into that grid, then our save: refused, kept whole as rescue revision 3
     fake_map["last_object_clicked"] = _click(ref, target)
     at.run()
-    at.button(key="grid_lock").click().run()
-    assert target in _state(at).plan.locked
+    fake_map["last_active_drawing"] = _feature(_unit_polygon(ref, unit))
+    at.run()
+    mine = _state(at).plan
+    assert mine.dirty and mine.assignment().set_index("unit_id").at[unit, "grid_code"] == target
     at.button(key="grid_save").click().run()
     errors = [e.value for e in at.error]
-    assert errors and "未保存" in errors[0] and "版本 2" in errors[0], errors
-    rescue = list(path.parent.glob("plan.unsaved-r1-*.gpkg"))
-    assert len(rescue) == 1 and rescue[0].name in errors[0]
-    assert target in _state(at).plan.locked and _state(at).plan.dirty
-    assert load_plan(rescue[0]).locked == frozenset({target})
-    # open the file (discarding ours after confirming): revision 2 with their lock
+    assert errors and "未保存" in errors[0] and "救援版本 3" in errors[0] and "版本 2" in errors[0], errors
+    revisions = other.revisions(project, name)
+    assert [(r.number, str(r.kind)) for r in revisions] == [(1, "build"), (2, "save"), (3, "rescue")]
+    assert other.plan_info(project, name).head == 2
+    rescue = other.plan_at(project, name, 3)
+    assert rescue.assignment().sort_values("unit_id").reset_index(drop=True).equals(
+        _state(at).plan.assignment().sort_values("unit_id").reset_index(drop=True))
+    assert _state(at).other is not None and _state(at).other.revision == 2  # the saved one beside mine
+    history = next(tb.value for tb in at.table if "修改人" in tb.value.columns)
+    assert list(history.index) == [3, 2, 1] and list(history["修改人"]) == ["open", "system:someone", "open"]
+    assert list(history["类型"]) == ["rescue", "save", "build"]
+    # open the plan again (discarding ours after confirming): revision 2 with their lock
     at.checkbox(key="grid_open_confirm").check().run()
+    at.selectbox(key="grid_open_name").set_value(name).run()
     at.button(key="grid_open").click().run()
     assert _state(at).plan.revision == 2 and target in _state(at).plan.locked
 
@@ -337,9 +361,8 @@ def test_compare_with_the_saved_plan(core, fake_map, tmp_path: Path) -> None:
     target, unit = _lasso_case(ref)
     pos = ref._pos.get_loc(unit)
     poly = _lonlat(shapely.point_on_surface(ref.units.geometry.iloc[pos]).buffer(3.0), ref.crs)
-    path = tmp_path / "plan.gpkg"
     at = _open()
-    at.text_input(key="grid_path").set_value(str(path)).run()
+    at.text_input(key="grid_plan_name").set_value(f"cmp-{tmp_path.name}"[:60]).run()
     at.button(key="grid_save").click().run()
     fake_map["last_object_clicked"] = _click(ref, target)
     at.run()
@@ -385,15 +408,15 @@ def test_overview_counts_grids_outside_the_band(core, fake_map) -> None:
 def test_without_residents_the_page_says_what_it_needs(monkeypatch: pytest.MonkeyPatch) -> None:
     from dataclasses import replace
 
-    from gridmap.app import context
+    from gridmap.app import account
 
-    real = context.demo_dataset
+    real = account.project_dataset
 
-    def no_residents(module_name=None):
-        ds = real(module_name)
+    def no_residents(session, project):
+        ds = real(session, project)
         return replace(ds, key=ds.key + ":no-residents", residents=None)
 
-    monkeypatch.setattr(context, "demo_dataset", no_residents)
+    monkeypatch.setattr(account, "project_dataset", no_residents)
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["page"] = "grid"
     at.run()

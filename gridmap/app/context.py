@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
@@ -33,7 +34,7 @@ class Dataset:
     """The layers the analyses run on; never changed after it is built."""
 
     key: str
-    source: str  # "demo" or "upload"
+    source: str  # "project" (a workspace project), "demo" or "upload"
     zones: dict[str, gpd.GeoDataFrame]  # zone layer name (party, security, …) → zones
     study_area: gpd.GeoDataFrame
     residents: gpd.GeoDataFrame | None = None
@@ -41,6 +42,7 @@ class Dataset:
     osm_path: Path | None = None
     extra: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)  # reference layers (districts)
     reports: tuple[ValidationReport, ...] = ()
+    project: str | None = None  # the workspace project the layers come from
 
     def layers(self) -> dict[str, gpd.GeoDataFrame]:
         """Every layer under its display key (``study_area``, ``zones_<name>``, …), in drawing order."""
@@ -96,9 +98,33 @@ def map_settings() -> tuple[MapSettings, bool]:
 
 @dataclass(frozen=True)
 class PageContext:
+    """What a page draws with: the language, the data, the map settings, and who acts in which project.
+
+    ``session`` is the workspace session of the logged-in principal (rights are checked there);
+    ``project`` the open project's name. Pages drawn outside the app (exports) may leave them None.
+    """
+
     lang: str
     dataset: Dataset
     maps: MapSettings
+    session: Any = None  # gridmap.workspace.WorkspaceSession
+    project: str | None = None
+
+    @property
+    def role(self) -> str:
+        """The principal's role (``admin`` when no session: a file export drawn outside the app)."""
+        return str(self.session.principal.role) if self.session is not None else "admin"
+
+    @property
+    def may_edit(self) -> bool:
+        """Whether the principal may change plans and import inputs of the open project (rights checked again in the store)."""
+        if self.session is None:
+            return True
+        if self.project is None:  # no project open: only an admin may bring files in
+            return self.session.principal.is_admin
+        from gridmap.workspace.rights import may_edit_project
+
+        return may_edit_project(self.session.principal, self.project)
 
 
 def demo_dataset(module_name: str | None = None) -> Dataset:
@@ -123,7 +149,9 @@ def demo_dataset(module_name: str | None = None) -> Dataset:
     )
 
 
-def current_dataset() -> Dataset:
-    """The uploaded dataset when the user applied one, else the demo."""
+def current_dataset(project_dataset: Dataset | None = None) -> Dataset | None:
+    """The uploaded dataset when the user tried files in this session, else the project's (or the demo's)."""
     uploaded = st.session_state.get(UPLOAD_STATE)
-    return uploaded if uploaded is not None else demo_dataset()
+    if uploaded is not None:
+        return uploaded
+    return project_dataset

@@ -112,7 +112,14 @@ def render(ctx: PageContext) -> None:
     st.header(t("data_header", lang))
     ds = ctx.dataset
     if ds is not None:
-        st.write(t("data_intro" if ds.source == "demo" else "data_intro_upload", lang))
+        if ds.source == "project" and ctx.session is not None:
+            project = ctx.session.project(ds.project)
+            st.write(t("data_intro_project", lang, title=project.title or project.name,
+                       version=project.inputs_version))
+        else:
+            st.write(t("data_intro" if ds.source == "demo" else "data_intro_upload", lang))
+        if ctx.role == "viewer":
+            st.caption(t("viewer_no_personal", lang))
         layers = ds.layers()
         # the map before the tables: the browser then fetches the map's code first
         st.subheader(t("map_header", lang))
@@ -125,4 +132,4 @@ def render(ctx: PageContext) -> None:
                     st.caption(r.source)
                     st.dataframe(problems_table(r, lang), hide_index=True, width="stretch")
     render_map_settings(lang)
-    render_uploads(lang)
+    render_uploads(lang, ctx)

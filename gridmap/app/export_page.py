@@ -22,7 +22,8 @@ from gridmap.app.overview import coverage_table
 from gridmap.access import accessibility as acc
 from gridmap.present import maps, views
 
-__all__ = ["KEY", "render", "export_layers", "export_tables"]
+__all__ = ["KEY", "render", "export_layers", "export_tables", "recorded", "recorded_layer", "PERSONAL_TABLES",
+           "PERSONAL_LAYERS"]
 
 KEY = "export"
 #: Layers that partition the area (written as one topology, gridmap.io.files.write_geojson).
@@ -59,16 +60,52 @@ def export_tables(ctx: PageContext) -> dict[str, pd.DataFrame]:
         res = a.result.residents
         summary = acc.summarize_access(res, ds.study_area, "area_id", labels=a.result.labels)
         out["access_summary"] = columns(summary, lang, access_page.access_labels(summary.columns, a.result.labels, lang))
-        visits = acc.home_visit_list(res, ds.study_area, "area_id", labels=a.result.labels)
-        out["home_visit_list"] = columns(visits, lang)
+        if ctx.role != "viewer":  # a list of people: viewers get counts only (their layers hold no groups)
+            visits = acc.home_visit_list(res, ds.study_area, "area_id", labels=a.result.labels)
+            out["home_visit_list"] = visits  # headers translated when shown (rows located by lon/lat first)
     reports = [r for r in ds.reports if r.problems]
     if reports:
         out["validation_problems"] = pd.concat([r.to_frame() for r in reports], ignore_index=True)
     return out
 
 
+#: Tables that list people (rows are residents or buildings with special groups): every export is recorded.
+PERSONAL_TABLES = ("home_visit_list",)
+#: Layers that list people with personal columns (residents per building, special groups included).
+PERSONAL_LAYERS = ("residents_access",)
+
+
 def _button(label: str, data: Callable[[], bytes | str], file_name: str, mime: str, key: str) -> None:
     st.download_button(label, data=data, file_name=file_name, mime=mime, key=key, on_click="ignore")
+
+
+def recorded(ctx: PageContext, tables: dict[str, pd.DataFrame], fmt: str) -> dict[str, pd.DataFrame]:
+    """``tables`` with each personal list handed out through the workspace: limited to the rows the
+    principal may see, and recorded (who, when, which list, how many rows; never the rows themselves).
+
+    Called when a download is made (the buttons' data is deferred), so opening the page records nothing.
+    """
+    out = dict(tables)
+    for name in PERSONAL_TABLES:
+        if name in out:
+            rows = out[name]
+            if ctx.session is not None and ctx.project is not None:
+                rows = ctx.session.export_personal(ctx.project, name, rows, {"format": fmt})
+            out[name] = columns(rows, ctx.lang)
+    return out
+
+
+def recorded_layer(ctx: PageContext, name: str, layer: gpd.GeoDataFrame, fmt: str) -> gpd.GeoDataFrame:
+    """A layer handed out as a file; residents per building with their special groups are a personal
+    list: limited to the rows the principal may see and recorded, like :func:`recorded`."""
+    if name not in PERSONAL_LAYERS or ctx.session is None or ctx.project is None or ctx.role == "viewer":
+        return layer  # a viewer's residents carry no personal columns (the store left them out)
+    return ctx.session.export_personal(ctx.project, name, layer, {"format": fmt})
+
+
+def shown(ctx: PageContext, tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A table as the page shows it (a personal list with its headers translated, nothing recorded)."""
+    return columns(tables[name], ctx.lang) if name in PERSONAL_TABLES else tables[name]
 
 
 def render(ctx: PageContext) -> None:
@@ -91,20 +128,26 @@ def render(ctx: PageContext) -> None:
         suffix, mime = views.EXPORT_FORMATS[fmt]
         with col:
             _button(t(f"fmt_{fmt}", lang),
-                    lambda g=gdf, f=fmt, n=name: views.layer_bytes(g, f, n, partition=n in PARTITIONS),
+                    lambda g=gdf, f=fmt, n=name: views.layer_bytes(recorded_layer(ctx, n, g, f), f, n,
+                                                                   partition=n in PARTITIONS),
                     f"{name}{suffix}", mime, f"dl_{fmt}")
     st.caption(t("export_formats_help", lang))
 
     st.subheader(t("export_tables", lang))
     tname = st.selectbox(t("export_pick_table", lang), list(tables), key="exp_table",
                          format_func=lambda k: t(f"table_{k}", lang))
-    st.dataframe(tables[tname].head(200), hide_index=True, width="stretch")
+    st.dataframe(shown(ctx, tables, tname).head(200), hide_index=True, width="stretch")
+    if tname in PERSONAL_TABLES:
+        st.caption(t("personal_export_note", lang))
     c1, c2 = st.columns(2)
     with c1:
-        _button(t("dl_csv", lang), lambda tb=tables[tname]: views.csv_bytes(tb), f"{tname}.csv", "text/csv", "dl_csv")
+        _button(t("dl_csv", lang), lambda n=tname: views.csv_bytes(recorded(ctx, {n: tables[n]}, "csv")[n]),
+                f"{tname}.csv", "text/csv", "dl_csv")
     with c2:
-        sheets = {t(f"table_{k}", lang): v for k, v in tables.items()}
-        _button(t("dl_xlsx", lang), lambda s=sheets: views.excel_workbook(s), "gridmap_tables.xlsx",
+        def workbook() -> bytes:
+            return views.excel_workbook({t(f"table_{k}", lang): v for k, v in recorded(ctx, tables, "xlsx").items()})
+
+        _button(t("dl_xlsx", lang), workbook, "gridmap_tables.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "dl_xlsx")
 
     st.subheader(t("export_maps", lang))

@@ -15,6 +15,7 @@ for values that arrive otherwise (tests), deduplicated.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import tempfile
 import time
@@ -41,16 +42,12 @@ from gridmap.present import maps, views
 from gridmap.present.plan_map import BAND_COLORS, grid_layer, micro_layer, plan_grids, plan_map
 from gridmap.plans.plan import EditResult, Plan, PlanError
 from gridmap.plans.compare import PlanComparison, compare_plans
-from gridmap.plans.store import (
-    PlanConflictError,
-    StaleRevisionError,
-    load_plan,
-    read_plan_meta,
-    save_plan,
-)
+from gridmap.plans.store import load_plan, save_plan
+from gridmap.workspace import PermissionDenied, SaveConflict, WorkspaceError
+from gridmap.workspace.changes import describe
 
 __all__ = ["KEY", "render", "STATE", "MAP_KEY", "GridSession", "build_plan", "current_grids", "handle_map_value",
-           "BAND_COLORS", "default_path"]
+           "BAND_COLORS", "history_table"]
 
 KEY = "grid"
 STATE = "grid_state"  # session-state key of the GridSession
@@ -58,6 +55,7 @@ MAP_KEY = "grid_map"
 WGS84 = "EPSG:4326"
 RETURNED = ("last_object_clicked", "last_active_drawing")
 
+HISTORY_ROWS = 50  # revisions listed in the History panel (newest first); every one stays in the workspace
 CHANGE_COLOR = "#c51b7d"
 PICK_COLOR = "#2c7bb6"
 
@@ -68,8 +66,8 @@ class GridSession:
 
     dataset_key: str
     plan: Plan
-    seed: int | None = None  # None: opened from a file
-    path: str | None = None  # the file it was opened from / last saved to
+    seed: int | None = None  # None: opened from the workspace (or a file)
+    plan_name: str | None = None  # the workspace plan it was opened from / last saved to
     units_web: gpd.GeoDataFrame | None = None  # unit outlines for the map
     status: pd.DataFrame | None = None  # per community: band met or why not (from the build)
     selected: str | None = None
@@ -132,6 +130,12 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
         s.message = ("warning", t("edit_refused", lang, error=exc))
         s.version += 1
         return None
+    refused = _refused_by_rights(ctx, s)
+    if refused is not None:
+        s.plan.undo()
+        s.message = ("error", t("edit_outside_scope", lang, error=refused))
+        s.version += 1
+        return None
     s.before = before
     s.version += 1
     after = _households(s.plan)
@@ -161,6 +165,25 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
     if res is not None and res.skipped:
         s.message = (s.message[0], s.message[1] + " " + t("edit_skipped", lang, n=len(res.skipped)))
     return res
+
+
+def _refused_by_rights(ctx: PageContext, s: GridSession) -> PermissionDenied | None:
+    """The workspace's refusal of the plan's edits since it was opened (a planner outside the scope), or None.
+
+    The rights are the store's (:meth:`gridmap.workspace.WorkspaceSession.check_edits`), the same
+    check every save runs again; a plan not yet saved in the workspace is a proposal, checked when saved.
+    """
+    if ctx.session is None or ctx.project is None or s.plan_name is None or s.plan.revision < 1:
+        return None
+    if ctx.session.principal.is_admin:  # nothing is outside an admin's scope
+        return None
+    try:
+        ctx.session.check_edits(ctx.project, s.plan_name, s.plan)
+    except PermissionDenied as exc:
+        return exc
+    except WorkspaceError:
+        return None
+    return None
 
 
 _OPS = {f"op_{k}" for k in ("lasso", "split", "merge", "create", "lock", "unlock", "assign", "unassign", "import")}
@@ -210,6 +233,11 @@ def handle_map_value(ctx: PageContext, value: dict | None) -> bool:
         s.version += 1
         changed = True
     drawing = value.get("last_active_drawing")
+    if drawing and drawing != s.seen.get("drawing") and not changed and not ctx.may_edit:
+        s.seen["drawing"] = drawing  # a drawing from a session that may not edit (a forged message): refused
+        s.message = ("error", t("viewer_read_only", lang))
+        s.version += 1
+        return True
     if changed or (drawing and drawing.get("properties")):
         # streamlit-folium also reports a clicked feature as the "active drawing": only a shape
         # drawn with the toolbar (no properties, no click with it) is an edit
@@ -252,6 +280,8 @@ def _on_map_change(ctx: PageContext) -> None:
 
 
 def _cb_lock(ctx: PageContext) -> None:
+    if not ctx.may_edit:
+        return
     s = st.session_state[STATE]
     if s.selected:
         op = "unlock" if s.selected in s.plan.locked else "lock"
@@ -259,6 +289,8 @@ def _cb_lock(ctx: PageContext) -> None:
 
 
 def _cb_merge(ctx: PageContext) -> None:
+    if not ctx.may_edit:
+        return
     s = st.session_state[STATE]
     others = [c for c in st.session_state.get("grid_merge_with", []) if c != s.selected]
     if s.selected and others:
@@ -267,6 +299,8 @@ def _cb_merge(ctx: PageContext) -> None:
 
 
 def _cb_create(ctx: PageContext) -> None:
+    if not ctx.may_edit:
+        return
     s = st.session_state[STATE]
     if s.picked:
         _edit(ctx, s, "create", s.plan.create, list(s.picked))
@@ -280,11 +314,15 @@ def _cb_clear_pick(ctx: PageContext) -> None:
 
 
 def _cb_undo(ctx: PageContext) -> None:
+    if not ctx.may_edit:
+        return
     s = st.session_state[STATE]
     _edit(ctx, s, "undo", s.plan.undo)
 
 
 def _cb_redo(ctx: PageContext) -> None:
+    if not ctx.may_edit:
+        return
     s = st.session_state[STATE]
     _edit(ctx, s, "redo", s.plan.redo)
 
@@ -316,6 +354,8 @@ def _base_map(ctx: PageContext, s: GridSession) -> folium.Map:
     web = analysis.web_layers(ds.key, ds)
     m = plan_map(units=s.units_web, study_area=web["study_area"], lang=ctx.lang, setup=mapkit.setup(ctx),
                  bounds=ds.study_area)
+    if not ctx.may_edit:  # viewers: no drawing tools
+        return m
     folium.plugins.Draw(
         export=False,
         position="topleft",
@@ -400,12 +440,6 @@ def checks_table(checks: pd.DataFrame, lang: str) -> pd.DataFrame:
 _CHECK_KEYS = {f"check_{c}" for c in ("unassigned", "households_band", "contiguity", "community", "empty", "micro")}
 
 
-def default_path(ds: Dataset) -> str:
-    """Where the plan is saved unless the user says otherwise (``out/`` is git-ignored)."""
-    name = "demo" if ds.source == "demo" else ds.key.replace(":", "-")[:24]
-    return f"out/plans/{name}-plan.gpkg"
-
-
 def _build_panel(ctx: PageContext, s: GridSession) -> None:
     lang, plan = ctx.lang, s.plan
     with st.expander(t("grid_build_header", lang), expanded=False):
@@ -427,7 +461,6 @@ def _build_panel(ctx: PageContext, s: GridSession) -> None:
                 st.warning(t("grid_discard_needed", lang, n=n_edits))
             else:
                 new = compute(lang, build_plan, ctx.dataset, int(lo), int(hi), int(seed))
-                new.path = s.path
                 table = new.plan.grid_table()
                 new.message = ("success", t("grid_built", lang, grids=len(table), units=len(new.plan.units),
                                             in_band=int(table["in_band"].sum()), lo=int(lo), hi=int(hi)))
@@ -437,10 +470,15 @@ def _build_panel(ctx: PageContext, s: GridSession) -> None:
 
 def _selection_panel(ctx: PageContext, s: GridSession, table: pd.DataFrame) -> None:
     lang, plan = ctx.lang, s.plan
+    if not ctx.may_edit:
+        st.info(t("viewer_read_only", lang))
+    elif ctx.session is not None and ctx.session.principal.scopes:
+        st.caption(t("planner_scope", lang, scopes="、".join(ctx.session.principal.scopes)))
     st.radio(t("grid_click_mode", lang), ["grid", "unit"], key="grid_click_mode", horizontal=True,
              format_func=lambda k: t(f"click_{k}", lang))
-    st.radio(t("grid_draw_mode", lang), ["lasso", "pick"], key="grid_draw_mode", horizontal=True,
-             format_func=lambda k: t(f"draw_{k}", lang))
+    if ctx.may_edit:
+        st.radio(t("grid_draw_mode", lang), ["lasso", "pick"], key="grid_draw_mode", horizontal=True,
+                 format_func=lambda k: t(f"draw_{k}", lang))
     st.markdown(f"**{t('grid_selected', lang)}**")
     code = s.selected if s.selected in plan.registry else None
     if code is None:
@@ -459,6 +497,9 @@ def _selection_panel(ctx: PageContext, s: GridSession, table: pd.DataFrame) -> N
         pop = int(row["population"]) if "population" in row.index else None
         st.caption(t("sel_facts", lang, area=row["area_id"], units=int(row["n_units"]), pop=views.format_count(pop),
                      pp=f"{float(row['polsby_popper']):.2f}", status=t(f"band_{row['band_status']}", lang)))
+        _notice_button(ctx, s, code)
+        if not ctx.may_edit:
+            return
         locked = code in plan.locked
         st.button(t("btn_unlock" if locked else "btn_lock", lang), key="grid_lock", on_click=_cb_lock, args=(ctx,),
                   width="stretch")
@@ -467,7 +508,8 @@ def _selection_panel(ctx: PageContext, s: GridSession, table: pd.DataFrame) -> N
                        format_func=lambda c: f"{c} ({int(table.set_index('grid_code').at[c, 'households'])})")
         st.button(t("btn_merge", lang), key="grid_merge", on_click=_cb_merge, args=(ctx,), width="stretch",
                   disabled=not st.session_state.get("grid_merge_with"))
-        _notice_button(ctx, s, code)
+    if not ctx.may_edit:
+        return
     if s.picked:
         hh = int(plan.units.loc[plan.units["unit_id"].isin(set(s.picked)), "households"].sum())
         st.caption(t("picked_units", lang, n=len(s.picked), hh=views.format_count(hh)))
@@ -500,61 +542,148 @@ def _notice_button(ctx: PageContext, s: GridSession, code: str) -> None:
                            key="grid_notice_dl", width="stretch")
 
 
+def _plan_bytes(plan: Plan) -> bytes:
+    """The plan as a GeoPackage file's bytes (a download through the browser; nothing kept on the server)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.gpkg"
+        save_plan(copy.copy(plan), path, overwrite=True)  # a copy: the file's revision is not the workspace's
+        return path.read_bytes()
+
+
+def _open_workspace_plan(ctx: PageContext, name: str, number: int | None = None) -> GridSession:
+    """A session on a workspace plan at its head (or a revision), units outlined for the map."""
+    plan = ctx.session.plan_at(ctx.project, name, number)
+    web = views.single_feature(views.web_layer(plan.units[["geometry"]], analysis.FACE_TOLERANCE_M,
+                                               decimals=analysis.WEB_DECIMALS, coverage=True))
+    return GridSession(ctx.dataset.key, plan, seed=None, plan_name=name, units_web=web)
+
+
+def _save(ctx: PageContext, s: GridSession, name: str, message: str) -> None:
+    """Save the plan into the project under ``name``: a new plan, or a new revision (merged or refused)."""
+    lang, session, project, plan = ctx.lang, ctx.session, ctx.project, s.plan
+    try:
+        if s.plan_name == name and plan.revision >= 1:
+            result = session.save_plan(project, name, plan, message=message)
+            if result.unchanged:
+                s.message = ("info", t("saved_unchanged", lang, rev=result.revision.number))
+            elif result.merged:
+                s.plan = result.plan
+                s.plan.dirty = False
+                others = "、".join(map(str, result.revision.summary.get("merged_with", [])))
+                s.message = ("success", t("saved_merged", lang, plan=name, rev=result.revision.number, others=others))
+            else:
+                s.message = ("success", t("saved_ws", lang, plan=name, rev=result.revision.number))
+        else:
+            rev = session.create_plan(project, name, plan, message=message)
+            s.plan_name, s.seed = name, None
+            s.message = ("success", t("saved_ws", lang, plan=name, rev=rev.number))
+    except SaveConflict as exc:
+        rescue = exc.rescue.number if exc.rescue is not None else "—"
+        try:  # the saved revision beside mine on the map
+            s.other, s.other_name = session.plan_at(project, name, exc.head, history=False), \
+                t("compare_revision", lang, plan=name, rev=exc.head)
+        except WorkspaceError:
+            s.other = None
+        s.message = ("error", t("save_rescued", lang, head=exc.head, rescue=rescue, error=exc))
+    except WorkspaceError as exc:  # PermissionDenied among them: the store's refusal, named
+        s.message = ("error", t("save_refused", lang, error=exc))
+    s.version += 1
+
+
 def _save_panel(ctx: PageContext, s: GridSession) -> None:
+    """Save and open plans by name in the project; download the plan through the browser."""
     lang, plan = ctx.lang, s.plan
     st.subheader(t("save_header", lang))
-    if "grid_path" not in st.session_state:
-        st.session_state["grid_path"] = s.path or default_path(ctx.dataset)
-    path_text = st.text_input(t("plan_path", lang), key="grid_path", help=t("plan_path_help", lang)).strip()
-    overwrite = st.checkbox(t("overwrite", lang), key="grid_overwrite")
-    c = st.columns([1, 1, 2])
-    save = c[0].button(t("btn_save", lang), key="grid_save", type="primary", width="stretch")
-    opener = c[1].button(t("btn_open", lang), key="grid_open", width="stretch")
-    if not path_text.lower().endswith(".gpkg"):
-        if save or opener:
-            st.error(t("plan_path_bad", lang))
+    session, project = ctx.session, ctx.project
+    if session is None or project is None:
         return
-    path = Path(path_text)
-    if save:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            rev = save_plan(plan, path, overwrite=overwrite)
-        except StaleRevisionError as exc:
-            try:
-                file_rev = read_plan_meta(path).get("revision", "?")
-            except ValueError:
-                file_rev = "?"
-            st.error(t("save_stale", lang, path=path, file_rev=file_rev, rev=plan.revision,
-                       rescue=exc.rescue_path or "—"))
-        except PlanConflictError:
-            st.error(t("save_conflict", lang, path=path))
-        except OSError as exc:
-            st.error(t("save_failed", lang, error=exc))
+    names = [p.name for p in session.plans(project)]
+    if ctx.may_edit:
+        if ctx.dataset.project != project:
+            st.info(t("save_needs_project", lang))
         else:
-            s.path = str(path)
-            st.success(t("saved", lang, rev=rev, path=path))
-    if opener:
-        if not path.is_file():
-            st.error(t("no_file", lang, path=path))
-        elif plan.dirty and not st.session_state.get("grid_open_confirm"):
-            st.warning(t("open_discard", lang))
-        else:
-            try:
-                loaded = load_plan(path)
-            except (ValueError, OSError) as exc:
-                st.error(t("open_failed", lang, error=exc))
+            if "grid_plan_name" not in st.session_state or st.session_state.get("grid_plan_for") != s.plan_name:
+                st.session_state["grid_plan_name"] = s.plan_name or "plan"
+                st.session_state["grid_plan_for"] = s.plan_name
+            c = st.columns([2, 3, 1])
+            name = c[0].text_input(t("plan_name", lang), key="grid_plan_name", help=t("plan_name_help", lang))
+            message = c[1].text_input(t("plan_message", lang), key="grid_plan_message")
+            c[2].write("")
+            if c[2].button(t("btn_save", lang), key="grid_save", type="primary", width="stretch"):
+                if name.strip():
+                    _save(ctx, s, name.strip(), message.strip())
+                    st.rerun()
+    if names:
+        c = st.columns([2, 1, 1])
+        pick = c[0].selectbox(t("plan_open_pick", lang), names, key="grid_open_name")
+        if plan.dirty:
+            c[2].checkbox(t("open_confirm", lang), key="grid_open_confirm")
+        if c[1].button(t("btn_open", lang), key="grid_open", width="stretch"):
+            if plan.dirty and not st.session_state.get("grid_open_confirm"):
+                st.warning(t("open_discard", lang))
             else:
-                web = views.single_feature(views.web_layer(loaded.units[["geometry"]], analysis.FACE_TOLERANCE_M,
-                                                           decimals=analysis.WEB_DECIMALS, coverage=True))
-                new = GridSession(ctx.dataset.key, loaded, seed=None, path=str(path), units_web=web)
-                new.message = ("success", t("opened", lang, path=path, rev=loaded.revision, grids=len(loaded.registry)))
-                st.session_state[STATE] = new
-                st.rerun()
-    if plan.dirty:
-        st.checkbox(t("open_confirm", lang), key="grid_open_confirm")
-    if s.path and Path(s.path).is_file() and not plan.dirty:
-        st.download_button(t("dl_plan", lang), Path(s.path).read_bytes(), file_name=Path(s.path).name,
-                           mime="application/geopackage+sqlite3", key="grid_dl_plan")
+                try:
+                    new = compute(lang, _open_workspace_plan, ctx, pick)
+                except WorkspaceError as exc:
+                    st.error(t("open_failed", lang, error=exc))
+                else:
+                    new.message = ("success", t("opened", lang, path=pick, rev=new.plan.revision,
+                                                grids=len(new.plan.registry)))
+                    st.session_state[STATE] = new
+                    st.rerun()
+    else:
+        st.caption(t("plan_none_saved", lang))
+    st.download_button(t("dl_plan", lang), data=lambda p=plan: _plan_bytes(p),
+                       file_name=f"{s.plan_name or 'plan'}.gpkg", mime="application/geopackage+sqlite3",
+                       key="grid_dl_plan", on_click="ignore")
+
+
+def history_table(revisions, lang: str) -> pd.DataFrame:
+    """One row per revision, newest first: number, kind, who, when, what changed (in words), note."""
+    rows = [{t("history_rev", lang): r.number, t("history_kind", lang): str(r.kind),
+             t("history_author", lang): r.author, t("history_time", lang): f"{r.time:%Y-%m-%d %H:%M}",
+             t("history_what", lang): "; ".join(line.strip() for line in describe(r.summary, limit=3)[:4]),
+             t("history_message", lang): r.message} for r in reversed(revisions)]
+    return pd.DataFrame(rows, columns=[t(k, lang) for k in ("history_rev", "history_kind", "history_author",
+                                                            "history_time", "history_what", "history_message")])
+
+
+def _history_panel(ctx: PageContext, s: GridSession) -> None:
+    """The plan's revisions (who, when, what); show one beside mine on the map; restore one as a new revision."""
+    lang, session, project = ctx.lang, ctx.session, ctx.project
+    st.subheader(t("history_header", lang))
+    if session is None or project is None or s.plan_name is None:
+        st.caption(t("history_empty", lang))
+        return
+    try:
+        revisions = session.revisions(project, s.plan_name)
+    except WorkspaceError as exc:
+        st.error(t("open_failed", lang, error=exc))
+        return
+    st.table(history_table(revisions[-HISTORY_ROWS:], lang).set_index(t("history_rev", lang)))
+    numbers = [r.number for r in reversed(revisions)]
+    c = st.columns([1, 2, 2])
+    pick = c[0].selectbox(t("history_pick", lang), numbers, key="grid_hist_pick")
+    if c[1].button(t("history_show", lang), key="grid_hist_show", width="stretch"):
+        try:
+            s.other = session.plan_at(project, s.plan_name, int(pick), history=False)
+            s.other_name = t("compare_revision", lang, plan=s.plan_name, rev=pick)
+        except WorkspaceError as exc:
+            s.message = ("error", t("open_failed", lang, error=exc))
+        s.version += 1
+        st.rerun()
+    if ctx.may_edit and c[2].button(t("history_restore", lang), key="grid_hist_restore", width="stretch"):
+        try:
+            rev = session.restore(project, s.plan_name, int(pick))
+        except WorkspaceError as exc:
+            s.message = ("error", t("restore_refused", lang, error=exc))
+            s.version += 1
+        else:
+            new = _open_workspace_plan(ctx, s.plan_name) if not s.plan.dirty else s
+            new.message = ("success", t("restored", lang, rev=pick, new=rev.number))
+            new.version = s.version + 1
+            st.session_state[STATE] = new
+        st.rerun()
 
 
 def _compare_panel(ctx: PageContext, s: GridSession, comparison: PlanComparison | None) -> None:
@@ -576,12 +705,12 @@ def _compare_panel(ctx: PageContext, s: GridSession, comparison: PlanComparison 
                     p.write_bytes(upload.getvalue())
                     other, name = load_plan(p), upload.name
             else:
-                p = Path(st.session_state.get("grid_path", "") or "")
-                if not p.is_file():
-                    raise ValueError(t("no_file", lang, path=p))
-                other, name = load_plan(p), str(p)
+                if ctx.session is None or s.plan_name is None:
+                    raise ValueError(t("plan_none_saved", lang))
+                other = ctx.session.plan_at(ctx.project, s.plan_name, history=False)
+                name = t("compare_revision", lang, plan=s.plan_name, rev=other.revision)
             compare_plans(other, s.plan)  # raises if the units differ
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, WorkspaceError) as exc:
             st.error(t("compare_failed", lang, error=exc))
         else:
             s.other, s.other_name = other, name
@@ -639,7 +768,8 @@ def render(ctx: PageContext) -> None:
     st.caption(t("grid_intro", lang))
     s = _session(ctx)
     plan = s.plan
-    _build_panel(ctx, s)
+    if ctx.may_edit:
+        _build_panel(ctx, s)
 
     t0 = time.perf_counter()
     grids = plan_grids(plan, lang)
@@ -653,7 +783,7 @@ def render(ctx: PageContext) -> None:
 
     in_band = int((table["band_status"] == "in_band").sum())
     source = (t("grid_source_built", lang, seed=s.seed) if s.seed is not None
-              else t("grid_source_file", lang, path=s.path, rev=plan.revision))
+              else t("grid_source_ws", lang, plan=s.plan_name, rev=plan.revision))
     st.write(t("grid_summary", lang, grids=len(table), units=len(plan.units), lo=plan.min_households,
                hi=plan.max_households, in_band=in_band, source=source)
              + (" " + t("grid_unsaved", lang) if plan.dirty else ""))
@@ -702,4 +832,5 @@ def render(ctx: PageContext) -> None:
         view = table[keep].assign(area_m2=table["area_m2"].round(0), polsby_popper=table["polsby_popper"].round(2))
         st.dataframe(columns(view, lang), hide_index=True, width="stretch", key="grid_table")
     _save_panel(ctx, s)
+    _history_panel(ctx, s)
     _compare_panel(ctx, s, comparison)

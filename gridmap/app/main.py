@@ -20,25 +20,46 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gridmap.app import load_pages
+from gridmap.app import account, load_pages
 from gridmap.app.context import MapSettings, PageContext, current_dataset, map_settings
 from gridmap.app.demo_data import DemoUnavailable
 from gridmap.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from gridmap.workspace import WorkspaceError, WorkspaceSession
 
 PAGES = load_pages()
 
 
-def sidebar(lang: str, settings: MapSettings) -> None:
-    """Language and page (their values are read before, from the session state), and where the
-    map settings are: on the Data page, with the other inputs."""
+def _who(session: WorkspaceSession, lang: str) -> None:
+    """Who is logged in (or that the workspace runs open), and the log-out button."""
+    p = session.principal
+    if session.workspace.is_open():
+        st.caption(t("open_mode", lang))
+        return
+    scopes = f" · {', '.join(p.scopes)}" if p.scopes else ""
+    st.caption(t("logged_in_as", lang, name=p.name, role=t(f"role_{p.role}", lang)) + scopes)
+    if st.button(t("logout", lang), key="logout"):
+        account.logout()
+        st.rerun()
+
+
+def language_switch() -> None:
+    """The language switch, first in the sidebar (also beside the login form: it shows no data)."""
     with st.sidebar:
         st.radio(t("language"), options=list(LANGUAGES), index=list(LANGUAGES).index(DEFAULT_LANGUAGE),
                  format_func=LANGUAGES.__getitem__, key="lang", horizontal=True)
+
+
+def sidebar(lang: str, settings: MapSettings, session: WorkspaceSession | None = None) -> None:
+    """Page (its value is read before, from the session state), who is logged in, and where the
+    map settings are: on the Data page, with the other inputs."""
+    with st.sidebar:
         st.radio(t("page", lang), options=list(PAGES), format_func=lambda p: t(f"page_{p}", lang), key="page")
         now = [t("map_state_tiles" if settings.tiles_url else "map_state_vector", lang)]
         if settings.gcj02:
             now.append(t("map_state_gcj02", lang))
         st.caption(t("map_settings_where", lang, state="，".join(now) if lang == "zh" else ", ".join(now)))
+        if session is not None:
+            _who(session, lang)
 
 
 def run() -> None:
@@ -46,9 +67,11 @@ def run() -> None:
     st.set_page_config(page_title="gridmap", layout="wide")
 
     state = st.session_state
+    lang = state["lang"] if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+    language_switch()
+    session = account.gate(lang)  # the login form and a stop when nobody is logged in: nothing else is sent
     if "page" not in state and st.query_params.get("page") in PAGES:
         state["page"] = st.query_params["page"]
-    lang = state["lang"] if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
     page = state.get("page") if state.get("page") in PAGES else next(iter(PAGES))
     settings, _ = map_settings()
 
@@ -58,13 +81,24 @@ def run() -> None:
     st.title(t("app_title", lang))
     st.caption(t("app_caption", lang))
 
-    sidebar(lang, settings)
+    sidebar(lang, settings, session)
+    if session.workspace.is_open():
+        st.info(t("open_mode_banner", lang))
+    if state.get(account.DEMO_MISSING_STATE):  # said above; the pages say what they need (uploads offered)
+        PAGES[page].render(PageContext(lang=lang, dataset=None, maps=settings, session=session))
+        return
+    project = account.choose_project(session, lang)
+    if project is None:
+        st.info(t("no_projects", lang))
+        return
     dataset = None
     try:
         with st.spinner(t("loading", lang)):
-            dataset = current_dataset()
+            dataset = current_dataset(account.project_dataset(session, project))
     except DemoUnavailable as exc:
         st.error(t("demo_missing", lang, error=exc))
+    except WorkspaceError as exc:
+        st.error(t("project_failed", lang, project=project.name, error=exc))
     except Exception as exc:  # noqa: BLE001 - show the user what went wrong, not a traceback
         st.error(t("demo_failed", lang, error=f"{type(exc).__name__}: {exc}"))
-    PAGES[page].render(PageContext(lang=lang, dataset=dataset, maps=settings))
+    PAGES[page].render(PageContext(lang=lang, dataset=dataset, maps=settings, session=session, project=project.name))

@@ -228,8 +228,41 @@ def _mapping(up: UploadedLayer, kind: str, lang: str, key: str) -> dict[str, str
     return mapping
 
 
-def render_uploads(lang: str) -> None:
-    """The "use your own files" section of the Data page."""
+def _import_section(ctx, uploaded: Dataset) -> None:
+    """Import the files tried in this session into a project of the workspace (rights checked by the store)."""
+    from gridmap.app.account import PROJECT_NEXT_STATE, demo_project_name
+    from gridmap.workspace import WorkspaceError
+
+    lang = ctx.lang
+    st.subheader(t("import_header", lang))
+    default = ctx.project if ctx.project and ctx.project != demo_project_name() else ""
+    name = st.text_input(t("import_project", lang), value=default, key="up_import_project").strip()
+    if st.button(t("import_button", lang), key="up_import", disabled=not name):
+        try:
+            with st.spinner(t("checking", lang)):
+                project = ctx.session.import_inputs(name, uploaded.layers(), uploaded.osm_path,
+                                                    reports=uploaded.reports)
+        except (WorkspaceError, LayerError) as exc:
+            st.error(t("import_refused", lang, error=exc))
+            return
+        del st.session_state[UPLOAD_STATE]
+        st.session_state[PROJECT_NEXT_STATE] = project.name
+        st.session_state["up_imported"] = t("imported", lang, project=project.name, version=project.inputs_version)
+        st.rerun()
+
+
+def render_uploads(lang: str, ctx=None) -> None:
+    """The "use your own files" section of the Data page (for those who may edit the project).
+
+    The files are checked, then tried in this session (every page runs on them); "import" stores
+    them as the inputs of a project of the workspace, for every session. ``ctx`` is the page's
+    :class:`gridmap.app.context.PageContext` (None: no workspace, the files stay in the session).
+    """
+    if ctx is not None and not ctx.may_edit:
+        st.caption(t("upload_viewer", lang))
+        return
+    if "up_imported" in st.session_state:
+        st.success(st.session_state.pop("up_imported"))
     st.subheader(t("upload_header", lang))
     limit_mb = int(st.get_option("server.maxUploadSize"))
     st.info(t("upload_limits", lang, mb=limit_mb, zip_mb=MAX_ZIP_BYTES // (1024 * 1024), zip_files=MAX_ZIP_FILES))
@@ -239,6 +272,8 @@ def render_uploads(lang: str) -> None:
         if st.button(t("back_to_demo", lang), key="back_to_demo"):
             del st.session_state[UPLOAD_STATE]
             st.rerun()
+        if ctx is not None and ctx.session is not None:
+            _import_section(ctx, uploaded)
 
     c1, c2 = st.columns(2)
     with c1:

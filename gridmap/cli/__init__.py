@@ -1,8 +1,9 @@
 """The ``gridmap`` command: one module per subcommand, each with a ``register(subparsers)``.
 
 ``info`` describes and checks layer files; the analysis modules add ``coverage``, ``access``,
-``unify``, ``site``, ``pair``, ``staff``, ``report``, ``notice`` and ``run``. Only this floor (and the
-app) prints or parses arguments; the work itself is done by the core modules.
+``unify``, ``site``, ``pair``, ``staff``, ``report``, ``notice`` and ``run``; ``workspace``, ``users`` and
+``plan`` manage a shared workspace (:mod:`gridmap.workspace`). Only this floor (and the app) prints or parses
+arguments; the work itself is done by the core modules.
 
 No traceback, ever: :func:`main` checks the arguments first (:mod:`gridmap.cli._checks`), turns
 every named error (:class:`gridmap.errors.GridmapError`, ``LayerError`` among them) into one
@@ -23,7 +24,7 @@ __all__ = ["main", "build_parser"]
 
 #: Subcommand modules, in the order ``gridmap --help`` lists them.
 SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "pair", "staff", "report", "notice", "run", "serve",
-               "assets")
+               "assets", "workspace", "users", "plan")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -128,7 +128,8 @@ def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> No
 def load_walk_inputs(args: argparse.Namespace, say, opts=None) -> tuple[Path, object, object, dict | None]:
     """The inputs of the walking commands (access, site): OSM file, residents, centres.
 
-    With ``--demo`` they come from the embedded demo unless given; otherwise ``--osm``,
+    With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli._project`; its
+    layers in place of the demo's). With ``--demo`` they come from the embedded demo unless given; otherwise ``--osm``,
     ``--residents`` and ``--centers`` (``PATH[#LAYER]``, or ``--residents-layer`` /
     ``--centers-layer``) are read and checked with the reading options ``opts``
     (:class:`gridmap.io.inputs.InputOptions`, scopes ``residents`` and ``centers``). Returns (osm,
@@ -138,6 +139,10 @@ def load_walk_inputs(args: argparse.Namespace, say, opts=None) -> tuple[Path, ob
     from gridmap.io.inputs import InputOptions
     from gridmap.io.validate import LayerError
 
+    if getattr(args, "workspace", None) or getattr(args, "project", None):
+        from gridmap.cli._project import project_walk_inputs
+
+        return project_walk_inputs(args, say)
     opts = opts or InputOptions.from_args(args, ("residents", "centers"))
     demo = None
     residents = centers = None
@@ -197,17 +202,24 @@ def load_zone_layers(specs: list[str], options, say, reports: list | None = None
     return layers
 
 
-def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents: bool = False):
+def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents: bool = False,
+                     scopes: tuple[str, ...] = ("area", "residents")):
     """The inputs of the zone commands (coverage, unify): zone layers, study area, residents.
 
-    With ``--demo`` they come from the embedded demo. Returns (layers, study area, residents or
-    None, validation reports, demo OSM path or None). Raises
-    :class:`gridmap.io.validate.LayerError` for missing or unusable input, and for a ``--map`` that
-    applied to no input.
+    With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli._project`),
+    with ``--demo`` from the embedded demo. Returns (layers, study area, residents or None,
+    validation reports, the demo's or project's OSM path or None). ``scopes``: the inputs the
+    reading options may name (a command reading more inputs itself, e.g. ``centers``, adds them).
+    Raises :class:`gridmap.io.validate.LayerError` for missing or unusable input, and for a ``--map``
+    that applied to no input.
     """
     from gridmap.io.validate import LayerError
 
-    options = input_options(args, ("area", "residents"))
+    if getattr(args, "workspace", None) or getattr(args, "project", None):
+        from gridmap.cli._project import project_zone_inputs
+
+        return project_zone_inputs(args, say, command, need_residents)
+    options = input_options(args, scopes)
     if args.demo:
         from gridmap.demo import DEMO_GPKG, DEMO_OSM, demo_zone_layers, load_demo
 

@@ -2,6 +2,7 @@
 
     gridmap access --osm streets.osm --residents buildings.gpkg --centers centres.geojson --out out/
     gridmap access --demo --out out/
+    gridmap access --workspace DIR --project NAME --out out/   # the inputs of a workspace project
 
 Writes to ``--out``:
 
@@ -44,6 +45,7 @@ from gridmap.cli._common import (
     street_setup,
     write_map_after_tables,
 )
+from gridmap.cli._project import add_project_options
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -187,5 +189,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
     p.add_argument("--out", required=True, help="output folder")
+    add_project_options(p)
     add_input_options(p, "residents, centers, grids")
     p.set_defaults(func=run_access)

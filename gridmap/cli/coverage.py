@@ -3,6 +3,7 @@
     gridmap coverage --zones party=PATH --zones security=PATH --zones urban=PATH --area PATH
                      [--residents PATH] [--gap-width METRES] --out DIR
     gridmap coverage --demo --out DIR
+    gridmap coverage --workspace DIR --project NAME --out DIR     # the inputs of a workspace project
 
 Writes ``faces.geojson``, ``gaps.geojson``, ``overlaps.geojson``, ``outside.geojson``,
 ``edges.geojson``, ``summary.csv``, ``problems.csv`` and ``coverage.html`` into DIR.
@@ -17,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from gridmap.cli._checks import writing_to
+from gridmap.cli._project import add_project_options
 from gridmap.analysis.coverage import coverage_report
 from gridmap.analysis.mosaic import DEFAULT_GRID_SIZE, build_mosaic
 from gridmap.cli._common import add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs, progress
@@ -104,4 +106,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_input_options(p)
     add_crs_work_option(p)
+    add_project_options(p)
     p.set_defaults(func=run_coverage)

@@ -3,6 +3,7 @@
     gridmap report --plan out/plan.gpkg --centers centres.geojson --osm streets.osm --out report/
     gridmap report --demo --out report/                    # a plan built on the fly from the demo
     gridmap report --demo --plan out/plan.gpkg --lang en --out report/
+    gridmap report --workspace DIR --project NAME [--plan NAME] --out report/
 
 Writes to ``--out``:
 
@@ -20,6 +21,9 @@ The inputs come from, in this order: the options (``--residents``, ``--centers``
 Headers are Chinese by default (``--lang en`` for English). Progress goes to stderr. Exit status 0
 when both files were written, 1 when the HTML has no map (offline assets missing), 2 when an input
 cannot be used.
+
+With ``--workspace DIR --project NAME`` the plan (``--plan NAME``, or the project's only plan, at
+its head) and every input come from the project instead.
 """
 
 from __future__ import annotations
@@ -40,9 +44,24 @@ __all__ = ["OUTPUT_FILES", "register", "run_report"]
 OUTPUT_FILES = ("report.xlsx", "report.html")
 
 
-def _inputs(args: argparse.Namespace, say) -> dict:
-    """The plan and every input found: options, then the plan's stored sources, then the demo."""
+def _project_inputs(args: argparse.Namespace, say) -> dict:
+    """The plan (at its head) and every input, from ``--workspace``/``--project``."""
+    from gridmap.cli._project import project_layers, project_plan
 
+    target = project_plan(args)
+    if target.head is None:
+        raise LayerError(f"project {target.project!r} has no plan {target.name!r}")
+    _, layers, osm = project_layers(args, say)
+    say(f"plan {target.name}: revision {target.head.revision}, {len(target.head.registry):,} grids")
+    return {"study_area": layers["study_area"], "residents": layers.get("residents"),
+            "centers": layers.get("centers"), "osm": osm, "plan": target.head,
+            "zones": {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}}
+
+
+def _inputs(args: argparse.Namespace, say) -> dict:
+    """The plan and every input found: the project; or options, then the plan's stored sources, then the demo."""
+    if getattr(args, "workspace", None) or getattr(args, "project", None):
+        return _project_inputs(args, say)
     if not args.plan and not args.demo:
         raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo")
     common = input_options(args)
@@ -178,7 +197,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap report`` to the command's subparsers."""
     p = sub.add_parser("report", help="the 台账: an Excel workbook and an offline HTML report of a plan",
                        description=__doc__.split("\n\n")[0])
-    p.add_argument("--plan", metavar="PATH", help="plan file (plan.gpkg from `gridmap unify` or the app)")
+    p.add_argument("--plan", metavar="PATH", help="plan file (plan.gpkg from `gridmap unify` or the app); with "
+                                                  "--workspace: the name of a plan of the project")
     p.add_argument("--centers", metavar="PATH[#LAYER]", help="service centres (points with center_id, name)")
     p.add_argument("--osm", metavar="PATH", help="OSM XML street file (walking access, siting, street names)")
     p.add_argument("--residents", metavar="PATH[#LAYER]",
@@ -202,4 +222,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_input_options(p)
     add_crs_work_option(p)
+    p.add_argument("--workspace", metavar="DIR", help="read the plan and the inputs from a project of this workspace")
+    p.add_argument("--project", metavar="NAME", help="the project of --workspace")
     p.set_defaults(func=run_report)

@@ -1,9 +1,16 @@
-"""``gridmap serve``: run the web app (Streamlit) for an office, on an address and port.
+"""``gridmap serve``: run the web app (Streamlit) for an office, on an address and port, serving a workspace.
+
+    gridmap serve [--workspace DIR] [--address 127.0.0.1] [--port 8501]
+
+Every session sees the workspace's projects and plans (the default workspace holds the demo); at
+start a background thread warms each project's analyses, so a first visit finds them computed.
 
 The app script is ``gridmap/app/server/streamlit_app.py`` inside the installed package, so the
-command works the same from a checkout, an editable install or a wheel. Streamlit's settings are
-passed on its command line (:data:`STREAMLIT_OPTIONS`), not read from a ``.streamlit`` folder in
-whatever directory the command happens to run in.
+command works the same from a checkout, an editable install or a wheel. Streamlit runs in the
+process of ``python -m gridmap.app.serve`` (the app's floor, which also starts the
+warm-up); its settings (:data:`STREAMLIT_OPTIONS`) are given as its command-line flags would be, so
+they win over any ``.streamlit/config.toml`` in the directory the command runs in (only
+``.streamlit/secrets.toml`` is read from there: the optional single sign-on, see the README).
 """
 
 from __future__ import annotations
@@ -40,16 +47,15 @@ STREAMLIT_OPTIONS: dict[str, str] = {
 
 
 def streamlit_command(address: str = "127.0.0.1", port: int = 8501, python: str | None = None,
-                      extra: dict[str, str] | None = None) -> list[str]:
-    """The command line that serves the app: ``python -m streamlit run <app script> --option value …``.
+                      workspace: str | os.PathLike | None = None) -> list[str]:
+    """The command line that serves the app: ``python -m gridmap serve --address … --port … [--workspace …]``.
 
     Tests and benchmarks start the server with exactly this command, so what they measure is what
-    ``gridmap serve`` runs.
+    ``gridmap serve`` runs (the warm-up at start included).
     """
-    options = {**STREAMLIT_OPTIONS, "server.address": address, "server.port": str(port), **(extra or {})}
-    cmd = [python or sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT)]
-    for key, value in options.items():
-        cmd += [f"--{key}", value]
+    cmd = [python or sys.executable, "-m", "gridmap", "serve", "--address", address, "--port", str(port)]
+    if workspace is not None:
+        cmd += ["--workspace", str(workspace)]
     return cmd
 
 
@@ -64,7 +70,10 @@ def _port(text: str) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    """Start Streamlit in the foreground (replacing this process where the OS allows)."""
+    """Open (or create) the workspace, start the warm-up, then run Streamlit in this process."""
+    from gridmap.workspace import WorkspaceError, default_location, init_workspace
+    from gridmap.workspace.connect import ENV_WORKSPACE
+
     if not APP_SCRIPT.is_file():
         print(f"error: the app script {APP_SCRIPT} is missing: reinstall gridmap with its [app] extra",
               file=sys.stderr)
@@ -80,8 +89,17 @@ def run_serve(args: argparse.Namespace) -> int:
             return 2
     if folders:  # the city page offers them (gridmap.app.city_page.RESULTS_ENV)
         os.environ[RESULTS_ENV] = os.pathsep.join(str(f) for f in folders)
-    cmd = streamlit_command(args.address, args.port)
-    print(f"gridmap: serving the app at http://{args.address}:{args.port}", file=sys.stderr, flush=True)
+    location = str(args.workspace or os.environ.get(ENV_WORKSPACE) or default_location())
+    try:
+        init_workspace(location)
+    except (WorkspaceError, OSError) as exc:
+        print(f"error: workspace {location}: {exc}", file=sys.stderr)
+        return 2
+    options = {**STREAMLIT_OPTIONS, "server.address": args.address, "server.port": str(args.port)}
+    cmd = [sys.executable, "-m", "gridmap.app.serve", "--workspace", location]
+    for key, value in options.items():
+        cmd += ["--option", f"{key}={value}"]
+    print(f"gridmap: serving workspace {location} at http://{args.address}:{args.port}", file=sys.stderr, flush=True)
     if os.name == "posix":
         os.execv(cmd[0], cmd)
     return subprocess.call(cmd)
@@ -98,4 +116,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--results", action="append", metavar="DIR",
                    help="a gridmap run output folder the city page offers (repeatable; also the "
                         f"{RESULTS_ENV} environment variable, folders separated by {os.pathsep!r})")
+    p.add_argument("--workspace", metavar="DIR",
+                   help="the workspace to serve (a folder made by `gridmap workspace init`, created when missing; "
+                        "default $GRIDMAP_WORKSPACE or the user's default workspace, which holds the demo)")
     p.set_defaults(func=run_serve)

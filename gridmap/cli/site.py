@@ -3,6 +3,7 @@
     gridmap site --osm streets.osm --residents buildings.gpkg --centers centres.geojson --k 3 --out out/
     gridmap site --demo --k 3 --weight elderly_alone --out out/
     gridmap site --demo --target 0.95 --out out/          # the fewest sites for 95 % within 15 minutes
+    gridmap site --workspace DIR --project NAME --k 3 --out out/   # the inputs of a workspace project
 
 Writes to ``--out``:
 
@@ -42,6 +43,7 @@ from gridmap.cli._common import (
     street_setup,
     write_map_after_tables,
 )
+from gridmap.cli._project import add_project_options
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -170,5 +172,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
     p.add_argument("--out", required=True, help="output folder")
+    add_project_options(p)
     add_input_options(p, "residents, centers, candidates")
     p.set_defaults(func=run_site)

@@ -5,6 +5,7 @@
                   [--exclusive PATH[#LAYER]|osm [--osm PATH] [--exclusive-min-area 5000] [--exclusive-range 901-999]]
                   [--micro 10,70] --out DIR
     gridmap unify --demo [--exclusive osm] [--micro 10,70] --out DIR
+    gridmap unify --workspace DIR --project NAME [--plan NAME] [--out DIR]
 
 Writes ``grids.geojson``, ``units.geojson``, ``assignment.csv`` (unit_id,grid_code), ``checks.csv``,
 ``communities.csv`` (per-community status and reason) and ``plan.gpkg`` (the editable plan, which
@@ -17,6 +18,11 @@ every base grid into 微网格 of whole buildings and writes ``micro_grids.geojs
 carries ``grid_type`` (基础网格 / 专属网格) and ``exclusive_name``.
 If DIR already holds a ``plan.gpkg``, grids whose units did not change keep their codes; a plan
 with planners' edits in it is not replaced without ``--force``.
+
+With ``--workspace DIR --project NAME`` the inputs come from the project and the plan is saved
+into it: as a new plan (``--plan NAME``, default ``unified``), or — when the project has that plan
+— as its next revision (kind ``build``; grids whose units did not change keep their codes, and
+the planners' revisions stay in its history). ``--out`` is then optional.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from gridmap.plans.exclusive import (
     exclusive_zone_layer,
     parse_sequence_range,
 )
+from gridmap.cli._project import add_project_options, project_plan, same_units, save_project_plan
 from gridmap.plans.grids import build_grids
 from gridmap.plans.micro import build_micro_grids, parse_micro_band, resident_grid_codes, resident_points
 from gridmap.plans.plan import Plan
@@ -77,12 +84,19 @@ def _exclusive_areas(args: argparse.Namespace, area, residents, demo_osm, say):
 def run_unify(args: argparse.Namespace) -> int:
     """Build units and grids, write every output; return the exit status."""
     say = progress(args.quiet)
+    if not args.out and not args.workspace:
+        print("error: give --out DIR, or --workspace DIR --project NAME to save the plan into a project",
+              file=sys.stderr)
+        return 2
+    target = None
     try:
         exclusive_range = parse_sequence_range(args.exclusive_range)
         micro_band = parse_micro_band(args.micro) if args.micro else None
         layers, area, residents, _, demo_osm = load_zone_inputs(args, say, "unify", need_residents=True)
         work = choose_working_crs(args, say, area, *layers.values(), residents)
         areas = _exclusive_areas(args, area, residents, demo_osm, say)
+        if args.workspace:
+            target = project_plan(args, default="unified")
     except GridmapError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -92,10 +106,10 @@ def run_unify(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         layers = {**layers, EXCLUSIVE_LAYER: exclusive_zone_layer(areas)}
-    out = Path(args.out)
-    plan_path = out / "plan.gpkg"
-    old = None
-    if plan_path.exists():
+    out = Path(args.out) if args.out else None
+    plan_path = out / "plan.gpkg" if out is not None else None
+    old = target.head if target is not None else None
+    if old is None and plan_path is not None and plan_path.exists():
         try:
             old = load_plan(plan_path)
         except ValueError as exc:
@@ -107,6 +121,11 @@ def run_unify(args: argparse.Namespace) -> int:
             return 2
     units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
                        progress=say)
+    if target is not None and old is not None and not same_units(old.units, units):
+        print(f"error: the units of plan {target.name!r} differ from those of the project's inputs now (inputs "
+              "re-imported, or other --min-unit-area/--min-unit-width): a plan keeps its units, so build a new plan "
+              "with --plan NEW_NAME", file=sys.stderr)
+        return 2
     previous = old.assignment() if old is not None else None
     exclusive: dict[str, str] = {}
     if areas is not None:
@@ -131,7 +150,7 @@ def run_unify(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         plan.micro_grids = micro.micro_grids
-    if old is not None:  # the next revision of the same plan file
+    if old is not None and target is None:  # the next revision of the same plan file
         plan.plan_id, plan.revision = old.plan_id, old.revision
     checks = plan.checks()
     grids = plan.grids()
@@ -139,21 +158,29 @@ def run_unify(args: argparse.Namespace) -> int:
     zone_cols = [f"{layer}_{k}" for layer in layer_names(units) for k in ("main", "share")]
     grids = grids[["grid_code", "grid_type", "exclusive_name", "area_id", *counts, "area_m2", "polsby_popper",
                    *zone_cols, "n_units", "perimeter_m", "in_band", "geometry"]]
-    with writing_to(out):
-        out.mkdir(parents=True, exist_ok=True)
-        write_geojson(grids, out / "grids.geojson", partition=True)
-        unit_out = units.merge(build.assignment, on="unit_id")
-        write_geojson(unit_out, out / "units.geojson", partition=True)
-        write_assignment_csv(build.assignment, out / "assignment.csv")
-        checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
-        build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
-        if micro is not None:
-            write_geojson(micro.micro_grids, out / "micro_grids.geojson")
-            micro.membership.to_csv(out / "micro_membership.csv", index=False, encoding="utf-8-sig")
-        rev = save_plan(plan, plan_path, overwrite=True,
-                        sources=plan_sources(study_area=area, residents=residents, zones=layers))
-    written = OUTPUTS + (MICRO_OUTPUTS if micro is not None else ())
-    say(f"wrote {', '.join(written)} to {out} (plan revision {rev})")
+    if target is not None:
+        try:
+            say(save_project_plan(target, plan, message=f"gridmap unify {args.min_households}–{args.max_households} "
+                                                       f"households, seed {args.seed}"))
+        except GridmapError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    if out is not None:
+        with writing_to(out):
+            out.mkdir(parents=True, exist_ok=True)
+            write_geojson(grids, out / "grids.geojson", partition=True)
+            unit_out = units.merge(build.assignment, on="unit_id")
+            write_geojson(unit_out, out / "units.geojson", partition=True)
+            write_assignment_csv(build.assignment, out / "assignment.csv")
+            checks.to_csv(out / "checks.csv", index=False, encoding="utf-8-sig")
+            build.status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
+            if micro is not None:
+                write_geojson(micro.micro_grids, out / "micro_grids.geojson")
+                micro.membership.to_csv(out / "micro_membership.csv", index=False, encoding="utf-8-sig")
+            rev = save_plan(plan, plan_path, overwrite=True,
+                            sources=plan_sources(study_area=area, residents=residents, zones=layers))
+        written = OUTPUTS + (MICRO_OUTPUTS if micro is not None else ())
+        say(f"wrote {', '.join(written)} to {out} (plan revision {rev})")
     base_grids = grids[grids["grid_type"] == BASE]
     hh = base_grids["households"]
     in_band = int(((hh >= args.min_households) & (hh <= args.max_households)).sum())
@@ -200,7 +227,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "e.g. 10,70")
     p.add_argument("--force", action="store_true", help="replace an existing plan.gpkg even if planners edited it")
     p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
     add_input_options(p)
     add_crs_work_option(p)
+    add_project_options(p, plan_help="with --workspace: the plan to save into (default: unified); a new plan, or "
+                                     "the next revision of an existing one")
     p.set_defaults(func=run_unify)

@@ -43,7 +43,8 @@ from gridmap.plans.plan import Plan, PlanError, Step
 
 __all__ = ["save_plan", "load_plan", "read_plan_meta", "StaleRevisionError", "PlanConflictError",
            "write_assignment_csv", "read_assignment_csv", "assignment_from_layer", "FORMAT",
-           "plan_sources", "load_plan_sources", "SOURCE_PREFIX"]
+           "plan_sources", "load_plan_sources", "SOURCE_PREFIX", "steps_table", "steps_from_table",
+           "exclusive_lock"]
 
 FORMAT = "gridmap-plan"
 FORMAT_VERSION = 1
@@ -68,15 +69,31 @@ class PlanConflictError(RuntimeError):
 
 
 @contextmanager
-def _exclusive(path: Path):
-    """An exclusive OS lock on ``<path>.lock`` (released automatically if the process dies)."""
+def exclusive_lock(path: Path, timeout: float | None = None):
+    """An exclusive OS lock on ``<path>.lock``, released automatically if the process dies.
+
+    Threads and processes alike wait for it (each acquisition opens the lock file anew). With
+    ``timeout`` (seconds), :class:`TimeoutError` is raised when the lock is not had by then;
+    without, it waits as long as it takes (on Windows, at most a minute).
+    """
     lock_path = path.with_name(path.name + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = None if timeout is None else time.monotonic() + timeout
     with open(lock_path, "a+b") as fh:
         try:
             import fcntl
 
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            if deadline is None:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            else:
+                while True:
+                    try:
+                        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() > deadline:
+                            raise TimeoutError(f"{lock_path}: held by another save for over {timeout:g} s") from None
+                        time.sleep(0.02)
             try:
                 yield
             finally:
@@ -85,7 +102,7 @@ def _exclusive(path: Path):
             import msvcrt
 
             fh.seek(0)
-            for _ in range(600):
+            for _ in range(int((timeout or 60.0) / 0.1)):
                 try:
                     msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
                     break
@@ -107,21 +124,26 @@ def _codes_json(codes: np.ndarray) -> list:
     return [None if c is None else str(c) for c in codes]
 
 
-def _steps_frame(plan: Plan) -> pd.DataFrame:
-    log = plan.edit_log()
+def steps_table(plan: Plan, first: int = 0) -> pd.DataFrame:
+    """The plan's applied steps from position ``first`` on as the ``edit_log`` table: the columns of
+    :meth:`Plan.edit_log` plus ``undo`` (JSON: the units, their grids before and after, the grid
+    registry and locks around the step, its time) — what undoing needs after reading it back."""
+    log = plan.edit_log().iloc[first:].reset_index(drop=True)
     undo = [json.dumps({"units": plan.unit_ids[s.idx].tolist(), "before": _codes_json(s.before),
                         "after": _codes_json(s.after), "grids_before": s.grids_before, "grids_after": s.grids_after,
                         "locked_before": sorted(s.locked_before), "locked_after": sorted(s.locked_after),
-                        "t": s.time}, ensure_ascii=False) for s in plan.history]
+                        "t": s.time}, ensure_ascii=False) for s in plan.history[first:]]
     log["undo"] = undo
     return log
 
 
-def _steps_from_frame(plan: Plan, log: pd.DataFrame) -> list[Step]:
+def steps_from_table(plan: Plan, log: pd.DataFrame) -> list[Step]:
+    """The steps of an ``edit_log`` table (:func:`steps_table`) on ``plan``'s units, in ``seq`` order."""
     steps = []
+    positions = pd.Index(plan.unit_ids)
     for row in log.sort_values("seq").itertuples(index=False):
         d = json.loads(row.undo)
-        steps.append(Step(row.op, json.loads(row.params), plan._pos.get_indexer(d["units"]),
+        steps.append(Step(row.op, json.loads(row.params), positions.get_indexer(d["units"]),
                           np.array(d["before"], dtype=object), np.array(d["after"], dtype=object),
                           d["grids_before"], d["grids_after"], frozenset(d["locked_before"]),
                           frozenset(d["locked_after"]), d["t"]))
@@ -209,7 +231,7 @@ def _layers(plan: Plan, revision: int) -> dict[str, pd.DataFrame]:
         "units": plan.units,
         "assignment": plan.assignment(),
         "grids": grids,
-        "edit_log": _steps_frame(plan),
+        "edit_log": steps_table(plan),
         "meta": pd.DataFrame({"key": list(meta), "value": list(meta.values())}),
     }
     if plan.micro_grids is not None:
@@ -239,7 +261,7 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
     """
     path = Path(path)
     extra = _check_sources(sources) if sources is not None else {}
-    with _exclusive(path):
+    with exclusive_lock(path):
         file_rev = 0
         if path.exists():
             meta = read_plan_meta(path)
@@ -294,7 +316,7 @@ def load_plan(path: str | os.PathLike) -> Plan:
                 micro_grids=_micro_layer(path))
     log = pyogrio.read_dataframe(path, layer="edit_log", read_geometry=False)
     if len(log):
-        plan.history = _steps_from_frame(plan, log)
+        plan.history = steps_from_table(plan, log)
     plan.dirty = False
     return plan
 

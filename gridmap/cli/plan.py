@@ -1,0 +1,69 @@
+"""``gridmap plan log``: the history of a project's plans — who saved what, when, and what changed.
+
+    gridmap plan log --workspace DIR --project NAME [--plan NAME] [--limit N]
+
+For each plan, newest first: every revision (number, kind — build, save, merge, rescue, restore,
+import —, time, author, status, message, the head marked) and what changed (units moved between
+which grids with their households; grids created, merged, split, removed, locked, unlocked; the
+revisions a merge joined; the conflict that made a save a rescue). Without ``--plan``, the
+project's other events follow (imports, exports of personal lists). The command acts as the local
+system principal; every error exits with status 2 and one ``error:`` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from gridmap.cli._project import guarded
+
+__all__ = ["register", "run_log"]
+
+
+@guarded
+def run_log(args: argparse.Namespace) -> int:
+    """Print the revisions of one plan or of every plan of a project."""
+    from gridmap.workspace import open_workspace
+    from gridmap.workspace.changes import describe
+
+    session = open_workspace(args.workspace).as_system()
+    project = session.project(args.project)
+    infos = [session.plan_info(project.name, args.plan)] if args.plan else session.plans(project.name)
+    if not infos:
+        print(f"project {project.name!r} has no plans yet")
+    for info in infos:
+        revisions = session.revisions(project.name, info.name)[::-1]
+        if args.limit:
+            revisions = revisions[: args.limit]
+        print(f"plan {info.name} (project {project.name}): head revision {info.head} of {info.last_revision}")
+        for rev in revisions:
+            mark = "  ← head" if rev.number == info.head else ""
+            base = f" on r{rev.base}" if rev.base is not None else ""
+            print(f"  r{rev.number} {rev.kind}{base}  {rev.time:%Y-%m-%d %H:%M:%S} UTC  {rev.author}  "
+                  f"[{rev.status}]{mark}")
+            if rev.message:
+                print(f"      “{rev.message}”")
+            for line in describe(rev.summary):
+                print(f"      {line}")
+        print()
+    if not args.plan:
+        others = [e for e in session.log(project.name, limit=args.limit)
+                  if e.action in ("import", "export", "create_project")]
+        if others:
+            print(f"project {project.name}: other events")
+        for event in others:
+            what = ", ".join(f"{k}={v}" for k, v in event.details.items() if k not in ("layers",))
+            print(f"  {event.time:%Y-%m-%d %H:%M:%S} UTC  {event.user}  {event.action}  {what}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap plan log`` to the command's subparsers."""
+    p = sub.add_parser("plan", help="plans of a workspace project: their history (log)",
+                       description=__doc__.split("\n\n")[0])
+    actions = p.add_subparsers(dest="action", required=True)
+    log = actions.add_parser("log", help="who saved what and when; what changed")
+    log.add_argument("--workspace", required=True, metavar="DIR", help="the workspace folder")
+    log.add_argument("--project", required=True, metavar="NAME", help="the project")
+    log.add_argument("--plan", metavar="NAME", help="one plan (default: every plan of the project)")
+    log.add_argument("--limit", type=int, metavar="N", help="at most N revisions per plan (newest)")
+    log.set_defaults(func=run_log)

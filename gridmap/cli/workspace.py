@@ -1,0 +1,152 @@
+"""``gridmap workspace``: create a shared workspace, import a project's inputs into it, list what it holds.
+
+    gridmap workspace init DIR
+    gridmap workspace import DIR --project NAME --demo
+    gridmap workspace import DIR --project NAME --zones party=PATH [--zones NAME=PATH …] --area PATH
+                             [--residents PATH] [--centers PATH] [--osm PATH] [--title TEXT]
+    gridmap workspace list DIR
+
+A workspace (docs/design.md §7.1) is a folder of GeoPackages holding projects — one 街道 or 区 each:
+its validated input layers, its OSM street file and its plans with every revision — plus accounts
+and the audit trail. ``import`` reads and checks the files exactly as the analyses do (the same
+loaders, the same reading options ``--crs``, ``--source``, ``--map``, ``--drop-empty``) and
+refuses unusable input with the same named errors; the new inputs replace the project's previous
+ones as a whole (plans keep their own units).
+
+The command line acts as the local *system* principal, named after the OS user: whoever can open
+the workspace folder administers it (keep the folder's permissions to the office's admins); every
+change is recorded in the audit trail under that name. Never put a workspace on a network share.
+Every error exits with status 2 and one ``error:`` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from gridmap.cli._common import add_input_options, input_options, load_zone_inputs, progress, split_layer
+from gridmap.cli._project import guarded
+from gridmap.io.validate import LayerError
+
+__all__ = ["register", "run_init", "run_import", "run_list"]
+
+
+@guarded
+def run_init(args: argparse.Namespace) -> int:
+    """Create a workspace (or say that one is there already)."""
+    from gridmap.workspace import init_workspace
+    from gridmap.workspace.gpkg import is_workspace_folder
+
+    existed = is_workspace_folder(args.dir)
+    workspace = init_workspace(args.dir)
+    info = workspace.describe()
+    accounts = workspace.backend.count_accounts()
+    print(f"workspace {'already at' if existed else 'created at'} {workspace.location} (GeoPackage folder, layout "
+          f"{info['schema_version']}); " + (f"{accounts} account(s)" if accounts else
+                                            "it runs open (no accounts) until `gridmap users add` creates one"))
+    return 0
+
+
+def _check_osm(path: Path) -> Path:
+    if not path.is_file():
+        raise LayerError(f"{path}: OSM file not found")
+    name = path.name.lower()
+    if not (name.endswith(".osm") or name.endswith(".osm.bz2")):
+        raise LayerError(f"{path}: an OSM street file is OSM XML (.osm or .osm.bz2); export one from "
+                         "openstreetmap.org or convert a .pbf with osmium (osmium cat in.pbf -o out.osm)")
+    return path
+
+
+@guarded
+def run_import(args: argparse.Namespace) -> int:
+    """Import a project's inputs (or the demo) into a workspace."""
+    from gridmap.workspace import open_workspace
+    from gridmap.workspace.demo import import_demo
+
+    say = progress(args.quiet)
+    session = open_workspace(args.dir).as_system()
+    if args.demo:
+        given = [f"--{n}" for n in ("zones", "area", "residents", "centers", "osm") if getattr(args, n)]
+        if given:
+            raise LayerError(f"--demo imports the demo's own layers; leave out {', '.join(given)}")
+        say("importing the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        project = import_demo(session, args.import_project)
+    else:
+        if not args.zones or not args.area:
+            raise LayerError("gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, "
+                             "or --demo")
+        scopes = ("area", "residents", "centers")
+        zones, area, residents, reports, _ = load_zone_inputs(args, say, "workspace import", scopes=scopes)
+        layers = {"study_area": area, **{f"zones_{name}": gdf for name, gdf in zones.items()}}
+        if residents is not None:
+            layers["residents"] = residents
+        if args.centers:
+            path, layer = split_layer(args.centers)
+            layers["centers"], report = input_options(args, scopes).load(path, "centers", layer, "centers")
+            reports.append(report)
+            say(f"read centres: {len(layers['centers']):,} from {path}")
+        osm = _check_osm(Path(args.osm)) if args.osm else None
+        project = session.import_inputs(args.import_project, layers, osm, title=args.title, reports=reports)
+    print(f"project {project.name!r} (inputs version {project.inputs_version}, {project.crs}): "
+          f"{', '.join(project.layers)}" + (", OSM file" if project.osm else ""))
+    return 0
+
+
+@guarded
+def run_list(args: argparse.Namespace) -> int:
+    """Print the projects, their plans and each plan's revisions."""
+    from gridmap.workspace import open_workspace
+
+    workspace = open_workspace(args.dir)
+    session = workspace.as_system()
+    projects = session.projects()
+    accounts = workspace.backend.count_accounts()
+    print(f"workspace {workspace.location}: {len(projects)} project(s), "
+          + (f"{accounts} account(s)" if accounts else "no accounts (runs open)"))
+    for project in projects:
+        print(f"\nproject {project.name}" + (f" — {project.title}" if project.title != project.name else "")
+              + f" [{project.crs or 'no inputs'}; inputs version {project.inputs_version}]")
+        if project.layers:
+            print(f"  layers: {', '.join(project.layers)}" + ("; OSM file" if project.osm else "; no OSM file"))
+        plans = session.plans(project.name)
+        if not plans:
+            print("  no plans")
+        for info in plans:
+            print(f"  plan {info.name}: head revision {info.head} of {info.last_revision}, {info.n_units:,} units")
+            for rev in session.revisions(project.name, info.name):
+                mark = " (head)" if rev.number == info.head else ""
+                print(f"    r{rev.number} {rev.kind:<8} {rev.time:%Y-%m-%d %H:%M} UTC  {rev.author}  "
+                      f"{rev.status}{mark}" + (f"  “{rev.message}”" if rev.message else ""))
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``gridmap workspace`` (init, import, list) to the command's subparsers."""
+    p = sub.add_parser("workspace", help="a shared workspace: projects, plans with every revision, accounts, audit",
+                       description=__doc__.split("\n\n")[0])
+    actions = p.add_subparsers(dest="action", required=True)
+
+    init = actions.add_parser("init", help="create a workspace in an empty or new folder")
+    init.add_argument("dir", metavar="DIR", help="the workspace folder")
+    init.set_defaults(func=run_init)
+
+    imp = actions.add_parser("import", help="import a project's input layers (validated) or the demo",
+                             description="Import a project's inputs into a workspace, checked as every command "
+                                         "checks them; the new set replaces the project's previous inputs.")
+    imp.add_argument("dir", metavar="DIR", help="the workspace folder")
+    imp.add_argument("--project", dest="import_project", required=True, metavar="NAME",
+                     help="the project (created when it does not exist)")
+    imp.add_argument("--title", help="the project's title (e.g. 新街口街道 2026)")
+    imp.add_argument("--demo", action="store_true", help="import the embedded Nanjing demo")
+    imp.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
+                     help="a zone layer, e.g. party=party.geojson (repeatable)")
+    imp.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id, name")
+    imp.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
+    imp.add_argument("--centers", metavar="PATH[#LAYER]", help="service centres (points with center_id, name)")
+    imp.add_argument("--osm", metavar="PATH", help="OSM XML street file (.osm or .osm.bz2)")
+    add_input_options(imp)
+    imp.set_defaults(func=run_import)
+
+    lst = actions.add_parser("list", help="the projects, plans and revisions of a workspace")
+    lst.add_argument("dir", metavar="DIR", help="the workspace folder")
+    lst.set_defaults(func=run_list)

@@ -1,0 +1,324 @@
+"""The app serving a workspace with accounts, in a real headless Chromium (issue 14).
+
+A workspace of a small office (the stand-in demo's three communities as project ``office``, plan
+``grids``) with an admin, two planners of community A (``p1``, ``p3``), one of community B
+(``p2``) and a viewer is served by ``gridmap serve --workspace`` (:func:`gridmap.cli.serve.streamlit_command`);
+Debian's /usr/bin/chromium is driven with Playwright (never ``playwright install``).
+
+* without login, every page shows the login form, and no layer data crosses the WebSocket;
+* a viewer gets no editing controls, and a drawing forged through the map component is refused
+  by the server (the plan and the workspace stay as they were);
+* a planner's edit outside the scope is refused with a message;
+* two planners in two browser contexts edit different communities: both saves land (the second
+  merged), and the head holds both edits;
+* two planners moving the same unit: the second save is refused, kept as a rescue revision, and
+  the History panel names everyone.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import shapely
+
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from test_app_browser import CHROMIUM, MAP_IFRAME, REPO, VENDOR, _free_port, browser  # noqa: E402, F401
+from test_app_browser_grid import MapDriver, households, lonlat, wait_idle  # noqa: E402
+
+from gridmap.app import load_pages  # noqa: E402
+from gridmap.cli.serve import streamlit_command  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "office-pass-2026"
+PROJECT, PLAN = "office", "grids"
+AREA_A, AREA_B = "320101001", "320102001"
+PAGE_KEYS = list(load_pages())
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory) -> Path:
+    """The office's workspace folder: project, plan at revision 1, five accounts."""
+    import standin_demo
+
+    from gridmap.plans.grids import build_grids
+    from gridmap.plans.plan import Plan
+    from gridmap.plans.units import make_units
+    from gridmap.workspace import init_workspace
+
+    folder = tmp_path_factory.mktemp("office") / "workspace"
+    ws = init_workspace(folder)
+    admin = ws.as_system("setup")
+    layers = standin_demo.load_demo()
+    admin.import_inputs(PROJECT, layers, standin_demo.DEMO_OSM, title="测试街道")
+    zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
+    units = make_units(zones, layers["study_area"], layers["residents"])
+    build = build_grids(units, 300, 500, seed=0, study_area=layers["study_area"])
+    admin.create_plan(PROJECT, PLAN, Plan.from_build(units, build), message="first build")
+    admin.add_user("chief", "admin", PASSWORD)
+    for name, scope in (("p1", AREA_A), ("p2", AREA_B), ("p3", AREA_A)):
+        admin.add_user(name, "planner", PASSWORD, scopes=[scope], projects=[PROJECT])
+    admin.add_user("v1", "viewer", PASSWORD, projects=[PROJECT])
+    return folder
+
+
+@pytest.fixture(scope="module")
+def store(office: Path):
+    """The workspace as the tests' own system session (to read what the app saved)."""
+    from gridmap.workspace import open_workspace
+
+    return open_workspace(office).as_system("test")
+
+
+@pytest.fixture(scope="module")
+def server(office: Path, tmp_path_factory):
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
+    if not (VENDOR / "leaflet" / "leaflet.js").is_file():
+        pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("GRIDMAP_DEMO_MODULE", "GRIDMAP_WORKSPACE")}
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=office), cwd=REPO, env=env,
+                                stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"gridmap serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"no answer on {base} in 90 s:\n{log.read_text(errors='replace')}")
+            time.sleep(0.25)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+def new_page(browser, frames: list | None = None):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    if frames is not None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(payload)))
+    return context, page
+
+
+def login(browser, server: str, name: str, page_key: str = "grid"):  # noqa: F811
+    """A new browser context logged in as ``name`` on ``page_key``."""
+    context, page = new_page(browser)
+    page.goto(f"{server}/?page={page_key}", wait_until="commit")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录", exact=True).click()
+    page.get_by_text(f"已登录：{name}").wait_for(timeout=90_000)
+    return context, page
+
+
+def open_plan(page) -> MapDriver:
+    """Open plan ``grids`` on the Grid page (by name); wait for its map."""
+    page.get_by_role("button", name="打开此文件").wait_for(timeout=120_000)
+    wait_idle(page, 120_000)
+    page.get_by_role("button", name="打开此文件").click()
+    page.get_by_text(f"（方案 {PLAN}，版本").first.wait_for(timeout=90_000)
+    page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane svg path").first.wait_for(
+        state="attached", timeout=90_000)
+    wait_idle(page, 60_000)
+    return MapDriver(page)
+
+
+def lasso_case(plan, area: str, skip: set = frozenset()):
+    """(target grid, unit of a neighbouring grid) inside community ``area``, both with households."""
+    i, j, _ = plan.adjacency
+    for x, y in zip(i, j, strict=True):
+        if (plan.codes[x] != plan.codes[y] and plan.area_id[x] == plan.area_id[y] == area
+                and plan.households[x] > 0 and plan.households[y] > 0 and plan.unit_ids[y] not in skip
+                and plan.codes[x] not in plan.locked and plan.codes[y] not in plan.locked):
+            return plan.codes[x], plan.unit_ids[y]
+    raise AssertionError(f"no lasso case in {area}")
+
+
+def select_and_lasso(drv: MapDriver, plan, target: str, unit) -> shapely.Polygon:
+    """Click the target grid, then draw a 20-pixel square around the unit; returns the drawn polygon."""
+    page = drv.page
+    p = lonlat(plan, plan.grids([target]).geometry.iloc[0].point_on_surface())
+    drv.view(p, 17)
+    page.mouse.click(*drv.screen(p))
+    page.locator('[data-testid="stCode"]', has_text=target).wait_for(state="visible", timeout=60_000)
+    wait_idle(page, 60_000)
+    pu = lonlat(plan, shapely.point_on_surface(plan.units.geometry.iloc[plan._pos.get_loc(unit)]))
+    drv.view(pu, 18)
+    cx, cy = drv.screen(pu)
+    square = [(cx - 10, cy - 10), (cx + 10, cy - 10), (cx + 10, cy + 10), (cx - 10, cy + 10)]
+    polygon = shapely.Polygon(drv.lonlat(square))
+    drv.draw_polygon(square)
+    return polygon
+
+
+def save(page) -> None:
+    page.get_by_role("button", name="保存", exact=True).click()
+
+
+def test_without_login_every_page_shows_the_login_form_and_no_layer_data(server: str, browser, store) -> None:  # noqa: F811
+    names = [str(n) for n in store.layer("office", "study_area")["name"]]
+    for key in PAGE_KEYS:
+        frames: list = []
+        context, page = new_page(browser, frames)
+        media: list[str] = []
+        context.on("request", lambda r, media=media: media.append(r.url)  # Streamlit's files for downloads, images
+                   if r.url.split("/", 3)[3].startswith("media/") else None)
+        try:
+            page.goto(f"{server}/?page={key}", wait_until="commit")
+            page.get_by_label("用户名").wait_for(timeout=90_000)
+            page.wait_for_timeout(1500)
+            assert page.get_by_label("密码").count() == 1
+            assert page.locator(MAP_IFRAME).count() == 0, key
+            assert page.locator('[data-testid="stDownloadButton"]').count() == 0, key
+            assert page.locator('[data-testid="stSidebar"]').count() == 0 or \
+                page.get_by_text("页面").count() == 0, key
+            assert not media, media
+            data = b"".join(f if isinstance(f, bytes) else f.encode() for f in frames)
+            assert frames and b"FeatureCollection" not in data and b"coordinates" not in data, key
+            assert not [n for n in names if n.encode() in data], key
+        finally:
+            context.close()
+
+
+def test_viewer_has_no_editing_controls_and_a_forged_edit_is_refused(server: str, browser, store) -> None:  # noqa: F811
+    head = store.plan_info(PROJECT, PLAN).head
+    before = store.plan_at(PROJECT, PLAN).assignment()
+    context, page = login(browser, server, "v1")
+    try:
+        page.get_by_text("您是查看者").first.wait_for(timeout=90_000)
+        drv = open_plan(page)
+        frame = page.frame_locator(MAP_IFRAME)
+        assert frame.locator(".leaflet-draw-draw-polygon").count() == 0  # no drawing tools
+        for label in ("保存", "锁定", "撤销", "重做", "生成网格", "恢复为新版本"):
+            assert page.get_by_role("button", name=label, exact=True).count() == 0, label
+        assert page.get_by_label("方案名称").count() == 0
+        assert page.get_by_text("改了什么").count() >= 1  # the History panel is there to read
+        # a drawing sent through the map component although the page offers no tool for it
+        plan = store.plan_at(PROJECT, PLAN)
+        target, unit = lasso_case(plan, AREA_A)
+        p = lonlat(plan, plan.grids([target]).geometry.iloc[0].point_on_surface())
+        drv.view(p, 17)
+        page.mouse.click(*drv.screen(p))
+        page.locator('[data-testid="stCode"]', has_text=target).wait_for(state="visible", timeout=60_000)
+        wait_idle(page, 60_000)
+        pu = lonlat(plan, shapely.point_on_surface(plan.units.geometry.iloc[plan._pos.get_loc(unit)]))
+        drv.frame.evaluate("([lat, lng]) => { const d = 0.00005; const poly = L.polygon([[lat - d, lng - d], "
+                           "[lat - d, lng + d], [lat + d, lng + d], [lat + d, lng - d]]);"
+                           " map.fire('draw:created', {layer: poly, layerType: 'polygon'}); }", [pu.y, pu.x])
+        page.get_by_text("您是查看者").nth(1).wait_for(timeout=60_000)  # the refusal, above the map
+        wait_idle(page, 60_000)
+        drv.wait_grid_households(target, households(plan, target))
+        assert store.plan_info(PROJECT, PLAN).head == head
+        assert store.plan_at(PROJECT, PLAN).assignment().equals(before)
+    finally:
+        context.close()
+
+
+def test_planner_edit_outside_the_scope_is_refused_with_a_message(server: str, browser, store) -> None:  # noqa: F811
+    head = store.plan_info(PROJECT, PLAN).head
+    plan = store.plan_at(PROJECT, PLAN)
+    target, unit = lasso_case(plan, AREA_B)
+    context, page = login(browser, server, "p1")
+    try:
+        page.get_by_text("您可以修改范围 320101001").wait_for(timeout=90_000)
+        drv = open_plan(page)
+        select_and_lasso(drv, plan, target, unit)
+        message = page.get_by_text("修改被拒绝")
+        message.first.wait_for(timeout=60_000)
+        assert "outside your scope" in message.first.inner_text() or "范围" in message.first.inner_text()
+        wait_idle(page, 60_000)
+        drv.wait_grid_households(target, households(plan, target))  # undone on the map too
+        save(page)
+        page.get_by_text("没有需要保存的修改").wait_for(timeout=60_000)
+        assert store.plan_info(PROJECT, PLAN).head == head
+    finally:
+        context.close()
+
+
+def test_two_planners_edit_different_communities_and_both_saves_land(server: str, browser, store) -> None:  # noqa: F811
+    head = store.plan_info(PROJECT, PLAN).head
+    plan = store.plan_at(PROJECT, PLAN)
+    cases = {"p1": lasso_case(plan, AREA_A), "p2": lasso_case(plan, AREA_B)}
+    sessions = {name: login(browser, server, name) for name in cases}
+    try:
+        expected = {}
+        for name, (context, page) in sessions.items():
+            drv = open_plan(page)
+            target, unit = cases[name]
+            polygon = select_and_lasso(drv, plan, target, unit)
+            mine = store.plan_at(PROJECT, PLAN)
+            res = mine.lasso(polygon, target, crs="EPSG:4326")  # the core's figure for that drawing
+            assert res.moved >= 1
+            expected[name] = mine.assignment().set_index("unit_id")["grid_code"]
+            drv.wait_grid_households(target, households(mine, target))
+            wait_idle(page, 60_000)
+        page1, page2 = sessions["p1"][1], sessions["p2"][1]
+        save(page1)
+        page1.get_by_text(f"已保存：方案 {PLAN} 版本 {head + 1}").wait_for(timeout=60_000)
+        save(page2)
+        page2.get_by_text(f"已保存：方案 {PLAN} 版本 {head + 2}，已与他人此后保存的修改合并").wait_for(timeout=60_000)
+        revisions = store.revisions(PROJECT, PLAN)
+        assert [(r.author, str(r.kind)) for r in revisions[-2:]] == [("p1", "save"), ("p2", "merge")]
+        final = store.plan_at(PROJECT, PLAN).assignment().set_index("unit_id")["grid_code"]
+        base = plan.assignment().set_index("unit_id")["grid_code"]
+        for name in ("p1", "p2"):
+            changed = expected[name][expected[name] != base].index
+            assert len(changed) and (final[changed] == expected[name][changed]).all(), name  # both edits held
+    finally:
+        for context, _ in sessions.values():
+            context.close()
+
+
+def test_same_units_refused_with_a_rescue_revision_and_history_names_everyone(server: str, browser, store) -> None:  # noqa: F811
+    head = store.plan_info(PROJECT, PLAN).head
+    plan = store.plan_at(PROJECT, PLAN)
+    target, unit = lasso_case(plan, AREA_A)
+    sessions = {name: login(browser, server, name) for name in ("p1", "p3")}
+    try:
+        for _, page in sessions.values():
+            drv = open_plan(page)
+            select_and_lasso(drv, plan, target, unit)
+            wait_idle(page, 60_000)
+        page1, page3 = sessions["p1"][1], sessions["p3"][1]
+        save(page1)
+        page1.get_by_text(f"已保存：方案 {PLAN} 版本 {head + 1}").wait_for(timeout=60_000)
+        save(page3)
+        refusal = page3.get_by_text("未保存：他人已修改了相同的单元")
+        refusal.wait_for(timeout=60_000)
+        rescue = store.revisions(PROJECT, PLAN)[-1]
+        assert str(rescue.kind) == "rescue" and rescue.author == "p3" and rescue.number == head + 2
+        assert f"救援版本 {rescue.number}" in refusal.inner_text()
+        assert store.plan_info(PROJECT, PLAN).head == head + 1
+        history = page3.locator('[data-testid="stTable"]').filter(has_text="改了什么")
+        history.wait_for(timeout=60_000)
+        text = history.inner_text()
+        for who in ("p1", "p2", "p3", "setup"):
+            assert who in text, who
+        assert "rescue" in text and "merge" in text
+    finally:
+        for context, _ in sessions.values():
+            context.close()
