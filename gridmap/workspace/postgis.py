@@ -204,8 +204,10 @@ def _frame(records: Sequence[Mapping[str, Any]], spec: Sequence[Mapping[str, str
                 utc = "," in dtype
                 stamps = pd.to_datetime(values, utc=utc, format="ISO8601")
                 out[name] = stamps.dt.tz_convert(dtype.split(",", 1)[1].strip(" ]")) if utc else stamps
-            else:
-                out[name] = values.astype(object).where(values.notna(), None)
+            elif dtype == "string":
+                out[name] = values.astype("string")
+            else:  # text: pandas' own inference, as pyogrio reads a GeoPackage (str type in pandas 3)
+                out[name] = values
         except (ValueError, TypeError):  # a value that does not fit the type: keep it as read
             out[name] = values
     return pd.DataFrame(out, index=pd.RangeIndex(len(table)), columns=names)
@@ -728,7 +730,12 @@ class PostgisBackend(Backend):
                         copy.write_row((key, i, units[i], codes[i]))
                 say(stage)
         if data.grids is not None and len(data.grids):
-            grids = data.grids
+            grids = data.grids.copy()  # one geometry type per layer, as in the GeoPackage folder:
+            geoms = np.array(grids.geometry.to_numpy(), dtype=object)  # polygons as one-part
+            geoms[shapely.is_empty(geoms)] = None  # MultiPolygons, empty grids without geometry
+            single = shapely.get_type_id(geoms) == 3
+            geoms[single] = [shapely.MultiPolygon([g]) for g in geoms[single]]
+            grids[grids.geometry.name] = gpd.GeoSeries(geoms, index=grids.index, crs=grids.crs)
             self._write_features(conn, "grids", (key,), ("data_key", "seq"), grids, grid_spec, srid,
                                  [("" if c is None else str(c),) for c in grids["grid_code"].tolist()], ("grid_code",))
         say("grids written")
