@@ -1,5 +1,6 @@
-"""Benchmark the PostGIS workspace beside the GeoPackage folder: a lasso save on a 6,000-unit plan, and
-20 planners saving at once on disjoint communities.
+"""Benchmark the PostGIS workspace beside the GeoPackage folder: lasso saves, 20 planners at once.
+
+A lasso save on a 6,000-unit plan, and 20 planners saving at once on disjoint communities.
 
     bash scripts/postgis.sh start            # prints the URL as its last line
     .venv/bin/python benchmarks/bench_postgis.py --url postgresql://gridmap@127.0.0.1:PORT/gridmap
@@ -70,8 +71,10 @@ def community_plan(nx: int, ny: int, seed: int = 0) -> Plan:
 
 
 def strip(nx: int, ny: int, community: int, grid_row: int) -> tuple[shapely.Polygon, int, list[int]]:
-    """A lasso in a community: the east column (1 × 2 units) of its first grid in ``grid_row``, and the
-    position of a unit of the grid east of it (the target), and the unit ids the lasso takes."""
+    """A lasso in a community: the east column (1 × 2 units) of its first grid in ``grid_row``.
+
+    Returns the lasso, the position of a unit of the grid east of it (the target) and the unit ids it takes.
+    """
     width, height = nx // COMMUNITY_COLS, ny // COMMUNITY_ROWS
     c = (community % COMMUNITY_COLS) * width + 3
     r = (community // COMMUNITY_COLS) * height + 5 * grid_row + 1
@@ -117,7 +120,7 @@ def run(workspace: Workspace, nx: int, ny: int, repeat: int, parallel: int) -> d
         mine = planner.open_plan("bench", "plan")
         box, target, taken = strip(nx, ny, k, 1)
         mine.lasso(box, mine.codes[target])
-        expected.update({u: mine.codes[target] for u in taken})
+        expected.update(dict.fromkeys(taken, mine.codes[target]))
         sessions.append(planner)
         plans.append(mine)
     before = session.plan_info("bench", "plan").last_revision
