@@ -67,6 +67,11 @@ PostgreSQL (>= 13) with PostGIS 3 yourself, then run this again"
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
     has_postgis "$bindir" || die "$pkg is installed but the postgis extension is not found"
   fi
+  if ! command -v ogr2ogr >/dev/null; then  # GDAL's PostgreSQL driver, to check what QGIS sees (optional)
+    say "installing ogr2ogr (Debian package gdal-bin)"
+    ( DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends gdal-bin >/dev/null ) \
+      || say "could not install gdal-bin: the test through ogr2ogr will be skipped"
+  fi
 }
 
 run_as=""  # the user the cluster runs as (empty: the current user)
