@@ -16,7 +16,8 @@ that apply them in a transaction — with no new dependency on SQLAlchemy. A new
 The steps
 ---------
 1. the tables: accounts, sessions, projects, input layers (features with their attributes as
-   ``jsonb`` and geometry in the project's metric CRS, GiST-indexed), OSM files, plans (the
+   ``jsonb`` and geometry in the project's metric CRS, GiST-indexed; ``source_wkb`` keeps the
+   geometry exactly as imported when the layer came in another CRS), OSM files, plans (the
    ``head`` column is the revision column of the optimistic concurrency), units, revision data
    (assignments, derived grids with GiST index, edit steps), revisions, audit trail, exports.
 2. the views QGIS opens: ``grids_current`` and ``units_current`` — the head revision of every plan,
@@ -61,7 +62,7 @@ CREATE TABLE {s}.input_layers (
     n_features integer NOT NULL, PRIMARY KEY (project, version, layer));
 CREATE TABLE {s}.input_features (
     project text NOT NULL, version integer NOT NULL, layer text NOT NULL, fid integer NOT NULL,
-    attributes jsonb NOT NULL, geom geometry, PRIMARY KEY (project, version, layer, fid),
+    attributes jsonb NOT NULL, geom geometry, source_wkb bytea, PRIMARY KEY (project, version, layer, fid),
     FOREIGN KEY (project, version, layer) REFERENCES {s}.input_layers ON DELETE CASCADE);
 CREATE INDEX input_features_geom ON {s}.input_features USING gist (geom);
 CREATE TABLE {s}.plans (

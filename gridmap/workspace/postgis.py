@@ -23,8 +23,9 @@ transactions:
   transaction (an import that replaces a project's inputs is never seen half done).
 
 Geometry is stored in each project's metric CRS (its SRID; a CRS without an EPSG code is added to
-``spatial_ref_sys`` under a gridmap SRID), with GiST indexes; attributes are ``jsonb`` beside it,
-with each layer's column names and types kept so a layer reads back as it was written (as a
+``spatial_ref_sys`` under a gridmap SRID), with GiST indexes — an input layer imported in another
+CRS (WGS84, CGCS2000 degrees) also keeps its geometry exactly as given, which is what reads
+return; attributes are ``jsonb`` beside it, with each layer's column names and types kept so a layer reads back as it was written (as a
 GeoPackage would give it: lists joined with ``;``). The views ``grids_current`` and
 ``units_current`` (:mod:`gridmap.workspace.pgschema`) give the head revision of every plan in
 EPSG:4326 for QGIS, ``ogr2ogr`` and ``geopandas.read_postgis``.
@@ -194,10 +195,9 @@ def _frame(records: Sequence[Mapping[str, Any]], spec: Sequence[Mapping[str, str
         missing = values.isna().any()
         try:
             if dtype.startswith(("int", "uint", "Int", "UInt")):
-                out[name] = values.astype("float64") if missing else values.astype("int64" if dtype[0] in "iI"
-                                                                                    else dtype.lower())
+                out[name] = values.astype("float64") if missing else values.astype(dtype.lower())
             elif dtype.startswith(("float", "Float")):
-                out[name] = values.astype("float64")
+                out[name] = values.astype(dtype.lower())
             elif dtype in ("bool", "boolean"):
                 out[name] = values.astype(object) if missing else values.astype(bool)
             elif dtype.startswith("datetime64"):
@@ -542,15 +542,30 @@ class PostgisBackend(Backend):
 
     def _write_features(self, conn: psycopg.Connection, table: str, fixed: Sequence[Any], fixed_columns: Sequence[str],
                         frame: gpd.GeoDataFrame, spec: Sequence[Mapping[str, str]], srid: int | None,
-                        extra: Sequence[Sequence[Any]] = (), extra_columns: Sequence[str] = ()) -> None:
-        """COPY a layer's rows into ``table``: fixed values, ``seq``/``fid``, extra columns, attributes, geometry."""
+                        extra: Sequence[Sequence[Any]] = (), extra_columns: Sequence[str] = (),
+                        metric: tuple[Any, int] | None = None) -> None:
+        """COPY a layer's rows into ``table``: fixed values, ``seq``/``fid``, extra columns, attributes, geometry.
+
+        ``metric`` = (CRS, SRID): store ``geom`` in that CRS and the geometry as given, exactly, in
+        ``source_wkb`` (input layers imported in another CRS than their project's metric one).
+        """
         attributes = _attribute_rows(frame, spec)
-        geoms = _ewkb(frame.geometry.to_numpy(), srid or 0) if len(frame) else []
-        columns = ", ".join([*fixed_columns, *extra_columns, "attributes", "geom"])
         extra = list(extra) if extra_columns else [()] * len(frame)
-        with conn.cursor() as cur, cur.copy(f"COPY {self.s}.{table} ({columns}) FROM STDIN") as copy:
-            for i, (attrs, geom, more) in enumerate(zip(attributes, geoms, extra, strict=True)):
-                copy.write_row((*fixed, i, *more, attrs, geom))
+        columns = [*fixed_columns, *extra_columns, "attributes", "geom"]
+        if metric is None:
+            geoms = _ewkb(frame.geometry.to_numpy(), srid or 0)
+            rows = [(attrs, geom) for attrs, geom in zip(attributes, geoms, strict=True)]
+        else:
+            crs, metric_srid = metric
+            geoms = _ewkb(frame.geometry.to_crs(crs).to_numpy(), metric_srid)
+            source = shapely.to_wkb(np.asarray(frame.geometry.to_numpy(), dtype=object), output_dimension=2)
+            rows = [(attrs, geom, None if geom is None else wkb)
+                    for attrs, geom, wkb in zip(attributes, geoms, source, strict=True)]
+            columns.append("source_wkb")
+        names = ", ".join(columns)
+        with conn.cursor() as cur, cur.copy(f"COPY {self.s}.{table} ({names}) FROM STDIN") as copy:
+            for i, (more, row) in enumerate(zip(extra, rows, strict=True)):
+                copy.write_row((*fixed, i, *more, *row))
 
     def replace_inputs(self, project: Project, layers: Mapping[str, gpd.GeoDataFrame], osm: Path | None,
                        audit: Sequence[AuditEvent] = ()) -> Project:
@@ -565,6 +580,7 @@ class PostgisBackend(Backend):
             if row is None:
                 raise NotFound(f"no project named {project.name!r}", "no_project", project=project.name)
             version = int(row["inputs_version"]) + 1
+            project_srid = self._srid(conn, project.crs) if project.crs else None
             for key, frame in layers.items():
                 if frame.crs is None:
                     raise WorkspaceError(f"layer {key!r} has no CRS: every layer gridmap stores declares its CRS",
@@ -575,15 +591,15 @@ class PostgisBackend(Backend):
                              "geometry_name, n_features) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                              (project.name, version, key, _crs_text(frame.crs), srid, _jsonb(spec),
                               frame.geometry.name, int(len(frame))))
+                metric = None if project_srid in (None, srid) else (project.crs, project_srid)
                 self._write_features(conn, "input_features", (project.name, version, key),
-                                     ("project", "version", "layer", "fid"), frame, spec, srid)
+                                     ("project", "version", "layer", "fid"), frame, spec, srid, metric=metric)
             if osm_bytes is not None:
                 conn.execute(f"INSERT INTO {self.s}.osm_files (file_name, data) VALUES (%s, %s) "
                              "ON CONFLICT (file_name) DO NOTHING", (osm_name, osm_bytes))
-            srid = self._srid(conn, project.crs) if project.crs else None
             conn.execute(f"UPDATE {self.s}.projects SET title = %s, crs = %s, srid = %s, codes = %s, layers = %s, "
                          "osm = %s, inputs_version = %s WHERE name = %s",
-                         (project.title, project.crs, srid, _jsonb(list(project.codes)), _jsonb(list(layers)),
+                         (project.title, project.crs, project_srid, _jsonb(list(project.codes)), _jsonb(list(layers)),
                           osm_name, version, project.name))
             # the previous inputs go in the same transaction: readers hold a snapshot (see read_layer)
             conn.execute(f"DELETE FROM {self.s}.input_layers WHERE project = %s AND version < %s",
@@ -603,7 +619,8 @@ class PostgisBackend(Backend):
                     raise NotFound(f"no project named {project!r}", "no_project", project=project)
                 raise NotFound(f"project {project!r} has no input layer {key!r}", "no_layer", project=project,
                                layer=key)
-            rows = conn.execute(f"SELECT f.attributes, ST_AsBinary(f.geom) AS wkb FROM {self.s}.input_features f "
+            rows = conn.execute(f"SELECT f.attributes, coalesce(f.source_wkb, ST_AsBinary(f.geom)) AS wkb "
+                                f"FROM {self.s}.input_features f "
                                 f"JOIN {self.s}.projects p ON p.name = f.project AND p.inputs_version = f.version "
                                 "WHERE f.project = %s AND f.layer = %s ORDER BY f.fid", (project, key)).fetchall()
         return _geoframe([r["attributes"] for r in rows], [r["wkb"] for r in rows], layer["columns"], layer["crs"])

@@ -32,6 +32,8 @@ from gridmap.io.files import write_gpkg
 from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.plans.plan import Plan
 from gridmap.workspace import NewRevision, RevisionKind, StaleHead, WorkspaceError, WorkspaceFormatError, open_workspace
+from gridmap.workspace.connect import ENV_WORKSPACE, default_location, default_workspace
+from gridmap.workspace.demo import DEMO_PROJECT
 from gridmap.workspace.gpkg import GpkgBackend
 from gridmap.workspace.model import Project, utc_now
 from gridmap.workspace.pgschema import LATEST
@@ -149,6 +151,22 @@ def test_geometry_in_the_metric_crs_with_gist_indexes(workspace) -> None:
         head = conn.execute(sql.SQL("SELECT head FROM {}.plans WHERE project = 'office' AND name = 'grids'").format(s)
                             ).fetchone()
     assert head == (1,)
+
+
+def test_a_layer_in_degrees_is_stored_in_the_metric_crs_and_read_back_exactly(backend) -> None:
+    area = make_inputs()["study_area"]
+    degrees = area.to_crs(4326)
+    backend.insert_project(Project(name="p", created=utc_now()))
+    backend.replace_inputs(Project(name="p", crs=CRS), {"study_area": degrees}, None)
+    back = backend.read_layer("p", "study_area")
+    assert back.crs.to_epsg() == 4326
+    assert back.geometry.geom_equals_exact(degrees.geometry, tolerance=0).all()  # bit for bit as imported
+    with _connect(backend) as conn:
+        rows = conn.execute(sql.SQL("SELECT ST_SRID(geom), ST_AsBinary(geom) FROM {}.input_features ORDER BY fid")
+                            .format(sql.Identifier(backend.schema))).fetchall()
+    assert {r[0] for r in rows} == {4549}  # QGIS and SQL see the metric CRS
+    metric = shapely.from_wkb([bytes(r[1]) for r in rows])
+    assert all(m.symmetric_difference(a).area < 1e-3 for m, a in zip(metric, area.geometry, strict=True))
 
 
 def test_a_crs_without_an_epsg_code_gets_a_gridmap_srid(backend) -> None:
@@ -305,3 +323,25 @@ def test_grids_of_every_revision_stay_readable(workspace) -> None:
     assert first.geometry.geom_type.eq("MultiPolygon").all() and first.crs == CRS
     assert second.geometry.iloc[1] is None and abs(second.geometry.iloc[0].area - 40_000) < 1e-6
     assert B1 in first["grid_code"].tolist() and B2 in second["grid_code"].tolist()
+
+
+def test_the_default_workspace_may_be_a_database(monkeypatch) -> None:
+    url = "postgresql://li@db.example:5432/city?schema=jiedao"
+    monkeypatch.setenv(ENV_WORKSPACE, url)
+    assert default_location() == url  # a URL, not a Path (which would fold its '//')
+
+
+@pytest.mark.slow
+def test_the_demo_in_postgis_reads_back_as_in_a_folder(tmp_path: Path) -> None:
+    """The real demo (Chinese names, WGS84 layers of a CGCS2000 project, an OSM file) through both stores."""
+    store = pg_support.new_schema_backend()
+    try:
+        database = default_workspace(store.location).as_system()
+        folder = default_workspace(tmp_path / "ws").as_system()
+        project = database.project(DEMO_PROJECT)
+        assert project.layers == folder.project(DEMO_PROJECT).layers and project.crs == "EPSG:4549"
+        for key in project.layers:
+            pd.testing.assert_frame_equal(database.layer(DEMO_PROJECT, key), folder.layer(DEMO_PROJECT, key))
+        assert database.osm_path(DEMO_PROJECT).read_bytes() == folder.osm_path(DEMO_PROJECT).read_bytes()
+    finally:
+        pg_support.drop(store)
