@@ -25,10 +25,10 @@ transactions:
 Geometry is stored in each project's metric CRS (its SRID; a CRS without an EPSG code is added to
 ``spatial_ref_sys`` under a gridmap SRID), with GiST indexes — an input layer imported in another
 CRS (WGS84, CGCS2000 degrees) also keeps its geometry exactly as given, which is what reads
-return; attributes are ``jsonb`` beside it, with each layer's column names and types kept so a layer reads back as it was written (as a
-GeoPackage would give it: lists joined with ``;``). The views ``grids_current`` and
-``units_current`` (:mod:`gridmap.workspace.pgschema`) give the head revision of every plan in
-EPSG:4326 for QGIS, ``ogr2ogr`` and ``geopandas.read_postgis``.
+return; attributes are ``jsonb`` beside it, with each layer's column names and types kept so a
+layer reads back as it was written (as a GeoPackage folder gives it: lists joined with ``;``).
+The views ``grids_current`` and ``units_current`` (:mod:`gridmap.workspace.pgschema`) give the
+head revision of every plan in EPSG:4326 for QGIS, ``ogr2ogr`` and ``geopandas.read_postgis``.
 
 Connections come from a :class:`psycopg_pool.ConnectionPool` per backend (opened on first use;
 :meth:`PostgisBackend.close` closes it).
