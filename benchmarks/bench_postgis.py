@@ -36,36 +36,32 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import geopandas as gpd
-import numpy as np
 import pandas as pd
 import psycopg
 import shapely
 from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_plan import SIZE, X0, Y0, synthetic_plan  # noqa: E402
+
 from gridmap.plans.plan import Plan  # noqa: E402
 from gridmap.workspace import Principal, Role, Workspace, init_workspace  # noqa: E402
 from gridmap.workspace.postgis import PostgisBackend  # noqa: E402
 
-X0, Y0, SIZE = 500_000.0, 3_545_000.0, 50.0
 COMMUNITY_COLS, COMMUNITY_ROWS = 10, 2  # 20 communities
 
 
 def community_plan(nx: int, ny: int, seed: int = 0) -> Plan:
-    """nx × ny units of 50 m in 10 × 2 communities; grids of 4 × 5 units numbered inside each community."""
-    rng = np.random.default_rng(seed)
-    cols, rows = np.meshgrid(np.arange(nx), np.arange(ny))
-    cols, rows = cols.ravel(), rows.ravel()
-    geoms = shapely.box(X0 + cols * SIZE, Y0 + rows * SIZE, X0 + (cols + 1) * SIZE, Y0 + (rows + 1) * SIZE)
+    """The units of ``bench_plan.synthetic_plan`` in 10 × 2 communities; grids of 4 × 5 units within each."""
+    units = synthetic_plan(nx, ny, seed).units.copy()
+    position = units["unit_id"].to_numpy() - 1
+    cols, rows = position % nx, position // nx
     community = (cols * COMMUNITY_COLS // nx) + COMMUNITY_COLS * (rows * COMMUNITY_ROWS // ny)
-    area_id = np.array([f"320102001{c + 1:03d}" for c in community])
-    units = gpd.GeoDataFrame({"unit_id": np.arange(1, len(cols) + 1), "area_id": area_id,
-                              "households": rng.integers(10, 31, len(cols)),
-                              "population": rng.integers(25, 80, len(cols))}, geometry=geoms, crs=4549)
+    units["area_id"] = [f"320102001{c + 1:03d}" for c in community]
     block = (cols // 4) * 1000 + (rows // 5)
     per_comm = pd.Series(block).groupby(community).transform(lambda s: pd.factorize(s, sort=True)[0] + 1)
-    codes = [f"{a}{k:03d}" for a, k in zip(area_id, per_comm, strict=True)]
+    codes = [f"{a}{k:03d}" for a, k in zip(units["area_id"], per_comm, strict=True)]
     return Plan(units, pd.DataFrame({"unit_id": units["unit_id"], "grid_code": codes}),
                 min_households=1, max_households=10_000)
 

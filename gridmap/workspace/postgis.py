@@ -60,7 +60,7 @@ from psycopg.types.json import Json, Jsonb
 from psycopg_pool import ConnectionPool
 from pyproj import CRS
 
-from gridmap.workspace.backend import FORMAT, AccountChange, Backend, NewRevision, RevisionData
+from gridmap.workspace.backend import FORMAT, AccountChange, Backend, NewRevision, RevisionData, where_clause
 from gridmap.workspace.errors import AlreadyExists, NotFound, StaleHead, WorkspaceError, WorkspaceFormatError
 from gridmap.workspace.model import (
     Account,
@@ -505,18 +505,12 @@ class PostgisBackend(Backend):
 
     def delete_sessions(self, *, token_hash: str | None = None, name: str | None = None,
                         expired_before: datetime | None = None) -> int:
-        clauses, params = [], []
-        for column, value in (("token_hash", token_hash), ("name", name)):
-            if value is not None:
-                clauses.append(f"{column} = %s")
-                params.append(value)
-        if expired_before is not None:
-            clauses.append("expires < %s")
-            params.append(expired_before)
-        if not clauses:
+        where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
+                                      ("expires", "<", expired_before)], "%s")
+        if not where:
             raise ValueError("delete_sessions needs token_hash, name or expired_before")
         with self._conn() as conn:
-            return conn.execute(f"DELETE FROM {self.s}.sessions WHERE {' AND '.join(clauses)}", params).rowcount
+            return conn.execute(f"DELETE FROM {self.s}.sessions {where}", params).rowcount
 
     # ------------------------------------------------------------------ projects
 
@@ -860,12 +854,8 @@ class PostgisBackend(Backend):
 
     def list_audit(self, *, project: str | None = None, plan: str | None = None, user: str | None = None,
                    limit: int | None = None) -> list[AuditEvent]:
-        clauses, params = [], []
-        for column, value in (("project", project), ("plan", plan), ("user_name", user)):
-            if value is not None:
-                clauses.append(f"{column} = %s")
-                params.append(value)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = where_clause([("project", "=", project), ("plan", "=", plan), ("user_name", "=", user)],
+                                     "%s")
         tail = f" LIMIT {int(limit)}" if limit else ""
         with self._conn() as conn:
             rows = conn.execute(f"SELECT * FROM {self.s}.audit {where} ORDER BY time DESC, id DESC{tail}",
