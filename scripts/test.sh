@@ -1,7 +1,20 @@
 #!/usr/bin/env bash
-# Install what is missing (test tools, Debian chromium), then run the whole test suite.
+# Install what is missing (test tools, Debian chromium), start a throwaway PostgreSQL + PostGIS
+# (scripts/postgis.sh) for the PostGIS workspace tests, run the whole test suite, stop the cluster.
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k io -x`.
+# With GRIDMAP_TEST_POSTGRES_URL already set, that database is used and no cluster is started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh test
-exec .venv/bin/python -m pytest "$@"
+
+if [ -z "${GRIDMAP_TEST_POSTGRES_URL:-}" ]; then
+  # a cluster of its own (its own state file), stopped and removed however the run ends
+  GRIDMAP_PG_STATE="$(mktemp -u "${TMPDIR:-/tmp}/gridmap-test-postgis.XXXXXX")"
+  export GRIDMAP_PG_STATE
+  trap 'bash scripts/postgis.sh stop' EXIT
+  url=$(GRIDMAP_PG_FAST=1 bash scripts/postgis.sh start | tail -n1)
+  case "$url" in postgresql://*) ;; *) echo "test.sh: scripts/postgis.sh start gave no URL" >&2; exit 2 ;; esac
+  export GRIDMAP_TEST_POSTGRES_URL="$url"
+fi
+unset GRIDMAP_ALLOW_NO_POSTGRES  # here the PostGIS tests run, never skipped
+.venv/bin/python -m pytest "$@"

@@ -34,14 +34,18 @@ __all__ = ["register", "run_init", "run_import", "run_list"]
 @guarded
 def run_init(args: argparse.Namespace) -> int:
     """Create a workspace (or say that one is there already)."""
-    from gridmap.workspace import init_workspace
-    from gridmap.workspace.gpkg import is_workspace_folder
+    from gridmap.workspace import WorkspaceFormatError, backend_for, init_workspace
 
-    existed = is_workspace_folder(args.dir)
+    try:
+        backend_for(args.dir).check()
+        existed = True
+    except WorkspaceFormatError:
+        existed = False
     workspace = init_workspace(args.dir)
     info = workspace.describe()
     accounts = workspace.backend.count_accounts()
-    print(f"workspace {'already at' if existed else 'created at'} {workspace.location} (GeoPackage folder, layout "
+    kind = (f"PostGIS, schema {info['schema']!r}" if info.get("backend") == "postgis" else "GeoPackage folder")
+    print(f"workspace {'already at' if existed else 'created at'} {workspace.location} ({kind}, layout "
           f"{info['schema_version']}); " + (f"{accounts} account(s)" if accounts else
                                             "it runs open (no accounts) until `gridmap users add` creates one"))
     return 0

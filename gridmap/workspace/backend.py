@@ -54,7 +54,7 @@ from gridmap.workspace.model import (
     SessionRecord,
 )
 
-__all__ = ["Backend", "RevisionData", "NewRevision", "AccountChange", "FORMAT", "SCHEMA_VERSION"]
+__all__ = ["Backend", "RevisionData", "NewRevision", "AccountChange", "FORMAT", "SCHEMA_VERSION", "where_clause"]
 
 #: The format name written into every workspace (a folder's marker file, a database's meta table).
 FORMAT = "gridmap-workspace"
@@ -63,6 +63,24 @@ SCHEMA_VERSION = 1
 
 #: A read-modify-write of an account: given the stored account, the new account and the audit events to store.
 AccountChange = Callable[[Account], tuple[Account, Sequence[AuditEvent]]]
+
+
+def where_clause(conditions: Sequence[tuple[str, str, Any]], mark: str) -> tuple[str, list[Any]]:
+    """The ``WHERE`` clause of a filtered read or delete, and its parameters; both backends use it.
+
+    Parameters
+    ----------
+    conditions : ``(column, operator, value)``; a condition whose value is None is left out.
+    mark : the driver's placeholder (``?`` for sqlite3, ``%s`` for psycopg).
+
+    Returns
+    -------
+    ``("WHERE a = ? AND b < ?", [x, y])``, or ``("", [])`` when every value is None.
+    """
+    kept = [(column, op, value) for column, op, value in conditions if value is not None]
+    if not kept:
+        return "", []
+    return "WHERE " + " AND ".join(f"{column} {op} {mark}" for column, op, _ in kept), [v for _, _, v in kept]
 
 
 @dataclass

@@ -42,11 +42,11 @@ def is_database_url(location: str | os.PathLike) -> bool:
 def backend_for(location: str | os.PathLike) -> Backend:
     """The storage backend of a location: a folder → GeoPackage folder; ``postgresql://…`` → PostGIS."""
     if is_database_url(location):
-        try:  # the PostGIS backend (issue 15) is optional: a module beside this one when present
+        try:  # imported only when a database is named: psycopg loads libpq
             postgis = importlib.import_module("gridmap.workspace.postgis")
-        except ImportError:
-            raise WorkspaceError(f"{location}: PostgreSQL workspaces are not available in this gridmap yet; use a "
-                                 "folder", "postgis_unavailable") from None
+        except ImportError as exc:
+            raise WorkspaceError(f"PostgreSQL workspaces need the psycopg driver ({exc}): pip install "
+                                 "'psycopg[binary]' psycopg-pool", "postgis_unavailable") from None
         return postgis.PostgisBackend(str(location))
     return GpkgBackend(location)
 
@@ -67,9 +67,11 @@ def init_workspace(location: str | os.PathLike, *, clock: Callable[[], float] | 
     return Workspace(backend, **({"clock": clock} if clock else {}), policy=policy)
 
 
-def default_location() -> Path:
-    """Where the default workspace lives: ``$GRIDMAP_WORKSPACE``, else the user's data folder."""
+def default_location() -> Path | str:
+    """Where the default workspace lives: ``$GRIDMAP_WORKSPACE`` (a folder or a database URL), else a data folder."""
     env = os.environ.get(ENV_WORKSPACE)
+    if env and is_database_url(env):
+        return env  # a URL, not a path (a Path would fold its '//')
     if env:
         return Path(env).expanduser()
     home = Path.home()

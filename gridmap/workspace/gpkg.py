@@ -63,6 +63,7 @@ from gridmap.workspace.backend import (
     Backend,
     NewRevision,
     RevisionData,
+    where_clause,
 )
 from gridmap.workspace.errors import AlreadyExists, NotFound, StaleHead, WorkspaceError, WorkspaceFormatError
 from gridmap.workspace.model import (
@@ -425,18 +426,12 @@ class GpkgBackend(Backend):
 
     def delete_sessions(self, *, token_hash: str | None = None, name: str | None = None,
                         expired_before: datetime | None = None) -> int:
-        clauses, params = [], []
-        for column, value in (("token_hash", token_hash), ("name", name)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if expired_before is not None:
-            clauses.append("expires < ?")
-            params.append(to_text(expired_before))
-        if not clauses:
+        where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
+                                      ("expires", "<", to_text(expired_before))], "?")
+        if not where:
             raise ValueError("delete_sessions needs token_hash, name or expired_before")
         with self._ws() as con, _transaction(con):
-            return con.execute(f"DELETE FROM sessions WHERE {' AND '.join(clauses)}", params).rowcount
+            return con.execute(f"DELETE FROM sessions {where}", params).rowcount
 
     # ------------------------------------------------------------------ projects
 
@@ -711,12 +706,7 @@ class GpkgBackend(Backend):
 
     def list_audit(self, *, project: str | None = None, plan: str | None = None, user: str | None = None,
                    limit: int | None = None) -> list[AuditEvent]:
-        clauses, params = [], []
-        for column, value in (("project", project), ("plan", plan), ("user_name", user)):
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = where_clause([("project", "=", project), ("plan", "=", plan), ("user_name", "=", user)], "?")
         tail = f" LIMIT {int(limit)}" if limit else ""
         with self._ws() as con:
             rows = con.execute(f"SELECT * FROM audit {where} ORDER BY time DESC, fid DESC{tail}", params).fetchall()

@@ -14,6 +14,12 @@ from gridmap.workspace import Workspace, WorkspaceFormatError, init_workspace, o
 from gridmap.workspace.gpkg import MARKER, GpkgBackend
 
 
+@pytest.fixture
+def backend_kind() -> str:
+    """These tests are about the GeoPackage folder alone (test_workspace_postgis.py has the PostGIS ones)."""
+    return "gpkg"
+
+
 def test_init_refuses_a_folder_holding_other_things(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(WorkspaceFormatError, match="not empty"):
