@@ -36,7 +36,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from gridmap.io.crs import working_crs
-from gridmap.io.files.osm import OSM_EXPORT_HELP, osm_file_error
+from gridmap.io.osm import OSM_EXPORT_HELP, osm_file_error
 from gridmap.io.validate import LayerError
 
 __all__ = [
