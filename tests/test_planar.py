@@ -170,3 +170,21 @@ def test_mosaic_labels_with_snap_rounding_match_brute_force(a, b) -> None:
             expected = ";".join(sorted(ids[inside[:, j]]))
             found = faces[f"{name}_ids"].to_numpy()[hits[:, j]]
             assert list(found) == ([expected] if inside[:, j].any() or hits[:, j].any() else [])
+
+
+def test_later_rounds_of_snap_rounding_ask_the_tree_and_find_the_same(monkeypatch) -> None:
+    """Rounds beyond the near lists query the hot pixels' STRtree, and find the same.
+
+    Forced from the first round, the faces of edges 0.1–0.9 mm apart are the same.
+    """
+    from gridmap.analysis import planar
+
+    rng = np.random.default_rng(5)
+    base = [box(x, y, x + 7, y + 5) for x in range(0, 70, 7) for y in range(0, 50, 5)]
+    tilted = [shapely.affinity.rotate(shapely.affinity.translate(g, *rng.uniform(1e-4, 9e-4, 2)), 0.01, origin=(0, 0))
+              for g in base]
+    geoms = np.array(base + tilted, dtype=object)
+    listed = snap_rounded_faces(geoms, GRID)
+    monkeypatch.setattr(planar, "_NEAR_ROUNDS", 0)
+    queried = _check(geoms)
+    assert sorted(shapely.to_wkb(shapely.normalize(listed))) == sorted(shapely.to_wkb(shapely.normalize(queried)))

@@ -36,8 +36,11 @@ _MAX_CELLS = 2**30
 
 #: Distance (grid cells) from a segment within which hot pixels are kept as candidates for the
 #: iterated rounding of its fragments: a fragment lies within 0.71 cells of its segment, so a pixel
-#: it meets has its centre within 1.42 cells; each further round can add 0.71.
+#: it meets has its centre within 1.42 cells; each further round can add 0.71 — so the list holds
+#: every candidate of the first :data:`_NEAR_ROUNDS` rounds (2.13 cells), and later rounds (rare)
+#: query the STRtree of hot pixels again.
 _NEAR_CELLS = 2.5
+_NEAR_ROUNDS = 2
 
 
 class GridTooFineError(ValueError):
@@ -115,7 +118,7 @@ def _split(parent: np.ndarray, p: np.ndarray, q: np.ndarray, owner: np.ndarray, 
     return parent[owner[1:][same]], pixel[:-1][same], pixel[1:][same]
 
 
-def _snap_round(seg: np.ndarray, max_rounds: int = 8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _snap_round(seg: np.ndarray, max_rounds: int = 64) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Snap-round integer segments, iterated: (hot pixels, fragment start ids, fragment end ids)."""
     p, q = seg[:, :2], seg[:, 2:]
     hot, end_id = _unique_rows(np.vstack([p, q, _crossings(seg, _boxes(seg, 0.0))]))
@@ -139,15 +142,20 @@ def _snap_round(seg: np.ndarray, max_rounds: int = 8) -> tuple[np.ndarray, np.nd
     near_of = h_idx[order]
     first = np.searchsorted(s_idx[order], np.arange(len(seg)))
     count = np.bincount(s_idx, minlength=len(seg))
-    for _ in range(max_rounds):
-        # a segment not cut is one fragment, already tested against every pixel near it
-        n_tests = np.where(split[parent], count[parent], 0)
-        frag = np.repeat(np.arange(len(parent)), n_tests)
-        offset = np.arange(len(frag)) - np.repeat(np.cumsum(n_tests) - n_tests, n_tests)
-        pix = near_of[first[parent][frag] + offset]
+    for round_ in range(max_rounds):
+        fa, fb = hot[a], hot[b]
+        if round_ < _NEAR_ROUNDS:
+            # a segment not cut is one fragment, already tested against every pixel near it
+            n_tests = np.where(split[parent], count[parent], 0)
+            frag = np.repeat(np.arange(len(parent)), n_tests)
+            offset = np.arange(len(frag)) - np.repeat(np.cumsum(n_tests) - n_tests, n_tests)
+            pix = near_of[first[parent][frag] + offset]
+        else:  # fragments may now stray beyond the pixels listed near their segment: ask the tree
+            pool = np.flatnonzero(split[parent])
+            frag, pix = tree.query(_boxes(np.hstack([fa[pool], fb[pool]]), 0.5))
+            frag = pool[frag]
         other = (pix != a[frag]) & (pix != b[frag])
         frag, pix = frag[other], pix[other]
-        fa, fb = hot[a], hot[b]
         hit = _meets_pixel(fa[frag], fb[frag], hot[pix])
         if not hit.any():
             return hot, a, b
@@ -163,7 +171,8 @@ def _snap_round(seg: np.ndarray, max_rounds: int = 8) -> tuple[np.ndarray, np.nd
         parent = np.concatenate([parent[~is_cut], new_parent])
         a = np.concatenate([a[~is_cut], new_a])
         b = np.concatenate([b[~is_cut], new_b])
-    raise RuntimeError("snap rounding did not settle")  # pragma: no cover - a bound that holds in theory
+    # iterated snap rounding ends: each round only adds pixels, from a finite set, to the paths
+    raise RuntimeError("snap rounding did not settle")  # pragma: no cover
 
 
 def _without_dangles(u: np.ndarray, v: np.ndarray, n_vertices: int) -> tuple[np.ndarray, np.ndarray]:
