@@ -1,29 +1,27 @@
 """Mosaic (叠加) of any number of zone layers and the study area into labelled faces.
 
 Chained ``geopandas.overlay`` intersects two frames at a time and leaves thousands of ~1e-10 m²
-slivers. Here all boundaries are noded at once and polygonized into faces, and every face is
+slivers. Here all boundaries are noded at once and cut the plane into faces, and every face is
 labelled by the zones whose polygons contain its point on surface (docs/design.md §4.1):
 
-1. the rings of every zone and study-area polygon are cut into segments, and segments shared by
-   neighbouring polygons (every inner edge of a coverage, twice) are kept once;
-2. the plane is cut into vertical strips with equal numbers of segments; each strip is noded
-   (``union_all``) and polygonized (``polygonize``) in its own worker process (shapely's
-   polygonize holds the GIL, so threads would not help), so every core works;
-3. faces are labelled per layer by an STRtree ``within`` query of their ``point_on_surface``;
-4. faces that a strip line cut in two are put back together (the pieces across a strip line that
-   carry the same labels belong to one face) — so the result does not depend on the tiling;
-5. faces covered by nothing (holes of the union) are dropped; what is left partitions the union
+1. by default the boundaries are snap-rounded to a 1 mm grid and the faces traced, all in numpy
+   (:func:`gridmap.analysis.planar.snap_rounded_faces`); with exact noding (``grid_size=0``) the
+   plane is cut into vertical strips with equal numbers of segments, each noded (``union_all``)
+   and polygonized (``polygonize``) by GEOS in its own worker process, and the faces a strip line
+   cut in two are put back together (same labels, sharing an edge on the line);
+2. faces are labelled per layer by an STRtree ``within`` query of their ``point_on_surface``;
+3. faces covered by nothing (holes of the union) are dropped; what is left partitions the union
    of the study area and all zones, with no gaps, no overlaps and no slivers of its own.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 import geopandas as gpd
@@ -34,6 +32,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from gridmap.analysis.planar import GridTooFineError, snap_rounded_faces
 from gridmap.io.crs import working_crs
 from gridmap.io.validate import SPECIAL_GROUPS
 
@@ -245,13 +244,14 @@ def build_mosaic(
     crs : the metric CRS to work in (``--crs-work``); by default :func:`gridmap.io.crs.working_crs`
         of the inputs: the study area's (else a zone layer's) own projected CRS when it is true to
         scale at the data, else the Gauss–Krüger/UTM zone of the data. Areas are then the input's own.
-    n_jobs : worker processes for noding and polygonizing; default: all cores.
-    n_strips : vertical strips the plane is cut into, each noded and polygonized as one task;
-        default one per ~10,000 boundary segments. Faces cut by a strip line are put back
-        together; with snap rounding the node a strip line adds on the grid where it crosses an
-        edge can move that edge by up to 0.7 mm (areas by ~1e-4 of themselves, labels unchanged).
+    n_jobs : worker processes for exact noding; default: all cores.
+    n_strips : for exact noding (and snap rounding by GEOS, used when the linework spans more
+        than 2^30 grid cells), the vertical strips the plane is cut into, each noded and
+        polygonized as one task; default one per ~10,000 boundary segments. Faces cut by a strip
+        line are put back together. Snap rounding in numpy (the default) needs no strips.
     grid_size : snap-rounding precision in metres for noding; default 1 mm
-        (:data:`DEFAULT_GRID_SIZE`); ``None`` or 0 = exact floating point. Exact noding keeps
+        (:data:`DEFAULT_GRID_SIZE`), done in numpy (:mod:`gridmap.analysis.planar`); ``None`` or
+        0 = exact floating point. Exact noding keeps
         every input vertex where it is; on layers digitised separately, whose edges nearly
         coincide, it leaves faces under 1e-6 m² that depend on how the plane is cut into strips,
         and slivers thinner than any file format's rounding. 1 mm removes them and makes the faces
@@ -288,19 +288,29 @@ def build_mosaic(
     all_geoms = np.concatenate([g.geometry.to_numpy() for g in projected.values()]
                                + ([area.geometry.to_numpy()] if area is not None else []))
     all_geoms = all_geoms[~(shapely.is_missing(all_geoms) | shapely.is_empty(all_geoms))]
-    seg = _segments(all_geoms)
-    say(f"mosaic: {len(all_geoms):,} polygons, {len(seg):,} distinct boundary segments")
-    lines = shapely.linestrings(seg.reshape(-1, 2, 2))
-    minx, miny, maxx, maxy = shapely.total_bounds(lines)
-    n_jobs = n_jobs or os.cpu_count() or 1
-    if n_strips is None:
-        # ~10,000 segments a strip: polygonize grows faster than linearly, so smaller strips pay
-        # even on one core (3 × 10k Voronoi cells: 1 strip 4.4 s, 8 strips 3.3 s, 8 on 2 cores 1.7 s)
-        n_strips = int(np.clip(len(seg) // 10_000, 1, 64))
-    edges = _strip_edges(seg, n_strips, (minx, miny, maxx, maxy), grid_size)
-    faces = _polygonize_strips(lines, edges, miny - 1.0, maxy + 1.0, n_jobs, grid_size)
-    say(f"mosaic: noded and polygonized into {len(faces):,} faces in {len(edges) - 1} strip(s) "
-        f"({time.perf_counter() - start:.1f} s)")
+    say(f"mosaic: {len(all_geoms):,} polygons")
+    faces = None
+    if grid_size:
+        try:
+            faces = snap_rounded_faces(all_geoms, grid_size)
+            edges = np.empty(0)
+            say(f"mosaic: snap-rounded to {grid_size:g} and traced into {len(faces):,} faces "
+                f"({time.perf_counter() - start:.1f} s)")
+        except GridTooFineError:  # a province at 1 µm: GEOS's noder, strip by strip
+            pass
+    if faces is None:
+        seg = _segments(all_geoms)
+        lines = shapely.linestrings(seg.reshape(-1, 2, 2))
+        minx, miny, maxx, maxy = shapely.total_bounds(lines)
+        n_jobs = n_jobs or os.cpu_count() or 1
+        if n_strips is None:
+            # ~10,000 segments a strip: polygonize grows faster than linearly, so smaller strips pay
+            # even on one core (3 × 10k Voronoi cells: 1 strip 4.4 s, 8 strips 3.3 s, 8 on 2 cores 1.7 s)
+            n_strips = int(np.clip(len(seg) // 10_000, 1, 64))
+        edges = _strip_edges(seg, n_strips, (minx, miny, maxx, maxy), grid_size)
+        faces = _polygonize_strips(lines, edges, miny - 1.0, maxy + 1.0, n_jobs, grid_size)
+        say(f"mosaic: {len(seg):,} distinct boundary segments noded and polygonized into {len(faces):,} faces "
+            f"in {len(edges) - 1} strip(s) ({time.perf_counter() - start:.1f} s)")
 
     points = shapely.point_on_surface(faces)
     layer_pairs = {name: _label_pairs(points, gdf.geometry.to_numpy()) for name, gdf in projected.items()}

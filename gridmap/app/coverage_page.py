@@ -104,7 +104,7 @@ def render(ctx: PageContext) -> None:
     if selected in set(gaps["gap_id"]):
         highlight = folium.FeatureGroup(name=t("selected_gap", lang))
         g = views.for_display(gaps[gaps["gap_id"] == selected][["geometry"]], ctx.maps.display_system)
-        folium.GeoJson(maps.to_web(g).to_geo_dict(show_bbox=False),
+        folium.GeoJson(maps.geo_dict(maps.to_web(g)),
                        style_function=lambda _f: {"color": "#000000", "weight": 4, "fillOpacity": 0.0,
                                                   "dashArray": "6 4"}).add_to(highlight)
     out = mapkit.section(ctx, "coverage_map_help", lambda: build_map(ctx, cov, heat), f"coverage_map_{heat}",

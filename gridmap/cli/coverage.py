@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from gridmap.cli._checks import writing_to
 from gridmap.cli._project import add_project_options
 from gridmap.analysis.coverage import coverage_report
 from gridmap.analysis.mosaic import DEFAULT_GRID_SIZE, build_mosaic
+from gridmap.cli._checks import writing_to
 from gridmap.cli._common import add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs, progress
-from gridmap.io.files import write_geojson
+from gridmap.io.files import BackgroundWrite, write_geojson
 from gridmap.io.osm import read_osm_basemap
 from gridmap.io.validate import LayerError, ValidationReport
 from gridmap.present.coverage_map import coverage_map
@@ -50,6 +51,17 @@ def run_coverage(args: argparse.Namespace) -> int:
         return 2
     out = Path(args.out)
     faces = build_mosaic(layers, area, residents, crs=work, grid_size=args.grid_size, progress=say)
+    # the faces are written (the largest file) while the report and the map are made
+    faces_file = BackgroundWrite(partial(write_geojson, faces, out / "faces.geojson", partition=True))
+    try:
+        return _report_and_write(args, say, out, faces, faces_file, layers, area, reports, streets, buildings)
+    finally:
+        faces_file.join()
+
+
+def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, layers, area, reports, streets,
+                      buildings) -> int:
+    """Compute the coverage report and write every output but faces.geojson (being written)."""
     report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area)
 
     def count(frame) -> str:
@@ -58,9 +70,14 @@ def run_coverage(args: argparse.Namespace) -> int:
 
     say(f"coverage: {count(report.gaps)} blind spot(s), {count(report.overlaps)} overlap(s), "
         f"{count(report.outside)} zone part(s) outside the study area, {len(report.invalid_edges)} edge(s) to fix")
+    missing = page = None
+    try:  # drawn while faces.geojson is being written
+        page = coverage_map(faces, report, area, lang=args.lang, setup=MapSetup(streets=streets, buildings=buildings))
+    except AssetsMissingError as exc:
+        missing = exc
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
-        write_geojson(faces, out / "faces.geojson", partition=True)
+        faces_file.finish()
         write_geojson(report.gaps, out / "gaps.geojson")
         write_geojson(report.overlaps, out / "overlaps.geojson")
         write_geojson(report.outside, out / "outside.geojson")
@@ -69,10 +86,12 @@ def run_coverage(args: argparse.Namespace) -> int:
         frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
         pd.concat(frames, ignore_index=True).to_csv(out / "problems.csv", index=False, encoding="utf-8-sig")
         try:
-            setup = MapSetup(streets=streets, buildings=buildings)
-            save_standalone(coverage_map(faces, report, area, lang=args.lang, setup=setup), out / "coverage.html")
+            if page is not None:
+                save_standalone(page, out / "coverage.html")
         except AssetsMissingError as exc:
-            print(f"warning: coverage.html not written: {exc}", file=sys.stderr)
+            missing = exc
+    if missing is not None:
+        print(f"warning: coverage.html not written: {missing}", file=sys.stderr)
     say(f"wrote {', '.join(OUTPUTS)} to {out}")
     any_row = report.summary.set_index("layer").loc["any"]
     print(f"study area {any_row['area_m2'] / 1e6:.3f} km²; covered by any layer {any_row['area_share']:.2%}"

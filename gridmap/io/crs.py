@@ -22,6 +22,7 @@ import shapely
 
 from gridmap.errors import LayerError
 from gridmap.io.china_outline import CHINA_OUTLINE
+from gridmap.io.transformers import transformer
 
 __all__ = [
     "SOURCE_SYSTEMS",
@@ -244,7 +245,7 @@ def _sample_lonlat(layers) -> tuple[np.ndarray, np.ndarray]:
         xs = [minx, maxx, minx, maxx, (minx + maxx) / 2]
         ys = [miny, miny, maxy, maxy, (miny + maxy) / 2]
         try:
-            lon, lat = pyproj.Transformer.from_crs(gdf.crs, base, always_xy=True).transform(xs, ys)
+            lon, lat = transformer(gdf.crs, base).transform(xs, ys)
         except pyproj.exceptions.ProjError:  # a CRS with no way to lon/lat (an engineering grid)
             lon, lat = [np.nan], [np.nan]
         lons.extend(np.atleast_1d(lon))
@@ -354,8 +355,7 @@ def _lonlat_center(gdf: gpd.GeoDataFrame) -> tuple[float, float]:
     if geoms.empty:
         raise ValueError("The layer has no geometry to choose a metric CRS for.")
     minx, miny, maxx, maxy = geoms.total_bounds
-    transformer = pyproj.Transformer.from_crs(gdf.crs, "EPSG:4326", always_xy=True)
-    xs, ys = transformer.transform([minx, maxx, minx, maxx], [miny, miny, maxy, maxy])
+    xs, ys = transformer(gdf.crs, 4326).transform([minx, maxx, minx, maxx], [miny, miny, maxy, maxy])
     return float(np.mean(xs)), float(np.mean(ys))
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
 import shapely
 
 from gridmap.errors import LayerError
+from gridmap.io.transformers import transformer
 
 __all__ = [
     "AREA_OVERLAP_REPAIR_SHARE",
@@ -462,7 +462,7 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, report: ValidationReport) -> None:
     area = crs.area_of_use
     if area is None:
         return
-    to_lonlat = pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    to_lonlat = transformer(crs, 4326)
     cx = (bounds[:, 0] + bounds[:, 2]) / 2
     cy = (bounds[:, 1] + bounds[:, 3]) / 2
     lon, lat = to_lonlat.transform(cx, cy, errcheck=False)

@@ -102,5 +102,5 @@ def feature(gdf: gpd.GeoDataFrame | None, color: str, fields: Sequence[str] = ()
         style["dashArray"] = dash_array
     tip = (folium.GeoJsonTooltip(fields=present, aliases=[field_label(f, lang) for f in present], localize=True,
                                  sticky=True) if present and interactive else None)
-    return folium.GeoJson(data.to_geo_dict(show_bbox=False), style_function=lambda _f, s=style: s,
+    return folium.GeoJson(maps.geo_dict(data), style_function=lambda _f, s=style: s,
                           tooltip=tip, interactive=interactive, embed=True)
