@@ -24,6 +24,7 @@ from gridmap.app import load_pages
 from gridmap.app.context import MapSettings, PageContext, current_dataset, map_settings
 from gridmap.app.demo_data import DemoUnavailable
 from gridmap.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from gridmap.vocab import set_language
 
 PAGES = load_pages()
 
@@ -49,6 +50,7 @@ def run() -> None:
     if "page" not in state and st.query_params.get("page") in PAGES:
         state["page"] = st.query_params["page"]
     lang = state["lang"] if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+    set_language(lang)  # the core's messages (errors shown on the pages) read in the language of the switch
     page = state.get("page") if state.get("page") in PAGES else next(iter(PAGES))
     settings, _ = map_settings()
 

@@ -32,7 +32,7 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from gridmap.cli._common import add_reading_options, demo_plan, progress, read_plan_file, split_layer
+from gridmap.cli.common import add_reading_options, demo_plan, progress, read_plan_file, split_layer
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_notice"]
@@ -43,7 +43,7 @@ def _grid_codes(spec: str | None) -> list[str] | None:
         return None
     codes = [c.strip() for c in spec.split(",") if c.strip()]
     if not codes:
-        raise LayerError("--grids expects grid codes separated by commas, e.g. --grids 320102001001001,320102001001002")
+        raise LayerError("err_grids_codes")
     return codes
 
 
@@ -55,7 +55,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     from gridmap.present.notice_inputs import read_micro_grids, read_staff_table
 
     if not args.plan and not args.demo:
-        raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify` or the app) or --demo")
+        raise LayerError("err_notice_needs_plan")
     found: dict = {"communities": None, "residents": None, "osm": Path(args.osm) if args.osm else None}
     if args.demo:
         from gridmap.demo import DEMO_OSM, load_demo
@@ -74,7 +74,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     found["grids"] = plan.grids()
     if found["osm"] is not None:
         if not found["osm"].exists():
-            raise LayerError(f"{found['osm']}: OSM file not found")
+            raise LayerError("err_osm_not_found", path=found["osm"])
         say(f"basemap from {found['osm']}")
         found["basemap"] = osm_basemap(found["osm"])
     else:
@@ -178,7 +178,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--osm", metavar="PATH", help="OSM XML file for the streets and buildings under the grids")
     p.add_argument("--phone-supervision", metavar="TEXT", help="the 监督电话 printed on every notice")
     p.add_argument("--grids", metavar="CODE,…", help="only these grids (15-digit codes separated by commas)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the labels (default zh)")
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                   help="language of the labels (default: gridmap --lang, $GRIDMAP_LANG, else zh)")
     p.add_argument("--dpi", type=float, default=150.0, help="resolution of the PNGs (default 150; 300 for print)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="render in N processes (default: one per core, up to 4, from 8 notices on)")

@@ -17,8 +17,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.cli._checks import writing_to
-from gridmap.cli._common import add_input_options, load_zone_inputs, progress
+from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+from gridmap.cli.checks import writing_to
+from gridmap.cli.common import add_input_options, load_zone_inputs, progress
 from gridmap.plans.grids import build_grids
 from gridmap.io.files import write_geojson
 from gridmap.plans.plan import Plan
@@ -96,9 +97,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a zone layer, e.g. party=party.geojson (repeatable)")
     p.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id and codes")
     p.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
-    p.add_argument("--min-households", type=int, default=300, help="smallest grid, households (default 300)")
-    p.add_argument("--max-households", type=int, default=500, help="largest grid, households (default 500)")
-    p.add_argument("--seed", type=int, default=0, help="random seed; same seed, same grids (default 0)")
+    p.add_argument("--min-households", type=int, default=MIN_HOUSEHOLDS,
+                   help=f"smallest grid, households (default {MIN_HOUSEHOLDS})")
+    p.add_argument("--max-households", type=int, default=MAX_HOUSEHOLDS,
+                   help=f"largest grid, households (default {MAX_HOUSEHOLDS})")
+    p.add_argument("--seed", type=int, default=SEED, help=f"random seed; same seed, same grids (default {SEED})")
     p.add_argument("--min-unit-area", type=float, default=50.0, metavar="M2",
                    help="faces smaller than this are merged into a neighbour (default 50)")
     p.add_argument("--min-unit-width", type=float, default=2.0, metavar="METRES",

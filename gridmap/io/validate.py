@@ -18,6 +18,8 @@ import pyproj
 import shapely
 
 from gridmap.errors import GridmapError
+from gridmap.vocab import Message
+from gridmap.defaults import SPECIAL_GROUPS
 
 __all__ = [
     "AREA_OVERLAP_REPAIR_SHARE",
@@ -31,10 +33,6 @@ __all__ = [
     "validate_layer",
     "guess_kind",
 ]
-
-#: Optional special-group count columns on residents (独居老人, 留守儿童, 残疾人).
-SPECIAL_GROUPS: tuple[str, ...] = ("elderly_alone", "left_behind_children", "disabled")
-
 
 @dataclass(frozen=True)
 class Schema:
@@ -85,8 +83,8 @@ _FALLBACK_ID_COLUMNS = ("resident_id", "building_id", "id", "fid", "osm_id", "na
 class LayerError(GridmapError):
     """A layer (or another input file) cannot be used as it is; the message says where and what to do."""
 
-    def __init__(self, message: str, report: "ValidationReport | None" = None):
-        super().__init__(message)
+    def __init__(self, message: str | Message = "", report: "ValidationReport | None" = None, /, **params: object):
+        super().__init__(message, **params)
         self.report = report
 
 
@@ -172,11 +170,9 @@ class ValidationReport:
         errors = self.errors
         if not errors:
             return
-        lines = [self.format_problem(p) for p in errors[:limit]]
-        if len(errors) > limit:
-            lines.append(f"... and {len(errors) - limit} more errors")
-        head = f"{self.where}: {len(errors)} problem(s) must be fixed before this layer can be used"
-        raise LayerError(head + ":\n" + "\n".join(lines), self)
+        lines = "\n".join(self.format_problem(p) for p in errors[:limit])
+        more = Message("err_more_errors", n=len(errors) - limit) if len(errors) > limit else ""
+        raise LayerError("err_layer_problems", self, where=self.where, n=len(errors), lines=lines, more=more)
 
 
 def guess_kind(columns: list[str] | pd.Index) -> str | None:

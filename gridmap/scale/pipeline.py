@@ -57,6 +57,7 @@ from gridmap.analysis.coverage import (
     summarise_coverage,
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
+from gridmap.defaults import GAP_WIDTH_M, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED, SLIVER_M2
 from gridmap.errors import ParameterError, check_number
 from gridmap.io.crs import metric_crs
 from gridmap.plans.grids import build_grids
@@ -90,13 +91,13 @@ class RunParams:
 
     thresholds: tuple[float, ...] = DEFAULT_THRESHOLDS
     snap_limit: float = DEFAULT_SNAP_LIMIT
-    min_households: int = 300
-    max_households: int = 500
-    seed: int = 0
+    min_households: int = MIN_HOUSEHOLDS
+    max_households: int = MAX_HOUSEHOLDS
+    seed: int = SEED
     min_unit_area: float = 50.0
     min_unit_width: float = 2.0
-    gap_width: float = 0.0
-    sliver_m2: float = 1.0
+    gap_width: float = GAP_WIDTH_M
+    sliver_m2: float = SLIVER_M2
     partition_by: str = "street"
     #: noding snaps to this grid (metres): floating-point noding of different subsets of the
     #: linework can differ by 1e-9 m² slivers, which change unit adjacency and so the grids;
@@ -111,8 +112,7 @@ class RunParams:
         for name in ("min_households", "max_households"):
             set_(self, name, check_number(getattr(self, name), name, "households", minimum=1, integer=True))
         if self.min_households > self.max_households:
-            raise ParameterError(f"min_households {self.min_households} is above max_households "
-                                 f"{self.max_households}: the band must run from the smaller to the larger")
+            raise ParameterError("err_band_order", low=self.min_households, high=self.max_households)
         set_(self, "seed", check_number(self.seed, "seed", minimum=0, integer=True))
         for name, unit in (("min_unit_area", "m²"), ("min_unit_width", "metres"), ("gap_width", "metres"),
                            ("sliver_m2", "m²")):
@@ -120,8 +120,7 @@ class RunParams:
         if self.grid_size is not None:
             check_number(self.grid_size, "grid_size", "metres", minimum=0, maximum=1)
         if not isinstance(self.partition_by, str) or not self.partition_by:
-            raise ParameterError(f"partition_by must name a study-area column (street, district, community …), "
-                                 f"got {self.partition_by!r}")
+            raise ParameterError("err_partition_by", got=repr(self.partition_by))
 
     @property
     def halo(self) -> float:
