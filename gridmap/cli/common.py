@@ -258,7 +258,9 @@ def write_map_after_tables(path: Path, write) -> int:
     try:
         write(path)
     except Exception as exc:  # noqa: BLE001 - the tables are written; the map needs installed assets
-        print(f"error: {path.name} not written: {exc}", file=sys.stderr)
+        from gridmap.vocab import text
+
+        print(text("err_prefix") + text("err_map_not_written", name=path.name, detail=exc), file=sys.stderr)
         return 1
     return 0
 

@@ -146,7 +146,7 @@ def _inputs(args: argparse.Namespace, say):
     missing = [flag for flag, ok in (("--osm", osm), ("--residents", residents is not None or args.residents),
                                      ("--helpers", helpers is not None or args.helpers)) if not ok]
     if missing:
-        raise LayerError("err_command_needs", command="pair", needed=", ".join(missing))
+        raise LayerError("err_pair_needs", needed=", ".join(missing))
     if not osm.exists():
         raise LayerError("err_osm_not_found", path=osm)
     for what in _INPUTS:

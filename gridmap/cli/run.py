@@ -58,6 +58,7 @@ from pathlib import Path
 from gridmap.cli.checks import check_crs_text, writing_to
 from gridmap.cli.common import add_reading_options, print_read_notes, progress, split_layer
 from gridmap.errors import GridmapError, ParameterError, check_number
+from gridmap.vocab import Message
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_run", "load_config", "OUTPUTS"]
@@ -325,7 +326,8 @@ def _scheduler(name: str, say):
         client = Client(name, timeout=SCHEDULER_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as exc:
         raise ParameterError("err_scheduler_silent", name=name, seconds=SCHEDULER_TIMEOUT_S,
-                             detail=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else '-'}") from exc
+                             kind=type(exc).__name__,
+                             detail=str(exc).splitlines()[0] if str(exc) else Message("err_no_answer")) from exc
     say(f"connected to the dask scheduler at {name}")
     return client, client.close
 

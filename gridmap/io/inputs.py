@@ -58,7 +58,7 @@ def split_scope(text: str, scopes: Iterable[str], option: str, *, crs: bool = Fa
     valid = list(scopes)
     if head not in valid:
         raise LayerError("err_scope_unknown", option=option, given=shown or text, head=head,
-                         scopes=", ".join(valid) or "-")
+                         scopes=", ".join(valid) or Message("err_none_paren"))
     return head, rest.strip()
 
 
@@ -115,7 +115,7 @@ class InputOptions:
         for entry in self._maps:
             key = (entry.scope, entry.ours)
             if key in seen:
-                where = Message("err_for_input", scope=entry.scope) if entry.scope else ""
+                where = Message("err_for_input_plain", scope=entry.scope) if entry.scope else ""
                 raise LayerError("err_map_twice", ours=entry.ours, where=where, text=entry.text)
             seen.add(key)
 
@@ -132,7 +132,7 @@ class InputOptions:
         for text in [values] if isinstance(values, str) else (values or []):
             scope, value = split_scope(text, self.scopes, option, crs=crs)
             if scope in out and out[scope] != value:
-                where = Message("err_for_input", scope=scope) if scope else ""
+                where = Message("err_for_input_plain", scope=scope) if scope else ""
                 raise LayerError("err_option_twice", option=option, where=where, first=out[scope], second=value)
             out[scope] = value
         return out

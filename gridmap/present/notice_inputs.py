@@ -185,7 +185,8 @@ def check_staff_table(frame: pd.DataFrame, *, source: str = "<staff>", base: str
     missing = [c for c in STAFF_COLUMNS if c not in frame.columns]
     if missing:
         raise StaffTableError("err_staff_columns", source=source, missing=", ".join(missing),
-                              needed=", ".join(STAFF_COLUMNS), present=", ".join(map(str, frame.columns)) or "-")
+                              needed=", ".join(STAFF_COLUMNS),
+                              present=", ".join(map(str, frame.columns)) or Message("err_none"))
     table = pd.DataFrame({c: _as_text(frame[c]) for c in STAFF_COLUMNS})
     table["photo"] = _as_text(frame["photo"]) if "photo" in frame.columns else ""
     table["row"] = np.arange(len(table)) + 2

@@ -112,7 +112,7 @@ class RunParams:
         for name in ("min_households", "max_households"):
             set_(self, name, check_number(getattr(self, name), name, "households", minimum=1, integer=True))
         if self.min_households > self.max_households:
-            raise ParameterError("err_band_order", low=self.min_households, high=self.max_households)
+            raise ParameterError("err_run_band_order", low=self.min_households, high=self.max_households)
         set_(self, "seed", check_number(self.seed, "seed", minimum=0, integer=True))
         for name, unit in (("min_unit_area", "m²"), ("min_unit_width", "metres"), ("gap_width", "metres"),
                            ("sliver_m2", "m²")):

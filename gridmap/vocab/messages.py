@@ -14,7 +14,6 @@ from __future__ import annotations
 MESSAGES: dict[str, dict[str, str]] = {
     # --- the command line's own lines -----------------------------------------------------------
     "err_prefix": {"zh": "错误：", "en": "error: "},
-    "err_note_prefix": {"zh": "提示：", "en": "note: "},
     "err_interrupted": {"zh": "已中断；输出可能不完整。", "en": "interrupted; the outputs may be incomplete."},
     "err_out_of_memory": {
         "zh": "内存不足。请缩小辖区范围，或改用 `gridmap run`（分区计算）。",
@@ -721,10 +720,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "local:N (N worker processes) or the address of a running dask scheduler, e.g. tcp://10.0.0.5:8786",
     },
     "err_scheduler_silent": {
-        "zh": "--scheduler {name}：{seconds} 秒内该地址没有 dask 调度器响应（{detail}）。请先启动（dask "
+        "zh": "--scheduler {name}：{seconds} 秒内该地址没有 dask 调度器响应（{kind}：{detail}）。请先启动（dask "
         "scheduler；dask worker 地址），检查地址和端口，或用 --scheduler threads 在本机运行。",
-        "en": "--scheduler {name}: no dask scheduler answers there within {seconds} s ({detail}). Start it (dask "
-        "scheduler; dask worker ADDRESS), check the address and port, or run here with --scheduler threads.",
+        "en": "--scheduler {name}: no dask scheduler answers there within {seconds} s ({kind}: {detail}). Start it "
+        "(dask scheduler; dask worker ADDRESS), check the address and port, or run here with --scheduler threads.",
     },
     # --- partitioned runs and the synthetic city (gridmap.scale) -------------------------------------------
     "err_partition_by": {
@@ -791,5 +790,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_named_path": {
         "zh": "{option} 的格式应为 名称=路径（例如 {option} party=party.geojson），实际为 {got}",
         "en": "{option} expects NAME=PATH (e.g. {option} party=party.geojson), got {got}",
+    },
+    "err_map_not_written": {"zh": "未写出 {name}：{detail}", "en": "{name} not written: {detail}"},
+    "err_run_band_order": {
+        "zh": "min_households {low} 大于 max_households {high}：户数区间须从小到大",
+        "en": "min_households {low} is above max_households {high}: the band must run from the smaller to the larger",
+    },
+    "err_for_input_plain": {"zh": "（用于 {scope}）", "en": " for {scope}"},
+    "err_none": {"zh": "无", "en": "none"},
+    "err_none_paren": {"zh": "（无）", "en": "(none)"},
+    "err_no_answer": {"zh": "无应答", "en": "no answer"},
+    "err_pair_needs": {
+        "zh": "gridmap pair 需要 {needed}（或使用 --demo）",
+        "en": "gridmap pair needs {needed} (or --demo)",
     },
 }
