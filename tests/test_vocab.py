@@ -106,6 +106,13 @@ def test_the_cli_speaks_chinese_by_default_and_english_with_lang_en(tmp_path, ca
     monkeypatch.setenv(LANG_ENV, "en")
     assert main(["--lang", "zh", *argv]) == 2
     assert capsys.readouterr().err.startswith("错误：")
+    monkeypatch.delenv(LANG_ENV)
+    missing = tmp_path / "nope.geojson"  # caught by the command itself, not by main: the same line
+    argv = ["coverage", "--zones", f"party={missing}", "--area", str(missing), "--out", str(tmp_path), "--quiet"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.strip() == f"错误：{missing}：文件不存在。"
+    assert main(["--lang", "en", *argv]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {missing}: no such file."
 
 
 def test_the_installed_command_follows_gridmap_lang(tmp_path) -> None:

@@ -86,8 +86,10 @@ def _run(args: argparse.Namespace) -> int:
     return 2
 
 
-def _error(message: str) -> None:
-    print(f"{text('err_prefix')}{message}", file=sys.stderr, flush=True)
+def _error(message: object) -> None:
+    from gridmap.cli.common import print_error
+
+    print_error(message)
 
 
 def _exit_status(exc: SystemExit) -> int:

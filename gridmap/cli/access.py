@@ -23,7 +23,6 @@ Progress goes to stderr. Exit status 0 when everything was written, 1 when the m
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -35,6 +34,7 @@ from gridmap.cli.common import (
     add_input_options,
     add_walk_arguments,
     load_walk_inputs,
+    print_error,
     print_read_notes,
     progress,
     save_map,
@@ -113,7 +113,7 @@ def run_access(args: argparse.Namespace) -> int:
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
         net = load_walk_network(osm, cache=args.cache_dir, use_cache=not args.no_cache)
     except (LayerError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, {net.edge_length.sum() / 1000:.1f} km, "
         f"EPSG:{net.crs.to_epsg()}")

@@ -11,7 +11,7 @@ from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
 
 __all__ = ["add_reading_options", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
            "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
-           "zone_names", "print_read_notes", "read_plan_file", "demo_plan", "street_setup", "save_map",
+           "zone_names", "print_read_notes", "print_error", "read_plan_file", "demo_plan", "street_setup", "save_map",
            "write_map_after_tables"]
 
 def split_layer(spec: str) -> tuple[Path, str | None]:
@@ -252,15 +252,22 @@ def demo_plan(demo: dict, say):
     return Plan.from_build(units, build, min_households=MIN_HOUSEHOLDS, max_households=MAX_HOUSEHOLDS, name="demo")
 
 
+def print_error(message: object) -> None:
+    """Print one ``error:`` line (``错误：`` in Chinese) on stderr: a message rendered in the current language."""
+    from gridmap.vocab import text
+
+    print(text("err_prefix") + str(message), file=sys.stderr, flush=True)
+
+
 def write_map_after_tables(path: Path, write) -> int:
     """Write an offline HTML map once the command's tables are written: a failure (the map assets
     not installed, say) is printed, not raised, and gives exit status 1 (else 0)."""
     try:
         write(path)
     except Exception as exc:  # noqa: BLE001 - the tables are written; the map needs installed assets
-        from gridmap.vocab import text
+        from gridmap.vocab import Message
 
-        print(text("err_prefix") + text("err_map_not_written", name=path.name, detail=exc), file=sys.stderr)
+        print_error(Message("err_map_not_written", name=path.name, detail=str(exc)))
         return 1
     return 0
 

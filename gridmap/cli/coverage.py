@@ -18,7 +18,7 @@ import pandas as pd
 
 from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import add_input_options, load_zone_inputs, progress
+from gridmap.cli.common import add_input_options, load_zone_inputs, print_error, progress
 from gridmap.analysis.coverage import coverage_report
 from gridmap.present.coverage_map import coverage_map
 from gridmap.present.drawing import MapSetup
@@ -44,7 +44,7 @@ def run_coverage(args: argparse.Namespace) -> int:
         if osm is not None:  # read before the analysis: a broken file stops the command at once
             streets, buildings = read_osm_basemap(osm)
     except LayerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     out = Path(args.out)
     faces = build_mosaic(layers, area, residents, grid_size=args.grid_size, progress=say)

@@ -28,9 +28,8 @@ from pathlib import Path
 
 from gridmap.defaults import SITE_RADIUS_M, SLIVER_M2
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import (add_input_options, input_options, load_zone_layers, print_read_notes, progress,
-                                 read_plan_file, demo_plan,
-                                 split_layer)
+from gridmap.cli.common import (add_input_options, demo_plan, input_options, load_zone_layers, print_error,
+                                print_read_notes, progress, read_plan_file, split_layer)
 from gridmap.io.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
@@ -91,7 +90,7 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         found = _inputs(args, say)
     except (LayerError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     net = None
     if found["osm"] is not None and found["residents"] is not None and found["centers"] is not None:
@@ -101,7 +100,7 @@ def run_report(args: argparse.Namespace) -> int:
         try:
             net = load_walk_network(found["osm"], cache=args.cache_dir, use_cache=not args.no_cache)
         except (FileNotFoundError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print_error(exc)
             return 2
     rep = build_report(found["plan"], study_area=found["study_area"], residents=found["residents"],
                        centers=found["centers"], zones=found["zones"], osm_path=found["osm"], net=net,

@@ -21,7 +21,6 @@ Progress goes to stderr. Exit status 0 when everything was written, 1 when the m
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,6 +32,7 @@ from gridmap.cli.common import (
     add_input_options,
     add_walk_arguments,
     load_walk_inputs,
+    print_error,
     print_read_notes,
     progress,
     save_map,
@@ -105,7 +105,7 @@ def run_site(args: argparse.Namespace) -> int:
                                        candidates=candidates, spacing_m=args.spacing, objective=args.objective,
                                        snap_limit=args.snap_limit, osm_path=osm, index=acc.EdgeIndex(net))
     except (LayerError, FileNotFoundError, ValueError, KeyError) as exc:
-        print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        print_error(exc.args[0] if isinstance(exc, KeyError) else exc)
         return 2
     say(f"{len(problem.candidates):,} candidates on the network ({problem.dropped_candidates} too far from a "
         f"street); {problem.dist.nnz:,} candidate–resident pairs within {problem.limit_m:g} m")

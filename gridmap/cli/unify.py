@@ -19,13 +19,15 @@ from pathlib import Path
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import add_input_options, load_zone_inputs, progress
+from gridmap.cli.common import add_input_options, load_zone_inputs, print_error, progress
 from gridmap.plans.grids import build_grids
 from gridmap.io.files import write_geojson
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, make_units
+from gridmap.errors import GridmapError
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 __all__ = ["register", "run_unify", "OUTPUTS"]
 
@@ -38,7 +40,7 @@ def run_unify(args: argparse.Namespace) -> int:
     try:
         layers, area, residents, _, _ = load_zone_inputs(args, say, "unify", need_residents=True)
     except LayerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     out = Path(args.out)
     plan_path = out / "plan.gpkg"
@@ -47,7 +49,8 @@ def run_unify(args: argparse.Namespace) -> int:
         try:
             old = load_plan(plan_path)
         except ValueError as exc:
-            print(f"error: {exc}; move it away or choose another --out", file=sys.stderr)
+            detail = exc.message if isinstance(exc, GridmapError) else str(exc)
+            print_error(Message("err_plan_in_the_way", detail=detail))
             return 2
         if old.history and not args.force:
             print(f"error: {plan_path} holds {len(old.history)} edit(s) by planners (revision {old.revision}); "

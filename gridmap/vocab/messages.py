@@ -804,4 +804,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "gridmap pair 需要 {needed}（或使用 --demo）",
         "en": "gridmap pair needs {needed} (or --demo)",
     },
+    "err_plan_in_the_way": {
+        "zh": "{detail}；请把它移走，或另选 --out",
+        "en": "{detail}; move it away or choose another --out",
+    },
 }
