@@ -32,7 +32,9 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from gridmap.cli.common import add_reading_options, demo_plan, progress, read_plan_file, split_layer
+from gridmap.cli.common import add_reading_options, demo_plan, print_error, progress, read_plan_file, split_layer
+from gridmap.errors import GridmapError
+from gridmap.vocab import Message
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_notice"]
@@ -113,7 +115,7 @@ def run_notice(args: argparse.Namespace) -> int:
 
     say = progress(args.quiet)
     if args.dpi < 50 or args.dpi > 600:
-        print("error: --dpi must be between 50 and 600", file=sys.stderr)
+        print_error(Message("err_dpi_range"))
         return 2
     try:
         font = find_cjk_font()
@@ -121,15 +123,15 @@ def run_notice(args: argparse.Namespace) -> int:
         codes = _grid_codes(args.grids)
         found = _inputs(args, say)
     except (LayerError, NoticeFontError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     grids = found["grids"]
     if codes is not None:
         known = set(grids["grid_code"].astype(str))
         unknown = [c for c in codes if c not in known]
         if unknown:
-            print(f"error: --grids: no grid {', '.join(unknown[:10])} in the plan (it has {len(known):,} grids, "
-                  f"e.g. {', '.join(sorted(known)[:3])})", file=sys.stderr)
+            print_error(Message("err_grids_unknown", codes=", ".join(unknown[:10]), n=len(known),
+                                examples=", ".join(sorted(known)[:3])))
             return 2
     staff = found["staff"]
     for warning in (staff.warnings if staff is not None else []):
@@ -139,18 +141,17 @@ def run_notice(args: argparse.Namespace) -> int:
                              micro=found["micro"], communities=found["communities"],
                              phone_supervision=args.phone_supervision, lang=args.lang, codes=codes, font=font)
     except (KeyError, ValueError) as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print_error(exc if isinstance(exc, GridmapError) else exc.args[0] if exc.args else exc)
         return 2
     say(f"rendering {len(ns.codes):,} notices into {args.out}")
     try:
         run = write_notices(ns, args.out, dpi=args.dpi, workers=args.workers, progress=say)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     except (OSError, BrokenProcessPool) as exc:
-        print(f"error: cannot write the notices to {args.out}: {type(exc).__name__}: {exc}. Check that it is a "
-              "writable folder with free space" + (" (a worker process died: try --workers 1)"
-                                                   if isinstance(exc, BrokenProcessPool) else ""), file=sys.stderr)
+        died = Message("err_worker_died") if isinstance(exc, BrokenProcessPool) else ""
+        print_error(Message("err_notices_unwritable", out=args.out, detail=f"{type(exc).__name__}: {exc}", died=died))
         return 2
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -37,13 +37,12 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from gridmap.defaults import SNAP_LIMIT_M
-from gridmap.cli.common import (add_input_options, print_read_notes, progress, read_plan_file, save_map,
+from gridmap.cli.common import (add_input_options, print_error, print_read_notes, progress, read_plan_file, save_map,
                                  split_layer, write_map_after_tables)
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
@@ -249,7 +248,7 @@ def run_pair(args: argparse.Namespace) -> int:
                                 resident_index=residents.index.to_numpy(), helper_rows=helpers.index.to_numpy(),
                                 index=EdgeIndex(net))
     except (LayerError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     s = result.stats
     for note in result.notes:

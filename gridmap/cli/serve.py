@@ -15,6 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gridmap.cli.common import print_error
+from gridmap.vocab import Message
+
 __all__ = ["APP_SCRIPT", "STREAMLIT_OPTIONS", "streamlit_command", "register"]
 
 #: The script Streamlit executes on every rerun; ``static/`` beside it holds the map assets.
@@ -64,11 +67,10 @@ def _port(text: str) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """Start Streamlit in the foreground (replacing this process where the OS allows)."""
     if not APP_SCRIPT.is_file():
-        print(f"error: the app script {APP_SCRIPT} is missing: reinstall gridmap with its [app] extra",
-              file=sys.stderr)
+        print_error(Message("err_app_script", path=APP_SCRIPT))
         return 2
     if importlib.util.find_spec("streamlit") is None:
-        print("error: the app needs Streamlit: pip install 'gridmap[app]'", file=sys.stderr)
+        print_error(Message("err_app_streamlit"))
         return 2
     cmd = streamlit_command(args.address, args.port)
     print(f"gridmap: serving the app at http://{args.address}:{args.port}", file=sys.stderr, flush=True)

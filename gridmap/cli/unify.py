@@ -14,7 +14,6 @@ with planners' edits in it is not replaced without ``--force``.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
@@ -53,8 +52,7 @@ def run_unify(args: argparse.Namespace) -> int:
             print_error(Message("err_plan_in_the_way", detail=detail))
             return 2
         if old.history and not args.force:
-            print(f"error: {plan_path} holds {len(old.history)} edit(s) by planners (revision {old.revision}); "
-                  "it is not replaced without --force", file=sys.stderr)
+            print_error(Message("err_plan_has_edits", path=plan_path, n=len(old.history), revision=old.revision))
             return 2
     units = make_units(layers, area, residents, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
                        progress=say)

@@ -808,4 +808,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{detail}；请把它移走，或另选 --out",
         "en": "{detail}; move it away or choose another --out",
     },
+    "err_plan_has_edits": {
+        "zh": "{path} 中有规划人员做的 {n} 步修改（版本 {revision}）；不加 --force 不会覆盖它",
+        "en": "{path} holds {n} edit(s) by planners (revision {revision}); it is not replaced without --force",
+    },
+    "err_dpi_range": {"zh": "--dpi 须在 50 到 600 之间", "en": "--dpi must be between 50 and 600"},
+    "err_grids_unknown": {
+        "zh": "--grids：方案中没有网格 {codes}（方案共有 {n:,} 个网格，例如 {examples}）",
+        "en": "--grids: no grid {codes} in the plan (it has {n:,} grids, e.g. {examples})",
+    },
+    "err_worker_died": {
+        "zh": "（有工作进程意外退出：请尝试 --workers 1）",
+        "en": " (a worker process died: try --workers 1)",
+    },
+    "err_notices_unwritable": {
+        "zh": "无法把公示写入 {out}：{detail}。请确认它是有空闲空间且可写入的文件夹{died}",
+        "en": "cannot write the notices to {out}: {detail}. Check that it is a writable folder with free space{died}",
+    },
+    "err_app_script": {
+        "zh": "找不到应用脚本 {path}：请连同 [app] 附加组件重新安装 gridmap",
+        "en": "the app script {path} is missing: reinstall gridmap with its [app] extra",
+    },
+    "err_app_streamlit": {
+        "zh": "应用需要 Streamlit：pip install 'gridmap[app]'",
+        "en": "the app needs Streamlit: pip install 'gridmap[app]'",
+    },
 }
