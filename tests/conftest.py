@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-import networkx as nx
+import os
+
+# The tests read messages in English (their assertions quote them): set before gridmap is imported,
+# in the environment so that subprocesses (the CLI, the app server, dask workers) inherit it. A test
+# of the Chinese default removes it (monkeypatch.delenv) or passes --lang zh.
+os.environ["GRIDMAP_LANG"] = "en"
+
+import networkx as nx  # noqa: E402 - after the language is set
 import numpy as np
 import pyproj
 import pytest

@@ -6,7 +6,7 @@ see imports inside functions too — a deferred import is how a cycle usually hi
 * **Private names.** A module may use its own ``_helpers``; another module may not. Flagged:
   ``from gridmap.x import _y``, and ``m._y`` where ``m`` names a gridmap module imported with
   ``import gridmap.x as m`` or ``from gridmap import x as m``. Public names of a private module
-  (``from gridmap.cli._common import progress``) are fine: the module's package owns it.
+  (``from gridmap.x._y import z``) are fine: the module's package owns it.
 * **Cycles.** The module graph is the one import-linter (grimp) builds: ``from p import n`` is an
   import of ``p.n`` when that is a module, else of ``p``; ``import a.b`` is an import of ``a.b``.
   Imports under ``if TYPE_CHECKING:`` are left out: they never run. Every strongly connected

@@ -23,7 +23,7 @@ import pytest
 import shapely
 
 from gridmap.cli import build_parser, main
-from gridmap.cli._checks import NUMERIC_OPTIONS
+from gridmap.cli.checks import NUMERIC_OPTIONS
 from gridmap.demo import DEMO_OSM, load_demo
 
 # --------------------------------------------------------------------------------------------

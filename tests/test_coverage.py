@@ -118,7 +118,8 @@ def _exteriors_ccw(geometry: dict) -> bool:
     return all(shapely.LinearRing(poly[0]).is_ccw for poly in polygons)
 
 
-def test_cli_writes_every_file_with_the_contract_columns(case, tmp_path: Path, capsys) -> None:
+def test_cli_writes_every_file_with_the_contract_columns(case, tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("GRIDMAP_LANG", raising=False)  # the map in the default language, Chinese (conftest sets en)
     layers, area, residents = case
     # exact coordinates (GeoPackage, metric): GeoJSON's 7 decimals would add slivers between layers
     party = write_gpkg(layers["party"], tmp_path / "party.gpkg", "party")

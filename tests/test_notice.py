@@ -128,9 +128,11 @@ def tables(tmp_path_factory, grids, codes) -> dict:
 @pytest.fixture(scope="module")
 def cli_out(tmp_path_factory, plan_file, tables, codes) -> tuple[Path, int, str]:
     out = tmp_path_factory.mktemp("notices")
-    status = main(["notice", "--plan", str(plan_file), "--osm", str(DEMO_OSM), "--staff", str(tables["staff_csv"]),
-                   "--micro", f"{tables['micro_gpkg']}#micro", "--phone-supervision", PHONE,
-                   "--grids", ",".join(codes), "--out", str(out), "--quiet"])
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("GRIDMAP_LANG", raising=False)  # the notices in the default language, Chinese (conftest sets en)
+        status = main(["notice", "--plan", str(plan_file), "--osm", str(DEMO_OSM), "--staff",
+                       str(tables["staff_csv"]), "--micro", f"{tables['micro_gpkg']}#micro", "--phone-supervision",
+                       PHONE, "--grids", ",".join(codes), "--out", str(out), "--quiet"])
     return out, status, ""
 
 
@@ -274,7 +276,9 @@ def test_staff_and_micro_grids_are_listed_and_unconfigured_ones_say_so(cli_out, 
 
 
 @needs_poppler
-def test_a_plan_with_no_staff_and_no_micro_grids_says_not_configured(plan_file, tables, codes, tmp_path) -> None:
+def test_a_plan_with_no_staff_and_no_micro_grids_says_not_configured(plan_file, tables, codes, tmp_path,
+                                                                     monkeypatch) -> None:
+    monkeypatch.delenv("GRIDMAP_LANG", raising=False)  # the notice in the default language, Chinese
     empty = tmp_path / "staff.csv"
     empty.write_text("staff_id,name,phone,role,grid_code,photo\n", encoding="utf-8")
     assert _run("--plan", str(plan_file), "--staff", str(empty), "--grids", codes[0], "--out", str(tmp_path)) == 0

@@ -57,7 +57,9 @@ def _run(args: list[str]) -> int:
 def zh_out(tmp_path_factory, plan_file) -> Path:
     out = tmp_path_factory.mktemp("zh")
     # inputs stored in the plan; centres and streets from the demo
-    assert _run(["--plan", str(plan_file), "--demo", "--out", str(out)]) == 0
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv("GRIDMAP_LANG", raising=False)  # the default language of a user who sets none (conftest sets en)
+        assert _run(["--plan", str(plan_file), "--demo", "--out", str(out)]) == 0
     return out
 
 
@@ -171,7 +173,8 @@ def test_html_is_offline_and_shows_the_key_figures(zh_out: Path) -> None:
     assert (zh_out / "report.html").stat().st_size < 6_000_000
 
 
-def test_a_plan_without_inputs_still_gives_the_grid_sheet(tmp_path: Path, plan: Plan) -> None:
+def test_a_plan_without_inputs_still_gives_the_grid_sheet(tmp_path: Path, plan: Plan, monkeypatch) -> None:
+    monkeypatch.delenv("GRIDMAP_LANG", raising=False)  # the report in the default language, Chinese
     bare = tmp_path / "bare.gpkg"
     save_plan(plan, bare)
     assert load_plan_sources(bare) == {}

@@ -445,7 +445,7 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
     if not osm_path.exists():
         raise FileNotFoundError(f"{osm_path}: OSM file not found")
     if osm_path.is_dir():
-        raise LayerError(f"{osm_path}: this is a folder; give the OSM street file in it (.osm or .osm.bz2).")
+        raise LayerError("err_osm_folder", path=osm_path)
     crs = None if crs is None else pyproj.CRS.from_user_input(crs)
     target = _cache_file(cache_dir(cache), file_sha256(osm_path), crs) if use_cache else None
     if target is not None and target.exists():
@@ -455,8 +455,7 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
             pass
     graph = walk_graph_from_xml(osm_path)
     if graph.number_of_edges() == 0:
-        raise LayerError(f"{osm_path}: no walkable ways in the file (ways tagged highway=*, other than motorways and "
-                         f"ways closed to pedestrians). {OSM_EXPORT_HELP}")
+        raise LayerError("err_osm_no_walkable", path=osm_path, help=OSM_EXPORT_HELP)
     net = network_from_graph(graph, crs=crs)
     if target is not None:
         _save(net, target)

@@ -61,7 +61,9 @@ from scipy.spatial import cKDTree
 
 from gridmap.access.network import WalkNetwork
 from gridmap.access.snapping import EdgeIndex, Snap
+from gridmap.defaults import LIFE_CIRCLE_M, SNAP_LIMIT_M
 from gridmap.errors import ParameterError, check_number
+from gridmap.vocab import Message
 
 __all__ = [
     "DEFAULT_SNAP_LIMIT",
@@ -101,7 +103,7 @@ __all__ = [
     "access_tables",
 ]
 
-DEFAULT_SNAP_LIMIT = 300.0
+DEFAULT_SNAP_LIMIT = SNAP_LIMIT_M  # the product default (gridmap.defaults)
 #: Street components shorter than this (metres) are fragments centres are not snapped to if a
 #: street of a larger component is within the snap limit.
 MAJOR_COMPONENT_M = 1000.0
@@ -116,7 +118,7 @@ CODE_OK, CODE_TOO_FAR, CODE_UNREACHABLE, CODE_NO_GEOMETRY = 0, 1, 2, 3
 SNAP_STATUS = np.array([SNAP_OK, SNAP_TOO_FAR, SNAP_UNREACHABLE, SNAP_NO_GEOMETRY], dtype=object)
 
 # --- life circles (GB 50180-2018) ---------------------------------------------------------------
-DEFAULT_THRESHOLDS: tuple[float, ...] = (300.0, 500.0, 1000.0)
+DEFAULT_THRESHOLDS: tuple[float, ...] = LIFE_CIRCLE_M  # 5/10/15 minutes (gridmap.defaults)
 DEFAULT_LABELS: tuple[str, ...] = ("5min", "10min", "15min")
 BEYOND = "beyond"
 NO_ROUTE = "no_route"
@@ -541,12 +543,12 @@ def check_thresholds(thresholds, name: str = "thresholds") -> tuple[float, ...]:
         naming ``name`` (``--thresholds``, ``[run] thresholds``) for a scalar, text, an empty list,
         a value that is not a finite positive number, or limits that do not increase.
     """
-    example = "e.g. 300, 500, 1000 for the 5/10/15-minute life circles"
+    example = Message("err_thresholds_example")
     if isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1 or len(thresholds) == 0:
-        raise ParameterError(f"{name} must be a list of walking metres ({example}), got {thresholds!r}")
+        raise ParameterError("err_thresholds_list", name=name, example=example, got=repr(thresholds))
     values = tuple(float(check_number(t, f"each of {name}", "walking metres", above=0)) for t in thresholds)
     if any(b <= a for a, b in zip(values, values[1:])):
-        raise ParameterError(f"{name} must increase, each limit once ({example}), got {list(values)}")
+        raise ParameterError("err_thresholds_increase", name=name, example=example, got=list(values))
     return values
 
 

@@ -17,6 +17,7 @@ import shapely
 
 from gridmap.errors import check_number
 from gridmap.analysis.mosaic import layer_columns
+from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["CoverageReport", "coverage_report", "summarise_coverage", "find_gaps", "label_gaps", "find_overlaps",
@@ -243,8 +244,8 @@ def flag_slivers(parts: gpd.GeoDataFrame, area_column: str, sliver_m2: float) ->
     return parts
 
 
-def coverage_report(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], *,
-                    gap_width: float = 0.0, sliver_m2: float = 1.0, zone_id: str = "zone_id") -> CoverageReport:
+def coverage_report(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], *, gap_width: float = GAP_WIDTH_M,
+                    sliver_m2: float = SLIVER_M2, zone_id: str = "zone_id") -> CoverageReport:
     """Everything an official asks of a mosaic: shares covered, 盲区, 多头, 越界, edges to fix.
 
     Parameters
@@ -252,8 +253,10 @@ def coverage_report(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFra
     faces : from :func:`gridmap.analysis.mosaic.build_mosaic` (with the study area, and residents for the
         people counts).
     layers : the same zone layers, for nearest-zone look-ups, zone areas and edge checks.
-    gap_width : report gaps between neighbouring zones narrower than this (metres) as edges.
-    sliver_m2 : gaps, overlaps and outside parts smaller than this are kept but flagged
+    gap_width : report gaps between neighbouring zones narrower than this (metres) as edges; the
+        product default (:data:`gridmap.defaults.GAP_WIDTH_M`, 5 m), as the CLI and the app.
+    sliver_m2 : gaps, overlaps and outside parts smaller than this (default
+        :data:`gridmap.defaults.SLIVER_M2`, 1 m²) are kept but flagged
         ``is_sliver`` — the noise of layers digitised separately — so maps and counts can set them
         apart without losing them.
     """

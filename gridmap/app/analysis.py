@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
+from gridmap.defaults import GAP_WIDTH_M, HOUSEHOLD_BAND, SEED, SLIVER_M2
 from gridmap.app.context import Dataset
 from gridmap.access import accessibility as acc
 from gridmap.access.catchments import catchments, isochrones
@@ -28,13 +29,11 @@ __all__ = ["Coverage", "Access", "coverage", "access", "basemap", "walk_network"
            "FACE_TOLERANCE_M", "HEX_SIZE_M", "web_layers", "units", "grid_build", "units_web", "DEFAULT_BAND",
            "DEFAULT_SEED"]
 
-GAP_WIDTH_M = 5.0  # narrow gaps between neighbouring zones reported as edges to fix (as the CLI)
-SLIVER_M2 = 1.0  # gaps/overlaps smaller than this are digitising noise (kept, flagged)
 FACE_TOLERANCE_M = 1.0  # simplification of polygon coverages sent to the browser
 BASEMAP_TOLERANCE_M = 0.5
 HEX_SIZE_M = 80.0  # circumradius of the household heat hexagons
-DEFAULT_BAND = (300, 500)  # households per grid: a common practice (docs/design.md §6), as the CLI's default
-DEFAULT_SEED = 0
+DEFAULT_BAND = HOUSEHOLD_BAND  # households per grid: the product default (gridmap.defaults), as the CLI's
+DEFAULT_SEED = SEED
 WEB_DECIMALS = 5  # lon/lat decimals of polygon coverages sent to the browser (~1 m; shared edges stay shared)
 
 _CACHE = dict(show_spinner=False, max_entries=8)
@@ -61,7 +60,7 @@ class Access:
 def coverage(key: str, _ds: Dataset) -> Coverage:
     """Mosaic of the zone layers, coverage report, residents by coverage, hexagon heat."""
     faces = build_mosaic(_ds.zones, _ds.study_area, _ds.residents)
-    report = coverage_report(faces, _ds.zones, gap_width=GAP_WIDTH_M, sliver_m2=SLIVER_M2)
+    report = coverage_report(faces, _ds.zones)  # the product defaults: 5 m gap width, 1 m² slivers
     residents = hexes = None
     if _ds.residents is not None:
         residents = views.households_by_coverage(_ds.residents, faces)

@@ -25,6 +25,7 @@ from gridmap.app.context import MapSettings, PageContext, current_dataset, map_s
 from gridmap.app.demo_data import DemoUnavailable
 from gridmap.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from gridmap.workspace import WorkspaceError, WorkspaceSession
+from gridmap.vocab import set_language
 
 PAGES = load_pages()
 
@@ -72,6 +73,8 @@ def run() -> None:
     session = account.gate(lang)  # the login form and a stop when nobody is logged in: nothing else is sent
     if "page" not in state and st.query_params.get("page") in PAGES:
         state["page"] = st.query_params["page"]
+    lang = state["lang"] if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
+    set_language(lang)  # the core's messages (errors shown on the pages) read in the language of the switch
     page = state.get("page") if state.get("page") in PAGES else next(iter(PAGES))
     settings, _ = map_settings()
 

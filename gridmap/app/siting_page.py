@@ -13,6 +13,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from gridmap.defaults import LIFE_CIRCLE_M
 from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext, session_choice
 from gridmap.app.guard import compute
@@ -27,7 +28,7 @@ __all__ = ["KEY", "render", "STATE"]
 
 KEY = "siting"
 STATE = "siting_state"  # session: {"dataset": key, "candidates": [(lon, lat)], "accepted": [site rows]}
-RADII = (300, 500, 1000)
+RADII = tuple(int(m) for m in LIFE_CIRCLE_M)  # the life circles of gridmap.defaults: 300, 500, 1000 m
 
 
 def _state(ctx: PageContext) -> dict:

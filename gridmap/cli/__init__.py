@@ -5,7 +5,11 @@
 ``plan`` manage a shared workspace (:mod:`gridmap.workspace`). Only this floor (and the app) prints or parses
 arguments; the work itself is done by the core modules.
 
-No traceback, ever: :func:`main` checks the arguments first (:mod:`gridmap.cli._checks`), turns
+One language: ``gridmap --lang zh|en <command>`` (or ``GRIDMAP_LANG``; Chinese by default) sets the
+language of the messages, and of the maps, reports and notices of a command that has no ``--lang`` of
+its own given (:mod:`gridmap.vocab`).
+
+No traceback, ever: :func:`main` checks the arguments first (:mod:`gridmap.cli.checks`), turns
 every named error (:class:`gridmap.errors.GridmapError`, ``LayerError`` among them) into one
 ``error:`` line and exit status 2, and — a last resort for bugs, not a way of handling input —
 any other exception into a short message asking to report it (``GRIDMAP_DEBUG=1`` shows the
@@ -19,6 +23,8 @@ import importlib
 import os
 import sys
 import traceback
+
+from gridmap.vocab import LANG_ENV, LANGUAGES, text, using_language
 
 __all__ = ["main", "build_parser"]
 
@@ -35,6 +41,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     imports at start-up (~0.3 s of CPU).
     """
     parser = argparse.ArgumentParser(prog="gridmap", description="Plan unified governance grids (多网合一).")
+    parser.add_argument("--lang", choices=tuple(LANGUAGES), default=None,
+                        help=f"language of messages, maps and reports (default: ${LANG_ENV}, else zh)")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS if only is None else (only,):
         importlib.import_module(f"gridmap.cli.{name}").register(sub)
@@ -55,7 +63,14 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser(given[0] if given and given[0] in SUBCOMMANDS else None).parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage and what is wrong (or the help)
         return _exit_status(exc)
-    from gridmap.cli._checks import check_arguments
+    with using_language(args.lang) as lang:  # for this command only: main() may be called again in one process
+        args.lang = lang
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command: its status, or 2 with one ``error:`` line for anything it could not do."""
+    from gridmap.cli.checks import check_arguments
     from gridmap.errors import GridmapError
 
     try:
@@ -66,22 +81,24 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:
         return _exit_status(exc)
     except KeyboardInterrupt:
-        _error("interrupted; the outputs may be incomplete.")
+        _error(text("err_interrupted"))
         return 130
     except MemoryError:
-        _error("out of memory. Run on a smaller study area, or use `gridmap run`, which works in partitions.")
+        _error(text("err_out_of_memory"))
     except OSError as exc:
         if exc.filename is None:
             _unexpected(exc)
         else:
-            _error(f"{exc.filename}: {exc.strerror or exc}.")
+            _error(text("err_os", path=exc.filename, reason=exc.strerror or exc))
     except Exception as exc:  # noqa: BLE001 - the last resort: a bug must still not end in a traceback
         _unexpected(exc)
     return 2
 
 
-def _error(message: str) -> None:
-    print(f"error: {message}", file=sys.stderr, flush=True)
+def _error(message: object) -> None:
+    from gridmap.cli.common import print_error
+
+    print_error(message)
 
 
 def _exit_status(exc: SystemExit) -> int:
@@ -100,9 +117,7 @@ def _unexpected(exc: BaseException) -> None:
     if os.environ.get("GRIDMAP_DEBUG"):
         traceback.print_exception(exc, file=sys.stderr)
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    _error(f"unexpected {type(exc).__name__}" + (f": {detail}" if detail else "") + ".\n"
-           f"  This is a bug in gridmap {__version__}, not something you did wrong. Please report it with the "
-           "command you ran (and the input files if you can share them); GRIDMAP_DEBUG=1 shows the details.")
+    _error(text("err_unexpected", kind=type(exc).__name__, detail=f": {detail}" if detail else "", version=__version__))
 
 
 if __name__ == "__main__":

@@ -24,20 +24,20 @@ Progress goes to stderr. Exit status 0 when everything was written, 1 when the m
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._checks import parse_thresholds, writing_to
-from gridmap.cli._common import (
-    MAP_LANG,
+from gridmap.defaults import LIFE_CIRCLE_M, SNAP_LIMIT_M
+from gridmap.cli.checks import parse_thresholds, writing_to
+from gridmap.cli.common import (
     add_crs_work_option,
     add_input_options,
     add_walk_arguments,
     choose_working_crs,
     load_walk_inputs,
+    print_error,
     print_read_notes,
     progress,
     save_map,
@@ -45,7 +45,7 @@ from gridmap.cli._common import (
     street_setup,
     write_map_after_tables,
 )
-from gridmap.cli._project import add_project_options
+from gridmap.cli.project import add_project_options
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -77,8 +77,7 @@ def _inputs(args: argparse.Namespace, say):
         name = args.grids_layer or "study_area"
         polygons = sorted(k for k, v in demo.items() if k.startswith(("zones_", "study_area")))
         if name not in polygons:
-            raise LayerError(f"--grids-layer {name}: the demo has no such layer; its polygon layers: "
-                             f"{', '.join(polygons)}")
+            raise LayerError("err_demo_layer", name=name, layers=", ".join(polygons))
         grids = demo[name]
     if args.grids:
         say(f"reading grids {args.grids}")
@@ -91,17 +90,17 @@ def _inputs(args: argparse.Namespace, say):
         if grid_id is None:
             grid_id = next((c for c in ("grid_code", "zone_id", "area_id", "unit_id") if c in grids.columns), None)
         if grid_id is None or grid_id not in grids.columns:
-            raise LayerError(f"grid layer has no column {grid_id!r}; choose one with --grid-id "
-                             f"(columns: {', '.join(map(str, grids.columns.drop(grids.geometry.name)))})")
+            raise LayerError("err_grid_id", column=repr(grid_id),
+                             columns=", ".join(map(str, grids.columns.drop(grids.geometry.name))))
     elif grid_id is None and "area_id" in residents.columns:
         grid_id = "area_id"
     return osm, residents, centers, grids, grid_id
 
 
-def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDataFrame) -> Path:
+def _write_map(path: Path, net, result, catch: gpd.GeoDataFrame, iso: gpd.GeoDataFrame, lang: str) -> Path:
     from gridmap.present.access_map import access_map
 
-    return save_map(access_map(result, catchments=catch, isochrones=iso, lang=MAP_LANG, setup=street_setup(net)), path)
+    return save_map(access_map(result, catchments=catch, isochrones=iso, lang=lang, setup=street_setup(net)), path)
 
 
 def run_access(args: argparse.Namespace) -> int:
@@ -119,7 +118,7 @@ def run_access(args: argparse.Namespace) -> int:
         say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
         net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
     except (LayerError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, {net.edge_length.sum() / 1000:.1f} km, "
         f"EPSG:{net.crs.to_epsg()}")
@@ -163,7 +162,8 @@ def run_access(args: argparse.Namespace) -> int:
         atomic_write(out / "home_visit_list.csv", lambda p: visits.to_csv(p, index=False, encoding="utf-8-sig"))
         atomic_write(out / "home_visit_list.xlsx",
                      lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
-        status = write_map_after_tables(out / "access.html", lambda p: _write_map(p, net, result, catch, iso))
+        status = write_map_after_tables(out / "access.html",
+                                        lambda p: _write_map(p, net, result, catch, iso, args.lang))
     say(f"done: {len(visits)} residents on the 上门服务名单; files: {', '.join(OUTPUT_FILES)}")
     return status
 
@@ -179,10 +179,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--grids", help="polygons to summarise by (grids, communities, zones)")
     p.add_argument("--grids-layer", help="layer name in --grids (with --demo: a demo layer, e.g. zones_party)")
     p.add_argument("--grid-id", help="id column of the grids (default: grid_code, zone_id, area_id or unit_id)")
-    p.add_argument("--thresholds", type=parse_thresholds, default=(300.0, 500.0, 1000.0),
-                   help="life-circle limits in metres, increasing (default 300,500,1000 = 5/10/15 min)")
-    p.add_argument("--snap-limit", type=float, default=300.0,
-                   help="metres from a street beyond which a point is reported, not routed (default 300)")
+    p.add_argument("--thresholds", type=parse_thresholds, default=LIFE_CIRCLE_M,
+                   help="life-circle limits in metres, increasing (default "
+                        f"{','.join(f'{m:g}' for m in LIFE_CIRCLE_M)} = 5/10/15 min)")
+    p.add_argument("--snap-limit", type=float, default=SNAP_LIMIT_M,
+                   help=f"metres from a street beyond which a point is reported, not routed (default {SNAP_LIMIT_M:g})")
     p.add_argument("--buffer", type=float, default=50.0, help="isochrone buffer around reachable streets, m (50)")
     add_crs_work_option(p)
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")

@@ -16,6 +16,7 @@ __all__ = ["register"]
 
 def run_assets(args: argparse.Namespace) -> int:
     """Install (or check) the assets; exit status 2 with the reason when that fails."""
+    from gridmap.cli.common import print_error
     from gridmap.present import assets
 
     if args.check:
@@ -29,7 +30,7 @@ def run_assets(args: argparse.Namespace) -> int:
         assets.install(args.target, force=args.force, npm=args.npm,
                        say=lambda msg: print(msg, file=sys.stderr, flush=True))
     except (assets.AssetsInstallError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     return 0
 

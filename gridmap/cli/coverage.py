@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from gridmap.cli._project import add_project_options
+from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
+from gridmap.cli.project import add_project_options
 from gridmap.analysis.coverage import coverage_report
 from gridmap.analysis.mosaic import DEFAULT_GRID_SIZE, build_mosaic
-from gridmap.cli._checks import writing_to
-from gridmap.cli._common import add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs, progress
+from gridmap.cli.checks import writing_to
+from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
+                                print_error, progress)
 from gridmap.io.files import BackgroundWrite, write_geojson
 from gridmap.io.osm import read_osm_basemap
 from gridmap.io.validate import LayerError, ValidationReport
@@ -47,7 +49,7 @@ def run_coverage(args: argparse.Namespace) -> int:
             streets, buildings = read_osm_basemap(osm)
         work = choose_working_crs(args, say, area, *layers.values(), residents)
     except LayerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     out = Path(args.out)
     faces = build_mosaic(layers, area, residents, crs=work, grid_size=args.grid_size, progress=say)
@@ -113,14 +115,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id, name")
     p.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
     p.add_argument("--osm", metavar="PATH", help="OSM XML file for the map's vector basemap (optional)")
-    p.add_argument("--gap-width", type=float, default=5.0, metavar="METRES",
-                   help="report gaps between neighbouring zones narrower than this as edges to fix (default 5)")
+    p.add_argument("--gap-width", type=float, default=GAP_WIDTH_M, metavar="METRES",
+                   help="report gaps between neighbouring zones narrower than this as edges to fix "
+                        f"(default {GAP_WIDTH_M:g})")
     p.add_argument("--grid-size", type=float, default=DEFAULT_GRID_SIZE, metavar="METRES",
                    help="snap-round all boundaries to this grid while noding: robust faces for layers digitised "
                         "separately, moving vertices by up to half of it (default 0.001 = 1 mm; 0: exact noding)")
-    p.add_argument("--sliver-area", type=float, default=1.0, metavar="M2",
-                   help="flag gaps/overlaps/outside parts smaller than this as slivers (is_sliver; default 1)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the map (default zh)")
+    p.add_argument("--sliver-area", type=float, default=SLIVER_M2, metavar="M2",
+                   help="flag gaps/overlaps/outside parts smaller than this as slivers "
+                        f"(is_sliver; default {SLIVER_M2:g})")
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                   help="language of the map (default: gridmap --lang, $GRIDMAP_LANG, else zh)")
     p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     add_input_options(p)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pyproj
 
-from gridmap.cli._common import add_reading_options
+from gridmap.cli.common import add_reading_options, print_error
 from gridmap.io.inputs import InputOptions
 from gridmap.io.files import list_layers, load_layer
 from gridmap.io.tables import is_table
@@ -96,7 +96,7 @@ def _cmd_info(args: argparse.Namespace) -> int:
             errors += describe_layer(path, name, args.kind, options, scope)
         options.check_all_used()
     except LayerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     return 1 if (errors and args.strict) else 0
 

@@ -33,7 +33,9 @@ import sys
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from gridmap.cli._common import add_reading_options, demo_plan, progress, read_plan_file, split_layer
+from gridmap.cli.common import add_reading_options, demo_plan, print_error, progress, read_plan_file, split_layer
+from gridmap.errors import GridmapError
+from gridmap.vocab import Message
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_notice"]
@@ -44,7 +46,7 @@ def _grid_codes(spec: str | None) -> list[str] | None:
         return None
     codes = [c.strip() for c in spec.split(",") if c.strip()]
     if not codes:
-        raise LayerError("--grids expects grid codes separated by commas, e.g. --grids 320102001001001,320102001001002")
+        raise LayerError("err_grids_codes")
     return codes
 
 
@@ -56,7 +58,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     from gridmap.present.notice_inputs import read_micro_grids, read_staff_table
 
     if not args.plan and not args.demo:
-        raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify` or the app) or --demo")
+        raise LayerError("err_notice_needs_plan")
     found: dict = {"communities": None, "residents": None, "osm": Path(args.osm) if args.osm else None}
     if args.demo:
         from gridmap.demo import DEMO_OSM, load_demo
@@ -75,7 +77,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     found["grids"] = plan.grids()
     if found["osm"] is not None:
         if not found["osm"].exists():
-            raise LayerError(f"{found['osm']}: OSM file not found")
+            raise LayerError("err_osm_not_found", path=found["osm"])
         say(f"basemap from {found['osm']}")
         found["basemap"] = osm_basemap(found["osm"])
     else:
@@ -119,7 +121,7 @@ def run_notice(args: argparse.Namespace) -> int:
 
     say = progress(args.quiet)
     if args.dpi < 50 or args.dpi > 600:
-        print("error: --dpi must be between 50 and 600", file=sys.stderr)
+        print_error(Message("err_dpi_range"))
         return 2
     try:
         font = find_cjk_font()
@@ -127,15 +129,15 @@ def run_notice(args: argparse.Namespace) -> int:
         codes = _grid_codes(args.grids)
         found = _inputs(args, say)
     except (LayerError, NoticeFontError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     grids = found["grids"]
     if codes is not None:
         known = set(grids["grid_code"].astype(str))
         unknown = [c for c in codes if c not in known]
         if unknown:
-            print(f"error: --grids: no grid {', '.join(unknown[:10])} in the plan (it has {len(known):,} grids, "
-                  f"e.g. {', '.join(sorted(known)[:3])})", file=sys.stderr)
+            print_error(Message("err_grids_unknown", codes=", ".join(unknown[:10]), n=len(known),
+                                examples=", ".join(sorted(known)[:3])))
             return 2
     staff = found["staff"]
     for warning in (staff.warnings if staff is not None else []):
@@ -145,18 +147,17 @@ def run_notice(args: argparse.Namespace) -> int:
                              micro=found["micro"], communities=found["communities"],
                              phone_supervision=args.phone_supervision, lang=args.lang, codes=codes, font=font)
     except (KeyError, ValueError) as exc:
-        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        print_error(exc if isinstance(exc, GridmapError) else exc.args[0] if exc.args else exc)
         return 2
     say(f"rendering {len(ns.codes):,} notices into {args.out}")
     try:
         run = write_notices(ns, args.out, dpi=args.dpi, workers=args.workers, progress=say)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     except (OSError, BrokenProcessPool) as exc:
-        print(f"error: cannot write the notices to {args.out}: {type(exc).__name__}: {exc}. Check that it is a "
-              "writable folder with free space" + (" (a worker process died: try --workers 1)"
-                                                   if isinstance(exc, BrokenProcessPool) else ""), file=sys.stderr)
+        died = Message("err_worker_died") if isinstance(exc, BrokenProcessPool) else ""
+        print_error(Message("err_notices_unwritable", out=args.out, detail=f"{type(exc).__name__}: {exc}", died=died))
         return 2
     for warning in run.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -184,7 +185,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--osm", metavar="PATH", help="OSM XML file for the streets and buildings under the grids")
     p.add_argument("--phone-supervision", metavar="TEXT", help="the 监督电话 printed on every notice")
     p.add_argument("--grids", metavar="CODE,…", help="only these grids (15-digit codes separated by commas)")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the labels (default zh)")
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                   help="language of the labels (default: gridmap --lang, $GRIDMAP_LANG, else zh)")
     p.add_argument("--dpi", type=float, default=150.0, help="resolution of the PNGs (default 150; 300 for print)")
     p.add_argument("--workers", type=int, default=None, metavar="N",
                    help="render in N processes (default: one per core, up to 4, from 8 notices on)")

@@ -37,13 +37,14 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-from gridmap.cli._common import (add_crs_work_option, add_input_options, choose_working_crs, print_read_notes,
-                                 progress, read_plan_file, split_layer, write_map_after_tables)
+from gridmap.defaults import SNAP_LIMIT_M
+from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, print_error,
+                                print_read_notes, progress, read_plan_file, save_map, split_layer,
+                                write_map_after_tables)
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -64,11 +65,6 @@ HEADERS_ZH = {
 _MAX_DISTANCE_M = 10_000.0
 _MAX_SNAP_M = 5_000.0
 _MAX_PER_HELPER = 1_000
-# map colours: residents by status, helpers by load
-_STATUS_COLOURS = {"paired": "#1a9641", "helpers_full": "#fdae61", "no_helper_within_reach": "#d7191c",
-                   "not_on_network": "#7f7f7f"}
-_LOAD_BINS = ((0, 0, "#ffffff"), (1, 1, "#c6dbef"), (2, 2, "#6baed6"), (3, 3, "#2171b5"), (4, 5, "#08519c"),
-              (6, 9, "#08306b"), (10, 10**9, "#000000"))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -152,9 +148,9 @@ def _inputs(args: argparse.Namespace, say):
     missing = [flag for flag, ok in (("--osm", osm), ("--residents", residents is not None or args.residents),
                                      ("--helpers", helpers is not None or args.helpers)) if not ok]
     if missing:
-        raise LayerError(f"gridmap pair needs {', '.join(missing)} (or --demo)")
+        raise LayerError("err_pair_needs", needed=", ".join(missing))
     if not osm.exists():
-        raise LayerError(f"{osm}: OSM file not found")
+        raise LayerError("err_osm_not_found", path=osm)
     for what in _INPUTS:
         spec = getattr(args, what)
         if (residents if what == "residents" else helpers) is None:
@@ -227,36 +223,10 @@ def _tables(result, helpers_in) -> dict[str, pd.DataFrame]:
     return {"pairs": pairs, "unpaired": unpaired, "helpers": hel, "sheet_pairs": sheet_pairs}
 
 
-def _write_map(path: Path, net, result) -> Path:
-    from gridmap.present import maps
+def _write_map(path: Path, net, result, lang: str) -> Path:
+    from gridmap.present.pair_map import pair_map
 
-    homes = result.residents
-    m = maps.base_map(homes if homes.geometry.notna().any() else result.helpers)
-    maps.vector_basemap(m, streets_gdf=net.edges_gdf()[["highway", "geometry"]])
-    links = result.links.assign(network_m=result.links["network_m"].round(0))
-    if len(links):
-        maps.add_layer(m, links, f"Pairs 结对 ({int(links['people'].sum()):,} people)", "#3f51b5",
-                       ["resident_index", "helper_id", "people", "network_m"], weight=1.2)
-    hel = result.helpers.assign(snap_m=result.helpers["snap_m"].round(1))
-    hfields = [c for c in ("helper_id", "name", "assigned", "capacity", "free",
-                           *(f"assigned_{g}" for g in result.groups), "snap_status") if c in hel.columns]
-    for lo, hi, colour in _LOAD_BINS:  # helpers sized (and shaded) by how many people they take
-        part = hel[((hel["assigned"] >= lo) & (hel["assigned"] <= hi)).to_numpy()]
-        if len(part):
-            label = f"{lo}" if lo == hi else (f"{lo}–{hi}" if hi < 10**9 else f"{lo}+")
-            maps.add_layer(m, part, f"Helpers 帮扶人 taking {label} ({len(part):,})", "#08306b", hfields,
-                           fill_color=colour, fill_opacity=0.85, weight=1.0, point_radius=3 + min(lo, 9))
-    # residents on top: green where everyone is paired, else coloured by why people are left
-    status = homes["reason"].where(homes["unpaired"] > 0, "paired").astype(object)
-    fields = ["resident_index", "people", "paired", "unpaired", "reason"]
-    for key, colour in _STATUS_COLOURS.items():
-        part = homes[(status == key).to_numpy()]
-        if len(part):
-            label = (f"all paired 已全部结对 ({int(part['people'].sum()):,} people)" if key == "paired" else
-                     f"with people unpaired: {key} ({int(part['unpaired'].sum()):,} people)")
-            maps.add_layer(m, part, f"Residents {label}", "#333333", fields, fill_color=colour, fill_opacity=0.9,
-                           weight=0.8, point_radius=3.5)
-    return atomic_write(path, lambda p: maps.save_standalone(m, p))
+    return save_map(pair_map(result, streets=net.edges_gdf()[["highway", "geometry"]], lang=lang), path)
 
 
 def run_pair(args: argparse.Namespace) -> int:
@@ -282,7 +252,7 @@ def run_pair(args: argparse.Namespace) -> int:
                                 resident_index=residents.index.to_numpy(), helper_rows=helpers.index.to_numpy(),
                                 index=EdgeIndex(net))
     except (LayerError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     s = result.stats
     for note in result.notes:
@@ -310,7 +280,7 @@ def run_pair(args: argparse.Namespace) -> int:
     frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
     atomic_write(out / "problems.csv", lambda p: pd.concat(frames, ignore_index=True).to_csv(
         p, index=False, encoding="utf-8-sig"))
-    status = write_map_after_tables(out / "pairs.html", lambda p: _write_map(p, net, result))
+    status = write_map_after_tables(out / "pairs.html", lambda p: _write_map(p, net, result, args.lang))
     say(f"done: {', '.join(OUTPUT_FILES)}")
     return status
 
@@ -343,8 +313,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--plan", metavar="PLAN.gpkg",
                    help="a plan (from `gridmap unify` or the app): grid_code of every person and helper; pairs "
                         "inside the same grid are preferred at equal distance")
-    p.add_argument("--snap-limit", type=_metres("--snap-limit", _MAX_SNAP_M), default=300.0, metavar="METRES",
-                   help="metres from a street beyond which a point is not on the network (default 300)")
+    p.add_argument("--snap-limit", type=_metres("--snap-limit", _MAX_SNAP_M), default=SNAP_LIMIT_M, metavar="METRES",
+                   help=f"metres from a street beyond which a point is not on the network (default {SNAP_LIMIT_M:g})")
     add_input_options(p)
     add_crs_work_option(p)
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")

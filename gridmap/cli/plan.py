@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 
-from gridmap.cli._project import guarded
+from gridmap.cli.project import guarded
 
 __all__ = ["register", "run_log"]
 

@@ -32,10 +32,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.cli._checks import writing_to
-from gridmap.cli._common import (add_crs_work_option, add_input_options, choose_working_crs, input_options,
-                                 load_zone_layers, print_read_notes, progress, read_plan_file, demo_plan,
-                                 split_layer)
+from gridmap.defaults import SITE_RADIUS_M, SLIVER_M2
+from gridmap.cli.checks import writing_to
+from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, demo_plan, input_options,
+                                load_zone_layers, print_error, print_read_notes, progress, read_plan_file,
+                                split_layer)
 from gridmap.io.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
@@ -46,7 +47,7 @@ OUTPUT_FILES = ("report.xlsx", "report.html")
 
 def _project_inputs(args: argparse.Namespace, say) -> dict:
     """The plan (at its head) and every input, from ``--workspace``/``--project``."""
-    from gridmap.cli._project import project_layers, project_plan
+    from gridmap.cli.project import project_layers, project_plan
 
     target = project_plan(args)
     if target.head is None:
@@ -63,7 +64,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     if getattr(args, "workspace", None) or getattr(args, "project", None):
         return _project_inputs(args, say)
     if not args.plan and not args.demo:
-        raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo")
+        raise LayerError("err_report_needs_plan")
     common = input_options(args)
     found: dict = {"study_area": None, "residents": None, "centers": None, "zones": {}, "osm": None}
     demo = None
@@ -98,7 +99,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     if args.osm:
         found["osm"] = Path(args.osm)
         if not found["osm"].exists():
-            raise LayerError(f"{found['osm']}: OSM file not found")
+            raise LayerError("err_osm_not_found", path=found["osm"])
     found["plan"] = plan
     return found
 
@@ -147,7 +148,7 @@ def run_report(args: argparse.Namespace) -> int:
         work = choose_working_crs(args, say, found["plan"].units, found["study_area"], *found["zones"].values(),
                                   found["residents"], found["centers"])
     except (LayerError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     net = None
     if found["osm"] is not None and found["residents"] is not None and found["centers"] is not None:
@@ -157,7 +158,7 @@ def run_report(args: argparse.Namespace) -> int:
         try:
             net = load_walk_network(found["osm"], crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
         except (FileNotFoundError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print_error(exc)
             return 2
     try:
         people = _people_tables(args, say)
@@ -207,15 +208,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a zone layer for 盲区/多头, e.g. party=party.geojson (repeatable; default: stored in the plan)")
     p.add_argument("--area", metavar="PATH[#LAYER]", help="study area (communities); default: stored in the plan")
     p.add_argument("--sites", type=int, default=3, metavar="K", help="number of proposed new sites (default 3; 0: none)")
-    p.add_argument("--radius", type=float, default=1000.0, metavar="METRES",
-                   help="walking metres counted as within 15 minutes for siting (default 1000)")
-    p.add_argument("--sliver-area", type=float, default=1.0, metavar="M2",
-                   help="gaps/overlaps smaller than this are counted as slivers, not listed (default 1)")
+    p.add_argument("--radius", type=float, default=SITE_RADIUS_M, metavar="METRES",
+                   help=f"walking metres counted as within 15 minutes for siting (default {SITE_RADIUS_M:g})")
+    p.add_argument("--sliver-area", type=float, default=SLIVER_M2, metavar="M2",
+                   help=f"gaps/overlaps smaller than this are counted as slivers, not listed (default {SLIVER_M2:g})")
     p.add_argument("--staffing", metavar="DIR",
                    help="the --out folder of `gridmap staff`: sheets 网格员配置 and (with members) 党员报到")
     p.add_argument("--pairs", metavar="PATH",
                    help="pairs.csv of `gridmap pair` (or its folder): sheet 结对帮扶")
-    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of headers and texts (default zh)")
+    p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                   help="language of headers and texts (default: gridmap --lang, $GRIDMAP_LANG, else zh)")
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
     p.add_argument("--demo", action="store_true", help="use the embedded Nanjing demo (and build a plan unless --plan)")

@@ -58,9 +58,10 @@ import tomllib
 from dataclasses import asdict, fields
 from pathlib import Path
 
-from gridmap.cli._checks import check_crs_text, writing_to
-from gridmap.cli._common import add_reading_options, print_read_notes, progress, split_layer
-from gridmap.errors import ParameterError, check_number
+from gridmap.cli.checks import check_crs_text, writing_to
+from gridmap.cli.common import add_reading_options, print_read_notes, progress, split_layer
+from gridmap.errors import GridmapError, ParameterError, check_number
+from gridmap.vocab import Message
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_run", "load_config", "OUTPUTS"]
@@ -82,7 +83,7 @@ def _read(path: Path, kind: str, layer: str | None, options, scope: str, where: 
     from gridmap.io.validate import validate_layer
 
     if not path.exists():
-        raise LayerError(f"{where}: {path}: no such file. Paths in the config are relative to the config file.")
+        raise LayerError("err_config_no_file", where=where, path=path)
     if path.suffix.lower() != ".parquet":
         gdf, report = options.load(path, kind, layer, scope)
         print_read_notes(report)
@@ -90,8 +91,7 @@ def _read(path: Path, kind: str, layer: str | None, options, scope: str, where: 
     try:
         gdf = gpd.read_parquet(path)
     except Exception as exc:  # noqa: BLE001 - pyarrow's and geopandas' errors all mean: not a usable GeoParquet
-        raise LayerError(f"{where}: {path}: cannot be read as GeoParquet ({str(exc).splitlines()[0]}). Write it "
-                         "with geopandas' to_parquet, or give a GeoPackage/GeoJSON/Shapefile.") from exc
+        raise LayerError("err_geoparquet", where=where, path=path, detail=str(exc).splitlines()[0]) from exc
     crs = options.crs(scope)
     if gdf.crs is None and crs is not None:
         gdf = gdf.set_crs(crs)
@@ -117,7 +117,8 @@ def _work_crs(path: Path, crs_work, crs, *layers):
 
 def _config_error(path: Path, section: str, exc: Exception) -> ParameterError:
     """A config value refused by the core, with the file and section in front."""
-    return ParameterError(f"config {path} [{section}]: {exc}")
+    return ParameterError("err_config_value", path=path, section=section,
+                          detail=exc.message if isinstance(exc, GridmapError) else str(exc))
 
 
 def _reading_options(inp: dict, args, run_crs, scopes: list[str]):
@@ -132,7 +133,7 @@ def _reading_options(inp: dict, args, run_crs, scopes: list[str]):
         if items is None:
             return []
         if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-            raise ParameterError(f"config [inputs] {key} must be a string or a list of strings, got {value!r}")
+            raise ParameterError("err_config_strings", key=key, got=repr(value))
         return items
 
     def head(text: str, key: str) -> str | None:
@@ -169,14 +170,14 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
     try:
         cfg = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ParameterError(f"config {path} not found") from None
+        raise ParameterError("err_config_not_found", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"config {path} cannot be read ({exc}); save it as UTF-8 text") from None
+        raise ParameterError("err_config_unreadable", path=path, detail=str(exc)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"config {path} is not valid TOML ({exc})") from None
+        raise ParameterError("err_config_toml", path=path, detail=str(exc)) from None
     for section in ("run", "synthetic", "inputs", "output"):
         if section in cfg and not isinstance(cfg[section], dict):
-            raise ParameterError(f"config {path}: [{section}] must be a section of keys, got {cfg[section]!r}")
+            raise ParameterError("err_config_section", path=path, section=section, got=repr(cfg[section]))
     run = dict(cfg.get("run", {}))
     crs = run.pop("crs", None)
     if crs is not None:
@@ -187,7 +188,7 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
     known = {f.name for f in fields(RunParams)}
     unknown = set(run) - known
     if unknown:
-        raise ParameterError(f"config {path} [run]: unknown keys {sorted(unknown)} (known: {sorted(known)})")
+        raise ParameterError("err_config_keys", path=path, section="run", unknown=sorted(unknown), known=sorted(known))
     try:
         params = RunParams(**run)
     except ParameterError as exc:
@@ -195,7 +196,8 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
     output = {"geojson_max_rows": 200_000, **cfg.get("output", {})}
     unknown = set(output) - {"geojson_max_rows"}
     if unknown:
-        raise ParameterError(f"config {path} [output]: unknown keys {sorted(unknown)} (known: ['geojson_max_rows'])")
+        raise ParameterError("err_config_keys", path=path, section="output", unknown=sorted(unknown),
+                             known=["geojson_max_rows"])
     output["geojson_max_rows"] = check_number(output["geojson_max_rows"], f"config {path} [output] geojson_max_rows",
                                               "rows", minimum=0, integer=True, example="200000")
     if "synthetic" in cfg:
@@ -203,14 +205,14 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
 
         given = [o for o in ("crs_items", "source_items", "map") if getattr(args, o, None)]
         if given:
-            raise ParameterError(f"{', '.join('--' + o.split('_')[0] for o in given)}: options for input files, but "
-                                 f"the config {path} generates a [synthetic] city and reads none")
+            options = ", ".join("--" + o.split("_")[0] for o in given)
+            raise ParameterError("err_config_synthetic_inputs", options=options, path=path)
 
         syn = dict(cfg["synthetic"])
         bad = set(syn) - {f.name for f in fields(CityParams)}
         if bad:
-            raise ParameterError(f"config {path} [synthetic]: unknown keys {sorted(bad)} "
-                                 f"(known: {sorted(f.name for f in fields(CityParams))})")
+            raise ParameterError("err_config_keys", path=path, section="synthetic", unknown=sorted(bad),
+                                 known=sorted(f.name for f in fields(CityParams)))
         try:
             city_params = CityParams(**syn)
         except ParameterError as exc:
@@ -220,19 +222,18 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
         say(f"synthetic city: {city.summary()} ({time.perf_counter() - start:.1f} s)")
         return CityInputs.from_city(city), params, _work_crs(path, crs_work, crs or city.params.crs, city.study_area), output
     if "inputs" not in cfg:
-        raise ParameterError(f"config {path} needs an [inputs] or a [synthetic] section")
+        raise ParameterError("err_config_no_inputs", path=path)
     inp = cfg["inputs"]
     base = path.parent
     missing = [k for k in ("study_area", "residents", "zones") if k not in inp]
     if missing:
-        raise ParameterError(f"config {path} [inputs] lacks {', '.join(missing)}")
+        raise ParameterError("err_config_lacks", path=path, missing=", ".join(missing))
     if not isinstance(inp["zones"], dict) or not inp["zones"]:
-        raise ParameterError(f"config {path} [inputs.zones] must name one or more zone layers, e.g. "
-                             'party = "zones_party.parquet"')
+        raise ParameterError("err_config_zones", path=path)
     for key, spec in [*((k, inp[k]) for k in ("study_area", "residents", "centers", "network") if k in inp),
                       *((f"zones.{k}", v) for k, v in inp["zones"].items())]:
         if not isinstance(spec, str) or not spec.strip():
-            raise ParameterError(f"config {path} [inputs] {key} must be a file path (text), got {spec!r}")
+            raise ParameterError("err_config_path", path=path, key=key, got=repr(spec))
 
     options = _reading_options(inp, args, crs, ["area", "residents", "centers", *inp["zones"]])
 
@@ -255,15 +256,14 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
         net_path = Path(inp["network"])
         net_path = net_path if net_path.is_absolute() else base / net_path
         if not net_path.exists():
-            raise LayerError(f"config {path.name} [inputs] network: {net_path}: no such file")
+            raise LayerError("err_config_network_missing", name=path.name, path=net_path)
         if net_path.suffix == ".npz":
             from gridmap.scale.synthetic import load_network
 
             try:
                 network = load_network(net_path)
             except Exception as exc:  # noqa: BLE001 - numpy's and pyproj's errors all mean: not a saved network
-                raise LayerError(f"config {path.name} [inputs] network: {net_path}: not a network saved by "
-                                 f"gridmap.scale.synthetic.save_network ({exc}); give an .osm file instead.") from exc
+                raise LayerError("err_config_network_bad", name=path.name, path=net_path, detail=str(exc)) from exc
         else:
             from gridmap.access.network import load_walk_network
 
@@ -329,11 +329,8 @@ def check_scheduler(name: str) -> None:
         count = name.split(":", 1)[1]
         if count.isdigit() and int(count) >= 1:
             return
-        raise ParameterError(f"--scheduler {name}: local:N needs a whole number of worker processes ≥ 1 after "
-                             "the colon, e.g. local:2")
-    raise ParameterError(f"--scheduler {name!r} is not a scheduler gridmap knows: use threads (default), "
-                         "processes, sync, single, local:N (N worker processes) or the address of a running dask "
-                         "scheduler, e.g. tcp://10.0.0.5:8786")
+        raise ParameterError("err_scheduler_local", name=name)
+    raise ParameterError("err_scheduler_unknown", name=repr(name))
 
 
 def _scheduler(name: str, say):
@@ -357,10 +354,9 @@ def _scheduler(name: str, say):
     try:
         client = Client(name, timeout=SCHEDULER_TIMEOUT_S)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise ParameterError(f"--scheduler {name}: no dask scheduler answers there within {SCHEDULER_TIMEOUT_S} s "
-                             f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'no answer'}). "
-                             "Start it (dask scheduler; dask worker ADDRESS), check the address and port, or run "
-                             "here with --scheduler threads.") from exc
+        raise ParameterError("err_scheduler_silent", name=name, seconds=SCHEDULER_TIMEOUT_S,
+                             kind=type(exc).__name__,
+                             detail=str(exc).splitlines()[0] if str(exc) else Message("err_no_answer")) from exc
     say(f"connected to the dask scheduler at {name}")
     return client, client.close
 

@@ -22,7 +22,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from gridmap.cli.common import print_error
 from gridmap.scale.summary import RESULTS_ENV
+from gridmap.vocab import Message
 
 __all__ = ["APP_SCRIPT", "STREAMLIT_OPTIONS", "streamlit_command", "register"]
 
@@ -75,11 +77,10 @@ def run_serve(args: argparse.Namespace) -> int:
     from gridmap.workspace.connect import ENV_WORKSPACE
 
     if not APP_SCRIPT.is_file():
-        print(f"error: the app script {APP_SCRIPT} is missing: reinstall gridmap with its [app] extra",
-              file=sys.stderr)
+        print_error(Message("err_app_script", path=APP_SCRIPT))
         return 2
     if importlib.util.find_spec("streamlit") is None:
-        print("error: the app needs Streamlit: pip install 'gridmap[app]'", file=sys.stderr)
+        print_error(Message("err_app_streamlit"))
         return 2
     folders = [Path(f).expanduser().resolve() for f in args.results or []]
     for folder in folders:

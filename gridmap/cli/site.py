@@ -22,20 +22,20 @@ Progress goes to stderr. Exit status 0 when everything was written, 1 when the m
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.cli._checks import parse_share, writing_to
-from gridmap.cli._common import (
-    MAP_LANG,
+from gridmap.defaults import SITE_RADIUS_M, SNAP_LIMIT_M
+from gridmap.cli.checks import parse_share, writing_to
+from gridmap.cli.common import (
     add_crs_work_option,
     add_input_options,
     add_walk_arguments,
     choose_working_crs,
     load_walk_inputs,
+    print_error,
     print_read_notes,
     progress,
     save_map,
@@ -43,7 +43,7 @@ from gridmap.cli._common import (
     street_setup,
     write_map_after_tables,
 )
-from gridmap.cli._project import add_project_options
+from gridmap.cli.project import add_project_options
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -67,23 +67,22 @@ def _inputs(args: argparse.Namespace, say):
             candidates, report = opts.load(path, None, args.candidates_layer or layer, "candidates")
         except LayerError as exc:
             if getattr(exc, "report", None) is not None and {p.code for p in exc.report.errors} == {"no_features"}:
-                raise LayerError(f"{args.candidates}: no candidate features") from exc
+                raise LayerError("err_no_candidates", path=args.candidates) from exc
             raise
         print_read_notes(report)
     opts.check_all_used()
     if args.weight not in residents.columns:
         numeric = [c for c in residents.columns if c != residents.geometry.name
                    and pd.api.types.is_numeric_dtype(residents[c])]
-        raise LayerError(f"residents have no column {args.weight!r} for --weight (numeric columns: "
-                         f"{', '.join(map(str, numeric))})")
+        raise LayerError("err_weight_column", weight=repr(args.weight), numeric=", ".join(map(str, numeric)))
     return osm, residents, centers, candidates
 
 
-def _write_map(path: Path, net, result, centers: gpd.GeoDataFrame, radius: float) -> Path:
+def _write_map(path: Path, net, result, centers: gpd.GeoDataFrame, radius: float, lang: str) -> Path:
     from gridmap.present.siting_map import siting_map
 
     return save_map(siting_map(result.sites, residents=result.residents, centers=centers, radius_m=radius,
-                               lang=MAP_LANG, setup=street_setup(net)), path)
+                               lang=lang, setup=street_setup(net)), path)
 
 
 def run_site(args: argparse.Namespace) -> int:
@@ -97,9 +96,9 @@ def run_site(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         if (args.k is None) == (args.target is None):
-            raise LayerError("give either --k N (number of new sites) or --target SHARE (e.g. 0.95), and not both")
+            raise LayerError("err_k_or_target_cli")
         if args.target is not None and args.objective != "coverage":
-            raise LayerError("--target works with --objective coverage only; with p_median give --k N")
+            raise LayerError("err_target_cli")
         osm, residents, centers, candidates = _inputs(args, say)
         work = choose_working_crs(args, say, residents, centers,
                                   None if isinstance(candidates, str) else candidates)
@@ -112,7 +111,7 @@ def run_site(args: argparse.Namespace) -> int:
                                        candidates=candidates, spacing_m=args.spacing, objective=args.objective,
                                        snap_limit=args.snap_limit, osm_path=osm, index=acc.EdgeIndex(net))
     except (LayerError, FileNotFoundError, ValueError, KeyError) as exc:
-        print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        print_error(exc.args[0] if isinstance(exc, KeyError) else exc)
         return 2
     say(f"{len(problem.candidates):,} candidates on the network ({problem.dropped_candidates} too far from a "
         f"street); {problem.dist.nnz:,} candidate–resident pairs within {problem.limit_m:g} m")
@@ -134,7 +133,7 @@ def run_site(args: argparse.Namespace) -> int:
         write_geojson(sites, out / "sites.geojson")
         atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False, encoding="utf-8-sig"))
         status = write_map_after_tables(out / "sites.html",
-                                        lambda p: _write_map(p, net, result, centers, args.radius))
+                                        lambda p: _write_map(p, net, result, centers, args.radius, args.lang))
     for r in sites.itertuples():
         say(f"  {r.rank}. {r.candidate_id} near {r.street or '(unnamed street)'}: +{r.gain:,.0f} → "
             f"{r.covered_after:.1%}")
@@ -153,7 +152,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--target", type=parse_share,
                    help="instead of --k: the fewest sites reaching this share: a fraction 0–1 (0.95) or a "
                         "percentage with %% (95%%)")
-    p.add_argument("--radius", type=float, default=1000.0, help="walking metres counted as covered (1000 = 15 min)")
+    p.add_argument("--radius", type=float, default=SITE_RADIUS_M,
+                   help=f"walking metres counted as covered ({SITE_RADIUS_M:g} = 15 min)")
     p.add_argument("--weight", default="households",
                    help="what to cover: households (default), population, elderly_alone, left_behind_children, "
                         "disabled or any numeric column")
@@ -165,8 +165,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="greedy (fast, any size) or milp (exact, small instances)")
     p.add_argument("--objective", choices=("coverage", "p_median"), default="coverage",
                    help="coverage (most residents within the radius) or p_median (least total walking)")
-    p.add_argument("--snap-limit", type=float, default=300.0, help="metres from a street beyond which a point "
-                                                                   "is not routed (300)")
+    p.add_argument("--snap-limit", type=float, default=SNAP_LIMIT_M,
+                   help=f"metres from a street beyond which a point is not routed ({SNAP_LIMIT_M:g})")
     add_crs_work_option(p)
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")

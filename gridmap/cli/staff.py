@@ -31,8 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gridmap.cli._checks import writing_to
-from gridmap.cli._common import add_input_options, progress, read_plan_file, split_layer
+from gridmap.cli.checks import writing_to
+from gridmap.cli.common import add_input_options, progress, read_plan_file, split_layer
 from gridmap.errors import GridmapError
 from gridmap.io.files import atomic_write, write_geojson
 from gridmap.io.inputs import InputOptions

@@ -31,10 +31,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.cli._checks import writing_to
-from gridmap.cli._common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
-                                 progress, split_layer)
-from gridmap.errors import GridmapError
+from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+from gridmap.cli.checks import writing_to
+from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
+                                print_error, progress, split_layer)
 from gridmap.io.files import load_layer, write_geojson
 from gridmap.plans.exclusive import (
     BASE,
@@ -47,12 +47,14 @@ from gridmap.plans.exclusive import (
     exclusive_zone_layer,
     parse_sequence_range,
 )
-from gridmap.cli._project import add_project_options, project_plan, same_units, save_project_plan
+from gridmap.cli.project import add_project_options, project_plan, same_units, save_project_plan
 from gridmap.plans.grids import build_grids
 from gridmap.plans.micro import build_micro_grids, parse_micro_band, resident_grid_codes, resident_points
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, make_units
+from gridmap.errors import GridmapError
+from gridmap.vocab import Message
 
 __all__ = ["register", "run_unify", "OUTPUTS"]
 
@@ -98,7 +100,7 @@ def run_unify(args: argparse.Namespace) -> int:
         if args.workspace:
             target = project_plan(args, default="unified")
     except GridmapError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     if areas is not None:
         if EXCLUSIVE_LAYER in layers:
@@ -113,11 +115,11 @@ def run_unify(args: argparse.Namespace) -> int:
         try:
             old = load_plan(plan_path)
         except ValueError as exc:
-            print(f"error: {exc}; move it away or choose another --out", file=sys.stderr)
+            detail = exc.message if isinstance(exc, GridmapError) else str(exc)
+            print_error(Message("err_plan_in_the_way", detail=detail))
             return 2
         if old.history and not args.force:
-            print(f"error: {plan_path} holds {len(old.history)} edit(s) by planners (revision {old.revision}); "
-                  "it is not replaced without --force", file=sys.stderr)
+            print_error(Message("err_plan_has_edits", path=plan_path, n=len(old.history), revision=old.revision))
             return 2
     units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
                        progress=say)
@@ -207,9 +209,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="a zone layer, e.g. party=party.geojson (repeatable)")
     p.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id and codes")
     p.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
-    p.add_argument("--min-households", type=int, default=300, help="smallest grid, households (default 300)")
-    p.add_argument("--max-households", type=int, default=500, help="largest grid, households (default 500)")
-    p.add_argument("--seed", type=int, default=0, help="random seed; same seed, same grids (default 0)")
+    p.add_argument("--min-households", type=int, default=MIN_HOUSEHOLDS,
+                   help=f"smallest grid, households (default {MIN_HOUSEHOLDS})")
+    p.add_argument("--max-households", type=int, default=MAX_HOUSEHOLDS,
+                   help=f"largest grid, households (default {MAX_HOUSEHOLDS})")
+    p.add_argument("--seed", type=int, default=SEED, help=f"random seed; same seed, same grids (default {SEED})")
     p.add_argument("--min-unit-area", type=float, default=50.0, metavar="M2",
                    help="faces smaller than this are merged into a neighbour (default 50)")
     p.add_argument("--min-unit-width", type=float, default=2.0, metavar="METRES",

@@ -26,7 +26,7 @@ import argparse
 import getpass
 import sys
 
-from gridmap.cli._project import guarded
+from gridmap.cli.project import guarded
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "read_password"]

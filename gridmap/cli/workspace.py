@@ -24,8 +24,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from gridmap.cli._common import add_input_options, input_options, load_zone_inputs, progress, split_layer
-from gridmap.cli._project import guarded
+from gridmap.cli.common import add_input_options, input_options, load_zone_inputs, progress, split_layer
+from gridmap.cli.project import guarded
 from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_init", "run_import", "run_list"]

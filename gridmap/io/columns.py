@@ -80,17 +80,20 @@ def match_columns(
     map_if_present: Mapping[str, str] | None = None,
     *,
     label: str = "<data>",
+    match_known: bool = True,
 ) -> tuple[gpd.GeoDataFrame, list[dict], dict[str, str]]:
     """Apply the user's mapping, then match gridmap's names case-insensitively.
 
     Parameters
     ----------
-    gdf : the layer as read.
+    gdf : the layer as read (a plain DataFrame too: a table of people has no geometry).
     kind : the kind of layer (its schema's names are matched), or None for every kind's names.
     column_map : gridmap's name → the file's; each source column must be in the file.
     map_if_present : the same, applied only where the source column is in the file (a mapping
         given for every input at once).
     label : the file (and layer) named in messages.
+    match_known : also match gridmap's names of ``kind`` case-insensitively (off for tables that are
+        not layers of a kind, such as the notices' staff table, which only take the user's mapping).
 
     Returns
     -------
@@ -103,7 +106,8 @@ def match_columns(
         A mapped column missing from the file, a mapped name the file already holds under another
         column, or a name that matches several columns only case-insensitively.
     """
-    columns = [c for c in gdf.columns if c != gdf.geometry.name]
+    geometry = gdf.geometry.name if isinstance(gdf, gpd.GeoDataFrame) else None
+    columns = [c for c in gdf.columns if c != geometry]
     renames: dict[str, str] = {}
     applied: dict[str, str] = {}
     notes: list[dict] = []
@@ -119,23 +123,22 @@ def match_columns(
         found, candidates = find_column(columns, theirs)
         if found is None:
             if len(candidates) > 1:
-                raise LayerError(f"{label}: the mapped column '{theirs}' matches {', '.join(candidates)} (names differ "
-                                 "only in case); map the exact name.")
+                raise LayerError("err_mapped_case", label=label, theirs=theirs, candidates=", ".join(candidates))
             if required:
-                raise LayerError(f"{label}: mapped column '{theirs}' (for {ours}) is not in the file; columns present: "
-                                 f"{', '.join(map(str, columns))}.")
+                raise LayerError("err_mapped_missing", label=label, theirs=theirs, ours=ours,
+                                 columns=", ".join(map(str, columns)))
             continue
         if ours in columns and ours != found:
-            raise LayerError(f"{label}: the file has a column '{ours}' and '{found}', mapped to {ours}; remove or "
-                             f"rename one of them" + ("." if required else ", or scope the mapping to another input "
-                                                      f"(--map INPUT:{ours}={theirs})."))
+            if required:
+                raise LayerError("err_mapped_clash", label=label, ours=ours, found=found)
+            raise LayerError("err_mapped_clash_scope", label=label, ours=ours, found=found, theirs=theirs)
         if ours in renames.values():
-            raise LayerError(f"{label}: two columns are mapped to '{ours}'.")
+            raise LayerError("err_mapped_twice", label=label, ours=ours)
         renames[found] = ours
         applied[ours] = theirs
     renamed = set(renames.values())
     taken = set(columns) - set(renames) | renamed
-    for ours in known_columns(kind):
+    for ours in known_columns(kind) if match_known else ():
         if ours in taken:
             others = [c for c in columns if c not in renames and c != ours and _fold(c) == _fold(ours)]
             if others and ours not in renamed:
@@ -145,8 +148,7 @@ def match_columns(
         free = [c for c in columns if c not in renames]
         found, candidates = find_column(free, ours)
         if found is None and len(candidates) > 1:
-            raise LayerError(f"{label}: the columns {', '.join(map(repr, candidates))} all match '{ours}' when case is "
-                             f"ignored; rename all but one, or choose one with --map {ours}=<column>.")
+            raise LayerError("err_columns_case", label=label, candidates=", ".join(map(repr, candidates)), ours=ours)
         if found is not None:
             renames[found] = ours
             taken.add(ours)

@@ -85,11 +85,9 @@ _GDAL_DECIMALS = 15
 def _check_zip_member(name: str, zip_path: Path) -> None:
     pure = PurePosixPath(name.replace("\\", "/"))
     if pure.is_absolute() or name.startswith(("/", "\\")) or (len(name) > 1 and name[1] == ":"):
-        raise LayerError(f"{zip_path}: the zip entry '{name}' has an absolute path; such zips are refused for "
-                         "safety. Re-create the zip from the folder holding the files.")
+        raise LayerError("err_zip_absolute", zip=zip_path, name=name)
     if ".." in pure.parts:
-        raise LayerError(f"{zip_path}: the zip entry '{name}' points outside the zip ('..'); such zips are refused "
-                         "for safety. Re-create the zip from the folder holding the files.")
+        raise LayerError("err_zip_parent", zip=zip_path, name=name)
 
 
 @contextmanager
@@ -102,15 +100,14 @@ def _extracted_zip(zip_path: Path, max_bytes: int = MAX_ZIP_BYTES, max_files: in
     try:
         zf = zipfile.ZipFile(zip_path)
     except zipfile.BadZipFile as exc:
-        raise LayerError(f"{zip_path}: not a readable zip file ({exc}).") from exc
+        raise LayerError("err_zip_unreadable", zip=zip_path, detail=str(exc)) from exc
     with zf, tempfile.TemporaryDirectory(prefix="gridmap-zip-") as tmp:
         infos = zf.infolist()
         if len(infos) > max_files:
-            raise LayerError(f"{zip_path}: the zip holds {len(infos)} entries, more than the limit of {max_files}.")
+            raise LayerError("err_zip_too_many", zip=zip_path, n=len(infos), limit=max_files)
         declared = sum(i.file_size for i in infos)
         if declared > max_bytes:
-            raise LayerError(f"{zip_path}: the zip would expand to {declared / 1e6:.0f} MB, more than the limit of "
-                             f"{max_bytes / 1e6:.0f} MB. Upload only the layer's files (.shp .shx .dbf .prj .cpg).")
+            raise LayerError("err_zip_too_big", zip=zip_path, mb=declared / 1e6, limit_mb=max_bytes / 1e6)
         root = Path(tmp)
         for info in infos:
             _check_zip_member(info.filename, zip_path)
@@ -148,12 +145,10 @@ def _layer_file_in(folder: Path, zip_path: Path, layer: str | None) -> Path:
     if not found:
         orphans = sorted(p.name for p in folder.rglob("*") if p.suffix.lower() in (".dbf", ".shx", ".prj"))
         if orphans:
-            raise LayerError(f"{zip_path}: the zip holds {', '.join(orphans)} but no .shp (the geometry of a "
-                             "Shapefile); add the .shp with the same name.")
-        raise LayerError(f"{zip_path}: the zip holds no .shp, .gpkg, .geojson, .csv or .xlsx file.")
+            raise LayerError("err_zip_no_shp", zip=zip_path, files=", ".join(orphans))
+        raise LayerError("err_zip_no_layer", zip=zip_path)
     names = ", ".join(str(p.relative_to(folder)) for p in found)
-    raise LayerError(f"{zip_path}: the zip holds several layers ({names}); name one with --layer "
-                     f"(the file name without extension).")
+    raise LayerError("err_zip_several", zip=zip_path, names=names)
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,8 +183,7 @@ def _dbf_encoding(path: Path, label: str) -> tuple[str | None, dict | None]:
     choice = resolve_encoding(dbf_text_values(dbf), declared or None, f"the .cpg file ({cpg.name})" if cpg else None)
     if choice.encoding is None:
         if cpg is not None:
-            raise LayerError(f"{label}: {choice.note} Write the encoding the DBF was saved in into {cpg.name} "
-                             "(UTF-8, GBK, …) and read it again.")
+            raise LayerError("err_dbf_encoding", label=label, note=choice.note, cpg=cpg.name)
         return None, {"severity": "warning", "code": "encoding_unknown",
                       "message": "the text of the .dbf is neither UTF-8 nor GBK/GB18030 and there is no .cpg; it was "
                                  "read with GDAL's default (the DBF's language driver, else ISO-8859-1). If names look "
@@ -231,12 +225,12 @@ def _vector_layers(path: Path, scratch: bool = False):
                 return pyogrio.list_layers(target)
         return pyogrio.list_layers(path)
     except Exception as exc:  # pyogrio raises DataSourceError & co.
-        raise LayerError(f"{path}: cannot be opened as a vector file ({exc}).") from exc
+        raise LayerError("err_not_vector", path=path, detail=str(exc)) from exc
 
 
 def _require_exists(path: Path) -> None:
     if not path.exists():
-        raise LayerError(f"{path}: no such file.")
+        raise LayerError("err_no_such_file", path=path)
 
 
 _GDAL_CONFIG_LOCK = threading.Lock()
@@ -272,18 +266,16 @@ def _read_plain(path: Path, layer: str | None, encoding: str | None, label: str,
     if layer is not None and suffix != ".shp":
         available = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
         if layer not in available:
-            raise LayerError(f"{label}: there is no layer '{layer}'; layers in the file: {', '.join(available)}.")
+            raise LayerError("err_no_such_layer", label=label, layer=layer, layers=", ".join(available))
     elif layer is None and suffix == ".gpkg":
         available = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
         if len(available) > 1:
-            raise LayerError(f"{label}: the GeoPackage holds {len(available)} layers ({', '.join(available)}); "
-                             "name one with --layer.")
+            raise LayerError("err_gpkg_several", label=label, n=len(available), layers=", ".join(available))
     notes: list[dict] = []
     detected = None
     if suffix == ".shp":
         if _sidecar(path, ".dbf") is None:
-            raise LayerError(f"{label}: the .dbf beside the .shp is missing — it holds the attributes (ids, names, "
-                             f"households). Add {path.stem}.dbf (a Shapefile is at least .shp, .shx and .dbf).")
+            raise LayerError("err_dbf_missing", label=label, stem=path.stem)
         if encoding is None:
             detected, note = _dbf_encoding(path, label)
             notes += [note] if note else []
@@ -301,8 +293,8 @@ def _read_plain(path: Path, layer: str | None, encoding: str | None, label: str,
     except LayerError:
         raise
     except Exception as exc:
-        hint = (" A Shapefile needs its .shx and .dbf beside the .shp." if suffix == ".shp" else "")
-        raise LayerError(f"{label}: cannot be read ({exc}).{hint}") from exc
+        raise LayerError("err_unreadable_shp" if suffix == ".shp" else "err_unreadable", label=label,
+                         detail=str(exc)) from exc
     if suffix == ".shp" and encoding is None and _sidecar(path, ".cpg") is None:
         gdf.attrs["encoding"] = detected
     elif encoding is not None:
@@ -376,17 +368,11 @@ def read_layer(
         if gdf.crs is None:
             gdf = gdf.set_crs(stated)
         elif not gdf.crs.equals(stated) and not _same_lonlat(gdf.crs, stated):
-            raise LayerError(
-                f"{label}: the file declares {gdf.crs.name} ({gdf.crs.to_string()}) but {stated.name} "
-                f"({stated.to_string()}) was stated. If the file's CRS is wrong, fix its .prj (QGIS: Layer ▸ Set "
-                "CRS, then save); otherwise leave out the stated CRS, or state it for one input only "
-                "(--crs INPUT:CRS, e.g. --crs residents:EPSG:4547)."
-            )
+            raise LayerError("err_crs_conflict", label=label, declared=gdf.crs.name, declared_code=gdf.crs.to_string(),
+                             stated=stated.name, stated_code=stated.to_string())
     if source is not None and gdf.crs is not None:
         if not gdf.crs.is_geographic:
-            raise LayerError(f"{label}: coordinates from {source} maps are longitude/latitude, but the layer is in "
-                             f"{gdf.crs.name}. Leave out the source, give the data as lon/lat, or state the source "
-                             "for one input only (--source INPUT:SOURCE, e.g. --source centers:gcj02).")
+            raise LayerError("err_source_not_lonlat", label=label, source=source, crs=gdf.crs.name)
         if gdf.crs.to_epsg() != 4326:
             gdf = gdf.to_crs(4326)
         attrs = dict(gdf.attrs)
@@ -496,7 +482,7 @@ def check_layer(
 
 def _for_output(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if gdf.crs is None:
-        raise LayerError("cannot write a layer with no CRS: every output of gridmap declares its CRS.")
+        raise LayerError("err_write_no_crs")
     return gdf
 
 

@@ -28,6 +28,7 @@ import pyproj
 
 from gridmap.io.files import load_layer
 from gridmap.io.validate import LayerError, ValidationReport
+from gridmap.vocab import Joined, Message
 
 __all__ = ["InputOptions", "split_scope", "looks_scoped"]
 
@@ -56,8 +57,8 @@ def split_scope(text: str, scopes: Iterable[str], option: str, *, crs: bool = Fa
     head = head.strip()
     valid = list(scopes)
     if head not in valid:
-        raise LayerError(f"{option} {shown or text}: '{head}' is not an input of this command; scopes: "
-                         f"{', '.join(valid) or '(none)'} (or leave out the scope to apply it to every input).")
+        raise LayerError("err_scope_unknown", option=option, given=shown or text, head=head,
+                         scopes=", ".join(valid) or Message("err_none_paren"))
     return head, rest.strip()
 
 
@@ -73,8 +74,7 @@ class _MapEntry:
 def _parse_map(item: str, scopes: list[str]) -> _MapEntry:
     left, eq, theirs = item.partition("=")
     if not eq or not left.strip() or not theirs.strip():
-        raise LayerError(f"--map expects OURS=THEIRS or INPUT:OURS=THEIRS (e.g. households=户数 or "
-                         f"residents:households=户数), got {item!r}")
+        raise LayerError("err_map_syntax", item=repr(item))
     scope, ours = split_scope(left, scopes, "--map", shown=item)
     return _MapEntry(scope, ours.strip(), theirs.strip(), item)
 
@@ -107,18 +107,16 @@ class InputOptions:
             try:
                 pyproj.CRS.from_user_input(value)
             except pyproj.exceptions.CRSError as exc:
-                where = f" (for {scope})" if scope else ""
-                raise LayerError(f"--crs {value}{where}: not a CRS pyproj knows ({exc}); give an EPSG code such as "
-                                 "EPSG:4490 (CGCS2000 lon/lat), EPSG:4326 (WGS84) or EPSG:4547 (CGCS2000 GK CM 114E)."
-                                 ) from exc
+                where = Message("err_for_input", scope=scope) if scope else ""
+                raise LayerError("err_crs_option", value=value, where=where, detail=str(exc)) from exc
         self._source = self._scoped_values(source, "--source")
         self._maps = [_parse_map(item, self.scopes) for item in (maps or [])]
         seen: set[tuple[str | None, str]] = set()
         for entry in self._maps:
             key = (entry.scope, entry.ours)
             if key in seen:
-                where = f" for {entry.scope}" if entry.scope else ""
-                raise LayerError(f"--map: '{entry.ours}' is mapped twice{where} ({entry.text}).")
+                where = Message("err_for_input_plain", scope=entry.scope) if entry.scope else ""
+                raise LayerError("err_map_twice", ours=entry.ours, where=where, text=entry.text)
             seen.add(key)
 
     @classmethod
@@ -134,8 +132,8 @@ class InputOptions:
         for text in [values] if isinstance(values, str) else (values or []):
             scope, value = split_scope(text, self.scopes, option, crs=crs)
             if scope in out and out[scope] != value:
-                where = f" for {scope}" if scope else ""
-                raise LayerError(f"{option} is given twice{where}: {out[scope]} and {value}.")
+                where = Message("err_for_input_plain", scope=scope) if scope else ""
+                raise LayerError("err_option_twice", option=option, where=where, first=out[scope], second=value)
             out[scope] = value
         return out
 
@@ -185,12 +183,10 @@ class InputOptions:
         unused = [e for e in self._maps if not e.used]
         if not unused:
             return
-        lines = []
-        for e in unused:
-            if e.scope:
-                lines.append(f"--map {e.text}: no {e.scope} input was read from a file, so it maps nothing")
-            else:
-                lines.append(f"--map {e.text}: no input has a column '{e.theirs}'")
-        found = "; ".join(f"{scope} columns: {', '.join(cols)}" for scope, cols in self._columns.items())
-        raise LayerError("; ".join(lines) + (f" ({found})" if found else "") + ". Check the column name (as in the "
-                         "file's header), or leave the mapping out.")
+        lines = [Message("err_map_unused_scope", text=e.text, scope=e.scope) if e.scope
+                 else Message("err_map_unused", text=e.text, theirs=e.theirs) for e in unused]
+        found = [Message("err_columns_of", scope=scope, columns=", ".join(cols))
+                 for scope, cols in self._columns.items()]
+        semicolons = {"zh": "；", "en": "; "}
+        raise LayerError("err_map_unused_all", lines=Joined(lines, semicolons),
+                         found=Message("err_in_brackets", text=Joined(found, semicolons)) if found else "")

@@ -19,13 +19,13 @@ import geopandas as gpd
 import pyogrio
 
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 __all__ = ["read_osm_basemap", "osm_file_error", "osm_xml", "OSM_EXPORT_HELP"]
 
 
-OSM_EXPORT_HELP = ("Export the streets of the study area again as OSM XML (.osm, or .osm.bz2): JOSM File ▸ Save "
-                    "As, openstreetmap.org Export, or Overpass `(way[highway](area);>;);out meta;`; a .osm.pbf "
-                    "must be converted first (osmium cat streets.osm.pbf -o streets.osm).")
+#: What to do about an OSM file that cannot be used (a message of the catalog, said after what is wrong).
+OSM_EXPORT_HELP = Message("err_osm_export_help")
 
 
 def osm_file_error(path: str | os.PathLike, exc: BaseException) -> LayerError:
@@ -43,24 +43,19 @@ def osm_file_error(path: str | os.PathLike, exc: BaseException) -> LayerError:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     unrecognised = "not recognized as being in a supported file format" in detail  # GDAL, with driver advice
     if unrecognised:
-        detail = "GDAL does not recognise it as OSM XML"
+        detail = Message("err_osm_gdal")
     path = Path(path)
     if isinstance(exc, (EOFError, OSError)) and path.suffix.lower() == ".bz2":
-        return LayerError(f"{path}: the bz2 compression is damaged or the file is cut short ({detail}). Download "
-                          "or export it again, or unpack it (bunzip2) and give the .osm file.")
+        return LayerError("err_osm_bz2", path=path, detail=detail)
     if isinstance(exc, ET.ParseError) or unrecognised or "parsing" in detail.lower():
         empty = path.exists() and path.stat().st_size == 0
-        what = ("the file is empty" if empty else
-                f"not readable OSM XML ({detail}): the file is cut short, or not XML (an error page saved "
-                "instead of the data?)")
-        return LayerError(f"{path}: {what}. {OSM_EXPORT_HELP}")
+        what = Message("err_osm_empty") if empty else Message("err_osm_not_xml", detail=detail)
+        return LayerError("err_osm_unusable", path=path, what=what, help=OSM_EXPORT_HELP)
     if type(exc).__name__ == "InsufficientResponseError":
-        return LayerError(f"{path}: the file holds no OSM nodes or ways (an empty <osm> element, or XML of "
-                          f"another kind). {OSM_EXPORT_HELP}")
+        return LayerError("err_osm_no_elements", path=path, help=OSM_EXPORT_HELP)
     if "missing nodes" in detail:
-        return LayerError(f"{path}: ways refer to nodes that are not in the file (clipped export). Export complete "
-                          "ways with their nodes (JOSM downloads them; Overpass: `>;` before `out meta;`).")
-    return LayerError(f"{path}: cannot be read as OSM XML ({type(exc).__name__}: {detail}). {OSM_EXPORT_HELP}")
+        return LayerError("err_osm_missing_nodes", path=path)
+    return LayerError("err_osm_unreadable", path=path, kind=type(exc).__name__, detail=detail, help=OSM_EXPORT_HELP)
 
 
 def read_osm_basemap(osm_path: str | os.PathLike) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
@@ -71,7 +66,7 @@ def read_osm_basemap(osm_path: str | os.PathLike) -> tuple[gpd.GeoDataFrame, gpd
     """
     path = Path(osm_path)
     if not path.exists():
-        raise LayerError(f"{path}: no such file.")
+        raise LayerError("err_no_such_file", path=path)
     try:
         with osm_xml(path) as xml:
             streets = pyogrio.read_dataframe(xml, layer="lines", where="highway IS NOT NULL",

@@ -54,14 +54,15 @@ import shapely
 
 from gridmap.io.encodings import bom_encoding, resolve_encoding
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Joined, Message
 
 __all__ = ["TABLE_SUFFIXES", "COORDINATE_NAMES", "is_table", "list_table_layers", "read_table", "table_columns"]
 
 #: Files read as tables: CSV (and tab/semicolon-separated text) and Excel 2007+ workbooks.
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 _EXCEL = (".xlsx", ".xlsm")
-_REFUSED = {".xls": "an Excel 97–2003 workbook", ".et": "a WPS spreadsheet", ".ods": "an OpenDocument spreadsheet",
-            ".xlsb": "a binary Excel workbook", ".numbers": "an Apple Numbers file"}
+_REFUSED = {".xls": "err_kind_xls", ".et": "err_kind_et", ".ods": "err_kind_ods", ".xlsb": "err_kind_xlsb",
+            ".numbers": "err_kind_numbers"}  # message ids naming each kind of file
 
 #: Accepted coordinate column names (compared after :func:`_normalise`), per role.
 COORDINATE_NAMES: dict[str, tuple[str, ...]] = {
@@ -106,8 +107,7 @@ def _excel_letter(index: int) -> str:
 def _refuse(path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix in _REFUSED:
-        raise LayerError(f"{path}: {_REFUSED[suffix]} cannot be read; open it in Excel or WPS and save it as "
-                         "Excel Workbook (.xlsx) or as CSV UTF-8.")
+        raise LayerError("err_table_refused", path=path, kind=Message(_REFUSED[suffix]))
 
 
 def _csv_rows(path: Path, encoding: str | None, label: str, wanted: Mapping[str, str] | None = None
@@ -120,9 +120,7 @@ def _csv_rows(path: Path, encoding: str | None, label: str, wanted: Mapping[str,
     declared, declared_as = (encoding, "the stated encoding") if encoding else (bom, "the byte-order mark")
     choice = resolve_encoding([data], declared, declared_as)
     if choice.encoding is None:
-        raise LayerError(f"{label}: the text is neither UTF-8 nor GBK/GB18030"
-                         + (f" ({choice.note})" if choice.note else "")
-                         + ". In Excel use File ▸ Save As ▸ 'CSV UTF-8 (comma delimited)' and read that file.")
+        raise LayerError("err_csv_encoding", label=label, note=f" ({choice.note})" if choice.note else "")
     used = choice.encoding
     text = data.decode(used).lstrip("\ufeff")
     sample = "\n".join(text[:65536].splitlines()[:_HEADER_SCAN_ROWS])
@@ -138,7 +136,7 @@ def _csv_rows(path: Path, encoding: str | None, label: str, wanted: Mapping[str,
     try:
         return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)], used, notes
     except csv.Error as exc:
-        raise LayerError(f"{label}: not a readable CSV ({exc}). Open it in Excel and save it as 'CSV UTF-8'.") from exc
+        raise LayerError("err_csv_unreadable", label=label, detail=str(exc)) from exc
 
 
 def _delimiter(sample: str, path: Path, wanted: Mapping[str, str] | None) -> str:
@@ -159,12 +157,9 @@ def _workbook(path: Path, label: str):
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise LayerError(f"{label}: cannot be read as an Excel workbook (.xlsx) ({type(exc).__name__}: {exc}). A "
-                         "password-protected workbook must be saved without its password; an old .xls must be saved "
-                         "as .xlsx.") from exc
+        raise LayerError("err_xlsx_unreadable_hint", label=label, detail=f"{type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # noqa: BLE001 - openpyxl raises its own exception classes for broken parts
-        raise LayerError(f"{label}: cannot be read as an Excel workbook (.xlsx) ({type(exc).__name__}: {exc}).") \
-            from exc
+        raise LayerError("err_xlsx_unreadable", label=label, detail=f"{type(exc).__name__}: {exc}") from exc
 
 
 def _sheet_rows(sheet, limit: int | None = None) -> list[list[object]]:
@@ -321,12 +316,8 @@ def _no_coordinates(label: str, rows: list[list[object]], wanted: Mapping[str, s
     present = ", ".join(str(v).strip() for v in first if not _blank(v)) or "(none)"
     if wanted:
         asked = ", ".join(f"{k}={v}" for k, v in wanted.items())
-        return LayerError(f"{label}: the coordinate columns mapped ({asked}) are not in the header; columns found: "
-                          f"{present}.")
-    return LayerError(f"{label}: no coordinate columns found, so the table cannot be a point layer. Columns found: "
-                      f"{present}. Names accepted (in any case, with or without a unit in brackets): "
-                      f"{_accepted_names()}. Rename the two columns, or name them with --map lon=<column> "
-                      "--map lat=<column> (or x=/y= with --crs for projected coordinates).")
+        return LayerError("err_mapped_coordinates_missing", label=label, asked=asked, present=present)
+    return LayerError("err_no_coordinates", label=label, present=present, accepted=_accepted_names())
 
 
 def _choose_pair(found: dict[str, list[int]], names: list[str], crs: pyproj.CRS | None, label: str
@@ -337,22 +328,17 @@ def _choose_pair(found: dict[str, list[int]], names: list[str], crs: pyproj.CRS 
     has_xy = bool(found["x"] and found["y"])
     kind = "xy" if (has_xy and (projected or not has_ll)) else "lonlat"
     if kind == "lonlat" and not has_ll:
-        raise LayerError(f"{label}: no lon/lat columns")  # unreachable: _has_pair holds
+        raise LayerError("err_no_lonlat", label=label)  # unreachable: _has_pair holds
     roles = ("x", "y") if kind == "xy" else ("lon", "lat")
     for role in roles:
         if len(found[role]) > 1:
-            cols = ", ".join(f"'{names[i]}' (column {_excel_letter(i)})" for i in found[role])
-            raise LayerError(f"{label}: several columns could hold the {role} coordinate: {cols}. Keep one, or name "
-                             f"the one to use with --map {role}=<column>.")
+            cols = [Message("err_column_at", name=names[i], letter=_excel_letter(i)) for i in found[role]]
+            raise LayerError("err_coordinate_ambiguous", label=label, role=role, columns=cols)
     if kind == "lonlat" and projected:
-        raise LayerError(f"{label}: the columns '{names[found['lon'][0]]}'/'{names[found['lat'][0]]}' are "
-                         f"longitude/latitude in degrees, but the CRS stated ({crs.name}) is projected. Leave out the "
-                         "CRS (WGS84 is assumed for lon/lat), or name projected coordinates x/y.")
+        raise LayerError("err_lonlat_projected", label=label, lon=names[found["lon"][0]], lat=names[found["lat"][0]],
+                         crs=crs.name)
     if kind == "xy" and crs is None:
-        raise LayerError(f"{label}: the coordinates are in columns '{names[found['x'][0]]}'/'{names[found['y'][0]]}' "
-                         "(x/y), whose CRS a table cannot declare: state it, e.g. --crs EPSG:4547 (CGCS2000 3-degree "
-                         "GK CM 114E), --crs EPSG:4527 (GK zone 39, eastings with the zone number in front), "
-                         "--crs EPSG:32650 (UTM 50N) or --crs EPSG:4326 if they are degrees.")
+        raise LayerError("err_xy_no_crs", label=label, x=names[found["x"][0]], y=names[found["y"][0]])
     return kind, found[roles[0]][0], found[roles[1]][0]
 
 
@@ -529,15 +515,15 @@ def _raw(path: Path, layer: str | None, encoding: str | None, label: str, wanted
     _refuse(path)
     if path.suffix.lower() not in _EXCEL:
         if layer is not None and layer != path.stem:
-            raise LayerError(f"{label}: a CSV file holds one table, named '{path.stem}'; there is no layer '{layer}'.")
+            raise LayerError("err_csv_one_table", label=label, stem=path.stem, layer=layer)
         rows, used, notes = _csv_rows(path, encoding, label, wanted)
         return _frame(rows), path.stem, used, notes
     with _excel_sheets(path, label) as sheets:
         if not sheets:
-            raise LayerError(f"{label}: the workbook has no worksheets (only charts); put the table on a worksheet.")
+            raise LayerError("err_xlsx_no_sheets", label=label)
         if layer is not None:
             if layer not in sheets:
-                raise LayerError(f"{label}: the workbook has no sheet '{layer}'; sheets: {', '.join(sheets)}.")
+                raise LayerError("err_xlsx_no_such_sheet", label=label, layer=layer, sheets=", ".join(sheets))
             return _frame(_sheet_rows(sheets[layer])), layer, None, []
         if len(sheets) == 1:
             name = next(iter(sheets))
@@ -549,9 +535,9 @@ def _raw(path: Path, layer: str | None, encoding: str | None, label: str, wanted
                     "message": f"the workbook has {len(sheets)} sheets ({', '.join(sheets)}); '{name}' is the only one "
                                "with coordinate columns and was read (name a sheet with PATH#SHEET)."}
             return _frame(_sheet_rows(sheets[name])), name, None, [note]
-        listed = ", ".join(f"{n}{' (coordinates)' if n in with_xy else ''}" for n in sheets)
-        raise LayerError(f"{label}: the workbook has {len(sheets)} sheets ({listed}); name the one to read as "
-                         f"{path.name}#SHEET (for example {path.name}#{(with_xy or list(sheets))[0]}).")
+        listed = [Message("err_sheet_with_xy" if n in with_xy else "err_sheet", name=n) for n in sheets]
+        raise LayerError("err_xlsx_several", label=label, n=len(sheets), sheets=listed, file=path.name,
+                         example=(with_xy or list(sheets))[0])
 
 
 def _head(grid: pd.DataFrame) -> list[list[object]]:
@@ -596,13 +582,12 @@ def read_table(
     stated = pyproj.CRS.from_user_input(crs) if crs is not None else None
     wanted = dict(coordinates) if coordinates else None
     if wanted and not ({"lon", "lat"} <= set(wanted) or {"x", "y"} <= set(wanted)):
-        raise LayerError(f"{label}: map both coordinate columns, lon= and lat= (or x= and y=); got "
-                         f"{', '.join(f'{k}={v}' for k, v in wanted.items())}.")
+        raise LayerError("err_map_both_coordinates", label=label, got=", ".join(f"{k}={v}" for k, v in wanted.items()))
     grid, name, used_encoding, notes = _raw(path, layer, encoding, label, wanted)
     if path.suffix.lower() in _EXCEL:
         label = f"{path}, sheet '{name}'"
     if grid.empty:
-        raise LayerError(f"{label}: the table is empty.")
+        raise LayerError("err_table_empty", label=label)
     rows = _head(grid)
     header = _header_row(rows, wanted)
     if header is None:
@@ -616,13 +601,12 @@ def read_table(
     ys, bad_y = _coordinates(data[data.columns[ycol]], names[ycol], first_row)
     bad = sorted(bad_x + bad_y, key=lambda b: b[0])
     if bad:
-        listed = "; ".join(f"row {r}, column '{c}': {v!r}" for r, c, v in bad[:10])
-        more = f" … ({len(bad)} in all)" if len(bad) > 10 else ""
-        raise LayerError(f"{label}: coordinates that are not numbers — {listed}{more}. Enter decimal degrees (e.g. "
-                         "118.7812) or degrees-minutes-seconds (118°46′52″E); for metres, x/y with --crs.")
+        listed = [Message("err_cell", row=r, column=c, value=repr(v)) for r, c, v in bad[:10]]
+        more = Message("err_more_in_all", n=len(bad)) if len(bad) > 10 else ""
+        raise LayerError("err_coordinates_not_numbers", label=label, cells=Joined(listed, {"zh": "；", "en": "; "}),
+                         more=more)
     if len(data) and np.isnan(xs).all() and np.isnan(ys).all():
-        raise LayerError(f"{label}: the coordinate columns '{names[xcol]}'/'{names[ycol]}' are empty in every row. "
-                         "If they hold formulas, open the workbook in Excel and save it, so their values are stored.")
+        raise LayerError("err_coordinates_empty", label=label, x=names[xcol], y=names[ycol])
     if kind == "lonlat":
         target = stated or pyproj.CRS.from_epsg(4326)
     else:

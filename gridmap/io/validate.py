@@ -16,8 +16,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.defaults import SPECIAL_GROUPS
 from gridmap.errors import LayerError
 from gridmap.io.transformers import transformer
+from gridmap.vocab import Message
 
 __all__ = [
     "AREA_OVERLAP_REPAIR_SHARE",
@@ -31,10 +33,6 @@ __all__ = [
     "validate_layer",
     "guess_kind",
 ]
-
-#: Optional special-group count columns on residents (独居老人, 留守儿童, 残疾人).
-SPECIAL_GROUPS: tuple[str, ...] = ("elderly_alone", "left_behind_children", "disabled")
-
 
 @dataclass(frozen=True)
 class Schema:
@@ -164,11 +162,9 @@ class ValidationReport:
         errors = self.errors
         if not errors:
             return
-        lines = [self.format_problem(p) for p in errors[:limit]]
-        if len(errors) > limit:
-            lines.append(f"... and {len(errors) - limit} more errors")
-        head = f"{self.where}: {len(errors)} problem(s) must be fixed before this layer can be used"
-        raise LayerError(head + ":\n" + "\n".join(lines), self)
+        lines = "\n".join(self.format_problem(p) for p in errors[:limit])
+        more = Message("err_more_errors", n=len(errors) - limit) if len(errors) > limit else ""
+        raise LayerError("err_layer_problems", self, where=self.where, n=len(errors), lines=lines, more=more)
 
 
 def guess_kind(columns: list[str] | pd.Index) -> str | None:

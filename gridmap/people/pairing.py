@@ -203,17 +203,15 @@ def special_group_counts(residents: gpd.GeoDataFrame, groups: Sequence[str] | No
     if groups is None:
         groups = tuple(g for g in SPECIAL_GROUPS if g in residents.columns)
         if not groups:
-            raise LayerError(f"{report.where}: none of the special-group columns {', '.join(SPECIAL_GROUPS)} is "
-                             f"present (columns: {', '.join(map(str, present))}). Map yours, e.g. "
-                             "--map elderly_alone=独居老人, or name them with --groups.")
+            raise LayerError("err_groups_none", where=report.where, groups=", ".join(SPECIAL_GROUPS),
+                             columns=", ".join(map(str, present)))
     groups = tuple(groups)
     if len(set(groups)) != len(groups):
-        raise LayerError(f"--groups names a column twice: {', '.join(groups)}")
+        raise LayerError("err_groups_twice", groups=", ".join(groups))
     missing = [g for g in groups if g not in residents.columns]
     if missing:
-        raise LayerError(f"{report.where}: special-group column(s) {', '.join(missing)} not found (columns: "
-                         f"{', '.join(map(str, present))}). Map them, e.g. --map {missing[0]}=<your column>, or "
-                         "leave them out of --groups.")
+        raise LayerError("err_groups_missing", where=report.where, missing=", ".join(missing),
+                         columns=", ".join(map(str, present)), first=missing[0])
     ids = _feature_ids(residents, ("building_id", "resident_id", "id", "name"))
     _check_geometry_types(residents, "residents", report, rows, ids)
     counts = np.zeros((len(residents), len(groups)), dtype=np.int64)
@@ -260,8 +258,7 @@ def helper_capacities(helpers: gpd.GeoDataFrame, per_helper: int = DEFAULT_PER_H
     rows = np.arange(len(helpers)) if rows is None else np.asarray(rows)
     if helper_id not in helpers.columns:
         present = [c for c in helpers.columns if c != helpers.geometry.name]
-        raise LayerError(f"{report.where}: no '{helper_id}' column (columns: {', '.join(map(str, present))}). "
-                         f"Every helper needs an id: add the column or map yours, e.g. --map {helper_id}=编号.")
+        raise LayerError("err_helper_id", where=report.where, column=helper_id, columns=", ".join(map(str, present)))
     ids = pd.Series([id_text(v) for v in helpers[helper_id].tolist()], index=helpers.index, dtype=object)
     blank = ids.isna() | (ids == "")
     for pos in np.flatnonzero(blank.to_numpy()):
@@ -290,8 +287,8 @@ def zone_codes(xy: np.ndarray, zones: gpd.GeoDataFrame, column: str, crs) -> np.
     Where polygons overlap, the first listed wins. ``xy`` is in ``crs``; NaN rows get ``None``.
     """
     if column not in zones.columns:
-        raise LayerError(f"zone layer has no '{column}' column (columns: "
-                         f"{', '.join(map(str, zones.columns.drop(zones.geometry.name)))})")
+        raise LayerError("err_zone_column", column=column,
+                         columns=", ".join(map(str, zones.columns.drop(zones.geometry.name))))
     z = zones if zones.crs is None or zones.crs.equals(crs) else zones.to_crs(crs)
     out = np.full(len(xy), None, dtype=object)
     ok = np.flatnonzero(np.isfinite(xy).all(axis=1))
@@ -754,7 +751,7 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
         if not (isinstance(value, (int, float, np.floating, np.integer)) and np.isfinite(value) and value > 0):
             raise ValueError(f"{name} must be a finite number of metres > 0, got {value!r}")
     if residents.crs is None or helpers.crs is None:
-        raise LayerError("residents and helpers need a CRS (state it with --crs, e.g. EPSG:4490)")
+        raise LayerError("err_pair_no_crs")
     n_res = len(residents)
     res_rows = np.arange(n_res) if resident_index is None else np.asarray(resident_index, dtype=np.int64)
     if len(res_rows) != n_res:

@@ -22,6 +22,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from gridmap.defaults import IN_BAND, band_status
+
 __all__ = ["run_checks", "CHECKS", "CHECK_COLUMNS"]
 
 #: The checks, in the order they are reported, with a one-line description.
@@ -83,7 +85,7 @@ def run_checks(g: np.ndarray, grid_codes: np.ndarray, households: np.ndarray, ar
                             + (" …" if n_unassigned > 10 else "")) if n_unassigned else CHECKS["unassigned"]})
     size = np.bincount(gi, minlength=ng)
     hh = np.bincount(gi, weights=households[ok], minlength=ng)
-    out_band = (size > 0) & ((hh < min_households) | (hh > max_households))
+    out_band = (size > 0) & (band_status(hh, min_households, max_households) != IN_BAND)
     if exempt is not None:
         out_band &= ~np.asarray(exempt, dtype=bool)
     add("households_band", np.flatnonzero(out_band),

@@ -47,6 +47,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from gridmap.errors import GridCodeError, ParameterError, check_number
+from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
 from gridmap.plans.regions import partition_pieces
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, unit_adjacency
 
@@ -86,9 +87,7 @@ def community_prefixes(study_area: pd.DataFrame | None, area_ids: list[str] | np
     wanted = sorted(set(map(str, area_ids)))
     listed = [a for a in wanted if ";" in a]
     if listed:
-        raise GridCodeError(f"{len(listed)} piece(s) of the study area belong to several communities at once "
-                            f"({', '.join(listed[:5])}): the communities overlap there. Fix their boundaries so "
-                            "that every place belongs to one community.")
+        raise GridCodeError("err_codes_overlap", n=len(listed), pieces=", ".join(listed[:5]))
     if study_area is not None and {"area_id", "county_code", "street_code", "community_code"} <= set(study_area.columns):
         for row in study_area[["area_id", "county_code", "street_code", "community_code"]].itertuples(index=False):
             c, s, m = (str(v).strip().removesuffix(".0") if v is not None and v == v else "" for v in row[1:])
@@ -101,16 +100,12 @@ def community_prefixes(study_area: pd.DataFrame | None, area_ids: list[str] | np
     shared = {code: ids for code, ids in by_code.items() if len(ids) > 1}
     if shared:
         code, ids = next(iter(shared.items()))
-        raise GridCodeError(f"{len(shared)} admin code(s) are shared by several communities, e.g. {code} (county + "
-                            f"street + community code) by {', '.join(ids[:5])}: their grids would get the same codes. "
-                            "Give every community its own county_code + street_code + community_code.")
+        raise GridCodeError("err_codes_shared", n=len(shared), code=code, ids=", ".join(ids[:5]))
     fallback = 0
     used = set(out.values())
     need_number = [a for a in wanted if a not in out and not (len(a) == 12 and a.isdigit() and a not in used)]
     if len(need_number) > 999:
-        raise GridCodeError(f"{len(need_number)} communities have no county_code/street_code/community_code (nor a "
-                            "12-digit area_id): their running numbers 000000000001… would need more than the 3 "
-                            "digits of a community code. Add the codes of each community to the study area.")
+        raise GridCodeError("err_codes_uncoded", n=len(need_number))
     for a in wanted:
         if a in out:
             continue
@@ -475,8 +470,8 @@ class GridBuild:
     status: pd.DataFrame
 
 
-def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_households: int = 500, seed: int = 0, *,
-                study_area: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
+def build_grids(units: gpd.GeoDataFrame, min_households: int = MIN_HOUSEHOLDS, max_households: int = MAX_HOUSEHOLDS,
+                seed: int = SEED, *, study_area: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
                 zone_weight: float = 1.0, restarts: int = 16, max_passes: int = 30, polish: int = 10,
                 lineage: float = 0.2, sequences: range = range(1, 1000), progress: Progress | None = None) -> GridBuild:
     """Partition every community into contiguous, compact grids within the household band.
@@ -508,8 +503,7 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = 300, max_househol
     max_households = check_number(max_households, "max_households", "households", minimum=1, integer=True)
     seed = check_number(seed, "seed", minimum=0, integer=True)
     if min_households > max_households:
-        raise ParameterError(f"min_households {min_households} > max_households {max_households}: the band must "
-                             "run from the smaller number of households to the larger")
+        raise ParameterError("err_band_order", low=min_households, high=max_households)
     restarts = check_number(restarts, "restarts", minimum=1, integer=True)
     max_passes = check_number(max_passes, "max_passes", minimum=0, integer=True)
     polish = check_number(polish, "polish", minimum=0, integer=True)

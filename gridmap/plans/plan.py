@@ -56,16 +56,19 @@ import shapely
 from rtree import index as rtree_index
 from shapely.ops import split as split_geometry
 
+from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS
+from gridmap.errors import GridmapError
 from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
 from gridmap.plans.checks import run_checks
 from gridmap.plans.exclusive import BASE, DEFAULT_EXCLUSIVE_RANGE, EXCLUSIVE, parse_sequence_range
 from gridmap.plans.micro import check_micro_grids
 from gridmap.plans.units import unit_adjacency
+from gridmap.vocab import Message
 
 __all__ = ["Plan", "PlanError", "EditResult", "Step"]
 
 
-class PlanError(ValueError):
+class PlanError(GridmapError):
     """An edit that cannot be made (locked grid, unknown grid, a line that does not cross, …)."""
 
 
@@ -130,7 +133,8 @@ class Plan:
     """
 
     def __init__(self, units: gpd.GeoDataFrame, assignment: pd.DataFrame | None = None, *,
-                 min_households: int = 300, max_households: int = 500, prefixes: Mapping[str, str] | None = None,
+                 min_households: int = MIN_HOUSEHOLDS, max_households: int = MAX_HOUSEHOLDS,
+                 prefixes: Mapping[str, str] | None = None,
                  locked: Iterable[str] = (), grids: Mapping[str, str] | None = None,
                  revision: int = 0, plan_id: str | None = None, name: str = "",
                  exclusive: Mapping[str, str] | None = None,
@@ -183,8 +187,8 @@ class Plan:
     # ---------------------------------------------------------------------------------- building
 
     @classmethod
-    def from_build(cls, units: gpd.GeoDataFrame, build: GridBuild, *, min_households: int = 300,
-                   max_households: int = 500, prefixes: Mapping[str, str] | None = None, name: str = "",
+    def from_build(cls, units: gpd.GeoDataFrame, build: GridBuild, *, min_households: int = MIN_HOUSEHOLDS,
+                   max_households: int = MAX_HOUSEHOLDS, prefixes: Mapping[str, str] | None = None, name: str = "",
                    exclusive: Mapping[str, str] | None = None,
                    exclusive_range: tuple[int, int] | str = DEFAULT_EXCLUSIVE_RANGE,
                    micro_grids: gpd.GeoDataFrame | None = None) -> Plan:
@@ -347,14 +351,14 @@ class Plan:
             return np.empty(0, dtype=np.int64)
         pos = self._pos.get_indexer(ids)
         if (pos < 0).any():
-            raise PlanError(f"unknown unit id(s): {', '.join(map(str, ids[pos < 0][:10]))}")
+            raise PlanError("err_plan_unknown_units", ids=", ".join(map(str, ids[pos < 0][:10])))
         return np.unique(pos)
 
     def _require_grid(self, code: str, role: str = "target") -> None:
         if code not in self.registry:
-            raise PlanError(f"there is no grid {code}")
+            raise PlanError("err_plan_no_grid", code=code)
         if code in self.locked:
-            raise PlanError(f"grid {code} is locked: unlock it before using it as {role}")
+            raise PlanError("err_plan_locked", code=code, role=Message(f"err_role_{role}"))
 
     def _commit(self, op: str, params: dict, idx: np.ndarray, after: np.ndarray,
                 grids_after: dict[str, str] | None = None, locked_after: frozenset[str] | None = None,
@@ -410,7 +414,7 @@ class Plan:
     def _next_codes(self, area_id: str, k: int, taken: Iterable[str] = ()) -> list[str]:
         prefix = self.prefixes.get(area_id)
         if prefix is None:
-            raise PlanError(f"no code prefix for community {area_id}")
+            raise PlanError("err_plan_no_prefix", area=area_id)
         used = {int(c[12:]) for c in [*self.registry, *taken] if c.startswith(prefix) and c[12:].isdigit()}
         free = [s for s in range(1, self.exclusive_range[0]) if s not in used][:k]
         if len(free) < k:
@@ -422,7 +426,7 @@ class Plan:
         """A new grid from units (its community: that of most of them; the next free code there)."""
         idx, skipped = self._movable(self._positions(unit_ids))
         if not len(idx):
-            raise PlanError("a new grid needs at least one unit that is not in a locked grid")
+            raise PlanError("err_plan_create_empty")
         area = pd.Series(self.area_id[idx]).value_counts().index[0]
         code = self._next_codes(area, 1)[0]
         grids = dict(self.registry)
@@ -435,7 +439,7 @@ class Plan:
         """Merge grids into the first one given (it keeps its code; the others cease to exist)."""
         codes = list(dict.fromkeys(grid_codes))
         if len(codes) < 2:
-            raise PlanError("merge needs at least two grids")
+            raise PlanError("err_plan_merge_two")
         for c in codes:
             self._require_grid(c, "a merge member")
         keep = codes[0]
@@ -455,14 +459,14 @@ class Plan:
         pieces = shapely.get_parts(split_geometry(self._geometry(grid_code), line).geoms) \
             if len(idx) else np.empty(0, dtype=object)
         if len(pieces) < 2:
-            raise PlanError(f"the line does not cross grid {grid_code} from edge to edge")
+            raise PlanError("err_plan_split_cross", code=grid_code)
         pts = self._points[idx]
         inside = np.stack([shapely.contains(p, pts) for p in pieces])  # pieces × units (few pieces)
         near = np.stack([shapely.distance(p, pts) for p in pieces]).argmin(axis=0)
         side = np.where(inside.any(axis=0), inside.argmax(axis=0), near)
         sides = np.unique(side)
         if len(sides) < 2:
-            raise PlanError(f"the line leaves every unit of grid {grid_code} on one side")
+            raise PlanError("err_plan_split_side", code=grid_code)
         hh = np.bincount(side, weights=self.households[idx], minlength=len(pieces))
         n = np.bincount(side, minlength=len(pieces))
         keeper = max(sides, key=lambda s: (hh[s], n[s], -s))
@@ -479,7 +483,7 @@ class Plan:
     def lock(self, grid_code: str) -> EditResult:
         """Lock a grid: it neither gains nor loses units until unlocked."""
         if grid_code not in self.registry:
-            raise PlanError(f"there is no grid {grid_code}")
+            raise PlanError("err_plan_no_grid", code=grid_code)
         return self._commit("lock", {"grid_code": grid_code}, np.empty(0, dtype=np.int64), np.empty(0, dtype=object),
                             locked_after=self.locked | {grid_code})
 
@@ -497,8 +501,7 @@ class Plan:
         """
         pos = self._pos.get_indexer(table["unit_id"])
         if (pos < 0).any():
-            raise PlanError(f"unknown unit id(s) in the table: "
-                            f"{', '.join(map(str, table['unit_id'][pos < 0].head(10)))}")
+            raise PlanError("err_plan_table_unknown_units", ids=", ".join(map(str, table["unit_id"][pos < 0].head(10))))
         new = np.full(len(self.codes), None, dtype=object)
         new[pos] = [_as_code(c) for c in table["grid_code"]]
         held = np.array([c in self.locked for c in self.codes]) | np.array([c in self.locked for c in new])

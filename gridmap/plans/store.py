@@ -341,7 +341,7 @@ def read_assignment_csv(path: str | os.PathLike) -> pd.DataFrame:
     table.columns = [c.strip() for c in table.columns]
     missing = {"unit_id", "grid_code"} - set(table.columns)
     if missing:
-        raise PlanError(f"{path}: needs the columns unit_id,grid_code (missing: {', '.join(sorted(missing))})")
+        raise PlanError("err_assignment_columns", path=path, missing=", ".join(sorted(missing)))
     table = table[["unit_id", "grid_code"]].copy()
     numeric = pd.to_numeric(table["unit_id"], errors="coerce")
     if numeric.notna().all():
@@ -349,7 +349,7 @@ def read_assignment_csv(path: str | os.PathLike) -> pd.DataFrame:
     table["grid_code"] = table["grid_code"].str.strip()
     dup = table["unit_id"][table["unit_id"].duplicated()]
     if len(dup):
-        raise PlanError(f"{path}: unit(s) listed twice: {', '.join(map(str, dup.head(10)))}")
+        raise PlanError("err_assignment_twice", path=path, ids=", ".join(map(str, dup.head(10))))
     return table
 
 

@@ -34,6 +34,7 @@ from scipy.sparse.csgraph import connected_components
 from gridmap.errors import check_number
 from gridmap.analysis.mosaic import build_mosaic
 from gridmap.io.validate import LIST_SEPARATOR, SPECIAL_GROUPS, LayerError
+from gridmap.vocab import Joined, Message
 
 __all__ = ["make_units", "units_from_faces", "unit_adjacency", "layer_names", "find_slivers", "COUNT_COLUMNS"]
 
@@ -214,6 +215,11 @@ def _merge_round(geoms: np.ndarray, area_ids: np.ndarray, sliver: np.ndarray) ->
 OVERLAP_RESIDUE_M2 = 1.0
 
 
+def _and_list(ids: list[str]) -> Message | str:
+    """``a and b`` / ``a、b 与 c``: ids joined as a sentence says them, in the language of display."""
+    return Message("err_and_list", head=", ".join(ids[:-1]), last=ids[-1]) if len(ids) > 1 else ids[0]
+
+
 def _one_community_each(area_ids: np.ndarray, area_m2: np.ndarray) -> np.ndarray:
     """The community of each face; a face the mosaic found in several (``A;B``) is residue or an error.
 
@@ -229,10 +235,9 @@ def _one_community_each(area_ids: np.ndarray, area_m2: np.ndarray) -> np.ndarray
     big = listed & (area_m2 >= OVERLAP_RESIDUE_M2)
     if big.any():
         pairs = pd.Series(area_m2[big]).groupby(area_ids[big]).sum().sort_values(ascending=False)
-        shown = "; ".join(f"{' and '.join(k.split(LIST_SEPARATOR))}: {v:,.0f} m²" for k, v in pairs.head(5).items())
-        raise LayerError(f"study area: {len(pairs)} group(s) of communities overlap ({shown}). A place belongs to "
-                         "exactly one community: fix their boundaries (gridmap info on the study area lists every "
-                         "overlap with its rows).")
+        shown = [Message("err_overlap_group", ids=_and_list(k.split(LIST_SEPARATOR)), area=f"{v:,.0f}")
+                 for k, v in pairs.head(5).items()]
+        raise LayerError("err_communities_overlap", n=len(pairs), shown=Joined(shown, {"zh": "；", "en": "; "}))
     out = area_ids.copy()
     out[listed] = [a.split(LIST_SEPARATOR)[0] for a in area_ids[listed]]
     return out

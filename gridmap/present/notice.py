@@ -63,6 +63,8 @@ import pandas as pd
 import pyproj
 import shapely
 
+from gridmap.vocab import CATALOG
+
 __all__ = ["CJK_FONT_ENV", "KNOWN_CJK_FONTS", "LABELS", "OSM_ATTRIBUTION", "PAGE_MM", "NoticeFontError",
            "CJKFont", "Basemap", "StaffCard", "MicroRow", "NoticeContent", "NoticeSet", "NoticeRun",
            "find_cjk_font", "osm_basemap", "prepare_notices", "notice_figure", "notice_pdf_bytes",
@@ -99,40 +101,10 @@ OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL"
 PAGE_MM = (210.0, 297.0)
 _MM_PER_INCH = 25.4
 
-#: Texts of the notice per language.
+#: Texts of the notice per language, read off the catalog (``notice_<label>`` in :mod:`gridmap.vocab.report`).
 LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "kicker": "网格公示", "code": "网格编码", "team": "网格服务团队", "网格长": "网格长", "网格员": "网格员",
-        "not_set": "未配置", "no_phone": "未填写", "no_photo": "无照片", "photo_missing": "照片缺失",
-        "more_staff": "另有 {n} 人：", "figures": "网格概况", "households": "户数", "population": "人口",
-        "area": "面积", "micro_count": "微网格", "hh_unit": "户", "pop_unit": "人", "count_unit": "个",
-        "not_counted": "未统计", "supervision": "监督电话", "micro_title": "微网格与楼栋长",
-        "micro_seq": "编号", "micro_hh": "户数", "micro_summary": "{n} 个 · 户数 {hh}", "micro_head": "楼栋长", "micro_phone": "联系电话",
-        "micro_none": "未配置（本网格未划分微网格）", "micro_note": "微网格编码 = 网格编码 + 两位编号",
-        "micro_more": "另有 {n} 个微网格未列出", "legend_grid": "本网格", "legend_neighbour": "相邻网格",
-        "legend_micro": "微网格", "legend_building": "建筑", "legend_street": "道路", "north": "北",
-        "metres": "米", "kilometres": "千米", "date": "制图日期", "crs": "坐标系", "scale": "比例尺",
-        "print_note": "A4 原大打印", "grid_name": "{community}第{seq}网格", "grid_name_plain": "第{seq}网格",
-        "basemap": "底图", "no_basemap": "无底图", "sqm": "平方米", "sqkm": "平方千米",
-        "invite": "如对网格服务有意见或建议，请拨打监督电话。",
-    },
-    "en": {
-        "kicker": "Grid notice", "code": "Grid code", "team": "Grid service team", "网格长": "Grid head",
-        "网格员": "Grid worker", "not_set": "not configured", "no_phone": "no phone", "no_photo": "no photo",
-        "photo_missing": "photo missing", "more_staff": "and {n} more:", "figures": "Key figures",
-        "households": "Households", "population": "Population", "area": "Area", "micro_count": "Micro grids",
-        "hh_unit": "", "pop_unit": "", "count_unit": "", "not_counted": "not counted",
-        "supervision": "Supervision phone", "micro_title": "Micro grids and building heads",
-        "micro_seq": "No.", "micro_hh": "HH", "micro_summary": "{n} micro grids · {hh} households", "micro_head": "Building head", "micro_phone": "Phone",
-        "micro_none": "not configured (no micro grids in this grid)", "micro_note": "micro grid code = grid code + 2 digits",
-        "micro_more": "{n} more micro grids not listed", "legend_grid": "This grid",
-        "legend_neighbour": "Neighbouring grid", "legend_micro": "Micro grid", "legend_building": "Building",
-        "legend_street": "Street", "north": "N", "metres": "m", "kilometres": "km", "date": "Date",
-        "crs": "CRS", "scale": "Scale", "print_note": "print A4 at 100 %",
-        "grid_name": "{community} grid {seq}", "grid_name_plain": "Grid {seq}", "basemap": "Basemap",
-        "no_basemap": "no basemap", "sqm": "m²", "sqkm": "km²",
-        "invite": "Comments on the grid's service: call the supervision phone.",
-    },
+    lang: {k.removeprefix("notice_"): entry[lang] for k, entry in CATALOG.items() if k.startswith("notice_")}
+    for lang in ("zh", "en")
 }
 
 # Colours: an official red for the header and the grid, greys for the basemap.

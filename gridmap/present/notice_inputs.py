@@ -38,7 +38,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from gridmap.io.columns import match_columns
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Joined, Message
 
 __all__ = ["STAFF_COLUMNS", "STAFF_ROLES", "MICRO_COLUMNS", "StaffTableError", "MicroGridError", "StaffTable",
            "read_staff_table", "check_staff_table", "read_micro_grids", "check_micro_grids", "check_photo"]
@@ -89,11 +91,11 @@ def _as_text(values: pd.Series) -> pd.Series:
     return text.str.replace(_FLOAT_INT, r"\1", regex=True)
 
 
-def _rows(rows: np.ndarray) -> str:
+def _rows(rows: np.ndarray) -> Message:
     """``row 7`` or ``rows 2, 5, 9`` (at most :data:`_MAX_LISTED` numbers, then how many more)."""
     shown = ", ".join(str(int(r)) for r in rows[:_MAX_LISTED])
-    more = f" and {len(rows) - _MAX_LISTED} more" if len(rows) > _MAX_LISTED else ""
-    return ("row " if len(rows) == 1 else "rows ") + shown + more
+    more = Message("err_and_more", n=len(rows) - _MAX_LISTED) if len(rows) > _MAX_LISTED else ""
+    return Message("err_row" if len(rows) == 1 else "err_rows", rows=shown, more=more)
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -104,9 +106,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         except UnicodeDecodeError as exc:
             last = exc
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise StaffTableError(f"{path}: cannot be read as a CSV table ({exc}). Save it from Excel as "
-                                  "'CSV UTF-8' with one header row.") from exc
-    raise StaffTableError(f"{path}: the text is neither UTF-8 nor GBK ({last}). Save it as 'CSV UTF-8'.")
+            raise StaffTableError("err_staff_csv", path=path, detail=str(exc)) from exc
+    raise StaffTableError("err_staff_encoding", path=path, detail=str(last))
 
 
 def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
@@ -117,42 +118,36 @@ def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
         try:
             return pd.read_excel(path, sheet_name=layer or 0, dtype=object)
         except ValueError as exc:  # e.g. no such sheet
-            raise StaffTableError(f"{path}: {exc}. Name the sheet as PATH#SHEET.") from exc
+            raise StaffTableError("err_staff_sheet", path=path, detail=str(exc)) from exc
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-            raise StaffTableError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}).") from exc
+            raise StaffTableError("err_xlsx_unreadable", label=path, detail=f"{type(exc).__name__}: {exc}") from exc
     if suffix == ".xls":
-        raise StaffTableError(f"{path}: old Excel .xls files are not read; save it as .xlsx or CSV UTF-8.")
+        raise StaffTableError("err_staff_xls", path=path)
     try:
         if layer is not None:
             names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
             if layer not in names:
-                raise StaffTableError(f"{path}: there is no layer '{layer}'; layers in the file: {', '.join(names)}.")
+                raise StaffTableError("err_no_such_layer", label=path, layer=layer, layers=", ".join(names))
         return pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
     except StaffTableError:
         raise
     except Exception as exc:  # noqa: BLE001 - GDAL's errors for an unreadable file
-        raise StaffTableError(f"{path}: cannot be read as a table or layer ({exc}). Give a CSV, an .xlsx "
-                              "or a GeoPackage layer (PATH#LAYER).") from exc
+        raise StaffTableError("err_staff_unreadable", path=path, detail=str(exc)) from exc
 
 
 def _renamed(frame: pd.DataFrame, column_map: Mapping[str, str] | None, where: str,
              error: type[LayerError], map_if_present: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """``frame`` with the table's column names mapped to gridmap's: every ``column_map`` entry must
-    find its column; a ``map_if_present`` entry applies where its column exists. What applied is in
-    ``attrs["column_map_applied"]`` (gridmap's name → the table's)."""
+    """``frame`` with the table's column names mapped to gridmap's, by the one column mapping of the
+    readers (:func:`gridmap.io.columns.match_columns`: every ``column_map`` entry must find its column,
+    a ``map_if_present`` entry applies where its column exists), its refusal raised as ``error``. What
+    applied is in ``attrs["column_map_applied"]`` (gridmap's name → the table's)."""
     frame = frame.rename(columns=lambda c: str(c).strip())
-    applied = {}
-    if column_map:
-        missing = [theirs for theirs in column_map.values() if theirs not in frame.columns]
-        if missing:
-            raise error(f"{where}: mapped column(s) {', '.join(missing)} not in the file; columns present: "
-                        f"{', '.join(map(str, frame.columns))}.")
-        applied.update(column_map)
-    applied.update({ours: theirs for ours, theirs in (map_if_present or {}).items()
-                    if theirs in frame.columns and ours not in applied})
-    frame = frame.rename(columns={theirs: ours for ours, theirs in applied.items()})
-    frame.attrs["column_map_applied"] = dict(applied)
-    return frame
+    try:
+        out, _, applied = match_columns(frame, None, column_map, map_if_present, label=where, match_known=False)
+    except LayerError as exc:
+        raise error(exc.message) from exc
+    out.attrs["column_map_applied"] = dict(applied)
+    return out
 
 
 def check_photo(path: str | os.PathLike) -> str | None:
@@ -189,10 +184,9 @@ def check_staff_table(frame: pd.DataFrame, *, source: str = "<staff>", base: str
     frame = frame.reset_index(drop=True)
     missing = [c for c in STAFF_COLUMNS if c not in frame.columns]
     if missing:
-        raise StaffTableError(
-            f"{source}: missing column(s) {', '.join(missing)}; a staff table needs {', '.join(STAFF_COLUMNS)} "
-            f"(and optionally photo). Columns present: {', '.join(map(str, frame.columns)) or 'none'}. "
-            "Rename them, or map them with --map name=姓名.")
+        raise StaffTableError("err_staff_columns", source=source, missing=", ".join(missing),
+                              needed=", ".join(STAFF_COLUMNS),
+                              present=", ".join(map(str, frame.columns)) or Message("err_none"))
     table = pd.DataFrame({c: _as_text(frame[c]) for c in STAFF_COLUMNS})
     table["photo"] = _as_text(frame["photo"]) if "photo" in frame.columns else ""
     table["row"] = np.arange(len(table)) + 2
@@ -200,31 +194,27 @@ def check_staff_table(frame: pd.DataFrame, *, source: str = "<staff>", base: str
     for column in ("staff_id", "name", "role", "grid_code"):
         empty = table["row"].to_numpy()[table[column].eq("").to_numpy()]
         if len(empty):
-            problems.append(f"{_rows(empty)}: {column} is empty")
+            problems.append(Message("err_staff_empty", rows=_rows(empty), column=column))
     bad_role = table["role"].ne("") & ~table["role"].isin(STAFF_ROLES)
     if bad_role.any():
         found = ", ".join(sorted(set(table.loc[bad_role, "role"]))[:5])
-        problems.append(f"{_rows(table.loc[bad_role, 'row'].to_numpy())}: role must be 网格长 or 网格员 "
-                        f"(found {found})")
+        problems.append(Message("err_staff_role", rows=_rows(table.loc[bad_role, "row"].to_numpy()), found=found))
     bad_code = table["grid_code"].ne("") & ~table["grid_code"].str.match(_GRID_CODE)
     if bad_code.any():
         codes = table.loc[bad_code, "grid_code"]
-        hint = (" — Excel turned the codes into numbers (e.g. 3.20102E+14): format the column as text and "
-                "type them again" if codes.str.match(_SCIENTIFIC).any() else "")
-        problems.append(f"{_rows(table.loc[bad_code, 'row'].to_numpy())}: grid_code must be the grid's "
-                        f"15 digits (found {', '.join(codes.head(3))}){hint}")
+        hint = Message("err_staff_scientific") if codes.str.match(_SCIENTIFIC).any() else ""
+        problems.append(Message("err_staff_code", rows=_rows(table.loc[bad_code, "row"].to_numpy()),
+                                found=", ".join(codes.head(3)), hint=hint))
     dup = table.duplicated(["staff_id", "grid_code"], keep=False) & table["staff_id"].ne("")
     if dup.any():
-        problems.append(f"{_rows(table.loc[dup, 'row'].to_numpy())}: the same staff_id is listed twice "
-                        "for the same grid")
+        problems.append(Message("err_staff_twice", rows=_rows(table.loc[dup, "row"].to_numpy())))
     names = table[table["staff_id"].ne("")].groupby("staff_id")["name"].nunique()
     for staff_id in names.index[names > 1][:_MAX_LISTED]:
         rows = table.loc[table["staff_id"].eq(staff_id), "row"].to_numpy()
-        problems.append(f"{_rows(rows)}: staff_id {staff_id} has different names "
-                        f"({', '.join(sorted(set(table.loc[table['staff_id'].eq(staff_id), 'name'])))})")
+        names_given = ", ".join(sorted(set(table.loc[table["staff_id"].eq(staff_id), "name"])))
+        problems.append(Message("err_staff_names", rows=_rows(rows), staff_id=staff_id, names=names_given))
     if problems:
-        raise StaffTableError(f"{source}: the staff table cannot be used:\n  " + "\n  ".join(problems)
-                              + "\n(rows counted as in a spreadsheet: the header is row 1)")
+        raise StaffTableError("err_staff_problems", source=source, problems=Joined(problems, "\n  "))
     warnings = []
     no_phone = table["phone"].eq("")
     if no_phone.any():
@@ -249,7 +239,7 @@ def read_staff_table(path: str | os.PathLike, layer: str | None = None, *,
     layer); photo paths are taken relative to the table's folder. Raises :class:`StaffTableError`."""
     path = Path(path)
     if not path.is_file():
-        raise StaffTableError(f"{path}: no such file (the staff table: {', '.join(STAFF_COLUMNS)}, photo).")
+        raise StaffTableError("err_staff_no_file", path=path, columns=", ".join(STAFF_COLUMNS))
     frame = _read_table(path, layer)
     return check_staff_table(frame, source=str(path) + (f"#{layer}" if layer else ""), base=path.parent,
                              column_map=column_map, check_photos=check_photos, map_if_present=map_if_present)
@@ -270,43 +260,41 @@ def check_micro_grids(gdf: gpd.GeoDataFrame, *, source: str = "<micro grids>",
     applied = gdf.attrs["column_map_applied"]
     missing = [c for c in MICRO_COLUMNS if c not in gdf.columns]
     if missing:
-        raise MicroGridError(f"{source}: missing column(s) {', '.join(missing)}; a micro-grid layer needs "
-                             f"{', '.join(MICRO_COLUMNS)} (and optionally building_head, building_head_phone). "
-                             f"Columns present: {', '.join(map(str, gdf.columns))}.")
+        raise MicroGridError("err_micro_columns", source=source, missing=", ".join(missing),
+                             needed=", ".join(MICRO_COLUMNS), present=", ".join(map(str, gdf.columns)))
     gdf, report = validate_layer(gdf, None, source=source)
     try:
         report.raise_for_errors()
     except LayerError as exc:
-        raise MicroGridError(str(exc), exc.report) from exc
+        raise MicroGridError(exc.message, exc.report) from exc
     out = gdf.copy()
     for column in ("micro_code", "grid_code", "building_head", "building_head_phone"):
         out[column] = _as_text(out[column]) if column in out.columns else ""
     problems = []
     bad = ~out["micro_code"].str.match(_MICRO_CODE)
     if bad.any():
-        problems.append(f"micro_code must be 17 digits (the grid code + 2): {', '.join(out.loc[bad, 'micro_code'].head(5))}")
+        problems.append(Message("err_micro_code", codes=", ".join(out.loc[bad, "micro_code"].head(5))))
     bad = ~out["grid_code"].str.match(_GRID_CODE)
     if bad.any():
-        problems.append(f"grid_code must be 15 digits: {', '.join(out.loc[bad, 'grid_code'].head(5))}")
+        problems.append(Message("err_micro_grid_code", codes=", ".join(out.loc[bad, "grid_code"].head(5))))
     prefix = out["micro_code"].str[:15] != out["grid_code"]
     if prefix.any():
         shown = out.loc[prefix, ["micro_code", "grid_code"]].head(5)
-        problems.append("micro_code must start with its grid_code: "
-                        + ", ".join(f"{m} (grid {g})" for m, g in shown.itertuples(index=False)))
+        pairs = [Message("err_micro_in_grid", micro=m, grid=g) for m, g in shown.itertuples(index=False)]
+        problems.append(Message("err_micro_prefix", pairs=pairs))
     dup = out["micro_code"].duplicated(keep=False)
     if dup.any():
-        problems.append(f"micro_code listed twice: {', '.join(sorted(set(out.loc[dup, 'micro_code']))[:5])}")
+        problems.append(Message("err_micro_twice", codes=", ".join(sorted(set(out.loc[dup, "micro_code"]))[:5])))
     households = pd.to_numeric(out["households"], errors="coerce")
     bad = households.isna() | (households < 0) | (households != np.floor(households))
     if bad.any():
-        problems.append(f"households must be whole numbers ≥ 0: micro grids "
-                        f"{', '.join(out.loc[bad, 'micro_code'].head(5))}")
+        problems.append(Message("err_micro_households", codes=", ".join(out.loc[bad, "micro_code"].head(5))))
     kinds = shapely.get_type_id(out.geometry.to_numpy())
     bad = ~np.isin(kinds, (3, 6))
     if bad.any():
-        problems.append(f"micro grids must be polygons: {', '.join(out.loc[bad, 'micro_code'].head(5))} are not")
+        problems.append(Message("err_micro_polygons", codes=", ".join(out.loc[bad, "micro_code"].head(5))))
     if problems:
-        raise MicroGridError(f"{source}: the micro-grid layer cannot be used:\n  " + "\n  ".join(problems))
+        raise MicroGridError("err_micro_problems", source=source, problems=Joined(problems, "\n  "))
     out["households"] = households.astype(np.int64)
     out.attrs["column_map_applied"] = dict(applied)
     return out
@@ -323,6 +311,6 @@ def read_micro_grids(path: str | os.PathLike, layer: str | None = None, *, crs=N
     try:
         gdf = read_layer(path, layer, crs=crs, source=source)
     except LayerError as exc:
-        raise MicroGridError(str(exc)) from exc
+        raise MicroGridError(exc.message) from exc
     return check_micro_grids(gdf, source=str(path) + (f"#{layer}" if layer else ""), column_map=column_map,
                              map_if_present=map_if_present)

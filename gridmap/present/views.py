@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.defaults import band_status as product_band_status
 from gridmap.io.crs import convert_coordinates, working_crs
 from gridmap.io.files import write_geojson, write_gpkg, write_shapefile_zip
 
@@ -274,11 +275,10 @@ BAND_STATUSES = ("in_band", "below", "above", "locked", "empty")
 def band_status(households: Sequence[float] | np.ndarray, low: float, high: float,
                 locked: Sequence[bool] | np.ndarray | None = None,
                 n_units: Sequence[int] | np.ndarray | None = None) -> np.ndarray:
-    """Per grid: ``locked`` (whatever its households), ``empty`` (no units), else ``below`` /
-    ``above`` the band [``low``, ``high``] (inclusive) or ``in_band``. Same rule as the plan's
-    ``households_band`` check (which skips empty grids)."""
-    h = np.asarray(pd.to_numeric(pd.Series(households), errors="coerce").fillna(0), dtype=float)
-    out = np.where(h < low, "below", np.where(h > high, "above", "in_band")).astype(object)
+    """Per grid: ``locked`` (whatever its households), ``empty`` (no units), else the band rule
+    :func:`gridmap.defaults.band_status` (``below`` / ``in_band`` / ``above`` [``low``, ``high``],
+    inclusive), as the plan's ``households_band`` check (which skips empty grids)."""
+    out = product_band_status(households, low, high)
     if n_units is not None:
         out[np.asarray(n_units) == 0] = "empty"
     if locked is not None:

@@ -65,6 +65,7 @@ from gridmap.analysis.coverage import (
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
 from gridmap.io.crs import working_crs
+from gridmap.defaults import GAP_WIDTH_M, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED, SLIVER_M2
 from gridmap.errors import ParameterError, check_number
 from gridmap.plans.grids import build_grids
 from gridmap.plans.units import units_from_faces
@@ -106,13 +107,13 @@ class RunParams:
 
     thresholds: tuple[float, ...] = DEFAULT_THRESHOLDS
     snap_limit: float = DEFAULT_SNAP_LIMIT
-    min_households: int = 300
-    max_households: int = 500
-    seed: int = 0
+    min_households: int = MIN_HOUSEHOLDS
+    max_households: int = MAX_HOUSEHOLDS
+    seed: int = SEED
     min_unit_area: float = 50.0
     min_unit_width: float = 2.0
-    gap_width: float = 0.0
-    sliver_m2: float = 1.0
+    gap_width: float = GAP_WIDTH_M
+    sliver_m2: float = SLIVER_M2
     partition_by: str = "street"
     #: noding snaps to this grid (metres): floating-point noding of different subsets of the
     #: linework can differ by 1e-9 m² slivers, which change unit adjacency and so the grids;
@@ -136,8 +137,7 @@ class RunParams:
         for name in ("min_households", "max_households"):
             set_(self, name, check_number(getattr(self, name), name, "households", minimum=1, integer=True))
         if self.min_households > self.max_households:
-            raise ParameterError(f"min_households {self.min_households} is above max_households "
-                                 f"{self.max_households}: the band must run from the smaller to the larger")
+            raise ParameterError("err_run_band_order", low=self.min_households, high=self.max_households)
         set_(self, "seed", check_number(self.seed, "seed", minimum=0, integer=True))
         set_(self, "tasks_per_worker", check_number(self.tasks_per_worker, "tasks_per_worker", "tasks", minimum=0,
                                                      integer=True))
@@ -149,8 +149,7 @@ class RunParams:
         if not isinstance(self.halo_access, bool):
             raise ParameterError(f"halo_access must be true or false, got {self.halo_access!r}")
         if not isinstance(self.partition_by, str) or not self.partition_by:
-            raise ParameterError(f"partition_by must name a study-area column (street, district, community …), "
-                                 f"got {self.partition_by!r}")
+            raise ParameterError("err_partition_by", got=repr(self.partition_by))
 
     @property
     def halo(self) -> float:

@@ -116,22 +116,20 @@ class CityParams:
         for name in ("community_blocks", "street_communities", "district_streets"):
             pair = getattr(self, name)
             if isinstance(pair, (str, bytes)) or np.ndim(pair) != 1 or len(pair) != 2:
-                raise ParameterError(f"{name} must be two whole numbers (min, max), e.g. [4, 7], got {pair!r}")
+                raise ParameterError("err_pair_numbers", name=name, got=repr(pair))
             low, high = (check_number(v, f"each of {name}", "", minimum=1, integer=True) for v in pair)
             if low > high:
-                raise ParameterError(f"{name} must be (min, max) with min ≤ max, got {pair!r}")
+                raise ParameterError("err_pair_order", name=name, got=repr(pair))
             set_(self, name, (low, high))
         if isinstance(self.origin, (str, bytes)) or np.ndim(self.origin) != 1 or len(self.origin) != 2:
-            raise ParameterError(f"origin must be two coordinates (x, y) in metres, got {self.origin!r}")
+            raise ParameterError("err_origin", got=repr(self.origin))
         set_(self, "origin", tuple(float(check_number(v, "each of origin", "metres")) for v in self.origin))
         try:
             crs = pyproj.CRS.from_user_input(self.crs)
         except (pyproj.exceptions.CRSError, TypeError) as exc:
-            raise ParameterError(f"crs {self.crs!r} is not a CRS pyproj knows; give a projected metric CRS such as "
-                                 "EPSG:4549 (CGCS2000 3-degree Gauss–Krüger CM 120E)") from exc
+            raise ParameterError("err_synthetic_crs_unknown", crs=repr(self.crs)) from exc
         if not crs.is_projected:
-            raise ParameterError(f"crs {self.crs!r} is not projected: the synthetic city is laid out in metres "
-                                 "(e.g. EPSG:4549)")
+            raise ParameterError("err_synthetic_crs_degrees", crs=repr(self.crs))
 
 
 #: Ranges of the numeric :class:`CityParams` (unit, bounds for :func:`gridmap.errors.check_number`).

@@ -154,7 +154,7 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
     SitingProblem
     """
     if objective not in ("coverage", "p_median"):
-        raise ParameterError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
+        raise ParameterError("err_objective", got=repr(objective))
     check_number(radius_m, "radius_m", "walking metres", above=0)
     check_number(snap_limit, "snap_limit", "metres", above=0)
     if spacing_m is not None:
@@ -179,12 +179,12 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
         cand = node_candidates(net, spacing_m)
     elif isinstance(candidates, str) and candidates == "public_buildings":
         if osm_path is None:
-            raise ParameterError("candidates='public_buildings' needs osm_path (the OSM file)")
+            raise ParameterError("err_candidates_osm")
         cand = public_building_candidates(osm_path)
     elif isinstance(candidates, gpd.GeoDataFrame):
         cand = candidate_frame(candidates)
     else:
-        raise ParameterError(f"candidates must be 'nodes', 'public_buildings' or a GeoDataFrame, got {candidates!r}")
+        raise ParameterError("err_candidates_kind", got=repr(candidates))
     cand = cand.to_crs(net.crs) if cand.crs is not None and not cand.crs.equals(net.crs) else cand
     cand_xy = representative_xy(cand, net.crs) if len(cand) else np.empty((0, 2))
     csnap, cstatus = snap_centers(net, index, cand_xy, snap_limit)

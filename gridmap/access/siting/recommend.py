@@ -192,18 +192,17 @@ def recommend_sites(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.
     resident newly covered is credited to the first site (by rank) that covers it.
     """
     if (k is None) == (target_share is None):
-        raise ParameterError("give exactly one of k and target_share")
+        raise ParameterError("err_k_or_target")
     if k is not None:
         k = check_number(k, "k", "new sites", minimum=0, integer=True)
     if target_share is not None:
         check_number(target_share, "target_share", "", above=0, maximum=1, example="0.95")
     if target_share is not None and objective != "coverage":
-        raise ParameterError("a target share (target_share, --target) works with the coverage objective only; "
-                             "with p_median give a number of sites (k, --k)")
+        raise ParameterError("err_target_needs_coverage")
     if method not in ("greedy", "milp"):
-        raise ParameterError(f"method must be 'greedy' or 'milp', got {method!r}")
+        raise ParameterError("err_method", got=repr(method))
     if objective not in ("coverage", "p_median"):
-        raise ParameterError(f"objective must be 'coverage' or 'p_median', got {objective!r}")
+        raise ParameterError("err_objective", got=repr(objective))
     if problem is None:
         problem = build_problem(net, residents, centers, radius_m=radius_m, weight=weight, candidates=candidates,
                                 spacing_m=spacing_m, objective=objective, snap_limit=snap_limit,

@@ -25,10 +25,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.defaults import IN_BAND, SITE_RADIUS_M, SLIVER_M2, band_status
 from gridmap.plans.plan import Plan
 from gridmap.present.report.labels import COUNT_KEYS, PEOPLE_SECTIONS, TOTAL_KEY, text
 
-__all__ = ["Report", "build_report"]
+__all__ = ["Report", "build_report", "band_status_column"]
 
 # ------------------------------------------------------------------------------------------------
 # building
@@ -46,7 +47,7 @@ class Report:
     tables: dict[str, pd.DataFrame]
     notes: dict[str, tuple[str, str]]
     figures: dict[str, object]
-    sliver_m2: float = 1.0
+    sliver_m2: float = SLIVER_M2
     grids_geo: gpd.GeoDataFrame | None = None
     study_area: gpd.GeoDataFrame | None = None
     faces: gpd.GeoDataFrame | None = None
@@ -61,9 +62,10 @@ class Report:
     made_at: str = field(default_factory=lambda: pd.Timestamp.now().strftime("%Y-%m-%d %H:%M"))
 
 
-def _band_status(households: pd.Series, lo: int, hi: int) -> pd.Series:
-    hh = households.to_numpy()
-    return pd.Series(np.where(hh < lo, "below", np.where(hh > hi, "above", "within")), index=households.index)
+def band_status_column(households: pd.Series, lo: int, hi: int) -> pd.Series:
+    """The band rule (:func:`gridmap.defaults.band_status`), its in-band status named ``within`` as the report's."""
+    status = band_status(households, lo, hi)
+    return pd.Series(np.where(status == IN_BAND, "within", status), index=households.index)
 
 
 def _grids_table(plan: Plan, study_area: gpd.GeoDataFrame | None) -> pd.DataFrame:
@@ -76,7 +78,7 @@ def _grids_table(plan: Plan, study_area: gpd.GeoDataFrame | None) -> pd.DataFram
         if c in table.columns:
             out[c] = table[c].astype("int64")
     out["band"] = f"{plan.min_households}–{plan.max_households}"
-    out["band_status"] = _band_status(table["households"], plan.min_households, plan.max_households) \
+    out["band_status"] = band_status_column(table["households"], plan.min_households, plan.max_households) \
         if "households" in table else "within"
     for c in ("area_m2", "polsby_popper", "n_units", "n_communities"):
         if c in table.columns:
@@ -140,7 +142,7 @@ def _people_tables(rep: Report, people: Mapping[str, pd.DataFrame]) -> None:
 def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
                  residents: gpd.GeoDataFrame | None = None, centers: gpd.GeoDataFrame | None = None,
                  zones: Mapping[str, gpd.GeoDataFrame] | None = None, osm_path: str | os.PathLike | None = None,
-                 net=None, k: int = 3, radius_m: float = 1000.0, sliver_m2: float = 1.0, crs=None,
+                 net=None, k: int = 3, radius_m: float = SITE_RADIUS_M, sliver_m2: float = SLIVER_M2, crs=None,
                  people: Mapping[str, pd.DataFrame] | None = None,
                  progress: Callable[[str], None] | None = None) -> Report:
     """Compute every section of the 台账 that its inputs allow.

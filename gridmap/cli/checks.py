@@ -22,7 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS
 from gridmap.errors import OutputError, ParameterError, check_number
+from gridmap.vocab import Message
 
 __all__ = ["NUMERIC_OPTIONS", "NumberRule", "check_arguments", "check_output_folder", "parse_share",
            "parse_thresholds", "writing_to", "WALK_LIMIT_M"]
@@ -86,11 +88,8 @@ def check_crs_text(text: str, name: str) -> None:
     try:
         pyproj.CRS.from_user_input(text)
     except (pyproj.exceptions.CRSError, TypeError, ValueError) as exc:
-        raise ParameterError(
-            f"{name} {text!r} is not a coordinate reference system pyproj knows ({str(exc).splitlines()[0]}). "
-            "Give an EPSG code, e.g. EPSG:4490 (CGCS2000 lon/lat), EPSG:4326 (WGS84 lon/lat), EPSG:4547 "
-            "(CGCS2000 3-degree Gauss–Krüger CM 114E) or EPSG:32650 (UTM 50N)."
-        ) from exc
+        raise ParameterError("err_crs_unknown", name=name, text=repr(text),
+                             detail=str(exc).splitlines()[0]) from exc
 
 
 def check_source_text(text: str, name: str = "--source") -> None:
@@ -98,10 +97,7 @@ def check_source_text(text: str, name: str = "--source") -> None:
     from gridmap.io.crs import SOURCE_SYSTEMS
 
     if text.strip().lower() not in SOURCE_SYSTEMS:
-        raise ParameterError(
-            f"{name} {text!r} is not a coordinate source gridmap knows: use wgs84 (GPS, OpenStreetMap, 天地图), "
-            "gcj02 (高德/腾讯: also amap, gaode, tencent, qq) or bd09 (百度: also baidu)."
-        )
+        raise ParameterError("err_source_unknown", name=name, text=repr(text))
 
 
 def check_arguments(args: argparse.Namespace) -> None:
@@ -117,8 +113,8 @@ def check_arguments(args: argparse.Namespace) -> None:
             setattr(args, dest, rule.check(value, _option(dest)))
     low, high = getattr(args, "min_households", None), getattr(args, "max_households", None)
     if low is not None and high is not None and low > high:
-        raise ParameterError(f"--min-households {low} is above --max-households {high}: the band of households "
-                             "per grid must run from the smaller to the larger (e.g. 300 and 500).")
+        raise ParameterError("err_band_reversed", low=low, high=high, example_low=MIN_HOUSEHOLDS,
+                             example_high=MAX_HOUSEHOLDS)
     for dest in ("crs", "crs_work"):
         if getattr(args, dest, None):
             check_crs_text(getattr(args, dest), _option(dest))
@@ -128,16 +124,16 @@ def check_arguments(args: argparse.Namespace) -> None:
         check_output_folder(args.out)
 
 
-def _os_reason(exc: OSError) -> str:
+def _os_reason(exc: OSError) -> Message | str:
     """What an OSError means for an output folder, in words a user can act on."""
     if exc.errno in (errno.EEXIST, errno.ENOTDIR):
-        return "a file (not a folder) is in the way"
+        return Message("err_os_file_in_way")
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "no permission to write there"
+        return Message("err_os_no_permission")
     if exc.errno == errno.EROFS:
-        return "the disk is read-only"
+        return Message("err_os_read_only")
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "the disk is full"
+        return Message("err_os_disk_full")
     return exc.strerror or str(exc)
 
 
@@ -152,19 +148,18 @@ def check_output_folder(path: str | os.PathLike, option: str = "--out") -> Path:
     """
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{option} {folder}: this is a file, not a folder. Give a folder for the outputs (it is "
-                          f"created if missing), e.g. {option} {folder.parent / (folder.stem + '_out')}.")
+        raise OutputError("err_out_is_file", option=option, folder=folder,
+                          example=folder.parent / (folder.stem + "_out"))
     blocker = next((p for p in folder.parents if p.exists() and not p.is_dir()), None)
     if blocker is not None:
-        raise OutputError(f"{option} {folder}: {blocker} is a file, so no folder can be made under it. Choose "
-                          "another output folder.")
+        raise OutputError("err_out_blocked", option=option, folder=folder, blocker=blocker)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=folder, prefix=".gridmap-probe-"):
             pass
     except OSError as exc:
-        raise OutputError(f"{option} {folder}: cannot write there ({_os_reason(exc)}: {exc.strerror or exc}). "
-                          "Choose a folder you can write to.") from exc
+        raise OutputError("err_out_unwritable", option=option, folder=folder, reason=_os_reason(exc),
+                          detail=exc.strerror or str(exc)) from exc
     return folder
 
 
@@ -175,8 +170,8 @@ def writing_to(folder: str | os.PathLike, option: str = "--out"):
         yield
     except OSError as exc:
         target = exc.filename or folder
-        raise OutputError(f"cannot write {target} ({_os_reason(exc)}: {exc.strerror or exc}); the outputs in "
-                          f"{folder} are incomplete. Free some space or choose another {option}, and run again.") from exc
+        raise OutputError("err_out_write_failed", target=target, reason=_os_reason(exc),
+                          detail=exc.strerror or str(exc), folder=folder, option=option) from exc
 
 
 def parse_thresholds(text: str) -> tuple[float, ...]:

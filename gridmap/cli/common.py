@@ -7,14 +7,12 @@ import sys
 import time
 from pathlib import Path
 
+from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+
 __all__ = ["add_reading_options", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
            "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
-           "zone_names", "print_read_notes", "read_plan_file", "demo_plan", "MAP_LANG", "street_setup", "save_map",
+           "zone_names", "print_read_notes", "print_error", "read_plan_file", "demo_plan", "street_setup", "save_map",
            "write_map_after_tables", "add_crs_work_option", "choose_working_crs"]
-
-#: Language of the labels of the walking commands' offline maps (access, site: no --lang yet).
-MAP_LANG = "en"
-
 
 def split_layer(spec: str) -> tuple[Path, str | None]:
     """``PATH#LAYER`` → (path, layer); a plain path → (path, None)."""
@@ -26,7 +24,9 @@ def parse_named_path(spec: str, option: str) -> tuple[str, Path, str | None]:
     """``NAME=PATH[#LAYER]`` → (name, path, layer), e.g. ``party=plan.gpkg#zones_party``."""
     name, sep, rest = spec.partition("=")
     if not sep or not name or not rest:
-        raise SystemExit(f"{option} expects NAME=PATH (e.g. {option} party=party.geojson), got {spec!r}")
+        from gridmap.io.validate import LayerError
+
+        raise LayerError("err_named_path", option=option, got=repr(spec))
     return (name.strip(), *split_layer(rest.strip()))
 
 
@@ -128,7 +128,7 @@ def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> No
 def load_walk_inputs(args: argparse.Namespace, say, opts=None) -> tuple[Path, object, object, dict | None]:
     """The inputs of the walking commands (access, site): OSM file, residents, centres.
 
-    With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli._project`; its
+    With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli.project`; its
     layers in place of the demo's). With ``--demo`` they come from the embedded demo unless given; otherwise ``--osm``,
     ``--residents`` and ``--centers`` (``PATH[#LAYER]``, or ``--residents-layer`` /
     ``--centers-layer``) are read and checked with the reading options ``opts``
@@ -140,7 +140,7 @@ def load_walk_inputs(args: argparse.Namespace, say, opts=None) -> tuple[Path, ob
     from gridmap.io.validate import LayerError
 
     if getattr(args, "workspace", None) or getattr(args, "project", None):
-        from gridmap.cli._project import project_walk_inputs
+        from gridmap.cli.project import project_walk_inputs
 
         return project_walk_inputs(args, say)
     opts = opts or InputOptions.from_args(args, ("residents", "centers"))
@@ -158,7 +158,7 @@ def load_walk_inputs(args: argparse.Namespace, say, opts=None) -> tuple[Path, ob
         missing = [flag for flag, v in (("--osm", args.osm), ("--residents", args.residents),
                                         ("--centers", args.centers)) if not v]
         if missing:
-            raise LayerError(f"missing {', '.join(missing)} (or use --demo)")
+            raise LayerError("err_missing_inputs", options=", ".join(missing))
         osm = Path(args.osm)
     if residents is None:
         say(f"reading residents {args.residents}")
@@ -191,9 +191,9 @@ def load_zone_layers(specs: list[str], options, say, reports: list | None = None
     for spec in specs:
         name, path, layer = parse_named_path(spec, "--zones")
         if not LAYER_KEY.match(name):
-            raise LayerError(f"--zones {spec}: the name {name!r} must be a word (letters, digits, _), e.g. party")
+            raise LayerError("err_zones_name", spec=spec, name=repr(name))
         if name in layers:
-            raise LayerError(f"--zones {spec}: the layer name {name!r} is given twice")
+            raise LayerError("err_zones_twice", spec=spec, name=repr(name))
         layers[name], report = options.load(path, "zones", layer, name)
         print_read_notes(report)
         if reports is not None:
@@ -206,7 +206,7 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
                      scopes: tuple[str, ...] = ("area", "residents")):
     """The inputs of the zone commands (coverage, unify): zone layers, study area, residents.
 
-    With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli._project`),
+    With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli.project`),
     with ``--demo`` from the embedded demo. Returns (layers, study area, residents or None,
     validation reports, the demo's or project's OSM path or None). ``scopes``: the inputs the
     reading options may name (a command reading more inputs itself, e.g. ``centers``, adds them).
@@ -216,7 +216,7 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
     from gridmap.io.validate import LayerError
 
     if getattr(args, "workspace", None) or getattr(args, "project", None):
-        from gridmap.cli._project import project_zone_inputs
+        from gridmap.cli.project import project_zone_inputs
 
         return project_zone_inputs(args, say, command, need_residents)
     options = input_options(args, scopes)
@@ -229,7 +229,7 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
         return demo_zone_layers(demo), demo["study_area"], demo["residents"], [], DEMO_OSM
     needed = ["--zones NAME=PATH (one or more)", "--area PATH"] + (["--residents PATH"] if need_residents else [])
     if not args.zones or not args.area or (need_residents and not args.residents):
-        raise LayerError(f"gridmap {command} needs {', '.join(needed)}, or --demo")
+        raise LayerError("err_command_needs", command=command, needed=", ".join(needed))
     reports: list = []
     layers = load_zone_layers(args.zones, options, say, reports)
     path, layer = split_layer(args.area)
@@ -251,34 +251,42 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
 def read_plan_file(spec: str, say) -> tuple[object, dict]:
     """The plan of a plan file and the inputs stored in it (:func:`gridmap.plans.store.load_plan_sources`),
     or :class:`gridmap.io.validate.LayerError` saying why the file cannot be used."""
-    from gridmap.plans.store import load_plan, load_plan_sources
+    from gridmap.errors import GridmapError
     from gridmap.io.validate import LayerError
+    from gridmap.plans.store import load_plan, load_plan_sources
 
     path = Path(spec)
     if not path.exists():
-        raise LayerError(f"{path}: plan file not found")
+        raise LayerError("err_plan_not_found", path=path)
     try:
         plan = load_plan(path)
         stored = load_plan_sources(path)
     except ValueError as exc:
-        raise LayerError(str(exc)) from exc
+        raise LayerError(exc.message if isinstance(exc, GridmapError) else str(exc)) from exc
     say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
         + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
     return plan, stored
 
 
 def demo_plan(demo: dict, say):
-    """The demo's plan as ``gridmap unify --demo`` builds it (300–500 households per grid, seed 0),
+    """The demo's plan as ``gridmap unify --demo`` builds it (the default band and seed),
     for the commands that take ``--demo`` without a ``--plan`` (report, notice)."""
     from gridmap.demo import demo_zone_layers
     from gridmap.plans.grids import build_grids
     from gridmap.plans.plan import Plan
     from gridmap.plans.units import make_units
 
-    say("building a plan from the demo (300–500 households per grid)")
+    say(f"building a plan from the demo ({MIN_HOUSEHOLDS}–{MAX_HOUSEHOLDS} households per grid)")
     units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])
-    build = build_grids(units, 300, 500, seed=0, study_area=demo["study_area"])
-    return Plan.from_build(units, build, min_households=300, max_households=500, name="demo")
+    build = build_grids(units, MIN_HOUSEHOLDS, MAX_HOUSEHOLDS, seed=SEED, study_area=demo["study_area"])
+    return Plan.from_build(units, build, min_households=MIN_HOUSEHOLDS, max_households=MAX_HOUSEHOLDS, name="demo")
+
+
+def print_error(message: object) -> None:
+    """Print one ``error:`` line (``错误：`` in Chinese) on stderr: a message rendered in the current language."""
+    from gridmap.vocab import text
+
+    print(text("err_prefix") + str(message), file=sys.stderr, flush=True)
 
 
 def write_map_after_tables(path: Path, write) -> int:
@@ -287,7 +295,9 @@ def write_map_after_tables(path: Path, write) -> int:
     try:
         write(path)
     except Exception as exc:  # noqa: BLE001 - the tables are written; the map needs installed assets
-        print(f"error: {path.name} not written: {exc}", file=sys.stderr)
+        from gridmap.vocab import Message
+
+        print_error(Message("err_map_not_written", name=path.name, detail=str(exc)))
         return 1
     return 0
 

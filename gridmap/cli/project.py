@@ -92,7 +92,7 @@ def project_layers(args: argparse.Namespace, say) -> tuple[WorkspaceSession, dic
 
 
 def project_zone_inputs(args: argparse.Namespace, say, command: str, need_residents: bool = False):
-    """What :func:`gridmap.cli._common.load_zone_inputs` returns, from the project."""
+    """What :func:`gridmap.cli.common.load_zone_inputs` returns, from the project."""
     _, layers, osm = project_layers(args, say)
     zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
     if need_residents and "residents" not in layers:
@@ -102,7 +102,7 @@ def project_zone_inputs(args: argparse.Namespace, say, command: str, need_reside
 
 
 def project_walk_inputs(args: argparse.Namespace, say):
-    """What :func:`gridmap.cli._common.load_walk_inputs` returns, read from the project (its layers as "demo")."""
+    """What :func:`gridmap.cli.common.load_walk_inputs` returns, read from the project (its layers as "demo")."""
     _, layers, osm = project_layers(args, say)
     missing = [name for name, have in (("an OSM file (--osm)", osm is not None),
                                        ("residents (--residents)", "residents" in layers),
