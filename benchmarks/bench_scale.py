@@ -20,6 +20,7 @@ b of time ≈ a·nᵇ is fitted over the sizes run (least squares in log–log).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import subprocess
@@ -46,10 +47,8 @@ class PeakMemory:
     def _sample(self) -> int:
         total = 0
         for p in [self.proc, *self.proc.children(recursive=True)]:
-            try:
+            with contextlib.suppress(Exception):  # a child that just ended
                 total += p.memory_info().rss
-            except Exception:  # noqa: BLE001 - a child that just ended
-                pass
         return total
 
     def _run(self) -> None:
@@ -105,7 +104,7 @@ def fit_exponent(sizes: list[int], times: list[float]) -> float:
     """b in t ≈ a·nᵇ by least squares on log t = log a + b log n."""
     xs, ys = [math.log(s) for s in sizes], [math.log(t) for t in times]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 def main() -> None:
@@ -150,7 +149,7 @@ def main() -> None:
     for m in modes:
         pts = [(s, by[(s, m)]["wall_s"]) for s in sizes if (s, m) in by]
         if len(pts) >= 2:
-            print(f"growth exponent ({m}): time ∝ n^{fit_exponent(*zip(*pts)):.2f}")
+            print(f"growth exponent ({m}): time ∝ n^{fit_exponent(*zip(*pts, strict=True)):.2f}")
 
 
 if __name__ == "__main__":

@@ -14,13 +14,13 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_network import METRIC, X0, Y0, grid_osm
 
 from gridmap.access import accessibility as acc
 from gridmap.access.catchments import catchments, isochrones
+from gridmap.access.network import WalkNetwork, load_walk_network, network_from_graph
 from gridmap.cli import main
 from gridmap.demo import DEMO_OSM
-from gridmap.access.network import WalkNetwork, load_walk_network, network_from_graph
-from test_network import METRIC, X0, Y0, grid_osm
 
 
 def _pts(coords, **cols) -> gpd.GeoDataFrame:
@@ -225,7 +225,8 @@ def test_point_catchments_are_voronoi_cells() -> None:
     catch = catchments(pts)
     assert catch["center_id"].tolist() == ["A", "B"] and catch["units"].tolist() == [2, 1]
     assert catch.geometry.iloc[0].intersection(catch.geometry.iloc[1]).area == pytest.approx(0.0, abs=1e-9)
-    assert catch.geometry.iloc[0].contains(shapely.Point(5, 0)) and catch.geometry.iloc[1].contains(shapely.Point(90, 0))
+    assert catch.geometry.iloc[0].contains(shapely.Point(5, 0))
+    assert catch.geometry.iloc[1].contains(shapely.Point(90, 0))
 
 
 def test_demo_isochrones_contain_the_residents_they_reach(demo_walk) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
@@ -55,16 +54,16 @@ def test_app_runs_in_chinese_by_default(standin) -> None:
     assert at.sidebar.radio(key="lang").value == "zh"
     table = at.dataframe[0].value
     assert list(table.columns) == ["图层", "图层键", "要素数", "坐标系", "几何类型"]
-    counts = dict(zip(table["图层键"], table["要素数"]))
+    counts = dict(zip(table["图层键"], table["要素数"], strict=True))
     for key, n in standin_demo.EXPECTED_COUNTS.items():
         assert counts[key] == n, key
     assert counts["residents"] > 1000
-    labels = dict(zip(table["图层键"], table["图层"]))
+    labels = dict(zip(table["图层键"], table["图层"], strict=True))
     assert labels["zones_party"] == "党建网格" and labels["centers"] == "党群服务中心"
-    crs = dict(zip(table["图层键"], table["坐标系"]))
+    crs = dict(zip(table["图层键"], table["坐标系"], strict=True))
     assert crs["study_area"].startswith("EPSG:4549")
     assert crs["districts"].startswith("EPSG:4326")
-    geom = dict(zip(table["图层键"], table["几何类型"]))
+    geom = dict(zip(table["图层键"], table["几何类型"], strict=True))
     assert geom["centers"] == "Point" and geom["residents"] == "MultiPolygon"
     assert not at.error
 

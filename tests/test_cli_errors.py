@@ -134,7 +134,7 @@ def test_every_numeric_option_of_every_command_has_a_rule() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     numeric = set()
-    for name, p in sub.choices.items():
+    for _name, p in sub.choices.items():
         for action in p._actions:
             if action.type in (int, float) or (isinstance(action.default, (int, float))
                                                and not isinstance(action.default, bool)):
@@ -374,7 +374,8 @@ def test_info_on_a_null_geometry(tmp_path, capsys) -> None:
                                                      "layers: study_area, zones_party"),
     (["site", "--demo", "--target", "0.9", "--objective", "p_median"], "--target works with --objective coverage only"),
     (["site", "--demo", "--k", "2", "--target", "0.9"], "give either --k N (number of new sites) or --target SHARE"),
-    (["coverage", "--zones", "party", "--area", "a.geojson"], "--zones expects NAME=PATH (e.g. --zones party=party.geojson), got 'party'"),
+    (["coverage", "--zones", "party", "--area", "a.geojson"],
+     "--zones expects NAME=PATH (e.g. --zones party=party.geojson), got 'party'"),
     (["coverage", "--zones", "1st=x.geojson", "--area", "a.geojson"], "the name '1st' must be a word"),
     (["unify", "--residents", "r.geojson"], "gridmap unify needs --zones NAME=PATH (one or more), --area PATH, "
                                             "--residents PATH, or --demo"),

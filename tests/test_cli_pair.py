@@ -16,12 +16,12 @@ import pytest
 from gridmap.cli import main
 from gridmap.cli.pair import HEADERS_ZH, OUTPUT_FILES
 from gridmap.demo import DEMO_OSM, demo_zone_layers
-from gridmap.plans.grids import build_grids
-from gridmap.present.maps import asset_urls
 from gridmap.people.pairing import demo_helpers
+from gridmap.plans.grids import build_grids
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import save_plan
 from gridmap.plans.units import make_units
+from gridmap.present.maps import asset_urls
 
 GROUPS = ["elderly_alone", "left_behind_children", "disabled"]
 

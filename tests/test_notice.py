@@ -22,10 +22,15 @@ from gridmap.demo import DEMO_OSM, demo_zone_layers, load_demo
 from gridmap.plans.grids import build_grids
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import plan_sources, save_plan
-from gridmap.present import notice as nt
-from gridmap.present.notice_inputs import (MicroGridError, StaffTableError, check_micro_grids, read_micro_grids,
-                                           read_staff_table)
 from gridmap.plans.units import make_units
+from gridmap.present import notice as nt
+from gridmap.present.notice_inputs import (
+    MicroGridError,
+    StaffTableError,
+    check_micro_grids,
+    read_micro_grids,
+    read_staff_table,
+)
 
 POPPLER = shutil.which("pdftotext") is not None
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed (bash scripts/setup.sh test)")
@@ -359,7 +364,7 @@ def _cff_font(path: Path) -> Path:
     pen = T2CharStringPen(600, None)
     pen.moveTo((0, 0)), pen.lineTo((0, 500)), pen.lineTo((500, 500)), pen.closePath()
     fb.setupCFF("TestCFF-Regular", {"FullName": "Test CFF"}, {n: pen.getCharString() for n in names}, {})
-    fb.setupHorizontalMetrics({n: (600, 0) for n in names})
+    fb.setupHorizontalMetrics(dict.fromkeys(names, (600, 0)))
     fb.setupHorizontalHeader(ascent=800, descent=-200)
     fb.setupNameTable({"familyName": "TestCFF", "styleName": "Regular"})
     fb.setupOS2()

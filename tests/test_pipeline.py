@@ -111,7 +111,7 @@ def test_partition_by_community_gives_the_same_results(city, single) -> None:
 def test_a_centre_across_the_partition_border_counts(city, single, threaded) -> None:
     """Residents whose nearest centre lies in another 街道, within the largest threshold: found through the halo."""
     keys = partition_keys(city.study_area, "street")
-    part_of_area = dict(zip(city.study_area["area_id"], keys))
+    part_of_area = dict(zip(city.study_area["area_id"], keys, strict=True))
     res = threaded.access.residents
     from gridmap.scale.partition import assign_points
 

@@ -12,16 +12,16 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from gridmap.cli import main
 from gridmap.analysis.coverage import coverage_report
+from gridmap.analysis.mosaic import build_mosaic
+from gridmap.cli import main
 from gridmap.demo import demo_zone_layers, load_demo
 from gridmap.plans.grids import build_grids
-from gridmap.present.maps import asset_urls
-from gridmap.analysis.mosaic import build_mosaic
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, load_plan_sources, plan_sources, save_plan
-from gridmap.present.report import SHEETS, header
 from gridmap.plans.units import make_units
+from gridmap.present.maps import asset_urls
+from gridmap.present.report import SHEETS, header
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -111,11 +111,11 @@ def test_grid_sheet_matches_the_plan(zh_out: Path, plan: Plan) -> None:
     assert grids["网格编码"].tolist() == table["grid_code"].astype(str).tolist()
     assert grids["户数"].tolist() == table["households"].tolist()
     assert (grids["户数标准"] == "300–500").all()
-    status = dict(zip(grids["网格编码"], grids["户数状态"]))
+    status = dict(zip(grids["网格编码"], grids["户数状态"], strict=True))
     # hand-checked on the demo: a single-unit grid of 718 households, above the 300–500 band
     assert table.set_index("grid_code").loc["320102001001001", "households"] == 718
     assert status["320102001001001"] == "高于上限"
-    hh = dict(zip(table["grid_code"].astype(str), table["households"]))
+    hh = dict(zip(table["grid_code"].astype(str), table["households"], strict=True))
     for code, s in status.items():
         expected = "低于下限" if hh[code] < 300 else "高于上限" if hh[code] > 500 else "符合"
         assert s == expected, code
@@ -152,7 +152,7 @@ def test_sites_are_ranked_with_coverage_increasing(zh_out: Path) -> None:
     sites = _sheets(zh_out)["建议选址"]
     assert sites["序号"].tolist() == [1, 2, 3]
     after = sites["累计15分钟覆盖率(户)"].to_numpy()
-    assert (np.diff(after) > 0).all() and 0 < after[0] and after[-1] <= 1
+    assert (np.diff(after) > 0).all() and after[0] > 0 and after[-1] <= 1
     assert sites["网格编码"].str.fullmatch(r"\d{15}").all()
 
 

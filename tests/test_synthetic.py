@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import shapely
 
+from gridmap.access.network import WalkNetwork
 from gridmap.analysis.coverage import coverage_report
 from gridmap.analysis.mosaic import build_mosaic
-from gridmap.access.network import WalkNetwork
 from gridmap.scale.synthetic import CityParams, load_network, save_network, synthetic_city, write_city
 
 

@@ -36,7 +36,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from gridmap.io.crs import metric_crs
-from gridmap.io.osm import osm_file_error
+from gridmap.io.osm import OSM_EXPORT_HELP, osm_file_error
 from gridmap.io.validate import LayerError
 
 __all__ = [
@@ -98,6 +98,7 @@ class WalkNetwork:
     edge_highway: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
+        """Fill ``edge_highway`` with empty tags for a network built without them."""
         if self.edge_highway is None:
             object.__setattr__(self, "edge_highway", np.full(len(self.edge_u), "", dtype=object))
 
@@ -188,7 +189,7 @@ class WalkNetwork:
         g.add_nodes_from(range(self.n_nodes))
         order = np.argsort(-self.edge_length)  # shortest last, so it wins on parallel edges
         g.add_weighted_edges_from(zip(self.edge_u[order].tolist(), self.edge_v[order].tolist(),
-                                      self.edge_length[order].tolist()), weight="length")
+                                      self.edge_length[order].tolist(), strict=True), weight="length")
         return g
 
 
@@ -306,7 +307,7 @@ def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
     edges = list(g.edges(keys=True, data=True))
     tags = pd.DataFrame.from_records([d for *_, d in edges], columns=list(_EXTRA_WAY_TAGS))
     keep = walkable_mask(tags)
-    g.remove_edges_from([(u, v, k) for (u, v, k, _), ok in zip(edges, keep) if not ok])
+    g.remove_edges_from([(u, v, k) for (u, v, k, _), ok in zip(edges, keep, strict=True) if not ok])
     g.remove_nodes_from(list(nx.isolates(g)))
     return g
 
@@ -454,7 +455,7 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
     graph = walk_graph_from_xml(osm_path)
     if graph.number_of_edges() == 0:
         raise LayerError(f"{osm_path}: no walkable ways in the file (ways tagged highway=*, other than motorways and "
-                         f"ways closed to pedestrians). {_OSM_EXPORT_HELP}")
+                         f"ways closed to pedestrians). {OSM_EXPORT_HELP}")
     net = network_from_graph(graph, crs=crs)
     if target is not None:
         _save(net, target)

@@ -48,8 +48,10 @@ Distances are metres in the network's metric CRS. Life circles follow GB 50180-2
 
 from __future__ import annotations
 
+import itertools
 import re
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -180,7 +182,7 @@ def main_components(net: WalkNetwork, major_m: float = MAJOR_COMPONENT_M) -> np.
 
 
 def _snap_codes(snap: Snap, snap_limit: float) -> np.ndarray:
-    """ok / too far / no geometry, from the distance to the street."""
+    """Ok / too far / no geometry, from the distance to the street."""
     return np.where(snap.edge < 0, CODE_NO_GEOMETRY, np.where(snap.dist <= snap_limit, CODE_OK, CODE_TOO_FAR))
 
 
@@ -545,7 +547,7 @@ def check_thresholds(thresholds, name: str = "thresholds") -> tuple[float, ...]:
     if isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1 or len(thresholds) == 0:
         raise ParameterError(f"{name} must be a list of walking metres ({example}), got {thresholds!r}")
     values = tuple(float(check_number(t, f"each of {name}", "walking metres", above=0)) for t in thresholds)
-    if any(b <= a for a, b in zip(values, values[1:])):
+    if any(b <= a for a, b in itertools.pairwise(values)):
         raise ParameterError(f"{name} must increase, each limit once ({example}), got {list(values)}")
     return values
 

@@ -18,12 +18,12 @@ labelled by the zones whose polygons contain its point on surface (docs/design.m
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
 import geopandas as gpd
@@ -64,7 +64,7 @@ def _segments(geoms: np.ndarray) -> np.ndarray:
 
 def _strip_edges(seg: np.ndarray, n_strips: int, bounds: tuple[float, float, float, float],
                  grid_size: float | None = None) -> np.ndarray:
-    """x positions of strip lines that split the segments into ``n_strips`` about equal shares.
+    """X positions of strip lines that split the segments into ``n_strips`` about equal shares.
 
     Each line is put halfway between two neighbouring vertex x coordinates, so no input vertex or
     vertical edge lies on it: every point where it cuts the linework is a crossing of one segment,
@@ -134,7 +134,7 @@ def _polygonize_strips(lines: np.ndarray, edges: np.ndarray, ymin: float, ymax: 
         # app's server) gets a fork server instead, as forking threads can deadlock.
         context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
         with ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=context) as pool:
-            results = list(pool.map(_faces_in_strip, *zip(*jobs)))
+            results = list(pool.map(_faces_in_strip, *zip(*jobs, strict=True)))
     return shapely.from_wkb(np.concatenate(results)) if results else np.empty(0, dtype=object)
 
 

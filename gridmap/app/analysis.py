@@ -13,16 +13,16 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
-from gridmap.app.context import Dataset
 from gridmap.access import accessibility as acc
 from gridmap.access.catchments import catchments, isochrones
-from gridmap.present import views
-from gridmap.analysis.coverage import CoverageReport, coverage_report
-from gridmap.plans.grids import GridBuild, build_grids
-from gridmap.io.osm import read_osm_basemap
-from gridmap.analysis.mosaic import build_mosaic
 from gridmap.access.network import WalkNetwork, load_walk_network
+from gridmap.analysis.coverage import CoverageReport, coverage_report
+from gridmap.analysis.mosaic import build_mosaic
+from gridmap.app.context import Dataset
+from gridmap.io.osm import read_osm_basemap
+from gridmap.plans.grids import GridBuild, build_grids
 from gridmap.plans.units import make_units
+from gridmap.present import views
 
 __all__ = ["Coverage", "Access", "coverage", "access", "basemap", "walk_network", "GAP_WIDTH_M", "SLIVER_M2",
            "FACE_TOLERANCE_M", "HEX_SIZE_M", "web_layers", "units", "grid_build", "units_web", "DEFAULT_BAND",
@@ -37,11 +37,13 @@ DEFAULT_BAND = (300, 500)  # households per grid: a common practice (docs/design
 DEFAULT_SEED = 0
 WEB_DECIMALS = 5  # lon/lat decimals of polygon coverages sent to the browser (~1 m; shared edges stay shared)
 
-_CACHE = dict(show_spinner=False, max_entries=8)
+_CACHE = {"show_spinner": False, "max_entries": 8}
 
 
 @dataclass(frozen=True)
 class Coverage:
+    """The coverage analysis of a dataset, as the pages draw it (cached per dataset)."""
+
     faces: gpd.GeoDataFrame  # mosaic faces, metric CRS
     report: CoverageReport
     residents: gpd.GeoDataFrame | None  # residents with n_layers, uncovered_households
@@ -51,6 +53,8 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Access:
+    """The walking-access analysis of a dataset, with its catchments and isochrones (cached per dataset)."""
+
     result: acc.AccessResult
     catchments: gpd.GeoDataFrame
     isochrones: gpd.GeoDataFrame

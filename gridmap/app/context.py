@@ -57,6 +57,7 @@ class Dataset:
 
     @property
     def has_access_inputs(self) -> bool:
+        """Whether the dataset has residents, centres and streets, so the access pages can run."""
         return self.residents is not None and self.centers is not None and self.osm_path is not None
 
 
@@ -69,6 +70,7 @@ class MapSettings:
 
     @property
     def display_system(self) -> str | None:
+        """The ``display_system`` of :class:`~gridmap.present.drawing.MapSetup`: GCJ-02 tiles or none."""
         return "gcj02" if self.gcj02 else None
 
 
@@ -96,6 +98,8 @@ def map_settings() -> tuple[MapSettings, bool]:
 
 @dataclass(frozen=True)
 class PageContext:
+    """What every page is drawn with: the language, the dataset and the map settings of the session."""
+
     lang: str
     dataset: Dataset
     maps: MapSettings

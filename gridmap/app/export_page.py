@@ -14,12 +14,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from gridmap.access import accessibility as acc
 from gridmap.app import access_page, analysis, coverage_page, mapkit
 from gridmap.app.context import MapSettings, PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
 from gridmap.app.overview import coverage_table
-from gridmap.access import accessibility as acc
 from gridmap.present import maps, views
 
 __all__ = ["KEY", "render", "export_layers", "export_tables"]
@@ -56,7 +56,8 @@ def export_tables(ctx: PageContext) -> dict[str, pd.DataFrame]:
         a = analysis.access(ds.key, ds)
         res = a.result.residents
         summary = acc.summarize_access(res, ds.study_area, "area_id", labels=a.result.labels)
-        out["access_summary"] = columns(summary, lang, access_page.access_labels(summary.columns, a.result.labels, lang))
+        out["access_summary"] = columns(summary, lang,
+                                        access_page.access_labels(summary.columns, a.result.labels, lang))
         visits = acc.home_visit_list(res, ds.study_area, "area_id", labels=a.result.labels)
         out["home_visit_list"] = columns(visits, lang)
     reports = [r for r in ds.reports if r.problems]
@@ -70,6 +71,7 @@ def _button(label: str, data: Callable[[], bytes | str], file_name: str, mime: s
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the export page: layers as GeoJSON/GeoPackage/Shapefile, tables as Excel, standalone maps."""
     lang = ctx.lang
     st.header(t("export_header", lang))
     ds = ctx.dataset
@@ -85,7 +87,7 @@ def render(ctx: PageContext) -> None:
                         format_func=lambda k: f"{t(f'export_{k}', lang)} ({len(layers[k])})")
     gdf = layers[name]
     cols = st.columns(3)
-    for col, fmt in zip(cols, views.EXPORT_FORMATS):
+    for col, fmt in zip(cols, views.EXPORT_FORMATS, strict=True):
         suffix, mime = views.EXPORT_FORMATS[fmt]
         with col:
             _button(t(f"fmt_{fmt}", lang), lambda g=gdf, f=fmt, n=name: views.layer_bytes(g, f, n),
@@ -116,7 +118,8 @@ def render(ctx: PageContext) -> None:
     c1, c2 = st.columns(2)
     with c1:
         _button(t("dl_coverage_html", lang),
-                lambda: maps.standalone_html(coverage_page.build_map(plain, cov, "systems", web=web, base=base, with_edges=True)),
+                lambda: maps.standalone_html(coverage_page.build_map(plain, cov, "systems", web=web, base=base,
+                                                                     with_edges=True)),
                 "coverage_map.html", "text/html", "dl_cov_html")
     if ds.has_access_inputs:
         a = analysis.access(ds.key, ds)
@@ -124,6 +127,7 @@ def render(ctx: PageContext) -> None:
                                                               labels=a.result.labels))
         with c2:
             _button(t("dl_access_html", lang),
-                    lambda: maps.standalone_html(access_page.build_map(plain, a, a.result.residents, visits, base=base)),
+                    lambda: maps.standalone_html(access_page.build_map(plain, a, a.result.residents, visits,
+                                                                       base=base)),
                     "access_map.html", "text/html", "dl_acc_html")
 

@@ -36,10 +36,8 @@ from gridmap.app import analysis, mapkit
 from gridmap.app.context import Dataset, PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
-from gridmap.present import maps, views
-from gridmap.present.plan_map import BAND_COLORS, grid_layer, plan_grids, plan_map
-from gridmap.plans.plan import EditResult, Plan, PlanError
 from gridmap.plans.compare import PlanComparison, compare_plans
+from gridmap.plans.plan import EditResult, Plan, PlanError
 from gridmap.plans.store import (
     PlanConflictError,
     StaleRevisionError,
@@ -47,6 +45,8 @@ from gridmap.plans.store import (
     read_plan_meta,
     save_plan,
 )
+from gridmap.present import maps, views
+from gridmap.present.plan_map import BAND_COLORS, grid_layer, plan_grids, plan_map
 
 __all__ = ["KEY", "render", "STATE", "MAP_KEY", "GridSession", "build_plan", "current_grids", "handle_map_value",
            "BAND_COLORS", "default_path"]
@@ -118,7 +118,7 @@ def current_grids(ctx: PageContext) -> tuple[pd.DataFrame, tuple[int, int], str]
 
 def _households(plan: Plan) -> dict[str, int]:
     table = plan.grid_table()
-    return dict(zip(table["grid_code"], table["households"].astype(int)))
+    return dict(zip(table["grid_code"], table["households"].astype(int), strict=True))
 
 
 def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | None:
@@ -601,6 +601,7 @@ def _show_message(s: GridSession) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the grid page: build unified grids, edit the plan on the map, check and save it."""
     lang = ctx.lang
     st.header(t("grid_header", lang))
     ds = ctx.dataset

@@ -86,6 +86,7 @@ def build_map(ctx: PageContext, cov: analysis.Coverage) -> folium.Map:
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the data page: what each layer holds (features, CRS, geometry) and a map of them all."""
     lang = ctx.lang
     st.header(t("overview_header", lang))
     ds = ctx.dataset

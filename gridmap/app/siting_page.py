@@ -13,15 +13,15 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from gridmap.access import accessibility as acc
+from gridmap.access import siting
 from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext, session_choice
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
-from gridmap.access import accessibility as acc
-from gridmap.access import siting
+from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.present import views
 from gridmap.present.siting_map import siting_map
-from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "STATE"]
 
@@ -82,6 +82,7 @@ def _sites_map(ctx: PageContext, result: siting.SitingResult, centres: gpd.GeoDa
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the siting page: where new centres reach the most residents not yet within a walk."""
     lang = ctx.lang
     st.header(t("page_siting", lang))
     st.caption(t("siting_intro", lang))
@@ -116,7 +117,8 @@ def render(ctx: PageContext) -> None:
         c1.slider(t("siting_k", lang), 1, 10, key="siting_k")
         c2.selectbox(t("siting_radius", lang), RADII, key="siting_radius",
                      format_func=lambda r: t("siting_radius_value", lang, m=r))
-        c3.selectbox(t("siting_weight", lang), weights, key="siting_weight", format_func=lambda c: t(f"field_{c}", lang))
+        c3.selectbox(t("siting_weight", lang), weights, key="siting_weight",
+                     format_func=lambda c: t(f"field_{c}", lang))
         m1, m2, m3 = st.columns(3)
         m1.metric(t("siting_before", lang, m=radius), views.format_share(summary["share_before"]))
         m2.metric(t("siting_after", lang, k=len(result.sites)), views.format_share(summary["share_after"]),

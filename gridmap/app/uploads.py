@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.app.context import UPLOAD_STATE, Dataset
 from gridmap.app.i18n import t
 from gridmap.io.files import MAX_ZIP_BYTES, MAX_ZIP_FILES, list_layers, load_layer, read_layer
-from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.io.tables import is_table, table_columns
 from gridmap.io.validate import KINDS, SPECIAL_GROUPS, LayerError, ValidationReport
 
@@ -62,7 +62,8 @@ def _save(file) -> UploadedLayer:
     sha = hashlib.sha256(data).hexdigest()
     folder = _UPLOAD_DIR / sha[:16]
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = "".join(Path(file.name).suffixes[-2:]) if file.name.lower().endswith(".osm.bz2") else Path(file.name).suffix
+    double = file.name.lower().endswith(".osm.bz2")
+    suffix = "".join(Path(file.name).suffixes[-2:]) if double else Path(file.name).suffix
     path = folder / f"upload{suffix.lower()}"
     if not path.is_file():
         path.write_bytes(data)
@@ -261,7 +262,8 @@ def render_uploads(lang: str) -> None:
     study_map = _mapping(study, "study_area", lang, "map_study") if study else {}
     zone_specs: list[tuple[str, UploadedLayer, dict]] = []
     for i, up in enumerate(zones_up):
-        name = st.text_input(t("zone_name", lang, file=up.name), value=layer_name(up.name), key=f"zone_name_{i}_{up.sha[:8]}")
+        name = st.text_input(t("zone_name", lang, file=up.name), value=layer_name(up.name),
+                             key=f"zone_name_{i}_{up.sha[:8]}")
         zone_specs.append((name.strip(), up, _mapping(up, "zones", lang, f"map_zone_{i}_{up.sha[:8]}")))
     residents = _table_options(residents, lang, "table_residents") if residents else None
     centers = _table_options(centers, lang, "table_centers") if centers else None

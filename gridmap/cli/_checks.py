@@ -173,7 +173,8 @@ def writing_to(folder: str | os.PathLike, option: str = "--out"):
     except OSError as exc:
         target = exc.filename or folder
         raise OutputError(f"cannot write {target} ({_os_reason(exc)}: {exc.strerror or exc}); the outputs in "
-                          f"{folder} are incomplete. Free some space or choose another {option}, and run again.") from exc
+                          f"{folder} are incomplete. Free some space or choose another {option}, "
+                          "and run again.") from exc
 
 
 def parse_thresholds(text: str) -> tuple[float, ...]:

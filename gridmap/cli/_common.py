@@ -221,8 +221,8 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
 def read_plan_file(spec: str, say) -> tuple[object, dict]:
     """The plan of a plan file and the inputs stored in it (:func:`gridmap.plans.store.load_plan_sources`),
     or :class:`gridmap.io.validate.LayerError` saying why the file cannot be used."""
-    from gridmap.plans.store import load_plan, load_plan_sources
     from gridmap.io.validate import LayerError
+    from gridmap.plans.store import load_plan, load_plan_sources
 
     path = Path(spec)
     if not path.exists():

@@ -16,16 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from gridmap.analysis.coverage import coverage_report
+from gridmap.analysis.mosaic import build_mosaic
 from gridmap.cli._checks import writing_to
 from gridmap.cli._common import add_input_options, load_zone_inputs, progress
-from gridmap.analysis.coverage import coverage_report
-from gridmap.present.coverage_map import coverage_map
-from gridmap.present.drawing import MapSetup
 from gridmap.io.files import write_geojson
 from gridmap.io.osm import read_osm_basemap
-from gridmap.present.maps import AssetsMissingError, save_standalone
-from gridmap.analysis.mosaic import build_mosaic
 from gridmap.io.validate import LayerError, ValidationReport
+from gridmap.present.coverage_map import coverage_map
+from gridmap.present.drawing import MapSetup
+from gridmap.present.maps import AssetsMissingError, save_standalone
 
 __all__ = ["register", "run_coverage"]
 

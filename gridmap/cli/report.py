@@ -27,9 +27,16 @@ import sys
 from pathlib import Path
 
 from gridmap.cli._checks import writing_to
-from gridmap.cli._common import (add_input_options, input_options, load_zone_layers, print_read_notes, progress,
-                                 read_plan_file, demo_plan,
-                                 split_layer)
+from gridmap.cli._common import (
+    add_input_options,
+    demo_plan,
+    input_options,
+    load_zone_layers,
+    print_read_notes,
+    progress,
+    read_plan_file,
+    split_layer,
+)
 from gridmap.io.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
@@ -40,7 +47,6 @@ OUTPUT_FILES = ("report.xlsx", "report.html")
 
 def _inputs(args: argparse.Namespace, say) -> dict:
     """The plan and every input found: options, then the plan's stored sources, then the demo."""
-
     if not args.plan and not args.demo:
         raise LayerError("give --plan PATH (a plan.gpkg written by `gridmap unify`) or --demo")
     common = input_options(args)
@@ -140,9 +146,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--residents", metavar="PATH[#LAYER]",
                    help="residents (points or buildings with households); default: stored in the plan")
     p.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
-                   help="a zone layer for 盲区/多头, e.g. party=party.geojson (repeatable; default: stored in the plan)")
+                   help="a zone layer for 盲区/多头, e.g. party=party.geojson "
+                        "(repeatable; default: stored in the plan)")
     p.add_argument("--area", metavar="PATH[#LAYER]", help="study area (communities); default: stored in the plan")
-    p.add_argument("--sites", type=int, default=3, metavar="K", help="number of proposed new sites (default 3; 0: none)")
+    p.add_argument("--sites", type=int, default=3, metavar="K",
+                   help="number of proposed new sites (default 3; 0: none)")
     p.add_argument("--radius", type=float, default=1000.0, metavar="METRES",
                    help="walking metres counted as within 15 minutes for siting (default 1000)")
     p.add_argument("--sliver-area", type=float, default=1.0, metavar="M2",

@@ -86,8 +86,8 @@ def run_site(args: argparse.Namespace) -> int:
     """Run ``gridmap site`` with parsed arguments; return the exit status."""
     from gridmap.access import accessibility as acc
     from gridmap.access import siting
-    from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
+    from gridmap.io.files import write_geojson
 
     say = progress(args.quiet)
     out = Path(args.out)

@@ -19,12 +19,12 @@ from pathlib import Path
 
 from gridmap.cli._checks import writing_to
 from gridmap.cli._common import add_input_options, load_zone_inputs, progress
-from gridmap.plans.grids import build_grids
 from gridmap.io.files import write_geojson
+from gridmap.io.validate import LayerError
+from gridmap.plans.grids import build_grids
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, make_units
-from gridmap.io.validate import LayerError
 
 __all__ = ["register", "run_unify", "OUTPUTS"]
 

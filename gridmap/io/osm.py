@@ -20,10 +20,11 @@ import pyogrio
 
 from gridmap.io.validate import LayerError
 
-__all__ = ["read_osm_basemap", "osm_file_error", "osm_xml"]
+__all__ = ["read_osm_basemap", "osm_file_error", "osm_xml", "OSM_EXPORT_HELP"]
 
 
-_OSM_EXPORT_HELP = ("Export the streets of the study area again as OSM XML (.osm, or .osm.bz2): JOSM File ▸ Save "
+#: What to do about an OSM file gridmap cannot use (also when it holds no walkable ways).
+OSM_EXPORT_HELP = ("Export the streets of the study area again as OSM XML (.osm, or .osm.bz2): JOSM File ▸ Save "
                     "As, openstreetmap.org Export, or Overpass `(way[highway](area);>;);out meta;`; a .osm.pbf "
                     "must be converted first (osmium cat streets.osm.pbf -o streets.osm).")
 
@@ -53,14 +54,14 @@ def osm_file_error(path: str | os.PathLike, exc: BaseException) -> LayerError:
         what = ("the file is empty" if empty else
                 f"not readable OSM XML ({detail}): the file is cut short, or not XML (an error page saved "
                 "instead of the data?)")
-        return LayerError(f"{path}: {what}. {_OSM_EXPORT_HELP}")
+        return LayerError(f"{path}: {what}. {OSM_EXPORT_HELP}")
     if type(exc).__name__ == "InsufficientResponseError":
         return LayerError(f"{path}: the file holds no OSM nodes or ways (an empty <osm> element, or XML of "
-                          f"another kind). {_OSM_EXPORT_HELP}")
+                          f"another kind). {OSM_EXPORT_HELP}")
     if "missing nodes" in detail:
         return LayerError(f"{path}: ways refer to nodes that are not in the file (clipped export). Export complete "
                           "ways with their nodes (JOSM downloads them; Overpass: `>;` before `out meta;`).")
-    return LayerError(f"{path}: cannot be read as OSM XML ({type(exc).__name__}: {detail}). {_OSM_EXPORT_HELP}")
+    return LayerError(f"{path}: cannot be read as OSM XML ({type(exc).__name__}: {detail}). {OSM_EXPORT_HELP}")
 
 
 def read_osm_basemap(osm_path: str | os.PathLike) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:

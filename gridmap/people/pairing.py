@@ -60,8 +60,9 @@ The outputs list where vulnerable people live. Give them only to those who serve
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 import geopandas as gpd
 import numba
@@ -642,7 +643,7 @@ def _penalties(res_codes: Sequence[np.ndarray], hel_codes: Sequence[np.ndarray],
                arc_hel: np.ndarray) -> np.ndarray:
     """Per arc, on how many tie-break levels the person's and the helper's codes differ (unknown differs)."""
     pen = np.zeros(len(arc_res), dtype=np.int64)
-    for rc, hc in zip(res_codes, hel_codes):
+    for rc, hc in zip(res_codes, hel_codes, strict=True):
         keys, _ = pd.factorize(pd.Series(np.concatenate([rc, hc]), dtype=object), use_na_sentinel=True)
         a, b = keys[: len(rc)][arc_res], keys[len(rc):][arc_hel]
         pen += ((a < 0) | (b < 0) | (a != b)).astype(np.int64)
@@ -871,7 +872,7 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     }
     for lv in levels:  # pairs whose person and helper share the code
         mine, theirs = res_codes[lv][p_home], hel_codes[lv][ho.arc_helper[p_arc]]
-        stats[f"paired_same_{lv}"] = int(sum(a is not None and a == b for a, b in zip(mine, theirs)))
+        stats[f"paired_same_{lv}"] = int(sum(a is not None and a == b for a, b in zip(mine, theirs, strict=True)))
     return PairingResult(pair_table, unpaired_table, hel_out, links, homes_out, groups, stats, tuple(notes))
 
 

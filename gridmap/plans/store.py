@@ -34,8 +34,8 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
 from gridmap.io.files import write_gpkg
+from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
 from gridmap.plans.plan import Plan, PlanError, Step
 
 __all__ = ["save_plan", "load_plan", "read_plan_meta", "StaleRevisionError", "PlanConflictError",
@@ -135,7 +135,7 @@ def read_plan_meta(path: str | os.PathLike) -> dict[str, str]:
         meta = pyogrio.read_dataframe(path, layer="meta", read_geometry=False)
     except Exception as exc:
         raise ValueError(f"{path} is not a gridmap plan file (no readable 'meta' layer: {exc})") from exc
-    out = dict(zip(meta["key"].astype(str), meta["value"].astype(str)))
+    out = dict(zip(meta["key"].astype(str), meta["value"].astype(str), strict=True))
     if out.get("format") != FORMAT:
         raise ValueError(f"{path} is not a gridmap plan file")
     return out

@@ -84,7 +84,8 @@ def coverage_map(
     draw(m, _rounded(gaps, "area_m2"), text("layer_gaps", lang), COVERAGE_COLORS[0],
          ["gap_id", "area_id", "area_m2", "households", "population"], fill_opacity=0.8, weight=3, **style)
     overlaps = report.overlaps[~report.overlaps["is_sliver"]]
-    draw(m, _rounded(overlaps, "area_m2").assign(layer=overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang))),
+    overlap_layer = overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang))
+    draw(m, _rounded(overlaps, "area_m2").assign(layer=overlap_layer),
          text("layer_overlaps", lang), OVERLAP_COLOR, ["layer", "zone_ids", "area_m2", "households"],
          fill_opacity=0.45, weight=1.5, dash_array="4 3", **style)
     outside = report.outside[~report.outside["is_sliver"]]

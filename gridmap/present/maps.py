@@ -552,7 +552,8 @@ _SRC_DECL = re.compile(r"(?<![-\w])src\s*:\s*([^;}]*)", re.I)
 _SCRIPT_TAG = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*(["'])(.*?)\1[^>]*>\s*</script\s*>""", re.I | re.S)
 _LINK_TAG = re.compile(r"""<link\b[^>]*>""", re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(["'])(.*?)\1""", re.I | re.S)
-_FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject"}
+_FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
+               ".eot": "application/vnd.ms-fontobject"}
 
 
 def _rel_path(url: str, assets_url: str) -> str | None:

@@ -107,7 +107,8 @@ LABELS: dict[str, dict[str, str]] = {
         "more_staff": "另有 {n} 人：", "figures": "网格概况", "households": "户数", "population": "人口",
         "area": "面积", "micro_count": "微网格", "hh_unit": "户", "pop_unit": "人", "count_unit": "个",
         "not_counted": "未统计", "supervision": "监督电话", "micro_title": "微网格与楼栋长",
-        "micro_seq": "编号", "micro_hh": "户数", "micro_summary": "{n} 个 · 户数 {hh}", "micro_head": "楼栋长", "micro_phone": "联系电话",
+        "micro_seq": "编号", "micro_hh": "户数", "micro_summary": "{n} 个 · 户数 {hh}", "micro_head": "楼栋长",
+        "micro_phone": "联系电话",
         "micro_none": "未配置（本网格未划分微网格）", "micro_note": "微网格编码 = 网格编码 + 两位编号",
         "micro_more": "另有 {n} 个微网格未列出", "legend_grid": "本网格", "legend_neighbour": "相邻网格",
         "legend_micro": "微网格", "legend_building": "建筑", "legend_street": "道路", "north": "北",
@@ -123,8 +124,10 @@ LABELS: dict[str, dict[str, str]] = {
         "households": "Households", "population": "Population", "area": "Area", "micro_count": "Micro grids",
         "hh_unit": "", "pop_unit": "", "count_unit": "", "not_counted": "not counted",
         "supervision": "Supervision phone", "micro_title": "Micro grids and building heads",
-        "micro_seq": "No.", "micro_hh": "HH", "micro_summary": "{n} micro grids · {hh} households", "micro_head": "Building head", "micro_phone": "Phone",
-        "micro_none": "not configured (no micro grids in this grid)", "micro_note": "micro grid code = grid code + 2 digits",
+        "micro_seq": "No.", "micro_hh": "HH", "micro_summary": "{n} micro grids · {hh} households",
+        "micro_head": "Building head", "micro_phone": "Phone",
+        "micro_none": "not configured (no micro grids in this grid)",
+        "micro_note": "micro grid code = grid code + 2 digits",
         "micro_more": "{n} more micro grids not listed", "legend_grid": "This grid",
         "legend_neighbour": "Neighbouring grid", "legend_micro": "Micro grid", "legend_building": "Building",
         "legend_street": "Street", "north": "N", "metres": "m", "kilometres": "km", "date": "Date",
@@ -335,6 +338,7 @@ class MicroRow:
 
     @property
     def seq(self) -> str:
+        """The micro grid's two-digit number within its grid (the last two digits of its code)."""
         return self.code[-2:]
 
 
@@ -397,7 +401,8 @@ class NoticeSet:
             self._trees[name] = shapely.STRtree(geoms)
         return self._trees[name]
 
-    def __getstate__(self) -> dict:  # STRtrees are rebuilt in worker processes
+    def __getstate__(self) -> dict:
+        """The state sent to a worker process, without the STRtrees (rebuilt there on first use)."""
         state = dict(self.__dict__)
         state["_trees"] = {}
         return state
@@ -485,7 +490,8 @@ def _micro_rows(rows: pd.DataFrame | None) -> tuple[MicroRow, ...]:
     if rows is None:
         return ()
     return tuple(MicroRow(str(r.micro_code), int(r.households), str(r.building_head or ""),
-                          str(r.building_head_phone or "")) for r in rows.sort_values("micro_code").itertuples(index=False))
+                          str(r.building_head_phone or ""))
+                 for r in rows.sort_values("micro_code").itertuples(index=False))
 
 
 def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
@@ -535,7 +541,9 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
     basemap = basemap or Basemap()
     micro_m = _metric(micro, crs)
     names, context = _grid_names(grids, communities, lang)
-    date_text = (date.isoformat() if isinstance(date, _dt.date) else str(date)) if date else _dt.date.today().isoformat()
+    if not date:
+        date = _dt.date.today()
+    date_text = date.isoformat() if isinstance(date, _dt.date) else str(date)
     crs_label = _crs_label(crs)
     if staff is not None:
         stray = sorted(set(staff["grid_code"].astype(str)) - set(grids["grid_code"]))
@@ -547,7 +555,7 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
         if stray:
             warnings.append(f"micro grids: {len(stray)} grid code(s) not in the plan (not shown): "
                             f"{', '.join(stray[:10])}")
-    position = dict(zip(grids["grid_code"], range(len(grids))))
+    position = dict(zip(grids["grid_code"], range(len(grids)), strict=True))
     households = grids["households"].to_numpy() if "households" in grids.columns else np.zeros(len(grids))
     population = grids["population"].to_numpy() if "population" in grids.columns else None
     area = shapely.area(grids.geometry.to_numpy())
@@ -569,7 +577,7 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
     north = true_north_angle(crs, (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
     return NoticeSet(grids=grids, contents=contents, lang=lang, font=font,
                      streets=_street_classes(basemap.streets, crs), buildings=_buildings(basemap.buildings, crs),
-                     micro=micro_m, north=dict(zip(grids["grid_code"], np.atleast_1d(north).tolist())),
+                     micro=micro_m, north=dict(zip(grids["grid_code"], np.atleast_1d(north).tolist(), strict=True)),
                      position=position,
                      micro_positions=dict(micro_m.groupby("grid_code").indices) if micro_m is not None else {},
                      warnings=warnings)
@@ -827,7 +835,8 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> flo
                                    joinstyle="round", zorder=z))
     if drawn_street:
         handles.append((Line2D([], [], color=_STREET, linewidth=2.6, path_effects=[
-            patheffects.Stroke(linewidth=2.6, foreground=_STREET), patheffects.Stroke(linewidth=1.8, foreground="white")]),
+            patheffects.Stroke(linewidth=2.6, foreground=_STREET),
+            patheffects.Stroke(linewidth=1.8, foreground="white")]),
             labels["legend_street"]))
     # neighbours, lightly, with their codes
     near = np.sort(ns.tree("grids").query(shapely.box(*box)))
@@ -861,7 +870,7 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> flo
                                    zorder=5))
             handles.insert(1, (Line2D([], [], color=_MICRO, linewidth=0.8, linestyle=(0, (3, 1.6))),
                                labels["legend_micro"]))
-        for code, spot in zip(mine["micro_code"], shapely.point_on_surface(shapes)):
+        for code, spot in zip(mine["micro_code"], shapely.point_on_surface(shapes), strict=True):
             if spot is not None and not spot.is_empty:
                 ax.text(spot.x, spot.y, code[-2:], fontproperties=font, fontsize=6.5, color=_MICRO,
                         ha="center", va="center", zorder=7, bbox=halo)
@@ -912,8 +921,9 @@ def _draw_scale_bar(ax, box, scale: float, font, labels: dict) -> None:
     ax.add_artist(Rectangle((x0 - width * 0.02, y0 - height * 0.035), length + width * 0.035, height * 0.11,
                            facecolor="white", edgecolor="#999999", linewidth=0.5, alpha=0.92, zorder=10))
     for i in range(4):
-        ax.add_artist(Rectangle((x0 + i * length / 4, y0), length / 4, bar_h, facecolor="black" if i % 2 == 0 else "white",
-                               edgecolor="black", linewidth=0.5, zorder=11))
+        ax.add_artist(Rectangle((x0 + i * length / 4, y0), length / 4, bar_h,
+                               facecolor="black" if i % 2 == 0 else "white", edgecolor="black", linewidth=0.5,
+                               zorder=11))
     km = length >= 1000
     unit = labels["kilometres"] if km else labels["metres"]
 
@@ -1294,7 +1304,7 @@ def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str
                                    initializer=_worker_init, initargs=(ns, out, dpi, font_file))
         results = pool.map(_worker_render, codes, chunksize=max(1, len(codes) // (workers * 4)))
     try:
-        for code, found in results:
+        for _code, found in results:
             warnings.extend(found)
             done += 1
             if done % 10 == 0 or done == len(codes):

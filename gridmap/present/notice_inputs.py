@@ -119,7 +119,8 @@ def _read_table(path: Path, layer: str | None) -> pd.DataFrame:
         except ValueError as exc:  # e.g. no such sheet
             raise StaffTableError(f"{path}: {exc}. Name the sheet as PATH#SHEET.") from exc
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-            raise StaffTableError(f"{path}: cannot be read as an Excel workbook ({type(exc).__name__}: {exc}).") from exc
+            raise StaffTableError(f"{path}: cannot be read as an Excel workbook "
+                                  f"({type(exc).__name__}: {exc}).") from exc
     if suffix == ".xls":
         raise StaffTableError(f"{path}: old Excel .xls files are not read; save it as .xlsx or CSV UTF-8.")
     try:
@@ -235,7 +236,7 @@ def check_staff_table(frame: pd.DataFrame, *, source: str = "<staff>", base: str
     table["photo_path"] = ""
     table.loc[has_photo, "photo_path"] = [str((folder / p).resolve()) for p in table.loc[has_photo, "photo"]]
     if check_photos:
-        for row, path in zip(table.loc[has_photo, "row"], table.loc[has_photo, "photo_path"]):
+        for row, path in zip(table.loc[has_photo, "row"], table.loc[has_photo, "photo_path"], strict=True):
             why = check_photo(path)
             if why:
                 warnings.append(f"{source}: row {row}: {why}; the notice shows a placeholder")
@@ -284,7 +285,8 @@ def check_micro_grids(gdf: gpd.GeoDataFrame, *, source: str = "<micro grids>",
     problems = []
     bad = ~out["micro_code"].str.match(_MICRO_CODE)
     if bad.any():
-        problems.append(f"micro_code must be 17 digits (the grid code + 2): {', '.join(out.loc[bad, 'micro_code'].head(5))}")
+        examples = ", ".join(out.loc[bad, "micro_code"].head(5))
+        problems.append(f"micro_code must be 17 digits (the grid code + 2): {examples}")
     bad = ~out["grid_code"].str.match(_GRID_CODE)
     if bad.any():
         problems.append(f"grid_code must be 15 digits: {', '.join(out.loc[bad, 'grid_code'].head(5))}")

@@ -28,7 +28,7 @@ _RESIDENT_FIELDS = ["building_id", "households", "network_m_before", "site_m", "
 def _rank_markers(group: folium.FeatureGroup, sites: gpd.GeoDataFrame, setup: MapSetup) -> None:
     """The rank written on each site (white on the site's disc; clicks go through)."""
     web = maps.to_web(for_display(sites, setup.display_system), ["rank"])
-    for rank, geom in zip(web["rank"].tolist(), web.geometry.tolist()):
+    for rank, geom in zip(web["rank"].tolist(), web.geometry.tolist(), strict=True):
         folium.Marker([geom.y, geom.x], icon=folium.DivIcon(
             html=f'<div style="font:bold 12px sans-serif;color:#fff;text-align:center;width:22px;'
                  f'line-height:22px;margin:-11px 0 0 -11px;pointer-events:none">{rank}</div>',

@@ -392,7 +392,7 @@ def hex_bins(gdf: gpd.GeoDataFrame, columns: Sequence[str], size_m: float = 100.
         if np.allclose(agg[c], agg[c].round()):
             agg[c] = agg[c].round().astype("int64")
     geoms = _hexagon(agg["q"].to_numpy().astype(float), agg["r"].to_numpy().astype(float), size_m)
-    agg.insert(0, "hex_id", [f"{a}_{b}" for a, b in zip(agg["q"], agg["r"])])
+    agg.insert(0, "hex_id", [f"{a}_{b}" for a, b in zip(agg["q"], agg["r"], strict=True)])
     return gpd.GeoDataFrame(agg.drop(columns=["q", "r"]), geometry=geoms, crs=crs)
 
 

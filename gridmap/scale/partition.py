@@ -70,6 +70,7 @@ class Partition:
     centers: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
     def sizes(self) -> dict[str, int]:
+        """How many communities, residents, ... the partition holds: its share of the work."""
         return {"communities": len(self.study_area) if self.key != OUTSIDE else 0,
                 "residents": len(self.residents),
                 "zones": int(sum(len(v) for v in self.layers.values())),

@@ -60,8 +60,8 @@ from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
 from gridmap.errors import ParameterError, check_number
 from gridmap.io.crs import metric_crs
 from gridmap.plans.grids import build_grids
-from gridmap.scale.partition import OUTSIDE, Partition, certified, split_inputs
 from gridmap.plans.units import units_from_faces
+from gridmap.scale.partition import OUTSIDE, Partition, certified, split_inputs
 
 __all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs"]
 
@@ -328,7 +328,8 @@ def _merge_gaps(frames: list[gpd.GeoDataFrame], layers: Mapping[str, gpd.GeoData
     return label_gaps(gaps, layers)
 
 
-def _merged_routing(cols: dict[str, np.ndarray], glob: dict[str, np.ndarray], services: CentreServices) -> RoutingResult:
+def _merged_routing(cols: dict[str, np.ndarray], glob: dict[str, np.ndarray],
+                    services: CentreServices) -> RoutingResult:
     """The routing arrays merged from the partitions and the global task, as one pass would give them."""
     return RoutingResult(cols["network_m"], cols["center"], cols["snap_m"], cols["status"], glob["center_snap_m"],
                          glob["center_status"],
@@ -398,7 +399,7 @@ def _compute(tasks: dict, scheduler, say: Progress) -> dict:
             counter = _TaskCounter(say, n_tasks)
             with counter.callback:
                 results = list(dask.compute(*values, scheduler=scheduler or "threads"))
-    return dict(zip(names, results))
+    return dict(zip(names, results, strict=True))
 
 
 def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, scheduler="threads", crs=None,
@@ -495,7 +496,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     units, maps = _renumber_units([results[("units", k)] for k in unit_keys])
     builds = [results[("grids", k)] for k in unit_keys]
     assignment = pd.concat([b.assignment.assign(unit_id=m[b.assignment["unit_id"].to_numpy()])
-                            for b, m in zip(builds, maps)], ignore_index=True)
+                            for b, m in zip(builds, maps, strict=True)], ignore_index=True)
     assignment = assignment.sort_values("unit_id", kind="stable").reset_index(drop=True)
     grids = pd.concat([b.grids for b in builds], ignore_index=True).sort_values("grid_code", kind="stable")
     grids = gpd.GeoDataFrame(grids.reset_index(drop=True), geometry="geometry", crs=crs)
