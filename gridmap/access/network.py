@@ -95,7 +95,7 @@ class WalkNetwork:
     edge_u: np.ndarray
     edge_v: np.ndarray
     edge_length: np.ndarray
-    edge_highway: np.ndarray = field(default=None)  # type: ignore[assignment]
+    edge_highway: np.ndarray = field(default=None)  # type: ignore[arg-type]  # None: no tags, see __post_init__
 
     def __post_init__(self) -> None:
         """Fill ``edge_highway`` with empty tags for a network built without them."""
@@ -142,7 +142,8 @@ class WalkNetwork:
         x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
         length = np.hypot(x[hi] - x[lo], y[hi] - y[lo])
         ids = np.arange(len(xy), dtype=np.int64) if node_id is None else np.asarray(node_id, dtype=np.int64)
-        return cls(crs=crs, node_id=ids, node_xy=xy, edge_u=lo, edge_v=hi, edge_length=length, edge_highway=hw)
+        return cls(crs=crs, node_id=ids, node_xy=xy, edge_u=lo, edge_v=hi, edge_length=length,
+                   edge_highway=hw)  # type: ignore[arg-type]  # None: no tags, see __post_init__
 
     # -- sizes and derived structures ------------------------------------------------------------
     @property
@@ -299,7 +300,7 @@ def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            g = ox.graph.graph_from_xml(osm_path, bidirectional=True, simplify=False, retain_all=True)
+            g = ox.graph.graph_from_xml(Path(osm_path), bidirectional=True, simplify=False, retain_all=True)
     except Exception as exc:  # noqa: BLE001 - everything osmnx's parser raises comes from the file's content
         raise osm_file_error(osm_path, exc) from exc
     finally:

@@ -311,6 +311,7 @@ def build_mosaic(
     out["n_layers"] = n_layers
     covered_by_any = n_layers > 0
     if area_pairs is not None:
+        assert area is not None  # area_pairs come from the study area
         pts, polys = area_pairs
         fid = remap[pts]
         ok = fid >= 0

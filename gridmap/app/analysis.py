@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
@@ -37,7 +38,7 @@ DEFAULT_BAND = (300, 500)  # households per grid: a common practice (docs/design
 DEFAULT_SEED = 0
 WEB_DECIMALS = 5  # lon/lat decimals of polygon coverages sent to the browser (~1 m; shared edges stay shared)
 
-_CACHE = {"show_spinner": False, "max_entries": 8}
+_CACHE: dict[str, Any] = {"show_spinner": False, "max_entries": 8}
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ button is pressed (deferred downloads: opening the page costs nothing).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import geopandas as gpd
@@ -90,7 +91,7 @@ def render(ctx: PageContext) -> None:
     for col, fmt in zip(cols, views.EXPORT_FORMATS, strict=True):
         suffix, mime = views.EXPORT_FORMATS[fmt]
         with col:
-            _button(t(f"fmt_{fmt}", lang), lambda g=gdf, f=fmt, n=name: views.layer_bytes(g, f, n),
+            _button(t(f"fmt_{fmt}", lang), functools.partial(views.layer_bytes, gdf, fmt, name),
                     f"{name}{suffix}", mime, f"dl_{fmt}")
     st.caption(t("export_formats_help", lang))
 
@@ -100,10 +101,11 @@ def render(ctx: PageContext) -> None:
     st.dataframe(tables[tname].head(200), hide_index=True, width="stretch")
     c1, c2 = st.columns(2)
     with c1:
-        _button(t("dl_csv", lang), lambda tb=tables[tname]: views.csv_bytes(tb), f"{tname}.csv", "text/csv", "dl_csv")
+        _button(t("dl_csv", lang), functools.partial(views.csv_bytes, tables[tname]), f"{tname}.csv", "text/csv",
+                "dl_csv")
     with c2:
         sheets = {t(f"table_{k}", lang): v for k, v in tables.items()}
-        _button(t("dl_xlsx", lang), lambda s=sheets: views.excel_workbook(s), "gridmap_tables.xlsx",
+        _button(t("dl_xlsx", lang), functools.partial(views.excel_workbook, sheets), "gridmap_tables.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "dl_xlsx")
 
     st.subheader(t("export_maps", lang))

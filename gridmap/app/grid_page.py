@@ -137,8 +137,9 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
     code = s.selected
     if op == "lasso":
         if res.moved:
-            s.message = ("success", t("edit_lasso", lang, moved=res.moved, code=code, before=before.get(code, 0),
-                                      after=after.get(code, 0), delta=after.get(code, 0) - before.get(code, 0)))
+            hh_before, hh_after = (before.get(code, 0), after.get(code, 0)) if code is not None else (0, 0)
+            s.message = ("success", t("edit_lasso", lang, moved=res.moved, code=code, before=hh_before,
+                                      after=hh_after, delta=hh_after - hh_before))
         else:
             s.message = ("info", t("edit_lasso_none", lang))
     elif op == "split":
@@ -157,7 +158,7 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
         name = res.op.split(" ", 1)[-1]
         label = t(f"op_{name}", lang) if f"op_{name}" in _OPS else name
         s.message = ("success", t(f"edit_{op}", lang, op=label, grids="、".join(res.changed[:8]) or "—"))
-    if res is not None and res.skipped:
+    if res is not None and res.skipped and s.message is not None:
         s.message = (s.message[0], s.message[1] + " " + t("edit_skipped", lang, n=len(res.skipped)))
     return res
 

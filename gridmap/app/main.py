@@ -49,7 +49,7 @@ def run() -> None:
     if "page" not in state and st.query_params.get("page") in PAGES:
         state["page"] = st.query_params["page"]
     lang = state["lang"] if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
-    page = state.get("page") if state.get("page") in PAGES else next(iter(PAGES))
+    page: str = state["page"] if state.get("page") in PAGES else next(iter(PAGES))
     settings, _ = map_settings()
 
     if st.query_params.get("page") != page:
@@ -67,4 +67,5 @@ def run() -> None:
         st.error(t("demo_missing", lang, error=exc))
     except Exception as exc:  # noqa: BLE001 - show the user what went wrong, not a traceback
         st.error(t("demo_failed", lang, error=f"{type(exc).__name__}: {exc}"))
-    PAGES[page].render(PageContext(lang=lang, dataset=dataset, maps=settings))
+    # every page shows t("no_data") when there is no dataset (PageContext.dataset is None then)
+    PAGES[page].render(PageContext(lang=lang, dataset=dataset, maps=settings))  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ def coverage_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Per zone layer and for any layer: covered share by area and households, overlaps, outside."""
     rows = []
     for r in summary.itertuples(index=False):
-        row = {
+        row: dict[str, object] = {
             t("col_layer", lang): t("any_layer", lang) if r.layer == "any" else layer_label(f"zones_{r.layer}", lang),
             t("col_area_share", lang): views.format_share(r.area_share),
         }

@@ -46,7 +46,7 @@ def _user_candidates(points: list[tuple[float, float]]) -> gpd.GeoDataFrame:
 def _centres(ctx: PageContext, accepted: list[dict]) -> gpd.GeoDataFrame:
     """The dataset's centres plus the sites accepted on this page (as new 党群服务站)."""
     centres = ctx.dataset.centers
-    if not accepted:
+    if not accepted or centres is None:
         return centres
     new = gpd.GeoDataFrame(accepted, geometry=[shapely.Point(a["lon"], a["lat"]) for a in accepted], crs=4326)
     new = new.assign(name=[t("siting_new_centre", ctx.lang, rank=a["rank"]) for a in accepted], kind="党群服务站")
@@ -70,7 +70,8 @@ def _recommend(key: str, _ctx_dataset, _centres: gpd.GeoDataFrame, k: int, radiu
 
 
 def _weights(ctx: PageContext) -> list[str]:
-    cols = ctx.dataset.residents.columns
+    residents = ctx.dataset.residents
+    cols = residents.columns if residents is not None else []
     return [c for c in ("households", "population", *SPECIAL_GROUPS) if c in cols]
 
 

@@ -273,7 +273,7 @@ def render_uploads(lang: str) -> None:
     ready = study is not None and bool(zone_specs)
     if not ready:
         st.caption(t("upload_need", lang))
-    if st.button(t("use_files", lang), key="use_files", type="primary", disabled=not ready):
+    if st.button(t("use_files", lang), key="use_files", type="primary", disabled=not ready) and study is not None:
         names = [n for n, _, _ in zone_specs]
         bad = [n for n in names if not LAYER_KEY.match(n)]
         if bad or len(set(names)) != len(names):

@@ -156,7 +156,7 @@ def _inputs(args: argparse.Namespace, say):
             helpers = demo_helpers(demo["residents"], demo["centers"])
     missing = [flag for flag, ok in (("--osm", osm), ("--residents", residents is not None or args.residents),
                                      ("--helpers", helpers is not None or args.helpers)) if not ok]
-    if missing:
+    if missing or osm is None:
         raise LayerError(f"gridmap pair needs {', '.join(missing)} (or --demo)")
     if not osm.exists():
         raise LayerError(f"{osm}: OSM file not found")

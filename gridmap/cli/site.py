@@ -62,7 +62,7 @@ def _inputs(args: argparse.Namespace, say):
         try:
             candidates, report = opts.load(path, None, args.candidates_layer or layer, "candidates")
         except LayerError as exc:
-            if getattr(exc, "report", None) is not None and {p.code for p in exc.report.errors} == {"no_features"}:
+            if exc.report is not None and {p.code for p in exc.report.errors} == {"no_features"}:
                 raise LayerError(f"{args.candidates}: no candidate features") from exc
             raise
         print_read_notes(report)

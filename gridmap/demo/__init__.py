@@ -92,7 +92,8 @@ BLIND_COMPOUND_HH = (150, 600)  # 新建小区: an OSM landuse=residential compo
 # 两不管 strip: (side district, other district, third district at the start, width m, stretch m, step m)
 BLIND_STRIP = ("玄武区", "秦淮区", "鼓楼区", 40.0, 500.0, 100.0)
 
-_TAGS = {"building": True, "landuse": True, "amenity": True, "leisure": True, "highway": True}
+_TAGS: dict[str, bool | str | list[str]] = {
+    "building": True, "landuse": True, "amenity": True, "leisure": True, "highway": True}
 
 
 def _osm_id(index: pd.Index) -> np.ndarray:

@@ -41,7 +41,7 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -198,7 +198,7 @@ def _blank(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
-def _trim(rows: list[list[object]]) -> list[list[object]]:
+def _trim(rows: Sequence[Sequence[object]]) -> list[list[object]]:
     """Rows padded to one width, without empty trailing rows and columns (for a few header rows)."""
     return _frame(rows).values.tolist()
 
@@ -237,7 +237,7 @@ def _blank_mask(col: pd.Series) -> np.ndarray:
     return col.map(_blank).to_numpy(dtype=bool)
 
 
-def _frame(cells: list[list[object]] | pd.DataFrame) -> pd.DataFrame:
+def _frame(cells: Sequence[Sequence[object]] | pd.DataFrame) -> pd.DataFrame:
     """All cells as a DataFrame (row k = spreadsheet row k + 1), without empty trailing rows and
     columns; columns of text only as pandas strings (``pd.NA`` when empty), others as objects."""
     if isinstance(cells, pd.DataFrame):
@@ -258,7 +258,7 @@ def _frame(cells: list[list[object]] | pd.DataFrame) -> pd.DataFrame:
     return grid.iloc[:used_rows[-1] + 1, :used_cols[-1] + 1].reset_index(drop=True)
 
 
-def _find_pair(names: list[str], wanted: Mapping[str, str] | None) -> dict[str, list[int]]:
+def _find_pair(names: Sequence[object], wanted: Mapping[str, str] | None) -> dict[str, list[int]]:
     """Column positions per coordinate role ('lon', 'lat', 'x', 'y') found in one header row."""
     found: dict[str, list[int]] = {role: [] for role in COORDINATE_NAMES}
     norm = [_normalise(n) if not _blank(n) else "" for n in names]
@@ -345,7 +345,7 @@ def _choose_pair(found: dict[str, list[int]], names: list[str], crs: pyproj.CRS 
             cols = ", ".join(f"'{names[i]}' (column {_excel_letter(i)})" for i in found[role])
             raise LayerError(f"{label}: several columns could hold the {role} coordinate: {cols}. Keep one, or name "
                              f"the one to use with --map {role}=<column>.")
-    if kind == "lonlat" and projected:
+    if kind == "lonlat" and crs is not None and projected:
         raise LayerError(f"{label}: the columns '{names[found['lon'][0]]}'/'{names[found['lat'][0]]}' are "
                          f"longitude/latitude in degrees, but the CRS stated ({crs.name}) is projected. Leave out the "
                          "CRS (WGS84 is assumed for lon/lat), or name projected coordinates x/y.")
@@ -627,6 +627,7 @@ def read_table(
     if kind == "lonlat":
         target = stated or pyproj.CRS.from_epsg(4326)
     else:
+        assert stated is not None  # _choose_pair refuses x/y without a CRS
         target = stated
         if not stated.is_geographic and not _fits_area(stated, xs, ys) and _fits_area(stated, ys, xs):
             xs, ys = ys, xs

@@ -116,12 +116,12 @@ class ValidationReport:
         """The source file, and the layer when there is one: how each message begins."""
         return f"{self.source}" + (f", layer '{self.layer}'" if self.layer else "")
 
-    def add(self, severity: str, code: str, message: str, row: int | None = None,
+    def add(self, severity: str, code: str, message: str, row: int | np.integer | None = None,
             feature_id: object = None, column: str | None = None) -> None:
         """Record a problem; ``row`` and ``feature_id`` locate it in the file (a NaN id counts as none)."""
         missing = feature_id is None or (isinstance(feature_id, float) and np.isnan(feature_id))
         fid = None if missing else str(feature_id)
-        self.problems.append(Problem(severity, code, message, row, fid, column))
+        self.problems.append(Problem(severity, code, message, None if row is None else int(row), fid, column))
 
     @property
     def errors(self) -> list[Problem]:
@@ -553,6 +553,7 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
     polygonal = np.isin(types, [3, 6])
     point = types == 0
     if kind == "polygon":
+        assert schema is not None  # kind comes from the schema
         wrong = present & ~polygonal
         for pos in np.flatnonzero(wrong):
             t = type_names[types[pos]] if types[pos] >= 0 else "unknown"
@@ -563,6 +564,7 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
                        f"geometry is a {t}, but a {schema.label} needs Polygon or MultiPolygon.{extra}",
                        row=pos + 1, feature_id=ids.iloc[pos])
     elif kind == "point":
+        assert schema is not None
         wrong = present & ~point & ~polygonal
         for pos in np.flatnonzero(wrong):
             report.add("error", "wrong_geometry_type",
@@ -578,6 +580,7 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
                            "a polygon was given; it is used at its point on surface.",
                            row=pos + 1, feature_id=ids.iloc[pos])
     elif kind == "point_or_polygon":
+        assert schema is not None
         wrong = present & ~point & ~polygonal
         for pos in np.flatnonzero(wrong):
             report.add("error", "wrong_geometry_type",

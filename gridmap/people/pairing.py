@@ -239,7 +239,7 @@ def id_text(value) -> str | None:
 
 def helper_capacities(helpers: gpd.GeoDataFrame, per_helper: int = DEFAULT_PER_HELPER, *,
                       helper_id: str = "helper_id", capacity: str | None = "capacity",
-                      rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      rows: np.ndarray | Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each helper's id and capacity, checked.
 
     A ``capacity`` column, where filled in, overrides ``per_helper`` for that helper (a 社工 may
@@ -780,8 +780,9 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     # candidate pairs, tie-break penalties, the flow
     pairs = candidate_pairs(net, hsnap, routable, rsnap, routed, max_distance_m)
     levels = _ordered_levels(zone_layers)
-    res_codes = {lv: zone_codes(res_xy[homes], zone_layers[lv], lv, net.crs) for lv in levels}
-    hel_codes = {lv: zone_codes(hel_xy, zone_layers[lv], lv, net.crs) for lv in levels}
+    zones = zone_layers or {}
+    res_codes = {lv: zone_codes(res_xy[homes], zones[lv], lv, net.crs) for lv in levels}
+    hel_codes = {lv: zone_codes(hel_xy, zones[lv], lv, net.crs) for lv in levels}
     penalty = _penalties([res_codes[lv] for lv in levels], [hel_codes[lv] for lv in levels], pairs.target,
                          pairs.helper) if levels else None
     flow = solve_pairing(people[homes], cap, pairs.target, pairs.helper, pairs.network_m, penalty,
@@ -848,7 +849,7 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     n_left = people[homes] - ho.paired_of_home
     homes_out = gpd.GeoDataFrame({"resident_index": res_rows[homes], "people": people[homes],
                                   "paired": ho.paired_of_home, "unpaired": n_left,
-                                  "reason": np.where(n_left > 0, home_reason, None)},
+                                  "reason": np.where(n_left > 0, home_reason, None)},  # type: ignore[call-overload]
                                  geometry=_points(res_xy[homes]), crs=net.crs)
 
     off_net = np.flatnonzero(hstatus != _OK)

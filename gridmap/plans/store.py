@@ -84,7 +84,7 @@ def _exclusive(path: Path):
             fh.seek(0)
             for _ in range(600):
                 try:
-                    msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+                    msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]  # Windows only
                     break
                 except OSError:
                     time.sleep(0.1)
@@ -94,7 +94,7 @@ def _exclusive(path: Path):
                 yield
             finally:
                 fh.seek(0)
-                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]  # Windows only
 
 
 # ------------------------------------------------------------------------------------------ steps

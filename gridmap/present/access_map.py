@@ -7,6 +7,8 @@ export, and the residents and centres of the HTML report. Labels come from
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -76,7 +78,7 @@ def access_map(
     m : draw on this map instead of a new one.
     """
     res = result.residents if residents is None else residents
-    style = {"setup": setup, "lang": lang}
+    style: dict[str, Any] = {"setup": setup, "lang": lang}
     if m is None:
         m = new_map(bounds if bounds is not None else (res if len(res) else result.centers), setup, lang)
     if catchments is not None and len(catchments):

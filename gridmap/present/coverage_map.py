@@ -8,6 +8,8 @@ HTML report (no tiles, no CDN: see :mod:`gridmap.present.maps`; faces differ onl
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 
@@ -63,7 +65,7 @@ def coverage_map(
         m = new_map(bounds, setup, lang)
     layer_names = [c[: -len("_count")] for c in faces.columns if c.endswith("_count")]
     id_labels = {layer_columns(name)[0]: layer_label(f"zones_{name}", lang) for name in layer_names}
-    style = {"setup": setup, "lang": lang}
+    style: dict[str, Any] = {"setup": setup, "lang": lang}
     if hexes is not None:
         u = hexes["uncovered_households"]
         for lo, hi, colour in HEX_CLASSES:

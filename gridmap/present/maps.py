@@ -143,9 +143,9 @@ def offline_assets(base_url: str = DEFAULT_ASSETS_URL) -> list[str]:
                     new.append((name, _local_url(base_url, rel)))
             new_lists.append(new)
         if "default_js" in cls.__dict__:
-            cls.default_js = new_lists[0]
+            cls.default_js = new_lists[0]  # type: ignore[attr-defined]  # a JSCSSMixin subclass
         if "default_css" in cls.__dict__:
-            cls.default_css = new_lists[1]
+            cls.default_css = new_lists[1]  # type: ignore[attr-defined]  # a JSCSSMixin subclass
     return sorted(set(missing))
 
 

@@ -142,7 +142,7 @@ def _renamed(frame: pd.DataFrame, column_map: Mapping[str, str] | None, where: s
     find its column; a ``map_if_present`` entry applies where its column exists. What applied is in
     ``attrs["column_map_applied"]`` (gridmap's name → the table's)."""
     frame = frame.rename(columns=lambda c: str(c).strip())
-    applied = {}
+    applied: dict[str, str] = {}
     if column_map:
         missing = [theirs for theirs in column_map.values() if theirs not in frame.columns]
         if missing:

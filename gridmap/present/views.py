@@ -294,7 +294,8 @@ def representative_points(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Each feature's point: points as they are, lines and polygons at their point on surface."""
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    pts = np.where(missing, None, geoms)
+    pts = geoms.copy()
+    pts[missing] = None
     not_point = ~missing & (shapely.get_type_id(np.where(missing, shapely.Point(), geoms)) != 0)
     pts[not_point] = shapely.point_on_surface(pts[not_point])
     return pts

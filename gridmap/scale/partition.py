@@ -153,11 +153,11 @@ def certified(net: WalkNetwork, rr: RoutingResult, res_xy: np.ndarray, cen_xy: n
     (the whole network has no nearer one); one with no geometry always is.
     """
     n = len(res_xy)
-    plain = index.nearest(res_xy) if n else None
     status = rr.status
     ok = np.zeros(n, dtype=bool)
     if n == 0:
         return ok
+    plain = index.nearest(res_xy)
     ok |= status == CODE_NO_GEOMETRY
     ok |= (status == CODE_TOO_FAR) & (plain.dist <= halo)  # and the whole network has no nearer street
     comp = net.component
@@ -224,7 +224,7 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
         return gdf.iloc[np.unique(np.concatenate([np.flatnonzero(owned), near]))]
 
     def with_network(part: Partition, region) -> Partition:
-        if edge_tree is not None and len(part.residents):
+        if net is not None and edge_tree is not None and len(part.residents):
             part.net = halo_network(net, edge_tree, region, halo)
             if cen_tree is not None:
                 part.centers = np.sort(cen_tree.query(region, predicate="dwithin", distance=halo))

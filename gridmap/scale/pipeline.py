@@ -249,16 +249,17 @@ def task_access(part: Partition, cen_xy: np.ndarray, service_sets: dict[str, np.
                 params: RunParams) -> dict[str, np.ndarray]:
     """Access of a partition's residents on its halo network; with the mask of provably exact rows."""
     rows = part.residents["_row"].to_numpy()
-    res_xy = representative_xy(part.residents, part.net.crs) if len(rows) else np.empty((0, 2))
+    net = part.net
+    if net is None or net.n_edges == 0 or len(rows) == 0:  # nothing provable here: routed on the whole network
+        return {"rows": rows, "certified": np.zeros(len(rows), dtype=bool)}
+    res_xy = representative_xy(part.residents, net.crs)
     sel = part.centers
     sub_xy = cen_xy[sel]
     sets = {name: offers[sel] for name, offers in service_sets.items()}
-    index = EdgeIndex(part.net) if part.net.n_edges else None
-    if index is None or len(rows) == 0:
-        return {"rows": rows, "certified": np.zeros(len(rows), dtype=bool)}
-    rr = nearest_center_arrays(part.net, res_xy, sub_xy, snap_limit=params.snap_limit, service_sets=sets,
+    index = EdgeIndex(net)
+    rr = nearest_center_arrays(net, res_xy, sub_xy, snap_limit=params.snap_limit, service_sets=sets,
                                index=index)
-    ok = certified(part.net, rr, res_xy, sub_xy, float(max(params.thresholds)), params.halo, index,
+    ok = certified(net, rr, res_xy, sub_xy, float(max(params.thresholds)), params.halo, index,
                    MAJOR_COMPONENT_M)
     out = {"rows": rows, "certified": ok, "network_m": rr.network_m, "center": values_at(sel, rr.center, -1),
            "snap_m": rr.snap_m, "status": rr.status}
@@ -483,6 +484,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
                      lambda _m: None)["global"]
         for c in cols:
             cols[c][rest] = g[c]
+        assert cen_xy is not None  # has_access
         acc = access_tables(inputs.residents, inputs.centers, _merged_routing(cols, g, services), res_xy, cen_xy,
                             services, thresholds=params.thresholds)
         t["access_global"] = time.perf_counter() - start - sum(t.values())

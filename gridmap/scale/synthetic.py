@@ -285,8 +285,7 @@ def synthetic_city(n_buildings: int | None = None, seed: int | None = None, para
     drow = _runs(len(srow) - 1, *p.district_streets, rng)
     n_ccol, n_crow = len(ccol) - 1, len(crow) - 1
     # community (a, b): column a, row b; 街道 and district of each
-    ca, cb = np.meshgrid(np.arange(n_ccol), np.arange(n_crow))
-    ca, cb = ca.ravel(), cb.ravel()
+    ca, cb = (g.ravel() for g in np.meshgrid(np.arange(n_ccol), np.arange(n_crow)))
     sa, sb = _cell_groups(n_ccol, 0, scol)[ca], _cell_groups(n_crow, 0, srow)[cb]
     da, db = _cell_groups(len(scol) - 1, 0, dcol)[sa], _cell_groups(len(srow) - 1, 0, drow)[sb]
     n_dcol = len(dcol) - 1
@@ -397,9 +396,8 @@ def synthetic_city(n_buildings: int | None = None, seed: int | None = None, para
     # urban: a rotated square grid, clipped to the city grown by outside_m (越界 along the edge)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     half = math.hypot(maxx - minx, maxy - miny) / 2 + p.urban_cell_m
-    k = np.arange(-math.ceil(half / p.urban_cell_m), math.ceil(half / p.urban_cell_m))
-    ux, uy = np.meshgrid(k * p.urban_cell_m, k * p.urban_cell_m)
-    ux, uy = ux.ravel(), uy.ravel()
+    steps = np.arange(-math.ceil(half / p.urban_cell_m), math.ceil(half / p.urban_cell_m))
+    ux, uy = (g.ravel() for g in np.meshgrid(steps * p.urban_cell_m, steps * p.urban_cell_m))
     sq = np.stack([np.column_stack([ux, uy]), np.column_stack([ux + p.urban_cell_m, uy]),
                    np.column_stack([ux + p.urban_cell_m, uy + p.urban_cell_m]),
                    np.column_stack([ux, uy + p.urban_cell_m])], axis=1)

@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -27,6 +28,10 @@ import shapely
 
 from gridmap.plans.plan import Plan
 from gridmap.present.report.labels import COUNT_KEYS, TOTAL_KEY, text
+
+if TYPE_CHECKING:  # computed on demand, imported where they are
+    from gridmap.access.routing import AccessResult
+    from gridmap.analysis.coverage import CoverageReport
 
 __all__ = ["Report", "build_report"]
 
@@ -45,14 +50,14 @@ class Report:
     plan: Plan
     tables: dict[str, pd.DataFrame]
     notes: dict[str, tuple[str, str]]
-    figures: dict[str, object]
+    figures: dict[str, Any]  # counts, shares and the coverage summary table
     sliver_m2: float = 1.0
     grids_geo: gpd.GeoDataFrame | None = None
     study_area: gpd.GeoDataFrame | None = None
     faces: gpd.GeoDataFrame | None = None
-    coverage: object | None = None  # gridmap.analysis.coverage.CoverageReport
+    coverage: CoverageReport | None = None
     coverage_summary: pd.DataFrame | None = None
-    access: object | None = None  # gridmap.access.routing.AccessResult
+    access: AccessResult | None = None
     access_residents: gpd.GeoDataFrame | None = None
     centers: gpd.GeoDataFrame | None = None
     sites_geo: gpd.GeoDataFrame | None = None
@@ -138,7 +143,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
     zones = dict(zones or {})
     tables: dict[str, pd.DataFrame] = {}
     notes: dict[str, tuple[str, str]] = {}
-    figures: dict[str, object] = {}
+    figures: dict[str, Any] = {}
     rep = Report(plan=plan, tables=tables, notes=notes, figures=figures, sliver_m2=sliver_m2,
                  study_area=study_area)
 
@@ -198,7 +203,9 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
         from gridmap.access import accessibility as acc
         from gridmap.access.network import load_walk_network
 
+        assert residents is not None and centers is not None  # else "missing" above
         if net is None:
+            assert osm_path is not None  # else "no_osm" above
             say(f"walking network from {osm_path}")
             net = load_walk_network(osm_path)
         if osm_path is not None:
