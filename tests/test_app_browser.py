@@ -22,7 +22,7 @@ import pytest
 from gridmap.cli.serve import streamlit_command
 from gridmap.present.maps import VENDOR_DIR
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent

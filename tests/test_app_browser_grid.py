@@ -28,7 +28,7 @@ from test_app_browser import (  # noqa: E402, F401 - after the sys.path entry ab
     server,
 )
 
-pytestmark = [pytest.mark.browser,
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not _real_demo_available(), reason="checks the figures against the real demo")]
 
 LASSO_TARGET_S = 2.0
