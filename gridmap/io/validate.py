@@ -121,7 +121,9 @@ class ValidationReport:
         """Record a problem; ``row`` and ``feature_id`` locate it in the file (a NaN id counts as none)."""
         missing = feature_id is None or (isinstance(feature_id, float) and np.isnan(feature_id))
         fid = None if missing else str(feature_id)
-        self.problems.append(Problem(severity, code, message, None if row is None else int(row), fid, column))
+        if isinstance(row, np.integer):  # row numbers from numpy positions: stored as Python ints
+            row = int(row)
+        self.problems.append(Problem(severity, code, message, row, fid, column))
 
     @property
     def errors(self) -> list[Problem]:
