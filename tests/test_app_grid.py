@@ -29,8 +29,10 @@ REPO = Path(__file__).resolve().parent.parent
 APP = str(APP_SCRIPT)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
-pytestmark = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(),
-                                reason="data/demo.gpkg not built")
+# the app's pages driven end to end (AppTest) on the real demo: slow
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(),
+                                 reason="data/demo.gpkg not built")]
 
 
 @pytest.fixture(scope="module")

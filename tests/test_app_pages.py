@@ -28,6 +28,9 @@ PAGES = list(load_pages())
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MAX_MAP_BYTES = 2_000_000
 
+# every page driven end to end (AppTest), mostly on the real demo: slow
+pytestmark = pytest.mark.slow
+
 needs_demo = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(),
                                 reason="data/demo.gpkg not built")
 

@@ -12,8 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(),
-                                reason="data/demo.gpkg not built")
+# the app's pages driven end to end (AppTest) on the real demo: slow
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(),
+                                 reason="data/demo.gpkg not built")]
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,7 @@ NUMERIC_OPTIONS: dict[str, NumberRule] = {
     "per_helper": NumberRule("people", minimum=1, integer=True, example="3"),
     "dpi": NumberRule("dots per inch", minimum=50, maximum=600, example="150"),
     "workers": NumberRule("processes", minimum=1, maximum=64, integer=True, example="2"),
+    "port": NumberRule("", minimum=1, maximum=65535, integer=True, example="8501"),  # gridmap serve
 }
 
 
