@@ -147,6 +147,7 @@ def test_isochrones_on_the_grid_cut_at_the_exact_distance(grid: WalkNetwork) -> 
 # the demo
 
 
+@pytest.mark.slow
 def test_demo_residents_on_nodes_match_networkx(demo_walk, demo_osm_graph) -> None:
     """Residents and centres placed exactly on nodes: our distances equal networkx's multi-source
     Dijkstra on the osmnx graph (lengths from its own projected coordinates) to 1e-6 m."""
@@ -280,6 +281,7 @@ def test_network_from_simplified_graph_splits_curved_edges() -> None:
 # the command
 
 
+@pytest.mark.slow
 def test_cli_access_demo_writes_every_file(demo_walk, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     code = main(["access", "--demo", "--out", str(out), "--cache-dir", str(demo_walk["cache"]),

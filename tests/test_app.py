@@ -45,6 +45,7 @@ def _folium_args(at: AppTest) -> dict:
     return json.loads(comps[0].proto.json_args)
 
 
+@pytest.mark.slow
 def test_app_runs_in_chinese_by_default(standin) -> None:
     import standin_demo
 
@@ -138,6 +139,7 @@ def test_missing_assets_say_how_to_install(standin, monkeypatch: pytest.MonkeyPa
     assert not at.get("component_instance")
 
 
+@pytest.mark.slow
 def test_real_demo_runs_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real gridmap.demo, when it and data/demo.gpkg exist: same page, same guarantees."""
     import importlib.util

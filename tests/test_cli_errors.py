@@ -200,6 +200,7 @@ OSM_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "message"), OSM_CASES, ids=[c[0] for c in OSM_CASES])
 @pytest.mark.parametrize("command", ["coverage", "access", "site", "report", "run"])
 def test_a_broken_osm_file_is_named(command, name, message, files, demo_plan, tmp_path, capsys) -> None:
@@ -450,6 +451,7 @@ def test_communities_sharing_an_admin_code(files, tmp_path, capsys) -> None:
     assert status == 2 and "is used by 4 communities" in err and "rows 1, 2, 3, 4" in err
 
 
+@pytest.mark.slow
 def test_overlapping_communities(files, tmp_path, capsys) -> None:
     """A large overlap is an error naming both communities and the area; a sliver is removed and
     listed, and the grids keep their communities' codes (no pseudo-community 'A;B', no 000000000NNN)."""
@@ -531,6 +533,7 @@ def test_a_bug_still_ends_without_a_traceback(tmp_path, capsys, monkeypatch) -> 
     assert "Traceback" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [
     ["site", "--demo", "--target", "1.5", "--out", "{tmp}/o"],
     ["access", "--demo", "--osm", "{empty_osm}", "--no-cache", "--out", "{tmp}/o"],

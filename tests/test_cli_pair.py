@@ -64,6 +64,7 @@ def _csv(path: Path) -> pd.DataFrame:
                                                           "grid_code": str})
 
 
+@pytest.mark.slow
 def test_demo_writes_every_file_with_the_documented_columns(demo_out, demo_walk) -> None:
     out, err = demo_out
     for name in OUTPUT_FILES:
@@ -110,6 +111,7 @@ def test_workbook_has_the_csv_columns_then_chinese_headers(demo_out) -> None:
     assert "已结对独居老人" in helpers_row2
 
 
+@pytest.mark.slow
 def test_files_plan_groups_limits_and_mapped_columns(inputs, demo_walk, tmp_path, capsys) -> None:
     out = tmp_path / "out"
     code = main(["pair", "--osm", str(DEMO_OSM), "--residents", str(inputs["residents"]), "--helpers",

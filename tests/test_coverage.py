@@ -165,6 +165,7 @@ def test_cli_bad_input_names_the_file_and_row(case, tmp_path: Path, capsys) -> N
     assert "dup.geojson" in err and "zone_id 'P1' is used by 2 features (rows 1, 2)" in err
 
 
+@pytest.mark.slow
 def test_cli_demo(tmp_path: Path, capsys) -> None:
     assert main(["coverage", "--demo", "--out", str(tmp_path), "--quiet"]) == 0
     summary = pd.read_csv(tmp_path / "summary.csv", encoding="utf-8-sig").set_index("layer")

@@ -247,6 +247,7 @@ def test_zip_with_absolute_path_is_refused(tmp_path: Path) -> None:
         read_layer(zpath)
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused(tmp_path: Path) -> None:
     zpath = tmp_path / "bomb.zip"
     with (zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_DEFLATED) as zf,

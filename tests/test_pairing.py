@@ -131,6 +131,7 @@ def _random_instance(rng, n_t, n_h, density):
     return supply, capacity, arc_t, arc_h, arc_m
 
 
+@pytest.mark.slow
 def test_solver_equals_milp_and_brute_force_on_random_instances() -> None:
     rng = np.random.default_rng(16)
     brute_checked = 0
@@ -174,6 +175,7 @@ def test_solver_rounds_to_the_resolution_and_refuses_overflowing_costs() -> None
 # the whole pass: optimal on 50 random instances on the OSM test network
 
 
+@pytest.mark.slow
 def test_pairing_equals_milp_on_50_random_instances_on_the_osm_network(demo_walk) -> None:
     """End to end on the demo's OSM network: candidate pairs equal networkx distances, and the pairing
     equals the exact MILP on those distances in people paired and total metres."""
@@ -237,6 +239,7 @@ def instances(draw):
     return rpts, hpts, counts, caps, per_helper, limit
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(instances())
 def test_capacities_and_the_limit_are_never_exceeded(instance) -> None:

@@ -178,6 +178,7 @@ def test_save_load_revisions_and_a_stale_save_is_refused_keeping_the_edits(tmp_p
     assert layers == {"units", "assignment", "grids", "edit_log", "meta"}
 
 
+@pytest.mark.slow
 def test_a_save_killed_midway_leaves_the_previous_plan_intact(tmp_path: Path) -> None:
     path = tmp_path / "plan.gpkg"
     plan = _plan()
@@ -262,6 +263,7 @@ OPS = st.lists(st.tuples(st.sampled_from(["assign", "lasso", "split", "merge", "
                          st.floats(0, 1), st.floats(0, 1)), min_size=1, max_size=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(OPS)
 def test_random_edits_keep_the_tiling_totals_locks_and_undo_identity(ops) -> None:
@@ -319,6 +321,7 @@ def test_random_edits_keep_the_tiling_totals_locks_and_undo_identity(ops) -> Non
 # ---------------------------------------------------------------------------------------------- CLI
 
 
+@pytest.mark.slow
 def test_unify_on_the_demo_writes_every_file_with_the_right_columns(tmp_path: Path) -> None:
     from gridmap.cli import main
 

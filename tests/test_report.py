@@ -72,6 +72,7 @@ def _sheets(out: Path) -> dict[str, pd.DataFrame]:
     return pd.read_excel(out / "report.xlsx", sheet_name=None, dtype={"网格编码": str, "grid code": str})
 
 
+@pytest.mark.slow
 def test_sheets_and_headers_are_chinese_by_default(zh_out: Path) -> None:
     sheets = _sheets(zh_out)
     assert list(sheets) == ["概况", "网格", "盲区", "多头", "可达性", "上门服务名单", "建议选址"]
@@ -94,6 +95,7 @@ def test_sheets_and_headers_are_chinese_by_default(zh_out: Path) -> None:
     assert sites.cell(row=2, column=col).number_format == "0.0%"
 
 
+@pytest.mark.slow
 def test_english_with_lang_en(en_out: Path) -> None:
     sheets = _sheets(en_out)
     assert list(sheets) == ["summary", "grids", "blind spots", "overlaps", "access by grid", "home visits",
@@ -122,6 +124,7 @@ def test_grid_sheet_matches_the_plan(zh_out: Path, plan: Plan) -> None:
     assert set(status.values()) == {"低于下限", "符合", "高于上限"}
 
 
+@pytest.mark.slow
 def test_gap_sheet_equals_the_coverage_report(zh_out: Path, demo) -> None:
     layers, zones = demo
     faces = build_mosaic(zones, layers["study_area"], layers["residents"])
@@ -190,6 +193,7 @@ def test_a_plan_without_inputs_still_gives_the_grid_sheet(tmp_path: Path, plan: 
     assert "本节省略" in page
 
 
+@pytest.mark.slow
 def test_save_and_load_plan_round_trip_the_sources(tmp_path: Path, demo, plan: Plan) -> None:
     layers, zones = demo
     path = tmp_path / "p.gpkg"
@@ -219,6 +223,7 @@ def test_save_and_load_plan_round_trip_the_sources(tmp_path: Path, demo, plan: P
         load_plan_sources(not_a_plan)
 
 
+@pytest.mark.slow
 def test_unify_stores_its_inputs_in_the_plan(tmp_path: Path) -> None:
     assert main(["unify", "--demo", "--out", str(tmp_path), "--quiet"]) == 0
     stored = load_plan_sources(tmp_path / "plan.gpkg")

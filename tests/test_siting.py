@@ -77,6 +77,7 @@ def tally():
           f"worst greedy/optimum {out['worst']:.4f} (bound 1 − 1/e = {BOUND:.4f})")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(N_RANDOM))
 def test_greedy_is_within_1_minus_1_over_e_of_the_milp_optimum(seed: int, tally) -> None:
     net, residents, centers, candidates, radius, k = random_instance(seed)
@@ -311,6 +312,7 @@ def test_public_buildings_and_a_special_group_weight(demo_walk) -> None:
 # the command
 
 
+@pytest.mark.slow
 def test_cli_site_demo_writes_the_files(demo_walk, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     code = main(["site", "--demo", "--k", "3", "--out", str(out), "--cache-dir", str(demo_walk["cache"])])

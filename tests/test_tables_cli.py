@@ -130,6 +130,7 @@ def test_info_on_a_table_with_a_row_without_coordinates(tmp_path: Path, capsys) 
 # coverage and unify: residents from a GBK CSV, the mapping given once for every input
 
 
+@pytest.mark.slow
 def test_coverage_with_csv_residents_equals_the_geopackage_run(files, tmp_path: Path, capsys) -> None:
     ref, got = tmp_path / "ref", tmp_path / "csv"
     assert main(["coverage", *_zone_args(files), "--residents", str(files["res_gpkg"]), "--out", str(ref),
@@ -146,6 +147,7 @@ def test_coverage_with_csv_residents_equals_the_geopackage_run(files, tmp_path: 
     capsys.readouterr()
 
 
+@pytest.mark.slow
 def test_coverage_map_errors_are_named(files, tmp_path: Path, capsys) -> None:
     base = ["coverage", *_zone_args(files), "--residents", str(files["res_csv"]), "--out", str(tmp_path), "--quiet"]
     assert main([*base, "--map", "zones:households=户数"]) == 2
@@ -172,6 +174,7 @@ def test_coverage_map_errors_are_named(files, tmp_path: Path, capsys) -> None:
     assert int(summary.loc["any", "households"]) == int(files["res"]["households"].sum())
 
 
+@pytest.mark.slow
 def test_unify_with_xlsx_residents_equals_the_geopackage_run(files, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -197,6 +200,7 @@ def test_unify_with_xlsx_residents_equals_the_geopackage_run(files, tmp_path: Pa
 # access, site, report: centres from Excel, from a GCJ-02 CSV
 
 
+@pytest.mark.slow
 def test_access_with_table_residents_and_centres_equals_the_geopackage_run(files, demo_walk, tmp_path: Path) -> None:
     common = ["--osm", str(DEMO_OSM), "--cache-dir", str(demo_walk["cache"]), "--quiet"]
     ref, got = tmp_path / "ref", tmp_path / "tables"
@@ -214,6 +218,7 @@ def test_access_with_table_residents_and_centres_equals_the_geopackage_run(files
     assert len(va) == len(vb) and va["households"].sum() == vb["households"].sum()
 
 
+@pytest.mark.slow
 def test_site_with_gcj02_centres_equals_the_wgs84_run(files, demo_walk, tmp_path: Path) -> None:
     cen = files["cen"]
     glon, glat = wgs84_to_gcj02(cen.geometry.x.to_numpy(), cen.geometry.y.to_numpy())
@@ -231,6 +236,7 @@ def test_site_with_gcj02_centres_equals_the_wgs84_run(files, demo_walk, tmp_path
     np.testing.assert_allclose(a["covered_after"], b["covered_after"], rtol=0, atol=1e-12)
 
 
+@pytest.mark.slow
 def test_report_with_xlsx_centres_equals_the_geopackage_run(files, demo_walk, tmp_path: Path) -> None:
     ref, got = tmp_path / "ref", tmp_path / "xlsx"
     common = ["--demo", "--osm", str(DEMO_OSM), "--sites", "1", "--cache-dir", str(demo_walk["cache"]), "--quiet"]
@@ -246,6 +252,7 @@ def test_report_with_xlsx_centres_equals_the_geopackage_run(files, demo_walk, tm
 # run: a config whose residents are an x/y CSV in the city's Gauss–Krüger zone
 
 
+@pytest.mark.slow
 def test_run_config_with_csv_residents_equals_the_parquet_run(tmp_path: Path, capsys) -> None:
     from gridmap.scale.synthetic import CityParams, save_network, synthetic_city
 
