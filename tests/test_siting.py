@@ -109,6 +109,7 @@ def test_greedy_is_within_1_minus_1_over_e_of_the_milp_optimum(seed: int, tally)
         tally["worst"] = min(tally["worst"], greedy.value / exact.value)
 
 
+@pytest.mark.slow  # reads the tally of the random instances (slow) above
 def test_tally_greedy_equals_the_optimum_on_most_instances(tally) -> None:
     if tally["total"] < N_RANDOM:
         pytest.skip("run with the random instances")
