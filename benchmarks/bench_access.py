@@ -38,9 +38,9 @@ import shapely
 from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from gridmap.access.network import WalkNetwork  # noqa: E402
 from gridmap.access.routing import nearest_center_arrays, node_distances, read_off, snap_centers  # noqa: E402
 from gridmap.access.snapping import EdgeIndex  # noqa: E402
-from gridmap.access.network import WalkNetwork  # noqa: E402
 
 CRS = "EPSG:4549"
 ORIGIN = (480_000.0, 3_540_000.0)
@@ -83,14 +83,15 @@ def networkx_baseline(net: WalkNetwork, rsnap, csnap, res_ok):
     n = net.n_nodes
     k = len(csnap.edge)
     g = nx.Graph()
-    g.add_weighted_edges_from(zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_length.tolist()),
+    g.add_weighted_edges_from(zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_length.tolist(), strict=True),
                               weight="length")
     e = csnap.edge
     off = csnap.offset
     virt = n + np.arange(k)
-    g.add_weighted_edges_from(zip(virt.tolist(), net.edge_u[e].tolist(), (csnap.dist + off).tolist()), weight="length")
+    g.add_weighted_edges_from(zip(virt.tolist(), net.edge_u[e].tolist(), (csnap.dist + off).tolist(), strict=True),
+                              weight="length")
     g.add_weighted_edges_from(zip(virt.tolist(), net.edge_v[e].tolist(),
-                                  (csnap.dist + net.edge_length[e] - off).tolist()), weight="length")
+                                  (csnap.dist + net.edge_length[e] - off).tolist(), strict=True), weight="length")
     dist_d, paths = nx.multi_source_dijkstra(g, set(virt.tolist()), weight="length")
     dist = np.full(n, np.inf)
     src = np.full(n, -1, dtype=np.int64)
@@ -114,7 +115,7 @@ def osmnx_pairs(net: WalkNetwork, res_xy, cen_xy, pairs: int, seed: int = 1) -> 
 
     g = nx.MultiDiGraph(crs=CRS)
     g.add_nodes_from((i, {"x": x, "y": y}) for i, (x, y) in enumerate(net.node_xy.tolist()))
-    edges = list(zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_length.tolist()))
+    edges = list(zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_length.tolist(), strict=True))
     g.add_edges_from((a, b, {"length": w}) for a, b, w in edges)
     g.add_edges_from((b, a, {"length": w}) for a, b, w in edges)
     tree = cKDTree(net.node_xy)
@@ -122,7 +123,7 @@ def osmnx_pairs(net: WalkNetwork, res_xy, cen_xy, pairs: int, seed: int = 1) -> 
     orig = tree.query(res_xy[rng.choice(len(res_xy), size=pairs)])[1]
     dest = tree.query(cen_xy[rng.choice(len(cen_xy), size=pairs)])[1]
     times = []
-    for o, d in zip(orig.tolist(), dest.tolist()):
+    for o, d in zip(orig.tolist(), dest.tolist(), strict=True):
         start = time.perf_counter()
         ox.routing.shortest_path(g, o, d, weight="length")
         times.append(time.perf_counter() - start)

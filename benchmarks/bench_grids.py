@@ -9,12 +9,12 @@ builds them (mosaic snapped to 1 mm, slivers merged). Each city's units are made
 every measurement then runs in a fresh process that reads them and builds the grids, so the first
 call's time includes what a real run pays (imports, loading the compiled code from numba's cache —
 compiled once per install, before any timing) and the peak memory is the whole process's (units
-included); below a million buildings the process builds them a second time, timed apart. The reference is today's pure-Python
-algorithm, frozen in ``benchmarks/reference_grids.py``; the two run interleaved (the order
-alternating), one run per seed, and the table gives medians of the times and means of the quality
-over the seeds. At a million buildings all runs use seed 0: ours ``--million-runs`` times (3) with
-the reference's ``--million-reference-runs`` (2, ≈ 3–4 minutes each) between them. Every run of
-ours with seed 0 must give the same grids.
+included); below a million buildings the process builds them a second time, timed apart. The
+reference is today's pure-Python algorithm, frozen in ``benchmarks/reference_grids.py``; the two
+run interleaved (the order alternating), one run per seed, and the table gives medians of the
+times and means of the quality over the seeds. At a million buildings all runs use seed 0: ours
+``--million-runs`` times (3) with the reference's ``--million-reference-runs`` (2, ≈ 3–4 minutes
+each) between them. Every run of ours with seed 0 must give the same grids.
 
 Quality, per city (higher is better unless marked ↓):
 

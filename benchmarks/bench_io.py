@@ -51,7 +51,7 @@ def _scalar_delta(lon: float, lat: float) -> tuple[float, float]:
 def reference_gcj02_to_wgs84(lons, lats):
     """Per-point loop, one-step inverse (the common approach; 1–2 m error)."""
     out = []
-    for lon, lat in zip(lons, lats):
+    for lon, lat in zip(lons, lats, strict=True):
         dlon, dlat = _scalar_delta(lon, lat)
         out.append((lon - dlon, lat - dlat))
     return out

@@ -73,7 +73,8 @@ def worker(method: str, n: int) -> dict:
         area = faces.area
     seconds = time.perf_counter() - start
     # peak memory: this process plus its largest worker (strip workers run beside it)
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_kb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+               + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     return {"seconds": seconds, "faces": int(len(faces)), "area": float(area.sum()),
             "slivers": int((area < 1e-6).sum()), "peak_mb": peak_kb / 1024}
 

@@ -40,9 +40,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from gridmap.demo import DEMO_OSM, demo_zone_layers, load_demo  # noqa: E402
 from gridmap.plans.grids import build_grids  # noqa: E402
 from gridmap.plans.plan import Plan  # noqa: E402
+from gridmap.plans.units import make_units  # noqa: E402
 from gridmap.present import notice as nt  # noqa: E402
 from gridmap.present.notice_inputs import check_micro_grids, read_staff_table  # noqa: E402
-from gridmap.plans.units import make_units  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "建国秀英志强丽娟海燕俊杰晓红文华明辉桂兰"
@@ -129,7 +129,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-notice-"))
     staff = read_staff_table(staff_table(codes, tmp / "staff")).table
     micro = check_micro_grids(micro_grids(grids[grids["grid_code"].isin(codes)]))
-    inputs = dict(staff=staff, micro=micro, communities=demo["study_area"], phone_supervision="025-84201234")
+    inputs = {"staff": staff, "micro": micro, "communities": demo["study_area"], "phone_supervision": "025-84201234"}
     print(f"{len(codes)} notices: {len(staff)} staff rows with photos, {len(micro)} micro grids, "
           f"PNG at {args.dpi:g} dpi ({' × '.join(map(str, nt.a4_pixels(args.dpi)))} px)")
 

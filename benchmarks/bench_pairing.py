@@ -210,7 +210,8 @@ def main() -> None:
     s = result.stats
     print(f"\nours, whole pass (median of {args.repeat}): {t_ours:.2f} s   [target ≤ 5 s: "
           f"{'met' if t_ours <= 5 else 'NOT met'}]")
-    print(f"  paired {s['paired']:,} of {s['people']:,}; total {s['total_m'] / 1000:,.1f} km, mean {s['mean_m']:.0f} m; "
+    print(f"  paired {s['paired']:,} of {s['people']:,}; total {s['total_m'] / 1000:,.1f} km, "
+          f"mean {s['mean_m']:.0f} m; "
           f"{s['candidate_pairs']:,} candidate pairs; unpaired: " + ", ".join(
               f"{r} {s[f'unpaired_{r}']}" for r in pairing.REASONS))
     for name, sec in stages(net, residents, helpers, args.per_helper).items():
@@ -225,7 +226,8 @@ def main() -> None:
         ref = nx_distances(net, graph, hsnap, sample, rsnap, targets)
         t_nx = (time.perf_counter() - start) * len(routable) / len(sample)
         mine = pairing.candidate_pairs(fresh(net), hsnap, sample, rsnap, targets, LIMIT)
-        got = dict(zip(zip(mine.helper.tolist(), mine.target.tolist()), mine.network_m.tolist()))
+        pairs = zip(mine.helper.tolist(), mine.target.tolist(), strict=True)
+        got = dict(zip(pairs, mine.network_m.tolist(), strict=True))
         diff = max((abs(got[k] - ref[k]) for k in ref if k in got), default=0.0)
         print(f"\nnetworkx distances at full size: {len(sample)} of {len(routable):,} helpers, ≈ {t_nx:.1f} s for all "
               f"(extrapolated); same pairs: {got.keys() == ref.keys()} ({len(ref):,}), max difference {diff:.2e} m")

@@ -41,7 +41,7 @@ def synthetic_plan(nx: int, ny: int, seed: int = 0) -> Plan:
                               "population": rng.integers(25, 80, len(cols))}, geometry=geoms, crs=4549)
     block = (cols // 4) * 1000 + (rows // 5)
     per_comm = pd.Series(block).groupby(community).transform(lambda s: pd.factorize(s, sort=True)[0] + 1)
-    codes = [f"{a}{k:03d}" for a, k in zip(area_id, per_comm)]
+    codes = [f"{a}{k:03d}" for a, k in zip(area_id, per_comm, strict=True)]
     return Plan(units, pd.DataFrame({"unit_id": units["unit_id"], "grid_code": codes}))
 
 

@@ -29,6 +29,7 @@ b of time ≈ a·nᵇ is fitted over the sizes run (least squares in log–log).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import resource
@@ -57,10 +58,8 @@ class PeakMemory:
     def _sample(self) -> int:
         total = 0
         for p in [self.proc, *self.proc.children(recursive=True)]:
-            try:
+            with contextlib.suppress(Exception):  # a child that just ended
                 total += p.memory_info().rss
-            except Exception:  # noqa: BLE001 - a child that just ended
-                pass
         return total
 
     def _run(self) -> None:
@@ -123,7 +122,7 @@ def fit_exponent(sizes: list[int], times: list[float]) -> float:
     """b in t ≈ a·nᵇ by least squares on log t = log a + b log n."""
     xs, ys = [math.log(s) for s in sizes], [math.log(t) for t in times]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
 def main() -> None:

@@ -167,9 +167,11 @@ def main(argv=None) -> int:
         t_ours = median_of([o[0] for o in ours])
         result = ours[-1][2]
         cover, w = result.problem.cover(), result.problem.w
-        t_greedy = median_of([_timed(lambda: greedy_coverage(cover, w, args.k))[0] for _ in range(args.repeat)])
+        t_greedy = median_of([_timed(lambda cover=cover, w=w: greedy_coverage(cover, w, args.k))[0]
+                              for _ in range(args.repeat)])
         reps = args.repeat_exact if nd * nc <= 2_000_000 else 1
-        milp_runs = [_timed(lambda: milp_coverage(cover, w, args.k, time_limit=args.milp_limit)) for _ in range(reps)]
+        milp_runs = [_timed(lambda cover=cover, w=w: milp_coverage(cover, w, args.k, time_limit=args.milp_limit))
+                     for _ in range(reps)]
         t_milp = median_of([m[0] for m in milp_runs])
         milp_value = milp_runs[-1][1][1]
         milp_mark = "" if all(m[1][2] for m in milp_runs) else "*"
@@ -183,7 +185,8 @@ def main(argv=None) -> int:
             spopt_val = f"{sp[-1][1]:,.0f}"
             if not finished:
                 spopt_stopped = True
-        print(f"{nd:>6}×{nc:<5} {t_ours:>8.3f} {t_greedy:>8.4f} {f'{t_milp:.2f}{milp_mark}':>8} {t_milp / t_ours:>8.1f}× "
+        print(f"{nd:>6}×{nc:<5} {t_ours:>8.3f} {t_greedy:>8.4f} {f'{t_milp:.2f}{milp_mark}':>8} "
+              f"{t_milp / t_ours:>8.1f}× "
               f"{spopt_txt:>9} {ratio_txt:>10} {result.value:>12,.0f} / {milp_value:>9,.0f} / {spopt_val:>9}")
     print("\nours = whole pass incl. network distances; greedy = CELF solve only; MILP = scipy.optimize.milp "
           "(HiGHS) on our coverage matrix; spopt = MCLP.from_cost_matrix + CBC on our distances (network "

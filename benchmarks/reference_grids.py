@@ -171,10 +171,7 @@ def _choose_k(total: int, lo: int, hi: int) -> list[int]:
     """Grid counts to try, best first: those that can fit the band, nearest the band's middle."""
     mid = (lo + hi) / 2.0
     kmin, kmax = max(1, -(-total // hi)), total // lo if lo > 0 else max(1, -(-total // hi))
-    if kmin <= kmax:
-        ks = list(range(kmin, kmax + 1))
-    else:
-        ks = sorted({max(1, kmin - 1), kmin})
+    ks = list(range(kmin, kmax + 1)) if kmin <= kmax else sorted({max(1, kmin - 1), kmin})
     return sorted(ks, key=lambda k: (abs(total / k - mid), k))
 
 
@@ -209,9 +206,9 @@ def _grow(c: _Community, seeds: list[int], hi: int, full: set[int]) -> np.ndarra
     for r, s in enumerate(seeds):
         label[s] = r
         h[r] = c.hh[s]
-    gain = [dict() for _ in seeds]  # region -> {unit: shared weight}
+    gain = [{} for _ in seeds]  # region -> {unit: shared weight}
     for r, s in enumerate(seeds):
-        for v, w in zip(c.nbrs[s], c.wts[s]):
+        for v, w in zip(c.nbrs[s], c.wts[s], strict=True):
             if label[v] < 0:
                 gain[r][v] = gain[r].get(v, 0.0) + w
     open_ = [r for r in range(len(seeds)) if r not in full]
@@ -231,7 +228,7 @@ def _grow(c: _Community, seeds: list[int], hi: int, full: set[int]) -> np.ndarra
         h[r] += c.hh[best]
         for rr in range(len(seeds)):
             gain[rr].pop(best, None)
-        for v, w in zip(c.nbrs[best], c.wts[best]):
+        for v, w in zip(c.nbrs[best], c.wts[best], strict=True):
             if label[v] < 0:
                 gain[r][v] = gain[r].get(v, 0.0) + w
         heapq.heappush(heap, (int(h[r]), r))
@@ -290,11 +287,11 @@ def _local_search(c: _Community, label: np.ndarray, k: int, lo: int, hi: int, fi
             cand = {label[v] for v in c.nbrs[u]} - {a}
             if not cand:
                 continue
-            wa = sum(w for v, w in zip(c.nbrs[u], c.wts[u]) if label[v] == a)
+            wa = sum(w for v, w in zip(c.nbrs[u], c.wts[u], strict=True) if label[v] == a)
             va = _violation(np.array([h[a], h[a] - c.hh[u]]), lo, hi)
             best, best_key = None, (0, -1e-9)
             for b in sorted(cand):
-                wb = sum(w for v, w in zip(c.nbrs[u], c.wts[u]) if label[v] == b)
+                wb = sum(w for v, w in zip(c.nbrs[u], c.wts[u], strict=True) if label[v] == b)
                 vb = _violation(np.array([h[b], h[b] + c.hh[u]]), lo, hi)
                 dv = int(va[1] - va[0] + vb[1] - vb[0])
                 dcut = wa - wb
@@ -315,7 +312,8 @@ def _local_search(c: _Community, label: np.ndarray, k: int, lo: int, hi: int, fi
 
 
 def _cut(c: _Community, label: np.ndarray) -> float:
-    return sum(w for u in range(len(c.hh)) for v, w in zip(c.nbrs[u], c.wts[u]) if label[v] != label[u]) / 2.0
+    return sum(w for u in range(len(c.hh)) for v, w in zip(c.nbrs[u], c.wts[u], strict=True)
+               if label[v] != label[u]) / 2.0
 
 
 def _partition_piece(c: _Community, lo: int, hi: int, rng: np.random.Generator, restarts: int,
@@ -403,7 +401,7 @@ def reference_build_grids(units: gpd.GeoDataFrame, min_households: int = 300, ma
             pi, pj, pw = pl[li[em]], pl[lj[em]], lw[em]
             nb = [[] for _ in members]
             ww = [[] for _ in members]
-            for x, y, w in zip(pi, pj, pw):
+            for x, y, w in zip(pi, pj, pw, strict=True):
                 nb[x].append(y)
                 ww[x].append(w)
                 nb[y].append(x)
@@ -433,5 +431,6 @@ def reference_build_grids(units: gpd.GeoDataFrame, min_households: int = 300, ma
     assignment = pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "grid_code": codes.astype(str)})
     stats = GridStats(units, (i, j, length), {layer: _zone_pairs(units, layer) for layer in layer_names(units)})
     grids = grid_table(units, codes, stats)
-    status = pd.DataFrame(rows, columns=["area_id", "households", "n_units", "n_grids", "n_in_band", "status", "reason"])
+    status = pd.DataFrame(rows, columns=["area_id", "households", "n_units", "n_grids", "n_in_band", "status",
+                                         "reason"])
     return GridBuild(assignment=assignment, grids=grids, status=status)

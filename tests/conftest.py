@@ -15,8 +15,8 @@ import pyproj
 import pytest
 
 from gridmap.access import accessibility as acc
-from gridmap.demo import DEMO_OSM, load_demo
 from gridmap.access.network import load_walk_network, walk_graph_from_xml
+from gridmap.demo import DEMO_OSM, load_demo
 
 
 @pytest.fixture(scope="session", autouse=True)

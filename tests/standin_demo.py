@@ -43,7 +43,8 @@ def _grid(area: shapely.Geometry, nx: int, ny: int, prefix: str) -> gpd.GeoDataF
             if not cell.is_empty:
                 cells.append(cell)
                 ids.append(f"{prefix}{len(ids) + 1:02d}")
-    return gpd.GeoDataFrame({"zone_id": ids, "name": [f"{prefix} 网格 {k[-2:]}" for k in ids]}, geometry=cells, crs=METRIC)
+    return gpd.GeoDataFrame({"zone_id": ids, "name": [f"{prefix} 网格 {k[-2:]}" for k in ids]}, geometry=cells,
+                            crs=METRIC)
 
 
 def load_demo() -> dict[str, gpd.GeoDataFrame]:

@@ -14,13 +14,13 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_network import METRIC, X0, Y0, grid_osm
 
 from gridmap.access import accessibility as acc
 from gridmap.access.catchments import catchments, isochrones
+from gridmap.access.network import WalkNetwork, load_walk_network, network_from_graph
 from gridmap.cli import main
 from gridmap.demo import DEMO_OSM
-from gridmap.access.network import WalkNetwork, load_walk_network, network_from_graph
-from test_network import METRIC, X0, Y0, grid_osm
 
 
 def _pts(coords, **cols) -> gpd.GeoDataFrame:
@@ -147,6 +147,7 @@ def test_isochrones_on_the_grid_cut_at_the_exact_distance(grid: WalkNetwork) -> 
 # the demo
 
 
+@pytest.mark.slow
 def test_demo_residents_on_nodes_match_networkx(demo_walk, demo_osm_graph) -> None:
     """Residents and centres placed exactly on nodes: our distances equal networkx's multi-source
     Dijkstra on the osmnx graph (lengths from its own projected coordinates) to 1e-6 m."""
@@ -225,7 +226,8 @@ def test_point_catchments_are_voronoi_cells() -> None:
     catch = catchments(pts)
     assert catch["center_id"].tolist() == ["A", "B"] and catch["units"].tolist() == [2, 1]
     assert catch.geometry.iloc[0].intersection(catch.geometry.iloc[1]).area == pytest.approx(0.0, abs=1e-9)
-    assert catch.geometry.iloc[0].contains(shapely.Point(5, 0)) and catch.geometry.iloc[1].contains(shapely.Point(90, 0))
+    assert catch.geometry.iloc[0].contains(shapely.Point(5, 0))
+    assert catch.geometry.iloc[1].contains(shapely.Point(90, 0))
 
 
 def test_demo_isochrones_contain_the_residents_they_reach(demo_walk) -> None:
@@ -279,6 +281,7 @@ def test_network_from_simplified_graph_splits_curved_edges() -> None:
 # the command
 
 
+@pytest.mark.slow
 def test_cli_access_demo_writes_every_file(demo_walk, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     code = main(["access", "--demo", "--out", str(out), "--cache-dir", str(demo_walk["cache"]),

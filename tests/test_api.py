@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 import gridmap
 
 
@@ -19,6 +21,7 @@ def test_import_does_not_load_osmnx_or_streamlit() -> None:
     assert out.split() == ["False", "False"]
 
 
+@pytest.mark.slow
 def test_core_never_imports_the_app() -> None:
     """Import every module but the app's own (gridmap.app): neither streamlit nor the app gets loaded."""
     code = ("import sys, importlib, pathlib, gridmap\n"

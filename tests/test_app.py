@@ -45,6 +45,7 @@ def _folium_args(at: AppTest) -> dict:
     return json.loads(comps[0].proto.json_args)
 
 
+@pytest.mark.slow
 def test_app_runs_in_chinese_by_default(standin) -> None:
     import standin_demo
 
@@ -54,16 +55,16 @@ def test_app_runs_in_chinese_by_default(standin) -> None:
     assert at.sidebar.radio(key="lang").value == "zh"
     table = at.dataframe[0].value
     assert list(table.columns) == ["图层", "图层键", "要素数", "坐标系", "几何类型"]
-    counts = dict(zip(table["图层键"], table["要素数"]))
+    counts = dict(zip(table["图层键"], table["要素数"], strict=True))
     for key, n in standin_demo.EXPECTED_COUNTS.items():
         assert counts[key] == n, key
     assert counts["residents"] > 1000
-    labels = dict(zip(table["图层键"], table["图层"]))
+    labels = dict(zip(table["图层键"], table["图层"], strict=True))
     assert labels["zones_party"] == "党建网格" and labels["centers"] == "党群服务中心"
-    crs = dict(zip(table["图层键"], table["坐标系"]))
+    crs = dict(zip(table["图层键"], table["坐标系"], strict=True))
     assert crs["study_area"].startswith("EPSG:4549")
     assert crs["districts"].startswith("EPSG:4326")
-    geom = dict(zip(table["图层键"], table["几何类型"]))
+    geom = dict(zip(table["图层键"], table["几何类型"], strict=True))
     assert geom["centers"] == "Point" and geom["residents"] == "MultiPolygon"
     assert not at.error
 
@@ -138,6 +139,7 @@ def test_missing_assets_say_how_to_install(standin, monkeypatch: pytest.MonkeyPa
     assert not at.get("component_instance")
 
 
+@pytest.mark.slow
 def test_real_demo_runs_when_present(monkeypatch: pytest.MonkeyPatch) -> None:
     """The real gridmap.demo, when it and data/demo.gpkg exist: same page, same guarantees."""
     import importlib.util

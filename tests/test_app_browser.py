@@ -1,8 +1,9 @@
 """The app in a real headless Chromium: the map shows, and nothing leaves this machine.
 
-Starts the app as ``gridmap serve`` does (:func:`gridmap.cli.serve.streamlit_command`) on a free port (module fixture) and drives Debian's
-/usr/bin/chromium with Playwright (never ``playwright install``). Runs on the real demo when
-``gridmap.demo`` and ``data/demo.gpkg`` exist, else on tests/standin_demo.py.
+Starts the app as ``gridmap serve`` does (:func:`gridmap.cli.serve.streamlit_command`) on a free
+port (module fixture) and drives Debian's /usr/bin/chromium with Playwright (never
+``playwright install``). Runs on the real demo when ``gridmap.demo`` and ``data/demo.gpkg`` exist,
+else on tests/standin_demo.py.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pytest
 from gridmap.cli.serve import streamlit_command
 from gridmap.present.maps import VENDOR_DIR
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
@@ -273,7 +274,7 @@ def test_map_keeps_its_position_across_reruns(server: str, browser) -> None:
 
 def _ring_area(ring) -> float:
     s = 0.0
-    for (x1, y1), (x2, y2) in zip(ring[:-1], ring[1:]):
+    for (x1, y1), (x2, y2) in zip(ring[:-1], ring[1:], strict=True):
         s += x1 * y2 - x2 * y1
     return s / 2
 
@@ -286,8 +287,8 @@ def test_geojson_download_is_rfc7946_and_loads_back(server: str, browser, tmp_pa
     if not _real_demo_available():
         pytest.skip("checks the figures against the real demo")
     from gridmap.analysis.coverage import coverage_report
-    from gridmap.demo import demo_zone_layers, load_demo
     from gridmap.analysis.mosaic import build_mosaic
+    from gridmap.demo import demo_zone_layers, load_demo
 
     rec = _open_page(browser, server, "export")
     try:

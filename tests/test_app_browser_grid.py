@@ -20,7 +20,7 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from test_app_browser import (  # noqa: F401
+from test_app_browser import (  # noqa: E402, F401 - after the sys.path entry above
     MAP_IFRAME,
     SCREENSHOTS,
     _real_demo_available,
@@ -28,7 +28,7 @@ from test_app_browser import (  # noqa: F401
     server,
 )
 
-pytestmark = [pytest.mark.browser,
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not _real_demo_available(), reason="checks the figures against the real demo")]
 
 LASSO_TARGET_S = 2.0
@@ -51,7 +51,7 @@ def core_plan():
 def lasso_case(plan):
     """(target grid, unit of a neighbouring grid of the same community), both with households."""
     i, j, _ = plan.adjacency
-    cases = [(plan.codes[x], plan.unit_ids[y]) for x, y in zip(i, j)
+    cases = [(plan.codes[x], plan.unit_ids[y]) for x, y in zip(i, j, strict=True)
              if plan.codes[x] != plan.codes[y] and plan.area_id[x] == plan.area_id[y]
              and plan.households[x] > 0 and plan.households[y] > 0]
     return cases[len(cases) // 2]

@@ -17,20 +17,22 @@ import numpy as np
 import pytest
 import shapely
 import streamlit as st
-from streamlit.testing.v1 import AppTest
-
-REPO = Path(__file__).resolve().parent.parent
-
 from apptest_helpers import open_app
+from streamlit.testing.v1 import AppTest
 
 from gridmap.app import grid_page
 from gridmap.cli.serve import APP_SCRIPT
 from gridmap.present import maps
 
+REPO = Path(__file__).resolve().parent.parent
+
 APP = str(APP_SCRIPT)
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
-pytestmark = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
+# the app's pages driven end to end (AppTest) on the real demo: slow
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(),
+                                 reason="data/demo.gpkg not built")]
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,7 @@ def _plan(core):
 def _lasso_case(plan):
     """A target grid T and a unit u of a neighbouring grid of the same community (households > 0)."""
     i, j, _ = plan.adjacency
-    for x, y in zip(i, j):
+    for x, y in zip(i, j, strict=True):
         if (plan.codes[x] != plan.codes[y] and plan.area_id[x] == plan.area_id[y] and plan.households[y] > 0
                 and plan.households[x] > 0):
             return plan.codes[x], plan.unit_ids[y]

@@ -18,16 +18,21 @@ from streamlit.testing.v1 import AppTest
 REPO = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
 
-from gridmap.app import PAGE_MODULES, load_pages  # noqa: E402
-from gridmap.access import accessibility as acc  # noqa: E402
-from gridmap.present import maps, views  # noqa: E402
 from apptest_helpers import open_app  # noqa: E402
+
+from gridmap.access import accessibility as acc  # noqa: E402
+from gridmap.app import PAGE_MODULES, load_pages  # noqa: E402
+from gridmap.present import maps, views  # noqa: E402
 
 PAGES = list(load_pages())
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MAX_MAP_BYTES = 2_000_000
 
-needs_demo = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
+# every page driven end to end (AppTest), mostly on the real demo: slow
+pytestmark = pytest.mark.slow
+
+needs_demo = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(),
+                                reason="data/demo.gpkg not built")
 
 
 def _clear() -> None:
@@ -66,10 +71,10 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 def _core(demo_layers: dict):
     """What the core computes for the demo, independently of the app's caches."""
-    from gridmap.analysis.coverage import coverage_report
-    from gridmap.demo import DEMO_OSM
-    from gridmap.analysis.mosaic import build_mosaic
     from gridmap.access.network import load_walk_network
+    from gridmap.analysis.coverage import coverage_report
+    from gridmap.analysis.mosaic import build_mosaic
+    from gridmap.demo import DEMO_OSM
 
     zones = {k[len("zones_"):]: v for k, v in demo_layers.items() if k.startswith("zones_")}
     faces = build_mosaic(zones, demo_layers["study_area"], demo_layers["residents"])
@@ -258,7 +263,8 @@ def test_map_settings_tiles_and_gcj02(standin) -> None:
     shifted = _map_args(at)["script"]
 
     def bounds(s: str) -> list[float]:
-        return [float(v) for v in re.search(r"fitBounds\(\s*\[\[([^\]]+)\],\s*\[([^\]]+)\]", s).group(1, 2)[0].split(",")]
+        found = re.search(r"fitBounds\(\s*\[\[([^\]]+)\],\s*\[([^\]]+)\]", s)
+        return [float(v) for v in found.group(1, 2)[0].split(",")]
 
     (lat0, lon0), (lat1, lon1) = bounds(plain), bounds(shifted)
     assert 0.001 < abs(lon1 - lon0) < 0.01 and 0.0005 < abs(lat1 - lat0) < 0.01  # a few hundred metres
@@ -330,8 +336,9 @@ def test_good_upload_replaces_the_demo_on_every_page(demo, monkeypatch: pytest.M
     monkeypatch.setattr(st, "file_uploader", lambda label, *a, key=None, **kw: files.get(key))
     at = _open("data")
     # the file calls its columns 编号 / 名称: map them
-    at.selectbox(key=[w.key for w in at.selectbox if w.key.startswith("map_zone_") and w.key.endswith(":map:zone_id")][0]).set_value("编号").run()
-    at.selectbox(key=[w.key for w in at.selectbox if w.key.startswith("map_zone_") and w.key.endswith(":map:name")][0]).set_value("名称").run()
+    zone_keys = [w.key for w in at.selectbox if w.key.startswith("map_zone_")]
+    at.selectbox(key=[k for k in zone_keys if k.endswith(":map:zone_id")][0]).set_value("编号").run()
+    at.selectbox(key=[k for k in zone_keys if k.endswith(":map:name")][0]).set_value("名称").run()
     at.button(key="use_files").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     keys = list(at.dataframe[0].value["图层键"])

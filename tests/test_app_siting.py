@@ -7,12 +7,15 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 from apptest_helpers import open_app  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
 REPO = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(), reason="data/demo.gpkg not built")
+# the app's pages driven end to end (AppTest) on the real demo: slow
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (REPO / "gridmap" / "data" / "demo.gpkg").is_file(),
+                                 reason="data/demo.gpkg not built")]
 
 
 @pytest.fixture(autouse=True)
@@ -25,9 +28,9 @@ def demo(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture(scope="module")
 def core():
-    from gridmap.demo import DEMO_OSM, load_demo
     from gridmap.access.network import load_walk_network
     from gridmap.access.siting import recommend_sites
+    from gridmap.demo import DEMO_OSM, load_demo
 
     demo = load_demo()
     net = load_walk_network(DEMO_OSM)
@@ -55,8 +58,8 @@ def test_sites_and_figures_are_the_cores(core) -> None:
 
 
 def test_k_changes_the_number_of_sites(core) -> None:
-    from gridmap.demo import DEMO_OSM
     from gridmap.access.siting import recommend_sites
+    from gridmap.demo import DEMO_OSM
 
     demo, net, _ = core
     five = recommend_sites(net, demo["residents"], demo["centers"], k=5, radius_m=1000, osm_path=DEMO_OSM)

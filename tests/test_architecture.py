@@ -258,6 +258,7 @@ def test_every_module_is_parsed() -> None:
     assert "gridmap.access.routing" in graph["gridmap.access.accessibility"]
 
 
+@pytest.mark.slow
 def test_no_module_imports_a_private_name_of_another() -> None:
     found = private_imports()
     assert not found, "private names used across modules (make them public or move them):\n" + "\n".join(found)
@@ -268,6 +269,7 @@ def test_no_import_cycle_among_gridmap_modules() -> None:
     assert not found, "import cycles:\n" + "\n".join(" → ".join(c) for c in found)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("floor, forbidden", [
     ("gridmap.io", ("gridmap.analysis", "gridmap.access", "gridmap.plans", "gridmap.present", "gridmap.scale",
                     "gridmap.app", "gridmap.cli")),

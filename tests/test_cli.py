@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import pytest
 import shapely
 
 from gridmap.cli import main
@@ -50,6 +51,7 @@ def test_info_on_unreadable_file_exits_2(tmp_path: Path, capsys) -> None:
     assert "broken.geojson" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_console_script_is_installed(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "gridmap"
     result = subprocess.run([str(exe), "info", str(_plan(tmp_path)), "--layer", "centers"],

@@ -29,6 +29,9 @@ from gridmap.cli.site import OUTPUT_FILES as SITE_FILES
 from gridmap.cli.unify import OUTPUTS as UNIFY_FILES
 from gridmap.scale.synthetic import save_osm_xml, synthetic_city
 
+# every command on a realistic 20,000-building city, in three CRSs
+pytestmark = pytest.mark.slow
+
 N_BUILDINGS = 20_000
 #: WGS84 lon/lat, the city's own CGCS2000 3-degree Gauss–Krüger zone (CM 120E), UTM zone 50N.
 CRSS = ("EPSG:4326", "EPSG:4549", "EPSG:32650")

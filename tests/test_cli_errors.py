@@ -134,7 +134,7 @@ def test_every_numeric_option_of_every_command_has_a_rule() -> None:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     numeric = set()
-    for name, p in sub.choices.items():
+    for _name, p in sub.choices.items():
         for action in p._actions:
             if action.type in (int, float) or (isinstance(action.default, (int, float))
                                                and not isinstance(action.default, bool)):
@@ -200,6 +200,7 @@ OSM_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "message"), OSM_CASES, ids=[c[0] for c in OSM_CASES])
 @pytest.mark.parametrize("command", ["coverage", "access", "site", "report", "run"])
 def test_a_broken_osm_file_is_named(command, name, message, files, demo_plan, tmp_path, capsys) -> None:
@@ -374,7 +375,8 @@ def test_info_on_a_null_geometry(tmp_path, capsys) -> None:
                                                      "layers: study_area, zones_party"),
     (["site", "--demo", "--target", "0.9", "--objective", "p_median"], "--target works with --objective coverage only"),
     (["site", "--demo", "--k", "2", "--target", "0.9"], "give either --k N (number of new sites) or --target SHARE"),
-    (["coverage", "--zones", "party", "--area", "a.geojson"], "--zones expects NAME=PATH (e.g. --zones party=party.geojson), got 'party'"),
+    (["coverage", "--zones", "party", "--area", "a.geojson"],
+     "--zones expects NAME=PATH (e.g. --zones party=party.geojson), got 'party'"),
     (["coverage", "--zones", "1st=x.geojson", "--area", "a.geojson"], "the name '1st' must be a word"),
     (["unify", "--residents", "r.geojson"], "gridmap unify needs --zones NAME=PATH (one or more), --area PATH, "
                                             "--residents PATH, or --demo"),
@@ -449,6 +451,7 @@ def test_communities_sharing_an_admin_code(files, tmp_path, capsys) -> None:
     assert status == 2 and "is used by 4 communities" in err and "rows 1, 2, 3, 4" in err
 
 
+@pytest.mark.slow
 def test_overlapping_communities(files, tmp_path, capsys) -> None:
     """A large overlap is an error naming both communities and the area; a sliver is removed and
     listed, and the grids keep their communities' codes (no pseudo-community 'A;B', no 000000000NNN)."""
@@ -530,6 +533,7 @@ def test_a_bug_still_ends_without_a_traceback(tmp_path, capsys, monkeypatch) -> 
     assert "Traceback" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv", [
     ["site", "--demo", "--target", "1.5", "--out", "{tmp}/o"],
     ["access", "--demo", "--osm", "{empty_osm}", "--no-cache", "--out", "{tmp}/o"],

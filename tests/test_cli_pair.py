@@ -16,12 +16,12 @@ import pytest
 from gridmap.cli import main
 from gridmap.cli.pair import HEADERS_ZH, OUTPUT_FILES
 from gridmap.demo import DEMO_OSM, demo_zone_layers
-from gridmap.plans.grids import build_grids
-from gridmap.present.maps import asset_urls
 from gridmap.people.pairing import demo_helpers
+from gridmap.plans.grids import build_grids
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import save_plan
 from gridmap.plans.units import make_units
+from gridmap.present.maps import asset_urls
 
 GROUPS = ["elderly_alone", "left_behind_children", "disabled"]
 
@@ -64,6 +64,7 @@ def _csv(path: Path) -> pd.DataFrame:
                                                           "grid_code": str})
 
 
+@pytest.mark.slow
 def test_demo_writes_every_file_with_the_documented_columns(demo_out, demo_walk) -> None:
     out, err = demo_out
     for name in OUTPUT_FILES:
@@ -110,6 +111,7 @@ def test_workbook_has_the_csv_columns_then_chinese_headers(demo_out) -> None:
     assert "已结对独居老人" in helpers_row2
 
 
+@pytest.mark.slow
 def test_files_plan_groups_limits_and_mapped_columns(inputs, demo_walk, tmp_path, capsys) -> None:
     out = tmp_path / "out"
     code = main(["pair", "--osm", str(DEMO_OSM), "--residents", str(inputs["residents"]), "--helpers",

@@ -37,6 +37,7 @@ def _same_geometries(a: gpd.GeoSeries, b: gpd.GeoSeries) -> np.ndarray:
 
 
 # (1) reproducible --------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_rebuild_matches_committed(committed, rebuilt):
     assert list(committed) == list(gd.DEMO_LAYERS)
     assert list(rebuilt) == list(committed)

@@ -38,7 +38,8 @@ def _environment_yml() -> dict[str, str]:
 
 def test_same_packages_and_bounds() -> None:
     py, env = _pyproject(), _environment_yml()
-    assert set(py) == set(env), f"only in pyproject: {set(py) - set(env)}; only in environment.yml: {set(env) - set(py)}"
+    assert set(py) == set(env), \
+        f"only in pyproject: {set(py) - set(env)}; only in environment.yml: {set(env) - set(py)}"
     differing = {name: (py[name], env[name]) for name in py if py[name] != env[name]}
     assert not differing, f"lower bounds differ (pyproject, environment.yml): {differing}"
 

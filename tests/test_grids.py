@@ -12,7 +12,7 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gridmap.plans.grids import GridStats, build_grids, community_prefixes, number_grids
+from gridmap.plans.grids import GridStats, build_grids, community_prefixes, dissolve_grids, number_grids
 from gridmap.plans.units import unit_adjacency
 
 X0, Y0 = 500_000.0, 3_545_000.0
@@ -177,3 +177,14 @@ def test_build_grids_refuses_bad_parameters(kwargs, message) -> None:
 
     with pytest.raises(ParameterError, match=re.escape(message)):
         build_grids(lattice(2, 2, 100), **kwargs)
+
+
+def test_dissolve_grids_takes_each_grids_own_units_when_some_are_unassigned() -> None:
+    """Unassigned units (None or "") before assigned ones must not shift which polygons a grid gets."""
+    boxes = [shapely.box(10 * k, 0, 10 * k + 10, 10) for k in range(5)]
+    units = gpd.GeoDataFrame({"unit_id": range(5)}, geometry=boxes, crs="EPSG:4549")
+    grids = dissolve_grids(units, np.array([None, "", "A", "B", "A"], dtype=object))
+    assert list(grids.index) == ["A", "B"]
+    assert grids["B"].equals(boxes[3])
+    assert shapely.equals(grids["A"], shapely.union_all([boxes[2], boxes[4]]))
+    assert grids["A"].area == pytest.approx(200.0)

@@ -59,7 +59,7 @@ def _ring_is_ccw(coords: list) -> bool:
 def test_geojson_is_rfc7946(tmp_path: Path) -> None:
     path = write_geojson(zones_4326().to_crs(4549), tmp_path / "zones.geojson")
     raw = path.read_bytes()
-    assert "新街口社区".encode("utf-8") in raw  # UTF-8, not \u escapes
+    assert "新街口社区".encode() in raw  # UTF-8, not \u escapes
     doc = json.loads(raw.decode("utf-8"))
     assert "crs" not in doc
     for feature in doc["features"]:
@@ -87,7 +87,7 @@ def test_round_trip_keeps_geometry_and_chinese_text(tmp_path: Path, suffix: str)
     # GeoJSON keeps 7 decimals (5e-8 degree rounding); GeoPackage and Shapefile keep doubles.
     # (Both may store a Polygon as a one-part MultiPolygon: same shape, so compare shapes.)
     tolerance = 5e-8 if suffix == ".geojson" else 1e-12
-    for got, want in zip(back.geometry, original.geometry):
+    for got, want in zip(back.geometry, original.geometry, strict=True):
         assert shapely.hausdorff_distance(got, want) <= tolerance
         assert shapely.area(got) == pytest.approx(shapely.area(want), rel=1e-6)
 
@@ -102,7 +102,7 @@ def test_shapefile_zip_has_utf8_cpg_and_maps_long_names(tmp_path: Path) -> None:
         assert {"zones.shp", "zones.shx", "zones.dbf", "zones.prj", "zones.cpg"} <= names
         assert zf.read("zones.cpg").decode() == "UTF-8"
         mapping = pd.read_csv(zf.open("zones_fields.csv"), encoding="utf-8-sig")
-    assert dict(zip(mapping["column"], mapping["field"])) == {
+    assert dict(zip(mapping["column"], mapping["field"], strict=True)) == {
         "special_group_total": "special_gr", "special_group_total_2": "special__1"}
     back = read_layer(path)
     assert list(back["special_gr"]) == [1, 2, 3] and list(back["special__1"]) == [4, 5, 6]
@@ -209,7 +209,8 @@ def test_stated_crs_that_contradicts_the_file_is_refused(tmp_path: Path) -> None
 
 
 def test_gcj02_input_is_converted_to_wgs84(tmp_path: Path) -> None:
-    # eviltransform's published Shanghai pair: WGS84 (121.5272106, 31.1774276) ↔ GCJ-02 (121.531541859215, 31.17530398364597)
+    # eviltransform's published Shanghai pair:
+    # WGS84 (121.5272106, 31.1774276) ↔ GCJ-02 (121.531541859215, 31.17530398364597)
     traced = gpd.GeoDataFrame({"center_id": ["C1"], "name": ["陆家嘴党群服务中心"]},
                               geometry=[shapely.Point(121.531541859215, 31.17530398364597)], crs=4326)
     path = write_geojson(traced, tmp_path / "amap.geojson", precision=12)
@@ -246,13 +247,14 @@ def test_zip_with_absolute_path_is_refused(tmp_path: Path) -> None:
         read_layer(zpath)
 
 
+@pytest.mark.slow
 def test_zip_bomb_is_refused(tmp_path: Path) -> None:
     zpath = tmp_path / "bomb.zip"
-    with zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("zones.geojson", "w", force_zip64=True) as member:
-            block = b"\0" * (1 << 24)
-            for _ in range(MAX_ZIP_BYTES // len(block) + 1):
-                member.write(block)
+    with (zipfile.ZipFile(zpath, "w", compression=zipfile.ZIP_DEFLATED) as zf,
+          zf.open("zones.geojson", "w", force_zip64=True) as member):
+        block = b"\0" * (1 << 24)
+        for _ in range(MAX_ZIP_BYTES // len(block) + 1):
+            member.write(block)
     assert zpath.stat().st_size < 2_000_000  # tiny on disk, > 512 MB expanded
     with pytest.raises(LayerError, match="would expand to 554 MB, more than the limit of 537 MB"):
         read_layer(zpath)

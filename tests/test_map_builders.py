@@ -145,6 +145,7 @@ def test_plan_map_has_one_layer_per_band_status_and_every_grid_once(demo_walk, d
     assert set(grids["band_status"]) <= set(BAND_COLORS)
 
 
+@pytest.mark.slow
 def test_coverage_map_in_english_with_hexagons_and_onto_a_given_map(demo_walk) -> None:
     layers = demo_walk["layers"]
     zones = demo_zone_layers(layers)

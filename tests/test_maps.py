@@ -166,7 +166,8 @@ def test_layer_is_togglable_with_tooltip(layer_map: folium.Map, districts_metric
 def test_vector_basemap_draws_grey_layers_below(districts_metric: gpd.GeoDataFrame) -> None:
     m = maps.base_map(districts_metric)
     lines = gpd.GeoDataFrame(geometry=districts_metric.boundary, crs=districts_metric.crs)
-    maps.vector_basemap(m, streets_gdf=lines, buildings_gdf=districts_metric, streets_name="街道", buildings_name="建筑")
+    maps.vector_basemap(m, streets_gdf=lines, buildings_gdf=districts_metric, streets_name="街道",
+                        buildings_name="建筑")
     maps.add_layer(m, districts_metric, "Zones", "#d62728", ["name"])
     groups = [c for c in m._children.values() if isinstance(c, folium.FeatureGroup)]
     assert [g.layer_name for g in groups] == ["建筑", "街道", "Zones"]
@@ -176,7 +177,8 @@ def test_vector_basemap_draws_grey_layers_below(districts_metric: gpd.GeoDataFra
 
 
 def test_points_become_circle_markers(districts_metric: gpd.GeoDataFrame) -> None:
-    pts = gpd.GeoDataFrame({"name": ["a", "b", "c"]}, geometry=districts_metric.representative_point(), crs=districts_metric.crs)
+    pts = gpd.GeoDataFrame({"name": ["a", "b", "c"]}, geometry=districts_metric.representative_point(),
+                           crs=districts_metric.crs)
     m = maps.base_map(districts_metric)
     maps.add_layer(m, pts, "Centres", "#b10026", ["name"])
     page = m.get_root().render()
@@ -219,7 +221,8 @@ def test_standalone_css_urls_become_data_uris(layer_map: folium.Map, tmp_path: P
         ".a{background:url(images/layers.png)}.b{behavior:url(#default#VML)}", encoding="utf-8"
     )
     (tmp_path / "fontawesome" / "css" / "all.min.css").write_text(
-        '@font-face{font-family:"F";src:url(../webfonts/f.woff2) format("woff2"),url(../webfonts/f.ttf) format("truetype")}',
+        '@font-face{font-family:"F";src:url(../webfonts/f.woff2) format("woff2"),'
+        'url(../webfonts/f.ttf) format("truetype")}',
         encoding="utf-8",
     )
     (tmp_path / "leaflet" / "images").mkdir()

@@ -158,6 +158,7 @@ def brute_labels(layers, points) -> dict[str, list[str]]:
     return out
 
 
+@pytest.mark.slow  # every example with n_strips > 1 starts worker processes
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(polygon_layers(), st.integers(1, 3))
 def test_random_layers_partition_their_union(case, n_strips) -> None:
@@ -195,6 +196,7 @@ def _by_labels(faces, min_m2: float = 0.0):
     return kept.groupby(label_cols)["area_m2"].agg(["sum", "count"]).sort_index()
 
 
+@pytest.mark.slow  # every example starts worker processes (three strips)
 @settings(max_examples=25, deadline=None)
 @given(polygon_layers())
 def test_strips_do_not_change_the_faces(case) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from gridmap.access import network
 from gridmap.access.network import WalkNetwork, load_walk_network, walkable_mask
+from gridmap.io.validate import LayerError
 
 METRIC = "EPSG:4549"  # CGCS2000 GK CM 120°E
 X0, Y0 = 500_000.0, 3_540_000.0  # on the central meridian, ~32°N: the test grid lies here
@@ -70,7 +71,8 @@ def osm_file(tmp_path: Path) -> Path:
 
 
 def _edge_set(net: WalkNetwork) -> set[tuple[int, int]]:
-    return {tuple(sorted(p)) for p in zip(net.node_id[net.edge_u].tolist(), net.node_id[net.edge_v].tolist())}
+    return {tuple(sorted(p))
+            for p in zip(net.node_id[net.edge_u].tolist(), net.node_id[net.edge_v].tolist(), strict=True)}
 
 
 def test_walkable_mask_follows_the_pedestrian_rules() -> None:
@@ -105,9 +107,9 @@ def test_network_from_xml_filters_projects_and_ignores_oneway(osm_file: Path, tm
         assert gone not in edges, gone
     assert set(net.node_id.tolist()).isdisjoint({30, 31, 40, 41, 70, 71, 72, 73})
     # exact metric coordinates and lengths
-    xy = dict(zip(net.node_id.tolist(), map(tuple, net.node_xy - [X0, Y0])))
+    xy = dict(zip(net.node_id.tolist(), map(tuple, net.node_xy - [X0, Y0]), strict=True))
     assert np.allclose(xy[9], (200, 200), atol=1e-6) and np.allclose(xy[1], (0, 0), atol=1e-6)
-    grid_mask = np.array([p in grid for p in zip(*sorted_pairs(net))])
+    grid_mask = np.array([p in grid for p in zip(*sorted_pairs(net), strict=True)])
     assert np.allclose(net.edge_length[grid_mask], 100.0, atol=1e-6)
     # undirected: the one-way street (6 → 5 → 4) is in the CSR both ways
     i4, i5 = (int(np.flatnonzero(net.node_id == k)[0]) for k in (4, 5))
@@ -178,7 +180,7 @@ def test_missing_or_streetless_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         load_walk_network(tmp_path / "nope.osm", use_cache=False)
     only_building = grid_osm(tmp_path / "b.osm", ways=[WAYS[12]], nodes={k: NODES[k] for k in (70, 71, 72, 73)})
-    with pytest.raises(Exception):
+    with pytest.raises(LayerError):
         load_walk_network(only_building, use_cache=False)
 
 

@@ -22,10 +22,15 @@ from gridmap.demo import DEMO_OSM, demo_zone_layers, load_demo
 from gridmap.plans.grids import build_grids
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import plan_sources, save_plan
-from gridmap.present import notice as nt
-from gridmap.present.notice_inputs import (MicroGridError, StaffTableError, check_micro_grids, read_micro_grids,
-                                           read_staff_table)
 from gridmap.plans.units import make_units
+from gridmap.present import notice as nt
+from gridmap.present.notice_inputs import (
+    MicroGridError,
+    StaffTableError,
+    check_micro_grids,
+    read_micro_grids,
+    read_staff_table,
+)
 
 POPPLER = shutil.which("pdftotext") is not None
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed (bash scripts/setup.sh test)")
@@ -145,6 +150,7 @@ def _grid_name(demo, grids, code: str) -> str:
 # ------------------------------------------------------------------------------------------ the CLI
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_each_notice_is_one_a4_page_with_code_name_phone_and_figures(cli_out, codes, demo, grids, plan) -> None:
     out, status, _ = cli_out
@@ -225,6 +231,7 @@ def _photo_pixels(png: Path) -> np.ndarray:
     return (np.abs(pixels - np.array(PHOTO_RGB)).max(axis=2) <= 6)
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_photos_are_printed_at_their_box_size_and_missing_ones_are_placeholders(cli_out, codes) -> None:
     out, _, _ = cli_out
@@ -246,6 +253,7 @@ def test_photos_are_printed_at_their_box_size_and_missing_ones_are_placeholders(
     assert "欧阳娜" in text_b and "13700002222" in text_b
 
 
+@pytest.mark.slow
 def test_a_missing_photo_is_a_warning_not_an_error(plan_file, tables, codes, tmp_path, capsys) -> None:
     status = _run("--plan", str(plan_file), "--staff", str(tables["staff_csv"]), "--grids", codes[1],
                   "--out", str(tmp_path))
@@ -275,6 +283,7 @@ def test_staff_and_micro_grids_are_listed_and_unconfigured_ones_say_so(cli_out, 
     assert text_c.count("未配置") >= 3
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_a_plan_with_no_staff_and_no_micro_grids_says_not_configured(plan_file, tables, codes, tmp_path,
                                                                      monkeypatch) -> None:
@@ -292,6 +301,7 @@ def test_a_plan_with_no_staff_and_no_micro_grids_says_not_configured(plan_file, 
 # ------------------------------------------------------------------------------------------ bad input
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("content, expected", [
     ("staff_id,name,phone,grid_code\nS1,张三,1380,320102001001001\n", "role"),
     ("staff_id,name,phone,role,grid_code\nS1,张三,1380,网格员,320102001001001\nS2,李四,1390,组长,320102001001001\n",
@@ -363,7 +373,7 @@ def _cff_font(path: Path) -> Path:
     pen = T2CharStringPen(600, None)
     pen.moveTo((0, 0)), pen.lineTo((0, 500)), pen.lineTo((500, 500)), pen.closePath()
     fb.setupCFF("TestCFF-Regular", {"FullName": "Test CFF"}, {n: pen.getCharString() for n in names}, {})
-    fb.setupHorizontalMetrics({n: (600, 0) for n in names})
+    fb.setupHorizontalMetrics(dict.fromkeys(names, (600, 0)))
     fb.setupHorizontalHeader(ascent=800, descent=-200)
     fb.setupNameTable({"familyName": "TestCFF", "styleName": "Regular"})
     fb.setupOS2()
@@ -398,6 +408,7 @@ def notice_set(grids, demo, tables, codes) -> nt.NoticeSet:
                               date="2026-11-01")
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_pdf_and_png_bytes_for_one_grid(grids, demo, codes, tmp_path) -> None:
     code = codes[2]
@@ -413,6 +424,7 @@ def test_pdf_and_png_bytes_for_one_grid(grids, demo, codes, tmp_path) -> None:
     assert Image.open(tmp_path / "one.png").size == (round(A4_PT[0]), round(A4_PT[1])) == (595, 842)
 
 
+@pytest.mark.slow
 def test_the_map_is_at_the_stated_round_scale_and_holds_the_grid(notice_set, codes) -> None:
     for code in codes:
         fig = nt.notice_figure(notice_set, code)

@@ -19,8 +19,8 @@ from scipy.sparse import csr_matrix
 
 from gridmap.access import accessibility as acc
 from gridmap.access.network import WalkNetwork
-from gridmap.people import pairing as pr
 from gridmap.io.validate import LayerError
+from gridmap.people import pairing as pr
 
 METRIC = "EPSG:4549"
 X0, Y0 = 500_000.0, 3_500_000.0
@@ -84,10 +84,11 @@ def milp_reference(supply, capacity, arc_t, arc_h, arc_m, arc_pen=None) -> tuple
 def brute_force(supply, capacity, arc_t, arc_h, arc_m) -> tuple[int, float]:
     """Every integer flow, tried: (most paired, least metres among those)."""
     best = (-1, np.inf)
-    ranges = [range(min(supply[t], capacity[h]) + 1) for t, h in zip(arc_t, arc_h)]
+    ranges = [range(min(supply[t], capacity[h]) + 1) for t, h in zip(arc_t, arc_h, strict=True)]
     for f in itertools.product(*ranges):
         f = np.asarray(f)
-        if (np.bincount(arc_t, f, len(supply)) > supply).any() or (np.bincount(arc_h, f, len(capacity)) > capacity).any():
+        if ((np.bincount(arc_t, f, len(supply)) > supply).any()
+                or (np.bincount(arc_h, f, len(capacity)) > capacity).any()):
             continue
         key = (int(f.sum()), float(f @ arc_m))
         if key[0] > best[0] or (key[0] == best[0] and key[1] < best[1] - 1e-9):
@@ -130,6 +131,7 @@ def _random_instance(rng, n_t, n_h, density):
     return supply, capacity, arc_t, arc_h, arc_m
 
 
+@pytest.mark.slow
 def test_solver_equals_milp_and_brute_force_on_random_instances() -> None:
     rng = np.random.default_rng(16)
     brute_checked = 0
@@ -142,7 +144,7 @@ def test_solver_equals_milp_and_brute_force_on_random_instances() -> None:
         assert float(flow @ arc_m) == pytest.approx(total, abs=1e-6), k
         assert (np.bincount(arc_t, flow, len(supply)) <= supply).all()
         assert (np.bincount(arc_h, flow, len(capacity)) <= capacity).all()
-        if np.prod([min(supply[t], capacity[h]) + 1 for t, h in zip(arc_t, arc_h)], dtype=float) <= 20_000:
+        if np.prod([min(supply[t], capacity[h]) + 1 for t, h in zip(arc_t, arc_h, strict=True)], dtype=float) <= 20_000:
             assert brute_force(supply, capacity, arc_t, arc_h, arc_m) == pytest.approx((paired, total), abs=1e-6)
             brute_checked += 1
     assert brute_checked >= 10
@@ -173,6 +175,7 @@ def test_solver_rounds_to_the_resolution_and_refuses_overflowing_costs() -> None
 # the whole pass: optimal on 50 random instances on the OSM test network
 
 
+@pytest.mark.slow
 def test_pairing_equals_milp_on_50_random_instances_on_the_osm_network(demo_walk) -> None:
     """End to end on the demo's OSM network: candidate pairs equal networkx distances, and the pairing
     equals the exact MILP on those distances in people paired and total metres."""
@@ -203,7 +206,8 @@ def test_pairing_equals_milp_on_50_random_instances_on_the_osm_network(demo_walk
         near_limit = [d for d in ref.values() if abs(d - limit) < 1e-6]
         assert not near_limit  # (a pair within 1e-6 m of the limit would make the comparison ambiguous)
         ours = pr.candidate_pairs(net, hsnap, routable, rsnap, np.flatnonzero(rstatus == 0), limit)
-        got = dict(zip(zip(ours.helper.tolist(), ours.target.tolist()), ours.network_m.tolist()))
+        pairs = zip(ours.helper.tolist(), ours.target.tolist(), strict=True)
+        got = dict(zip(pairs, ours.network_m.tolist(), strict=True))
         assert got.keys() == ref.keys(), k
         assert max((abs(got[p] - ref[p]) for p in ref), default=0.0) < 1e-6, k
         keys = list(ref)
@@ -235,6 +239,7 @@ def instances(draw):
     return rpts, hpts, counts, caps, per_helper, limit
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(instances())
 def test_capacities_and_the_limit_are_never_exceeded(instance) -> None:
@@ -303,7 +308,7 @@ def test_distances_equal_networkx_on_the_osm_network(demo_walk, demo_osm_graph) 
     rsnap, _ = acc.snap_residents(net, index, acc.representative_xy(res, net.crs), hsnap, np.arange(25), 300.0)
     assert np.allclose(hsnap.dist, 0, atol=1e-6) and np.allclose(rsnap.dist, 0, atol=1e-6)
     pairs = pr.candidate_pairs(net, hsnap, np.arange(25), rsnap, np.arange(200), limit)
-    got = {(int(a), int(b)): d for a, b, d in zip(pairs.helper, pairs.target, pairs.network_m)}
+    got = {(int(a), int(b)): d for a, b, d in zip(pairs.helper, pairs.target, pairs.network_m, strict=True)}
     n_checked = 0
     for i, hn in enumerate(helper_nodes):
         want = nx.single_source_dijkstra_path_length(h, hn, weight="length")
@@ -405,7 +410,8 @@ def test_reasons_for_the_unpaired_and_the_nearest_helper() -> None:
     assert why[(1, "left_behind_children")].reason == "helpers_full"  # 30 m away, but H0 takes one person
     assert why[(1, "left_behind_children")].nearest_helper_m == pytest.approx(30.0)
     assert why[(2, "disabled")].reason == "no_helper_within_reach"  # 300 m > 100 m
-    assert why[(2, "disabled")].nearest_helper_m == pytest.approx(300.0) and why[(2, "disabled")].nearest_helper_id == "H0"
+    assert why[(2, "disabled")].nearest_helper_m == pytest.approx(300.0)
+    assert why[(2, "disabled")].nearest_helper_id == "H0"
     assert out.unpaired["resident_index"].tolist().count(2) == 2
     assert why[(3, "elderly_alone")].reason == "not_on_network" and "limit 300 m" in why[(3, "elderly_alone")].detail
     assert why[(4, "elderly_alone")].reason == "no_helper_within_reach"

@@ -86,6 +86,7 @@ def assert_same(a, b) -> None:
     assert ea.index.equals(eb.index) and np.allclose(ea, eb, rtol=0, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_partitioned_threads_run_is_the_one_process_run(single, threaded) -> None:
     assert len(threaded.partitions) >= 4
     assert threaded.partitions["partition"].iloc[-1] == OUTSIDE  # zones sticking out of the study area
@@ -93,6 +94,7 @@ def test_partitioned_threads_run_is_the_one_process_run(single, threaded) -> Non
     assert_same(single, threaded)
 
 
+@pytest.mark.slow
 def test_partitioned_run_on_a_local_cluster_is_the_one_process_run(city, single) -> None:
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -101,6 +103,7 @@ def test_partitioned_run_on_a_local_cluster_is_the_one_process_run(city, single)
     assert_same(single, result)
 
 
+@pytest.mark.slow
 def test_partition_by_community_gives_the_same_results(city, single) -> None:
     for by in ("community",):
         # one task per partition (tasks_per_worker=0): the table then lists every community
@@ -110,10 +113,11 @@ def test_partition_by_community_gives_the_same_results(city, single) -> None:
         assert_same(single, result)
 
 
+@pytest.mark.slow
 def test_a_centre_across_the_partition_border_counts(city, single, threaded) -> None:
     """Residents whose nearest centre lies in another 街道, within the largest threshold: found through the halo."""
     keys = partition_keys(city.study_area, "street")
-    part_of_area = dict(zip(city.study_area["area_id"], keys))
+    part_of_area = dict(zip(city.study_area["area_id"], keys, strict=True))
     res = threaded.access.residents
     from gridmap.scale.partition import assign_points
 
@@ -127,6 +131,7 @@ def test_a_centre_across_the_partition_border_counts(city, single, threaded) -> 
     assert part_of_area  # (keys come from the study area)
 
 
+@pytest.mark.slow
 def test_halo_results_are_certified_only_when_exact(city, single) -> None:
     """A halo far too small for the threshold: whatever the partition certifies is still exact."""
     net = city.network
@@ -153,6 +158,7 @@ def test_halo_results_are_certified_only_when_exact(city, single) -> None:
     assert checked > 50 and rejected > 1000
 
 
+@pytest.mark.slow
 def test_grids_of_some_communities_match_the_whole_build(single, city) -> None:
     """Each community draws its own random stream (from its id): built alone or with the others, it
     gets the same grids — what makes partitioned grid building identical to one process."""
@@ -177,6 +183,7 @@ def test_partition_keys() -> None:
         partition_keys(pd.DataFrame({"area_id": ["a", "b"]}), "street")
 
 
+@pytest.mark.slow
 def test_cli_run_writes_geoparquet_and_geojson(tmp_path, capsys) -> None:
     cfg = tmp_path / "run.toml"
     cfg.write_text('[synthetic]\nn_buildings = 3000\nseed = 4\n[run]\npartition_by = "street"\n'
@@ -256,6 +263,7 @@ def test_run_params_out_of_range_are_refused(kwargs, message) -> None:
     assert message in str(info.value)
 
 
+@pytest.mark.slow
 def test_a_city_without_centres_runs_the_same_partitioned_and_whole() -> None:
     """No centre at all: every resident is out of reach (no index error at the last step), and the
     partitioned run agrees with the one-process reference."""

@@ -104,6 +104,7 @@ def city_units():
         inputs.study_area
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["demo", "city"])
 def test_compiled_steps_make_the_reference_moves_given_the_same_random_numbers(which, demo_units, city_units,
                                                                               monkeypatch) -> None:
@@ -122,6 +123,7 @@ def test_compiled_steps_make_the_reference_moves_given_the_same_random_numbers(w
     pd.testing.assert_frame_equal(ours.grids.drop(columns="geometry"), reference.grids.drop(columns="geometry"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["demo", "city"])
 def test_default_grids_are_no_worse_than_the_reference_on_every_measure(which, demo_units, city_units) -> None:
     units, area = demo_units if which == "demo" else city_units
@@ -241,6 +243,7 @@ def _pieces_of(units: gpd.GeoDataFrame, codes: np.ndarray) -> np.ndarray:
     return comp
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(units=communities(), seed=st.integers(0, 2**31 - 1))
 def test_grids_are_contiguous_whole_and_reproducible(units, seed) -> None:

@@ -12,16 +12,16 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from gridmap.cli import main
 from gridmap.analysis.coverage import coverage_report
+from gridmap.analysis.mosaic import build_mosaic
+from gridmap.cli import main
 from gridmap.demo import demo_zone_layers, load_demo
 from gridmap.plans.grids import build_grids
-from gridmap.present.maps import asset_urls
-from gridmap.analysis.mosaic import build_mosaic
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, load_plan_sources, plan_sources, save_plan
-from gridmap.present.report import SHEETS, header
 from gridmap.plans.units import make_units
+from gridmap.present.maps import asset_urls
+from gridmap.present.report import SHEETS, header
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -74,6 +74,7 @@ def _sheets(out: Path) -> dict[str, pd.DataFrame]:
     return pd.read_excel(out / "report.xlsx", sheet_name=None, dtype={"网格编码": str, "grid code": str})
 
 
+@pytest.mark.slow
 def test_sheets_and_headers_are_chinese_by_default(zh_out: Path) -> None:
     sheets = _sheets(zh_out)
     assert list(sheets) == ["概况", "网格", "盲区", "多头", "可达性", "上门服务名单", "建议选址"]
@@ -96,6 +97,7 @@ def test_sheets_and_headers_are_chinese_by_default(zh_out: Path) -> None:
     assert sites.cell(row=2, column=col).number_format == "0.0%"
 
 
+@pytest.mark.slow
 def test_english_with_lang_en(en_out: Path) -> None:
     sheets = _sheets(en_out)
     assert list(sheets) == ["summary", "grids", "blind spots", "overlaps", "access by grid", "home visits",
@@ -113,17 +115,18 @@ def test_grid_sheet_matches_the_plan(zh_out: Path, plan: Plan) -> None:
     assert grids["网格编码"].tolist() == table["grid_code"].astype(str).tolist()
     assert grids["户数"].tolist() == table["households"].tolist()
     assert (grids["户数标准"] == "300–500").all()
-    status = dict(zip(grids["网格编码"], grids["户数状态"]))
+    status = dict(zip(grids["网格编码"], grids["户数状态"], strict=True))
     # hand-checked on the demo: a single-unit grid of 718 households, above the 300–500 band
     assert table.set_index("grid_code").loc["320102001001001", "households"] == 718
     assert status["320102001001001"] == "高于上限"
-    hh = dict(zip(table["grid_code"].astype(str), table["households"]))
+    hh = dict(zip(table["grid_code"].astype(str), table["households"], strict=True))
     for code, s in status.items():
         expected = "低于下限" if hh[code] < 300 else "高于上限" if hh[code] > 500 else "符合"
         assert s == expected, code
     assert set(status.values()) == {"低于下限", "符合", "高于上限"}
 
 
+@pytest.mark.slow
 def test_gap_sheet_equals_the_coverage_report(zh_out: Path, demo) -> None:
     layers, zones = demo
     faces = build_mosaic(zones, layers["study_area"], layers["residents"])
@@ -154,7 +157,7 @@ def test_sites_are_ranked_with_coverage_increasing(zh_out: Path) -> None:
     sites = _sheets(zh_out)["建议选址"]
     assert sites["序号"].tolist() == [1, 2, 3]
     after = sites["累计15分钟覆盖率(户)"].to_numpy()
-    assert (np.diff(after) > 0).all() and 0 < after[0] and after[-1] <= 1
+    assert (np.diff(after) > 0).all() and after[0] > 0 and after[-1] <= 1
     assert sites["网格编码"].str.fullmatch(r"\d{15}").all()
 
 
@@ -193,6 +196,7 @@ def test_a_plan_without_inputs_still_gives_the_grid_sheet(tmp_path: Path, plan: 
     assert "本节省略" in page
 
 
+@pytest.mark.slow
 def test_save_and_load_plan_round_trip_the_sources(tmp_path: Path, demo, plan: Plan) -> None:
     layers, zones = demo
     path = tmp_path / "p.gpkg"
@@ -222,6 +226,7 @@ def test_save_and_load_plan_round_trip_the_sources(tmp_path: Path, demo, plan: P
         load_plan_sources(not_a_plan)
 
 
+@pytest.mark.slow
 def test_unify_stores_its_inputs_in_the_plan(tmp_path: Path) -> None:
     assert main(["unify", "--demo", "--out", str(tmp_path), "--quiet"]) == 0
     stored = load_plan_sources(tmp_path / "plan.gpkg")

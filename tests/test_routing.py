@@ -51,7 +51,7 @@ def _networkx_pairs(net: WalkNetwork, hsnap, which, psnap, targets) -> np.ndarra
     ends (snap + offset on each side), node distances by Dijkstra, then the person's edge read by
     hand (both ends, or along the edge when the helper is on it) plus the person's snap leg."""
     g = nx.Graph()
-    for a, b, w in zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_length.tolist()):
+    for a, b, w in zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_length.tolist(), strict=True):
         if not g.has_edge(a, b) or g[a][b]["w"] > w:
             g.add_edge(a, b, w=w)
     out = np.full((len(which), len(psnap.edge)), np.inf)

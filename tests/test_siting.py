@@ -15,9 +15,9 @@ import shapely
 
 from gridmap.access import accessibility as acc
 from gridmap.access import siting
+from gridmap.access.network import WalkNetwork
 from gridmap.cli import main
 from gridmap.demo import DEMO_OSM
-from gridmap.access.network import WalkNetwork
 
 METRIC = "EPSG:4549"
 X0, Y0 = 500_000.0, 3_540_000.0
@@ -77,6 +77,7 @@ def tally():
           f"worst greedy/optimum {out['worst']:.4f} (bound 1 − 1/e = {BOUND:.4f})")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(N_RANDOM))
 def test_greedy_is_within_1_minus_1_over_e_of_the_milp_optimum(seed: int, tally) -> None:
     net, residents, centers, candidates, radius, k = random_instance(seed)
@@ -108,6 +109,7 @@ def test_greedy_is_within_1_minus_1_over_e_of_the_milp_optimum(seed: int, tally)
         tally["worst"] = min(tally["worst"], greedy.value / exact.value)
 
 
+@pytest.mark.slow  # reads the tally of the random instances (slow) above
 def test_tally_greedy_equals_the_optimum_on_most_instances(tally) -> None:
     if tally["total"] < N_RANDOM:
         pytest.skip("run with the random instances")
@@ -238,7 +240,8 @@ def test_target_share_fewest_sites(line) -> None:
 
 def test_target_share_on_the_demo(demo_walk) -> None:
     layers = demo_walk["layers"]
-    result = siting.sites_for_target(demo_walk["net"], layers["residents"], layers["centers"], 0.95, index=demo_walk["index"])
+    result = siting.sites_for_target(demo_walk["net"], layers["residents"], layers["centers"], 0.95,
+                                     index=demo_walk["index"])
     after = result.sites["covered_after"].to_numpy()
     assert result.reached and after[-1] >= 0.95 and (len(after) == 1 or after[-2] < 0.95)
     exact = siting.sites_for_target(demo_walk["net"], layers["residents"], layers["centers"], 0.95,
@@ -298,7 +301,8 @@ def test_public_buildings_and_a_special_group_weight(demo_walk) -> None:
     assert len(result.sites) == 2 and (result.sites["building"].isin(siting.PUBLIC_BUILDING_TYPES)).all()
     assert result.sites["gain"].tolist() == result.sites["new_elderly_alone"].tolist()
     with pytest.raises(ValueError, match="osm_path"):
-        siting.recommend_sites(demo_walk["net"], layers["residents"], layers["centers"], 2, candidates="public_buildings")
+        siting.recommend_sites(demo_walk["net"], layers["residents"], layers["centers"], 2,
+                               candidates="public_buildings")
     with pytest.raises(KeyError, match="no 'nope' column"):
         siting.recommend_sites(demo_walk["net"], layers["residents"], layers["centers"], 2, weight="nope")
     with pytest.raises(ValueError, match="exactly one"):
@@ -309,6 +313,7 @@ def test_public_buildings_and_a_special_group_weight(demo_walk) -> None:
 # the command
 
 
+@pytest.mark.slow
 def test_cli_site_demo_writes_the_files(demo_walk, tmp_path: Path, capsys) -> None:
     out = tmp_path / "out"
     code = main(["site", "--demo", "--k", "3", "--out", str(out), "--cache-dir", str(demo_walk["cache"])])
@@ -369,7 +374,7 @@ def test_every_model_answers_by_the_same_contract(seed: int) -> None:
                                     objective="p_median")
     for name, budget, prob in (("coverage", k, problem), ("target", 0.8, problem), ("p_median", k, p_median)):
         answers = {m: siting.MODELS[name](prob, budget, method=m) for m in ("greedy", "milp")}
-        for method, sol in answers.items():
+        for sol in answers.values():
             assert isinstance(sol, siting.Solution)
             assert len(sol.order) == len(sol.gains) == len(set(sol.order.tolist()))
             assert (sol.gains > 0).all()

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import shapely
 
+from gridmap.access.network import WalkNetwork
 from gridmap.analysis.coverage import coverage_report
 from gridmap.analysis.mosaic import build_mosaic
-from gridmap.access.network import WalkNetwork
 from gridmap.scale.synthetic import CityParams, load_network, save_network, synthetic_city, write_city
 
 
@@ -97,6 +97,7 @@ def test_network_file_round_trip_and_city_files(city, tmp_path) -> None:
     assert all(p.exists() for p in paths.values())
 
 
+@pytest.mark.slow
 def test_parameters_are_honoured_and_generation_is_fast() -> None:
     small = synthetic_city(params=CityParams(n_buildings=2_000, seed=3, centers_per_community=0.0))
     assert len(small.residents) == 2_000 and len(small.centers) == 0
@@ -106,6 +107,7 @@ def test_parameters_are_honoured_and_generation_is_fast() -> None:
     assert time.perf_counter() - start < 15.0
 
 
+@pytest.mark.slow
 def test_streets_written_as_osm_xml_read_back_as_the_same_network(city, tmp_path) -> None:
     """save_osm_xml → load_walk_network (osmnx, the reader of the CLI) gives the same street lengths,
     to the rounding of 1e-9 degrees per node, plain and bz2."""

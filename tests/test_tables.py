@@ -22,8 +22,8 @@ import shapely
 
 from gridmap.io.columns import match_columns
 from gridmap.io.encodings import codec_for_declared, resolve_encoding
-from gridmap.io.inputs import InputOptions
 from gridmap.io.files import list_layers, load_layer, read_layer
+from gridmap.io.inputs import InputOptions
 from gridmap.io.tables import read_table
 from gridmap.io.validate import LayerError
 
@@ -43,7 +43,7 @@ BD_BJ = (116.43351, 39.90851)
 
 def _csv_text(names: list[str], sep: str = ",") -> str:
     lines = [sep.join(["编号", "名称", "经度", "纬度", "户数", "人口"])]
-    for k, (name, lon, lat) in enumerate(zip(names, LON, LAT)):
+    for k, (name, lon, lat) in enumerate(zip(names, LON, LAT, strict=True)):
         lines.append(sep.join([f"00{k + 1}", name, repr(lon), repr(lat), str(100 + k), str(250 + k)]))
     return "\r\n".join(lines) + "\r\n"
 
@@ -292,7 +292,8 @@ def test_web_map_coordinates_in_a_table_are_converted(tmp_path: Path, source, gi
 
 def test_kml_name_column_is_matched_to_name(tmp_path: Path) -> None:
     zones = gpd.GeoDataFrame({"Name": ["党建一网格", "党建二网格"], "ZONE_ID": ["P1", "P2"]},
-                             geometry=[shapely.box(118.78, 32.04, 118.79, 32.05), shapely.box(118.79, 32.04, 118.8, 32.05)],
+                             geometry=[shapely.box(118.78, 32.04, 118.79, 32.05),
+                                       shapely.box(118.79, 32.04, 118.8, 32.05)],
                              crs=4326)
     path = tmp_path / "zones.kml"
     pyogrio.write_dataframe(zones, path, driver="KML")
@@ -324,7 +325,8 @@ def test_exact_name_wins_and_two_case_variants_are_an_error() -> None:
 def _shapefile(folder: Path, encoding: str, cpg: str | None, names=NAMES_GBK) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     zones = gpd.GeoDataFrame({"zone_id": ["Z1", "Z2", "Z3"], "name": names},
-                             geometry=[shapely.box(118.78 + k * 0.01, 32.04, 118.79 + k * 0.01, 32.05) for k in range(3)],
+                             geometry=[shapely.box(118.78 + k * 0.01, 32.04, 118.79 + k * 0.01, 32.05)
+                                       for k in range(3)],
                              crs=4326)
     shp = folder / "zones.shp"
     pyogrio.write_dataframe(zones, shp, encoding=encoding)
@@ -459,7 +461,8 @@ def test_scoped_map_applies_to_its_input_only(tmp_path: Path) -> None:
     assert "名称" in residents.columns and list(centers["name"]) == ["中心"]
     # scoped to an input that lacks the column: named error naming the file and the columns present
     opts = InputOptions(["residents", "centers"], maps=["centers:households=户数"])
-    with pytest.raises(LayerError, match=r"centers\.geojson.*mapped column '户数' \(for households\) is not in the file"):
+    with pytest.raises(LayerError,
+                       match=r"centers\.geojson.*mapped column '户数' \(for households\) is not in the file"):
         opts.load(cen, "centers", None, "centers")
 
 

@@ -83,7 +83,7 @@ def test_adjacency_has_shared_edge_lengths_and_ignores_corner_contacts() -> None
     faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(geoms)))
     faces = np.array(sorted(faces, key=lambda g: (g.centroid.x, g.centroid.y)))
     i, j, length = unit_adjacency(faces)
-    got = {(int(a), int(b)): float(l) for a, b, l in zip(i, j, length)}
+    got = {(int(a), int(b)): float(m) for a, b, m in zip(i, j, length, strict=True)}
     assert got == {(0, 1): 10.0, (0, 2): 10.0, (1, 2): 10.0}
     diag = np.array([box(0, 0, 10, 10), box(10, 10, 20, 20)])
     assert len(unit_adjacency(diag)[0]) == 0

@@ -218,6 +218,7 @@ from hypothesis import strategies as st  # noqa: E402
 ring = st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), min_size=3, max_size=9)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(ring, min_size=1, max_size=6))
 def test_repair_keeps_every_feature_and_leaves_valid_polygons(rings) -> None:

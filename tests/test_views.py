@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from gridmap.present import views
 from gridmap.analysis.coverage import coverage_report
 from gridmap.analysis.mosaic import build_mosaic
+from gridmap.present import views
 
 CRS = "EPSG:4549"  # CGCS2000 GK CM 120°E (Nanjing)
 X0, Y0 = 500_000.0, 3_545_000.0

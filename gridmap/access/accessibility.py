@@ -19,7 +19,7 @@ Catchments and isochrones are in :mod:`gridmap.access.catchments`.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np

@@ -223,7 +223,7 @@ class EdgeIndex:
         self._ax, self._ay = x[u], y[u]
         bx, by = x[v], y[v]
         self._abx, self._aby = bx - self._ax, by - self._ay
-        self._kd = None
+        self._kd: tuple[cKDTree, np.ndarray, float] | None = None
         if len(self.edges) == 0:
             return
         lo = np.array([min(self._ax.min(), bx.min()), min(self._ay.min(), by.min())])
@@ -271,7 +271,7 @@ class EdgeIndex:
 
     # -- fallback for points far from every street -------------------------------------------------
 
-    def _kd_build(self) -> None:
+    def _kd_build(self) -> tuple[cKDTree, np.ndarray, float]:
         self._l2 = self._abx * self._abx + self._aby * self._aby
         length = np.sqrt(self._l2)
         piece_len = max(float(np.percentile(length, 90)), 1e-3)
@@ -283,9 +283,10 @@ class EdgeIndex:
                                self._ay[piece_seg] + self._aby[piece_seg] * frac])
         half = float((length / n_pieces).max() / 2.0)
         self._kd = (cKDTree(mid, balanced_tree=False, compact_nodes=False), piece_seg, half)
+        return self._kd
 
-    def _kd_candidates(self, xy: np.ndarray, k: int):
-        tree, piece_seg, half = self._kd
+    def _kd_candidates(self, kd: tuple[cKDTree, np.ndarray, float], xy: np.ndarray, k: int):
+        tree, piece_seg, half = kd
         k = min(k, len(piece_seg))
         dk, ik = tree.query(xy, k=k, workers=-1)
         if k == 1:
@@ -306,18 +307,17 @@ class EdgeIndex:
 
     def _kd_nearest(self, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Segment index, fraction along it and distance, by the KD-tree over piece midpoints."""
-        if self._kd is None:
-            self._kd_build()
+        kd = self._kd if self._kd is not None else self._kd_build()
         n = len(xy)
         s, t, d = np.full(n, -1, dtype=np.int64), np.zeros(n), np.full(n, np.inf)
         todo, k = np.arange(n), 8
         while len(todo):
-            sk, tk, dk, ok = self._kd_candidates(xy[todo], k)
+            sk, tk, dk, ok = self._kd_candidates(kd, xy[todo], k)
             s[todo[ok]], t[todo[ok]], d[todo[ok]] = sk[ok], tk[ok], dk[ok]
             todo = todo[~ok]
             k = max(k * 4, 16)
             if len(todo) and k > 256:  # compare with every edge
-                k = len(self._kd[1])
+                k = len(kd[1])
         return s, t, d
 
 

@@ -70,7 +70,7 @@ def _segments(geoms: np.ndarray) -> np.ndarray:
 
 def _strip_edges(seg: np.ndarray, n_strips: int, bounds: tuple[float, float, float, float],
                  grid_size: float | None = None) -> np.ndarray:
-    """x positions of strip lines that split the segments into ``n_strips`` about equal shares.
+    """X positions of strip lines that split the segments into ``n_strips`` about equal shares.
 
     Each line is put halfway between two neighbouring vertex x coordinates, so no input vertex or
     vertical edge lies on it: every point where it cuts the linework is a crossing of one segment,
@@ -142,7 +142,7 @@ def _polygonize_strips(lines: np.ndarray, edges: np.ndarray, ymin: float, ymax: 
         # app's server) gets a fork server instead, as forking threads can deadlock.
         context = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
         with ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=context) as pool:
-            results = list(pool.map(_faces_in_strip, *zip(*jobs)))
+            results = list(pool.map(_faces_in_strip, *zip(*jobs, strict=True)))
     return shapely.from_wkb(np.concatenate(results)) if results else np.empty(0, dtype=object)
 
 
@@ -337,6 +337,7 @@ def build_mosaic(
     out["n_layers"] = n_layers
     covered_by_any = n_layers > 0
     if area_pairs is not None:
+        assert area is not None  # area_pairs come from the study area
         pts, polys = area_pairs
         fid = remap[pts]
         ok = fid >= 0

@@ -9,14 +9,14 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from gridmap.access import accessibility as acc
 from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext, session_choice
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, layer_label, t
-from gridmap.access import accessibility as acc
+from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.present import views
 from gridmap.present.access_map import CIRCLE_COLOURS, access_map, circle_label
-from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "build_map", "CIRCLE_COLOURS", "grouping", "filtered", "visit_points", "access_labels"]
 
@@ -52,6 +52,7 @@ def build_map(ctx: PageContext, a: analysis.Access, residents: gpd.GeoDataFrame,
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the walking-access page: life-circle shares, the access map and the home-visit list."""
     lang = ctx.lang
     st.header(t("access_header", lang))
     ds = ctx.dataset
@@ -68,7 +69,8 @@ def render(ctx: PageContext) -> None:
     # first); their values come from the session state, where the widgets keep them
     by = session_choice("acc_by", groups)
     zones, zone_id = groups[by]
-    names = dict(zip(zones[zone_id].astype(str), zones["name"].astype(str))) if "name" in zones.columns else {}
+    names = (dict(zip(zones[zone_id].astype(str), zones["name"].astype(str), strict=True))
+             if "name" in zones.columns else {})
     options = [ALL, *sorted(zones[zone_id].astype(str).unique())]
     value = session_choice("acc_zone", options)
     sel = filtered(res, zones, zone_id, value)
@@ -103,7 +105,7 @@ def render(ctx: PageContext) -> None:
 
 
 def access_labels(cols, labels, lang: str) -> dict[str, str]:
-    """Headers of summarize_access columns: ``households_5min`` → "户数 · 5分钟内"…"""
+    """Headers of summarize_access columns: ``households_5min`` → "户数 · 5分钟内", and so on."""
     out = {"residents": t("kpi_residents", lang)}
     circles = [*labels, acc.BEYOND, acc.NO_ROUTE]
     for c in cols:

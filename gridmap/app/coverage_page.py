@@ -12,9 +12,9 @@ from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, layer_label, t
+from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.present import maps, views
 from gridmap.present.coverage_map import HEX_CLASSES, coverage_map
-from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "build_map", "gap_table", "HEX_CLASSES", "gap_residents"]
 
@@ -40,7 +40,7 @@ def build_map(ctx: PageContext, cov: analysis.Coverage, heat: str, web: dict | N
 def gap_table(ctx: PageContext, gaps: gpd.GeoDataFrame) -> pd.DataFrame:
     """盲区 as a table: id, community, area, people, the nearest zone of each layer and its distance."""
     lang, ds = ctx.lang, ctx.dataset
-    names = dict(zip(ds.study_area["area_id"].astype(str), ds.study_area["name"].astype(str)))
+    names = dict(zip(ds.study_area["area_id"].astype(str), ds.study_area["name"].astype(str), strict=True))
     out = pd.DataFrame({"gap_id": gaps["gap_id"], "area_id": gaps["area_id"],
                         "community": gaps["area_id"].astype(str).map(names), "area_m2": gaps["area_m2"].round(0)})
     for c in ("households", "population", *SPECIAL_GROUPS):
@@ -83,6 +83,7 @@ def _handle_click(ctx: PageContext, out: dict, gaps: gpd.GeoDataFrame, cov: anal
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the coverage page: coverage per layer, the 盲区/多头 map and their tables."""
     lang = ctx.lang
     st.header(t("coverage_header", lang))
     ds = ctx.dataset
@@ -123,7 +124,7 @@ def render(ctx: PageContext) -> None:
         options = list(gaps["gap_id"])
         if st.session_state.get("cov_gap") not in options:
             st.session_state["cov_gap"] = options[0]
-        hh = dict(zip(gaps["gap_id"], gaps["households"])) if "households" in gaps.columns else {}
+        hh = dict(zip(gaps["gap_id"], gaps["households"], strict=True)) if "households" in gaps.columns else {}
         gap_id = st.selectbox(t("pick_gap", lang), options, key="cov_gap",
                               format_func=lambda g: t("gap_option", lang, gap=g, hh=hh.get(g, "—")))
         gap = gaps[gaps["gap_id"] == gap_id].iloc[0]
@@ -143,7 +144,8 @@ def render(ctx: PageContext) -> None:
         st.success(t("no_overlaps", lang))
     else:
         table = overlaps.drop(columns="geometry").assign(
-            layer=overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang)), area_m2=overlaps["area_m2"].round(0))
+            layer=overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang)),
+            area_m2=overlaps["area_m2"].round(0))
         keep = [c for c in ("overlap_id", "layer", "zone_ids", "n_zones", "area_m2", "households", "population",
                             "in_study_area") if c in table.columns]
         st.dataframe(columns(pd.DataFrame(table[keep]), lang), hide_index=True, width="stretch")

@@ -143,7 +143,8 @@ class Prepared:
 
 def _links(element) -> tuple[list[str], list[str]]:
     """The script and style links an element and its children declare (as ``st_folium`` collects them)."""
-    css, js = [], []
+    css: list[str] = []
+    js: list[str] = []
     stack = [element]
     while stack:
         e = stack.pop(0)

@@ -52,7 +52,7 @@ def coverage_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Per zone layer and for any layer: covered share by area and households, overlaps, outside."""
     rows = []
     for r in summary.itertuples(index=False):
-        row = {
+        row: dict[str, object] = {
             t("col_layer", lang): t("any_layer", lang) if r.layer == "any" else layer_label(f"zones_{r.layer}", lang),
             t("col_area_share", lang): views.format_share(r.area_share),
         }
@@ -86,6 +86,7 @@ def build_map(ctx: PageContext, cov: analysis.Coverage) -> folium.Map:
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the data page: what each layer holds (features, CRS, geometry) and a map of them all."""
     lang = ctx.lang
     st.header(t("overview_header", lang))
     ds = ctx.dataset

@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.app.context import UPLOAD_STATE, Dataset
 from gridmap.app.i18n import t
 from gridmap.io.files import MAX_ZIP_BYTES, MAX_ZIP_FILES, list_layers, load_layer, read_layer
-from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.io.tables import is_table, table_columns
 from gridmap.io.validate import KINDS, SPECIAL_GROUPS, LayerError, ValidationReport
 
@@ -62,7 +62,8 @@ def _save(file) -> UploadedLayer:
     sha = hashlib.sha256(data).hexdigest()
     folder = _UPLOAD_DIR / sha[:16]
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = "".join(Path(file.name).suffixes[-2:]) if file.name.lower().endswith(".osm.bz2") else Path(file.name).suffix
+    double = file.name.lower().endswith(".osm.bz2")
+    suffix = "".join(Path(file.name).suffixes[-2:]) if double else Path(file.name).suffix
     path = folder / f"upload{suffix.lower()}"
     if not path.is_file():
         path.write_bytes(data)
@@ -296,7 +297,8 @@ def render_uploads(lang: str, ctx=None) -> None:
     study_map = _mapping(study, "study_area", lang, "map_study") if study else {}
     zone_specs: list[tuple[str, UploadedLayer, dict]] = []
     for i, up in enumerate(zones_up):
-        name = st.text_input(t("zone_name", lang, file=up.name), value=layer_name(up.name), key=f"zone_name_{i}_{up.sha[:8]}")
+        name = st.text_input(t("zone_name", lang, file=up.name), value=layer_name(up.name),
+                             key=f"zone_name_{i}_{up.sha[:8]}")
         zone_specs.append((name.strip(), up, _mapping(up, "zones", lang, f"map_zone_{i}_{up.sha[:8]}")))
     residents = _table_options(residents, lang, "table_residents") if residents else None
     centers = _table_options(centers, lang, "table_centers") if centers else None
@@ -306,7 +308,7 @@ def render_uploads(lang: str, ctx=None) -> None:
     ready = study is not None and bool(zone_specs)
     if not ready:
         st.caption(t("upload_need", lang))
-    if st.button(t("use_files", lang), key="use_files", type="primary", disabled=not ready):
+    if st.button(t("use_files", lang), key="use_files", type="primary", disabled=not ready) and study is not None:
         names = [n for n, _, _ in zone_specs]
         bad = [n for n in names if not LAYER_KEY.match(n)]
         if bad or len(set(names)) != len(names):

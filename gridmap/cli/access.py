@@ -107,8 +107,8 @@ def run_access(args: argparse.Namespace) -> int:
     """Run ``gridmap access`` with parsed arguments; return the exit status."""
     from gridmap.access import accessibility as acc
     from gridmap.access.catchments import catchments, isochrones
-    from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
+    from gridmap.io.files import write_geojson
 
     say = progress(args.quiet)
     out = Path(args.out)
@@ -137,7 +137,8 @@ def run_access(args: argparse.Namespace) -> int:
     say("catchments and isochrones")
     catch = catchments(res.to_crs(net.crs))
     if "capacity" in centers.columns and len(catch):
-        catch["capacity"] = catch["center_id"].map(dict(zip(centers["center_id"].astype(str), centers["capacity"])))
+        capacity = dict(zip(centers["center_id"].astype(str), centers["capacity"], strict=True))
+        catch["capacity"] = catch["center_id"].map(capacity)
     iso = isochrones(net, centers, result.thresholds, snap_limit=args.snap_limit, buffer_m=args.buffer,
                          labels=result.labels, index=index)
 

@@ -1,6 +1,6 @@
-"""``gridmap notice``: the 公示 notice of every grid — one print-ready A4 page each, PDF and PNG.
+r"""``gridmap notice``: the 公示 notice of every grid — one print-ready A4 page each, PDF and PNG.
 
-    gridmap notice --plan out/plan.gpkg --osm streets.osm --staff staff.xlsx --micro micro.gpkg \\
+    gridmap notice --plan out/plan.gpkg --osm streets.osm --staff staff.xlsx --micro micro.gpkg \
                    --phone-supervision 025-84201234 --out notices/
     gridmap notice --plan out/plan.gpkg --grids 320102001001001,320102001001002 --out notices/
     gridmap notice --demo --out notices/          # a plan built on the fly from the demo

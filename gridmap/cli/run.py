@@ -383,7 +383,7 @@ def run_run(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         written = _write_outputs(result, out, int(output["geojson_max_rows"]), say, inputs.study_area)
     acc = result.access
-    counts = {"faces": len(result.faces), "units": len(result.units), "grids": len(result.grids),
+    counts: dict[str, object] = {"faces": len(result.faces), "units": len(result.units), "grids": len(result.grids),
               "communities": len(result.grid_status), "residents": len(inputs.residents),
               "gaps": len(result.coverage.gaps), "overlaps": len(result.coverage.overlaps)}
     if acc is not None:

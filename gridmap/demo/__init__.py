@@ -92,7 +92,8 @@ BLIND_COMPOUND_HH = (150, 600)  # 新建小区: an OSM landuse=residential compo
 # 两不管 strip: (side district, other district, third district at the start, width m, stretch m, step m)
 BLIND_STRIP = ("玄武区", "秦淮区", "鼓楼区", 40.0, 500.0, 100.0)
 
-_TAGS = {"building": True, "landuse": True, "amenity": True, "leisure": True, "highway": True}
+_TAGS: dict[str, bool | str | list[str]] = {
+    "building": True, "landuse": True, "amenity": True, "leisure": True, "highway": True}
 
 
 def _osm_id(index: pd.Index) -> np.ndarray:
@@ -111,7 +112,7 @@ def _read_osm(osm_path: Path) -> gpd.GeoDataFrame:
 
 
 def _features_from_xml(osm_path: Path) -> gpd.GeoDataFrame:
-    """osmnx's offline reader (imported lazily: osmnx is slow to import)."""
+    """Osmnx's offline reader (imported lazily: osmnx is slow to import)."""
     import osmnx as ox
 
     return ox.features.features_from_xml(osm_path, tags=_TAGS)
@@ -125,7 +126,8 @@ def _communities(fine: gpd.GeoDataFrame, streets: gpd.GeoDataFrame) -> tuple[gpd
     fine_label = dz.merge_regions(fine.geometry.to_numpy(), fine.geometry.area.to_numpy(),
                                   fine["district"].to_numpy(), *COMMUNITY_AREA_M2)
     uniq, geoms = dz.dissolve(fine.geometry.to_numpy(), fine_label)
-    comm = gpd.GeoDataFrame({"_label": uniq, "district": fine["district"].to_numpy()[uniq], "geometry": geoms}, crs=fine.crs)
+    comm = gpd.GeoDataFrame({"_label": uniq, "district": fine["district"].to_numpy()[uniq], "geometry": geoms},
+                            crs=fine.crs)
     pts = comm.geometry.representative_point()
     comm = comm.assign(_x=pts.x.round(3), _y=-pts.y.round(3)).sort_values(["district", "_y", "_x"])
     comm["county_code"] = comm["district"].map(COUNTY_CODES)
@@ -456,14 +458,15 @@ def _build(osm_path: Path, districts_path: Path) -> tuple[dict[str, gpd.GeoDataF
 
     comm, fine_area = _communities(fine, lines)
     fine["area_id"] = fine_area
-    fine["community"] = fine["area_id"].map(dict(zip(comm["area_id"], comm["name"])))
+    fine["community"] = fine["area_id"].map(dict(zip(comm["area_id"], comm["name"], strict=True)))
     residents = _residents(feats, comm)
     centers = _centers(feats, comm)
     zones, gaps = _zones(fine, residents, feats, frame, districts_m)
     districts_out = districts_m.assign(county_code=districts_m["name"].map(COUNTY_CODES),
                                        note="OpenStreetMap boundary, reference only (非官方界线)")
     districts_out = districts_out[["name", "name_en", "osm_relation_id", "county_code", "note", "geometry"]]
-    layers = {"study_area": comm, "residents": residents, "centers": centers, **{k: zones[k] for k in ZONE_LAYERS.values()},
+    layers = {"study_area": comm, "residents": residents, "centers": centers,
+              **{k: zones[k] for k in ZONE_LAYERS.values()},
               "districts": districts_out.sort_values("county_code")}
     return {name: _to_output(layers[name]) for name in DEMO_LAYERS}, gaps
 

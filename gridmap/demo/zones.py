@@ -88,7 +88,7 @@ def _adjacency(geoms: np.ndarray, groups: np.ndarray) -> dict[int, dict[int, flo
     i, j = i[keep], j[keep]
     shared = shapely.length(shapely.intersection(shapely.boundary(geoms[i]), shapely.boundary(geoms[j])))
     adj: dict[int, dict[int, float]] = {k: {} for k in range(len(geoms))}
-    for a, b, s in zip(i.tolist(), j.tolist(), shared.tolist()):
+    for a, b, s in zip(i.tolist(), j.tolist(), shared.tolist(), strict=True):
         if s > 1e-6:
             adj[a][b] = adj[a].get(b, 0.0) + s
             adj[b][a] = adj[b].get(a, 0.0) + s

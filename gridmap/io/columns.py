@@ -40,7 +40,7 @@ _OPTIONAL: dict[str, tuple[str, ...]] = {
 
 
 def known_columns(kind: str | None) -> tuple[str, ...]:
-    """gridmap's column names for a kind of layer (every kind's when ``kind`` is None)."""
+    """Gridmap's column names for a kind of layer (every kind's when ``kind`` is None)."""
     kinds = [kind] if kind else list(KINDS)
     names: list[str] = []
     for k in kinds:
@@ -142,7 +142,8 @@ def match_columns(
         if ours in taken:
             others = [c for c in columns if c not in renames and c != ours and _fold(c) == _fold(ours)]
             if others and ours not in renamed:
-                notes.append(_note("warning", "column_case", f"the file has '{ours}' and {', '.join(map(repr, others))}; "
+                also = ", ".join(map(repr, others))
+                notes.append(_note("warning", "column_case", f"the file has '{ours}' and {also}; "
                                    f"'{ours}' is used (exact name), the other is kept as it is.", ours))
             continue
         free = [c for c in columns if c not in renames]

@@ -218,7 +218,7 @@ def list_layers(path: str | os.PathLike) -> pd.DataFrame:
 
 
 def _vector_layers(path: Path, scratch: bool = False):
-    """pyogrio's layer list of a vector file (a Shapefile without its .shx through a rebuilt copy)."""
+    """Pyogrio's layer list of a vector file (a Shapefile without its .shx through a rebuilt copy)."""
     try:
         if path.suffix.lower() == ".shp":
             with _restored_shx(path, scratch) as (target, _):
@@ -287,7 +287,8 @@ def _read_plain(path: Path, layer: str | None, encoding: str | None, label: str,
                 if restored:
                     notes.append({"severity": "repaired", "code": "shx_restored",
                                   "message": f"the .shx (index) beside the .shp was missing; GDAL rebuilt it from the "
-                                             f".shp (SHAPE_RESTORE_SHX). Add {path.stem}.shx to the data to avoid this."})
+                                             f".shp (SHAPE_RESTORE_SHX). Add {path.stem}.shx to the data "
+                                             "to avoid this."})
             gdf = pyogrio.read_dataframe(target, layer=None if suffix == ".shp" else layer,
                                          encoding=encoding or detected)
     except LayerError:
@@ -454,8 +455,9 @@ def check_layer(
     The report starts with what reading found (``attrs["read_notes"]``: an encoding repaired, a
     ``.shx`` rebuilt, a sheet chosen, X/Y swapped) and the columns matched
     (:func:`gridmap.io.columns.match_columns`). ``kind="auto"`` guesses the kind from the columns
-    after mapping and matching (:func:`gridmap.io.validate.guess_kind`). For a table, row numbers are the spreadsheet's own
-    (the header row counted), so a message points at the row the user sees in Excel.
+    after mapping and matching (:func:`gridmap.io.validate.guess_kind`). For a table, row numbers are
+    the spreadsheet's own (the header row counted), so a message points at the row the user sees in
+    Excel.
     """
     source = str(gdf.attrs.get("source", "<data>"))
     layer = gdf.attrs.get("layer")
@@ -824,8 +826,8 @@ def round_coverage(geoms: np.ndarray, grid_size: float, max_rounds: int = 6) -> 
 def _join_lists(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = gdf.copy()
     for col in out.columns:
-        if col != out.geometry.name and out[col].dtype == object:
-            if out[col].map(lambda v: isinstance(v, (list, tuple, set))).any():
+        if (col != out.geometry.name and out[col].dtype == object
+                and out[col].map(lambda v: isinstance(v, (list, tuple, set))).any()):
                 out[col] = out[col].map(lambda v: ";".join(map(str, v)) if isinstance(v, (list, tuple, set)) else v)
     return out
 

@@ -120,7 +120,7 @@ class InputOptions:
             seen.add(key)
 
     @classmethod
-    def from_args(cls, args, scopes: Iterable[str]) -> "InputOptions":
+    def from_args(cls, args, scopes: Iterable[str]) -> InputOptions:
         """From parsed arguments (``crs``/``crs_items``, ``source``/``source_items``, ``map``, ``drop_empty``)."""
         return cls(scopes, crs=getattr(args, "crs_items", None) or getattr(args, "crs", None),
                    source=getattr(args, "source_items", None) or getattr(args, "source", None),
@@ -155,8 +155,8 @@ class InputOptions:
     def layer_options(self, scope: str) -> dict:
         """:func:`gridmap.io.files.load_layer` keywords for the input ``scope``."""
         required, optional = self.maps(scope)
-        return dict(crs=self.crs(scope), source=self.source(scope), column_map=required or None,
-                    map_if_present=optional or None, drop_empty=self.drop_empty)
+        return {"crs": self.crs(scope), "source": self.source(scope), "column_map": required or None,
+                "map_if_present": optional or None, "drop_empty": self.drop_empty}
 
     def record_applied(self, scope: str, applied: dict[str, str]) -> None:
         """Mark the mappings applied to the input ``scope`` (``attrs['column_map_applied']`` of a layer read)."""

@@ -60,8 +60,9 @@ The outputs list where vulnerable people live. Give them only to those who serve
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 import geopandas as gpd
 import numba
@@ -236,7 +237,7 @@ def id_text(value) -> str | None:
 
 def helper_capacities(helpers: gpd.GeoDataFrame, per_helper: int = DEFAULT_PER_HELPER, *,
                       helper_id: str = "helper_id", capacity: str | None = "capacity",
-                      rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                      rows: np.ndarray | Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Each helper's id and capacity, checked.
 
     A ``capacity`` column, where filled in, overrides ``per_helper`` for that helper (a 社工 may
@@ -639,7 +640,7 @@ def _penalties(res_codes: Sequence[np.ndarray], hel_codes: Sequence[np.ndarray],
                arc_hel: np.ndarray) -> np.ndarray:
     """Per arc, on how many tie-break levels the person's and the helper's codes differ (unknown differs)."""
     pen = np.zeros(len(arc_res), dtype=np.int64)
-    for rc, hc in zip(res_codes, hel_codes):
+    for rc, hc in zip(res_codes, hel_codes, strict=True):
         keys, _ = pd.factorize(pd.Series(np.concatenate([rc, hc]), dtype=object), use_na_sentinel=True)
         a, b = keys[: len(rc)][arc_res], keys[len(rc):][arc_hel]
         pen += ((a < 0) | (b < 0) | (a != b)).astype(np.int64)
@@ -776,8 +777,9 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     # candidate pairs, tie-break penalties, the flow
     pairs = candidate_pairs(net, hsnap, routable, rsnap, routed, max_distance_m)
     levels = _ordered_levels(zone_layers)
-    res_codes = {lv: zone_codes(res_xy[homes], zone_layers[lv], lv, net.crs) for lv in levels}
-    hel_codes = {lv: zone_codes(hel_xy, zone_layers[lv], lv, net.crs) for lv in levels}
+    zones = zone_layers or {}
+    res_codes = {lv: zone_codes(res_xy[homes], zones[lv], lv, net.crs) for lv in levels}
+    hel_codes = {lv: zone_codes(hel_xy, zones[lv], lv, net.crs) for lv in levels}
     penalty = _penalties([res_codes[lv] for lv in levels], [hel_codes[lv] for lv in levels], pairs.target,
                          pairs.helper) if levels else None
     flow = solve_pairing(people[homes], cap, pairs.target, pairs.helper, pairs.network_m, penalty,
@@ -844,7 +846,7 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     n_left = people[homes] - ho.paired_of_home
     homes_out = gpd.GeoDataFrame({"resident_index": res_rows[homes], "people": people[homes],
                                   "paired": ho.paired_of_home, "unpaired": n_left,
-                                  "reason": np.where(n_left > 0, home_reason, None)},
+                                  "reason": np.where(n_left > 0, home_reason, None)},  # type: ignore[call-overload]
                                  geometry=_points(res_xy[homes]), crs=net.crs)
 
     off_net = np.flatnonzero(hstatus != _OK)
@@ -868,7 +870,7 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     }
     for lv in levels:  # pairs whose person and helper share the code
         mine, theirs = res_codes[lv][p_home], hel_codes[lv][ho.arc_helper[p_arc]]
-        stats[f"paired_same_{lv}"] = int(sum(a is not None and a == b for a, b in zip(mine, theirs)))
+        stats[f"paired_same_{lv}"] = int(sum(a is not None and a == b for a, b in zip(mine, theirs, strict=True)))
     return PairingResult(pair_table, unpaired_table, hel_out, links, homes_out, groups, stats, tuple(notes))
 
 

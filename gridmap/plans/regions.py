@@ -127,7 +127,7 @@ def _counts_to_try(total: int, lo: int, hi: int, most: int) -> np.ndarray:
 
 @numba.njit(cache=True, nogil=True)
 def _seeds(hh: np.ndarray, xy: np.ndarray, k: int, big: np.ndarray, state: np.ndarray) -> np.ndarray:
-    """k seeds: the fixed units first, then household-weighted k-means++ on centroids."""
+    """K seeds: the fixed units first, then household-weighted k-means++ on centroids."""
     n = len(hh)
     seeds = np.empty(max(k, len(big)), dtype=np.int64)
     weight = hh.astype(np.float64) + 1.0
@@ -262,7 +262,7 @@ def _grow(hh: np.ndarray, indptr: np.ndarray, indices: np.ndarray, wts: np.ndarr
 @numba.njit(cache=True, nogil=True)
 def _connected_without(indptr: np.ndarray, indices: np.ndarray, label: np.ndarray, u: int, size: int,
                        mark: np.ndarray, tick: int, stack: np.ndarray) -> bool:
-    """Does u's region (``size`` units) stay connected when u leaves it? (``mark``/``tick``: visited.)"""
+    """Whether u's region (``size`` units) stays connected when u leaves it (``mark``/``tick``: visited)."""
     r = label[u]
     start = -1
     for e in range(indptr[u], indptr[u + 1]):
@@ -419,7 +419,7 @@ def _band(h: np.ndarray, hh: np.ndarray, big: np.ndarray, lo: int, hi: int) -> t
 
 @numba.njit(cache=True, nogil=True)
 def _better(a: tuple[int, int, float], b: tuple[int, int, float]) -> bool:
-    """Is score a lower than b (lexicographically; costs within 1e-9 are equal)?"""
+    """Whether score a is lower than b (lexicographically; costs within 1e-9 are equal)."""
     if a[0] != b[0]:
         return a[0] < b[0]
     if a[1] != b[1]:

@@ -31,8 +31,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gridmap.errors import check_number
 from gridmap.analysis.mosaic import build_mosaic
+from gridmap.errors import check_number
 from gridmap.io.validate import LIST_SEPARATOR, SPECIAL_GROUPS, LayerError
 from gridmap.vocab import Joined, Message
 
@@ -290,7 +290,7 @@ def units_from_faces(faces: gpd.GeoDataFrame, *, min_area_m2: float = 50.0, min_
         multi = np.flatnonzero(~single)
         order = multi[np.argsort(group[multi], kind="stable")]
         bounds = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1], True])
-        for a, b in zip(bounds[:-1], bounds[1:]):  # one coverage union per merged group
+        for a, b in zip(bounds[:-1], bounds[1:], strict=True):  # one coverage union per merged group
             merged[group[order[a]]] = shapely.coverage_union_all(geoms[order[a:b]])
         # the largest member gives its labels
         member_area = shapely.area(geoms)

@@ -7,6 +7,7 @@ export, and the residents and centres of the HTML report. Labels come from
 
 from __future__ import annotations
 
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -30,7 +31,7 @@ RESIDENT_FIELDS = ("building_id", "name", "households", "center_id", "network_m"
 
 
 def circle_label(label: str, lang: str = "zh") -> str:
-    """A life circle as people say it: ``5min`` → "5 分钟内", ``beyond`` → "超出 15 分钟", …"""
+    """A life circle as people say it: ``5min`` → "5 分钟内", ``beyond`` → "超出 15 分钟", and so on."""
     if label == BEYOND:
         return text("circle_beyond", lang)
     if label == NO_ROUTE:
@@ -77,14 +78,14 @@ def access_map(
     m : draw on this map instead of a new one.
     """
     res = result.residents if residents is None else residents
-    style = {"setup": setup, "lang": lang}
+    style: dict[str, Any] = {"setup": setup, "lang": lang}
     if m is None:
         m = new_map(bounds if bounds is not None else (res if len(res) else result.centers), setup, lang)
     if catchments is not None and len(catchments):
         draw(m, catchments.assign(area_m2=catchments["area_m2"].round(0)), text("layer_catchments", lang), "#3f51b5",
              ["center_id", "units", "households"], fill_opacity=0.05, dash_array="5 4", **style)
     if isochrones is not None:
-        for i, (thr, lab) in enumerate(zip(result.thresholds, result.labels)):
+        for i, (thr, lab) in enumerate(zip(result.thresholds, result.labels, strict=True)):
             part = isochrones[isochrones["threshold_m"] == thr]
             draw(m, web_layer(part, 2.0) if len(part) else part,
                  text("layer_isochrone", lang, label=circle_label(lab, lang), m=f"{thr:g}"), "#00897b",
@@ -96,7 +97,7 @@ def access_map(
     if resident_points:
         shown = _as_points(shown)
     within = [CIRCLE_COLOURS[min(i, 2)] for i in range(len(result.labels))]  # more than 3 circles: the last colour
-    for label, colour in zip([*result.labels, BEYOND, NO_ROUTE], [*within, *CIRCLE_COLOURS[3:]]):
+    for label, colour in zip([*result.labels, BEYOND, NO_ROUTE], [*within, *CIRCLE_COLOURS[3:]], strict=True):
         part = shown[circle == label]
         if len(part):
             draw(m, web_layer(part, 0.5), f"{circle_label(label, lang)} ({len(part)})", colour, RESIDENT_FIELDS,

@@ -67,7 +67,7 @@ def missing(vendor_dir: str | os.PathLike | None = None) -> list[str]:
 
 
 def _rotate_css() -> str:
-    """folium's ``leaflet.awesome.rotate.min.css``: ``.fa-rotate-N`` for N = 1…360."""
+    """Folium's ``leaflet.awesome.rotate.min.css``: ``.fa-rotate-N`` for N = 1…360."""
     return "".join(f".fa-rotate-{d}{{-ms-transform:rotate({d}deg);-webkit-transform:rotate({d}deg);"
                    f"transform:rotate({d}deg)}}\n" for d in range(1, 361))
 

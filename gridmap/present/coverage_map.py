@@ -8,6 +8,8 @@ HTML report (no tiles, no CDN: see :mod:`gridmap.present.maps`; faces differ onl
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -89,7 +91,7 @@ def coverage_map(
         m = new_map(bounds, setup, lang)
     layer_names = [c[: -len("_count")] for c in faces.columns if c.endswith("_count")]
     id_labels = {layer_columns(name)[0]: layer_label(f"zones_{name}", lang) for name in layer_names}
-    style = {"setup": setup, "lang": lang}
+    style: dict[str, Any] = {"setup": setup, "lang": lang}
     if hexes is not None:
         u = hexes["uncovered_households"]
         for lo, hi, colour in HEX_CLASSES:
@@ -117,7 +119,8 @@ def coverage_map(
     draw(m, _rounded(gaps, "area_m2"), text("layer_gaps", lang), COVERAGE_COLORS[0],
          ["gap_id", "area_id", "area_m2", "households", "population"], fill_opacity=0.8, weight=3, **style)
     overlaps = report.overlaps[~report.overlaps["is_sliver"]]
-    draw(m, _rounded(overlaps, "area_m2").assign(layer=overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang))),
+    overlap_layer = overlaps["layer"].map(lambda n: layer_label(f"zones_{n}", lang))
+    draw(m, _rounded(overlaps, "area_m2").assign(layer=overlap_layer),
          text("layer_overlaps", lang), OVERLAP_COLOR, ["layer", "zone_ids", "area_m2", "households"],
          fill_opacity=0.45, weight=1.5, dash_array="4 3", **style)
     outside = report.outside[~report.outside["is_sliver"]]

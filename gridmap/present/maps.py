@@ -144,9 +144,9 @@ def offline_assets(base_url: str = DEFAULT_ASSETS_URL) -> list[str]:
                     new.append((name, _local_url(base_url, rel)))
             new_lists.append(new)
         if "default_js" in cls.__dict__:
-            cls.default_js = new_lists[0]
+            cls.default_js = new_lists[0]  # type: ignore[attr-defined]  # a JSCSSMixin subclass
         if "default_css" in cls.__dict__:
-            cls.default_css = new_lists[1]
+            cls.default_css = new_lists[1]  # type: ignore[attr-defined]  # a JSCSSMixin subclass
     return sorted(set(missing))
 
 
@@ -570,7 +570,8 @@ _SRC_DECL = re.compile(r"(?<![-\w])src\s*:\s*([^;}]*)", re.I)
 _SCRIPT_TAG = re.compile(r"""<script\b[^>]*\bsrc\s*=\s*(["'])(.*?)\1[^>]*>\s*</script\s*>""", re.I | re.S)
 _LINK_TAG = re.compile(r"""<link\b[^>]*>""", re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(["'])(.*?)\1""", re.I | re.S)
-_FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".eot": "application/vnd.ms-fontobject"}
+_FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf",
+               ".eot": "application/vnd.ms-fontobject"}
 
 
 def _rel_path(url: str, assets_url: str) -> str | None:

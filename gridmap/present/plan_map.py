@@ -8,6 +8,7 @@ every edit, :func:`grid_layer`) and the grids of the HTML report (:func:`plan_ma
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -105,7 +106,7 @@ def plan_map(
     tolerance_m, decimals : lightening of the grids for the browser (display only).
     m : draw on this map instead of a new one.
     """
-    style = {"setup": setup, "lang": lang}
+    style: dict[str, Any] = {"setup": setup, "lang": lang}
     if m is None:
         if bounds is None:
             bounds = next(g for g in (study_area, grids, units) if g is not None and len(g))

@@ -7,6 +7,8 @@ only in their :class:`~gridmap.present.drawing.MapSetup`.
 
 from __future__ import annotations
 
+from typing import Any
+
 import folium
 import geopandas as gpd
 
@@ -28,7 +30,7 @@ _RESIDENT_FIELDS = ["building_id", "households", "network_m_before", "site_m", "
 def _rank_markers(group: folium.FeatureGroup, sites: gpd.GeoDataFrame, setup: MapSetup) -> None:
     """The rank written on each site (white on the site's disc; clicks go through)."""
     web = maps.to_web(for_display(sites, setup.display_system), ["rank"])
-    for rank, geom in zip(web["rank"].tolist(), web.geometry.tolist()):
+    for rank, geom in zip(web["rank"].tolist(), web.geometry.tolist(), strict=True):
         folium.Marker([geom.y, geom.x], icon=folium.DivIcon(
             html=f'<div style="font:bold 12px sans-serif;color:#fff;text-align:center;width:22px;'
                  f'line-height:22px;margin:-11px 0 0 -11px;pointer-events:none">{rank}</div>',
@@ -62,7 +64,7 @@ def siting_map(
     bounds : what to fit the map to (default: residents, else centres, else sites).
     m : draw on this map instead of a new one.
     """
-    style = {"setup": setup, "lang": lang}
+    style: dict[str, Any] = {"setup": setup, "lang": lang}
     if m is None:
         if bounds is None:
             bounds = next((g for g in (residents, centers, sites) if g is not None and len(g)), sites)
@@ -93,5 +95,6 @@ def siting_map(
         group = draw(m, shown_sites, text("siting_layer_sites", lang), "#000000",
                      ["rank", "candidate_id", "gain", "covered_after", "new_households", "street"],
                      fill_color=SITE_COLOUR, fill_opacity=0.95, point_radius=11, weight=2, **style)
-        _rank_markers(group, sites, setup)
+        if group is not None:
+            _rank_markers(group, sites, setup)
     return m

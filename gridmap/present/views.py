@@ -294,7 +294,8 @@ def representative_points(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Each feature's point: points as they are, lines and polygons at their point on surface."""
     geoms = gdf.geometry.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    pts = np.where(missing, None, geoms)
+    pts = geoms.copy()
+    pts[missing] = None
     not_point = ~missing & (shapely.get_type_id(np.where(missing, shapely.Point(), geoms)) != 0)
     pts[not_point] = shapely.point_on_surface(pts[not_point])
     return pts
@@ -392,7 +393,7 @@ def hex_bins(gdf: gpd.GeoDataFrame, columns: Sequence[str], size_m: float = 100.
         if np.allclose(agg[c], agg[c].round()):
             agg[c] = agg[c].round().astype("int64")
     geoms = _hexagon(agg["q"].to_numpy().astype(float), agg["r"].to_numpy().astype(float), size_m)
-    agg.insert(0, "hex_id", [f"{a}_{b}" for a, b in zip(agg["q"], agg["r"])])
+    agg.insert(0, "hex_id", [f"{a}_{b}" for a, b in zip(agg["q"], agg["r"], strict=True)])
     return gpd.GeoDataFrame(agg.drop(columns=["q", "r"]), geometry=geoms, crs=crs)
 
 

@@ -83,6 +83,7 @@ class Partition:
     centers: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
 
     def sizes(self) -> dict[str, int]:
+        """How many communities, residents, ... the partition holds: its share of the work."""
         return {"communities": len(self.study_area) if self.key != OUTSIDE else 0,
                 "residents": len(self.residents),
                 "zones": int(sum(len(v) for v in self.layers.values())),
@@ -165,11 +166,11 @@ def certified(net: WalkNetwork, rr: RoutingResult, res_xy: np.ndarray, cen_xy: n
     (the whole network has no nearer one); one with no geometry always is.
     """
     n = len(res_xy)
-    plain = index.nearest(res_xy) if n else None
     status = rr.status
     ok = np.zeros(n, dtype=bool)
     if n == 0:
         return ok
+    plain = index.nearest(res_xy)
     ok |= status == CODE_NO_GEOMETRY
     ok |= (status == CODE_TOO_FAR) & (plain.dist <= halo)  # and the whole network has no nearer street
     comp = net.component
@@ -236,7 +237,7 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
         return gdf.iloc[np.unique(np.concatenate([np.flatnonzero(owned), near]))]
 
     def with_network(part: Partition, region) -> Partition:
-        if edge_tree is not None and len(part.residents):
+        if net is not None and edge_tree is not None and len(part.residents):
             part.net = halo_network(net, edge_tree, region, halo)
             if cen_tree is not None:
                 part.centers = np.sort(cen_tree.query(region, predicate="dwithin", distance=halo))

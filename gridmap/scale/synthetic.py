@@ -47,8 +47,8 @@ import pandas as pd
 import pyproj
 import shapely
 
-from gridmap.errors import ParameterError, check_number
 from gridmap.access.network import WalkNetwork
+from gridmap.errors import ParameterError, check_number
 
 __all__ = ["CityParams", "SyntheticCity", "synthetic_city", "SERVICES", "save_network", "load_network",
            "save_osm_xml", "write_city"]
@@ -161,7 +161,8 @@ class SyntheticCity:
     """The generated inputs (every frame in ``params.crs``)."""
 
     params: CityParams
-    study_area: gpd.GeoDataFrame  # communities: area_id, name, county_code, street_code, community_code, street, district
+    # communities: area_id, name, county_code, street_code, community_code, street, district
+    study_area: gpd.GeoDataFrame
     residents: gpd.GeoDataFrame  # building points: building_id, households, population, special groups
     centers: gpd.GeoDataFrame  # center_id, name, kind, services, capacity
     layers: dict[str, gpd.GeoDataFrame]  # party, security, urban: zone_id, name
@@ -195,8 +196,10 @@ def _rect_polygons(node_xy: np.ndarray, nx1: int, c0: np.ndarray, c1: np.ndarray
     out = np.empty(len(c0), dtype=object)
     for k in range(len(c0)):
         a, b, r, s = int(c0[k]), int(c1[k]), int(r0[k]), int(r1[k])
-        cols = np.concatenate([np.arange(a, b + 1), np.full(s - r, b), np.arange(b - 1, a - 1, -1), np.full(s - r - 1, a)])
-        rows = np.concatenate([np.full(b - a + 1, r), np.arange(r + 1, s + 1), np.full(b - a, s), np.arange(s - 1, r, -1)])
+        cols = np.concatenate([np.arange(a, b + 1), np.full(s - r, b), np.arange(b - 1, a - 1, -1),
+                               np.full(s - r - 1, a)])
+        rows = np.concatenate([np.full(b - a + 1, r), np.arange(r + 1, s + 1), np.full(b - a, s),
+                               np.arange(s - 1, r, -1)])
         out[k] = node_xy[rows * nx1 + cols]
     return shapely.polygons([shapely.linearrings(c) for c in out])
 
@@ -280,8 +283,7 @@ def synthetic_city(n_buildings: int | None = None, seed: int | None = None, para
     drow = _runs(len(srow) - 1, *p.district_streets, rng)
     n_ccol, n_crow = len(ccol) - 1, len(crow) - 1
     # community (a, b): column a, row b; 街道 and district of each
-    ca, cb = np.meshgrid(np.arange(n_ccol), np.arange(n_crow))
-    ca, cb = ca.ravel(), cb.ravel()
+    ca, cb = (g.ravel() for g in np.meshgrid(np.arange(n_ccol), np.arange(n_crow)))
     sa, sb = _cell_groups(n_ccol, 0, scol)[ca], _cell_groups(n_crow, 0, srow)[cb]
     da, db = _cell_groups(len(scol) - 1, 0, dcol)[sa], _cell_groups(len(srow) - 1, 0, drow)[sb]
     n_dcol = len(dcol) - 1
@@ -356,12 +358,13 @@ def synthetic_city(n_buildings: int | None = None, seed: int | None = None, para
     pick = order[starts[cen_comm] + (rng.random(len(cen_comm)) * counts[cen_comm]).astype(np.int64)]
     offers = np.column_stack([rng.random(len(pick)) < share for share in SERVICES.values()])
     names = list(SERVICES)
-    services = [";".join(n for n, o in zip(names, row) if o) for row in offers]
+    services = [";".join(n for n, o in zip(names, row, strict=True) if o) for row in offers]
     cen_xy = b_xy[pick] + rng.normal(0.0, 8.0, (len(pick), 2))
     big = rng.random(len(pick)) < 0.4
     centers = gpd.GeoDataFrame({
         "center_id": [f"C{k:06d}" for k in range(1, len(pick) + 1)],
-        "name": [f"{study_area['name'].iat[c]}党群服务{'中心' if b else '站'}" for c, b in zip(cen_comm, big)],
+        "name": [f"{study_area['name'].iat[c]}党群服务{'中心' if b else '站'}"
+                 for c, b in zip(cen_comm, big, strict=True)],
         "kind": np.where(big, "党群服务中心", "党群服务站").astype(object),
         "services": services,
         "capacity": np.where(big, 300, 80).astype(np.int64),
@@ -379,7 +382,7 @@ def synthetic_city(n_buildings: int | None = None, seed: int | None = None, para
     party_geom = _rect_polygons(node_xy, nx1, pz["i0"].to_numpy(), pz["i1"].to_numpy() + 1, pz["j0"].to_numpy(),
                                 pz["j1"].to_numpy() + 1)
     party_name = [f"{study_area['name'].iat[c]}党建网格{k + 1}" for c, k in
-                  zip(pz["comm"], pz.groupby("comm").cumcount())]
+                  zip(pz["comm"], pz.groupby("comm").cumcount(), strict=True)]
     # security: Voronoi cells of random seeds
     minx, miny, maxx, maxy = shapely.bounds(city)
     n_sec = max(2, round(n_cells / p.security_blocks))
@@ -391,9 +394,8 @@ def synthetic_city(n_buildings: int | None = None, seed: int | None = None, para
     # urban: a rotated square grid, clipped to the city grown by outside_m (越界 along the edge)
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     half = math.hypot(maxx - minx, maxy - miny) / 2 + p.urban_cell_m
-    k = np.arange(-math.ceil(half / p.urban_cell_m), math.ceil(half / p.urban_cell_m))
-    ux, uy = np.meshgrid(k * p.urban_cell_m, k * p.urban_cell_m)
-    ux, uy = ux.ravel(), uy.ravel()
+    steps = np.arange(-math.ceil(half / p.urban_cell_m), math.ceil(half / p.urban_cell_m))
+    ux, uy = (g.ravel() for g in np.meshgrid(steps * p.urban_cell_m, steps * p.urban_cell_m))
     sq = np.stack([np.column_stack([ux, uy]), np.column_stack([ux + p.urban_cell_m, uy]),
                    np.column_stack([ux + p.urban_cell_m, uy + p.urban_cell_m]),
                    np.column_stack([ux, uy + p.urban_cell_m])], axis=1)
@@ -467,8 +469,10 @@ def save_osm_xml(net: WalkNetwork, path: str | Path) -> Path:
     lon, lat = pyproj.Transformer.from_crs(net.crs, "EPSG:4326", always_xy=True).transform(
         net.node_xy[:, 0], net.node_xy[:, 1])
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<osm version="0.6" generator="gridmap.scale.synthetic">']
-    lines += [f'  <node id="{k + 1}" version="1" lat="{y:.9f}" lon="{x:.9f}"/>' for k, (x, y) in enumerate(zip(lon, lat))]
-    for e, (u, v, hw) in enumerate(zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_highway.tolist())):
+    lines += [f'  <node id="{k + 1}" version="1" lat="{y:.9f}" lon="{x:.9f}"/>'
+              for k, (x, y) in enumerate(zip(lon, lat, strict=True))]
+    edges = zip(net.edge_u.tolist(), net.edge_v.tolist(), net.edge_highway.tolist(), strict=True)
+    for e, (u, v, hw) in enumerate(edges):
         lines.append(f'  <way id="{e + 1}" version="1"><nd ref="{u + 1}"/><nd ref="{v + 1}"/>'
                      f'<tag k="highway" v="{hw or "footway"}"/></way>')
     lines.append("</osm>\n")

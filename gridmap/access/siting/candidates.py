@@ -11,7 +11,7 @@ nearest street name comes from the OSM file's named ``highway`` ways
 from __future__ import annotations
 
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np

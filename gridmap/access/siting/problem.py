@@ -44,8 +44,8 @@ from gridmap.access.siting.candidates import (
     public_building_candidates,
 )
 from gridmap.access.snapping import EdgeIndex, Snap
-from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.errors import ParameterError, check_number
+from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["DEFAULT_RADIUS_M", "MEASURES", "Objective", "SitingProblem", "build_problem"]
 
@@ -162,10 +162,7 @@ def build_problem(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.Ge
     measures = _weights(residents, weight)
     index = index or EdgeIndex(net)
     res_xy = representative_xy(residents, net.crs)
-    if centers is not None and len(centers):
-        cen_xy = representative_xy(centers, net.crs)
-    else:
-        cen_xy = np.empty((0, 2))
+    cen_xy = representative_xy(centers, net.crs) if centers is not None and len(centers) else np.empty((0, 2))
     csnap0, cstatus0 = snap_centers(net, index, cen_xy, snap_limit)
     which = np.flatnonzero(cstatus0 == CODE_OK)
     rsnap, status = snap_residents(net, index, res_xy, csnap0, which, snap_limit)

@@ -13,9 +13,9 @@ from gridmap.present.access_map import access_map
 from gridmap.present.coverage_map import coverage_map
 from gridmap.present.drawing import MapSetup, new_map
 from gridmap.present.plan_map import plan_grids, plan_map
-from gridmap.present.siting_map import siting_map
 from gridmap.present.report.gather import Report
 from gridmap.present.report.labels import LANGS, SECTIONS, SHEETS, header, layer_label, text, translate_values
+from gridmap.present.siting_map import siting_map
 
 __all__ = ["report_html"]
 
@@ -95,7 +95,8 @@ def _header_html(rep: Report, lang: str) -> str:
     i = 0 if lang == "zh" else 1
     cards = [(text("n_grids", lang), _fmt(f["n_grids"], "int"), ""),
              (text("in_band", lang), _fmt(f["in_band"], "int"),
-              f"{text('band', lang)} {f['band']}; {text('below', lang)} {f['below']}, {text('above', lang)} {f['above']}"),
+              f"{text('band', lang)} {f['band']}; {text('below', lang)} {f['below']}, "
+              f"{text('above', lang)} {f['above']}"),
              (text("households_total", lang), _fmt(f["households_total"], "int"), "")]
     cov = f.get("coverage")
     if cov is not None:
@@ -106,7 +107,8 @@ def _header_html(rep: Report, lang: str) -> str:
                           _fmt(anyrow["households_share"], "pct"), ""))
         cards.append((text("gap_hh", lang), _fmt(f.get("gap_hh"), "int"),
                        f"{text('gaps', lang)} {f['gaps']}"
-                       + (f"; {text('slivers', lang, n=f['gap_slivers'], m=rep.sliver_m2)}" if f["gap_slivers"] else "")))
+                       + (f"; {text('slivers', lang, n=f['gap_slivers'], m=rep.sliver_m2)}"
+                          if f["gap_slivers"] else "")))
         cards.append((text("overlaps", lang), _fmt(f["overlaps"], "int"),
                       text("slivers", lang, n=f["overlap_slivers"], m=rep.sliver_m2) if f["overlap_slivers"] else ""))
     if "within15" in f:
