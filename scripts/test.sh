@@ -17,4 +17,14 @@ if [ -z "${GRIDMAP_TEST_POSTGRES_URL:-}" ]; then
   export GRIDMAP_TEST_POSTGRES_URL="$url"
 fi
 unset GRIDMAP_ALLOW_NO_POSTGRES  # here the PostGIS tests run, never skipped
-.venv/bin/python -m pytest "$@"
+if [ $# -gt 0 ]; then
+  .venv/bin/python -m pytest "$@"
+  exit $?
+fi
+# The whole suite in two passes: what does not drive a browser on two worker processes (pytest-xdist;
+# every test has its own temporary folders, PostGIS schema and ports), then the browser tests alone,
+# one at a time, so their timing targets (first map, lasso) are measured on an otherwise idle machine.
+status=0
+.venv/bin/python -m pytest -q -m "not browser" -n 2 || status=$?
+.venv/bin/python -m pytest -q -m browser || status=$?
+exit $status
