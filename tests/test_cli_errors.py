@@ -517,8 +517,8 @@ def test_a_bug_still_ends_without_a_traceback(tmp_path, capsys, monkeypatch) -> 
 
     original = cli_module.build_parser
 
-    def parser_with_a_bug():
-        parser = original()
+    def parser_with_a_bug(*args, **kwargs):  # build_parser may be asked for the one subcommand run
+        parser = original(*args, **kwargs)
         sub = next(a for a in parser._actions if a.dest == "command")
         sub.choices["coverage"].set_defaults(func=broken)
         return parser

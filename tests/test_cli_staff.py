@@ -111,7 +111,7 @@ def test_the_report_takes_the_staffing_folder_and_the_pairs(demo_plan, tmp_path)
         tmp_path / "pairs.csv", index=False)
     out = tmp_path / "report"
     assert main(["report", "--plan", str(demo_plan / "plan.gpkg"), "--staffing", str(staffing), "--pairs",
-                 str(tmp_path / "pairs.csv"), "--sites", "0", "--quiet", "--out", str(out)]) in (0, 1)
+                 str(tmp_path / "pairs.csv"), "--sites", "0", "--lang", "zh", "--quiet", "--out", str(out)]) in (0, 1)
     book = pd.ExcelFile(out / "report.xlsx")
     assert book.sheet_names[-3:] == ["网格员配置", "党员报到", "结对帮扶"]
     staff = book.parse("网格员配置", dtype=str)
@@ -125,7 +125,7 @@ def test_notices_show_the_micro_grids_stored_in_the_plan(demo_plan, tmp_path, ca
     grids = gpd.read_file(demo_plan / "grids.geojson")
     base = grids.loc[grids["grid_type"] == "基础网格"].iloc[0]
     out = tmp_path / "notice"
-    assert main(["notice", "--plan", str(demo_plan / "plan.gpkg"), "--grids", base["grid_code"],
+    assert main(["--lang", "zh", "notice", "--plan", str(demo_plan / "plan.gpkg"), "--grids", base["grid_code"],
                  "--out", str(out)]) in (0, 1)
     assert "stored in the plan" in capsys.readouterr().err
     text = subprocess.run(["pdftotext", str(out / f"notice_{base['grid_code']}.pdf"), "-"], capture_output=True,

@@ -258,7 +258,12 @@ def test_exclusive_and_base_grids_partition_the_area_without_cutting_a_building(
     school = grids.loc[grids["grid_type"] == EXCLUSIVE].geometry
     assert len(school) == 1
     share = shapely.area(shapely.intersection(buildings.geometry.to_numpy(), school.iloc[0])) / buildings.area
-    assert ((share < 1e-6) | (share > 1 - 1e-6)).all()  # no building cut by the exclusive grid's border
+    # no building cut by the exclusive grid's border: the units' mosaic is snap-rounded to a 1 mm grid, so a
+    # border along a building's outline may run up to half a millimetre off it, never across the building
+    from gridmap.analysis.mosaic import DEFAULT_GRID_SIZE
+
+    tol = (buildings.length * DEFAULT_GRID_SIZE / buildings.area).to_numpy()
+    assert ((share < tol) | (share > 1 - tol)).all()
 
 
 def test_an_exclusive_area_in_two_parts_is_two_grids_each_in_one_piece() -> None:

@@ -336,9 +336,10 @@ def dissolve_grids(units: gpd.GeoDataFrame, codes: np.ndarray, grid_codes: list[
     -------
     GeoSeries indexed by grid code (empty polygons for grids with no unit).
     """
-    codes = pd.Series(np.asarray(codes, dtype=object)).replace("", None)
+    code_of = pd.Series(np.asarray(codes, dtype=object)).replace("", None)
     geoms = units.geometry.to_numpy()
-    groups = codes.dropna().groupby(codes.dropna()).indices
+    # positions in the full series (groupby leaves out the unassigned), so they index ``geoms``
+    groups = code_of.groupby(code_of).indices
     wanted = sorted(groups) if grid_codes is None else list(grid_codes)
     out = [shapely.coverage_union_all(geoms[groups[c]]) if c in groups else shapely.Polygon() for c in wanted]
     return gpd.GeoSeries(out, index=pd.Index(wanted, name="grid_code"), crs=units.crs)

@@ -184,7 +184,7 @@ def test_the_demo_project_end_to_end(tmp_path: Path, capsys) -> None:
     assert run(["workspace", "init", folder], capsys)[0] == 0
     assert run(["workspace", "import", folder, "--project", "demo", "--demo", "--quiet"], capsys)[0] == 0
     code, out, err = run(["unify", "--workspace", folder, "--project", "demo", "--quiet"], capsys)
-    assert code == 0 and "1,277 units → 92 grids" in out, err
+    assert code == 0 and "1,277 units → 93 grids" in out, err
     code, _, err = run(["access", "--workspace", folder, "--project", "demo", "--grids-layer", "zones_party",
                         "--cache-dir", cache, "--out", str(tmp_path / "acc"), "--quiet"], capsys)
     assert code in (0, 1) and (tmp_path / "acc" / "home_visit_list.csv").is_file(), err
