@@ -193,4 +193,4 @@ def test_the_demo_project_end_to_end(tmp_path: Path, capsys) -> None:
     assert code in (0, 1) and (tmp_path / "site" / "sites.geojson").is_file(), err
     code, out, err = run(["report", "--workspace", folder, "--project", "demo", "--sites", "1", "--cache-dir", cache,
                           "--out", str(tmp_path / "rep"), "--quiet"], capsys)
-    assert code in (0, 1) and "92 grids, 36,446 households" in out, err
+    assert code in (0, 1) and "93 grids, 36,446 households" in out, err
