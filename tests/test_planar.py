@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from shapely import box
 
@@ -43,11 +43,9 @@ def _check(geoms: np.ndarray, grid: float = GRID) -> np.ndarray:
     # the faces fill every bounded part the boundaries cut out, holes included — also a gap enclosed by
     # inputs that touch at one point (GEOS's union then keeps it as an inverted shell, not a hole, so the
     # reference is the area GEOS's own snap rounding and polygonize give)
+    # (snap rounding may also close a gap narrower than the grid, so exact noding is no reference)
     ref = _geos_faces(geoms, grid)
-    exact = shapely.get_parts(shapely.polygonize(shapely.get_parts(shapely.union_all(shapely.boundary(geoms)))))
     # vertices move by at most half a cell along each axis: the area by at most the perimeter times that
-    assert shapely.area(faces).sum() == pytest.approx(shapely.area(exact).sum(),
-                                                      abs=shapely.length(exact).sum() * grid + 1e-9)
     assert shapely.area(faces).sum() == pytest.approx(shapely.area(ref).sum(),
                                                       abs=shapely.length(ref).sum() * grid + 1e-9)
     # points clear of every boundary lie in one face exactly where GEOS's snap rounding has one
@@ -97,8 +95,13 @@ def polygons(draw):
     return np.array(geoms, dtype=object)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(polygons())
+# found by CI's random runs: a gap enclosed by inputs touching at one point; a sub-grid offset that snap
+# rounding closes (both give GEOS's own faces; the test's area reference was what failed)
+@example(np.array([box(1, 2, 2, 3), shapely.Polygon([(0, 0), (0, 1), (2, 2)]), box(0, 0, 1, 2)], dtype=object))
+@example(np.array([shapely.Polygon([(0, 0), (0, 1), (2, 0)]),
+                   shapely.Polygon([(0.0001, 2), (0.0001, 3), (2, -3.333e-5)]), box(0, 0, 1, 1)], dtype=object))
 def test_random_polygons_give_the_faces_of_geos_snap_rounding(geoms) -> None:
     """Every invariant of :func:`_check`, on random polygons."""
     _check(geoms)
