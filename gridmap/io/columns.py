@@ -1,7 +1,7 @@
 """Column names of a layer as gridmap knows them: the user's mapping, then case-insensitive matching.
 
 A layer from KML has ``Name``, an Excel 台账 ``Households`` or `` households `` (a stray space), a
-Shapefile ``ZONE_ID``: gridmap's names (DESIGN §2) are matched to the file's by
+Shapefile ``ZONE_ID``: gridmap's names (docs/design.md §2) are matched to the file's by
 :func:`match_columns` after the user's own mapping (``--map households=户数``):
 
 * an exact name always wins;
