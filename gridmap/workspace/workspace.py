@@ -482,7 +482,8 @@ class WorkspaceSession:
         """A project's run results (the record and the tables named, all when None), read from one stored set.
 
         Everyone who may open the project reads them: they are figures per area, grids, gaps and
-        buildings, no lists of people (a table of people would come back protected as any layer).
+        buildings, no lists of people (a table of people would come back protected as any layer;
+        a viewer's tables carry no special-group counts, as a viewer's plan units).
         Raises :class:`NotFound` when the project has no results.
         """
         self._visible(project)
@@ -490,7 +491,9 @@ class WorkspaceSession:
         area = frames.get("study_area")
         if area is None and self.principal.role == Role.PLANNER and any(is_person_layer(k) for k in frames):
             area = self.backend.read_results(project, ["study_area"])[1]["study_area"]
-        return info, {k: protect_layer(v, k, self.principal, area) for k, v in frames.items()}
+        # people's columns as on any layer; a viewer gets no special-group counts (a gap may be one building)
+        return info, {k: protect_units(protect_layer(v, k, self.principal, area), self.principal)
+                      for k, v in frames.items()}
 
     # ------------------------------------------------------------------ plans: reading
 
