@@ -235,7 +235,8 @@ class Backend(ABC):
             metadata; ``info.tables`` is filled in here.
         tables : ``{name: table}``; GeoDataFrames keep their geometry, DataFrames are attribute tables.
         audit : stored in the same transaction as the switch to the new set.
-        progress : called between the tables of the write (tests use it to kill a store half-way).
+        progress : called as the write goes on — ``tables written`` once every table is written and
+            before the switch (tests use it to kill a store half-way).
 
         Readers see the previous set or the new one, never a mix; a process killed before the end
         leaves the previous set whole. Raises :class:`gridmap.workspace.errors.NotFound` when the

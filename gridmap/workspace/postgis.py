@@ -671,6 +671,7 @@ class PostgisBackend(Backend):
                 self._write_features(conn, "result_features", (info.project, name), ("project", "layer", "seq"),
                                      frame, specs[name]["columns"], srid)
                 say(f"{name} written")
+            say("tables written")
             self._insert_audit(conn, audit)
         return replace(info, tables=counts)
 
