@@ -205,3 +205,36 @@ def test_a_store_killed_half_way_leaves_the_previous_results_whole(city_ws: Work
     assert not [e for e in session.log(PROJECT) if e.user == "system:doomed"]
     run_into(city_ws, tmp_path, hi=600, out=False)  # and the next store works
     assert session.results(PROJECT)[0].meta["params"]["max_households"] == 600
+
+
+def test_a_config_without_inputs_runs_on_the_projects_layers(city_ws: Workspace, city_layers, tmp_path: Path) -> None:
+    """``[run]`` alone: the inputs are the project's layers; the households per community stored are the
+    residents inside it (a spatial join of the layers imported, not the run's faces)."""
+    config = tmp_path / "project.toml"
+    config.write_text("[run]\nmin_households = 300\nmax_households = 400\n", encoding="utf-8")
+    assert main(["run", "--config", str(config), "--workspace", city_ws.location, "--project", PROJECT,
+                 "--scheduler", "single", "--quiet"]) == 0
+    session = city_ws.as_system("reader")
+    info, tables = session.results(PROJECT)
+    assert "residents" not in tables  # the project has no OSM file: no walking network, no access results
+    summary = city_summary(project_city_results(session, PROJECT))
+    area, residents = city_layers["study_area"], city_layers["residents"]
+    joined = gpd.sjoin(residents.to_crs(area.crs), area[["area_id", "geometry"]], predicate="within")
+    expected = joined.groupby("area_id")["households"].sum()
+    got = summary.communities.set_index("area_id")["households"]
+    assert got.reindex(expected.index).tolist() == expected.tolist()
+    assert info.meta["counts"]["residents"] == len(residents)
+
+
+def test_run_names_what_is_missing(tmp_path: Path, capsys) -> None:
+    config = tmp_path / "run.toml"
+    config.write_text(CONFIG.replace("{hi}", "400"), encoding="utf-8")
+    folder = tmp_path / "ws"
+    assert main(["workspace", "init", str(folder)]) == 0
+    for args, words in ((["--config", str(config)], "--out DIR, or --workspace W --project P"),
+                        (["--config", str(config), "--workspace", str(folder)], "go together"),
+                        (["--config", str(config), "--workspace", str(folder), "--project", "nowhere"],
+                         "no project named 'nowhere'")):
+        capsys.readouterr()
+        assert main(["run", *args, "--quiet"]) == 2
+        assert words in capsys.readouterr().err
