@@ -11,11 +11,6 @@ results whole.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from pyproj import CRS
+from test_workspace_kill import kill_at_stage
 from ws_data import POLICY, Clock
 
 from gridmap.cli import main
@@ -172,7 +168,6 @@ def progress(message):
         time.sleep(600)
 
 session.store_results("city", tables, {**info.meta, "doomed": True}, progress=progress)
-print("STORED", flush=True)
 """
 
 
@@ -181,23 +176,7 @@ def test_a_store_killed_half_way_leaves_the_previous_results_whole(city_ws: Work
     session = city_ws.as_system("reader")
     before_info, before = session.results(PROJECT)
     summary_before = city_summary(project_city_results(session, PROJECT)).totals
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen([sys.executable, "-c", STORER, city_ws.location], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        deadline = time.monotonic() + 120
-        line = ""
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if line.strip() in ("STAGE", "STORED") or proc.poll() is not None:
-                break
-        assert line.strip() == "STAGE", f"the store did not reach its last stage: {line!r} {proc.stderr.read()}"
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    kill_at_stage(STORER, city_ws.location)
     after_info, after = session.results(PROJECT)
     assert "doomed" not in after_info.meta and after_info.tables == before_info.tables
     assert len(after["grids"]) == len(before["grids"])
