@@ -657,9 +657,10 @@ class PostgisBackend(Backend):
                             (info.project,)).fetchone() is None:  # also queues two stores of one project
                 raise NotFound(f"no project named {info.project!r}", "no_project", project=info.project)
             srid = self._srid(conn, info.crs) if info.crs else None
-            specs = {name: {"columns": _columns_spec(frame), "rows": counts[name],
-                            "geometry": frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None}
-                     for name, frame in tables.items()}
+            specs: dict[str, dict[str, Any]] = {}
+            for name, frame in tables.items():
+                geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+                specs[name] = {"columns": _columns_spec(frame), "rows": counts[name], "geometry": geometry}
             conn.execute(f"DELETE FROM {self.s}.results WHERE project = %s", (info.project,))
             conn.execute(f"INSERT INTO {self.s}.results (project, crs, srid, meta, tables, written, written_by) "
                          "VALUES (%s, %s, %s, %s, %s, %s, %s)",

@@ -106,7 +106,7 @@ def test_stored_results_give_the_folders_city_summary(city_ws: Workspace, tmp_pa
     assert event.action == "store_results" and event.details["tables"]["grids"] == len(tables["grids"])
 
 
-def test_a_rerun_replaces_the_results_whole(city_ws: Workspace, tmp_path: Path) -> None:
+def test_a_rerun_replaces_the_results_whole(city_ws: Workspace, tmp_path: Path, capsys) -> None:
     run_into(city_ws, tmp_path, hi=400, out=False)
     folder = run_into(city_ws, tmp_path, hi=600)  # a wider band: other grids
     session = city_ws.as_system("reader")
@@ -114,6 +114,10 @@ def test_a_rerun_replaces_the_results_whole(city_ws: Workspace, tmp_path: Path) 
     assert info.meta["params"]["max_households"] == 600
     assert sorted(tables["grids"]["grid_code"]) == sorted(gpd.read_parquet(folder / "grids.parquet")["grid_code"])
     assert [r.project for r in session.results_list()] == [PROJECT]
+    capsys.readouterr()
+    assert main(["workspace", "list", city_ws.location]) == 0
+    listed = [line for line in capsys.readouterr().out.splitlines() if "run results:" in line]
+    assert len(listed) == 1 and f"grids {len(tables['grids']):,}" in listed[0]
     backend = city_ws.backend
     if hasattr(backend, "folder"):  # the GeoPackage folder keeps at most the current and the previous file
         assert len(list(backend.folder.glob("projects/*/results/results-*.gpkg"))) <= 2
