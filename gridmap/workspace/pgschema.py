@@ -22,6 +22,10 @@ The steps
    (assignments, derived grids with GiST index, edit steps), revisions, audit trail, exports.
 2. the views QGIS opens: ``grids_current`` and ``units_current`` — the head revision of every plan,
    geometry in EPSG:4326.
+3. run results (``gridmap run --workspace``): ``results`` (one row per project: who, when, CRS,
+   the run's metadata, each table's columns) and ``result_features`` (the rows of every table,
+   attributes as ``jsonb``, geometry in the project's metric CRS, GiST-indexed); a new run
+   replaces a project's rows in one transaction.
 """
 
 from __future__ import annotations
@@ -137,10 +141,22 @@ COMMENT ON VIEW {{s}}.units_current IS
     'key: project, plan, unit_id';
 """
 
+_RESULTS = """
+CREATE TABLE {s}.results (
+    project text PRIMARY KEY REFERENCES {s}.projects (name) ON DELETE CASCADE, crs text, srid integer,
+    meta json NOT NULL DEFAULT '{{}}', tables jsonb NOT NULL DEFAULT '{{}}', written timestamptz NOT NULL,
+    written_by text NOT NULL DEFAULT '');
+CREATE TABLE {s}.result_features (
+    project text NOT NULL REFERENCES {s}.results (project) ON DELETE CASCADE, layer text NOT NULL,
+    seq integer NOT NULL, attributes jsonb NOT NULL, geom geometry, PRIMARY KEY (project, layer, seq));
+CREATE INDEX result_features_geom ON {s}.result_features USING gist (geom);
+"""
+
 #: The steps, in order: (version, what it does, SQL with ``{s}`` for the schema). Append only.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables of the workspace", _TABLES),
     (2, "QGIS views grids_current and units_current", _VIEWS),
+    (3, "run results of projects", _RESULTS),
 )
 #: The newest schema version this gridmap knows.
 LATEST = MIGRATIONS[-1][0]
