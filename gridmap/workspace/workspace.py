@@ -358,6 +358,40 @@ class WorkspaceSession:
                                            [self._event("import", project, version=existing.inputs_version + 1,
                                                         **details)])
 
+    def store_results(self, project: str, analysis: str, layers: Mapping[str, gpd.GeoDataFrame], *,
+                      plan: str = "", revision: int | None = None, message: str = "") -> Project:
+        """Keep an analysis' results with the project's layers, so the app can show them (admins and planners).
+
+        The layers join the project's inputs under their keys (replacing layers of those keys,
+        e.g. the results of the previous run); readers get them through :meth:`layer` with the
+        same protection as inputs — a key naming people (``staff_…``, ``members_…``) loses its
+        personal columns for viewers and outside a planner's scope. The input layers proper are
+        refused as keys, so results never replace what analyses read.
+
+        Parameters
+        ----------
+        project : the project.
+        analysis : what made them (``staffing``…), for the audit trail.
+        layers : ``{key: layer}``, GeoDataFrames with a CRS; keys are words starting with the
+            analysis name or naming people (``staffing_grids``, ``staff_assignments``…).
+        plan, revision : the plan revision they were computed on (audit trail).
+        message : a note for the audit trail.
+        """
+        record = self._require_edit(project)
+        for key, gdf in layers.items():
+            kind = _input_kind(key)  # refuses keys that are not words
+            if kind is not None or key in ("study_area",):
+                raise WorkspaceError(f"result layer {key!r} would replace an input layer; name it after the "
+                                     f"analysis, e.g. {analysis}_{key}", "result_is_input", key=key)
+            if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None:
+                raise WorkspaceError(f"result layer {key!r} must be a GeoDataFrame with a CRS", "result_no_crs",
+                                     key=key)
+        current = {k: self.backend.read_layer(project, k) for k in record.layers if k not in layers}
+        osm = self.backend.osm_path(project)
+        details = {"analysis": analysis, "message": message, "layers": {k: int(len(v)) for k, v in layers.items()}}
+        return self.backend.replace_inputs(record, {**current, **layers}, osm,
+                                           [self._event("results", project, plan, revision, **details)])
+
     def layer_keys(self, project: str) -> tuple[str, ...]:
         """The keys of a project's input layers."""
         return self._visible(project).layers
