@@ -427,8 +427,6 @@ def test_without_residents_the_page_says_what_it_needs(monkeypatch: pytest.Monke
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the workspace's revisions do not store 微网格 yet (a plan file does): "
-                                       "known gap between the workspace and the grid types, next to fix")
 def test_grid_types_micro_grids_and_the_notice_of_the_selected_grid(fake_map, tmp_path: Path) -> None:
     from gridmap.cli import main
     from gridmap.plans.store import load_plan

@@ -37,6 +37,7 @@ from gridmap.app import analysis, mapkit
 from gridmap.app.context import Dataset, PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
+from gridmap.app.staffing_panel import render_staffing
 from gridmap.errors import GridmapError
 from gridmap.present import maps, views
 from gridmap.present.plan_map import BAND_COLORS, grid_layer, micro_layer, plan_grids, plan_map
@@ -834,3 +835,4 @@ def render(ctx: PageContext) -> None:
     _save_panel(ctx, s)
     _history_panel(ctx, s)
     _compare_panel(ctx, s, comparison)
+    render_staffing(ctx)

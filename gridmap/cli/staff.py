@@ -2,6 +2,8 @@
 
     gridmap staff --plan PLAN.gpkg --staff PATH[#LAYER] [--members PATH[#LAYER]] [--units PATH[#LAYER]]
                   [--osm PATH] [--max-distance 3000] [--member-distance 1000] --out DIR
+    gridmap staff --workspace DIR --project NAME [--plan NAME] [--staff PATH] [--members PATH] [--units PATH]
+                  [--out DIR]
 
 Writes into DIR (CSV in UTF-8 with BOM, so Excel opens them; codes and phones as text):
 
@@ -22,6 +24,14 @@ n_compounds_with_member, compound_share]) and ``member_micro.geojson``;
 with ``--units``: ``units.csv`` (unit_id, name, volunteers, grid_code, micro_code);
 and ``staffing.xlsx`` with one sheet per table (网格员配置, 网格, 未配备网格员, 党员报到, 党员覆盖, 驻区单位).
 Distances are walking metres on ``--osm``, else straight-line metres in the plan's CRS.
+
+With ``--workspace DIR --project NAME`` the plan is the head of the project's plan ``--plan NAME``
+(default: its only plan, or ``unified``), the staff, members and 驻区单位 are the project's layers
+``staff``, ``members`` and ``units`` unless given as files, the walking network is the project's
+OSM file, and the results are kept in the project (:func:`gridmap.people.staffing.staffing_layers`:
+``staffing_grids`` and ``staffing_micro`` with counts, ``staff_assignments`` and ``members_placed``
+with names — read back with the same protection as every layer of people), where the app maps
+them; ``--out`` is then optional.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ import pandas as pd
 
 from gridmap.cli.checks import writing_to
 from gridmap.cli.common import add_input_options, progress, read_plan_file, split_layer
+from gridmap.cli.project import add_project_options, project_plan
 from gridmap.errors import GridmapError
 from gridmap.io.files import atomic_write, write_geojson
 from gridmap.io.inputs import InputOptions
@@ -44,6 +55,7 @@ from gridmap.people.staffing import (
     assign_staff,
     locate_units,
     member_coverage,
+    staffing_layers,
 )
 
 __all__ = ["register", "run_staff", "OUTPUTS", "SHEETS"]
@@ -77,25 +89,86 @@ def _xlsx(sheets: dict[str, pd.DataFrame], path: Path) -> None:
     atomic_write(path, write)
 
 
+def _project_inputs(args: argparse.Namespace, options: InputOptions, say):
+    """(plan, stored inputs, staff, members, units, OSM path, where to keep the results) from ``--workspace``."""
+    from gridmap.workspace import WorkspaceError
+
+    target = project_plan(args, default="unified")
+    if target.head is None:
+        raise LayerError(f"project {target.project!r} has no plan {target.name!r}: make one with `gridmap unify "
+                         f"--workspace {args.workspace} --project {target.project} --micro 10,70`")
+    try:
+        layers = target.session.inputs(target.project)
+        osm = target.session.osm_path(target.project)
+    except WorkspaceError as exc:
+        raise LayerError(str(exc)) from exc
+    say(f"plan {target.name!r} of project {target.project!r}: revision {target.head.revision}, "
+        f"{len(target.head.registry):,} grids")
+    found = {}
+    for key in ("staff", "members", "units"):
+        spec = getattr(args, key)
+        found[key] = _read(options, spec, key, say) if spec else layers.get(key)
+    if found["staff"] is None:
+        raise LayerError(f"project {target.project!r} has no layer 'staff' (the 网格员): give them with --staff PATH")
+    stored = {k: v for k, v in (("study_area", layers.get("study_area")), ("residents", layers.get("residents")))
+              if v is not None}
+    return target.head, stored, found["staff"], found["members"], found["units"], osm, target
+
+
+def _write_outputs(out: Path, say, result, grid_table: pd.DataFrame, unstaffed: pd.DataFrame, grids, member_result,
+                   coverage, plan, placed, sheets: dict[str, pd.DataFrame]) -> None:
+    """Write the tables, layers and workbook of a staffing run into ``out``."""
+    with writing_to(out):
+        out.mkdir(parents=True, exist_ok=True)
+        say(f"writing to {out} — {PRIVACY}")
+        _csv(result.staff, out / "staff.csv")
+        _csv(grid_table, out / "staff_grids.csv")
+        _csv(unstaffed, out / "unstaffed.csv")
+        _csv(result.assignments, out / "staff_assignments.csv")
+        write_geojson(grids[["grid_code", "geometry"]].merge(grid_table, on="grid_code"), out / "staffing.geojson")
+        if member_result is not None:
+            _csv(member_result.members, out / "members.csv")
+            _csv(member_result.micro, out / "member_micro.csv")
+            _csv(coverage, out / "member_coverage.csv")
+            micro = plan.micro_grids[["micro_code", "geometry"]].merge(member_result.micro, on="micro_code")
+            write_geojson(micro, out / "member_micro.geojson")
+        if placed is not None:
+            _csv(placed, out / "units.csv")
+        _xlsx(sheets, out / "staffing.xlsx")
+
+
 def run_staff(args: argparse.Namespace) -> int:
     """Run ``gridmap staff``; return the exit status (errors are raised as GridmapError: status 2)."""
     say = progress(args.quiet)
-    out = Path(args.out)
-    plan, stored = read_plan_file(args.plan, say)
+    if not args.workspace and not args.plan:
+        raise LayerError("give --plan PLAN.gpkg, or --workspace DIR --project NAME [--plan NAME]")
+    if not args.workspace and not args.out:
+        raise LayerError("give --out DIR (optional only with --workspace, where the results are kept in the project)")
+    if not args.workspace and not args.staff:
+        raise LayerError("give --staff PATH (the 网格员)")
+    out = Path(args.out) if args.out else None
     options = InputOptions.from_args(args, ("staff", "members", "units"))
-    staff = _read(options, args.staff, "staff", say)
-    members = _read(options, args.members, "members", say) if args.members else None
-    units = _read(options, args.units, "units", say) if args.units else None
+    target = None
+    osm = args.osm
+    if args.workspace:
+        plan, stored, staff, members, units, osm, target = _project_inputs(args, options, say)
+        where = f"project {target.project!r}, plan {target.name!r}"
+    else:
+        plan, stored = read_plan_file(args.plan, say)
+        staff = _read(options, args.staff, "staff", say)
+        members = _read(options, args.members, "members", say) if args.members else None
+        units = _read(options, args.units, "units", say) if args.units else None
+        where = str(args.plan)
     options.check_all_used()
     if members is not None and plan.micro_grids is None:
-        raise LayerError(f"{args.plan}: the plan has no 微网格, so members cannot be placed in them; make them with "
+        raise LayerError(f"{where}: the plan has no 微网格, so members cannot be placed in them; make them with "
                          "`gridmap unify … --micro 10,70`, or leave out --members")
     net = None
-    if args.osm:
+    if osm:
         from gridmap.access.network import load_walk_network
 
-        say(f"walking network from {args.osm}")
-        net = load_walk_network(args.osm, cache=args.cache_dir)
+        say(f"walking network from {osm}")
+        net = load_walk_network(osm, cache=args.cache_dir)
     grids = plan.grids()
     result = assign_staff(grids, staff, net=net, max_distance_m=args.max_distance, snap_limit=args.snap_limit)
     grid_table = result.grids
@@ -124,23 +197,17 @@ def run_staff(args: argparse.Namespace) -> int:
         coverage = member_coverage(member_result.micro, stored.get("residents"), grids, home)
         sheets["members"] = member_result.members
         sheets["coverage"] = coverage
-    with writing_to(out):
-        out.mkdir(parents=True, exist_ok=True)
-        say(f"writing to {out} — {PRIVACY}")
-        _csv(result.staff, out / "staff.csv")
-        _csv(grid_table, out / "staff_grids.csv")
-        _csv(unstaffed, out / "unstaffed.csv")
-        _csv(result.assignments, out / "staff_assignments.csv")
-        write_geojson(grids[["grid_code", "geometry"]].merge(grid_table, on="grid_code"), out / "staffing.geojson")
-        if member_result is not None:
-            _csv(member_result.members, out / "members.csv")
-            _csv(member_result.micro, out / "member_micro.csv")
-            _csv(coverage, out / "member_coverage.csv")
-            micro = plan.micro_grids[["micro_code", "geometry"]].merge(member_result.micro, on="micro_code")
-            write_geojson(micro, out / "member_micro.geojson")
-        if placed is not None:
-            _csv(placed, out / "units.csv")
-        _xlsx(sheets, out / "staffing.xlsx")
+    if target is not None:
+        layers = staffing_layers(grids, grid_table, result.assignments, plan.micro_grids,
+                                 member_result.micro if member_result is not None else None,
+                                 member_result.members if member_result is not None else None,
+                                 plan=target.name, revision=plan.revision)
+        target.session.store_results(target.project, "staffing", layers, plan=target.name, revision=plan.revision,
+                                     message=f"gridmap staff, {len(staff):,} 网格员")
+        say(f"kept in project {target.project!r}: {', '.join(layers)} (plan {target.name!r}, revision "
+            f"{plan.revision})")
+    if out is not None:
+        _write_outputs(out, say, result, grid_table, unstaffed, grids, member_result, coverage, plan, placed, sheets)
     staffed = int(grid_table["staffed"].sum())
     print(f"{staffed:,} of {len(grid_table):,} grids have a 网格员 ({(grid_table['source'] == 'assigned').sum():,} "
           f"newly assigned, within {args.max_distance:g} m{' walking' if net is not None else ' in a straight line'})"
@@ -170,8 +237,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                               "layer; optional). members: member_id [, name, community] and a home point. units: "
                               "unit_id [, name, volunteers] and a point. Map other column names with --map, e.g. "
                               "--map staff:staff_id=工号.")
-    p.add_argument("--plan", required=True, metavar="PLAN.gpkg", help="the plan (from `gridmap unify`)")
-    p.add_argument("--staff", required=True, metavar="PATH[#LAYER]", help="网格员 table or point layer")
+    p.add_argument("--plan", metavar="PLAN.gpkg|NAME",
+                   help="the plan file (from `gridmap unify`); with --workspace, the name of the project's plan")
+    p.add_argument("--staff", metavar="PATH[#LAYER]", help="网格员 table or point layer (with --workspace: default the "
+                   "project's layer staff)")
     p.add_argument("--members", metavar="PATH[#LAYER]", help="党员 (home points); needs the plan's 微网格")
     p.add_argument("--units", metavar="PATH[#LAYER]", help="驻区单位 (points, volunteers)")
     p.add_argument("--osm", metavar="PATH", help="OSM XML street file: walking distances (else straight lines)")
@@ -183,5 +252,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="metres from a street beyond which a point is not on the network (default 300)")
     p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
     add_input_options(p, "staff, members, units")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
+    add_project_options(p)
     p.set_defaults(func=_run)

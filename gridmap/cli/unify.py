@@ -152,6 +152,7 @@ def run_unify(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         plan.micro_grids = micro.micro_grids
+        plan.micro_band = micro_band
     if old is not None and target is None:  # the next revision of the same plan file
         plan.plan_id, plan.revision = old.plan_id, old.revision
     checks = plan.checks()

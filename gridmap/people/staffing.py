@@ -63,7 +63,8 @@ from gridmap.people.pairing import id_text, zone_codes
 
 __all__ = ["STAFF_TYPES", "DEFAULT_CAPACITY", "DEFAULT_STAFF_DISTANCE_M", "DEFAULT_MEMBER_DISTANCE_M",
            "UNSTAFFED_REASONS", "check_staff", "check_members", "check_units", "pair_distances", "StaffResult",
-           "assign_staff", "MemberResult", "assign_members", "member_coverage", "locate_units"]
+           "assign_staff", "MemberResult", "assign_members", "member_coverage", "locate_units", "staffing_layers",
+           "STAFFING_LAYERS"]
 
 #: 专职 (full-time) and 兼职 (part-time) 网格员, and the spellings read as each.
 STAFF_TYPES: dict[str, tuple[str, ...]] = {
@@ -76,6 +77,9 @@ DEFAULT_CAPACITY: dict[str, int] = {"专职": 500, "兼职": 250}
 DEFAULT_STAFF_DISTANCE_M = 3000.0
 #: Farthest walk from a 党员's home to a micro grid they are moved to (metres).
 DEFAULT_MEMBER_DISTANCE_M = 1000.0
+#: The layers a project keeps of a staffing run (:func:`staffing_layers`): counts per grid and per 微网格,
+#: and the two lists of people (keys naming people: their personal columns are protected on reading).
+STAFFING_LAYERS = ("staffing_grids", "staffing_micro", "staff_assignments", "members_placed")
 #: Why a grid has no 网格员.
 UNSTAFFED_REASONS = ("no_staff_within_reach", "staff_full")
 
@@ -551,3 +555,52 @@ def locate_units(units: gpd.GeoDataFrame, grids: gpd.GeoDataFrame, micro_grids: 
     else:
         table["micro_code"] = ""
     return table
+
+
+def staffing_layers(grids: gpd.GeoDataFrame, grid_table: pd.DataFrame, assignments: pd.DataFrame,
+                    micro_grids: gpd.GeoDataFrame | None = None, member_micro: pd.DataFrame | None = None,
+                    members: pd.DataFrame | None = None, *, plan: str = "", revision: int | None = None
+                    ) -> dict[str, gpd.GeoDataFrame]:
+    """The results of a staffing run as the layers a project keeps (:data:`STAFFING_LAYERS`), for the map.
+
+    Counts and lists are kept apart, so each reader gets what they may see:
+
+    * ``staffing_grids`` — the grid polygons with :attr:`StaffResult.grids`' counts (households,
+      ``n_staff``, ``households_per_staff``, ``staffed``, ``reason``…; no names or ids) and, with
+      members, ``n_micro`` and ``n_micro_with_member``;
+    * ``staffing_micro`` (with members) — the 微网格 polygons with ``households`` and ``n_members``;
+    * ``staff_assignments`` — one row per 网格员 and grid (names, phones) at the grid's point on surface;
+    * ``members_placed`` (with members) — one row per 党员 at the point of the 微网格 served (or of
+      the home 微网格; none when neither).
+
+    Every layer carries ``plan`` and ``revision``: the plan revision the run was made on.
+    """
+    crs = grids.crs
+    keep = [c for c in grid_table.columns if c not in ("staff_ids", "staff_names")]
+    grid_layer = grids[["grid_code", "geometry"]].merge(grid_table[keep], on="grid_code", how="left")
+    if member_micro is not None:
+        per_grid = member_micro.assign(covered=member_micro["n_members"] > 0).groupby("grid_code")
+        grid_layer["n_micro"] = grid_layer["grid_code"].map(per_grid.size()).fillna(0).astype(np.int64)
+        grid_layer["n_micro_with_member"] = grid_layer["grid_code"].map(per_grid["covered"].sum()).fillna(0) \
+            .astype(np.int64)
+    points = dict(zip(grids["grid_code"].astype(str), shapely.point_on_surface(grids.geometry.to_numpy()),
+                      strict=True))
+    at_grid = [points.get(str(c)) for c in assignments["grid_code"]]
+    layers = {"staffing_grids": gpd.GeoDataFrame(grid_layer, geometry="geometry", crs=crs),
+              "staff_assignments": gpd.GeoDataFrame(assignments.reset_index(drop=True),
+                                                    geometry=gpd.GeoSeries(at_grid, crs=crs), crs=crs)}
+    if micro_grids is not None and member_micro is not None:
+        micro = micro_grids[["micro_code", "geometry"]].merge(
+            member_micro[["micro_code", "grid_code", "area_id", "households", "n_members"]], on="micro_code")
+        layers["staffing_micro"] = gpd.GeoDataFrame(micro, geometry="geometry", crs=micro_grids.crs).to_crs(crs)
+        micro_points = dict(zip(micro["micro_code"].astype(str),
+                                shapely.point_on_surface(layers["staffing_micro"].geometry.to_numpy()), strict=True))
+        if members is not None:
+            served = zip(members["micro_code"], members["home_micro_code"], strict=True)
+            where = [micro_points.get(str(m) or str(h)) for m, h in served]
+            layers["members_placed"] = gpd.GeoDataFrame(members.reset_index(drop=True),
+                                                        geometry=gpd.GeoSeries(where, crs=crs), crs=crs)
+    for layer in layers.values():
+        layer["plan"] = plan
+        layer["revision"] = -1 if revision is None else int(revision)
+    return layers

@@ -36,8 +36,10 @@ from gridmap.errors import GridCodeError, ParameterError, check_number
 from gridmap.plans.grids import reading_order
 from gridmap.plans.regions import partition_pieces
 
-__all__ = ["MICRO_LAYER", "DEFAULT_MICRO_BAND", "MICRO_OUTPUT_COLUMNS", "parse_micro_band", "resident_points",
-           "resident_grid_codes", "MicroBuild", "build_micro_grids", "check_micro_grids"]
+__all__ = ["MICRO_LAYER", "DEFAULT_MICRO_BAND", "MICRO_OUTPUT_COLUMNS", "MICRO_TEXT_COLUMNS", "parse_micro_band",
+           "resident_points", "resident_grid_codes", "MicroBuild", "build_micro_grids", "check_micro_grids",
+           "normalize_micro_grids", "touched_grids", "rebuild_micro_grids", "refresh_plan_micro_grids",
+           "same_micro_grids"]
 
 #: Layer name of the micro grids in a plan file.
 MICRO_LAYER = "micro_grids"
@@ -46,6 +48,8 @@ DEFAULT_MICRO_BAND = (10, 70)
 #: Columns of the micro-grid layer (then geometry); compatible with :mod:`gridmap.present.notice_inputs`.
 MICRO_OUTPUT_COLUMNS = ("micro_code", "grid_code", "grid_type", "households", "n_buildings", "in_band",
                         "building_head", "building_head_phone")
+#: The text columns of :data:`MICRO_OUTPUT_COLUMNS` (codes keep their leading zeros).
+MICRO_TEXT_COLUMNS = ("micro_code", "grid_code", "grid_type", "building_head", "building_head_phone")
 
 
 def parse_micro_band(value: str | tuple[int, int]) -> tuple[int, int]:
@@ -284,3 +288,117 @@ def check_micro_grids(micro: pd.DataFrame, grid_households: pd.Series) -> pd.Dat
     detail = "; ".join(parts) if parts else "every household in exactly one micro grid"
     return pd.DataFrame([{"check": "micro", "status": "fail" if bad else "pass", "n": len(bad),
                           "grid_codes": ";".join(bad), "detail": detail}])
+
+
+def normalize_micro_grids(micro: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The micro grids as every store keeps them: :data:`MICRO_OUTPUT_COLUMNS` with fixed types, then polygons.
+
+    Codes and names are text (``""`` for missing), ``households`` and ``n_buildings`` 64-bit
+    integers, ``in_band`` boolean, an empty polygon (a grid without units) None; rows in
+    ``micro_code`` order. Columns other than these are
+    dropped (a store keeps exactly these, so what is read back equals what was saved).
+    """
+    out = pd.DataFrame(index=pd.RangeIndex(len(micro)))
+    frame = micro.reset_index(drop=True)
+    for column in MICRO_OUTPUT_COLUMNS:
+        values = frame[column] if column in frame else pd.Series([None] * len(frame), dtype=object)
+        if column in MICRO_TEXT_COLUMNS:
+            default = "微网格" if column == "grid_type" else ""
+            out[column] = [default if v is None or v != v else str(v) for v in values.tolist()]
+        elif column == "in_band":
+            out[column] = np.array([bool(v) if v == v and v is not None else False for v in values.tolist()],
+                                   dtype=bool)
+        else:
+            out[column] = pd.to_numeric(values, errors="coerce").fillna(0).to_numpy().astype(np.int64)
+    geoms = np.array(frame.geometry.to_numpy(), dtype=object)
+    geoms[shapely.is_empty(geoms)] = None  # the 微网格 of a grid left without units: no geometry
+    geoms = gpd.GeoSeries(geoms, crs=micro.crs)
+    result = gpd.GeoDataFrame(out, geometry=geoms, crs=micro.crs)
+    return result.sort_values("micro_code", kind="stable").reset_index(drop=True)
+
+
+def same_micro_grids(a: gpd.GeoDataFrame | None, b: gpd.GeoDataFrame | None) -> bool:
+    """True when two micro-grid layers hold the same rows (after :func:`normalize_micro_grids`) and geometries."""
+    if a is None or b is None:
+        return a is None and b is None
+    a, b = normalize_micro_grids(a), normalize_micro_grids(b)
+    if len(a) != len(b) or not a.drop(columns="geometry").equals(b.drop(columns="geometry")):
+        return False
+    return bool(shapely.equals_exact(a.geometry.to_numpy(), b.geometry.to_numpy(), tolerance=0.0).all())
+
+
+def touched_grids(before: pd.Series, after: pd.Series) -> set[str]:
+    """Grid codes that gained or lost units between two assignments (``grid_code`` per unit, indexed by ``unit_id``).
+
+    Their micro grids no longer cover exactly their buildings; every other grid keeps its units and
+    so its micro grids.
+    """
+    b = before.reindex(after.index).fillna("").astype(object).to_numpy()
+    a = after.fillna("").astype(object).to_numpy()
+    changed = b != a
+    return (set(b[changed]) | set(a[changed])) - {"", None}
+
+
+def rebuild_micro_grids(micro: gpd.GeoDataFrame, base_codes, targets: gpd.GeoDataFrame,
+                        residents: gpd.GeoDataFrame | None, resident_grid: np.ndarray | None, *,
+                        band: tuple[int, int] = DEFAULT_MICRO_BAND, seed: int = 0
+                        ) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:
+    """Micro grids made anew for the grids ``targets`` (e.g. :func:`touched_grids` of an edit); the others kept.
+
+    Parameters
+    ----------
+    micro : the micro grids before (of any grids).
+    base_codes : the codes of the plan's base grids now; micro grids of other grids (merged away,
+        now exclusive) are dropped.
+    targets : the grids whose micro grids are made anew (``grid_code``, polygons, metric CRS); those
+        not among ``base_codes`` are ignored.
+    residents : the residents the micro grids were made from (buildings or points with
+        ``households``); None when they are not at hand: the micro grids of ``targets`` are then
+        dropped (the ``micro`` check names those grids until they are rebuilt).
+    resident_grid : the grid code of each resident (:func:`resident_grid_codes` of the plan's units).
+    band, seed : as :func:`build_micro_grids`.
+
+    Returns
+    -------
+    (micro grids, codes rebuilt, codes dropped): whole buildings, each micro grid inside its grid,
+    codes = grid code + 2 digits; the building heads (楼栋长) of rebuilt grids are cleared.
+    """
+    base = set(map(str, base_codes))
+    targets = targets[targets["grid_code"].astype(str).isin(base)]
+    codes = sorted(targets["grid_code"].astype(str))
+    kept = normalize_micro_grids(micro[micro["grid_code"].astype(str).isin(base - set(codes))])
+    if not codes:
+        return kept, [], []
+    if residents is None:
+        return kept, [], codes
+    built = build_micro_grids(targets, residents, resident_grid, min_households=band[0], max_households=band[1],
+                              seed=seed)
+    fresh = normalize_micro_grids(built.micro_grids.to_crs(kept.crs) if kept.crs is not None else built.micro_grids)
+    joined = pd.concat([kept, fresh], ignore_index=True)
+    return normalize_micro_grids(gpd.GeoDataFrame(joined, geometry="geometry", crs=fresh.crs)), codes, []
+
+
+def refresh_plan_micro_grids(plan, codes, residents: gpd.GeoDataFrame | None, *, seed: int = 0
+                             ) -> tuple[list[str], list[str]]:
+    """Make the 微网格 of a plan's grids ``codes`` anew, in place (:func:`rebuild_micro_grids`).
+
+    ``plan`` is a :class:`gridmap.plans.plan.Plan` with micro grids (nothing happens without); its
+    ``micro_band`` is the band. Micro grids of grids gone or now exclusive are dropped. Returns
+    (codes rebuilt, codes whose micro grids were dropped because ``residents`` is None).
+    """
+    if plan.micro_grids is None:
+        return [], []
+    base_codes = [c for c in plan.registry if c not in plan.exclusive]
+    wanted = set(map(str, codes)) & set(base_codes)
+    stale = set(plan.micro_grids["grid_code"].astype(str)) - set(base_codes)
+    if not wanted and not stale:
+        return [], []
+    targets = plan.grids(sorted(wanted))[["grid_code", "geometry"]]
+    resident_grid = None
+    if residents is not None and len(wanted):
+        unit_codes = np.array([c or "" for c in plan.codes], dtype=object)
+        resident_grid = resident_grid_codes(resident_points(residents, plan.crs), plan.units, unit_codes)
+    micro, rebuilt, dropped = rebuild_micro_grids(plan.micro_grids, base_codes, targets, residents, resident_grid,
+                                                  band=plan.micro_band, seed=seed)
+    plan.micro_grids = micro
+    return rebuilt, dropped

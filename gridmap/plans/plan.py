@@ -61,7 +61,7 @@ from gridmap.errors import GridmapError
 from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
 from gridmap.plans.checks import run_checks
 from gridmap.plans.exclusive import BASE, DEFAULT_EXCLUSIVE_RANGE, EXCLUSIVE, parse_sequence_range
-from gridmap.plans.micro import check_micro_grids
+from gridmap.plans.micro import DEFAULT_MICRO_BAND, check_micro_grids, parse_micro_band
 from gridmap.plans.units import unit_adjacency
 from gridmap.vocab import Message
 
@@ -130,6 +130,8 @@ class Plan:
     exclusive_range : the sequence numbers of exclusive grids, ``(first, last)``; new base grids
         (:meth:`create`) take numbers below it.
     micro_grids : the 微网格 (``micro_code``, ``grid_code``, ``households``, ``building_head``…), or None.
+    micro_band : households of a 微网格, ``(min, max)`` (what they were built with, and rebuilt with
+        after an edit moves units between grids).
     """
 
     def __init__(self, units: gpd.GeoDataFrame, assignment: pd.DataFrame | None = None, *,
@@ -139,7 +141,8 @@ class Plan:
                  revision: int = 0, plan_id: str | None = None, name: str = "",
                  exclusive: Mapping[str, str] | None = None,
                  exclusive_range: tuple[int, int] | str = DEFAULT_EXCLUSIVE_RANGE,
-                 micro_grids: gpd.GeoDataFrame | None = None):
+                 micro_grids: gpd.GeoDataFrame | None = None,
+                 micro_band: tuple[int, int] | str | None = None):
         if units.crs is None or not pyproj.CRS.from_user_input(units.crs).is_projected:
             raise ValueError("a plan needs units in a projected (metric) CRS")
         self.units = units.reset_index(drop=True)
@@ -176,6 +179,7 @@ class Plan:
         self.exclusive: dict[str, str] = dict(exclusive or {})
         self.exclusive_range = parse_sequence_range(exclusive_range)
         self.micro_grids = micro_grids
+        self.micro_band = parse_micro_band(micro_band) if micro_band is not None else DEFAULT_MICRO_BAND
         self.dirty = False
         self._geom_cache: dict[str, shapely.Geometry] = {}
         self._rtree = rtree_index.Index()

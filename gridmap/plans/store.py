@@ -5,7 +5,7 @@ A plan file holds the layers ``units``, ``assignment`` (``unit_id``, ``grid_code
 dissolved polygons with their statistics — for QGIS/ArcGIS users; derived, not read back),
 ``edit_log`` (the applied steps, with what undoing them needs, so undo works after reopening) and
 ``meta`` (``key``, ``value``: format, plan id, revision, band, code prefixes, grid registry, locks,
-``status`` = complete / work in progress, saved at, the 专属网格 and their sequence range) and, when
+``status`` = complete / work in progress, saved at, the 专属网格 and their sequence range, the 微网格 band) and, when
 the plan has them, ``micro_grids`` (the 微网格, :mod:`gridmap.plans.micro`). Optionally it also carries the inputs the
 plan was analysed with — study area, residents, centres, zone layers — as layers ``source_<name>``
 (:func:`save_plan` ``sources=``, :func:`load_plan_sources`, names from :func:`plan_sources`), so a
@@ -222,6 +222,7 @@ def _layers(plan: Plan, revision: int) -> dict[str, pd.DataFrame]:
         "grids": json.dumps(plan.registry), "locked": json.dumps(sorted(plan.locked)),
         "exclusive": json.dumps(plan.exclusive, ensure_ascii=False),
         "exclusive_range": f"{plan.exclusive_range[0]}-{plan.exclusive_range[1]}",
+        "micro_band": f"{plan.micro_band[0]},{plan.micro_band[1]}",
         "status": "complete" if complete else "work in progress",
         "failed_checks": ";".join(checks.loc[checks["status"] != "pass", "check"]),
         "saved_at": pd.Timestamp.now(tz="UTC").isoformat(),
@@ -313,7 +314,7 @@ def load_plan(path: str | os.PathLike) -> Plan:
                 revision=int(meta["revision"]), plan_id=meta["plan_id"], name=meta.get("name", ""),
                 exclusive=json.loads(meta.get("exclusive", "{}")),
                 exclusive_range=meta.get("exclusive_range") or DEFAULT_EXCLUSIVE_RANGE,
-                micro_grids=_micro_layer(path))
+                micro_grids=_micro_layer(path), micro_band=meta.get("micro_band") or None)
     log = pyogrio.read_dataframe(path, layer="edit_log", read_geometry=False)
     if len(log):
         plan.history = steps_from_table(plan, log)

@@ -395,12 +395,15 @@ def base_map(
     return m
 
 
-def _ensure_layer_control(m: folium.Map) -> None:
+def ensure_layer_control(m: folium.Map) -> None:
     """Exactly one LayerControl, rendered last (its script names the layers added before it)."""
     for key, child in list(m._children.items()):
         if isinstance(child, folium.LayerControl):
             del m._children[key]
     folium.LayerControl(collapsed=False).add_to(m)
+
+
+_ensure_layer_control = ensure_layer_control
 
 
 def _geojson(

@@ -659,4 +659,19 @@ APP_TEXT.update({
     'compare_revision': {"zh": "方案 {plan} 版本 {rev}", "en": "plan {plan}, revision {rev}"},
     'compare_saved_ws': {"zh": "工作区中的已保存版本", "en": "A saved revision in the workspace"},
     'personal_export_note': {"zh": "个人信息名单：每次下载都会记录（谁、何时、哪份名单）。", "en": "A list of people: every download is recorded (who, when, which list)."},
+    'staffing_header': {"zh": "力量下沉：网格员、党员、结对帮扶",
+                        "en": "Staff on the grids: staff, party members, pairs"},
+    'staffing_source': {
+        "zh": "由 gridmap staff 根据方案 {plan} 版本 {rev} 计算；共 {grids} 个网格，"
+              "{staffed} 个已配备网格员，{unstaffed} 个未配备。",
+        "en": "Computed by gridmap staff on plan {plan}, revision {rev}: {grids} grids, {staffed} with staff, "
+              "{unstaffed} without."},
+    'staffing_map_help': {
+        "zh": "颜色：每名网格员服务的户数（绿色较少，红色超负荷）；红色：未配备网格员的网格；"
+              "图层控件中可打开每个微网格的党员数和未结对人数。仅显示数量。",
+        "en": "Colour: households per staff member (green light, red overloaded); red: grids without staff; the "
+              "layer control adds party members per micro grid and people not paired. Counts only."},
+    'staffing_people_header': {"zh": "网格员名单（仅限您负责的范围）", "en": "Staff list (your scope only)"},
+    'staffing_viewer_note': {"zh": "查看者只能看到数量，不显示人员名单。",
+                             "en": "Viewers see counts only, never lists of people."},
 })

@@ -101,6 +101,9 @@ class RevisionData:
     history_parent, history_keep : the undo history of this revision is the first
         ``history_keep`` steps of ``history_parent``'s history followed by ``steps``
         (``history_parent`` None: ``steps`` alone). Set by the workspace, stored by the backend.
+    micro_grids : the 微网格 (:data:`gridmap.plans.micro.MICRO_OUTPUT_COLUMNS` + polygons, the
+        plan's CRS), or None when the plan has none. Stored when ``meta["micro_grids"]`` (their
+        number) is not None; read back only when asked (``read_revision(micro=True)``).
     """
 
     assignment: pd.DataFrame
@@ -109,6 +112,7 @@ class RevisionData:
     grids: gpd.GeoDataFrame | None = None
     history_parent: int | None = None
     history_keep: int = 0
+    micro_grids: gpd.GeoDataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -324,9 +328,10 @@ class Backend(ABC):
 
     @abstractmethod
     def read_revision(self, project: str, plan: str, number: int, *, grids: bool = False,
-                      assignment: bool = True) -> RevisionData:
+                      assignment: bool = True, micro: bool = False) -> RevisionData:
         """A revision's data: its assignment (unless ``assignment=False``), meta, steps, history
-        links, and its grids when ``grids``. Raises :class:`gridmap.workspace.errors.NotFound`.
+        links, its grids when ``grids`` and its 微网格 when ``micro`` (None when it has none).
+        Raises :class:`gridmap.workspace.errors.NotFound`.
         """
 
     # ------------------------------------------------------------------ audit and exports

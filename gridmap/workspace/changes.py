@@ -159,6 +159,14 @@ def describe(summary: dict[str, Any], limit: int = 10) -> list[str]:
     if summary.get("renumbered"):
         lines.append("new grid(s) renumbered to fit beside the other save: "
                      + ", ".join(f"{a} → {b}" for a, b in summary["renumbered"].items()))
+    if summary.get("micro_rebuilt"):
+        codes = summary["micro_rebuilt"]
+        lines.append(f"微网格 made anew (whole buildings, inside the grid; 楼栋长 to be named again) in grid(s) "
+                     f"{', '.join(codes[:limit])}" + (" …" if len(codes) > limit else ""))
+    if summary.get("micro_dropped"):
+        codes = summary["micro_dropped"]
+        lines.append(f"微网格 dropped (the project has no residents to make them from) in grid(s) "
+                     f"{', '.join(codes[:limit])}" + (" …" if len(codes) > limit else ""))
     if summary.get("merged_with"):
         lines.append(f"merged with revision(s) {', '.join(map(str, summary['merged_with']))}")
     if summary.get("restored"):

@@ -11,7 +11,9 @@ Layout::
                                             layer per table, one file per run
     DIR/projects/<folder>/plans/<file>.gpkg      a plan: ``units`` (written once), ``grids`` (per
                                             revision, a ``data_key`` column), ``assignments``,
-                                            ``edit_steps``, ``revision_data`` (keyed by ``data_key``)
+                                            ``edit_steps``, ``revision_data`` (keyed by ``data_key``),
+                                            ``micro_grids`` (the 微网格 of the revisions that
+                                            have them; made at the first such save)
 
 Why this way (docs/design.md §7.1, :mod:`gridmap.workspace.backend` for the semantics):
 
@@ -59,6 +61,7 @@ import pyogrio
 import shapely
 
 from gridmap.io.files import copy_file_atomic, write_gpkg
+from gridmap.plans.micro import MICRO_OUTPUT_COLUMNS, normalize_micro_grids
 from gridmap.plans.store import exclusive_lock
 from gridmap.workspace.backend import (
     FORMAT,
@@ -148,6 +151,11 @@ _PLAN_INDEXES = (
     "CREATE INDEX grids_key ON grids (data_key)",
 )
 _STEP_COLUMNS = ("seq", "op", "params", "changed", "n_units", "time", "undo")
+#: The 微网格 of a revision: a feature table made by SQL (any polygonal type), columns as :data:`MICRO_OUTPUT_COLUMNS`.
+_MICRO_TABLE = "micro_grids"
+_MICRO_TYPES = {"households": "INTEGER", "n_buildings": "INTEGER", "in_band": "BOOLEAN"}
+_MICRO_DDL = (f"CREATE TABLE IF NOT EXISTS {_MICRO_TABLE} ({_PK}, geom GEOMETRY, data_key TEXT NOT NULL, "
+              + ", ".join(f"{c} {_MICRO_TYPES.get(c, 'TEXT')}" for c in MICRO_OUTPUT_COLUMNS) + ")")
 
 
 def is_workspace_folder(path: str | os.PathLike) -> bool:
@@ -213,6 +221,15 @@ def _gpkg_blob(geom, srs_id: int) -> bytes | None:
     minx, miny, maxx, maxy = shapely.bounds(geom)
     header = b"GP" + bytes((0, 0x03)) + struct.pack("<i", srs_id) + struct.pack("<4d", minx, maxx, miny, maxy)
     return header + shapely.to_wkb(geom, byte_order=1, flavor="iso", output_dimension=2)
+
+
+def _from_gpkg_blob(blob: bytes | None):
+    """GeoPackage binary (any envelope) → a geometry; None for none."""
+    if blob is None:
+        return None
+    blob = bytes(blob)
+    envelope = (blob[3] >> 1) & 0x07
+    return shapely.from_wkb(blob[8 + {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[envelope]:])
 
 
 def _multi(geoms: np.ndarray) -> np.ndarray:
@@ -685,6 +702,8 @@ class GpkgBackend(Backend):
             if data.grids is not None and len(data.grids):
                 self._write_grids(con, key, data.grids)
             say("grids written")
+            if data.micro_grids is not None and len(data.micro_grids):
+                self._write_micro(con, key, data.micro_grids)
             if len(data.steps):
                 steps = data.steps.copy()
                 for col in _STEP_COLUMNS:
@@ -713,6 +732,36 @@ class GpkgBackend(Backend):
         marks = ", ".join("?" for _ in range(len(columns) + 2))
         con.executemany(f"INSERT INTO grids ({names}) VALUES ({marks})",
                         [(key, b, *v) for b, v in zip(blobs, values, strict=True)])
+
+    @staticmethod
+    def _write_micro(con: sqlite3.Connection, key: str, micro: gpd.GeoDataFrame) -> None:
+        """The 微网格 of a revision, in the table ``micro_grids`` (made, and registered for QGIS, at the first use)."""
+        srs_id = int(con.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = 'grids'").fetchone()[0])
+        if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (_MICRO_TABLE,)).fetchone() is None:
+            con.execute(_MICRO_DDL)
+            con.execute(f"CREATE INDEX {_MICRO_TABLE}_key ON {_MICRO_TABLE} (data_key)")
+            now = utc_now().strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
+                        "srs_id) VALUES (?, 'features', ?, '微网格 of every revision (data_key)', ?, ?)",
+                        (_MICRO_TABLE, _MICRO_TABLE, now, srs_id))
+            con.execute("INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) "
+                        "VALUES (?, 'geom', 'GEOMETRY', ?, 0, 0)", (_MICRO_TABLE, srs_id))
+        frame = normalize_micro_grids(micro)
+        blobs = [_gpkg_blob(g, srs_id) for g in frame.geometry.to_numpy()]
+        values = _python_values(pd.DataFrame(frame[list(MICRO_OUTPUT_COLUMNS)]), MICRO_OUTPUT_COLUMNS)
+        names = ", ".join(["data_key", "geom", *MICRO_OUTPUT_COLUMNS])
+        marks = ", ".join("?" for _ in range(len(MICRO_OUTPUT_COLUMNS) + 2))
+        con.executemany(f"INSERT INTO {_MICRO_TABLE} ({names}) VALUES ({marks})",
+                        [(key, b, *v) for b, v in zip(blobs, values, strict=True)])
+
+    @staticmethod
+    def _read_micro(con: sqlite3.Connection, key: str, crs: Any) -> gpd.GeoDataFrame:
+        """The 微网格 of a revision, as written (:func:`normalize_micro_grids`)."""
+        rows = con.execute(f"SELECT geom, {', '.join(MICRO_OUTPUT_COLUMNS)} FROM {_MICRO_TABLE} WHERE data_key = ? "
+                           "ORDER BY fid", (key,)).fetchall()
+        table = pd.DataFrame([tuple(r[1:]) for r in rows], columns=list(MICRO_OUTPUT_COLUMNS))
+        geoms = gpd.GeoSeries([_from_gpkg_blob(r[0]) for r in rows], crs=crs)
+        return normalize_micro_grids(gpd.GeoDataFrame(table, geometry=geoms, crs=crs))
 
     def write_revision_data(self, project: str, plan: str, data: RevisionData,
                             progress: Callable[[str], None] | None = None) -> str:
@@ -766,7 +815,7 @@ class GpkgBackend(Backend):
                 "SELECT * FROM revisions WHERE project = ? AND plan = ? ORDER BY number", (project, plan))]
 
     def read_revision(self, project: str, plan: str, number: int, *, grids: bool = False,
-                      assignment: bool = True) -> RevisionData:
+                      assignment: bool = True, micro: bool = False) -> RevisionData:
         with self._ws() as con:
             row = con.execute("SELECT data_key, history_parent, history_keep FROM revisions WHERE project = ? AND "
                               "plan = ? AND number = ?", (project, plan, int(number))).fetchone()
@@ -782,12 +831,21 @@ class GpkgBackend(Backend):
                                  columns=["unit_id", "grid_code"])
             steps = pd.DataFrame(con.execute(f"SELECT {', '.join(_STEP_COLUMNS)} FROM edit_steps WHERE data_key = ? "
                                              "ORDER BY seq", (key,)).fetchall(), columns=list(_STEP_COLUMNS))
+            micro_frame = None
+            if micro and meta.get("micro_grids") is not None:
+                org, org_id, wkt = con.execute(
+                    "SELECT s.organization, s.organization_coordsys_id, s.definition FROM gpkg_geometry_columns g "
+                    "JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id WHERE g.table_name = 'grids'").fetchone()
+                crs = f"EPSG:{org_id}" if str(org).upper() == "EPSG" else wkt
+                has_table = con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (_MICRO_TABLE,)).fetchone()
+                micro_frame = (self._read_micro(con, key, crs) if has_table else normalize_micro_grids(
+                    gpd.GeoDataFrame({c: [] for c in MICRO_OUTPUT_COLUMNS}, geometry=gpd.GeoSeries([], crs=crs))))
         frame = None
         if grids:
             frame = gpd.read_file(path, layer="grids", where=f"data_key = '{key}'", engine="pyogrio")
             frame = frame.drop(columns=["data_key"])
         return RevisionData(table, meta, steps, frame, None if row["history_parent"] is None
-                            else int(row["history_parent"]), int(row["history_keep"]))
+                            else int(row["history_parent"]), int(row["history_keep"]), micro_frame)
 
     # ------------------------------------------------------------------ audit and exports
 

@@ -14,7 +14,8 @@ head). The merge compares both with the base:
   share a code.
 
 Without conflicts the merged state is *theirs* with *mine*'s changes applied: mine's unit moves,
-mine's new and removed grids, mine's lock changes. The functions are pure: states in, a state out.
+mine's new and removed grids, mine's lock changes, mine's changes of grid types (专属网格 made,
+renamed or turned back into 基础网格) and of the 专属网格 range and 微网格 band. The functions are pure: states in, a state out.
 """
 
 from __future__ import annotations
@@ -141,9 +142,20 @@ def merge_states(base: PlanState, mine: PlanState, theirs: PlanState) -> MergeRe
     locked_added = {renumbered.get(c, c) for c in mine.locked - base.locked}
     locked = frozenset((theirs.locked | locked_added) - (base.locked - mine.locked))
     band = mine_band if mine_band != base_band else theirs_band
+    exclusive = {c: kind for c, kind in theirs.exclusive.items() if c not in mine_removed}
+    for code, kind in mine.exclusive.items():  # mine's 专属网格 made or renamed
+        if base.exclusive.get(code) != kind:
+            exclusive[renumbered.get(code, code)] = kind
+    for code in set(base.exclusive) - set(mine.exclusive):  # mine's 专属网格 turned into 基础网格
+        exclusive.pop(code, None)
+    exclusive = {c: kind for c, kind in exclusive.items() if c in registry}
+    exclusive_range = (mine.exclusive_range if mine.exclusive_range != base.exclusive_range
+                       else theirs.exclusive_range)
+    micro_band = mine.micro_band if mine.micro_band != base.micro_band else theirs.micro_band
     missing = (set(merged) - {""}) - set(registry)
     if missing:  # a safety net: every rule above should have caught it
         return MergeResult(None, (), tuple(sorted(missing)),
                            (f"grid(s) used but no longer existing: {', '.join(sorted(missing))}",))
-    state = PlanState(pd.Series(merged, index=index, name="grid_code"), registry, locked, prefixes, band[0], band[1])
+    state = PlanState(pd.Series(merged, index=index, name="grid_code"), registry, locked, prefixes, band[0], band[1],
+                      exclusive, exclusive_range, micro_band)
     return MergeResult(state, renumbered=renumbered)

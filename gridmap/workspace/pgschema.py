@@ -22,7 +22,11 @@ The steps
    (assignments, derived grids with GiST index, edit steps), revisions, audit trail, exports.
 2. the views QGIS opens: ``grids_current`` and ``units_current`` — the head revision of every plan,
    geometry in EPSG:4326.
-3. run results (``gridmap run --workspace``): ``results`` (one row per project: who, when, CRS,
+3. the 微网格 of each revision (``micro_grids``: code, grid code, the other columns as ``jsonb``,
+   polygons in the plan's CRS, GiST-indexed) and the view ``micro_grids_current``. The 专属网格
+   and the 微网格 band need no table: they are kept in ``revision_data.meta``, which older
+   revisions simply lack (read as "no 专属网格, default ranges").
+4. run results (``gridmap run --workspace``): ``results`` (one row per project: who, when, CRS,
    the run's metadata, each table's columns) and ``result_features`` (the rows of every table,
    attributes as ``jsonb``, geometry in the project's metric CRS, GiST-indexed); a new run
    replaces a project's rows in one transaction.
@@ -42,7 +46,7 @@ from gridmap.workspace.errors import WorkspaceFormatError
 __all__ = ["MIGRATIONS", "LATEST", "migrate", "check_version", "installed_version", "lock_key", "VIEWS"]
 
 #: The views QGIS, ogr2ogr and geopandas open (geometry in EPSG:4326).
-VIEWS = ("grids_current", "units_current")
+VIEWS = ("grids_current", "units_current", "micro_grids_current")
 
 _TABLES = """
 CREATE TABLE {s}.meta (key text PRIMARY KEY, value text);
@@ -141,6 +145,24 @@ COMMENT ON VIEW {{s}}.units_current IS
     'key: project, plan, unit_id';
 """
 
+_MICRO = """
+CREATE TABLE {s}.micro_grids (
+    data_key uuid NOT NULL REFERENCES {s}.revision_data ON DELETE CASCADE, seq integer NOT NULL,
+    micro_code text NOT NULL, grid_code text NOT NULL, attributes jsonb NOT NULL, geom geometry,
+    PRIMARY KEY (data_key, seq));
+CREATE INDEX micro_grids_geom ON {s}.micro_grids USING gist (geom);
+CREATE VIEW {s}.micro_grids_current AS
+SELECT p.project, p.name AS plan, r.number AS revision, m.micro_code, m.grid_code,
+    (m.attributes ->> 'households')::integer AS households, (m.attributes ->> 'n_buildings')::integer AS n_buildings,
+    m.attributes ->> 'building_head' AS building_head,
+    ST_Multi(ST_Transform(m.geom, 4326))::geometry(MultiPolygon, 4326) AS geometry
+FROM {s}.plans p
+JOIN {s}.revisions r ON r.plan = p.id AND r.number = p.head
+JOIN {s}.micro_grids m ON m.data_key = r.data_key;
+COMMENT ON VIEW {s}.micro_grids_current IS
+    'gridmap: the 微网格 of the current (head) revision of every plan, EPSG:4326; key: project, plan, micro_code';
+"""
+
 _RESULTS = """
 CREATE TABLE {s}.results (
     project text PRIMARY KEY REFERENCES {s}.projects (name) ON DELETE CASCADE, crs text, srid integer,
@@ -156,7 +178,8 @@ CREATE INDEX result_features_geom ON {s}.result_features USING gist (geom);
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables of the workspace", _TABLES),
     (2, "QGIS views grids_current and units_current", _VIEWS),
-    (3, "run results of projects", _RESULTS),
+    (3, "the 微网格 of each revision, view micro_grids_current", _MICRO),
+    (4, "run results of projects", _RESULTS),
 )
 #: The newest schema version this gridmap knows.
 LATEST = MIGRATIONS[-1][0]

@@ -64,6 +64,7 @@ from psycopg.types.json import Json, Jsonb
 from psycopg_pool import ConnectionPool
 from pyproj import CRS
 
+from gridmap.plans.micro import MICRO_OUTPUT_COLUMNS, normalize_micro_grids
 from gridmap.workspace.backend import FORMAT, AccountChange, Backend, NewRevision, RevisionData, where_clause
 from gridmap.workspace.errors import AlreadyExists, NotFound, StaleHead, WorkspaceError, WorkspaceFormatError
 from gridmap.workspace.model import (
@@ -828,6 +829,11 @@ class PostgisBackend(Backend):
             self._write_features(conn, "grids", (key,), ("data_key", "seq"), grids, grid_spec, srid,
                                  [("" if c is None else str(c),) for c in grids["grid_code"].tolist()], ("grid_code",))
         say("grids written")
+        if data.micro_grids is not None and len(data.micro_grids):
+            micro = normalize_micro_grids(data.micro_grids)
+            self._write_features(conn, "micro_grids", (key,), ("data_key", "seq"), micro, _columns_spec(micro), srid,
+                                 list(zip(micro["micro_code"].tolist(), micro["grid_code"].tolist(), strict=True)),
+                                 ("micro_code", "grid_code"))
         if len(data.steps):
             steps = data.steps.copy()
             for col in _STEP_COLUMNS:
@@ -895,7 +901,7 @@ class PostgisBackend(Backend):
                 "WHERE p.project = %s AND p.name = %s ORDER BY r.number", (project, plan))]
 
     def read_revision(self, project: str, plan: str, number: int, *, grids: bool = False,
-                      assignment: bool = True) -> RevisionData:
+                      assignment: bool = True, micro: bool = False) -> RevisionData:
         with self._tx(snapshot=True) as conn:
             row = conn.execute(f"SELECT r.data_key, r.history_parent, r.history_keep, d.meta, d.grid_columns, p.crs "
                                f"FROM {self.s}.revisions r JOIN {self.s}.plans p ON p.id = r.plan "
@@ -920,9 +926,16 @@ class PostgisBackend(Backend):
                                     "WHERE data_key = %s ORDER BY seq", (key,)).fetchall()
                 frame = _geoframe([r["attributes"] for r in rows], [r["wkb"] for r in rows], row["grid_columns"],
                                   row["crs"])
+            micro_frame = None
+            if micro and row["meta"].get("micro_grids") is not None:
+                rows = conn.execute(f"SELECT attributes, ST_AsBinary(geom) AS wkb FROM {self.s}.micro_grids "
+                                    "WHERE data_key = %s ORDER BY seq", (key,)).fetchall()
+                spec = [{"name": c, "dtype": "object"} for c in MICRO_OUTPUT_COLUMNS]
+                micro_frame = normalize_micro_grids(_geoframe([r["attributes"] for r in rows],
+                                                              [r["wkb"] for r in rows], spec, row["crs"]))
         return RevisionData(table, row["meta"], steps, frame,
                             None if row["history_parent"] is None else int(row["history_parent"]),
-                            int(row["history_keep"]))
+                            int(row["history_keep"]), micro_frame)
 
     # ------------------------------------------------------------------ audit and exports
 

@@ -40,7 +40,8 @@ from gridmap.workspace.model import Principal, Role
 __all__ = ["Scope", "scope_of", "may_read_project", "may_edit_project", "may_import", "may_store_results",
            "sees_personal",
            "is_person_layer", "personal_columns", "protect_layer", "area_prefixes", "areas_of_rows",
-           "aggregate_counts", "protect_units", "PERSON_LAYERS", "MIN_FEATURES_FOR_GROUPS", "valid_scope_code"]
+           "aggregate_counts", "protect_units", "protect_micro_grids", "PERSON_LAYERS", "MIN_FEATURES_FOR_GROUPS",
+           "valid_scope_code"]
 
 #: Layer keys (or key prefixes) that hold people: their personal columns are protected.
 PERSON_LAYERS: tuple[str, ...] = ("residents", "helpers", "members", "volunteers", "staff", "people", "visits")
@@ -232,6 +233,17 @@ def protect_units(units: pd.DataFrame, principal: Principal) -> pd.DataFrame:
     if principal.role != Role.VIEWER:
         return units
     return units.drop(columns=[c for c in SPECIAL_GROUPS if c in units.columns])
+
+
+def protect_micro_grids(micro: gpd.GeoDataFrame | None, principal: Principal) -> gpd.GeoDataFrame | None:
+    """A plan's 微网格 as ``principal`` may see them: a viewer gets no 楼栋长 names or phones (a list of people)."""
+    if micro is None or principal.role != Role.VIEWER:
+        return micro
+    out = micro.copy()
+    for column in ("building_head", "building_head_phone"):
+        if column in out:
+            out[column] = ""
+    return out
 
 
 def aggregate_counts(people: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, id_column: str,

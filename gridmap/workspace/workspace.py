@@ -40,6 +40,7 @@ import pyproj
 from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.io.crs import metric_crs
 from gridmap.io.validate import validate_layer
+from gridmap.plans.micro import normalize_micro_grids, refresh_plan_micro_grids, same_micro_grids, touched_grids
 from gridmap.plans.plan import Plan, Step
 from gridmap.plans.store import steps_from_table, steps_table
 from gridmap.workspace.auth import (
@@ -84,6 +85,7 @@ from gridmap.workspace.rights import (
     may_read_project,
     may_store_results,
     protect_layer,
+    protect_micro_grids,
     protect_units,
     scope_of,
     sees_personal,
@@ -143,6 +145,19 @@ def _status(plan: Plan) -> dict[str, str]:
     checks = plan.checks()
     failed = checks.loc[checks["status"] != "pass", "check"].tolist()
     return {"status": "work in progress" if failed else "complete", "failed_checks": ";".join(failed)}
+
+
+def _micro(plan: Plan) -> gpd.GeoDataFrame | None:
+    """A plan's 微网格 as stored (None: it has none)."""
+    return None if plan.micro_grids is None else normalize_micro_grids(plan.micro_grids)
+
+
+def _data(plan: Plan, state: PlanState, status: dict[str, str], steps: pd.DataFrame, grids: gpd.GeoDataFrame | None,
+          history_parent: int | None = None, history_keep: int = 0) -> RevisionData:
+    """What a revision of ``plan`` stores: assignment, settings and status, steps, grids, 微网格."""
+    micro = _micro(plan)
+    meta = {**state.meta(), **status, "micro_grids": None if micro is None else len(micro)}
+    return RevisionData(plan.assignment(), meta, steps, grids, history_parent, history_keep, micro)
 
 
 def _households(plan_units: pd.DataFrame) -> pd.Series:
@@ -346,6 +361,40 @@ class WorkspaceSession:
         return self.backend.replace_inputs(record, checked, osm_path,
                                            [self._event("import", project, version=existing.inputs_version + 1,
                                                         **details)])
+
+    def store_results(self, project: str, analysis: str, layers: Mapping[str, gpd.GeoDataFrame], *,
+                      plan: str = "", revision: int | None = None, message: str = "") -> Project:
+        """Keep an analysis' results with the project's layers, so the app can show them (admins and planners).
+
+        The layers join the project's inputs under their keys (replacing layers of those keys,
+        e.g. the results of the previous run); readers get them through :meth:`layer` with the
+        same protection as inputs — a key naming people (``staff_…``, ``members_…``) loses its
+        personal columns for viewers and outside a planner's scope. The input layers proper are
+        refused as keys, so results never replace what analyses read.
+
+        Parameters
+        ----------
+        project : the project.
+        analysis : what made them (``staffing``…), for the audit trail.
+        layers : ``{key: layer}``, GeoDataFrames with a CRS; keys are words starting with the
+            analysis name or naming people (``staffing_grids``, ``staff_assignments``…).
+        plan, revision : the plan revision they were computed on (audit trail).
+        message : a note for the audit trail.
+        """
+        record = self._require_edit(project)
+        for key, gdf in layers.items():
+            kind = _input_kind(key)  # refuses keys that are not words
+            if kind is not None or key in ("study_area",):
+                raise WorkspaceError(f"result layer {key!r} would replace an input layer; name it after the "
+                                     f"analysis, e.g. {analysis}_{key}", "result_is_input", key=key)
+            if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None:
+                raise WorkspaceError(f"result layer {key!r} must be a GeoDataFrame with a CRS", "result_no_crs",
+                                     key=key)
+        current = {k: self.backend.read_layer(project, k) for k in record.layers if k not in layers}
+        osm = self.backend.osm_path(project)
+        details = {"analysis": analysis, "message": message, "layers": {k: int(len(v)) for k, v in layers.items()}}
+        return self.backend.replace_inputs(record, {**current, **layers}, osm,
+                                           [self._event("results", project, plan, revision, **details)])
 
     def layer_keys(self, project: str) -> tuple[str, ...]:
         """The keys of a project's input layers."""
@@ -561,10 +610,11 @@ class WorkspaceSession:
         """
         info = self.plan_info(project, name)
         number = info.head if number is None else int(number)
-        data = self.backend.read_revision(project, name, number)
+        data = self.backend.read_revision(project, name, number, micro=True)
         state = PlanState.from_stored(data.assignment, data.meta)
         units = protect_units(self.backend.read_units(project, name), self.principal)
-        plan = state.to_plan(units, revision=number, plan_id=info.plan_id, name=name)
+        plan = state.to_plan(units, revision=number, plan_id=info.plan_id, name=name,
+                             micro_grids=protect_micro_grids(data.micro_grids, self.principal))
         if history:
             plan.history = self._history(project, name, number, plan, data)
         return plan
@@ -649,7 +699,7 @@ class WorkspaceSession:
         status = _status(plan)
         steps = steps_table(plan)
         summary = summarize(None, state, _households(plan.units), steps)
-        data = RevisionData(plan.assignment(), {**state.meta(), **status}, steps, plan.grids())
+        data = _data(plan, state, status, steps, plan.grids())
         entry = NewRevision(RevisionKind(kind), self.principal.name, self.workspace.now(), None, message, summary,
                             status["status"])
         rev = self.backend.create_plan(project, name, plan.plan_id, plan.units, data, entry,
@@ -692,7 +742,10 @@ class WorkspaceSession:
                                  "other_units", project=project, plan=name)
         self._check_scope(project, name, plan.units.set_index("unit_id")["area_id"].astype(str), base, mine)
         kind = RevisionKind(kind)
-        if mine.same_as(base):  # nothing to save: hand back the head
+        base_micro = self.backend.read_revision(project, name, base_no, assignment=False, micro=True).micro_grids
+        micro_note = self._refresh_micro(project, plan, touched_grids(base.codes, mine.codes)
+                                         | (set(base.exclusive) ^ set(mine.exclusive)))
+        if mine.same_as(base) and same_micro_grids(_micro(plan), base_micro):  # nothing to save: hand back the head
             if info.head == base_no:
                 return SaveResult(self.backend.get_revision(project, name, base_no), False, plan, unchanged=True)
             return SaveResult(self.backend.get_revision(project, name, info.head), False,
@@ -706,10 +759,9 @@ class WorkspaceSession:
             key = None
             head = self.plan_info(project, name).head
             if head == base_no:
-                summary = summarize(base, mine, households, steps)
+                summary = {**summarize(base, mine, households, steps), **micro_note}
                 key = self.backend.write_revision_data(
-                    project, name, RevisionData(plan.assignment(), {**mine.meta(), **status}, steps, grids,
-                                                base_no, keep), progress)
+                    project, name, _data(plan, mine, status, steps, grids, base_no, keep), progress)
                 entry = NewRevision(kind, self.principal.name, self.workspace.now(), base_no, message, summary,
                                     status["status"], base_no, keep)
                 try:
@@ -722,27 +774,30 @@ class WorkspaceSession:
                     plan.revision, plan.name, plan.plan_id, plan.dirty = rev.number, name, info.plan_id, False
                     return SaveResult(rev, False, plan)
             return self._merge_save(project, name, plan, info, base_no, base, mine, head, steps, keep, key,
-                                    message, progress)
+                                    message, progress, micro_note)
 
     def _merge_save(self, project: str, name: str, plan: Plan, info: PlanInfo, base_no: int, base: PlanState,
                     mine: PlanState, head: int, steps: pd.DataFrame, keep: int, key: str | None, message: str,
-                    progress: Callable[[str], None] | None) -> SaveResult:
-        """Merge a save on an old revision with the head; store a merge revision, or a rescue one and refuse."""
+                    progress: Callable[[str], None] | None, micro_note: dict[str, Any]) -> SaveResult:
+        """Merge a save on an old revision with the head; store a merge revision, or a rescue one and refuse.
+
+        The merged 微网格: theirs for the grids mine did not touch, mine for the grids mine touched,
+        made anew for grids both touched (or renumbered, or left without any) from the residents.
+        """
         households = _households(plan.units)
         for _ in range(MAX_MERGE_ATTEMPTS):
             theirs = self._state(project, name, head)
             result = merge_states(base, mine, theirs)
             if not result.ok:
                 status = _status(plan)
-                summary = summarize(base, mine, households, steps)
+                summary = {**summarize(base, mine, households, steps), **micro_note}
                 conflict = {"head": head, "units": list(map(str, result.conflict_units[:200])),
                             "n_units": len(result.conflict_units), "grids": list(result.conflict_grids),
                             "reasons": list(result.reasons)}
                 summary["conflict"] = conflict
                 if key is None:
                     key = self.backend.write_revision_data(
-                        project, name, RevisionData(plan.assignment(), {**mine.meta(), **status}, steps, plan.grids(),
-                                                    base_no, keep), progress)
+                        project, name, _data(plan, mine, status, steps, plan.grids(), base_no, keep), progress)
                 entry = NewRevision(RevisionKind.RESCUE, self.principal.name, self.workspace.now(), base_no, message,
                                     summary, status["status"], base_no, keep)
                 rescue = self.backend.commit_revision(
@@ -761,16 +816,17 @@ class WorkspaceSession:
             merged = result.state
             assert merged is not None
             merged_plan = merged.to_plan(plan.units, revision=head, plan_id=info.plan_id, name=name)
+            merged_note = self._merge_micro(project, name, head, plan, merged_plan, base, mine, theirs,
+                                            set(result.renumbered.values()))
             status = _status(merged_plan)
-            summary = summarize(theirs, merged, households, steps)
+            summary = {**summarize(theirs, merged, households, steps), **merged_note}
             summary["merged_with"] = [r.number for r in self.backend.list_revisions(project, name)
                                       if base_no < r.number <= head and r.kind != RevisionKind.RESCUE]
             summary["base"] = base_no
             if result.renumbered:
                 summary["renumbered"] = result.renumbered
             merged_key = self.backend.write_revision_data(
-                project, name, RevisionData(merged_plan.assignment(), {**merged.meta(), **status}, steps,
-                                            merged_plan.grids()), progress)
+                project, name, _data(merged_plan, merged, status, steps, merged_plan.grids()), progress)
             entry = NewRevision(RevisionKind.MERGE, self.principal.name, self.workspace.now(), base_no, message,
                                 summary, status["status"])
             try:
@@ -784,6 +840,57 @@ class WorkspaceSession:
             return SaveResult(rev, True, merged_plan)
         raise WorkspaceError(f"plan {name!r} kept changing while your save was merged; save again",
                              "merge_busy", project=project, plan=name)
+
+    def _residents(self, project: str) -> gpd.GeoDataFrame | None:
+        """The project's residents layer as stored (None when it has none): what 微网格 are made from."""
+        project_record = self.backend.get_project(project)
+        if project_record is None or "residents" not in project_record.layers:
+            return None
+        return self.backend.read_layer(project, "residents")
+
+    def _refresh_micro(self, project: str, plan: Plan, codes: set[str]) -> dict[str, Any]:
+        """Make the 微网格 of the grids ``codes`` anew on ``plan`` (in place); what to say in the summary.
+
+        An edit that moves units between grids leaves the 微网格 of those grids covering other
+        buildings than the grid's; they are made anew from the project's residents (whole buildings,
+        inside their grid, the plan's band), or dropped when the project has no residents layer (the
+        ``micro`` check then names those grids).
+        """
+        if plan.micro_grids is None or not codes:
+            return {}
+        base = {c for c in codes if c in plan.registry and c not in plan.exclusive}
+        stale = set(plan.micro_grids["grid_code"].astype(str)) - (set(plan.registry) - set(plan.exclusive))
+        if not base and not stale:
+            return {}
+        rebuilt, dropped = refresh_plan_micro_grids(plan, base, self._residents(project) if base else None)
+        note: dict[str, Any] = {}
+        if rebuilt:
+            note["micro_rebuilt"] = rebuilt
+        if dropped:
+            note["micro_dropped"] = dropped
+        return note
+
+    def _merge_micro(self, project: str, name: str, head: int, mine_plan: Plan, merged_plan: Plan, base: PlanState,
+                     mine: PlanState, theirs: PlanState, renumbered: set[str]) -> dict[str, Any]:
+        """Give ``merged_plan`` the 微网格 of a merge (see :meth:`_merge_save`); what to say in the summary."""
+        theirs_micro = self.backend.read_revision(project, name, head, assignment=False, micro=True).micro_grids
+        mine_micro = _micro(mine_plan)
+        if theirs_micro is None and mine_micro is None:
+            return {}
+        mine_touched = touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
+        theirs_touched = touched_grids(base.codes, theirs.codes) | (set(base.exclusive) ^ set(theirs.exclusive))
+        parts = []
+        if theirs_micro is not None:
+            parts.append(theirs_micro[~theirs_micro["grid_code"].isin(mine_touched)])
+        if mine_micro is not None:
+            parts.append(mine_micro[mine_micro["grid_code"].isin(mine_touched - theirs_touched)])
+        crs = merged_plan.crs
+        merged_plan.micro_grids = normalize_micro_grids(gpd.GeoDataFrame(
+            pd.concat([p.to_crs(crs) for p in parts], ignore_index=True), geometry="geometry", crs=crs))
+        base_codes = set(merged_plan.registry) - set(merged_plan.exclusive)
+        without = base_codes - set(merged_plan.micro_grids["grid_code"])
+        return self._refresh_micro(project, merged_plan, (mine_touched & theirs_touched) | renumbered | without
+                                   | set(merged_plan.micro_grids["grid_code"]) - base_codes)
 
     def restore(self, project: str, name: str, number: int, *, message: str = "") -> Revision:
         """Make revision ``number`` the head again, as a new ``restore`` revision (nothing is deleted).
@@ -806,14 +913,14 @@ class WorkspaceSession:
             head_state = self._state(project, name, info.head)
             target = self._state(project, name, number)
             self._check_scope(project, name, areas, head_state, target)
-            plan = target.to_plan(units, revision=number, plan_id=info.plan_id, name=name)
+            micro = self.backend.read_revision(project, name, number, assignment=False, micro=True).micro_grids
+            plan = target.to_plan(units, revision=number, plan_id=info.plan_id, name=name, micro_grids=micro)
             keep = len(self._history(project, name, number, plan))
             status = _status(plan)
             summary = summarize(head_state, target, _households(units), None)
             summary["restored"] = int(number)
             key = self.backend.write_revision_data(
-                project, name, RevisionData(plan.assignment(), {**target.meta(), **status}, steps_table(plan),
-                                            plan.grids(), int(number), keep))
+                project, name, _data(plan, target, status, steps_table(plan), plan.grids(), int(number), keep))
             entry = NewRevision(RevisionKind.RESTORE, self.principal.name, self.workspace.now(), int(number), message,
                                 summary, status["status"], int(number), keep)
             head = info.head
