@@ -49,7 +49,8 @@ Distances are metres in the network's metric CRS. Life circles follow GB 50180-2
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -182,7 +183,7 @@ def main_components(net: WalkNetwork, major_m: float = MAJOR_COMPONENT_M) -> np.
 
 
 def _snap_codes(snap: Snap, snap_limit: float) -> np.ndarray:
-    """ok / too far / no geometry, from the distance to the street."""
+    """Each snap's status code (ok, too far, no geometry), from its distance to the street."""
     return np.where(snap.edge < 0, CODE_NO_GEOMETRY, np.where(snap.dist <= snap_limit, CODE_OK, CODE_TOO_FAR))
 
 
