@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.errors import check_number
 from gridmap.analysis.mosaic import layer_columns
 from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
+from gridmap.errors import check_number
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["CoverageReport", "coverage_report", "summarise_coverage", "find_gaps", "label_gaps", "find_overlaps",
