@@ -13,17 +13,17 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
-from gridmap.defaults import GAP_WIDTH_M, HOUSEHOLD_BAND, SEED, SLIVER_M2
-from gridmap.app.context import Dataset
 from gridmap.access import accessibility as acc
 from gridmap.access.catchments import catchments, isochrones
-from gridmap.present import views
-from gridmap.analysis.coverage import CoverageReport, coverage_report
-from gridmap.plans.grids import GridBuild, build_grids
-from gridmap.io.osm import read_osm_basemap
-from gridmap.analysis.mosaic import build_mosaic
 from gridmap.access.network import WalkNetwork, load_walk_network
+from gridmap.analysis.coverage import CoverageReport, coverage_report
+from gridmap.analysis.mosaic import build_mosaic
+from gridmap.app.context import Dataset
+from gridmap.defaults import GAP_WIDTH_M, HOUSEHOLD_BAND, SEED, SLIVER_M2
+from gridmap.io.osm import read_osm_basemap
+from gridmap.plans.grids import GridBuild, build_grids
 from gridmap.plans.units import make_units
+from gridmap.present import views
 
 __all__ = ["Coverage", "Access", "coverage", "access", "basemap", "walk_network", "GAP_WIDTH_M", "SLIVER_M2",
            "FACE_TOLERANCE_M", "HEX_SIZE_M", "web_layers", "units", "grid_build", "units_web", "DEFAULT_BAND",

@@ -14,12 +14,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from gridmap.access import accessibility as acc
 from gridmap.app import access_page, analysis, coverage_page, mapkit
 from gridmap.app.context import MapSettings, PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
 from gridmap.app.overview import coverage_table
-from gridmap.access import accessibility as acc
 from gridmap.present import maps, views
 
 __all__ = ["KEY", "render", "export_layers", "export_tables", "recorded", "recorded_layer", "PERSONAL_TABLES",

@@ -38,11 +38,11 @@ from gridmap.app.context import Dataset, PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
 from gridmap.errors import GridmapError
+from gridmap.plans.compare import PlanComparison, compare_plans
+from gridmap.plans.plan import EditResult, Plan, PlanError
+from gridmap.plans.store import load_plan, save_plan
 from gridmap.present import maps, views
 from gridmap.present.plan_map import BAND_COLORS, grid_layer, micro_layer, plan_grids, plan_map
-from gridmap.plans.plan import EditResult, Plan, PlanError
-from gridmap.plans.compare import PlanComparison, compare_plans
-from gridmap.plans.store import load_plan, save_plan
 from gridmap.workspace import PermissionDenied, SaveConflict, WorkspaceError
 from gridmap.workspace.changes import describe
 

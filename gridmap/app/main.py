@@ -24,8 +24,8 @@ from gridmap.app import account, load_pages
 from gridmap.app.context import MapSettings, PageContext, current_dataset, map_settings
 from gridmap.app.demo_data import DemoUnavailable
 from gridmap.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from gridmap.workspace import WorkspaceError, WorkspaceSession
 from gridmap.vocab import set_language
+from gridmap.workspace import WorkspaceError, WorkspaceSession
 
 PAGES = load_pages()
 

@@ -13,16 +13,16 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from gridmap.defaults import LIFE_CIRCLE_M
+from gridmap.access import accessibility as acc
+from gridmap.access import siting
 from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext, session_choice
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
-from gridmap.access import accessibility as acc
-from gridmap.access import siting
+from gridmap.defaults import LIFE_CIRCLE_M
+from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.present import views
 from gridmap.present.siting_map import siting_map
-from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "STATE"]
 
