@@ -18,13 +18,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
-from gridmap.cli.project import add_project_options
 from gridmap.analysis.coverage import coverage_report
 from gridmap.analysis.mosaic import DEFAULT_GRID_SIZE, build_mosaic
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
-                                print_error, progress)
+from gridmap.cli.common import (
+    add_crs_work_option,
+    add_input_options,
+    choose_working_crs,
+    load_zone_inputs,
+    print_error,
+    progress,
+)
+from gridmap.cli.project import add_project_options
+from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
 from gridmap.io.files import BackgroundWrite, write_geojson
 from gridmap.io.osm import read_osm_basemap
 from gridmap.io.validate import LayerError, ValidationReport

@@ -41,10 +41,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from gridmap.cli.common import (
+    add_crs_work_option,
+    add_input_options,
+    choose_working_crs,
+    print_error,
+    print_read_notes,
+    progress,
+    read_plan_file,
+    save_map,
+    split_layer,
+    write_map_after_tables,
+)
 from gridmap.defaults import SNAP_LIMIT_M
-from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, print_error,
-                                print_read_notes, progress, read_plan_file, save_map, split_layer,
-                                write_map_after_tables)
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -232,10 +241,10 @@ def _write_map(path: Path, net, result, lang: str) -> Path:
 def run_pair(args: argparse.Namespace) -> int:
     """Run ``gridmap pair`` with parsed arguments; return the exit status."""
     from gridmap.access.accessibility import EdgeIndex
-    from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
-    from gridmap.people.pairing import pair_residents
+    from gridmap.io.files import write_geojson
     from gridmap.io.validate import ValidationReport
+    from gridmap.people.pairing import pair_residents
 
     say = progress(args.quiet)
     out = Path(args.out)

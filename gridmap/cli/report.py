@@ -32,11 +32,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.defaults import SITE_RADIUS_M, SLIVER_M2
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, demo_plan, input_options,
-                                load_zone_layers, print_error, print_read_notes, progress, read_plan_file,
-                                split_layer)
+from gridmap.cli.common import (
+    add_crs_work_option,
+    add_input_options,
+    choose_working_crs,
+    demo_plan,
+    input_options,
+    load_zone_layers,
+    print_error,
+    print_read_notes,
+    progress,
+    read_plan_file,
+    split_layer,
+)
+from gridmap.defaults import SITE_RADIUS_M, SLIVER_M2
 from gridmap.io.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]

@@ -61,8 +61,8 @@ from pathlib import Path
 from gridmap.cli.checks import check_crs_text, writing_to
 from gridmap.cli.common import add_reading_options, print_read_notes, progress, split_layer
 from gridmap.errors import GridmapError, ParameterError, check_number
-from gridmap.vocab import Message
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 __all__ = ["register", "run_run", "load_config", "OUTPUTS"]
 

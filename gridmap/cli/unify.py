@@ -31,10 +31,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
-                                print_error, progress, split_layer)
+from gridmap.cli.common import (
+    add_crs_work_option,
+    add_input_options,
+    choose_working_crs,
+    load_zone_inputs,
+    print_error,
+    progress,
+    split_layer,
+)
+from gridmap.cli.project import add_project_options, project_plan, same_units, save_project_plan
+from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+from gridmap.errors import GridmapError
 from gridmap.io.files import load_layer, write_geojson
 from gridmap.plans.exclusive import (
     BASE,
@@ -47,13 +56,11 @@ from gridmap.plans.exclusive import (
     exclusive_zone_layer,
     parse_sequence_range,
 )
-from gridmap.cli.project import add_project_options, project_plan, same_units, save_project_plan
 from gridmap.plans.grids import build_grids
 from gridmap.plans.micro import build_micro_grids, parse_micro_band, resident_grid_codes, resident_points
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, make_units
-from gridmap.errors import GridmapError
 from gridmap.vocab import Message
 
 __all__ = ["register", "run_unify", "OUTPUTS"]
