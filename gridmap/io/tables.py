@@ -203,7 +203,7 @@ _STRING = pd.StringDtype("pyarrow")
 
 
 def _kind(col: pd.Series) -> str:
-    """pandas' inferred kind of a column's cells (``string``, ``integer``, ``mixed``…), missing skipped."""
+    """Pandas' inferred kind of a column's cells (``string``, ``integer``, ``mixed``…), missing skipped."""
     return pd.api.types.infer_dtype(col, skipna=True)
 
 
