@@ -46,8 +46,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gridmap.errors import GridCodeError, ParameterError, check_number
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+from gridmap.errors import GridCodeError, ParameterError, check_number
 from gridmap.plans.regions import partition_pieces
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, unit_adjacency
 

@@ -58,9 +58,9 @@ from shapely.ops import split as split_geometry
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS
 from gridmap.errors import GridmapError
-from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
 from gridmap.plans.checks import run_checks
 from gridmap.plans.exclusive import BASE, DEFAULT_EXCLUSIVE_RANGE, EXCLUSIVE, parse_sequence_range
+from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
 from gridmap.plans.micro import check_micro_grids
 from gridmap.plans.units import unit_adjacency
 from gridmap.vocab import Message

@@ -35,9 +35,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
 from gridmap.io.files import write_gpkg
 from gridmap.plans.exclusive import DEFAULT_EXCLUSIVE_RANGE
+from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
 from gridmap.plans.micro import MICRO_LAYER
 from gridmap.plans.plan import Plan, PlanError, Step
 
