@@ -64,9 +64,9 @@ from gridmap.analysis.coverage import (
     summarise_coverage,
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
-from gridmap.io.crs import working_crs
 from gridmap.defaults import GAP_WIDTH_M, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED, SLIVER_M2
 from gridmap.errors import ParameterError, check_number
+from gridmap.io.crs import working_crs
 from gridmap.plans.grids import build_grids
 from gridmap.plans.units import units_from_faces
 from gridmap.scale.partition import (
