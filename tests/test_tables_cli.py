@@ -19,8 +19,8 @@ import pytest
 import streamlit as st
 
 from gridmap.cli import main
-from gridmap.io.crs import wgs84_to_gcj02
 from gridmap.demo import DEMO_OSM, load_demo
+from gridmap.io.crs import wgs84_to_gcj02
 
 TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
