@@ -59,6 +59,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Json, Jsonb
 from psycopg_pool import ConnectionPool
 from pyproj import CRS
+from typing_extensions import override  # typing.override from Python 3.12; gridmap supports 3.11
 
 from gridmap.workspace.backend import FORMAT, AccountChange, Backend, NewRevision, RevisionData, where_clause
 from gridmap.workspace.errors import AlreadyExists, NotFound, StaleHead, WorkspaceError, WorkspaceFormatError
@@ -374,6 +375,7 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ the store
 
+    @override
     def initialize(self) -> None:
         """Create the schema and its tables (migrations up to the newest); upgrade an older one; refuse a newer."""
         self.migrate(create=True)
@@ -415,6 +417,7 @@ class PostgisBackend(Backend):
                                        "gridmap workspace; choose another schema with ?schema=NAME",
                                        "schema_not_empty", location=self.location)
 
+    @override
     def check(self) -> dict[str, Any]:
         """The workspace's description; upgrades an older schema, refuses a newer one or none."""
         with self._conn() as conn:
@@ -432,15 +435,18 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ accounts
 
+    @override
     def count_accounts(self) -> int:
         with self._conn() as conn:
             return int(conn.execute(f"SELECT count(*) AS n FROM {self.s}.accounts").fetchone()["n"])
 
+    @override
     def get_account(self, name: str) -> Account | None:
         with self._conn() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.accounts WHERE name = %s", (name,)).fetchone()
         return None if row is None else _account(row)
 
+    @override
     def list_accounts(self) -> list[Account]:
         with self._conn() as conn:
             return [_account(r) for r in conn.execute(f"SELECT * FROM {self.s}.accounts ORDER BY name")]
@@ -460,6 +466,7 @@ class PostgisBackend(Backend):
                                 [(e.time, e.user, e.action, e.project, e.plan, e.revision, _json(e.details))
                                  for e in events])
 
+    @override
     def insert_account(self, account: Account, audit: Sequence[AuditEvent] = ()) -> None:
         with self._tx() as conn:
             cur = conn.execute(f"INSERT INTO {self.s}.accounts (name, role, scopes, projects, disabled, password_hash, "
@@ -472,6 +479,7 @@ class PostgisBackend(Backend):
                                     name=account.name)
             self._insert_audit(conn, audit)
 
+    @override
     def modify_account(self, name: str, change: AccountChange) -> Account:
         with self._tx() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.accounts WHERE name = %s FOR UPDATE", (name,)).fetchone()
@@ -490,12 +498,14 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ sessions
 
+    @override
     def insert_session(self, record: SessionRecord) -> None:
         with self._conn() as conn:
             conn.execute(f"INSERT INTO {self.s}.sessions (token_hash, name, created, expires, kind) "
                          "VALUES (%s, %s, %s, %s, %s)",
                          (record.token_hash, record.name, record.created, record.expires, str(record.kind)))
 
+    @override
     def get_session(self, token_hash: str) -> SessionRecord | None:
         with self._conn() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.sessions WHERE token_hash = %s", (token_hash,)).fetchone()
@@ -503,6 +513,7 @@ class PostgisBackend(Backend):
             return None
         return SessionRecord(row["token_hash"], row["name"], row["created"], row["expires"], PrincipalKind(row["kind"]))
 
+    @override
     def delete_sessions(self, *, token_hash: str | None = None, name: str | None = None,
                         expired_before: datetime | None = None) -> int:
         where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
@@ -514,15 +525,18 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ projects
 
+    @override
     def list_projects(self) -> list[Project]:
         with self._conn() as conn:
             return [_project(r) for r in conn.execute(f"SELECT * FROM {self.s}.projects ORDER BY name")]
 
+    @override
     def get_project(self, name: str) -> Project | None:
         with self._conn() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.projects WHERE name = %s", (name,)).fetchone()
         return None if row is None else _project(row)
 
+    @override
     def insert_project(self, project: Project, audit: Sequence[AuditEvent] = ()) -> None:
         with self._tx() as conn:
             cur = conn.execute(f"INSERT INTO {self.s}.projects (name, title, crs, codes, created, created_by) "
@@ -561,6 +575,7 @@ class PostgisBackend(Backend):
             for i, (more, row) in enumerate(zip(extra, rows, strict=True)):
                 copy.write_row((*fixed, i, *more, *row))
 
+    @override
     def replace_inputs(self, project: Project, layers: Mapping[str, gpd.GeoDataFrame], osm: Path | None,
                        audit: Sequence[AuditEvent] = ()) -> Project:
         osm_name, osm_bytes = None, None
@@ -603,6 +618,7 @@ class PostgisBackend(Backend):
         assert stored is not None
         return stored
 
+    @override
     def read_layer(self, project: str, key: str) -> gpd.GeoDataFrame:
         with self._tx(snapshot=True) as conn:
             layer = conn.execute(f"SELECT l.crs, l.columns FROM {self.s}.projects p JOIN {self.s}.input_layers l "
@@ -619,6 +635,7 @@ class PostgisBackend(Backend):
                                 "WHERE f.project = %s AND f.layer = %s ORDER BY f.fid", (project, key)).fetchall()
         return _geoframe([r["attributes"] for r in rows], [r["wkb"] for r in rows], layer["columns"], layer["crs"])
 
+    @override
     def osm_path(self, project: str) -> Path | None:
         """The project's OSM file, copied once into the local cache (``~/.cache/gridmap/osm``, named by its sha256)."""
         stored = self.get_project(project)
@@ -643,11 +660,13 @@ class PostgisBackend(Backend):
 
     _PLAN_COLUMNS = "project, name, plan_id, head, last_revision, n_units, created, created_by"
 
+    @override
     def list_plans(self, project: str) -> list[PlanInfo]:
         with self._conn() as conn:
             return [_plan_info(r) for r in conn.execute(
                 f"SELECT {self._PLAN_COLUMNS} FROM {self.s}.plans WHERE project = %s ORDER BY name", (project,))]
 
+    @override
     def get_plan(self, project: str, plan: str) -> PlanInfo | None:
         with self._conn() as conn:
             row = conn.execute(f"SELECT {self._PLAN_COLUMNS} FROM {self.s}.plans WHERE project = %s AND name = %s",
@@ -662,6 +681,7 @@ class PostgisBackend(Backend):
             raise NotFound(f"project {project!r} has no plan {plan!r}", "no_plan", project=project, plan=plan)
         return row
 
+    @override
     def create_plan(self, project: str, plan: str, plan_id: str, units: gpd.GeoDataFrame, data: RevisionData,
                     entry: NewRevision, audit: Sequence[AuditEvent] = ()) -> Revision:
         if self.get_project(project) is None:
@@ -690,6 +710,7 @@ class PostgisBackend(Backend):
                 e.time, e.user, e.action, e.project, e.plan, 1, e.details) for e in audit])
         return self.get_revision(project, plan, 1)
 
+    @override
     @contextmanager
     def plan_lock(self, project: str, plan: str) -> Iterator[None]:
         """A session advisory lock on its own connection (the server releases it if this process dies)."""
@@ -716,6 +737,7 @@ class PostgisBackend(Backend):
         finally:
             conn.close()
 
+    @override
     def read_units(self, project: str, plan: str) -> gpd.GeoDataFrame:
         with self._tx(snapshot=True) as conn:
             row = self._plan_row(conn, project, plan)
@@ -763,6 +785,7 @@ class PostgisBackend(Backend):
         say("data written")
         return key.hex
 
+    @override
     def write_revision_data(self, project: str, plan: str, data: RevisionData,
                             progress: Callable[[str], None] | None = None) -> str:
         with self._tx() as conn:
@@ -780,6 +803,7 @@ class PostgisBackend(Backend):
                                  _json(entry.summary), entry.status, uuid.UUID(str(key)), entry.history_parent,
                                  int(entry.history_keep)))
 
+    @override
     def commit_revision(self, project: str, plan: str, data_key: str, entry: NewRevision, *,
                         expected_head: int | None, move_head: bool = True,
                         audit: Callable[[int], Sequence[AuditEvent]] | Sequence[AuditEvent] = ()) -> Revision:
@@ -800,6 +824,7 @@ class PostgisBackend(Backend):
 
     _REVISION_COLUMNS = "r.number, r.kind, r.author, r.time, r.base, r.message, r.summary, r.status"
 
+    @override
     def get_revision(self, project: str, plan: str, number: int) -> Revision:
         with self._conn() as conn:
             row = conn.execute(f"SELECT {self._REVISION_COLUMNS} FROM {self.s}.revisions r JOIN {self.s}.plans p "
@@ -810,12 +835,14 @@ class PostgisBackend(Backend):
                            project=project, plan=plan, revision=int(number))
         return _revision(row, project, plan)
 
+    @override
     def list_revisions(self, project: str, plan: str) -> list[Revision]:
         with self._conn() as conn:
             return [_revision(r, project, plan) for r in conn.execute(
                 f"SELECT {self._REVISION_COLUMNS} FROM {self.s}.revisions r JOIN {self.s}.plans p ON p.id = r.plan "
                 "WHERE p.project = %s AND p.name = %s ORDER BY r.number", (project, plan))]
 
+    @override
     def read_revision(self, project: str, plan: str, number: int, *, grids: bool = False,
                       assignment: bool = True) -> RevisionData:
         with self._tx(snapshot=True) as conn:
@@ -848,10 +875,12 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ audit and exports
 
+    @override
     def append_audit(self, events: Sequence[AuditEvent]) -> None:
         with self._tx() as conn:
             self._insert_audit(conn, events)
 
+    @override
     def list_audit(self, *, project: str | None = None, plan: str | None = None, user: str | None = None,
                    limit: int | None = None) -> list[AuditEvent]:
         where, params = where_clause([("project", "=", project), ("plan", "=", plan), ("user_name", "=", user)],
@@ -862,6 +891,7 @@ class PostgisBackend(Backend):
                                 params).fetchall()
         return [_audit_event(r) for r in rows]
 
+    @override
     def insert_export(self, record: ExportRecord, audit: Sequence[AuditEvent] = ()) -> None:
         with self._tx() as conn:
             conn.execute(f"INSERT INTO {self.s}.exports (time, user_name, project, what, n_rows, columns, details) "
@@ -870,6 +900,7 @@ class PostgisBackend(Backend):
                           _jsonb(list(record.columns)), _json(record.details)))
             self._insert_audit(conn, audit)
 
+    @override
     def list_exports(self, *, project: str | None = None) -> list[ExportRecord]:
         where, params = ("WHERE project = %s", [project]) if project is not None else ("", [])
         with self._conn() as conn:
