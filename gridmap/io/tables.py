@@ -74,7 +74,9 @@ COORDINATE_NAMES: dict[str, tuple[str, ...]] = {
 _HEADER_SCAN_ROWS = 20
 _ID_NAME = re.compile(r"(^|_)(id|code)$|编号|编码|代码|身份证|电话|手机")
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?")
-_DMS = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*[°度]\s*(?:(\d+(?:\.\d+)?)\s*['′’分])?\s*(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒))?"
+_DMS = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*[°度]\s*"  # degrees
+                  r"(?:(\d+(?:\.\d+)?)\s*['′’分])?\s*"  # minutes
+                  r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒))?"  # seconds
                   r"\s*([NSEW东西南北]?)")
 
 
@@ -615,7 +617,8 @@ def read_table(
             xs, ys = ys, xs
             notes.append({"severity": "repaired", "code": "xy_swapped",
                           "message": f"column '{names[xcol]}' holds northings and '{names[ycol]}' eastings (the "
-                                     f"surveying convention, X north and Y east) for {stated.name}; they were swapped."})
+                                     f"surveying convention, X north and Y east) for {stated.name}; they were "
+                                     "swapped."})
     attributes = {}
     for c, col_name in enumerate(names):
         if c in (xcol, ycol):
