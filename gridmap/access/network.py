@@ -98,6 +98,10 @@ class WalkNetwork:
     edge_highway: np.ndarray = field(default=None)  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
+        """Give a network built without OSM tags (a user's own lines) an empty ``highway`` tag per edge.
+
+        Code that reads the tags (the edge table, the walkable filter) then needs no special case.
+        """
         if self.edge_highway is None:
             object.__setattr__(self, "edge_highway", np.full(len(self.edge_u), "", dtype=object))
 
@@ -188,7 +192,7 @@ class WalkNetwork:
         g.add_nodes_from(range(self.n_nodes))
         order = np.argsort(-self.edge_length)  # shortest last, so it wins on parallel edges
         g.add_weighted_edges_from(zip(self.edge_u[order].tolist(), self.edge_v[order].tolist(),
-                                      self.edge_length[order].tolist()), weight="length")
+                                      self.edge_length[order].tolist(), strict=True), weight="length")
         return g
 
 
@@ -306,7 +310,7 @@ def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
     edges = list(g.edges(keys=True, data=True))
     tags = pd.DataFrame.from_records([d for *_, d in edges], columns=list(_EXTRA_WAY_TAGS))
     keep = walkable_mask(tags)
-    g.remove_edges_from([(u, v, k) for (u, v, k, _), ok in zip(edges, keep) if not ok])
+    g.remove_edges_from([(u, v, k) for (u, v, k, _), ok in zip(edges, keep, strict=True) if not ok])
     g.remove_nodes_from(list(nx.isolates(g)))
     return g
 

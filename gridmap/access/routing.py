@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import NamedTuple
 
 import geopandas as gpd
@@ -548,7 +549,7 @@ def check_thresholds(thresholds, name: str = "thresholds") -> tuple[float, ...]:
     if isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1 or len(thresholds) == 0:
         raise ParameterError("err_thresholds_list", name=name, example=example, got=repr(thresholds))
     values = tuple(float(check_number(t, f"each of {name}", "walking metres", above=0)) for t in thresholds)
-    if any(b <= a for a, b in zip(values, values[1:])):
+    if any(b <= a for a, b in pairwise(values)):
         raise ParameterError("err_thresholds_increase", name=name, example=example, got=list(values))
     return values
 
