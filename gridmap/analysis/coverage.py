@@ -153,7 +153,8 @@ def label_gaps(gaps: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], z
             gaps[f"{col}_m"] = pd.Series(dtype=float)
             continue
         tree = shapely.STRtree(zones.geometry.to_numpy())
-        (gap_idx, zone_idx), dist = tree.query_nearest(gaps.geometry.to_numpy(), return_distance=True, all_matches=False)
+        (gap_idx, zone_idx), dist = tree.query_nearest(gaps.geometry.to_numpy(), return_distance=True,
+                                                       all_matches=False)
         gaps.loc[gap_idx, col] = zones[zone_id].astype(str).to_numpy()[zone_idx]
         gaps.loc[gap_idx, f"{col}_m"] = dist
     return gaps
