@@ -160,7 +160,7 @@ def read_plan_meta(path: str | os.PathLike) -> dict[str, str]:
         meta = pyogrio.read_dataframe(path, layer="meta", read_geometry=False)
     except Exception as exc:
         raise ValueError(f"{path} is not a gridmap plan file (no readable 'meta' layer: {exc})") from exc
-    out = dict(zip(meta["key"].astype(str), meta["value"].astype(str)))
+    out = dict(zip(meta["key"].astype(str), meta["value"].astype(str), strict=True))
     if out.get("format") != FORMAT:
         raise ValueError(f"{path} is not a gridmap plan file")
     return out
