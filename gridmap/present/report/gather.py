@@ -72,7 +72,7 @@ def _grids_table(plan: Plan, study_area: gpd.GeoDataFrame | None) -> pd.DataFram
     table = plan.grid_table()
     out = pd.DataFrame({"grid_code": table["grid_code"].astype(str), "area_id": table["area_id"].astype(str)})
     if study_area is not None and "name" in study_area.columns and "area_id" in study_area.columns:
-        names = dict(zip(study_area["area_id"].astype(str), study_area["name"].astype(str)))
+        names = dict(zip(study_area["area_id"].astype(str), study_area["name"].astype(str), strict=True))
         out["community"] = out["area_id"].map(names)
     for c in COUNT_KEYS:
         if c in table.columns:
@@ -208,7 +208,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
             gaps = cov.gaps[~cov.gaps["is_sliver"]]
             gap_table = pd.DataFrame(gaps.drop(columns=[gaps.geometry.name, "is_sliver"]))
             if "name" in study_area.columns and "area_id" in gap_table.columns:
-                names = dict(zip(study_area["area_id"].astype(str), study_area["name"].astype(str)))
+                names = dict(zip(study_area["area_id"].astype(str), study_area["name"].astype(str), strict=True))
                 gap_table.insert(gap_table.columns.get_loc("area_id") + 1, "community",
                                  gap_table["area_id"].astype(str).map(names))
             tables["gaps"] = gap_table.reset_index(drop=True)
