@@ -176,10 +176,7 @@ def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS
     """All layers in one metric CRS: ``crs`` (checked at the data), else the network's, else
     :func:`gridmap.io.crs.working_crs` of the inputs (their own projected CRS when true to scale)."""
     layers = (inputs.study_area, *inputs.layers.values(), inputs.residents, inputs.centers)
-    if crs is None and inputs.network is not None:
-        crs = inputs.network.crs
-    else:
-        crs = working_crs(*layers, crs=crs)
+    crs = inputs.network.crs if crs is None and inputs.network is not None else working_crs(*layers, crs=crs)
     crs = pyproj.CRS.from_user_input(crs)
     if inputs.network is not None and not inputs.network.crs.equals(crs):
         raise ValueError("the network is in another CRS than the one asked for: give the network's CRS")
@@ -437,7 +434,8 @@ def _merge_gaps(frames: list[gpd.GeoDataFrame], layers: Mapping[str, gpd.GeoData
     return label_gaps(gaps, layers)
 
 
-def _merged_routing(cols: dict[str, np.ndarray], glob: dict[str, np.ndarray], services: CentreServices) -> RoutingResult:
+def _merged_routing(cols: dict[str, np.ndarray], glob: dict[str, np.ndarray],
+                    services: CentreServices) -> RoutingResult:
     """The routing arrays merged from the partitions and the global task, as one pass would give them."""
     return RoutingResult(cols["network_m"], cols["center"], cols["snap_m"], cols["status"], glob["center_snap_m"],
                          glob["center_status"],
@@ -567,7 +565,7 @@ def _compute(tasks: dict, scheduler, say: Progress) -> dict:
             counter = _TaskCounter(say, n_tasks)
             with counter.callback:
                 results = list(dask.compute(*values, scheduler=scheduler or "threads"))
-    return dict(zip(names, results))
+    return dict(zip(names, results, strict=True))
 
 
 def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, scheduler="threads", crs=None,
@@ -674,7 +672,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     units, maps = _renumber_units([results[("units", k)] for k in unit_keys])
     builds = [results[("grids", k)] for k in unit_keys]
     assignment = pd.concat([b.assignment.assign(unit_id=m[b.assignment["unit_id"].to_numpy()])
-                            for b, m in zip(builds, maps)], ignore_index=True)
+                            for b, m in zip(builds, maps, strict=True)], ignore_index=True)
     assignment = assignment.sort_values("unit_id", kind="stable").reset_index(drop=True)
     grids = pd.concat([b.grids for b in builds], ignore_index=True).sort_values("grid_code", kind="stable")
     grids = gpd.GeoDataFrame(grids.reset_index(drop=True), geometry="geometry", crs=crs)
