@@ -38,6 +38,7 @@ class Stopwatch:
         self.enabled = enabled
 
     def __call__(self, message: str) -> None:
+        """Print ``message`` after the seconds since the stopwatch started (nothing when disabled: ``--quiet``)."""
         if self.enabled:
             print(f"[{time.perf_counter() - self.start:6.1f} s] {message}", file=sys.stderr, flush=True)
 
@@ -100,9 +101,9 @@ def print_read_notes(report) -> None:
 def add_crs_work_option(parser: argparse.ArgumentParser) -> None:
     """``--crs-work``: the projected metric CRS a command computes in (every command that measures)."""
     parser.add_argument("--crs-work", metavar="CRS",
-                        help="projected metric CRS to compute in, e.g. EPSG:4549 (default: the input's own projected CRS "
-                             "when it is true to scale at the data, e.g. a Gauss–Krüger, UTM or city grid; else the "
-                             "CGCS2000 Gauss–Krüger zone in China, UTM elsewhere; never Web Mercator)")
+                        help="projected metric CRS to compute in, e.g. EPSG:4549 (default: the input's own projected "
+                             "CRS when it is true to scale at the data, e.g. a Gauss–Krüger, UTM or city grid; else "
+                             "the CGCS2000 Gauss–Krüger zone in China, UTM elsewhere; never Web Mercator)")
 
 
 def choose_working_crs(args: argparse.Namespace, say, *layers):

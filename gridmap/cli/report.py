@@ -215,9 +215,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--residents", metavar="PATH[#LAYER]",
                    help="residents (points or buildings with households); default: stored in the plan")
     p.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
-                   help="a zone layer for 盲区/多头, e.g. party=party.geojson (repeatable; default: stored in the plan)")
+                   help="a zone layer for 盲区/多头, e.g. party=party.geojson "
+                        "(repeatable; default: stored in the plan)")
     p.add_argument("--area", metavar="PATH[#LAYER]", help="study area (communities); default: stored in the plan")
-    p.add_argument("--sites", type=int, default=3, metavar="K", help="number of proposed new sites (default 3; 0: none)")
+    p.add_argument("--sites", type=int, default=3, metavar="K",
+                   help="number of proposed new sites (default 3; 0: none)")
     p.add_argument("--radius", type=float, default=SITE_RADIUS_M, metavar="METRES",
                    help=f"walking metres counted as within 15 minutes for siting (default {SITE_RADIUS_M:g})")
     p.add_argument("--sliver-area", type=float, default=SLIVER_M2, metavar="M2",

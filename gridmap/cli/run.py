@@ -220,7 +220,8 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
         start = time.perf_counter()
         city = synthetic_city(params=city_params)
         say(f"synthetic city: {city.summary()} ({time.perf_counter() - start:.1f} s)")
-        return CityInputs.from_city(city), params, _work_crs(path, crs_work, crs or city.params.crs, city.study_area), output
+        work = _work_crs(path, crs_work, crs or city.params.crs, city.study_area)
+        return CityInputs.from_city(city), params, work, output
     if "inputs" not in cfg:
         raise ParameterError("err_config_no_inputs", path=path)
     inp = cfg["inputs"]

@@ -128,8 +128,8 @@ def run_unify(args: argparse.Namespace) -> int:
         if old.history and not args.force:
             print_error(Message("err_plan_has_edits", path=plan_path, n=len(old.history), revision=old.revision))
             return 2
-    units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
-                       progress=say)
+    units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area,
+                       min_width_m=args.min_unit_width, progress=say)
     if target is not None and old is not None and not same_units(old.units, units):
         print(f"error: the units of plan {target.name!r} differ from those of the project's inputs now (inputs "
               "re-imported, or other --min-unit-area/--min-unit-width): a plan keeps its units, so build a new plan "
