@@ -36,11 +36,13 @@ DEFAULT_BAND = HOUSEHOLD_BAND  # households per grid: the product default (gridm
 DEFAULT_SEED = SEED
 WEB_DECIMALS = 5  # lon/lat decimals of polygon coverages sent to the browser (~1 m; shared edges stay shared)
 
-_CACHE = dict(show_spinner=False, max_entries=8)
+_CACHE = {"show_spinner": False, "max_entries": 8}
 
 
 @dataclass(frozen=True)
 class Coverage:
+    """Coverage results of one data set, cached by its key for every page: mosaic, report, residents, heat."""
+
     faces: gpd.GeoDataFrame  # mosaic faces, metric CRS
     report: CoverageReport
     residents: gpd.GeoDataFrame | None  # residents with n_layers, uncovered_households
@@ -50,6 +52,8 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Access:
+    """Walking-access results of one data set, cached by its key for every page: routing, catchments, isochrones."""
+
     result: acc.AccessResult
     catchments: gpd.GeoDataFrame
     isochrones: gpd.GeoDataFrame

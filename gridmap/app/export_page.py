@@ -59,7 +59,8 @@ def export_tables(ctx: PageContext) -> dict[str, pd.DataFrame]:
         a = analysis.access(ds.key, ds)
         res = a.result.residents
         summary = acc.summarize_access(res, ds.study_area, "area_id", labels=a.result.labels)
-        out["access_summary"] = columns(summary, lang, access_page.access_labels(summary.columns, a.result.labels, lang))
+        out["access_summary"] = columns(summary, lang,
+                                        access_page.access_labels(summary.columns, a.result.labels, lang))
         if ctx.role != "viewer":  # a list of people: viewers get counts only (their layers hold no groups)
             visits = acc.home_visit_list(res, ds.study_area, "area_id", labels=a.result.labels)
             out["home_visit_list"] = visits  # headers translated when shown (rows located by lon/lat first)
@@ -109,6 +110,7 @@ def shown(ctx: PageContext, tables: dict[str, pd.DataFrame], name: str) -> pd.Da
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the export page: every layer and table of the analyses as files, and the standalone HTML maps."""
     lang = ctx.lang
     st.header(t("export_header", lang))
     ds = ctx.dataset
@@ -123,8 +125,8 @@ def render(ctx: PageContext) -> None:
     name = st.selectbox(t("export_pick_layer", lang), list(layers), key="exp_layer",
                         format_func=lambda k: f"{t(f'export_{k}', lang)} ({len(layers[k])})")
     gdf = layers[name]
-    cols = st.columns(3)
-    for col, fmt in zip(cols, views.EXPORT_FORMATS):
+    cols = st.columns(len(views.EXPORT_FORMATS))
+    for col, fmt in zip(cols, views.EXPORT_FORMATS, strict=True):
         suffix, mime = views.EXPORT_FORMATS[fmt]
         with col:
             _button(t(f"fmt_{fmt}", lang),
@@ -162,7 +164,8 @@ def render(ctx: PageContext) -> None:
     c1, c2 = st.columns(2)
     with c1:
         _button(t("dl_coverage_html", lang),
-                lambda: maps.standalone_html(coverage_page.build_map(plain, cov, "systems", web=web, base=base, with_edges=True)),
+                lambda: maps.standalone_html(coverage_page.build_map(plain, cov, "systems", web=web, base=base,
+                                                                     with_edges=True)),
                 "coverage_map.html", "text/html", "dl_cov_html")
     if ds.has_access_inputs:
         a = analysis.access(ds.key, ds)
@@ -170,6 +173,7 @@ def render(ctx: PageContext) -> None:
                                                               labels=a.result.labels))
         with c2:
             _button(t("dl_access_html", lang),
-                    lambda: maps.standalone_html(access_page.build_map(plain, a, a.result.residents, visits, base=base)),
+                    lambda: maps.standalone_html(access_page.build_map(plain, a, a.result.residents, visits,
+                                                                       base=base)),
                     "access_map.html", "text/html", "dl_acc_html")
 

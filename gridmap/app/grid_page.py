@@ -117,7 +117,7 @@ def current_grids(ctx: PageContext) -> tuple[pd.DataFrame, tuple[int, int], str]
 
 def _households(plan: Plan) -> dict[str, int]:
     table = plan.grid_table()
-    return dict(zip(table["grid_code"], table["households"].astype(int)))
+    return dict(zip(table["grid_code"], table["households"].astype(int), strict=True))
 
 
 def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | None:
@@ -609,10 +609,10 @@ def _save_panel(ctx: PageContext, s: GridSession) -> None:
             name = c[0].text_input(t("plan_name", lang), key="grid_plan_name", help=t("plan_name_help", lang))
             message = c[1].text_input(t("plan_message", lang), key="grid_plan_message")
             c[2].write("")
-            if c[2].button(t("btn_save", lang), key="grid_save", type="primary", width="stretch"):
-                if name.strip():
-                    _save(ctx, s, name.strip(), message.strip())
-                    st.rerun()
+            # the button first: it is drawn on every run, whatever the name
+            if c[2].button(t("btn_save", lang), key="grid_save", type="primary", width="stretch") and name.strip():
+                _save(ctx, s, name.strip(), message.strip())
+                st.rerun()
     if names:
         c = st.columns([2, 1, 1])
         pick = c[0].selectbox(t("plan_open_pick", lang), names, key="grid_open_name")
@@ -756,6 +756,8 @@ def _show_message(s: GridSession) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the grid page: build or open a plan, edit it on the map; its checks, chart, saving, history and
+    comparison with another plan."""
     lang = ctx.lang
     st.header(t("grid_header", lang))
     ds = ctx.dataset

@@ -83,6 +83,8 @@ def _sites_map(ctx: PageContext, result: siting.SitingResult, centres: gpd.GeoDa
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the siting page: the best new service-station sites for the chosen count, radius and weight,
+    candidates of the user's own, and the effect of accepting them."""
     lang = ctx.lang
     st.header(t("page_siting", lang))
     st.caption(t("siting_intro", lang))
@@ -117,7 +119,8 @@ def render(ctx: PageContext) -> None:
         c1.slider(t("siting_k", lang), 1, 10, key="siting_k")
         c2.selectbox(t("siting_radius", lang), RADII, key="siting_radius",
                      format_func=lambda r: t("siting_radius_value", lang, m=r))
-        c3.selectbox(t("siting_weight", lang), weights, key="siting_weight", format_func=lambda c: t(f"field_{c}", lang))
+        c3.selectbox(t("siting_weight", lang), weights, key="siting_weight",
+                     format_func=lambda c: t(f"field_{c}", lang))
         m1, m2, m3 = st.columns(3)
         m1.metric(t("siting_before", lang, m=radius), views.format_share(summary["share_before"]))
         m2.metric(t("siting_after", lang, k=len(result.sites)), views.format_share(summary["share_after"]),
