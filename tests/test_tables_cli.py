@@ -55,7 +55,7 @@ def _centers_xlsx(cen: gpd.GeoDataFrame, path: Path, lonlat=None) -> Path:
     ws = wb.create_sheet("服务中心")
     ws.append(["center_id", "Name", "kind", "services", "capacity", "lng", "lat"])
     xs, ys = lonlat if lonlat is not None else (cen.geometry.x.to_numpy(), cen.geometry.y.to_numpy())
-    for row, x, y in zip(cen.itertuples(), xs, ys):
+    for row, x, y in zip(cen.itertuples(), xs, ys, strict=True):
         ws.append([row.center_id, row.name, row.kind, row.services, str(row.capacity), repr(float(x)),
                    repr(float(y))])
     wb.save(path)
@@ -285,7 +285,8 @@ def test_run_config_with_csv_residents_equals_the_parquet_run(tmp_path: Path, ca
     c = pd.read_csv(tmp_path / "cli" / "assignment.csv", dtype=str)
     pd.testing.assert_frame_equal(a, c)
     capsys.readouterr()
-    assert main(["run", "--config", str(plain), "--out", str(tmp_path / "bad"), "--scheduler", "single", "--quiet"]) == 2
+    assert main(["run", "--config", str(plain), "--out", str(tmp_path / "bad"), "--scheduler", "single",
+                 "--quiet"]) == 2
     assert re.search(r"x/y\), whose CRS a table cannot declare", capsys.readouterr().err)
 
 
@@ -335,7 +336,7 @@ def test_data_page_accepts_csv_residents_and_xlsx_centres(monkeypatch: pytest.Mo
     at.button(key="use_files").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     table = at.dataframe[0].value
-    counts = dict(zip(table["图层键"], table["要素数"]))
+    counts = dict(zip(table["图层键"], table["要素数"], strict=True))
     assert counts["residents"] == len(res) and counts["centers"] == len(cen)
     from gridmap.app.context import UPLOAD_STATE
 
