@@ -917,7 +917,7 @@ def write_geoparquet(gdf: gpd.GeoDataFrame, path: str | os.PathLike) -> Path:
 
 
 def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | None = None, *,
-                partition: bool | None = None) -> Path:
+                partition: bool = False) -> Path:
     """Write by extension: ``.geojson``/``.json`` (RFC 7946), ``.gpkg``, ``.zip`` (zipped Shapefile),
     ``.parquet`` (GeoParquet). ``partition`` as in :func:`write_geojson` (the other formats keep
     coordinates as they are, so a partition stays one)."""

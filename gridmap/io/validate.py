@@ -106,16 +106,17 @@ class ValidationReport:
         """The file and layer the problems belong to, as messages name them (``path, layer 'x'``)."""
         return f"{self.source}" + (f", layer '{self.layer}'" if self.layer else "")
 
-    def add(self, severity: str, code: str, message: str, row: int | None = None,
+    def add(self, severity: str, code: str, message: str, row: int | np.integer | None = None,
             feature_id: object = None, column: str | None = None) -> None:
         """Record one problem; ``row`` is the 1-based row of the file, ``feature_id`` the layer's own id.
 
-        A missing id (None or NaN) is kept as None so that messages do not print ``id nan``; any other
+        A row may be a numpy integer (a position found by ``np.flatnonzero`` plus one); it is kept as an
+        int. A missing id (None or NaN) is kept as None so that messages do not print ``id nan``; any other
         id is kept as text (an int id and its text form name the same feature).
         """
         fid = (None if feature_id is None or (isinstance(feature_id, float) and np.isnan(feature_id))
                else str(feature_id))
-        self.problems.append(Problem(severity, code, message, row, fid, column))
+        self.problems.append(Problem(severity, code, message, None if row is None else int(row), fid, column))
 
     @property
     def errors(self) -> list[Problem]:
@@ -543,6 +544,7 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
     type_names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
                            "MultiPolygon", "GeometryCollection"], dtype=object)
     kind = schema.geometry if schema else None
+    label = schema.label if schema else ""  # read only where ``kind`` is set, i.e. with a schema
     polygonal = np.isin(types, [3, 6])
     point = types == 0
     if kind == "polygon":
@@ -553,13 +555,13 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
                      "from blocks), not a centre point." if types[pos] in (0, 4) else
                      " Lines cannot be zones: close them into polygons (QGIS: Lines to polygons).")
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {t}, but a {schema.label} needs Polygon or MultiPolygon.{extra}",
+                       f"geometry is a {t}, but a {label} needs Polygon or MultiPolygon.{extra}",
                        row=pos + 1, feature_id=ids.iloc[pos])
     elif kind == "point":
         wrong = present & ~point & ~polygonal
         for pos in np.flatnonzero(wrong):
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {type_names[types[pos]]}, but {schema.label} must be points "
+                       f"geometry is a {type_names[types[pos]]}, but {label} must be points "
                        "(or building polygons, taken at a point on their surface).",
                        row=pos + 1, feature_id=ids.iloc[pos])
         as_point = present & polygonal
@@ -574,7 +576,7 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
         wrong = present & ~point & ~polygonal
         for pos in np.flatnonzero(wrong):
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {type_names[types[pos]]}, but {schema.label} must be points or building "
+                       f"geometry is a {type_names[types[pos]]}, but {label} must be points or building "
                        "polygons (one feature per building or address).",
                        row=pos + 1, feature_id=ids.iloc[pos])
 
