@@ -67,6 +67,9 @@ _FOOT_FORBIDDEN = frozenset({"no", "private", "use_sidepath"})
 _ACCESS_FORBIDDEN = frozenset({"no", "private"})
 _SIDEWALK_PRESENT = frozenset({"both", "left", "right", "yes"})
 _EXTRA_WAY_TAGS = ("foot", "sidewalk", "access", "highway")
+#: The default of :attr:`WalkNetwork.edge_highway` (a network built without OSM tags): one shared
+#: object, recognised by identity and replaced in ``__post_init__`` by an empty tag per edge.
+_NO_TAGS = np.empty(0, dtype=object)
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,14 +98,14 @@ class WalkNetwork:
     edge_u: np.ndarray
     edge_v: np.ndarray
     edge_length: np.ndarray
-    edge_highway: np.ndarray = field(default=None)  # type: ignore[assignment]
+    edge_highway: np.ndarray = field(default_factory=lambda: _NO_TAGS)
 
     def __post_init__(self) -> None:
         """Give a network built without OSM tags (a user's own lines) an empty ``highway`` tag per edge.
 
         Code that reads the tags (the edge table, the walkable filter) then needs no special case.
         """
-        if self.edge_highway is None:
+        if self.edge_highway is _NO_TAGS:
             object.__setattr__(self, "edge_highway", np.full(len(self.edge_u), "", dtype=object))
 
     # -- construction ---------------------------------------------------------------------------
@@ -145,7 +148,8 @@ class WalkNetwork:
         x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
         length = np.hypot(x[hi] - x[lo], y[hi] - y[lo])
         ids = np.arange(len(xy), dtype=np.int64) if node_id is None else np.asarray(node_id, dtype=np.int64)
-        return cls(crs=crs, node_id=ids, node_xy=xy, edge_u=lo, edge_v=hi, edge_length=length, edge_highway=hw)
+        return cls(crs=crs, node_id=ids, node_xy=xy, edge_u=lo, edge_v=hi, edge_length=length,
+                   edge_highway=_NO_TAGS if hw is None else hw)
 
     # -- sizes and derived structures ------------------------------------------------------------
     @property
@@ -302,7 +306,7 @@ def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            g = ox.graph.graph_from_xml(osm_path, bidirectional=True, simplify=False, retain_all=True)
+            g = ox.graph.graph_from_xml(Path(osm_path), bidirectional=True, simplify=False, retain_all=True)
     except Exception as exc:  # noqa: BLE001 - everything osmnx's parser raises comes from the file's content
         raise osm_file_error(osm_path, exc) from exc
     finally:

@@ -156,7 +156,8 @@ def representative_xy(gdf: gpd.GeoDataFrame, crs) -> np.ndarray:
         g = g.to_crs(crs)
     geoms = g.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    pts = np.where(missing, None, geoms)
+    pts = geoms.copy()
+    pts[missing] = None
     not_point = ~missing & (shapely.get_type_id(pts) != 0)
     pts[not_point] = shapely.point_on_surface(pts[not_point])
     xy = np.full((len(geoms), 2), np.nan)
@@ -595,7 +596,7 @@ def life_circles(network_m: np.ndarray | pd.Series, thresholds: Sequence[float] 
 
 def parse_services(values: pd.Series) -> list[list[str]]:
     """Each centre's services from a ``;``-joined column (also ``；``, ``,``, ``，``, ``、``)."""
-    out = []
+    out: list[list[str]] = []
     for v in values.tolist():
         if v is None or (isinstance(v, float) and np.isnan(v)):
             out.append([])
