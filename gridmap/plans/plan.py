@@ -208,7 +208,7 @@ class Plan:
         return frame.groupby("code")["area"].agg(lambda s: s.value_counts().index[0]).to_dict()
 
     def _derive_prefixes(self) -> dict[str, str]:
-        out = {}
+        out: dict[str, str] = {}
         for code, a in self.registry.items():
             if len(code) == 15 and code.isdigit():
                 out.setdefault(a, code[:12])
