@@ -677,10 +677,10 @@ def _photo_cached(path: str, _size: int, _mtime_ns: int, box_mm: tuple[float, fl
 
     target_w = max(1, round(box_mm[0] / _MM_PER_INCH * dpi))
     target_h = max(1, round(box_mm[1] / _MM_PER_INCH * dpi))
-    with Image.open(path) as image:
+    with Image.open(path) as source:
         side = max(target_w, target_h)  # either way round: EXIF may turn the picture
-        image.draft("RGB", (side, side))
-        image = ImageOps.exif_transpose(image).convert("RGB")
+        source.draft("RGB", (side, side))
+        image = ImageOps.exif_transpose(source).convert("RGB")
     pixels = np.asarray(ImageOps.fit(image, (target_w, target_h), method=Image.Resampling.LANCZOS))
     pixels.flags.writeable = False
     return pixels
@@ -760,6 +760,7 @@ def _nice_length(max_m: float) -> float:
 def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> float:
     """Draw the map frame of a notice; return its scale denominator."""
     from matplotlib import patheffects
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, PathPatch
 
@@ -777,7 +778,7 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> flo
     ax.set_facecolor("#f7f5f2")
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
-    handles = []
+    handles: list[tuple[Artist, str]] = []  # legend entries: patches and lines
     # labels on a light box, not a stroked halo: a path effect turns the text into paths (slow to
     # draw, twice per label) while a box keeps one text object that stays searchable in the PDF
     halo = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
@@ -1210,7 +1211,7 @@ class NoticeRun:
     seconds: float
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)
@@ -1289,6 +1290,7 @@ def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str
     workers = min(workers, max(1, len(codes)))
     warnings = list(ns.warnings)
     done = 0
+    results: Iterable[tuple[str, list[str]]]  # (grid code, warnings) per notice
     if workers == 1:
         results = (_render_files(ns, code, out, dpi, font_file) for code in codes)
         pool = None

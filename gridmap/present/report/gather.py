@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +29,10 @@ import shapely
 from gridmap.defaults import IN_BAND, SITE_RADIUS_M, SLIVER_M2, band_status
 from gridmap.plans.plan import Plan
 from gridmap.present.report.labels import COUNT_KEYS, PEOPLE_SECTIONS, TOTAL_KEY, text
+
+if TYPE_CHECKING:  # imported when a section is computed (build_report), named here for the types
+    from gridmap.access.routing import AccessResult
+    from gridmap.analysis.coverage import CoverageReport
 
 __all__ = ["Report", "build_report", "band_status_column"]
 
@@ -46,14 +51,14 @@ class Report:
     plan: Plan
     tables: dict[str, pd.DataFrame]
     notes: dict[str, tuple[str, str]]
-    figures: dict[str, object]
+    figures: dict[str, Any]  # by key: counts, shares, the coverage table (a DataFrame), None when not computed
     sliver_m2: float = SLIVER_M2
     grids_geo: gpd.GeoDataFrame | None = None
     study_area: gpd.GeoDataFrame | None = None
     faces: gpd.GeoDataFrame | None = None
-    coverage: object | None = None  # gridmap.analysis.coverage.CoverageReport
+    coverage: CoverageReport | None = None
     coverage_summary: pd.DataFrame | None = None
-    access: object | None = None  # gridmap.access.routing.AccessResult
+    access: AccessResult | None = None
     access_residents: gpd.GeoDataFrame | None = None
     centers: gpd.GeoDataFrame | None = None
     sites_geo: gpd.GeoDataFrame | None = None
@@ -236,7 +241,9 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
         from gridmap.access import accessibility as acc
         from gridmap.access.network import load_walk_network
 
+        assert residents is not None and centers is not None  # else listed as missing above
         if net is None:
+            assert osm_path is not None  # else listed as missing above
             say(f"walking network from {osm_path}")
             net = load_walk_network(osm_path, crs=crs)
         if osm_path is not None:
