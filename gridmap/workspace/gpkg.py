@@ -226,6 +226,14 @@ def _python_values(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
     return list(zip(*cols, strict=True)) if cols else [() for _ in range(len(frame))]
 
 
+def _moment(text: str) -> datetime:
+    """A time of a NOT NULL column (a revision's, a session's, an audit event's): never None."""
+    moment = from_text(text)
+    if moment is None:
+        raise WorkspaceFormatError(f"a required time is empty in the workspace store ({text!r})", "unreadable")
+    return moment
+
+
 def _account(row: sqlite3.Row) -> Account:
     return Account(name=row["name"], role=Role(row["role"]), scopes=tuple(json.loads(row["scopes"])),
                    projects=tuple(json.loads(row["projects"])), disabled=bool(row["disabled"]),
@@ -248,7 +256,7 @@ def _plan_info(row: sqlite3.Row) -> PlanInfo:
 
 def _revision(row: sqlite3.Row) -> Revision:
     return Revision(project=row["project"], plan=row["plan"], number=int(row["number"]), kind=RevisionKind(row["kind"]),
-                    author=row["author"], time=from_text(row["time"]),
+                    author=row["author"], time=_moment(row["time"]),
                     base=None if row["base"] is None else int(row["base"]), message=row["message"],
                     summary=json.loads(row["summary"]), status=row["status"])
 
@@ -431,7 +439,7 @@ class GpkgBackend(Backend):
             row = con.execute("SELECT * FROM sessions WHERE token_hash = ?", (token_hash,)).fetchone()
         if row is None:
             return None
-        return SessionRecord(row["token_hash"], row["name"], from_text(row["created"]), from_text(row["expires"]),
+        return SessionRecord(row["token_hash"], row["name"], _moment(row["created"]), _moment(row["expires"]),
                              PrincipalKind(row["kind"]))
 
     @override
@@ -739,7 +747,7 @@ class GpkgBackend(Backend):
         tail = f" LIMIT {int(limit)}" if limit else ""
         with self._ws() as con:
             rows = con.execute(f"SELECT * FROM audit {where} ORDER BY time DESC, fid DESC{tail}", params).fetchall()
-        return [AuditEvent(from_text(r["time"]), r["user_name"], r["action"], r["project"], r["plan"],
+        return [AuditEvent(_moment(r["time"]), r["user_name"], r["action"], r["project"], r["plan"],
                            None if r["revision"] is None else int(r["revision"]), json.loads(r["details"]))
                 for r in rows]
 
@@ -758,7 +766,7 @@ class GpkgBackend(Backend):
         where, params = ("WHERE project = ?", [project]) if project is not None else ("", [])
         with self._ws() as con:
             rows = con.execute(f"SELECT * FROM exports {where} ORDER BY time DESC, fid DESC", params).fetchall()
-        return [ExportRecord(from_text(r["time"]), r["user_name"], r["project"], r["what"], int(r["n_rows"]),
+        return [ExportRecord(_moment(r["time"]), r["user_name"], r["project"], r["what"], int(r["n_rows"]),
                              tuple(json.loads(r["columns"])), json.loads(r["details"])) for r in rows]
 
 

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 import psycopg
 import shapely
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import Json, Jsonb
 from psycopg_pool import ConnectionPool
 from pyproj import CRS
@@ -80,6 +80,9 @@ from gridmap.workspace.model import (
 from gridmap.workspace.pgschema import LATEST, check_version, installed_version, lock_key, migrate
 
 __all__ = ["PostgisBackend", "DEFAULT_SCHEMA", "split_url"]
+
+#: A connection of the pool: its rows are dicts (``dict_row``), read by column name.
+_DictConnection = psycopg.Connection[DictRow]
 
 #: The schema holding the workspace unless the URL names another (``?schema=NAME``).
 DEFAULT_SCHEMA = "gridmap"
@@ -294,7 +297,7 @@ class PostgisBackend(Backend):
         self.conninfo, self.schema, self.location = split_url(str(url), schema)
         self.s = '"' + self.schema.replace('"', '""') + '"'  # the schema, quoted for SQL text
         self.max_connections = max_connections
-        self._pool: ConnectionPool | None = None
+        self._pool: ConnectionPool[_DictConnection] | None = None
         self._pool_guard = threading.Lock()
         self._srids: dict[str, int] = {}
 
@@ -305,16 +308,17 @@ class PostgisBackend(Backend):
                               "server running and reachable, the user allowed, the password in PGPASSWORD or "
                               "~/.pgpass?", "unreachable", location=self.location)
 
-    def _configure(self, conn: psycopg.Connection) -> None:
+    def _configure(self, conn: _DictConnection) -> None:
         conn.execute("SET TIME ZONE 'UTC'")
 
-    def _get_pool(self) -> ConnectionPool:
+    def _get_pool(self) -> ConnectionPool[_DictConnection]:
         with self._pool_guard:
             if self._pool is None:
                 try:  # one direct connection first: a wrong URL is named now, not after the pool's timeout
                     psycopg.connect(self.conninfo, connect_timeout=CONNECT_TIMEOUT_S).close()
                 except psycopg.Error as exc:
                     raise self._connect_error(exc) from exc
+                pool: ConnectionPool[_DictConnection]  # the kwargs' dict_row makes each connection's rows dicts
                 pool = ConnectionPool(self.conninfo, min_size=1, max_size=self.max_connections, open=True,
                                       kwargs={"autocommit": True, "row_factory": dict_row,
                                               "connect_timeout": CONNECT_TIMEOUT_S, "application_name": "gridmap"},
@@ -331,7 +335,7 @@ class PostgisBackend(Backend):
                 self._pool = None
 
     @contextmanager
-    def _conn(self) -> Iterator[psycopg.Connection]:
+    def _conn(self) -> Iterator[_DictConnection]:
         try:
             with self._get_pool().connection() as conn:
                 yield conn
@@ -339,14 +343,14 @@ class PostgisBackend(Backend):
             raise self._connect_error(exc) from exc
 
     @contextmanager
-    def _tx(self, snapshot: bool = False) -> Iterator[psycopg.Connection]:
+    def _tx(self, snapshot: bool = False) -> Iterator[_DictConnection]:
         """A transaction (``snapshot``: REPEATABLE READ, for reads spanning several statements)."""
         with self._conn() as conn, conn.transaction():
             if snapshot:
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield conn
 
-    def _srid(self, conn: psycopg.Connection, crs_input: Any) -> int:
+    def _srid(self, conn: _DictConnection, crs_input: Any) -> int:
         """The SRID of a CRS in this database; a CRS without an EPSG code gets a gridmap SRID (added once)."""
         crs = CRS.from_user_input(crs_input)
         wkt = crs.to_wkt("WKT1_GDAL")
@@ -367,6 +371,7 @@ class PostgisBackend(Backend):
                 conn.execute("LOCK TABLE spatial_ref_sys IN SHARE ROW EXCLUSIVE MODE")
                 row = conn.execute("SELECT coalesce(max(srid) + 1, %s) AS srid FROM spatial_ref_sys WHERE srid "
                                    "BETWEEN %s AND %s", (USER_SRID_MIN, USER_SRID_MIN, USER_SRID_MAX)).fetchone()
+                assert row is not None  # an aggregate gives one row
                 srid = int(row["srid"])
                 conn.execute("INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, srtext, proj4text) "
                              "VALUES (%s, 'gridmap', %s, %s, %s)", (srid, srid, wkt, crs.to_proj4()))
@@ -406,12 +411,13 @@ class PostgisBackend(Backend):
                              "ON CONFLICT (key) DO NOTHING", (FORMAT, to_text(utc_now())))
         return version
 
-    def _refuse_foreign_schema(self, conn: psycopg.Connection) -> None:
+    def _refuse_foreign_schema(self, conn: _DictConnection) -> None:
         """A schema of that name holding other tables, and no workspace, is not ours to fill."""
         if installed_version(conn, self.schema) is not None:
             return
         row = conn.execute("SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                            "WHERE n.nspname = %s", (self.schema,)).fetchone()
+        assert row is not None  # an aggregate gives one row
         if row["n"]:
             raise WorkspaceFormatError(f"schema {self.schema!r} of {self.location} holds other tables and is not a "
                                        "gridmap workspace; choose another schema with ?schema=NAME",
@@ -438,7 +444,9 @@ class PostgisBackend(Backend):
     @override
     def count_accounts(self) -> int:
         with self._conn() as conn:
-            return int(conn.execute(f"SELECT count(*) AS n FROM {self.s}.accounts").fetchone()["n"])
+            row = conn.execute(f"SELECT count(*) AS n FROM {self.s}.accounts").fetchone()
+        assert row is not None  # an aggregate gives one row
+        return int(row["n"])
 
     @override
     def get_account(self, name: str) -> Account | None:
@@ -458,7 +466,7 @@ class PostgisBackend(Backend):
                 "failed_logins": int(a.failed_logins), "locked_until": a.locked_until, "created": a.created,
                 "updated": a.updated, "source": a.source}
 
-    def _insert_audit(self, conn: psycopg.Connection, events: Sequence[AuditEvent]) -> None:
+    def _insert_audit(self, conn: _DictConnection, events: Sequence[AuditEvent]) -> None:
         if events:
             with conn.cursor() as cur:
                 cur.executemany(f"INSERT INTO {self.s}.audit (time, user_name, action, project, plan, revision, "
@@ -548,7 +556,7 @@ class PostgisBackend(Backend):
                                     project=project.name)
             self._insert_audit(conn, audit)
 
-    def _write_features(self, conn: psycopg.Connection, table: str, fixed: Sequence[Any], fixed_columns: Sequence[str],
+    def _write_features(self, conn: _DictConnection, table: str, fixed: Sequence[Any], fixed_columns: Sequence[str],
                         frame: gpd.GeoDataFrame, spec: Sequence[Mapping[str, str]], srid: int | None,
                         extra: Sequence[Sequence[Any]] = (), extra_columns: Sequence[str] = (),
                         metric: tuple[Any, int] | None = None) -> None:
@@ -560,6 +568,7 @@ class PostgisBackend(Backend):
         attributes = _attribute_rows(frame, spec)
         extra = list(extra) if extra_columns else [()] * len(frame)
         columns = [*fixed_columns, *extra_columns, "attributes", "geom"]
+        rows: list[tuple[Any, ...]]  # (attributes, geometry[, source WKB]) per feature
         if metric is None:
             geoms = _ewkb(frame.geometry.to_numpy(), srid or 0)
             rows = [(attrs, geom) for attrs, geom in zip(attributes, geoms, strict=True)]
@@ -673,7 +682,7 @@ class PostgisBackend(Backend):
                                (project, plan)).fetchone()
         return None if row is None else _plan_info(row)
 
-    def _plan_row(self, conn: psycopg.Connection, project: str, plan: str, *, lock: bool = False) -> dict[str, Any]:
+    def _plan_row(self, conn: _DictConnection, project: str, plan: str, *, lock: bool = False) -> dict[str, Any]:
         lock_clause = " FOR UPDATE" if lock else ""
         row = conn.execute(f"SELECT id, head, last_revision, crs, srid, unit_columns FROM {self.s}.plans "
                            f"WHERE project = %s AND name = %s{lock_clause}", (project, plan)).fetchone()
@@ -745,7 +754,7 @@ class PostgisBackend(Backend):
                                 "ORDER BY seq", (row["id"],)).fetchall()
         return _geoframe([r["attributes"] for r in rows], [r["wkb"] for r in rows], row["unit_columns"], row["crs"])
 
-    def _write_data(self, conn: psycopg.Connection, plan_pk: int, srid: int, data: RevisionData,
+    def _write_data(self, conn: _DictConnection, plan_pk: int, srid: int, data: RevisionData,
                     progress: Callable[[str], None] | None) -> str:
         """Write a revision's rows under a fresh key (inside the caller's transaction); return the key."""
         key = uuid.uuid4()
@@ -795,7 +804,7 @@ class PostgisBackend(Backend):
             progress("data committed")
         return key
 
-    def _insert_revision(self, conn: psycopg.Connection, plan_pk: int, number: int, key: str, entry: NewRevision
+    def _insert_revision(self, conn: _DictConnection, plan_pk: int, number: int, key: str, entry: NewRevision
                          ) -> None:
         conn.execute(f"INSERT INTO {self.s}.revisions (plan, number, kind, author, time, base, message, summary, "
                      "status, data_key, history_parent, history_keep) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
