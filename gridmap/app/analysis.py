@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
@@ -36,7 +37,8 @@ DEFAULT_BAND = HOUSEHOLD_BAND  # households per grid: the product default (gridm
 DEFAULT_SEED = SEED
 WEB_DECIMALS = 5  # lon/lat decimals of polygon coverages sent to the browser (~1 m; shared edges stay shared)
 
-_CACHE = {"show_spinner": False, "max_entries": 8}
+#: st.cache_resource's arguments for every result here (a bool and an int: typed Any to unpack as keywords)
+_CACHE: dict[str, Any] = {"show_spinner": False, "max_entries": 8}
 
 
 @dataclass(frozen=True)

@@ -108,10 +108,17 @@ class PageContext:
     """
 
     lang: str
-    dataset: Dataset
+    dataset: Dataset | None  # None: no data to show (the demo missing, a project unreadable)
     maps: MapSettings
     session: Any = None  # gridmap.workspace.WorkspaceSession
     project: str | None = None
+
+    @property
+    def data(self) -> Dataset:
+        """The data set, for the parts of a page drawn after it checked that there is one."""
+        if self.dataset is None:
+            raise RuntimeError("no data set: a page checks ctx.dataset before drawing what needs data")
+        return self.dataset
 
     @property
     def role(self) -> str:

@@ -32,7 +32,7 @@ PARTITIONS = ("faces", "units", "grids")
 
 def export_layers(ctx: PageContext) -> dict[str, gpd.GeoDataFrame]:
     """Layer file stem → GeoDataFrame, for the dataset in use."""
-    ds = ctx.dataset
+    ds = ctx.data
     cov = analysis.coverage(ds.key, ds)
     out = {"gaps": cov.report.gaps, "overlaps": cov.report.overlaps, "faces": cov.faces,
            "outside": cov.report.outside, "edges": cov.report.invalid_edges}
@@ -47,7 +47,7 @@ def export_layers(ctx: PageContext) -> dict[str, gpd.GeoDataFrame]:
 
 def export_tables(ctx: PageContext) -> dict[str, pd.DataFrame]:
     """Table name → table (headers in the page's language), for CSV and the workbook."""
-    ds, lang = ctx.dataset, ctx.lang
+    ds, lang = ctx.data, ctx.lang
     cov = analysis.coverage(ds.key, ds)
     gaps = cov.report.gaps[~cov.report.gaps["is_sliver"]]
     out = {
@@ -129,10 +129,10 @@ def render(ctx: PageContext) -> None:
     for col, fmt in zip(cols, views.EXPORT_FORMATS, strict=True):
         suffix, mime = views.EXPORT_FORMATS[fmt]
         with col:
-            _button(t(f"fmt_{fmt}", lang),
-                    lambda g=gdf, f=fmt, n=name: views.layer_bytes(recorded_layer(ctx, n, g, f), f, n,
-                                                                   partition=n in PARTITIONS),
-                    f"{name}{suffix}", mime, f"dl_{fmt}")
+            def layer_file(g: gpd.GeoDataFrame = gdf, f: str = fmt, n: str = name) -> bytes:
+                return views.layer_bytes(recorded_layer(ctx, n, g, f), f, n, partition=n in PARTITIONS)
+
+            _button(t(f"fmt_{fmt}", lang), layer_file, f"{name}{suffix}", mime, f"dl_{fmt}")
     st.caption(t("export_formats_help", lang))
 
     st.subheader(t("export_tables", lang))
@@ -143,8 +143,10 @@ def render(ctx: PageContext) -> None:
         st.caption(t("personal_export_note", lang))
     c1, c2 = st.columns(2)
     with c1:
-        _button(t("dl_csv", lang), lambda n=tname: views.csv_bytes(recorded(ctx, {n: tables[n]}, "csv")[n]),
-                f"{tname}.csv", "text/csv", "dl_csv")
+        def csv_file(n: str = tname) -> bytes:
+            return views.csv_bytes(recorded(ctx, {n: tables[n]}, "csv")[n])
+
+        _button(t("dl_csv", lang), csv_file, f"{tname}.csv", "text/csv", "dl_csv")
     with c2:
         def workbook() -> bytes:
             return views.excel_workbook({t(f"table_{k}", lang): v for k, v in recorded(ctx, tables, "xlsx").items()})

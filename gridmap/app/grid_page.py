@@ -94,7 +94,7 @@ def build_plan(ds: Dataset, min_households: int, max_households: int, seed: int)
 
 def _session(ctx: PageContext) -> GridSession:
     s = st.session_state.get(STATE)
-    if s is None or s.dataset_key != ctx.dataset.key:
+    if s is None or s.dataset_key != ctx.data.key:
         lo, hi = analysis.DEFAULT_BAND
         s = compute(ctx.lang, build_plan, ctx.dataset, lo, hi, analysis.DEFAULT_SEED)
         st.session_state[STATE] = s
@@ -139,7 +139,7 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
     s.before = before
     s.version += 1
     after = _households(s.plan)
-    code = s.selected
+    code = s.selected or ""  # every edit but create acts on the selected grid
     if op == "lasso":
         if res.moved:
             s.message = ("success", t("edit_lasso", lang, moved=res.moved, code=code, before=before.get(code, 0),
@@ -162,7 +162,7 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
         name = res.op.split(" ", 1)[-1]
         label = t(f"op_{name}", lang) if f"op_{name}" in _OPS else name
         s.message = ("success", t(f"edit_{op}", lang, op=label, grids="、".join(res.changed[:8]) or "—"))
-    if res is not None and res.skipped:
+    if res is not None and res.skipped and s.message is not None:
         s.message = (s.message[0], s.message[1] + " " + t("edit_skipped", lang, n=len(res.skipped)))
     return res
 
@@ -350,7 +350,7 @@ window.gridmapVersion = {{ this.version|tojson }};
 
 def _base_map(ctx: PageContext, s: GridSession) -> folium.Map:
     """What stays the same across edits: basemap, communities, unit outlines, Draw toolbar."""
-    ds = ctx.dataset
+    ds = ctx.data
     web = analysis.web_layers(ds.key, ds)
     m = plan_map(units=s.units_web, study_area=web["study_area"], lang=ctx.lang, setup=mapkit.setup(ctx),
                  bounds=ds.study_area)
@@ -530,7 +530,7 @@ def _notice_button(ctx: PageContext, s: GridSession, code: str) -> None:
     if st.button(t("btn_notice", lang), key="grid_notice", width="stretch"):
         from gridmap.present.notice import plan_notice_pdf
 
-        ds = ctx.dataset
+        ds = ctx.data
         try:
             pdf = plan_notice_pdf(s.plan, code, communities=ds.study_area, residents=ds.residents, lang=lang)
             st.session_state["grid_notice_pdf"] = (code, s.plan.revision, pdf)
@@ -555,7 +555,7 @@ def _open_workspace_plan(ctx: PageContext, name: str, number: int | None = None)
     plan = ctx.session.plan_at(ctx.project, name, number)
     web = views.single_feature(views.web_layer(plan.units[["geometry"]], analysis.FACE_TOLERANCE_M,
                                                decimals=analysis.WEB_DECIMALS, coverage=True))
-    return GridSession(ctx.dataset.key, plan, seed=None, plan_name=name, units_web=web)
+    return GridSession(ctx.data.key, plan, seed=None, plan_name=name, units_web=web)
 
 
 def _save(ctx: PageContext, s: GridSession, name: str, message: str) -> None:
@@ -599,7 +599,7 @@ def _save_panel(ctx: PageContext, s: GridSession) -> None:
         return
     names = [p.name for p in session.plans(project)]
     if ctx.may_edit:
-        if ctx.dataset.project != project:
+        if ctx.data.project != project:
             st.info(t("save_needs_project", lang))
         else:
             if "grid_plan_name" not in st.session_state or st.session_state.get("grid_plan_for") != s.plan_name:
@@ -633,7 +633,7 @@ def _save_panel(ctx: PageContext, s: GridSession) -> None:
                     st.rerun()
     else:
         st.caption(t("plan_none_saved", lang))
-    st.download_button(t("dl_plan", lang), data=lambda p=plan: _plan_bytes(p),
+    st.download_button(t("dl_plan", lang), data=partial(_plan_bytes, plan),
                        file_name=f"{s.plan_name or 'plan'}.gpkg", mime="application/geopackage+sqlite3",
                        key="grid_dl_plan", on_click="ignore")
 

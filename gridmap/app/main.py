@@ -75,7 +75,8 @@ def run() -> None:
         state["page"] = st.query_params["page"]
     lang = state["lang"] if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
     set_language(lang)  # the core's messages (errors shown on the pages) read in the language of the switch
-    page = state.get("page") if state.get("page") in PAGES else next(iter(PAGES))
+    requested = state.get("page")
+    page = requested if isinstance(requested, str) and requested in PAGES else next(iter(PAGES))
     settings, _ = map_settings()
 
     if st.query_params.get("page") != page:

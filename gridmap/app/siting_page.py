@@ -33,8 +33,8 @@ RADII = tuple(int(m) for m in LIFE_CIRCLE_M)  # the life circles of gridmap.defa
 
 def _state(ctx: PageContext) -> dict:
     state = st.session_state.get(STATE)
-    if state is None or state.get("dataset") != ctx.dataset.key:
-        state = {"dataset": ctx.dataset.key, "candidates": [], "accepted": []}
+    if state is None or state.get("dataset") != ctx.data.key:
+        state = {"dataset": ctx.data.key, "candidates": [], "accepted": []}
         st.session_state[STATE] = state
     return state
 
@@ -46,7 +46,8 @@ def _user_candidates(points: list[tuple[float, float]]) -> gpd.GeoDataFrame:
 
 def _centres(ctx: PageContext, accepted: list[dict]) -> gpd.GeoDataFrame:
     """The dataset's centres plus the sites accepted on this page (as new 党群服务站)."""
-    centres = ctx.dataset.centers
+    centres = ctx.data.centers
+    assert centres is not None  # the page draws only with access inputs (Dataset.has_access_inputs)
     if not accepted:
         return centres
     new = gpd.GeoDataFrame(accepted, geometry=[shapely.Point(a["lon"], a["lat"]) for a in accepted], crs=4326)
@@ -71,7 +72,9 @@ def _recommend(key: str, _ctx_dataset, _centres: gpd.GeoDataFrame, k: int, radiu
 
 
 def _weights(ctx: PageContext) -> list[str]:
-    cols = ctx.dataset.residents.columns
+    residents = ctx.data.residents
+    assert residents is not None  # the page draws only with access inputs (Dataset.has_access_inputs)
+    cols = residents.columns
     return [c for c in ("households", "population", *SPECIAL_GROUPS) if c in cols]
 
 
@@ -79,7 +82,7 @@ def _sites_map(ctx: PageContext, result: siting.SitingResult, centres: gpd.GeoDa
                radius: int):
     """The core's :func:`~gridmap.present.siting_map.siting_map` on this page's setup."""
     return siting_map(result.sites, residents=result.residents, centers=centres, candidates=user, radius_m=radius,
-                      lang=ctx.lang, setup=mapkit.setup(ctx), bounds=ctx.dataset.study_area)
+                      lang=ctx.lang, setup=mapkit.setup(ctx), bounds=ctx.data.study_area)
 
 
 def render(ctx: PageContext) -> None:
