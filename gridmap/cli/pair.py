@@ -159,6 +159,7 @@ def _inputs(args: argparse.Namespace, say):
                                      ("--helpers", helpers is not None or args.helpers)) if not ok]
     if missing:
         raise LayerError("err_pair_needs", needed=", ".join(missing))
+    assert osm is not None  # else --osm is missing above
     if not osm.exists():
         raise LayerError("err_osm_not_found", path=osm)
     for what in _INPUTS:

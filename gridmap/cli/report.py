@@ -94,6 +94,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
             if name in stored:
                 found[name] = stored[name]
     else:
+        assert demo is not None  # without --plan, --demo (err_report_needs_plan above)
         plan = demo_plan(demo, say)
     if args.zones:
         found["zones"] = load_zone_layers(args.zones, common, say)

@@ -45,7 +45,7 @@ from gridmap.cli.common import (
 from gridmap.cli.project import add_project_options
 from gridmap.defaults import SITE_RADIUS_M, SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
-from gridmap.io.validate import LayerError
+from gridmap.io.validate import LayerError, ValidationReport
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
 
@@ -66,7 +66,7 @@ def _inputs(args: argparse.Namespace, say):
         try:
             candidates, report = opts.load(path, None, args.candidates_layer or layer, "candidates")
         except LayerError as exc:
-            if getattr(exc, "report", None) is not None and {p.code for p in exc.report.errors} == {"no_features"}:
+            if isinstance(exc.report, ValidationReport) and {p.code for p in exc.report.errors} == {"no_features"}:
                 raise LayerError("err_no_candidates", path=args.candidates) from exc
             raise
         print_read_notes(report)

@@ -136,6 +136,7 @@ def run_staff(args: argparse.Namespace) -> int:
             _csv(member_result.members, out / "members.csv")
             _csv(member_result.micro, out / "member_micro.csv")
             _csv(coverage, out / "member_coverage.csv")
+            assert plan.micro_grids is not None  # members are placed only in a plan's micro grids (checked above)
             micro = plan.micro_grids[["micro_code", "geometry"]].merge(member_result.micro, on="micro_code")
             write_geojson(micro, out / "member_micro.geojson")
         if placed is not None:

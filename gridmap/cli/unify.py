@@ -174,7 +174,7 @@ def run_unify(args: argparse.Namespace) -> int:
         except GridmapError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    if out is not None:
+    if out is not None and plan_path is not None:  # (plan_path is set with out)
         with writing_to(out):
             out.mkdir(parents=True, exist_ok=True)
             write_geojson(grids, out / "grids.geojson", partition=True)
@@ -197,7 +197,7 @@ def run_unify(args: argparse.Namespace) -> int:
           f"{in_band} within {args.min_households}–{args.max_households} households")
     if exclusive:
         print(f"{len(exclusive)} exclusive grid(s) (专属网格), numbered {exclusive_range[0]}–{exclusive_range[1]}")
-    if micro is not None:
+    if micro is not None and micro_band is not None:  # (micro grids are made only with a band)
         m = micro.micro_grids
         print(f"{len(m):,} micro grids (微网格) in {len(base_grids):,} base grids; {int(m['in_band'].sum()):,} within "
               f"{micro_band[0]}–{micro_band[1]} households")
