@@ -130,6 +130,7 @@ def test_info_on_a_table_with_a_row_without_coordinates(tmp_path: Path, capsys) 
 # coverage and unify: residents from a GBK CSV, the mapping given once for every input
 
 
+@pytest.mark.slow  # two gridmap coverage runs end to end
 def test_coverage_with_csv_residents_equals_the_geopackage_run(files, tmp_path: Path, capsys) -> None:
     ref, got = tmp_path / "ref", tmp_path / "csv"
     assert main(["coverage", *_zone_args(files), "--residents", str(files["res_gpkg"]), "--out", str(ref),
@@ -172,6 +173,7 @@ def test_coverage_map_errors_are_named(files, tmp_path: Path, capsys) -> None:
     assert int(summary.loc["any", "households"]) == int(files["res"]["households"].sum())
 
 
+@pytest.mark.slow  # two gridmap unify runs end to end
 def test_unify_with_xlsx_residents_equals_the_geopackage_run(files, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -197,6 +199,7 @@ def test_unify_with_xlsx_residents_equals_the_geopackage_run(files, tmp_path: Pa
 # access, site, report: centres from Excel, from a GCJ-02 CSV
 
 
+@pytest.mark.slow  # two gridmap access runs end to end
 def test_access_with_table_residents_and_centres_equals_the_geopackage_run(files, demo_walk, tmp_path: Path) -> None:
     common = ["--osm", str(DEMO_OSM), "--cache-dir", str(demo_walk["cache"]), "--quiet"]
     ref, got = tmp_path / "ref", tmp_path / "tables"
@@ -231,6 +234,7 @@ def test_site_with_gcj02_centres_equals_the_wgs84_run(files, demo_walk, tmp_path
     np.testing.assert_allclose(a["covered_after"], b["covered_after"], rtol=0, atol=1e-12)
 
 
+@pytest.mark.slow  # two gridmap report runs end to end
 def test_report_with_xlsx_centres_equals_the_geopackage_run(files, demo_walk, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("GRIDMAP_LANG", raising=False)  # the report in the default language: Chinese sheet names
     ref, got = tmp_path / "ref", tmp_path / "xlsx"
@@ -302,6 +306,7 @@ class _Upload:
         return self.data
 
 
+@pytest.mark.slow  # the app's data page driven end to end
 def test_data_page_accepts_csv_residents_and_xlsx_centres(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.syspath_prepend(str(TESTS))
     monkeypatch.setenv("GRIDMAP_DEMO_MODULE", "standin_demo")
