@@ -198,7 +198,8 @@ def main() -> None:
         print(f"{'read + chained overlay + its GeoJSON':40s}{ovl:8.2f} s   runs: "
               + ", ".join(f"{t:.2f}" for t in e2e["times"]["overlay"]))
         print(f"ratio overlay / gridmap end to end: {ovl / cli:.1f}× (target ≥ 4×); faces.geojson "
-              f"{e2e['sizes']['faces.geojson'] / 1e6:.1f} MB, coverage.html {e2e['sizes']['coverage.html'] / 1e6:.1f} MB")
+              f"{e2e['sizes']['faces.geojson'] / 1e6:.1f} MB, "
+              f"coverage.html {e2e['sizes']['coverage.html'] / 1e6:.1f} MB")
         print("stages of the last gridmap run (its own progress messages):")
         print("".join(f"    {line}\n" for line in e2e["stages"].splitlines()), end="")
     if args.big:

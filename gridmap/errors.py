@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import cast
 
 from gridmap.vocab import CATALOG, Message, text
 
@@ -173,7 +174,8 @@ class NumberMessage(Message):
         unit_text = text(f"unit_{unit}", lang) if f"unit_{unit}" in CATALOG else unit
         kind = text("err_kind_whole" if p["integer"] else "err_kind_finite", lang)
         wanted = text("err_kind_of_unit", lang, kind=kind, unit=unit_text) if unit else kind
-        bounds = text("err_bounds_and", lang).join(text(key, lang, value=v) for key, v in p["bounds"])
+        pairs = cast("tuple[tuple[str, str], ...]", p["bounds"])  # as __init__ stored them
+        bounds = text("err_bounds_and", lang).join(text(key, lang, value=v) for key, v in pairs)
         rule = text("err_rule_with_bounds", lang, wanted=wanted, bounds=bounds) if bounds else wanted
         hint = text("err_example", lang, example=p["example"]) if p["example"] else ""
         return text("err_number", lang, name=p["name"], rule=rule, got=p["got"], hint=hint)

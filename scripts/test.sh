@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install what is missing (test tools, Debian chromium), start a throwaway PostgreSQL + PostGIS
 # (scripts/postgis.sh) for the PostGIS workspace tests, run the whole test suite, stop the cluster.
-# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k io -x`.
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k io -x`; such a run also uses two worker
+# processes (pytest-xdist), unless the arguments choose otherwise (-n N, --numprocesses, -p no:xdist;
+# -n 0 runs in this process, e.g. to debug, or to time the browser tests on an otherwise idle machine).
 # With GRIDMAP_TEST_POSTGRES_URL already set, that database is used and no cluster is started.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,7 +20,13 @@ if [ -z "${GRIDMAP_TEST_POSTGRES_URL:-}" ]; then
 fi
 unset GRIDMAP_ALLOW_NO_POSTGRES  # here the PostGIS tests run, never skipped
 if [ $# -gt 0 ]; then
-  .venv/bin/python -m pytest "$@"
+  workers=(-n 2)
+  for arg in "$@"; do
+    case "$arg" in  # the choice is the caller's; the debugger needs the tests in this process
+      -n|-n[0-9]*|-nauto|-nlogical|--numprocesses|--numprocesses=*|no:xdist|-pno:xdist|--pdb|--trace) workers=() ;;
+    esac
+  done
+  .venv/bin/python -m pytest "${workers[@]}" "$@"
   exit $?
 fi
 # The whole suite in two passes: what does not drive a browser on two worker processes (pytest-xdist;

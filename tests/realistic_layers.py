@@ -147,7 +147,7 @@ def merged(cells: np.ndarray, n_groups: int, seed: int) -> np.ndarray:
     owner = cKDTree(pick).query(xy)[1]
     order = np.argsort(owner, kind="stable")
     bounds = np.flatnonzero(np.r_[True, owner[order][1:] != owner[order][:-1], True])
-    out = [shapely.coverage_union_all(cells[order[a:b]]) for a, b in zip(bounds[:-1], bounds[1:])]
+    out = [shapely.coverage_union_all(cells[order[a:b]]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     return np.array([shapely.normalize(g) for g in out], dtype=object)
 
 
@@ -156,8 +156,8 @@ def redigitised(geoms: np.ndarray, seed: int, *, spacing: float = 25.0, keep: fl
     """The same boundaries traced again by someone else.
 
     Edges are densified every ``spacing`` metres (the clicks of a digitiser following a street);
-    of the vertices along straight runs (not corners) a share ``1 - keep`` is left out (the other layer holds vertices this
-    one does not); then every vertex is moved by an offset drawn log-uniformly between
+    of the vertices along straight runs (not corners) a share ``1 - keep`` is left out (the other layer holds vertices
+    this one does not); then every vertex is moved by an offset drawn log-uniformly between
     ``min_offset`` and ``max_offset`` metres in a random direction. A vertex moves the same way in
     every polygon that holds it, so a coverage stays a clean coverage; where a move would make a
     polygon invalid (a very short edge), that vertex stays put.
@@ -353,7 +353,7 @@ def partition_report(written: gpd.GeoDataFrame, core: gpd.GeoDataFrame, key: str
            "union_difference": difference / float(shapely.area(core_union))}
     if key is not None:
         empty = dict(zip(written[key], shapely.is_missing(written.geometry.to_numpy())
-                         | shapely.is_empty(written.geometry.to_numpy())))
+                         | shapely.is_empty(written.geometry.to_numpy()), strict=True))
         big = core.loc[core.geometry.area > 1e-4, key]
         out["lost"] = int(sum(bool(empty.get(k, True)) for k in big))
     return out

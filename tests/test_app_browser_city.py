@@ -8,6 +8,7 @@ The server is started as ``gridmap serve --results DIR`` would (the folder in
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -88,10 +89,8 @@ def open_city(chromium, base: str, results: Path, timeout_ms: int = 600_000) -> 
         ws.on("framereceived", lambda payload: sent.__setitem__("bytes", sent["bytes"] + len(payload)))
 
     def on_response(r) -> None:
-        try:
+        with contextlib.suppress(Exception):  # redirects and aborted requests have no body
             sent["bytes"] += len(r.body())
-        except Exception:  # noqa: BLE001 - redirects and aborted requests have no body
-            pass
 
     page.on("websocket", on_ws)
     page.on("response", on_response)

@@ -267,7 +267,7 @@ def test_two_planners_edit_different_communities_and_both_saves_land(server: str
     sessions = {name: login(browser, server, name) for name in cases}
     try:
         expected = {}
-        for name, (context, page) in sessions.items():
+        for name, (_context, page) in sessions.items():
             drv = open_plan(page)
             target, unit = cases[name]
             polygon = select_and_lasso(drv, plan, target, unit)

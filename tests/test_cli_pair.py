@@ -96,6 +96,7 @@ def test_demo_writes_every_file_with_the_documented_columns(demo_out, demo_walk)
     assert not scripts and not styles and "cdn." not in html
 
 
+@pytest.mark.slow  # reads the end-to-end demo run
 def test_workbook_has_the_csv_columns_then_chinese_headers(demo_out) -> None:
     out, _ = demo_out
     wb = openpyxl.load_workbook(out / "pairs.xlsx", read_only=True)

@@ -98,6 +98,7 @@ def coverage_done(coverage_run):
             "faces": read_back(coverage_run["out"] / "faces.geojson", crs)}
 
 
+@pytest.mark.slow  # gridmap coverage end to end on 3 × 10,000 cells, per CRS
 def test_coverage_writes_every_output_in_the_inputs_crs(coverage_done) -> None:
     for name in COVERAGE_OUTPUTS:
         assert (coverage_done["out"] / name).stat().st_size > 0, name
@@ -109,6 +110,7 @@ def test_coverage_writes_every_output_in_the_inputs_crs(coverage_done) -> None:
         assert crs.to_epsg() == 4549
 
 
+@pytest.mark.slow  # gridmap coverage end to end on 3 × 10,000 cells, per CRS
 def test_coverage_faces_file_is_a_partition_of_the_inputs(coverage_done) -> None:
     crs, faces = coverage_done["crs"], coverage_done["faces"]
     union = _inputs_union(coverage_done["city"], crs)
@@ -123,6 +125,7 @@ def test_coverage_faces_file_is_a_partition_of_the_inputs(coverage_done) -> None
     assert report["union_difference"] <= 1e-6
 
 
+@pytest.mark.slow  # gridmap coverage end to end on 3 × 10,000 cells, per CRS
 def test_coverage_labels_survive_the_trip(coverage_done) -> None:
     """Face labels read back from faces.geojson agree with a brute-force point-in-polygon on the
     input layers at ≥ 99.99 % of 10,000 random points."""
@@ -146,6 +149,7 @@ def test_coverage_labels_survive_the_trip(coverage_done) -> None:
     assert agree.mean() >= 0.9999, f"{(~agree).sum()} of {len(pts)} points disagree"
 
 
+@pytest.mark.slow  # gridmap coverage end to end on 3 × 10,000 cells, per CRS
 def test_coverage_areas_are_the_inputs_own(coverage_done) -> None:
     """The study area's area in summary.csv is its area in its own CRS (geodesic for lon/lat)."""
     summary = pd.read_csv(coverage_done["out"] / "summary.csv", encoding="utf-8-sig").set_index("layer")
@@ -197,6 +201,7 @@ def _check_unify(run: dict) -> None:
     assert units["area_m2"].sum() == pytest.approx(own_area(city["study_area"]), rel=rel)
 
 
+@pytest.mark.slow  # gridmap unify end to end, per CRS
 @pytest.mark.parametrize("where_name", CRSS)
 def test_unify_writes_partitions_in_the_inputs_crs(where_name, tmp_path, capsys) -> None:
     _check_unify(_unify(where_name, tmp_path, capsys, n_cells=1_000, side=3_000.0, n_residents=400))
@@ -220,6 +225,7 @@ def test_every_computing_command_takes_crs_work_and_refuses_web_mercator(command
     assert "EPSG:3857" in err and "web-map projection" in err and "EPSG:4549" in err  # the CRS that would do
 
 
+@pytest.mark.slow  # gridmap access end to end on the demo network
 def test_access_routes_in_the_working_crs_asked_for(tmp_path, capsys) -> None:
     out = tmp_path / "out"
     assert main(["access", "--demo", "--crs-work", "EPSG:32650", "--cache-dir", str(tmp_path / "cache"),

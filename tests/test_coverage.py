@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from gridmap.cli import main
 from gridmap.analysis.coverage import ANY_LAYER, coverage_report, flag_slivers, label_gaps
-from gridmap.io.files import write_geojson, write_gpkg
 from gridmap.analysis.mosaic import build_mosaic
+from gridmap.cli import main
+from gridmap.io.files import write_geojson, write_gpkg
 
 CRS = 4549
 X, Y = 500_000.0, 3_545_000.0

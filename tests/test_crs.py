@@ -10,8 +10,6 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gridmap.io.validate import LayerError
-
 from gridmap.io.crs import (
     bd09_to_gcj02,
     bd09_to_wgs84,
@@ -21,10 +19,11 @@ from gridmap.io.crs import (
     metric_crs,
     metric_crs_for_lonlat,
     wgs84_to_bd09,
+    wgs84_to_gcj02,
     working_crs,
     working_crs_problem,
-    wgs84_to_gcj02,
 )
+from gridmap.io.validate import LayerError
 
 # Published pairs from the eviltransform project's test suite: (wgs lon, wgs lat, gcj lon, gcj lat).
 WGS_GCJ = [

@@ -317,11 +317,22 @@ import sys  # noqa: E402
 sys.path.insert(0, str(Path(__file__).parent))
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from realistic_layers import (Place, area_frame, assert_partition, jittered_voronoi, local_grid, merged,  # noqa: E402
-                              overlapping_polygons, place, read_back, redigitised, zone_frame)
+from realistic_layers import (  # noqa: E402
+    Place,
+    area_frame,
+    assert_partition,
+    jittered_voronoi,
+    local_grid,
+    merged,
+    overlapping_polygons,
+    place,
+    read_back,
+    redigitised,
+    zone_frame,
+)
 
-from gridmap.io.files import round_coverage, write_geoparquet  # noqa: E402
 from gridmap.analysis.mosaic import build_mosaic  # noqa: E402
+from gridmap.io.files import round_coverage, write_geoparquet  # noqa: E402
 
 
 def test_round_coverage_keeps_a_coverage_a_partition_where_pointwise_rounding_breaks_it() -> None:

@@ -19,8 +19,8 @@ import pytest
 import streamlit as st
 
 from gridmap.cli import main
-from gridmap.io.crs import wgs84_to_gcj02
 from gridmap.demo import DEMO_OSM, load_demo
+from gridmap.io.crs import wgs84_to_gcj02
 
 TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
@@ -55,7 +55,7 @@ def _centers_xlsx(cen: gpd.GeoDataFrame, path: Path, lonlat=None) -> Path:
     ws = wb.create_sheet("服务中心")
     ws.append(["center_id", "Name", "kind", "services", "capacity", "lng", "lat"])
     xs, ys = lonlat if lonlat is not None else (cen.geometry.x.to_numpy(), cen.geometry.y.to_numpy())
-    for row, x, y in zip(cen.itertuples(), xs, ys):
+    for row, x, y in zip(cen.itertuples(), xs, ys, strict=True):
         ws.append([row.center_id, row.name, row.kind, row.services, str(row.capacity), repr(float(x)),
                    repr(float(y))])
     wb.save(path)
@@ -130,6 +130,7 @@ def test_info_on_a_table_with_a_row_without_coordinates(tmp_path: Path, capsys) 
 # coverage and unify: residents from a GBK CSV, the mapping given once for every input
 
 
+@pytest.mark.slow  # two gridmap coverage runs end to end
 def test_coverage_with_csv_residents_equals_the_geopackage_run(files, tmp_path: Path, capsys) -> None:
     ref, got = tmp_path / "ref", tmp_path / "csv"
     assert main(["coverage", *_zone_args(files), "--residents", str(files["res_gpkg"]), "--out", str(ref),
@@ -172,6 +173,7 @@ def test_coverage_map_errors_are_named(files, tmp_path: Path, capsys) -> None:
     assert int(summary.loc["any", "households"]) == int(files["res"]["households"].sum())
 
 
+@pytest.mark.slow  # two gridmap unify runs end to end
 def test_unify_with_xlsx_residents_equals_the_geopackage_run(files, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -197,6 +199,7 @@ def test_unify_with_xlsx_residents_equals_the_geopackage_run(files, tmp_path: Pa
 # access, site, report: centres from Excel, from a GCJ-02 CSV
 
 
+@pytest.mark.slow  # two gridmap access runs end to end
 def test_access_with_table_residents_and_centres_equals_the_geopackage_run(files, demo_walk, tmp_path: Path) -> None:
     common = ["--osm", str(DEMO_OSM), "--cache-dir", str(demo_walk["cache"]), "--quiet"]
     ref, got = tmp_path / "ref", tmp_path / "tables"
@@ -231,6 +234,7 @@ def test_site_with_gcj02_centres_equals_the_wgs84_run(files, demo_walk, tmp_path
     np.testing.assert_allclose(a["covered_after"], b["covered_after"], rtol=0, atol=1e-12)
 
 
+@pytest.mark.slow  # two gridmap report runs end to end
 def test_report_with_xlsx_centres_equals_the_geopackage_run(files, demo_walk, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("GRIDMAP_LANG", raising=False)  # the report in the default language: Chinese sheet names
     ref, got = tmp_path / "ref", tmp_path / "xlsx"
@@ -285,7 +289,8 @@ def test_run_config_with_csv_residents_equals_the_parquet_run(tmp_path: Path, ca
     c = pd.read_csv(tmp_path / "cli" / "assignment.csv", dtype=str)
     pd.testing.assert_frame_equal(a, c)
     capsys.readouterr()
-    assert main(["run", "--config", str(plain), "--out", str(tmp_path / "bad"), "--scheduler", "single", "--quiet"]) == 2
+    assert main(["run", "--config", str(plain), "--out", str(tmp_path / "bad"), "--scheduler", "single",
+                 "--quiet"]) == 2
     assert re.search(r"x/y\), whose CRS a table cannot declare", capsys.readouterr().err)
 
 
@@ -301,6 +306,7 @@ class _Upload:
         return self.data
 
 
+@pytest.mark.slow  # the app's data page driven end to end
 def test_data_page_accepts_csv_residents_and_xlsx_centres(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.syspath_prepend(str(TESTS))
     monkeypatch.setenv("GRIDMAP_DEMO_MODULE", "standin_demo")
@@ -335,7 +341,7 @@ def test_data_page_accepts_csv_residents_and_xlsx_centres(monkeypatch: pytest.Mo
     at.button(key="use_files").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     table = at.dataframe[0].value
-    counts = dict(zip(table["图层键"], table["要素数"]))
+    counts = dict(zip(table["图层键"], table["要素数"], strict=True))
     assert counts["residents"] == len(res) and counts["centers"] == len(cen)
     from gridmap.app.context import UPLOAD_STATE
 

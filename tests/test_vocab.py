@@ -115,6 +115,7 @@ def test_the_cli_speaks_chinese_by_default_and_english_with_lang_en(tmp_path, ca
     assert capsys.readouterr().err.strip() == f"error: {missing}: no such file."
 
 
+@pytest.mark.slow  # the installed command run twice in a new process
 def test_the_installed_command_follows_gridmap_lang(tmp_path) -> None:
     argv = [sys.executable, "-m", "gridmap", "coverage", "--demo", "--gap-width", "nan", "--out", str(tmp_path)]
     for lang, start in (("zh", "错误：--gap-width 须为"), ("en", "error: --gap-width must be")):

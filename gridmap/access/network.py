@@ -67,6 +67,9 @@ _FOOT_FORBIDDEN = frozenset({"no", "private", "use_sidepath"})
 _ACCESS_FORBIDDEN = frozenset({"no", "private"})
 _SIDEWALK_PRESENT = frozenset({"both", "left", "right", "yes"})
 _EXTRA_WAY_TAGS = ("foot", "sidewalk", "access", "highway")
+#: The default of :attr:`WalkNetwork.edge_highway` (a network built without OSM tags): one shared
+#: object, recognised by identity and replaced in ``__post_init__`` by an empty tag per edge.
+_NO_TAGS = np.empty(0, dtype=object)
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,10 +98,14 @@ class WalkNetwork:
     edge_u: np.ndarray
     edge_v: np.ndarray
     edge_length: np.ndarray
-    edge_highway: np.ndarray = field(default=None)  # type: ignore[assignment]
+    edge_highway: np.ndarray = field(default_factory=lambda: _NO_TAGS)
 
     def __post_init__(self) -> None:
-        if self.edge_highway is None:
+        """Give a network built without OSM tags (a user's own lines) an empty ``highway`` tag per edge.
+
+        Code that reads the tags (the edge table, the walkable filter) then needs no special case.
+        """
+        if self.edge_highway is _NO_TAGS:
             object.__setattr__(self, "edge_highway", np.full(len(self.edge_u), "", dtype=object))
 
     # -- construction ---------------------------------------------------------------------------
@@ -141,7 +148,8 @@ class WalkNetwork:
         x, y = np.ascontiguousarray(xy[:, 0]), np.ascontiguousarray(xy[:, 1])
         length = np.hypot(x[hi] - x[lo], y[hi] - y[lo])
         ids = np.arange(len(xy), dtype=np.int64) if node_id is None else np.asarray(node_id, dtype=np.int64)
-        return cls(crs=crs, node_id=ids, node_xy=xy, edge_u=lo, edge_v=hi, edge_length=length, edge_highway=hw)
+        return cls(crs=crs, node_id=ids, node_xy=xy, edge_u=lo, edge_v=hi, edge_length=length,
+                   edge_highway=_NO_TAGS if hw is None else hw)
 
     # -- sizes and derived structures ------------------------------------------------------------
     @property
@@ -188,7 +196,7 @@ class WalkNetwork:
         g.add_nodes_from(range(self.n_nodes))
         order = np.argsort(-self.edge_length)  # shortest last, so it wins on parallel edges
         g.add_weighted_edges_from(zip(self.edge_u[order].tolist(), self.edge_v[order].tolist(),
-                                      self.edge_length[order].tolist()), weight="length")
+                                      self.edge_length[order].tolist(), strict=True), weight="length")
         return g
 
 
@@ -298,7 +306,7 @@ def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            g = ox.graph.graph_from_xml(osm_path, bidirectional=True, simplify=False, retain_all=True)
+            g = ox.graph.graph_from_xml(Path(osm_path), bidirectional=True, simplify=False, retain_all=True)
     except Exception as exc:  # noqa: BLE001 - everything osmnx's parser raises comes from the file's content
         raise osm_file_error(osm_path, exc) from exc
     finally:
@@ -306,7 +314,7 @@ def walk_graph_from_xml(osm_path: str | os.PathLike) -> nx.MultiDiGraph:
     edges = list(g.edges(keys=True, data=True))
     tags = pd.DataFrame.from_records([d for *_, d in edges], columns=list(_EXTRA_WAY_TAGS))
     keep = walkable_mask(tags)
-    g.remove_edges_from([(u, v, k) for (u, v, k, _), ok in zip(edges, keep) if not ok])
+    g.remove_edges_from([(u, v, k) for (u, v, k, _), ok in zip(edges, keep, strict=True) if not ok])
     g.remove_nodes_from(list(nx.isolates(g)))
     return g
 

@@ -49,7 +49,9 @@ Distances are metres in the network's metric CRS. Life circles follow GB 50180-2
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -154,7 +156,8 @@ def representative_xy(gdf: gpd.GeoDataFrame, crs) -> np.ndarray:
         g = g.to_crs(crs)
     geoms = g.to_numpy()
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    pts = np.where(missing, None, geoms)
+    pts = geoms.copy()
+    pts[missing] = None
     not_point = ~missing & (shapely.get_type_id(pts) != 0)
     pts[not_point] = shapely.point_on_surface(pts[not_point])
     xy = np.full((len(geoms), 2), np.nan)
@@ -182,7 +185,7 @@ def main_components(net: WalkNetwork, major_m: float = MAJOR_COMPONENT_M) -> np.
 
 
 def _snap_codes(snap: Snap, snap_limit: float) -> np.ndarray:
-    """ok / too far / no geometry, from the distance to the street."""
+    """Each snap's status code (ok, too far, no geometry), from its distance to the street."""
     return np.where(snap.edge < 0, CODE_NO_GEOMETRY, np.where(snap.dist <= snap_limit, CODE_OK, CODE_TOO_FAR))
 
 
@@ -547,7 +550,7 @@ def check_thresholds(thresholds, name: str = "thresholds") -> tuple[float, ...]:
     if isinstance(thresholds, (str, bytes)) or np.ndim(thresholds) != 1 or len(thresholds) == 0:
         raise ParameterError("err_thresholds_list", name=name, example=example, got=repr(thresholds))
     values = tuple(float(check_number(t, f"each of {name}", "walking metres", above=0)) for t in thresholds)
-    if any(b <= a for a, b in zip(values, values[1:])):
+    if any(b <= a for a, b in pairwise(values)):
         raise ParameterError("err_thresholds_increase", name=name, example=example, got=list(values))
     return values
 
@@ -593,7 +596,7 @@ def life_circles(network_m: np.ndarray | pd.Series, thresholds: Sequence[float] 
 
 def parse_services(values: pd.Series) -> list[list[str]]:
     """Each centre's services from a ``;``-joined column (also ``；``, ``,``, ``，``, ``、``)."""
-    out = []
+    out: list[list[str]] = []
     for v in values.tolist():
         if v is None or (isinstance(v, float) and np.isnan(v)):
             out.append([])

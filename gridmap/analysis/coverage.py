@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.errors import check_number
 from gridmap.analysis.mosaic import layer_columns
 from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
+from gridmap.errors import check_number
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["CoverageReport", "coverage_report", "summarise_coverage", "find_gaps", "label_gaps", "find_overlaps",
@@ -153,7 +153,8 @@ def label_gaps(gaps: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], z
             gaps[f"{col}_m"] = pd.Series(dtype=float)
             continue
         tree = shapely.STRtree(zones.geometry.to_numpy())
-        (gap_idx, zone_idx), dist = tree.query_nearest(gaps.geometry.to_numpy(), return_distance=True, all_matches=False)
+        (gap_idx, zone_idx), dist = tree.query_nearest(gaps.geometry.to_numpy(), return_distance=True,
+                                                       all_matches=False)
         gaps.loc[gap_idx, col] = zones[zone_id].astype(str).to_numpy()[zone_idx]
         gaps.loc[gap_idx, f"{col}_m"] = dist
     return gaps

@@ -27,7 +27,7 @@ ALL = "__all__"
 
 def grouping(ctx: PageContext) -> dict[str, tuple[gpd.GeoDataFrame, str]]:
     """What residents can be grouped by: communities (study area) and each zone layer."""
-    ds = ctx.dataset
+    ds = ctx.data
     out = {"study_area": (ds.study_area, "area_id")}
     for name, zones in ds.zones.items():
         out[f"zones_{name}"] = (zones, "zone_id")
@@ -48,7 +48,7 @@ def build_map(ctx: PageContext, a: analysis.Access, residents: gpd.GeoDataFrame,
     core's :func:`~gridmap.present.access_map.access_map` on this page's setup)."""
     return access_map(a.result, residents=residents, catchments=a.catchments, isochrones=a.isochrones,
                       visits=visits, lang=ctx.lang, setup=mapkit.setup(ctx, base=base),
-                      bounds=residents if len(residents) else ctx.dataset.study_area)
+                      bounds=residents if len(residents) else ctx.data.study_area)
 
 
 def render(ctx: PageContext) -> None:

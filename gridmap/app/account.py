@@ -262,7 +262,7 @@ def _sso_session(ws: Workspace, lang: str) -> str | None:
 
 
 def _kept(ws: Workspace, principal: Principal) -> WorkspaceSession:
-    """This browser session's workspace session, kept across runs while the principal is the same
+    """The workspace session of this browser session, kept across runs while the principal is the same
     (it caches the plan revisions it read, so an edit's rights check reads nothing again)."""
     session = st.session_state.get(SESSION_STATE)
     if session is None or session.workspace is not ws or session.principal != principal:

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import streamlit as st
 
-from gridmap.defaults import GAP_WIDTH_M, HOUSEHOLD_BAND, SEED, SLIVER_M2
-from gridmap.app.context import Dataset
 from gridmap.access import accessibility as acc
 from gridmap.access.catchments import catchments, isochrones
-from gridmap.present import views
-from gridmap.analysis.coverage import CoverageReport, coverage_report
-from gridmap.plans.grids import GridBuild, build_grids
-from gridmap.io.osm import read_osm_basemap
-from gridmap.analysis.mosaic import build_mosaic
 from gridmap.access.network import WalkNetwork, load_walk_network
+from gridmap.analysis.coverage import CoverageReport, coverage_report
+from gridmap.analysis.mosaic import build_mosaic
+from gridmap.app.context import Dataset
+from gridmap.defaults import GAP_WIDTH_M, HOUSEHOLD_BAND, SEED, SLIVER_M2
+from gridmap.io.osm import read_osm_basemap
+from gridmap.plans.grids import GridBuild, build_grids
 from gridmap.plans.units import make_units
+from gridmap.present import views
 
 __all__ = ["Coverage", "Access", "coverage", "access", "basemap", "walk_network", "GAP_WIDTH_M", "SLIVER_M2",
            "FACE_TOLERANCE_M", "HEX_SIZE_M", "web_layers", "units", "grid_build", "units_web", "DEFAULT_BAND",
@@ -36,11 +37,14 @@ DEFAULT_BAND = HOUSEHOLD_BAND  # households per grid: the product default (gridm
 DEFAULT_SEED = SEED
 WEB_DECIMALS = 5  # lon/lat decimals of polygon coverages sent to the browser (~1 m; shared edges stay shared)
 
-_CACHE = dict(show_spinner=False, max_entries=8)
+#: st.cache_resource's arguments for every result here (a bool and an int: typed Any to unpack as keywords)
+_CACHE: dict[str, Any] = {"show_spinner": False, "max_entries": 8}
 
 
 @dataclass(frozen=True)
 class Coverage:
+    """Coverage results of one data set, cached by its key for every page: mosaic, report, residents, heat."""
+
     faces: gpd.GeoDataFrame  # mosaic faces, metric CRS
     report: CoverageReport
     residents: gpd.GeoDataFrame | None  # residents with n_layers, uncovered_households
@@ -50,6 +54,8 @@ class Coverage:
 
 @dataclass(frozen=True)
 class Access:
+    """Walking-access results of one data set, cached by its key for every page: routing, catchments, isochrones."""
+
     result: acc.AccessResult
     catchments: gpd.GeoDataFrame
     isochrones: gpd.GeoDataFrame

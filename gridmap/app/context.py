@@ -59,6 +59,8 @@ class Dataset:
 
     @property
     def has_access_inputs(self) -> bool:
+        """Whether the data set has what walking access needs (residents, centres, an OSM file); else the
+        access and siting pages say what to upload."""
         return self.residents is not None and self.centers is not None and self.osm_path is not None
 
 
@@ -71,6 +73,7 @@ class MapSettings:
 
     @property
     def display_system(self) -> str | None:
+        """The coordinate system the tiles are drawn in, as the map builders take it (None: WGS84)."""
         return "gcj02" if self.gcj02 else None
 
 
@@ -105,10 +108,17 @@ class PageContext:
     """
 
     lang: str
-    dataset: Dataset
+    dataset: Dataset | None  # None: no data to show (the demo missing, a project unreadable)
     maps: MapSettings
     session: Any = None  # gridmap.workspace.WorkspaceSession
     project: str | None = None
+
+    @property
+    def data(self) -> Dataset:
+        """The data set, for the parts of a page drawn after it checked that there is one."""
+        if self.dataset is None:
+            raise RuntimeError("no data set: a page checks ctx.dataset before drawing what needs data")
+        return self.dataset
 
     @property
     def role(self) -> str:
@@ -117,7 +127,8 @@ class PageContext:
 
     @property
     def may_edit(self) -> bool:
-        """Whether the principal may change plans and import inputs of the open project (rights checked again in the store)."""
+        """Whether the principal may change plans and import inputs of the open project (rights are checked
+        again in the store)."""
         if self.session is None:
             return True
         if self.project is None:  # no project open: only an admin may bring files in

@@ -30,7 +30,7 @@ def build_map(ctx: PageContext, cov: analysis.Coverage, heat: str, web: dict | N
 
     ``web`` and ``base`` are the prefetched web layers and basemap (else fetched from the cache).
     """
-    ds = ctx.dataset
+    ds = ctx.data
     web = web if web is not None else analysis.web_layers(ds.key, ds)
     hexes = cov.hexes if heat == "households" else None
     return coverage_map(cov.faces_web, cov.report, web["study_area"], lang=ctx.lang, setup=mapkit.setup(ctx, base=base),
@@ -39,7 +39,7 @@ def build_map(ctx: PageContext, cov: analysis.Coverage, heat: str, web: dict | N
 
 def gap_table(ctx: PageContext, gaps: gpd.GeoDataFrame) -> pd.DataFrame:
     """盲区 as a table: id, community, area, people, the nearest zone of each layer and its distance."""
-    lang, ds = ctx.lang, ctx.dataset
+    lang, ds = ctx.lang, ctx.data
     names = dict(zip(ds.study_area["area_id"].astype(str), ds.study_area["name"].astype(str), strict=True))
     out = pd.DataFrame({"gap_id": gaps["gap_id"], "area_id": gaps["area_id"],
                         "community": gaps["area_id"].astype(str).map(names), "area_m2": gaps["area_m2"].round(0)})

@@ -74,7 +74,7 @@ def layer_summary(layers: dict[str, gpd.GeoDataFrame], lang: str) -> pd.DataFram
 
 def build_map(ctx: PageContext, layers: dict[str, gpd.GeoDataFrame]) -> folium.Map:
     """Every layer of the dataset as loaded (each togglable) over the basemap."""
-    ds = ctx.dataset
+    ds = ctx.data
     m = mapkit.new_map(ctx, ds.study_area if len(ds.study_area) else next(iter(layers.values())))
     for i, (key, gdf) in enumerate(layers.items()):
         if gdf.empty or gdf.crs is None:

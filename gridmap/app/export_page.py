@@ -14,12 +14,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from gridmap.access import accessibility as acc
 from gridmap.app import access_page, analysis, coverage_page, mapkit
 from gridmap.app.context import MapSettings, PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
 from gridmap.app.overview import coverage_table
-from gridmap.access import accessibility as acc
 from gridmap.present import maps, views
 
 __all__ = ["KEY", "render", "export_layers", "export_tables", "recorded", "recorded_layer", "PERSONAL_TABLES",
@@ -32,7 +32,7 @@ PARTITIONS = ("faces", "units", "grids")
 
 def export_layers(ctx: PageContext) -> dict[str, gpd.GeoDataFrame]:
     """Layer file stem → GeoDataFrame, for the dataset in use."""
-    ds = ctx.dataset
+    ds = ctx.data
     cov = analysis.coverage(ds.key, ds)
     out = {"gaps": cov.report.gaps, "overlaps": cov.report.overlaps, "faces": cov.faces,
            "outside": cov.report.outside, "edges": cov.report.invalid_edges}
@@ -47,7 +47,7 @@ def export_layers(ctx: PageContext) -> dict[str, gpd.GeoDataFrame]:
 
 def export_tables(ctx: PageContext) -> dict[str, pd.DataFrame]:
     """Table name → table (headers in the page's language), for CSV and the workbook."""
-    ds, lang = ctx.dataset, ctx.lang
+    ds, lang = ctx.data, ctx.lang
     cov = analysis.coverage(ds.key, ds)
     gaps = cov.report.gaps[~cov.report.gaps["is_sliver"]]
     out = {
@@ -59,7 +59,8 @@ def export_tables(ctx: PageContext) -> dict[str, pd.DataFrame]:
         a = analysis.access(ds.key, ds)
         res = a.result.residents
         summary = acc.summarize_access(res, ds.study_area, "area_id", labels=a.result.labels)
-        out["access_summary"] = columns(summary, lang, access_page.access_labels(summary.columns, a.result.labels, lang))
+        out["access_summary"] = columns(summary, lang,
+                                        access_page.access_labels(summary.columns, a.result.labels, lang))
         if ctx.role != "viewer":  # a list of people: viewers get counts only (their layers hold no groups)
             visits = acc.home_visit_list(res, ds.study_area, "area_id", labels=a.result.labels)
             out["home_visit_list"] = visits  # headers translated when shown (rows located by lon/lat first)
@@ -109,6 +110,7 @@ def shown(ctx: PageContext, tables: dict[str, pd.DataFrame], name: str) -> pd.Da
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the export page: every layer and table of the analyses as files, and the standalone HTML maps."""
     lang = ctx.lang
     st.header(t("export_header", lang))
     ds = ctx.dataset
@@ -123,14 +125,14 @@ def render(ctx: PageContext) -> None:
     name = st.selectbox(t("export_pick_layer", lang), list(layers), key="exp_layer",
                         format_func=lambda k: f"{t(f'export_{k}', lang)} ({len(layers[k])})")
     gdf = layers[name]
-    cols = st.columns(3)
-    for col, fmt in zip(cols, views.EXPORT_FORMATS):
+    cols = st.columns(len(views.EXPORT_FORMATS))
+    for col, fmt in zip(cols, views.EXPORT_FORMATS, strict=True):
         suffix, mime = views.EXPORT_FORMATS[fmt]
         with col:
-            _button(t(f"fmt_{fmt}", lang),
-                    lambda g=gdf, f=fmt, n=name: views.layer_bytes(recorded_layer(ctx, n, g, f), f, n,
-                                                                   partition=n in PARTITIONS),
-                    f"{name}{suffix}", mime, f"dl_{fmt}")
+            def layer_file(g: gpd.GeoDataFrame = gdf, f: str = fmt, n: str = name) -> bytes:
+                return views.layer_bytes(recorded_layer(ctx, n, g, f), f, n, partition=n in PARTITIONS)
+
+            _button(t(f"fmt_{fmt}", lang), layer_file, f"{name}{suffix}", mime, f"dl_{fmt}")
     st.caption(t("export_formats_help", lang))
 
     st.subheader(t("export_tables", lang))
@@ -141,8 +143,10 @@ def render(ctx: PageContext) -> None:
         st.caption(t("personal_export_note", lang))
     c1, c2 = st.columns(2)
     with c1:
-        _button(t("dl_csv", lang), lambda n=tname: views.csv_bytes(recorded(ctx, {n: tables[n]}, "csv")[n]),
-                f"{tname}.csv", "text/csv", "dl_csv")
+        def csv_file(n: str = tname) -> bytes:
+            return views.csv_bytes(recorded(ctx, {n: tables[n]}, "csv")[n])
+
+        _button(t("dl_csv", lang), csv_file, f"{tname}.csv", "text/csv", "dl_csv")
     with c2:
         def workbook() -> bytes:
             return views.excel_workbook({t(f"table_{k}", lang): v for k, v in recorded(ctx, tables, "xlsx").items()})
@@ -162,7 +166,8 @@ def render(ctx: PageContext) -> None:
     c1, c2 = st.columns(2)
     with c1:
         _button(t("dl_coverage_html", lang),
-                lambda: maps.standalone_html(coverage_page.build_map(plain, cov, "systems", web=web, base=base, with_edges=True)),
+                lambda: maps.standalone_html(coverage_page.build_map(plain, cov, "systems", web=web, base=base,
+                                                                     with_edges=True)),
                 "coverage_map.html", "text/html", "dl_cov_html")
     if ds.has_access_inputs:
         a = analysis.access(ds.key, ds)
@@ -170,6 +175,7 @@ def render(ctx: PageContext) -> None:
                                                               labels=a.result.labels))
         with c2:
             _button(t("dl_access_html", lang),
-                    lambda: maps.standalone_html(access_page.build_map(plain, a, a.result.residents, visits, base=base)),
+                    lambda: maps.standalone_html(access_page.build_map(plain, a, a.result.residents, visits,
+                                                                       base=base)),
                     "access_map.html", "text/html", "dl_acc_html")
 

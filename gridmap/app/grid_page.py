@@ -39,11 +39,11 @@ from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
 from gridmap.app.staffing_panel import render_staffing
 from gridmap.errors import GridmapError
+from gridmap.plans.compare import PlanComparison, compare_plans
+from gridmap.plans.plan import EditResult, Plan, PlanError
+from gridmap.plans.store import load_plan, save_plan
 from gridmap.present import maps, views
 from gridmap.present.plan_map import BAND_COLORS, grid_layer, micro_layer, plan_grids, plan_map
-from gridmap.plans.plan import EditResult, Plan, PlanError
-from gridmap.plans.compare import PlanComparison, compare_plans
-from gridmap.plans.store import load_plan, save_plan
 from gridmap.workspace import PermissionDenied, SaveConflict, WorkspaceError
 from gridmap.workspace.changes import describe
 
@@ -95,7 +95,7 @@ def build_plan(ds: Dataset, min_households: int, max_households: int, seed: int)
 
 def _session(ctx: PageContext) -> GridSession:
     s = st.session_state.get(STATE)
-    if s is None or s.dataset_key != ctx.dataset.key:
+    if s is None or s.dataset_key != ctx.data.key:
         lo, hi = analysis.DEFAULT_BAND
         s = compute(ctx.lang, build_plan, ctx.dataset, lo, hi, analysis.DEFAULT_SEED)
         st.session_state[STATE] = s
@@ -118,7 +118,7 @@ def current_grids(ctx: PageContext) -> tuple[pd.DataFrame, tuple[int, int], str]
 
 def _households(plan: Plan) -> dict[str, int]:
     table = plan.grid_table()
-    return dict(zip(table["grid_code"], table["households"].astype(int)))
+    return dict(zip(table["grid_code"], table["households"].astype(int), strict=True))
 
 
 def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | None:
@@ -140,7 +140,7 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
     s.before = before
     s.version += 1
     after = _households(s.plan)
-    code = s.selected
+    code = s.selected or ""  # every edit but create acts on the selected grid
     if op == "lasso":
         if res.moved:
             s.message = ("success", t("edit_lasso", lang, moved=res.moved, code=code, before=before.get(code, 0),
@@ -163,7 +163,7 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
         name = res.op.split(" ", 1)[-1]
         label = t(f"op_{name}", lang) if f"op_{name}" in _OPS else name
         s.message = ("success", t(f"edit_{op}", lang, op=label, grids="、".join(res.changed[:8]) or "—"))
-    if res is not None and res.skipped:
+    if res is not None and res.skipped and s.message is not None:
         s.message = (s.message[0], s.message[1] + " " + t("edit_skipped", lang, n=len(res.skipped)))
     return res
 
@@ -351,7 +351,7 @@ window.gridmapVersion = {{ this.version|tojson }};
 
 def _base_map(ctx: PageContext, s: GridSession) -> folium.Map:
     """What stays the same across edits: basemap, communities, unit outlines, Draw toolbar."""
-    ds = ctx.dataset
+    ds = ctx.data
     web = analysis.web_layers(ds.key, ds)
     m = plan_map(units=s.units_web, study_area=web["study_area"], lang=ctx.lang, setup=mapkit.setup(ctx),
                  bounds=ds.study_area)
@@ -531,7 +531,7 @@ def _notice_button(ctx: PageContext, s: GridSession, code: str) -> None:
     if st.button(t("btn_notice", lang), key="grid_notice", width="stretch"):
         from gridmap.present.notice import plan_notice_pdf
 
-        ds = ctx.dataset
+        ds = ctx.data
         try:
             pdf = plan_notice_pdf(s.plan, code, communities=ds.study_area, residents=ds.residents, lang=lang)
             st.session_state["grid_notice_pdf"] = (code, s.plan.revision, pdf)
@@ -556,7 +556,7 @@ def _open_workspace_plan(ctx: PageContext, name: str, number: int | None = None)
     plan = ctx.session.plan_at(ctx.project, name, number)
     web = views.single_feature(views.web_layer(plan.units[["geometry"]], analysis.FACE_TOLERANCE_M,
                                                decimals=analysis.WEB_DECIMALS, coverage=True))
-    return GridSession(ctx.dataset.key, plan, seed=None, plan_name=name, units_web=web)
+    return GridSession(ctx.data.key, plan, seed=None, plan_name=name, units_web=web)
 
 
 def _save(ctx: PageContext, s: GridSession, name: str, message: str) -> None:
@@ -600,7 +600,7 @@ def _save_panel(ctx: PageContext, s: GridSession) -> None:
         return
     names = [p.name for p in session.plans(project)]
     if ctx.may_edit:
-        if ctx.dataset.project != project:
+        if ctx.data.project != project:
             st.info(t("save_needs_project", lang))
         else:
             if "grid_plan_name" not in st.session_state or st.session_state.get("grid_plan_for") != s.plan_name:
@@ -610,10 +610,10 @@ def _save_panel(ctx: PageContext, s: GridSession) -> None:
             name = c[0].text_input(t("plan_name", lang), key="grid_plan_name", help=t("plan_name_help", lang))
             message = c[1].text_input(t("plan_message", lang), key="grid_plan_message")
             c[2].write("")
-            if c[2].button(t("btn_save", lang), key="grid_save", type="primary", width="stretch"):
-                if name.strip():
-                    _save(ctx, s, name.strip(), message.strip())
-                    st.rerun()
+            # the button first: it is drawn on every run, whatever the name
+            if c[2].button(t("btn_save", lang), key="grid_save", type="primary", width="stretch") and name.strip():
+                _save(ctx, s, name.strip(), message.strip())
+                st.rerun()
     if names:
         c = st.columns([2, 1, 1])
         pick = c[0].selectbox(t("plan_open_pick", lang), names, key="grid_open_name")
@@ -634,7 +634,7 @@ def _save_panel(ctx: PageContext, s: GridSession) -> None:
                     st.rerun()
     else:
         st.caption(t("plan_none_saved", lang))
-    st.download_button(t("dl_plan", lang), data=lambda p=plan: _plan_bytes(p),
+    st.download_button(t("dl_plan", lang), data=partial(_plan_bytes, plan),
                        file_name=f"{s.plan_name or 'plan'}.gpkg", mime="application/geopackage+sqlite3",
                        key="grid_dl_plan", on_click="ignore")
 
@@ -757,6 +757,8 @@ def _show_message(s: GridSession) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the grid page: build or open a plan, edit it on the map; its checks, chart, saving, history and
+    comparison with another plan."""
     lang = ctx.lang
     st.header(t("grid_header", lang))
     ds = ctx.dataset

@@ -24,8 +24,8 @@ from gridmap.app import account, load_pages
 from gridmap.app.context import MapSettings, PageContext, current_dataset, map_settings
 from gridmap.app.demo_data import DemoUnavailable
 from gridmap.app.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from gridmap.workspace import WorkspaceError, WorkspaceSession
 from gridmap.vocab import set_language
+from gridmap.workspace import WorkspaceError, WorkspaceSession
 
 PAGES = load_pages()
 
@@ -75,7 +75,8 @@ def run() -> None:
         state["page"] = st.query_params["page"]
     lang = state["lang"] if state.get("lang") in LANGUAGES else DEFAULT_LANGUAGE
     set_language(lang)  # the core's messages (errors shown on the pages) read in the language of the switch
-    page = state.get("page") if state.get("page") in PAGES else next(iter(PAGES))
+    requested = state.get("page")
+    page = requested if isinstance(requested, str) and requested in PAGES else next(iter(PAGES))
     settings, _ = map_settings()
 
     if st.query_params.get("page") != page:

@@ -71,7 +71,7 @@ class KeepView(MacroElement):
 
 def basemap_layers(ctx: PageContext) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
     """Streets and buildings of the dataset's OSM file, lightened (cached)."""
-    osm = ctx.dataset.osm_path
+    osm = ctx.data.osm_path
     return analysis.basemap(str(osm) if osm else None)
 
 
@@ -186,7 +186,7 @@ def send_component(page_key: str, **args) -> dict | None:
 
 def _finish(m: folium.Map, ctx: PageContext, key: str) -> folium.Map:
     lean_assets(m)
-    view = hashlib.sha1(f"{ctx.dataset.key}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
+    view = hashlib.sha1(f"{ctx.data.key}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
     KeepView(f"gridmap-view:{key}:{view}").add_to(m)
     return m
 
@@ -213,7 +213,7 @@ def show(m: folium.Map | Callable[[], folium.Map], ctx: PageContext, key: str, *
         return st_folium(build(), key=key, height=height, use_container_width=True,
                          returned_objects=list(returned_objects), feature_group_to_add=feature_group,
                          on_change=on_change) or {}
-    settings = (ctx.dataset.key, ctx.lang, ctx.maps.display_system, ctx.maps.tiles_url)
+    settings = (ctx.data.key, ctx.lang, ctx.maps.display_system, ctx.maps.tiles_url)
     p = _prepared(repr((key, settings, cache)), key, build)
     css, js = list(p.css_links), list(p.js_links)
     group_script = None

@@ -24,7 +24,7 @@ def kpis(ctx: PageContext) -> views.OverviewKPIs:
     Grids outside the band: of the plan on the 网格 page when this session has one for the
     dataset, else of the default build (:data:`analysis.DEFAULT_BAND`, seed 0).
     """
-    ds = ctx.dataset
+    ds = ctx.data
     cov = analysis.coverage(ds.key, ds)
     acc = analysis.access(ds.key, ds) if ds.has_access_inputs else None
     current = grid_page.current_grids(ctx)
@@ -67,7 +67,7 @@ def coverage_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def build_map(ctx: PageContext, cov: analysis.Coverage) -> folium.Map:
     """Zone layers (each togglable), 盲区, communities and centres over the basemap."""
-    ds, lang = ctx.dataset, ctx.lang
+    ds, lang = ctx.data, ctx.lang
     web = analysis.web_layers(ds.key, ds)
     m = mapkit.new_map(ctx, ds.study_area)
     for i, name in enumerate(ds.zones):

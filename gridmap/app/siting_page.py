@@ -13,16 +13,16 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from gridmap.defaults import LIFE_CIRCLE_M
+from gridmap.access import accessibility as acc
+from gridmap.access import siting
 from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext, session_choice
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
-from gridmap.access import accessibility as acc
-from gridmap.access import siting
+from gridmap.defaults import LIFE_CIRCLE_M
+from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.present import views
 from gridmap.present.siting_map import siting_map
-from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["KEY", "render", "STATE"]
 
@@ -33,8 +33,8 @@ RADII = tuple(int(m) for m in LIFE_CIRCLE_M)  # the life circles of gridmap.defa
 
 def _state(ctx: PageContext) -> dict:
     state = st.session_state.get(STATE)
-    if state is None or state.get("dataset") != ctx.dataset.key:
-        state = {"dataset": ctx.dataset.key, "candidates": [], "accepted": []}
+    if state is None or state.get("dataset") != ctx.data.key:
+        state = {"dataset": ctx.data.key, "candidates": [], "accepted": []}
         st.session_state[STATE] = state
     return state
 
@@ -46,7 +46,8 @@ def _user_candidates(points: list[tuple[float, float]]) -> gpd.GeoDataFrame:
 
 def _centres(ctx: PageContext, accepted: list[dict]) -> gpd.GeoDataFrame:
     """The dataset's centres plus the sites accepted on this page (as new 党群服务站)."""
-    centres = ctx.dataset.centers
+    centres = ctx.data.centers
+    assert centres is not None  # the page draws only with access inputs (Dataset.has_access_inputs)
     if not accepted:
         return centres
     new = gpd.GeoDataFrame(accepted, geometry=[shapely.Point(a["lon"], a["lat"]) for a in accepted], crs=4326)
@@ -71,7 +72,9 @@ def _recommend(key: str, _ctx_dataset, _centres: gpd.GeoDataFrame, k: int, radiu
 
 
 def _weights(ctx: PageContext) -> list[str]:
-    cols = ctx.dataset.residents.columns
+    residents = ctx.data.residents
+    assert residents is not None  # the page draws only with access inputs (Dataset.has_access_inputs)
+    cols = residents.columns
     return [c for c in ("households", "population", *SPECIAL_GROUPS) if c in cols]
 
 
@@ -79,10 +82,12 @@ def _sites_map(ctx: PageContext, result: siting.SitingResult, centres: gpd.GeoDa
                radius: int):
     """The core's :func:`~gridmap.present.siting_map.siting_map` on this page's setup."""
     return siting_map(result.sites, residents=result.residents, centers=centres, candidates=user, radius_m=radius,
-                      lang=ctx.lang, setup=mapkit.setup(ctx), bounds=ctx.dataset.study_area)
+                      lang=ctx.lang, setup=mapkit.setup(ctx), bounds=ctx.data.study_area)
 
 
 def render(ctx: PageContext) -> None:
+    """Draw the siting page: the best new service-station sites for the chosen count, radius and weight,
+    candidates of the user's own, and the effect of accepting them."""
     lang = ctx.lang
     st.header(t("page_siting", lang))
     st.caption(t("siting_intro", lang))
@@ -117,7 +122,8 @@ def render(ctx: PageContext) -> None:
         c1.slider(t("siting_k", lang), 1, 10, key="siting_k")
         c2.selectbox(t("siting_radius", lang), RADII, key="siting_radius",
                      format_func=lambda r: t("siting_radius_value", lang, m=r))
-        c3.selectbox(t("siting_weight", lang), weights, key="siting_weight", format_func=lambda c: t(f"field_{c}", lang))
+        c3.selectbox(t("siting_weight", lang), weights, key="siting_weight",
+                     format_func=lambda c: t(f"field_{c}", lang))
         m1, m2, m3 = st.columns(3)
         m1.metric(t("siting_before", lang, m=radius), views.format_share(summary["share_before"]))
         m2.metric(t("siting_after", lang, k=len(result.sites)), views.format_share(summary["share_after"]),

@@ -64,7 +64,7 @@ def render_staffing(ctx: PageContext) -> None:
                  unstaffed=int((~staffed).sum())))
     mapkit.section(ctx, "staffing_map_help",
                    lambda: staffing_map(grids, micro, pairing, lang=lang, setup=mapkit.setup(ctx),
-                                        bounds=ctx.dataset.study_area),
+                                        bounds=ctx.data.study_area),
                    MAP_KEY, cache=("staffing", record.inputs_version))
     if people is None:
         st.caption(t("staffing_viewer_note", lang))

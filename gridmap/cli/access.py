@@ -29,7 +29,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.defaults import LIFE_CIRCLE_M, SNAP_LIMIT_M
 from gridmap.cli.checks import parse_thresholds, writing_to
 from gridmap.cli.common import (
     add_crs_work_option,
@@ -46,6 +45,7 @@ from gridmap.cli.common import (
     write_map_after_tables,
 )
 from gridmap.cli.project import add_project_options
+from gridmap.defaults import LIFE_CIRCLE_M, SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 

@@ -46,6 +46,8 @@ class NumberRule:
     example: str | None = None
 
     def check(self, value, name: str):
+        """``value`` as a number within the rule; a :class:`gridmap.errors.ParameterError` naming the option
+        ``name``, its range and unit, and an example otherwise (the CLI prints it and exits with status 2)."""
         return check_number(value, name, self.unit, minimum=self.minimum, above=self.above, maximum=self.maximum,
                             integer=self.integer, example=self.example)
 

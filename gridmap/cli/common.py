@@ -6,8 +6,14 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+
+if TYPE_CHECKING:  # imported where used: a command loads only what it runs
+    import geopandas as gpd
+
+    from gridmap.plans.plan import Plan
 
 __all__ = ["add_reading_options", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
            "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
@@ -38,6 +44,7 @@ class Stopwatch:
         self.enabled = enabled
 
     def __call__(self, message: str) -> None:
+        """Print ``message`` after the seconds since the stopwatch started (nothing when disabled: ``--quiet``)."""
         if self.enabled:
             print(f"[{time.perf_counter() - self.start:6.1f} s] {message}", file=sys.stderr, flush=True)
 
@@ -100,9 +107,9 @@ def print_read_notes(report) -> None:
 def add_crs_work_option(parser: argparse.ArgumentParser) -> None:
     """``--crs-work``: the projected metric CRS a command computes in (every command that measures)."""
     parser.add_argument("--crs-work", metavar="CRS",
-                        help="projected metric CRS to compute in, e.g. EPSG:4549 (default: the input's own projected CRS "
-                             "when it is true to scale at the data, e.g. a Gauss–Krüger, UTM or city grid; else the "
-                             "CGCS2000 Gauss–Krüger zone in China, UTM elsewhere; never Web Mercator)")
+                        help="projected metric CRS to compute in, e.g. EPSG:4549 (default: the input's own projected "
+                             "CRS when it is true to scale at the data, e.g. a Gauss–Krüger, UTM or city grid; else "
+                             "the CGCS2000 Gauss–Krüger zone in China, UTM elsewhere; never Web Mercator)")
 
 
 def choose_working_crs(args: argparse.Namespace, say, *layers):
@@ -125,7 +132,8 @@ def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> No
     parser.add_argument("--centers-layer", help="layer name in a GeoPackage")
 
 
-def load_walk_inputs(args: argparse.Namespace, say, opts=None) -> tuple[Path, object, object, dict | None]:
+def load_walk_inputs(args: argparse.Namespace, say, opts=None
+                     ) -> tuple[Path, gpd.GeoDataFrame, gpd.GeoDataFrame, dict | None]:
     """The inputs of the walking commands (access, site): OSM file, residents, centres.
 
     With ``--workspace``/``--project`` they come from the project (:mod:`gridmap.cli.project`; its
@@ -248,7 +256,7 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
     return layers, area, residents, reports, None
 
 
-def read_plan_file(spec: str, say) -> tuple[object, dict]:
+def read_plan_file(spec: str, say) -> tuple[Plan, dict[str, gpd.GeoDataFrame]]:
     """The plan of a plan file and the inputs stored in it (:func:`gridmap.plans.store.load_plan_sources`),
     or :class:`gridmap.io.validate.LayerError` saying why the file cannot be used."""
     from gridmap.errors import GridmapError
@@ -268,7 +276,7 @@ def read_plan_file(spec: str, say) -> tuple[object, dict]:
     return plan, stored
 
 
-def demo_plan(demo: dict, say):
+def demo_plan(demo: dict, say) -> Plan:
     """The demo's plan as ``gridmap unify --demo`` builds it (the default band and seed),
     for the commands that take ``--demo`` without a ``--plan`` (report, notice)."""
     from gridmap.demo import demo_zone_layers

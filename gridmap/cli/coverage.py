@@ -18,13 +18,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
-from gridmap.cli.project import add_project_options
 from gridmap.analysis.coverage import coverage_report, find_invalid_edges
 from gridmap.analysis.mosaic import DEFAULT_GRID_SIZE, build_mosaic
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
-                                print_error, progress)
+from gridmap.cli.common import (
+    add_crs_work_option,
+    add_input_options,
+    choose_working_crs,
+    load_zone_inputs,
+    print_error,
+    progress,
+)
+from gridmap.cli.project import add_project_options
+from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
 from gridmap.io.background import BackgroundCall, BackgroundWrite
 from gridmap.io.files import write_geojson
 from gridmap.io.osm import read_osm_basemap
@@ -63,7 +69,7 @@ def run_coverage(args: argparse.Namespace) -> int:
         faces_file.join()
 
 
-def _write_map(faces, report, area, lang: str | None, streets, buildings, path: Path) -> None:
+def _write_map(faces, report, area, lang: str, streets, buildings, path: Path) -> None:
     """Draw the coverage map and write it as a standalone page (folium is imported only here)."""
     from gridmap.present.coverage_map import coverage_map
     from gridmap.present.drawing import MapSetup

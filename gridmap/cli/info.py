@@ -12,8 +12,8 @@ import pandas as pd
 import pyproj
 
 from gridmap.cli.common import add_reading_options, print_error
-from gridmap.io.inputs import InputOptions
 from gridmap.io.files import list_layers, load_layer
+from gridmap.io.inputs import InputOptions
 from gridmap.io.tables import is_table
 from gridmap.io.validate import KINDS, LayerError
 

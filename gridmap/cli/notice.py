@@ -35,8 +35,8 @@ from pathlib import Path
 
 from gridmap.cli.common import add_reading_options, demo_plan, print_error, progress, read_plan_file, split_layer
 from gridmap.errors import GridmapError
-from gridmap.vocab import Message
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 __all__ = ["register", "run_notice"]
 

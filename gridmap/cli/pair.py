@@ -1,7 +1,7 @@
-"""``gridmap pair``: 结对帮扶 — pair every special-group resident with a helper within a walk.
+r"""``gridmap pair``: 结对帮扶 — pair every special-group resident with a helper within a walk.
 
     gridmap pair --osm streets.osm --residents buildings.gpkg --helpers helpers.geojson --out out/
-    gridmap pair --osm streets.osm --residents buildings.gpkg --helpers helpers.geojson \\
+    gridmap pair --osm streets.osm --residents buildings.gpkg --helpers helpers.geojson \
                  --max-distance 800 --per-helper 2 --groups elderly_alone,disabled --plan plan.gpkg --out out/
     gridmap pair --demo --out out/          # the Nanjing demo with synthetic helpers
 
@@ -41,10 +41,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from gridmap.cli.common import (
+    add_crs_work_option,
+    add_input_options,
+    choose_working_crs,
+    print_error,
+    print_read_notes,
+    progress,
+    read_plan_file,
+    save_map,
+    split_layer,
+    write_map_after_tables,
+)
 from gridmap.defaults import SNAP_LIMIT_M
-from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, print_error,
-                                print_read_notes, progress, read_plan_file, save_map, split_layer,
-                                write_map_after_tables)
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
 
@@ -56,7 +65,8 @@ PRIVACY = ("PERSONAL DATA: the outputs say where vulnerable people (独居老人
            "only to those who serve them (least privilege); keep them off shared drives and public channels.")
 #: The second (Chinese) header row of pairs.xlsx.
 HEADERS_ZH = {
-    "resident_index": "住户行号(从0起)", "group": "帮扶对象类别", "helper_id": "帮扶人编号", "network_m": "步行距离(米)",
+    "resident_index": "住户行号(从0起)", "group": "帮扶对象类别", "helper_id": "帮扶人编号",
+    "network_m": "步行距离(米)",
     "grid_code": "网格编码", "micro_code": "微网格编码", "helper_name": "帮扶人姓名", "helper_phone": "帮扶人电话",
     "reason": "未结对原因", "detail": "说明", "nearest_helper_id": "最近帮扶人编号",
     "nearest_helper_m": "最近帮扶人步行距离(米)", "name": "名称", "capacity": "可帮扶人数", "assigned": "已结对人数",
@@ -149,6 +159,7 @@ def _inputs(args: argparse.Namespace, say):
                                      ("--helpers", helpers is not None or args.helpers)) if not ok]
     if missing:
         raise LayerError("err_pair_needs", needed=", ".join(missing))
+    assert osm is not None  # else --osm is missing above
     if not osm.exists():
         raise LayerError("err_osm_not_found", path=osm)
     for what in _INPUTS:
@@ -232,10 +243,10 @@ def _write_map(path: Path, net, result, lang: str) -> Path:
 def run_pair(args: argparse.Namespace) -> int:
     """Run ``gridmap pair`` with parsed arguments; return the exit status."""
     from gridmap.access.accessibility import EdgeIndex
-    from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
-    from gridmap.people.pairing import pair_residents
+    from gridmap.io.files import write_geojson
     from gridmap.io.validate import ValidationReport
+    from gridmap.people.pairing import pair_residents
 
     say = progress(args.quiet)
     out = Path(args.out)

@@ -32,11 +32,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.defaults import SITE_RADIUS_M, SLIVER_M2
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, demo_plan, input_options,
-                                load_zone_layers, print_error, print_read_notes, progress, read_plan_file,
-                                split_layer)
+from gridmap.cli.common import (
+    add_crs_work_option,
+    add_input_options,
+    choose_working_crs,
+    demo_plan,
+    input_options,
+    load_zone_layers,
+    print_error,
+    print_read_notes,
+    progress,
+    read_plan_file,
+    split_layer,
+)
+from gridmap.defaults import SITE_RADIUS_M, SLIVER_M2
 from gridmap.io.validate import LayerError
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
@@ -84,6 +94,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
             if name in stored:
                 found[name] = stored[name]
     else:
+        assert demo is not None  # without --plan, --demo (err_report_needs_plan above)
         plan = demo_plan(demo, say)
     if args.zones:
         found["zones"] = load_zone_layers(args.zones, common, say)
@@ -205,9 +216,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--residents", metavar="PATH[#LAYER]",
                    help="residents (points or buildings with households); default: stored in the plan")
     p.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
-                   help="a zone layer for 盲区/多头, e.g. party=party.geojson (repeatable; default: stored in the plan)")
+                   help="a zone layer for 盲区/多头, e.g. party=party.geojson "
+                        "(repeatable; default: stored in the plan)")
     p.add_argument("--area", metavar="PATH[#LAYER]", help="study area (communities); default: stored in the plan")
-    p.add_argument("--sites", type=int, default=3, metavar="K", help="number of proposed new sites (default 3; 0: none)")
+    p.add_argument("--sites", type=int, default=3, metavar="K",
+                   help="number of proposed new sites (default 3; 0: none)")
     p.add_argument("--radius", type=float, default=SITE_RADIUS_M, metavar="METRES",
                    help=f"walking metres counted as within 15 minutes for siting (default {SITE_RADIUS_M:g})")
     p.add_argument("--sliver-area", type=float, default=SLIVER_M2, metavar="M2",

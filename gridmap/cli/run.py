@@ -71,8 +71,8 @@ from pathlib import Path
 from gridmap.cli.checks import check_crs_text, writing_to
 from gridmap.cli.common import add_reading_options, print_read_notes, progress, split_layer
 from gridmap.errors import GridmapError, ParameterError, check_number
-from gridmap.vocab import Message
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 __all__ = ["register", "run_run", "load_config", "OUTPUTS"]
 
@@ -232,7 +232,8 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
         start = time.perf_counter()
         city = synthetic_city(params=city_params)
         say(f"synthetic city: {city.summary()} ({time.perf_counter() - start:.1f} s)")
-        return CityInputs.from_city(city), params, _work_crs(path, crs_work, crs or city.params.crs, city.study_area), output
+        work = _work_crs(path, crs_work, crs or city.params.crs, city.study_area)
+        return CityInputs.from_city(city), params, work, output
     if "inputs" not in cfg and project is not None:
         inputs, work = _project_inputs(path, project, crs_work, crs, say)
         return inputs, params, work, output

@@ -27,7 +27,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from gridmap.defaults import SITE_RADIUS_M, SNAP_LIMIT_M
 from gridmap.cli.checks import parse_share, writing_to
 from gridmap.cli.common import (
     add_crs_work_option,
@@ -44,8 +43,9 @@ from gridmap.cli.common import (
     write_map_after_tables,
 )
 from gridmap.cli.project import add_project_options
+from gridmap.defaults import SITE_RADIUS_M, SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
-from gridmap.io.validate import LayerError
+from gridmap.io.validate import LayerError, ValidationReport
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
 
@@ -66,7 +66,7 @@ def _inputs(args: argparse.Namespace, say):
         try:
             candidates, report = opts.load(path, None, args.candidates_layer or layer, "candidates")
         except LayerError as exc:
-            if getattr(exc, "report", None) is not None and {p.code for p in exc.report.errors} == {"no_features"}:
+            if isinstance(exc.report, ValidationReport) and {p.code for p in exc.report.errors} == {"no_features"}:
                 raise LayerError("err_no_candidates", path=args.candidates) from exc
             raise
         print_read_notes(report)
@@ -89,8 +89,8 @@ def run_site(args: argparse.Namespace) -> int:
     """Run ``gridmap site`` with parsed arguments; return the exit status."""
     from gridmap.access import accessibility as acc
     from gridmap.access import siting
-    from gridmap.io.files import write_geojson
     from gridmap.access.network import load_walk_network
+    from gridmap.io.files import write_geojson
 
     say = progress(args.quiet)
     out = Path(args.out)

@@ -130,6 +130,7 @@ def _write_outputs(out: Path, say, result, grid_table: pd.DataFrame, unstaffed: 
             _csv(member_result.members, out / "members.csv")
             _csv(member_result.micro, out / "member_micro.csv")
             _csv(coverage, out / "member_coverage.csv")
+            assert plan.micro_grids is not None  # members are placed only in a plan's micro grids (checked above)
             micro = plan.micro_grids[["micro_code", "geometry"]].merge(member_result.micro, on="micro_code")
             write_geojson(micro, out / "member_micro.geojson")
         if placed is not None:

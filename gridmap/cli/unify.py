@@ -31,10 +31,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
 from gridmap.cli.checks import writing_to
-from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
-                                print_error, progress, split_layer)
+from gridmap.cli.common import (
+    add_crs_work_option,
+    add_input_options,
+    choose_working_crs,
+    load_zone_inputs,
+    print_error,
+    progress,
+    split_layer,
+)
+from gridmap.cli.project import add_project_options, project_plan, same_units, save_project_plan
+from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+from gridmap.errors import GridmapError
 from gridmap.io.files import load_layer, write_geojson
 from gridmap.plans.exclusive import (
     BASE,
@@ -47,13 +56,11 @@ from gridmap.plans.exclusive import (
     exclusive_zone_layer,
     parse_sequence_range,
 )
-from gridmap.cli.project import add_project_options, project_plan, same_units, save_project_plan
 from gridmap.plans.grids import build_grids
 from gridmap.plans.micro import build_micro_grids, parse_micro_band, resident_grid_codes, resident_points
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, make_units
-from gridmap.errors import GridmapError
 from gridmap.vocab import Message
 
 __all__ = ["register", "run_unify", "OUTPUTS"]
@@ -121,8 +128,8 @@ def run_unify(args: argparse.Namespace) -> int:
         if old.history and not args.force:
             print_error(Message("err_plan_has_edits", path=plan_path, n=len(old.history), revision=old.revision))
             return 2
-    units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
-                       progress=say)
+    units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area,
+                       min_width_m=args.min_unit_width, progress=say)
     if target is not None and old is not None and not same_units(old.units, units):
         print(f"error: the units of plan {target.name!r} differ from those of the project's inputs now (inputs "
               "re-imported, or other --min-unit-area/--min-unit-width): a plan keeps its units, so build a new plan "
@@ -168,7 +175,7 @@ def run_unify(args: argparse.Namespace) -> int:
         except GridmapError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
-    if out is not None:
+    if out is not None and plan_path is not None:  # (plan_path is set with out)
         with writing_to(out):
             out.mkdir(parents=True, exist_ok=True)
             write_geojson(grids, out / "grids.geojson", partition=True)
@@ -191,7 +198,7 @@ def run_unify(args: argparse.Namespace) -> int:
           f"{in_band} within {args.min_households}–{args.max_households} households")
     if exclusive:
         print(f"{len(exclusive)} exclusive grid(s) (专属网格), numbered {exclusive_range[0]}–{exclusive_range[1]}")
-    if micro is not None:
+    if micro is not None and micro_band is not None:  # (micro grids are made only with a band)
         m = micro.micro_grids
         print(f"{len(m):,} micro grids (微网格) in {len(base_grids):,} base grids; {int(m['in_band'].sum()):,} within "
               f"{micro_band[0]}–{micro_band[1]} households")

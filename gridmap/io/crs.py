@@ -235,7 +235,8 @@ def _present(gdf) -> gpd.GeoSeries:
 def _sample_lonlat(layers) -> tuple[np.ndarray, np.ndarray]:
     """WGS84 lon/lat in degrees (what PROJ's scale factors take, whatever the CRS's own datum,
     prime meridian or angle unit) of the corners and centre of every layer's bounds."""
-    lons, lats = [], []
+    lons: list[float] = []
+    lats: list[float] = []
     base = pyproj.CRS.from_epsg(4326)
     for gdf in layers:
         geoms = _present(gdf)

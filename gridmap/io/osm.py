@@ -40,20 +40,20 @@ def osm_file_error(path: str | os.PathLike, exc: BaseException) -> LayerError:
     """
     import xml.etree.ElementTree as ET
 
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    unrecognised = "not recognized as being in a supported file format" in detail  # GDAL, with driver advice
-    if unrecognised:
-        detail = Message("err_osm_gdal")
+    first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    unrecognised = "not recognized as being in a supported file format" in first_line  # GDAL, with driver advice
+    # what the user reads: GDAL's driver advice does not apply to OSM files, so it is replaced
+    detail: str | Message = Message("err_osm_gdal") if unrecognised else first_line
     path = Path(path)
     if isinstance(exc, (EOFError, OSError)) and path.suffix.lower() == ".bz2":
         return LayerError("err_osm_bz2", path=path, detail=detail)
-    if isinstance(exc, ET.ParseError) or unrecognised or "parsing" in detail.lower():
+    if isinstance(exc, ET.ParseError) or unrecognised or "parsing" in first_line.lower():
         empty = path.exists() and path.stat().st_size == 0
         what = Message("err_osm_empty") if empty else Message("err_osm_not_xml", detail=detail)
         return LayerError("err_osm_unusable", path=path, what=what, help=OSM_EXPORT_HELP)
     if type(exc).__name__ == "InsufficientResponseError":
         return LayerError("err_osm_no_elements", path=path, help=OSM_EXPORT_HELP)
-    if "missing nodes" in detail:
+    if "missing nodes" in first_line:
         return LayerError("err_osm_missing_nodes", path=path)
     return LayerError("err_osm_unreadable", path=path, kind=type(exc).__name__, detail=detail, help=OSM_EXPORT_HELP)
 

@@ -41,7 +41,7 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from pathlib import Path
@@ -74,7 +74,9 @@ COORDINATE_NAMES: dict[str, tuple[str, ...]] = {
 _HEADER_SCAN_ROWS = 20
 _ID_NAME = re.compile(r"(^|_)(id|code)$|编号|编码|代码|身份证|电话|手机")
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?")
-_DMS = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*[°度]\s*(?:(\d+(?:\.\d+)?)\s*['′’分])?\s*(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒))?"
+_DMS = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*[°度]\s*"  # degrees
+                  r"(?:(\d+(?:\.\d+)?)\s*['′’分])?\s*"  # minutes
+                  r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|”|''|′′|秒))?"  # seconds
                   r"\s*([NSEW东西南北]?)")
 
 
@@ -192,7 +194,7 @@ def _blank(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
 
 
-def _trim(rows: list[list[object]]) -> list[list[object]]:
+def _trim(rows: Sequence[Sequence[object]]) -> list[list[object]]:
     """Rows padded to one width, without empty trailing rows and columns (for a few header rows)."""
     return _frame(rows).values.tolist()
 
@@ -203,7 +205,7 @@ _STRING = pd.StringDtype("pyarrow")
 
 
 def _kind(col: pd.Series) -> str:
-    """pandas' inferred kind of a column's cells (``string``, ``integer``, ``mixed``…), missing skipped."""
+    """Pandas' inferred kind of a column's cells (``string``, ``integer``, ``mixed``…), missing skipped."""
     return pd.api.types.infer_dtype(col, skipna=True)
 
 
@@ -231,7 +233,7 @@ def _blank_mask(col: pd.Series) -> np.ndarray:
     return col.map(_blank).to_numpy(dtype=bool)
 
 
-def _frame(cells: list[list[object]] | pd.DataFrame) -> pd.DataFrame:
+def _frame(cells: Sequence[Sequence[object]] | pd.DataFrame) -> pd.DataFrame:
     """All cells as a DataFrame (row k = spreadsheet row k + 1), without empty trailing rows and
     columns; columns of text only as pandas strings (``pd.NA`` when empty), others as objects."""
     if isinstance(cells, pd.DataFrame):
@@ -252,8 +254,8 @@ def _frame(cells: list[list[object]] | pd.DataFrame) -> pd.DataFrame:
     return grid.iloc[:used_rows[-1] + 1, :used_cols[-1] + 1].reset_index(drop=True)
 
 
-def _find_pair(names: list[str], wanted: Mapping[str, str] | None) -> dict[str, list[int]]:
-    """Column positions per coordinate role ('lon', 'lat', 'x', 'y') found in one header row."""
+def _find_pair(names: Sequence[object], wanted: Mapping[str, str] | None) -> dict[str, list[int]]:
+    """Column positions per coordinate role ('lon', 'lat', 'x', 'y') found in one header row (cells of any type)."""
     found: dict[str, list[int]] = {role: [] for role in COORDINATE_NAMES}
     norm = [_normalise(n) if not _blank(n) else "" for n in names]
     for role, accepted in COORDINATE_NAMES.items():
@@ -334,7 +336,7 @@ def _choose_pair(found: dict[str, list[int]], names: list[str], crs: pyproj.CRS 
         if len(found[role]) > 1:
             cols = [Message("err_column_at", name=names[i], letter=_excel_letter(i)) for i in found[role]]
             raise LayerError("err_coordinate_ambiguous", label=label, role=role, columns=cols)
-    if kind == "lonlat" and projected:
+    if kind == "lonlat" and projected and crs is not None:
         raise LayerError("err_lonlat_projected", label=label, lon=names[found["lon"][0]], lat=names[found["lat"][0]],
                          crs=crs.name)
     if kind == "xy" and crs is None:
@@ -610,12 +612,14 @@ def read_table(
     if kind == "lonlat":
         target = stated or pyproj.CRS.from_epsg(4326)
     else:
+        assert stated is not None  # _choose_pair refuses x/y columns without a stated CRS
         target = stated
         if not stated.is_geographic and not _fits_area(stated, xs, ys) and _fits_area(stated, ys, xs):
             xs, ys = ys, xs
             notes.append({"severity": "repaired", "code": "xy_swapped",
                           "message": f"column '{names[xcol]}' holds northings and '{names[ycol]}' eastings (the "
-                                     f"surveying convention, X north and Y east) for {stated.name}; they were swapped."})
+                                     f"surveying convention, X north and Y east) for {stated.name}; they were "
+                                     "swapped."})
     attributes = {}
     for c, col_name in enumerate(names):
         if c in (xcol, ycol):

@@ -103,30 +103,43 @@ class ValidationReport:
 
     @property
     def where(self) -> str:
+        """The file and layer the problems belong to, as messages name them (``path, layer 'x'``)."""
         return f"{self.source}" + (f", layer '{self.layer}'" if self.layer else "")
 
-    def add(self, severity: str, code: str, message: str, row: int | None = None,
+    def add(self, severity: str, code: str, message: str, row: int | np.integer | None = None,
             feature_id: object = None, column: str | None = None) -> None:
-        fid = None if feature_id is None or (isinstance(feature_id, float) and np.isnan(feature_id)) else str(feature_id)
-        self.problems.append(Problem(severity, code, message, row, fid, column))
+        """Record one problem; ``row`` is the 1-based row of the file, ``feature_id`` the layer's own id.
+
+        A row may be a numpy integer (a position found by ``np.flatnonzero`` plus one); it is kept as an
+        int. A missing id (None or NaN) is kept as None so that messages do not print ``id nan``; any other
+        id is kept as text (an int id and its text form name the same feature).
+        """
+        fid = (None if feature_id is None or (isinstance(feature_id, float) and np.isnan(feature_id))
+               else str(feature_id))
+        self.problems.append(Problem(severity, code, message, None if row is None else int(row), fid, column))
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that stop the layer from being used (severity ``error``)."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def repairs(self) -> list[Problem]:
+        """What was changed in the data to make it usable (severity ``repaired``), so a user can check it."""
         return [p for p in self.problems if p.severity == "repaired"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """Doubtful values that were used as they are (severity ``warning``)."""
         return [p for p in self.problems if p.severity == "warning"]
 
     @property
     def ok(self) -> bool:
+        """True when no problem is an error: repairs and warnings still let the layer be used."""
         return not self.errors
 
     def format_problem(self, p: Problem) -> str:
+        """One problem as a line a user can act on: severity, file, layer, row, id and column, then the message."""
         parts = [self.where]
         if p.row is not None:
             parts.append(f"row {p.row}" + (f" (id {p.feature_id})" if p.feature_id is not None else ""))
@@ -135,6 +148,7 @@ class ValidationReport:
         return f"[{p.severity}] " + ", ".join(parts) + f": {p.message}"
 
     def lines(self, limit: int | None = None) -> list[str]:
+        """The problems as :meth:`format_problem` lines; with ``limit``, the first ``limit`` and a count of the rest."""
         shown = self.problems if limit is None else self.problems[:limit]
         out = [self.format_problem(p) for p in shown]
         if limit is not None and len(self.problems) > limit:
@@ -142,6 +156,7 @@ class ValidationReport:
         return out
 
     def __str__(self) -> str:
+        """Every problem, one line each, or a line saying that none was found."""
         if not self.problems:
             return f"{self.where}: no problems found"
         return "\n".join(self.lines())
@@ -291,7 +306,7 @@ def _check_codes(gdf, schema: Schema, ids: pd.Series, report: ValidationReport) 
             continue
         values = gdf[col].astype(object).where(gdf[col].notna(), None)
         text = values.map(lambda v: None if v is None else str(v).strip().removesuffix(".0"))
-        bad = text.map(lambda s: s is not None and not (s.isdigit() and len(s) == digits))
+        bad = text.map(lambda s, digits=digits: s is not None and not (s.isdigit() and len(s) == digits))
         for pos in np.flatnonzero(bad.to_numpy()):
             report.add("error", "bad_code",
                        f"value {values.iloc[pos]!r} is not a {digits}-digit code (GB/T 2260 county code 6 digits, "
@@ -379,7 +394,7 @@ def _check_area_overlaps(gdf: gpd.GeoDataFrame, ids: pd.Series, file_rows: np.nd
     community_m2 = _metric_areas(geoms, gdf.crs)
     share = overlap_m2 / np.maximum(np.minimum(community_m2[i], community_m2[j]), 1e-12)
     changed = False
-    for a, b, m2, frac in zip(i, j, overlap_m2, share):
+    for a, b, m2, frac in zip(i, j, overlap_m2, share, strict=True):
         first, later = f"{ids.iloc[a]} (row {file_rows[a]})", ids.iloc[b]
         if frac <= AREA_OVERLAP_REPAIR_SHARE:
             geoms[b] = _polygonal_part(np.array([shapely.difference(geoms[b], geoms[a])]))[0]
@@ -447,8 +462,8 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, report: ValidationReport) -> None:
         origin = " — near 0°, 0° off West Africa for Web Mercator" if epsg == 3857 else ""
         report.add(
             "error", "lonlat_in_projected_crs",
-            f"every coordinate lies within ±180, ±90 (row {rows[k] + 1}: {bounds[k, 0]:.6f}, {bounds[k, 1]:.6f}): these "
-            f"are longitude/latitude degrees, but the layer declares {crs.name}"
+            f"every coordinate lies within ±180, ±90 (row {rows[k] + 1}: {bounds[k, 0]:.6f}, {bounds[k, 1]:.6f}): "
+            f"these are longitude/latitude degrees, but the layer declares {crs.name}"
             + (f" (EPSG:{epsg})" if epsg else "") + f", in metres: read as metres the whole layer would lie within "
             f"200 m of that CRS's origin{origin}, and nothing would cover it. Declare lon/lat: in a GeoJSON delete the "
             "old \"crs\" member (RFC 7946 GeoJSON is always WGS84 lon/lat); in other files set the CRS to "
@@ -529,6 +544,7 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
     type_names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
                            "MultiPolygon", "GeometryCollection"], dtype=object)
     kind = schema.geometry if schema else None
+    label = schema.label if schema else ""  # read only where ``kind`` is set, i.e. with a schema
     polygonal = np.isin(types, [3, 6])
     point = types == 0
     if kind == "polygon":
@@ -539,13 +555,13 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
                      "from blocks), not a centre point." if types[pos] in (0, 4) else
                      " Lines cannot be zones: close them into polygons (QGIS: Lines to polygons).")
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {t}, but a {schema.label} needs Polygon or MultiPolygon.{extra}",
+                       f"geometry is a {t}, but a {label} needs Polygon or MultiPolygon.{extra}",
                        row=pos + 1, feature_id=ids.iloc[pos])
     elif kind == "point":
         wrong = present & ~point & ~polygonal
         for pos in np.flatnonzero(wrong):
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {type_names[types[pos]]}, but {schema.label} must be points "
+                       f"geometry is a {type_names[types[pos]]}, but {label} must be points "
                        "(or building polygons, taken at a point on their surface).",
                        row=pos + 1, feature_id=ids.iloc[pos])
         as_point = present & polygonal
@@ -560,7 +576,7 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
         wrong = present & ~point & ~polygonal
         for pos in np.flatnonzero(wrong):
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {type_names[types[pos]]}, but {schema.label} must be points or building "
+                       f"geometry is a {type_names[types[pos]]}, but {label} must be points or building "
                        "polygons (one feature per building or address).",
                        row=pos + 1, feature_id=ids.iloc[pos])
 

@@ -159,13 +159,13 @@ def check_staff(staff: pd.DataFrame, grid_codes: Sequence[str]) -> pd.DataFrame:
     cap = np.where(np.isnan(cap), staff_type.map(DEFAULT_CAPACITY).to_numpy(dtype=float), cap).astype(np.int64)
     known = set(map(str, grid_codes))
     kept = []
-    for pos, text in enumerate(_text(staff, "grid_code")):
+    for i, text in enumerate(_text(staff, "grid_code")):
         codes = [c.strip() for c in text.replace("；", ";").replace(",", ";").split(";") if c.strip()]
         unknown = [c for c in codes if c not in known]
         if unknown:
             report.add("error", "unknown_grid", f"grid_code {', '.join(unknown)} is not a grid of the plan; give the "
-                       "15-digit code of a grid in it, or leave it blank to have one assigned.", row=pos + 2,
-                       feature_id=ids.iloc[pos], column="grid_code")
+                       "15-digit code of a grid in it, or leave it blank to have one assigned.", row=i + 2,
+                       feature_id=ids.iloc[i], column="grid_code")
         kept.append(codes)
     role = _text(staff, "role").replace("", "网格员")
     bad_role = ~role.isin(["网格长", "网格员"])
@@ -338,7 +338,7 @@ def assign_staff(grids: gpd.GeoDataFrame, staff: pd.DataFrame, *, net: WalkNetwo
     new_m = np.full(len(grids), np.nan)
     new_m[g] = d
     # tables
-    members = [[] for _ in range(len(grids))]
+    members: list[list[int]] = [[] for _ in range(len(grids))]  # per grid, positions in the staff table
     for p, gi in kp:
         members[gi].append(p)
     for gi, p in zip(g, s, strict=True):

@@ -46,8 +46,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gridmap.errors import GridCodeError, ParameterError, check_number
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+from gridmap.errors import GridCodeError, ParameterError, check_number
 from gridmap.plans.regions import partition_pieces
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, unit_adjacency
 
@@ -88,8 +88,9 @@ def community_prefixes(study_area: pd.DataFrame | None, area_ids: list[str] | np
     listed = [a for a in wanted if ";" in a]
     if listed:
         raise GridCodeError("err_codes_overlap", n=len(listed), pieces=", ".join(listed[:5]))
-    if study_area is not None and {"area_id", "county_code", "street_code", "community_code"} <= set(study_area.columns):
-        for row in study_area[["area_id", "county_code", "street_code", "community_code"]].itertuples(index=False):
+    code_columns = ["area_id", "county_code", "street_code", "community_code"]
+    if study_area is not None and set(code_columns) <= set(study_area.columns):
+        for row in study_area[code_columns].itertuples(index=False):
             c, s, m = (str(v).strip().removesuffix(".0") if v is not None and v == v else "" for v in row[1:])
             code = f"{c.zfill(6)}{s.zfill(3)}{m.zfill(3)}"
             if len(code) == 12 and code.isdigit():
@@ -121,7 +122,8 @@ def community_prefixes(study_area: pd.DataFrame | None, area_ids: list[str] | np
 
 
 def reading_order(x: np.ndarray, y: np.ndarray, row_tolerance: float) -> np.ndarray:
-    """Indices in reading order: rows north→south (a row = y within ``row_tolerance`` of its first), west→east in a row."""
+    """Indices in reading order: rows north→south (a row = y within ``row_tolerance`` of its first), west→east
+    in a row."""
     order = np.lexsort((x, -y))
     rows = np.empty(len(x), dtype=np.int64)
     row, top = -1, np.inf
@@ -572,5 +574,6 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = MIN_HOUSEHOLDS, m
     assignment = pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "grid_code": codes.astype(str)})
     stats = GridStats(units, (i, j, length), zones)
     grids = grid_table(units, codes, stats)
-    status = pd.DataFrame(rows, columns=["area_id", "households", "n_units", "n_grids", "n_in_band", "status", "reason"])
+    status = pd.DataFrame(rows, columns=["area_id", "households", "n_units", "n_grids", "n_in_band", "status",
+                                         "reason"])
     return GridBuild(assignment=assignment, grids=grids, status=status)

@@ -58,9 +58,9 @@ from shapely.ops import split as split_geometry
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS
 from gridmap.errors import GridmapError
-from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
 from gridmap.plans.checks import run_checks
 from gridmap.plans.exclusive import BASE, DEFAULT_EXCLUSIVE_RANGE, EXCLUSIVE, parse_sequence_range
+from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
 from gridmap.plans.micro import DEFAULT_MICRO_BAND, check_micro_grids, parse_micro_band
 from gridmap.plans.units import unit_adjacency
 from gridmap.vocab import Message
@@ -199,7 +199,7 @@ class Plan:
         """A plan from :func:`gridmap.plans.grids.build_grids` (or
         :func:`gridmap.plans.exclusive.build_typed_grids`) output."""
         if prefixes is None:
-            prefixes = {a: str(c)[:12] for a, c in zip(build.grids["area_id"], build.grids["grid_code"])}
+            prefixes = {a: str(c)[:12] for a, c in zip(build.grids["area_id"], build.grids["grid_code"], strict=True)}
         return cls(units, build.assignment, min_households=min_households, max_households=max_households,
                    prefixes=prefixes, name=name, exclusive=exclusive, exclusive_range=exclusive_range,
                    micro_grids=micro_grids)
@@ -212,7 +212,7 @@ class Plan:
         return frame.groupby("code")["area"].agg(lambda s: s.value_counts().index[0]).to_dict()
 
     def _derive_prefixes(self) -> dict[str, str]:
-        out = {}
+        out: dict[str, str] = {}
         for code, a in self.registry.items():
             if len(code) == 15 and code.isdigit():
                 out.setdefault(a, code[:12])
@@ -230,10 +230,12 @@ class Plan:
 
     @property
     def can_undo(self) -> bool:
+        """Whether an edit can be undone (the app greys its undo button otherwise)."""
         return bool(self.history)
 
     @property
     def can_redo(self) -> bool:
+        """Whether an undone edit can be redone; a new edit clears what could be redone."""
         return bool(self.future)
 
     def _grid_index(self) -> tuple[np.ndarray, np.ndarray]:
@@ -275,7 +277,7 @@ class Plan:
         """Per grid: counts, ``area_m2``, ``polsby_popper``, per-layer main zone and share, ``locked``, ``in_band``."""
         table = self.stats.table(self.codes, np.array(sorted(self.registry), dtype=str))
         table["locked"] = table["grid_code"].isin(self.locked)
-        hh = table["households"] if "households" in table else 0
+        hh = table.get("households", 0)
         table["in_band"] = (hh >= self.min_households) & (hh <= self.max_households)
         table["grid_type"] = [self.grid_type(c) for c in table["grid_code"]]
         table["exclusive_name"] = [self.exclusive.get(c, "") for c in table["grid_code"]]
@@ -368,7 +370,7 @@ class Plan:
                 grids_after: dict[str, str] | None = None, locked_after: frozenset[str] | None = None,
                 skipped: tuple = (), new_grids: tuple[str, ...] = ()) -> EditResult:
         before = self.codes[idx].copy()
-        change = np.array([b != a for b, a in zip(before, after)], dtype=bool)
+        change = np.array([b != a for b, a in zip(before, after, strict=True)], dtype=bool)
         idx, before, after = idx[change], before[change], np.asarray(after, dtype=object)[change]
         step = Step(op, params, idx, before, after, dict(self.registry),
                     dict(self.registry if grids_after is None else grids_after),
@@ -478,7 +480,7 @@ class Plan:
         new_codes = self._next_codes(self.registry[grid_code], len(others))
         after = np.full(len(idx), grid_code, dtype=object)
         grids = dict(self.registry)
-        for s, code in zip(others, new_codes):
+        for s, code in zip(others, new_codes, strict=True):
             after[side == s] = code
             grids[code] = self.registry[grid_code]
         return self._commit("split", {"grid_code": grid_code, "line": line.wkt, "new": new_codes}, idx, after,

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import time
 from collections.abc import Mapping
 from contextlib import contextmanager
@@ -35,9 +36,9 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
 from gridmap.io.files import write_gpkg
 from gridmap.plans.exclusive import DEFAULT_EXCLUSIVE_RANGE
+from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
 from gridmap.plans.micro import MICRO_LAYER
 from gridmap.plans.plan import Plan, PlanError, Step
 
@@ -79,8 +80,10 @@ def exclusive_lock(path: Path, timeout: float | None = None):
     lock_path = path.with_name(path.name + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     deadline = None if timeout is None else time.monotonic() + timeout
+    # chosen by platform, not by trying to import fcntl: an ImportError raised by the locked code
+    # must reach the caller (and mypy checks each branch for the platform that runs it)
     with open(lock_path, "a+b") as fh:
-        try:
+        if sys.platform != "win32":
             import fcntl
 
             if deadline is None:
@@ -98,7 +101,7 @@ def exclusive_lock(path: Path, timeout: float | None = None):
                 yield
             finally:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-        except ImportError:  # Windows
+        else:
             import msvcrt
 
             fh.seek(0)
@@ -160,7 +163,7 @@ def read_plan_meta(path: str | os.PathLike) -> dict[str, str]:
         meta = pyogrio.read_dataframe(path, layer="meta", read_geometry=False)
     except Exception as exc:
         raise ValueError(f"{path} is not a gridmap plan file (no readable 'meta' layer: {exc})") from exc
-    out = dict(zip(meta["key"].astype(str), meta["value"].astype(str)))
+    out = dict(zip(meta["key"].astype(str), meta["value"].astype(str), strict=True))
     if out.get("format") != FORMAT:
         raise ValueError(f"{path} is not a gridmap plan file")
     return out

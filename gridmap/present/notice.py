@@ -307,6 +307,7 @@ class MicroRow:
 
     @property
     def seq(self) -> str:
+        """The micro grid's number within its grid (the last two digits of its code), as the table and map show it."""
         return self.code[-2:]
 
 
@@ -369,7 +370,8 @@ class NoticeSet:
             self._trees[name] = shapely.STRtree(geoms)
         return self._trees[name]
 
-    def __getstate__(self) -> dict:  # STRtrees are rebuilt in worker processes
+    def __getstate__(self) -> dict:
+        """The set without its STRtrees, which do not pickle: worker processes rebuild them on first use."""
         state = dict(self.__dict__)
         state["_trees"] = {}
         return state
@@ -457,7 +459,8 @@ def _micro_rows(rows: pd.DataFrame | None) -> tuple[MicroRow, ...]:
     if rows is None:
         return ()
     return tuple(MicroRow(str(r.micro_code), int(r.households), str(r.building_head or ""),
-                          str(r.building_head_phone or "")) for r in rows.sort_values("micro_code").itertuples(index=False))
+                          str(r.building_head_phone or ""))
+                 for r in rows.sort_values("micro_code").itertuples(index=False))
 
 
 def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
@@ -507,7 +510,8 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
     basemap = basemap or Basemap()
     micro_m = _metric(micro, crs)
     names, context = _grid_names(grids, communities, lang)
-    date_text = (date.isoformat() if isinstance(date, _dt.date) else str(date)) if date else _dt.date.today().isoformat()
+    date_text = ((date.isoformat() if isinstance(date, _dt.date) else str(date)) if date
+                 else _dt.date.today().isoformat())
     crs_label = _crs_label(crs)
     if staff is not None:
         stray = sorted(set(staff["grid_code"].astype(str)) - set(grids["grid_code"]))
@@ -519,7 +523,7 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
         if stray:
             warnings.append(f"micro grids: {len(stray)} grid code(s) not in the plan (not shown): "
                             f"{', '.join(stray[:10])}")
-    position = dict(zip(grids["grid_code"], range(len(grids))))
+    position = dict(zip(grids["grid_code"], range(len(grids)), strict=True))
     households = grids["households"].to_numpy() if "households" in grids.columns else np.zeros(len(grids))
     population = grids["population"].to_numpy() if "population" in grids.columns else None
     area = shapely.area(grids.geometry.to_numpy())
@@ -541,7 +545,7 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
     north = true_north_angle(crs, (bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
     return NoticeSet(grids=grids, contents=contents, lang=lang, font=font,
                      streets=_street_classes(basemap.streets, crs), buildings=_buildings(basemap.buildings, crs),
-                     micro=micro_m, north=dict(zip(grids["grid_code"], np.atleast_1d(north).tolist())),
+                     micro=micro_m, north=dict(zip(grids["grid_code"], np.atleast_1d(north).tolist(), strict=True)),
                      position=position,
                      micro_positions=dict(micro_m.groupby("grid_code").indices) if micro_m is not None else {},
                      warnings=warnings)
@@ -673,10 +677,10 @@ def _photo_cached(path: str, _size: int, _mtime_ns: int, box_mm: tuple[float, fl
 
     target_w = max(1, round(box_mm[0] / _MM_PER_INCH * dpi))
     target_h = max(1, round(box_mm[1] / _MM_PER_INCH * dpi))
-    with Image.open(path) as image:
+    with Image.open(path) as source:
         side = max(target_w, target_h)  # either way round: EXIF may turn the picture
-        image.draft("RGB", (side, side))
-        image = ImageOps.exif_transpose(image).convert("RGB")
+        source.draft("RGB", (side, side))
+        image = ImageOps.exif_transpose(source).convert("RGB")
     pixels = np.asarray(ImageOps.fit(image, (target_w, target_h), method=Image.Resampling.LANCZOS))
     pixels.flags.writeable = False
     return pixels
@@ -756,6 +760,7 @@ def _nice_length(max_m: float) -> float:
 def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> float:
     """Draw the map frame of a notice; return its scale denominator."""
     from matplotlib import patheffects
+    from matplotlib.artist import Artist
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, PathPatch
 
@@ -773,7 +778,7 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> flo
     ax.set_facecolor("#f7f5f2")
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
-    handles = []
+    handles: list[tuple[Artist, str]] = []  # legend entries: patches and lines
     # labels on a light box, not a stroked halo: a path effect turns the text into paths (slow to
     # draw, twice per label) while a box keeps one text object that stays searchable in the PDF
     halo = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
@@ -799,7 +804,8 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> flo
                                    joinstyle="round", zorder=z))
     if drawn_street:
         handles.append((Line2D([], [], color=_STREET, linewidth=2.6, path_effects=[
-            patheffects.Stroke(linewidth=2.6, foreground=_STREET), patheffects.Stroke(linewidth=1.8, foreground="white")]),
+            patheffects.Stroke(linewidth=2.6, foreground=_STREET),
+            patheffects.Stroke(linewidth=1.8, foreground="white")]),
             labels["legend_street"]))
     # neighbours, lightly, with their codes
     near = np.sort(ns.tree("grids").query(shapely.box(*box)))
@@ -833,7 +839,7 @@ def _draw_map(page: _Page, ns: NoticeSet, c: NoticeContent, labels: dict) -> flo
                                    zorder=5))
             handles.insert(1, (Line2D([], [], color=_MICRO, linewidth=0.8, linestyle=(0, (3, 1.6))),
                                labels["legend_micro"]))
-        for code, spot in zip(mine["micro_code"], shapely.point_on_surface(shapes)):
+        for code, spot in zip(mine["micro_code"], shapely.point_on_surface(shapes), strict=True):
             if spot is not None and not spot.is_empty:
                 ax.text(spot.x, spot.y, code[-2:], fontproperties=font, fontsize=6.5, color=_MICRO,
                         ha="center", va="center", zorder=7, bbox=halo)
@@ -884,8 +890,9 @@ def _draw_scale_bar(ax, box, scale: float, font, labels: dict) -> None:
     ax.add_artist(Rectangle((x0 - width * 0.02, y0 - height * 0.035), length + width * 0.035, height * 0.11,
                            facecolor="white", edgecolor="#999999", linewidth=0.5, alpha=0.92, zorder=10))
     for i in range(4):
-        ax.add_artist(Rectangle((x0 + i * length / 4, y0), length / 4, bar_h, facecolor="black" if i % 2 == 0 else "white",
-                               edgecolor="black", linewidth=0.5, zorder=11))
+        ax.add_artist(Rectangle((x0 + i * length / 4, y0), length / 4, bar_h,
+                               facecolor="black" if i % 2 == 0 else "white", edgecolor="black", linewidth=0.5,
+                               zorder=11))
     km = length >= 1000
     unit = labels["kilometres"] if km else labels["metres"]
 
@@ -1204,7 +1211,7 @@ class NoticeRun:
     seconds: float
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     try:
         write(tmp)
@@ -1283,6 +1290,7 @@ def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str
     workers = min(workers, max(1, len(codes)))
     warnings = list(ns.warnings)
     done = 0
+    results: Iterable[tuple[str, list[str]]]  # (grid code, warnings) per notice
     if workers == 1:
         results = (_render_files(ns, code, out, dpi, font_file) for code in codes)
         pool = None
@@ -1291,7 +1299,7 @@ def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str
                                    initializer=_worker_init, initargs=(ns, out, dpi, font_file))
         results = pool.map(_worker_render, codes, chunksize=max(1, len(codes) // (workers * 4)))
     try:
-        for code, found in results:
+        for _code, found in results:
             warnings.extend(found)
             done += 1
             if done % 10 == 0 or done == len(codes):

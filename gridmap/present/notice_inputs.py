@@ -225,7 +225,7 @@ def check_staff_table(frame: pd.DataFrame, *, source: str = "<staff>", base: str
     table["photo_path"] = ""
     table.loc[has_photo, "photo_path"] = [str((folder / p).resolve()) for p in table.loc[has_photo, "photo"]]
     if check_photos:
-        for row, path in zip(table.loc[has_photo, "row"], table.loc[has_photo, "photo_path"]):
+        for row, path in zip(table.loc[has_photo, "row"], table.loc[has_photo, "photo_path"], strict=True):
             why = check_photo(path)
             if why:
                 warnings.append(f"{source}: row {row}: {why}; the notice shows a placeholder")

@@ -133,7 +133,7 @@ def staffing_map(grids: gpd.GeoDataFrame, micro: gpd.GeoDataFrame | None = None,
                     tolerance_m, decimals=decimals, coverage=True)
     staffed = web["staffed"].astype(bool).to_numpy() if "staffed" in web.columns else np.ones(len(web), bool)
     load = web[staffed]
-    blocks = []
+    blocks: list[tuple[str, Sequence[str], Sequence[str]]] = []
     _filled(load, classify(load["households_per_staff"].to_numpy(float), LOAD_BREAKS), LOAD_COLORS, fields,
             name=text("layer_staff_load", lang), lang=lang, setup=setup, show=True, weight=1.0,
             decimals=decimals).add_to(m)

@@ -311,6 +311,8 @@ class PartitionStore:
     has_network: bool
 
     def path(self, name: str) -> str:
+        """The GeoParquet file of table ``name`` (``study_area``, ``residents``, ``zones_<i>``, ``network``),
+        as a string every worker can open (the folder is a path all of them share)."""
         return f"{self.folder}/{name}.parquet"
 
 

@@ -27,6 +27,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -64,9 +65,9 @@ from gridmap.analysis.coverage import (
     summarise_coverage,
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
-from gridmap.io.crs import working_crs
 from gridmap.defaults import GAP_WIDTH_M, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED, SLIVER_M2
 from gridmap.errors import ParameterError, check_number
+from gridmap.io.crs import working_crs
 from gridmap.plans.grids import build_grids
 from gridmap.plans.units import units_from_faces
 from gridmap.scale.partition import (
@@ -176,10 +177,7 @@ def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS
     """All layers in one metric CRS: ``crs`` (checked at the data), else the network's, else
     :func:`gridmap.io.crs.working_crs` of the inputs (their own projected CRS when true to scale)."""
     layers = (inputs.study_area, *inputs.layers.values(), inputs.residents, inputs.centers)
-    if crs is None and inputs.network is not None:
-        crs = inputs.network.crs
-    else:
-        crs = working_crs(*layers, crs=crs)
+    crs = inputs.network.crs if crs is None and inputs.network is not None else working_crs(*layers, crs=crs)
     crs = pyproj.CRS.from_user_input(crs)
     if inputs.network is not None and not inputs.network.crs.equals(crs):
         raise ValueError("the network is in another CRS than the one asked for: give the network's CRS")
@@ -280,17 +278,20 @@ def task_coverage(faces: gpd.GeoDataFrame, part: Partition, layer_order: Sequenc
 def task_access(part: Partition, cen_xy: np.ndarray, service_sets: dict[str, np.ndarray],
                 params: RunParams) -> dict[str, np.ndarray]:
     """Access of a partition's residents on its halo network; with the mask of provably exact rows."""
+    net = part.net
+    if net is None:
+        raise ValueError("task_access needs a partition read with its halo network (network=True)")
     rows = part.residents["_row"].to_numpy()
-    res_xy = representative_xy(part.residents, part.net.crs) if len(rows) else np.empty((0, 2))
+    res_xy = representative_xy(part.residents, net.crs) if len(rows) else np.empty((0, 2))
     sel = part.centers
     sub_xy = cen_xy[sel]
     sets = {name: offers[sel] for name, offers in service_sets.items()}
-    index = EdgeIndex(part.net) if part.net.n_edges else None
+    index = EdgeIndex(net) if net.n_edges else None
     if index is None or len(rows) == 0:
         return {"rows": rows, "certified": np.zeros(len(rows), dtype=bool)}
-    rr = nearest_center_arrays(part.net, res_xy, sub_xy, snap_limit=params.snap_limit, service_sets=sets,
+    rr = nearest_center_arrays(net, res_xy, sub_xy, snap_limit=params.snap_limit, service_sets=sets,
                                index=index)
-    ok = certified(part.net, rr, res_xy, sub_xy, float(max(params.thresholds)), params.halo, index,
+    ok = certified(net, rr, res_xy, sub_xy, float(max(params.thresholds)), params.halo, index,
                    MAJOR_COMPONENT_M)
     out = {"rows": rows, "certified": ok, "network_m": rr.network_m, "center": values_at(sel, rr.center, -1),
            "snap_m": rr.snap_m, "status": rr.status}
@@ -437,7 +438,8 @@ def _merge_gaps(frames: list[gpd.GeoDataFrame], layers: Mapping[str, gpd.GeoData
     return label_gaps(gaps, layers)
 
 
-def _merged_routing(cols: dict[str, np.ndarray], glob: dict[str, np.ndarray], services: CentreServices) -> RoutingResult:
+def _merged_routing(cols: dict[str, np.ndarray], glob: dict[str, np.ndarray],
+                    services: CentreServices) -> RoutingResult:
     """The routing arrays merged from the partitions and the global task, as one pass would give them."""
     return RoutingResult(cols["network_m"], cols["center"], cols["snap_m"], cols["status"], glob["center_snap_m"],
                          glob["center_status"],
@@ -567,7 +569,7 @@ def _compute(tasks: dict, scheduler, say: Progress) -> dict:
             counter = _TaskCounter(say, n_tasks)
             with counter.callback:
                 results = list(dask.compute(*values, scheduler=scheduler or "threads"))
-    return dict(zip(names, results))
+    return dict(zip(names, results, strict=True))
 
 
 def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, scheduler="threads", crs=None,
@@ -609,8 +611,8 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
         t = {"split": time.perf_counter() - start}
         say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
             f"({t['split']:.1f} s); halo {params.halo:g} m")
-        calls = {key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params))
-                 for key in parts.keys}
+        calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
+            key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params)) for key in parts.keys}
         if has_access and not params.halo_access:
             calls[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
         say(f"running {len(calls)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
@@ -636,10 +638,12 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     # access: what no partition could prove exact is routed on the whole network, here
     acc = None
     if whole is not None:
+        assert cen_xy is not None  # the whole-network task runs only with access inputs
         acc = access_tables(inputs.residents, inputs.centers, _merged_routing(whole, whole, services), res_xy, cen_xy,
                             services, thresholds=params.thresholds)
         t["access"] = time.perf_counter() - start - sum(t.values())
     elif has_access:
+        assert net is not None and cen_xy is not None  # what has_access means
         n_res = len(inputs.residents)
         cols = {"network_m": np.full(n_res, np.nan), "center": np.full(n_res, -1, np.int64),
                 "snap_m": np.full(n_res, np.nan), "status": np.full(n_res, CODE_NO_GEOMETRY, np.int64)}
@@ -674,7 +678,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     units, maps = _renumber_units([results[("units", k)] for k in unit_keys])
     builds = [results[("grids", k)] for k in unit_keys]
     assignment = pd.concat([b.assignment.assign(unit_id=m[b.assignment["unit_id"].to_numpy()])
-                            for b, m in zip(builds, maps)], ignore_index=True)
+                            for b, m in zip(builds, maps, strict=True)], ignore_index=True)
     assignment = assignment.sort_values("unit_id", kind="stable").reset_index(drop=True)
     grids = pd.concat([b.grids for b in builds], ignore_index=True).sort_values("grid_code", kind="stable")
     grids = gpd.GeoDataFrame(grids.reset_index(drop=True), geometry="geometry", crs=crs)

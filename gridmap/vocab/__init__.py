@@ -211,7 +211,7 @@ class Joined:
         """Compare items and separator."""
         return isinstance(other, Joined) and (self.items, self.sep) == (other.items, other.sep)
 
-    __hash__ = None  # mutable list inside
+    # no __hash__: defining __eq__ sets it to None, so a Joined (a mutable list inside) is unhashable
 
     def __reduce__(self):
         """Pickle as items and separator."""

@@ -587,16 +587,33 @@ APP_TEXT.update({
     'city_header': {"zh": "全市概览（街道与社区）", "en": "The whole city by sub-district and community"},
     'city_source': {"zh": "成果来源", "en": "Results"},
     'city_demo': {"zh": "演示数据（现场计算）", "en": "Demo (computed here)"},
-    'city_project': {"zh": "项目 {name} 的成果（{time}）", "en": "Project {name}: results of {time}"},
-    'city_intro': {"zh": "{streets} 个街道、{communities} 个社区、{grids} 个网格。地图按所选指标为街道着色（社区图层可在右上角打开）；点击街道查看详情。", "en": "{streets} sub-districts, {communities} communities, {grids} grids. The map colours the sub-districts by the figure chosen (the communities layer can be switched on at the top right); click a sub-district for its detail."},
+    'city_intro': {
+        "zh": "{streets} 个街道、{communities} 个社区、{grids} 个网格。"
+        "地图按所选指标为街道着色（社区图层可在右上角打开）；点击街道查看详情。",
+        "en": "{streets} sub-districts, {communities} communities, {grids} grids. The map colours the sub-districts "
+        "by the figure chosen (the communities layer can be switched on at the top right); click a sub-district for "
+        "its detail.",
+    },
     'city_metric': {"zh": "指标", "en": "Figure"},
-    'city_map_help': {"zh": "颜色越深问题越大；灰色为无数据。点击街道即在下方显示其网格、盲区和15分钟生活圈外的居民。", "en": "The darker, the worse; grey: no data. Click a sub-district to see its grids, gaps and the residents beyond the 15-minute life circle below."},
+    'city_map_help': {
+        "zh": "颜色越深问题越大；灰色为无数据。点击街道即在下方显示其网格、盲区和15分钟生活圈外的居民。",
+        "en": "The darker, the worse; grey: no data. Click a sub-district to see its grids, gaps and the residents "
+        "beyond the 15-minute life circle below.",
+    },
     'city_streets_header': {"zh": "各街道指标", "en": "Figures per sub-district"},
     'city_pick_street': {"zh": "街道", "en": "Sub-district"},
     'city_no_street': {"zh": "（未选择）", "en": "(none selected)"},
-    'city_click_hint': {"zh": "在地图上点击一个街道，或在上方选择。", "en": "Click a sub-district on the map, or pick one above."},
+    'city_click_hint': {
+        "zh": "在地图上点击一个街道，或在上方选择。",
+        "en": "Click a sub-district on the map, or pick one above.",
+    },
     'city_street_header': {"zh": "{name}：详情", "en": "{name}: detail"},
-    'city_street_help': {"zh": "绿色：户数在范围内的网格；橙色：超出范围；红色虚线：未配备网格员；红色：盲区；紫色点：15分钟生活圈外的居民建筑。", "en": "Green: grids within the band; orange: outside it; dashed red: no staff; red: gaps; purple dots: buildings beyond the 15-minute life circle."},
+    'city_street_help': {
+        "zh": "绿色：户数在范围内的网格；橙色：超出范围；红色虚线：未配备网格员；红色：盲区；紫色点："
+        "15分钟生活圈外的居民建筑。",
+        "en": "Green: grids within the band; orange: outside it; dashed red: no staff; red: gaps; purple dots: "
+        "buildings beyond the 15-minute life circle.",
+    },
     'btn_notice': {"zh": "生成本网格公示牌（PDF）", "en": "Make this grid's notice (PDF)"},
     'dl_notice': {"zh": "下载公示牌 PDF", "en": "Download the notice PDF"},
     'notice_failed': {"zh": "公示牌未能生成：{why}", "en": "The notice could not be made: {why}"},
@@ -615,36 +632,83 @@ APP_TEXT.update({
     'role_planner': {"zh": "规划员", "en": "planner"},
     'role_viewer': {"zh": "查看者", "en": "viewer"},
     'open_mode': {"zh": "开放模式：无账户", "en": "Open mode: no accounts"},
-    'open_mode_banner': {"zh": "此工作区没有账户，以开放模式运行：能访问本端口的人都可以查看和修改全部数据。用 `gridmap users add` 创建账户后，需登录才能使用。", "en": "This workspace has no accounts and runs open: anyone who reaches this port can see and change everything. Once `gridmap users add` creates an account, the app asks everyone to log in."},
-    'workspace_failed': {"zh": "无法打开工作区 {location}：{error}", "en": "Cannot open the workspace {location}: {error}"},
+    'open_mode_banner': {
+        "zh": "此工作区没有账户，以开放模式运行：能访问本端口的人都可以查看和修改全部数据。用 `gridmap users add` "
+        "创建账户后，需登录才能使用。",
+        "en": "This workspace has no accounts and runs open: anyone who reaches this port can see and change "
+        "everything. Once `gridmap users add` creates an account, the app asks everyone to log in.",
+    },
+    'workspace_failed': {
+        "zh": "无法打开工作区 {location}：{error}",
+        "en": "Cannot open the workspace {location}: {error}",
+    },
     'project': {"zh": "项目 / Project", "en": "项目 / Project"},
-    'no_projects': {"zh": "您还没有可打开的项目：请管理员授权（gridmap users add … --project NAME）。", "en": "No project is open to you yet: ask an admin to grant one (gridmap users add … --project NAME)."},
+    'no_projects': {
+        "zh": "您还没有可打开的项目：请管理员授权（gridmap users add … --project NAME）。",
+        "en": "No project is open to you yet: ask an admin to grant one (gridmap users add … --project NAME).",
+    },
     'project_failed': {"zh": "无法读取项目 {project}：{error}", "en": "Cannot read project {project}: {error}"},
-    'data_intro_project': {"zh": "项目“{title}”（输入版本 {version}）各图层的要素数量、坐标系和几何类型。", "en": "Feature count, coordinate reference system and geometry type of each layer of project “{title}” (inputs version {version})."},
-    'viewer_no_personal': {"zh": "查看者只能看到统计数，看不到居民个人信息。", "en": "Viewers see counts, never lists of people."},
+    'data_intro_project': {
+        "zh": "项目“{title}”（输入版本 {version}）各图层的要素数量、坐标系和几何类型。",
+        "en": "Feature count, coordinate reference system and geometry type of each layer of project “{title}” "
+        "(inputs version {version}).",
+    },
+    'viewer_no_personal': {
+        "zh": "查看者只能看到统计数，看不到居民个人信息。",
+        "en": "Viewers see counts, never lists of people.",
+    },
     'import_header': {"zh": "导入到项目", "en": "Import into a project"},
     'import_project': {"zh": "导入到哪个项目（名称）", "en": "Import into project (name)"},
-    'import_button': {"zh": "导入这些文件（替换该项目的输入数据）", "en": "Import these files (they replace the project's inputs)"},
-    'imported': {"zh": "已导入项目 {project}（输入版本 {version}）。", "en": "Imported into project {project} (inputs version {version})."},
+    'import_button': {
+        "zh": "导入这些文件（替换该项目的输入数据）",
+        "en": "Import these files (they replace the project's inputs)",
+    },
+    'imported': {
+        "zh": "已导入项目 {project}（输入版本 {version}）。",
+        "en": "Imported into project {project} (inputs version {version}).",
+    },
     'import_refused': {"zh": "未导入：{error}", "en": "Not imported: {error}"},
     'upload_viewer': {"zh": "查看者不能上传数据。", "en": "Viewers cannot upload data."},
     'plan_name': {"zh": "方案名称", "en": "Plan name"},
-    'plan_name_help': {"zh": "方案保存在工作区的项目中，按名称保存和打开；每次保存都是一个新版本。", "en": "Plans are kept in the project of the workspace, saved and opened by name; every save is a new revision."},
+    'plan_name_help': {
+        "zh": "方案保存在工作区的项目中，按名称保存和打开；每次保存都是一个新版本。",
+        "en": "Plans are kept in the project of the workspace, saved and opened by name; every save is a new revision.",
+    },
     'plan_message': {"zh": "保存说明（可选）", "en": "Note for the history (optional)"},
     'plan_open_pick': {"zh": "打开方案", "en": "Open a plan"},
     'plan_none_saved': {"zh": "该项目还没有保存的方案。", "en": "The project has no saved plan yet."},
     'saved_ws': {"zh": "已保存：方案 {plan} 版本 {rev}。", "en": "Saved: plan {plan}, revision {rev}."},
-    'saved_merged': {"zh": "已保存：方案 {plan} 版本 {rev}，已与他人此后保存的修改合并（{others}）。", "en": "Saved: plan {plan}, revision {rev}, merged with the saves made since ({others})."},
+    'saved_merged': {
+        "zh": "已保存：方案 {plan} 版本 {rev}，已与他人此后保存的修改合并（{others}）。",
+        "en": "Saved: plan {plan}, revision {rev}, merged with the saves made since ({others}).",
+    },
     'saved_unchanged': {"zh": "没有需要保存的修改（版本 {rev}）。", "en": "Nothing to save (revision {rev})."},
     'save_refused': {"zh": "未保存：{error}", "en": "Not saved: {error}"},
-    'save_rescued': {"zh": "未保存：他人已修改了相同的单元（版本 {head}）。您的修改已完整保留为救援版本 {rescue}，见下方历史；地图上标出了两者的差别。{error}", "en": "Not saved: someone changed the same units (revision {head}). Your edits are kept whole as rescue revision {rescue}, beside it in the history below; the map marks where they differ. {error}"},
+    'save_rescued': {
+        "zh": "未保存：他人已修改了相同的单元（版本 {head}）。您的修改已完整保留为救援版本 {rescue}，见下方历史；"
+        "地图上标出了两者的差别。{error}",
+        "en": "Not saved: someone changed the same units (revision {head}). Your edits are kept whole as rescue "
+        "revision {rescue}, beside it in the history below; the map marks where they differ. {error}",
+    },
     'edit_outside_scope': {"zh": "修改被拒绝：{error}", "en": "Edit refused: {error}"},
     'grid_source_ws': {"zh": "（方案 {plan}，版本 {rev}）", "en": "(plan {plan}, revision {rev})"},
-    'viewer_read_only': {"zh": "您是查看者：可以查看地图、统计和下载，不能修改方案。", "en": "You are a viewer: maps, figures and downloads, no editing."},
-    'planner_scope': {"zh": "您可以修改范围 {scopes} 内的单元和网格；其他网格已锁定。", "en": "You may edit the units and grids inside {scopes}; the other grids are locked for you."},
-    'save_needs_project': {"zh": "这些是本次会话中试用的上传文件：先把它们导入项目，再保存方案。", "en": "These are files tried in this session: import them into the project before saving a plan."},
+    'viewer_read_only': {
+        "zh": "您是查看者：可以查看地图、统计和下载，不能修改方案。",
+        "en": "You are a viewer: maps, figures and downloads, no editing.",
+    },
+    'planner_scope': {
+        "zh": "您可以修改范围 {scopes} 内的单元和网格；其他网格已锁定。",
+        "en": "You may edit the units and grids inside {scopes}; the other grids are locked for you.",
+    },
+    'save_needs_project': {
+        "zh": "这些是本次会话中试用的上传文件：先把它们导入项目，再保存方案。",
+        "en": "These are files tried in this session: import them into the project before saving a plan.",
+    },
     'history_header': {"zh": "历史", "en": "History"},
-    'history_empty': {"zh": "保存后这里会列出每个版本：谁、何时、改了什么。", "en": "Once saved, every revision is listed here: who, when, what."},
+    'history_empty': {
+        "zh": "保存后这里会列出每个版本：谁、何时、改了什么。",
+        "en": "Once saved, every revision is listed here: who, when, what.",
+    },
     'history_rev': {"zh": "版本", "en": "Revision"},
     'history_kind': {"zh": "类型", "en": "Kind"},
     'history_author': {"zh": "修改人", "en": "Who"},
@@ -658,7 +722,6 @@ APP_TEXT.update({
     'restore_refused': {"zh": "未恢复：{error}", "en": "Not restored: {error}"},
     'compare_revision': {"zh": "方案 {plan} 版本 {rev}", "en": "plan {plan}, revision {rev}"},
     'compare_saved_ws': {"zh": "工作区中的已保存版本", "en": "A saved revision in the workspace"},
-    'personal_export_note': {"zh": "个人信息名单：每次下载都会记录（谁、何时、哪份名单）。", "en": "A list of people: every download is recorded (who, when, which list)."},
     'staffing_header': {"zh": "力量下沉：网格员、党员、结对帮扶",
                         "en": "Staff on the grids: staff, party members, pairs"},
     'staffing_source': {
@@ -674,4 +737,8 @@ APP_TEXT.update({
     'staffing_people_header': {"zh": "网格员名单（仅限您负责的范围）", "en": "Staff list (your scope only)"},
     'staffing_viewer_note': {"zh": "查看者只能看到数量，不显示人员名单。",
                              "en": "Viewers see counts only, never lists of people."},
+    'personal_export_note': {
+        "zh": "个人信息名单：每次下载都会记录（谁、何时、哪份名单）。",
+        "en": "A list of people: every download is recorded (who, when, which list).",
+    },
 })

@@ -59,6 +59,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from typing_extensions import override  # typing.override from Python 3.12; gridmap supports 3.11
 
 from gridmap.io.files import copy_file_atomic, write_gpkg
 from gridmap.plans.micro import MICRO_OUTPUT_COLUMNS, normalize_micro_grids
@@ -250,6 +251,14 @@ def _python_values(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
     return list(zip(*cols, strict=True)) if cols else [() for _ in range(len(frame))]
 
 
+def _moment(text: str) -> datetime:
+    """A time of a NOT NULL column (a revision's, a session's, an audit event's): never None."""
+    moment = from_text(text)
+    if moment is None:
+        raise WorkspaceFormatError(f"a required time is empty in the workspace store ({text!r})", "unreadable")
+    return moment
+
+
 def _account(row: sqlite3.Row) -> Account:
     return Account(name=row["name"], role=Role(row["role"]), scopes=tuple(json.loads(row["scopes"])),
                    projects=tuple(json.loads(row["projects"])), disabled=bool(row["disabled"]),
@@ -272,7 +281,7 @@ def _plan_info(row: sqlite3.Row) -> PlanInfo:
 
 def _revision(row: sqlite3.Row) -> Revision:
     return Revision(project=row["project"], plan=row["plan"], number=int(row["number"]), kind=RevisionKind(row["kind"]),
-                    author=row["author"], time=from_text(row["time"]),
+                    author=row["author"], time=_moment(row["time"]),
                     base=None if row["base"] is None else int(row["base"]), message=row["message"],
                     summary=json.loads(row["summary"]), status=row["status"])
 
@@ -338,6 +347,7 @@ class GpkgBackend(Backend):
 
     # ------------------------------------------------------------------ the store
 
+    @override
     def initialize(self) -> None:
         """Create the folder, ``workspace.gpkg`` and the marker; nothing when a workspace is here already."""
         if (self.folder / MARKER).is_file():
@@ -382,6 +392,7 @@ class GpkgBackend(Backend):
         tmp_marker.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp_marker, self.folder / MARKER)
 
+    @override
     def check(self) -> dict[str, Any]:
         """The workspace's description; refuses a folder that is none, or a newer layout."""
         if not (self.folder / MARKER).is_file():
@@ -407,15 +418,18 @@ class GpkgBackend(Backend):
 
     # ------------------------------------------------------------------ accounts
 
+    @override
     def count_accounts(self) -> int:
         with self._ws() as con:
             return int(con.execute("SELECT count(*) FROM accounts").fetchone()[0])
 
+    @override
     def get_account(self, name: str) -> Account | None:
         with self._ws() as con:
             row = con.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
         return None if row is None else _account(row)
 
+    @override
     def list_accounts(self) -> list[Account]:
         with self._ws() as con:
             return [_account(r) for r in con.execute("SELECT * FROM accounts ORDER BY name")]
@@ -426,6 +440,7 @@ class GpkgBackend(Backend):
                 json.dumps(list(a.projects), ensure_ascii=False), int(a.disabled), a.password_hash,
                 int(a.failed_logins), to_text(a.locked_until), to_text(a.created), to_text(a.updated), a.source)
 
+    @override
     def insert_account(self, account: Account, audit: Sequence[AuditEvent] = ()) -> None:
         with self._ws() as con, _transaction(con):
             if con.execute("SELECT 1 FROM accounts WHERE name = ?", (account.name,)).fetchone():
@@ -436,6 +451,7 @@ class GpkgBackend(Backend):
                         (*self._account_values(account), account.name))
             _insert_audit(con, audit)
 
+    @override
     def modify_account(self, name: str, change: AccountChange) -> Account:
         with self._ws() as con, _transaction(con):
             row = con.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
@@ -450,20 +466,23 @@ class GpkgBackend(Backend):
 
     # ------------------------------------------------------------------ sessions
 
+    @override
     def insert_session(self, record: SessionRecord) -> None:
         with self._ws() as con, _transaction(con):
             con.execute("INSERT INTO sessions (token_hash, name, created, expires, kind) VALUES (?, ?, ?, ?, ?)",
                         (record.token_hash, record.name, to_text(record.created), to_text(record.expires),
                          str(record.kind)))
 
+    @override
     def get_session(self, token_hash: str) -> SessionRecord | None:
         with self._ws() as con:
             row = con.execute("SELECT * FROM sessions WHERE token_hash = ?", (token_hash,)).fetchone()
         if row is None:
             return None
-        return SessionRecord(row["token_hash"], row["name"], from_text(row["created"]), from_text(row["expires"]),
+        return SessionRecord(row["token_hash"], row["name"], _moment(row["created"]), _moment(row["expires"]),
                              PrincipalKind(row["kind"]))
 
+    @override
     def delete_sessions(self, *, token_hash: str | None = None, name: str | None = None,
                         expired_before: datetime | None = None) -> int:
         where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
@@ -475,10 +494,12 @@ class GpkgBackend(Backend):
 
     # ------------------------------------------------------------------ projects
 
+    @override
     def list_projects(self) -> list[Project]:
         with self._ws() as con:
             return [_project(r) for r in con.execute("SELECT * FROM projects ORDER BY name")]
 
+    @override
     def get_project(self, name: str) -> Project | None:
         with self._ws() as con:
             row = con.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchone()
@@ -491,6 +512,7 @@ class GpkgBackend(Backend):
             raise NotFound(f"no project named {name!r}", "no_project", project=name)
         return row
 
+    @override
     def insert_project(self, project: Project, audit: Sequence[AuditEvent] = ()) -> None:
         folder = _safe_name(project.name)
         with self._ws() as con, _transaction(con):
@@ -506,6 +528,7 @@ class GpkgBackend(Backend):
         for sub in ("inputs", "osm", "plans"):
             (self.folder / "projects" / folder / sub).mkdir(parents=True, exist_ok=True)
 
+    @override
     def replace_inputs(self, project: Project, layers: Mapping[str, gpd.GeoDataFrame], osm: Path | None,
                        audit: Sequence[AuditEvent] = ()) -> Project:
         row = self._project_row(project.name)
@@ -532,6 +555,7 @@ class GpkgBackend(Backend):
         assert stored is not None
         return stored
 
+    @override
     def read_layer(self, project: str, key: str) -> gpd.GeoDataFrame:
         row = self._project_row(project)
         if key not in json.loads(row["layers"]) or not row["inputs_file"]:
@@ -539,6 +563,7 @@ class GpkgBackend(Backend):
         path = self.folder / "projects" / row["folder"] / "inputs" / row["inputs_file"]
         return gpd.read_file(path, layer=key, engine="pyogrio")
 
+    @override
     def osm_path(self, project: str) -> Path | None:
         row = self._project_row(project)
         if not row["osm"]:
@@ -615,16 +640,19 @@ class GpkgBackend(Backend):
 
     # ------------------------------------------------------------------ plans
 
+    @override
     def list_plans(self, project: str) -> list[PlanInfo]:
         with self._ws() as con:
             return [_plan_info(r) for r in con.execute("SELECT * FROM plans WHERE project = ? ORDER BY name",
                                                        (project,))]
 
+    @override
     def get_plan(self, project: str, plan: str) -> PlanInfo | None:
         with self._ws() as con:
             row = con.execute("SELECT * FROM plans WHERE project = ? AND name = ?", (project, plan)).fetchone()
         return None if row is None else _plan_info(row)
 
+    @override
     def create_plan(self, project: str, plan: str, plan_id: str, units: gpd.GeoDataFrame, data: RevisionData,
                     entry: NewRevision, audit: Sequence[AuditEvent] = ()) -> Revision:
         row = self._project_row(project)
@@ -672,6 +700,7 @@ class GpkgBackend(Backend):
             _insert_audit(con, [e if e.revision is not None else _with_revision(e, 1) for e in audit])
         return self.get_revision(project, plan, 1)
 
+    @override
     @contextmanager
     def plan_lock(self, project: str, plan: str) -> Iterator[None]:
         try:
@@ -681,6 +710,7 @@ class GpkgBackend(Backend):
             raise WorkspaceError(f"plan {plan!r} is busy with other saves ({exc}); try again", "plan_busy",
                                  project=project, plan=plan) from exc
 
+    @override
     def read_units(self, project: str, plan: str) -> gpd.GeoDataFrame:
         return gpd.read_file(self._plan_file(project, plan), layer="units", engine="pyogrio")
 
@@ -763,6 +793,7 @@ class GpkgBackend(Backend):
         geoms = gpd.GeoSeries([_from_gpkg_blob(r[0]) for r in rows], crs=crs)
         return normalize_micro_grids(gpd.GeoDataFrame(table, geometry=geoms, crs=crs))
 
+    @override
     def write_revision_data(self, project: str, plan: str, data: RevisionData,
                             progress: Callable[[str], None] | None = None) -> str:
         with _open(self._plan_file(project, plan)) as con:
@@ -777,6 +808,7 @@ class GpkgBackend(Backend):
                      entry.message, json.dumps(entry.summary, ensure_ascii=False, default=str), entry.status, key,
                      entry.history_parent, int(entry.history_keep)))
 
+    @override
     def commit_revision(self, project: str, plan: str, data_key: str, entry: NewRevision, *,
                         expected_head: int | None, move_head: bool = True,
                         audit: Callable[[int], Sequence[AuditEvent]] | Sequence[AuditEvent] = ()) -> Revision:
@@ -799,6 +831,7 @@ class GpkgBackend(Backend):
             _insert_audit(con, events)
         return self.get_revision(project, plan, number)
 
+    @override
     def get_revision(self, project: str, plan: str, number: int) -> Revision:
         """One revision's metadata. Raises :class:`NotFound`."""
         with self._ws() as con:
@@ -809,11 +842,13 @@ class GpkgBackend(Backend):
                            project=project, plan=plan, revision=int(number))
         return _revision(row)
 
+    @override
     def list_revisions(self, project: str, plan: str) -> list[Revision]:
         with self._ws() as con:
             return [_revision(r) for r in con.execute(
                 "SELECT * FROM revisions WHERE project = ? AND plan = ? ORDER BY number", (project, plan))]
 
+    @override
     def read_revision(self, project: str, plan: str, number: int, *, grids: bool = False,
                       assignment: bool = True, micro: bool = False) -> RevisionData:
         with self._ws() as con:
@@ -849,20 +884,23 @@ class GpkgBackend(Backend):
 
     # ------------------------------------------------------------------ audit and exports
 
+    @override
     def append_audit(self, events: Sequence[AuditEvent]) -> None:
         with self._ws() as con, _transaction(con):
             _insert_audit(con, events)
 
+    @override
     def list_audit(self, *, project: str | None = None, plan: str | None = None, user: str | None = None,
                    limit: int | None = None) -> list[AuditEvent]:
         where, params = where_clause([("project", "=", project), ("plan", "=", plan), ("user_name", "=", user)], "?")
         tail = f" LIMIT {int(limit)}" if limit else ""
         with self._ws() as con:
             rows = con.execute(f"SELECT * FROM audit {where} ORDER BY time DESC, fid DESC{tail}", params).fetchall()
-        return [AuditEvent(from_text(r["time"]), r["user_name"], r["action"], r["project"], r["plan"],
+        return [AuditEvent(_moment(r["time"]), r["user_name"], r["action"], r["project"], r["plan"],
                            None if r["revision"] is None else int(r["revision"]), json.loads(r["details"]))
                 for r in rows]
 
+    @override
     def insert_export(self, record: ExportRecord, audit: Sequence[AuditEvent] = ()) -> None:
         with self._ws() as con, _transaction(con):
             con.execute("INSERT INTO exports (time, user_name, project, what, n_rows, columns, details) "
@@ -872,11 +910,12 @@ class GpkgBackend(Backend):
                          json.dumps(record.details, ensure_ascii=False, default=str)))
             _insert_audit(con, audit)
 
+    @override
     def list_exports(self, *, project: str | None = None) -> list[ExportRecord]:
         where, params = ("WHERE project = ?", [project]) if project is not None else ("", [])
         with self._ws() as con:
             rows = con.execute(f"SELECT * FROM exports {where} ORDER BY time DESC, fid DESC", params).fetchall()
-        return [ExportRecord(from_text(r["time"]), r["user_name"], r["project"], r["what"], int(r["n_rows"]),
+        return [ExportRecord(_moment(r["time"]), r["user_name"], r["project"], r["what"], int(r["n_rows"]),
                              tuple(json.loads(r["columns"])), json.loads(r["details"])) for r in rows]
 
 

@@ -15,7 +15,8 @@ head). The merge compares both with the base:
 
 Without conflicts the merged state is *theirs* with *mine*'s changes applied: mine's unit moves,
 mine's new and removed grids, mine's lock changes, mine's changes of grid types (专属网格 made,
-renamed or turned back into 基础网格) and of the 专属网格 range and 微网格 band. The functions are pure: states in, a state out.
+renamed or turned back into 基础网格) and of the 专属网格 range and 微网格 band. The functions are
+pure: states in, a state out.
 """
 
 from __future__ import annotations

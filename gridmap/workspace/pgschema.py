@@ -35,6 +35,7 @@ The steps
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -191,8 +192,11 @@ def lock_key(*parts: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-def installed_version(conn: psycopg.Connection, schema: str) -> int | None:
-    """The schema's version (highest applied step), or None when the schema holds no workspace."""
+def installed_version(conn: psycopg.Connection[Any], schema: str) -> int | None:
+    """The schema's version (highest applied step), or None when the schema holds no workspace.
+
+    Any row factory: the rows are read through a tuple cursor of its own.
+    """
     with conn.cursor(row_factory=tuple_row) as cur:
         found = cur.execute("SELECT to_regclass(%s)",
                             (f"{sql.Identifier(schema).as_string(conn)}.schema_migrations",)).fetchone()
@@ -214,7 +218,7 @@ def check_version(version: int | None, location: str) -> None:
                                    "newer_layout", version=version)
 
 
-def migrate(conn: psycopg.Connection, schema: str, location: str, *, create: bool, upto: int = LATEST,
+def migrate(conn: psycopg.Connection[Any], schema: str, location: str, *, create: bool, upto: int = LATEST,
             gridmap_version: str = "") -> int:
     """Bring the schema up to version ``upto``; return the version it is at now.
 

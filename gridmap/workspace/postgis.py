@@ -59,10 +59,11 @@ import numpy as np
 import pandas as pd
 import psycopg
 import shapely
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import Json, Jsonb
 from psycopg_pool import ConnectionPool
 from pyproj import CRS
+from typing_extensions import override  # typing.override from Python 3.12; gridmap supports 3.11
 
 from gridmap.plans.micro import MICRO_OUTPUT_COLUMNS, normalize_micro_grids
 from gridmap.workspace.backend import FORMAT, AccountChange, Backend, NewRevision, RevisionData, where_clause
@@ -85,6 +86,9 @@ from gridmap.workspace.model import (
 from gridmap.workspace.pgschema import LATEST, check_version, installed_version, lock_key, migrate
 
 __all__ = ["PostgisBackend", "DEFAULT_SCHEMA", "split_url"]
+
+#: A connection of the pool: its rows are dicts (``dict_row``), read by column name.
+_DictConnection = psycopg.Connection[DictRow]
 
 #: The schema holding the workspace unless the URL names another (``?schema=NAME``).
 DEFAULT_SCHEMA = "gridmap"
@@ -299,7 +303,7 @@ class PostgisBackend(Backend):
         self.conninfo, self.schema, self.location = split_url(str(url), schema)
         self.s = '"' + self.schema.replace('"', '""') + '"'  # the schema, quoted for SQL text
         self.max_connections = max_connections
-        self._pool: ConnectionPool | None = None
+        self._pool: ConnectionPool[_DictConnection] | None = None
         self._pool_guard = threading.Lock()
         self._srids: dict[str, int] = {}
 
@@ -310,16 +314,17 @@ class PostgisBackend(Backend):
                               "server running and reachable, the user allowed, the password in PGPASSWORD or "
                               "~/.pgpass?", "unreachable", location=self.location)
 
-    def _configure(self, conn: psycopg.Connection) -> None:
+    def _configure(self, conn: _DictConnection) -> None:
         conn.execute("SET TIME ZONE 'UTC'")
 
-    def _get_pool(self) -> ConnectionPool:
+    def _get_pool(self) -> ConnectionPool[_DictConnection]:
         with self._pool_guard:
             if self._pool is None:
                 try:  # one direct connection first: a wrong URL is named now, not after the pool's timeout
                     psycopg.connect(self.conninfo, connect_timeout=CONNECT_TIMEOUT_S).close()
                 except psycopg.Error as exc:
                     raise self._connect_error(exc) from exc
+                pool: ConnectionPool[_DictConnection]  # the kwargs' dict_row makes each connection's rows dicts
                 pool = ConnectionPool(self.conninfo, min_size=1, max_size=self.max_connections, open=True,
                                       kwargs={"autocommit": True, "row_factory": dict_row,
                                               "connect_timeout": CONNECT_TIMEOUT_S, "application_name": "gridmap"},
@@ -336,7 +341,7 @@ class PostgisBackend(Backend):
                 self._pool = None
 
     @contextmanager
-    def _conn(self) -> Iterator[psycopg.Connection]:
+    def _conn(self) -> Iterator[_DictConnection]:
         try:
             with self._get_pool().connection() as conn:
                 yield conn
@@ -344,14 +349,14 @@ class PostgisBackend(Backend):
             raise self._connect_error(exc) from exc
 
     @contextmanager
-    def _tx(self, snapshot: bool = False) -> Iterator[psycopg.Connection]:
+    def _tx(self, snapshot: bool = False) -> Iterator[_DictConnection]:
         """A transaction (``snapshot``: REPEATABLE READ, for reads spanning several statements)."""
         with self._conn() as conn, conn.transaction():
             if snapshot:
                 conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             yield conn
 
-    def _srid(self, conn: psycopg.Connection, crs_input: Any) -> int:
+    def _srid(self, conn: _DictConnection, crs_input: Any) -> int:
         """The SRID of a CRS in this database; a CRS without an EPSG code gets a gridmap SRID (added once)."""
         crs = CRS.from_user_input(crs_input)
         wkt = crs.to_wkt("WKT1_GDAL")
@@ -372,6 +377,7 @@ class PostgisBackend(Backend):
                 conn.execute("LOCK TABLE spatial_ref_sys IN SHARE ROW EXCLUSIVE MODE")
                 row = conn.execute("SELECT coalesce(max(srid) + 1, %s) AS srid FROM spatial_ref_sys WHERE srid "
                                    "BETWEEN %s AND %s", (USER_SRID_MIN, USER_SRID_MIN, USER_SRID_MAX)).fetchone()
+                assert row is not None  # an aggregate gives one row
                 srid = int(row["srid"])
                 conn.execute("INSERT INTO spatial_ref_sys (srid, auth_name, auth_srid, srtext, proj4text) "
                              "VALUES (%s, 'gridmap', %s, %s, %s)", (srid, srid, wkt, crs.to_proj4()))
@@ -380,6 +386,7 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ the store
 
+    @override
     def initialize(self) -> None:
         """Create the schema and its tables (migrations up to the newest); upgrade an older one; refuse a newer."""
         self.migrate(create=True)
@@ -410,17 +417,19 @@ class PostgisBackend(Backend):
                              "ON CONFLICT (key) DO NOTHING", (FORMAT, to_text(utc_now())))
         return version
 
-    def _refuse_foreign_schema(self, conn: psycopg.Connection) -> None:
+    def _refuse_foreign_schema(self, conn: _DictConnection) -> None:
         """A schema of that name holding other tables, and no workspace, is not ours to fill."""
         if installed_version(conn, self.schema) is not None:
             return
         row = conn.execute("SELECT count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                            "WHERE n.nspname = %s", (self.schema,)).fetchone()
+        assert row is not None  # an aggregate gives one row
         if row["n"]:
             raise WorkspaceFormatError(f"schema {self.schema!r} of {self.location} holds other tables and is not a "
                                        "gridmap workspace; choose another schema with ?schema=NAME",
                                        "schema_not_empty", location=self.location)
 
+    @override
     def check(self) -> dict[str, Any]:
         """The workspace's description; upgrades an older schema, refuses a newer one or none."""
         with self._conn() as conn:
@@ -438,15 +447,20 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ accounts
 
+    @override
     def count_accounts(self) -> int:
         with self._conn() as conn:
-            return int(conn.execute(f"SELECT count(*) AS n FROM {self.s}.accounts").fetchone()["n"])
+            row = conn.execute(f"SELECT count(*) AS n FROM {self.s}.accounts").fetchone()
+        assert row is not None  # an aggregate gives one row
+        return int(row["n"])
 
+    @override
     def get_account(self, name: str) -> Account | None:
         with self._conn() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.accounts WHERE name = %s", (name,)).fetchone()
         return None if row is None else _account(row)
 
+    @override
     def list_accounts(self) -> list[Account]:
         with self._conn() as conn:
             return [_account(r) for r in conn.execute(f"SELECT * FROM {self.s}.accounts ORDER BY name")]
@@ -458,7 +472,7 @@ class PostgisBackend(Backend):
                 "failed_logins": int(a.failed_logins), "locked_until": a.locked_until, "created": a.created,
                 "updated": a.updated, "source": a.source}
 
-    def _insert_audit(self, conn: psycopg.Connection, events: Sequence[AuditEvent]) -> None:
+    def _insert_audit(self, conn: _DictConnection, events: Sequence[AuditEvent]) -> None:
         if events:
             with conn.cursor() as cur:
                 cur.executemany(f"INSERT INTO {self.s}.audit (time, user_name, action, project, plan, revision, "
@@ -466,6 +480,7 @@ class PostgisBackend(Backend):
                                 [(e.time, e.user, e.action, e.project, e.plan, e.revision, _json(e.details))
                                  for e in events])
 
+    @override
     def insert_account(self, account: Account, audit: Sequence[AuditEvent] = ()) -> None:
         with self._tx() as conn:
             cur = conn.execute(f"INSERT INTO {self.s}.accounts (name, role, scopes, projects, disabled, password_hash, "
@@ -478,6 +493,7 @@ class PostgisBackend(Backend):
                                     name=account.name)
             self._insert_audit(conn, audit)
 
+    @override
     def modify_account(self, name: str, change: AccountChange) -> Account:
         with self._tx() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.accounts WHERE name = %s FOR UPDATE", (name,)).fetchone()
@@ -496,12 +512,14 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ sessions
 
+    @override
     def insert_session(self, record: SessionRecord) -> None:
         with self._conn() as conn:
             conn.execute(f"INSERT INTO {self.s}.sessions (token_hash, name, created, expires, kind) "
                          "VALUES (%s, %s, %s, %s, %s)",
                          (record.token_hash, record.name, record.created, record.expires, str(record.kind)))
 
+    @override
     def get_session(self, token_hash: str) -> SessionRecord | None:
         with self._conn() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.sessions WHERE token_hash = %s", (token_hash,)).fetchone()
@@ -509,6 +527,7 @@ class PostgisBackend(Backend):
             return None
         return SessionRecord(row["token_hash"], row["name"], row["created"], row["expires"], PrincipalKind(row["kind"]))
 
+    @override
     def delete_sessions(self, *, token_hash: str | None = None, name: str | None = None,
                         expired_before: datetime | None = None) -> int:
         where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
@@ -520,15 +539,18 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ projects
 
+    @override
     def list_projects(self) -> list[Project]:
         with self._conn() as conn:
             return [_project(r) for r in conn.execute(f"SELECT * FROM {self.s}.projects ORDER BY name")]
 
+    @override
     def get_project(self, name: str) -> Project | None:
         with self._conn() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.projects WHERE name = %s", (name,)).fetchone()
         return None if row is None else _project(row)
 
+    @override
     def insert_project(self, project: Project, audit: Sequence[AuditEvent] = ()) -> None:
         with self._tx() as conn:
             cur = conn.execute(f"INSERT INTO {self.s}.projects (name, title, crs, codes, created, created_by) "
@@ -540,7 +562,7 @@ class PostgisBackend(Backend):
                                     project=project.name)
             self._insert_audit(conn, audit)
 
-    def _write_features(self, conn: psycopg.Connection, table: str, fixed: Sequence[Any], fixed_columns: Sequence[str],
+    def _write_features(self, conn: _DictConnection, table: str, fixed: Sequence[Any], fixed_columns: Sequence[str],
                         frame: gpd.GeoDataFrame, spec: Sequence[Mapping[str, str]], srid: int | None,
                         extra: Sequence[Sequence[Any]] = (), extra_columns: Sequence[str] = (),
                         metric: tuple[Any, int] | None = None) -> None:
@@ -552,6 +574,7 @@ class PostgisBackend(Backend):
         attributes = _attribute_rows(frame, spec)
         extra = list(extra) if extra_columns else [()] * len(frame)
         columns = [*fixed_columns, *extra_columns, "attributes", "geom"]
+        rows: list[tuple[Any, ...]]  # (attributes, geometry[, source WKB]) per feature
         if metric is None:
             geoms = _ewkb(frame.geometry.to_numpy(), srid or 0)
             rows = [(attrs, geom) for attrs, geom in zip(attributes, geoms, strict=True)]
@@ -567,6 +590,7 @@ class PostgisBackend(Backend):
             for i, (more, row) in enumerate(zip(extra, rows, strict=True)):
                 copy.write_row((*fixed, i, *more, *row))
 
+    @override
     def replace_inputs(self, project: Project, layers: Mapping[str, gpd.GeoDataFrame], osm: Path | None,
                        audit: Sequence[AuditEvent] = ()) -> Project:
         osm_name, osm_bytes = None, None
@@ -609,6 +633,7 @@ class PostgisBackend(Backend):
         assert stored is not None
         return stored
 
+    @override
     def read_layer(self, project: str, key: str) -> gpd.GeoDataFrame:
         with self._tx(snapshot=True) as conn:
             layer = conn.execute(f"SELECT l.crs, l.columns FROM {self.s}.projects p JOIN {self.s}.input_layers l "
@@ -625,6 +650,7 @@ class PostgisBackend(Backend):
                                 "WHERE f.project = %s AND f.layer = %s ORDER BY f.fid", (project, key)).fetchall()
         return _geoframe([r["attributes"] for r in rows], [r["wkb"] for r in rows], layer["columns"], layer["crs"])
 
+    @override
     def osm_path(self, project: str) -> Path | None:
         """The project's OSM file, copied once into the local cache (``~/.cache/gridmap/osm``, named by its sha256)."""
         stored = self.get_project(project)
@@ -722,18 +748,20 @@ class PostgisBackend(Backend):
 
     _PLAN_COLUMNS = "project, name, plan_id, head, last_revision, n_units, created, created_by"
 
+    @override
     def list_plans(self, project: str) -> list[PlanInfo]:
         with self._conn() as conn:
             return [_plan_info(r) for r in conn.execute(
                 f"SELECT {self._PLAN_COLUMNS} FROM {self.s}.plans WHERE project = %s ORDER BY name", (project,))]
 
+    @override
     def get_plan(self, project: str, plan: str) -> PlanInfo | None:
         with self._conn() as conn:
             row = conn.execute(f"SELECT {self._PLAN_COLUMNS} FROM {self.s}.plans WHERE project = %s AND name = %s",
                                (project, plan)).fetchone()
         return None if row is None else _plan_info(row)
 
-    def _plan_row(self, conn: psycopg.Connection, project: str, plan: str, *, lock: bool = False) -> dict[str, Any]:
+    def _plan_row(self, conn: _DictConnection, project: str, plan: str, *, lock: bool = False) -> dict[str, Any]:
         lock_clause = " FOR UPDATE" if lock else ""
         row = conn.execute(f"SELECT id, head, last_revision, crs, srid, unit_columns FROM {self.s}.plans "
                            f"WHERE project = %s AND name = %s{lock_clause}", (project, plan)).fetchone()
@@ -741,6 +769,7 @@ class PostgisBackend(Backend):
             raise NotFound(f"project {project!r} has no plan {plan!r}", "no_plan", project=project, plan=plan)
         return row
 
+    @override
     def create_plan(self, project: str, plan: str, plan_id: str, units: gpd.GeoDataFrame, data: RevisionData,
                     entry: NewRevision, audit: Sequence[AuditEvent] = ()) -> Revision:
         if self.get_project(project) is None:
@@ -769,6 +798,7 @@ class PostgisBackend(Backend):
                 e.time, e.user, e.action, e.project, e.plan, 1, e.details) for e in audit])
         return self.get_revision(project, plan, 1)
 
+    @override
     @contextmanager
     def plan_lock(self, project: str, plan: str) -> Iterator[None]:
         """A session advisory lock on its own connection (the server releases it if this process dies)."""
@@ -795,6 +825,7 @@ class PostgisBackend(Backend):
         finally:
             conn.close()
 
+    @override
     def read_units(self, project: str, plan: str) -> gpd.GeoDataFrame:
         with self._tx(snapshot=True) as conn:
             row = self._plan_row(conn, project, plan)
@@ -802,7 +833,7 @@ class PostgisBackend(Backend):
                                 "ORDER BY seq", (row["id"],)).fetchall()
         return _geoframe([r["attributes"] for r in rows], [r["wkb"] for r in rows], row["unit_columns"], row["crs"])
 
-    def _write_data(self, conn: psycopg.Connection, plan_pk: int, srid: int, data: RevisionData,
+    def _write_data(self, conn: _DictConnection, plan_pk: int, srid: int, data: RevisionData,
                     progress: Callable[[str], None] | None) -> str:
         """Write a revision's rows under a fresh key (inside the caller's transaction); return the key."""
         key = uuid.uuid4()
@@ -847,6 +878,7 @@ class PostgisBackend(Backend):
         say("data written")
         return key.hex
 
+    @override
     def write_revision_data(self, project: str, plan: str, data: RevisionData,
                             progress: Callable[[str], None] | None = None) -> str:
         with self._tx() as conn:
@@ -856,7 +888,7 @@ class PostgisBackend(Backend):
             progress("data committed")
         return key
 
-    def _insert_revision(self, conn: psycopg.Connection, plan_pk: int, number: int, key: str, entry: NewRevision
+    def _insert_revision(self, conn: _DictConnection, plan_pk: int, number: int, key: str, entry: NewRevision
                          ) -> None:
         conn.execute(f"INSERT INTO {self.s}.revisions (plan, number, kind, author, time, base, message, summary, "
                      "status, data_key, history_parent, history_keep) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
@@ -864,6 +896,7 @@ class PostgisBackend(Backend):
                                  _json(entry.summary), entry.status, uuid.UUID(str(key)), entry.history_parent,
                                  int(entry.history_keep)))
 
+    @override
     def commit_revision(self, project: str, plan: str, data_key: str, entry: NewRevision, *,
                         expected_head: int | None, move_head: bool = True,
                         audit: Callable[[int], Sequence[AuditEvent]] | Sequence[AuditEvent] = ()) -> Revision:
@@ -884,6 +917,7 @@ class PostgisBackend(Backend):
 
     _REVISION_COLUMNS = "r.number, r.kind, r.author, r.time, r.base, r.message, r.summary, r.status"
 
+    @override
     def get_revision(self, project: str, plan: str, number: int) -> Revision:
         with self._conn() as conn:
             row = conn.execute(f"SELECT {self._REVISION_COLUMNS} FROM {self.s}.revisions r JOIN {self.s}.plans p "
@@ -894,12 +928,14 @@ class PostgisBackend(Backend):
                            project=project, plan=plan, revision=int(number))
         return _revision(row, project, plan)
 
+    @override
     def list_revisions(self, project: str, plan: str) -> list[Revision]:
         with self._conn() as conn:
             return [_revision(r, project, plan) for r in conn.execute(
                 f"SELECT {self._REVISION_COLUMNS} FROM {self.s}.revisions r JOIN {self.s}.plans p ON p.id = r.plan "
                 "WHERE p.project = %s AND p.name = %s ORDER BY r.number", (project, plan))]
 
+    @override
     def read_revision(self, project: str, plan: str, number: int, *, grids: bool = False,
                       assignment: bool = True, micro: bool = False) -> RevisionData:
         with self._tx(snapshot=True) as conn:
@@ -939,10 +975,12 @@ class PostgisBackend(Backend):
 
     # ------------------------------------------------------------------ audit and exports
 
+    @override
     def append_audit(self, events: Sequence[AuditEvent]) -> None:
         with self._tx() as conn:
             self._insert_audit(conn, events)
 
+    @override
     def list_audit(self, *, project: str | None = None, plan: str | None = None, user: str | None = None,
                    limit: int | None = None) -> list[AuditEvent]:
         where, params = where_clause([("project", "=", project), ("plan", "=", plan), ("user_name", "=", user)],
@@ -953,6 +991,7 @@ class PostgisBackend(Backend):
                                 params).fetchall()
         return [_audit_event(r) for r in rows]
 
+    @override
     def insert_export(self, record: ExportRecord, audit: Sequence[AuditEvent] = ()) -> None:
         with self._tx() as conn:
             conn.execute(f"INSERT INTO {self.s}.exports (time, user_name, project, what, n_rows, columns, details) "
@@ -961,6 +1000,7 @@ class PostgisBackend(Backend):
                           _jsonb(list(record.columns)), _json(record.details)))
             self._insert_audit(conn, audit)
 
+    @override
     def list_exports(self, *, project: str | None = None) -> list[ExportRecord]:
         where, params = ("WHERE project = %s", [project]) if project is not None else ("", [])
         with self._conn() as conn:

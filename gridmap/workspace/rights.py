@@ -85,7 +85,7 @@ class Scope:
         return any(area_id == c or (prefix is not None and str(prefix).startswith(c)) for c in self.codes)
 
     def area_mask(self, area_ids: Iterable, prefixes: Mapping[str, str]) -> np.ndarray:
-        """Per area id (communities of units, rows, grids): inside the scope?"""
+        """Whether each area id (the community of a unit, row or grid) lies inside the scope, as a boolean mask."""
         ids = np.asarray([str(a) for a in area_ids], dtype=object)
         if self.everything:
             return np.ones(len(ids), dtype=bool)

@@ -59,7 +59,7 @@ class PlanState:
         return cls(pd.Series(table["grid_code"].to_numpy(dtype=object), index=pd.Index(table["unit_id"]),
                              name="grid_code"), dict(plan.registry), frozenset(plan.locked), dict(plan.prefixes),
                    int(plan.min_households), int(plan.max_households), dict(plan.exclusive),
-                   tuple(plan.exclusive_range), tuple(plan.micro_band))
+                   _pair(plan.exclusive_range), _pair(plan.micro_band))
 
     @classmethod
     def from_stored(cls, assignment: pd.DataFrame, meta: dict[str, Any]) -> PlanState:
@@ -108,6 +108,12 @@ class PlanState:
                 and self.locked == other.locked and (self.min_households, self.max_households)
                 == (other.min_households, other.max_households) and self.exclusive == other.exclusive
                 and self.exclusive_range == other.exclusive_range and self.micro_band == other.micro_band)
+
+
+def _pair(values: Sequence[int]) -> tuple[int, int]:
+    """A ``(first, last)`` range as two ints (a plan keeps them as a sequence)."""
+    first, last = values
+    return int(first), int(last)
 
 
 def step_key(step: Step) -> tuple[str, str, float]:

@@ -355,9 +355,9 @@ class WorkspaceSession:
             assert existing is not None
         record = replace(existing, title=title if title is not None else existing.title,
                          crs=metric_crs(area).to_string(), codes=tuple(sorted(set(area_prefixes(area).values()))))
-        details = {"layers": {k: int(len(v)) for k, v in checked.items()},
-                   "osm": osm_path.name if osm_path is not None else None,
-                   "problems": sum(len(getattr(r, "problems", ())) for r in reports)}
+        details: dict[str, Any] = {"layers": {k: int(len(v)) for k, v in checked.items()},
+                                   "osm": osm_path.name if osm_path is not None else None,
+                                   "problems": sum(len(getattr(r, "problems", ())) for r in reports)}
         return self.backend.replace_inputs(record, checked, osm_path,
                                            [self._event("import", project, version=existing.inputs_version + 1,
                                                         **details)])

@@ -117,6 +117,7 @@ def test_users_add_list_passwd_disable_enable(ws: str, capsys, monkeypatch) -> N
     assert "2 account(s)" in run(["workspace", "list", ws], capsys)[1]
 
 
+@pytest.mark.slow  # the installed command in a new process
 def test_password_stdin_through_a_pipe(ws: str) -> None:
     exe = Path(sys.executable).parent / "gridmap"
     result = subprocess.run([str(exe), "users", "add", "pipe", "--workspace", ws, "--role", "admin",

@@ -61,6 +61,7 @@ def _kill_during(location: str, stage: str) -> None:
     kill_at_stage(SAVER, location, stage)
 
 
+@pytest.mark.slow  # a saving process started and killed, per stage and store
 @pytest.mark.parametrize("stage", ["assignment half written", "grids written", "data committed"])
 def test_a_killed_save_leaves_the_last_revision_whole(workspace, stage: str) -> None:
     admin = workspace.as_user(ADMIN)

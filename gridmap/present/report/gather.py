@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +29,10 @@ import shapely
 from gridmap.defaults import IN_BAND, SITE_RADIUS_M, SLIVER_M2, band_status
 from gridmap.plans.plan import Plan
 from gridmap.present.report.labels import COUNT_KEYS, PEOPLE_SECTIONS, TOTAL_KEY, text
+
+if TYPE_CHECKING:  # imported when a section is computed (build_report), named here for the types
+    from gridmap.access.routing import AccessResult
+    from gridmap.analysis.coverage import CoverageReport
 
 __all__ = ["Report", "build_report", "band_status_column"]
 
@@ -46,14 +51,14 @@ class Report:
     plan: Plan
     tables: dict[str, pd.DataFrame]
     notes: dict[str, tuple[str, str]]
-    figures: dict[str, object]
+    figures: dict[str, Any]  # by key: counts, shares, the coverage table (a DataFrame), None when not computed
     sliver_m2: float = SLIVER_M2
     grids_geo: gpd.GeoDataFrame | None = None
     study_area: gpd.GeoDataFrame | None = None
     faces: gpd.GeoDataFrame | None = None
-    coverage: object | None = None  # gridmap.analysis.coverage.CoverageReport
+    coverage: CoverageReport | None = None
     coverage_summary: pd.DataFrame | None = None
-    access: object | None = None  # gridmap.access.routing.AccessResult
+    access: AccessResult | None = None
     access_residents: gpd.GeoDataFrame | None = None
     centers: gpd.GeoDataFrame | None = None
     sites_geo: gpd.GeoDataFrame | None = None
@@ -72,7 +77,7 @@ def _grids_table(plan: Plan, study_area: gpd.GeoDataFrame | None) -> pd.DataFram
     table = plan.grid_table()
     out = pd.DataFrame({"grid_code": table["grid_code"].astype(str), "area_id": table["area_id"].astype(str)})
     if study_area is not None and "name" in study_area.columns and "area_id" in study_area.columns:
-        names = dict(zip(study_area["area_id"].astype(str), study_area["name"].astype(str)))
+        names = dict(zip(study_area["area_id"].astype(str), study_area["name"].astype(str), strict=True))
         out["community"] = out["area_id"].map(names)
     for c in COUNT_KEYS:
         if c in table.columns:
@@ -208,7 +213,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
             gaps = cov.gaps[~cov.gaps["is_sliver"]]
             gap_table = pd.DataFrame(gaps.drop(columns=[gaps.geometry.name, "is_sliver"]))
             if "name" in study_area.columns and "area_id" in gap_table.columns:
-                names = dict(zip(study_area["area_id"].astype(str), study_area["name"].astype(str)))
+                names = dict(zip(study_area["area_id"].astype(str), study_area["name"].astype(str), strict=True))
                 gap_table.insert(gap_table.columns.get_loc("area_id") + 1, "community",
                                  gap_table["area_id"].astype(str).map(names))
             tables["gaps"] = gap_table.reset_index(drop=True)
@@ -236,7 +241,9 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
         from gridmap.access import accessibility as acc
         from gridmap.access.network import load_walk_network
 
+        assert residents is not None and centers is not None  # else listed as missing above
         if net is None:
+            assert osm_path is not None  # else listed as missing above
             say(f"walking network from {osm_path}")
             net = load_walk_network(osm_path, crs=crs)
         if osm_path is not None:
