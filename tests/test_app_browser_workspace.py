@@ -13,6 +13,11 @@ Debian's /usr/bin/chromium is driven with Playwright (never ``playwright install
   merged), and the head holds both edits;
 * two planners moving the same unit: the second save is refused, kept as a rescue revision, and
   the History panel names everyone.
+
+Every test runs against both workspace backends (issue 15): the GeoPackage folder, and PostGIS —
+the same office in a schema of its own in the database named by ``GRIDMAP_TEST_POSTGRES_URL``,
+served by ``gridmap serve --workspace postgresql://…?schema=…`` (skipped, saying so, when that
+variable is not set; ``bash scripts/test.sh`` always sets it). One server per backend for the module.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -45,9 +51,40 @@ AREA_A, AREA_B = "320101001", "320102001"
 PAGE_KEYS = list(load_pages())
 
 
-@pytest.fixture(scope="module")
-def office(tmp_path_factory) -> Path:
-    """The office's workspace folder: project, plan at revision 1, five accounts."""
+#: The test database (a PostgreSQL with PostGIS the tests may fill); ``scripts/test.sh`` sets it.
+ENV_POSTGRES_URL = "GRIDMAP_TEST_POSTGRES_URL"
+
+
+def postgis_location() -> str:
+    """A workspace URL of the test database naming a new schema (each module's office its own data)."""
+    url = os.environ.get(ENV_POSTGRES_URL, "").strip()
+    if not url:
+        pytest.skip(f"{ENV_POSTGRES_URL} is not set, so the PostGIS workspace is not served here: run `bash "
+                    f"scripts/test.sh`, or `export {ENV_POSTGRES_URL}=$(bash scripts/postgis.sh start | tail -n1)`")
+    return f"{url}{'&' if '?' in url else '?'}schema=t_browser_{uuid.uuid4().hex[:12]}"
+
+
+def close(ws) -> None:
+    """Release a workspace's connections (a PostGIS backend's pool; a folder holds none open)."""
+    if hasattr(ws.backend, "close"):
+        ws.backend.close()
+
+
+def drop_postgis(location: str) -> None:
+    """Drop the schema of the office a PostGIS case made."""
+    import psycopg
+    from psycopg import sql
+
+    from gridmap.workspace.postgis import split_url
+
+    conninfo, schema, _ = split_url(location)
+    with psycopg.connect(conninfo, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+@pytest.fixture(scope="module", params=["gpkg", "postgis"])
+def office(request, tmp_path_factory):
+    """The office's workspace (a folder, or a PostGIS URL): project, plan at revision 1, five accounts."""
     import standin_demo
 
     from gridmap.plans.grids import build_grids
@@ -55,8 +92,12 @@ def office(tmp_path_factory) -> Path:
     from gridmap.plans.units import make_units
     from gridmap.workspace import init_workspace
 
-    folder = tmp_path_factory.mktemp("office") / "workspace"
-    ws = init_workspace(folder)
+    if request.param == "postgis":
+        location: str | Path = postgis_location()
+        request.addfinalizer(lambda: drop_postgis(str(location)))
+    else:
+        location = tmp_path_factory.mktemp("office") / "workspace"
+    ws = init_workspace(location)
     admin = ws.as_system("setup")
     layers = standin_demo.load_demo()
     admin.import_inputs(PROJECT, layers, standin_demo.DEMO_OSM, title="测试街道")
@@ -68,19 +109,22 @@ def office(tmp_path_factory) -> Path:
     for name, scope in (("p1", AREA_A), ("p2", AREA_B), ("p3", AREA_A)):
         admin.add_user(name, "planner", PASSWORD, scopes=[scope], projects=[PROJECT])
     admin.add_user("v1", "viewer", PASSWORD, projects=[PROJECT])
-    return folder
+    close(ws)
+    return location
 
 
 @pytest.fixture(scope="module")
-def store(office: Path):
+def store(office):
     """The workspace as the tests' own system session (to read what the app saved)."""
     from gridmap.workspace import open_workspace
 
-    return open_workspace(office).as_system("test")
+    ws = open_workspace(office)
+    yield ws.as_system("test")
+    close(ws)
 
 
 @pytest.fixture(scope="module")
-def server(office: Path, tmp_path_factory):
+def server(office, tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
     if not (VENDOR / "leaflet" / "leaflet.js").is_file():
@@ -266,7 +310,7 @@ def test_two_planners_edit_different_communities_and_both_saves_land(server: str
     sessions = {name: login(browser, server, name) for name in cases}
     try:
         expected = {}
-        for name, (context, page) in sessions.items():
+        for name, (_context, page) in sessions.items():
             drv = open_plan(page)
             target, unit = cases[name]
             polygon = select_and_lasso(drv, plan, target, unit)
