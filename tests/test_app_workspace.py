@@ -200,3 +200,20 @@ def test_warm_up_computes_each_view_in_use(office) -> None:
     account.warm_up(office, compute=lambda ds: seen.append(ds.key.split(":v1:", 1)[1]))
     area = str(office.as_system().layer(PROJECT, "study_area")["area_id"].iloc[0])
     assert sorted(seen) == sorted(["all", "viewer", f"planner:{area}"])
+
+
+def test_warm_up_prepares_the_maps_a_first_visit_sends(office, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the warm-up, a first visit to the data, overview and coverage pages builds no map: it
+    sends the one the warm-up prepared (building and rendering a map is what made first maps slow)."""
+    from gridmap.app import mapkit
+
+    built: list[str] = []
+    prepare = mapkit._prepare
+    monkeypatch.setattr(mapkit, "_prepare", lambda m, key: built.append(key) or prepare(m, key))
+    account.warm_up(account.workspace(account.workspace_location()))
+    assert {"data_map", "overview_map", "coverage_map_systems"} <= set(built)
+    built.clear()
+    for page in ("data", "overview", "coverage"):
+        at = run(page)
+        assert at.get("component_instance"), page  # the map was sent
+    assert built == []

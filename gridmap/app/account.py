@@ -28,7 +28,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -54,7 +56,7 @@ from gridmap.workspace.errors import AlreadyExists, SessionExpired
 __all__ = ["TOKEN_STATE", "SESSION_STATE", "PROJECT_STATE", "PROJECT_NEXT_STATE", "DEMO_MISSING_STATE", "DEMO_IMPORTER",
            "workspace_location", "workspace",
            "with_demo", "gate", "logout", "choose_project", "project_dataset", "view_key", "demo_project_name",
-           "may_edit", "warm_up", "start", "oidc_mapping"]
+           "may_edit", "warm_up", "warm_maps", "start", "oidc_mapping", "WARM_UP_DONE"]
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +115,30 @@ def with_demo(location: str, module: str) -> Workspace:
     return ws
 
 
+#: What the server prints (stderr) when the warm-up is done: the sign (for an admin, a test) that a first visit is fast.
+WARM_UP_DONE = "gridmap: warm-up done"
+#: Seconds the warm-up waits for Streamlit's runtime (created right after the warm-up thread starts).
+RUNTIME_WAIT_S = 60.0
+
+
 def start(location: str) -> threading.Thread:
-    """What ``gridmap serve`` runs at start: open the workspace (the demo imported when new), then warm it up."""
-    thread = threading.Thread(target=lambda: warm_up(with_demo(location, demo_module_name())), name="gridmap-warm-up",
-                              daemon=True)
+    """What ``gridmap serve`` runs at start: open the workspace (the demo imported when new), then warm it up.
+
+    Prints ``gridmap: warm-up done in N s`` to stderr when every project's analyses are cached.
+    """
+    def run() -> None:
+        from streamlit import runtime
+
+        began = time.perf_counter()
+        while not runtime.exists() and time.perf_counter() - began < RUNTIME_WAIT_S:
+            time.sleep(0.05)  # the maps warmed need the server's component registry (mapkit.register_component)
+        try:
+            warm_up(with_demo(location, demo_module_name()))
+        except Exception:  # noqa: BLE001 - the workspace could not be opened: the first page says what is wrong
+            log.exception("warm-up of workspace %s failed", location)
+        print(f"{WARM_UP_DONE} in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=run, name="gridmap-warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -204,6 +226,21 @@ def _warm_dataset(ds: Dataset) -> None:
         analysis.grid_build(ds.key, ds, lo, hi, analysis.DEFAULT_SEED)
     if ds.has_access_inputs:
         analysis.access(ds.key, ds)
+    warm_maps(ds)
+
+
+def warm_maps(ds: Dataset) -> None:
+    """Prepare the maps a first visit draws (each page's ``warm``), in the default language and map settings."""
+    from gridmap.app import load_pages, mapkit
+    from gridmap.app.context import MapSettings, PageContext
+    from gridmap.app.i18n import DEFAULT_LANGUAGE
+
+    mapkit.register_component()
+    ctx = PageContext(lang=DEFAULT_LANGUAGE, dataset=ds, maps=MapSettings())
+    for page in load_pages().values():
+        warm = getattr(page, "warm", None)
+        if warm is not None:
+            warm(ctx)
 
 
 # ------------------------------------------------------------------------------------------------
