@@ -366,3 +366,37 @@ def test_same_units_refused_with_a_rescue_revision_and_history_names_everyone(se
     finally:
         for context, _ in sessions.values():
             context.close()
+
+
+def test_a_login_survives_a_reload_and_a_logout_ends_it(server: str, browser, store) -> None:  # noqa: F811
+    """Log in, reload: still logged in (the session cookie); log out, reload: the login form."""
+    context, page = login(browser, server, "v1", page_key="overview")
+    try:
+        page.wait_for_function("() => document.cookie.includes('gridmap_session=')", timeout=30_000)
+        cookies = {c["name"]: c for c in context.cookies()}
+        cookie = cookies.get("gridmap_session")
+        assert cookie is not None, cookies
+        assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+        assert "v1" not in cookie["value"] and PASSWORD not in cookie["value"]  # a random token, nothing else
+        assert 7.5 * 3600 < cookie["expires"] - time.time() <= 8 * 3600  # the session's 8 hours
+        page.reload(wait_until="commit")
+        page.get_by_text("已登录：v1").wait_for(timeout=90_000)
+        page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane svg path").first.wait_for(
+            state="attached", timeout=90_000)
+        assert page.get_by_label("密码").count() == 0
+        page.get_by_role("button", name="退出登录").click()
+        page.get_by_label("用户名").wait_for(timeout=60_000)
+        page.wait_for_function("() => !document.cookie.includes('gridmap_session=')", timeout=30_000)
+        page.reload(wait_until="commit")
+        page.get_by_label("用户名").wait_for(timeout=90_000)
+        page.wait_for_timeout(1000)
+        assert page.get_by_text("已登录：v1").count() == 0
+        assert page.locator(MAP_IFRAME).count() == 0
+        # the old token, put back by hand, opens nothing: the logout ended the session in the workspace
+        context.add_cookies([{**cookie, "expires": cookie["expires"]}])
+        page.reload(wait_until="commit")
+        page.get_by_label("用户名").wait_for(timeout=90_000)
+        page.get_by_text("请重新登录").wait_for(timeout=30_000)
+        assert page.locator(MAP_IFRAME).count() == 0
+    finally:
+        context.close()

@@ -11,6 +11,15 @@ the (server-side) session state and checked against the workspace on every run, 
 session (8 h) or a disabled account ends at the next click. Without accounts the workspace runs
 open (everyone acts as an admin) and a banner says so.
 
+A login survives a page reload: the token — random (``secrets.token_urlsafe``), of which the
+workspace keeps only the sha256 — is also put in the browser's cookie :data:`SESSION_COOKIE`
+(``Path=/; SameSite=Strict``, ``Secure`` over https, ``Max-Age`` the session's remaining time) by
+a JavaScript-only component (Streamlit's ``st.components.v2``; no iframe, no third-party code),
+and a new browser session reads it from the request that opened its WebSocket
+(``st.context.cookies``) and checks it against the workspace like any token: an expired session,
+a disabled account, a changed password or a logout refuses it. Logging out deletes the session
+in the workspace and the cookie in the browser. The cookie holds no name, role or password.
+
 Single sign-on: when ``.streamlit/secrets.toml`` has an ``[auth]`` section (Streamlit's OIDC
 login, :func:`streamlit.login`) and a ``[gridmap.oidc]`` table (claims → role and scopes,
 :class:`gridmap.workspace.ClaimMapping`), the login form offers the identity provider too.
@@ -54,6 +63,7 @@ from gridmap.workspace.demo import DEMO_PROJECT, DEMO_TITLE
 from gridmap.workspace.errors import AlreadyExists, SessionExpired
 
 __all__ = ["TOKEN_STATE", "SESSION_STATE", "PROJECT_STATE", "PROJECT_NEXT_STATE", "DEMO_MISSING_STATE", "DEMO_IMPORTER",
+           "SESSION_COOKIE", "COOKIE_STATE", "cookie_token",
            "workspace_location", "workspace",
            "with_demo", "gate", "logout", "choose_project", "project_dataset", "view_key", "demo_project_name",
            "may_edit", "warm_up", "warm_maps", "start", "oidc_mapping", "WARM_UP_DONE"]
@@ -70,6 +80,28 @@ PROJECT_STATE = "ws_project"
 DEMO_MISSING_STATE = "ws_demo_missing"
 #: Session-state key of a project to switch to on the next run (set where the project widget is drawn already).
 PROJECT_NEXT_STATE = "ws_project_next"
+#: The browser cookie holding the session token (so that a reload keeps the login).
+SESSION_COOKIE = "gridmap_session"
+#: Session-state key of what the browser's cookie must become: ``{"token", "expires"}`` after a login,
+#: ``{}`` (delete it) after a logout or when the cookie's session has ended.
+COOKIE_STATE = "ws_cookie"
+#: Session-state key of a cookie token found ended in this browser session (the WebSocket's
+#: request keeps offering it until the page reloads: it is not checked again).
+DEAD_COOKIE_STATE = "ws_cookie_dead"
+
+#: What sets (or deletes) the cookie in the browser: the component's data is ``{"name", "token",
+#: "max_age"}``; no token (or a max age of 0) deletes it.
+_COOKIE_JS = """
+export default function (component) {
+  const data = component.data || {};
+  if (!data.name) { return; }
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  const keep = data.token && data.max_age > 0;
+  const value = keep ? encodeURIComponent(data.token) : "";
+  const age = keep ? Math.floor(data.max_age) : 0;
+  document.cookie = data.name + "=" + value + "; Path=/; Max-Age=" + age + "; SameSite=Strict" + secure;
+}
+"""
 
 
 def workspace_location() -> str:
@@ -277,6 +309,7 @@ def _login_form(ws: Workspace, lang: str, notice: str | None) -> None:
             st.error(t("login_refused", lang, error=exc))
         else:
             st.session_state[TOKEN_STATE] = login.token
+            st.session_state[COOKIE_STATE] = {"token": login.token, "expires": login.expires}
             st.session_state.pop("login_password", None)
             st.rerun()
     mapping = oidc_mapping()
@@ -296,6 +329,37 @@ def _sso_session(ws: Workspace, lang: str) -> str | None:
     except WorkspaceError as exc:
         st.error(t("login_refused", lang, error=exc))
         return None
+
+
+def cookie_token() -> str | None:
+    """The session token the browser's cookie offered when this browser session opened (None without one)."""
+    try:
+        value = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # noqa: BLE001 - no client context (a bare run): no cookie
+        return None
+    return str(value) if value else None
+
+
+@st.cache_resource(show_spinner=False)
+def _cookie_component():
+    """The JavaScript-only component that writes :data:`SESSION_COOKIE` (registered once per server)."""
+    from streamlit.components import v2 as components
+
+    return components.component("gridmap_session_cookie", js=_COOKIE_JS)
+
+
+def _sync_cookie(ws: Workspace) -> None:
+    """Make the browser's cookie what :data:`COOKIE_STATE` says (drawn on every run while it says
+    something, so the browser gets it whichever run it renders)."""
+    want = st.session_state.get(COOKIE_STATE)
+    if want is None:
+        return
+    data: dict[str, object] = {"name": SESSION_COOKIE}
+    if want.get("token"):
+        data["token"] = want["token"]
+        data["max_age"] = max(0, int((want["expires"] - ws.auth.now()).total_seconds()))
+    with st.sidebar:
+        _cookie_component()(key="gridmap_session_cookie", data=data)
 
 
 def _kept(ws: Workspace, principal: Principal) -> WorkspaceSession:
@@ -328,28 +392,45 @@ def gate(lang: str) -> WorkspaceSession:
         st.session_state.pop(TOKEN_STATE, None)
         return _kept(ws, ws.open_session().principal)
     notice = None
-    token = st.session_state.get(TOKEN_STATE) or _sso_session(ws, lang)
+    token = st.session_state.get(TOKEN_STATE)
+    cookie = None
+    if not token:  # a reload: the browser's cookie may hold a login of this browser
+        cookie = cookie_token()
+        if cookie == st.session_state.get(DEAD_COOKIE_STATE):
+            cookie = None
+        token = cookie or _sso_session(ws, lang)
     if token:
         try:
             principal = ws.auth.validate(token)  # every run: expiry, a disabled account, a logout elsewhere
         except SessionExpired as exc:
             st.session_state.pop(TOKEN_STATE, None)
             st.session_state.pop(SESSION_STATE, None)
+            if token == cookie:  # the cookie's session has ended: delete the cookie too
+                st.session_state[DEAD_COOKIE_STATE] = cookie
+                st.session_state[COOKIE_STATE] = {}
             notice = t("login_again", lang, error=exc)
         else:
             st.session_state[TOKEN_STATE] = token
+            _sync_cookie(ws)
             return _kept(ws, principal)
+    _sync_cookie(ws)
     _login_form(ws, lang, notice)
     st.stop()
     raise AssertionError("unreachable: st.stop() raises")
 
 
 def logout() -> None:
-    """End this browser session's login (the token is deleted in the workspace too)."""
+    """End this browser session's login: the session is deleted in the workspace, the cookie in the browser."""
     token = st.session_state.pop(TOKEN_STATE, None)
     st.session_state.pop(SESSION_STATE, None)
+    st.session_state[COOKIE_STATE] = {}
+    cookie = cookie_token()
+    if cookie:  # this browser session's request still carries it: never take it up again here
+        st.session_state[DEAD_COOKIE_STATE] = cookie
     if token:
         workspace(workspace_location()).auth.logout(token)
+    if cookie and cookie != token:
+        workspace(workspace_location()).auth.logout(cookie)
     if getattr(st.user, "is_logged_in", False):
         st.logout()
 
