@@ -13,8 +13,8 @@ first polygon drawn. Also printed: the seconds from the start to the warm-up don
 page opened again in another new context on the same server (what a second person sees).
 
 Target (issue 14): first map ≤ 3 s. Prints the median of the runs per backend and page.
-Shares :func:`serve`, :func:`demo_office` and :func:`first_map_seconds` with
-tests/test_app_browser_first_map.py.
+Shares :func:`demo_office` and :func:`first_map_seconds` with tests/test_app_browser_first_map.py,
+and :func:`serve` (the server's start) with the browser tests (tests/browser_support.py).
 """
 
 from __future__ import annotations
@@ -30,14 +30,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
+from browser_support import ENV_POSTGRES_URL, drop_postgis, serve, with_schema  # noqa: E402
 from test_app_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from test_app_browser_first_map import FIRST_MAP_TARGET_S, PAGES, demo_office, first_map_seconds, serve  # noqa: E402
-from test_app_browser_workspace import ENV_POSTGRES_URL, drop_postgis  # noqa: E402
+from test_app_browser_first_map import FIRST_MAP_TARGET_S, PAGES, demo_office, first_map_seconds  # noqa: E402
 
 
 def _locations(backends: list[str], url: str | None, folder: Path) -> dict[str, str | Path]:
-    import uuid
-
     out: dict[str, str | Path] = {}
     for backend in backends:
         if backend == "gpkg":
@@ -45,7 +43,7 @@ def _locations(backends: list[str], url: str | None, folder: Path) -> dict[str, 
         elif not url:
             print(f"postgis: skipped (give --url or set {ENV_POSTGRES_URL}; bash scripts/postgis.sh start prints one)")
         else:
-            out[backend] = f"{url}{'&' if '?' in url else '?'}schema=bench_first_map_{uuid.uuid4().hex[:8]}"
+            out[backend] = with_schema(url, "bench_first_map")
     return out
 
 

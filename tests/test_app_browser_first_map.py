@@ -10,18 +10,15 @@ the click on 登录 to the map's first polygon drawn is printed and must stay un
 :data:`FIRST_MAP_LIMIT_S` — the issue's 3 s target with a margin for a loaded CI machine (the
 figures on an idle machine: ``benchmarks/bench_first_map.py``).
 
-:func:`serve`, :func:`demo_office` and :func:`first_map_seconds` are shared with that benchmark.
+:func:`demo_office` and :func:`first_map_seconds` are shared with that benchmark (and
+:func:`browser_support.serve`, which starts the server).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,11 +27,8 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from test_app_browser import CHROMIUM, MAP_IFRAME, REPO, VENDOR, _free_port, browser  # noqa: E402, F401
-from test_app_browser_workspace import close, drop_postgis, postgis_location  # noqa: E402
-
-from gridmap.app.account import WARM_UP_DONE  # noqa: E402
-from gridmap.cli.serve import streamlit_command  # noqa: E402
+from browser_support import close, drop_postgis, postgis_location, serve  # noqa: E402
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,41 +51,6 @@ def demo_office(location: str | Path) -> None:
         ws.as_system("setup").add_user(ADMIN, "admin", PASSWORD)
     finally:
         close(ws)
-
-
-@contextmanager
-def serve(location: str | Path, log: Path, wait_warm: bool = True, timeout: float = 180) -> Iterator[str]:
-    """``gridmap serve --workspace location`` on a free port; yields its base URL once it answers
-    (and, with ``wait_warm``, once it has printed that its warm-up is done); stopped afterwards."""
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("GRIDMAP_DEMO_MODULE", "GRIDMAP_WORKSPACE")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=location), cwd=REPO, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        healthy = False
-        while not healthy or (wait_warm and WARM_UP_DONE not in log.read_text(errors="replace")):
-            if proc.poll() is not None:
-                raise RuntimeError(f"gridmap serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{base} not ready in {timeout:.0f} s:\n{log.read_text(errors='replace')}")
-            if not healthy:
-                try:
-                    with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                        healthy = r.status == 200
-                except OSError:
-                    pass
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def first_map_seconds(browser, base: str, page_key: str, name: str = ADMIN, password: str = PASSWORD) -> float:  # noqa: F811

@@ -22,12 +22,8 @@ variable is not set; ``bash scripts/test.sh`` always sets it). One server per ba
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 import pytest
@@ -37,11 +33,11 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from test_app_browser import CHROMIUM, MAP_IFRAME, REPO, VENDOR, _free_port, browser  # noqa: E402, F401
+from browser_support import close, drop_postgis, postgis_location, serve  # noqa: E402
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
 from test_app_browser_grid import MapDriver, households, lonlat, wait_idle  # noqa: E402
 
 from gridmap.app import load_pages  # noqa: E402
-from gridmap.cli.serve import streamlit_command  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,37 +45,6 @@ PASSWORD = "office-pass-2026"
 PROJECT, PLAN = "office", "grids"
 AREA_A, AREA_B = "320101001", "320102001"
 PAGE_KEYS = list(load_pages())
-
-
-#: The test database (a PostgreSQL with PostGIS the tests may fill); ``scripts/test.sh`` sets it.
-ENV_POSTGRES_URL = "GRIDMAP_TEST_POSTGRES_URL"
-
-
-def postgis_location() -> str:
-    """A workspace URL of the test database naming a new schema (each module's office its own data)."""
-    url = os.environ.get(ENV_POSTGRES_URL, "").strip()
-    if not url:
-        pytest.skip(f"{ENV_POSTGRES_URL} is not set, so the PostGIS workspace is not served here: run `bash "
-                    f"scripts/test.sh`, or `export {ENV_POSTGRES_URL}=$(bash scripts/postgis.sh start | tail -n1)`")
-    return f"{url}{'&' if '?' in url else '?'}schema=t_browser_{uuid.uuid4().hex[:12]}"
-
-
-def close(ws) -> None:
-    """Release a workspace's connections (a PostGIS backend's pool; a folder holds none open)."""
-    if hasattr(ws.backend, "close"):
-        ws.backend.close()
-
-
-def drop_postgis(location: str) -> None:
-    """Drop the schema of the office a PostGIS case made."""
-    import psycopg
-    from psycopg import sql
-
-    from gridmap.workspace.postgis import split_url
-
-    conninfo, schema, _ = split_url(location)
-    with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
 @pytest.fixture(scope="module", params=["gpkg", "postgis"])
@@ -125,39 +90,13 @@ def store(office):
 
 @pytest.fixture(scope="module")
 def server(office, tmp_path_factory):
+    """``gridmap serve --workspace`` on the office, one per backend (its warm-up done)."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
     if not (VENDOR / "leaflet" / "leaflet.js").is_file():
         pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("GRIDMAP_DEMO_MODULE", "GRIDMAP_WORKSPACE")}
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=office), cwd=REPO, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"gridmap serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"no answer on {base} in 90 s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.25)
+    with serve(office, tmp_path_factory.mktemp("server") / "server.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def new_page(browser, frames: list | None = None):  # noqa: F811
