@@ -111,6 +111,7 @@ def test_a_session_ended_in_the_store_ends_in_the_app(office) -> None:
     at.run()
     assert shows_login_only(at)
     assert any("重新登录" in w.value for w in at.warning)
+    assert at.session_state[account.COOKIE_STATE] == {}  # the browser's cookie is deleted too
 
 
 def test_five_failures_lock_the_account_in_the_app_too(office) -> None:

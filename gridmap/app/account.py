@@ -400,7 +400,6 @@ def gate(lang: str) -> WorkspaceSession:
         return _kept(ws, ws.open_session().principal)
     notice = None
     token = st.session_state.get(TOKEN_STATE)
-    cookie = None
     if not token:  # a reload: the browser's cookie may hold a login of this browser
         cookie = cookie_token()
         if cookie == st.session_state.get(DEAD_COOKIE_STATE):
@@ -412,9 +411,10 @@ def gate(lang: str) -> WorkspaceSession:
         except SessionExpired as exc:
             st.session_state.pop(TOKEN_STATE, None)
             st.session_state.pop(SESSION_STATE, None)
-            if token == cookie:  # the cookie's session has ended: delete the cookie too
-                st.session_state[DEAD_COOKIE_STATE] = cookie
-                st.session_state[COOKIE_STATE] = {}
+            # the session has ended: the browser's cookie (which holds it, or an older one) goes too,
+            # and this token, which the WebSocket's request may keep offering, is not tried again
+            st.session_state[DEAD_COOKIE_STATE] = token
+            st.session_state[COOKIE_STATE] = {}
             notice = t("login_again", lang, error=exc)
         else:
             st.session_state[TOKEN_STATE] = token
