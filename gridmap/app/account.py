@@ -293,37 +293,32 @@ def oidc_mapping() -> ClaimMapping | None:
         return None
 
 
-def _login_form(ws: Workspace, lang: str, notice: str | None) -> str | None:
-    """Draw the login form; return the token of a login that succeeded in this run (the form is then
-    cleared and the page drawn in the same run: no second run before the first map), else None."""
-    box = st.empty()
-    token = None
-    with box.container():
-        st.title(t("app_title", lang))
-        st.subheader(t("login_header", lang))
-        if notice:
-            st.warning(notice)
-        with st.form("login_form"):
-            name = st.text_input(t("login_name", lang), key="login_name")
-            password = st.text_input(t("login_password", lang), type="password", key="login_password")
-            go = st.form_submit_button(t("login_button", lang), type="primary")
-        if go:
-            try:
-                login = ws.login(name.strip(), password)
-            except WorkspaceError as exc:
-                st.error(t("login_refused", lang, error=exc))
-            else:
-                token = login.token
-                st.session_state[TOKEN_STATE] = token
-                st.session_state[COOKIE_STATE] = {"token": token, "expires": login.expires}
-                st.session_state.pop("login_password", None)
-        if token is None and oidc_mapping() is not None:
-            st.divider()
-            if st.button(t("login_sso", lang), key="login_sso"):
-                st.login()
-    if token is not None:
-        box.empty()
-    return token
+def _login_form(ws: Workspace, lang: str, notice: str | None) -> None:
+    """Draw the login form; a login that succeeds reruns the script (the page then takes the form's
+    place: drawn in the same run, every element after the form would sit at another position than
+    in the runs that follow, and the map would be made anew on the next one)."""
+    st.title(t("app_title", lang))
+    st.subheader(t("login_header", lang))
+    if notice:
+        st.warning(notice)
+    with st.form("login_form"):
+        name = st.text_input(t("login_name", lang), key="login_name")
+        password = st.text_input(t("login_password", lang), type="password", key="login_password")
+        go = st.form_submit_button(t("login_button", lang), type="primary")
+    if go:
+        try:
+            login = ws.login(name.strip(), password)
+        except WorkspaceError as exc:
+            st.error(t("login_refused", lang, error=exc))
+        else:
+            st.session_state[TOKEN_STATE] = login.token
+            st.session_state[COOKIE_STATE] = {"token": login.token, "expires": login.expires}
+            st.session_state.pop("login_password", None)
+            st.rerun()
+    if oidc_mapping() is not None:
+        st.divider()
+        if st.button(t("login_sso", lang), key="login_sso"):
+            st.login()
 
 
 def _sso_session(ws: Workspace, lang: str) -> str | None:
@@ -420,10 +415,8 @@ def gate(lang: str) -> WorkspaceSession:
             st.session_state[TOKEN_STATE] = token
             _sync_cookie(ws)
             return _kept(ws, principal)
-    token = _login_form(ws, lang, notice)
     _sync_cookie(ws)
-    if token is not None:  # logged in just now: the page follows in this run
-        return _kept(ws, ws.auth.validate(token))
+    _login_form(ws, lang, notice)
     st.stop()
     raise AssertionError("unreachable: st.stop() raises")
 
