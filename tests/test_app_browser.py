@@ -10,22 +10,23 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
-import subprocess
+import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from gridmap.cli.serve import streamlit_command
 from gridmap.present.maps import VENDOR_DIR
+
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from browser_support import REPO, free_port, serve  # noqa: E402, F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parent.parent
-TESTS = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
 VENDOR = VENDOR_DIR
 CHROMIUM_ARGS = [
@@ -42,10 +43,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+_free_port = free_port  # the name the browser benchmarks and other test modules import
 
 
 def _real_demo_available() -> bool:
@@ -59,7 +57,6 @@ def server(tmp_path_factory: pytest.TempPathFactory):
     if not (VENDOR / "leaflet" / "leaflet.js").is_file():
         pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
 
-    port = _free_port()
     env = dict(os.environ)
     if _real_demo_available():
         demo = "gridmap.demo"
@@ -69,34 +66,10 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         env["GRIDMAP_DEMO_MODULE"] = demo
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(TESTS), env.get("PYTHONPATH", "")) if p)
     folder = tmp_path_factory.mktemp("streamlit")
-    log = folder / "server.log"
-    cmd = streamlit_command("127.0.0.1", port, workspace=folder / "workspace")  # a new workspace: the demo, open
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200 and r.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer /_stcore/health in 60 s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.25)
+    # a new workspace: the demo, open; the pages asked for before the warm-up ends compute what they need
+    with serve(folder / "workspace", folder / "server.log", wait_warm=False, timeout=60, env=env) as base:
         print(f"\nstreamlit on {base} (demo module: {demo})")
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,17 @@ Debian's /usr/bin/chromium is driven with Playwright (never ``playwright install
   merged), and the head holds both edits;
 * two planners moving the same unit: the second save is refused, kept as a rescue revision, and
   the History panel names everyone.
+
+Every test runs against both workspace backends (issue 15): the GeoPackage folder, and PostGIS —
+the same office in a schema of its own in the database named by ``GRIDMAP_TEST_POSTGRES_URL``,
+served by ``gridmap serve --workspace postgresql://…?schema=…`` (skipped, saying so, when that
+variable is not set; ``bash scripts/test.sh`` always sets it). One server per backend for the module.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -32,11 +34,11 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from test_app_browser import CHROMIUM, MAP_IFRAME, REPO, VENDOR, _free_port, browser  # noqa: E402, F401
+from browser_support import close, drop_postgis, postgis_location, serve  # noqa: E402
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
 from test_app_browser_grid import MapDriver, households, lonlat, wait_idle  # noqa: E402
 
 from gridmap.app import load_pages  # noqa: E402
-from gridmap.cli.serve import streamlit_command  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,9 +48,9 @@ AREA_A, AREA_B = "320101001", "320102001"
 PAGE_KEYS = list(load_pages())
 
 
-@pytest.fixture(scope="module")
-def office(tmp_path_factory) -> Path:
-    """The office's workspace folder: project, plan at revision 1, five accounts."""
+@pytest.fixture(scope="module", params=["gpkg", "postgis"])
+def office(request, tmp_path_factory):
+    """The office's workspace (a folder, or a PostGIS URL): project, plan at revision 1, five accounts."""
     import standin_demo
 
     from gridmap.plans.grids import build_grids
@@ -56,8 +58,12 @@ def office(tmp_path_factory) -> Path:
     from gridmap.plans.units import make_units
     from gridmap.workspace import init_workspace
 
-    folder = tmp_path_factory.mktemp("office") / "workspace"
-    ws = init_workspace(folder)
+    if request.param == "postgis":
+        location: str | Path = postgis_location()
+        request.addfinalizer(lambda: drop_postgis(str(location)))
+    else:
+        location = tmp_path_factory.mktemp("office") / "workspace"
+    ws = init_workspace(location)
     admin = ws.as_system("setup")
     layers = standin_demo.load_demo()
     admin.import_inputs(PROJECT, layers, standin_demo.DEMO_OSM, title="测试街道")
@@ -69,52 +75,29 @@ def office(tmp_path_factory) -> Path:
     for name, scope in (("p1", AREA_A), ("p2", AREA_B), ("p3", AREA_A)):
         admin.add_user(name, "planner", PASSWORD, scopes=[scope], projects=[PROJECT])
     admin.add_user("v1", "viewer", PASSWORD, projects=[PROJECT])
-    return folder
+    close(ws)
+    return location
 
 
 @pytest.fixture(scope="module")
-def store(office: Path):
+def store(office):
     """The workspace as the tests' own system session (to read what the app saved)."""
     from gridmap.workspace import open_workspace
 
-    return open_workspace(office).as_system("test")
+    ws = open_workspace(office)
+    yield ws.as_system("test")
+    close(ws)
 
 
 @pytest.fixture(scope="module")
-def server(office: Path, tmp_path_factory):
+def server(office, tmp_path_factory):
+    """``gridmap serve --workspace`` on the office, one per backend (its warm-up done)."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
     if not (VENDOR / "leaflet" / "leaflet.js").is_file():
         pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("GRIDMAP_DEMO_MODULE", "GRIDMAP_WORKSPACE")}
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=office), cwd=REPO, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"gridmap serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"no answer on {base} in 90 s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.25)
+    with serve(office, tmp_path_factory.mktemp("server") / "server.log") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def new_page(browser, frames: list | None = None):  # noqa: F811
@@ -321,3 +304,37 @@ def test_same_units_refused_with_a_rescue_revision_and_history_names_everyone(se
     finally:
         for context, _ in sessions.values():
             context.close()
+
+
+def test_a_login_survives_a_reload_and_a_logout_ends_it(server: str, browser, store) -> None:  # noqa: F811
+    """Log in, reload: still logged in (the session cookie); log out, reload: the login form."""
+    context, page = login(browser, server, "v1", page_key="overview")
+    try:
+        page.wait_for_function("() => document.cookie.includes('gridmap_session=')", timeout=30_000)
+        cookies = {c["name"]: c for c in context.cookies()}
+        cookie = cookies.get("gridmap_session")
+        assert cookie is not None, cookies
+        assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
+        assert "v1" not in cookie["value"] and PASSWORD not in cookie["value"]  # a random token, nothing else
+        assert 7.5 * 3600 < cookie["expires"] - time.time() <= 8 * 3600  # the session's 8 hours
+        page.reload(wait_until="commit")
+        page.get_by_text("已登录：v1").wait_for(timeout=90_000)
+        page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane svg path").first.wait_for(
+            state="attached", timeout=90_000)
+        assert page.get_by_label("密码").count() == 0
+        page.get_by_role("button", name="退出登录").click()
+        page.get_by_label("用户名").wait_for(timeout=60_000)
+        page.wait_for_function("() => !document.cookie.includes('gridmap_session=')", timeout=30_000)
+        page.reload(wait_until="commit")
+        page.get_by_label("用户名").wait_for(timeout=90_000)
+        page.wait_for_timeout(1000)
+        assert page.get_by_text("已登录：v1").count() == 0
+        assert page.locator(MAP_IFRAME).count() == 0
+        # the old token, put back by hand, opens nothing: the logout ended the session in the workspace
+        context.add_cookies([{**cookie, "expires": cookie["expires"]}])
+        page.reload(wait_until="commit")
+        page.get_by_label("用户名").wait_for(timeout=90_000)
+        page.get_by_text("请重新登录").wait_for(timeout=30_000)
+        assert page.locator(MAP_IFRAME).count() == 0
+    finally:
+        context.close()

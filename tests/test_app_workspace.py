@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from gridmap.app import account
 from gridmap.cli.serve import APP_SCRIPT
 from gridmap.workspace import Principal, Role, init_workspace
+from gridmap.workspace.auth import token_hash
 
 TESTS = Path(__file__).resolve().parent
 PASSWORD = "app-test-pass-1"
@@ -110,6 +111,7 @@ def test_a_session_ended_in_the_store_ends_in_the_app(office) -> None:
     at.run()
     assert shows_login_only(at)
     assert any("重新登录" in w.value for w in at.warning)
+    assert at.session_state[account.COOKIE_STATE] == {}  # the browser's cookie is deleted too
 
 
 def test_five_failures_lock_the_account_in_the_app_too(office) -> None:
@@ -200,3 +202,65 @@ def test_warm_up_computes_each_view_in_use(office) -> None:
     account.warm_up(office, compute=lambda ds: seen.append(ds.key.split(":v1:", 1)[1]))
     area = str(office.as_system().layer(PROJECT, "study_area")["area_id"].iloc[0])
     assert sorted(seen) == sorted(["all", "viewer", f"planner:{area}"])
+
+
+def test_warm_up_prepares_the_maps_a_first_visit_sends(office, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the warm-up, a first visit to the data, overview and coverage pages builds no map: it
+    sends the one the warm-up prepared (building and rendering a map is what made first maps slow)."""
+    from gridmap.app import mapkit
+
+    built: list[str] = []
+    prepare = mapkit._prepare
+    monkeypatch.setattr(mapkit, "_prepare", lambda m, key: built.append(key) or prepare(m, key))
+    account.warm_up(account.workspace(account.workspace_location()))
+    assert {"data_map", "overview_map", "coverage_map_systems"} <= set(built)
+    built.clear()
+    for page in ("data", "overview", "coverage"):
+        at = run(page)
+        assert at.get("component_instance"), page  # the map was sent
+    assert built == []
+
+
+def test_a_reload_takes_up_the_login_from_the_session_cookie(office, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new browser session (a reload) whose request carries a live session cookie is logged in
+    without the form; logging out ends the session in the workspace and deletes the cookie."""
+    add_accounts(office)
+    at = log_in(run("data"), "wang")
+    token = at.session_state[account.TOKEN_STATE]
+    cookie = at.session_state[account.COOKIE_STATE]  # what the browser is told to keep
+    assert cookie["token"] == token and cookie["expires"] > pd.Timestamp.now(tz="UTC")
+    assert office.backend.get_session(token_hash(token)) is not None  # the workspace keeps its hash only
+    monkeypatch.setattr(account, "cookie_token", lambda: token)
+    reloaded = run("data")  # a new session: nothing in its state but the cookie
+    assert not shows_login_only(reloaded)
+    assert any("已登录：wang（查看者）" in c.value for c in reloaded.sidebar.caption)
+    reloaded.sidebar.button(key="logout").click().run()
+    assert {w.key for w in reloaded.text_input} >= {"login_name", "login_password"}
+    assert reloaded.session_state[account.COOKIE_STATE] == {}  # the browser deletes its cookie
+    assert office.backend.get_session(token_hash(token)) is None
+    assert not any("重新登录" in w.value for w in reloaded.warning)  # the stale request cookie is not retried
+    again = run("data")  # a reload that still sent the old cookie: refused, the cookie deleted
+    assert not again.sidebar.selectbox and not again.dataframe
+    assert {w.key for w in again.text_input} >= {"login_name", "login_password"}
+    assert again.session_state[account.COOKIE_STATE] == {}
+
+
+@pytest.mark.parametrize("ended", ["disabled", "expired"])
+def test_a_session_cookie_of_a_disabled_account_or_an_expired_session_is_refused(
+        office, monkeypatch: pytest.MonkeyPatch, ended: str) -> None:
+    import time
+
+    from gridmap.workspace.auth import Authenticator
+
+    add_accounts(office)
+    if ended == "expired":  # a login of nine hours ago: over the 8-hour session
+        token = Authenticator(office.backend, clock=lambda: time.time() - 9 * 3600).login("li", PASSWORD).token
+    else:
+        token = office.login("li", PASSWORD).token
+        office.as_system("setup").disable_user("li")
+    monkeypatch.setattr(account, "cookie_token", lambda: token)
+    at = run("data")
+    assert {w.key for w in at.text_input} >= {"login_name", "login_password"}
+    assert not at.sidebar.selectbox and not at.dataframe
+    assert any("重新登录" in w.value for w in at.warning)
+    assert at.session_state[account.COOKIE_STATE] == {}

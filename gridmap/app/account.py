@@ -11,6 +11,15 @@ the (server-side) session state and checked against the workspace on every run, 
 session (8 h) or a disabled account ends at the next click. Without accounts the workspace runs
 open (everyone acts as an admin) and a banner says so.
 
+A login survives a page reload: the token — random (``secrets.token_urlsafe``), of which the
+workspace keeps only the sha256 — is also put in the browser's cookie :data:`SESSION_COOKIE`
+(``Path=/; SameSite=Strict``, ``Secure`` over https, ``Max-Age`` the session's remaining time) by
+a JavaScript-only component (Streamlit's ``st.components.v2``; no iframe, no third-party code),
+and a new browser session reads it from the request that opened its WebSocket
+(``st.context.cookies``) and checks it against the workspace like any token: an expired session,
+a disabled account, a changed password or a logout refuses it. Logging out deletes the session
+in the workspace and the cookie in the browser. The cookie holds no name, role or password.
+
 Single sign-on: when ``.streamlit/secrets.toml`` has an ``[auth]`` section (Streamlit's OIDC
 login, :func:`streamlit.login`) and a ``[gridmap.oidc]`` table (claims → role and scopes,
 :class:`gridmap.workspace.ClaimMapping`), the login form offers the identity provider too.
@@ -28,7 +37,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 import threading
+import time
 from collections.abc import Callable
 
 import streamlit as st
@@ -52,9 +63,10 @@ from gridmap.workspace.demo import DEMO_PROJECT, DEMO_TITLE
 from gridmap.workspace.errors import AlreadyExists, SessionExpired
 
 __all__ = ["TOKEN_STATE", "SESSION_STATE", "PROJECT_STATE", "PROJECT_NEXT_STATE", "DEMO_MISSING_STATE", "DEMO_IMPORTER",
+           "SESSION_COOKIE", "COOKIE_STATE", "cookie_token",
            "workspace_location", "workspace",
            "with_demo", "gate", "logout", "choose_project", "project_dataset", "view_key", "demo_project_name",
-           "may_edit", "warm_up", "start", "oidc_mapping"]
+           "may_edit", "warm_up", "warm_maps", "start", "oidc_mapping", "WARM_UP_DONE"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +80,28 @@ PROJECT_STATE = "ws_project"
 DEMO_MISSING_STATE = "ws_demo_missing"
 #: Session-state key of a project to switch to on the next run (set where the project widget is drawn already).
 PROJECT_NEXT_STATE = "ws_project_next"
+#: The browser cookie holding the session token (so that a reload keeps the login).
+SESSION_COOKIE = "gridmap_session"
+#: Session-state key of what the browser's cookie must become: ``{"token", "expires"}`` after a login,
+#: ``{}`` (delete it) after a logout or when the cookie's session has ended.
+COOKIE_STATE = "ws_cookie"
+#: Session-state key of a cookie token found ended in this browser session (the WebSocket's
+#: request keeps offering it until the page reloads: it is not checked again).
+DEAD_COOKIE_STATE = "ws_cookie_dead"
+
+#: What sets (or deletes) the cookie in the browser: the component's data is ``{"name", "token",
+#: "max_age"}``; no token (or a max age of 0) deletes it.
+_COOKIE_JS = """
+export default function (component) {
+  const data = component.data || {};
+  if (!data.name) { return; }
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  const keep = data.token && data.max_age > 0;
+  const value = keep ? encodeURIComponent(data.token) : "";
+  const age = keep ? Math.floor(data.max_age) : 0;
+  document.cookie = data.name + "=" + value + "; Path=/; Max-Age=" + age + "; SameSite=Strict" + secure;
+}
+"""
 
 
 def workspace_location() -> str:
@@ -113,10 +147,30 @@ def with_demo(location: str, module: str) -> Workspace:
     return ws
 
 
+#: What the server prints (stderr) when the warm-up is done: the sign (for an admin, a test) that a first visit is fast.
+WARM_UP_DONE = "gridmap: warm-up done"
+#: Seconds the warm-up waits for Streamlit's runtime (created right after the warm-up thread starts).
+RUNTIME_WAIT_S = 60.0
+
+
 def start(location: str) -> threading.Thread:
-    """What ``gridmap serve`` runs at start: open the workspace (the demo imported when new), then warm it up."""
-    thread = threading.Thread(target=lambda: warm_up(with_demo(location, demo_module_name())), name="gridmap-warm-up",
-                              daemon=True)
+    """What ``gridmap serve`` runs at start: open the workspace (the demo imported when new), then warm it up.
+
+    Prints ``gridmap: warm-up done in N s`` to stderr when every project's analyses are cached.
+    """
+    def run() -> None:
+        from streamlit import runtime
+
+        began = time.perf_counter()
+        while not runtime.exists() and time.perf_counter() - began < RUNTIME_WAIT_S:
+            time.sleep(0.05)  # the maps warmed need the server's component registry (mapkit.register_component)
+        try:
+            warm_up(with_demo(location, demo_module_name()))
+        except Exception:  # noqa: BLE001 - the workspace could not be opened: the first page says what is wrong
+            log.exception("warm-up of workspace %s failed", location)
+        print(f"{WARM_UP_DONE} in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=run, name="gridmap-warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -204,6 +258,21 @@ def _warm_dataset(ds: Dataset) -> None:
         analysis.grid_build(ds.key, ds, lo, hi, analysis.DEFAULT_SEED)
     if ds.has_access_inputs:
         analysis.access(ds.key, ds)
+    warm_maps(ds)
+
+
+def warm_maps(ds: Dataset) -> None:
+    """Prepare the maps a first visit draws (each page's ``warm``), in the default language and map settings."""
+    from gridmap.app import load_pages, mapkit
+    from gridmap.app.context import MapSettings, PageContext
+    from gridmap.app.i18n import DEFAULT_LANGUAGE
+
+    mapkit.register_component()
+    ctx = PageContext(lang=DEFAULT_LANGUAGE, dataset=ds, maps=MapSettings())
+    for page in load_pages().values():
+        warm = getattr(page, "warm", None)
+        if warm is not None:
+            warm(ctx)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -225,6 +294,9 @@ def oidc_mapping() -> ClaimMapping | None:
 
 
 def _login_form(ws: Workspace, lang: str, notice: str | None) -> None:
+    """Draw the login form; a login that succeeds reruns the script (the page then takes the form's
+    place: drawn in the same run, every element after the form would sit at another position than
+    in the runs that follow, and the map would be made anew on the next one)."""
     st.title(t("app_title", lang))
     st.subheader(t("login_header", lang))
     if notice:
@@ -240,10 +312,10 @@ def _login_form(ws: Workspace, lang: str, notice: str | None) -> None:
             st.error(t("login_refused", lang, error=exc))
         else:
             st.session_state[TOKEN_STATE] = login.token
+            st.session_state[COOKIE_STATE] = {"token": login.token, "expires": login.expires}
             st.session_state.pop("login_password", None)
             st.rerun()
-    mapping = oidc_mapping()
-    if mapping is not None:
+    if oidc_mapping() is not None:
         st.divider()
         if st.button(t("login_sso", lang), key="login_sso"):
             st.login()
@@ -259,6 +331,37 @@ def _sso_session(ws: Workspace, lang: str) -> str | None:
     except WorkspaceError as exc:
         st.error(t("login_refused", lang, error=exc))
         return None
+
+
+def cookie_token() -> str | None:
+    """The session token the browser's cookie offered when this browser session opened (None without one)."""
+    try:
+        value = st.context.cookies.get(SESSION_COOKIE)
+    except Exception:  # noqa: BLE001 - no client context (a bare run): no cookie
+        return None
+    return str(value) if value else None
+
+
+@st.cache_resource(show_spinner=False)
+def _cookie_component():
+    """The JavaScript-only component that writes :data:`SESSION_COOKIE` (registered once per server)."""
+    from streamlit.components import v2 as components
+
+    return components.component("gridmap_session_cookie", js=_COOKIE_JS)
+
+
+def _sync_cookie(ws: Workspace) -> None:
+    """Make the browser's cookie what :data:`COOKIE_STATE` says (drawn on every run while it says
+    something, so the browser gets it whichever run it renders)."""
+    want = st.session_state.get(COOKIE_STATE)
+    if want is None:
+        return
+    data: dict[str, object] = {"name": SESSION_COOKIE}
+    if want.get("token"):
+        data["token"] = want["token"]
+        data["max_age"] = max(0, int((want["expires"] - ws.auth.now()).total_seconds()))
+    with st.sidebar:
+        _cookie_component()(key="gridmap_session_cookie", data=data)
 
 
 def _kept(ws: Workspace, principal: Principal) -> WorkspaceSession:
@@ -291,28 +394,45 @@ def gate(lang: str) -> WorkspaceSession:
         st.session_state.pop(TOKEN_STATE, None)
         return _kept(ws, ws.open_session().principal)
     notice = None
-    token = st.session_state.get(TOKEN_STATE) or _sso_session(ws, lang)
+    token = st.session_state.get(TOKEN_STATE)
+    if not token:  # a reload: the browser's cookie may hold a login of this browser
+        cookie = cookie_token()
+        if cookie == st.session_state.get(DEAD_COOKIE_STATE):
+            cookie = None
+        token = cookie or _sso_session(ws, lang)
     if token:
         try:
             principal = ws.auth.validate(token)  # every run: expiry, a disabled account, a logout elsewhere
         except SessionExpired as exc:
             st.session_state.pop(TOKEN_STATE, None)
             st.session_state.pop(SESSION_STATE, None)
+            # the session has ended: the browser's cookie (which holds it, or an older one) goes too,
+            # and this token, which the WebSocket's request may keep offering, is not tried again
+            st.session_state[DEAD_COOKIE_STATE] = token
+            st.session_state[COOKIE_STATE] = {}
             notice = t("login_again", lang, error=exc)
         else:
             st.session_state[TOKEN_STATE] = token
+            _sync_cookie(ws)
             return _kept(ws, principal)
+    _sync_cookie(ws)
     _login_form(ws, lang, notice)
     st.stop()
     raise AssertionError("unreachable: st.stop() raises")
 
 
 def logout() -> None:
-    """End this browser session's login (the token is deleted in the workspace too)."""
+    """End this browser session's login: the session is deleted in the workspace, the cookie in the browser."""
     token = st.session_state.pop(TOKEN_STATE, None)
     st.session_state.pop(SESSION_STATE, None)
+    st.session_state[COOKIE_STATE] = {}
+    cookie = cookie_token()
+    if cookie:  # this browser session's request still carries it: never take it up again here
+        st.session_state[DEAD_COOKIE_STATE] = cookie
     if token:
         workspace(workspace_location()).auth.logout(token)
+    if cookie and cookie != token:
+        workspace(workspace_location()).auth.logout(cookie)
     if getattr(st.user, "is_logged_in", False):
         st.logout()
 

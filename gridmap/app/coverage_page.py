@@ -16,7 +16,7 @@ from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.present import maps, views
 from gridmap.present.coverage_map import HEX_CLASSES, coverage_map
 
-__all__ = ["KEY", "render", "build_map", "gap_table", "HEX_CLASSES", "gap_residents"]
+__all__ = ["KEY", "render", "warm", "map_key", "HEAT_MODES", "build_map", "gap_table", "HEX_CLASSES", "gap_residents"]
 
 KEY = "coverage"
 
@@ -82,6 +82,22 @@ def _handle_click(ctx: PageContext, out: dict, gaps: gpd.GeoDataFrame, cov: anal
     st.session_state["cov_click_note"] = t("click_not_gap", ctx.lang, n=n)
 
 
+#: The heat modes of the map, the first shown by default.
+HEAT_MODES = ("systems", "households")
+
+
+def map_key(heat: str) -> str:
+    """The map's key for a heat mode (in the session and the prepared-map cache)."""
+    return f"coverage_map_{heat}"
+
+
+def warm(ctx: PageContext) -> None:
+    """Prepare the map a first visit draws (default heat mode; the server's warm-up calls this)."""
+    cov = analysis.coverage(ctx.data.key, ctx.data)
+    heat = HEAT_MODES[0]
+    mapkit.prepare(lambda: build_map(ctx, cov, heat), ctx, map_key(heat), cache=(heat,))
+
+
 def render(ctx: PageContext) -> None:
     """Draw the coverage page: coverage per layer, the 盲区/多头 map and their tables."""
     lang = ctx.lang
@@ -97,7 +113,7 @@ def render(ctx: PageContext) -> None:
     st.write(t("coverage_intro", lang, gaps=len(gaps), overlaps=len(overlaps),
                slivers=int(rep.gaps["is_sliver"].sum() + rep.overlaps["is_sliver"].sum()), sliver=rep.sliver_m2))
 
-    modes = ["systems", "households"] if cov.hexes is not None else ["systems"]
+    modes = list(HEAT_MODES) if cov.hexes is not None else list(HEAT_MODES[:1])
     heat = st.radio(t("heat_mode", lang), modes, key="cov_heat", horizontal=True,
                     format_func=lambda k: t(f"heat_{k}", lang))
     selected = st.session_state.get("cov_gap")
@@ -108,7 +124,7 @@ def render(ctx: PageContext) -> None:
         folium.GeoJson(maps.geo_dict(maps.to_web(g)),
                        style_function=lambda _f: {"color": "#000000", "weight": 4, "fillOpacity": 0.0,
                                                   "dashArray": "6 4"}).add_to(highlight)
-    out = mapkit.section(ctx, "coverage_map_help", lambda: build_map(ctx, cov, heat), f"coverage_map_{heat}",
+    out = mapkit.section(ctx, "coverage_map_help", lambda: build_map(ctx, cov, heat), map_key(heat),
                          cache=(heat,), returned_objects=["last_object_clicked"], feature_group=highlight)
     if out is not None:
         _handle_click(ctx, out, gaps, cov)

@@ -13,7 +13,8 @@ from gridmap.app.context import GCJ02_STATE, TILES_STATE, PageContext, map_setti
 from gridmap.app.i18n import layer_label, t
 from gridmap.app.uploads import problems_table, render_uploads
 
-__all__ = ["KEY", "render", "layer_summary", "LAYER_STYLE", "style_for", "build_map", "render_map_settings"]
+__all__ = ["KEY", "render", "warm", "MAP_KEY", "layer_summary", "LAYER_STYLE", "style_for", "build_map",
+           "render_map_settings"]
 
 KEY = "data"
 
@@ -106,6 +107,16 @@ def render_map_settings(lang: str) -> None:
                 args=("gcj02", GCJ02_STATE))
 
 
+#: The page's map (its key in the session and the prepared-map cache).
+MAP_KEY = "data_map"
+
+
+def warm(ctx: PageContext) -> None:
+    """Prepare the page's map as a first visit draws it (the server's warm-up calls this)."""
+    layers = ctx.data.layers()
+    mapkit.prepare(lambda: build_map(ctx, layers), ctx, MAP_KEY, cache=())
+
+
 def render(ctx: PageContext) -> None:
     """Draw the page."""
     lang = ctx.lang
@@ -123,7 +134,7 @@ def render(ctx: PageContext) -> None:
         layers = ds.layers()
         # the map before the tables: the browser then fetches the map's code first
         st.subheader(t("map_header", lang))
-        mapkit.section(ctx, "map_help", lambda: build_map(ctx, layers), "data_map", cache=())
+        mapkit.section(ctx, "map_help", lambda: build_map(ctx, layers), MAP_KEY, cache=())
         st.dataframe(layer_summary(layers, lang), hide_index=True, width="stretch")
         notes = [r for r in ds.reports if r.problems]
         if notes:

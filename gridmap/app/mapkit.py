@@ -30,7 +30,8 @@ from gridmap.app.i18n import t
 from gridmap.present import drawing, maps
 from gridmap.present.drawing import MapSetup
 
-__all__ = ["KeepView", "basemap_layers", "setup", "new_map", "add", "geojson", "show", "section", "MAP_HEIGHT"]
+__all__ = ["KeepView", "basemap_layers", "setup", "new_map", "add", "geojson", "prepare", "show", "section",
+           "register_component", "MAP_HEIGHT"]
 
 MAP_HEIGHT = 600
 
@@ -178,6 +179,24 @@ _FAST_PATH = all(hasattr(sf, n) for n in ("_component_func", "_get_html", "_get_
                                            "get_full_id", "generate_js_hash", "_get_feature_group_string"))
 
 
+def register_component() -> None:
+    """Make sure the running server serves streamlit-folium's component (a no-op outside a server).
+
+    streamlit-folium declares its component when first imported, and Streamlit registers a
+    declared component only when that import happens inside a script run. The server's warm-up
+    thread imports this module before any script run; it calls this so that the browser gets the
+    component rather than "Component not found".
+    """
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return
+    registry = runtime.get_instance().component_registry
+    component = sf._component_func
+    if registry.get_component(component.name) is None:
+        registry.register_component(component)
+
+
 def send_component(page_key: str, **args) -> dict | None:
     """Where a prepared map reaches the browser (streamlit-folium's component). ``page_key`` is the
     page's name for the map; tests replace this function to inject what a user does on a map."""
@@ -189,6 +208,19 @@ def _finish(m: folium.Map, ctx: PageContext, key: str) -> folium.Map:
     view = hashlib.sha1(f"{ctx.data.key}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
     KeepView(f"gridmap-view:{key}:{view}").add_to(m)
     return m
+
+
+def prepare(m: folium.Map | Callable[[], folium.Map], ctx: PageContext, key: str, cache: tuple) -> Prepared:
+    """The map of ``key`` made ready for the browser, built only when no session has built it yet.
+
+    What :func:`show` sends with ``cache``; the server's warm-up calls it (through the pages'
+    ``warm`` functions) so that the first visit after a restart finds the map prepared.
+    """
+    def build() -> folium.Map:
+        return _finish(m() if callable(m) else m, ctx, key)
+
+    settings = (ctx.data.key, ctx.lang, ctx.maps.display_system, ctx.maps.tiles_url)
+    return _prepared(repr((key, settings, cache)), key, build)
 
 
 def show(m: folium.Map | Callable[[], folium.Map], ctx: PageContext, key: str, *, cache: tuple | None = None,
@@ -206,15 +238,11 @@ def show(m: folium.Map | Callable[[], folium.Map], ctx: PageContext, key: str, *
     so it keeps its position and drawing tools); ``on_change`` runs before the rerun a map
     interaction triggers, with the returned objects in ``st.session_state[key]``.
     """
-    def build() -> folium.Map:
-        return _finish(m() if callable(m) else m, ctx, key)
-
     if cache is None or not _FAST_PATH:
-        return st_folium(build(), key=key, height=height, use_container_width=True,
-                         returned_objects=list(returned_objects), feature_group_to_add=feature_group,
-                         on_change=on_change) or {}
-    settings = (ctx.data.key, ctx.lang, ctx.maps.display_system, ctx.maps.tiles_url)
-    p = _prepared(repr((key, settings, cache)), key, build)
+        return st_folium(_finish(m() if callable(m) else m, ctx, key), key=key, height=height,
+                         use_container_width=True, returned_objects=list(returned_objects),
+                         feature_group_to_add=feature_group, on_change=on_change) or {}
+    p = prepare(m, ctx, key, cache)
     css, js = list(p.css_links), list(p.js_links)
     group_script = None
     if feature_group is not None:

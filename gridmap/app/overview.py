@@ -13,7 +13,7 @@ from gridmap.app.guard import compute
 from gridmap.app.i18n import layer_label, t
 from gridmap.present import views
 
-__all__ = ["KEY", "render", "kpis", "grids_help", "coverage_table", "build_map"]
+__all__ = ["KEY", "MAP_KEY", "render", "warm", "kpis", "grids_help", "coverage_table", "build_map"]
 
 KEY = "overview"
 
@@ -85,6 +85,16 @@ def build_map(ctx: PageContext, cov: analysis.Coverage) -> folium.Map:
     return m
 
 
+#: The page's map (its key in the session and the prepared-map cache).
+MAP_KEY = "overview_map"
+
+
+def warm(ctx: PageContext) -> None:
+    """Prepare the page's map as a first visit draws it (the server's warm-up calls this)."""
+    cov = analysis.coverage(ctx.data.key, ctx.data)
+    mapkit.prepare(lambda: build_map(ctx, cov), ctx, MAP_KEY, cache=())
+
+
 def render(ctx: PageContext) -> None:
     """Draw the data page: what each layer holds (features, CRS, geometry) and a map of them all."""
     lang = ctx.lang
@@ -98,7 +108,7 @@ def render(ctx: PageContext) -> None:
     # the figures sit above the map but are filled in after it: the browser gets the map first
     figures = st.container()
     st.subheader(t("map_header", lang))
-    mapkit.section(ctx, "overview_map_help", lambda: build_map(ctx, cov), "overview_map", cache=())
+    mapkit.section(ctx, "overview_map_help", lambda: build_map(ctx, cov), MAP_KEY, cache=())
     with figures:
         c = st.columns(5)
         c[0].metric(t("kpi_area_share", lang), views.format_share(k.area_share), help=t("kpi_area_share_help", lang))
