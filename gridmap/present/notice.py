@@ -63,7 +63,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from gridmap.vocab import CATALOG
+from gridmap.vocab import CATALOG, Message
 
 __all__ = ["CJK_FONT_ENV", "KNOWN_CJK_FONTS", "LABELS", "OSM_ATTRIBUTION", "PAGE_MM", "NoticeFontError",
            "CJKFont", "Basemap", "StaffCard", "MicroRow", "NoticeContent", "NoticeSet", "NoticeRun",
@@ -1295,7 +1295,7 @@ def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str
             warnings.extend(found)
             done += 1
             if done % 10 == 0 or done == len(codes):
-                say(f"{done}/{len(codes)} notices rendered")
+                say(Message("prog_notices_rendered", done=done, total=len(codes)))
     finally:
         if pool is not None:
             pool.shutdown()

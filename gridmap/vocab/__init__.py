@@ -8,6 +8,7 @@ message id is defined twice:
   and its subclasses, raised by io, analysis, access, plans, people, present, scale and the CLI);
 * :mod:`gridmap.vocab.validation` — the findings of checking a layer (a
   :class:`gridmap.io.validate.Problem`'s message, what reading repaired or inferred);
+* :mod:`gridmap.vocab.cli` — the command line's progress lines and summaries;
 * :mod:`gridmap.vocab.maps` — layer names, column names and legends of the offline maps;
 * :mod:`gridmap.vocab.report` — sheets, headers, values and texts of the 台账 and of the notices;
 * :mod:`gridmap.vocab.app` — the labels of the Streamlit app's pages.
@@ -30,6 +31,7 @@ from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 
 from gridmap.vocab.app import APP_TEXT
+from gridmap.vocab.cli import CLI_TEXT
 from gridmap.vocab.maps import MAP_TEXT
 from gridmap.vocab.messages import MESSAGES
 from gridmap.vocab.report import REPORT_TEXT
@@ -57,7 +59,7 @@ def _merge(*parts: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 #: Every text of gridmap: message id → {language: template}; templates use ``str.format`` fields.
-CATALOG: dict[str, dict[str, str]] = _merge(MESSAGES, VALIDATION, MAP_TEXT, REPORT_TEXT, APP_TEXT)
+CATALOG: dict[str, dict[str, str]] = _merge(MESSAGES, VALIDATION, CLI_TEXT, MAP_TEXT, REPORT_TEXT, APP_TEXT)
 
 _chosen: ContextVar[str | None] = ContextVar("gridmap_language", default=None)
 
