@@ -56,10 +56,10 @@ def test_every_finding_has_both_languages_with_the_same_parameters() -> None:
 
 
 def test_every_finding_in_the_readers_is_a_catalog_message_named_by_its_code() -> None:
-    """``report.add(severity, "code", Message("val_code…", …))`` everywhere in gridmap.io: no text built
-    in English only (an f-string or a literal), and the message id is the code's own."""
+    """``report.add(severity, "code", Message("val_code…", …))`` everywhere in gridmap.io and gridmap.people:
+    no text built in English only (an f-string or a literal), and the message id is the code's own."""
     seen = set()
-    for path in sorted((GRIDMAP / "io").glob("*.py")):
+    for path in sorted([*(GRIDMAP / "io").glob("*.py"), *(GRIDMAP / "people").glob("*.py")]):
         for call in _calls(ast.parse(path.read_text(encoding="utf-8")), "add"):
             if not (isinstance(call.func.value, ast.Name) and call.func.value.id == "report"):
                 continue
@@ -72,7 +72,7 @@ def test_every_finding_in_the_readers_is_a_catalog_message_named_by_its_code() -
                 seen.add(code.value)
         text = path.read_text(encoding="utf-8")
         assert '"message": f"' not in text and '"message": "' not in text, path.name  # the notes of reading
-    assert {"duplicate_id", "missing_column", "overlapping_areas", "lonlat_in_projected_crs"} <= seen
+    assert {"duplicate_id", "missing_column", "overlapping_areas", "lonlat_in_projected_crs", "unknown_grid"} <= seen
 
 
 def test_a_finding_renders_when_shown_pickles_and_compares() -> None:

@@ -54,7 +54,7 @@ import shapely
 
 from gridmap.io.encodings import bom_encoding, resolve_encoding
 from gridmap.io.validate import LayerError
-from gridmap.vocab import Joined, Message
+from gridmap.vocab import LIST_SEP, Joined, Message
 
 __all__ = ["TABLE_SUFFIXES", "COORDINATE_NAMES", "is_table", "list_table_layers", "read_table", "table_columns"]
 
@@ -534,7 +534,7 @@ def _raw(path: Path, layer: str | None, encoding: str | None, label: str, wanted
             name = with_xy[0]
             note = {"severity": "warning", "code": "sheet_chosen",
                     "message": Message("val_sheet_chosen", n=len(sheets), name=name,
-                                       sheets=Joined(list(sheets), {"zh": "、", "en": ", "}))}
+                                       sheets=Joined(list(sheets), LIST_SEP))}
             return _frame(_sheet_rows(sheets[name])), name, None, [note]
         listed = [Message("err_sheet_with_xy" if n in with_xy else "err_sheet", name=n) for n in sheets]
         raise LayerError("err_xlsx_several", label=label, n=len(sheets), sheets=listed, file=path.name,

@@ -20,7 +20,7 @@ import shapely
 from gridmap.defaults import SPECIAL_GROUPS
 from gridmap.errors import LayerError
 from gridmap.io.transformers import transformer
-from gridmap.vocab import Joined, Message, render, text
+from gridmap.vocab import LIST_SEP, Joined, Message, render, text
 
 __all__ = [
     "AREA_OVERLAP_REPAIR_SHARE",
@@ -120,14 +120,13 @@ _ROW_IN_TEXT = re.compile(r"\b(rows?) (\d+(?:, \d+)*)")
 
 
 def _shift_rows_in(value: object, by: int) -> object:
-    """A row number (or the list of examples :func:`_examples` made of row numbers) moved by ``by``."""
+    """A row number (a list of them, or the examples :func:`_examples` made of them) moved by ``by``."""
     if isinstance(value, int | np.integer):
         return int(value) + by
+    if isinstance(value, Joined):
+        return Joined([_shift_rows_in(r, by) for r in value.items], value.sep)
     if isinstance(value, Message) and value.msgid == "val_examples":
-        shown = value.params["shown"]
-        assert isinstance(shown, Joined)
-        return Message("val_examples", shown=Joined([int(r) + by for r in shown.items], shown.sep),
-                       more=value.params["more"])
+        return Message("val_examples", shown=_shift_rows_in(value.params["shown"], by), more=value.params["more"])
     return value
 
 
@@ -260,11 +259,7 @@ def _examples(values, n: int = 5) -> Message:
     """The first ``n`` values, listed (``、`` in Chinese, ``, `` in English), and how many there are in all."""
     values = list(values)
     more = Message("val_in_all", n=len(values)) if len(values) > n else ""
-    return Message("val_examples", shown=Joined(values[:n], _LIST_SEP), more=more)
-
-
-#: How the values of a list in a message are joined.
-_LIST_SEP = {"zh": "、", "en": ", "}
+    return Message("val_examples", shown=Joined(values[:n], LIST_SEP), more=more)
 
 
 def _check_columns(gdf, schema: Schema, report: ValidationReport) -> bool:

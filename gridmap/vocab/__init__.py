@@ -38,12 +38,14 @@ from gridmap.vocab.report import REPORT_TEXT
 from gridmap.vocab.validation import VALIDATION
 
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "LANG_ENV", "CATALOG", "current_language", "set_language",
-           "using_language", "resolve_language", "text", "render", "Message", "Joined", "placeholders"]
+           "using_language", "resolve_language", "text", "render", "Message", "Joined", "LIST_SEP", "placeholders"]
 
 #: Language code → its name in the language switch.
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
 #: The language when nothing says otherwise: the users are Chinese planners.
 DEFAULT_LANGUAGE = "zh"
+#: How the items of a list inside a text are joined, per language ("1、3" / "1, 3").
+LIST_SEP: dict[str, str] = {"zh": "、", "en": ", "}
 #: The environment variable that sets the language of the command line (and of a process's messages).
 LANG_ENV = "GRIDMAP_LANG"
 
@@ -137,7 +139,7 @@ def _render_param(value: object, lang: str) -> object:
     if isinstance(value, Message | Joined):
         return value.render(lang)
     if isinstance(value, list | tuple) and value and all(isinstance(v, Message) for v in value):
-        return ("、" if lang == "zh" else ", ").join(v.render(lang) for v in value)
+        return LIST_SEP[lang].join(v.render(lang) for v in value)
     return value
 
 

@@ -322,4 +322,75 @@ VALIDATION: dict[str, dict[str, str]] = {
         "zh": "{where}注明为 {label}，但文本既不能按 {label} 解码，也不能按 UTF-8 或 GBK/GB18030 解码。",
         "en": "{where} says {label}, but the text does not decode as {label}, nor as UTF-8 or GBK/GB18030.",
     },
+    # --- people: residents' special groups, helpers (gridmap.people.pairing) ----------------------------
+    "val_wrong_geometry_type_home": {
+        "zh": "几何类型为 {type}，但{what}须为点或建筑物多边形（取其面上一点）。",
+        "en": "geometry is a {type}, but {what} must be points or building polygons (taken at a point on their "
+        "surface).",
+    },
+    "val_what_residents": {"zh": "住户", "en": "residents"},
+    "val_what_helpers": {"zh": "帮扶人", "en": "helpers"},
+    "val_not_numeric_meaning": {
+        "zh": "值 {value!r} 不是数字。“{col}”{meaning}。",
+        "en": "value {value!r} is not a number. '{col}' {meaning}.",
+    },
+    "val_not_whole_meaning": {
+        "zh": "值 {value!r} 不是 ≥ 0 的整数。“{col}”{meaning}。",
+        "en": "value {value!r} is not a whole number ≥ 0. '{col}' {meaning}.",
+    },
+    "val_meaning_group": {
+        "zh": "是该要素中这一群体的人数：须为 ≥ 0 的整数",
+        "en": "counts people of this group in the feature: a whole number ≥ 0",
+    },
+    "val_meaning_helper_capacity": {
+        "zh": "是这位帮扶人可联系的人数：须为 ≥ 0 的整数（留空则用默认值）",
+        "en": "is how many people this helper takes: a whole number ≥ 0 (leave it blank for the default)",
+    },
+    "val_missing_id_helper": {
+        "zh": "“{col}”为空。每位帮扶人都须有自己的编号，请补填。",
+        "en": "'{col}' is empty. Every helper needs its own id; fill it in.",
+    },
+    "val_duplicate_id_helper": {
+        "zh": "{col}“{value}”被 {n} 位帮扶人重复使用（第 {rows} 行）。每位帮扶人须有唯一的编号。",
+        "en": "{col} '{value}' is used by {n} helpers (rows {rows}). Each helper needs a unique id.",
+    },
+    # --- people: the tables of 网格员, 党员, 驻区单位 (gridmap.people.staffing) ------------------------------
+    "val_no_id_column": {
+        "zh": "{where}：没有“{col}”字段（现有字段：{present}）。每个{what}都须有编号：请添加该字段或映射您的字段，"
+        "例如 --map {col}=编号。",
+        "en": "{where}: no '{col}' column (columns: {present}). Every {what} needs an id: add the column or map "
+        "yours, e.g. --map {col}=编号.",
+    },
+    "val_missing_id_table": {
+        "zh": "“{col}”为空；每个{what}都须有编号。",
+        "en": "'{col}' is empty; every {what} needs an id.",
+    },
+    "val_duplicate_id_table": {
+        "zh": "{col}“{value}”在第 {rows} 行重复出现；每行须有各自的编号。",
+        "en": "{col} '{value}' is used by rows {rows}; each needs its own id.",
+    },
+    "val_bad_number": {
+        "zh": "“{col}”为 {value!r}；它{meaning}，须为 ≥ 0 的整数。",
+        "en": "'{col}' is {value!r}; it {meaning}: a whole number ≥ 0.",
+    },
+    "val_meaning_staff_capacity": {"zh": "是此人可服务的户数", "en": "is the households this person can serve"},
+    "val_meaning_volunteers": {"zh": "是志愿者人数", "en": "is the number of volunteers"},
+    "val_missing_column_staff": {
+        "zh": "没有“{col}”字段；网格员表须有 staff_id、name、phone（可用 --map 映射您的字段，例如 --map name=姓名）。",
+        "en": "no '{col}' column; a 网格员 table needs staff_id, name, phone (map yours with --map, e.g. "
+        "--map name=姓名).",
+    },
+    "val_bad_value_staff_type": {
+        "zh": "“staff_type”为 {value!r}；请填写 专职 或 兼职。",
+        "en": "'staff_type' is {value!r}; write 专职 or 兼职.",
+    },
+    "val_bad_value_role": {
+        "zh": "“role”为 {value!r}；请填写 网格长 或 网格员。",
+        "en": "'role' is {value!r}; write 网格长 or 网格员.",
+    },
+    "val_unknown_grid": {
+        "zh": "grid_code {codes} 不是本方案中的网格；请填写方案中某个网格的 15 位编码，或留空由系统分配。",
+        "en": "grid_code {codes} is not a grid of the plan; give the 15-digit code of a grid in it, or leave it blank "
+        "to have one assigned.",
+    },
 }
