@@ -302,4 +302,105 @@ CLI_TEXT: dict[str, dict[str, str]] = {
     },
     "prog_report_siting_failed": {"zh": "选址失败：{error}", "en": "siting failed: {error}"},
     "prog_notices_rendered": {"zh": "已生成 {done}/{total} 个网格公示牌", "en": "{done}/{total} notices rendered"},
+    # --- gridmap notice ---------------------------------------------------------------------------------
+    "cli_notice_basemap": {"zh": "底图来自 {path}", "en": "basemap from {path}"},
+    "cli_notice_no_osm_buildings": {
+        "zh": "未给出 --osm：建筑取自方案中的住户，没有街道",
+        "en": "no --osm: buildings from the plan's residents, no streets",
+    },
+    "cli_notice_no_osm": {
+        "zh": "未给出 --osm：没有底图（给出 --osm 可显示街道和建筑）",
+        "en": "no --osm: no basemap (give --osm for streets and buildings)",
+    },
+    "cli_notice_staff": {"zh": "网格员：{n:,} 行，来自 {path}", "en": "staff: {n:,} rows from {path}"},
+    "cli_notice_micro_file": {"zh": "微网格：{n:,} 个，来自 {path}", "en": "micro grids: {n:,} from {path}"},
+    "cli_notice_micro_plan": {"zh": "微网格：{n:,} 个，存于方案中", "en": "micro grids: {n:,} stored in the plan"},
+    "cli_notice_font": {"zh": "字体：{family}（{path}）", "en": "font: {family} ({path})"},
+    "cli_notice_rendering": {
+        "zh": "正在生成 {n:,} 个网格公示牌，写入 {out}",
+        "en": "rendering {n:,} notices into {out}",
+    },
+    "cli_notice_wrote": {
+        "zh": "已写入 {n:,} 个网格公示牌到 {out}：notice_<grid_code>.pdf/.png（A4，PNG {dpi:g} dpi）及 {combined}"
+        "（共 {n:,} 页），用时 {seconds:.1f} 秒，{workers} 个进程",
+        "en": "wrote {n:,} notices to {out}: notice_<grid_code>.pdf/.png (A4, PNG {dpi:g} dpi) and {combined} ({n:,} "
+        "pages) in {seconds:.1f} s with {workers} process(es)",
+    },
+    "cli_notice_unstaffed": {
+        "zh": "没有网格员的网格：{n:,} 个{examples}",
+        "en": "grids without a 网格员: {n:,}{examples}",
+    },
+    "cli_notice_no_micro": {"zh": "没有微网格的网格：{n:,} 个", "en": "grids without 微网格: {n:,}"},
+    # --- gridmap pair ----------------------------------------------------------------------------------
+    "cli_pair_privacy": {
+        "zh": "个人信息：这些输出文件标明了弱势群体（独居老人、留守儿童、残疾人）的住址。只提供给为他们服务的人"
+        "（最小权限原则）；不要放在共享盘或公开渠道。",
+        "en": "PERSONAL DATA: the outputs say where vulnerable people (独居老人, 留守儿童, 残疾人) live. Give them "
+        "only to those who serve them (least privilege); keep them off shared drives and public channels.",
+    },
+    "cli_pair_grids": {
+        "zh": "{n:,} 个网格：距离相等时优先同一网格",
+        "en": "{n:,} grids: the same grid is preferred at equal distance",
+    },
+    "cli_pair_residents_stored": {
+        "zh": "住户：使用方案中存的住户（{n:,} 个要素）",
+        "en": "residents: stored in the plan ({n:,} features)",
+    },
+    "cli_pair_loading_demo": {
+        "zh": "正在载入示例数据（南京新街口，© OpenStreetMap 贡献者，ODbL）；帮扶人为合成数据",
+        "en": "loading the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL); helpers are synthetic",
+    },
+    "cli_pair_reading": {"zh": "正在读取 {what} {path}", "en": "reading {what} {path}"},
+    "cli_pair_within": {
+        "zh": "在 {distance:g} 米步行范围内结对，每位帮扶人负责 {per_helper} 人（其 capacity 另有规定的除外）；"
+        "住户要素 {residents:,} 个，帮扶人 {helpers:,} 位",
+        "en": "pairing within {distance:g} m, {per_helper} people per helper unless its capacity says otherwise; "
+        "{residents:,} resident features, {helpers:,} helpers",
+    },
+    "cli_note": {"zh": "提示：{text}", "en": "note: {text}"},
+    "cli_pair_paired": {
+        "zh": "{groups} 中 {people:,} 人已结对 {paired:,} 人（{share:.1%}）；候选配对 {candidates:,} 对；"
+        "{helpers:,} 位帮扶人中 {used:,} 位承担帮扶",
+        "en": "paired {paired:,} of {people:,} people ({share:.1%}) in {groups}; {candidates:,} candidate pairs; "
+        "{used:,} of {helpers:,} helpers used",
+    },
+    "cli_pair_walking": {
+        "zh": "步行距离：合计 {km:,.1f} 公里，平均 {mean:,.0f} 米，最长 {longest:,.0f} 米",
+        "en": "walking: total {km:,.1f} km, mean {mean:,.0f} m, longest {longest:,.0f} m",
+    },
+    "cli_pair_same_grid": {
+        "zh": "同一网格：{paired:,} 对中有 {same:,} 对",
+        "en": "same grid: {same:,} of {paired:,} pairs",
+    },
+    "cli_pair_unpaired": {"zh": "未结对：{counts}", "en": "unpaired: {counts}"},
+    "cli_writing_to_private": {"zh": "正在写入 {out} — {privacy}", "en": "writing to {out} — {privacy}"},
+    # --- gridmap staff ---------------------------------------------------------------------------------
+    "cli_staff_privacy": {
+        "zh": "输出文件含姓名、电话和住址：只提供给需要的人",
+        "en": "the outputs hold names, phones and homes: give them only to those who need them",
+    },
+    "cli_staff_read": {"zh": "已读取 {scope}：{n:,} 行，来自 {path}", "en": "read {scope}: {n:,} rows from {path}"},
+    "cli_staff_network": {"zh": "正在读取步行路网 {path}", "en": "walking network from {path}"},
+    "cli_staff_result": {
+        "zh": "{grids:,} 个网格中 {staffed:,} 个配有网格员（新分配 {assigned:,} 个，{how} {distance:g} "
+        "米以内）{stopped}",
+        "en": "{staffed:,} of {grids:,} grids have a 网格员 ({assigned:,} newly assigned, within {distance:g} m{how})"
+        "{stopped}",
+    },
+    "cli_staff_walking": {"zh": "步行", "en": " walking"},
+    "cli_staff_straight": {"zh": "直线距离", "en": " in a straight line"},
+    "cli_staff_time_limit": {
+        "zh": "；HiGHS 已到时间上限：采用找到的最佳分配",
+        "en": "; HiGHS stopped at its time limit: the best assignment found is used",
+    },
+    "cli_staff_unstaffed": {
+        "zh": "  没有网格员的网格：{n:,} 个 — 见 unstaffed.csv",
+        "en": "  without a 网格员: {n:,} grid(s) — see unstaffed.csv",
+    },
+    "cli_staff_members": {
+        "zh": "党员：{members:,} 名；{micro:,} 个微网格中 {covered:,} 个至少有一名党员（{moved:,} "
+        "名调整到住址附近的微网格）",
+        "en": "党员: {members:,}; {covered:,} of {micro:,} 微网格 with at least one ({moved:,} moved to a 微网格 near "
+        "home)",
+    },
 }
