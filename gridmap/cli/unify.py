@@ -28,7 +28,6 @@ the planners' revisions stay in its history). ``--out`` is then optional.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
@@ -87,8 +86,7 @@ def run_unify(args: argparse.Namespace) -> int:
     """Build units and grids, write every output; return the exit status."""
     say = progress(args.quiet)
     if not args.out and not args.workspace:
-        print("error: give --out DIR, or --workspace DIR --project NAME to save the plan into a project",
-              file=sys.stderr)
+        print_error(Message("cli_err_unify_no_out"))
         return 2
     target = None
     try:
@@ -104,8 +102,7 @@ def run_unify(args: argparse.Namespace) -> int:
         return 2
     if areas is not None:
         if EXCLUSIVE_LAYER in layers:
-            print(f"error: --zones {EXCLUSIVE_LAYER}=… clashes with --exclusive; name that zone layer otherwise",
-                  file=sys.stderr)
+            print_error(Message("cli_err_exclusive_clash", layer=EXCLUSIVE_LAYER))
             return 2
         layers = {**layers, EXCLUSIVE_LAYER: exclusive_zone_layer(areas)}
     out = Path(args.out) if args.out else None
@@ -124,9 +121,7 @@ def run_unify(args: argparse.Namespace) -> int:
     units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area, min_width_m=args.min_unit_width,
                        progress=say)
     if target is not None and old is not None and not same_units(old.units, units):
-        print(f"error: the units of plan {target.name!r} differ from those of the project's inputs now (inputs "
-              "re-imported, or other --min-unit-area/--min-unit-width): a plan keeps its units, so build a new plan "
-              "with --plan NEW_NAME", file=sys.stderr)
+        print_error(Message("cli_err_units_differ", plan=target.name))
         return 2
     previous = old.assignment() if old is not None else None
     exclusive: dict[str, str] = {}

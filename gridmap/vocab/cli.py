@@ -403,4 +403,19 @@ CLI_TEXT: dict[str, dict[str, str]] = {
         "en": "党员: {members:,}; {covered:,} of {micro:,} 微网格 with at least one ({moved:,} moved to a 微网格 near "
         "home)",
     },
+    # --- the command line's own refusals (printed after 错误： / error:) -------------------------------------
+    "cli_err_unify_no_out": {
+        "zh": "请给出 --out DIR，或用 --workspace DIR --project NAME 把方案保存到项目中",
+        "en": "give --out DIR, or --workspace DIR --project NAME to save the plan into a project",
+    },
+    "cli_err_exclusive_clash": {
+        "zh": "--zones {layer}=… 与 --exclusive 冲突；请给该网格图层另取一个名称",
+        "en": "--zones {layer}=… clashes with --exclusive; name that zone layer otherwise",
+    },
+    "cli_err_units_differ": {
+        "zh": "方案 {plan!r} 的单元与项目现有输入数据的单元不同（输入已重新导入，或 --min-unit-area/--min-unit-width "
+        "不同）：方案的单元保持不变，请用 --plan 新名称 另建一个方案",
+        "en": "the units of plan {plan!r} differ from those of the project's inputs now (inputs re-imported, or other "
+        "--min-unit-area/--min-unit-width): a plan keeps its units, so build a new plan with --plan NEW_NAME",
+    },
 }
