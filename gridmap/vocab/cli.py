@@ -418,4 +418,86 @@ CLI_TEXT: dict[str, dict[str, str]] = {
         "en": "the units of plan {plan!r} differ from those of the project's inputs now (inputs re-imported, or other "
         "--min-unit-area/--min-unit-width): a plan keeps its units, so build a new plan with --plan NEW_NAME",
     },
+    # --- gridmap workspace, plan, users, serve, assets -------------------------------------------------
+    "cli_ws_created": {"zh": "已在 {location} 创建工作区", "en": "workspace created at {location}"},
+    "cli_ws_exists": {"zh": "工作区已在 {location}", "en": "workspace already at {location}"},
+    "cli_ws_init": {
+        "zh": "{where}（{kind}，结构版本 {version}）；{accounts}",
+        "en": "{where} ({kind}, layout {version}); {accounts}",
+    },
+    "cli_ws_kind_postgis": {"zh": "PostGIS，模式 {schema!r}", "en": "PostGIS, schema {schema!r}"},
+    "cli_ws_kind_gpkg": {"zh": "GeoPackage 文件夹", "en": "GeoPackage folder"},
+    "cli_ws_accounts": {"zh": "{n} 个账户", "en": "{n} account(s)"},
+    "cli_ws_open_until": {
+        "zh": "在 `gridmap users add` 创建账户之前以开放模式运行（无账户）",
+        "en": "it runs open (no accounts) until `gridmap users add` creates one",
+    },
+    "cli_ws_importing_demo": {
+        "zh": "正在导入示例数据（南京新街口，© OpenStreetMap 贡献者，ODbL）",
+        "en": "importing the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL)",
+    },
+    "cli_ws_read_centers": {"zh": "已读取服务中心：{n:,} 个，来自 {path}", "en": "read centres: {n:,} from {path}"},
+    "cli_ws_imported": {
+        "zh": "项目 {name!r}（输入数据第 {version} 版，{crs}）：{layers}{osm}",
+        "en": "project {name!r} (inputs version {version}, {crs}): {layers}{osm}",
+    },
+    "cli_ws_with_osm": {"zh": "，OSM 文件", "en": ", OSM file"},
+    "cli_ws_list": {
+        "zh": "工作区 {location}：{n} 个项目，{accounts}",
+        "en": "workspace {location}: {n} project(s), {accounts}",
+    },
+    "cli_ws_runs_open": {"zh": "无账户（开放模式）", "en": "no accounts (runs open)"},
+    "cli_ws_project": {
+        "zh": "\n项目 {name}{title} [{crs}；输入数据第 {version} 版]",
+        "en": "\nproject {name}{title} [{crs}; inputs version {version}]",
+    },
+    "cli_ws_no_inputs": {"zh": "无输入数据", "en": "no inputs"},
+    "cli_ws_layers": {"zh": "  图层：{layers}{osm}", "en": "  layers: {layers}{osm}"},
+    "cli_ws_osm": {"zh": "；有 OSM 文件", "en": "; OSM file"},
+    "cli_ws_no_osm": {"zh": "；无 OSM 文件", "en": "; no OSM file"},
+    "cli_ws_no_plans": {"zh": "  无方案", "en": "  no plans"},
+    "cli_ws_plan": {
+        "zh": "  方案 {name}：当前第 {head} 版（共 {last} 版），{units:,} 个单元",
+        "en": "  plan {name}: head revision {head} of {last}, {units:,} units",
+    },
+    "cli_ws_project_of": {
+        "zh": "项目 {name}（{workspace}）：输入数据第 {version} 版（{layers}）{osm}",
+        "en": "project {name} of {workspace}: inputs version {version} ({layers}){osm}",
+    },
+    "cli_plan_none": {"zh": "项目 {name!r} 还没有方案", "en": "project {name!r} has no plans yet"},
+    "cli_plan_head": {
+        "zh": "方案 {name}（项目 {project}）：当前第 {head} 版（共 {last} 版）",
+        "en": "plan {name} (project {project}): head revision {head} of {last}",
+    },
+    "cli_plan_head_mark": {"zh": "  ← 当前版本", "en": "  ← head"},
+    "cli_plan_other_events": {"zh": "项目 {name}：其他事件", "en": "project {name}: other events"},
+    "cli_users_added": {"zh": "已添加{role} {name}{grants}", "en": "added {role} {name}{grants}"},
+    "cli_users_sees_nothing": {
+        "zh": "提示：在授权项目之前，{name} 看不到任何项目（gridmap users add … --project NAME）",
+        "en": "note: {name} sees no project until one is granted (gridmap users add … --project NAME)",
+    },
+    "cli_users_passwd": {
+        "zh": "{name} 的密码已更改；其登录会话已结束",
+        "en": "password of {name} changed; its sessions have ended",
+    },
+    "cli_users_disabled": {"zh": "{name} 已停用；其登录会话已结束", "en": "{name} disabled; its sessions have ended"},
+    "cli_users_enabled": {"zh": "{name} 已启用", "en": "{name} enabled"},
+    "cli_users_none": {
+        "zh": "没有账户：工作区以开放模式运行（能访问本应用的人都是管理员）",
+        "en": "no accounts: the workspace runs open (everyone who reaches the app is an admin)",
+    },
+    "cli_serve_not_results": {
+        "zh": "--results {folder}：不是 gridmap run 的输出文件夹（其中没有 run.json）；请给出 gridmap run 的 --out "
+        "文件夹",
+        "en": "--results {folder}: not the output folder of a gridmap run (no run.json there); give the --out folder "
+        "of gridmap run",
+    },
+    "cli_serve_workspace": {"zh": "工作区 {location}：{error}", "en": "workspace {location}: {error}"},
+    "cli_serve_serving": {
+        "zh": "gridmap：正在 http://{address}:{port} 提供工作区 {location}",
+        "en": "gridmap: serving workspace {location} at http://{address}:{port}",
+    },
+    "cli_assets_missing_file": {"zh": "缺少：{path}", "en": "missing: {path}"},
+    "cli_assets_complete": {"zh": "{target}：完整", "en": "{target}: complete"},
+    "cli_assets_incomplete": {"zh": "{target}：缺少 {n} 个文件", "en": "{target}: {n} file(s) missing"},
 }
