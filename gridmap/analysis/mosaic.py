@@ -49,7 +49,7 @@ DEFAULT_GRID_SIZE = 0.001
 #: What a layer name may look like: it prefixes column names (``<layer>_ids``, ``<layer>_count``).
 LAYER_KEY = re.compile(r"^[^\W\d]\w*$")
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message | str], None]  # a progress line, rendered when printed
 
 
 def layer_columns(layer: str) -> tuple[str, str]:

@@ -152,7 +152,7 @@ class ValidationReport:
             return Message("val_where_layer", source=self.source, layer=self.layer)
         return Message("val_where", source=self.source)
 
-    def add(self, severity: str, code: str, message: Message | str, row: int | None = None,
+    def add(self, severity: str, code: str, message: Message | str, row: int | np.integer | None = None,
             feature_id: object = None, column: str | None = None) -> None:
         """Add a finding; ``message`` is ``Message("val_<code>", …)`` (or a text kept as written)."""
         fid = None if feature_id is None or (isinstance(feature_id, float) and np.isnan(feature_id)) else str(feature_id)

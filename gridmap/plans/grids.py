@@ -58,7 +58,7 @@ __all__ = ["build_grids", "GridBuild", "GridStats", "number_grids", "community_p
 #: A grid code: 15 digits (DB11/T 2157-2023).
 CODE_PATTERN = re.compile(r"^\d{15}$")
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message | str], None]  # a progress line, rendered when printed
 
 
 # --------------------------------------------------------------------------------------------

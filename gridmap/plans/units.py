@@ -41,7 +41,7 @@ __all__ = ["make_units", "units_from_faces", "unit_adjacency", "layer_names", "f
 #: Count columns summed from residents into units (and from units into grids), when present.
 COUNT_COLUMNS: tuple[str, ...] = ("households", "population", *SPECIAL_GROUPS)
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message | str], None]  # a progress line, rendered when printed
 
 
 def layer_names(units: pd.DataFrame) -> list[str]:

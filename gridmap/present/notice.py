@@ -1257,7 +1257,7 @@ def default_workers(n_notices: int) -> int:
 
 def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str] | None = None, *,
                   dpi: float = 150, workers: int | None = None,
-                  progress: Callable[[str], None] | None = None, combined_name: str = "notices.pdf") -> NoticeRun:
+                  progress: Callable[[Message | str], None] | None = None, combined_name: str = "notices.pdf") -> NoticeRun:
     """Write ``notice_<code>.pdf`` and ``notice_<code>.png`` per grid and ``notices.pdf`` (one page
     per grid, in code order, with a bookmark per grid) into ``out_dir``; each file atomically.
 

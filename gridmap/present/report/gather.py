@@ -145,7 +145,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
                  zones: Mapping[str, gpd.GeoDataFrame] | None = None, osm_path: str | os.PathLike | None = None,
                  net=None, k: int = 3, radius_m: float = SITE_RADIUS_M, sliver_m2: float = SLIVER_M2, crs=None,
                  people: Mapping[str, pd.DataFrame] | None = None,
-                 progress: Callable[[str], None] | None = None) -> Report:
+                 progress: Callable[[Message | str], None] | None = None) -> Report:
     """Compute every section of the 台账 that its inputs allow.
 
     Parameters
