@@ -317,10 +317,14 @@ def test_bad_upload_shows_the_problem_with_its_row_id(standin, monkeypatch: pyte
     problems = at.dataframe[-1].value
     assert list(problems.columns) == ["类别", "行号", "编号", "字段", "说明"]
     assert list(problems["行号"]) == [1] and list(problems["编号"]) == [dup] and list(problems["字段"]) == ["zone_id"]
-    assert "rows 1, 3" in problems["说明"].iloc[0]  # the core names both rows
+    # the core's finding, in the app's language (Chinese by default), names both rows
+    assert f"zone_id“{dup}”被 2 个要素重复使用（第 1、3 行）" in problems["说明"].iloc[0]
+    assert "is used by" not in errors and "is used by" not in problems["说明"].iloc[0]
     at.sidebar.radio(key="lang").set_value("en").run()  # the error is gone after a rerun; apply again
     at.button(key="use_files").click().run()
     assert "row 1" in " ".join(e.value for e in at.error) and f"id {dup}" in " ".join(e.value for e in at.error)
+    problems = at.dataframe[-1].value
+    assert f"zone_id '{dup}' is used by 2 features (rows 1, 3)" in problems["Message"].iloc[0]
 
 
 @needs_demo

@@ -18,16 +18,19 @@ from gridmap.errors import GridmapError, ParameterError, check_number
 from gridmap.io.validate import LayerError
 from gridmap.vocab import CATALOG, LANG_ENV, Message, current_language, placeholders, set_language, text, using_language
 from gridmap.vocab.app import APP_TEXT
+from gridmap.vocab.cli import CLI_TEXT
 from gridmap.vocab.maps import MAP_TEXT
 from gridmap.vocab.messages import MESSAGES
 from gridmap.vocab.report import REPORT_TEXT
+from gridmap.vocab.validation import VALIDATION
 
 #: Unit words the English notice leaves out ("1,234" rather than "1,234 households" under a header).
 EMPTY_IN_ENGLISH = {"notice_hh_unit", "notice_pop_unit", "notice_count_unit"}
 
 
 def test_every_msgid_has_both_languages_with_the_same_parameters() -> None:
-    assert len(CATALOG) == len(MESSAGES) + len(MAP_TEXT) + len(REPORT_TEXT) + len(APP_TEXT)  # no id twice
+    parts = (MESSAGES, VALIDATION, CLI_TEXT, MAP_TEXT, REPORT_TEXT, APP_TEXT)
+    assert len(CATALOG) == sum(map(len, parts))  # no id twice
     for msgid, entry in CATALOG.items():
         assert set(entry) == {"zh", "en"}, msgid
         assert entry["zh"].strip(), msgid
@@ -36,8 +39,8 @@ def test_every_msgid_has_both_languages_with_the_same_parameters() -> None:
 
 
 def test_every_error_message_is_chinese_in_chinese() -> None:
-    """A translation, not a copy: each error text in Chinese holds a Chinese character (or is a symbol)."""
-    for msgid, entry in MESSAGES.items():
+    """A translation, not a copy: each error text and finding in Chinese holds a Chinese character (or is a symbol)."""
+    for msgid, entry in {**MESSAGES, **VALIDATION, **CLI_TEXT}.items():
         if any(c.isalpha() for c in re.sub(r"\{[^}]*\}", "", entry["en"])):
             assert any("\u4e00" <= c <= "\u9fff" for c in entry["zh"]), msgid
 

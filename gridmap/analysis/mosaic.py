@@ -35,6 +35,7 @@ from scipy.sparse.csgraph import connected_components
 from gridmap.analysis.planar import GridTooFineError, snap_rounded_faces
 from gridmap.io.crs import working_crs
 from gridmap.io.validate import SPECIAL_GROUPS
+from gridmap.vocab import Message
 
 __all__ = ["build_mosaic", "layer_columns", "number_faces", "LAYER_KEY", "DEFAULT_GRID_SIZE"]
 
@@ -48,7 +49,7 @@ DEFAULT_GRID_SIZE = 0.001
 #: What a layer name may look like: it prefixes column names (``<layer>_ids``, ``<layer>_count``).
 LAYER_KEY = re.compile(r"^[^\W\d]\w*$")
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message | str], None]  # a progress line, rendered when printed
 
 
 def layer_columns(layer: str) -> tuple[str, str]:
@@ -288,14 +289,14 @@ def build_mosaic(
     all_geoms = np.concatenate([g.geometry.to_numpy() for g in projected.values()]
                                + ([area.geometry.to_numpy()] if area is not None else []))
     all_geoms = all_geoms[~(shapely.is_missing(all_geoms) | shapely.is_empty(all_geoms))]
-    say(f"mosaic: {len(all_geoms):,} polygons")
+    say(Message("prog_mosaic_polygons", n=len(all_geoms)))
     faces = None
     if grid_size:
         try:
             faces = snap_rounded_faces(all_geoms, grid_size)
             edges = np.empty(0)
-            say(f"mosaic: snap-rounded to {grid_size:g} and traced into {len(faces):,} faces "
-                f"({time.perf_counter() - start:.1f} s)")
+            say(Message("prog_mosaic_snapped", grid_size=grid_size, faces=len(faces),
+                        seconds=time.perf_counter() - start))
         except GridTooFineError:  # a province at 1 µm: GEOS's noder, strip by strip
             pass
     if faces is None:
@@ -309,15 +310,15 @@ def build_mosaic(
             n_strips = int(np.clip(len(seg) // 10_000, 1, 64))
         edges = _strip_edges(seg, n_strips, (minx, miny, maxx, maxy), grid_size)
         faces = _polygonize_strips(lines, edges, miny - 1.0, maxy + 1.0, n_jobs, grid_size)
-        say(f"mosaic: {len(seg):,} distinct boundary segments noded and polygonized into {len(faces):,} faces "
-            f"in {len(edges) - 1} strip(s) ({time.perf_counter() - start:.1f} s)")
+        say(Message("prog_mosaic_noded", segments=len(seg), faces=len(faces), strips=len(edges) - 1,
+                    seconds=time.perf_counter() - start))
 
     points = shapely.point_on_surface(faces)
     layer_pairs = {name: _label_pairs(points, gdf.geometry.to_numpy()) for name, gdf in projected.items()}
     area_pairs = _label_pairs(points, area.geometry.to_numpy()) if area is not None else None
     faces, piece = _rejoin_cut_faces(faces, list(layer_pairs.values()) + ([area_pairs] if area_pairs else []),
                                      edges[1:-1])
-    say(f"mosaic: labelled {len(faces):,} faces ({time.perf_counter() - start:.1f} s)")
+    say(Message("prog_mosaic_labelled", faces=len(faces), seconds=time.perf_counter() - start))
 
     # each final face carries the labels of its representative piece
     remap = np.full(len(points), -1)
@@ -355,7 +356,7 @@ def build_mosaic(
     if residents is not None:
         result = _add_residents(result, residents.to_crs(work_crs))
     result = number_faces(result)
-    say(f"mosaic: {len(result):,} faces kept ({time.perf_counter() - start:.1f} s)")
+    say(Message("prog_mosaic_kept", faces=len(result), seconds=time.perf_counter() - start))
     return result
 
 

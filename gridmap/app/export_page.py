@@ -66,7 +66,7 @@ def export_tables(ctx: PageContext) -> dict[str, pd.DataFrame]:
             out["home_visit_list"] = visits  # headers translated when shown (rows located by lon/lat first)
     reports = [r for r in ds.reports if r.problems]
     if reports:
-        out["validation_problems"] = pd.concat([r.to_frame() for r in reports], ignore_index=True)
+        out["validation_problems"] = pd.concat([r.to_frame(lang) for r in reports], ignore_index=True)
     return out
 
 

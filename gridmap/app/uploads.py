@@ -23,6 +23,7 @@ from gridmap.app.i18n import t
 from gridmap.io.files import MAX_ZIP_BYTES, MAX_ZIP_FILES, list_layers, load_layer, read_layer
 from gridmap.io.tables import is_table, table_columns
 from gridmap.io.validate import KINDS, SPECIAL_GROUPS, LayerError, ValidationReport
+from gridmap.vocab import render
 
 __all__ = ["render_uploads", "problems_table", "UploadedLayer", "build_dataset", "LAYER_TYPES", "POINT_TYPES"]
 
@@ -111,7 +112,7 @@ def problems_table(report: ValidationReport, lang: str) -> pd.DataFrame:
                 t("col_row", lang): p.row,
                 t("col_feature_id", lang): p.feature_id,
                 t("col_column", lang): p.column,
-                t("col_message", lang): p.message,
+                t("col_message", lang): render(p.message, lang),
             }
             for p in report.problems
         ],
@@ -131,7 +132,8 @@ def _problem_lines(report: ValidationReport, lang: str, limit: int = 5) -> str:
             parts.append(t("where_id", lang, id=p.feature_id))
         if p.column:
             parts.append(t("where_column", lang, column=p.column))
-        lines.append(f"- {sep.join(parts)}{t('colon', lang)}{p.message}" if parts else f"- {p.message}")
+        message = render(p.message, lang)
+        lines.append(f"- {sep.join(parts)}{t('colon', lang)}{message}" if parts else f"- {message}")
     if len(report.errors) > limit:
         lines.append("- " + t("more_problems", lang, n=len(report.errors) - limit))
     return "\n".join(lines)

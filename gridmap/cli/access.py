@@ -36,6 +36,7 @@ from gridmap.cli.common import (
     add_walk_arguments,
     choose_working_crs,
     load_walk_inputs,
+    network_source,
     print_error,
     print_read_notes,
     progress,
@@ -48,6 +49,7 @@ from gridmap.cli.project import add_project_options
 from gridmap.defaults import LIFE_CIRCLE_M, SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
 
@@ -80,7 +82,7 @@ def _inputs(args: argparse.Namespace, say):
             raise LayerError("err_demo_layer", name=name, layers=", ".join(polygons))
         grids = demo[name]
     if args.grids:
-        say(f"reading grids {args.grids}")
+        say(Message("cli_reading_grids", path=args.grids))
         path, layer = split_layer(args.grids)
         grids, report = opts.load(path, None, args.grids_layer or layer, "grids")
         print_read_notes(report)
@@ -115,26 +117,27 @@ def run_access(args: argparse.Namespace) -> int:
     try:
         osm, residents, centers, grids, grid_id = _inputs(args, say)
         work = choose_working_crs(args, say, residents, centers, grids)
-        say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
+        say(network_source(osm, args.no_cache))
         net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
     except (LayerError, FileNotFoundError, ValueError) as exc:
         print_error(exc)
         return 2
-    say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, {net.edge_length.sum() / 1000:.1f} km, "
-        f"EPSG:{net.crs.to_epsg()}")
+    say(Message("cli_network", nodes=net.n_nodes, edges=net.n_edges, km=net.edge_length.sum() / 1000,
+                epsg=net.crs.to_epsg()))
     index = acc.EdgeIndex(net)
-    say(f"routing {len(residents):,} residents to {len(centers):,} centres (snap limit {args.snap_limit:g} m)")
+    say(Message("cli_access_routing", residents=len(residents), centers=len(centers), snap=args.snap_limit))
     result = acc.compute_access(net, residents, centers, thresholds=args.thresholds, snap_limit=args.snap_limit,
                                 index=index)
     res = result.residents
     counts = res["snap_status"].value_counts()
-    say("snap status: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    say(Message("cli_access_snap_status", counts=", ".join(f"{k} {v}" for k, v in counts.items())))
     bad = result.centers[result.centers["snap_status"] != acc.SNAP_OK]
     for row in bad.itertuples():
-        say(f"warning: centre {row.center_id} not routed ({row.snap_status}, {row.snap_m:.0f} m from a street)")
-    say("life circles: " + ", ".join(f"{k} {v}" for k, v in res["life_circle"].value_counts(sort=False).items()))
+        say(Message("cli_access_center_not_routed", center=row.center_id, status=row.snap_status, m=row.snap_m))
+    circles = res["life_circle"].value_counts(sort=False).items()
+    say(Message("cli_access_life_circles", counts=", ".join(f"{k} {v}" for k, v in circles)))
 
-    say("catchments and isochrones")
+    say(Message("cli_access_catchments"))
     catch = catchments(res.to_crs(net.crs))
     if "capacity" in centers.columns and len(catch):
         capacity = dict(zip(centers["center_id"].astype(str), centers["capacity"], strict=True))
@@ -142,7 +145,7 @@ def run_access(args: argparse.Namespace) -> int:
     iso = isochrones(net, centers, result.thresholds, snap_limit=args.snap_limit, buffer_m=args.buffer,
                          labels=result.labels, index=index)
 
-    say("summaries")
+    say(Message("cli_access_summaries"))
     zones = grids.to_crs(net.crs) if grids is not None else None
     if grid_id is None:
         res_for_summary = res.assign(zone="(all)")
@@ -152,7 +155,7 @@ def run_access(args: argparse.Namespace) -> int:
     summary = acc.summarize_access(res_for_summary, zones, zone_col, labels=result.labels)
     visits = acc.home_visit_list(res_for_summary, zones, zone_col, labels=result.labels)
 
-    say(f"writing to {out}")
+    say(Message("cli_writing_to", out=out))
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
         write_geojson(_for_file(res), out / "residents_access.geojson")
@@ -165,7 +168,7 @@ def run_access(args: argparse.Namespace) -> int:
                      lambda p: visits.to_excel(p, index=False, sheet_name="上门服务名单", engine="openpyxl"))
         status = write_map_after_tables(out / "access.html",
                                         lambda p: _write_map(p, net, result, catch, iso, args.lang))
-    say(f"done: {len(visits)} residents on the 上门服务名单; files: {', '.join(OUTPUT_FILES)}")
+    say(Message("cli_access_done", n=len(visits), files=", ".join(OUTPUT_FILES)))
     return status
 
 

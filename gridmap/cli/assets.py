@@ -18,13 +18,15 @@ def run_assets(args: argparse.Namespace) -> int:
     """Install (or check) the assets; exit status 2 with the reason when that fails."""
     from gridmap.cli.common import print_error
     from gridmap.present import assets
+    from gridmap.vocab import text
 
     if args.check:
         absent = assets.missing(args.target)
         for rel in absent:
-            print(f"missing: {rel}")
-        print(f"{assets.VENDOR_DIR if args.target is None else args.target}: "
-              f"{'complete' if not absent else f'{len(absent)} file(s) missing'}")
+            print(text("cli_assets_missing_file", path=rel))
+        target = assets.VENDOR_DIR if args.target is None else args.target
+        print(text("cli_assets_complete", target=target) if not absent
+              else text("cli_assets_incomplete", target=target, n=len(absent)))
         return 0 if not absent else 1
     try:
         assets.install(args.target, force=args.force, npm=args.npm,

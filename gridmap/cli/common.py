@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
+from gridmap.vocab import Message, text
 
 if TYPE_CHECKING:  # imported where used: a command loads only what it runs
     import geopandas as gpd
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # imported where used: a command loads only what it runs
 __all__ = ["add_reading_options", "parse_named_path", "split_layer", "progress", "add_input_options", "Stopwatch",
            "load_walk_inputs", "load_zone_layers", "load_zone_inputs", "input_options", "add_walk_arguments",
            "zone_names", "print_read_notes", "print_error", "read_plan_file", "demo_plan", "street_setup", "save_map",
-           "write_map_after_tables", "add_crs_work_option", "choose_working_crs"]
+           "write_map_after_tables", "add_crs_work_option", "choose_working_crs", "network_source"]
 
 def split_layer(spec: str) -> tuple[Path, str | None]:
     """``PATH#LAYER`` → (path, layer); a plain path → (path, None)."""
@@ -43,8 +44,8 @@ class Stopwatch:
         self.start = time.perf_counter()
         self.enabled = enabled
 
-    def __call__(self, message: str) -> None:
-        """Print ``message`` after the seconds since the stopwatch started (nothing when disabled: ``--quiet``)."""
+    def __call__(self, message: object) -> None:
+        """Print ``message`` (a text, or a :class:`~gridmap.vocab.Message` rendered in the current language)."""
         if self.enabled:
             print(f"[{time.perf_counter() - self.start:6.1f} s] {message}", file=sys.stderr, flush=True)
 
@@ -101,7 +102,7 @@ def print_read_notes(report) -> None:
     columns matched…): the report's notes that concern the whole layer, not one row."""
     for problem in report.problems:
         if problem.row is None and problem.severity != "error":
-            print(f"note: {report.format_problem(problem)}", file=sys.stderr)
+            print(text("val_note", line=report.describe(problem)), file=sys.stderr)
 
 
 def add_crs_work_option(parser: argparse.ArgumentParser) -> None:
@@ -118,8 +119,13 @@ def choose_working_crs(args: argparse.Namespace, say, *layers):
     from gridmap.io.crs import describe_crs, working_crs
 
     crs = working_crs(*layers, crs=getattr(args, "crs_work", None))
-    say(f"working CRS: {describe_crs(crs)}")
+    say(Message("cli_working_crs", crs=describe_crs(crs)))
     return crs
+
+
+def network_source(osm: object, no_cache: bool) -> Message:
+    """The progress line saying where the walking network comes from and whether the cache is used."""
+    return Message("cli_walking_network", path=osm, cache=Message("cli_cache_off" if no_cache else "cli_cache_on"))
 
 
 def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> None:
@@ -157,7 +163,7 @@ def load_walk_inputs(args: argparse.Namespace, say, opts=None
     if args.demo:
         from gridmap.demo import DEMO_OSM, load_demo
 
-        say("loading the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        say(Message("cli_loading_demo"))
         demo = load_demo()
         osm = Path(args.osm) if args.osm else DEMO_OSM
         residents = None if args.residents else demo["residents"]
@@ -169,12 +175,12 @@ def load_walk_inputs(args: argparse.Namespace, say, opts=None
             raise LayerError("err_missing_inputs", options=", ".join(missing))
         osm = Path(args.osm)
     if residents is None:
-        say(f"reading residents {args.residents}")
+        say(Message("cli_reading_residents", path=args.residents))
         path, layer = split_layer(args.residents)
         residents, report = opts.load(path, "residents", getattr(args, "residents_layer", None) or layer, "residents")
         print_read_notes(report)
     if centers is None:
-        say(f"reading centres {args.centers}")
+        say(Message("cli_reading_centers", path=args.centers))
         path, layer = split_layer(args.centers)
         centers, report = opts.load(path, "centers", getattr(args, "centers_layer", None) or layer, "centers")
         print_read_notes(report)
@@ -206,7 +212,7 @@ def load_zone_layers(specs: list[str], options, say, reports: list | None = None
         print_read_notes(report)
         if reports is not None:
             reports.append(report)
-        say(f"read {name}: {len(layers[name]):,} zones from {path}")
+        say(Message("cli_read_zones", name=name, n=len(layers[name]), path=path))
     return layers
 
 
@@ -232,7 +238,7 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
         from gridmap.demo import DEMO_GPKG, DEMO_OSM, demo_zone_layers, load_demo
 
         demo = load_demo()
-        say(f"demo: {DEMO_GPKG.name} (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        say(Message("cli_demo_file", name=DEMO_GPKG.name))
         options.check_all_used()
         return demo_zone_layers(demo), demo["study_area"], demo["residents"], [], DEMO_OSM
     needed = ["--zones NAME=PATH (one or more)", "--area PATH"] + (["--residents PATH"] if need_residents else [])
@@ -244,14 +250,14 @@ def load_zone_inputs(args: argparse.Namespace, say, command: str, need_residents
     area, report = options.load(path, "study_area", layer, "area")
     print_read_notes(report)
     reports.append(report)
-    say(f"read study area: {len(area):,} polygons from {path}")
+    say(Message("cli_read_study_area", n=len(area), path=path))
     residents = None
     if args.residents:
         path, layer = split_layer(args.residents)
         residents, report = options.load(path, "residents", layer, "residents")
         print_read_notes(report)
         reports.append(report)
-        say(f"read residents: {len(residents):,} features, {int(residents['households'].sum()):,} households")
+        say(Message("cli_read_residents", n=len(residents), households=int(residents["households"].sum())))
     options.check_all_used()
     return layers, area, residents, reports, None
 
@@ -271,8 +277,8 @@ def read_plan_file(spec: str, say) -> tuple[Plan, dict[str, gpd.GeoDataFrame]]:
         stored = load_plan_sources(path)
     except ValueError as exc:
         raise LayerError(exc.message if isinstance(exc, GridmapError) else str(exc)) from exc
-    say(f"plan {path.name}: revision {plan.revision}, {len(plan.registry):,} grids"
-        + (f"; stored inputs: {', '.join(stored)}" if stored else "; no stored inputs"))
+    listed = Message("cli_plan_stored", names=", ".join(stored)) if stored else Message("cli_plan_no_stored")
+    say(Message("cli_plan_read", name=path.name, revision=plan.revision, n=len(plan.registry), stored=listed))
     return plan, stored
 
 
@@ -284,7 +290,7 @@ def demo_plan(demo: dict, say) -> Plan:
     from gridmap.plans.plan import Plan
     from gridmap.plans.units import make_units
 
-    say(f"building a plan from the demo ({MIN_HOUSEHOLDS}–{MAX_HOUSEHOLDS} households per grid)")
+    say(Message("cli_demo_plan", low=MIN_HOUSEHOLDS, high=MAX_HOUSEHOLDS))
     units = make_units(demo_zone_layers(demo), demo["study_area"], demo["residents"])
     build = build_grids(units, MIN_HOUSEHOLDS, MAX_HOUSEHOLDS, seed=SEED, study_area=demo["study_area"])
     return Plan.from_build(units, build, min_households=MIN_HOUSEHOLDS, max_households=MAX_HOUSEHOLDS, name="demo")

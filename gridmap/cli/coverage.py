@@ -35,6 +35,7 @@ from gridmap.io.background import BackgroundCall, BackgroundWrite
 from gridmap.io.files import write_geojson
 from gridmap.io.osm import read_osm_basemap
 from gridmap.io.validate import LayerError, ValidationReport
+from gridmap.vocab import Joined, Message, text
 
 __all__ = ["register", "run_coverage"]
 
@@ -87,12 +88,13 @@ def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, 
     report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area,
                              invalid_edges=edges.result())
 
-    def count(frame) -> str:
+    def count(frame) -> Joined:
         slivers = int(frame["is_sliver"].sum())
-        return f"{len(frame) - slivers}" + (f" (+{slivers} sliver(s) < {args.sliver_area:g} m²)" if slivers else "")
+        more = Message("cli_coverage_slivers", n=slivers, area=args.sliver_area) if slivers else ""
+        return Joined([len(frame) - slivers, more], "")
 
-    say(f"coverage: {count(report.gaps)} blind spot(s), {count(report.overlaps)} overlap(s), "
-        f"{count(report.outside)} zone part(s) outside the study area, {len(report.invalid_edges)} edge(s) to fix")
+    say(Message("cli_coverage_found", gaps=count(report.gaps), overlaps=count(report.overlaps),
+                outside=count(report.outside), edges=len(report.invalid_edges)))
     missing = None
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
@@ -104,23 +106,27 @@ def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, 
         write_geojson(report.outside, out / "outside.geojson")
         write_geojson(report.invalid_edges, out / "edges.geojson")
         report.summary.to_csv(out / "summary.csv", index=False, encoding="utf-8-sig")
-        frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
+        frames = [r.to_frame(args.lang) for r in reports] or [ValidationReport("", None, None).to_frame()]
         pd.concat(frames, ignore_index=True).to_csv(out / "problems.csv", index=False, encoding="utf-8-sig")
         try:
             page.finish()
         except AssetsMissingError as exc:
             missing = exc
     if missing is not None:
-        print(f"warning: coverage.html not written: {missing}", file=sys.stderr)
-    say(f"wrote {', '.join(OUTPUTS)} to {out}")
+        print(text("cli_coverage_map_missing", error=missing), file=sys.stderr)
+    say(Message("cli_wrote_to", files=", ".join(OUTPUTS), out=out))
     any_row = report.summary.set_index("layer").loc["any"]
-    print(f"study area {any_row['area_m2'] / 1e6:.3f} km²; covered by any layer {any_row['area_share']:.2%}"
-          + (f", households {any_row['households_share']:.2%}" if "households_share" in any_row else ""))
+
+    def households(row) -> Message | str:
+        share = row.get("households_share") if isinstance(row, pd.Series) else getattr(row, "households_share", None)
+        return "" if share is None else Message("cli_coverage_households", share=share)
+
+    print(text("cli_coverage_total", km2=any_row["area_m2"] / 1e6, share=any_row["area_share"],
+               households=households(any_row)))
     for row in report.summary.itertuples():
         if row.layer != "any":
-            print(f"  {row.layer}: area {row.area_share:.2%}"
-                  + (f", households {row.households_share:.2%}" if hasattr(row, "households_share") else "")
-                  + f", overlaps {row.overlap_m2:,.0f} m²")
+            print(text("cli_coverage_layer", layer=row.layer, share=row.area_share, households=households(row),
+                       overlap_m2=row.overlap_m2))
     return 0
 
 

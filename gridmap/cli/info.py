@@ -16,6 +16,10 @@ from gridmap.io.files import list_layers, load_layer
 from gridmap.io.inputs import InputOptions
 from gridmap.io.tables import is_table
 from gridmap.io.validate import KINDS, LayerError
+from gridmap.vocab import Joined, Message, text
+
+#: The severities of a finding, each with its word in the catalog (``val_severity_<severity>``).
+_SEVERITIES = ("error", "repaired", "warning")
 
 __all__ = ["register", "describe_layer"]
 
@@ -30,43 +34,45 @@ def describe_layer(path: Path, layer: str | None, kind: str | None, options: Inp
     gdf, report = load_layer(path, kind or "auto", layer, raise_errors=False, **options.layer_options(scope))
     options.record_applied(scope, gdf.attrs.get("column_map_applied", {}))
     name = gdf.attrs.get("layer")
-    print(f"\nlayer: {name}", file=out)
+    print(text("cli_info_layer", name=name), file=out)
     if gdf.attrs.get("encoding"):
-        how = "detected from the bytes" if gdf.attrs.get("table") else "detected, no .cpg"
-        print(f"  text encoding ({how}): {gdf.attrs['encoding']}", file=out)
+        how = "cli_info_encoding_table" if gdf.attrs.get("table") else "cli_info_encoding_shp"
+        print(text(how, encoding=gdf.attrs["encoding"]), file=out)
     if gdf.attrs.get("coordinate_columns"):
         x, y = gdf.attrs["coordinate_columns"]
-        print(f"  points from columns {x}, {y} (data from row {gdf.attrs.get('first_row', 2)})", file=out)
+        print(text("cli_info_points_from", x=x, y=y, row=gdf.attrs.get("first_row", 2)), file=out)
     if gdf.attrs.get("converted_from"):
-        print(f"  converted from {gdf.attrs['converted_from']} to WGS84", file=out)
+        print(text("cli_info_converted", source=gdf.attrs["converted_from"]), file=out)
     if gdf.crs is None:
-        print("  CRS: none declared", file=out)
+        print(text("cli_info_no_crs"), file=out)
     else:
         epsg = gdf.crs.to_epsg()
-        print(f"  CRS: {gdf.crs.name}" + (f" (EPSG:{epsg})" if epsg else f" ({gdf.crs.to_string()})"), file=out)
-    print(f"  features: {len(gdf)}", file=out)
+        print(text("cli_info_crs", name=gdf.crs.name, code=f"EPSG:{epsg}" if epsg else gdf.crs.to_string()), file=out)
+    print(text("cli_info_features", n=len(gdf)), file=out)
     types = Counter(t if isinstance(t, str) else "(null)" for t in gdf.geometry.geom_type)  # null: NaN or None
-    print("  geometry types: " + ", ".join(f"{t} {n}" for t, n in sorted(types.items())), file=out)
+    print(text("cli_info_types", types=", ".join(f"{t} {n}" for t, n in sorted(types.items()))), file=out)
     valid = gdf.geometry[~(gdf.geometry.isna() | gdf.geometry.is_empty)]
     if len(valid):
         minx, miny, maxx, maxy = valid.total_bounds
-        print(f"  bounds: {minx:.6f}, {miny:.6f} – {maxx:.6f}, {maxy:.6f}", file=out)
+        print(text("cli_info_bounds", minx=minx, miny=miny, maxx=maxx, maxy=maxy), file=out)
         if gdf.crs is not None and not gdf.crs.is_geographic:
             try:
                 lon, lat = pyproj.Transformer.from_crs(gdf.crs, 4326, always_xy=True).transform(
                     [minx, maxx], [miny, maxy])
-                print(f"  bounds (lon/lat): {lon[0]:.6f}, {lat[0]:.6f} – {lon[1]:.6f}, {lat[1]:.6f}", file=out)
+                print(text("cli_info_bounds_lonlat", minx=lon[0], miny=lat[0], maxx=lon[1], maxy=lat[1]), file=out)
             except Exception:  # noqa: BLE001 - the validator reports coordinates that do not fit the CRS
                 pass
     fields = [f"{c} ({gdf[c].dtype})" for c in gdf.columns if c != gdf.geometry.name]
-    print("  fields: " + (", ".join(fields) if fields else "(none)"), file=out)
+    print(text("cli_info_fields", fields=", ".join(fields) if fields else Message("cli_info_none")), file=out)
     checked = report.kind
-    print(f"  checked as: {KINDS[checked].label if checked else 'generic layer (geometry and CRS only)'}", file=out)
+    print(text("cli_info_checked_as", kind=KINDS[checked].label if checked else Message("val_kind_generic")), file=out)
     if not report.problems:
-        print("  problems: none", file=out)
+        print(text("cli_info_no_problems"), file=out)
     else:
         counts = Counter(p.severity for p in report.problems)
-        print("  problems: " + ", ".join(f"{n} {s}" for s, n in counts.items()), file=out)
+        print(text("cli_info_problems", counts=Joined(
+            [Message("cli_info_count", n=n, severity=Message(f"val_severity_{s}") if s in _SEVERITIES else s)
+             for s, n in counts.items()], {"zh": "，", "en": ", "})), file=out)
         for line in report.lines():
             print("    " + line, file=out)
     return len(report.errors)
@@ -76,10 +82,11 @@ def _cmd_info(args: argparse.Namespace) -> int:
     path = Path(args.path)
     try:
         layers = list_layers(path)
-        print(f"file: {path}")
-        print(f"layers ({len(layers)}): " + ", ".join(
-            f"{r.name} [{'no coordinate columns' if is_table(path) and pd.isna(r.geometry_type) else r.geometry_type}]"
-            for r in layers.itertuples()))
+        print(text("cli_info_file", path=path))
+        no_xy = text("cli_info_no_xy")
+        print(text("cli_info_layers", n=len(layers), layers=", ".join(
+            f"{r.name} [{no_xy if is_table(path) and pd.isna(r.geometry_type) else r.geometry_type}]"
+            for r in layers.itertuples())))
         if args.layer:
             names = [args.layer]
         elif is_table(path) and len(layers) > 1 and layers["geometry_type"].notna().any():

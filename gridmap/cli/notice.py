@@ -36,7 +36,7 @@ from pathlib import Path
 from gridmap.cli.common import add_reading_options, demo_plan, print_error, progress, read_plan_file, split_layer
 from gridmap.errors import GridmapError
 from gridmap.io.validate import LayerError
-from gridmap.vocab import Message
+from gridmap.vocab import Message, text
 
 __all__ = ["register", "run_notice"]
 
@@ -63,7 +63,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     if args.demo:
         from gridmap.demo import DEMO_OSM, load_demo
 
-        say("loading the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        say(Message("cli_loading_demo"))
         demo = load_demo()
         found.update(communities=demo["study_area"], residents=demo["residents"])
         found["osm"] = found["osm"] or DEMO_OSM
@@ -78,15 +78,14 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     if found["osm"] is not None:
         if not found["osm"].exists():
             raise LayerError("err_osm_not_found", path=found["osm"])
-        say(f"basemap from {found['osm']}")
+        say(Message("cli_notice_basemap", path=found["osm"]))
         found["basemap"] = osm_basemap(found["osm"])
     else:
         residents = found["residents"]
         polygons = bool(residents is not None and len(residents)
                         and shapely.get_type_id(residents.geometry.to_numpy()).min() >= 3)
         found["basemap"] = Basemap(buildings=residents) if polygons else None
-        say("no --osm: " + ("buildings from the plan's residents, no streets" if polygons else
-                            "no basemap (give --osm for streets and buildings)"))
+        say(Message("cli_notice_no_osm_buildings" if polygons else "cli_notice_no_osm"))
     from gridmap.io.inputs import InputOptions
 
     opts = InputOptions.from_args(args, ("staff", "micro"))
@@ -96,7 +95,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         required, optional = opts.maps("staff")
         staff = read_staff_table(spath, layer, column_map=required or None, map_if_present=optional or None)
         opts.record_applied("staff", staff.column_map_applied)
-        say(f"staff: {len(staff.table):,} rows from {spath}")
+        say(Message("cli_notice_staff", n=len(staff.table), path=spath))
         found["staff"] = staff
     found["micro"] = None
     if args.micro:
@@ -105,12 +104,12 @@ def _inputs(args: argparse.Namespace, say) -> dict:
         found["micro"] = read_micro_grids(mpath, layer, crs=opts.crs("micro"), source=opts.source("micro"),
                                           column_map=required or None, map_if_present=optional or None)
         opts.record_applied("micro", found["micro"].attrs.get("column_map_applied", {}))
-        say(f"micro grids: {len(found['micro']):,} from {mpath}")
+        say(Message("cli_notice_micro_file", n=len(found["micro"]), path=mpath))
     elif plan.micro_grids is not None:
         from gridmap.present.notice_inputs import check_micro_grids
 
         found["micro"] = check_micro_grids(plan.micro_grids, source=f"{args.plan}#micro_grids")
-        say(f"micro grids: {len(found['micro']):,} stored in the plan")
+        say(Message("cli_notice_micro_plan", n=len(found["micro"])))
     opts.check_all_used()
     return found
 
@@ -125,7 +124,7 @@ def run_notice(args: argparse.Namespace) -> int:
         return 2
     try:
         font = find_cjk_font()
-        say(f"font: {font.family} ({font.path})")
+        say(Message("cli_notice_font", family=font.family, path=font.path))
         codes = _grid_codes(args.grids)
         found = _inputs(args, say)
     except (LayerError, NoticeFontError, FileNotFoundError) as exc:
@@ -141,7 +140,7 @@ def run_notice(args: argparse.Namespace) -> int:
             return 2
     staff = found["staff"]
     for warning in (staff.warnings if staff is not None else []):
-        print(f"warning: {warning}", file=sys.stderr)
+        print(text("cli_warning", text=warning), file=sys.stderr)
     try:
         ns = prepare_notices(grids, basemap=found["basemap"], staff=staff.table if staff is not None else None,
                              micro=found["micro"], communities=found["communities"],
@@ -149,7 +148,7 @@ def run_notice(args: argparse.Namespace) -> int:
     except (KeyError, ValueError) as exc:
         print_error(exc if isinstance(exc, GridmapError) else exc.args[0] if exc.args else exc)
         return 2
-    say(f"rendering {len(ns.codes):,} notices into {args.out}")
+    say(Message("cli_notice_rendering", n=len(ns.codes), out=args.out))
     try:
         run = write_notices(ns, args.out, dpi=args.dpi, workers=args.workers, progress=say)
     except ValueError as exc:
@@ -160,16 +159,16 @@ def run_notice(args: argparse.Namespace) -> int:
         print_error(Message("err_notices_unwritable", out=args.out, detail=f"{type(exc).__name__}: {exc}", died=died))
         return 2
     for warning in run.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(text("cli_warning", text=warning), file=sys.stderr)
     contents = [ns.contents[c] for c in ns.codes]
     unstaffed = [c.grid_code for c in contents if not any(s.name and s.role == "网格员" for s in c.staff)]
-    print(f"wrote {len(run.files):,} notices to {args.out}: notice_<grid_code>.pdf/.png (A4, PNG {args.dpi:g} dpi) "
-          f"and {run.combined.name} ({len(run.files):,} pages) in {run.seconds:.1f} s with {run.workers} process(es)")
-    print(f"grids without a 网格员: {len(unstaffed):,}"
-          + (f" ({', '.join(unstaffed[:5])}{' …' if len(unstaffed) > 5 else ''})" if unstaffed else ""))
+    print(text("cli_notice_wrote", n=len(run.files), out=args.out, dpi=args.dpi, combined=run.combined.name,
+               seconds=run.seconds, workers=run.workers))
+    examples = f" ({', '.join(unstaffed[:5])}{' …' if len(unstaffed) > 5 else ''})" if unstaffed else ""
+    print(text("cli_notice_unstaffed", n=len(unstaffed), examples=examples))
     if found["micro"] is not None:
         without = [c.grid_code for c in contents if not c.micro]
-        print(f"grids without 微网格: {len(without):,}")
+        print(text("cli_notice_no_micro", n=len(without)))
     return 0
 
 

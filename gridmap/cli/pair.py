@@ -45,6 +45,7 @@ from gridmap.cli.common import (
     add_crs_work_option,
     add_input_options,
     choose_working_crs,
+    network_source,
     print_error,
     print_read_notes,
     progress,
@@ -56,13 +57,14 @@ from gridmap.cli.common import (
 from gridmap.defaults import SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 __all__ = ["register", "run_pair", "OUTPUT_FILES", "HEADERS_ZH"]
 
 #: Files written by ``gridmap pair`` into ``--out``.
 OUTPUT_FILES = ("pairs.csv", "pairs.xlsx", "unpaired.csv", "helpers.geojson", "problems.csv", "pairs.html")
-PRIVACY = ("PERSONAL DATA: the outputs say where vulnerable people (独居老人, 留守儿童, 残疾人) live. Give them "
-           "only to those who serve them (least privilege); keep them off shared drives and public channels.")
+#: What the outputs hold and who may have them (printed as they are written, in the run's language).
+PRIVACY = Message("cli_pair_privacy")
 #: The second (Chinese) header row of pairs.xlsx.
 HEADERS_ZH = {
     "resident_index": "住户行号(从0起)", "group": "帮扶对象类别", "helper_id": "帮扶人编号",
@@ -141,14 +143,14 @@ def _inputs(args: argparse.Namespace, say):
         zone_layers = {"grid_code": grids}
         if plan.micro_grids is not None:  # the 微网格 of the plan rank first in the tie-break
             zone_layers["micro_code"] = plan.micro_grids[["micro_code", "geometry"]]
-        say(f"{len(grids):,} grids: the same grid is preferred at equal distance")
+        say(Message("cli_pair_grids", n=len(grids)))
         if not args.residents and "residents" in stored:
             residents = stored["residents"]
-            say(f"residents: stored in the plan ({len(residents):,} features)")
+            say(Message("cli_pair_residents_stored", n=len(residents)))
     if args.demo:
         from gridmap.demo import DEMO_OSM, load_demo
 
-        say("loading the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL); helpers are synthetic")
+        say(Message("cli_pair_loading_demo"))
         demo = load_demo()
         osm = osm or DEMO_OSM
         if residents is None and not args.residents:
@@ -166,7 +168,7 @@ def _inputs(args: argparse.Namespace, say):
         spec = getattr(args, what)
         if (residents if what == "residents" else helpers) is None:
             path, layer = split_layer(spec)
-            say(f"reading {what} {spec}")
+            say(Message("cli_pair_reading", what=what, path=spec))
             gdf, report = options.load(path, None, layer, what)
             print_read_notes(report)
             reports.append(report)
@@ -253,11 +255,11 @@ def run_pair(args: argparse.Namespace) -> int:
     try:
         osm, residents, helpers, zone_layers, reports = _inputs(args, say)
         work = choose_working_crs(args, say, residents, helpers)
-        say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
+        say(network_source(osm, args.no_cache))
         net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
-        say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, EPSG:{net.crs.to_epsg()}")
-        say(f"pairing within {args.max_distance:g} m, {args.per_helper} people per helper unless its capacity says "
-            f"otherwise; {len(residents):,} resident features, {len(helpers):,} helpers")
+        say(Message("cli_site_network", nodes=net.n_nodes, edges=net.n_edges, epsg=net.crs.to_epsg()))
+        say(Message("cli_pair_within", distance=args.max_distance, per_helper=args.per_helper,
+                    residents=len(residents), helpers=len(helpers)))
         result = pair_residents(net, residents, helpers, groups=args.groups, max_distance_m=args.max_distance,
                                 per_helper=args.per_helper, zone_layers=zone_layers, snap_limit=args.snap_limit,
                                 resident_index=residents.index.to_numpy(), helper_rows=helpers.index.to_numpy(),
@@ -267,20 +269,20 @@ def run_pair(args: argparse.Namespace) -> int:
         return 2
     s = result.stats
     for note in result.notes:
-        say(f"note: {note}")
+        say(Message("cli_note", text=note))
     share = s["paired"] / s["people"] if s["people"] else 1.0
-    say(f"paired {s['paired']:,} of {s['people']:,} people ({share:.1%}) in {', '.join(result.groups)}; "
-        f"{s['candidate_pairs']:,} candidate pairs; {s['helpers_used']:,} of {s['helpers']:,} helpers used")
+    say(Message("cli_pair_paired", paired=s["paired"], people=s["people"], share=share, groups=", ".join(result.groups),
+                candidates=s["candidate_pairs"], used=s["helpers_used"], helpers=s["helpers"]))
     if s["paired"]:
-        say(f"walking: total {s['total_m'] / 1000:,.1f} km, mean {s['mean_m']:,.0f} m, longest {s['max_m']:,.0f} m")
+        say(Message("cli_pair_walking", km=s["total_m"] / 1000, mean=s["mean_m"], longest=s["max_m"]))
     if "paired_same_grid_code" in s:
-        say(f"same grid: {s['paired_same_grid_code']:,} of {s['paired']:,} pairs")
+        say(Message("cli_pair_same_grid", same=s["paired_same_grid_code"], paired=s["paired"]))
     if s["unpaired"]:
-        say("unpaired: " + ", ".join(f"{r} {s[f'unpaired_{r}']:,}" for r in ("helpers_full", "no_helper_within_reach",
-                                                                            "not_on_network")
-                                     if s[f"unpaired_{r}"]))
+        reasons = ("helpers_full", "no_helper_within_reach", "not_on_network")
+        say(Message("cli_pair_unpaired", counts=", ".join(f"{r} {s[f'unpaired_{r}']:,}" for r in reasons
+                                                           if s[f"unpaired_{r}"])))
     tables = _tables(result, helpers)
-    say(f"writing to {out} — {PRIVACY}")
+    say(Message("cli_writing_to_private", out=out, privacy=PRIVACY))
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "pairs.csv", lambda p: tables["pairs"].to_csv(p, index=False, encoding="utf-8-sig"))
     atomic_write(out / "unpaired.csv", lambda p: tables["unpaired"].to_csv(p, index=False, encoding="utf-8-sig"))
@@ -288,11 +290,11 @@ def run_pair(args: argparse.Namespace) -> int:
                                                                ("unpaired", tables["unpaired"]),
                                                                ("helpers", tables["helpers"])], result.groups))
     write_geojson(result.helpers.assign(snap_m=tables["helpers"]["snap_m"].to_numpy()), out / "helpers.geojson")
-    frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
+    frames = [r.to_frame(args.lang) for r in reports] or [ValidationReport("", None, None).to_frame()]
     atomic_write(out / "problems.csv", lambda p: pd.concat(frames, ignore_index=True).to_csv(
         p, index=False, encoding="utf-8-sig"))
     status = write_map_after_tables(out / "pairs.html", lambda p: _write_map(p, net, result, args.lang))
-    say(f"done: {', '.join(OUTPUT_FILES)}")
+    say(Message("cli_done_files", files=", ".join(OUTPUT_FILES)))
     return status
 
 
@@ -303,7 +305,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Pair every special-group person (the counts in the residents' group columns) with one "
                     "helper within walking distance on the OSM network, a helper taking at most --per-helper "
                     "people: exactly, the most people paired first, then the least total walking, then the same "
-                    "grid. " + PRIVACY,
+                    "grid. " + PRIVACY.render("en"),
         epilog="Helpers: points with helper_id; optional name, phone, and capacity (a value there overrides "
                "--per-helper for that helper; blank = the default). Map other column names with --map: "
                "--map helper_id=编号 renames the column in whichever input has it; --map helpers:name=姓名 or "

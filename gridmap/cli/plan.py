@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 
 from gridmap.cli.project import guarded
+from gridmap.vocab import text
 
 __all__ = ["register", "run_log"]
 
@@ -29,14 +30,14 @@ def run_log(args: argparse.Namespace) -> int:
     project = session.project(args.project)
     infos = [session.plan_info(project.name, args.plan)] if args.plan else session.plans(project.name)
     if not infos:
-        print(f"project {project.name!r} has no plans yet")
+        print(text("cli_plan_none", name=project.name))
     for info in infos:
         revisions = session.revisions(project.name, info.name)[::-1]
         if args.limit:
             revisions = revisions[: args.limit]
-        print(f"plan {info.name} (project {project.name}): head revision {info.head} of {info.last_revision}")
+        print(text("cli_plan_head", name=info.name, project=project.name, head=info.head, last=info.last_revision))
         for rev in revisions:
-            mark = "  ← head" if rev.number == info.head else ""
+            mark = text("cli_plan_head_mark") if rev.number == info.head else ""
             base = f" on r{rev.base}" if rev.base is not None else ""
             print(f"  r{rev.number} {rev.kind}{base}  {rev.time:%Y-%m-%d %H:%M:%S} UTC  {rev.author}  "
                   f"[{rev.status}]{mark}")
@@ -49,7 +50,7 @@ def run_log(args: argparse.Namespace) -> int:
         others = [e for e in session.log(project.name, limit=args.limit)
                   if e.action in ("import", "export", "create_project")]
         if others:
-            print(f"project {project.name}: other events")
+            print(text("cli_plan_other_events", name=project.name))
         for event in others:
             what = ", ".join(f"{k}={v}" for k, v in event.details.items() if k not in ("layers",))
             print(f"  {event.time:%Y-%m-%d %H:%M:%S} UTC  {event.user}  {event.action}  {what}")

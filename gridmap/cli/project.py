@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from gridmap.cli.common import print_error
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 if TYPE_CHECKING:
     from gridmap.plans.plan import Plan
@@ -86,8 +87,8 @@ def project_layers(args: argparse.Namespace, say) -> tuple[WorkspaceSession, dic
     if not layers:
         raise LayerError(f"project {project.name!r} has no inputs yet: import them with `gridmap workspace import "
                          f"{args.workspace} --project {project.name} …`")
-    say(f"project {project.name} of {args.workspace}: inputs version {project.inputs_version} "
-        f"({', '.join(layers)})" + (f", OSM {osm.name[:12]}…" if osm else ""))
+    say(Message("cli_ws_project_of", name=project.name, workspace=args.workspace, version=project.inputs_version,
+                layers=", ".join(layers), osm=f", OSM {osm.name[:12]}…" if osm else ""))
     return session, layers, osm
 
 
@@ -184,11 +185,10 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         try:
             return run(args)
         except (WorkspaceError, LayerError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print_error(exc)
             return 2
         except OSError as exc:  # a folder that cannot be read or written (permissions, disk full)
-            print(f"error: {exc.filename + ': ' if getattr(exc, 'filename', None) else ''}{exc.strerror or exc}",
-                  file=sys.stderr)
+            print_error(f"{exc.filename + ': ' if getattr(exc, 'filename', None) else ''}{exc.strerror or exc}")
             return 2
 
     return wrapper

@@ -40,6 +40,7 @@ from gridmap.cli.common import (
     demo_plan,
     input_options,
     load_zone_layers,
+    network_source,
     print_error,
     print_read_notes,
     progress,
@@ -48,6 +49,7 @@ from gridmap.cli.common import (
 )
 from gridmap.defaults import SITE_RADIUS_M, SLIVER_M2
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message, text
 
 __all__ = ["OUTPUT_FILES", "register", "run_report"]
 
@@ -63,7 +65,8 @@ def _project_inputs(args: argparse.Namespace, say) -> dict:
     if target.head is None:
         raise LayerError(f"project {target.project!r} has no plan {target.name!r}")
     _, layers, osm = project_layers(args, say)
-    say(f"plan {target.name}: revision {target.head.revision}, {len(target.head.registry):,} grids")
+    say(Message("cli_plan_read", name=target.name, revision=target.head.revision, n=len(target.head.registry),
+                stored=""))
     return {"study_area": layers["study_area"], "residents": layers.get("residents"),
             "centers": layers.get("centers"), "osm": osm, "plan": target.head,
             "zones": {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}}
@@ -81,7 +84,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
     if args.demo:
         from gridmap.demo import DEMO_OSM, demo_zone_layers, load_demo
 
-        say("loading the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        say(Message("cli_loading_demo"))
         demo = load_demo()
         found.update(study_area=demo["study_area"], residents=demo["residents"], centers=demo["centers"],
                      zones=demo_zone_layers(demo), osm=DEMO_OSM)
@@ -105,7 +108,7 @@ def _inputs(args: argparse.Namespace, say) -> dict:
             lpath, layer = split_layer(spec)
             found[key], report = common.load(lpath, kind, layer, option)
             print_read_notes(report)
-            say(f"read {key}: {len(found[key]):,} features from {lpath}")
+            say(Message("cli_read_layer", key=key, n=len(found[key]), path=lpath))
     common.check_all_used()
     if args.osm:
         found["osm"] = Path(args.osm)
@@ -145,7 +148,7 @@ def _people_tables(args: argparse.Namespace, say) -> dict:
                                           encoding="utf-8-sig")
         except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
             raise LayerError(f"{path}: cannot be read as a CSV table ({exc})") from exc
-        say(f"{section}: {len(tables[section]):,} rows from {path}")
+        say(Message("cli_report_table", section=section, n=len(tables[section]), path=path))
     return tables
 
 
@@ -165,7 +168,7 @@ def run_report(args: argparse.Namespace) -> int:
     if found["osm"] is not None and found["residents"] is not None and found["centers"] is not None:
         from gridmap.access.network import load_walk_network
 
-        say(f"walking network from {found['osm']} (cache: {'off' if args.no_cache else 'on'})")
+        say(network_source(found["osm"], args.no_cache))
         try:
             net = load_walk_network(found["osm"], crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
         except (FileNotFoundError, ValueError) as exc:
@@ -174,34 +177,33 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         people = _people_tables(args, say)
     except LayerError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print_error(exc)
         return 2
     rep = build_report(found["plan"], study_area=found["study_area"], residents=found["residents"],
                        centers=found["centers"], zones=found["zones"], osm_path=found["osm"], net=net,
                        k=args.sites, radius_m=args.radius, sliver_m2=args.sliver_area, crs=work, people=people,
                        progress=say)
     i = 0 if args.lang == "zh" else 1
-    say(f"writing {', '.join(OUTPUT_FILES)} to {args.out}")
+    say(Message("cli_report_writing", files=", ".join(OUTPUT_FILES), out=args.out))
     with writing_to(args.out):
         paths = write_report(rep, args.out, lang=args.lang)
     f = rep.figures
-    print(f"{f['n_grids']:,} grids, {f['households_total']:,} households; {f['in_band']} within {f['band']}, "
-          f"{f['below']} below, {f['above']} above")
+    print(text("cli_report_grids", grids=f["n_grids"], households=f["households_total"], in_band=f["in_band"],
+               band=f["band"], below=f["below"], above=f["above"]))
     if "gap_hh" in f and f["gap_hh"] is not None:
-        print(f"blind spots: {f['gaps']} ({f['gap_hh']:,} households); overlaps: {f['overlaps']}")
+        print(text("cli_report_gaps", gaps=f["gaps"], households=f["gap_hh"], overlaps=f["overlaps"]))
     if "within15" in f:
-        print(f"households within 15 min: {f['within15']:.1%}; home-visit list: {f['visits']} buildings")
+        print(text("cli_report_access", share=f["within15"], visits=f["visits"]))
     if "within15_after" in f:
-        print(f"{f['sites']} proposed site(s): households within {args.radius:g} m → {f['within15_after']:.1%}")
+        print(text("cli_report_sites", n=f["sites"], radius=args.radius, share=f["within15_after"]))
     for section, note in rep.notes.items():
-        print(f"  {section}: {note[i]}")
+        print(text("cli_report_note", section=section, note=note[i]))
     html = paths["html"].read_text(encoding="utf-8")
     status = 0
     if 'class="folium-map"' not in html:
-        print("warning: report.html has no map (offline map assets missing: run scripts/install_assets.sh)",
-              file=sys.stderr)
+        print(text("cli_report_no_map"), file=sys.stderr)
         status = 1
-    say(f"done: {paths['xlsx']}, {paths['html']}")
+    say(Message("cli_report_done", xlsx=paths["xlsx"], html=paths["html"]))
     return status
 
 

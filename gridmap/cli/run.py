@@ -72,7 +72,7 @@ from gridmap.cli.checks import check_crs_text, writing_to
 from gridmap.cli.common import add_reading_options, print_read_notes, progress, split_layer
 from gridmap.errors import GridmapError, ParameterError, check_number
 from gridmap.io.validate import LayerError
-from gridmap.vocab import Message
+from gridmap.vocab import Message, text
 
 __all__ = ["register", "run_run", "load_config", "OUTPUTS"]
 
@@ -231,7 +231,7 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
             raise _config_error(path, "synthetic", exc) from None
         start = time.perf_counter()
         city = synthetic_city(params=city_params)
-        say(f"synthetic city: {city.summary()} ({time.perf_counter() - start:.1f} s)")
+        say(Message("cli_run_synthetic", summary=city.summary(), seconds=time.perf_counter() - start))
         work = _work_crs(path, crs_work, crs or city.params.crs, city.study_area)
         return CityInputs.from_city(city), params, work, output
     if "inputs" not in cfg and project is not None:
@@ -257,7 +257,7 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
         p, lay = split_layer(spec)
         p = p if p.is_absolute() else base / p
         gdf = _read(p, kind, lay, options, scope, f"config {path.name} [inputs] {key}")
-        say(f"read {kind}: {len(gdf):,} rows from {p.name}")
+        say(Message("cli_run_read", kind=kind, n=len(gdf), path=p.name))
         return gdf
 
     zones = {name: layer(spec, "zones", name, f"zones.{name}") for name, spec in inp["zones"].items()}
@@ -266,7 +266,7 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
     centers = layer(inp["centers"], "centers", "centers", "centers") if "centers" in inp else None
     options.check_all_used()
     work = _work_crs(path, crs_work, crs, study_area, *zones.values(), residents, centers)
-    say(f"working CRS: {work.to_string()}")
+    say(Message("cli_working_crs", crs=work.to_string()))
     network = None
     if "network" in inp:
         net_path = Path(inp["network"])
@@ -284,7 +284,7 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
             from gridmap.access.network import load_walk_network
 
             network = load_walk_network(net_path, crs=work)
-        say(f"read network: {network.n_nodes:,} nodes, {network.n_edges:,} edges from {net_path.name}")
+        say(Message("cli_run_read_network", nodes=network.n_nodes, edges=network.n_edges, path=net_path.name))
     return CityInputs(study_area, zones, residents, centers, network), params, work, output
 
 
@@ -377,7 +377,7 @@ def _scheduler(name: str, say):
         n = int(name.split(":", 1)[1])
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
-        say(f"LocalCluster: {n} worker processes")
+        say(Message("cli_run_local_cluster", n=n))
 
         def close():
             client.close()
@@ -390,7 +390,7 @@ def _scheduler(name: str, say):
         raise ParameterError("err_scheduler_silent", name=name, seconds=SCHEDULER_TIMEOUT_S,
                              kind=type(exc).__name__,
                              detail=str(exc).splitlines()[0] if str(exc) else Message("err_no_answer")) from exc
-    say(f"connected to the dask scheduler at {name}")
+    say(Message("cli_run_connected", name=name))
     return client, client.close
 
 
@@ -458,17 +458,17 @@ def run_run(args: argparse.Namespace) -> int:
             written = _write_outputs(result, out, int(output["geojson_max_rows"]), say, inputs.study_area)
             (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         written.append("run.json")
-        say(f"wrote {len(written)} files to {out}")
+        say(Message("cli_run_wrote", n=len(written), out=out))
     if target is not None:
         _store(target, result, inputs.study_area, meta, say)
     in_band = int((result.grid_status["status"] == "ok").sum())
-    print(f"{len(result.faces):,} faces, {len(result.units):,} units → {len(result.grids):,} grids "
-          f"({in_band}/{len(result.grid_status)} communities within {params.min_households}–{params.max_households}); "
-          f"{len(result.coverage.gaps)} gaps, {len(result.coverage.overlaps)} overlaps; {elapsed:.1f} s "
-          f"on {args.scheduler}")
+    print(text("cli_run_result", faces=len(result.faces), units=len(result.units), grids=len(result.grids),
+               in_band=in_band, communities=len(result.grid_status), low=params.min_households,
+               high=params.max_households, gaps=len(result.coverage.gaps), overlaps=len(result.coverage.overlaps),
+               seconds=elapsed, scheduler=args.scheduler))
     if acc is not None:
         share = (acc.residents["network_m"] <= max(params.thresholds)).mean()
-        print(f"access: {share:.1%} of buildings within {max(params.thresholds):g} m of a centre")
+        print(text("cli_run_access", share=share, metres=max(params.thresholds)))
     return 0
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from gridmap.cli.common import print_error
 from gridmap.scale.summary import RESULTS_ENV
-from gridmap.vocab import Message
+from gridmap.vocab import Message, text
 
 __all__ = ["APP_SCRIPT", "STREAMLIT_OPTIONS", "streamlit_command", "register"]
 
@@ -85,8 +85,7 @@ def run_serve(args: argparse.Namespace) -> int:
     folders = [Path(f).expanduser().resolve() for f in args.results or []]
     for folder in folders:
         if not (folder / "run.json").is_file():
-            print(f"error: --results {folder}: not the output folder of a gridmap run (no run.json there); "
-                  "give the --out folder of gridmap run", file=sys.stderr)
+            print_error(Message("cli_serve_not_results", folder=folder))
             return 2
     if folders:  # the city page offers them (gridmap.app.city_page.RESULTS_ENV)
         os.environ[RESULTS_ENV] = os.pathsep.join(str(f) for f in folders)
@@ -94,13 +93,14 @@ def run_serve(args: argparse.Namespace) -> int:
     try:
         init_workspace(location)
     except (WorkspaceError, OSError) as exc:
-        print(f"error: workspace {location}: {exc}", file=sys.stderr)
+        print_error(Message("cli_serve_workspace", location=location, error=exc))
         return 2
     options = {**STREAMLIT_OPTIONS, "server.address": args.address, "server.port": str(args.port)}
     cmd = [sys.executable, "-m", "gridmap.app.serve", "--workspace", location]
     for key, value in options.items():
         cmd += ["--option", f"{key}={value}"]
-    print(f"gridmap: serving workspace {location} at http://{args.address}:{args.port}", file=sys.stderr, flush=True)
+    print(text("cli_serve_serving", location=location, address=args.address, port=args.port), file=sys.stderr,
+          flush=True)
     if os.name == "posix":
         os.execv(cmd[0], cmd)
     return subprocess.call(cmd)

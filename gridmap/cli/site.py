@@ -34,6 +34,7 @@ from gridmap.cli.common import (
     add_walk_arguments,
     choose_working_crs,
     load_walk_inputs,
+    network_source,
     print_error,
     print_read_notes,
     progress,
@@ -46,6 +47,7 @@ from gridmap.cli.project import add_project_options
 from gridmap.defaults import SITE_RADIUS_M, SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError, ValidationReport
+from gridmap.vocab import Message
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
 
@@ -61,7 +63,7 @@ def _inputs(args: argparse.Namespace, say):
     osm, residents, centers, _ = load_walk_inputs(args, say, opts)
     candidates = args.candidates or "nodes"
     if candidates not in ("nodes", "public_buildings"):
-        say(f"reading candidates {candidates}")
+        say(Message("cli_reading_candidates", path=candidates))
         path, layer = split_layer(candidates)
         try:
             candidates, report = opts.load(path, None, args.candidates_layer or layer, "candidates")
@@ -102,32 +104,34 @@ def run_site(args: argparse.Namespace) -> int:
         osm, residents, centers, candidates = _inputs(args, say)
         work = choose_working_crs(args, say, residents, centers,
                                   None if isinstance(candidates, str) else candidates)
-        say(f"walking network from {osm} (cache: {'off' if args.no_cache else 'on'})")
+        say(network_source(osm, args.no_cache))
         net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
-        say(f"network: {net.n_nodes:,} nodes, {net.n_edges:,} edges, EPSG:{net.crs.to_epsg()}")
-        say(f"candidates: {candidates if isinstance(candidates, str) else f'{len(candidates):,} from file'}; "
-            f"routing {len(residents):,} residents, {len(centers):,} existing centres, radius {args.radius:g} m")
+        say(Message("cli_site_network", nodes=net.n_nodes, edges=net.n_edges, epsg=net.crs.to_epsg()))
+        named = candidates if isinstance(candidates, str) else Message("cli_site_candidates_from_file",
+                                                                      n=len(candidates))
+        say(Message("cli_site_routing", candidates=named, residents=len(residents), centers=len(centers),
+                    radius=args.radius))
         problem = siting.build_problem(net, residents, centers, radius_m=args.radius, weight=args.weight,
                                        candidates=candidates, spacing_m=args.spacing, objective=args.objective,
                                        snap_limit=args.snap_limit, osm_path=osm, index=acc.EdgeIndex(net))
     except (LayerError, FileNotFoundError, ValueError, KeyError) as exc:
         print_error(exc.args[0] if isinstance(exc, KeyError) else exc)
         return 2
-    say(f"{len(problem.candidates):,} candidates on the network ({problem.dropped_candidates} too far from a "
-        f"street); {problem.dist.nnz:,} candidate–resident pairs within {problem.limit_m:g} m")
+    say(Message("cli_site_problem", n=len(problem.candidates), dropped=problem.dropped_candidates,
+                pairs=problem.dist.nnz, limit=problem.limit_m))
     result = siting.recommend_sites(net, residents, centers, args.k, target_share=args.target, method=args.method,
                                     objective=args.objective, problem=problem, osm_path=osm)
     sites, summary = result.sites, result.summary
     row = summary[summary["measure"] == args.weight].iloc[0]
-    say(f"{args.weight} within {args.radius:g} m: {row['share_before']:.1%} → {row['share_after']:.1%} with "
-        f"{len(sites)} new site(s) ({args.method}, {args.objective})")
+    say(Message("cli_site_result", weight=args.weight, radius=args.radius, before=row["share_before"],
+                after=row["share_after"], n=len(sites), method=args.method, objective=args.objective))
     if args.target is not None and not result.reached:
-        say(f"warning: the target {args.target:.0%} cannot be reached with these candidates")
+        say(Message("cli_site_target_unreached", target=args.target))
     if args.k is not None and len(sites) < args.k:
-        say(f"note: only {len(sites)} site(s) add anything; the others would cover no one new")
+        say(Message("cli_site_fewer", n=len(sites)))
     if args.method == "greedy" and args.k and result.upper_bound > 0 and args.objective == "coverage":
-        say(f"greedy reaches ≥ {result.value / result.upper_bound:.1%} of the best possible with {args.k} site(s)")
-    say(f"writing to {out}")
+        say(Message("cli_site_greedy_bound", share=result.value / result.upper_bound, k=args.k))
+    say(Message("cli_writing_to", out=out))
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
         write_geojson(sites, out / "sites.geojson")
@@ -135,9 +139,9 @@ def run_site(args: argparse.Namespace) -> int:
         status = write_map_after_tables(out / "sites.html",
                                         lambda p: _write_map(p, net, result, centers, args.radius, args.lang))
     for r in sites.itertuples():
-        say(f"  {r.rank}. {r.candidate_id} near {r.street or '(unnamed street)'}: +{r.gain:,.0f} → "
-            f"{r.covered_after:.1%}")
-    say(f"done: {', '.join(OUTPUT_FILES)}")
+        say(Message("cli_site_row", rank=r.rank, candidate=r.candidate_id,
+                    street=r.street or Message("cli_site_unnamed_street"), gain=r.gain, after=r.covered_after))
+    say(Message("cli_done_files", files=", ".join(OUTPUT_FILES)))
     return status
 
 

@@ -57,6 +57,7 @@ from gridmap.people.staffing import (
     member_coverage,
     staffing_layers,
 )
+from gridmap.vocab import Message, text
 
 __all__ = ["register", "run_staff", "OUTPUTS", "SHEETS"]
 
@@ -65,14 +66,15 @@ OUTPUTS = ("staff.csv", "staff_grids.csv", "unstaffed.csv", "staff_assignments.c
 #: Workbook sheets, by table.
 SHEETS = {"staff": "网格员配置", "grids": "网格", "unstaffed": "未配备网格员", "members": "党员报到",
           "coverage": "党员覆盖", "units": "驻区单位"}
-PRIVACY = "the outputs hold names, phones and homes: give them only to those who need them"
+#: What the outputs hold and who may have them (printed as they are written, in the run's language).
+PRIVACY = Message("cli_staff_privacy")
 
 
 def _read(options: InputOptions, spec: str, scope: str, say):
     path, layer = split_layer(spec)
     gdf, _ = options.load(path, None, layer, scope)
     gdf.attrs.setdefault("source", str(path))
-    say(f"read {scope}: {len(gdf):,} rows from {path}")
+    say(Message("cli_staff_read", scope=scope, n=len(gdf), path=path))
     return gdf
 
 
@@ -120,7 +122,7 @@ def _write_outputs(out: Path, say, result, grid_table: pd.DataFrame, unstaffed: 
     """Write the tables, layers and workbook of a staffing run into ``out``."""
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
-        say(f"writing to {out} — {PRIVACY}")
+        say(Message("cli_writing_to_private", out=out, privacy=PRIVACY))
         _csv(result.staff, out / "staff.csv")
         _csv(grid_table, out / "staff_grids.csv")
         _csv(unstaffed, out / "unstaffed.csv")
@@ -168,7 +170,7 @@ def run_staff(args: argparse.Namespace) -> int:
     if osm:
         from gridmap.access.network import load_walk_network
 
-        say(f"walking network from {osm}")
+        say(Message("cli_staff_network", path=osm))
         net = load_walk_network(osm, cache=args.cache_dir)
     grids = plan.grids()
     result = assign_staff(grids, staff, net=net, max_distance_m=args.max_distance, snap_limit=args.snap_limit)
@@ -210,15 +212,16 @@ def run_staff(args: argparse.Namespace) -> int:
     if out is not None:
         _write_outputs(out, say, result, grid_table, unstaffed, grids, member_result, coverage, plan, placed, sheets)
     staffed = int(grid_table["staffed"].sum())
-    print(f"{staffed:,} of {len(grid_table):,} grids have a 网格员 ({(grid_table['source'] == 'assigned').sum():,} "
-          f"newly assigned, within {args.max_distance:g} m{' walking' if net is not None else ' in a straight line'})"
-          + ("" if result.optimal else "; HiGHS stopped at its time limit: the best assignment found is used"))
+    print(text("cli_staff_result", staffed=staffed, grids=len(grid_table),
+               assigned=int((grid_table["source"] == "assigned").sum()), distance=args.max_distance,
+               how=Message("cli_staff_walking" if net is not None else "cli_staff_straight"),
+               stopped="" if result.optimal else Message("cli_staff_time_limit")))
     if len(unstaffed):
-        print(f"  without a 网格员: {len(unstaffed):,} grid(s) — see unstaffed.csv")
+        print(text("cli_staff_unstaffed", n=len(unstaffed)))
     if member_result is not None:
         m = member_result.micro
-        print(f"党员: {len(member_result.members):,}; {int((m['n_members'] > 0).sum()):,} of {len(m):,} 微网格 with at "
-              f"least one ({int(member_result.members['moved'].sum()):,} moved to a 微网格 near home)")
+        print(text("cli_staff_members", members=len(member_result.members), covered=int((m["n_members"] > 0).sum()),
+                   micro=len(m), moved=int(member_result.members["moved"].sum())))
     return 0
 
 

@@ -28,7 +28,6 @@ the planners' revisions stay in its history). ``--out`` is then optional.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from gridmap.cli.checks import writing_to
@@ -61,7 +60,7 @@ from gridmap.plans.micro import build_micro_grids, parse_micro_band, resident_gr
 from gridmap.plans.plan import Plan
 from gridmap.plans.store import load_plan, plan_sources, save_plan, write_assignment_csv
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, make_units
-from gridmap.vocab import Message
+from gridmap.vocab import Message, text
 
 __all__ = ["register", "run_unify", "OUTPUTS"]
 
@@ -85,8 +84,8 @@ def _exclusive_areas(args: argparse.Namespace, area, residents, demo_osm, say):
         raw, _ = load_layer(path, None, layer)
         source = str(path)
     areas = exclusive_areas_for_units(raw, area, residents, min_area_m2=args.exclusive_min_area)
-    say(f"exclusive areas: {len(raw):,} polygons in {source} → {len(areas):,} of at least "
-        f"{args.exclusive_min_area:g} m² in the study area, borders moved onto whole buildings")
+    say(Message("cli_unify_exclusive_areas", n_raw=len(raw), source=source, n=len(areas),
+                min_area=args.exclusive_min_area))
     return areas
 
 
@@ -94,8 +93,7 @@ def run_unify(args: argparse.Namespace) -> int:
     """Build units and grids, write every output; return the exit status."""
     say = progress(args.quiet)
     if not args.out and not args.workspace:
-        print("error: give --out DIR, or --workspace DIR --project NAME to save the plan into a project",
-              file=sys.stderr)
+        print_error(Message("cli_err_unify_no_out"))
         return 2
     target = None
     try:
@@ -111,8 +109,7 @@ def run_unify(args: argparse.Namespace) -> int:
         return 2
     if areas is not None:
         if EXCLUSIVE_LAYER in layers:
-            print(f"error: --zones {EXCLUSIVE_LAYER}=… clashes with --exclusive; name that zone layer otherwise",
-                  file=sys.stderr)
+            print_error(Message("cli_err_exclusive_clash", layer=EXCLUSIVE_LAYER))
             return 2
         layers = {**layers, EXCLUSIVE_LAYER: exclusive_zone_layer(areas)}
     out = Path(args.out) if args.out else None
@@ -131,9 +128,7 @@ def run_unify(args: argparse.Namespace) -> int:
     units = make_units(layers, area, residents, crs=work, min_area_m2=args.min_unit_area,
                        min_width_m=args.min_unit_width, progress=say)
     if target is not None and old is not None and not same_units(old.units, units):
-        print(f"error: the units of plan {target.name!r} differ from those of the project's inputs now (inputs "
-              "re-imported, or other --min-unit-area/--min-unit-width): a plan keeps its units, so build a new plan "
-              "with --plan NEW_NAME", file=sys.stderr)
+        print_error(Message("cli_err_units_differ", plan=target.name))
         return 2
     previous = old.assignment() if old is not None else None
     exclusive: dict[str, str] = {}
@@ -156,7 +151,7 @@ def run_unify(args: argparse.Namespace) -> int:
             micro = build_micro_grids(base, residents, resident_grid, min_households=micro_band[0],
                                       max_households=micro_band[1], seed=args.seed)
         except GridmapError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print_error(exc)
             return 2
         plan.micro_grids = micro.micro_grids
         plan.micro_band = micro_band
@@ -170,10 +165,10 @@ def run_unify(args: argparse.Namespace) -> int:
                    *zone_cols, "n_units", "perimeter_m", "in_band", "geometry"]]
     if target is not None:
         try:
-            say(save_project_plan(target, plan, message=f"gridmap unify {args.min_households}–{args.max_households} "
-                                                       f"households, seed {args.seed}"))
+            say(save_project_plan(target, plan, message=text("cli_unify_save_message", low=args.min_households,
+                                                             high=args.max_households, seed=args.seed)))
         except GridmapError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print_error(exc)
             return 2
     if out is not None and plan_path is not None:  # (plan_path is set with out)
         with writing_to(out):
@@ -190,22 +185,23 @@ def run_unify(args: argparse.Namespace) -> int:
             rev = save_plan(plan, plan_path, overwrite=True,
                             sources=plan_sources(study_area=area, residents=residents, zones=layers))
         written = OUTPUTS + (MICRO_OUTPUTS if micro is not None else ())
-        say(f"wrote {', '.join(written)} to {out} (plan revision {rev})")
+        say(Message("cli_unify_wrote", files=", ".join(written), out=out, rev=rev))
     base_grids = grids[grids["grid_type"] == BASE]
     hh = base_grids["households"]
     in_band = int(((hh >= args.min_households) & (hh <= args.max_households)).sum())
-    print(f"{len(units):,} units → {len(base_grids):,} grids in {len(build.status)} communities; "
-          f"{in_band} within {args.min_households}–{args.max_households} households")
+    print(text("cli_unify_grids", units=len(units), grids=len(base_grids), communities=len(build.status),
+               in_band=in_band, low=args.min_households, high=args.max_households))
     if exclusive:
-        print(f"{len(exclusive)} exclusive grid(s) (专属网格), numbered {exclusive_range[0]}–{exclusive_range[1]}")
+        print(text("cli_unify_exclusive", n=len(exclusive), first=exclusive_range[0], last=exclusive_range[1]))
     if micro is not None and micro_band is not None:  # (micro grids are made only with a band)
         m = micro.micro_grids
-        print(f"{len(m):,} micro grids (微网格) in {len(base_grids):,} base grids; {int(m['in_band'].sum()):,} within "
-              f"{micro_band[0]}–{micro_band[1]} households")
+        print(text("cli_unify_micro", n=len(m), base=len(base_grids), in_band=int(m["in_band"].sum()),
+                   low=micro_band[0], high=micro_band[1]))
     for row in build.status.itertuples():
         if row.status != "ok":
-            print(f"  {row.area_id}: {row.n_in_band}/{row.n_grids} grids in the band — {row.reason}")
-    print("checks: " + ", ".join(f"{r.check} {r.status}" for r in checks.itertuples()))
+            print(text("cli_unify_community", area_id=row.area_id, n_in_band=row.n_in_band, n_grids=row.n_grids,
+                       reason=row.reason))
+    print(text("cli_unify_checks", checks=", ".join(f"{r.check} {r.status}" for r in checks.itertuples())))
     return 0
 
 

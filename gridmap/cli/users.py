@@ -28,6 +28,7 @@ import sys
 
 from gridmap.cli.project import guarded
 from gridmap.io.validate import LayerError
+from gridmap.vocab import text
 
 __all__ = ["register", "read_password"]
 
@@ -65,10 +66,10 @@ def run_add(args: argparse.Namespace) -> int:
         grants.append(f"scope {', '.join(account['scopes'])}")
     if account["projects"]:
         grants.append(f"projects {', '.join(account['projects'])}")
-    print(f"added {account['role']} {account['name']}" + (f" ({'; '.join(grants)})" if grants else ""))
+    print(text("cli_users_added", role=account["role"], name=account["name"],
+               grants=f" ({'; '.join(grants)})" if grants else ""))
     if account["role"] != "admin" and not account["projects"]:
-        print(f"note: {account['name']} sees no project until one is granted (gridmap users add … --project NAME)",
-              file=sys.stderr)
+        print(text("cli_users_sees_nothing", name=account["name"]), file=sys.stderr)
     return 0
 
 
@@ -77,7 +78,7 @@ def run_passwd(args: argparse.Namespace) -> int:
     """Set an account's password (its sessions end, a lockout is lifted)."""
     session = _session(args)
     session.set_password(args.name, read_password(args))
-    print(f"password of {args.name} changed; its sessions have ended")
+    print(text("cli_users_passwd", name=args.name))
     return 0
 
 
@@ -85,7 +86,7 @@ def run_passwd(args: argparse.Namespace) -> int:
 def run_disable(args: argparse.Namespace) -> int:
     """Disable an account."""
     _session(args).disable_user(args.name)
-    print(f"{args.name} disabled; its sessions have ended")
+    print(text("cli_users_disabled", name=args.name))
     return 0
 
 
@@ -93,7 +94,7 @@ def run_disable(args: argparse.Namespace) -> int:
 def run_enable(args: argparse.Namespace) -> int:
     """Enable an account and lift a lockout."""
     _session(args).enable_user(args.name)
-    print(f"{args.name} enabled")
+    print(text("cli_users_enabled", name=args.name))
     return 0
 
 
@@ -102,7 +103,7 @@ def run_list(args: argparse.Namespace) -> int:
     """List the accounts (never their password hashes)."""
     users = _session(args).users()
     if not users:
-        print("no accounts: the workspace runs open (everyone who reaches the app is an admin)")
+        print(text("cli_users_none"))
         return 0
     for u in users:
         state = "disabled" if u["disabled"] else ("locked until " + u["locked_until"][:16] if u["locked_until"]

@@ -27,6 +27,7 @@ from pathlib import Path
 from gridmap.cli.common import add_input_options, input_options, load_zone_inputs, progress, split_layer
 from gridmap.cli.project import guarded
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message, text
 
 __all__ = ["register", "run_init", "run_import", "run_list"]
 
@@ -44,10 +45,11 @@ def run_init(args: argparse.Namespace) -> int:
     workspace = init_workspace(args.dir)
     info = workspace.describe()
     accounts = workspace.backend.count_accounts()
-    kind = (f"PostGIS, schema {info['schema']!r}" if info.get("backend") == "postgis" else "GeoPackage folder")
-    print(f"workspace {'already at' if existed else 'created at'} {workspace.location} ({kind}, layout "
-          f"{info['schema_version']}); " + (f"{accounts} account(s)" if accounts else
-                                            "it runs open (no accounts) until `gridmap users add` creates one"))
+    kind = (Message("cli_ws_kind_postgis", schema=info["schema"]) if info.get("backend") == "postgis"
+            else Message("cli_ws_kind_gpkg"))
+    where = Message("cli_ws_exists" if existed else "cli_ws_created", location=workspace.location)
+    print(text("cli_ws_init", where=where, kind=kind, version=info["schema_version"],
+               accounts=Message("cli_ws_accounts", n=accounts) if accounts else Message("cli_ws_open_until")))
     return 0
 
 
@@ -73,7 +75,7 @@ def run_import(args: argparse.Namespace) -> int:
         given = [f"--{n}" for n in ("zones", "area", "residents", "centers", "osm") if getattr(args, n)]
         if given:
             raise LayerError(f"--demo imports the demo's own layers; leave out {', '.join(given)}")
-        say("importing the demo (Nanjing 新街口, © OpenStreetMap contributors, ODbL)")
+        say(Message("cli_ws_importing_demo"))
         project = import_demo(session, args.import_project)
     else:
         if not args.zones or not args.area:
@@ -88,11 +90,11 @@ def run_import(args: argparse.Namespace) -> int:
             path, layer = split_layer(args.centers)
             layers["centers"], report = input_options(args, scopes).load(path, "centers", layer, "centers")
             reports.append(report)
-            say(f"read centres: {len(layers['centers']):,} from {path}")
+            say(Message("cli_ws_read_centers", n=len(layers["centers"]), path=path))
         osm = _check_osm(Path(args.osm)) if args.osm else None
         project = session.import_inputs(args.import_project, layers, osm, title=args.title, reports=reports)
-    print(f"project {project.name!r} (inputs version {project.inputs_version}, {project.crs}): "
-          f"{', '.join(project.layers)}" + (", OSM file" if project.osm else ""))
+    print(text("cli_ws_imported", name=project.name, version=project.inputs_version, crs=project.crs,
+               layers=", ".join(project.layers), osm=Message("cli_ws_with_osm") if project.osm else ""))
     return 0
 
 
@@ -105,23 +107,25 @@ def run_list(args: argparse.Namespace) -> int:
     session = workspace.as_system()
     projects = session.projects()
     accounts = workspace.backend.count_accounts()
-    print(f"workspace {workspace.location}: {len(projects)} project(s), "
-          + (f"{accounts} account(s)" if accounts else "no accounts (runs open)"))
+    print(text("cli_ws_list", location=workspace.location, n=len(projects),
+               accounts=Message("cli_ws_accounts", n=accounts) if accounts else Message("cli_ws_runs_open")))
     results = {r.project: r for r in session.results_list()}
     for project in projects:
-        print(f"\nproject {project.name}" + (f" — {project.title}" if project.title != project.name else "")
-              + f" [{project.crs or 'no inputs'}; inputs version {project.inputs_version}]")
+        print(text("cli_ws_project", name=project.name,
+                   title=f" — {project.title}" if project.title != project.name else "",
+                   crs=project.crs or Message("cli_ws_no_inputs"), version=project.inputs_version))
         if project.layers:
-            print(f"  layers: {', '.join(project.layers)}" + ("; OSM file" if project.osm else "; no OSM file"))
+            print(text("cli_ws_layers", layers=", ".join(project.layers),
+                       osm=Message("cli_ws_osm" if project.osm else "cli_ws_no_osm")))
         if project.name in results:
             r = results[project.name]
             print(f"  run results: {r.written:%Y-%m-%d %H:%M} UTC  {r.written_by}  "
                   + ", ".join(f"{k} {v:,}" for k, v in r.tables.items()))
         plans = session.plans(project.name)
         if not plans:
-            print("  no plans")
+            print(text("cli_ws_no_plans"))
         for info in plans:
-            print(f"  plan {info.name}: head revision {info.head} of {info.last_revision}, {info.n_units:,} units")
+            print(text("cli_ws_plan", name=info.name, head=info.head, last=info.last_revision, units=info.n_units))
             for rev in session.revisions(project.name, info.name):
                 mark = " (head)" if rev.number == info.head else ""
                 print(f"    r{rev.number} {rev.kind:<8} {rev.time:%Y-%m-%d %H:%M} UTC  {rev.author}  "

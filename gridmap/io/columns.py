@@ -24,6 +24,7 @@ from collections.abc import Mapping
 import geopandas as gpd
 
 from gridmap.io.validate import KINDS, SPECIAL_GROUPS, LayerError
+from gridmap.vocab import Message
 
 __all__ = ["COORDINATE_ROLES", "known_columns", "find_column", "match_columns"]
 
@@ -69,7 +70,7 @@ def find_column(columns, wanted: str) -> tuple[str | None, list[str]]:
     return (folded[0] if len(folded) == 1 else None), folded
 
 
-def _note(severity: str, code: str, message: str, column: str | None = None) -> dict:
+def _note(severity: str, code: str, message: Message, column: str | None = None) -> dict:
     return {"severity": severity, "code": code, "message": message, "column": column}
 
 
@@ -143,8 +144,7 @@ def match_columns(
             others = [c for c in columns if c not in renames and c != ours and _fold(c) == _fold(ours)]
             if others and ours not in renamed:
                 also = ", ".join(map(repr, others))
-                notes.append(_note("warning", "column_case", f"the file has '{ours}' and {also}; "
-                                   f"'{ours}' is used (exact name), the other is kept as it is.", ours))
+                notes.append(_note("warning", "column_case", Message("val_column_case", ours=ours, also=also), ours))
             continue
         free = [c for c in columns if c not in renames]
         found, candidates = find_column(free, ours)
@@ -153,7 +153,7 @@ def match_columns(
         if found is not None:
             renames[found] = ours
             taken.add(ours)
-            notes.append(_note("repaired", "column_matched", f"column '{found}' is used as '{ours}' (names are "
-                               "matched regardless of case and surrounding spaces).", ours))
+            notes.append(_note("repaired", "column_matched", Message("val_column_matched", found=found, ours=ours),
+                               ours))
     out = gdf.rename(columns=renames) if renames else gdf
     return out, notes, applied

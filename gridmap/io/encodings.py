@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
+from gridmap.vocab import Message
+
 __all__ = ["UTF8", "GB18030", "EncodingChoice", "codec_for_declared", "decodes_strictly", "dbf_text_values",
            "resolve_encoding", "bom_encoding"]
 
@@ -134,7 +136,7 @@ class EncodingChoice:
     """The encoding to read with (None: nothing decodes) and, when it is not what was declared, why."""
 
     encoding: str | None
-    note: str | None = None
+    note: Message | None = None  # rendered in the user's language where shown
 
 
 _GBK_TEXT = re.compile(rb"(?:[\x00-\x7f]|[\x81-\xfe][\x40-\x7e\x80-\xfe])*")
@@ -157,44 +159,38 @@ def _label(encoding: str) -> str:
     return {"utf-8-sig": "UTF-8 (with BOM)", "utf-8": UTF8, "gb18030": "GBK/GB18030"}.get(encoding.lower(), encoding)
 
 
-def resolve_encoding(values: list[bytes], declared: str | None, declared_as: str | None = None) -> EncodingChoice:
+def resolve_encoding(values: list[bytes], declared: str | None, declared_as: Message | None = None) -> EncodingChoice:
     """Choose the encoding of ``values`` given what the file declares.
 
     Parameters
     ----------
     values : the text bytes (DBF character values, or a CSV's bytes as one value).
     declared : the encoding declared (``.cpg`` text, BOM or caller), or None when nothing is.
-    declared_as : how it was declared, for the note (e.g. ``"the .cpg"``).
+    declared_as : how it was declared, for the note (``Message("val_declared_by_cpg", name=…)``…).
 
     Returns
     -------
     :class:`EncodingChoice`: ``encoding`` is ``"UTF-8"``, ``"GB18030"``, the declared codec, or
     None when nothing decodes; ``note`` says what differs from the declaration.
     """
-    where = declared_as or "the file"
+    where = declared_as or Message("val_declared_by_file")
     plain = all(v.isascii() for v in values)
     codec = codec_for_declared(declared) if declared else None
     if declared and codec is None:
         if plain:
-            return EncodingChoice(UTF8, f"{where} names the encoding {declared!r}, which gridmap does not know; "
-                                        "the text is plain ASCII, so that does not matter.")
+            return EncodingChoice(UTF8, Message("val_encoding_unknown_name_ascii", where=where, declared=declared))
         for candidate in (UTF8, GB18030):
             if decodes_strictly(values, candidate):
-                return EncodingChoice(candidate, f"{where} names the encoding {declared!r}, which gridmap does not "
-                                                 f"know; the text decodes as {_label(candidate)} and was read so. "
-                                                 f"Correct {where} to say {candidate}.")
-        return EncodingChoice(None, f"{where} names the encoding {declared!r}, which gridmap does not know, and the "
-                                    "text is neither UTF-8 nor GBK/GB18030.")
+                return EncodingChoice(candidate, Message("val_encoding_unknown_name", where=where, declared=declared,
+                                                         label=_label(candidate), codec=candidate))
+        return EncodingChoice(None, Message("val_encoding_unknown_name_undecodable", where=where, declared=declared))
     if plain:
         return EncodingChoice(codec or UTF8)
     utf8 = decodes_strictly(values, UTF8)
     if codec is not None and codec.replace("-sig", "").upper() not in (UTF8, "UTF-16", "UTF-32") and utf8:
-        return EncodingChoice(UTF8, f"{where} says {_label(codec)}, but the text is UTF-8 (read as {_label(codec)} it "
-                                    f"would be garbled); it was read as UTF-8. Correct {where} to say UTF-8.")
+        return EncodingChoice(UTF8, Message("val_encoding_is_utf8", where=where, label=_label(codec)))
     if codec is not None and codec not in (GB18030, "cp950", "cp932", "cp949") and _is_gbk_text(values):
-        return EncodingChoice(GB18030, f"{where} says {_label(codec)}, but the non-ASCII text is GBK double-byte "
-                                       f"characters (read as {_label(codec)} the text would be "
-                                       f"garbled); it was read as GBK/GB18030. Correct {where} to say GBK.")
+        return EncodingChoice(GB18030, Message("val_encoding_is_gbk", where=where, label=_label(codec)))
     if codec is not None and decodes_strictly(values, codec):
         return EncodingChoice(codec)
     if codec is None:
@@ -205,8 +201,6 @@ def resolve_encoding(values: list[bytes], declared: str | None, declared_as: str
         return EncodingChoice(None)
     for candidate in (UTF8, GB18030):
         if candidate != codec and decodes_strictly(values, candidate):
-            return EncodingChoice(candidate, f"{where} says {_label(codec)}, but the text does not decode as "
-                                             f"{_label(codec)}; it decodes as {_label(candidate)} and was read so. "
-                                             f"Correct {where} to say {candidate}.")
-    return EncodingChoice(None, f"{where} says {_label(codec)}, but the text does not decode as {_label(codec)}, nor "
-                                "as UTF-8 or GBK/GB18030.")
+            return EncodingChoice(candidate, Message("val_encoding_decodes_as", where=where, label=_label(codec),
+                                                     other=_label(candidate), codec=candidate))
+    return EncodingChoice(None, Message("val_encoding_undecodable", where=where, label=_label(codec)))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 import shutil
 import tempfile
 import threading
@@ -47,6 +46,7 @@ from gridmap.io.crs import to_wgs84_from
 from gridmap.io.encodings import dbf_text_values, resolve_encoding
 from gridmap.io.tables import TABLE_SUFFIXES, is_table, list_table_layers, read_table
 from gridmap.io.validate import LayerError, Problem, ValidationReport, guess_kind, validate_layer
+from gridmap.vocab import Message
 
 __all__ = [
     "MAX_ZIP_BYTES",
@@ -180,14 +180,12 @@ def _dbf_encoding(path: Path, label: str) -> tuple[str | None, dict | None]:
         return None, None
     cpg = _sidecar(path, ".cpg")
     declared = cpg.read_bytes().decode("ascii", errors="replace").strip() if cpg is not None else None
-    choice = resolve_encoding(dbf_text_values(dbf), declared or None, f"the .cpg file ({cpg.name})" if cpg else None)
+    choice = resolve_encoding(dbf_text_values(dbf), declared or None,
+                              Message("val_declared_by_cpg", name=cpg.name) if cpg else None)
     if choice.encoding is None:
         if cpg is not None:
             raise LayerError("err_dbf_encoding", label=label, note=choice.note, cpg=cpg.name)
-        return None, {"severity": "warning", "code": "encoding_unknown",
-                      "message": "the text of the .dbf is neither UTF-8 nor GBK/GB18030 and there is no .cpg; it was "
-                                 "read with GDAL's default (the DBF's language driver, else ISO-8859-1). If names look "
-                                 "wrong, add a .cpg naming the encoding."}
+        return None, {"severity": "warning", "code": "encoding_unknown", "message": Message("val_encoding_unknown")}
     if choice.note:
         return choice.encoding, {"severity": "repaired", "code": "encoding_repaired", "message": choice.note}
     return choice.encoding, None
@@ -286,9 +284,7 @@ def _read_plain(path: Path, layer: str | None, encoding: str | None, label: str,
                 target, restored = stack.enter_context(_restored_shx(path, scratch))
                 if restored:
                     notes.append({"severity": "repaired", "code": "shx_restored",
-                                  "message": f"the .shx (index) beside the .shp was missing; GDAL rebuilt it from the "
-                                             f".shp (SHAPE_RESTORE_SHX). Add {path.stem}.shx to the data "
-                                             "to avoid this."})
+                                  "message": Message("val_shx_restored", stem=path.stem)})
             gdf = pyogrio.read_dataframe(target, layer=None if suffix == ".shp" else layer,
                                          encoding=encoding or detected)
     except LayerError:
@@ -431,17 +427,6 @@ def load_layer(
     return gdf, report
 
 
-_ROW_IN_TEXT = re.compile(r"\b(rows?) (\d+(?:, \d+)*)")
-
-
-def _shift_rows(problem: Problem, by: int) -> Problem:
-    """The problem with its row numbers (the field and those in the message) moved by ``by``."""
-    message = _ROW_IN_TEXT.sub(lambda m: f"{m.group(1)} " + ", ".join(str(int(n) + by) for n in m.group(2).split(", ")),
-                               problem.message)
-    row = None if problem.row is None else problem.row + by
-    return Problem(problem.severity, problem.code, message, row, problem.feature_id, problem.column)
-
-
 def check_layer(
     gdf: gpd.GeoDataFrame,
     kind: str | None,
@@ -471,7 +456,7 @@ def check_layer(
     gdf.attrs["column_map_applied"] = applied
     offset = int(attrs.get("first_row", 1)) - 1
     if offset:
-        report.problems = [_shift_rows(p, offset) for p in report.problems]
+        report.problems = [p.shifted(offset) for p in report.problems]
     read = [Problem(n["severity"], n["code"], n["message"], None, None, n.get("column"))
             for n in [*attrs.get("read_notes", []), *notes]]
     report.problems = read + report.problems

@@ -54,7 +54,7 @@ import shapely
 
 from gridmap.io.encodings import bom_encoding, resolve_encoding
 from gridmap.io.validate import LayerError
-from gridmap.vocab import Joined, Message
+from gridmap.vocab import LIST_SEP, Joined, Message
 
 __all__ = ["TABLE_SUFFIXES", "COORDINATE_NAMES", "is_table", "list_table_layers", "read_table", "table_columns"]
 
@@ -119,10 +119,12 @@ def _csv_rows(path: Path, encoding: str | None, label: str, wanted: Mapping[str,
     bom = bom_encoding(data)
     if bom == "utf-8-sig":
         data, bom = data[3:], "utf-8"
-    declared, declared_as = (encoding, "the stated encoding") if encoding else (bom, "the byte-order mark")
+    declared, declared_as = ((encoding, Message("val_declared_by_option")) if encoding
+                             else (bom, Message("val_declared_by_bom")))
     choice = resolve_encoding([data], declared, declared_as)
     if choice.encoding is None:
-        raise LayerError("err_csv_encoding", label=label, note=f" ({choice.note})" if choice.note else "")
+        raise LayerError("err_csv_encoding", label=label,
+                         note=Message("val_in_parens", text=choice.note) if choice.note else "")
     used = choice.encoding
     text = data.decode(used).lstrip("\ufeff")
     sample = "\n".join(text[:65536].splitlines()[:_HEADER_SCAN_ROWS])
@@ -299,10 +301,9 @@ def _column_names(rows: list[list[object]], header: int) -> tuple[list[str], lis
         if name in seen:
             seen[name] += 1
             new = f"{name}_{seen[name]}"
-            why = ("is named 'geometry', the name of the points' own column" if name == "geometry"
-                   else f"repeats the name '{name}'")
+            why = (Message("val_why_geometry_name") if name == "geometry" else Message("val_why_repeats", name=name))
             notes.append({"severity": "warning", "code": "duplicate_column",
-                          "message": f"column {_excel_letter(c)} {why}; it is read as '{new}'."})
+                          "message": Message("val_duplicate_column", letter=_excel_letter(c), why=why, new=new)})
             names[c] = new
         else:
             seen[name] = 1
@@ -534,8 +535,8 @@ def _raw(path: Path, layer: str | None, encoding: str | None, label: str, wanted
         if len(with_xy) == 1:
             name = with_xy[0]
             note = {"severity": "warning", "code": "sheet_chosen",
-                    "message": f"the workbook has {len(sheets)} sheets ({', '.join(sheets)}); '{name}' is the only one "
-                               "with coordinate columns and was read (name a sheet with PATH#SHEET)."}
+                    "message": Message("val_sheet_chosen", n=len(sheets), name=name,
+                                       sheets=Joined(list(sheets), LIST_SEP))}
             return _frame(_sheet_rows(sheets[name])), name, None, [note]
         listed = [Message("err_sheet_with_xy" if n in with_xy else "err_sheet", name=n) for n in sheets]
         raise LayerError("err_xlsx_several", label=label, n=len(sheets), sheets=listed, file=path.name,
@@ -617,9 +618,7 @@ def read_table(
         if not stated.is_geographic and not _fits_area(stated, xs, ys) and _fits_area(stated, ys, xs):
             xs, ys = ys, xs
             notes.append({"severity": "repaired", "code": "xy_swapped",
-                          "message": f"column '{names[xcol]}' holds northings and '{names[ycol]}' eastings (the "
-                                     f"surveying convention, X north and Y east) for {stated.name}; they were "
-                                     "swapped."})
+                          "message": Message("val_xy_swapped", x=names[xcol], y=names[ycol], crs=stated.name)})
     attributes = {}
     for c, col_name in enumerate(names):
         if c in (xcol, ycol):

@@ -9,7 +9,8 @@ Problems that cannot be repaired are errors: :func:`validate_layer` returns them
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
@@ -19,7 +20,7 @@ import shapely
 from gridmap.defaults import SPECIAL_GROUPS
 from gridmap.errors import LayerError
 from gridmap.io.transformers import transformer
-from gridmap.vocab import Message
+from gridmap.vocab import LIST_SEP, Joined, Message, render, text
 
 __all__ = [
     "AREA_OVERLAP_REPAIR_SHARE",
@@ -38,7 +39,7 @@ __all__ = [
 class Schema:
     """What one kind of layer must hold."""
 
-    label: str
+    label: Message  # what the layer is, in messages ("a study area (辖区)" / "辖区")
     geometry: str  # "polygon", "point", "point_or_polygon"
     required: tuple[str, ...]
     id_column: str | None
@@ -48,21 +49,21 @@ class Schema:
 
 KINDS: dict[str, Schema] = {
     "study_area": Schema(
-        "study area (辖区)",
+        Message("val_kind_study_area"),
         "polygon",
         ("area_id", "name"),
         "area_id",
         codes={"county_code": 6, "street_code": 3, "community_code": 3},
     ),
-    "zones": Schema("zone layer (网格)", "polygon", ("zone_id", "name"), "zone_id"),
+    "zones": Schema(Message("val_kind_zones"), "polygon", ("zone_id", "name"), "zone_id"),
     "residents": Schema(
-        "residents (住户)",
+        Message("val_kind_residents"),
         "point_or_polygon",
         ("households", "population"),
         None,
         counts=("households", "population", *SPECIAL_GROUPS),
     ),
-    "centers": Schema("service centres (服务中心)", "point", ("center_id", "name"), "center_id", counts=("capacity",)),
+    "centers": Schema(Message("val_kind_centers"), "point", ("center_id", "name"), "center_id", counts=("capacity",)),
 }
 
 #: Joins several ids in one cell (``<layer>_ids`` of faces, ``area_id`` of a piece in two communities):
@@ -82,14 +83,57 @@ _FALLBACK_ID_COLUMNS = ("resident_id", "building_id", "id", "fid", "osm_id", "na
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding about one layer (and, where it applies, one row and column)."""
+    """One finding about one layer (and, where it applies, one row and column).
+
+    ``message`` is a :class:`~gridmap.vocab.Message` (``val_<code>``, :mod:`gridmap.vocab.validation`)
+    rendered in the language current where it is shown (``str(problem.message)``); a plain text is kept
+    as written. A problem pickles (a dask worker's report reaches the client) and compares by value.
+    """
 
     severity: str  # "error" (must be fixed), "repaired" (fixed here, listed), "warning"
     code: str
-    message: str
+    message: Message | str
     row: int | None = None  # 1-based position in the file
     feature_id: str | None = None
     column: str | None = None
+
+    def shifted(self, by: int) -> Problem:
+        """The problem with its row numbers moved by ``by``: its ``row`` and those its message names.
+
+        A table's report counts rows as the spreadsheet does (the header row counted); the rows a
+        message names are its parameters ``row``, ``rows`` and ``other_row``
+        (:mod:`gridmap.vocab.validation`), or, in a plain text, the numbers after "row"/"rows".
+        """
+        if isinstance(self.message, Message):
+            params = {k: _shift_rows_in(v, by) if k in _ROW_PARAMS else v for k, v in self.message.params.items()}
+            message: Message | str = Message(self.message.msgid, **params)
+        else:
+            message = _ROW_IN_TEXT.sub(
+                lambda m: f"{m.group(1)} " + ", ".join(str(int(n) + by) for n in m.group(2).split(", ")),
+                self.message)
+        return replace(self, message=message, row=None if self.row is None else self.row + by)
+
+
+#: The parameters of a finding's message that hold row numbers of the file.
+_ROW_PARAMS = frozenset({"row", "rows", "other_row"})
+_ROW_IN_TEXT = re.compile(r"\b(rows?) (\d+(?:, \d+)*)")
+
+
+def _shift_rows_in(value: object, by: int) -> object:
+    """A row number (a list of them, or the examples :func:`_examples` made of them) moved by ``by``."""
+    if isinstance(value, int | np.integer):
+        return int(value) + by
+    if isinstance(value, Joined):
+        return Joined([_shift_rows_in(r, by) for r in value.items], value.sep)
+    if isinstance(value, Message) and value.msgid == "val_examples":
+        return Message("val_examples", shown=_shift_rows_in(value.params["shown"], by), more=value.params["more"])
+    return value
+
+
+_SEVERITY_IDS = {"error": "val_severity_error", "repaired": "val_severity_repaired",
+                 "warning": "val_severity_warning"}
+#: How the parts of a finding's place are joined ("file, layer 'x', row 3 (id Z1), column 'c'").
+_PLACE_SEP = {"zh": "，", "en": ", "}
 
 
 @dataclass
@@ -102,18 +146,15 @@ class ValidationReport:
     problems: list[Problem] = field(default_factory=list)
 
     @property
-    def where(self) -> str:
-        """The file and layer the problems belong to, as messages name them (``path, layer 'x'``)."""
-        return f"{self.source}" + (f", layer '{self.layer}'" if self.layer else "")
+    def where(self) -> Message:
+        """The file (and layer) the report is about, rendered when shown."""
+        if self.layer:
+            return Message("val_where_layer", source=self.source, layer=self.layer)
+        return Message("val_where", source=self.source)
 
-    def add(self, severity: str, code: str, message: str, row: int | np.integer | None = None,
+    def add(self, severity: str, code: str, message: Message | str, row: int | np.integer | None = None,
             feature_id: object = None, column: str | None = None) -> None:
-        """Record one problem; ``row`` is the 1-based row of the file, ``feature_id`` the layer's own id.
-
-        A row may be a numpy integer (a position found by ``np.flatnonzero`` plus one); it is kept as an
-        int. A missing id (None or NaN) is kept as None so that messages do not print ``id nan``; any other
-        id is kept as text (an int id and its text form name the same feature).
-        """
+        """Add a finding; ``message`` is ``Message("val_<code>", …)`` (or a text kept as written)."""
         fid = (None if feature_id is None or (isinstance(feature_id, float) and np.isnan(feature_id))
                else str(feature_id))
         self.problems.append(Problem(severity, code, message, None if row is None else int(row), fid, column))
@@ -138,35 +179,45 @@ class ValidationReport:
         """True when no problem is an error: repairs and warnings still let the layer be used."""
         return not self.errors
 
-    def format_problem(self, p: Problem) -> str:
-        """One problem as a line a user can act on: severity, file, layer, row, id and column, then the message."""
-        parts = [self.where]
+    def describe(self, p: Problem) -> Message:
+        """One finding as one line, rendered when shown: ``[error] file, layer 'x', row 3 (id Z1), column 'c': …``."""
+        parts: list[object] = [self.where]
         if p.row is not None:
-            parts.append(f"row {p.row}" + (f" (id {p.feature_id})" if p.feature_id is not None else ""))
+            parts.append(Message("val_row_id", row=p.row, id=p.feature_id) if p.feature_id is not None
+                         else Message("val_row", row=p.row))
         if p.column:
-            parts.append(f"column '{p.column}'")
-        return f"[{p.severity}] " + ", ".join(parts) + f": {p.message}"
+            parts.append(Message("val_column", column=p.column))
+        severity = Message(_SEVERITY_IDS[p.severity]) if p.severity in _SEVERITY_IDS else p.severity
+        return Message("val_problem_line", severity=severity, where=Joined(parts, _PLACE_SEP), message=p.message)
+
+    def format_problem(self, p: Problem) -> str:
+        """:meth:`describe` rendered in the current language."""
+        return str(self.describe(p))
 
     def lines(self, limit: int | None = None) -> list[str]:
-        """The problems as :meth:`format_problem` lines; with ``limit``, the first ``limit`` and a count of the rest."""
+        """The findings (the first ``limit`` of them, and how many more), one line each, in the current language."""
         shown = self.problems if limit is None else self.problems[:limit]
         out = [self.format_problem(p) for p in shown]
         if limit is not None and len(self.problems) > limit:
-            out.append(f"... and {len(self.problems) - limit} more problems")
+            out.append(text("val_more_problems", n=len(self.problems) - limit))
         return out
 
     def __str__(self) -> str:
-        """Every problem, one line each, or a line saying that none was found."""
+        """Every finding, one a line (or that there is none), in the current language."""
         if not self.problems:
-            return f"{self.where}: no problems found"
+            return text("val_no_problems", where=self.where)
         return "\n".join(self.lines())
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per problem (for CSV/Excel reports and the app)."""
+    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """One row per problem (for CSV/Excel reports and the app), the message in ``lang`` (current when None).
+
+        The columns and the ``severity`` and ``code`` values stay English (scripts read them); the
+        ``message`` is written in the language of the run.
+        """
         return pd.DataFrame(
             [
                 {"source": self.source, "layer": self.layer, "severity": p.severity, "code": p.code,
-                 "row": p.row, "feature_id": p.feature_id, "column": p.column, "message": p.message}
+                 "row": p.row, "feature_id": p.feature_id, "column": p.column, "message": render(p.message, lang)}
                 for p in self.problems
             ],
             columns=["source", "layer", "severity", "code", "row", "feature_id", "column", "message"],
@@ -177,7 +228,7 @@ class ValidationReport:
         errors = self.errors
         if not errors:
             return
-        lines = "\n".join(self.format_problem(p) for p in errors[:limit])
+        lines = Joined([self.describe(p) for p in errors[:limit]], "\n")
         more = Message("err_more_errors", n=len(errors) - limit) if len(errors) > limit else ""
         raise LayerError("err_layer_problems", self, where=self.where, n=len(errors), lines=lines, more=more)
 
@@ -209,22 +260,20 @@ def _row_ids(gdf: gpd.GeoDataFrame, schema: Schema | None) -> pd.Series:
     return pd.Series([None] * len(gdf), index=gdf.index, dtype=object)
 
 
-def _examples(values, n: int = 5) -> str:
+def _examples(values, n: int = 5) -> Message:
+    """The first ``n`` values, listed (``、`` in Chinese, ``, `` in English), and how many there are in all."""
     values = list(values)
-    shown = ", ".join(str(v) for v in values[:n])
-    return shown + (f" … ({len(values)} in all)" if len(values) > n else "")
+    more = Message("val_in_all", n=len(values)) if len(values) > n else ""
+    return Message("val_examples", shown=Joined(values[:n], LIST_SEP), more=more)
 
 
 def _check_columns(gdf, schema: Schema, report: ValidationReport) -> bool:
     missing = [c for c in schema.required if c not in gdf.columns]
     present = [c for c in gdf.columns if c != gdf.geometry.name]
     for col in missing:
-        report.add(
-            "error", "missing_column",
-            f"required column '{col}' is missing for a {schema.label}; columns present: {_examples(present, 12)}. "
-            f"Rename the column in the source, or map it (gridmap: --map {col}=<your column>).",
-            column=col,
-        )
+        report.add("error", "missing_column",
+                   Message("val_missing_column", col=col, kind=schema.label, present=_examples(present, 12)),
+                   column=col)
     return not missing
 
 
@@ -235,25 +284,19 @@ def _check_ids(gdf, schema: Schema, ids: pd.Series, report: ValidationReport) ->
     values = gdf[col]
     blank = values.isna() | (values.astype(str).str.strip() == "")
     for pos in np.flatnonzero(blank.to_numpy()):
-        report.add("error", "missing_id", f"'{col}' is empty. Every feature needs its own {col}; fill it in.",
-                   row=pos + 1, column=col)
+        report.add("error", "missing_id", Message("val_missing_id", col=col), row=pos + 1, column=col)
     keys = values.astype(str).str.strip()
     listed = keys.str.contains(LIST_SEPARATOR, regex=False) & ~blank
     for pos in np.flatnonzero(listed.to_numpy()):
         report.add("error", "list_separator_in_id",
-                   f"{col} '{keys.iloc[pos]}' contains '{LIST_SEPARATOR}', which gridmap uses to list several ids "
-                   "in one cell (a face covered by two zones, a grid's main zone, outside.geojson): the id would "
-                   f"be read as two. Replace '{LIST_SEPARATOR}' in the id (e.g. with '-' or '/').",
+                   Message("val_list_separator_in_id", col=col, value=keys.iloc[pos], sep=LIST_SEPARATOR),
                    row=pos + 1, feature_id=keys.iloc[pos], column=col)
     dup = keys.duplicated(keep=False) & ~blank
     for value, rows in keys[dup].groupby(keys[dup]).groups.items():
         positions = [gdf.index.get_loc(r) + 1 for r in rows]
-        report.add(
-            "error", "duplicate_id",
-            f"{col} '{value}' is used by {len(positions)} features (rows {_examples(positions)}). "
-            f"Each {col} must be unique within the layer: renumber or merge them.",
-            row=positions[0], feature_id=value, column=col,
-        )
+        report.add("error", "duplicate_id",
+                   Message("val_duplicate_id", col=col, value=value, n=len(positions), rows=_examples(positions)),
+                   row=positions[0], feature_id=value, column=col)
 
 
 def _check_counts(gdf, schema: Schema, ids: pd.Series, report: ValidationReport) -> gpd.GeoDataFrame:
@@ -265,23 +308,20 @@ def _check_counts(gdf, schema: Schema, ids: pd.Series, report: ValidationReport)
         not_numeric = numeric.isna() & raw.notna() & (raw.astype(str).str.strip() != "")
         missing = raw.isna() | (raw.astype(str).str.strip() == "")
         for pos in np.flatnonzero(not_numeric.to_numpy()):
-            report.add("error", "not_numeric",
-                       f"value {raw.iloc[pos]!r} is not a number. '{col}' must be a whole number ≥ 0.",
+            report.add("error", "not_numeric", Message("val_not_numeric", value=raw.iloc[pos], col=col),
                        row=pos + 1, feature_id=ids.iloc[pos], column=col)
         required = col in schema.required
         for pos in np.flatnonzero(missing.to_numpy()):
             if required:
-                report.add("error", "missing_value", f"'{col}' is empty. Enter a whole number ≥ 0 (0 if none).",
+                report.add("error", "missing_value", Message("val_missing_value", col=col),
                            row=pos + 1, feature_id=ids.iloc[pos], column=col)
         negative = numeric < 0
         for pos in np.flatnonzero(negative.to_numpy()):
-            report.add("error", "negative",
-                       f"value {numeric.iloc[pos]:g} is negative. '{col}' counts people or households and must be ≥ 0.",
+            report.add("error", "negative", Message("val_negative", value=float(numeric.iloc[pos]), col=col),
                        row=pos + 1, feature_id=ids.iloc[pos], column=col)
         fractional = numeric.notna() & (numeric >= 0) & (numeric != np.floor(numeric))
         for pos in np.flatnonzero(fractional.to_numpy()):
-            report.add("error", "not_whole",
-                       f"value {numeric.iloc[pos]:g} is not a whole number. '{col}' must be a whole count ≥ 0.",
+            report.add("error", "not_whole", Message("val_not_whole", value=float(numeric.iloc[pos]), col=col),
                        row=pos + 1, feature_id=ids.iloc[pos], column=col)
         good = numeric.notna() & ~negative & ~fractional
         if good.all() and not (missing & ~required).any():
@@ -294,8 +334,8 @@ def _check_counts(gdf, schema: Schema, ids: pd.Series, report: ValidationReport)
         odd = (pop < hh) & hh.notna() & pop.notna()
         for pos in np.flatnonzero(odd.to_numpy()):
             report.add("warning", "population_below_households",
-                       f"population {pop.iloc[pos]:g} is below households {hh.iloc[pos]:g}; every household has at "
-                       "least one person. Check both columns.",
+                       Message("val_population_below_households", population=float(pop.iloc[pos]),
+                               households=float(hh.iloc[pos])),
                        row=pos + 1, feature_id=ids.iloc[pos], column="population")
     return gdf
 
@@ -308,9 +348,7 @@ def _check_codes(gdf, schema: Schema, ids: pd.Series, report: ValidationReport) 
         text = values.map(lambda v: None if v is None else str(v).strip().removesuffix(".0"))
         bad = text.map(lambda s, digits=digits: s is not None and not (s.isdigit() and len(s) == digits))
         for pos in np.flatnonzero(bad.to_numpy()):
-            report.add("error", "bad_code",
-                       f"value {values.iloc[pos]!r} is not a {digits}-digit code (GB/T 2260 county code 6 digits, "
-                       "street 3, community 3). Keep leading zeros: store codes as text.",
+            report.add("error", "bad_code", Message("val_bad_code", value=values.iloc[pos], digits=digits),
                        row=pos + 1, feature_id=ids.iloc[pos], column=col)
 
 
@@ -333,26 +371,18 @@ def _check_admin_codes(gdf: gpd.GeoDataFrame, ids: pd.Series, file_rows: np.ndar
         for value, at in code[dup].groupby(code[dup]).indices.items():
             at = np.flatnonzero(dup)[at]
             positions, names = [int(file_rows[k]) for k in at], [ids.iloc[k] for k in at]
-            report.add(
-                "error", "duplicate_admin_code",
-                f"county + street + community code {value} is used by {len(positions)} communities (rows "
-                f"{_examples(positions)}; ids {_examples(names)}): their grids would get the same 15-digit codes "
-                "and be merged. Give every community its own code (GB/T 2260 county, street and community codes).",
-                row=positions[0], feature_id=names[0], column="community_code",
-            )
+            report.add("error", "duplicate_admin_code",
+                       Message("val_duplicate_admin_code", code=value, n=len(positions), rows=_examples(positions),
+                               ids=_examples(names)),
+                       row=positions[0], feature_id=names[0], column="community_code")
         return
     if "area_id" not in gdf.columns:
         return
     area_ids = gdf["area_id"].astype(str).str.strip()
     uncoded = int((~(area_ids.str.fullmatch(r"\d{12}"))).sum())
     if uncoded > MAX_UNCODED_COMMUNITIES:
-        report.add(
-            "error", "too_many_uncoded",
-            f"{uncoded} communities have no county_code/street_code/community_code (nor a 12-digit area_id): grid "
-            f"codes number them 000000000001…{MAX_UNCODED_COMMUNITIES:03d}, and three digits hold at most "
-            f"{MAX_UNCODED_COMMUNITIES}. Add the columns county_code (6 digits), street_code (3) and "
-            "community_code (3).",
-        )
+        report.add("error", "too_many_uncoded",
+                   Message("val_too_many_uncoded", n=uncoded, most=MAX_UNCODED_COMMUNITIES))
 
 
 def _metric_areas(geoms: np.ndarray, crs) -> np.ndarray:
@@ -395,21 +425,18 @@ def _check_area_overlaps(gdf: gpd.GeoDataFrame, ids: pd.Series, file_rows: np.nd
     share = overlap_m2 / np.maximum(np.minimum(community_m2[i], community_m2[j]), 1e-12)
     changed = False
     for a, b, m2, frac in zip(i, j, overlap_m2, share, strict=True):
-        first, later = f"{ids.iloc[a]} (row {file_rows[a]})", ids.iloc[b]
+        first, first_row, later = ids.iloc[a], int(file_rows[a]), ids.iloc[b]
         if frac <= AREA_OVERLAP_REPAIR_SHARE:
             geoms[b] = _polygonal_part(np.array([shapely.difference(geoms[b], geoms[a])]))[0]
             changed = True
             report.add("repaired", "overlapping_areas_repaired",
-                       f"overlaps community {first} by {m2:,.2f} m² ({frac:.3%} of the smaller of the two): a place "
-                       "belongs to one community, so this community gave the overlap up. If the overlap belongs "
-                       "here, fix the shared boundary.",
+                       Message("val_overlapping_areas_repaired", other=first, other_row=first_row, m2=float(m2),
+                               share=float(frac)),
                        row=file_rows[b], feature_id=later)
         else:
             report.add("error", "overlapping_areas",
-                       f"overlaps community {first} by {m2:,.0f} m² ({frac:.1%} of the smaller of the two). A place "
-                       "belongs to exactly one community: fix the shared boundary (QGIS: Vector ▸ Geoprocessing ▸ "
-                       "Difference, or the Topology Checker rule 'must not overlap'). Overlaps up to "
-                       f"{AREA_OVERLAP_REPAIR_SHARE:.0%} of the smaller community are removed and listed instead.",
+                       Message("val_overlapping_areas", other=first, other_row=first_row, m2=float(m2),
+                               share=float(frac), limit=AREA_OVERLAP_REPAIR_SHARE),
                        row=file_rows[b], feature_id=later)
     if not changed:
         return gdf
@@ -443,32 +470,21 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, report: ValidationReport) -> None:
             pos = rows[k]
             x, y = bounds[k, 0], bounds[k, 1]
             if swapped_ok:
-                msg = (f"coordinates ({x:.6f}, {y:.6f}) are outside longitude/latitude range: latitude and longitude "
-                       "look swapped (x must be longitude, y latitude). Swap the columns/axes and read again.")
-                code = "swapped_axes"
+                code, msg = "swapped_axes", Message("val_swapped_axes", x=float(x), y=float(y))
             elif metres:
-                msg = (f"coordinates ({x:.1f}, {y:.1f}) look like metres, but the layer says it is in degrees "
-                       f"({crs.name}). State the projected CRS the data was made in (e.g. --crs EPSG:4547 for "
-                       "CGCS2000 / 3-degree GK CM 114E).")
-                code = "projected_as_geographic"
+                code, msg = "projected_as_geographic", Message("val_projected_as_geographic", x=float(x), y=float(y),
+                                                               crs=crs.name)
             else:
-                msg = f"coordinates ({x:.6f}, {y:.6f}) are outside the valid range (longitude ±180, latitude ±90)."
-                code = "out_of_range"
+                code, msg = "out_of_range", Message("val_out_of_range", x=float(x), y=float(y))
             report.add("error", code, msg, row=pos + 1, feature_id=ids.iloc[pos])
         return
     if _looks_like_lonlat(bounds):
         epsg = crs.to_epsg()
         k = int(np.argmax(np.abs(bounds[:, 0])))
-        origin = " — near 0°, 0° off West Africa for Web Mercator" if epsg == 3857 else ""
-        report.add(
-            "error", "lonlat_in_projected_crs",
-            f"every coordinate lies within ±180, ±90 (row {rows[k] + 1}: {bounds[k, 0]:.6f}, {bounds[k, 1]:.6f}): "
-            f"these are longitude/latitude degrees, but the layer declares {crs.name}"
-            + (f" (EPSG:{epsg})" if epsg else "") + f", in metres: read as metres the whole layer would lie within "
-            f"200 m of that CRS's origin{origin}, and nothing would cover it. Declare lon/lat: in a GeoJSON delete the "
-            "old \"crs\" member (RFC 7946 GeoJSON is always WGS84 lon/lat); in other files set the CRS to "
-            "EPSG:4326 or EPSG:4490 (QGIS: Layer ▸ Set CRS, then save).",
-        )
+        origin = Message("val_origin_web_mercator") if epsg == 3857 else ""
+        report.add("error", "lonlat_in_projected_crs",
+                   Message("val_lonlat_in_projected_crs", row=int(rows[k]) + 1, x=float(bounds[k, 0]),
+                           y=float(bounds[k, 1]), crs=crs.name, epsg=f" (EPSG:{epsg})" if epsg else "", origin=origin))
         return
     area = crs.area_of_use
     if area is None:
@@ -483,23 +499,19 @@ def _check_coordinates(gdf: gpd.GeoDataFrame, report: ValidationReport) -> None:
         | (lat < area.south - margin) | (lat > area.north + margin)
     if not bad.any():
         return
-    hint = ""
+    hint: Message | str = ""
     epsg = crs.to_epsg()
     if epsg and 4534 <= epsg <= 4554 and np.nanmedian(bounds[:, 0]) > 1e7:
-        hint = (f" The eastings carry a zone number in front ({np.nanmedian(bounds[:, 0]):.0f}): that is "
-                f"EPSG:{epsg - 21} (CGCS2000 3-degree GK zone {int(epsg - 21 - 4488)}), not EPSG:{epsg}.")
+        hint = Message("val_hint_zone_prefix", easting=float(np.nanmedian(bounds[:, 0])), right=epsg - 21,
+                       zone=int(epsg - 21 - 4488), epsg=epsg)
     elif epsg and 4513 <= epsg <= 4533 and np.nanmedian(bounds[:, 0]) < 1e6:
-        hint = (f" The eastings have no zone number in front: that is EPSG:{epsg + 21} (CGCS2000 3-degree GK "
-                f"CM {75 + 3 * (epsg - 4513)}E).")
+        hint = Message("val_hint_no_zone_prefix", right=epsg + 21, cm=75 + 3 * (epsg - 4513))
     for k in np.flatnonzero(bad)[:50]:
         pos = rows[k]
-        report.add(
-            "error", "outside_crs_area",
-            f"coordinates ({cx[k]:.1f}, {cy[k]:.1f}) fall outside where {crs.name} (EPSG:{epsg}) is used "
-            f"({area.west:.0f}–{area.east:.0f}E, {area.south:.0f}–{area.north:.0f}N): the stated CRS is probably "
-            f"wrong.{hint}",
-            row=pos + 1, feature_id=ids.iloc[pos],
-        )
+        report.add("error", "outside_crs_area",
+                   Message("val_outside_crs_area", x=float(cx[k]), y=float(cy[k]), crs=crs.name, epsg=epsg,
+                           west=area.west, east=area.east, south=area.south, north=area.north, hint=hint),
+                   row=pos + 1, feature_id=ids.iloc[pos])
 
 
 def _looks_like_lonlat(bounds: np.ndarray) -> bool:
@@ -517,17 +529,13 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
     missing = shapely.is_missing(geoms)
     empty = ~missing & shapely.is_empty(geoms)
     for pos in np.flatnonzero(missing | empty):
-        what = "no geometry (null)" if missing[pos] else "an empty geometry"
         if drop_empty:
-            report.add("repaired", "dropped_empty", f"feature has {what}; it was left out as asked (--drop-empty).",
+            what = Message("val_what_null" if missing[pos] else "val_what_empty")
+            report.add("repaired", "dropped_empty", Message("val_dropped_empty", what=what),
                        row=pos + 1, feature_id=ids.iloc[pos])
         else:
-            unreadable = (" A curve the reader cannot turn into a polygon (e.g. a CurvePolygon whose arcs do not "
-                          "close) also arrives as null: convert curves to polygons in a GIS." if missing[pos] else "")
-            report.add("error", "null_geometry" if missing[pos] else "empty_geometry",
-                       f"feature has {what}. Draw its geometry or delete the feature "
-                       f"(or pass --drop-empty to leave such features out, listed in the report).{unreadable}",
-                       row=pos + 1, feature_id=ids.iloc[pos])
+            code = "null_geometry" if missing[pos] else "empty_geometry"
+            report.add("error", code, Message(f"val_{code}"), row=pos + 1, feature_id=ids.iloc[pos])
     present = ~(missing | empty)
 
     has_z = present.copy()
@@ -536,8 +544,7 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
         geoms = geoms.copy()
         geoms[has_z] = shapely.force_2d(geoms[has_z])
         for pos in np.flatnonzero(has_z):
-            report.add("repaired", "z_dropped",
-                       "geometry has Z (height) coordinates; gridmap works in 2D, so Z was dropped.",
+            report.add("repaired", "z_dropped", Message("val_z_dropped"),
                        row=pos + 1, feature_id=ids.iloc[pos])
 
     types = np.array(shapely.get_type_id(geoms))
@@ -551,33 +558,29 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
         wrong = present & ~polygonal
         for pos in np.flatnonzero(wrong):
             t = type_names[types[pos]] if types[pos] >= 0 else "unknown"
-            extra = (" Points cannot be zones: give each zone its boundary polygon (e.g. digitise it, or build it "
-                     "from blocks), not a centre point." if types[pos] in (0, 4) else
-                     " Lines cannot be zones: close them into polygons (QGIS: Lines to polygons).")
+            extra = Message("val_points_not_zones" if types[pos] in (0, 4) else "val_lines_not_zones")
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {t}, but a {label} needs Polygon or MultiPolygon.{extra}",
+                       Message("val_wrong_geometry_type_polygon", type=t, kind=label, extra=extra),
                        row=pos + 1, feature_id=ids.iloc[pos])
     elif kind == "point":
         wrong = present & ~point & ~polygonal
         for pos in np.flatnonzero(wrong):
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {type_names[types[pos]]}, but {label} must be points "
-                       "(or building polygons, taken at a point on their surface).",
+                       Message("val_wrong_geometry_type_point", type=str(type_names[types[pos]]), kind=label),
                        row=pos + 1, feature_id=ids.iloc[pos])
         as_point = present & polygonal
         if as_point.any():
             geoms = geoms.copy()
             geoms[as_point] = shapely.point_on_surface(geoms[as_point])
             for pos in np.flatnonzero(as_point):
-                report.add("repaired", "polygon_to_point",
-                           "a polygon was given; it is used at its point on surface.",
+                report.add("repaired", "polygon_to_point", Message("val_polygon_to_point"),
                            row=pos + 1, feature_id=ids.iloc[pos])
     elif kind == "point_or_polygon":
         wrong = present & ~point & ~polygonal
         for pos in np.flatnonzero(wrong):
             report.add("error", "wrong_geometry_type",
-                       f"geometry is a {type_names[types[pos]]}, but {label} must be points or building "
-                       "polygons (one feature per building or address).",
+                       Message("val_wrong_geometry_type_point_or_polygon", type=str(type_names[types[pos]]),
+                               kind=label),
                        row=pos + 1, feature_id=ids.iloc[pos])
 
     # Repair invalid polygons, keeping only the polygonal part, and list each repair.
@@ -603,14 +606,14 @@ def _check_geometry(gdf: gpd.GeoDataFrame, schema: Schema | None, ids: pd.Series
         for k, pos in enumerate(np.flatnonzero(invalid)):
             if polys[k] is None or shapely.is_empty(polys[k]):
                 report.add("error", "unrepairable_geometry",
-                           f"invalid polygon ({reasons[k]}) has no area left after repair. Redraw this feature.",
+                           Message("val_unrepairable_geometry", reason=str(reasons[k])),
                            row=pos + 1, feature_id=ids.iloc[pos])
                 continue
             geoms[pos] = polys[k]
-            change = "" if before[k] == 0 else f"; area changed by {100 * (after[k] - before[k]) / before[k]:+.3g}%"
+            change = ("" if before[k] == 0
+                      else Message("val_area_changed", pct=float(100 * (after[k] - before[k]) / before[k])))
             report.add("repaired", "invalid_geometry",
-                       f"invalid polygon ({reasons[k]}) repaired with make_valid, keeping the polygonal part{change} "
-                       "(area in the layer's own units). Check the shape in a GIS.",
+                       Message("val_invalid_geometry", reason=str(reasons[k]), change=change),
                        row=pos + 1, feature_id=ids.iloc[pos])
 
     out = gdf.copy()
@@ -663,12 +666,9 @@ def validate_layer(
     report = ValidationReport(source=source, layer=layer, kind=kind)
     gdf = gdf.copy()
     if gdf.crs is None:
-        report.add("error", "missing_crs",
-                   "the layer has no coordinate reference system (e.g. the .prj file is missing). State it "
-                   "(gridmap: --crs EPSG:4490 for CGCS2000 lon/lat, EPSG:4326 for WGS84, EPSG:4547 for CGCS2000 "
-                   "3-degree GK CM 114E …) or add the .prj (QGIS: Layer ▸ Set CRS, then save).")
+        report.add("error", "missing_crs", Message("val_missing_crs"))
     if len(gdf) == 0:
-        report.add("error", "no_features", "the layer has no features.")
+        report.add("error", "no_features", Message("val_no_features"))
         return gdf, report
     ids = _row_ids(gdf, schema)
     if schema is not None:

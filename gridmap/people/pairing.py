@@ -86,6 +86,7 @@ from gridmap.access.accessibility import (
 )
 from gridmap.access.network import WalkNetwork
 from gridmap.io.validate import LayerError, ValidationReport
+from gridmap.vocab import LIST_SEP, Joined, Message
 
 __all__ = [
     "DEFAULT_MAX_DISTANCE_M",
@@ -142,7 +143,7 @@ def _feature_ids(gdf: gpd.GeoDataFrame, columns: Sequence[str]) -> pd.Series:
     return pd.Series([None] * len(gdf), index=gdf.index, dtype=object)
 
 
-def _check_geometry_types(gdf: gpd.GeoDataFrame, what: str, report: ValidationReport, rows: np.ndarray,
+def _check_geometry_types(gdf: gpd.GeoDataFrame, what: Message, report: ValidationReport, rows: np.ndarray,
                           ids: pd.Series) -> None:
     """Points or (multi)polygons only: a line or collection has no home to walk to."""
     geoms = gdf.geometry.to_numpy()
@@ -151,13 +152,12 @@ def _check_geometry_types(gdf: gpd.GeoDataFrame, what: str, report: ValidationRe
     bad = present & ~np.isin(types, [0, 3, 6])
     for pos in np.flatnonzero(bad):
         report.add("error", "wrong_geometry_type",
-                   f"geometry is a {geoms[pos].geom_type}, but {what} must be "
-                   "points or building polygons (taken at a point on their surface).",
+                   Message("val_wrong_geometry_type_home", type=geoms[pos].geom_type, what=what),
                    row=int(rows[pos]) + 1, feature_id=ids.iloc[pos])
 
 
 def _whole_counts(values: pd.Series, column: str, report: ValidationReport, rows: np.ndarray, ids: pd.Series,
-                  meaning: str) -> tuple[np.ndarray, np.ndarray]:
+                  meaning: Message) -> tuple[np.ndarray, np.ndarray]:
     """A column of whole numbers ≥ 0: (values with blanks as 0, blank mask); errors go to ``report``."""
     numeric = pd.to_numeric(values, errors="coerce")
     text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
@@ -165,13 +165,15 @@ def _whole_counts(values: pd.Series, column: str, report: ValidationReport, rows
     num = numeric.to_numpy(dtype=float)
     not_numeric = np.isnan(num) & ~blank
     for pos in np.flatnonzero(not_numeric):
-        report.add("error", "not_numeric", f"value {values.iloc[pos]!r} is not a number. '{column}' {meaning}.",
+        report.add("error", "not_numeric",
+                   Message("val_not_numeric_meaning", value=values.iloc[pos], col=column, meaning=meaning),
                    row=int(rows[pos]) + 1, feature_id=ids.iloc[pos], column=column)
     finite = np.isfinite(num)
     bad = ~np.isnan(num) & (~finite | (num < 0) | (finite & (num != np.floor(np.where(finite, num, 0)))))
     for pos in np.flatnonzero(bad):
-        report.add("error", "not_whole", f"value {values.iloc[pos]!r} is not a whole number ≥ 0. '{column}' "
-                   f"{meaning}.", row=int(rows[pos]) + 1, feature_id=ids.iloc[pos], column=column)
+        report.add("error", "not_whole",
+                   Message("val_not_whole_meaning", value=values.iloc[pos], col=column, meaning=meaning),
+                   row=int(rows[pos]) + 1, feature_id=ids.iloc[pos], column=column)
     out = np.where(np.isfinite(num) & ~bad, num, 0.0).astype(np.int64)
     return out, blank
 
@@ -214,12 +216,11 @@ def special_group_counts(residents: gpd.GeoDataFrame, groups: Sequence[str] | No
         raise LayerError("err_groups_missing", where=report.where, missing=", ".join(missing),
                          columns=", ".join(map(str, present)), first=missing[0])
     ids = _feature_ids(residents, ("building_id", "resident_id", "id", "name"))
-    _check_geometry_types(residents, "residents", report, rows, ids)
+    _check_geometry_types(residents, Message("val_what_residents"), report, rows, ids)
     counts = np.zeros((len(residents), len(groups)), dtype=np.int64)
     blanks = 0
     for j, g in enumerate(groups):
-        counts[:, j], blank = _whole_counts(residents[g], g, report, rows, ids,
-                                            "counts people of this group in the feature: a whole number ≥ 0")
+        counts[:, j], blank = _whole_counts(residents[g], g, report, rows, ids, Message("val_meaning_group"))
         blanks += int(blank.sum())
     report.raise_for_errors()
     return counts, groups, blanks
@@ -263,20 +264,19 @@ def helper_capacities(helpers: gpd.GeoDataFrame, per_helper: int = DEFAULT_PER_H
     ids = pd.Series([id_text(v) for v in helpers[helper_id].tolist()], index=helpers.index, dtype=object)
     blank = ids.isna() | (ids == "")
     for pos in np.flatnonzero(blank.to_numpy()):
-        report.add("error", "missing_id", f"'{helper_id}' is empty. Every helper needs its own id; fill it in.",
+        report.add("error", "missing_id", Message("val_missing_id_helper", col=helper_id),
                    row=int(rows[pos]) + 1, column=helper_id)
     dup = ids.duplicated(keep=False) & ~blank
     for value, group in ids[dup].groupby(ids[dup]).groups.items():
         where = [int(rows[helpers.index.get_loc(r)]) + 1 for r in group]
-        report.add("error", "duplicate_id", f"{helper_id} '{value}' is used by {len(where)} helpers (rows "
-                   f"{', '.join(map(str, where[:5]))}). Each helper needs a unique id.", row=where[0],
-                   feature_id=value, column=helper_id)
-    _check_geometry_types(helpers, "helpers", report, rows, ids)
+        report.add("error", "duplicate_id", Message("val_duplicate_id_helper", col=helper_id, value=value,
+                                                    n=len(where), rows=Joined(where[:5], LIST_SEP)),
+                   row=where[0], feature_id=value, column=helper_id)
+    _check_geometry_types(helpers, Message("val_what_helpers"), report, rows, ids)
     cap = np.full(len(helpers), int(per_helper), dtype=np.int64)
     if capacity and capacity in helpers.columns:
         given, blank_cap = _whole_counts(helpers[capacity], capacity, report, rows, ids,
-                                         "is how many people this helper takes: a whole number ≥ 0 "
-                                         "(leave it blank for the default)")
+                                         Message("val_meaning_helper_capacity"))
         cap = np.where(blank_cap, cap, given)
     report.raise_for_errors()
     return ids.to_numpy(dtype=object), cap

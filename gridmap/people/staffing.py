@@ -60,6 +60,7 @@ from gridmap.access.snapping import EdgeIndex, Snap
 from gridmap.errors import check_number
 from gridmap.io.validate import LayerError, ValidationReport
 from gridmap.people.pairing import id_text, zone_codes
+from gridmap.vocab import LIST_SEP, Joined, Message
 
 __all__ = ["STAFF_TYPES", "DEFAULT_CAPACITY", "DEFAULT_STAFF_DISTANCE_M", "DEFAULT_MEMBER_DISTANCE_M",
            "UNSTAFFED_REASONS", "check_staff", "check_members", "check_units", "pair_distances", "StaffResult",
@@ -91,22 +92,22 @@ def _report(gdf: pd.DataFrame, label: str) -> ValidationReport:
     return ValidationReport(source=str(gdf.attrs.get("source", label)), layer=gdf.attrs.get("layer"), kind=None)
 
 
-def _ids(table: pd.DataFrame, column: str, report: ValidationReport, what: str) -> pd.Series:
+def _ids(table: pd.DataFrame, column: str, report: ValidationReport, what: str) -> pd.Series:  # what: 网格员 …
     """The id column as text, every id filled in and unique (problems added to ``report``)."""
     if column not in table.columns:
         present = ", ".join(str(c) for c in table.columns if c != getattr(table, "_geometry_column_name", None))
-        raise LayerError(f"{report.where}: no '{column}' column (columns: {present}). Every {what} needs an id: "
-                         f"add the column or map yours, e.g. --map {column}=编号.")
+        raise LayerError("val_no_id_column", where=report.where, col=column, present=present, what=what)
     ids = pd.Series([id_text(v) for v in table[column].tolist()], index=table.index, dtype=object)
     blank = ids.isna() | (ids == "")
     for pos in np.flatnonzero(blank.to_numpy()):
-        report.add("error", "missing_id", f"'{column}' is empty; every {what} needs an id.", row=pos + 2,
+        report.add("error", "missing_id", Message("val_missing_id_table", col=column, what=what), row=pos + 2,
                    column=column)
     dup = ids.duplicated(keep=False) & ~blank
     for value in sorted(set(ids[dup])):
         rows = [int(p) + 2 for p in np.flatnonzero((ids == value).to_numpy())]
-        report.add("error", "duplicate_id", f"{column} '{value}' is used by rows {', '.join(map(str, rows[:5]))}; "
-                   "each needs its own id.", row=rows[0], feature_id=value, column=column)
+        report.add("error", "duplicate_id", Message("val_duplicate_id_table", col=column, value=value,
+                                                    rows=Joined(rows[:5], LIST_SEP)),
+                   row=rows[0], feature_id=value, column=column)
     return ids
 
 
@@ -123,14 +124,15 @@ def _home_xy(table: pd.DataFrame, crs) -> np.ndarray:
     return representative_xy(table, crs)
 
 
-def _whole(values: pd.Series, column: str, report: ValidationReport, ids: pd.Series, meaning: str) -> np.ndarray:
+def _whole(values: pd.Series, column: str, report: ValidationReport, ids: pd.Series, meaning: Message) -> np.ndarray:
     """Whole numbers ≥ 0 (blanks NaN); problems added to ``report``."""
     num = pd.to_numeric(values, errors="coerce")
     blank = values.isna() | (values.astype(str).str.strip() == "")
     bad = ~blank & (num.isna() | (num < 0) | (num % 1 != 0))
     for pos in np.flatnonzero(bad.to_numpy()):
-        report.add("error", "bad_number", f"'{column}' is {values.iloc[pos]!r}; it {meaning}: a whole number ≥ 0.",
-                   row=pos + 2, feature_id=ids.iloc[pos], column=column)
+        report.add("error", "bad_number",
+                   Message("val_bad_number", col=column, value=values.iloc[pos], meaning=meaning), row=pos + 2,
+                   feature_id=ids.iloc[pos], column=column)
     return np.where(blank | bad, np.nan, num).astype(float)
 
 
@@ -145,16 +147,15 @@ def check_staff(staff: pd.DataFrame, grid_codes: Sequence[str]) -> pd.DataFrame:
     ids = _ids(staff, "staff_id", report, "网格员")
     for column in ("name", "phone"):
         if column not in staff.columns:
-            report.add("error", "missing_column", f"no '{column}' column; a 网格员 table needs staff_id, name, phone "
-                       "(map yours with --map, e.g. --map name=姓名).", column=column)
+            report.add("error", "missing_column", Message("val_missing_column_staff", col=column), column=column)
     kinds = _text(staff, "staff_type")
     lookup = {alias.lower(): kind for kind, aliases in STAFF_TYPES.items() for alias in aliases}
     staff_type = kinds.str.lower().map(lookup)
     for pos in np.flatnonzero((staff_type.isna() & (kinds != "")).to_numpy()):
-        report.add("error", "bad_value", f"'staff_type' is {kinds.iloc[pos]!r}; write 专职 or 兼职.", row=pos + 2,
+        report.add("error", "bad_value", Message("val_bad_value_staff_type", value=kinds.iloc[pos]), row=pos + 2,
                    feature_id=ids.iloc[pos], column="staff_type")
     staff_type = staff_type.fillna("专职")
-    cap = (_whole(staff["capacity"], "capacity", report, ids, "is the households this person can serve")
+    cap = (_whole(staff["capacity"], "capacity", report, ids, Message("val_meaning_staff_capacity"))
            if "capacity" in staff.columns else np.full(len(staff), np.nan))
     cap = np.where(np.isnan(cap), staff_type.map(DEFAULT_CAPACITY).to_numpy(dtype=float), cap).astype(np.int64)
     known = set(map(str, grid_codes))
@@ -163,14 +164,13 @@ def check_staff(staff: pd.DataFrame, grid_codes: Sequence[str]) -> pd.DataFrame:
         codes = [c.strip() for c in text.replace("；", ";").replace(",", ";").split(";") if c.strip()]
         unknown = [c for c in codes if c not in known]
         if unknown:
-            report.add("error", "unknown_grid", f"grid_code {', '.join(unknown)} is not a grid of the plan; give the "
-                       "15-digit code of a grid in it, or leave it blank to have one assigned.", row=i + 2,
+            report.add("error", "unknown_grid", Message("val_unknown_grid", codes=", ".join(unknown)), row=i + 2,
                        feature_id=ids.iloc[i], column="grid_code")
         kept.append(codes)
     role = _text(staff, "role").replace("", "网格员")
     bad_role = ~role.isin(["网格长", "网格员"])
     for pos in np.flatnonzero(bad_role.to_numpy()):
-        report.add("error", "bad_value", f"'role' is {role.iloc[pos]!r}; write 网格长 or 网格员.", row=pos + 2,
+        report.add("error", "bad_value", Message("val_bad_value_role", value=role.iloc[pos]), row=pos + 2,
                    feature_id=ids.iloc[pos], column="role")
     report.raise_for_errors()
     return pd.DataFrame({"staff_id": ids.to_numpy(), "name": _text(staff, "name").to_numpy(),
@@ -191,7 +191,7 @@ def check_units(units: pd.DataFrame) -> pd.DataFrame:
     """The 驻区单位 table checked: ``unit_id``, ``name``, ``volunteers`` (whole number ≥ 0, blank 0)."""
     report = _report(units, "units")
     ids = _ids(units, "unit_id", report, "驻区单位")
-    vol = (_whole(units["volunteers"], "volunteers", report, ids, "is the number of volunteers")
+    vol = (_whole(units["volunteers"], "volunteers", report, ids, Message("val_meaning_volunteers"))
            if "volunteers" in units.columns else np.zeros(len(units)))
     report.raise_for_errors()
     return pd.DataFrame({"unit_id": ids.to_numpy(), "name": _text(units, "name").to_numpy(),

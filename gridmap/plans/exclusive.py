@@ -46,6 +46,7 @@ from gridmap.io.osm import osm_file_error, osm_xml
 from gridmap.io.validate import LayerError
 from gridmap.plans.grids import GridBuild, build_grids, community_prefixes, grid_table, number_grids
 from gridmap.plans.units import unit_adjacency
+from gridmap.vocab import Message
 
 __all__ = ["BASE", "EXCLUSIVE", "MICRO", "GRID_TYPES", "DEFAULT_EXCLUSIVE_RANGE", "DEFAULT_MIN_EXCLUSIVE_AREA_M2",
            "OSM_EXCLUSIVE_TAGS", "EXCLUSIVE_LAYER", "parse_sequence_range", "exclusive_areas_from_osm",
@@ -69,7 +70,7 @@ OSM_EXCLUSIVE_TAGS: dict[str, dict[str, str]] = {
 #: Name of the zone layer the exclusive areas become in the unit mosaic.
 EXCLUSIVE_LAYER = "exclusive"
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message | str], None]  # a progress line, rendered when printed
 
 
 def parse_sequence_range(value: tuple[int, int] | str) -> tuple[int, int]:

@@ -50,6 +50,7 @@ from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED
 from gridmap.errors import GridCodeError, ParameterError, check_number
 from gridmap.plans.regions import partition_pieces
 from gridmap.plans.units import COUNT_COLUMNS, layer_names, unit_adjacency
+from gridmap.vocab import Message
 
 __all__ = ["build_grids", "GridBuild", "GridStats", "number_grids", "community_prefixes", "dissolve_grids",
            "grid_table", "CODE_PATTERN", "edge_weights"]
@@ -57,7 +58,7 @@ __all__ = ["build_grids", "GridBuild", "GridStats", "number_grids", "community_p
 #: A grid code: 15 digits (DB11/T 2157-2023).
 CODE_PATTERN = re.compile(r"^\d{15}$")
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message | str], None]  # a progress line, rendered when printed
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,8 +568,9 @@ def build_grids(units: gpd.GeoDataFrame, min_households: int = MIN_HOUSEHOLDS, m
         rows.append({"area_id": a, "households": int(c_hh[c]), "n_units": int(c_units[c]),
                      "n_grids": int(n_grids[c]), "n_in_band": int(n_in[c]),
                      "status": "ok" if not reason else "band not met", "reason": reason})
-        say(f"grids: community {a}: {n_grids[c]} grid(s), {n_in[c]} within {min_households}–{max_households}"
-            + (f" — {reason}" if reason else ""))
+        why = Message("prog_reason", reason=reason) if reason else ""
+        say(Message("prog_grids_community", area_id=a, grids=int(n_grids[c]), in_band=int(n_in[c]),
+                    low=min_households, high=max_households, reason=why))
     prefixes = community_prefixes(study_area, area_id)
     codes = number_grids(units, labels, prefixes, previous, sequences)
     assignment = pd.DataFrame({"unit_id": units["unit_id"].to_numpy(), "grid_code": codes.astype(str)})

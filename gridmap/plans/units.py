@@ -41,7 +41,7 @@ __all__ = ["make_units", "units_from_faces", "unit_adjacency", "layer_names", "f
 #: Count columns summed from residents into units (and from units into grids), when present.
 COUNT_COLUMNS: tuple[str, ...] = ("households", "population", *SPECIAL_GROUPS)
 
-Progress = Callable[[str], None]
+Progress = Callable[[Message | str], None]  # a progress line, rendered when printed
 
 
 def layer_names(units: pd.DataFrame) -> list[str]:
@@ -345,7 +345,6 @@ def make_units(layers: Mapping[str, gpd.GeoDataFrame], study_area: gpd.GeoDataFr
     say = progress or (lambda _m: None)
     faces = build_mosaic(layers, study_area, residents, crs=crs, progress=progress)
     units = units_from_faces(faces, min_area_m2=min_area_m2, min_width_m=min_width_m, sliver_rule=sliver_rule)
-    say(f"units: {int(faces['in_study_area'].sum()):,} faces in the study area → {len(units):,} units "
-        f"(slivers < {min_area_m2:g} m² or thinner than {min_width_m:g} m merged; "
-        f"{int(units['is_sliver'].sum())} could not merge)")
+    say(Message("prog_units", faces=int(faces["in_study_area"].sum()), units=len(units), min_area=min_area_m2,
+                min_width=min_width_m, unmerged=int(units["is_sliver"].sum())))
     return units

@@ -63,7 +63,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from gridmap.vocab import CATALOG
+from gridmap.vocab import CATALOG, Message
 
 __all__ = ["CJK_FONT_ENV", "KNOWN_CJK_FONTS", "LABELS", "OSM_ATTRIBUTION", "PAGE_MM", "NoticeFontError",
            "CJKFont", "Basemap", "StaffCard", "MicroRow", "NoticeContent", "NoticeSet", "NoticeRun",
@@ -1264,7 +1264,8 @@ def default_workers(n_notices: int) -> int:
 
 def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str] | None = None, *,
                   dpi: float = 150, workers: int | None = None,
-                  progress: Callable[[str], None] | None = None, combined_name: str = "notices.pdf") -> NoticeRun:
+                  progress: Callable[[Message | str], None] | None = None,
+                  combined_name: str = "notices.pdf") -> NoticeRun:
     """Write ``notice_<code>.pdf`` and ``notice_<code>.png`` per grid and ``notices.pdf`` (one page
     per grid, in code order, with a bookmark per grid) into ``out_dir``; each file atomically.
 
@@ -1303,7 +1304,7 @@ def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str
             warnings.extend(found)
             done += 1
             if done % 10 == 0 or done == len(codes):
-                say(f"{done}/{len(codes)} notices rendered")
+                say(Message("prog_notices_rendered", done=done, total=len(codes)))
     finally:
         if pool is not None:
             pool.shutdown()

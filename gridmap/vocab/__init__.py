@@ -1,11 +1,14 @@
 """One vocabulary: every label and message gridmap shows, in Chinese and English, and the current language.
 
-The catalog (:data:`CATALOG`, ``msgid → {"zh": …, "en": …}``) is the union of four parts, one module
+The catalog (:data:`CATALOG`, ``msgid → {"zh": …, "en": …}``) is the union of its parts, one module
 each so that a translator finds a text by where it is shown, merged here with a check that no
 message id is defined twice:
 
 * :mod:`gridmap.vocab.messages` — the core's error messages (:class:`gridmap.errors.GridmapError`
   and its subclasses, raised by io, analysis, access, plans, people, present, scale and the CLI);
+* :mod:`gridmap.vocab.validation` — the findings of checking a layer (a
+  :class:`gridmap.io.validate.Problem`'s message, what reading repaired or inferred);
+* :mod:`gridmap.vocab.cli` — the command line's progress lines and summaries;
 * :mod:`gridmap.vocab.maps` — layer names, column names and legends of the offline maps;
 * :mod:`gridmap.vocab.report` — sheets, headers, values and texts of the 台账 and of the notices;
 * :mod:`gridmap.vocab.app` — the labels of the Streamlit app's pages.
@@ -28,17 +31,21 @@ from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 
 from gridmap.vocab.app import APP_TEXT
+from gridmap.vocab.cli import CLI_TEXT
 from gridmap.vocab.maps import MAP_TEXT
 from gridmap.vocab.messages import MESSAGES
 from gridmap.vocab.report import REPORT_TEXT
+from gridmap.vocab.validation import VALIDATION
 
 __all__ = ["LANGUAGES", "DEFAULT_LANGUAGE", "LANG_ENV", "CATALOG", "current_language", "set_language",
-           "using_language", "resolve_language", "text", "Message", "Joined", "placeholders"]
+           "using_language", "resolve_language", "text", "render", "Message", "Joined", "LIST_SEP", "placeholders"]
 
 #: Language code → its name in the language switch.
 LANGUAGES: dict[str, str] = {"zh": "中文", "en": "English"}
 #: The language when nothing says otherwise: the users are Chinese planners.
 DEFAULT_LANGUAGE = "zh"
+#: How the items of a list inside a text are joined, per language ("1、3" / "1, 3").
+LIST_SEP: dict[str, str] = {"zh": "、", "en": ", "}
 #: The environment variable that sets the language of the command line (and of a process's messages).
 LANG_ENV = "GRIDMAP_LANG"
 
@@ -54,7 +61,7 @@ def _merge(*parts: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 #: Every text of gridmap: message id → {language: template}; templates use ``str.format`` fields.
-CATALOG: dict[str, dict[str, str]] = _merge(MESSAGES, MAP_TEXT, REPORT_TEXT, APP_TEXT)
+CATALOG: dict[str, dict[str, str]] = _merge(MESSAGES, VALIDATION, CLI_TEXT, MAP_TEXT, REPORT_TEXT, APP_TEXT)
 
 _chosen: ContextVar[str | None] = ContextVar("gridmap_language", default=None)
 
@@ -112,6 +119,17 @@ def text(msgid: str, lang: str | None = None, /, **params: object) -> str:
     return template.format(**{k: _render_param(v, lang) for k, v in params.items()})
 
 
+def render(value: object, lang: str | None = None) -> str:
+    """``value`` as text in ``lang`` (the current language when ``None``).
+
+    A :class:`Message` or :class:`Joined` is rendered in that language; anything else (a text kept as
+    written) is ``str(value)``.
+    """
+    if isinstance(value, Message | Joined):
+        return value.render(lang)
+    return str(value)
+
+
 def _render_param(value: object, lang: str) -> object:
     """Give a parameter as the template gets it.
 
@@ -121,7 +139,7 @@ def _render_param(value: object, lang: str) -> object:
     if isinstance(value, Message | Joined):
         return value.render(lang)
     if isinstance(value, list | tuple) and value and all(isinstance(v, Message) for v in value):
-        return ("、" if lang == "zh" else ", ").join(v.render(lang) for v in value)
+        return LIST_SEP[lang].join(v.render(lang) for v in value)
     return value
 
 

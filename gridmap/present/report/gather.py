@@ -29,6 +29,7 @@ import shapely
 from gridmap.defaults import IN_BAND, SITE_RADIUS_M, SLIVER_M2, band_status
 from gridmap.plans.plan import Plan
 from gridmap.present.report.labels import COUNT_KEYS, PEOPLE_SECTIONS, TOTAL_KEY, text
+from gridmap.vocab import Message
 
 if TYPE_CHECKING:  # imported when a section is computed (build_report), named here for the types
     from gridmap.access.routing import AccessResult
@@ -149,7 +150,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
                  zones: Mapping[str, gpd.GeoDataFrame] | None = None, osm_path: str | os.PathLike | None = None,
                  net=None, k: int = 3, radius_m: float = SITE_RADIUS_M, sliver_m2: float = SLIVER_M2, crs=None,
                  people: Mapping[str, pd.DataFrame] | None = None,
-                 progress: Callable[[str], None] | None = None) -> Report:
+                 progress: Callable[[Message | str], None] | None = None) -> Report:
     """Compute every section of the 台账 that its inputs allow.
 
     Parameters
@@ -183,7 +184,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
     rep = Report(plan=plan, tables=tables, notes=notes, figures=figures, sliver_m2=sliver_m2,
                  study_area=study_area)
 
-    say("grids")
+    say(Message("prog_report_grids"))
     grids = _grids_table(plan, study_area)
     tables["grids"] = grids
     geo = plan.grids()
@@ -206,7 +207,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
             from gridmap.analysis.coverage import coverage_report
             from gridmap.analysis.mosaic import build_mosaic
 
-            say(f"coverage of {len(zones)} zone layer(s)")
+            say(Message("prog_report_coverage", n=len(zones)))
             faces = build_mosaic(zones, study_area, residents, crs=crs)
             cov = coverage_report(faces, zones, sliver_m2=sliver_m2)
             rep.faces, rep.coverage, rep.coverage_summary = faces, cov, cov.summary
@@ -226,7 +227,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
             figures["overlaps"] = len(ov)
             figures["overlap_slivers"] = int(cov.overlaps["is_sliver"].sum())
         except Exception as exc:  # noqa: BLE001 - a report is made with what works; the reason is shown
-            say(f"coverage failed: {exc}")
+            say(Message("prog_report_coverage_failed", error=exc))
             for s in ("gaps", "overlaps"):
                 _failed(notes, s, exc)
 
@@ -244,13 +245,13 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
         assert residents is not None and centers is not None  # else listed as missing above
         if net is None:
             assert osm_path is not None  # else listed as missing above
-            say(f"walking network from {osm_path}")
+            say(Message("prog_report_network", path=osm_path))
             net = load_walk_network(osm_path, crs=crs)
         if osm_path is not None:
             from gridmap.io.osm import read_osm_basemap
 
             rep.streets = read_osm_basemap(osm_path)[0]
-        say(f"walking access of {len(residents):,} residents to {len(centers):,} centres")
+        say(Message("prog_report_access", residents=len(residents), centers=len(centers)))
         index = acc.EdgeIndex(net)
         result = acc.compute_access(net, residents, centers, index=index)
         res = result.residents
@@ -267,7 +268,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
         figures["visits"] = len(visits)
         figures["visit_people"] = int(visits["special_total"].sum()) if "special_total" in visits else 0
     except Exception as exc:  # noqa: BLE001
-        say(f"access failed: {exc}")
+        say(Message("prog_report_access_failed", error=exc))
         for s in ("access", "home_visits", "sites"):
             _failed(notes, s, exc)
         return rep
@@ -277,7 +278,7 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
     try:
         from gridmap.access.siting import recommend_sites
 
-        say(f"choosing {k} new site(s) within {radius_m:g} m")
+        say(Message("prog_report_siting", k=k, radius=radius_m))
         sr = recommend_sites(net, residents, centers, k=k, radius_m=radius_m, streets=rep.streets, index=index)
         sites = sr.sites
         rep.sites_geo, rep.site_summary = sites, sr.summary
@@ -302,6 +303,6 @@ def build_report(plan: Plan, *, study_area: gpd.GeoDataFrame | None = None,
             figures["within15_after"] = float(hh.loc["households", "share_after"])
             figures["within15_before_sites"] = float(hh.loc["households", "share_before"])
     except Exception as exc:  # noqa: BLE001
-        say(f"siting failed: {exc}")
+        say(Message("prog_report_siting_failed", error=exc))
         _failed(notes, "sites", exc)
     return rep
