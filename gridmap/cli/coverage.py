@@ -35,7 +35,7 @@ from gridmap.io.background import BackgroundCall, BackgroundWrite
 from gridmap.io.files import write_geojson
 from gridmap.io.osm import read_osm_basemap
 from gridmap.io.validate import LayerError, ValidationReport
-from gridmap.vocab import Joined, Message, text
+from gridmap.vocab import Message, text
 
 __all__ = ["register", "run_coverage"]
 
@@ -88,10 +88,10 @@ def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, 
     report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area,
                              invalid_edges=edges.result())
 
-    def count(frame) -> Joined:
+    def count(frame) -> Message:
         slivers = int(frame["is_sliver"].sum())
         more = Message("cli_coverage_slivers", n=slivers, area=args.sliver_area) if slivers else ""
-        return Joined([len(frame) - slivers, more], "")
+        return Message("cli_coverage_count", n=len(frame) - slivers, slivers=more)
 
     say(Message("cli_coverage_found", gaps=count(report.gaps), overlaps=count(report.overlaps),
                 outside=count(report.outside), edges=len(report.invalid_edges)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +26,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from gridmap.cli.common import print_error
 from gridmap.io.validate import LayerError
-from gridmap.vocab import Message
+from gridmap.vocab import Message, text
 
 if TYPE_CHECKING:
     from gridmap.plans.plan import Plan
@@ -185,10 +185,11 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
         try:
             return run(args)
         except (WorkspaceError, LayerError) as exc:
-            print_error(exc)
+            print(text("err_prefix") + str(exc), file=sys.stderr)  # not cli.common.print_error: common imports us
             return 2
         except OSError as exc:  # a folder that cannot be read or written (permissions, disk full)
-            print_error(f"{exc.filename + ': ' if getattr(exc, 'filename', None) else ''}{exc.strerror or exc}")
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            print(text("err_prefix") + where + str(exc.strerror or exc), file=sys.stderr)
             return 2
 
     return wrapper

@@ -96,10 +96,11 @@ CLI_TEXT: dict[str, dict[str, str]] = {
     "cli_info_count": {"zh": "{severity} {n} 个", "en": "{n} {severity}"},
     # --- gridmap coverage ------------------------------------------------------------------------------
     "cli_coverage_found": {
-        "zh": "覆盖分析：盲区 {gaps} 处，多头 {overlaps} 处，网格超出辖区的部分 {outside} 处，待修正的边 {edges} 条",
+        "zh": "覆盖分析：盲区 {gaps}，多头 {overlaps}，网格超出辖区的部分 {outside}，待修正的边 {edges} 条",
         "en": "coverage: {gaps} blind spot(s), {overlaps} overlap(s), {outside} zone part(s) outside the study area, "
         "{edges} edge(s) to fix",
     },
+    "cli_coverage_count": {"zh": "{n} 处{slivers}", "en": "{n}{slivers}"},
     "cli_coverage_slivers": {
         "zh": "（另有 {n} 处小于 {area:g} 平方米的碎片）",
         "en": " (+{n} sliver(s) < {area:g} m²)",
