@@ -360,8 +360,8 @@ def _priced(cost: np.ndarray, active: np.ndarray, g: np.ndarray, s: np.ndarray, 
 
 
 def _exact(cost: np.ndarray, g: np.ndarray, s: np.ndarray, d: np.ndarray, households: np.ndarray,
-           free: np.ndarray, most: np.ndarray, n_grids: int, n_staff: int, min_count: int | None, time_limit: float, k_nearest: int | None,
-           start: np.ndarray | None = None) -> tuple[np.ndarray, float, bool]:
+           free: np.ndarray, most: np.ndarray, n_grids: int, n_staff: int, min_count: int | None,
+           time_limit: float, k_nearest: int | None, start: np.ndarray | None = None) -> tuple[np.ndarray, float, bool]:
     """One stage of :func:`_solve_assignment`: the optimum of ``cost`` over every pair, from few pairs
     (``start``: pairs of a feasible solution, made active from the beginning)."""
     everything = np.arange(len(g))
