@@ -255,3 +255,56 @@ def test_city_page_shows_a_registered_folder_and_a_click_picks_a_street(run_fold
     assert city_args["returned_objects"] == ["last_object_clicked"]
     assert len(comps[0].proto.json_args) < 2_000_000
     st.cache_resource.clear()
+
+
+def test_city_page_offers_a_projects_stored_results_to_its_viewer(run_folder, city, tmp_path, monkeypatch) -> None:
+    """``gridmap run --workspace``: the page of a viewer granted the project offers its results (chosen
+    first, as the open project's) and draws their city map; a viewer of another project is not offered them."""
+    from gridmap.workspace import init_workspace
+
+    monkeypatch.syspath_prepend(str(TESTS))
+    monkeypatch.setenv("GRIDMAP_DEMO_MODULE", "standin_demo")
+    monkeypatch.delenv("GRIDMAP_RESULTS", raising=False)
+    folder = tmp_path / "workspace"
+    monkeypatch.setenv("GRIDMAP_WORKSPACE", str(folder))
+    ws = init_workspace(folder)
+    admin = ws.as_system("setup")
+    inputs = CityInputs.from_city(city)
+    admin.import_inputs("city", {"study_area": inputs.study_area, "residents": inputs.residents,
+                                 "centers": inputs.centers, **{f"zones_{k}": v for k, v in inputs.layers.items()}})
+    admin.import_inputs("other", {"study_area": inputs.study_area, "zones_party": inputs.layers["party"]})
+    config = run_folder.parent / "run.toml"
+    assert main(["run", "--config", str(config), "--workspace", str(folder), "--project", "city", "--quiet",
+                 "--scheduler", "single"]) == 0
+    admin.add_user("wang", "viewer", "app-test-pass-1", projects=["city"])
+    admin.add_user("zhou", "viewer", "app-test-pass-1", projects=["other"])
+    s = city_summary(load_city_results(run_folder))  # the same config's run written to a folder
+    st.cache_resource.clear()
+
+    def log_in(name: str):
+        at = open_app("city")
+        at.text_input(key="login_name").input(name)
+        at.text_input(key="login_password").input("app-test-pass-1")
+        at.button[0].click().run()
+        assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+        return at
+
+    at = log_in("wang")
+    picker = at.selectbox(key="city_source")
+    assert picker.value == "project:city" and picker.options[-1].startswith("项目 city 的成果")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["户数"] == f"{int(s.totals['households']):,}"
+    assert metrics["盲区户数"] == f"{int(s.totals['gap_households']):,}"
+    comps = at.get("component_instance")
+    assert len(comps) == 1  # the city map, nothing selected yet
+    args = comps[0].proto.json_args
+    script = json.loads(args)["script"]
+    assert len(args) < 2_000_000
+    assert all(name in script or json.dumps(name)[1:-1] in script for name in s.streets["street_name"])
+    at.selectbox(key="city_street").set_value(s.streets["street_key"].iloc[0]).run()
+    assert not at.exception and len(at.get("component_instance")) == 2  # and the 街道's detail map
+
+    other = log_in("zhou")
+    offered = [w.options for w in other.selectbox if w.key == "city_source"]
+    assert not any("city" in o for options in offered for o in options)
+    st.cache_resource.clear()

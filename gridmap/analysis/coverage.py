@@ -245,7 +245,8 @@ def flag_slivers(parts: gpd.GeoDataFrame, area_column: str, sliver_m2: float) ->
 
 
 def coverage_report(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], *, gap_width: float = GAP_WIDTH_M,
-                    sliver_m2: float = SLIVER_M2, zone_id: str = "zone_id") -> CoverageReport:
+                    sliver_m2: float = SLIVER_M2, zone_id: str = "zone_id",
+                    invalid_edges: gpd.GeoDataFrame | None = None) -> CoverageReport:
     """Everything an official asks of a mosaic: shares covered, 盲区, 多头, 越界, edges to fix.
 
     Parameters
@@ -259,6 +260,10 @@ def coverage_report(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFra
         :data:`gridmap.defaults.SLIVER_M2`, 1 m²) are kept but flagged
         ``is_sliver`` — the noise of layers digitised separately — so maps and counts can set them
         apart without losing them.
+    invalid_edges : the edges to fix, when already computed from the same ``layers``,
+        ``gap_width`` and ``zone_id`` in the faces' CRS (:func:`find_invalid_edges`): they depend on
+        the layers only, so ``gridmap coverage`` finds them on its second core while the mosaic is
+        built.
     """
     check_number(gap_width, "gap_width", "metres", minimum=0)
     check_number(sliver_m2, "sliver_m2", "m²", minimum=0)
@@ -269,5 +274,6 @@ def coverage_report(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFra
         gaps=flag_slivers(find_gaps(faces, layers, zone_id), "area_m2", sliver_m2),
         overlaps=flag_slivers(find_overlaps(faces, names), "area_m2", sliver_m2),
         outside=flag_slivers(find_outside(faces, layers, zone_id), "outside_m2", sliver_m2),
-        invalid_edges=find_invalid_edges(layers, faces.crs, gap_width, zone_id),
+        invalid_edges=(find_invalid_edges(layers, faces.crs, gap_width, zone_id) if invalid_edges is None
+                       else invalid_edges),
     )

@@ -2,9 +2,12 @@
 the city's totals, and one 街道 in detail (click it on the map or pick it below).
 
 The results come from :func:`load_city_results`: the demo (the pipeline run on the embedded demo,
-once per server) or a ``gridmap run`` output folder registered when the server starts
+once per server), a ``gridmap run`` output folder registered when the server starts
 (``gridmap serve --results DIR``, or the :data:`RESULTS_ENV` variable: folders separated by
-``os.pathsep``). No widget takes a path on the server. The map at city zoom carries only the
+``os.pathsep``), or the results stored in a workspace project (``gridmap run --workspace W
+--project P``) — those of every project the logged-in user may open, viewers included (figures per
+area, no lists of people), read through the user's workspace session. No widget takes a path on
+the server. The map at city zoom carries only the
 aggregates (:func:`gridmap.scale.summary.city_summary`); the detail is built for the selected
 街道 only, so the first map stays small and fast at any city size.
 """
@@ -32,13 +35,15 @@ from gridmap.scale.summary import (
     StreetDetail,
     city_results,
     city_summary,
+    project_city_results,
     street_detail,
 )
 from gridmap.scale.summary import (
     load_city_results as load_results_folder,
 )
 
-__all__ = ["KEY", "RESULTS_ENV", "DEMO", "render", "sources", "load_city_results", "summary", "detail"]
+__all__ = ["KEY", "RESULTS_ENV", "DEMO", "PROJECT_SOURCE", "render", "sources", "versions", "load_city_results",
+           "summary", "detail"]
 
 KEY = "city"
 #: The source key of the demo's results.
@@ -46,11 +51,13 @@ DEMO = "demo"
 STATE_STREET = "city_street"
 STATE_SOURCE = "city_source"
 STATE_METRIC = "city_metric"
+#: Source keys of projects' stored results start with this (the project's name follows).
+PROJECT_SOURCE = "project:"
 
 
-def sources() -> dict[str, str]:
-    """Source key → label: the demo, then each registered results folder (by its name)."""
-    out = {DEMO: DEMO}
+def _folders() -> dict[str, str]:
+    """Each registered results folder (its absolute path) → its name."""
+    out = {}
     for raw in os.environ.get(RESULTS_ENV, "").split(os.pathsep):
         if raw.strip():
             path = str(Path(raw.strip()).expanduser().resolve())
@@ -58,15 +65,37 @@ def sources() -> dict[str, str]:
     return out
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def load_city_results(source: str) -> CityResults:
-    """The city results of ``source``: a registered ``gridmap run`` folder, or :data:`DEMO` — the
-    pipeline run once on the embedded demo (its zones, residents, centres and walking network).
+def sources(session=None) -> dict[str, str]:
+    """Source key → label: the demo, each registered results folder (by its name), then each project
+    with stored results that ``session`` (a :class:`gridmap.workspace.WorkspaceSession`) may open
+    (key :data:`PROJECT_SOURCE` + name, labelled by the project's name)."""
+    out = {DEMO: DEMO, **_folders()}
+    if session is not None:
+        out.update({PROJECT_SOURCE + r.project: r.project for r in session.results_list()})
+    return out
 
-    The one place the page gets results from: a project's stored results plug in here.
+
+def versions(session=None) -> dict[str, str]:
+    """Project source key → the version of its stored results (workspace and time of the store): a cache key."""
+    if session is None:
+        return {}
+    return {PROJECT_SOURCE + r.project: f"{session.workspace.location}|{r.written.isoformat()}"
+            for r in session.results_list()}
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_city_results(source: str, version: str = "", _session=None) -> CityResults:
+    """The city results of ``source``: a registered ``gridmap run`` folder, a project's stored results
+    (read through ``_session``, which checks the user may open it; ``version`` tells stores apart in
+    the cache), or :data:`DEMO` — the pipeline run once on the embedded demo (its zones, residents,
+    centres and walking network).
     """
+    if source.startswith(PROJECT_SOURCE):
+        if _session is None:
+            raise ValueError(f"{source}: a project's results are read through a workspace session")
+        return project_city_results(_session, source[len(PROJECT_SOURCE):])
     if source != DEMO:
-        if source not in sources():
+        if source not in _folders():
             raise ValueError(f"{source} is not a registered results folder")
         return load_results_folder(source)
     ds = demo_dataset()
@@ -79,15 +108,25 @@ def load_city_results(source: str) -> CityResults:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def summary(source: str) -> CitySummary:
+def summary(source: str, version: str = "", _session=None) -> CitySummary:
     """Figures per 街道 and 社区 of ``source`` (cached for every session)."""
-    return city_summary(load_city_results(source))
+    return city_summary(load_city_results(source, version, _session))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def detail(source: str, street: str) -> StreetDetail:
+def detail(source: str, street: str, version: str = "", _session=None) -> StreetDetail:
     """The 街道 ``street`` of ``source`` in full detail (cached)."""
-    return street_detail(load_city_results(source), street)
+    return street_detail(load_city_results(source, version, _session), street)
+
+
+def _label(source: str, found: dict[str, str], stored: dict[str, str], lang: str) -> str:
+    """How a source is offered: the demo, a folder's name, a project's name with the time of its results."""
+    if source == DEMO:
+        return t("city_demo", lang)
+    if source in stored:
+        written = stored[source].rsplit("|", 1)[1]
+        return t("city_project", lang, name=found[source], time=written[:16].replace("T", " ") + " UTC")
+    return found[source]
 
 
 def _pick_street(ctx: PageContext, out: dict, streets) -> None:
@@ -119,12 +158,15 @@ def render(ctx: PageContext) -> None:
     if ctx.dataset is None:  # the demo failed to load: said above the page
         st.info(t("no_data", lang))
         return
-    found = sources()
-    source = session_choice(STATE_SOURCE, list(found))
+    found = sources(ctx.session)
+    stored = versions(ctx.session)
+    mine = PROJECT_SOURCE + ctx.project if ctx.project else None
+    source = session_choice(STATE_SOURCE, list(found), default=mine if mine in found else None)
     if len(found) > 1:
         source = st.selectbox(t("city_source", lang), list(found), key=STATE_SOURCE,
-                              format_func=lambda s: t("city_demo", lang) if s == DEMO else found[s])
-    s = compute(lang, summary, source)
+                              format_func=lambda s: _label(s, found, stored, lang))
+    version = stored.get(source, "")
+    s = compute(lang, summary, source, version, ctx.session)
     metrics = [m for m in CITY_METRICS if m in s.streets.columns]
     st.caption(t("city_intro", lang, streets=len(s.streets), communities=len(s.communities),
                  grids=int(s.totals.get("grids", 0))))
@@ -144,8 +186,8 @@ def render(ctx: PageContext) -> None:
     out = mapkit.section(ctx, "city_map_help",
                          lambda: city_map(s.streets, s.communities, metric, lang=lang,
                                           setup=mapkit.setup(ctx, basemap=False)),
-                         f"city_map_{metric}", cache=(source, metric), returned_objects=["last_object_clicked"],
-                         feature_group=highlight)
+                         f"city_map_{metric}", cache=(source, version, metric),
+                         returned_objects=["last_object_clicked"], feature_group=highlight)
     if out is not None:
         _pick_street(ctx, out, s.streets)
 
@@ -162,11 +204,11 @@ def render(ctx: PageContext) -> None:
     if not street:
         st.info(t("city_click_hint", lang))
         return
-    d = compute(lang, detail, source, street)
+    d = compute(lang, detail, source, street, version, ctx.session)
     st.subheader(t("city_street_header", lang, name=d.name))
     mapkit.section(ctx, "city_street_help",
                    lambda: street_map(d.communities, d.grids, d.gaps, d.residents, lang=lang,
                                       setup=mapkit.setup(ctx, basemap=False)),
-                   "city_street_map", cache=(source, street))
+                   "city_street_map", cache=(source, version, street))
     st.dataframe(columns(pd.DataFrame(d.communities.drop(columns="geometry")), lang), hide_index=True,
                  width="stretch", key="city_street_table")

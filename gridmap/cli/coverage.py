@@ -20,17 +20,15 @@ import pandas as pd
 
 from gridmap.defaults import GAP_WIDTH_M, SLIVER_M2
 from gridmap.cli.project import add_project_options
-from gridmap.analysis.coverage import coverage_report
+from gridmap.analysis.coverage import coverage_report, find_invalid_edges
 from gridmap.analysis.mosaic import DEFAULT_GRID_SIZE, build_mosaic
 from gridmap.cli.checks import writing_to
 from gridmap.cli.common import (add_crs_work_option, add_input_options, choose_working_crs, load_zone_inputs,
                                 print_error, progress)
-from gridmap.io.files import BackgroundWrite, write_geojson
+from gridmap.io.background import BackgroundCall, BackgroundWrite
+from gridmap.io.files import write_geojson
 from gridmap.io.osm import read_osm_basemap
 from gridmap.io.validate import LayerError, ValidationReport
-from gridmap.present.coverage_map import coverage_map
-from gridmap.present.drawing import MapSetup
-from gridmap.present.maps import AssetsMissingError, save_standalone
 
 __all__ = ["register", "run_coverage"]
 
@@ -52,19 +50,36 @@ def run_coverage(args: argparse.Namespace) -> int:
         print_error(exc)
         return 2
     out = Path(args.out)
+    # On a second core while this one works: the edges to fix (they depend on the layers only)
+    # during the mosaic, then faces.geojson (the largest file) and coverage.html (folium is
+    # imported there) while the report is made and the small files are written.
+    edges = BackgroundCall(partial(find_invalid_edges, layers, work, args.gap_width))
     faces = build_mosaic(layers, area, residents, crs=work, grid_size=args.grid_size, progress=say)
-    # the faces are written (the largest file) while the report and the map are made
     faces_file = BackgroundWrite(partial(write_geojson, faces, out / "faces.geojson", partition=True))
     try:
-        return _report_and_write(args, say, out, faces, faces_file, layers, area, reports, streets, buildings)
+        return _report_and_write(args, say, out, faces, faces_file, edges, layers, area, reports, streets, buildings)
     finally:
+        edges.join()
         faces_file.join()
 
 
-def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, layers, area, reports, streets,
-                      buildings) -> int:
-    """Compute the coverage report and write every output but faces.geojson (being written)."""
-    report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area)
+def _write_map(faces, report, area, lang: str | None, streets, buildings, path: Path) -> None:
+    """Draw the coverage map and write it as a standalone page (folium is imported only here)."""
+    from gridmap.present.coverage_map import coverage_map
+    from gridmap.present.drawing import MapSetup
+    from gridmap.present.maps import save_standalone
+
+    page = coverage_map(faces, report, area, lang=lang, setup=MapSetup(streets=streets, buildings=buildings))
+    save_standalone(page, path)
+
+
+def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, edges: BackgroundCall, layers,
+                      area, reports, streets, buildings) -> int:
+    """Compute the coverage report and write every output (faces.geojson in the background)."""
+    from gridmap.present.maps import AssetsMissingError
+
+    report = coverage_report(faces, layers, gap_width=args.gap_width, sliver_m2=args.sliver_area,
+                             invalid_edges=edges.result())
 
     def count(frame) -> str:
         slivers = int(frame["is_sliver"].sum())
@@ -72,13 +87,11 @@ def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, 
 
     say(f"coverage: {count(report.gaps)} blind spot(s), {count(report.overlaps)} overlap(s), "
         f"{count(report.outside)} zone part(s) outside the study area, {len(report.invalid_edges)} edge(s) to fix")
-    missing = page = None
-    try:  # drawn while faces.geojson is being written
-        page = coverage_map(faces, report, area, lang=args.lang, setup=MapSetup(streets=streets, buildings=buildings))
-    except AssetsMissingError as exc:
-        missing = exc
+    missing = None
     with writing_to(out):
         out.mkdir(parents=True, exist_ok=True)
+        page = BackgroundWrite(partial(_write_map, faces, report, area, args.lang, streets, buildings,
+                                       out / "coverage.html"))
         faces_file.finish()
         write_geojson(report.gaps, out / "gaps.geojson")
         write_geojson(report.overlaps, out / "overlaps.geojson")
@@ -88,8 +101,7 @@ def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, 
         frames = [r.to_frame() for r in reports] or [ValidationReport("", None, None).to_frame()]
         pd.concat(frames, ignore_index=True).to_csv(out / "problems.csv", index=False, encoding="utf-8-sig")
         try:
-            if page is not None:
-                save_standalone(page, out / "coverage.html")
+            page.finish()
         except AssetsMissingError as exc:
             missing = exc
     if missing is not None:

@@ -1,6 +1,7 @@
 """``gridmap run``: the whole analysis of a large area — coverage, access, grids — from a config file.
 
     gridmap run --config PATH [--scheduler threads|processes|sync|single|local:N|ADDRESS] --out DIR
+    gridmap run --config PATH [--scheduler …] --workspace W --project P [--out DIR]
 
 The work is cut into partitions of whole communities (街道 by default) and run as dask tasks:
 ``threads`` (default) and ``processes`` are dask's local schedulers, ``local:N`` starts a
@@ -40,6 +41,15 @@ The config (TOML) names the inputs — or asks for a synthetic city — and the 
 
     [output]
     geojson_max_rows = 200000      # larger layers are written as GeoParquet only
+
+With ``--workspace W --project P`` (W a workspace folder or a ``postgresql://`` URL) the city-level
+results — the communities, the faces' figures, grids, gaps, the buildings' life circles and the
+run's metadata (``run.json``) — are stored in the project, in its metric CRS, replacing its
+previous results whole (a run killed while storing leaves them as they were); the app's city page
+offers them to everyone who may open the project. The command acts as the local system user
+(an admin); the store records it in the audit trail. A config with neither ``[inputs]`` nor
+``[synthetic]`` then reads the project's own layers (study area, zones, residents, centres and its
+OSM file as the walking network). ``--out`` may be given as well.
 
 Writes into DIR: ``grids.geojson``, ``gaps.geojson``, ``overlaps.geojson``, ``outside.geojson``,
 ``invalid_edges.geojson``, ``access_centers.geojson`` (EPSG:4326); ``grids.parquet``,
@@ -151,10 +161,12 @@ def _reading_options(inp: dict, args, run_crs, scopes: list[str]):
     return InputOptions(scopes, crs=merged["crs"], source=merged["source"], maps=maps, drop_empty=drop_empty)
 
 
-def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace | None = None):
+def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace | None = None, project=None):
     """Read a run config: returns (:class:`~gridmap.scale.pipeline.CityInputs`, RunParams, crs, output options).
 
     ``args`` (the parsed command line) adds its reading options to the config's ``[inputs]`` ones.
+    ``project`` — a function returning a workspace project's ``({key: layer}, OSM path or None)`` —
+    gives the inputs of a config with neither ``[inputs]`` nor ``[synthetic]``.
 
     Raises
     ------
@@ -221,6 +233,9 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
         city = synthetic_city(params=city_params)
         say(f"synthetic city: {city.summary()} ({time.perf_counter() - start:.1f} s)")
         return CityInputs.from_city(city), params, _work_crs(path, crs_work, crs or city.params.crs, city.study_area), output
+    if "inputs" not in cfg and project is not None:
+        inputs, work = _project_inputs(path, project, crs_work, crs, say)
+        return inputs, params, work, output
     if "inputs" not in cfg:
         raise ParameterError("err_config_no_inputs", path=path)
     inp = cfg["inputs"]
@@ -270,6 +285,23 @@ def load_config(path: str | Path, say=lambda _m: None, args: argparse.Namespace 
             network = load_walk_network(net_path, crs=work)
         say(f"read network: {network.n_nodes:,} nodes, {network.n_edges:,} edges from {net_path.name}")
     return CityInputs(study_area, zones, residents, centers, network), params, work, output
+
+
+def _project_inputs(path: Path, project, crs_work, crs, say):
+    """The run's inputs from a workspace project's layers (validated when imported) and its OSM file."""
+    from gridmap.access.network import load_walk_network
+    from gridmap.scale.pipeline import CityInputs
+
+    layers, osm = project()
+    zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
+    if "residents" not in layers:
+        raise LayerError("the project has no residents layer, and the config names no inputs: import residents "
+                         "into the project (gridmap workspace import … --residents PATH) or give [inputs]")
+    centers = layers.get("centers")
+    work = _work_crs(path, crs_work, crs, layers["study_area"], *zones.values(), layers["residents"], centers)
+    network = load_walk_network(osm, crs=work) if osm is not None and centers is not None else None
+    say(f"inputs from the project: {', '.join(layers)}" + (f"; network {network.n_nodes:,} nodes" if network else ""))
+    return CityInputs(layers["study_area"], zones, layers["residents"], centers, network), work
 
 
 def _write_outputs(result, out: Path, geojson_max_rows: int, say, study_area=None) -> list[str]:
@@ -361,14 +393,44 @@ def _scheduler(name: str, say):
     return client, client.close
 
 
+def _open_project(args: argparse.Namespace):
+    """The system session and project name of ``--workspace``/``--project`` (None without them), checked first."""
+    if not args.workspace and not args.project:
+        if not args.out:
+            raise ParameterError("gridmap run needs --out DIR, or --workspace W --project P to store the results in "
+                                 "a project (or both)")
+        return None
+    if not args.workspace or not args.project:
+        raise ParameterError("--workspace W and --project P go together: the results are stored in project P of "
+                             "workspace W")
+    from gridmap.workspace import WorkspaceError, open_workspace
+
+    try:
+        session = open_workspace(args.workspace).as_system()
+        return session, session.project(args.project).name
+    except WorkspaceError as exc:
+        raise LayerError(str(exc)) from exc
+
+
 def run_run(args: argparse.Namespace) -> int:
-    """Load the config, run, write every output; return the exit status."""
+    """Load the config, run, write every output and/or store the results in a project; return the exit status."""
     from gridmap.scale.pipeline import run_partitioned, run_single
 
     say = progress(args.quiet)
     check_scheduler(args.scheduler)
-    inputs, params, crs, output = load_config(args.config, say, args)
-    out = Path(args.out)
+    target = _open_project(args)
+    reader = None
+    if target is not None:
+        session, name = target
+
+        def reader():
+            layers = session.inputs(name)
+            if not layers:
+                raise LayerError(f"project {name!r} has no inputs, and the config names none: give [inputs] or "
+                                 "[synthetic], or import the project's layers first (gridmap workspace import)")
+            return layers, session.osm_path(name)
+
+    inputs, params, crs, output = load_config(args.config, say, args, reader)
     start = time.perf_counter()
     if args.scheduler == "single":
         result = run_single(inputs, params, crs=crs, progress=say)
@@ -379,22 +441,25 @@ def run_run(args: argparse.Namespace) -> int:
         finally:
             close()
     elapsed = time.perf_counter() - start
-    with writing_to(out):
-        out.mkdir(parents=True, exist_ok=True)
-        written = _write_outputs(result, out, int(output["geojson_max_rows"]), say, inputs.study_area)
     acc = result.access
     counts: dict[str, object] = {"faces": len(result.faces), "units": len(result.units), "grids": len(result.grids),
               "communities": len(result.grid_status), "residents": len(inputs.residents),
               "gaps": len(result.coverage.gaps), "overlaps": len(result.coverage.overlaps)}
     if acc is not None:
         counts["life_circles"] = {str(k): int(v) for k, v in acc.residents["life_circle"].value_counts().items()}
-    meta = {"config": str(args.config), "scheduler": args.scheduler, "params": asdict(params), "crs": str(crs),
-            "seconds": round(elapsed, 2), "timings": {k: round(v, 3) for k, v in result.timings.items()},
-            "counts": counts}
-    with writing_to(out):
-        (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    written.append("run.json")
-    say(f"wrote {len(written)} files to {out}")
+    meta = {"config": str(args.config), "scheduler": args.scheduler, "params": asdict(params),
+            "crs": str(crs), "seconds": round(elapsed, 2),
+            "timings": {k: round(v, 3) for k, v in result.timings.items()}, "counts": counts}
+    if args.out:
+        out = Path(args.out)
+        with writing_to(out):
+            out.mkdir(parents=True, exist_ok=True)
+            written = _write_outputs(result, out, int(output["geojson_max_rows"]), say, inputs.study_area)
+            (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        written.append("run.json")
+        say(f"wrote {len(written)} files to {out}")
+    if target is not None:
+        _store(target, result, inputs.study_area, meta, say)
     in_band = int((result.grid_status["status"] == "ok").sum())
     print(f"{len(result.faces):,} faces, {len(result.units):,} units → {len(result.grids):,} grids "
           f"({in_band}/{len(result.grid_status)} communities within {params.min_households}–{params.max_households}); "
@@ -406,6 +471,22 @@ def run_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _store(target, result, study_area, meta: dict, say) -> None:
+    """Store the city-level results in the project (:func:`gridmap.scale.summary.result_tables`)."""
+    from gridmap.scale.summary import result_tables
+    from gridmap.workspace import WorkspaceError
+
+    session, name = target
+    start = time.perf_counter()
+    try:
+        info = session.store_results(name, result_tables(result, study_area), meta)
+    except WorkspaceError as exc:
+        raise LayerError(str(exc)) from exc
+    rows = ", ".join(f"{k} {v:,}" for k, v in info.tables.items())
+    say(f"stored the results in project {name} of {session.workspace.location} ({rows}; "
+        f"{time.perf_counter() - start:.1f} s)")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap run`` to the command's subparsers."""
     p = sub.add_parser("run", help="the whole analysis of a large area from a config file, as partitioned dask tasks",
@@ -414,7 +495,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", required=True, metavar="PATH", help="TOML config naming the inputs (see below)")
     p.add_argument("--scheduler", default="threads", metavar="threads|processes|sync|single|local:N|ADDRESS",
                    help="where the tasks run (default threads)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
+    p.add_argument("--workspace", metavar="W", help="store the results in a project of this workspace (a folder or a "
+                   "postgresql:// URL); the city page of `gridmap serve` shows them")
+    p.add_argument("--project", metavar="P", help="the project of --workspace the results go to")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     add_reading_options(p, "area, residents, centers, or a zone layer's name")
     p.set_defaults(func=run_run)

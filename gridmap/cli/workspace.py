@@ -107,11 +107,16 @@ def run_list(args: argparse.Namespace) -> int:
     accounts = workspace.backend.count_accounts()
     print(f"workspace {workspace.location}: {len(projects)} project(s), "
           + (f"{accounts} account(s)" if accounts else "no accounts (runs open)"))
+    results = {r.project: r for r in session.results_list()}
     for project in projects:
         print(f"\nproject {project.name}" + (f" — {project.title}" if project.title != project.name else "")
               + f" [{project.crs or 'no inputs'}; inputs version {project.inputs_version}]")
         if project.layers:
             print(f"  layers: {', '.join(project.layers)}" + ("; OSM file" if project.osm else "; no OSM file"))
+        if project.name in results:
+            r = results[project.name]
+            print(f"  run results: {r.written:%Y-%m-%d %H:%M} UTC  {r.written_by}  "
+                  + ", ".join(f"{k} {v:,}" for k, v in r.tables.items()))
         plans = session.plans(project.name)
         if not plans:
             print("  no plans")

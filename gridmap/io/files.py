@@ -26,7 +26,6 @@ import glob
 import os
 import re
 import shutil
-import sys
 import tempfile
 import threading
 import zipfile
@@ -42,6 +41,7 @@ import pyogrio
 import pyproj
 import shapely
 
+from gridmap.io.background import BackgroundWrite
 from gridmap.io.columns import COORDINATE_ROLES, match_columns
 from gridmap.io.crs import to_wgs84_from
 from gridmap.io.encodings import dbf_text_values, resolve_encoding
@@ -566,52 +566,6 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike, precision: int
             pyogrio.write_dataframe(out, tmp, **options)
 
     return atomic_write(path, write)
-
-
-class BackgroundWrite:
-    """Write a file in a forked process while this one goes on with other work.
-
-    ``gridmap coverage`` writes 100,000 faces (~1.5 s of CPU, pure Python and GEOS, so a thread
-    would hold the interpreter lock) while it computes the coverage report and draws the map. The
-    child is forked only from a process with a single thread (the command line; forking a threaded
-    process, such as the app's server, can deadlock): elsewhere, and if the child fails for any
-    reason, :meth:`finish` writes the file here, so every error surfaces as it would have. The
-    file is replaced atomically either way (:func:`atomic_write`): never half written.
-    """
-
-    def __init__(self, write: Callable[[], object]):
-        self._write = write
-        self._process = None
-        if hasattr(os, "fork") and threading.active_count() == 1:
-            import multiprocessing
-
-            for stream in (sys.stdout, sys.stderr):  # or the child would print what is buffered again
-                stream.flush()
-            self._process = multiprocessing.get_context("fork").Process(target=_quietly, args=(write,), daemon=True)
-            self._process.start()
-
-    def join(self) -> bool:
-        """Wait for the child; True if it wrote the file."""
-        if self._process is None:
-            return False
-        self._process.join()
-        done = self._process.exitcode == 0
-        self._process = None
-        return done
-
-    def finish(self) -> None:
-        """Wait for the file: written by the child, or else now, here."""
-        if not self.join():
-            self._write()
-        self._write = lambda: None
-
-
-def _quietly(write: Callable[[], object]) -> None:
-    """Run ``write`` in the child; any failure is a silent exit status 1 (the parent writes again)."""
-    try:
-        write()
-    except BaseException:  # noqa: BLE001 - reported by the parent, which redoes the write
-        os._exit(1)
 
 
 def _json_values(values: pd.Series) -> np.ndarray | None:

@@ -40,6 +40,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from gridmap.io.files import atomic_write
 from gridmap.present.assets import VENDOR_DIR, VENDORED
 
 __all__ = [
@@ -742,7 +743,7 @@ def save_standalone(
     *,
     assets_url: str = DEFAULT_ASSETS_URL,
 ) -> Path:
-    """Write :func:`standalone_html` to ``path`` (UTF-8) and return the path."""
-    out = Path(path)
-    out.write_text(standalone_html(m, vendor_dir, assets_url=assets_url), encoding="utf-8")
-    return out
+    """Write :func:`standalone_html` to ``path`` (UTF-8, replaced atomically: a reader never sees
+    half a page) and return the path."""
+    page = standalone_html(m, vendor_dir, assets_url=assets_url)
+    return atomic_write(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))

@@ -1,8 +1,10 @@
 """A whole city's results summarised per 街道 and 社区, for officials (the app's city page).
 
-``gridmap run`` writes its results into a folder (:data:`RESULT_FILES`); :func:`load_city_results`
-reads the parts a city overview needs, :func:`city_results` takes them from a run in memory (the
-demo). :func:`city_summary` aggregates them per community and per 街道:
+``gridmap run`` writes its results into a folder (:data:`RESULT_FILES`) or stores them in a
+workspace project (:data:`RESULT_TABLES`, made by :func:`result_tables`); :func:`load_city_results`
+reads the parts a city overview needs from a folder, :func:`project_city_results` from a project,
+:func:`city_results` takes them from a run in memory (the demo). :func:`city_summary` aggregates
+them per community and per 街道:
 
 * ``covered_share`` — share of the households (of the area where there are none) in faces that
   at least one zone layer covers;
@@ -34,14 +36,18 @@ import shapely
 from gridmap.errors import GridmapError
 from gridmap.scale.partition import assign_points, partition_keys
 
-__all__ = ["RESULTS_ENV", "RESULT_FILES", "CityResults", "CitySummary", "StreetDetail", "CityResultsError",
-           "load_city_results", "city_results", "city_summary", "street_detail", "METRICS"]
+__all__ = ["RESULTS_ENV", "RESULT_FILES", "RESULT_TABLES", "CityResults", "CitySummary", "StreetDetail",
+           "CityResultsError", "load_city_results", "project_city_results", "tables_city_results", "result_tables",
+           "city_results", "city_summary", "street_detail", "METRICS"]
 
 #: Environment variable naming the ``gridmap run`` output folders the app's city page offers
 #: (``os.pathsep``-separated; ``gridmap serve --results DIR`` sets it).
 RESULTS_ENV = "GRIDMAP_RESULTS"
 #: Files of a ``gridmap run`` output folder the city summary reads (staff.csv is optional).
 RESULT_FILES = ("study_area.parquet", "faces.parquet", "grids.parquet", "gaps.geojson", "run.json")
+#: The tables of a run's results a project stores (``gridmap run --workspace``; ``residents`` only
+#: with access results): :func:`result_tables` makes them, :func:`tables_city_results` reads them.
+RESULT_TABLES = ("study_area", "faces", "grids", "gaps", "residents")
 #: The per-area figures, in the order the page offers them.
 METRICS = ("covered_share", "gap_households", "within_share", "grids_outside", "grids_unstaffed")
 #: Largest share of the city's extent a simplified border may move at city zoom.
@@ -146,15 +152,82 @@ def _within(life_circle: pd.Series) -> np.ndarray:
 def city_results(result, study_area: gpd.GeoDataFrame, band: tuple[int, int], name: str = "demo",
                  staffed: frozenset[str] | None = None) -> CityResults:
     """The city results of a run in memory (:class:`gridmap.scale.pipeline.RunResult`)."""
+    meta = {"params": {"min_households": int(band[0]), "max_households": int(band[1])}}
+    return tables_city_results(name, result_tables(result, study_area), meta, staffed)
+
+
+def result_tables(result, study_area: gpd.GeoDataFrame) -> dict[str, pd.DataFrame]:
+    """The city-level tables of a run (:class:`gridmap.scale.pipeline.RunResult`), as a project stores them.
+
+    :data:`RESULT_TABLES`, in the run's metric CRS: ``study_area`` (the communities, every column),
+    ``faces`` (``area_id``, ``households``, ``n_layers``, ``area_m2`` of the faces inside the study
+    area; no geometry), ``grids`` and ``gaps`` (as the run made them) and, with access results,
+    ``residents`` (``households``, ``life_circle`` and the building's geometry — no other column of
+    the input, so no personal data). Exactly what :func:`tables_city_results` reads back.
+    """
     crs = result.faces.crs
+    sa = study_area.to_crs(crs) if study_area.crs is not None and not study_area.crs.equals(crs) else study_area
+    faces = result.faces.loc[result.faces["in_study_area"].astype(bool), ["area_id", "households", "n_layers",
+                                                                          "area_m2"]]
+    tables: dict[str, pd.DataFrame] = {"study_area": sa.reset_index(drop=True),
+                                       "faces": pd.DataFrame(faces).reset_index(drop=True),
+                                       "grids": result.grids.reset_index(drop=True),
+                                       "gaps": result.coverage.gaps.reset_index(drop=True)}
+    if result.access is not None:
+        res = result.access.residents
+        tables["residents"] = gpd.GeoDataFrame(
+            {"households": res["households"].to_numpy() if "households" in res.columns else np.ones(len(res)),
+             "life_circle": res["life_circle"].astype(str).to_numpy()},
+            geometry=res.geometry.to_numpy(), crs=res.crs)
+    return tables
+
+
+def tables_city_results(name: str, tables: dict[str, pd.DataFrame], meta: dict,
+                        staffed: frozenset[str] | None = None) -> CityResults:
+    """City results from a run's tables (:data:`RESULT_TABLES`; ``residents`` optional) and its metadata
+    (``run.json``: the band is ``params.min_households``–``params.max_households``).
+
+    One reader for both places results live: a ``gridmap run`` output folder
+    (:func:`load_city_results`) and a workspace project (:func:`project_city_results`).
+
+    Raises
+    ------
+    CityResultsError
+        when a table or column the summary needs is missing.
+    """
+    missing = [t for t in RESULT_TABLES if t != "residents" and t not in tables]
+    if missing:
+        raise CityResultsError(f"the results {name} lack the table(s) {', '.join(missing)}: store them again with "
+                               "gridmap run")
+    try:
+        band = (int(meta["params"]["min_households"]), int(meta["params"]["max_households"]))
+        study_area = tables["study_area"]
+        crs = study_area.crs
+        faces = tables["faces"]
+        if "in_study_area" in faces.columns:  # an output folder keeps every face
+            faces = faces[faces["in_study_area"].astype(bool)]
+        faces = pd.DataFrame(faces[["area_id", "households", "n_layers", "area_m2"]]).reset_index(drop=True)
+        grids = tables["grids"][["grid_code", "area_id", "households", "geometry"]].to_crs(crs)
+        gaps = tables["gaps"][["area_id", "households", "is_sliver", "geometry"]].to_crs(crs)
+        residents = tables.get("residents")
+        within = _within(residents["life_circle"]) if residents is not None else None
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CityResultsError(f"the results {name} lack {exc} (parameters or columns gridmap run writes); run "
+                               "gridmap run again") from exc
     communities = _communities(study_area, crs)
-    faces = pd.DataFrame(result.faces.loc[result.faces["in_study_area"], ["area_id", "households", "n_layers",
-                                                                           "area_m2"]])
-    acc = result.access
-    residents = (_residents(acc.residents, communities, _within(acc.residents["life_circle"]))
-                 if acc is not None else None)
-    return CityResults(name, communities, faces.reset_index(drop=True), result.grids, result.coverage.gaps,
-                       residents, (int(band[0]), int(band[1])), staffed)
+    res = _residents(residents, communities, within)
+    return CityResults(name, communities, faces, grids, gaps, res, band, staffed)
+
+
+def project_city_results(session, project: str) -> CityResults:
+    """The city results ``gridmap run --workspace W --project P`` stored in a project.
+
+    ``session`` is a :class:`gridmap.workspace.WorkspaceSession` (anything with its ``results``
+    method): it checks that its principal may open the project and reads every table from one
+    stored set. Raises the workspace's ``NotFound`` when the project has no results.
+    """
+    info, tables = session.results(project)
+    return tables_city_results(project, tables, info.meta)
 
 
 def load_city_results(source: str | Path) -> CityResults:
@@ -175,18 +248,16 @@ def load_city_results(source: str | Path) -> CityResults:
                                "this version of gridmap run; run it again with --out pointing there")
     try:
         meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
-        band = (int(meta["params"]["min_households"]), int(meta["params"]["max_households"]))
-        study_area = gpd.read_parquet(folder / "study_area.parquet")
-        crs = study_area.crs
-        faces = pd.read_parquet(folder / "faces.parquet", columns=["area_id", "households", "n_layers", "area_m2",
-                                                                  "in_study_area"])
-        grids = gpd.read_parquet(folder / "grids.parquet", columns=["grid_code", "area_id", "households",
-                                                                    "geometry"])
-        gaps = gpd.read_file(folder / "gaps.geojson", columns=["area_id", "households", "is_sliver"]).to_crs(crs)
-        residents = None
+        tables: dict[str, pd.DataFrame] = {
+            "study_area": gpd.read_parquet(folder / "study_area.parquet"),
+            "faces": pd.read_parquet(folder / "faces.parquet", columns=["area_id", "households", "n_layers",
+                                                                       "area_m2", "in_study_area"]),
+            "grids": gpd.read_parquet(folder / "grids.parquet", columns=["grid_code", "area_id", "households",
+                                                                         "geometry"]),
+            "gaps": gpd.read_file(folder / "gaps.geojson", columns=["area_id", "households", "is_sliver"])}
         if (folder / "access_residents.parquet").is_file():
-            residents = gpd.read_parquet(folder / "access_residents.parquet",
-                                         columns=["households", "life_circle", "geometry"])
+            tables["residents"] = gpd.read_parquet(folder / "access_residents.parquet",
+                                                   columns=["households", "life_circle", "geometry"])
         staffed = None
         if (folder / "staff.csv").is_file():
             staff = pd.read_csv(folder / "staff.csv", dtype=str, encoding="utf-8-sig")
@@ -194,16 +265,13 @@ def load_city_results(source: str | Path) -> CityResults:
                 raise CityResultsError(f"{folder / 'staff.csv'} has no grid_code column (columns: "
                                        f"{', '.join(staff.columns)}); name the column of the grid codes grid_code")
             staffed = frozenset(staff["grid_code"].dropna().astype(str))
+        return tables_city_results(folder.name, tables, meta, staffed)
     except CityResultsError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader's error: the folder is not a complete run output
         raise CityResultsError(f"results folder {folder} cannot be read ({type(exc).__name__}: "
                                f"{str(exc).splitlines()[0] if str(exc) else ''}); run gridmap run again into it") \
             from exc
-    communities = _communities(study_area, crs)
-    faces = faces[faces["in_study_area"].astype(bool)].drop(columns="in_study_area").reset_index(drop=True)
-    res = _residents(residents, communities, _within(residents["life_circle"])) if residents is not None else None
-    return CityResults(folder.name, communities, faces, grids.to_crs(crs), gaps, res, band, staffed)
 
 
 def _per_community(res: CityResults) -> pd.DataFrame:

@@ -587,6 +587,7 @@ APP_TEXT.update({
     'city_header': {"zh": "全市概览（街道与社区）", "en": "The whole city by sub-district and community"},
     'city_source': {"zh": "成果来源", "en": "Results"},
     'city_demo': {"zh": "演示数据（现场计算）", "en": "Demo (computed here)"},
+    'city_project': {"zh": "项目 {name} 的成果（{time}）", "en": "Project {name}: results of {time}"},
     'city_intro': {"zh": "{streets} 个街道、{communities} 个社区、{grids} 个网格。地图按所选指标为街道着色（社区图层可在右上角打开）；点击街道查看详情。", "en": "{streets} sub-districts, {communities} communities, {grids} grids. The map colours the sub-districts by the figure chosen (the communities layer can be switched on at the top right); click a sub-district for its detail."},
     'city_metric': {"zh": "指标", "en": "Figure"},
     'city_map_help': {"zh": "颜色越深问题越大；灰色为无数据。点击街道即在下方显示其网格、盲区和15分钟生活圈外的居民。", "en": "The darker, the worse; grey: no data. Click a sub-district to see its grids, gaps and the residents beyond the 15-minute life circle below."},

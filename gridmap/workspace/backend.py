@@ -22,6 +22,8 @@ What must be one transaction
   two failed logins at once both count (PostGIS: ``SELECT … FOR UPDATE``).
 * **A project's inputs are replaced whole** (:meth:`Backend.replace_inputs`): readers see the old
   set or the new one.
+* **A project's run results are replaced whole** (:meth:`Backend.replace_results`): readers see
+  the previous set or the new one, and a run killed while storing leaves the previous set whole.
 * **Creating a plan** stores its units, its first revision and its registration together
   (:meth:`Backend.create_plan`).
 * **Saves of one plan queue** (:meth:`Backend.plan_lock`): not needed for correctness, but twenty
@@ -49,6 +51,7 @@ from gridmap.workspace.model import (
     ExportRecord,
     PlanInfo,
     Project,
+    ResultsInfo,
     Revision,
     RevisionKind,
     SessionRecord,
@@ -221,6 +224,40 @@ class Backend(ABC):
     @abstractmethod
     def osm_path(self, project: str) -> Path | None:
         """A local path of the project's OSM file (a cached copy for a database), or None."""
+
+    # ------------------------------------------------------------------ run results
+
+    @abstractmethod
+    def replace_results(self, info: ResultsInfo, tables: Mapping[str, pd.DataFrame],
+                        audit: Sequence[AuditEvent] = (), progress: Callable[[str], None] | None = None
+                        ) -> ResultsInfo:
+        """Store a project's run results, replacing the previous set as a whole.
+
+        Parameters
+        ----------
+        info : the project, who and when, the CRS of every geometry (already in it) and the run's
+            metadata; ``info.tables`` is filled in here.
+        tables : ``{name: table}``; GeoDataFrames keep their geometry, DataFrames are attribute tables.
+        audit : stored in the same transaction as the switch to the new set.
+        progress : called as the write goes on — ``tables written`` once every table is written and
+            before the switch (tests use it to kill a store half-way).
+
+        Readers see the previous set or the new one, never a mix; a process killed before the end
+        leaves the previous set whole. Raises :class:`gridmap.workspace.errors.NotFound` when the
+        project does not exist. Returns the stored record.
+        """
+
+    @abstractmethod
+    def list_results(self) -> list[ResultsInfo]:
+        """The stored run results of every project (records only), by project name."""
+
+    @abstractmethod
+    def read_results(self, project: str, tables: Sequence[str] | None = None
+                     ) -> tuple[ResultsInfo, dict[str, pd.DataFrame]]:
+        """A project's run results: the record and the tables named (all when None), read from one set.
+
+        Raises :class:`gridmap.workspace.errors.NotFound` when the project has none (or lacks a table).
+        """
 
     # ------------------------------------------------------------------ plans
 

@@ -7,6 +7,8 @@ Layout::
                                             audit, exports — small rows, every commit happens here
     DIR/projects/<folder>/inputs/<file>.gpkg     a project's input layers, one file per import
     DIR/projects/<folder>/osm/<sha256>.osm[.bz2] its OSM street file
+    DIR/projects/<folder>/results/<file>.gpkg    its run results (``gridmap run --workspace``): one
+                                            layer per table, one file per run
     DIR/projects/<folder>/plans/<file>.gpkg      a plan: ``units`` (written once), ``grids`` (per
                                             revision, a ``data_key`` column), ``assignments``,
                                             ``edit_steps``, ``revision_data`` (keyed by ``data_key``),
@@ -18,10 +20,10 @@ Why this way (docs/design.md §7.1, :mod:`gridmap.workspace.backend` for the sem
 * **Every visible change is one small SQLite transaction in ``workspace.gpkg``** (``BEGIN
   IMMEDIATE`` with a busy timeout): the compare-and-swap of a plan's head together with the
   revision row and its audit events; an account's read-modify-write; the switch of a project to a
-  new inputs file. SQLite makes each atomic and durable, also when the process is killed.
+  new inputs file or a new results file. SQLite makes each atomic and durable, also when the process is killed.
 * **Large writes happen first, elsewhere, under a fresh key**: a revision's assignment, grids and
   steps go into the plan's file in their own transaction, keyed by a random ``data_key`` that no
-  revision row names until the commit; inputs go to a new file. A save killed at any point leaves
+  revision row names until the commit; inputs and run results go to a new file. A save killed at any point leaves
   the last revision whole — at worst some unreferenced rows.
 * **Files that GDAL reads are never replaced in place**: an inputs file or a plan file is created
   under a temporary name and renamed once, to a name never used before. (Replacing an SQLite file
@@ -37,6 +39,7 @@ a network share (SMB/NFS) — use PostgreSQL/PostGIS for several machines.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -46,6 +49,7 @@ import struct
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -76,6 +80,7 @@ from gridmap.workspace.model import (
     PlanInfo,
     PrincipalKind,
     Project,
+    ResultsInfo,
     Revision,
     RevisionKind,
     Role,
@@ -119,6 +124,9 @@ _WORKSPACE_TABLES = {
     "audit": f"""CREATE TABLE audit ({_PK}, time TEXT NOT NULL, user_name TEXT NOT NULL, action TEXT NOT NULL,
         project TEXT NOT NULL DEFAULT '', plan TEXT NOT NULL DEFAULT '', revision INTEGER,
         details TEXT NOT NULL DEFAULT '{{}}')""",
+    "results": f"""CREATE TABLE results ({_PK}, project TEXT NOT NULL UNIQUE, file TEXT NOT NULL, crs TEXT,
+        meta TEXT NOT NULL DEFAULT '{{}}', tables TEXT NOT NULL DEFAULT '{{}}', written TEXT NOT NULL,
+        written_by TEXT NOT NULL DEFAULT '')""",
     "exports": f"""CREATE TABLE exports ({_PK}, time TEXT NOT NULL, user_name TEXT NOT NULL, project TEXT NOT NULL,
         what TEXT NOT NULL, n_rows INTEGER NOT NULL, columns TEXT NOT NULL DEFAULT '[]',
         details TEXT NOT NULL DEFAULT '{{}}')""",
@@ -267,6 +275,21 @@ def _revision(row: sqlite3.Row) -> Revision:
                     author=row["author"], time=from_text(row["time"]),
                     base=None if row["base"] is None else int(row["base"]), message=row["message"],
                     summary=json.loads(row["summary"]), status=row["status"])
+
+
+def _results_info(row: sqlite3.Row) -> ResultsInfo:
+    return ResultsInfo(project=row["project"], written=from_text(row["written"]) or utc_now(),
+                       written_by=row["written_by"], crs=row["crs"], meta=json.loads(row["meta"]),
+                       tables=json.loads(row["tables"]))
+
+
+def _ensure_results_table(con: sqlite3.Connection) -> None:
+    """Add the ``results`` table to a workspace made before run results were stored in projects."""
+    if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'results'").fetchone():
+        return
+    with _transaction(con):
+        con.execute(_WORKSPACE_TABLES["results"].replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+        _register_attributes(con, ["results"])
 
 
 def _audit_rows(events: Sequence[AuditEvent]) -> list[tuple]:
@@ -521,6 +544,74 @@ class GpkgBackend(Backend):
         if not row["osm"]:
             return None
         return self.folder / "projects" / row["folder"] / "osm" / row["osm"]
+
+    # ------------------------------------------------------------------ run results
+
+    def replace_results(self, info: ResultsInfo, tables: Mapping[str, pd.DataFrame],
+                        audit: Sequence[AuditEvent] = (), progress: Callable[[str], None] | None = None
+                        ) -> ResultsInfo:
+        """Write the tables into a new file (renamed into place whole), then point the project at it.
+
+        The previous file stays until the one before it is removed by the next store, so a reader
+        that looked up the old file a moment ago still finds it.
+        """
+        row = self._project_row(info.project)
+        folder = self.folder / "projects" / row["folder"] / "results"
+        folder.mkdir(parents=True, exist_ok=True)
+        file_name = f"results-{uuid.uuid4().hex[:12]}.gpkg"
+        write_gpkg(dict(tables), folder / file_name)
+        if progress:
+            progress("tables written")
+        counts = {name: int(len(frame)) for name, frame in tables.items()}
+        with self._ws() as con:
+            _ensure_results_table(con)
+            with _transaction(con):
+                old = con.execute("SELECT file FROM results WHERE project = ?", (info.project,)).fetchone()
+                con.execute("DELETE FROM results WHERE project = ?", (info.project,))
+                con.execute("INSERT INTO results (project, file, crs, meta, tables, written, written_by) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (info.project, file_name, info.crs, json.dumps(info.meta, ensure_ascii=False, default=str),
+                             json.dumps(counts, ensure_ascii=False), to_text(info.written), info.written_by))
+                _insert_audit(con, audit)
+        keep = {file_name, old["file"] if old else None}
+        for stale in folder.glob("results-*.gpkg"):
+            if stale.name not in keep:
+                with contextlib.suppress(OSError):  # still open elsewhere (Windows): removed next time
+                    stale.unlink()
+        return replace(info, tables=counts)
+
+    def list_results(self) -> list[ResultsInfo]:
+        """Every project's results record (:meth:`Backend.list_results`)."""
+        with self._ws() as con:
+            _ensure_results_table(con)
+            return [_results_info(r) for r in con.execute("SELECT * FROM results ORDER BY project")]
+
+    def _results_row(self, project: str) -> tuple[ResultsInfo, Path]:
+        row = self._project_row(project)
+        with self._ws() as con:
+            _ensure_results_table(con)
+            found = con.execute("SELECT * FROM results WHERE project = ?", (project,)).fetchone()
+        if found is None:
+            raise NotFound(f"project {project!r} has no run results; store them with `gridmap run --config FILE "
+                           f"--workspace {self.location} --project {project}`", "no_results", project=project)
+        return _results_info(found), self.folder / "projects" / row["folder"] / "results" / found["file"]
+
+    def read_results(self, project: str, tables: Sequence[str] | None = None
+                     ) -> tuple[ResultsInfo, dict[str, pd.DataFrame]]:
+        """The tables of the file the project points at (:meth:`Backend.read_results`); the file never changes."""
+        for attempt in range(3):
+            info, path = self._results_row(project)
+            names = list(info.tables) if tables is None else list(tables)
+            missing = [n for n in names if n not in info.tables]
+            if missing:
+                raise NotFound(f"the run results of project {project!r} have no table {', '.join(missing)}",
+                               "no_results_table", project=project, tables=missing)
+            try:
+                return info, {n: gpd.read_file(path, layer=n, engine="pyogrio") for n in names}
+            except Exception:  # the file went away under this reader (two stores meanwhile): look it up again
+                if path.is_file() or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     # ------------------------------------------------------------------ plans
 

@@ -25,7 +25,8 @@ from enum import StrEnum
 from typing import Any
 
 __all__ = ["Role", "PrincipalKind", "RevisionKind", "Account", "Principal", "Project", "PlanInfo", "Revision",
-           "AuditEvent", "ExportRecord", "SessionRecord", "utc_now", "to_text", "from_text", "from_timestamp"]
+           "AuditEvent", "ExportRecord", "SessionRecord", "ResultsInfo", "utc_now", "to_text", "from_text",
+           "from_timestamp"]
 
 
 def from_timestamp(seconds: float) -> datetime:
@@ -305,3 +306,26 @@ class ExportRecord:
     n_rows: int
     columns: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResultsInfo:
+    """The run results stored in a project (``gridmap run --workspace``): what, when, by whom.
+
+    A project holds at most one set; a new run replaces it whole.
+
+    Attributes
+    ----------
+    project : the project.
+    written, written_by : when and by whom the results were stored.
+    crs : the metric CRS of every geometry in the tables (``EPSG:…`` text or WKT).
+    meta : the run's metadata, as ``run.json`` of an output folder (parameters, counts, timings).
+    tables : ``{table: number of rows}`` of the stored tables.
+    """
+
+    project: str
+    written: datetime
+    written_by: str
+    crs: str | None
+    meta: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)

@@ -26,6 +26,10 @@ The steps
    polygons in the plan's CRS, GiST-indexed) and the view ``micro_grids_current``. The 专属网格
    and the 微网格 band need no table: they are kept in ``revision_data.meta``, which older
    revisions simply lack (read as "no 专属网格, default ranges").
+4. run results (``gridmap run --workspace``): ``results`` (one row per project: who, when, CRS,
+   the run's metadata, each table's columns) and ``result_features`` (the rows of every table,
+   attributes as ``jsonb``, geometry in the project's metric CRS, GiST-indexed); a new run
+   replaces a project's rows in one transaction.
 """
 
 from __future__ import annotations
@@ -159,11 +163,23 @@ COMMENT ON VIEW {s}.micro_grids_current IS
     'gridmap: the 微网格 of the current (head) revision of every plan, EPSG:4326; key: project, plan, micro_code';
 """
 
+_RESULTS = """
+CREATE TABLE {s}.results (
+    project text PRIMARY KEY REFERENCES {s}.projects (name) ON DELETE CASCADE, crs text, srid integer,
+    meta json NOT NULL DEFAULT '{{}}', tables jsonb NOT NULL DEFAULT '{{}}', written timestamptz NOT NULL,
+    written_by text NOT NULL DEFAULT '');
+CREATE TABLE {s}.result_features (
+    project text NOT NULL REFERENCES {s}.results (project) ON DELETE CASCADE, layer text NOT NULL,
+    seq integer NOT NULL, attributes jsonb NOT NULL, geom geometry, PRIMARY KEY (project, layer, seq));
+CREATE INDEX result_features_geom ON {s}.result_features USING gist (geom);
+"""
+
 #: The steps, in order: (version, what it does, SQL with ``{s}`` for the schema). Append only.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (1, "tables of the workspace", _TABLES),
     (2, "QGIS views grids_current and units_current", _VIEWS),
     (3, "the 微网格 of each revision, view micro_grids_current", _MICRO),
+    (4, "run results of projects", _RESULTS),
 )
 #: The newest schema version this gridmap knows.
 LATEST = MIGRATIONS[-1][0]

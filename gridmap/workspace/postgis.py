@@ -19,6 +19,9 @@ transactions:
   client killed mid-write loses its connection, and PostgreSQL rolls the open transaction back.
 * **Saves of one plan queue** on a session advisory lock (released by the server when the client
   dies), so twenty planners saving at once do not merge again and again.
+* **A project's run results are replaced in one transaction**: the old rows deleted, the new ones
+  copied in, the audit line written, ``COMMIT`` — a run killed while storing leaves the previous
+  results whole.
 * **Readers see whole states**: reads that span several statements run in one ``REPEATABLE READ``
   transaction (an import that replaces a project's inputs is never seen half done).
 
@@ -45,6 +48,7 @@ import uuid
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +74,7 @@ from gridmap.workspace.model import (
     PlanInfo,
     PrincipalKind,
     Project,
+    ResultsInfo,
     Revision,
     RevisionKind,
     Role,
@@ -639,6 +644,79 @@ class PostgisBackend(Backend):
             tmp.write_bytes(bytes(row["data"]))
             os.replace(tmp, target)
         return target
+
+    # ------------------------------------------------------------------ run results
+
+    def replace_results(self, info: ResultsInfo, tables: Mapping[str, pd.DataFrame],
+                        audit: Sequence[AuditEvent] = (), progress: Callable[[str], None] | None = None
+                        ) -> ResultsInfo:
+        """Delete the project's results and copy the new tables in, in one transaction (see the module docstring)."""
+        say = progress or (lambda _message: None)
+        counts = {name: int(len(frame)) for name, frame in tables.items()}
+        with self._tx() as conn:
+            if conn.execute(f"SELECT 1 FROM {self.s}.projects WHERE name = %s FOR UPDATE",
+                            (info.project,)).fetchone() is None:  # also queues two stores of one project
+                raise NotFound(f"no project named {info.project!r}", "no_project", project=info.project)
+            srid = self._srid(conn, info.crs) if info.crs else None
+            specs: dict[str, dict[str, Any]] = {}
+            for name, frame in tables.items():
+                geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+                specs[name] = {"columns": _columns_spec(frame), "rows": counts[name], "geometry": geometry}
+            conn.execute(f"DELETE FROM {self.s}.results WHERE project = %s", (info.project,))
+            conn.execute(f"INSERT INTO {self.s}.results (project, crs, srid, meta, tables, written, written_by) "
+                         "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                         (info.project, info.crs, srid, _json(info.meta), _jsonb(specs), info.written,
+                          info.written_by))
+            for name, frame in tables.items():
+                if not isinstance(frame, gpd.GeoDataFrame):
+                    frame = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame), index=frame.index))
+                self._write_features(conn, "result_features", (info.project, name), ("project", "layer", "seq"),
+                                     frame, specs[name]["columns"], srid)
+                say(f"{name} written")
+            say("tables written")
+            self._insert_audit(conn, audit)
+        return replace(info, tables=counts)
+
+    def list_results(self) -> list[ResultsInfo]:
+        """Every project's results record (:meth:`Backend.list_results`)."""
+        with self._conn() as conn:
+            rows = conn.execute(f"SELECT * FROM {self.s}.results ORDER BY project").fetchall()
+        return [self._results_info(r) for r in rows]
+
+    @staticmethod
+    def _results_info(r: Mapping[str, Any]) -> ResultsInfo:
+        return ResultsInfo(project=r["project"], written=r["written"], written_by=r["written_by"], crs=r["crs"],
+                           meta=r["meta"], tables={k: int(v["rows"]) for k, v in r["tables"].items()})
+
+    def read_results(self, project: str, tables: Sequence[str] | None = None
+                     ) -> tuple[ResultsInfo, dict[str, pd.DataFrame]]:
+        """The tables, read in one snapshot (:meth:`Backend.read_results`)."""
+        with self._tx(snapshot=True) as conn:
+            row = conn.execute(f"SELECT * FROM {self.s}.results WHERE project = %s", (project,)).fetchone()
+            if row is None:
+                if self.get_project(project) is None:
+                    raise NotFound(f"no project named {project!r}", "no_project", project=project)
+                raise NotFound(f"project {project!r} has no run results; store them with `gridmap run --config FILE "
+                               f"--workspace {self.location} --project {project}`", "no_results", project=project)
+            specs = row["tables"]
+            names = list(specs) if tables is None else list(tables)
+            missing = [n for n in names if n not in specs]
+            if missing:
+                raise NotFound(f"the run results of project {project!r} have no table {', '.join(missing)}",
+                               "no_results_table", project=project, tables=missing)
+            frames: dict[str, pd.DataFrame] = {}
+            for name in names:
+                spec = specs[name]
+                rows = conn.execute(f"SELECT attributes, ST_AsBinary(geom) AS wkb FROM {self.s}.result_features "
+                                    "WHERE project = %s AND layer = %s ORDER BY seq", (project, name)).fetchall()
+                records = [r["attributes"] for r in rows]
+                if spec["geometry"] is None:
+                    frames[name] = _frame(records, spec["columns"])
+                else:
+                    frame = _geoframe(records, [r["wkb"] for r in rows], spec["columns"], row["crs"])
+                    frames[name] = frame.rename_geometry(spec["geometry"]) if spec["geometry"] != "geometry" \
+                        else frame
+        return self._results_info(row), frames
 
     # ------------------------------------------------------------------ plans
 

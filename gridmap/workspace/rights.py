@@ -37,7 +37,8 @@ from gridmap.plans.grids import community_prefixes
 from gridmap.plans.units import COUNT_COLUMNS
 from gridmap.workspace.model import Principal, Role
 
-__all__ = ["Scope", "scope_of", "may_read_project", "may_edit_project", "may_import", "sees_personal",
+__all__ = ["Scope", "scope_of", "may_read_project", "may_edit_project", "may_import", "may_store_results",
+           "sees_personal",
            "is_person_layer", "personal_columns", "protect_layer", "area_prefixes", "areas_of_rows",
            "aggregate_counts", "protect_units", "protect_micro_grids", "PERSON_LAYERS", "MIN_FEATURES_FOR_GROUPS",
            "valid_scope_code"]
@@ -120,6 +121,18 @@ def may_import(principal: Principal, project: str, exists: bool) -> bool:
     if principal.role == Role.ADMIN:
         return True
     return exists and principal.role == Role.PLANNER and project in principal.projects
+
+
+def may_store_results(principal: Principal, project: str, area_ids: Iterable, prefixes: Mapping[str, str]) -> bool:
+    """Admins store run results in any project; a planner only in a project granted whose every community
+    (``area_ids``, with their 12-digit code ``prefixes``) lies inside the scope — a run covers the whole
+    project, so a planner of one 街道 cannot replace the figures of the others; viewers never."""
+    if principal.role == Role.ADMIN:
+        return True
+    if principal.role != Role.PLANNER or project not in principal.projects:
+        return False
+    ids = [str(a) for a in area_ids]
+    return bool(ids) and bool(scope_of(principal).area_mask(ids, prefixes).all())
 
 
 def sees_personal(principal: Principal) -> bool:

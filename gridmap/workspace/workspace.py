@@ -35,6 +35,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyproj
 
 from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.io.crs import metric_crs
@@ -67,6 +68,7 @@ from gridmap.workspace.model import (
     PlanInfo,
     Principal,
     Project,
+    ResultsInfo,
     Revision,
     RevisionKind,
     Role,
@@ -77,9 +79,11 @@ from gridmap.workspace.rights import (
     aggregate_counts,
     area_prefixes,
     areas_of_rows,
+    is_person_layer,
     may_edit_project,
     may_import,
     may_read_project,
+    may_store_results,
     protect_layer,
     protect_micro_grids,
     protect_units,
@@ -466,6 +470,79 @@ class WorkspaceSession:
         """Records of personal lists handed out (admins only)."""
         self._require_admin("read export records")
         return self.backend.list_exports(project=project)
+
+    # ------------------------------------------------------------------ run results
+
+    def store_results(self, project: str, tables: Mapping[str, pd.DataFrame], meta: Mapping[str, Any], *,
+                      progress: Callable[[str], None] | None = None) -> ResultsInfo:
+        """Store a run's results in a project, replacing its previous results whole (``gridmap run --workspace``).
+
+        Parameters
+        ----------
+        project : the project (it must exist).
+        tables : ``{name: table}`` (names are words); GeoDataFrames are stored in the project's
+            metric CRS (reprojected when in another), DataFrames as attribute tables. A table
+            ``study_area`` names the communities the results cover.
+        meta : the run's metadata (as ``run.json``), JSON-able.
+        progress : passed to the store (tests kill a store half-way with it).
+
+        Raises
+        ------
+        PermissionDenied : anyone but an admin or a planner granted the project whose scope
+            covers all its communities (those of the results and of the project's study area).
+        """
+        stored = self._visible(project)
+        for name in tables:
+            if not LAYER_KEY.match(str(name)):
+                raise WorkspaceError(f"results table name {name!r} must be a word (letters, digits, _)",
+                                     "bad_results_table", table=str(name))
+        areas = [t for t in (tables.get("study_area"),
+                             self.backend.read_layer(project, "study_area") if "study_area" in stored.layers else None)
+                 if t is not None and "area_id" in t.columns]
+        ids = [a for t in areas for a in t["area_id"].astype(str)]
+        prefixes = {k: v for t in areas for k, v in area_prefixes(t).items()}
+        if not may_store_results(self.principal, project, ids, prefixes):
+            raise PermissionDenied(f"{self.principal.name} ({self.principal.role}) may not store run results in "
+                                   f"project {project!r}: only an admin, or a planner whose scope covers every "
+                                   "community of the project", "results_denied", project=project)
+        geo = [t for t in tables.values() if isinstance(t, gpd.GeoDataFrame)]
+        if any(t.crs is None for t in geo):
+            raise WorkspaceError("a results table has no CRS: every layer gridmap stores declares its CRS", "no_crs",
+                                 project=project)
+        crs = pyproj.CRS.from_user_input(stored.crs) if stored.crs else (geo[0].crs if geo else None)
+        if crs is not None and not crs.is_projected:
+            crs = metric_crs(geo[0])
+        same = {name: t.to_crs(crs) if isinstance(t, gpd.GeoDataFrame) and not t.crs.equals(crs) else t
+                for name, t in tables.items()}
+        auth = crs.to_authority(min_confidence=100) if crs is not None else None
+        crs_text = None if crs is None else (f"{auth[0]}:{auth[1]}" if auth else crs.to_wkt())
+        counts = {name: int(len(t)) for name, t in same.items()}
+        info = ResultsInfo(project, self.workspace.now(), self.principal.name, crs_text, dict(meta))
+        event = self._event("store_results", project, tables=counts, crs=crs_text,
+                            **{k: meta[k] for k in ("scheduler", "seconds", "counts") if k in meta})
+        return self.backend.replace_results(info, same, [event], progress)
+
+    def results_list(self) -> list[ResultsInfo]:
+        """The records of the run results stored in the projects this principal may open (viewers included)."""
+        return [r for r in self.backend.list_results() if may_read_project(self.principal, r.project)]
+
+    def results(self, project: str, tables: Sequence[str] | None = None
+                ) -> tuple[ResultsInfo, dict[str, pd.DataFrame]]:
+        """A project's run results (the record and the tables named, all when None), read from one stored set.
+
+        Everyone who may open the project reads them: they are figures per area, grids, gaps and
+        buildings, no lists of people (a table of people would come back protected as any layer;
+        a viewer's tables carry no special-group counts, as a viewer's plan units).
+        Raises :class:`NotFound` when the project has no results.
+        """
+        self._visible(project)
+        info, frames = self.backend.read_results(project, tables)
+        area = frames.get("study_area")
+        if area is None and self.principal.role == Role.PLANNER and any(is_person_layer(k) for k in frames):
+            area = self.backend.read_results(project, ["study_area"])[1]["study_area"]
+        # people's columns as on any layer; a viewer gets no special-group counts (a gap may be one building)
+        return info, {k: protect_units(protect_layer(v, k, self.principal, area), self.principal)
+                      for k, v in frames.items()}
 
     # ------------------------------------------------------------------ plans: reading
 

@@ -27,7 +27,8 @@ ENV_ALLOW = "GRIDMAP_ALLOW_NO_POSTGRES"
 
 #: The workspace's tables in an order that respects their foreign keys (parents first).
 TABLES = ("meta", "accounts", "sessions", "projects", "osm_files", "input_layers", "input_features", "plans", "units",
-          "revision_data", "assignments", "grids", "micro_grids", "edit_steps", "revisions", "audit", "exports")
+          "revision_data", "assignments", "grids", "micro_grids", "edit_steps", "revisions", "audit", "exports",
+          "results", "result_features")
 SERIALS = (("plans", "id"), ("audit", "id"), ("exports", "id"))
 
 

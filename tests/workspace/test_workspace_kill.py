@@ -35,17 +35,19 @@ print("SAVED", flush=True)
 """.replace("{A1}", A1)
 
 
-def _kill_during(location: str, stage: str) -> None:
-    proc = subprocess.Popen([sys.executable, "-c", SAVER, location, stage], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+def kill_at_stage(script: str, *argv: str) -> None:
+    """Run ``script`` in a new Python process and SIGKILL it once it prints ``STAGE`` (no clean-up runs)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", script, *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + 120
         line = ""
         while time.monotonic() < deadline:
             line = proc.stdout.readline()
-            if line.strip() in ("STAGE", "SAVED") or proc.poll() is not None:
+            if line.strip() == "STAGE" or proc.poll() is not None:
                 break
-        assert line.strip() == "STAGE", f"the saver did not reach {stage!r}: {line!r} {proc.stderr.read()}"
+        assert line.strip() == "STAGE", f"{argv} did not reach its stage: {line!r} {proc.stderr.read()}"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
         assert proc.returncode == -signal.SIGKILL
@@ -53,6 +55,10 @@ def _kill_during(location: str, stage: str) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _kill_during(location: str, stage: str) -> None:
+    kill_at_stage(SAVER, location, stage)
 
 
 @pytest.mark.parametrize("stage", ["assignment half written", "grids written", "data committed"])

@@ -205,13 +205,14 @@ def test_an_older_schema_is_upgraded_and_a_newer_one_refused() -> None:
     try:
         assert old.migrate(create=True, upto=1) == 1  # as an older gridmap left it: no views yet
         info = open_workspace(old.location).describe()
-        assert info["schema_version"] == LATEST == 3 and info["backend"] == "postgis"
+        assert info["schema_version"] == LATEST == 4 and info["backend"] == "postgis"
         with _connect(old) as conn:
             applied = [r[0] for r in conn.execute(sql.SQL("SELECT version FROM {}.schema_migrations ORDER BY 1")
                                                   .format(sql.Identifier(old.schema)))]
-            assert applied == [1, 2, 3]
+            assert applied == [1, 2, 3, 4]
             assert conn.execute("SELECT to_regclass(%s)", (f"{old.schema}.grids_current",)).fetchone()[0]
             assert conn.execute("SELECT to_regclass(%s)", (f"{old.schema}.micro_grids_current",)).fetchone()[0]
+            assert conn.execute("SELECT to_regclass(%s)", (f"{old.schema}.result_features",)).fetchone()[0]
             conn.execute(sql.SQL("INSERT INTO {}.schema_migrations (version, what) VALUES (99, 'from the future')")
                          .format(sql.Identifier(old.schema)))
         with pytest.raises(WorkspaceFormatError, match="newer gridmap .*version 99.* upgrade gridmap"):
