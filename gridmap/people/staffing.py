@@ -322,10 +322,26 @@ def _milp(cost: np.ndarray, idx: np.ndarray, g: np.ndarray, s: np.ndarray, house
     res = milp(cost[idx], integrality=np.ones(len(idx)), bounds=Bounds(0, 1),
                constraints=[LinearConstraint(a, -np.inf, b)],
                options={"time_limit": time_limit, "mip_rel_gap": 0.0})
-    if res.x is None:
-        return np.zeros(len(idx), dtype=bool), 0.0, False
+    if res.x is None:  # no solution within the time limit (a loaded machine): the greedy one, not proved
+        chosen = _greedy(cost[idx], g[idx], s[idx], households, free, most, n_grids, n_staff)
+        return chosen, float(cost[idx][chosen].sum()), False
     chosen = res.x > 0.5
     return chosen, float(cost[idx][chosen].sum()), res.status == 0
+
+
+def _greedy(cost: np.ndarray, g: np.ndarray, s: np.ndarray, households: np.ndarray, free: np.ndarray,
+            most: np.ndarray, n_grids: int, n_staff: int) -> np.ndarray:
+    """A feasible assignment, cheapest pairs first: what is used when HiGHS finds none in time."""
+    room, left, open_grid = np.asarray(free, dtype=float).copy(), np.asarray(most, dtype=float).copy(), \
+        np.ones(n_grids, dtype=bool)
+    chosen = np.zeros(len(g), dtype=bool)
+    for k in np.lexsort((np.arange(len(g)), cost)):
+        gi, si = g[k], s[k]
+        if open_grid[gi] and left[si] >= 1 and households[gi] <= room[si] + 1e-9:
+            chosen[k], open_grid[gi] = True, False
+            room[si] -= households[gi]
+            left[si] -= 1
+    return chosen
 
 
 def _nearest(group: np.ndarray, d: np.ndarray, k: int) -> np.ndarray:
