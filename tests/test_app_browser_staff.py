@@ -80,7 +80,7 @@ def office(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     members = gpd.GeoDataFrame({"member_id": [f"M{k}" for k in range(len(micro_points))], "name": "党员"},
                                geometry=list(micro_points), crs=grids.crs)
     placed = assign_members(plan.micro_grids, members, grids)
-    admin.store_analysis_layers(PROJECT, "staffing", staffing_layers(grids, result.grids, result.assignments,
+    admin.store_layers(PROJECT, "staffing", staffing_layers(grids, result.grids, result.assignments,
                                                              plan.micro_grids, placed.micro, placed.members,
                                                              plan=PLAN, revision=1))
     admin.add_user("p1", "planner", PASSWORD, scopes=[AREA_A], projects=[PROJECT])

@@ -205,8 +205,8 @@ def run_staff(args: argparse.Namespace) -> int:
                                  member_result.micro if member_result is not None else None,
                                  member_result.members if member_result is not None else None,
                                  plan=target.name, revision=plan.revision)
-        target.session.store_analysis_layers(target.project, "staffing", layers, plan=target.name,
-                                             revision=plan.revision, message=f"gridmap staff, {len(staff):,} 网格员")
+        target.session.store_layers(target.project, "staffing", layers, plan=target.name, revision=plan.revision,
+                                     message=f"gridmap staff, {len(staff):,} 网格员")
         say(f"kept in project {target.project!r}: {', '.join(layers)} (plan {target.name!r}, revision "
             f"{plan.revision})")
     if out is not None:

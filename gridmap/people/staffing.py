@@ -11,7 +11,11 @@ lexicographic objective *most grids staffed, then least total walking distance* 
 grid's point on surface: a 0/1 programme solved by HiGHS (``scipy.optimize.milp``) on the
 candidate pairs within ``max_distance_m`` — each grid at most one new person, each person at most
 their free capacity in households (capacity minus the households of the grids they keep; a grid
-shared by k people counts households/k for each). Distances are walking metres on the OSM network
+shared by k people counts households/k for each). It is solved in two well-scaled stages (the most
+grids, then the least walk with that many), each from every person's and every grid's
+:data:`DEFAULT_K_NEAREST` nearest pairs, priced with the LP duals and closed by reduced-cost fixing,
+so the optimum over all pairs is reached without handing HiGHS all of them (1,000 grids × 800
+网格员: ``benchmarks/bench_staff.py``). Distances are walking metres on the OSM network
 (the routing kernel, :func:`gridmap.access.routing.distances_within`) or, without a network,
 straight-line metres in the plan's metric CRS. A grid left without anyone is listed with the
 reason: ``no_staff_within_reach``, ``staff_full`` (people within reach, but their capacity went to
@@ -44,7 +48,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
+from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, linprog, milp
 from scipy.spatial import cKDTree
 
 from gridmap.access.network import WalkNetwork
@@ -62,7 +66,8 @@ from gridmap.io.validate import LayerError, ValidationReport
 from gridmap.people.pairing import id_text, zone_codes
 from gridmap.vocab import LIST_SEP, Joined, Message
 
-__all__ = ["STAFF_TYPES", "DEFAULT_CAPACITY", "DEFAULT_STAFF_DISTANCE_M", "DEFAULT_MEMBER_DISTANCE_M",
+__all__ = ["STAFF_TYPES", "DEFAULT_CAPACITY", "DEFAULT_STAFF_DISTANCE_M", "DEFAULT_K_NEAREST",
+           "DEFAULT_MEMBER_DISTANCE_M",
            "UNSTAFFED_REASONS", "check_staff", "check_members", "check_units", "pair_distances", "StaffResult",
            "assign_staff", "MemberResult", "assign_members", "member_coverage", "locate_units", "staffing_layers",
            "STAFFING_LAYERS"]
@@ -76,6 +81,9 @@ STAFF_TYPES: dict[str, tuple[str, ...]] = {
 DEFAULT_CAPACITY: dict[str, int] = {"专职": 500, "兼职": 250}
 #: Farthest walk from a 网格员's home to a grid assigned to them (metres).
 DEFAULT_STAFF_DISTANCE_M = 3000.0
+#: The pairs the 网格员 programme starts from: each person's and each grid's this many nearest
+#: (the rest join only when pricing shows they could matter; the result is exact either way).
+DEFAULT_K_NEAREST = 8
 #: Farthest walk from a 党员's home to a micro grid they are moved to (metres).
 DEFAULT_MEMBER_DISTANCE_M = 1000.0
 #: The layers a project keeps of a staffing run (:func:`staffing_layers`): counts per grid and per 微网格,
@@ -274,27 +282,174 @@ class StaffResult:
     optimal: bool
 
 
+def _rows(idx: np.ndarray, g: np.ndarray, s: np.ndarray, households: np.ndarray, free: np.ndarray,
+          most: np.ndarray, n_grids: int, n_staff: int, min_count: int | None) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """``A x ≤ b`` of the pairs ``idx``: each grid at most one new person, each person at most their free
+    households and at most ``most`` grids (the cardinality their capacity allows: a valid cut that
+    makes the relaxation of the usual one-grid-per-person case integral), and (``min_count``) at
+    least that many pairs (as −Σx ≤ −min_count)."""
+    n = len(idx)
+    rows = [g[idx], n_grids + s[idx], n_grids + n_staff + s[idx]]
+    values = [np.ones(n), households[g[idx]].astype(float), np.ones(n)]
+    b = [np.ones(n_grids), np.asarray(free, dtype=float), np.asarray(most, dtype=float)]
+    if min_count is not None:
+        rows.append(np.full(n, n_grids + 2 * n_staff))
+        values.append(-np.ones(n))
+        b.append(np.array([-float(min_count)]))
+    cols = np.tile(np.arange(n), len(rows))
+    a = sparse.csr_matrix((np.concatenate(values), (np.concatenate(rows), cols)),
+                          shape=(n_grids + 2 * n_staff + (min_count is not None), n))
+    return a, np.concatenate(b)
+
+
+def _most_grids(g: np.ndarray, s: np.ndarray, households: np.ndarray, free: np.ndarray, n_staff: int) -> np.ndarray:
+    """Per person, the most of their candidate grids that fit in their free households together (smallest first)."""
+    order = np.lexsort((households[g], s))
+    hh = households[g][order].astype(float)
+    person = s[order]
+    first = np.r_[0, np.flatnonzero(np.diff(person)) + 1]
+    starts = np.repeat(first, np.diff(np.r_[first, len(order)]))
+    running = np.cumsum(hh) - np.r_[0.0, np.cumsum(hh)][starts]
+    fits = running <= free[person] + 1e-9
+    return np.bincount(person[fits], minlength=n_staff).astype(float)
+
+
+def _milp(cost: np.ndarray, idx: np.ndarray, g: np.ndarray, s: np.ndarray, households: np.ndarray, free: np.ndarray,
+          most: np.ndarray, n_grids: int, n_staff: int, min_count: int | None, time_limit: float
+          ) -> tuple[np.ndarray, float, bool]:
+    """The 0/1 programme on the pairs ``idx``: (chosen among them, objective, proved optimal)."""
+    a, b = _rows(idx, g, s, households, free, most, n_grids, n_staff, min_count)
+    res = milp(cost[idx], integrality=np.ones(len(idx)), bounds=Bounds(0, 1),
+               constraints=[LinearConstraint(a, -np.inf, b)],
+               options={"time_limit": time_limit, "mip_rel_gap": 0.0})
+    if res.x is None:  # no solution within the time limit (a loaded machine): the greedy one, not proved
+        chosen = _greedy(cost[idx], g[idx], s[idx], households, free, most, n_grids, n_staff)
+        return chosen, float(cost[idx][chosen].sum()), False
+    chosen = res.x > 0.5
+    return chosen, float(cost[idx][chosen].sum()), res.status == 0
+
+
+def _greedy(cost: np.ndarray, g: np.ndarray, s: np.ndarray, households: np.ndarray, free: np.ndarray,
+            most: np.ndarray, n_grids: int, n_staff: int) -> np.ndarray:
+    """A feasible assignment, cheapest pairs first: what is used when HiGHS finds none in time."""
+    room, left, open_grid = np.asarray(free, dtype=float).copy(), np.asarray(most, dtype=float).copy(), \
+        np.ones(n_grids, dtype=bool)
+    chosen = np.zeros(len(g), dtype=bool)
+    for k in np.lexsort((np.arange(len(g)), cost)):
+        gi, si = g[k], s[k]
+        if open_grid[gi] and left[si] >= 1 and households[gi] <= room[si] + 1e-9:
+            chosen[k], open_grid[gi] = True, False
+            room[si] -= households[gi]
+            left[si] -= 1
+    return chosen
+
+
+def _nearest(group: np.ndarray, d: np.ndarray, k: int) -> np.ndarray:
+    """Per value of ``group``, its ``k`` pairs of least ``d`` (ties by position)."""
+    order = np.lexsort((np.arange(len(d)), d, group))
+    first = np.r_[0, np.flatnonzero(np.diff(group[order])) + 1]
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)]))
+    keep = np.zeros(len(d), dtype=bool)
+    keep[order[rank < k]] = True
+    return keep
+
+
+def _priced(cost: np.ndarray, active: np.ndarray, g: np.ndarray, s: np.ndarray, households: np.ndarray,
+            free: np.ndarray, most: np.ndarray, n_grids: int, n_staff: int, min_count: int | None
+            ) -> tuple[np.ndarray, float] | None:
+    """The LP relaxation on the active pairs: the reduced cost of every pair, and a lower bound of the full programme.
+
+    With the row duals y ≤ 0 of the relaxation on the active pairs, every 0/1 solution x of the
+    programme on all pairs has cost·x ≥ y·b + Σ min(0, rc) + rc_k for each pair k it uses with
+    rc_k ≥ 0 (rc = cost − Aᵀy). None when the LP solver gives no duals.
+    """
+    idx = np.flatnonzero(active)
+    a, b = _rows(idx, g, s, households, free, most, n_grids, n_staff, min_count)
+    res = linprog(cost[idx], A_ub=a, b_ub=b, bounds=(0, 1), method="highs")
+    if res.status != 0 or getattr(res, "ineqlin", None) is None:
+        return None
+    y = np.asarray(res.ineqlin.marginals, dtype=float)
+    rc = cost - y[g] - households[g] * y[n_grids + s] - y[n_grids + n_staff + s]
+    if min_count is not None:
+        rc = rc + y[n_grids + 2 * n_staff]
+    return rc, float(y @ b + np.minimum(rc, 0.0).sum())
+
+
+def _exact(cost: np.ndarray, g: np.ndarray, s: np.ndarray, d: np.ndarray, households: np.ndarray,
+           free: np.ndarray, most: np.ndarray, n_grids: int, n_staff: int, min_count: int | None,
+           time_limit: float, k_nearest: int | None, start: np.ndarray | None = None) -> tuple[np.ndarray, float, bool]:
+    """One stage of :func:`_solve_assignment`: the optimum of ``cost`` over every pair, from few pairs
+    (``start``: pairs of a feasible solution, made active from the beginning)."""
+    everything = np.arange(len(g))
+    if k_nearest is None:
+        chosen, z, optimal = _milp(cost, everything, g, s, households, free, most, n_grids, n_staff, min_count,
+                                   time_limit)
+        return chosen, z, optimal
+    active = _nearest(s, d, k_nearest) | _nearest(g, d, k_nearest)
+    if start is not None:
+        active |= start
+    priced = None
+    for _ in range(50):  # column generation: pairs that could lower the relaxation join
+        priced = _priced(cost, active, g, s, households, free, most, n_grids, n_staff, min_count)
+        if priced is None:
+            break
+        entering = ~active & (priced[0] < -1e-9)
+        if not entering.any():
+            break
+        active |= entering
+    if priced is not None:
+        rc, bound = priced
+        idx = np.flatnonzero(active)
+        sub, z, optimal = _milp(cost, idx, g, s, households, free, most, n_grids, n_staff, min_count, time_limit)
+        # reduced-cost fixing: only pairs that could beat the incumbent join
+        more = ~active & (rc <= z - bound + 1e-6 * (1.0 + abs(z)))
+        if not more.any():
+            chosen = np.zeros(len(g), dtype=bool)
+            chosen[idx[sub]] = True
+            return chosen, z, optimal
+        active |= more
+    idx = np.flatnonzero(active) if priced is not None else everything
+    sub, z, optimal = _milp(cost, idx, g, s, households, free, most, n_grids, n_staff, min_count, time_limit)
+    chosen = np.zeros(len(g), dtype=bool)
+    chosen[idx[sub]] = True
+    return chosen, z, optimal
+
+
 def _solve_assignment(g: np.ndarray, s: np.ndarray, d: np.ndarray, households: np.ndarray, free: np.ndarray,
-                      n_grids: int, n_staff: int, time_limit: float) -> tuple[np.ndarray, bool]:
-    """0/1 programme: most grids staffed, then least distance; each grid ≤ 1, each person ≤ free households."""
+                      n_grids: int, n_staff: int, time_limit: float, k_nearest: int | None = None
+                      ) -> tuple[np.ndarray, bool]:
+    """0/1 programme: most grids staffed, then least distance; each grid ≤ 1, each person ≤ free households.
+
+    Two stages, each well scaled for HiGHS: the most pairs N (cost −1 each), then the least total
+    distance among solutions of N pairs (a row Σx ≥ N). With ``k_nearest`` each stage is solved on
+    few pairs and proved optimal for all of them (:func:`_exact`):
+
+    1. the active pairs are each person's ``k_nearest`` nearest grids and each grid's
+       ``k_nearest`` nearest people (by the distances given: walking metres with a network);
+    2. the LP relaxation on the active pairs is solved and every pair priced with its duals;
+       pairs of negative reduced cost join until none is left — its bound is then the full
+       relaxation's;
+    3. the 0/1 programme on the active pairs gives an incumbent z; every pair left out whose
+       reduced cost is at most z − bound joins (reduced-cost fixing: any solution using a pair of
+       larger reduced cost costs more than z), and the programme is solved once more with them.
+
+    Without ``k_nearest`` each stage is solved on every pair (the reference).
+    """
     n = len(g)
     if n == 0:
         return np.zeros(0, dtype=bool), True
-    bonus = float(d.max() if len(d) else 0.0) * n_grids + 1.0  # one more grid beats any distance
-    cost = d - bonus
-    one_each = sparse.csr_matrix((np.ones(n), (g, np.arange(n))), shape=(n_grids, n))
-    load = sparse.csr_matrix((households[g].astype(float), (s, np.arange(n))), shape=(n_staff, n))
-    res = milp(cost, integrality=np.ones(n), bounds=Bounds(0, 1),
-               constraints=[LinearConstraint(one_each, -np.inf, 1), LinearConstraint(load, -np.inf, free)],
-               options={"time_limit": time_limit, "mip_rel_gap": 0.0})
-    if res.x is None:
-        return np.zeros(n, dtype=bool), False
-    return res.x > 0.5, res.status == 0
+    most = _most_grids(g, s, households, free, n_staff)
+    most_pairs, top, first_optimal = _exact(-np.ones(n), g, s, d, households, free, most, n_grids, n_staff, None,
+                                            time_limit, k_nearest)
+    count = int(round(-top))
+    chosen, _, optimal = _exact(d.astype(float), g, s, d, households, free, most, n_grids, n_staff, count,
+                                time_limit, k_nearest, most_pairs)
+    return chosen, first_optimal and optimal
 
 
 def assign_staff(grids: gpd.GeoDataFrame, staff: pd.DataFrame, *, net: WalkNetwork | None = None,
                  max_distance_m: float = DEFAULT_STAFF_DISTANCE_M, snap_limit: float = DEFAULT_SNAP_LIMIT,
-                 time_limit: float = 60.0) -> StaffResult:
+                 time_limit: float = 60.0, k_nearest: int | None = DEFAULT_K_NEAREST) -> StaffResult:
     """Keep the existing assignments and give every other grid one 网格员, optimally (module docstring).
 
     Parameters
@@ -306,6 +461,8 @@ def assign_staff(grids: gpd.GeoDataFrame, staff: pd.DataFrame, *, net: WalkNetwo
     max_distance_m : farthest home → grid.
     snap_limit : metres from a street beyond which a point is not on the network.
     time_limit : seconds HiGHS may take.
+    k_nearest : solve on each person's and each grid's nearest pairs, proved optimal for all pairs
+        (:func:`_solve_assignment`); None: the programme on every pair within reach (the reference).
     """
     max_distance_m = check_number(max_distance_m, "--max-distance", "metres", above=0)
     grids = grids.reset_index(drop=True)
@@ -331,7 +488,7 @@ def assign_staff(grids: gpd.GeoDataFrame, staff: pd.DataFrame, *, net: WalkNetwo
     reachable = np.zeros(len(grids), dtype=bool)
     reachable[g[open_grid[g]]] = True
     s, g, d = s[fits], g[fits], d[fits]
-    chosen, optimal = _solve_assignment(g, s, d, hh, free, len(grids), len(table), time_limit)
+    chosen, optimal = _solve_assignment(g, s, d, hh, free, len(grids), len(table), time_limit, k_nearest)
     s, g, d = s[chosen], g[chosen], d[chosen]
     new_of_grid = np.full(len(grids), -1, dtype=np.int64)
     new_of_grid[g] = s

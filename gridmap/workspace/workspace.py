@@ -362,8 +362,8 @@ class WorkspaceSession:
                                            [self._event("import", project, version=existing.inputs_version + 1,
                                                         **details)])
 
-    def store_analysis_layers(self, project: str, analysis: str, layers: Mapping[str, gpd.GeoDataFrame], *,
-                      plan: str = "", revision: int | None = None, message: str = "") -> Project:
+    def store_layers(self, project: str, analysis: str, layers: Mapping[str, gpd.GeoDataFrame], *,
+                     plan: str = "", revision: int | None = None, message: str = "") -> Project:
         """Keep an analysis' results with the project's layers, so the app can show them (admins and planners).
 
         The layers join the project's inputs under their keys (replacing layers of those keys,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pytest
 import shapely
 from ws_data import A1, A2, ADMIN, B1, PLANNER_A, PLANNER_B, VIEWER, B, make_inputs, make_units
 
@@ -161,11 +160,9 @@ def test_moving_units_between_grids_of_two_planners_rebuilds_the_grids_both_touc
     whole_buildings_inside_their_grid(head)
 
 
-@pytest.mark.parametrize("with_residents", [False])
-def test_without_residents_the_micro_grids_of_changed_grids_are_dropped_and_named(workspace,
-                                                                                  with_residents) -> None:
+def test_without_residents_the_micro_grids_of_changed_grids_are_dropped_and_named(workspace) -> None:
     admin = workspace.as_user(ADMIN)
-    inputs = {k: v for k, v in make_inputs().items() if with_residents or k != "residents"}
+    inputs = {k: v for k, v in make_inputs().items() if k != "residents"}
     admin.import_inputs("bare", inputs, title="无住户")
     admin.create_plan("bare", NAME, typed_plan())
     plan = admin.open_plan("bare", NAME)

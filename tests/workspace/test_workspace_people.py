@@ -136,13 +136,13 @@ def test_results_join_the_project_and_only_editors_keep_them(workspace) -> None:
     counts = area[["area_id", "geometry"]].assign(n_staff=[1, 0])
     planner = workspace.as_user(PLANNER_A)
     before = planner.layer("office", "residents")
-    record = planner.store_analysis_layers("office", "staffing", {"staffing_grids": counts}, plan="grids", revision=1)
+    record = planner.store_layers("office", "staffing", {"staffing_grids": counts}, plan="grids", revision=1)
     assert record.layers[-1] == "staffing_grids" and "residents" in record.layers
     pd.testing.assert_frame_equal(pd.DataFrame(planner.layer("office", "residents")), pd.DataFrame(before))
-    again = planner.store_analysis_layers("office", "staffing", {"staffing_grids": counts.assign(n_staff=[2, 2])})
+    again = planner.store_layers("office", "staffing", {"staffing_grids": counts.assign(n_staff=[2, 2])})
     assert again.layers.count("staffing_grids") == 1
     assert workspace.as_user(VIEWER).layer("office", "staffing_grids")["n_staff"].tolist() == [2, 2]
     with pytest.raises(PermissionDenied):
-        workspace.as_user(VIEWER).store_analysis_layers("office", "staffing", {"staffing_grids": counts})
+        workspace.as_user(VIEWER).store_layers("office", "staffing", {"staffing_grids": counts})
     with pytest.raises(WorkspaceError, match="would replace an input layer"):
-        workspace.as_user(ADMIN).store_analysis_layers("office", "staffing", {"residents": counts})
+        workspace.as_user(ADMIN).store_layers("office", "staffing", {"residents": counts})
