@@ -14,8 +14,6 @@ from collections.abc import Sequence
 import folium
 import geopandas as gpd
 import numpy as np
-from branca.element import MacroElement
-from jinja2 import Template
 
 from gridmap.present import drawing, maps
 from gridmap.present.drawing import MapSetup
@@ -68,33 +66,6 @@ def colour_of(cls: np.ndarray) -> np.ndarray:
     return palette[np.where(cls >= 0, cls, len(PALETTE))]
 
 
-class _Legend(MacroElement):
-    """A small legend box (bottom left) with the classes of the figure shown."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-(function (map) {
-    var box = L.control({position: "bottomleft"});
-    box.onAdd = function () {
-        var d = L.DomUtil.create("div", "gridmap-legend");
-        d.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;";
-        d.innerHTML = {{ this.html|tojson }};
-        return d;
-    };
-    box.addTo(map);
-})({{ this._parent.get_name() }});
-{% endmacro %}"""
-    )
-
-    def __init__(self, title: str, labels: Sequence[str]) -> None:
-        super().__init__()
-        self._name = "Legend"
-        rows = "".join(f'<div><span style="display:inline-block;width:14px;height:10px;background:{c};'
-                       f'border:1px solid #999;margin-right:4px"></span>{label}</div>'
-                       for c, label in zip(PALETTE, labels, strict=True) if label)
-        self.html = f"<b>{title}</b>{rows}"
-
-
 def _choropleth(gdf: gpd.GeoDataFrame, metric: str, fields: Sequence[str], lang: str, *, weight: float,
                 name: str, show: bool) -> folium.FeatureGroup:
     """A layer of polygons filled by the class of ``metric``, with ``fields`` as tooltip."""
@@ -135,7 +106,7 @@ def city_map(streets: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, metric: s
         drawing.draw(m, streets[streets["street_key"] == selected], text("layer_city_selected", lang), "#08519c",
                      setup=setup, lang=lang, fill_opacity=0.0, weight=4)
     _, labels = classes(streets[metric].to_numpy(float) if metric in streets.columns else np.empty(0), metric)
-    _Legend(field_label(metric, lang), labels).add_to(m)
+    drawing.ClassLegend([(field_label(metric, lang), PALETTE, labels)], position="bottomleft").add_to(m)
     if not any(isinstance(c, folium.LayerControl) for c in m._children.values()):
         folium.LayerControl(collapsed=False).add_to(m)
     return m

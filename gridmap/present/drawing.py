@@ -21,12 +21,14 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from gridmap.present import maps
 from gridmap.present.map_labels import field_label, text
 from gridmap.present.views import for_display
 
-__all__ = ["MapSetup", "new_map", "draw", "feature", "tooltip"]
+__all__ = ["MapSetup", "new_map", "draw", "feature", "tooltip", "ClassLegend"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,3 +106,46 @@ def feature(gdf: gpd.GeoDataFrame | None, color: str, fields: Sequence[str] = ()
                                  sticky=True) if present and interactive else None)
     return folium.GeoJson(maps.geo_dict(data), style_function=lambda _f, s=style: s,
                           tooltip=tip, interactive=interactive, embed=True)
+
+
+class ClassLegend(MacroElement):
+    """A legend box on the map: one block per layer, a colour swatch and a label per class.
+
+    The choropleths of the city page and of the staffing section share it, so their legends look
+    alike and the page tests find them by the class ``gridmap-legend``.
+
+    Parameters
+    ----------
+    blocks : ``(title, colours, labels)`` per layer; a class with an empty label is left out.
+    position : a Leaflet control corner (``"bottomleft"``, ``"bottomright"``…).
+    css_class : extra class names of the box, besides ``gridmap-legend``.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function (map) {
+    var box = L.control({position: {{ this.position|tojson }}});
+    box.onAdd = function () {
+        var d = L.DomUtil.create("div", {{ this.css_class|tojson }});
+        d.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;";
+        d.innerHTML = {{ this.html|tojson }};
+        return d;
+    };
+    box.addTo(map);
+})({{ this._parent.get_name() }});
+{% endmacro %}"""
+    )
+
+    def __init__(self, blocks: Sequence[tuple[str, Sequence[str], Sequence[str]]], *, position: str = "bottomright",
+                 css_class: str = "") -> None:
+        super().__init__()
+        self._name = "ClassLegend"
+        self.position = position
+        self.css_class = " ".join(["gridmap-legend", *css_class.split()])
+        parts = []
+        for title, colors, labels in blocks:
+            rows = "".join(f'<div><span style="display:inline-block;width:14px;height:10px;background:{c};'
+                           f'border:1px solid #999;margin-right:4px"></span>{label}</div>'
+                           for c, label in zip(colors, labels, strict=True) if label)
+            parts.append(f"<b>{title}</b>{rows}")
+        self.html = "<br>".join(parts)

@@ -19,10 +19,9 @@ from collections.abc import Sequence
 import folium
 import geopandas as gpd
 import numpy as np
-from branca.element import MacroElement, Template
 
 from gridmap.present import maps
-from gridmap.present.drawing import MapSetup, new_map
+from gridmap.present.drawing import ClassLegend, MapSetup, new_map
 from gridmap.present.map_labels import field_label, text
 from gridmap.present.views import for_display, web_layer
 
@@ -60,36 +59,6 @@ def _labels(breaks: Sequence[float], integer: bool) -> list[str]:
     highs = [int(np.floor(b)) for b in breaks]
     out = [str(lo) if lo == hi else f"{lo}–{hi}" for lo, hi in zip(lows, highs, strict=False)]
     return [*out, f"≥ {lows[-1]}"]
-
-
-class _Legend(MacroElement):
-    """A legend box (bottom right) with one block per layer."""
-
-    _template = Template(
-        """{% macro script(this, kwargs) %}
-(function (map) {
-    var box = L.control({position: "bottomright"});
-    box.onAdd = function () {
-        var d = L.DomUtil.create("div", "gridmap-legend gridmap-staffing-legend");
-        d.style.cssText = "background:#fff;padding:6px 8px;font:12px sans-serif;border-radius:4px;";
-        d.innerHTML = {{ this.html|tojson }};
-        return d;
-    };
-    box.addTo(map);
-})({{ this._parent.get_name() }});
-{% endmacro %}"""
-    )
-
-    def __init__(self, blocks: Sequence[tuple[str, Sequence[str], Sequence[str]]]) -> None:
-        super().__init__()
-        self._name = "StaffingLegend"
-        parts = []
-        for title, colors, labels in blocks:
-            rows = "".join(f'<div><span style="display:inline-block;width:14px;height:10px;background:{c};'
-                           f'border:1px solid #999;margin-right:4px"></span>{label}</div>'
-                           for c, label in zip(colors, labels, strict=True))
-            parts.append(f"<b>{title}</b>{rows}")
-        self.html = "<br>".join(parts)
 
 
 def _filled(gdf: gpd.GeoDataFrame, classes: np.ndarray, colors: Sequence[str], fields: Sequence[str], *, name: str,
@@ -159,6 +128,6 @@ def staffing_map(grids: gpd.GeoDataFrame, micro: gpd.GeoDataFrame | None = None,
                 name=text("layer_unpaired", lang), lang=lang, setup=setup, show=False, weight=1.0,
                 decimals=decimals).add_to(m)
         blocks.append((field_label("n_unpaired", lang), colors, _labels(UNPAIRED_BREAKS, integer=True)))
-    _Legend(blocks).add_to(m)
+    ClassLegend(blocks, position="bottomright", css_class="gridmap-staffing-legend").add_to(m)
     maps.ensure_layer_control(m)
     return m

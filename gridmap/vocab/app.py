@@ -587,6 +587,7 @@ APP_TEXT.update({
     'city_header': {"zh": "全市概览（街道与社区）", "en": "The whole city by sub-district and community"},
     'city_source': {"zh": "成果来源", "en": "Results"},
     'city_demo': {"zh": "演示数据（现场计算）", "en": "Demo (computed here)"},
+    'city_project': {"zh": "项目 {name} 的成果（{time}）", "en": "Project {name}: results of {time}"},
     'city_intro': {
         "zh": "{streets} 个街道、{communities} 个社区、{grids} 个网格。"
         "地图按所选指标为街道着色（社区图层可在右上角打开）；点击街道查看详情。",
