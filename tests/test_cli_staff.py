@@ -127,7 +127,7 @@ def test_notices_show_the_micro_grids_stored_in_the_plan(demo_plan, tmp_path, ca
     out = tmp_path / "notice"
     assert main(["--lang", "zh", "notice", "--plan", str(demo_plan / "plan.gpkg"), "--grids", base["grid_code"],
                  "--out", str(out)]) in (0, 1)
-    assert "stored in the plan" in capsys.readouterr().err
+    assert "个，存于方案中" in capsys.readouterr().err  # "micro grids: N stored in the plan", in the run's language
     text = subprocess.run(["pdftotext", str(out / f"notice_{base['grid_code']}.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     micro = gpd.read_file(demo_plan / "micro_grids.geojson")

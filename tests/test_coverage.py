@@ -130,7 +130,7 @@ def test_cli_writes_every_file_with_the_contract_columns(case, tmp_path: Path, c
                    "--area", f"{plan}#communities", "--residents", str(res), "--gap-width", "2", "--out", str(out),
                    "--quiet"])
     assert status == 0
-    assert "covered by any layer 92.00%" in capsys.readouterr().out
+    assert "任一图层覆盖 92.00%" in capsys.readouterr().out  # the summary too is in the default language
     for name in ("faces.geojson", "gaps.geojson", "overlaps.geojson", "summary.csv", "coverage.html"):
         assert (out / name).stat().st_size > 0, name
     for name in ("faces.geojson", "gaps.geojson", "overlaps.geojson", "outside.geojson", "edges.geojson"):
