@@ -13,11 +13,7 @@ A workspace of the stand-in demo (project ``office``) whose plan has 微网格 a
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,10 +26,9 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from test_app_browser import CHROMIUM, MAP_IFRAME, REPO, VENDOR, _free_port, browser  # noqa: E402, F401
+from browser_support import serve  # noqa: E402
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
 from test_app_browser_grid import wait_idle  # noqa: E402
-
-from gridmap.cli.serve import streamlit_command  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -101,35 +96,10 @@ def server(office, tmp_path_factory):
         pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
     if not (VENDOR / "leaflet" / "leaflet.js").is_file():
         pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("GRIDMAP_DEMO_MODULE", "GRIDMAP_WORKSPACE")}
-    log = tmp_path_factory.mktemp("server") / "server.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=folder), cwd=REPO, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"gridmap serve exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"no answer on {base} in 90 s:\n{log.read_text(errors='replace')}")
-            time.sleep(0.25)
+    # the office's server as every browser test starts it (browser_support.serve); health only: this
+    # module's pages build their maps on first visit
+    with serve(folder, tmp_path_factory.mktemp("server") / "server.log", wait_warm=False, timeout=90) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
 
 
 def login(browser, server: str, name: str, frames: list):  # noqa: F811
