@@ -51,6 +51,7 @@ def single(city):
     return run_single(CityInputs.from_city(city))
 
 
+@pytest.mark.slow
 def test_processes_run_reads_its_partitions_and_is_the_one_process_run(city, single) -> None:
     result = run_partitioned(CityInputs.from_city(city), RunParams(tasks_per_worker=0), scheduler="processes")
     assert len(result.partitions) == 5 and result.partitions["partition"].iloc[-1] == OUTSIDE
@@ -66,6 +67,7 @@ def test_grouped_tasks_give_the_same_results(city, single) -> None:
     assert_same(single, result)
 
 
+@pytest.mark.slow
 def test_halo_access_from_the_store_is_the_one_process_run(city, single) -> None:
     result = run_partitioned(CityInputs.from_city(city), RunParams(halo_access=True), scheduler="threads")
     assert_same(single, result)
@@ -137,6 +139,7 @@ def run_folder(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_summary_equals_independent_sums(run_folder, city) -> None:
     res = load_city_results(run_folder)
     s = city_summary(res)
@@ -257,6 +260,7 @@ def test_city_page_shows_a_registered_folder_and_a_click_picks_a_street(run_fold
     st.cache_resource.clear()
 
 
+@pytest.mark.slow
 def test_city_page_offers_a_projects_stored_results_to_its_viewer(run_folder, city, tmp_path, monkeypatch) -> None:
     """``gridmap run --workspace``: the page of a viewer granted the project offers its results (chosen
     first, as the open project's) and draws their city map; a viewer of another project is not offered them."""
