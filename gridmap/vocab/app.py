@@ -742,4 +742,8 @@ APP_TEXT.update({
         "zh": "个人信息名单：每次下载都会记录（谁、何时、哪份名单）。",
         "en": "A list of people: every download is recorded (who, when, which list).",
     },
+    # issue 17 (s21-city)
+    'city_level': {"zh": "地图显示", "en": "Map shows"},
+    'city_level_streets': {"zh": "街道", "en": "Sub-districts"},
+    'city_level_communities': {"zh": "社区（数据量较大）", "en": "Communities (more data)"},
 })
