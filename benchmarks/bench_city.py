@@ -11,7 +11,8 @@ first stores a run folder's results into project ``--project``, as ``gridmap run
 stores them). For each warm-up mode — ``off``: the server started with ``GRIDMAP_NO_WARM_UP=1``, the
 first visit reads and summarises the results; ``on``: the server's warm-up done before the first
 visit — the server is (re)started and ``?page=city`` opened in headless Chromium (Debian's
-/usr/bin/chromium) once after the restart, then ``--repeat`` times in fresh browser sessions.
+/usr/bin/chromium) once after the restart, then ``--repeat`` times in fresh browser sessions
+(``--browser-cache``: new pages of one browser context, so Streamlit's bundle comes from its cache).
 
 Reported per opening: seconds from navigation (``page.goto``) to the first city map drawn (the
 caption of this source and one polygon per 街道), and the bytes the server sent meanwhile, decoded
@@ -72,13 +73,14 @@ def describe(res, s) -> None:
     from gridmap.present.city_map import CITY_DECIMALS
 
     comm = res.communities
-    streets_full = comm.dissolve("street_key")
-    raw = len(streets_full.to_crs(4326).to_json()) + len(comm.to_crs(4326).to_json())
+    raw = len(comm.dissolve("street_key").to_crs(4326).to_json()) + len(comm.to_crs(4326).to_json())
+    simplified = len(s.streets.to_json()) + len(s.communities.to_json())
     sent = maps.to_web(s.streets, ["street_name", "communities", "households", "covered_share"],
                        decimals=CITY_DECIMALS).to_geo_dict(show_bbox=False)
     comm_sent = maps.to_web(s.communities, ["name", "street_name", "households", "covered_share"],
                             decimals=CITY_DECIMALS).to_geo_dict(show_bbox=False)
-    print(f"summary GeoJSON before simplification {raw:,} bytes; as the map sends it: 街道 "
+    print(f"街道 and 社区 as GeoJSON: {raw:,} bytes before simplification, {simplified:,} simplified (full "
+          f"precision, every figure); as the map sends them (5 decimals, the tooltip's figures): 街道 "
           f"{len(json.dumps(sent, ensure_ascii=False).encode()):,} bytes (first map), 社区 "
           f"{len(json.dumps(comm_sent, ensure_ascii=False).encode()):,} bytes (on request)")
 
@@ -93,6 +95,9 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="openings after the first, in fresh browser sessions")
     ap.add_argument("--warm-up", choices=("off", "on", "both"), default="both",
                     help="restart without the warm-up (the first visit reads the results), with it, or both")
+    ap.add_argument("--browser-cache", action="store_true",
+                    help="open the page again in the same browser context (its HTTP cache kept: an official's next "
+                         "visit) instead of a fresh one each time")
     args = ap.parse_args()
     if (args.results is None) == (args.workspace is None):
         raise SystemExit("give --results DIR or --workspace W")
@@ -143,14 +148,21 @@ def main() -> None:
             with serve(location, log, wait_warm=True, timeout=1800, results=folders, extra_env=env) as base:
                 print(f"server (warm-up {mode}) ready in {time.perf_counter() - began:.1f} s; {load()}", flush=True)
                 rows = []
+                kept = None  # with --browser-cache, one browser context: Streamlit's bundle cached after the first
                 for k in range(args.repeat + 1):
-                    opened = open_city(browser, base, len(s.streets), len(s.communities))
-                    opened["context"].close()
+                    opened = open_city(browser, base, len(s.streets), len(s.communities), context=kept)
+                    if args.browser_cache:
+                        kept = opened["context"]
+                        opened["page"].close()
+                    else:
+                        opened["context"].close()
                     rows.append(opened)
                     print(f"  {'first after restart' if k == 0 else 'server warm'} (warm-up {mode}): first map "
                           f"{opened['seconds']:.2f} s, {opened['bytes']:,} bytes (WebSocket {opened['ws']:,} + map "
                           f"component {opened['map_http']:,}); Streamlit's bundle {opened['streamlit_http']:,} bytes "
                           f"(cached by a browser); {load()}", flush=True)
+                if kept is not None:
+                    kept.close()
             firsts[mode] = rows[0]
             warm = rows[1:]
             if warm:

@@ -42,8 +42,10 @@ def byte_kind(url: str) -> str:
     return "map" if path.startswith(("/component/", "/app/static/")) else "streamlit"
 
 
-def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: int = 600_000) -> dict:
-    """Open ``?page=city`` in a fresh browser context and wait for the first city map of the source
+def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: int = 600_000, *,
+              context=None) -> dict:
+    """Open ``?page=city`` in a fresh browser context (or a new page of ``context``, whose cache may
+    already hold Streamlit's bundle and the map's scripts) and wait for the first city map of the source
     the page opens with (the open project's results, else the first ``--results`` folder): the
     caption naming its ``streets`` 街道 and ``communities`` 社区, the map's legend and one drawn
     polygon per 街道.
@@ -54,7 +56,7 @@ def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: i
     (its page, scripts and the Leaflet assets), ``bytes`` their sum — what a first map costs — and
     ``streamlit_http``, Streamlit's own page and static bundle (a browser caches it).
     """
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context = context or chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     sent = {"ws": 0, "map": 0, "streamlit": 0}
 
