@@ -158,7 +158,8 @@ def main() -> None:
                         opened["context"].close()
                     rows.append(opened)
                     print(f"  {'first after restart' if k == 0 else 'server warm'} (warm-up {mode}): first map "
-                          f"{opened['seconds']:.2f} s, {opened['bytes']:,} bytes (WebSocket {opened['ws']:,} + map "
+                          f"{opened['seconds']:.2f} s (caption {opened['caption_seconds']:.2f} s), "
+                          f"{opened['bytes']:,} bytes (WebSocket {opened['ws']:,} + map "
                           f"component {opened['map_http']:,}); Streamlit's bundle {opened['streamlit_http']:,} bytes "
                           f"(cached by a browser); {load()}", flush=True)
                 if kept is not None:

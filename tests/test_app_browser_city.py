@@ -50,7 +50,8 @@ def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: i
     caption naming its ``streets`` 街道 and ``communities`` 社区, the map's legend and one drawn
     polygon per 街道.
 
-    Returns the page, its map frame, ``seconds`` from navigation to that map drawn, and the bytes
+    Returns the page, its map frame, ``seconds`` from navigation to that map drawn
+    (``caption_seconds`` to the caption, before the map), and the bytes
     the server sent meanwhile (decoded sizes: on the wire they are at most these): ``ws`` of the
     WebSocket frames (the page and the map's data), ``map_http`` of the map component's HTTP bodies
     (its page, scripts and the Leaflet assets), ``bytes`` their sum — what a first map costs — and
@@ -73,13 +74,15 @@ def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: i
     t0 = time.perf_counter()
     page.goto(base + "/?page=city", wait_until="commit")
     page.get_by_text(f"{streets} 个街道、{communities} 个社区").first.wait_for(timeout=timeout_ms)
+    caption_seconds = time.perf_counter() - t0
     frame = page.frame_locator(MAP_IFRAME).first
     frame.locator(".gridmap-legend").wait_for(timeout=timeout_ms)
     frame.locator(".leaflet-overlay-pane svg path").nth(streets - 1).wait_for(state="attached", timeout=timeout_ms)
     seconds = time.perf_counter() - t0
     at_map = dict(sent)
     page.wait_for_timeout(500)
-    return {"context": context, "page": page, "frame": frame, "seconds": seconds, "ws": at_map["ws"],
+    return {"context": context, "page": page, "frame": frame, "seconds": seconds, "caption_seconds": caption_seconds,
+            "ws": at_map["ws"],
             "map_http": at_map["map"], "bytes": at_map["ws"] + at_map["map"], "streamlit_http": at_map["streamlit"]}
 
 
