@@ -15,11 +15,12 @@ visit — the server is (re)started and ``?page=city`` opened in headless Chromi
 (``--browser-cache``: new pages of one browser context, so Streamlit's bundle comes from its cache).
 
 Reported per opening: seconds from navigation (``page.goto``) to the first city map drawn (the
-caption of this source and one polygon per 街道), and the bytes the server sent meanwhile, decoded
-(on the wire they are at most these): WebSocket frames plus the map component's HTTP bodies — what a
+caption of this source and one polygon per 街道), and the bytes the server sent meanwhile: the
+WebSocket frames' payloads plus the map component's HTTP bodies as they came over the wire — what a
 first map costs — and, apart, Streamlit's own page and static bundle, the same for every page and
-kept by a browser's cache after its first visit. Also: the load average, and the summary's size
-as GeoJSON before simplification and of the 街道 layer as the first map carries it.
+kept by a browser's cache after its first visit (HTTP bodies the cache served count 0). Also: the
+load average, and the summary's size as GeoJSON before simplification and of the 街道 layer as the
+first map carries it.
 """
 
 from __future__ import annotations

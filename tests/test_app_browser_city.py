@@ -52,10 +52,11 @@ def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: i
 
     Returns the page, its map frame, ``seconds`` from navigation to that map drawn
     (``caption_seconds`` to the caption, before the map), and the bytes
-    the server sent meanwhile (decoded sizes: on the wire they are at most these): ``ws`` of the
-    WebSocket frames (the page and the map's data), ``map_http`` of the map component's HTTP bodies
-    (its page, scripts and the Leaflet assets), ``bytes`` their sum — what a first map costs — and
-    ``streamlit_http``, Streamlit's own page and static bundle (a browser caches it).
+    the server sent meanwhile: ``ws`` of the WebSocket frames' payloads (the page and the map's
+    data, uncompressed), ``map_http`` of the map component's HTTP bodies as they came over the wire
+    (its page, scripts and the Leaflet assets; 0 when the browser's cache served them), ``bytes``
+    their sum — what a first map costs — and ``streamlit_http``, Streamlit's own page and static
+    bundle (a browser caches it).
     """
     context = context or chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -66,8 +67,8 @@ def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: i
 
     def on_response(r) -> None:
         with contextlib.suppress(Exception):  # redirects and aborted requests have no body
-            size = len(r.body())
-            sent[byte_kind(r.url)] += size
+            # the body as it came over the wire (compressed, 0 when the browser's cache served it)
+            sent[byte_kind(r.url)] += r.request.sizes()["responseBodySize"]
 
     page.on("websocket", on_ws)
     page.on("response", on_response)

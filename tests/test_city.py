@@ -344,4 +344,15 @@ def test_warm_up_prepares_the_city_map_a_first_visit_gets(run_folder, tmp_path, 
     assert any(f"{len(s.streets)} 个街道、{len(s.communities)} 个社区" in c.value for c in at.caption)
     assert len(at.get("component_instance")) == 1
     assert calls == {"summary": 1, "map": 1}  # the first visit found the summary and the map prepared
+
+    def sent(name: str, script: str) -> bool:
+        return name in script or json.dumps(name)[1:-1] in script
+
+    first = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert all(sent(n, first) for n in s.streets["street_name"])
+    assert not any(sent(n, first) for n in s.communities["name"])  # the 社区 only when asked for
+    at.radio(key="city_level").set_value("communities").run()
+    assert not at.exception
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert all(sent(n, script) for n in s.communities["name"])
     st.cache_resource.clear()
