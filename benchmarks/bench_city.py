@@ -18,7 +18,8 @@ Reported per opening: seconds from navigation (``page.goto``) to the first city 
 caption of this source and one polygon per 街道), and the bytes the server sent meanwhile: the
 WebSocket frames' payloads plus the map component's HTTP bodies as they came over the wire — what a
 first map costs — and, apart, Streamlit's own page and static bundle, the same for every page and
-kept by a browser's cache after its first visit (HTTP bodies the cache served count 0). Also: the
+kept by a browser's cache after its first visit (HTTP bodies the cache served count 0); the
+server's CPU seconds meanwhile (what the opening costs it, whatever else loads the machine). Also: the
 load average, and the summary's size as GeoJSON before simplification and of the 街道 layer as the
 first map carries it.
 """
@@ -107,6 +108,7 @@ def main() -> None:
             raise SystemExit("--store needs --workspace")
         store_folder(args.store.resolve(), args.workspace, args.project)
 
+    from bench_app_load import cpu_seconds
     from browser_support import serve
     from playwright.sync_api import sync_playwright
     from test_app_browser_city import CHROMIUM, CHROMIUM_ARGS, open_city
@@ -146,12 +148,16 @@ def main() -> None:
             env = {ENV_NO_WARM_UP: "1" if mode == "off" else "0"}
             log = tmp / f"server-{mode}.log"
             began = time.perf_counter()
-            with serve(location, log, wait_warm=True, timeout=1800, results=folders, extra_env=env) as base:
+            server: list = []
+            with serve(location, log, wait_warm=True, timeout=1800, results=folders, extra_env=env,
+                       started=server.append) as base:
                 print(f"server (warm-up {mode}) ready in {time.perf_counter() - began:.1f} s; {load()}", flush=True)
                 rows = []
                 kept = None  # with --browser-cache, one browser context: Streamlit's bundle cached after the first
                 for k in range(args.repeat + 1):
+                    cpu = cpu_seconds(server[0].pid)
                     opened = open_city(browser, base, len(s.streets), len(s.communities), context=kept)
+                    opened["server_cpu"] = cpu_seconds(server[0].pid) - cpu
                     if args.browser_cache:
                         kept = opened["context"]
                         opened["page"].close()
@@ -159,7 +165,8 @@ def main() -> None:
                         opened["context"].close()
                     rows.append(opened)
                     print(f"  {'first after restart' if k == 0 else 'server warm'} (warm-up {mode}): first map "
-                          f"{opened['seconds']:.2f} s (caption {opened['caption_seconds']:.2f} s), "
+                          f"{opened['seconds']:.2f} s (caption {opened['caption_seconds']:.2f} s; server CPU "
+                          f"{opened['server_cpu']:.2f} s), "
                           f"{opened['bytes']:,} bytes (WebSocket {opened['ws']:,} + map "
                           f"component {opened['map_http']:,}); Streamlit's bundle {opened['streamlit_http']:,} bytes "
                           f"(cached by a browser); {load()}", flush=True)

@@ -68,7 +68,7 @@ def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: i
     def on_response(r) -> None:
         with contextlib.suppress(Exception):  # redirects and aborted requests have no body
             # the body as it came over the wire (compressed, 0 when the browser's cache served it)
-            sent[byte_kind(r.url)] += r.request.sizes()["responseBodySize"]
+            sent[byte_kind(r.url)] += max(0, r.request.sizes()["responseBodySize"])  # -1: unknown (a cache)
 
     page.on("websocket", on_ws)
     page.on("response", on_response)
