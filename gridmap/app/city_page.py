@@ -7,9 +7,11 @@ once per server), a ``gridmap run`` output folder registered when the server sta
 ``os.pathsep``), or the results stored in a workspace project (``gridmap run --workspace W
 --project P``) — those of every project the logged-in user may open, viewers included (figures per
 area, no lists of people), read through the user's workspace session. No widget takes a path on
-the server. The map at city zoom carries only the
-aggregates (:func:`gridmap.scale.summary.city_summary`); the detail is built for the selected
-街道 only, so the first map stays small and fast at any city size.
+the server. A first visit opens the open project's results, else the first registered folder.
+The map at city zoom carries only the aggregates (:func:`gridmap.scale.summary.city_summary`):
+the first map the 街道 alone, the 社区 when asked for; the detail is built for the selected 街道
+only, so the first map stays small and fast at any city size. The server's warm-up computes the
+summaries and first maps beforehand (:func:`warm_results`).
 """
 
 from __future__ import annotations
