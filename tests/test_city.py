@@ -312,3 +312,51 @@ def test_city_page_offers_a_projects_stored_results_to_its_viewer(run_folder, ci
     offered = [w.options for w in other.selectbox if w.key == "city_source"]
     assert not any("city" in o for options in offered for o in options)
     st.cache_resource.clear()
+
+
+def test_warm_up_prepares_the_city_map_a_first_visit_gets(run_folder, tmp_path, monkeypatch) -> None:
+    """The server's warm-up summarises a registered folder and prepares its first map; the first visit
+    then opens that folder (a project with no inputs of its own: no demo offered) and builds nothing."""
+    import gridmap.app.city_page as city_page
+    from gridmap.app import account
+    from gridmap.workspace import init_workspace
+
+    monkeypatch.syspath_prepend(str(TESTS))
+    monkeypatch.setenv("GRIDMAP_DEMO_MODULE", "standin_demo")
+    monkeypatch.setenv("GRIDMAP_RESULTS", str(run_folder))
+    folder = tmp_path / "workspace"
+    monkeypatch.setenv("GRIDMAP_WORKSPACE", str(folder))
+    ws = init_workspace(folder)
+    ws.as_system("setup").create_project("city", "results only")
+    calls = {"summary": 0, "map": 0}
+
+    def counted(name, real):
+        def call(*a, **kw):
+            calls[name] += 1
+            return real(*a, **kw)
+        return call
+
+    monkeypatch.setattr(city_page, "city_summary", counted("summary", city_page.city_summary))
+    monkeypatch.setattr(city_page, "city_map", counted("map", city_page.city_map))
+    st.cache_resource.clear()
+    account.warm_city(ws)
+    assert calls == {"summary": 1, "map": 1}
+    s = city_summary(load_city_results(run_folder))
+    at = open_app("city")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["city_source"] == str(run_folder.resolve())
+    assert any(f"{len(s.streets)} 个街道、{len(s.communities)} 个社区" in c.value for c in at.caption)
+    assert len(at.get("component_instance")) == 1
+    assert calls == {"summary": 1, "map": 1}  # the first visit found the summary and the map prepared
+
+    def sent(name: str, script: str) -> bool:
+        return name in script or json.dumps(name)[1:-1] in script
+
+    first = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert all(sent(n, first) for n in s.streets["street_name"])
+    assert not any(sent(n, first) for n in s.communities["name"])  # the 社区 only when asked for
+    at.radio(key="city_level").set_value("communities").run()
+    assert not at.exception
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert all(sent(n, script) for n in s.communities["name"])
+    st.cache_resource.clear()

@@ -20,6 +20,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from gridmap.cli.common import print_error
@@ -49,8 +50,10 @@ STREAMLIT_OPTIONS: dict[str, str] = {
 
 
 def streamlit_command(address: str = "127.0.0.1", port: int = 8501, python: str | None = None,
-                      workspace: str | os.PathLike | None = None) -> list[str]:
-    """The command line that serves the app: ``python -m gridmap serve --address … --port … [--workspace …]``.
+                      workspace: str | os.PathLike | None = None,
+                      results: Sequence[str | os.PathLike] = ()) -> list[str]:
+    """The command line that serves the app: ``python -m gridmap serve --address … --port … [--workspace …]
+    [--results DIR …]``.
 
     Tests and benchmarks start the server with exactly this command, so what they measure is what
     ``gridmap serve`` runs (the warm-up at start included).
@@ -58,6 +61,8 @@ def streamlit_command(address: str = "127.0.0.1", port: int = 8501, python: str 
     cmd = [python or sys.executable, "-m", "gridmap", "serve", "--address", address, "--port", str(port)]
     if workspace is not None:
         cmd += ["--workspace", str(workspace)]
+    for folder in results:
+        cmd += ["--results", str(folder)]
     return cmd
 
 
