@@ -29,7 +29,8 @@ from typing import cast
 
 from gridmap.vocab import CATALOG, Message, text
 
-__all__ = ["GridmapError", "ParameterError", "LayerError", "GridCodeError", "OutputError", "check_number",
+__all__ = ["GridmapError", "ParameterError", "LayerError", "GridCodeError", "OutputError", "MissingKeyError",
+           "check_number",
            "as_message", "NumberMessage"]
 
 
@@ -95,6 +96,14 @@ class GridCodeError(GridmapError):
 
 class OutputError(GridmapError):
     """An output folder or file cannot be written (a file in the way, no permission, disk full)."""
+
+
+class MissingKeyError(GridmapError, KeyError):
+    """A name looked up in the user's data (a column, a grid code, a layer key) that is not there.
+
+    A ``KeyError`` as well, so that callers which catch one keep working; ``str()`` renders the message
+    (not its ``repr``, as a plain ``KeyError`` would).
+    """
 
 
 def _fmt(value: float) -> str:

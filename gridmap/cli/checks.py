@@ -199,13 +199,12 @@ def parse_share(text: str) -> float:
     try:
         value = float(number)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expects a share like 0.95 or 95%, got {text!r}") from exc
+        raise argparse.ArgumentTypeError(Message("err_cli_expects_share_like_0_95", text=text)) from exc
     if percent:
         value /= 100.0
     elif value > 1:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is above 1: give a fraction from 0 to 1 (0.95) or a percentage with % (95%); "
-            f"write {value:g}% if you meant {value:g} per cent.")
+            Message("err_cli_above_1_give_fraction_from", text=text, value=value))
     if not (value == value and 0 < value <= 1):  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a share above 0 and at most 1 (or 100%), got {text!r}")
+        raise argparse.ArgumentTypeError(Message("err_cli_must_share_above_0_and", text=text))
     return value

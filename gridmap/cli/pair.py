@@ -88,10 +88,11 @@ def _metres(option: str, upper: float):
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{option} expects walking metres, e.g. 1000, got {text!r}") from None
+            raise argparse.ArgumentTypeError(Message("err_cli_expects_walking_metres_e_g", option=option,
+                                                     text=text)) from None
         if not math.isfinite(value) or not 0 < value <= upper:
-            raise argparse.ArgumentTypeError(f"{option} must be a finite number of metres above 0 and at most "
-                                             f"{upper:,.0f} m, got {text!r}")
+            raise argparse.ArgumentTypeError(Message("err_cli_must_finite_number_metres_above", option=option,
+                                                     upper=upper, text=text))
         return value
     return parse
 
@@ -100,19 +101,18 @@ def _per_helper(text: str) -> int:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--per-helper expects a whole number of people, e.g. 3, got {text!r}") \
+        raise argparse.ArgumentTypeError(Message("err_cli_per_helper_expects_whole_number", text=text)) \
             from None
     if not math.isfinite(value) or value != int(value) or not 1 <= value <= _MAX_PER_HELPER:
-        raise argparse.ArgumentTypeError(f"--per-helper must be a whole number of people from 1 to "
-                                         f"{_MAX_PER_HELPER}, got {text!r}")
+        raise argparse.ArgumentTypeError(Message("err_cli_per_helper_must_whole_number", most=_MAX_PER_HELPER,
+                                                 text=text))
     return int(value)
 
 
 def _groups(text: str) -> tuple[str, ...]:
     names = tuple(g.strip() for g in text.replace("，", ",").split(",") if g.strip())
     if not names:
-        raise argparse.ArgumentTypeError("--groups expects column names, e.g. elderly_alone,left_behind_children,"
-                                         "disabled")
+        raise argparse.ArgumentTypeError(Message("err_cli_groups_expects_column_names_e"))
     return names
 
 

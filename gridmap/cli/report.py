@@ -63,7 +63,7 @@ def _project_inputs(args: argparse.Namespace, say) -> dict:
 
     target = project_plan(args)
     if target.head is None:
-        raise LayerError(f"project {target.project!r} has no plan {target.name!r}")
+        raise LayerError("err_cli_project_has_no_plan", project=target.project, name=target.name)
     _, layers, osm = project_layers(args, say)
     say(Message("cli_plan_read", name=target.name, revision=target.head.revision, n=len(target.head.registry),
                 stored=""))
@@ -130,7 +130,7 @@ def _people_tables(args: argparse.Namespace, say) -> dict:
     if args.staffing:
         folder = Path(args.staffing)
         if not (folder / "staff_grids.csv").exists():
-            raise LayerError(f"--staffing {folder}: no staff_grids.csv there; give the --out folder of `gridmap staff`")
+            raise LayerError("err_cli_staffing_no_staff_grids_csv", folder=folder)
         wanted.append(("staff", folder / "staff_grids.csv"))
         if (folder / "members.csv").exists():
             wanted.append(("members", folder / "members.csv"))
@@ -138,8 +138,7 @@ def _people_tables(args: argparse.Namespace, say) -> dict:
         path = Path(args.pairs)
         path = path / "pairs.csv" if path.is_dir() else path
         if not path.exists():
-            raise LayerError(f"--pairs {args.pairs}: no pairs.csv; give the --out folder of `gridmap pair` or its "
-                             "pairs.csv")
+            raise LayerError("err_cli_pairs_no_pairs_csv_give", pairs=args.pairs)
         wanted.append(("pairs", path))
     tables = {}
     for section, path in wanted:
@@ -147,7 +146,7 @@ def _people_tables(args: argparse.Namespace, say) -> dict:
             tables[section] = pd.read_csv(path, dtype=_TEXT_COLUMNS, keep_default_na=False, na_values=[""],
                                           encoding="utf-8-sig")
         except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise LayerError(f"{path}: cannot be read as a CSV table ({exc})") from exc
+            raise LayerError("err_cli_cannot_read_as_csv_table", path=path, detail=exc) from exc
         say(Message("cli_report_table", section=section, n=len(tables[section]), path=path))
     return tables
 

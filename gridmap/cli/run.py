@@ -122,7 +122,7 @@ def _work_crs(path: Path, crs_work, crs, *layers):
             crs_work = crs
         return working_crs(*layers, crs=crs_work)
     except (LayerError, pyproj.exceptions.CRSError) as exc:
-        raise ParameterError(f"config {path} [run] crs_work: {exc}") from None
+        raise ParameterError("err_cli_config_run_crs_work", path=path, detail=exc) from None
 
 
 def _config_error(path: Path, section: str, exc: Exception) -> ParameterError:
@@ -296,8 +296,7 @@ def _project_inputs(path: Path, project, crs_work, crs, say):
     layers, osm = project()
     zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
     if "residents" not in layers:
-        raise LayerError("the project has no residents layer, and the config names no inputs: import residents "
-                         "into the project (gridmap workspace import … --residents PATH) or give [inputs]")
+        raise LayerError("err_cli_project_has_no_residents_layer")
     centers = layers.get("centers")
     work = _work_crs(path, crs_work, crs, layers["study_area"], *zones.values(), layers["residents"], centers)
     network = load_walk_network(osm, crs=work) if osm is not None and centers is not None else None
@@ -398,12 +397,10 @@ def _open_project(args: argparse.Namespace):
     """The system session and project name of ``--workspace``/``--project`` (None without them), checked first."""
     if not args.workspace and not args.project:
         if not args.out:
-            raise ParameterError("gridmap run needs --out DIR, or --workspace W --project P to store the results in "
-                                 "a project (or both)")
+            raise ParameterError("err_cli_gridmap_run_needs_out_dir")
         return None
     if not args.workspace or not args.project:
-        raise ParameterError("--workspace W and --project P go together: the results are stored in project P of "
-                             "workspace W")
+        raise ParameterError("err_cli_workspace_w_and_project_p")
     from gridmap.workspace import WorkspaceError, open_workspace
 
     try:
@@ -427,8 +424,7 @@ def run_run(args: argparse.Namespace) -> int:
         def reader():
             layers = session.inputs(name)
             if not layers:
-                raise LayerError(f"project {name!r} has no inputs, and the config names none: give [inputs] or "
-                                 "[synthetic], or import the project's layers first (gridmap workspace import)")
+                raise LayerError("err_cli_project_has_no_inputs_and", name=name)
             return layers, session.osm_path(name)
 
     inputs, params, crs, output = load_config(args.config, say, args, reader)

@@ -65,9 +65,9 @@ def _port(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--port expects a whole number from 1 to 65535, got {text!r}") from None
+        raise argparse.ArgumentTypeError(Message("err_cli_port_expects_whole_number_from_2", text=text)) from None
     if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"--port expects a whole number from 1 to 65535, got {port}")
+        raise argparse.ArgumentTypeError(Message("err_cli_port_expects_whole_number_from", port=port))
     return port
 
 

@@ -97,8 +97,8 @@ def _project_inputs(args: argparse.Namespace, options: InputOptions, say):
 
     target = project_plan(args, default="unified")
     if target.head is None:
-        raise LayerError(f"project {target.project!r} has no plan {target.name!r}: make one with `gridmap unify "
-                         f"--workspace {args.workspace} --project {target.project} --micro 10,70`")
+        raise LayerError("err_cli_project_has_no_plan_make", project=target.project, name=target.name,
+                         workspace=args.workspace)
     try:
         layers = target.session.inputs(target.project)
         osm = target.session.osm_path(target.project)
@@ -111,7 +111,7 @@ def _project_inputs(args: argparse.Namespace, options: InputOptions, say):
         spec = getattr(args, key)
         found[key] = _read(options, spec, key, say) if spec else layers.get(key)
     if found["staff"] is None:
-        raise LayerError(f"project {target.project!r} has no layer 'staff' (the 网格员): give them with --staff PATH")
+        raise LayerError("err_cli_project_has_no_layer_staff", project=target.project)
     stored = {k: v for k, v in (("study_area", layers.get("study_area")), ("residents", layers.get("residents")))
               if v is not None}
     return target.head, stored, found["staff"], found["members"], found["units"], osm, target
@@ -144,11 +144,11 @@ def run_staff(args: argparse.Namespace) -> int:
     """Run ``gridmap staff``; return the exit status (errors are raised as GridmapError: status 2)."""
     say = progress(args.quiet)
     if not args.workspace and not args.plan:
-        raise LayerError("give --plan PLAN.gpkg, or --workspace DIR --project NAME [--plan NAME]")
+        raise LayerError("err_cli_give_plan_plan_gpkg_or")
     if not args.workspace and not args.out:
-        raise LayerError("give --out DIR (optional only with --workspace, where the results are kept in the project)")
+        raise LayerError("err_cli_give_out_dir_optional_only")
     if not args.workspace and not args.staff:
-        raise LayerError("give --staff PATH (the 网格员)")
+        raise LayerError("err_cli_give_staff_path")
     out = Path(args.out) if args.out else None
     options = InputOptions.from_args(args, ("staff", "members", "units"))
     target = None
@@ -164,8 +164,7 @@ def run_staff(args: argparse.Namespace) -> int:
         where = str(args.plan)
     options.check_all_used()
     if members is not None and plan.micro_grids is None:
-        raise LayerError(f"{where}: the plan has no 微网格, so members cannot be placed in them; make them with "
-                         "`gridmap unify … --micro 10,70`, or leave out --members")
+        raise LayerError("err_cli_plan_has_no_so_members", where=where)
     net = None
     if osm:
         from gridmap.access.network import load_walk_network

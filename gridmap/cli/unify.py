@@ -75,8 +75,7 @@ def _exclusive_areas(args: argparse.Namespace, area, residents, demo_osm, say):
     if args.exclusive.strip().lower() == "osm":
         osm = args.osm or demo_osm
         if not osm:
-            raise GridmapError("--exclusive osm needs --osm PATH (the OSM XML file whose school, hospital, market, "
-                               "park and industrial polygons become exclusive grids)")
+            raise GridmapError("err_cli_exclusive_osm_needs_osm_path")
         raw = exclusive_areas_from_osm(osm)
         source = str(osm)
     else:

@@ -39,13 +39,13 @@ def read_password(args: argparse.Namespace) -> str:
         line = sys.stdin.readline()
         password = line.rstrip("\r\n")
         if not password:
-            raise LayerError("--password-stdin: standard input holds no password (give it as one line)")
+            raise LayerError("err_cli_password_stdin_standard_input_holds")
         return password
     if not sys.stdin.isatty():
-        raise LayerError("give the password on standard input with --password-stdin (it is never an argument)")
+        raise LayerError("err_cli_give_password_on_standard_input")
     first = getpass.getpass("new password: ")
     if first != getpass.getpass("again: "):
-        raise LayerError("the two passwords differ; nothing was changed")
+        raise LayerError("err_cli_two_passwords_differ_nothing_was")
     return first
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from gridmap.cli.common import add_input_options, input_options, load_zone_inputs, progress, split_layer
 from gridmap.cli.project import guarded
 from gridmap.io.validate import LayerError
-from gridmap.vocab import Message, text
+from gridmap.vocab import LIST_SEP, Joined, Message, text
 
 __all__ = ["register", "run_init", "run_import", "run_list"]
 
@@ -55,11 +55,10 @@ def run_init(args: argparse.Namespace) -> int:
 
 def _check_osm(path: Path) -> Path:
     if not path.is_file():
-        raise LayerError(f"{path}: OSM file not found")
+        raise LayerError("err_cli_osm_file_not_found", path=path)
     name = path.name.lower()
     if not (name.endswith(".osm") or name.endswith(".osm.bz2")):
-        raise LayerError(f"{path}: an OSM street file is OSM XML (.osm or .osm.bz2); export one from "
-                         "openstreetmap.org or convert a .pbf with osmium (osmium cat in.pbf -o out.osm)")
+        raise LayerError("err_cli_osm_street_file_osm_xml", path=path)
     return path
 
 
@@ -74,13 +73,12 @@ def run_import(args: argparse.Namespace) -> int:
     if args.demo:
         given = [f"--{n}" for n in ("zones", "area", "residents", "centers", "osm") if getattr(args, n)]
         if given:
-            raise LayerError(f"--demo imports the demo's own layers; leave out {', '.join(given)}")
+            raise LayerError("err_cli_demo_imports_demo_own_layers", given=Joined(given, LIST_SEP))
         say(Message("cli_ws_importing_demo"))
         project = import_demo(session, args.import_project)
     else:
         if not args.zones or not args.area:
-            raise LayerError("gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, "
-                             "or --demo")
+            raise LayerError("err_cli_gridmap_workspace_import_needs_zones")
         scopes = ("area", "residents", "centers")
         zones, area, residents, reports, _ = load_zone_inputs(args, say, "workspace import", scopes=scopes)
         layers = {"study_area": area, **{f"zones_{name}": gdf for name, gdf in zones.items()}}

@@ -66,7 +66,7 @@ from gridmap.analysis.coverage import (
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
 from gridmap.defaults import GAP_WIDTH_M, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED, SLIVER_M2
-from gridmap.errors import ParameterError, check_number
+from gridmap.errors import GridmapError, ParameterError, check_number
 from gridmap.io.crs import working_crs
 from gridmap.plans.grids import build_grids
 from gridmap.plans.units import units_from_faces
@@ -148,7 +148,7 @@ class RunParams:
         if self.grid_size is not None:
             check_number(self.grid_size, "grid_size", "metres", minimum=0, maximum=1)
         if not isinstance(self.halo_access, bool):
-            raise ParameterError(f"halo_access must be true or false, got {self.halo_access!r}")
+            raise ParameterError("err_pipeline_halo_access_must_true_or", halo_access=self.halo_access)
         if not isinstance(self.partition_by, str) or not self.partition_by:
             raise ParameterError("err_partition_by", got=repr(self.partition_by))
 
@@ -180,13 +180,13 @@ def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS
     crs = inputs.network.crs if crs is None and inputs.network is not None else working_crs(*layers, crs=crs)
     crs = pyproj.CRS.from_user_input(crs)
     if inputs.network is not None and not inputs.network.crs.equals(crs):
-        raise ValueError("the network is in another CRS than the one asked for: give the network's CRS")
+        raise GridmapError("err_pipeline_network_in_another_crs_than")
 
     def to(g):
         if g is None:
             return None
         if g.crs is None:
-            raise ValueError("every input layer needs a CRS")
+            raise GridmapError("err_pipeline_every_input_layer_needs_crs")
         return g if g.crs.equals(crs) else g.to_crs(crs)
 
     return CityInputs(to(inputs.study_area), {k: to(v) for k, v in inputs.layers.items()}, to(inputs.residents),
