@@ -300,7 +300,8 @@ def _project_inputs(path: Path, project, crs_work, crs, say):
     centers = layers.get("centers")
     work = _work_crs(path, crs_work, crs, layers["study_area"], *zones.values(), layers["residents"], centers)
     network = load_walk_network(osm, crs=work) if osm is not None and centers is not None else None
-    say(f"inputs from the project: {', '.join(layers)}" + (f"; network {network.n_nodes:,} nodes" if network else ""))
+    say(Message("cli_run_project_inputs", layers=", ".join(layers),
+                network=Message("cli_run_project_network", n=network.n_nodes) if network else ""))
     return CityInputs(layers["study_area"], zones, layers["residents"], centers, network), work
 
 
@@ -480,8 +481,8 @@ def _store(target, result, study_area, meta: dict, say) -> None:
     except WorkspaceError as exc:
         raise LayerError(str(exc)) from exc
     rows = ", ".join(f"{k} {v:,}" for k, v in info.tables.items())
-    say(f"stored the results in project {name} of {session.workspace.location} ({rows}; "
-        f"{time.perf_counter() - start:.1f} s)")
+    say(Message("cli_run_stored", project=name, location=session.workspace.location, rows=rows,
+                seconds=time.perf_counter() - start))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

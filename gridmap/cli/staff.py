@@ -104,8 +104,8 @@ def _project_inputs(args: argparse.Namespace, options: InputOptions, say):
         osm = target.session.osm_path(target.project)
     except WorkspaceError as exc:
         raise LayerError(str(exc)) from exc
-    say(f"plan {target.name!r} of project {target.project!r}: revision {target.head.revision}, "
-        f"{len(target.head.registry):,} grids")
+    say(Message("cli_staff_plan_of_project", plan=target.name, project=target.project,
+                revision=target.head.revision, grids=len(target.head.registry)))
     found = {}
     for key in ("staff", "members", "units"):
         spec = getattr(args, key)
@@ -206,8 +206,8 @@ def run_staff(args: argparse.Namespace) -> int:
                                  plan=target.name, revision=plan.revision)
         target.session.store_layers(target.project, "staffing", layers, plan=target.name, revision=plan.revision,
                                      message=f"gridmap staff, {len(staff):,} 网格员")
-        say(f"kept in project {target.project!r}: {', '.join(layers)} (plan {target.name!r}, revision "
-            f"{plan.revision})")
+        say(Message("cli_staff_kept", project=target.project, layers=", ".join(layers), plan=target.name,
+                    revision=plan.revision))
     if out is not None:
         _write_outputs(out, say, result, grid_table, unstaffed, grids, member_result, coverage, plan, placed, sheets)
     staffed = int(grid_table["staffed"].sum())

@@ -117,15 +117,15 @@ def run_list(args: argparse.Namespace) -> int:
                        osm=Message("cli_ws_osm" if project.osm else "cli_ws_no_osm")))
         if project.name in results:
             r = results[project.name]
-            print(f"  run results: {r.written:%Y-%m-%d %H:%M} UTC  {r.written_by}  "
-                  + ", ".join(f"{k} {v:,}" for k, v in r.tables.items()))
+            print(text("cli_ws_run_results", written=r.written, by=r.written_by,
+                       tables=", ".join(f"{k} {v:,}" for k, v in r.tables.items())))
         plans = session.plans(project.name)
         if not plans:
             print(text("cli_ws_no_plans"))
         for info in plans:
             print(text("cli_ws_plan", name=info.name, head=info.head, last=info.last_revision, units=info.n_units))
             for rev in session.revisions(project.name, info.name):
-                mark = " (head)" if rev.number == info.head else ""
+                mark = text("cli_plan_head_mark") if rev.number == info.head else ""
                 print(f"    r{rev.number} {rev.kind:<8} {rev.time:%Y-%m-%d %H:%M} UTC  {rev.author}  "
                       f"{rev.status}{mark}" + (f"  “{rev.message}”" if rev.message else ""))
     return 0

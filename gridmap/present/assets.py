@@ -89,7 +89,7 @@ def _take(unpacked: Path, pattern: str, dest: Path, package: str) -> None:
 
 
 def install(vendor_dir: str | os.PathLike | None = None, *, force: bool = False, npm: str = "npm",
-            say: Callable[[str], None] = print) -> Path:
+            say: Callable[[str | Message], None] = print) -> Path:
     """Install the map assets from the npm registry into ``vendor_dir`` (default :data:`VENDOR_DIR`).
 
     Parameters
@@ -112,12 +112,12 @@ def install(vendor_dir: str | os.PathLike | None = None, *, force: bool = False,
     stamp = target / _STAMP
     digest = _manifest_hash()
     if not force and stamp.is_file() and stamp.read_text().strip() == digest and not missing(target):
-        say(f"assets: {target} is up to date")
+        say(Message("prog_assets_up_to_date", target=target))
         return target
     if shutil.which(npm) is None:
         raise AssetsInstallError(Message("err_assets_npm_required_install_map_assets"))
     packages = [p["npm"] for p in MANIFEST["packages"]]
-    say(f"assets: fetching {len(packages)} packages from the npm registry")
+    say(Message("prog_assets_fetching", n=len(packages)))
     with tempfile.TemporaryDirectory(prefix="gridmap-assets-") as tmp:
         tmp_path = Path(tmp)
         packs = tmp_path / "packs"
@@ -163,6 +163,6 @@ def install(vendor_dir: str | os.PathLike | None = None, *, force: bool = False,
         shutil.move(str(build), str(target))
         shutil.rmtree(old, ignore_errors=True)
     size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
-    say(f"assets: installed into {target} ({size / 1e6:.1f} MB)")
+    say(Message("prog_assets_installed", target=target, megabytes=size / 1e6))
     return target
 

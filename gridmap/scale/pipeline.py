@@ -80,10 +80,11 @@ from gridmap.scale.partition import (
     read_resident_points,
     write_partitions,
 )
+from gridmap.vocab import Message
 
 __all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs"]
 
-Progress = Callable[[str], None]
+Progress = Callable[[str | Message], None]
 
 
 @dataclass
@@ -207,13 +208,13 @@ def run_single(inputs: CityInputs, params: RunParams = RunParams(), *, crs=None,
     faces = build_mosaic(inputs.layers, inputs.study_area, inputs.residents, crs=crs, n_jobs=1, n_strips=1,
                          grid_size=params.grid_size)
     t["mosaic"] = time.perf_counter() - start
-    say(f"mosaic: {len(faces):,} faces ({t['mosaic']:.1f} s)")
+    say(Message("prog_run_mosaic", n=len(faces), seconds=t["mosaic"]))
     units = units_from_faces(faces, min_area_m2=params.min_unit_area, min_width_m=params.min_unit_width)
     t["units"] = time.perf_counter() - start - sum(t.values())
     build = build_grids(units, params.min_households, params.max_households, seed=params.seed,
                         study_area=inputs.study_area)
     t["grids"] = time.perf_counter() - start - sum(t.values())
-    say(f"grids: {len(units):,} units → {len(build.grids):,} grids ({t['grids']:.1f} s)")
+    say(Message("prog_run_grids", units=len(units), grids=len(build.grids), seconds=t["grids"]))
     cov = coverage_report(faces, inputs.layers, gap_width=params.gap_width, sliver_m2=params.sliver_m2)
     t["coverage"] = time.perf_counter() - start - sum(t.values())
     acc = None
@@ -221,7 +222,7 @@ def run_single(inputs: CityInputs, params: RunParams = RunParams(), *, crs=None,
         acc = compute_access(inputs.network, inputs.residents, inputs.centers, thresholds=params.thresholds,
                              snap_limit=params.snap_limit)
         t["access"] = time.perf_counter() - start - sum(t.values())
-        say(f"access: {len(acc.residents):,} residents ({t['access']:.1f} s)")
+        say(Message("prog_run_access", n=len(acc.residents), seconds=t["access"]))
     t["total"] = time.perf_counter() - start
     return RunResult(faces, units, build.assignment, build.grids, build.status, cov, acc, t)
 
@@ -463,7 +464,7 @@ class _TaskCounter:
                 counter.done += 1
                 step = max(1, counter.total // 10)
                 if counter.done % step == 0 or counter.done == counter.total:
-                    counter.say(f"tasks: {counter.done}/{counter.total} done")
+                    counter.say(Message("prog_run_tasks_done", done=counter.done, total=counter.total))
 
         self.say, self.total, self.done = say, total, 0
         self.callback = _CB()
@@ -525,7 +526,7 @@ def _run_on_pool(pool, calls: dict, say: Progress) -> dict:
     for k, fut in enumerate(as_completed(futures), 1):
         done[futures[fut]] = fut.result()
         if k % max(1, len(futures) // 10) == 0 or k == len(futures):
-            say(f"tasks: {k}/{len(futures)} done")
+            say(Message("prog_run_tasks_done", done=k, total=len(futures)))
     return done
 
 
@@ -557,7 +558,7 @@ def _compute(tasks: dict, scheduler, say: Progress) -> dict:
                 for k, fut in enumerate(as_completed(futures), 1):
                     results[index[fut.key]] = fut.result()
                     if k % max(1, total // 10) == 0 or k == total:
-                        say(f"tasks: {k}/{total} results gathered")
+                        say(Message("prog_run_tasks_gathered", done=k, total=total))
             finally:
                 if own_client:
                     client.close()
@@ -609,13 +610,14 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
                                  n_groups=None if params.tasks_per_worker == 0 else
                                  params.tasks_per_worker * _worker_count(scheduler))
         t = {"split": time.perf_counter() - start}
-        say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
-            f"({t['split']:.1f} s); halo {params.halo:g} m")
+        say(Message("prog_run_partitions", n=len(parts.keys) - 1, by=params.partition_by, folder=folder,
+                    seconds=t["split"], halo=params.halo))
         calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
             key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params)) for key in parts.keys}
         if has_access and not params.halo_access:
             calls[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
-        say(f"running {len(calls)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
+        say(Message("prog_run_running", n=len(calls),
+                    scheduler=scheduler if isinstance(scheduler, str) else type(scheduler).__name__))
         if pool is not None:
             done = _run_on_pool(pool, calls, say)
         else:
@@ -660,8 +662,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
                 cols[c][rows] = out[c][ok]
             done_rows[rows] = True
         rest = np.flatnonzero(~done_rows)
-        say(f"access: {int(done_rows.sum()):,} residents exact on their partition's halo network; "
-            f"{len(rest):,} routed on the whole network")
+        say(Message("prog_run_access_halo", exact=int(done_rows.sum()), rest=len(rest)))
         g = task_access_global(net, res_xy[rest], rest, cen_xy, service_sets, params)
         for c in cols:
             cols[c][rest] = g[c]
@@ -703,5 +704,5 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     )
     t["merge"] = time.perf_counter() - start - sum(t.values())
     t["total"] = time.perf_counter() - start
-    say(f"merged: {len(faces):,} faces, {len(units):,} units, {len(grids):,} grids ({t['total']:.1f} s)")
+    say(Message("prog_run_merged", faces=len(faces), units=len(units), grids=len(grids), seconds=t["total"]))
     return RunResult(faces, units, assignment, grids, status, cov, acc, t, table)

@@ -56,7 +56,7 @@ class WorkspaceError(GridmapError):
         return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
-def _restore(cls: type, args: tuple, state: dict) -> WorkspaceError:
+def _restore(cls: type[WorkspaceError], args: tuple, state: dict) -> WorkspaceError:
     error = cls.__new__(cls)
     error.args = args
     error.__dict__.update(state)
