@@ -44,9 +44,8 @@ FILE_OPTIONS = ("zones", "area", "residents", "centers", "osm", "demo", "crs", "
 def add_project_options(parser: argparse.ArgumentParser, plan_help: str | None = None) -> None:
     """``--workspace DIR --project NAME`` (and ``--plan NAME`` when ``plan_help`` is given)."""
     parser.add_argument("--workspace", metavar="DIR",
-                        help="read the inputs from a project of this workspace (a folder made by `gridmap workspace "
-                             "init`); the command acts as the local system user")
-    parser.add_argument("--project", metavar="NAME", help="the project of --workspace")
+                        help=text("help_project_workspace"))
+    parser.add_argument("--project", metavar="NAME", help=text("help_project_project"))
     if plan_help:
         parser.add_argument("--plan", metavar="NAME", help=plan_help)
 

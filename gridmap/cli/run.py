@@ -487,16 +487,15 @@ def _store(target, result, study_area, meta: dict, say) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap run`` to the command's subparsers."""
-    p = sub.add_parser("run", help="the whole analysis of a large area from a config file, as partitioned dask tasks",
-                       description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = sub.add_parser("run", help=text("help_run_run_cmd"),
+                       description=text("help_run_description"), formatter_class=argparse.RawDescriptionHelpFormatter,
                        epilog="\n\n".join(__doc__.split("\n\n")[1:]))
-    p.add_argument("--config", required=True, metavar="PATH", help="TOML config naming the inputs (see below)")
+    p.add_argument("--config", required=True, metavar="PATH", help=text("help_run_config"))
     p.add_argument("--scheduler", default="threads", metavar="threads|processes|sync|single|local:N|ADDRESS",
-                   help="where the tasks run (default threads)")
-    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
-    p.add_argument("--workspace", metavar="W", help="store the results in a project of this workspace (a folder or a "
-                   "postgresql:// URL); the city page of `gridmap serve` shows them")
-    p.add_argument("--project", metavar="P", help="the project of --workspace the results go to")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
+                   help=text("help_run_scheduler"))
+    p.add_argument("--out", metavar="DIR", help=text("help_run_out"))
+    p.add_argument("--workspace", metavar="W", help=text("help_run_workspace"))
+    p.add_argument("--project", metavar="P", help=text("help_run_project"))
+    p.add_argument("--quiet", action="store_true", help=text("help_run_quiet"))
     add_reading_options(p, "area, residents, centers, or a zone layer's name")
     p.set_defaults(func=run_run)

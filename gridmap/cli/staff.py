@@ -233,28 +233,23 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap staff`` to the command's subparsers."""
-    p = sub.add_parser("staff", help="网格员 for every grid, 党员 in every 微网格, 驻区单位 (personal data)",
-                       description=__doc__.split("\n\n")[0],
-                       epilog="staff: staff_id, name, phone [, staff_type 专职/兼职, capacity (households), grid_code "
-                              "(kept; ;-separated), role 网格长/网格员] and a home point (lon/lat columns, or a point "
-                              "layer; optional). members: member_id [, name, community] and a home point. units: "
-                              "unit_id [, name, volunteers] and a point. Map other column names with --map, e.g. "
-                              "--map staff:staff_id=工号.")
+    p = sub.add_parser("staff", help=text("help_staff_staff_cmd"),
+                       description=text("help_staff_description"),
+                       epilog=text("help_staff_staff_epilog"))
     p.add_argument("--plan", metavar="PLAN.gpkg|NAME",
-                   help="the plan file (from `gridmap unify`); with --workspace, the name of the project's plan")
-    p.add_argument("--staff", metavar="PATH[#LAYER]", help="网格员 table or point layer (with --workspace: default the "
-                   "project's layer staff)")
-    p.add_argument("--members", metavar="PATH[#LAYER]", help="党员 (home points); needs the plan's 微网格")
-    p.add_argument("--units", metavar="PATH[#LAYER]", help="驻区单位 (points, volunteers)")
-    p.add_argument("--osm", metavar="PATH", help="OSM XML street file: walking distances (else straight lines)")
+                   help=text("help_staff_plan"))
+    p.add_argument("--staff", metavar="PATH[#LAYER]", help=text("help_staff_staff"))
+    p.add_argument("--members", metavar="PATH[#LAYER]", help=text("help_staff_members"))
+    p.add_argument("--units", metavar="PATH[#LAYER]", help=text("help_staff_units"))
+    p.add_argument("--osm", metavar="PATH", help=text("help_staff_osm"))
     p.add_argument("--max-distance", type=float, default=DEFAULT_STAFF_DISTANCE_M, metavar="METRES",
-                   help=f"farthest home → grid for a new assignment (default {DEFAULT_STAFF_DISTANCE_M:g})")
+                   help=text("help_staff_max_distance", default_staff_distance_m=DEFAULT_STAFF_DISTANCE_M))
     p.add_argument("--member-distance", type=float, default=DEFAULT_MEMBER_DISTANCE_M, metavar="METRES",
-                   help=f"farthest a 党员 is moved from home (default {DEFAULT_MEMBER_DISTANCE_M:g})")
+                   help=text("help_staff_member_distance", default_member_distance_m=DEFAULT_MEMBER_DISTANCE_M))
     p.add_argument("--snap-limit", type=float, default=300.0, metavar="METRES",
-                   help="metres from a street beyond which a point is not on the network (default 300)")
-    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
+                   help=text("help_staff_snap_limit"))
+    p.add_argument("--cache-dir", help=text("help_staff_cache_dir"))
     add_input_options(p, "staff, members, units")
-    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
+    p.add_argument("--out", metavar="DIR", help=text("help_staff_out"))
     add_project_options(p)
     p.set_defaults(func=_run)

@@ -133,31 +133,30 @@ def run_list(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap workspace`` (init, import, list) to the command's subparsers."""
-    p = sub.add_parser("workspace", help="a shared workspace: projects, plans with every revision, accounts, audit",
-                       description=__doc__.split("\n\n")[0])
+    p = sub.add_parser("workspace", help=text("help_workspace_workspace_cmd"),
+                       description=text("help_workspace_description"))
     actions = p.add_subparsers(dest="action", required=True)
 
-    init = actions.add_parser("init", help="create a workspace in an empty or new folder")
-    init.add_argument("dir", metavar="DIR", help="the workspace folder")
+    init = actions.add_parser("init", help=text("help_workspace_init_cmd"))
+    init.add_argument("dir", metavar="DIR", help=text("help_workspace_dir"))
     init.set_defaults(func=run_init)
 
-    imp = actions.add_parser("import", help="import a project's input layers (validated) or the demo",
-                             description="Import a project's inputs into a workspace, checked as every command "
-                                         "checks them; the new set replaces the project's previous inputs.")
-    imp.add_argument("dir", metavar="DIR", help="the workspace folder")
+    imp = actions.add_parser("import", help=text("help_workspace_import_cmd"),
+                             description=text("help_workspace_import_description"))
+    imp.add_argument("dir", metavar="DIR", help=text("help_workspace_dir_2"))
     imp.add_argument("--project", dest="import_project", required=True, metavar="NAME",
-                     help="the project (created when it does not exist)")
-    imp.add_argument("--title", help="the project's title (e.g. 新街口街道 2026)")
-    imp.add_argument("--demo", action="store_true", help="import the embedded Nanjing demo")
+                     help=text("help_workspace_project"))
+    imp.add_argument("--title", help=text("help_workspace_title"))
+    imp.add_argument("--demo", action="store_true", help=text("help_workspace_demo"))
     imp.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
-                     help="a zone layer, e.g. party=party.geojson (repeatable)")
-    imp.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id, name")
-    imp.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
-    imp.add_argument("--centers", metavar="PATH[#LAYER]", help="service centres (points with center_id, name)")
-    imp.add_argument("--osm", metavar="PATH", help="OSM XML street file (.osm or .osm.bz2)")
+                     help=text("help_workspace_zones"))
+    imp.add_argument("--area", metavar="PATH[#LAYER]", help=text("help_workspace_area"))
+    imp.add_argument("--residents", metavar="PATH[#LAYER]", help=text("help_workspace_residents"))
+    imp.add_argument("--centers", metavar="PATH[#LAYER]", help=text("help_workspace_centers"))
+    imp.add_argument("--osm", metavar="PATH", help=text("help_workspace_osm"))
     add_input_options(imp)
     imp.set_defaults(func=run_import)
 
-    lst = actions.add_parser("list", help="the projects, plans and revisions of a workspace")
-    lst.add_argument("dir", metavar="DIR", help="the workspace folder")
+    lst = actions.add_parser("list", help=text("help_workspace_list_cmd"))
+    lst.add_argument("dir", metavar="DIR", help=text("help_workspace_dir_3"))
     lst.set_defaults(func=run_list)
