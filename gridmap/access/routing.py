@@ -572,6 +572,7 @@ def life_circle_labels(thresholds: Sequence[float], labels: Sequence[str] | None
     thresholds = check_thresholds(thresholds)
     if labels is not None:
         if len(labels) != len(thresholds):
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise ValueError("one label per threshold")
         return tuple(labels)
     if len(thresholds) == len(DEFAULT_LABELS):

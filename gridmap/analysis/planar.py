@@ -174,6 +174,7 @@ def _snap_round(seg: np.ndarray, max_rounds: int = 64) -> tuple[np.ndarray, np.n
         a = np.concatenate([a[~is_cut], new_a])
         b = np.concatenate([b[~is_cut], new_b])
     # iterated snap rounding ends: each round only adds pixels, from a finite set, to the paths
+    # contract: valid use never gets here; English on purpose (not a user's message)
     raise RuntimeError("snap rounding did not settle")  # pragma: no cover
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS
 from gridmap.errors import OutputError, ParameterError, check_number
-from gridmap.vocab import Message
+from gridmap.vocab import Joined, Message
 
 __all__ = ["NUMERIC_OPTIONS", "NumberRule", "check_arguments", "check_output_folder", "parse_share",
            "parse_thresholds", "writing_to", "WALK_LIMIT_M"]
@@ -186,8 +186,8 @@ def parse_thresholds(text: str) -> tuple[float, ...]:
         for value in limits:
             check_number(value, "each limit", "walking metres", above=0, maximum=WALK_LIMIT_M)
     except ValueError as exc:  # a word among the numbers, or a ParameterError
-        raise argparse.ArgumentTypeError(f"expects walking metres like 300,500,1000, got {text!r}"
-                                         + (f": {exc}" if isinstance(exc, ParameterError) else "")) from exc
+        raise argparse.ArgumentTypeError(Message("err_cli_expects_limits", text=text, detail=Joined([": ", exc], "")
+                                                 if isinstance(exc, ParameterError) else "")) from exc
     return limits
 
 

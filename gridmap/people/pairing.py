@@ -586,6 +586,7 @@ def solve_pairing(supply: np.ndarray, capacity: np.ndarray, arc_target: np.ndarr
                             np.concatenate([supply[t_used], -capacity[h_used]]))
     status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise RuntimeError(f"the min-cost flow solver returned status {status} (expected OPTIMAL)")
     flow[use] = smcf.flows(np.arange(len(use), dtype=np.int64))
     return flow
@@ -756,6 +757,7 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     n_res = len(residents)
     res_rows = np.arange(n_res) if resident_index is None else np.asarray(resident_index, dtype=np.int64)
     if len(res_rows) != n_res:
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise ValueError("resident_index must have one entry per resident feature")
     counts, groups, blanks = special_group_counts(residents, groups, rows=res_rows)
     ids, cap = helper_capacities(helpers, per_helper, helper_id=helper_id, capacity=capacity, rows=helper_rows)

@@ -59,7 +59,7 @@ _SOURCE_NAME = re.compile(r"^\w+$")
 class StaleRevisionError(RuntimeError):
     """The file was saved by someone else since this plan was loaded; the save was refused."""
 
-    def __init__(self, message: str, rescue_path: Path | None):
+    def __init__(self, message: str | Message, rescue_path: Path | None):
         super().__init__(message)
         self.rescue_path = rescue_path
 
@@ -283,10 +283,9 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
                     rescue_path = path.with_name(f"{path.stem}.unsaved-r{plan.revision}-{stamp}{path.suffix}")
                     write_gpkg({**_layers(plan, plan.revision), **extra}, rescue_path)
                 raise StaleRevisionError(
-                    f"{path} was saved as revision {file_rev} by someone else since you opened revision "
-                    f"{plan.revision}; your save was refused so neither version is lost. Your edits are kept in "
-                    f"this session" + (f" and in {rescue_path.name}" if rescue_path else "")
-                    + ": reopen the file to see the other changes, or save yours under another name.", rescue_path)
+                    Message("err_store_stale_revision", path=path, file_rev=file_rev, revision=plan.revision,
+                            rescue=Message("err_store_rescue_file", name=rescue_path.name) if rescue_path else ""),
+                    rescue_path)
             if sources is None and meta.get("plan_id") == plan.plan_id:
                 extra = _stored_sources(path)
         new_rev = max(file_rev, plan.revision) + 1

@@ -499,6 +499,7 @@ def add_layer(
     """
     fields = list(tooltip_fields or [])
     if tooltip_aliases is not None and len(tooltip_aliases) != len(fields):
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise ValueError("tooltip_aliases must have one label per tooltip field")
     data = to_web(gdf, fields)
     group = folium.FeatureGroup(name=name, show=show)

@@ -202,11 +202,7 @@ def find_cjk_font(environ: Mapping[str, str] | None = None) -> CJKFont:
         if font is not None:
             return font
         tried.append(f"{path} ({why})")
-    raise NoticeFontError(
-        "no Chinese (CJK) font with TrueType outlines is installed, so notices cannot be set. Install one from "
-        "the distribution's packages — Debian/Ubuntu: apt-get install fonts-wqy-microhei (scripts/setup.sh "
-        "does this); Fedora/RHEL: dnf install wqy-microhei-fonts — or set "
-        f"{CJK_FONT_ENV}=/path/to/font.ttf. Tried: " + "; ".join(tried))
+    raise NoticeFontError(Message("err_notice_no_cjk_font", env=CJK_FONT_ENV, tried="; ".join(tried)))
 
 
 _SUBSET_DIR: Path | None = None
@@ -1145,6 +1141,7 @@ def _save_png(fig, target, dpi: float) -> None:
 def _as_set(grids_or_set, grid_code: str, kwargs: dict) -> NoticeSet:
     if isinstance(grids_or_set, NoticeSet):
         if kwargs:
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise TypeError("inputs are given to prepare_notices when a NoticeSet is passed")
         return grids_or_set
     return prepare_notices(grids_or_set, codes=[grid_code], **kwargs)

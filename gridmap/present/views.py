@@ -181,6 +181,7 @@ def coverage_simplify_layer(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.Ge
     geoms = work.geometry.to_numpy()
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if not _polygonal(geoms):
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise ValueError("coverage_simplify_layer expects polygons")
     out = geoms.copy()
     if bool(shapely.coverage_is_valid(geoms[ok])):

@@ -281,6 +281,7 @@ def task_access(part: Partition, cen_xy: np.ndarray, service_sets: dict[str, np.
     """Access of a partition's residents on its halo network; with the mask of provably exact rows."""
     net = part.net
     if net is None:
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise ValueError("task_access needs a partition read with its halo network (network=True)")
     rows = part.residents["_row"].to_numpy()
     res_xy = representative_xy(part.residents, net.crs) if len(rows) else np.empty((0, 2))

@@ -1869,4 +1869,83 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "方案",
         "en": "plan",
     },
+    # --- gridmap.cli.checks (built from parts) --------------------------------------------------------------
+    "err_cli_expects_limits": {
+        "zh": "须为步行米数，如 300,500,1000，实际为“{text}”{detail}",
+        "en": "expects walking metres like 300,500,1000, got {text!r}{detail}",
+    },
+    # --- gridmap.plans.store (built from parts) -------------------------------------------------------------
+    "err_store_stale_revision": {
+        "zh": "{path} 在您打开修订版 {revision} 之后已被他人保存为修订版 "
+        "{file_rev}；您的保存被拒绝，两个版本都没有丢失。您的编辑保留在本次会话中{rescue}：请重新打开文件查看对方的改"
+        "动，或把您的方案另存为其他名称。",
+        "en": "{path} was saved as revision {file_rev} by someone else since you opened revision {revision}; your "
+        "save was refused so neither version is lost. Your edits are kept in this session{rescue}: reopen the file to "
+        "see the other changes, or save yours under another name.",
+    },
+    # --- gridmap.plans.store (built from parts) -------------------------------------------------------------
+    "err_store_rescue_file": {
+        "zh": "，并保存在 {name} 中",
+        "en": " and in {name}",
+    },
+    # --- gridmap.present.notice (built from parts) ----------------------------------------------------------
+    "err_notice_no_cjk_font": {
+        "zh": "没有安装带 TrueType 轮廓的中文（CJK）字体，无法排版公示牌。请从发行版的软件包安装一种——Debian/Ubuntu：a"
+        "pt-get install fonts-wqy-microhei（scripts/setup.sh 会安装）；Fedora/RHEL：dnf install "
+        "wqy-microhei-fonts——或设置 {env}=/path/to/font.ttf。已尝试：{tried}",
+        "en": "no Chinese (CJK) font with TrueType outlines is installed, so notices cannot be set. Install one from "
+        "the distribution's packages — Debian/Ubuntu: apt-get install fonts-wqy-microhei (scripts/setup.sh does "
+        "this); Fedora/RHEL: dnf install wqy-microhei-fonts — or set {env}=/path/to/font.ttf. Tried: {tried}",
+    },
+    # --- gridmap.workspace.postgis (built from parts) -------------------------------------------------------
+    "err_ws_unreachable": {
+        "zh": "无法使用位于 {location} 的 PostgreSQL 工作空间：{detail}。请检查服务器是否运行且可以连接、该用户是否有"
+        "权限、密码是否在 PGPASSWORD 或 ~/.pgpass 中。",
+        "en": "cannot use the PostgreSQL workspace at {location}: {detail}. Is the server running and reachable, the "
+        "user allowed, the password in PGPASSWORD or ~/.pgpass?",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_no_project_visible": {
+        "zh": "没有名为“{project}”的项目{among}",
+        "en": "no project named {project!r}{among}",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_among_yours": {
+        "zh": "（在您可以打开的项目中）",
+        "en": " among the projects you may open",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_import_denied": {
+        "zh": "{name}（{role}）无权向项目“{project}”导入数据{only_admin}",
+        "en": "{name} ({role}) may not import into project {project!r}{only_admin}",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_only_admin_creates": {
+        "zh": "（只有管理员可以创建项目）",
+        "en": " (only an admin creates projects)",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_save_conflict": {
+        "zh": "未保存：您打开“{name}”的修订版 {base_no} 之后，修订版 {head} "
+        "改动了您也改动的内容（{what}{units}）。您的方案已完整保留为修订版 {rescue}（rescue），与修订版 {head} "
+        "并存：请比较两者，再在当前方案上重做您的编辑。",
+        "en": "not saved: since you opened revision {base_no} of {name!r}, revision {head} changed what you changed "
+        "({what}{units}). Your plan is kept whole as revision {rescue} (rescue), beside revision {head}: compare "
+        "them, then redo your edits on the current plan.",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_conflict_units": {
+        "zh": "：单元 {units}{more}",
+        "en": ": units {units}{more}",
+    },
+    # --- gridmap.workspace.auth (built from parts) ----------------------------------------------------------
+    "err_ws_login_failed": {
+        "zh": "账号名或密码错误（或账号已停用）",
+        "en": "wrong name or password (or the account is disabled)",
+    },
+    # --- gridmap.app.uploads (built from parts) -------------------------------------------------------------
+    "err_app_upload_unreadable": {
+        "zh": "{name}：{kind}：{detail}",
+        "en": "{name}: {kind}: {detail}",
+    },
 }

@@ -244,7 +244,7 @@ class Authenticator:
         AccountLocked : too many failed logins; says until when.
         LoginFailed : wrong name or password, or a disabled account (one message for all).
         """
-        refused = LoginFailed("wrong name or password (or the account is disabled)", "login_failed")
+        refused = LoginFailed("err_ws_login_failed", "login_failed")
         account = self.backend.get_account(name)
         if account is None:
             verify_password(None, password)  # the same time as for a real account

@@ -485,6 +485,7 @@ class GpkgBackend(Backend):
         where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
                                       ("expires", "<", to_text(expired_before))], "?")
         if not where:
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise ValueError("delete_sessions needs token_hash, name or expired_before")
         with self._ws() as con, _transaction(con):
             return con.execute(f"DELETE FROM sessions {where}", params).rowcount

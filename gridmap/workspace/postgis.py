@@ -311,9 +311,7 @@ class PostgisBackend(Backend):
     # ------------------------------------------------------------------ connections
 
     def _connect_error(self, exc: Exception) -> WorkspaceError:
-        return WorkspaceError(f"cannot use the PostgreSQL workspace at {self.location}: {str(exc).strip()}. Is the "
-                              "server running and reachable, the user allowed, the password in PGPASSWORD or "
-                              "~/.pgpass?", "unreachable", location=self.location)
+        return WorkspaceError("err_ws_unreachable", "unreachable", location=self.location, detail=str(exc).strip())
 
     def _configure(self, conn: _DictConnection) -> None:
         conn.execute("SET TIME ZONE 'UTC'")
@@ -531,6 +529,7 @@ class PostgisBackend(Backend):
         where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
                                       ("expires", "<", expired_before)], "%s")
         if not where:
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise ValueError("delete_sessions needs token_hash, name or expired_before")
         with self._conn() as conn:
             return conn.execute(f"DELETE FROM {self.s}.sessions {where}", params).rowcount

@@ -272,9 +272,8 @@ class WorkspaceSession:
     def _visible(self, project: str) -> Project:
         stored = self.backend.get_project(project)
         if stored is None or not may_read_project(self.principal, project):
-            raise NotFound(f"no project named {project!r}" + ("" if self.principal.is_admin else
-                                                              " among the projects you may open"),
-                           "no_project", project=project)
+            raise NotFound("err_ws_no_project_visible", "no_project", project=project,
+                           among="" if self.principal.is_admin else Message("err_ws_among_yours"))
         return stored
 
     def _require_edit(self, project: str) -> Project:
@@ -326,9 +325,9 @@ class WorkspaceSession:
         project = _check_name(project, Message("err_ws_what_project"))
         existing = self.backend.get_project(project)
         if not may_import(self.principal, project, existing is not None):
-            raise PermissionDenied(f"{self.principal.name} ({self.principal.role}) may not import into project "
-                                   f"{project!r}" + ("" if existing else " (only an admin creates projects)"),
-                                   "import_denied", project=project)
+            raise PermissionDenied("err_ws_import_denied", "import_denied", project=project, name=self.principal.name,
+                                   role=self.principal.role,
+                                   only_admin="" if existing else Message("err_ws_only_admin_creates"))
         if "study_area" not in layers:
             raise WorkspaceError("err_ws_no_study_area",
                                  "no_study_area", project=project)
@@ -805,11 +804,10 @@ class WorkspaceSession:
                 units = result.conflict_units
                 what = "; ".join(result.reasons)
                 raise SaveConflict(
-                    f"not saved: since you opened revision {base_no} of {name!r}, revision {head} changed what you "
-                    f"changed ({what}" + (f": units {', '.join(map(str, units[:10]))}" + (" …" if len(units) > 10
-                                                                                       else "") if units else "")
-                    + f"). Your plan is kept whole as revision {rescue.number} (rescue), beside revision {head}: "
-                    "compare them, then redo your edits on the current plan.",
+                    Message("err_ws_save_conflict", base_no=base_no, name=name, head=head, what=what,
+                            rescue=rescue.number,
+                            units=Message("err_ws_conflict_units", units=Joined(map(str, units[:10]), LIST_SEP),
+                                          more=" …" if len(units) > 10 else "") if units else ""),
                     units=units, grids=result.conflict_grids, head=head, rescue=rescue)
             merged = result.state
             assert merged is not None
