@@ -363,3 +363,21 @@ def test_gridmap_run_says_its_progress_in_the_language(tmp_path, capsys, monkeyp
     assert main(["--lang", "en", *argv, "--out", str(tmp_path / "en")]) == 0
     err = capsys.readouterr().err
     assert "mosaic: " in err and " faces (" in err and "access: 40 residents (" in err and "叠加：" not in err, err
+
+
+def test_argparse_own_words_are_in_the_language(capsys, monkeypatch) -> None:
+    monkeypatch.delenv(LANG_ENV, raising=False)
+    assert main(["coverage", "--help"]) == 0
+    chinese = capsys.readouterr().out
+    assert chinese.startswith("用法：gridmap coverage [-h]") and "显示此帮助信息并退出" in chinese
+    assert "usage:" not in chinese and "show this help message" not in chinese
+    assert main(["coverage", "--demo"]) == 2
+    assert "gridmap coverage：错误：缺少必需的参数：--out" in capsys.readouterr().err
+    assert main(["coverage", "--demo", "--out", "x", "--gap-widht", "3"]) == 2
+    assert "无法识别的参数：--gap-widht 3" in capsys.readouterr().err
+    assert main(["coverage", "--demo", "--out", "x", "--lang", "fr"]) == 2
+    assert "参数 --lang：无效的选择 'fr'（可选：'zh', 'en'）" in capsys.readouterr().err
+    assert main(["--lang", "en", "coverage", "--demo"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: gridmap coverage") and "gridmap coverage: error: the following arguments are " \
+                                                         "required: --out" in err

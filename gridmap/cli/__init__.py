@@ -40,7 +40,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     what its work needs (folium, dask, numba…), and a command should not pay for the others'
     imports at start-up (~0.3 s of CPU).
     """
-    parser = argparse.ArgumentParser(prog="gridmap", description=text("help_main_description"))
+    from gridmap.cli.parser import GridmapParser
+
+    parser = GridmapParser(prog="gridmap", description=text("help_main_description"))
     parser.add_argument("--lang", choices=tuple(LANGUAGES), default=None,
                         help=text("help_main_lang", lang_env=LANG_ENV))
     sub = parser.add_subparsers(dest="command", required=True)

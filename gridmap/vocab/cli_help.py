@@ -887,4 +887,35 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "zh": "``gridmap plan log``：项目各方案的历史——谁在何时保存了什么，改动了什么。",
         "en": "``gridmap plan log``: the history of a project's plans — who saved what, when, and what changed.",
     },
+    # --- gridmap.cli.parser: argparse's own words ------------------------------------------------------
+    "argparse_usage": {"zh": "用法：", "en": "usage: "},
+    "argparse_positionals": {"zh": "位置参数", "en": "positional arguments"},
+    "argparse_options": {"zh": "选项", "en": "options"},
+    "argparse_help": {"zh": "显示此帮助信息并退出", "en": "show this help message and exit"},
+    "argparse_error": {"zh": "{prog}：错误：{message}\n", "en": "{prog}: error: {message}\n"},
+    "argparse_required": {"zh": "缺少必需的参数：{args}", "en": "the following arguments are required: {args}"},
+    "argparse_unrecognized": {"zh": "无法识别的参数：{args}", "en": "unrecognized arguments: {args}"},
+    "argparse_one_required": {"zh": "须给出参数 {args} 之一", "en": "one of the arguments {args} is required"},
+    "argparse_ambiguous": {
+        "zh": "选项 {option} 有歧义，可能是 {matches}",
+        "en": "ambiguous option: {option} could match {matches}",
+    },
+    "argparse_choice": {
+        "zh": "参数 {arg}：无效的选择 {value}（可选：{choices}）",
+        "en": "argument {arg}: invalid choice: {value} (choose from {choices})",
+    },
+    "argparse_expected_one": {"zh": "参数 {arg}：需要一个值", "en": "argument {arg}: expected one argument"},
+    "argparse_expected_some": {
+        "zh": "参数 {arg}：至少需要一个值",
+        "en": "argument {arg}: expected at least one argument",
+    },
+    "argparse_invalid_value": {
+        "zh": "参数 {arg}：无效的 {type} 值：{value}",
+        "en": "argument {arg}: invalid {type} value: {value}",
+    },
+    "argparse_not_allowed_with": {
+        "zh": "参数 {arg}：不能与参数 {other} 同时使用",
+        "en": "argument {arg}: not allowed with argument {other}",
+    },
+    "argparse_argument": {"zh": "参数 {arg}：{message}", "en": "argument {arg}: {message}"},
 }
