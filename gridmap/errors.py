@@ -16,6 +16,7 @@ default). A plain text with no parameters is kept as it is (the same in every la
 * :class:`GridCodeError` — 15-digit grid codes cannot be made (a code range would overflow its
   digits, two communities share one code);
 * :class:`OutputError` — an output folder or file cannot be written.
+* :class:`MissingKeyError` — a column, grid code or key the user's data lacks (also a ``KeyError``).
 
 :func:`check_number` is the one place a parameter's range is checked, by the core functions and
 the command line alike, so an option means the same everywhere and says its unit when refused.

@@ -1,10 +1,10 @@
 """Named errors of the workspace: refused rights, missing or existing names, conflicting saves, logins.
 
 Every error here is a :class:`WorkspaceError` (a ``ValueError``, like every named error of gridmap):
-its message says what was refused and what to do, in English for the command line, and it carries
-a ``code`` and ``params`` so the app can show the same message in its own language. The command
-line turns each into exit status 2 and one ``error:`` line; the app shows the message. Passwords
-never appear in a message, nor in ``params``.
+its message (a catalog id, ``err_ws_…``, rendered in the language current when shown, like every
+:class:`gridmap.errors.GridmapError`) says what was refused and what to do, and it carries a ``code``
+and ``params`` for scripts and the app. The command line turns each into exit status 2 and one
+``error:`` line; the app shows the message. Passwords never appear in a message, nor in ``params``.
 
 * :class:`PermissionDenied` — the principal may not do this (a viewer editing, a planner outside
   the scope, anyone but an admin managing accounts);
