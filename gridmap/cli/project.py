@@ -101,9 +101,9 @@ def project_zone_inputs(args: argparse.Namespace, say, command: str, need_reside
 def project_walk_inputs(args: argparse.Namespace, say):
     """What :func:`gridmap.cli.common.load_walk_inputs` returns, read from the project (its layers as "demo")."""
     _, layers, osm = project_layers(args, say)
-    missing = [name for name, have in (("an OSM file (--osm)", osm is not None),
-                                       ("residents (--residents)", "residents" in layers),
-                                       ("centres (--centers)", "centers" in layers)) if not have]
+    missing = [Message(name) for name, have in (("err_cli_lacks_osm", osm is not None),
+                                                ("err_cli_lacks_residents", "residents" in layers),
+                                                ("err_cli_lacks_centers", "centers" in layers)) if not have]
     if missing:
         raise LayerError("err_cli_project_has_no_import_them", project=args.project, missing=Joined(missing, LIST_SEP),
                          workspace=args.workspace)

@@ -985,7 +985,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "workspace import … --residents PATH`",
     },
     "err_cli_project_has_no_import_them": {
-        "zh": "项目“{project}”没有{missing}：请用 `gridmap workspace import {workspace} --project {project} …` 导入",
+        "zh": "项目“{project}”缺少：{missing}；请用 `gridmap workspace import {workspace} --project {project} …` 导入",
         "en": "project {project!r} has no {missing}: import them with `gridmap workspace import {workspace} --project "
         "{project} …`",
     },
@@ -1948,4 +1948,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "{name}：{kind}：{detail}",
         "en": "{name}: {kind}: {detail}",
     },
+    # --- gridmap.cli.project (what a project lacks) -----------------------------------------------------
+    "err_cli_lacks_osm": {"zh": "OSM 文件（--osm）", "en": "an OSM file (--osm)"},
+    "err_cli_lacks_residents": {"zh": "居民（--residents）", "en": "residents (--residents)"},
+    "err_cli_lacks_centers": {"zh": "服务中心（--centers）", "en": "centres (--centers)"},
 }
