@@ -80,10 +80,9 @@ def add_reading_options(parser: argparse.ArgumentParser, scopes: str) -> None:
                         help=text("help_common_drop_empty"))
 
 
-def add_input_options(parser: argparse.ArgumentParser,
-                      scopes: str = "area, residents, centers, or a zone layer's name") -> None:
+def add_input_options(parser: argparse.ArgumentParser, scopes: str | None = None) -> None:
     """Options every analysis command shares: CRS, web-map source, column mapping, drop-empty, quiet."""
-    add_reading_options(parser, scopes)
+    add_reading_options(parser, text("help_common_scopes") if scopes is None else scopes)
     parser.add_argument("--quiet", action="store_true", help=text("help_common_quiet"))
 
 

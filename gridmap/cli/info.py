@@ -115,6 +115,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     info.add_argument("path", help=text("help_info_path"))
     info.add_argument("--layer", help=text("help_info_layer"))
     info.add_argument("--kind", choices=sorted(KINDS), help=text("help_info_kind"))
-    add_reading_options(info, "a layer's or sheet's name")
+    add_reading_options(info, text("help_info_scopes"))
     info.add_argument("--strict", action="store_true", help=text("help_info_strict"))
     info.set_defaults(func=_cmd_info)

@@ -191,6 +191,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=text("help_notice_workers"))
     p.add_argument("--demo", action="store_true", help=text("help_notice_demo"))
     p.add_argument("--out", required=True, metavar="DIR", help=text("help_notice_out"))
-    add_reading_options(p, "the staff table (staff) and the micro grids (micro)")
+    add_reading_options(p, text("help_notice_scopes"))
     p.add_argument("--quiet", action="store_true", help=text("help_notice_quiet"))
     p.set_defaults(func=run_notice)

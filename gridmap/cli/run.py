@@ -485,11 +485,18 @@ def _store(target, result, study_area, meta: dict, say) -> None:
                 seconds=time.perf_counter() - start))
 
 
+def _epilog() -> str:
+    """The usage lines and the config example of this module's docstring, its prose in the current language."""
+    _, usage, _, _, *config, _, _ = __doc__.split("\n\n")
+    return "\n\n".join([usage, text("help_run_epilog_partitions"), text("help_run_epilog_config"), *config,
+                        text("help_run_epilog_workspace"), text("help_run_epilog_writes")])
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap run`` to the command's subparsers."""
     p = sub.add_parser("run", help=text("help_run_run_cmd"),
                        description=text("help_run_description"), formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="\n\n".join(__doc__.split("\n\n")[1:]))
+                       epilog=_epilog())
     p.add_argument("--config", required=True, metavar="PATH", help=text("help_run_config"))
     p.add_argument("--scheduler", default="threads", metavar="threads|processes|sync|single|local:N|ADDRESS",
                    help=text("help_run_scheduler"))
@@ -497,5 +504,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workspace", metavar="W", help=text("help_run_workspace"))
     p.add_argument("--project", metavar="P", help=text("help_run_project"))
     p.add_argument("--quiet", action="store_true", help=text("help_run_quiet"))
-    add_reading_options(p, "area, residents, centers, or a zone layer's name")
+    add_reading_options(p, text("help_common_scopes"))
     p.set_defaults(func=run_run)

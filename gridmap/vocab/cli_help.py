@@ -918,4 +918,61 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "en": "argument {arg}: not allowed with argument {other}",
     },
     "argparse_argument": {"zh": "参数 {arg}：{message}", "en": "argument {arg}: {message}"},
+    # --- gridmap.cli.run: the prose of `gridmap run --help` (its config example is shown as written) ---
+    "help_run_epilog_partitions": {
+        "zh": "工作按完整的社区划分为分区（默认按街道），作为 dask 任务运行：\n"
+        "``threads``（默认）和 ``processes`` 是 dask 的本地调度器，``local:N`` 为本次运行启动有 N 个\n"
+        "工作进程的 ``LocalCluster``，地址（``tcp://host:8786``）使用正在运行的 dask 集群，``single`` 对整个\n"
+        "区域运行一次核心计算（分区运行须与之完全一致的参照）。进度信息输出到 stderr。",
+        "en": "The work is cut into partitions of whole communities (街道 by default) and run as dask tasks:\n"
+        "``threads`` (default) and ``processes`` are dask's local schedulers, ``local:N`` starts a\n"
+        "``LocalCluster`` of N worker processes for the run, an address (``tcp://host:8786``) uses a\n"
+        "running dask cluster, ``single`` runs the core once on the whole area (the reference the\n"
+        "partitioned run reproduces exactly). Progress goes to stderr.",
+    },
+    "help_run_epilog_config": {
+        "zh": "配置文件（TOML）指定输入数据——或要求生成合成城市——及参数::",
+        "en": "The config (TOML) names the inputs — or asks for a synthetic city — and the parameters::",
+    },
+    "help_run_epilog_workspace": {
+        "zh": "使用 ``--workspace W --project P``（W 为工作空间文件夹或 ``postgresql://`` 地址）时，城市级\n"
+        "结果——各社区、叠加面的数据、网格、盲区、各建筑的生活圈及运行的元数据（``run.json``）——以项目的\n"
+        "米制坐标参考系保存到项目中，整体替换原有结果（保存中途被终止时原有结果保持不变）；应用的城市页面\n"
+        "向所有可打开该项目的人提供这些结果。命令以本机系统用户（管理员）身份执行；存储将其记入审计记录。\n"
+        "此时既无 ``[inputs]`` 也无 ``[synthetic]`` 的配置读取项目自己的图层（辖区、网格图层、居民、服务中心，\n"
+        "以及作为步行路网的 OSM 文件）。也可同时给出 ``--out``。",
+        "en": "With ``--workspace W --project P`` (W a workspace folder or a ``postgresql://`` URL) the city-level\n"
+        "results — the communities, the faces' figures, grids, gaps, the buildings' life circles and the\n"
+        "run's metadata (``run.json``) — are stored in the project, in its metric CRS, replacing its\n"
+        "previous results whole (a run killed while storing leaves them as they were); the app's city page\n"
+        "offers them to everyone who may open the project. The command acts as the local system user\n"
+        "(an admin); the store records it in the audit trail. A config with neither ``[inputs]`` nor\n"
+        "``[synthetic]`` then reads the project's own layers (study area, zones, residents, centres and its\n"
+        "OSM file as the walking network). ``--out`` may be given as well.",
+    },
+    "help_run_epilog_writes": {
+        "zh": "写入 DIR：``grids.geojson``、``gaps.geojson``、``overlaps.geojson``、``outside.geojson``、\n"
+        "``invalid_edges.geojson``、``access_centers.geojson``（EPSG:4326）；``grids.parquet``、\n"
+        "``study_area.parquet``（各社区：应用的城市页面读取的数据）、``faces.parquet``、\n"
+        "``units.parquet``、``access_residents.parquet``（GeoParquet，米制计算坐标参考系），行数不超过\n"
+        "``geojson_max_rows`` 时各另存为 GeoJSON；``assignment.csv``、``communities.csv``、\n"
+        "``coverage_summary.csv``、``partitions.csv`` 和 ``run.json``（参数、数量、耗时）。",
+        "en": "Writes into DIR: ``grids.geojson``, ``gaps.geojson``, ``overlaps.geojson``, ``outside.geojson``,\n"
+        "``invalid_edges.geojson``, ``access_centers.geojson`` (EPSG:4326); ``grids.parquet``,\n"
+        "``study_area.parquet`` (the communities: what the app's city page reads), ``faces.parquet``,\n"
+        "``units.parquet``, ``access_residents.parquet`` (GeoParquet, in the metric work CRS), each also as\n"
+        "GeoJSON when it has at most ``geojson_max_rows`` rows; ``assignment.csv``, ``communities.csv``,\n"
+        "``coverage_summary.csv``, ``partitions.csv`` and ``run.json`` (parameters, counts, timings).\n"
+        "",
+    },
+    # --- gridmap.cli.common/info/notice: which inputs INPUT: names ---------------------------------------
+    "help_common_scopes": {
+        "zh": "area、residents、centers 或某个网格图层的名称",
+        "en": "area, residents, centers, or a zone layer's name",
+    },
+    "help_info_scopes": {"zh": "图层名或工作表名", "en": "a layer's or sheet's name"},
+    "help_notice_scopes": {
+        "zh": "人员表（staff）和微网格（micro）",
+        "en": "the staff table (staff) and the micro grids (micro)",
+    },
 }
