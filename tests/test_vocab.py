@@ -198,6 +198,8 @@ def _english(node: ast.AST) -> str | None:
         return node.value
     if isinstance(node, ast.BinOp):
         return _english(node.left) or _english(node.right)
+    if isinstance(node, ast.IfExp):
+        return _english(node.body) or _english(node.orelse)
     return None
 
 
@@ -234,7 +236,8 @@ def test_no_error_is_raised_with_an_english_text() -> None:
 def test_the_scan_sees_an_english_text() -> None:
     """The scan above is not blind: each form it forbids is found."""
     for code in ('raise LayerError(f"{path}: no such file")', 'raise NotFound("no project named x", "no_project")',
-                 'raise WorkspaceError(f"{a} is busy" + " try again")'):
+                 'raise WorkspaceError(f"{a} is busy" + " try again")',
+                 'raise WorkspaceError("err_x" if a else f"{a} is busy", "busy")'):
         call = ast.parse(code).body[0].exc
         assert _english(call.args[0]), code
     for code in ('raise LayerError("err_no_such_file", path=p)', 'raise RuntimeError(Message("err_x"))'):

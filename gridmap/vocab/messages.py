@@ -1952,4 +1952,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_cli_lacks_osm": {"zh": "OSM 文件（--osm）", "en": "an OSM file (--osm)"},
     "err_cli_lacks_residents": {"zh": "居民（--residents）", "en": "residents (--residents)"},
     "err_cli_lacks_centers": {"zh": "服务中心（--centers）", "en": "centres (--centers)"},
+    # --- gridmap.workspace.workspace (scope codes of a role) --------------------------------------------
+    "err_ws_scope_not_planner_admin": {
+        "zh": "辖区代码只用于规划员；管理员没有辖区代码",
+        "en": "scope codes are for planners; an admin has none",
+    },
+    "err_ws_scope_not_planner": {
+        "zh": "辖区代码只用于规划员；{role} 没有辖区代码",
+        "en": "scope codes are for planners; a {role} has none",
+    },
 }

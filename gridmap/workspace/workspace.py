@@ -960,8 +960,8 @@ class WorkspaceSession:
             raise WorkspaceError("err_ws_planner_without_scope",
                                  "planner_without_scope")
         if role != Role.PLANNER and scopes:
-            raise WorkspaceError(f"scope codes are for planners; an {role} has none" if role == Role.ADMIN else
-                                 f"scope codes are for planners; a {role} has none", "scope_not_planner")
+            raise WorkspaceError("err_ws_scope_not_planner_admin" if role == Role.ADMIN else "err_ws_scope_not_planner",
+                                 "scope_not_planner", role=role)
         if role == Role.ADMIN and projects:
             raise WorkspaceError("err_ws_admin_projects",
                                  "admin_projects")
