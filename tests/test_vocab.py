@@ -384,3 +384,18 @@ def test_argparse_own_words_are_in_the_language(capsys, monkeypatch) -> None:
     err = capsys.readouterr().err
     assert err.startswith("usage: gridmap coverage") and "gridmap coverage: error: the following arguments are " \
                                                          "required: --out" in err
+
+
+def test_every_help_text_of_the_cli_is_a_catalog_text() -> None:
+    """No ``help=``/``description=``/``epilog=`` written in English in gridmap/cli: each is ``text("help_…")``."""
+    root = Path(gridmap.__file__).parent / "cli"
+    literal = []
+    for path in sorted(root.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                for kw in node.keywords:
+                    written = isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)
+                    if kw.arg in ("help", "description", "epilog") and (written or _english(kw.value)):
+                        literal.append(f"{path.name}:{node.lineno} {kw.arg}=")
+    assert not literal, literal
+    assert len([k for k in CLI_HELP if k.startswith("help_")]) > 190
