@@ -448,6 +448,7 @@ def gate(lang: str) -> WorkspaceSession:
     _sync_cookie(ws)
     _login_form(ws, lang, notice)
     st.stop()
+    # contract: valid use never gets here; English on purpose (not a user's message)
     raise AssertionError("unreachable: st.stop() raises")
 
 

@@ -28,6 +28,7 @@ from gridmap.app import analysis, mapkit
 from gridmap.app.context import PageContext, demo_dataset, session_choice
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
+from gridmap.errors import GridmapError
 from gridmap.present import maps, views
 from gridmap.present.city_map import CITY_METRICS, city_map, street_map
 from gridmap.scale.pipeline import CityInputs, RunParams, run_single
@@ -103,11 +104,11 @@ def load_city_results(source: str, version: str = "", _session=None) -> CityResu
     """
     if source.startswith(PROJECT_SOURCE):
         if _session is None:
-            raise ValueError(f"{source}: a project's results are read through a workspace session")
+            raise GridmapError("err_city_page_project_results_read_through_workspace", source=source)
         return project_city_results(_session, source[len(PROJECT_SOURCE):])
     if source != DEMO:
         if source not in _folders():
-            raise ValueError(f"{source} is not a registered results folder")
+            raise GridmapError("err_city_page_not_registered_results_folder", source=source)
         return load_results_folder(source)
     ds = demo_dataset()
     net = analysis.walk_network(str(ds.osm_path)) if ds.has_access_inputs else None

@@ -70,9 +70,9 @@ def _port(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--port expects a whole number from 1 to 65535, got {text!r}") from None
+        raise argparse.ArgumentTypeError(Message("err_cli_port_expects_whole_number_from_2", text=text)) from None
     if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"--port expects a whole number from 1 to 65535, got {port}")
+        raise argparse.ArgumentTypeError(Message("err_cli_port_expects_whole_number_from", port=port))
     return port
 
 
@@ -113,16 +113,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap serve`` to the command's subparsers."""
-    p = sub.add_parser("serve", help="run the web app for an office (Streamlit)",
-                       description="Serve the gridmap app. Everything the browser loads comes from this server "
-                                   "(no CDN, no tiles unless an intranet tile server is set).")
-    p.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1; "
-                                                          "0.0.0.0 for every interface of the office network)")
-    p.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    p = sub.add_parser("serve", help=text("help_serve_serve_cmd"),
+                       description=text("help_serve_serve_description"))
+    p.add_argument("--address", default="127.0.0.1", help=text("help_serve_address"))
+    p.add_argument("--port", type=_port, default=8501, help=text("help_serve_port"))
     p.add_argument("--results", action="append", metavar="DIR",
-                   help="a gridmap run output folder the city page offers (repeatable; also the "
-                        f"{RESULTS_ENV} environment variable, folders separated by {os.pathsep!r})")
+                   help=text("help_serve_results", results_env=RESULTS_ENV, pathsep=os.pathsep))
     p.add_argument("--workspace", metavar="DIR",
-                   help="the workspace to serve (a folder made by `gridmap workspace init`, created when missing; "
-                        "default $GRIDMAP_WORKSPACE or the user's default workspace, which holds the demo)")
+                   help=text("help_serve_workspace"))
     p.set_defaults(func=run_serve)
