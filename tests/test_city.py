@@ -71,6 +71,23 @@ def test_halo_access_from_the_store_is_the_one_process_run(city, single) -> None
     assert_same(single, result)
 
 
+def test_warm_up_loads_the_grid_search_in_a_fresh_process() -> None:
+    """A worker's warm-up runs the partition stages for real: numba's grid search is loaded after it
+    (a warm-up that failed silently would leave the dispatcher without a compiled signature)."""
+    import subprocess
+
+    code = ("from gridmap.plans import regions\n"
+            "from gridmap.scale.pipeline import CityInputs, RunParams, project_inputs, warm_up\n"
+            "from gridmap.access.routing import representative_xy\n"
+            "from gridmap.scale.synthetic import synthetic_city\n"
+            f"inputs, crs = project_inputs(CityInputs.from_city(synthetic_city(**{CITY!r})))\n"
+            "before = len(regions._partition_all.signatures)\n"
+            "warm_up(inputs, representative_xy(inputs.residents, crs), crs, RunParams())\n"
+            "print(before, len(regions._partition_all.signatures))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.split() == ["0", "1"]
+
+
 def test_read_partition_is_the_split(city) -> None:
     """What a worker reads from the store is exactly the driver's in-memory split."""
     inputs, crs = project_inputs(CityInputs.from_city(city))
