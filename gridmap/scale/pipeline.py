@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import shutil
 import tempfile
 import time
@@ -171,6 +172,11 @@ class RunResult:
     access: AccessResult | None
     timings: dict[str, float] = field(default_factory=dict)
     partitions: pd.DataFrame | None = None
+    #: when partitioned: one row per task — ``task``, ``worker`` (process id), ``start_s`` and ``end_s``
+    #: (wall seconds from the start of the run), ``cpu_s`` (the task's CPU seconds)
+    tasks: pd.DataFrame | None = None
+    #: CPU seconds of the driver process per stage (the keys of ``timings``)
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS]:
@@ -193,6 +199,31 @@ def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS
                       to(inputs.centers), inputs.network), crs
 
 
+class _Stages:
+    """Wall and CPU seconds of a run's consecutive stages (``wall`` is the run's ``timings``).
+
+    The CPU seconds are the driver process's (its threads included, not its worker processes):
+    on a shared machine the wall time of a stage depends on the load, its CPU time much less.
+    """
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.start = self._wall = time.perf_counter()
+        self._cpu0 = self._cpu = time.process_time()
+
+    def lap(self, stage: str) -> None:
+        """Close ``stage``: the seconds since the previous one ended."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.wall[stage], self.cpu[stage] = wall - self._wall, cpu - self._cpu
+        self._wall, self._cpu = wall, cpu
+
+    def finish(self) -> None:
+        """Add the ``total``."""
+        self.wall["total"] = time.perf_counter() - self.start
+        self.cpu["total"] = time.process_time() - self._cpu0
+
+
 # ------------------------------------------------------------------------------------------------
 # one process
 
@@ -202,28 +233,28 @@ def run_single(inputs: CityInputs, params: RunParams = RunParams(), *, crs=None,
     """The whole analysis in this process, by the core functions on the whole area (the reference)."""
     say = progress or (lambda _m: None)
     inputs, crs = project_inputs(inputs, crs)
-    t = {}
-    start = time.perf_counter()
+    stages = _Stages()
+    t = stages.wall
     faces = build_mosaic(inputs.layers, inputs.study_area, inputs.residents, crs=crs, n_jobs=1, n_strips=1,
                          grid_size=params.grid_size)
-    t["mosaic"] = time.perf_counter() - start
+    stages.lap("mosaic")
     say(f"mosaic: {len(faces):,} faces ({t['mosaic']:.1f} s)")
     units = units_from_faces(faces, min_area_m2=params.min_unit_area, min_width_m=params.min_unit_width)
-    t["units"] = time.perf_counter() - start - sum(t.values())
+    stages.lap("units")
     build = build_grids(units, params.min_households, params.max_households, seed=params.seed,
                         study_area=inputs.study_area)
-    t["grids"] = time.perf_counter() - start - sum(t.values())
+    stages.lap("grids")
     say(f"grids: {len(units):,} units → {len(build.grids):,} grids ({t['grids']:.1f} s)")
     cov = coverage_report(faces, inputs.layers, gap_width=params.gap_width, sliver_m2=params.sliver_m2)
-    t["coverage"] = time.perf_counter() - start - sum(t.values())
+    stages.lap("coverage")
     acc = None
     if inputs.network is not None and inputs.centers is not None:
         acc = compute_access(inputs.network, inputs.residents, inputs.centers, thresholds=params.thresholds,
                              snap_limit=params.snap_limit)
-        t["access"] = time.perf_counter() - start - sum(t.values())
+        stages.lap("access")
         say(f"access: {len(acc.residents):,} residents ({t['access']:.1f} s)")
-    t["total"] = time.perf_counter() - start
-    return RunResult(faces, units, build.assignment, build.grids, build.status, cov, acc, t)
+    stages.finish()
+    return RunResult(faces, units, build.assignment, build.grids, build.status, cov, acc, t, cpu=stages.cpu)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -319,9 +350,26 @@ _WHOLE = "_access_whole"
 
 def task_access_whole(store: PartitionStore, crs, cen_xy: np.ndarray, service_sets: dict[str, np.ndarray],
                       params: RunParams) -> dict[str, np.ndarray]:
-    """Route every resident on the whole network, read from the store (a task beside the partitions')."""
+    """Route every resident on the whole network, read from the store (a task beside the partitions').
+
+    ``_task`` in the result says which worker ran it and its CPU and wall times (:func:`_task_clock`).
+    """
+    started = _task_clock()
     res_xy = read_resident_points(store)
-    return task_access_global(read_network(store, crs), res_xy, np.arange(len(res_xy)), cen_xy, service_sets, params)
+    out: dict[str, Any] = task_access_global(read_network(store, crs), res_xy, np.arange(len(res_xy)), cen_xy,
+                                             service_sets, params)
+    out["_task"] = _task_clock(started)
+    return out
+
+
+def _task_clock(started: dict[str, float] | None = None) -> dict[str, float]:
+    """Where and how long a task ran: its worker's process id, its start and end on the monotonic
+    clock (shared by every process of the machine) and the CPU seconds of its thread."""
+    now = {"worker": float(os.getpid()), "start": time.perf_counter(), "cpu_s": time.thread_time()}
+    if started is None:
+        return now
+    return {"worker": started["worker"], "start": started["start"], "end": now["start"],
+            "cpu_s": now["cpu_s"] - started["cpu_s"]}
 
 
 def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[str], cen_xy: np.ndarray | None,
@@ -333,6 +381,7 @@ def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[s
     driver and the next task's inputs out again, so stages in separate tasks would carry the
     faces and units through the driver twice.
     """
+    started = _task_clock()
     clock = [time.thread_time()]
     seconds = {}
 
@@ -357,6 +406,7 @@ def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[s
         out["access"] = task_access(part, cen_xy, service_sets, params)
         lap("access")
     out["sizes"] = {**part.sizes(), **seconds}
+    out["_task"] = _task_clock(started)
     return out
 
 
@@ -620,7 +670,8 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     :class:`RunResult`, with ``partitions`` (one row per partition: its sizes).
     """
     say = progress or (lambda _m: None)
-    start = time.perf_counter()
+    stages = _Stages()
+    start = stages.start
     inputs, crs = project_inputs(inputs, crs)
     layer_order = list(inputs.layers)
     net = inputs.network
@@ -635,7 +686,8 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
                                  gap_width=params.gap_width,
                                  n_groups=None if params.tasks_per_worker == 0 else
                                  params.tasks_per_worker * _worker_count(scheduler))
-        t = {"split": time.perf_counter() - start}
+        stages.lap("split")
+        t = stages.wall
         say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
             f"({t['split']:.1f} s); halo {params.halo:g} m")
         calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
@@ -650,7 +702,11 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
 
             done = _compute({key: delayed(fn, pure=False)(*args, dask_key_name=f"task-{k}")
                              for k, (key, (fn, args)) in enumerate(calls.items())}, scheduler, say)
-    t["tasks"] = time.perf_counter() - start - t["split"]
+    stages.lap("tasks")
+    clocks = [{"task": key, **out.pop("_task")} for key, out in done.items() if out is not None and "_task" in out]
+    tasks = pd.DataFrame(clocks, columns=["task", "worker", "start", "end", "cpu_s"])
+    tasks = tasks.assign(worker=tasks["worker"].astype(np.int64), start_s=tasks.pop("start") - start,
+                         end_s=tasks.pop("end") - start).sort_values("start_s", kind="stable").reset_index(drop=True)
     whole = done.pop(_WHOLE, None)
     results, sizes = {}, []
     for k, key in enumerate(parts.keys):
@@ -668,7 +724,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
         assert cen_xy is not None  # the whole-network task runs only with access inputs
         acc = access_tables(inputs.residents, inputs.centers, _merged_routing(whole, whole, services), res_xy, cen_xy,
                             services, thresholds=params.thresholds)
-        t["access"] = time.perf_counter() - start - sum(t.values())
+        stages.lap("access")
     elif has_access:
         assert net is not None and cen_xy is not None  # what has_access means
         n_res = len(inputs.residents)
@@ -694,7 +750,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
             cols[c][rest] = g[c]
         acc = access_tables(inputs.residents, inputs.centers, _merged_routing(cols, g, services), res_xy, cen_xy,
                             services, thresholds=params.thresholds)
-        t["access_global"] = time.perf_counter() - start - sum(t.values())
+        stages.lap("access_global")
 
     # faces, units, grids
     keys = sorted(k for kind, k in results if kind == "faces")
@@ -728,7 +784,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
         outside=flag_slivers(outside, "outside_m2", params.sliver_m2),
         invalid_edges=gpd.GeoDataFrame(edges, geometry="geometry", crs=crs),
     )
-    t["merge"] = time.perf_counter() - start - sum(t.values())
-    t["total"] = time.perf_counter() - start
+    stages.lap("merge")
+    stages.finish()
     say(f"merged: {len(faces):,} faces, {len(units):,} units, {len(grids):,} grids ({t['total']:.1f} s)")
-    return RunResult(faces, units, assignment, grids, status, cov, acc, t, table)
+    return RunResult(faces, units, assignment, grids, status, cov, acc, t, table, tasks, stages.cpu)
