@@ -402,6 +402,7 @@ def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[s
         lap("units")
         out["grids"] = task_grids(out["units"], part, params)
         lap("grids")
+        out["unit_points"] = unit_points(out["units"])
     if part.net is not None and cen_xy is not None:
         out["access"] = task_access(part, cen_xy, service_sets, params)
         lap("access")
@@ -428,12 +429,21 @@ def _store_folder(store: str | Path | None) -> Iterator[str]:
 # merging
 
 
-def _renumber_units(parts: list[gpd.GeoDataFrame]) -> tuple[gpd.GeoDataFrame, list[np.ndarray]]:
-    """Concatenate the partitions' units and number them as the one-process run does (N→S, W→E)."""
+def unit_points(units: gpd.GeoDataFrame) -> np.ndarray:
+    """The points the units are numbered by (N→S, W→E), as :func:`gridmap.plans.units.units_from_faces`
+    numbers them: their points on surface, rounded to 1 µm. Computed by each partition's task, so
+    that the driver only sorts."""
+    pts = shapely.point_on_surface(units.geometry.to_numpy())
+    return np.column_stack([np.round(shapely.get_x(pts), 6), np.round(shapely.get_y(pts), 6)])
+
+
+def _renumber_units(parts: list[gpd.GeoDataFrame], points: list[np.ndarray] | None = None
+                    ) -> tuple[gpd.GeoDataFrame, list[np.ndarray]]:
+    """Concatenate the partitions' units and number them as the one-process run does (N→S, W→E);
+    ``points``: each part's :func:`unit_points`, when its task computed them."""
     units = pd.concat(parts, ignore_index=True)
-    geoms = units.geometry.to_numpy()
-    pts = shapely.point_on_surface(geoms)
-    order = np.lexsort((np.round(shapely.get_x(pts), 6), -np.round(shapely.get_y(pts), 6)))
+    xy = np.concatenate(points) if points is not None else unit_points(units)
+    order = np.lexsort((xy[:, 0], -xy[:, 1]))
     new_id = np.empty(len(units), dtype=np.int64)
     new_id[order] = np.arange(1, len(units) + 1)
     maps, start = [], 0
@@ -758,7 +768,8 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     faces = pd.concat([f for f in face_frames if len(f)] or face_frames[:1], ignore_index=True)
     faces = number_faces(gpd.GeoDataFrame(faces, geometry="geometry", crs=crs))
     unit_keys = sorted(k for kind, k in results if kind == "units")
-    units, maps = _renumber_units([results[("units", k)] for k in unit_keys])
+    units, maps = _renumber_units([results[("units", k)] for k in unit_keys],
+                                  [results[("unit_points", k)] for k in unit_keys])
     builds = [results[("grids", k)] for k in unit_keys]
     assignment = pd.concat([b.assignment.assign(unit_id=m[b.assignment["unit_id"].to_numpy()])
                             for b, m in zip(builds, maps, strict=True)], ignore_index=True)
