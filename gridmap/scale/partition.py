@@ -117,14 +117,24 @@ def partition_keys(study_area: pd.DataFrame, by: str = "street") -> np.ndarray:
     raise ValueError(f"unknown partition key {by!r}: street, district, community or a study-area column")
 
 
-def assign_points(xy: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-    """Index of the polygon containing each point (the lowest if several; -1 if none or NaN)."""
+def assign_points(xy: np.ndarray, polygons: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
+    """Index of the polygon containing each point (the lowest if several; -1 if none or NaN).
+
+    ``points``: the point geometries at ``xy`` where the caller has them (None elsewhere), so that
+    they need not be made again (for 100,000 residents, most of the time this takes).
+    """
     out = np.full(len(xy), -1, dtype=np.int64)
     ok = np.flatnonzero(np.isfinite(xy).all(axis=1))
     if len(ok) == 0 or len(polygons) == 0:
         return out
     tree = shapely.STRtree(polygons)
-    pt, poly = tree.query(shapely.points(xy[ok]), predicate="intersects")
+    if points is None:
+        pts = shapely.points(xy[ok])
+    else:
+        pts = points[ok]
+        missing = shapely.is_missing(pts)
+        pts[missing] = shapely.points(xy[ok[missing]])
+    pt, poly = tree.query(pts, predicate="intersects")
     order = np.lexsort((poly, pt))
     pt, poly = pt[order], poly[order]
     first = np.r_[True, pt[1:] != pt[:-1]]
@@ -438,11 +448,15 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     number = np.searchsorted(np.array(all_keys[1:], dtype=object), keys) + 1  # 0: OUTSIDE
     comm_geom = study_area.geometry.to_numpy()
 
-    def part_of(xy: np.ndarray) -> np.ndarray:  # as split_inputs decides it: the first community holding xy
-        c = assign_points(xy, comm_geom)
+    def part_of(xy: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
+        """The partition number at ``xy`` as split_inputs decides it: the first community holding it."""
+        c = assign_points(xy, comm_geom, points)
         return np.where(c >= 0, number[np.clip(c, 0, None)], 0)
 
-    _write_sorted(residents, np.column_stack([res_xy, res_xy]), f"{folder}/residents.parquet", part_of(res_xy), _PART)
+    geoms = residents.geometry.to_numpy()
+    points = np.where(shapely.get_type_id(geoms) == 0, geoms, None)  # a resident's point is its routing point
+    _write_sorted(residents, np.column_stack([res_xy, res_xy]), f"{folder}/residents.parquet",
+                  part_of(res_xy, points), _PART)
     names = tuple(layers)
     for i, name in enumerate(names):
         geoms = layers[name].geometry.to_numpy()
