@@ -454,7 +454,8 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
         return np.where(c >= 0, number[np.clip(c, 0, None)], 0)
 
     geoms = residents.geometry.to_numpy()
-    points = np.where(shapely.get_type_id(geoms) == 0, geoms, None)  # a resident's point is its routing point
+    points = geoms.copy()  # a resident given as a point is routed from it
+    points[shapely.get_type_id(geoms) != 0] = None
     _write_sorted(residents, np.column_stack([res_xy, res_xy]), f"{folder}/residents.parquet",
                   part_of(res_xy, points), _PART)
     names = tuple(layers)

@@ -598,12 +598,14 @@ def _worker_count(scheduler) -> int:
     return os.cpu_count() or 1
 
 
-def _run_on_pool(pool, calls: dict, say: Progress) -> dict:
-    """Run independent calls (key → (function, args)) on a process pool, with progress.
+def _run_on_pool(pool, calls: dict, say: Progress, then: Mapping[str, Callable[[Any], None]] | None = None) -> dict:
+    """Run independent calls (key → (function, args)) on a process pool, in that order, with progress.
 
     The partitions' tasks depend on nothing but the store, so a plain pool runs them: no task
     graph to build, and no scheduler to import (dask's local scheduler imports distributed to
-    look for a client: a second of the driver's serial time).
+    look for a client: a second of the driver's serial time). ``then`` (key → function of the
+    result) is the driver's own work on a result, done as soon as that result arrives — while
+    the workers run the other tasks, not after them.
     """
     from concurrent.futures import as_completed
 
@@ -611,6 +613,8 @@ def _run_on_pool(pool, calls: dict, say: Progress) -> dict:
     done = {}
     for k, fut in enumerate(as_completed(futures), 1):
         done[futures[fut]] = fut.result()
+        if then is not None and futures[fut] in then:
+            then[futures[fut]](done[futures[fut]])
         if k % max(1, len(futures) // 10) == 0 or k == len(futures):
             say(f"tasks: {k}/{len(futures)} done")
     return done
@@ -700,13 +704,22 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
         t = stages.wall
         say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
             f"({t['split']:.1f} s); halo {params.halo:g} m")
-        calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
-            key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params)) for key in parts.keys}
-        if has_access and not params.halo_access:
+        calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {}
+        if has_access and not params.halo_access:  # first: its access tables are built while the others run
             calls[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
+        calls.update({key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params))
+                      for key in parts.keys})
         say(f"running {len(calls)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
+        access_now: dict[str, AccessResult] = {}
+
+        def tables(whole: dict[str, np.ndarray]) -> None:
+            assert cen_xy is not None  # the whole-network task runs only with access inputs
+            access_now["result"] = access_tables(inputs.residents, inputs.centers,
+                                                 _merged_routing(whole, whole, services), res_xy, cen_xy, services,
+                                                 thresholds=params.thresholds)
+
         if pool is not None:
-            done = _run_on_pool(pool, calls, say)
+            done = _run_on_pool(pool, calls, say, then={_WHOLE: tables})
         else:
             from dask import delayed
 
@@ -731,9 +744,9 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     # access: what no partition could prove exact is routed on the whole network, here
     acc = None
     if whole is not None:
-        assert cen_xy is not None  # the whole-network task runs only with access inputs
-        acc = access_tables(inputs.residents, inputs.centers, _merged_routing(whole, whole, services), res_xy, cen_xy,
-                            services, thresholds=params.thresholds)
+        if "result" not in access_now:  # not built yet while the tasks ran
+            tables(whole)
+        acc = access_now["result"]
         stages.lap("access")
     elif has_access:
         assert net is not None and cen_xy is not None  # what has_access means
