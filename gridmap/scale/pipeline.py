@@ -547,8 +547,7 @@ def warm_up(inputs: CityInputs, res_xy: np.ndarray, crs, params: RunParams) -> N
         part = Partition(key=str(study_area["area_id"].iloc[0]), study_area=study_area, layers=layers,
                          residents=inputs.residents[inside].assign(_row=np.flatnonzero(inside)),
                          context_zones=layers)
-        faces = task_faces(part, crs, list(layers), params)
-        task_coverage(faces, part, list(layers), params, crs)
+        faces = task_faces(part, crs, list(layers), params)  # coverage is left out: it has no first-call cost
         task_grids(task_units(faces, params), part, params)
 
 
