@@ -111,7 +111,12 @@ def worker(size: int, mode: str, by: str) -> dict:
         worker_cpu = (kids.ru_utime + kids.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
     serial_stages = ("split", "merge", "access", "access_global")
     serial = sum(v for k, v in result.timings.items() if k in serial_stages)
-    serial_cpu = sum(v for k, v in result.cpu.items() if k in serial_stages)
+    # the store may be written by a forked child of the driver (while the driver warms up): its CPU is
+    # the driver's serial work, not a worker's
+    aside = result.cpu.get("split_aside", 0.0)
+    serial_cpu = sum(v for k, v in result.cpu.items() if k in serial_stages) + aside
+    cpu += aside
+    worker_cpu -= aside
     tasks = {}
     if result.tasks is not None and len(result.tasks):
         per_worker = result.tasks.groupby("worker")["cpu_s"].sum().sort_values(ascending=False)

@@ -19,6 +19,7 @@ synthetic city.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import shutil
@@ -530,14 +531,14 @@ class _TaskCounter:
 
 
 def warm_up(inputs: CityInputs, res_xy: np.ndarray, crs, params: RunParams) -> None:
-    """Run a partition's stages once on one community and discard the result (a worker's first call).
+    """Run a partition's stages once on one community and discard the result (the first call's costs).
 
-    A fresh worker process pays, on its first task, for what the driver never ran: numba loading
-    the grid search from its cache and building its typing context, the first coordinate
-    transformer, modules imported on first use — about 0.4 s of CPU per worker at any city size.
-    The pool's workers are started at the beginning of a run and pay it here, while the driver
-    writes the store, on the core the driver leaves idle; the tasks then start warm. Nothing
-    here changes any result; an error is left for the real task to report.
+    A process pays, on its first faces and grids, for loading numba's grid search from its cache
+    and building its typing context, the first coordinate transformer, modules imported on first
+    use: about 0.55 s of CPU at any city size. The driver pays it here, while a forked child
+    writes the store; the workers forked after it start warm, instead of each paying it again on
+    its first task. Nothing here changes any result; an error is left for the real tasks to
+    report.
     """
     with contextlib.suppress(Exception):  # noqa: BLE001 - only a warm-up; the tasks report real problems
         study_area = inputs.study_area.iloc[:1]
@@ -551,32 +552,72 @@ def warm_up(inputs: CityInputs, res_xy: np.ndarray, crs, params: RunParams) -> N
         task_grids(task_units(faces, params), part, params)
 
 
+def _forks() -> bool:
+    """Whether worker processes are forked here (Linux): they then start with the driver's memory."""
+    import sys
+
+    return sys.platform.startswith("linux")
+
+
+def _call_aside(call: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
+    """Start ``call`` in a forked child process; return a function waiting for (its result, its CPU seconds).
+
+    The child starts with the driver's memory, so nothing is sent to it; only the result comes
+    back, pickled. Should the child fail or die, the call is made again here, which raises the
+    error as the driver would have (an exception need not survive pickling).
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def run() -> None:
+        cpu = time.process_time()
+        try:
+            value = call()
+        except BaseException:  # noqa: BLE001 - the driver makes the call again and raises the error itself
+            send.send(("error", None, time.process_time() - cpu))
+        else:
+            send.send(("ok", value, time.process_time() - cpu))
+
+    child = context.Process(target=run, daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> tuple[Any, float]:
+        try:
+            kind, value, cpu = receive.recv()
+        except EOFError:  # the child died without answering
+            kind, value, cpu = "error", None, 0.0
+        child.join()
+        if kind == "error":
+            return call(), 0.0
+        return value, cpu
+
+    return result
+
+
 @contextlib.contextmanager
-def _process_pool(scheduler, warm: tuple[Any, ...] | None = None) -> Iterator[object]:
+def _process_pool(scheduler) -> Iterator[object]:
     """Return, for ``"processes"``, a pool of one worker process per core; None for any other scheduler.
 
-    On Linux the workers are forked: they start with the driver's modules already imported (a
-    spawned worker would import gridmap, geopandas, numba … again: seconds per worker). The
-    driver's objects are frozen out of the garbage collector first, so that a worker's
-    collections do not touch — and so copy — every page it shares with the driver. Elsewhere
-    the workers are spawned. The workers are started at once, each running :func:`warm_up` with
-    ``warm`` (its arguments) while the driver goes on (writing the store).
+    On Linux the workers are forked: they start with the driver's modules already imported and
+    warmed up (a spawned worker would import gridmap, geopandas, numba … again: seconds per
+    worker). The driver's objects are frozen out of the garbage collector first, so that a
+    worker's collections do not touch — and so copy — every page it shares with the driver.
+    Elsewhere the workers are spawned.
     """
     if scheduler != "processes":
         yield None
         return
     import multiprocessing
     import os
-    import sys
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    method = "fork" if _forks() else "spawn"
     if method == "fork":
         gc.freeze()
-    pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context(method),
-                               initializer=warm_up if warm is not None and method == "fork" else None,
-                               initargs=warm if warm is not None and method == "fork" else ())
-    pool.submit(int)  # starts every worker now (forked workers all start at the first call)
+    pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context(method))
     try:
         yield pool
     finally:
@@ -693,13 +734,23 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     res_xy = representative_xy(inputs.residents, crs)
     services = centre_services(inputs.centers if has_access else pd.DataFrame())
     service_sets = services.offers
-    with _store_folder(store) as folder, _process_pool(scheduler, (inputs, res_xy, crs, params)) as pool:
-        parts = write_partitions(folder, inputs.study_area, inputs.layers, inputs.residents, res_xy,
-                                 net if has_access else None, by=params.partition_by, halo=params.halo,
-                                 gap_width=params.gap_width,
-                                 n_groups=None if params.tasks_per_worker == 0 else
-                                 params.tasks_per_worker * _worker_count(scheduler))
+    with _store_folder(store) as folder, contextlib.ExitStack() as later:
+        write = functools.partial(write_partitions, folder, inputs.study_area, inputs.layers, inputs.residents,
+                                  res_xy, net if has_access else None, by=params.partition_by, halo=params.halo,
+                                  gap_width=params.gap_width,
+                                  n_groups=None if params.tasks_per_worker == 0 else
+                                  params.tasks_per_worker * _worker_count(scheduler))
+        if scheduler == "processes" and _forks():
+            # a forked child writes the store while the driver warms up; the pool's workers, forked
+            # next, start warm: numba's grid search is loaded once, not once per worker
+            written = _call_aside(write)
+            warm_up(inputs, res_xy, crs, params)
+            parts, aside_cpu = written()
+        else:
+            parts, aside_cpu = write(), 0.0
         stages.lap("split")
+        stages.cpu["split_aside"] = aside_cpu
+        pool = later.enter_context(_process_pool(scheduler))
         t = stages.wall
         say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
             f"({t['split']:.1f} s); halo {params.halo:g} m")
