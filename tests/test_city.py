@@ -71,6 +71,12 @@ def test_halo_access_from_the_store_is_the_one_process_run(city, single) -> None
     assert_same(single, result)
 
 
+def test_an_error_writing_the_store_aside_reaches_the_caller(city) -> None:
+    """The store is written by a forked child on the process scheduler: its error is the driver's."""
+    with pytest.raises(ValueError, match="unknown partition key 'no_such_column'"):
+        run_partitioned(CityInputs.from_city(city), RunParams(partition_by="no_such_column"), scheduler="processes")
+
+
 def test_warm_up_loads_the_grid_search_in_a_fresh_process() -> None:
     """A worker's warm-up runs the partition stages for real: numba's grid search is loaded after it
     (a warm-up that failed silently would leave the dispatcher without a compiled signature)."""
