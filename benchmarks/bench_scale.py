@@ -10,6 +10,14 @@ the time the driver spends outside the parallel tasks (writing the partitioned i
 over the one-process time — and the speed-up that share allows on 16 and 64 cores by Amdahl's
 law, 1 / (s + (1 − s) / N).
 
+The machine is shared, so the wall times follow its load: each run records the load average
+before and after it, and the CPU seconds — of the one process; of the partitioned run's driver
+per stage (the store written by a forked child while the driver warms up counts as the driver's)
+and of its workers, in each task and per worker, and per partition stage. The same share and
+Amdahl bounds are printed from the driver's serial CPU seconds (the critical path: the longer of
+the warm-up and the store's writing, plus the merge) over the one-process CPU seconds, which a
+loaded machine disturbs much less.
+
 For each size a synthetic city (gridmap.scale.synthetic, seed 1) is analysed — mosaic, units, grids,
 coverage, access — by
 
@@ -113,8 +121,9 @@ def worker(size: int, mode: str, by: str) -> dict:
     serial = sum(v for k, v in result.timings.items() if k in serial_stages)
     # the store may be written by a forked child of the driver (while the driver warms up): its CPU is
     # the driver's serial work, not a worker's
-    aside = result.cpu.get("split_aside", 0.0)
-    serial_cpu = sum(v for k, v in result.cpu.items() if k in serial_stages) + aside
+    # the driver's warm-up runs meanwhile, so the critical path of the split is the longer of the two
+    aside, warm = result.cpu.get("split_aside", 0.0), result.cpu.get("warm_up", 0.0)
+    serial_cpu = sum(v for k, v in result.cpu.items() if k in serial_stages) - warm + max(warm, aside)
     cpu += aside
     worker_cpu -= aside
     tasks = {}
@@ -239,6 +248,11 @@ def report(rows: list[dict], modes: list[str], by: str) -> None:
                 print(f"{s:>10,} single: stages CPU " + ", ".join(f"{k} {v:.2f}" for k, v in single_cpu.items()))
             serial_cpu = statistics.median(r["serial_cpu_s"] for r in pairs if r["mode"] == m)
             loads = [r["load_before"] for r in pairs] + [r["load_after"] for r in pairs]
+            split = {k: statistics.median(r["cpu"].get(k, 0.0) for r in pairs if r["mode"] == m)
+                     for k in ("split", "warm_up", "split_aside", "merge", "access", "access_global")}
+            print(f"{s:>10,} {m}: driver CPU: split {split['split']:.2f} s (of it warm-up {split['warm_up']:.2f} s, "
+                  f"while a child wrote the store: {split['split_aside']:.2f} s), merge {split['merge']:.2f} s, "
+                  f"access tables after the tasks {split['access'] + split['access_global']:.2f} s")
             print(f"{s:>10,} {m}: driver serial CPU {serial_cpu:.2f} s = {serial_cpu / cpu_one:.1%} of the one-process "
                   f"CPU (Amdahl ≤ {amdahl(serial_cpu / cpu_one, 16):.1f}× on 16 cores, "
                   f"≤ {amdahl(serial_cpu / cpu_one, 64):.1f}× on 64); load average (1 min) while measuring "

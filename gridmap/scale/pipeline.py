@@ -744,12 +744,15 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
             # a forked child writes the store while the driver warms up; the pool's workers, forked
             # next, start warm: numba's grid search is loaded once, not once per worker
             written = _call_aside(write)
+            warm_cpu = time.process_time()
             warm_up(inputs, res_xy, crs, params)
+            warm_cpu = time.process_time() - warm_cpu
             parts, aside_cpu = written()
         else:
-            parts, aside_cpu = write(), 0.0
+            parts, aside_cpu, warm_cpu = write(), 0.0, 0.0
         stages.lap("split")
-        stages.cpu["split_aside"] = aside_cpu
+        # CPU of the split's two overlapping halves: the child writing the store, the driver's warm-up
+        stages.cpu["split_aside"], stages.cpu["warm_up"] = aside_cpu, warm_cpu
         pool = later.enter_context(_process_pool(scheduler))
         t = stages.wall
         say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
