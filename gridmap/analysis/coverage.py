@@ -134,19 +134,22 @@ def _dissolve_parts(faces: gpd.GeoDataFrame, by: list[str]) -> gpd.GeoDataFrame:
         cols = [*by, "area_m2", *_count_columns(faces)]
         return gpd.GeoDataFrame(columns=cols, geometry=[], crs=faces.crs)
     merged = _dissolve(faces[[*by, "geometry"]], by)
-    parts = merged.explode(index_parts=False).reset_index(drop=True)
+    # its connected parts (as GeoDataFrame.explode, on the arrays: one frame built, not several)
+    geoms, owner = shapely.get_parts(merged.geometry.to_numpy(), return_index=True)
+    columns: dict[str, object] = {c: merged[c].iloc[owner].reset_index(drop=True) for c in by}
+    columns["geometry"] = geoms
     # give each face to the part holding its point on surface, then sum
-    tree = shapely.STRtree(parts.geometry.to_numpy())
+    tree = shapely.STRtree(geoms)
     face_idx, part_idx = tree.query(shapely.point_on_surface(faces.geometry.to_numpy()), predicate="within")
     order = np.argsort(face_idx, kind="stable")
     face_idx, part_idx = face_idx[order], part_idx[order]
     _, first = np.unique(face_idx, return_index=True)
     face_idx, part_idx = face_idx[first], part_idx[first]
-    parts["area_m2"] = parts.geometry.area
+    columns["area_m2"] = shapely.area(geoms)
     for col in _count_columns(faces):
         values = faces[col].to_numpy()[face_idx]
-        parts[col] = np.bincount(part_idx, weights=values, minlength=len(parts)).round().astype(np.int64)
-    return parts
+        columns[col] = np.bincount(part_idx, weights=values, minlength=len(geoms)).round().astype(np.int64)
+    return gpd.GeoDataFrame(columns, geometry="geometry", crs=faces.crs)
 
 
 def find_gaps(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], zone_id: str = "zone_id"
