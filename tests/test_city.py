@@ -58,6 +58,23 @@ def test_processes_run_reads_its_partitions_and_is_the_one_process_run(city, sin
     assert_same(single, result)
 
 
+def test_default_processes_run_is_the_one_process_run_and_says_where_its_tasks_ran(city, single) -> None:
+    """The default process run — store written aside while the driver warms up, grouped tasks, the
+    whole-network access task first with its tables built while the others run — equals the
+    one-process run (grids, codes, unit assignment, distances …), and its task table accounts for
+    every task, each run by a worker process, not the driver."""
+    import os
+
+    result = run_partitioned(CityInputs.from_city(city), RunParams(), scheduler="processes")
+    assert_same(single, result)
+    tasks = result.tasks
+    assert sorted(tasks["task"]) == sorted([*result.partitions["partition"], "_access_whole"])
+    assert os.getpid() not in set(tasks["worker"]) and tasks["worker"].nunique() <= (os.cpu_count() or 1)
+    assert (tasks["end_s"] >= tasks["start_s"]).all() and (tasks["start_s"] >= result.timings["split"] - 1e-6).all()
+    assert (tasks["cpu_s"] > 0).all()
+    assert {"split", "tasks", "merge", "total", "split_aside", "warm_up"} <= set(result.cpu)
+
+
 def test_grouped_tasks_give_the_same_results(city, single) -> None:
     """Neighbouring 街道 joined into two tasks: any set of whole communities is a partition."""
     result = run_partitioned(CityInputs.from_city(city), RunParams(tasks_per_worker=2), scheduler="sync")
