@@ -10,6 +10,14 @@ the time the driver spends outside the parallel tasks (writing the partitioned i
 over the one-process time — and the speed-up that share allows on 16 and 64 cores by Amdahl's
 law, 1 / (s + (1 − s) / N).
 
+The machine is shared, so the wall times follow its load: each run records the load average
+before and after it, and the CPU seconds — of the one process; of the partitioned run's driver
+per stage (the store written by a forked child while the driver warms up counts as the driver's)
+and of its workers, in each task and per worker, and per partition stage. The same share and
+Amdahl bounds are printed from the driver's serial CPU seconds (the critical path: the longer of
+the warm-up and the store's writing, plus the merge) over the one-process CPU seconds, which a
+loaded machine disturbs much less.
+
 For each size a synthetic city (gridmap.scale.synthetic, seed 1) is analysed — mosaic, units, grids,
 coverage, access — by
 
@@ -32,6 +40,7 @@ import argparse
 import contextlib
 import json
 import math
+import os
 import resource
 import statistics
 import subprocess
@@ -88,6 +97,7 @@ def worker(size: int, mode: str, by: str) -> dict:
         gen = time.perf_counter() - t0
         inputs = CityInputs.from_city(city)
         params = RunParams(partition_by=by)
+        load_before = os.getloadavg()[0]
         t0 = time.perf_counter()
         cpu0, kids0 = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
         if mode == "single":
@@ -107,10 +117,30 @@ def worker(size: int, mode: str, by: str) -> dict:
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = time.process_time() - cpu0
         worker_cpu = (kids.ru_utime + kids.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
-    serial = sum(v for k, v in result.timings.items() if k in ("split", "merge", "access", "access_global"))
+    serial_stages = ("split", "merge", "access", "access_global")
+    serial = sum(v for k, v in result.timings.items() if k in serial_stages)
+    # the store may be written by a forked child of the driver (while the driver warms up): its CPU is
+    # the driver's serial work, not a worker's
+    # the driver's warm-up runs meanwhile, so the critical path of the split is the longer of the two
+    aside, warm = result.cpu.get("split_aside", 0.0), result.cpu.get("warm_up", 0.0)
+    serial_cpu = sum(v for k, v in result.cpu.items() if k in serial_stages) - warm + max(warm, aside)
+    cpu += aside
+    worker_cpu -= aside
+    tasks = {}
+    if result.tasks is not None and len(result.tasks):
+        per_worker = result.tasks.groupby("worker")["cpu_s"].sum().sort_values(ascending=False)
+        stage_cols = [c for c in result.partitions.columns if c.endswith("_s")]
+        tasks = {"task_cpu_s": round(float(result.tasks["cpu_s"].sum()), 2),
+                 "per_worker_cpu_s": [round(float(v), 2) for v in per_worker],
+                 "stage_cpu_s": {c[:-2]: round(float(result.partitions[c].sum()), 2) for c in stage_cols},
+                 "n_tasks": len(result.tasks),
+                 "last_task_end_s": round(float(result.tasks["end_s"].max()), 2)}
     return {"size": size, "mode": mode, "by": by, "generate_s": round(gen, 2), "wall_s": round(wall, 2),
             "serial_s": round(serial, 2) if result.partitions is not None else None,
+            "serial_cpu_s": round(serial_cpu, 2) if result.partitions is not None else None,
             "driver_cpu_s": round(cpu, 2), "worker_cpu_s": round(worker_cpu, 2),
+            "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
+            "cpu": {k: round(v, 2) for k, v in result.cpu.items()}, **tasks,
             "peak_gb": round(mem.peak / 1e9, 3), "timings": {k: round(v, 2) for k, v in result.timings.items()},
             "faces": len(result.faces), "units": len(result.units), "grids": len(result.grids),
             "communities": len(result.grid_status), "partitions": 0 if result.partitions is None else
@@ -151,7 +181,10 @@ def main() -> None:
                 row["run"] = k + 1
                 rows.append(row)
                 print(f"  {size:>9,} {mode:<9} run {k + 1}: {row['wall_s']:8.1f} s  {row['peak_gb']:6.2f} GB  "
-                      f"(timings {row['timings']})", file=sys.stderr, flush=True)
+                      f"load {row['load_before']:.1f}→{row['load_after']:.1f}  (wall {row['timings']}; "
+                      f"driver CPU {row['cpu']}; workers CPU {row['worker_cpu_s']}"
+                      + (f", tasks {row['task_cpu_s']} by worker {row['per_worker_cpu_s']}, stages "
+                         f"{row['stage_cpu_s']}" if "task_cpu_s" in row else "") + ")", file=sys.stderr, flush=True)
                 if args.json:
                     with open(args.json, "a", encoding="utf-8") as f:
                         f.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -201,6 +234,29 @@ def report(rows: list[dict], modes: list[str], by: str) -> None:
             print(f"{s:>10,} {m}: CPU seconds: one process {cpu_one:.1f}; partitioned: driver {cpu_driver:.1f} "
                   f"({cpu_driver / cpu_one:.1%} of the one-process CPU) + workers {cpu_workers:.1f} = "
                   f"{(cpu_driver + cpu_workers) / cpu_one:.2f}× the one-process CPU")
+            mine = [r for r in pairs if r["mode"] == m and "task_cpu_s" in r]
+            if mine:
+                in_tasks = statistics.median(r["task_cpu_s"] for r in mine)
+                busiest = statistics.median(r["per_worker_cpu_s"][0] for r in mine)
+                stages = {k: statistics.median(r["stage_cpu_s"].get(k, 0.0) for r in mine)
+                          for k in mine[0]["stage_cpu_s"]}
+                print(f"{s:>10,} {m}: workers' CPU in tasks {in_tasks:.1f} s (busiest worker {busiest:.1f} s), "
+                      f"outside tasks (start-up, warm-up, results) {cpu_workers - in_tasks:.1f} s; partition stages "
+                      + ", ".join(f"{k} {v:.2f}" for k, v in stages.items()))
+                single_cpu = {k: statistics.median(r["cpu"].get(k, 0.0) for r in pairs if r["mode"] == "single")
+                              for k in ("mosaic", "units", "grids", "coverage", "access")}
+                print(f"{s:>10,} single: stages CPU " + ", ".join(f"{k} {v:.2f}" for k, v in single_cpu.items()))
+            serial_cpu = statistics.median(r["serial_cpu_s"] for r in pairs if r["mode"] == m)
+            loads = [r["load_before"] for r in pairs] + [r["load_after"] for r in pairs]
+            split = {k: statistics.median(r["cpu"].get(k, 0.0) for r in pairs if r["mode"] == m)
+                     for k in ("split", "warm_up", "split_aside", "merge", "access", "access_global")}
+            print(f"{s:>10,} {m}: driver CPU: split {split['split']:.2f} s (of it warm-up {split['warm_up']:.2f} s, "
+                  f"while a child wrote the store: {split['split_aside']:.2f} s), merge {split['merge']:.2f} s, "
+                  f"access tables after the tasks {split['access'] + split['access_global']:.2f} s")
+            print(f"{s:>10,} {m}: driver serial CPU {serial_cpu:.2f} s = {serial_cpu / cpu_one:.1%} of the one-process "
+                  f"CPU (Amdahl ≤ {amdahl(serial_cpu / cpu_one, 16):.1f}× on 16 cores, "
+                  f"≤ {amdahl(serial_cpu / cpu_one, 64):.1f}× on 64); load average (1 min) while measuring "
+                  f"{min(loads):.1f}–{max(loads):.1f}, median {statistics.median(loads):.1f}")
             print(f"{s:>10,} {m}: ratio of medians {part['wall_s'] / one['wall_s']:.2f} "
                   f"(per interleaved pair: {', '.join(f'{x:.2f}' for x in ratios)}); "
                   f"driver serial work {part['serial_s']:.2f} s = {share:.1%} of the one-process time; "

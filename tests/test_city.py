@@ -59,6 +59,23 @@ def test_processes_run_reads_its_partitions_and_is_the_one_process_run(city, sin
     assert_same(single, result)
 
 
+def test_default_processes_run_is_the_one_process_run_and_says_where_its_tasks_ran(city, single) -> None:
+    """The default process run — store written aside while the driver warms up, grouped tasks, the
+    whole-network access task first with its tables built while the others run — equals the
+    one-process run (grids, codes, unit assignment, distances …), and its task table accounts for
+    every task, each run by a worker process, not the driver."""
+    import os
+
+    result = run_partitioned(CityInputs.from_city(city), RunParams(), scheduler="processes")
+    assert_same(single, result)
+    tasks = result.tasks
+    assert sorted(tasks["task"]) == sorted([*result.partitions["partition"], "_access_whole"])
+    assert os.getpid() not in set(tasks["worker"]) and tasks["worker"].nunique() <= (os.cpu_count() or 1)
+    assert (tasks["end_s"] >= tasks["start_s"]).all() and (tasks["start_s"] >= result.timings["split"] - 1e-6).all()
+    assert (tasks["cpu_s"] > 0).all()
+    assert {"split", "tasks", "merge", "total", "split_aside", "warm_up"} <= set(result.cpu)
+
+
 def test_grouped_tasks_give_the_same_results(city, single) -> None:
     """Neighbouring 街道 joined into two tasks: any set of whole communities is a partition."""
     result = run_partitioned(CityInputs.from_city(city), RunParams(tasks_per_worker=2), scheduler="sync")
@@ -71,6 +88,29 @@ def test_grouped_tasks_give_the_same_results(city, single) -> None:
 def test_halo_access_from_the_store_is_the_one_process_run(city, single) -> None:
     result = run_partitioned(CityInputs.from_city(city), RunParams(halo_access=True), scheduler="threads")
     assert_same(single, result)
+
+
+def test_an_error_writing_the_store_aside_reaches_the_caller(city) -> None:
+    """The store is written by a forked child on the process scheduler: its error is the driver's."""
+    with pytest.raises(ValueError, match="unknown partition key 'no_such_column'"):
+        run_partitioned(CityInputs.from_city(city), RunParams(partition_by="no_such_column"), scheduler="processes")
+
+
+def test_warm_up_loads_the_grid_search_in_a_fresh_process() -> None:
+    """A worker's warm-up runs the partition stages for real: numba's grid search is loaded after it
+    (a warm-up that failed silently would leave the dispatcher without a compiled signature)."""
+    import subprocess
+
+    code = ("from gridmap.plans import regions\n"
+            "from gridmap.scale.pipeline import CityInputs, RunParams, project_inputs, warm_up\n"
+            "from gridmap.access.routing import representative_xy\n"
+            "from gridmap.scale.synthetic import synthetic_city\n"
+            f"inputs, crs = project_inputs(CityInputs.from_city(synthetic_city(**{CITY!r})))\n"
+            "before = len(regions._partition_all.signatures)\n"
+            "warm_up(inputs, representative_xy(inputs.residents, crs), crs, RunParams())\n"
+            "print(before, len(regions._partition_all.signatures))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300)
+    assert out.stdout.split() == ["0", "1"]
 
 
 def test_read_partition_is_the_split(city) -> None:

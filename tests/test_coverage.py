@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gridmap.analysis.coverage import ANY_LAYER, coverage_report, flag_slivers, label_gaps
+from gridmap.analysis.coverage import ANY_LAYER, coverage_report, find_overlaps, flag_slivers, label_gaps
 from gridmap.analysis.mosaic import build_mosaic
 from gridmap.cli import main
 from gridmap.io.files import write_geojson, write_gpkg
@@ -231,3 +234,28 @@ def test_label_gaps_numbers_largest_first_and_names_the_nearest_zone() -> None:
     assert out["nearest_urban_m"].tolist() == pytest.approx([30.0, 9700 ** 0.5, 9700 ** 0.5], rel=1e-6)  # 90 × 40
     flagged = flag_slivers(out, "area_m2", 150.0)
     assert flagged["is_sliver"].tolist() == [False, True, True] and "is_sliver" not in out
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(["", "a;b", "a;c"]), min_size=42, max_size=42),
+       st.lists(st.integers(0, 5), min_size=42, max_size=42))
+def test_overlap_parts_are_the_connected_cells_of_each_conflict(labels, households) -> None:
+    """Overlaps of a 6 × 7 grid of unit cells, each in conflict "a;b", "a;c" or none: the parts are the
+    4-connected components of each conflict's cells (scipy.ndimage.label; cells meeting at a corner
+    only are separate parts), with their cell counts as areas and their households summed."""
+    from scipy import ndimage
+
+    grid = np.array(labels, dtype=object).reshape(6, 7)
+    hh = np.array(households).reshape(6, 7)
+    rows, cols = np.indices(grid.shape)
+    faces = gpd.GeoDataFrame({"party_ids": grid.ravel(), "party_count": np.where(grid.ravel() == "", 1, 2),
+                              "in_study_area": True, "households": hh.ravel()},
+                             geometry=shapely.box(cols.ravel(), rows.ravel(), cols.ravel() + 1, rows.ravel() + 1),
+                             crs=3857)
+    want = []
+    for key in ("a;b", "a;c"):
+        comp, n = ndimage.label(grid == key)
+        want += [(key, float((comp == c).sum()), int(hh[comp == c].sum())) for c in range(1, n + 1)]
+    got = find_overlaps(faces, ["party"])
+    rows = zip(got["zone_ids"], got["area_m2"].round(9), got["households"], strict=True) if len(got) else []
+    assert sorted(rows) == sorted(want)

@@ -118,14 +118,24 @@ def partition_keys(study_area: pd.DataFrame, by: str = "street") -> np.ndarray:
     raise GridmapError("err_partition_unknown_partition_key_street_district", by=by)
 
 
-def assign_points(xy: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-    """Index of the polygon containing each point (the lowest if several; -1 if none or NaN)."""
+def assign_points(xy: np.ndarray, polygons: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
+    """Index of the polygon containing each point (the lowest if several; -1 if none or NaN).
+
+    ``points``: the point geometries at ``xy`` where the caller has them (None elsewhere), so that
+    they need not be made again (for 100,000 residents, most of the time this takes).
+    """
     out = np.full(len(xy), -1, dtype=np.int64)
     ok = np.flatnonzero(np.isfinite(xy).all(axis=1))
     if len(ok) == 0 or len(polygons) == 0:
         return out
     tree = shapely.STRtree(polygons)
-    pt, poly = tree.query(shapely.points(xy[ok]), predicate="intersects")
+    if points is None:
+        pts = shapely.points(xy[ok])
+    else:
+        pts = points[ok]
+        missing = shapely.is_missing(pts)
+        pts[missing] = shapely.points(xy[ok[missing]])
+    pt, poly = tree.query(pts, predicate="intersects")
     order = np.lexsort((poly, pt))
     pt, poly = pt[order], poly[order]
     first = np.r_[True, pt[1:] != pt[:-1]]
@@ -289,6 +299,12 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
 #: enough to read fast.
 ROW_GROUP = 2048
 _BBOX = ("_xmin", "_ymin", "_xmax", "_ymax")
+#: Stored column of the residents: the number of their partition (position in
+#: :attr:`PartitionStore.keys`); the residents are ordered by it.
+_PART = "_part_no"
+#: Stored column of the zones: the number of the partition that owns the zone (holds its point on
+#: surface), which reports its invalid edges.
+_OWNER = "_owner_no"
 
 
 @dataclass(frozen=True)
@@ -343,10 +359,20 @@ def _spread_bits(v: np.ndarray) -> np.ndarray:
     return v
 
 
-def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str) -> None:
-    """``gdf`` as GeoParquet in Z-order, with ``_row`` and its boxes, in row groups of :data:`ROW_GROUP`."""
+def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, part: np.ndarray | None = None,
+                  part_column: str = _OWNER) -> None:
+    """``gdf`` as GeoParquet in Z-order, with ``_row`` and its boxes, in row groups of :data:`ROW_GROUP`.
+
+    With ``part`` (a partition number per row), that column is stored as ``part_column``; for
+    :data:`_PART` the rows are ordered by it first (then Z-order), so a partition's rows fill a few
+    consecutive row groups that a worker finds by the column's statistics alone.
+    """
     order = z_order(bounds)
+    if part is not None and part_column == _PART:
+        order = order[np.argsort(part[order], kind="stable")]
     extra = {"_row": order, **{k: bounds[order, j] for j, k in enumerate(_BBOX)}}
+    if part is not None:
+        extra[part_column] = part[order].astype(np.int32)
     gdf.iloc[order].reset_index(drop=True).assign(**extra).to_parquet(path, row_group_size=ROW_GROUP)
 
 
@@ -419,10 +445,25 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     if n_groups is not None:
         keys = group_partitions(study_area, keys, res_xy, n_groups)
     study_area.assign(_part=keys).to_parquet(f"{folder}/study_area.parquet")
-    _write_sorted(residents, np.column_stack([res_xy, res_xy]), f"{folder}/residents.parquet")
+    all_keys = (OUTSIDE, *sorted(set(keys.tolist())))
+    number = np.searchsorted(np.array(all_keys[1:], dtype=object), keys) + 1  # 0: OUTSIDE
+    comm_geom = study_area.geometry.to_numpy()
+
+    def part_of(xy: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
+        """The partition number at ``xy`` as split_inputs decides it: the first community holding it."""
+        c = assign_points(xy, comm_geom, points)
+        return np.where(c >= 0, number[np.clip(c, 0, None)], 0)
+
+    geoms = residents.geometry.to_numpy()
+    points = geoms.copy()  # a resident given as a point is routed from it
+    points[shapely.get_type_id(geoms) != 0] = None
+    _write_sorted(residents, np.column_stack([res_xy, res_xy]), f"{folder}/residents.parquet",
+                  part_of(res_xy, points), _PART)
     names = tuple(layers)
     for i, name in enumerate(names):
-        _write_sorted(layers[name], shapely.bounds(layers[name].geometry.to_numpy()), f"{folder}/zones_{i}.parquet")
+        geoms = layers[name].geometry.to_numpy()
+        pos = shapely.get_coordinates(shapely.point_on_surface(geoms)) if len(geoms) else np.empty((0, 2))
+        _write_sorted(layers[name], shapely.bounds(geoms), f"{folder}/zones_{i}.parquet", part_of(pos))
     if net is not None:
         u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
         bounds = np.column_stack([np.minimum(u_xy, v_xy), np.maximum(u_xy, v_xy)])
@@ -436,7 +477,7 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
         pq.write_table(table, f"{folder}/network.parquet", row_group_size=4 * ROW_GROUP)
         pq.write_table(pa.table({"node_id": net.node_id, "x": net.node_xy[:, 0], "y": net.node_xy[:, 1]}),
                        f"{folder}/nodes.parquet")
-    return PartitionStore(folder=str(folder), keys=(OUTSIDE, *sorted(set(keys.tolist()))), layers=names,
+    return PartitionStore(folder=str(folder), keys=all_keys, layers=names,
                           halo=float(halo), gap_width=float(gap_width), has_network=net is not None)
 
 
@@ -457,7 +498,23 @@ class _StoredTable:
                 stats = group.column(c).statistics
                 if stats is not None and stats.has_min_max:
                     self.boxes[g, j] = getattr(stats, end)
+        self.parts = np.full((meta.num_row_groups, 2), -1, dtype=np.int64)  # range of _PART per row group
+        if _PART in names:
+            for g in range(meta.num_row_groups):
+                stats = meta.row_group(g).column(names.index(_PART)).statistics
+                if stats is not None and stats.has_min_max:
+                    self.parts[g] = stats.min, stats.max
         self.geo = self.file.schema_arrow.metadata is not None and b"geo" in self.file.schema_arrow.metadata
+
+    def read_part(self, number: int):
+        """The rows of partition ``number`` (column :data:`_PART`), in input order: only the row groups
+        whose statistics say they hold some (the rows are stored partition by partition)."""
+        import pyarrow.compute as pc
+
+        groups = np.flatnonzero((self.parts[:, 0] <= number) & (self.parts[:, 1] >= number))
+        table = self.file.read_row_groups(groups.tolist(), use_threads=False)
+        table = table.filter(pc.equal(table.column(_PART), number))
+        return self._frame(table.take(np.argsort(table.column("_row").to_numpy(), kind="stable")))
 
     def read(self, bounds=None, margin: float = 0.0,
              select: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None):
@@ -487,7 +544,11 @@ class _StoredTable:
         needed = np.unique(group_of_row[keep])
         table = self.file.read_row_groups(groups[needed].tolist(), use_threads=False)
         table = table.filter(keep[np.isin(group_of_row, needed)])
-        table = table.take(np.argsort(table.column("_row").to_numpy(), kind="stable"))
+        return self._frame(table.take(np.argsort(table.column("_row").to_numpy(), kind="stable")))
+
+    def _frame(self, table):
+        """An Arrow table of this file as returned by :meth:`read`: the table itself, or for GeoParquet a
+        GeoDataFrame indexed by ``_row``."""
         if not self.geo:
             return table
         df = table.to_pandas()
@@ -566,65 +627,70 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
     """One partition's inputs, read by the worker from the store: exactly :func:`split_inputs`' partition.
 
     A resident belongs to the partition of the first community holding its routing point, a
-    zone is owned by the partition holding its point on surface — decided here against every
-    community, as the split does. The remainder (:data:`OUTSIDE`) reads every resident and zone;
-    it is None when nothing lies outside every community. With ``network`` false the halo
-    network and centres are not read (access is routed on the whole network instead).
+    zone is owned by the partition holding its point on surface — decided once, by the driver,
+    against every community, as the split does (the store's partition numbers): a worker reads its
+    residents from the few row groups that hold them, and the zones near its communities. The
+    remainder (:data:`OUTSIDE`) reads the zones that stick out of the study area or come near
+    its outline; it is None when nothing lies outside every community. With ``network`` false the
+    halo network and centres are not read (access is routed on the whole network instead).
     """
     study_area = _stored(store, "study_area")
     keys = study_area["_part"].to_numpy()
     comm_geom = study_area.geometry.to_numpy()
     outside = key == OUTSIDE
-
-    def whose(xy: np.ndarray) -> np.ndarray:
-        c = assign_points(xy, comm_geom)
-        return np.where(c >= 0, keys[np.clip(c, 0, None)], OUTSIDE)
-
+    number = store.keys.index(key)
+    margin = store.gap_width + 1.0
     if outside:
         region = shapely.coverage_union_all(comm_geom)
         shapely.prepare(region)
         rim = shapely.boundary(region)
+        shapely.prepare(rim)
         bounds = None
     else:
         region = shapely.coverage_union_all(comm_geom[keys == key])
         shapely.prepare(region)
         bounds = shapely.bounds(region)
 
-    def ours(boxes: np.ndarray, _rows: np.ndarray) -> np.ndarray:
-        x, y = boxes[:, 0], boxes[:, 1]
-        if outside:  # only points off the outline can be outside every community
-            mine = ~shapely.intersects_xy(region, x, y)
-            mine[mine] = whose(boxes[mine, :2]) == key
-            return mine
-        return whose(boxes[:, :2]) == key
+    def off_outline(boxes: np.ndarray, _rows: np.ndarray) -> np.ndarray:
+        """Zones that may stick out of the study area or come within SNAP_MARGIN of its outline: a
+        superset, those whose box grown by twice SNAP_MARGIN is not inside the study area (one
+        prepared test per box; a zone nearer its outline than that has its grown box crossing it)."""
+        grown = shapely.box(boxes[:, 0] - 2 * SNAP_MARGIN, boxes[:, 1] - 2 * SNAP_MARGIN,
+                            boxes[:, 2] + 2 * SNAP_MARGIN, boxes[:, 3] + 2 * SNAP_MARGIN)
+        return ~shapely.covered_by(grown, region)
 
-    residents = _stored(store, "residents").read(bounds, select=ours)
-    residents = residents.drop(columns=list(_BBOX)).set_crs(crs)
+    residents = _stored(store, "residents").read_part(number)
+    residents = residents.drop(columns=[*_BBOX, _PART]).set_crs(crs)
     residents = residents.assign(_row=residents.index.to_numpy()).reset_index(drop=True)
     layers, owned_zones, context_zones = {}, {}, {}
     for i, name in enumerate(store.layers):
-        near = _zones(store, i, crs, bounds, SNAP_MARGIN)
+        near = _zones(store, i, crs, bounds, SNAP_MARGIN, off_outline if outside else None)
         geoms = near.geometry.to_numpy()
         if outside:
             sticking = ~shapely.covered_by(geoms, region) | shapely.dwithin(geoms, rim, SNAP_MARGIN)
         else:
             sticking = shapely.dwithin(geoms, region, SNAP_MARGIN)
+        owned = (near.pop(_OWNER) == number).to_numpy()
         layers[name] = near[sticking]
-        pos = shapely.point_on_surface(geoms)
-        owned = whose(shapely.get_coordinates(pos) if len(pos) else np.empty((0, 2))) == key
         owned_zones[name] = near["zone_id"].astype(str).to_numpy()[owned]
         if not owned.any():
             context_zones[name] = near.iloc[:0]
             continue
-        if outside:
-            around = near
-        else:  # the zones near the owned ones: those not read yet
-            have = near.index.to_numpy()
-            more = _zones(store, i, crs, _box(geoms[owned]), store.gap_width + 1.0,
-                          lambda _b, rows, have=have: ~np.isin(rows, have))
-            around = pd.concat([near, more]) if len(more) else near
+        # the zones near the owned ones that are not read yet (by their boxes: a superset)
+        have = near.index.to_numpy()
+        owned_tree = shapely.STRtree(geoms[owned])
+
+        def nearby(boxes: np.ndarray, rows: np.ndarray, have=have, owned_tree=owned_tree) -> np.ndarray:
+            fresh = ~np.isin(rows, have)
+            hit = np.zeros(int(fresh.sum()), dtype=bool)
+            hit[owned_tree.query(shapely.box(*boxes[fresh].T), predicate="dwithin", distance=margin)[0]] = True
+            fresh[fresh] = hit
+            return fresh
+
+        more = _zones(store, i, crs, _box(geoms[owned]), margin, nearby).drop(columns=_OWNER)
+        around = pd.concat([near, more]) if len(more) else near
         hits = shapely.STRtree(around.geometry.to_numpy()).query(geoms[owned], predicate="dwithin",
-                                                                 distance=store.gap_width + 1.0)[1]
+                                                                 distance=margin)[1]
         context_zones[name] = around.loc[np.union1d(near.index.to_numpy()[owned], around.index.to_numpy()[hits])]
         context_zones[name] = context_zones[name].sort_index()
     if outside and not (len(residents) or any(len(v) for v in layers.values())

@@ -19,7 +19,9 @@ synthetic city.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
+import os
 import shutil
 import tempfile
 import time
@@ -82,7 +84,7 @@ from gridmap.scale.partition import (
 )
 from gridmap.vocab import Message
 
-__all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs"]
+__all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs", "warm_up"]
 
 Progress = Callable[[str | Message], None]
 
@@ -172,6 +174,11 @@ class RunResult:
     access: AccessResult | None
     timings: dict[str, float] = field(default_factory=dict)
     partitions: pd.DataFrame | None = None
+    #: when partitioned: one row per task — ``task``, ``worker`` (process id), ``start_s`` and ``end_s``
+    #: (wall seconds from the start of the run), ``cpu_s`` (the task's CPU seconds)
+    tasks: pd.DataFrame | None = None
+    #: CPU seconds of the driver process per stage (the keys of ``timings``)
+    cpu: dict[str, float] = field(default_factory=dict)
 
 
 def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS]:
@@ -194,6 +201,31 @@ def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS
                       to(inputs.centers), inputs.network), crs
 
 
+class _Stages:
+    """Wall and CPU seconds of a run's consecutive stages (``wall`` is the run's ``timings``).
+
+    The CPU seconds are the driver process's (its threads included, not its worker processes):
+    on a shared machine the wall time of a stage depends on the load, its CPU time much less.
+    """
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.start = self._wall = time.perf_counter()
+        self._cpu0 = self._cpu = time.process_time()
+
+    def lap(self, stage: str) -> None:
+        """Close ``stage``: the seconds since the previous one ended."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        self.wall[stage], self.cpu[stage] = wall - self._wall, cpu - self._cpu
+        self._wall, self._cpu = wall, cpu
+
+    def finish(self) -> None:
+        """Add the ``total``."""
+        self.wall["total"] = time.perf_counter() - self.start
+        self.cpu["total"] = time.process_time() - self._cpu0
+
+
 # ------------------------------------------------------------------------------------------------
 # one process
 
@@ -203,28 +235,28 @@ def run_single(inputs: CityInputs, params: RunParams = RunParams(), *, crs=None,
     """The whole analysis in this process, by the core functions on the whole area (the reference)."""
     say = progress or (lambda _m: None)
     inputs, crs = project_inputs(inputs, crs)
-    t = {}
-    start = time.perf_counter()
+    stages = _Stages()
+    t = stages.wall
     faces = build_mosaic(inputs.layers, inputs.study_area, inputs.residents, crs=crs, n_jobs=1, n_strips=1,
                          grid_size=params.grid_size)
-    t["mosaic"] = time.perf_counter() - start
+    stages.lap("mosaic")
     say(Message("prog_run_mosaic", n=len(faces), seconds=t["mosaic"]))
     units = units_from_faces(faces, min_area_m2=params.min_unit_area, min_width_m=params.min_unit_width)
-    t["units"] = time.perf_counter() - start - sum(t.values())
+    stages.lap("units")
     build = build_grids(units, params.min_households, params.max_households, seed=params.seed,
                         study_area=inputs.study_area)
-    t["grids"] = time.perf_counter() - start - sum(t.values())
+    stages.lap("grids")
     say(Message("prog_run_grids", units=len(units), grids=len(build.grids), seconds=t["grids"]))
     cov = coverage_report(faces, inputs.layers, gap_width=params.gap_width, sliver_m2=params.sliver_m2)
-    t["coverage"] = time.perf_counter() - start - sum(t.values())
+    stages.lap("coverage")
     acc = None
     if inputs.network is not None and inputs.centers is not None:
         acc = compute_access(inputs.network, inputs.residents, inputs.centers, thresholds=params.thresholds,
                              snap_limit=params.snap_limit)
-        t["access"] = time.perf_counter() - start - sum(t.values())
+        stages.lap("access")
         say(Message("prog_run_access", n=len(acc.residents), seconds=t["access"]))
-    t["total"] = time.perf_counter() - start
-    return RunResult(faces, units, build.assignment, build.grids, build.status, cov, acc, t)
+    stages.finish()
+    return RunResult(faces, units, build.assignment, build.grids, build.status, cov, acc, t, cpu=stages.cpu)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -321,9 +353,26 @@ _WHOLE = "_access_whole"
 
 def task_access_whole(store: PartitionStore, crs, cen_xy: np.ndarray, service_sets: dict[str, np.ndarray],
                       params: RunParams) -> dict[str, np.ndarray]:
-    """Route every resident on the whole network, read from the store (a task beside the partitions')."""
+    """Route every resident on the whole network, read from the store (a task beside the partitions').
+
+    ``_task`` in the result says which worker ran it and its CPU and wall times (:func:`_task_clock`).
+    """
+    started = _task_clock()
     res_xy = read_resident_points(store)
-    return task_access_global(read_network(store, crs), res_xy, np.arange(len(res_xy)), cen_xy, service_sets, params)
+    out: dict[str, Any] = task_access_global(read_network(store, crs), res_xy, np.arange(len(res_xy)), cen_xy,
+                                             service_sets, params)
+    out["_task"] = _task_clock(started)
+    return out
+
+
+def _task_clock(started: dict[str, float] | None = None) -> dict[str, float]:
+    """Where and how long a task ran: its worker's process id, its start and end on the monotonic
+    clock (shared by every process of the machine) and the CPU seconds of its thread."""
+    now = {"worker": float(os.getpid()), "start": time.perf_counter(), "cpu_s": time.thread_time()}
+    if started is None:
+        return now
+    return {"worker": started["worker"], "start": started["start"], "end": now["start"],
+            "cpu_s": now["cpu_s"] - started["cpu_s"]}
 
 
 def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[str], cen_xy: np.ndarray | None,
@@ -335,6 +384,7 @@ def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[s
     driver and the next task's inputs out again, so stages in separate tasks would carry the
     faces and units through the driver twice.
     """
+    started = _task_clock()
     clock = [time.thread_time()]
     seconds = {}
 
@@ -355,10 +405,12 @@ def task_partition(store: PartitionStore, key: str, crs, layer_order: Sequence[s
         lap("units")
         out["grids"] = task_grids(out["units"], part, params)
         lap("grids")
+        out["unit_points"] = unit_points(out["units"])
     if part.net is not None and cen_xy is not None:
         out["access"] = task_access(part, cen_xy, service_sets, params)
         lap("access")
     out["sizes"] = {**part.sizes(), **seconds}
+    out["_task"] = _task_clock(started)
     return out
 
 
@@ -380,12 +432,21 @@ def _store_folder(store: str | Path | None) -> Iterator[str]:
 # merging
 
 
-def _renumber_units(parts: list[gpd.GeoDataFrame]) -> tuple[gpd.GeoDataFrame, list[np.ndarray]]:
-    """Concatenate the partitions' units and number them as the one-process run does (N→S, W→E)."""
+def unit_points(units: gpd.GeoDataFrame) -> np.ndarray:
+    """The points the units are numbered by (N→S, W→E), as :func:`gridmap.plans.units.units_from_faces`
+    numbers them: their points on surface, rounded to 1 µm. Computed by each partition's task, so
+    that the driver only sorts."""
+    pts = shapely.point_on_surface(units.geometry.to_numpy())
+    return np.column_stack([np.round(shapely.get_x(pts), 6), np.round(shapely.get_y(pts), 6)])
+
+
+def _renumber_units(parts: list[gpd.GeoDataFrame], points: list[np.ndarray] | None = None
+                    ) -> tuple[gpd.GeoDataFrame, list[np.ndarray]]:
+    """Concatenate the partitions' units and number them as the one-process run does (N→S, W→E);
+    ``points``: each part's :func:`unit_points`, when its task computed them."""
     units = pd.concat(parts, ignore_index=True)
-    geoms = units.geometry.to_numpy()
-    pts = shapely.point_on_surface(geoms)
-    order = np.lexsort((np.round(shapely.get_x(pts), 6), -np.round(shapely.get_y(pts), 6)))
+    xy = np.concatenate(points) if points is not None else unit_points(units)
+    order = np.lexsort((xy[:, 0], -xy[:, 1]))
     new_id = np.empty(len(units), dtype=np.int64)
     new_id[order] = np.arange(1, len(units) + 1)
     maps, start = [], 0
@@ -471,25 +532,91 @@ class _TaskCounter:
         self.callback = _CB()
 
 
+def warm_up(inputs: CityInputs, res_xy: np.ndarray, crs, params: RunParams) -> None:
+    """Run a partition's stages once on one community and discard the result (the first call's costs).
+
+    A process pays, on its first faces and grids, for loading numba's grid search from its cache
+    and building its typing context, the first coordinate transformer, modules imported on first
+    use: about 0.55 s of CPU at any city size. The driver pays it here, while a forked child
+    writes the store; the workers forked after it start warm, instead of each paying it again on
+    its first task. Nothing here changes any result; an error is left for the real tasks to
+    report.
+    """
+    with contextlib.suppress(Exception):  # noqa: BLE001 - only a warm-up; the tasks report real problems
+        study_area = inputs.study_area.iloc[:1]
+        geom = study_area.geometry.iloc[0]
+        layers = {name: gdf[gdf.intersects(geom).to_numpy()] for name, gdf in inputs.layers.items()}
+        inside = shapely.contains_xy(geom, res_xy[:, 0], res_xy[:, 1])
+        part = Partition(key=str(study_area["area_id"].iloc[0]), study_area=study_area, layers=layers,
+                         residents=inputs.residents[inside].assign(_row=np.flatnonzero(inside)),
+                         context_zones=layers)
+        faces = task_faces(part, crs, list(layers), params)  # coverage is left out: it has no first-call cost
+        task_grids(task_units(faces, params), part, params)
+
+
+def _forks() -> bool:
+    """Whether worker processes are forked here (Linux): they then start with the driver's memory."""
+    import sys
+
+    return sys.platform.startswith("linux")
+
+
+def _call_aside(call: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
+    """Start ``call`` in a forked child process; return a function waiting for (its result, its CPU seconds).
+
+    The child starts with the driver's memory, so nothing is sent to it; only the result comes
+    back, pickled. Should the child fail or die, the call is made again here, which raises the
+    error as the driver would have (an exception need not survive pickling).
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def run() -> None:
+        cpu = time.process_time()
+        try:
+            value = call()
+        except BaseException:  # noqa: BLE001 - the driver makes the call again and raises the error itself
+            send.send(("error", None, time.process_time() - cpu))
+        else:
+            send.send(("ok", value, time.process_time() - cpu))
+
+    child = context.Process(target=run, daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> tuple[Any, float]:
+        try:
+            kind, value, cpu = receive.recv()
+        except EOFError:  # the child died without answering
+            kind, value, cpu = "error", None, 0.0
+        child.join()
+        if kind == "error":
+            return call(), 0.0
+        return value, cpu
+
+    return result
+
+
 @contextlib.contextmanager
 def _process_pool(scheduler) -> Iterator[object]:
     """Return, for ``"processes"``, a pool of one worker process per core; None for any other scheduler.
 
-    On Linux the workers are forked: they start with the driver's modules already imported (a
-    spawned worker would import gridmap, geopandas, numba … again: seconds per worker). The
-    driver's objects are frozen out of the garbage collector first, so that a worker's
-    collections do not touch — and so copy — every page it shares with the driver. Elsewhere
-    the workers are spawned.
+    On Linux the workers are forked: they start with the driver's modules already imported and
+    warmed up (a spawned worker would import gridmap, geopandas, numba … again: seconds per
+    worker). The driver's objects are frozen out of the garbage collector first, so that a
+    worker's collections do not touch — and so copy — every page it shares with the driver.
+    Elsewhere the workers are spawned.
     """
     if scheduler != "processes":
         yield None
         return
     import multiprocessing
     import os
-    import sys
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    method = "fork" if _forks() else "spawn"
     if method == "fork":
         gc.freeze()
     pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context(method))
@@ -513,12 +640,14 @@ def _worker_count(scheduler) -> int:
     return os.cpu_count() or 1
 
 
-def _run_on_pool(pool, calls: dict, say: Progress) -> dict:
-    """Run independent calls (key → (function, args)) on a process pool, with progress.
+def _run_on_pool(pool, calls: dict, say: Progress, then: Mapping[str, Callable[[Any], None]] | None = None) -> dict:
+    """Run independent calls (key → (function, args)) on a process pool, in that order, with progress.
 
     The partitions' tasks depend on nothing but the store, so a plain pool runs them: no task
     graph to build, and no scheduler to import (dask's local scheduler imports distributed to
-    look for a client: a second of the driver's serial time).
+    look for a client: a second of the driver's serial time). ``then`` (key → function of the
+    result) is the driver's own work on a result, done as soon as that result arrives — while
+    the workers run the other tasks, not after them.
     """
     from concurrent.futures import as_completed
 
@@ -526,6 +655,8 @@ def _run_on_pool(pool, calls: dict, say: Progress) -> dict:
     done = {}
     for k, fut in enumerate(as_completed(futures), 1):
         done[futures[fut]] = fut.result()
+        if then is not None and futures[fut] in then:
+            then[futures[fut]](done[futures[fut]])
         if k % max(1, len(futures) // 10) == 0 or k == len(futures):
             say(Message("prog_run_tasks_done", done=k, total=len(futures)))
     return done
@@ -595,7 +726,8 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     :class:`RunResult`, with ``partitions`` (one row per partition: its sizes).
     """
     say = progress or (lambda _m: None)
-    start = time.perf_counter()
+    stages = _Stages()
+    start = stages.start
     inputs, crs = project_inputs(inputs, crs)
     layer_order = list(inputs.layers)
     net = inputs.network
@@ -604,29 +736,56 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     res_xy = representative_xy(inputs.residents, crs)
     services = centre_services(inputs.centers if has_access else pd.DataFrame())
     service_sets = services.offers
-    with _store_folder(store) as folder, _process_pool(scheduler) as pool:
-        parts = write_partitions(folder, inputs.study_area, inputs.layers, inputs.residents, res_xy,
-                                 net if has_access else None, by=params.partition_by, halo=params.halo,
-                                 gap_width=params.gap_width,
-                                 n_groups=None if params.tasks_per_worker == 0 else
-                                 params.tasks_per_worker * _worker_count(scheduler))
-        t = {"split": time.perf_counter() - start}
+    with _store_folder(store) as folder, contextlib.ExitStack() as later:
+        write = functools.partial(write_partitions, folder, inputs.study_area, inputs.layers, inputs.residents,
+                                  res_xy, net if has_access else None, by=params.partition_by, halo=params.halo,
+                                  gap_width=params.gap_width,
+                                  n_groups=None if params.tasks_per_worker == 0 else
+                                  params.tasks_per_worker * _worker_count(scheduler))
+        if scheduler == "processes" and _forks():
+            # a forked child writes the store while the driver warms up; the pool's workers, forked
+            # next, start warm: numba's grid search is loaded once, not once per worker
+            written = _call_aside(write)
+            warm_cpu = time.process_time()
+            warm_up(inputs, res_xy, crs, params)
+            warm_cpu = time.process_time() - warm_cpu
+            parts, aside_cpu = written()
+        else:
+            parts, aside_cpu, warm_cpu = write(), 0.0, 0.0
+        stages.lap("split")
+        # CPU of the split's two overlapping halves: the child writing the store, the driver's warm-up
+        stages.cpu["split_aside"], stages.cpu["warm_up"] = aside_cpu, warm_cpu
+        pool = later.enter_context(_process_pool(scheduler))
+        t = stages.wall
         say(Message("prog_run_partitions", n=len(parts.keys) - 1, by=params.partition_by, folder=folder,
                     seconds=t["split"], halo=params.halo))
-        calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
-            key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params)) for key in parts.keys}
-        if has_access and not params.halo_access:
+        calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {}
+        if has_access and not params.halo_access:  # first: its access tables are built while the others run
             calls[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
+        calls.update({key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params))
+                      for key in parts.keys})
         say(Message("prog_run_running", n=len(calls),
                     scheduler=scheduler if isinstance(scheduler, str) else type(scheduler).__name__))
+        access_now: dict[str, AccessResult] = {}
+
+        def tables(whole: dict[str, np.ndarray]) -> None:
+            assert cen_xy is not None  # the whole-network task runs only with access inputs
+            access_now["result"] = access_tables(inputs.residents, inputs.centers,
+                                                 _merged_routing(whole, whole, services), res_xy, cen_xy, services,
+                                                 thresholds=params.thresholds)
+
         if pool is not None:
-            done = _run_on_pool(pool, calls, say)
+            done = _run_on_pool(pool, calls, say, then={_WHOLE: tables})
         else:
             from dask import delayed
 
             done = _compute({key: delayed(fn, pure=False)(*args, dask_key_name=f"task-{k}")
                              for k, (key, (fn, args)) in enumerate(calls.items())}, scheduler, say)
-    t["tasks"] = time.perf_counter() - start - t["split"]
+    stages.lap("tasks")
+    clocks = [{"task": key, **out.pop("_task")} for key, out in done.items() if out is not None and "_task" in out]
+    tasks = pd.DataFrame(clocks, columns=["task", "worker", "start", "end", "cpu_s"])
+    tasks = tasks.assign(worker=tasks["worker"].astype(np.int64), start_s=tasks.pop("start") - start,
+                         end_s=tasks.pop("end") - start).sort_values("start_s", kind="stable").reset_index(drop=True)
     whole = done.pop(_WHOLE, None)
     results, sizes = {}, []
     for k, key in enumerate(parts.keys):
@@ -641,10 +800,10 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     # access: what no partition could prove exact is routed on the whole network, here
     acc = None
     if whole is not None:
-        assert cen_xy is not None  # the whole-network task runs only with access inputs
-        acc = access_tables(inputs.residents, inputs.centers, _merged_routing(whole, whole, services), res_xy, cen_xy,
-                            services, thresholds=params.thresholds)
-        t["access"] = time.perf_counter() - start - sum(t.values())
+        if "result" not in access_now:  # not built yet while the tasks ran
+            tables(whole)
+        acc = access_now["result"]
+        stages.lap("access")
     elif has_access:
         assert net is not None and cen_xy is not None  # what has_access means
         n_res = len(inputs.residents)
@@ -669,7 +828,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
             cols[c][rest] = g[c]
         acc = access_tables(inputs.residents, inputs.centers, _merged_routing(cols, g, services), res_xy, cen_xy,
                             services, thresholds=params.thresholds)
-        t["access_global"] = time.perf_counter() - start - sum(t.values())
+        stages.lap("access_global")
 
     # faces, units, grids
     keys = sorted(k for kind, k in results if kind == "faces")
@@ -677,7 +836,8 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     faces = pd.concat([f for f in face_frames if len(f)] or face_frames[:1], ignore_index=True)
     faces = number_faces(gpd.GeoDataFrame(faces, geometry="geometry", crs=crs))
     unit_keys = sorted(k for kind, k in results if kind == "units")
-    units, maps = _renumber_units([results[("units", k)] for k in unit_keys])
+    units, maps = _renumber_units([results[("units", k)] for k in unit_keys],
+                                  [results[("unit_points", k)] for k in unit_keys])
     builds = [results[("grids", k)] for k in unit_keys]
     assignment = pd.concat([b.assignment.assign(unit_id=m[b.assignment["unit_id"].to_numpy()])
                             for b, m in zip(builds, maps, strict=True)], ignore_index=True)
@@ -703,7 +863,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
         outside=flag_slivers(outside, "outside_m2", params.sliver_m2),
         invalid_edges=gpd.GeoDataFrame(edges, geometry="geometry", crs=crs),
     )
-    t["merge"] = time.perf_counter() - start - sum(t.values())
-    t["total"] = time.perf_counter() - start
+    stages.lap("merge")
+    stages.finish()
     say(Message("prog_run_merged", faces=len(faces), units=len(units), grids=len(grids), seconds=t["total"]))
-    return RunResult(faces, units, assignment, grids, status, cov, acc, t, table)
+    return RunResult(faces, units, assignment, grids, status, cov, acc, t, table, tasks, stages.cpu)
