@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -61,7 +61,7 @@ from gridmap.errors import GridmapError
 from gridmap.plans.checks import run_checks
 from gridmap.plans.exclusive import BASE, DEFAULT_EXCLUSIVE_RANGE, EXCLUSIVE, parse_sequence_range
 from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
-from gridmap.plans.micro import DEFAULT_MICRO_BAND, check_micro_grids, parse_micro_band
+from gridmap.plans.micro import DEFAULT_MICRO_BAND, check_micro_grids, parse_micro_band, refresh_plan_micro_grids
 from gridmap.plans.units import unit_adjacency
 from gridmap.vocab import Message
 
@@ -86,11 +86,21 @@ class Step:
     locked_before: frozenset[str]
     locked_after: frozenset[str]
     time: float = field(default_factory=time.time)
+    #: The plan's 微网格 before and after the step, once it has been applied (undo/redo restore them).
+    micro_before: gpd.GeoDataFrame | None = None
+    micro_after: gpd.GeoDataFrame | None = None
+    micro_recorded: bool = False
+    #: Base grids whose 微网格 a 微网格 edit changed (empty for edits of the assignment).
+    micro_grids: tuple[str, ...] = ()
+
+    def moved_grids(self) -> set[str]:
+        """Grid codes that gained or lost units, or came or went: their 微网格 no longer fit them."""
+        codes = {c for c in np.concatenate([self.before, self.after]) if c}
+        return codes | (set(self.grids_before) ^ set(self.grids_after))
 
     def changed(self) -> tuple[str, ...]:
         """Grid codes whose units, existence or lock changed."""
-        codes = {c for c in np.concatenate([self.before, self.after]) if c}
-        codes |= set(self.grids_before) ^ set(self.grids_after)
+        codes = self.moved_grids() | set(self.micro_grids)
         codes |= set(self.locked_before) ^ set(self.locked_after)
         return tuple(sorted(codes))
 
@@ -180,6 +190,7 @@ class Plan:
         self.exclusive_range = parse_sequence_range(exclusive_range)
         self.micro_grids = micro_grids
         self.micro_band = parse_micro_band(micro_band) if micro_band is not None else DEFAULT_MICRO_BAND
+        self._micro_residents: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame | None] | None = None
         self.dirty = False
         self._geom_cache: dict[str, shapely.Geometry] = {}
         self._rtree = rtree_index.Index()
@@ -225,6 +236,28 @@ class Plan:
                     raise ValueError(f"cannot derive a code prefix for community {a}; pass prefixes=")
                 out[a] = fill[a]
         return out
+
+    def attach_residents(self, residents: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame | None] | None) -> None:
+        """Give the plan the residents its 微网格 are made from (or a function that reads them when first needed).
+
+        With them, every edit that moves units between grids makes the 微网格 of exactly those
+        grids anew (:func:`gridmap.plans.micro.refresh_plan_micro_grids`, the function a save
+        uses), so the map, the ``micro`` check and a save agree at once. Without them such an edit
+        drops the 微网格 of the grids it touched (the ``micro`` check names them) and the save
+        makes them from the project's residents.
+        """
+        self._micro_residents = residents
+
+    @property
+    def keeps_micro_current(self) -> bool:
+        """True when edits make the 微网格 of the grids they touch anew (residents attached)."""
+        return self._micro_residents is not None
+
+    def micro_residents(self) -> gpd.GeoDataFrame | None:
+        """The attached residents (read now if a reader was attached), or None."""
+        if callable(self._micro_residents):
+            self._micro_residents = self._micro_residents()
+        return self._micro_residents
 
     # ---------------------------------------------------------------------------------- state
 
@@ -383,12 +416,22 @@ class Plan:
         return EditResult(op, step.changed(), len(idx), skipped, self.checks(), new_grids)
 
     def _apply(self, step: Step, forward: bool) -> None:
+        micro_then = self.micro_grids
         self.codes[step.idx] = step.after if forward else step.before
         self.registry = dict(step.grids_after if forward else step.grids_before)
         self.locked = step.locked_after if forward else step.locked_before
         for code in step.changed():
             self._geom_cache.pop(code, None)
             self._rtree_dirty.add(code)
+        if step.micro_recorded:
+            self.micro_grids = step.micro_after if forward else step.micro_before
+        elif self.micro_grids is not None:
+            moved = step.moved_grids()
+            if moved:
+                refresh_plan_micro_grids(self, moved, self.micro_residents())
+            step.micro_before, step.micro_after = (micro_then, self.micro_grids) if forward \
+                else (self.micro_grids, micro_then)
+            step.micro_recorded = True
         self.dirty = True
 
     def _movable(self, idx: np.ndarray) -> tuple[np.ndarray, tuple]:

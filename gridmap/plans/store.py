@@ -321,6 +321,9 @@ def load_plan(path: str | os.PathLike) -> Plan:
     log = pyogrio.read_dataframe(path, layer="edit_log", read_geometry=False)
     if len(log):
         plan.history = steps_from_table(plan, log)
+    if plan.micro_grids is not None and f"{SOURCE_PREFIX}residents" in _source_layer_names(path):
+        # edits make the 微网格 of the grids they touch anew from the residents stored with the plan
+        plan.attach_residents(lambda: gpd.read_file(path, layer=f"{SOURCE_PREFIX}residents", engine="pyogrio"))
     plan.dirty = False
     return plan
 

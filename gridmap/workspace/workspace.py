@@ -615,6 +615,8 @@ class WorkspaceSession:
         units = protect_units(self.backend.read_units(project, name), self.principal)
         plan = state.to_plan(units, revision=number, plan_id=info.plan_id, name=name,
                              micro_grids=protect_micro_grids(data.micro_grids, self.principal))
+        if plan.micro_grids is not None:  # edits keep the 微网格 current from the project's residents
+            plan.attach_residents(lambda: self._residents(project))
         if history:
             plan.history = self._history(project, name, number, plan, data)
         return plan
@@ -743,8 +745,8 @@ class WorkspaceSession:
         self._check_scope(project, name, plan.units.set_index("unit_id")["area_id"].astype(str), base, mine)
         kind = RevisionKind(kind)
         base_micro = self.backend.read_revision(project, name, base_no, assignment=False, micro=True).micro_grids
-        micro_note = self._refresh_micro(project, plan, touched_grids(base.codes, mine.codes)
-                                         | (set(base.exclusive) ^ set(mine.exclusive)))
+        touched = touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
+        micro_note = self._refresh_micro(project, plan, touched)
         if mine.same_as(base) and same_micro_grids(_micro(plan), base_micro):  # nothing to save: hand back the head
             if info.head == base_no:
                 return SaveResult(self.backend.get_revision(project, name, base_no), False, plan, unchanged=True)
@@ -859,6 +861,9 @@ class WorkspaceSession:
         if plan.micro_grids is None or not codes:
             return {}
         base = {c for c in codes if c in plan.registry and c not in plan.exclusive}
+        if plan.keeps_micro_current and plan.micro_residents() is not None:
+            # the edits made them anew already (and a 楼栋长 set since must stay): only name them
+            return {"micro_rebuilt": sorted(base)} if base else {}
         stale = set(plan.micro_grids["grid_code"].astype(str)) - (set(plan.registry) - set(plan.exclusive))
         if not base and not stale:
             return {}
