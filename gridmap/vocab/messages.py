@@ -833,4 +833,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "应用需要 Streamlit：pip install 'gridmap[app]'",
         "en": "the app needs Streamlit: pip install 'gridmap[app]'",
     },
+    # issue 16 (s21-people) ------------------------------------------------------------------------------------
+    "err_people_layer_key": {
+        "zh": "人员图层 {key} 无法导入：项目可保存的人员图层为 {keys}",
+        "en": "layer of people {key} cannot be imported: the people layers a project keeps are {keys}",
+    },
+    "err_ws_people_no_inputs": {
+        "zh": "项目 {project} 不存在或还没有输入数据：请先用 gridmap workspace import DIR --project {project} "
+        "--zones … --area …（或 --demo）导入，再导入人员图层",
+        "en": "project {project} does not exist or has no inputs yet: import them first with gridmap workspace "
+        "import DIR --project {project} --zones … --area … (or --demo), then its layers of people",
+    },
+    "err_ws_people_denied": {
+        "zh": "{who}（{role}）无权向项目 {project} 导入人员图层",
+        "en": "{who} ({role}) may not import layers of people into project {project}",
+    },
+    "err_ws_import_needs": {
+        "zh": "gridmap workspace import 需要 --zones NAME=PATH（一个或多个）和 --area PATH，或 --demo，"
+        "或人员图层（--staff、--members、--units、--helpers）",
+        "en": "gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, or --demo, or layers "
+        "of people (--staff, --members, --units, --helpers)",
+    },
+    "err_pair_workspace_needs": {
+        "zh": "项目 {project} 没有图层 {layer}：请用 gridmap workspace import DIR --project {project} --{layer} PATH "
+        "导入，或给出 --{layer} PATH",
+        "en": "project {project} has no layer {layer}: import it with gridmap workspace import DIR --project "
+        "{project} --{layer} PATH, or give --{layer} PATH",
+    },
+    "err_pair_workspace_no_osm": {
+        "zh": "项目 {project} 没有 OSM 路网文件：请用 gridmap workspace import … --osm PATH 导入，或给出 --osm PATH",
+        "en": "project {project} has no OSM street file: import one with gridmap workspace import … --osm PATH, or "
+        "give --osm PATH",
+    },
+    "err_pair_workspace_out": {
+        "zh": "给出 --workspace 时同时需要 --project NAME；不带 --workspace 时需要 --out DIR",
+        "en": "--workspace needs --project NAME; without --workspace, give --out DIR",
+    },
+    "err_ws_import_people_apart": {
+        "zh": "人员图层（{given}）请在导入输入数据之后单独导入：gridmap workspace import DIR --project NAME {given} …",
+        "en": "import the layers of people ({given}) on their own, after the inputs: gridmap workspace import DIR "
+        "--project NAME {given} …",
+    },
 }

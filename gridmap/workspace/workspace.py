@@ -39,10 +39,12 @@ import pyproj
 
 from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.io.crs import metric_crs
-from gridmap.io.validate import validate_layer
+from gridmap.io.validate import LayerError, validate_layer
+from gridmap.people.layers import PEOPLE_LAYERS, check_people_layer
 from gridmap.plans.micro import normalize_micro_grids, refresh_plan_micro_grids, same_micro_grids, touched_grids
 from gridmap.plans.plan import Plan, Step
 from gridmap.plans.store import steps_from_table, steps_table
+from gridmap.vocab import text
 from gridmap.workspace.auth import (
     Authenticator,
     AuthPolicy,
@@ -395,6 +397,56 @@ class WorkspaceSession:
         details = {"analysis": analysis, "message": message, "layers": {k: int(len(v)) for k, v in layers.items()}}
         return self.backend.replace_inputs(record, {**current, **layers}, osm,
                                            [self._event("results", project, plan, revision, **details)])
+
+    def import_people(self, project: str, layers: Mapping[str, gpd.GeoDataFrame], *,
+                      reports: Sequence[Any] = ()) -> Project:
+        """Add or replace a project's layers of people (staff, members, units, helpers); the others are kept.
+
+        Each layer is checked as every command checks its input
+        (:func:`gridmap.io.validate.validate_layer`: geometry, CRS) and as the command that reads it checks it
+        (:func:`gridmap.people.layers.check_people_layer`; kept grid codes of ``staff`` against the
+        project's plans, when it has any). They are layers of people: read back through
+        :meth:`layer` / :meth:`inputs`, only admins and planners in scope get their names and phones.
+
+        Parameters
+        ----------
+        project : an existing project with inputs (import its inputs first).
+        layers : ``{key: layer}``, keys among :data:`gridmap.people.layers.PEOPLE_LAYERS`.
+        reports : validation reports of the loaders that read them, counted in the audit line.
+
+        Raises
+        ------
+        PermissionDenied : as :meth:`import_inputs` (a viewer; a planner not granted the project).
+        WorkspaceError : no such project, or one without inputs.
+        gridmap.io.validate.LayerError : a key that is not a layer of people, a layer that fails its checks.
+        """
+        project = _check_name(project, "project")
+        existing = self.backend.get_project(project)
+        if existing is None or "study_area" not in existing.layers:
+            raise WorkspaceError(text("err_ws_people_no_inputs", project=project), "people_no_inputs",
+                                 project=project)
+        if not may_import(self.principal, project, True):
+            raise PermissionDenied(text("err_ws_people_denied", who=self.principal.name,
+                                        role=str(self.principal.role), project=project),
+                                   "import_denied", project=project)
+        codes = {c for info in self.backend.list_plans(project)
+                 for c in self._state(project, info.name, info.head).registry} or None
+        checked: dict[str, gpd.GeoDataFrame] = {}
+        for key, gdf in layers.items():
+            if key not in PEOPLE_LAYERS:
+                raise LayerError("err_people_layer_key", key=key, keys=", ".join(PEOPLE_LAYERS))
+            fixed, report = validate_layer(gdf, None, source=str(gdf.attrs.get("source", f"{project}:{key}")),
+                                           layer=key)
+            report.raise_for_errors()
+            fixed.attrs["source"] = gdf.attrs.get("source", f"{project}:{key}")
+            check_people_layer(key, fixed, sorted(codes) if codes else None)
+            checked[key] = fixed
+        current = {k: self.backend.read_layer(project, k) for k in existing.layers if k not in checked}
+        osm = self.backend.osm_path(project)
+        details: dict[str, Any] = {"layers": {k: int(len(v)) for k, v in checked.items()},
+                                   "problems": sum(len(getattr(r, "problems", ())) for r in reports)}
+        return self.backend.replace_inputs(existing, {**current, **checked}, osm,
+                                           [self._event("import_people", project, **details)])
 
     def layer_keys(self, project: str) -> tuple[str, ...]:
         """The keys of a project's input layers."""
