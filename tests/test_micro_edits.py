@@ -11,8 +11,10 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 
+from gridmap.errors import GridmapError
 from gridmap.plans.micro import build_micro_grids, same_micro_grids
 from gridmap.plans.plan import Plan
 
@@ -104,3 +106,91 @@ def test_without_residents_an_edit_drops_the_touched_micro_grids_and_the_check_n
     assert check["status"] == "fail" and set(check["grid_codes"].split(";")) == {A, B}
     plan.undo()
     assert plan.checks().set_index("check").loc["micro", "status"] == "pass"
+
+
+# ------------------------------------------------------------------------------------------ 微网格 edits
+
+
+def _two(plan: Plan, grid: str) -> tuple[str, str]:
+    codes = plan.micro_of(grid)["micro_code"].tolist()
+    assert len(codes) >= 2
+    return codes[0], codes[1]
+
+
+def test_setting_a_building_head_is_an_undoable_step_that_logs_no_name() -> None:
+    plan, residents = _plan()
+    plan.attach_residents(residents)
+    first, _ = _two(plan, A)
+    before = plan.micro_grids.copy()
+    result = plan.set_building_head(first, "王楼长", "13900000000")
+    row = plan.micro_grids.set_index("micro_code").loc[first]
+    assert (row["building_head"], row["building_head_phone"]) == ("王楼长", "13900000000")
+    assert result.changed == (A,) and plan.checks().set_index("check").loc["micro", "status"] == "pass"
+    log = plan.edit_log()
+    assert log["op"].tolist() == ["micro_head"] and "王楼长" not in log["params"].iloc[0]
+    plan.undo()
+    assert same_micro_grids(plan.micro_grids, before)
+    assert plan.micro_grids["building_head"].tolist() == before["building_head"].tolist()
+    plan.redo()
+    assert plan.micro_grids.set_index("micro_code").loc[first, "building_head"] == "王楼长"
+
+
+def test_moving_buildings_between_micro_grids_keeps_every_household_in_exactly_one() -> None:
+    plan, residents = _plan()
+    plan.attach_residents(residents)
+    a, b = _two(plan, A)
+    rows = plan.micro_of(A).set_index("micro_code")
+    recount = _recount(plan.micro_grids, residents)
+    n = recount["micro_code"].value_counts()
+    big, small = (a, b) if n[a] >= n[b] else (b, a)
+    # the big one's buildings, nearest to the small one first
+    mine = recount.index[recount["micro_code"] == big]
+    dist = residents.geometry.iloc[mine].distance(rows.geometry[small]).sort_values()
+    near, far = dist.index[0], dist.index[-1]
+    lasso = residents.geometry.iloc[far].buffer(5)
+    with pytest.raises(GridmapError, match="fall apart"):
+        plan.move_micro(small, polygon=lasso)
+    before_hh = rows["households"].to_dict()
+    plan.move_micro(small, polygon=residents.geometry.iloc[near].buffer(5))
+    after = plan.micro_of(A).set_index("micro_code")
+    assert after.loc[small, "households"] == before_hh[small] + 20
+    assert after.loc[big, "households"] == before_hh[big] - 20
+    recount = _recount(plan.micro_grids, residents)
+    assert (recount["n_micro"] == 1).all() and recount.loc[near, "micro_code"] == small
+    by_micro = recount.groupby("micro_code")["households"].sum()
+    assert by_micro.reindex(plan.micro_grids["micro_code"]).fillna(0).astype(int).tolist() == \
+        plan.micro_grids["households"].tolist()
+    assert plan.checks().set_index("check").loc["micro", "status"] == "pass"
+    # a whole 微网格 into its neighbour: one left, holding the grid's 80 households (out of the band)
+    plan.move_micro(small, source_code=big)
+    whole = plan.micro_of(A)
+    assert whole["micro_code"].tolist() == [small] and whole["households"].tolist() == [80]
+    assert not whole["in_band"].item() and plan.checks().set_index("check").loc["micro", "status"] == "pass"
+    with pytest.raises(GridmapError, match="not a 微网格 of grid"):
+        plan.move_micro(plan.micro_of(B)["micro_code"].iloc[0], source_code=small)
+    plan.undo()
+    plan.undo()
+    assert plan.micro_of(A)["households"].to_dict() == {0: before_hh[min(a, b)], 1: before_hh[max(a, b)]}
+
+
+def test_rebuild_and_micro_edits_survive_saving_and_reopening(tmp_path) -> None:
+    from gridmap.plans.store import load_plan, plan_sources, save_plan
+
+    plan, residents = _plan()
+    plan.attach_residents(residents)
+    a, b = _two(plan, A)
+    plan.move_micro(a, source_code=b)
+    plan.rebuild_micro(A)
+    rebuilt = plan.micro_of(A)
+    assert rebuilt["households"].sum() == 80 and rebuilt["households"].between(10, 70).all()
+    plan.set_building_head(rebuilt["micro_code"].iloc[0], "李楼长", "025")
+    save_plan(plan, tmp_path / "plan.gpkg", sources=plan_sources(residents=residents))
+    again = load_plan(tmp_path / "plan.gpkg")
+    assert again.edit_log()["op"].tolist() == ["micro_move", "micro_rebuild", "micro_head"]
+    assert again.micro_of(A).set_index("micro_code")["building_head"].iloc[0] == "李楼长"
+    again.undo()
+    assert (again.micro_of(A)["building_head"] == "").all()
+    again.undo()
+    assert len(again.micro_of(A)) == 1  # the move undone last: one 微网格 of 80
+    again.undo()
+    assert sorted(again.micro_of(A)["micro_code"]) == sorted([a, b])

@@ -874,4 +874,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "import the layers of people ({given}) on their own, after the inputs: gridmap workspace import DIR "
         "--project NAME {given} …",
     },
+    "err_micro_none": {
+        "zh": "该方案没有微网格：请用 gridmap unify … --micro 10,70 生成",
+        "en": "this plan has no 微网格: make them with gridmap unify … --micro 10,70",
+    },
+    "err_micro_unknown": {"zh": "方案中没有微网格 {code}", "en": "the plan has no 微网格 {code}"},
+    "err_micro_head_long": {
+        "zh": "微网格 {code}：楼栋长姓名最多 50 个字符，电话最多 30 个字符",
+        "en": "微网格 {code}: a 楼栋长 name takes at most 50 characters, a phone at most 30",
+    },
+    "err_micro_target": {
+        "zh": "{target} 不是网格 {grid} 的微网格：楼栋只能在同一基础网格的微网格之间移动",
+        "en": "{target} is not a 微网格 of grid {grid}: buildings move only between 微网格 of the same base grid",
+    },
+    "err_micro_nothing_picked": {
+        "zh": "网格 {grid}：所选范围内没有楼栋；请圈选楼栋，或选择要并入的微网格",
+        "en": "grid {grid}: no building picked; draw around buildings, or choose the 微网格 to move",
+    },
+    "err_micro_not_neighbours": {
+        "zh": "微网格 {target} 会被分成几块：只能并入与它相邻的楼栋",
+        "en": "微网格 {target} would fall apart in pieces: only buildings next to it can join it",
+    },
+    "err_micro_needs_residents": {
+        "zh": "移动楼栋或重新划分微网格需要住户图层（方案所属项目的 residents）",
+        "en": "moving buildings or making 微网格 anew needs the residents (the project's residents layer)",
+    },
+    "err_micro_pick": {
+        "zh": "请给出圈选范围或一个来源微网格（二者选一）",
+        "en": "give either a drawn polygon or a source 微网格 (one of the two)",
+    },
+    "err_micro_outside_scope": {
+        "zh": "未保存：您修改了范围外网格 {grids} 的微网格",
+        "en": "not saved: you changed the 微网格 of grid(s) {grids} outside your scope",
+    },
 }
