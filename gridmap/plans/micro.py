@@ -40,7 +40,7 @@ __all__ = ["MICRO_LAYER", "DEFAULT_MICRO_BAND", "MICRO_OUTPUT_COLUMNS", "MICRO_T
            "resident_points", "resident_grid_codes", "MicroBuild", "build_micro_grids", "check_micro_grids",
            "normalize_micro_grids", "touched_grids", "rebuild_micro_grids", "refresh_plan_micro_grids",
            "same_micro_grids", "micro_rows", "replace_micro_rows", "with_building_head", "move_micro_buildings",
-           "micro_rows_to_records", "micro_rows_from_records"]
+           "micro_rows_to_records", "micro_rows_from_records", "changed_micro_grids"]
 
 #: Layer name of the micro grids in a plan file.
 MICRO_LAYER = "micro_grids"
@@ -521,3 +521,18 @@ def micro_rows_from_records(records: list[dict], crs) -> gpd.GeoDataFrame:
     frame = pd.DataFrame(records, columns=[*MICRO_OUTPUT_COLUMNS, "geometry"])
     geoms = shapely.from_wkt(frame["geometry"].to_numpy(dtype=object))
     return normalize_micro_grids(gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geoms, crs=crs))
+
+
+def changed_micro_grids(before: gpd.GeoDataFrame | None, after: gpd.GeoDataFrame | None) -> set[str]:
+    """Base grid codes whose 微网格 differ between two layers (rows, 楼栋长 or polygons); None counts as none."""
+    a = normalize_micro_grids(before) if before is not None else None
+    b = normalize_micro_grids(after) if after is not None else None
+    codes = set(a["grid_code"]) if a is not None else set()
+    codes |= set(b["grid_code"]) if b is not None else set()
+    out = set()
+    for code in codes:
+        rows_a = a[a["grid_code"] == code] if a is not None else None
+        rows_b = b[b["grid_code"] == code] if b is not None else None
+        if rows_a is None or rows_b is None or not same_micro_grids(rows_a, rows_b):
+            out.add(code)
+    return out

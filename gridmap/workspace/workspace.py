@@ -41,7 +41,13 @@ from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.io.crs import metric_crs
 from gridmap.io.validate import LayerError, validate_layer
 from gridmap.people.layers import PEOPLE_LAYERS, check_people_layer
-from gridmap.plans.micro import normalize_micro_grids, refresh_plan_micro_grids, same_micro_grids, touched_grids
+from gridmap.plans.micro import (
+    changed_micro_grids,
+    normalize_micro_grids,
+    refresh_plan_micro_grids,
+    same_micro_grids,
+    touched_grids,
+)
 from gridmap.plans.plan import Plan, Step
 from gridmap.plans.store import steps_from_table, steps_table
 from gridmap.vocab import text
@@ -797,6 +803,11 @@ class WorkspaceSession:
         self._check_scope(project, name, plan.units.set_index("unit_id")["area_id"].astype(str), base, mine)
         kind = RevisionKind(kind)
         base_micro = self.backend.read_revision(project, name, base_no, assignment=False, micro=True).micro_grids
+        micro_edited = changed_micro_grids(base_micro, _micro(plan))
+        outside = sorted(micro_edited & self.outside_scope(plan))
+        if outside:  # 微网格 edits (楼栋长, buildings moved) of grids outside the scope: refused whole
+            raise PermissionDenied(text("err_micro_outside_scope", grids=", ".join(outside[:10])),
+                                   "micro_outside_scope", project=project, plan=name, grids=outside)
         touched = touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
         micro_note = self._refresh_micro(project, plan, touched)
         if mine.same_as(base) and same_micro_grids(_micro(plan), base_micro):  # nothing to save: hand back the head
@@ -828,11 +839,12 @@ class WorkspaceSession:
                     plan.revision, plan.name, plan.plan_id, plan.dirty = rev.number, name, info.plan_id, False
                     return SaveResult(rev, False, plan)
             return self._merge_save(project, name, plan, info, base_no, base, mine, head, steps, keep, key,
-                                    message, progress, micro_note)
+                                    message, progress, micro_note, micro_edited)
 
     def _merge_save(self, project: str, name: str, plan: Plan, info: PlanInfo, base_no: int, base: PlanState,
                     mine: PlanState, head: int, steps: pd.DataFrame, keep: int, key: str | None, message: str,
-                    progress: Callable[[str], None] | None, micro_note: dict[str, Any]) -> SaveResult:
+                    progress: Callable[[str], None] | None, micro_note: dict[str, Any],
+                    micro_edited: frozenset[str] | set[str] = frozenset()) -> SaveResult:
         """Merge a save on an old revision with the head; store a merge revision, or a rescue one and refuse.
 
         The merged 微网格: theirs for the grids mine did not touch, mine for the grids mine touched,
@@ -871,7 +883,7 @@ class WorkspaceSession:
             assert merged is not None
             merged_plan = merged.to_plan(plan.units, revision=head, plan_id=info.plan_id, name=name)
             merged_note = self._merge_micro(project, name, head, plan, merged_plan, base, mine, theirs,
-                                            set(result.renumbered.values()))
+                                            set(result.renumbered.values()), micro_edited)
             status = _status(merged_plan)
             summary = {**summarize(theirs, merged, households, steps), **merged_note}
             summary["merged_with"] = [r.number for r in self.backend.list_revisions(project, name)
@@ -928,13 +940,16 @@ class WorkspaceSession:
         return note
 
     def _merge_micro(self, project: str, name: str, head: int, mine_plan: Plan, merged_plan: Plan, base: PlanState,
-                     mine: PlanState, theirs: PlanState, renumbered: set[str]) -> dict[str, Any]:
+                     mine: PlanState, theirs: PlanState, renumbered: set[str],
+                     micro_edited: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
         """Give ``merged_plan`` the 微网格 of a merge (see :meth:`_merge_save`); what to say in the summary."""
         theirs_micro = self.backend.read_revision(project, name, head, assignment=False, micro=True).micro_grids
         mine_micro = _micro(mine_plan)
         if theirs_micro is None and mine_micro is None:
             return {}
-        mine_touched = touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
+        # grids whose 微网格 mine changed (by moving units, or by a 微网格 edit: 楼栋长, buildings moved)
+        mine_touched = (touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
+                        | set(micro_edited))
         theirs_touched = touched_grids(base.codes, theirs.codes) | (set(base.exclusive) ^ set(theirs.exclusive))
         parts = []
         if theirs_micro is not None:

@@ -16,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import pyproj
 import pytest
-from ws_data import A1, A2, B1, B2, CRS, PLANNER_B, VIEWER, X0, Y0, B, make_inputs, make_plan
+from ws_data import A1, A2, ADMIN, B1, B2, CRS, PLANNER_A, PLANNER_B, VIEWER, X0, Y0, B, make_inputs, make_plan
 
 from gridmap.cli import main
 from gridmap.plans.store import save_plan
@@ -155,3 +155,29 @@ def test_people_layers_are_imported_checked_and_pair_keeps_counts_and_lists_apar
     assert "name" not in viewer.layer("office", "staff").columns
     with pytest.raises(PermissionDenied):
         viewer.import_people("office", {"staff": admin.layer("office", "staff")})
+
+
+def test_micro_edits_are_saved_inside_the_scope_only_and_kept_in_the_history(workspace) -> None:
+    from gridmap.plans.micro import build_micro_grids
+
+    plan = make_plan()
+    residents = make_inputs()["residents"]
+    plan.micro_grids = build_micro_grids(plan.grids()[["grid_code", "geometry"]], residents, min_households=10,
+                                         max_households=70).micro_grids
+    workspace.as_user(ADMIN).create_plan("office", "micro", plan, message="with 微网格")
+    planner = workspace.as_user(PLANNER_A)  # scope: community A (grids A1, A2)
+    mine = planner.open_plan("office", "micro")
+    in_scope, outside = mine.micro_of(A1)["micro_code"].iloc[0], mine.micro_of(B1)["micro_code"].iloc[0]
+    mine.set_building_head(outside, "外楼长", "1")
+    with pytest.raises(PermissionDenied, match=B1):
+        planner.save_plan("office", "micro", mine)
+    mine.undo()
+    mine.set_building_head(in_scope, "张楼长", "025")
+    saved = planner.save_plan("office", "micro", mine, message="楼栋长")
+    assert saved.revision.number == 2
+    again = workspace.as_user(ADMIN).open_plan("office", "micro")
+    assert again.micro_of(A1).set_index("micro_code").loc[in_scope, "building_head"] == "张楼长"
+    assert again.edit_log()["op"].tolist() == ["micro_head"]
+    assert (workspace.as_user(VIEWER).open_plan("office", "micro").micro_grids["building_head"] == "").all()
+    again.undo()  # the history reaches back into the save
+    assert again.micro_of(A1).set_index("micro_code").loc[in_scope, "building_head"] == ""
