@@ -740,6 +740,22 @@ class WorkspaceSession:
         base = self._state(project, name, plan.revision)
         self._check_scope(project, name, plan.units.set_index("unit_id")["area_id"].astype(str), base,
                           PlanState.from_plan(plan))
+        self._check_micro_scope(project, name, plan)
+
+    def _check_micro_scope(self, project: str, name: str, plan: Plan) -> set[str]:
+        """The base grids whose 微网格 the plan changed since its revision; refused outside the scope.
+
+        Raises :class:`PermissionDenied` naming the grids when a 微网格 edit (楼栋长, buildings moved)
+        or a rebuild touches a grid outside the principal's scope.
+        """
+        base_micro = self.backend.read_revision(project, name, int(plan.revision), assignment=False,
+                                                micro=True).micro_grids
+        edited = changed_micro_grids(base_micro, _micro(plan))
+        outside = sorted(edited & self.outside_scope(plan))
+        if outside:
+            raise PermissionDenied(text("err_micro_outside_scope", grids=", ".join(outside[:10])),
+                                   "micro_outside_scope", project=project, plan=name, grids=outside)
+        return edited
 
     # ------------------------------------------------------------------ plans: writing
 
@@ -803,11 +819,7 @@ class WorkspaceSession:
         self._check_scope(project, name, plan.units.set_index("unit_id")["area_id"].astype(str), base, mine)
         kind = RevisionKind(kind)
         base_micro = self.backend.read_revision(project, name, base_no, assignment=False, micro=True).micro_grids
-        micro_edited = changed_micro_grids(base_micro, _micro(plan))
-        outside = sorted(micro_edited & self.outside_scope(plan))
-        if outside:  # 微网格 edits (楼栋长, buildings moved) of grids outside the scope: refused whole
-            raise PermissionDenied(text("err_micro_outside_scope", grids=", ".join(outside[:10])),
-                                   "micro_outside_scope", project=project, plan=name, grids=outside)
+        micro_edited = self._check_micro_scope(project, name, plan)  # 微网格 edits outside the scope: refused
         touched = touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
         micro_note = self._refresh_micro(project, plan, touched)
         if mine.same_as(base) and same_micro_grids(_micro(plan), base_micro):  # nothing to save: hand back the head
