@@ -15,14 +15,16 @@ import streamlit as st
 from gridmap.app import mapkit
 from gridmap.app.context import PageContext
 from gridmap.app.i18n import columns, t
+from gridmap.people.layers import PAIRING_LAYERS
 from gridmap.people.staffing import STAFFING_LAYERS
 from gridmap.present.staff_map import staffing_map
 from gridmap.workspace import WorkspaceError
 
 __all__ = ["render_staffing", "PAIRING_LAYER"]
 
-#: The layer of a pairing run a project may keep (grids with ``n_paired``, ``n_unpaired``).
-PAIRING_LAYER = "pairing_grids"
+#: The layer of a pairing run a project may keep (grids with ``n_paired``, ``n_unpaired``;
+#: :func:`gridmap.people.layers.pairing_layers`, ``gridmap pair --workspace``).
+PAIRING_LAYER = PAIRING_LAYERS[0]
 #: The key of the section's map.
 MAP_KEY = "staffing_map"
 

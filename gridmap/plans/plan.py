@@ -608,13 +608,18 @@ class Plan:
         self.future.clear()
         return EditResult(op, step.changed(), 0, (), self.checks())
 
-    def _grid_residents(self, grid: str) -> tuple[np.ndarray, np.ndarray]:
-        """(points, households) of the attached residents counted in base grid ``grid``."""
+    def _located_residents(self) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+        """(attached residents, their points in the plan's CRS, the grid code of each now); refused without."""
         residents = self.micro_residents()
         if residents is None:
             raise PlanError("err_micro_needs_residents")
         points = resident_points(residents, self.crs)
         codes = resident_grid_codes(points, self.units, np.array([c or "" for c in self.codes], dtype=object))
+        return residents, points, codes
+
+    def _grid_residents(self, grid: str) -> tuple[np.ndarray, np.ndarray]:
+        """(points, households) of the attached residents counted in base grid ``grid``."""
+        residents, points, codes = self._located_residents()
         mine = codes == grid
         households = (pd.to_numeric(residents["households"], errors="coerce").fillna(0).to_numpy()
                       if "households" in residents else np.zeros(len(residents)))
@@ -658,12 +663,8 @@ class Plan:
     def rebuild_micro(self, grid_code: str) -> EditResult:
         """Make the 微网格 of one base grid anew with the plan's band (their 楼栋长 cleared); undoable."""
         grid = self._micro_grid(f"{grid_code}00")
-        residents = self.micro_residents()
-        if residents is None:
-            raise PlanError("err_micro_needs_residents")
+        residents, _, codes = self._located_residents()
         assert self.micro_grids is not None
-        points = resident_points(residents, self.crs)
-        codes = resident_grid_codes(points, self.units, np.array([c or "" for c in self.codes], dtype=object))
         base = [c for c in self.registry if c not in self.exclusive]
         micro, _, _ = rebuild_micro_grids(self.micro_grids, base, self.grids([grid])[["grid_code", "geometry"]],
                                           residents, codes, band=self.micro_band)
