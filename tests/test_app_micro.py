@@ -61,3 +61,14 @@ def test_a_planner_sets_a_building_head_saves_and_the_plan_keeps_it(office) -> N
     table = micro_table(viewer)
     assert len(table) == len(micro) and "赵楼长" not in table.to_string()
     assert "micro_pick" not in {w.key for w in viewer.selectbox}
+
+
+@pytest.mark.slow
+def test_a_project_with_a_pairing_run_only_shows_its_counts(office) -> None:  # noqa: F811
+    admin = office.as_system("setup")
+    area = admin.layer(PROJECT, "study_area")
+    counts = area[["area_id", "geometry"]].rename(columns={"area_id": "grid_code"}).assign(
+        n_paired=1, n_unpaired=[2] + [0] * (len(area) - 1), plan="p", revision=1)
+    admin.store_layers(PROJECT, "pairing", {"pairing_grids": counts})
+    at = run("grid")
+    assert any(f"未结对 {2} 人" in c.value for c in at.caption), [c.value for c in at.caption]

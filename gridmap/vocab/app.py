@@ -764,4 +764,9 @@ APP_TEXT.update({
     'op_micro_head': {"zh": "设置楼栋长", "en": "set building head"},
     'op_micro_move': {"zh": "移动楼栋", "en": "move buildings"},
     'op_micro_rebuild': {"zh": "重新划分微网格", "en": "remake micro grids"},
+    'pairing_source': {
+        "zh": "由 gridmap pair 按方案 {plan} 版本 {rev} 计算：{grids} 个网格，已结对 {paired} 人，"
+              "未结对 {unpaired} 人。",
+        "en": "Computed by gridmap pair on plan {plan}, revision {rev}: {grids} grids, {paired} people paired, "
+              "{unpaired} not paired."},
 })
