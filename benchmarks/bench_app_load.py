@@ -26,18 +26,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from gridmap.cli.serve import streamlit_command
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from browser_support import serve  # noqa: E402 - the tests' server helper
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -48,12 +47,6 @@ PAGE_LABELS = {"data": "数据", "overview": "总览", "coverage": "覆盖", "ac
 CLK = os.sysconf("SC_CLK_TCK")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def make_workspace(folder: Path, sessions: int, standin: bool) -> None:
     """The demo (or the stand-in) as project ``demo``, with ``sessions`` accounts, half viewers, half planners."""
     from gridmap.workspace import init_workspace
@@ -61,7 +54,6 @@ def make_workspace(folder: Path, sessions: int, standin: bool) -> None:
     ws = init_workspace(folder)
     admin = ws.as_system("bench")
     if standin:
-        sys.path.insert(0, str(REPO / "tests"))
         import standin_demo
 
         admin.import_inputs("demo", standin_demo.load_demo(), standin_demo.DEMO_OSM, title="stand-in")
@@ -88,24 +80,6 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
-
-
-def start_server(folder: Path, port: int, log: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if k not in ("GRIDMAP_DEMO_MODULE", "GRIDMAP_WORKSPACE")}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=folder), cwd=REPO, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gridmap serve exited:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                return proc
-        except OSError:
-            time.sleep(0.25)
-    proc.kill()
-    raise SystemExit("gridmap serve did not answer in 120 s")
 
 
 def wait_warm(pid: int, timeout: float = 900.0) -> float:
@@ -195,21 +169,15 @@ def main() -> None:
         t = time.perf_counter()
         make_workspace(folder, args.sessions, args.standin)
         print(f"workspace with {args.sessions} accounts made in {time.perf_counter() - t:.1f} s")
-        port = _free_port()
-        proc = start_server(folder, port, Path(tmp) / "server.log")
-        try:
+        server: list = []
+        with serve(folder, Path(tmp) / "server.log", wait_warm=False, timeout=120, started=server.append) as base:
+            proc = server[0]
             waited = wait_warm(proc.pid)
             print(f"server up; start-up warm-up over after {waited:.0f} s "
                   f"(server CPU so far {cpu_seconds(proc.pid):.1f} s)")
             names = [f"planner{i}" if i % 2 else f"viewer{i}" for i in range(args.sessions)]
-            out = asyncio.run(drive(f"http://127.0.0.1:{port}", names, pages, proc.pid))
+            out = asyncio.run(drive(base, names, pages, proc.pid))
             rss = peak_rss_mb(proc.pid)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
         times = [x for n in names for x in out.get(n, {}).get("times", [])]
         everything = [f"{n}: {e}" for n in names for e in out.get(n, {}).get("errors", [])]
         # the browser's own complaints when the machine is overloaded — a component iframe slower than

@@ -6,7 +6,8 @@ An office workspace holding the real demo (project ``demo``) and one admin accou
 per backend — a temporary GeoPackage folder, and a fresh schema of the database named by ``--url``
 (default ``$GRIDMAP_TEST_POSTGRES_URL``; dropped afterwards) — then, ``--runs`` times, the server
 is started afresh (``gridmap serve --workspace …``, exactly the command of the deployment), and
-once it prints that its warm-up is done, each page (overview, coverage) is opened in a new
+once it prints that its warm-up is done, each page (``--pages``; by default every page that draws a
+map: data, overview, coverage, access, grid, siting) is opened in a new
 headless Chromium context (empty browser cache, Debian's /usr/bin/chromium; never ``playwright
 install``) and the person logs in. The figure is the seconds from the click on 登录 to the map's
 first polygon drawn. Also printed: the seconds from the start to the warm-up done, and the same
@@ -32,7 +33,10 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from browser_support import ENV_POSTGRES_URL, drop_postgis, serve, with_schema  # noqa: E402
 from test_app_browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from test_app_browser_first_map import FIRST_MAP_TARGET_S, PAGES, demo_office, first_map_seconds  # noqa: E402
+from test_app_browser_first_map import FIRST_MAP_TARGET_S, demo_office, first_map_seconds  # noqa: E402
+
+#: The app's pages that draw a map (the city page has its own benchmark, bench_city.py).
+MAP_PAGES = ("data", "overview", "coverage", "access", "grid", "siting")
 
 
 def _locations(backends: list[str], url: str | None, folder: Path) -> dict[str, str | Path]:
@@ -52,7 +56,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="fresh server starts per backend (default 5)")
     parser.add_argument("--url", default=os.environ.get(ENV_POSTGRES_URL), help="PostgreSQL database with PostGIS")
     parser.add_argument("--backend", choices=("gpkg", "postgis", "both"), default="both")
+    parser.add_argument("--pages", default=",".join(MAP_PAGES),
+                        help=f"comma-separated page keys, opened in this order (default {','.join(MAP_PAGES)})")
     args = parser.parse_args()
+    pages = tuple(k.strip() for k in args.pages.split(",") if k.strip())
+    unknown = sorted(set(pages) - set(MAP_PAGES))
+    if unknown or not pages:
+        parser.error(f"--pages: unknown page key(s) {', '.join(unknown) or '(none given)'}; "
+                     f"choose from {', '.join(MAP_PAGES)}")
     from playwright.sync_api import sync_playwright
 
     backends = ["gpkg", "postgis"] if args.backend == "both" else [args.backend]
@@ -64,21 +75,21 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for backend, location in locations.items():
                 demo_office(location)
-                first: dict[str, list[float]] = {k: [] for k in PAGES}
-                again: dict[str, list[float]] = {k: [] for k in PAGES}
+                first: dict[str, list[float]] = {k: [] for k in pages}
+                again: dict[str, list[float]] = {k: [] for k in pages}
                 warm: list[float] = []
                 for run in range(args.runs):
                     t0 = time.perf_counter()
                     with serve(location, folder / f"server-{backend}-{run}.log") as base:
                         warm.append(time.perf_counter() - t0)
-                        for key in PAGES:
+                        for key in pages:
                             first[key].append(first_map_seconds(browser, base, key))
-                        for key in PAGES:
+                        for key in pages:
                             again[key].append(first_map_seconds(browser, base, key))
                     print(f"{backend} run {run + 1}: warm-up {warm[-1]:.1f} s; "
-                          + ", ".join(f"{k} {first[k][-1]:.2f} s (again {again[k][-1]:.2f} s)" for k in PAGES),
+                          + ", ".join(f"{k} {first[k][-1]:.2f} s (again {again[k][-1]:.2f} s)" for k in pages),
                           flush=True)
-                for key in PAGES:
+                for key in pages:
                     rows.append((backend, key, statistics.median(first[key]), max(first[key]),
                                  statistics.median(again[key]), statistics.median(warm)))
             browser.close()

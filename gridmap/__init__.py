@@ -83,6 +83,7 @@ __all__ = sorted(_API)
 def __getattr__(name: str):
     module = _API.get(name)
     if module is None:
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise AttributeError(f"module 'gridmap' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value

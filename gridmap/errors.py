@@ -16,6 +16,7 @@ default). A plain text with no parameters is kept as it is (the same in every la
 * :class:`GridCodeError` — 15-digit grid codes cannot be made (a code range would overflow its
   digits, two communities share one code);
 * :class:`OutputError` — an output folder or file cannot be written.
+* :class:`MissingKeyError` — a column, grid code or key the user's data lacks (also a ``KeyError``).
 
 :func:`check_number` is the one place a parameter's range is checked, by the core functions and
 the command line alike, so an option means the same everywhere and says its unit when refused.
@@ -29,7 +30,8 @@ from typing import cast
 
 from gridmap.vocab import CATALOG, Message, text
 
-__all__ = ["GridmapError", "ParameterError", "LayerError", "GridCodeError", "OutputError", "check_number",
+__all__ = ["GridmapError", "ParameterError", "LayerError", "GridCodeError", "OutputError", "MissingKeyError",
+           "check_number",
            "as_message", "NumberMessage"]
 
 
@@ -95,6 +97,14 @@ class GridCodeError(GridmapError):
 
 class OutputError(GridmapError):
     """An output folder or file cannot be written (a file in the way, no permission, disk full)."""
+
+
+class MissingKeyError(GridmapError, KeyError):
+    """A name looked up in the user's data (a column, a grid code, a layer key) that is not there.
+
+    A ``KeyError`` as well, so that callers which catch one keep working; ``str()`` renders the message
+    (not its ``repr``, as a plain ``KeyError`` would).
+    """
 
 
 def _fmt(value: float) -> str:

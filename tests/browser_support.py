@@ -15,7 +15,7 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,21 +37,30 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(location: str | Path, log: Path, wait_warm: bool = True, timeout: float = 180, *,
-          port: int | None = None, cwd: Path = REPO, env: Mapping[str, str] | None = None) -> Iterator[str]:
-    """``gridmap serve --workspace location`` on ``port`` (default: a free one), run in ``cwd`` (where
-    it reads ``.streamlit/secrets.toml``) with ``env`` (default: this process's, without a demo module
-    or default workspace); yields its base URL once it answers (and, with ``wait_warm``, once it has
-    printed that its warm-up is done); stopped afterwards. Raises RuntimeError, with the server's
-    output, when it exits or is not ready within ``timeout`` seconds."""
+def serve(location: str | Path | None, log: Path, wait_warm: bool = True, timeout: float = 180, *,
+          port: int | None = None, cwd: Path = REPO, env: Mapping[str, str] | None = None,
+          results: Sequence[str | Path] = (), extra_env: Mapping[str, str] | None = None,
+          started: Callable[[subprocess.Popen], None] | None = None) -> Iterator[str]:
+    """``gridmap serve [--workspace location] [--results DIR …]`` on ``port`` (default: a free one), run
+    in ``cwd`` (where it reads ``.streamlit/secrets.toml``) with ``env`` (default: this process's,
+    without a demo module or default workspace) updated by ``extra_env``; yields its base URL once
+    it answers (and, with ``wait_warm``, once it has printed that its warm-up is done); stopped
+    afterwards. ``location`` None serves the default workspace (``$GRIDMAP_WORKSPACE`` of ``env``,
+    else the user's); ``results`` are the ``gridmap run`` folders the city page offers;
+    ``started`` is called with the server's process as soon as it runs (a benchmark reads its CPU
+    time). Raises RuntimeError, with the server's output, when it exits or is not ready within
+    ``timeout`` seconds."""
     port = port or free_port()
     if env is None:
         env = {k: v for k, v in os.environ.items() if k not in ("GRIDMAP_DEMO_MODULE", "GRIDMAP_WORKSPACE")}
+    env = {**env, **(extra_env or {})}
     with open(log, "wb") as out:
-        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=location), cwd=cwd, env=dict(env),
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, workspace=location, results=results), cwd=cwd,
+                                env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
+        if started is not None:
+            started(proc)
         deadline = time.monotonic() + timeout
         healthy = False
         while not healthy or (wait_warm and WARM_UP_DONE not in log.read_text(errors="replace")):

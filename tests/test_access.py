@@ -309,6 +309,7 @@ def test_cli_access_demo_writes_every_file(demo_walk, tmp_path: Path, capsys) ->
     assert json.loads((out / "centers_access.geojson").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
 
 
+@pytest.mark.slow
 def test_cli_access_with_files_and_bad_input(demo_walk, tmp_path: Path, capsys) -> None:
     layers = demo_walk["layers"]
     res_path, cen_path, grid_path = tmp_path / "r.geojson", tmp_path / "c.geojson", tmp_path / "g.geojson"

@@ -1,21 +1,20 @@
 """The city page in a real headless Chromium: a registered ``gridmap run`` folder, the 街道
-choropleth with its legend, a click on a 街道 opening its detail map, and what the first map costs.
+choropleth with its legend, the 社区 on request, a click on a 街道 opening its detail map, and what
+the first map costs.
 
-The server is started as ``gridmap serve --results DIR`` would (the folder in
-``GRIDMAP_RESULTS``); Debian's /usr/bin/chromium is driven by Playwright (never
-``playwright install``). :func:`open_city` is shared with ``benchmarks/bench_city.py``.
+The server is ``gridmap serve --results DIR`` (:func:`browser_support.serve`); Debian's
+/usr/bin/chromium is driven by Playwright (never ``playwright install``). :func:`open_city` is
+shared with ``benchmarks/bench_city.py``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -24,89 +23,68 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 sys.path.insert(0, str(TESTS))
 
+from browser_support import serve  # noqa: E402
 from test_app_browser import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME, browser  # noqa: E402, F401 - browser: a fixture
 from test_app_browser_grid import wait_idle  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-
-def free_port() -> int:
-    """A free TCP port on this machine."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+#: Environment of a server whose demo is the tests' small stand-in (``tests/standin_demo.py``).
+STANDIN_ENV = {"GRIDMAP_DEMO_MODULE": "standin_demo",
+               "PYTHONPATH": os.pathsep.join(p for p in (str(TESTS), os.environ.get("PYTHONPATH", "")) if p)}
 
 
-def start_server(results: Path, log: Path, demo_module: str | None = "standin_demo") -> tuple[subprocess.Popen, str]:
-    """Streamlit as ``gridmap serve --results`` runs it, on a free port; waits for its health check."""
-    from gridmap.cli.serve import streamlit_command
-    from gridmap.scale.summary import RESULTS_ENV
-
-    port = free_port()
-    env = dict(os.environ, **{RESULTS_ENV: str(results)})
-    if demo_module:
-        env["GRIDMAP_DEMO_MODULE"] = demo_module
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(TESTS), env.get("PYTHONPATH", "")) if p)
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(streamlit_command("127.0.0.1", port, python=sys.executable), cwd=REPO, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.terminate()
-            raise RuntimeError(f"streamlit did not answer in 90 s:\n{log.read_text(errors='replace')}")
-        time.sleep(0.25)
+def byte_kind(url: str) -> str:
+    """Which part of the app an HTTP response belongs to: ``map`` (the map component's page and
+    scripts, the map assets under /app/static), or ``streamlit`` (Streamlit's own page and static
+    bundle: the same for every page, and kept by a browser's cache after the first visit)."""
+    path = urlsplit(url).path
+    return "map" if path.startswith(("/component/", "/app/static/")) else "streamlit"
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+def open_city(chromium, base: str, streets: int, communities: int, timeout_ms: int = 600_000, *,
+              context=None) -> dict:
+    """Open ``?page=city`` in a fresh browser context (or a new page of ``context``, whose cache may
+    already hold Streamlit's bundle and the map's scripts) and wait for the first city map of the source
+    the page opens with (the open project's results, else the first ``--results`` folder): the
+    caption naming its ``streets`` 街道 and ``communities`` 社区, the map's legend and one drawn
+    polygon per 街道.
 
-
-def open_city(chromium, base: str, results: Path, timeout_ms: int = 600_000) -> dict:
-    """Open ``?page=city`` in a fresh browser context, choose the results folder, and wait for the
-    city map's polygons. Returns the page, its map frame, the seconds from choosing the folder
-    to the map drawn, and the bytes the server sent meanwhile (WebSocket frames and HTTP bodies).
+    Returns the page, its map frame, ``seconds`` from navigation to that map drawn
+    (``caption_seconds`` to the caption, before the map), and the bytes
+    the server sent meanwhile: ``ws`` of the WebSocket frames' payloads (the page and the map's
+    data, uncompressed), ``map_http`` of the map component's HTTP bodies as they came over the wire
+    (its page, scripts and the Leaflet assets; 0 when the browser's cache served them), ``bytes``
+    their sum — what a first map costs — and ``streamlit_http``, Streamlit's own page and static
+    bundle (a browser caches it).
     """
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    context = context or chromium.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    sent = {"bytes": 0}
+    sent = {"ws": 0, "map": 0, "streamlit": 0}
 
     def on_ws(ws) -> None:
-        ws.on("framereceived", lambda payload: sent.__setitem__("bytes", sent["bytes"] + len(payload)))
+        ws.on("framereceived", lambda payload: sent.__setitem__("ws", sent["ws"] + len(payload)))
 
     def on_response(r) -> None:
         with contextlib.suppress(Exception):  # redirects and aborted requests have no body
-            sent["bytes"] += len(r.body())
+            # the body as it came over the wire (compressed, 0 when the browser's cache served it)
+            sent[byte_kind(r.url)] += max(0, r.request.sizes()["responseBodySize"])  # -1: unknown (a cache)
 
     page.on("websocket", on_ws)
     page.on("response", on_response)
-    page.goto(base + "/?page=city", wait_until="commit")
-    page.get_by_text("全市概览").first.wait_for(timeout=timeout_ms)
-    choose = page.locator('[data-testid="stSelectbox"]').filter(has_text="成果来源")
-    choose.click()
-    before = sent["bytes"]
     t0 = time.perf_counter()
-    page.get_by_role("option", name=results.name).click()
+    page.goto(base + "/?page=city", wait_until="commit")
+    page.get_by_text(f"{streets} 个街道、{communities} 个社区").first.wait_for(timeout=timeout_ms)
+    caption_seconds = time.perf_counter() - t0
     frame = page.frame_locator(MAP_IFRAME).first
     frame.locator(".gridmap-legend").wait_for(timeout=timeout_ms)
-    frame.locator(".leaflet-overlay-pane svg path").first.wait_for(state="attached", timeout=timeout_ms)
+    frame.locator(".leaflet-overlay-pane svg path").nth(streets - 1).wait_for(state="attached", timeout=timeout_ms)
     seconds = time.perf_counter() - t0
+    at_map = dict(sent)
     page.wait_for_timeout(500)
-    return {"context": context, "page": page, "frame": frame, "seconds": seconds, "bytes": sent["bytes"] - before}
+    return {"context": context, "page": page, "frame": frame, "seconds": seconds, "caption_seconds": caption_seconds,
+            "ws": at_map["ws"],
+            "map_http": at_map["map"], "bytes": at_map["ws"] + at_map["map"], "streamlit_http": at_map["streamlit"]}
 
 
 @pytest.fixture(scope="module")
@@ -124,25 +102,29 @@ def results(tmp_path_factory) -> Path:
 def server(results, tmp_path_factory):
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
-    proc, base = start_server(results, tmp_path_factory.mktemp("streamlit") / "server.log")
-    try:
+    folder = tmp_path_factory.mktemp("streamlit")
+    with serve(folder / "workspace", folder / "server.log", timeout=600, results=[results],
+               extra_env=STANDIN_ENV) as base:
         yield base
-    finally:
-        stop_server(proc)
 
 
 def test_city_map_then_a_click_opens_the_street(server, browser, results) -> None:  # noqa: F811 - the fixture
     from gridmap.scale.summary import city_summary, load_city_results
 
     s = city_summary(load_city_results(results))
-    opened = open_city(browser, server, results)
+    opened = open_city(browser, server, len(s.streets), len(s.communities))
     try:
         page, frame = opened["page"], opened["frame"]
-        labels = [x.strip() for x in frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
-        assert "街道" in labels and "社区" in labels, labels
         assert frame.locator(".leaflet-overlay-pane svg path").count() >= len(s.streets)
         assert opened["bytes"] < 2_000_000, f"the first city map cost {opened['bytes']:,} bytes"
-        print(f"\ncity map: {opened['seconds']:.2f} s, {opened['bytes']:,} bytes")
+        print(f"\ncity map: {opened['seconds']:.2f} s, {opened['bytes']:,} bytes (WebSocket {opened['ws']:,}, map "
+              f"component {opened['map_http']:,}; Streamlit's bundle {opened['streamlit_http']:,})")
+        # the 社区 on request: the map then offers both layers
+        wait_idle(page, 120_000)
+        page.get_by_text("社区（数据量较大）").click()
+        frame.locator(".leaflet-control-layers-overlays label").filter(has_text="社区").wait_for(timeout=120_000)
+        labels = [x.strip() for x in frame.locator(".leaflet-control-layers-overlays label").all_inner_texts()]
+        assert "街道" in labels and "社区" in labels, labels
         # click the middle of the map — some 街道 is there (they tile the city): its detail opens below
         container = frame.locator(".leaflet-container")
         box = container.bounding_box()

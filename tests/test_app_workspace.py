@@ -22,6 +22,9 @@ from gridmap.cli.serve import APP_SCRIPT
 from gridmap.workspace import Principal, Role, init_workspace
 from gridmap.workspace.auth import token_hash
 
+#: the whole module is slow: a quick run (-m "not slow") leaves it out
+pytestmark = pytest.mark.slow
+
 TESTS = Path(__file__).resolve().parent
 PASSWORD = "app-test-pass-1"
 PROJECT = "standin-demo"

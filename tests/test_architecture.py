@@ -251,6 +251,7 @@ def test_the_cycle_check_finds_a_deferred_cycle_and_ignores_type_checking(tmp_pa
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
+@pytest.mark.slow
 def test_every_module_is_parsed() -> None:
     assert "gridmap.access.routing" in MODULES and "gridmap.cli" in MODULES
     assert len(MODULES) > 40
@@ -264,6 +265,7 @@ def test_no_module_imports_a_private_name_of_another() -> None:
     assert not found, "private names used across modules (make them public or move them):\n" + "\n".join(found)
 
 
+@pytest.mark.slow
 def test_no_import_cycle_among_gridmap_modules() -> None:
     found = cycles(import_graph())
     assert not found, "import cycles:\n" + "\n".join(" → ".join(c) for c in found)

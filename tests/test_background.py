@@ -27,6 +27,7 @@ def test_a_result_computed_in_the_child_is_the_one_computed_here() -> None:
     assert call.result() == (pid, area)  # asked again: the same value, nothing recomputed
 
 
+@pytest.mark.slow
 @forks
 def test_a_large_result_crosses_the_pipe_whole() -> None:
     big = np.arange(5_000_000, dtype=np.int64)  # 40 MB: more than a pipe's buffer

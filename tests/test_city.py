@@ -51,6 +51,7 @@ def single(city):
     return run_single(CityInputs.from_city(city))
 
 
+@pytest.mark.slow
 def test_processes_run_reads_its_partitions_and_is_the_one_process_run(city, single) -> None:
     result = run_partitioned(CityInputs.from_city(city), RunParams(tasks_per_worker=0), scheduler="processes")
     assert len(result.partitions) == 5 and result.partitions["partition"].iloc[-1] == OUTSIDE
@@ -66,6 +67,7 @@ def test_grouped_tasks_give_the_same_results(city, single) -> None:
     assert_same(single, result)
 
 
+@pytest.mark.slow
 def test_halo_access_from_the_store_is_the_one_process_run(city, single) -> None:
     result = run_partitioned(CityInputs.from_city(city), RunParams(halo_access=True), scheduler="threads")
     assert_same(single, result)
@@ -137,6 +139,7 @@ def run_folder(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_summary_equals_independent_sums(run_folder, city) -> None:
     res = load_city_results(run_folder)
     s = city_summary(res)
@@ -257,6 +260,7 @@ def test_city_page_shows_a_registered_folder_and_a_click_picks_a_street(run_fold
     st.cache_resource.clear()
 
 
+@pytest.mark.slow
 def test_city_page_offers_a_projects_stored_results_to_its_viewer(run_folder, city, tmp_path, monkeypatch) -> None:
     """``gridmap run --workspace``: the page of a viewer granted the project offers its results (chosen
     first, as the open project's) and draws their city map; a viewer of another project is not offered them."""
@@ -307,4 +311,52 @@ def test_city_page_offers_a_projects_stored_results_to_its_viewer(run_folder, ci
     other = log_in("zhou")
     offered = [w.options for w in other.selectbox if w.key == "city_source"]
     assert not any("city" in o for options in offered for o in options)
+    st.cache_resource.clear()
+
+
+def test_warm_up_prepares_the_city_map_a_first_visit_gets(run_folder, tmp_path, monkeypatch) -> None:
+    """The server's warm-up summarises a registered folder and prepares its first map; the first visit
+    then opens that folder (a project with no inputs of its own: no demo offered) and builds nothing."""
+    import gridmap.app.city_page as city_page
+    from gridmap.app import account
+    from gridmap.workspace import init_workspace
+
+    monkeypatch.syspath_prepend(str(TESTS))
+    monkeypatch.setenv("GRIDMAP_DEMO_MODULE", "standin_demo")
+    monkeypatch.setenv("GRIDMAP_RESULTS", str(run_folder))
+    folder = tmp_path / "workspace"
+    monkeypatch.setenv("GRIDMAP_WORKSPACE", str(folder))
+    ws = init_workspace(folder)
+    ws.as_system("setup").create_project("city", "results only")
+    calls = {"summary": 0, "map": 0}
+
+    def counted(name, real):
+        def call(*a, **kw):
+            calls[name] += 1
+            return real(*a, **kw)
+        return call
+
+    monkeypatch.setattr(city_page, "city_summary", counted("summary", city_page.city_summary))
+    monkeypatch.setattr(city_page, "city_map", counted("map", city_page.city_map))
+    st.cache_resource.clear()
+    account.warm_city(ws)
+    assert calls == {"summary": 1, "map": 1}
+    s = city_summary(load_city_results(run_folder))
+    at = open_app("city")
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state["city_source"] == str(run_folder.resolve())
+    assert any(f"{len(s.streets)} 个街道、{len(s.communities)} 个社区" in c.value for c in at.caption)
+    assert len(at.get("component_instance")) == 1
+    assert calls == {"summary": 1, "map": 1}  # the first visit found the summary and the map prepared
+
+    def sent(name: str, script: str) -> bool:
+        return name in script or json.dumps(name)[1:-1] in script
+
+    first = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert all(sent(n, first) for n in s.streets["street_name"])
+    assert not any(sent(n, first) for n in s.communities["name"])  # the 社区 only when asked for
+    at.radio(key="city_level").set_value("communities").run()
+    assert not at.exception
+    script = json.loads(at.get("component_instance")[0].proto.json_args)["script"]
+    assert all(sent(n, script) for n in s.communities["name"])
     st.cache_resource.clear()

@@ -294,6 +294,7 @@ def test_run_a_bad_scheduler_is_refused_before_any_work(scheduler, message, tmp_
     assert status == 2 and message in err and "synthetic city" not in err  # refused before the city was made
 
 
+@pytest.mark.slow
 def test_run_an_unreachable_scheduler_address_is_named(tmp_path, capsys, monkeypatch) -> None:
     import gridmap.cli.run as run_cli
 

@@ -142,6 +142,7 @@ def test_files_plan_groups_limits_and_mapped_columns(inputs, demo_walk, tmp_path
     assert (sample["grid_code"].to_numpy() == hit.reindex(sample["resident_index"]).to_numpy()).all()
 
 
+@pytest.mark.slow
 def test_drop_empty_keeps_file_rows_and_lists_what_was_left_out(inputs, demo_walk, tmp_path, capsys) -> None:
     res = gpd.read_file(inputs["residents"])
     res.loc[2, "geometry"] = None

@@ -186,6 +186,7 @@ def test_cli_computes_in_the_inputs_crs_or_the_one_asked_for(case, tmp_path: Pat
     assert "EPSG:3857" in err and "web-map projection" in err and "EPSG:4549" in err
 
 
+@pytest.mark.slow
 def test_cli_demo(tmp_path: Path, capsys) -> None:
     assert main(["coverage", "--demo", "--out", str(tmp_path), "--quiet"]) == 0
     summary = pd.read_csv(tmp_path / "summary.csv", encoding="utf-8-sig").set_index("layer")

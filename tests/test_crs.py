@@ -79,6 +79,7 @@ def test_outside_china_is_unchanged() -> None:
 china = st.tuples(st.floats(74.0, 134.0), st.floats(18.0, 53.0))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(china)
 def test_gcj02_round_trip_under_a_metre(point) -> None:

@@ -193,6 +193,7 @@ def test_the_micro_check_fails_for_a_grid_whose_households_changed() -> None:
     assert bad["status"].item() == "fail" and bad["grid_codes"].item() == f"{PREFIX}001;{PREFIX}002"
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(points=st.lists(st.tuples(st.integers(0, 20), st.integers(0, 10), st.integers(0, 40)), min_size=1,
                        max_size=60),
@@ -231,6 +232,7 @@ def test_micro_grids_partition_their_base_grid_and_hold_every_household_once(poi
 # ------------------------------------------------------------------------------------------ whole pipeline
 
 
+@pytest.mark.slow
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ex=st.tuples(st.integers(0, 700), st.integers(0, 700), st.integers(150, 300), st.integers(150, 300)),
        seed=st.integers(0, 10_000))

@@ -370,6 +370,7 @@ def test_geojson_partition_keeps_every_coordinate_and_other_layers_seven_decimal
     assert max(len(repr(x).split(".")[1]) for x in xs) <= 7
 
 
+@pytest.mark.slow
 def test_the_writer_crash_of_issue_12_is_gone(tmp_path: Path) -> None:
     """Faces of layers digitised separately (1 mm–1 m apart) in UTM: ``set_precision(valid_output)``
     threw "TopologyException: unable to assign free hole to a shell" on such faces."""
@@ -419,6 +420,7 @@ def random_case(draw):
     return layers, study
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(random_case())
 def test_written_faces_are_partitions_in_every_format(tmp_path_factory, case) -> None:

@@ -65,6 +65,7 @@ def test_draw_skips_empty_layers_and_columns_with_no_value(demo_walk) -> None:
     assert list(_layers(m)) == []
 
 
+@pytest.mark.slow
 def test_access_map_draws_each_life_circle_with_its_count_in_both_languages(demo_walk) -> None:
     net, layers, result = demo_walk["net"], demo_walk["layers"], demo_walk["access"]
     catch = catchments(result.residents.to_crs(net.crs))
@@ -85,6 +86,7 @@ def test_access_map_draws_each_life_circle_with_its_count_in_both_languages(demo
             assert len(_features(_layers(m)[f"{circle_label(label, lang)} ({n})"])) == n
 
 
+@pytest.mark.slow
 def test_display_shift_moves_every_layer_onto_gcj02_tiles(demo_walk) -> None:
     """The app on 高德/腾讯 tiles: the same layers, each point some hundred metres off (GCJ-02's
     offset in eastern China is 100–700 m), and what is clicked there maps back to the data."""

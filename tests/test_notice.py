@@ -173,6 +173,7 @@ def test_each_notice_is_one_a4_page_with_code_name_phone_and_figures(cli_out, co
         assert "© OpenStreetMap contributors, ODbL" in text
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_the_cjk_font_is_embedded_as_a_subset(cli_out, codes) -> None:
     from fontTools.ttLib import TTCollection, TTFont

@@ -289,6 +289,7 @@ def test_capacities_and_the_limit_are_never_exceeded(instance) -> None:
 # distances: networkx on the OSM network, and the access analysis
 
 
+@pytest.mark.slow
 def test_distances_equal_networkx_on_the_osm_network(demo_walk, demo_osm_graph) -> None:
     """People and helpers on OSM nodes: every pair within the limit, at networkx's shortest-path length
     on the osmnx graph (lengths from its own projected coordinates), to 1e-6 m; none beyond."""

@@ -207,6 +207,7 @@ def test_cli_run_writes_geoparquet_and_geojson(tmp_path, capsys) -> None:
     assert a.equals(b)
 
 
+@pytest.mark.slow
 def test_cli_run_writes_partitions_as_partitions(tmp_path) -> None:
     """faces, units (GeoParquet, and GeoJSON) and grids (GeoJSON) of a partitioned run, read back in
     the working CRS: valid, no overlap, faces covering what the units and grids cover (issue 12)."""

@@ -153,6 +153,7 @@ def test_a_grid_too_fine_for_the_extent_falls_back_to_geos() -> None:
     assert faces["area_m2"].sum() == pytest.approx(2e6)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(polygons(), polygons())
 def test_mosaic_labels_with_snap_rounding_match_brute_force(a, b) -> None:

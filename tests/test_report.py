@@ -109,6 +109,7 @@ def test_english_with_lang_en(en_out: Path) -> None:
     assert set(sheets["grids"]["band status"]) <= {"below the band", "within", "above the band"}
 
 
+@pytest.mark.slow
 def test_grid_sheet_matches_the_plan(zh_out: Path, plan: Plan) -> None:
     grids = _sheets(zh_out)["网格"]
     table = plan.grid_table()

@@ -19,6 +19,7 @@ def city():
     return synthetic_city(10_000, seed=1)
 
 
+@pytest.mark.slow
 def test_same_seed_same_city_other_seed_other_city(city) -> None:
     again = synthetic_city(10_000, seed=1)
     assert again.residents.geometry.equals(city.residents.geometry)

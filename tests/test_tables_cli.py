@@ -147,6 +147,7 @@ def test_coverage_with_csv_residents_equals_the_geopackage_run(files, tmp_path: 
     capsys.readouterr()
 
 
+@pytest.mark.slow
 def test_coverage_map_errors_are_named(files, tmp_path: Path, capsys) -> None:
     base = ["coverage", *_zone_args(files), "--residents", str(files["res_csv"]), "--out", str(tmp_path), "--quiet"]
     assert main([*base, "--map", "zones:households=户数"]) == 2
@@ -217,6 +218,7 @@ def test_access_with_table_residents_and_centres_equals_the_geopackage_run(files
     assert len(va) == len(vb) and va["households"].sum() == vb["households"].sum()
 
 
+@pytest.mark.slow
 def test_site_with_gcj02_centres_equals_the_wgs84_run(files, demo_walk, tmp_path: Path) -> None:
     cen = files["cen"]
     glon, glat = wgs84_to_gcj02(cen.geometry.x.to_numpy(), cen.geometry.y.to_numpy())
@@ -251,6 +253,7 @@ def test_report_with_xlsx_centres_equals_the_geopackage_run(files, demo_walk, tm
 # run: a config whose residents are an x/y CSV in the city's Gauss–Krüger zone
 
 
+@pytest.mark.slow
 def test_run_config_with_csv_residents_equals_the_parquet_run(tmp_path: Path, capsys) -> None:
     from gridmap.scale.synthetic import CityParams, save_network, synthetic_city
 

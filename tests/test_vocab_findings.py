@@ -132,6 +132,7 @@ def test_gridmap_info_in_chinese_lists_the_findings_in_chinese(tmp_path: Path, c
     assert "row 2 (id Z1): invalid polygon (Self-intersection" in out
 
 
+@pytest.mark.slow
 def test_gridmap_coverage_in_chinese_writes_the_findings_in_chinese(tmp_path: Path, capsys) -> None:
     area, zones = tmp_path / "area.geojson", tmp_path / "zones.geojson"
     _study_area().to_file(area)

@@ -53,7 +53,7 @@ from gridmap.access.routing import (  # re-exported names are part of this modul
     values_at,
 )
 from gridmap.access.snapping import EdgeIndex, Snap, snap_points
-from gridmap.errors import check_number
+from gridmap.errors import MissingKeyError, check_number
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = [
@@ -119,7 +119,7 @@ def compute_access(net: WalkNetwork, residents: gpd.GeoDataFrame, centers: gpd.G
     labels = life_circle_labels(thresholds, labels)
     check_number(snap_limit, "snap_limit", "metres", above=0)
     if center_id not in centers.columns:
-        raise KeyError(f"centres have no {center_id!r} column")
+        raise MissingKeyError("err_accessibility_centres_have_no_column", center_id=center_id)
     res_xy = representative_xy(residents, net.crs)
     cen_xy = representative_xy(centers, net.crs)
     services = centre_services(centers, services_col)
@@ -136,10 +136,10 @@ def _zone_labels(residents: gpd.GeoDataFrame, zones: gpd.GeoDataFrame | None, zo
     """The zone of each resident: from ``zones`` (its point inside the polygon) or its own column."""
     if zones is None:
         if zone_id not in residents.columns:
-            raise KeyError(f"residents have no {zone_id!r} column; pass a zone layer")
+            raise MissingKeyError("err_accessibility_residents_have_no_column_pass", zone_id=zone_id)
         return residents[zone_id].astype(object).where(residents[zone_id].notna(), "(none)")
     if zone_id not in zones.columns:
-        raise KeyError(f"zone layer has no {zone_id!r} column")
+        raise MissingKeyError("err_accessibility_zone_layer_has_no_column", zone_id=zone_id)
     xy = representative_xy(residents, zones.crs)
     pts = gpd.GeoDataFrame({"_row": np.arange(len(residents))}, geometry=shapely.points(xy), crs=zones.crs)
     hit = gpd.sjoin(pts[np.isfinite(xy).all(axis=1)], zones[[zone_id, zones.geometry.name]], how="inner",

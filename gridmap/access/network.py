@@ -35,9 +35,11 @@ import shapely
 from scipy import sparse
 from scipy.sparse import csgraph
 
+from gridmap.errors import GridmapError
 from gridmap.io.crs import working_crs
 from gridmap.io.osm import OSM_EXPORT_HELP, osm_file_error
 from gridmap.io.validate import LayerError
+from gridmap.vocab import Message
 
 __all__ = [
     "CACHE_VERSION",
@@ -130,7 +132,7 @@ class WalkNetwork:
         """
         crs = pyproj.CRS.from_user_input(crs)
         if crs.is_geographic:
-            raise ValueError("a WalkNetwork needs a projected metric CRS, not lon/lat degrees")
+            raise GridmapError("err_network_walknetwork_needs_projected_metric_crs")
         xy = np.ascontiguousarray(node_xy, dtype=float).reshape(-1, 2)
         u = np.asarray(edge_u, dtype=np.int64)
         v = np.asarray(edge_v, dtype=np.int64)
@@ -451,7 +453,7 @@ def load_walk_network(osm_path: str | os.PathLike, *, crs=None, cache: str | os.
     """
     osm_path = Path(osm_path)
     if not osm_path.exists():
-        raise FileNotFoundError(f"{osm_path}: OSM file not found")
+        raise FileNotFoundError(Message("err_network_osm_file_not_found", osm_path=osm_path))
     if osm_path.is_dir():
         raise LayerError("err_osm_folder", path=osm_path)
     crs = None if crs is None else pyproj.CRS.from_user_input(crs)

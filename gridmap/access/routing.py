@@ -64,7 +64,7 @@ from scipy.spatial import cKDTree
 from gridmap.access.network import WalkNetwork
 from gridmap.access.snapping import EdgeIndex, Snap
 from gridmap.defaults import LIFE_CIRCLE_M, SNAP_LIMIT_M
-from gridmap.errors import ParameterError, check_number
+from gridmap.errors import GridmapError, ParameterError, check_number
 from gridmap.vocab import Message
 
 __all__ = [
@@ -151,7 +151,7 @@ def representative_xy(gdf: gpd.GeoDataFrame, crs) -> np.ndarray:
     """
     g = gdf.geometry
     if gdf.crs is None:
-        raise ValueError("layer has no CRS")
+        raise GridmapError("err_routing_layer_has_no_crs")
     if not gdf.crs.equals(crs):
         g = g.to_crs(crs)
     geoms = g.to_numpy()
@@ -572,6 +572,7 @@ def life_circle_labels(thresholds: Sequence[float], labels: Sequence[str] | None
     thresholds = check_thresholds(thresholds)
     if labels is not None:
         if len(labels) != len(thresholds):
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise ValueError("one label per threshold")
         return tuple(labels)
     if len(thresholds) == len(DEFAULT_LABELS):

@@ -33,6 +33,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from gridmap.analysis.planar import GridTooFineError, snap_rounded_faces
+from gridmap.errors import GridmapError
 from gridmap.io.crs import working_crs
 from gridmap.io.validate import SPECIAL_GROUPS
 from gridmap.vocab import Message
@@ -273,15 +274,14 @@ def build_mosaic(
     start = time.perf_counter()
     grid_size = grid_size or None
     if not layers:
-        raise ValueError("build_mosaic needs at least one zone layer")
+        raise GridmapError("err_mosaic_build_mosaic_needs_at_least")
     for name, gdf in layers.items():
         if not LAYER_KEY.match(name):
-            raise ValueError(f"layer name {name!r} must be a word (letters, digits, _; not starting with a digit): "
-                             "it prefixes column names")
+            raise GridmapError("err_mosaic_layer_name_must_word_letters", name=name)
         if zone_id not in gdf.columns:
-            raise ValueError(f"layer {name!r} has no '{zone_id}' column")
+            raise GridmapError("err_mosaic_layer_has_no_column", name=name, zone_id=zone_id)
         if gdf.crs is None:
-            raise ValueError(f"layer {name!r} has no CRS")
+            raise GridmapError("err_mosaic_layer_has_no_crs", name=name)
     work_crs = working_crs(study_area, *layers.values(), residents, crs=crs)
     projected = {name: gdf.to_crs(work_crs) for name, gdf in layers.items()}
     area = study_area.to_crs(work_crs) if study_area is not None else None

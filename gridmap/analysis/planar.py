@@ -29,6 +29,8 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from gridmap.vocab import Message
+
 __all__ = ["snap_rounded_faces", "GridTooFineError"]
 
 #: Largest extent of the linework, in grid cells, for which integer products stay exact (int64).
@@ -172,6 +174,7 @@ def _snap_round(seg: np.ndarray, max_rounds: int = 64) -> tuple[np.ndarray, np.n
         a = np.concatenate([a[~is_cut], new_a])
         b = np.concatenate([b[~is_cut], new_b])
     # iterated snap rounding ends: each round only adds pixels, from a finite set, to the paths
+    # contract: valid use never gets here; English on purpose (not a user's message)
     raise RuntimeError("snap rounding did not settle")  # pragma: no cover
 
 
@@ -265,7 +268,8 @@ def snap_rounded_faces(geoms: np.ndarray, grid_size: float) -> np.ndarray:
     cells = np.floor(coords * scale + 0.5)  # GEOS's rounding (half up), so the vertices match its grid
     origin = cells.min(axis=0)
     if (cells.max(axis=0) - origin).max() > _MAX_CELLS:
-        raise GridTooFineError(f"the boundaries span more than {_MAX_CELLS:,} cells of {grid_size:g}")
+        raise GridTooFineError(Message("err_planar_boundaries_span_more_than_cells", max_cells=_MAX_CELLS,
+                                       grid_size=grid_size))
     cells = (cells - origin).astype(np.int64)
     same = ring[1:] == ring[:-1]
     ends, end_id = _unique_rows(np.vstack([cells[:-1][same], cells[1:][same]]))

@@ -33,8 +33,10 @@ def load_pages(modules: tuple[str, ...] = PAGE_MODULES) -> dict[str, ModuleType]
         mod = importlib.import_module(name)
         key = mod.KEY
         if key in pages:
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise ValueError(f"two pages share the key {key!r}: {pages[key].__name__} and {name}")
         if not callable(getattr(mod, "render", None)):
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise TypeError(f"page module {name} has no render(ctx) function")
         pages[key] = mod
     return pages

@@ -66,7 +66,7 @@ __all__ = ["TOKEN_STATE", "SESSION_STATE", "PROJECT_STATE", "PROJECT_NEXT_STATE"
            "SESSION_COOKIE", "COOKIE_STATE", "cookie_token",
            "workspace_location", "workspace",
            "with_demo", "gate", "logout", "choose_project", "project_dataset", "view_key", "demo_project_name",
-           "may_edit", "warm_up", "warm_maps", "start", "oidc_mapping", "WARM_UP_DONE"]
+           "may_edit", "warm_up", "warm_maps", "warm_city", "start", "oidc_mapping", "WARM_UP_DONE"]
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,8 @@ def with_demo(location: str, module: str) -> Workspace:
 
 #: What the server prints (stderr) when the warm-up is done: the sign (for an admin, a test) that a first visit is fast.
 WARM_UP_DONE = "gridmap: warm-up done"
+#: Set to 1 to start the server without its warm-up (a benchmark measures what a first visit costs without it).
+ENV_NO_WARM_UP = "GRIDMAP_NO_WARM_UP"
 #: Seconds the warm-up waits for Streamlit's runtime (created right after the warm-up thread starts).
 RUNTIME_WAIT_S = 60.0
 
@@ -156,7 +158,8 @@ RUNTIME_WAIT_S = 60.0
 def start(location: str) -> threading.Thread:
     """What ``gridmap serve`` runs at start: open the workspace (the demo imported when new), then warm it up.
 
-    Prints ``gridmap: warm-up done in N s`` to stderr when every project's analyses are cached.
+    Prints ``gridmap: warm-up done in N s`` to stderr when every project's analyses and the city
+    summaries (:func:`warm_city`) are cached; with :data:`ENV_NO_WARM_UP` set to 1, at once.
     """
     def run() -> None:
         from streamlit import runtime
@@ -164,8 +167,13 @@ def start(location: str) -> threading.Thread:
         began = time.perf_counter()
         while not runtime.exists() and time.perf_counter() - began < RUNTIME_WAIT_S:
             time.sleep(0.05)  # the maps warmed need the server's component registry (mapkit.register_component)
+        if os.environ.get(ENV_NO_WARM_UP, "").strip() == "1":
+            print(f"{WARM_UP_DONE} in 0.0 s (skipped: {ENV_NO_WARM_UP}=1)", file=sys.stderr, flush=True)
+            return
         try:
-            warm_up(with_demo(location, demo_module_name()))
+            ws = with_demo(location, demo_module_name())
+            warm_up(ws)
+            warm_city(ws)
         except Exception:  # noqa: BLE001 - the workspace could not be opened: the first page says what is wrong
             log.exception("warm-up of workspace %s failed", location)
         print(f"{WARM_UP_DONE} in {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
@@ -244,6 +252,28 @@ def warm_up(ws: Workspace, compute: Callable[[Dataset], None] | None = None) -> 
                     compute(ds)
             except Exception:  # noqa: BLE001 - a warm-up failure must not stop the server; the page reports it
                 log.exception("warm-up of project %s (%s) failed", project.name, view)
+
+
+def warm_city(ws: Workspace) -> None:
+    """Compute the city page's summaries and first maps of the projects' stored run results and of the
+    registered results folders (:func:`gridmap.app.city_page.warm_results`: bounded by the page's
+    cache, once per source and version), so that the first official to open the city page after a
+    restart does not wait for the results to be read. Failures are logged: the page reports them."""
+    from gridmap.app import city_page, mapkit
+    from gridmap.app.context import MapSettings, PageContext
+    from gridmap.app.i18n import DEFAULT_LANGUAGE
+
+    mapkit.register_component()
+    ctx = PageContext(lang=DEFAULT_LANGUAGE, dataset=None, maps=MapSettings(),
+                      session=ws.as_system("gridmap-warm-up"))
+    try:
+        began = time.perf_counter()
+        warmed = city_page.warm_results(ctx)
+        if warmed:
+            print(f"gridmap: city summaries warmed in {time.perf_counter() - began:.1f} s: {', '.join(warmed)}",
+                  file=sys.stderr, flush=True)
+    except Exception:  # noqa: BLE001 - a warm-up failure must not stop the server; the page reports it
+        log.exception("warm-up of the city summaries failed")
 
 
 def _warm_dataset(ds: Dataset) -> None:
@@ -418,6 +448,7 @@ def gate(lang: str) -> WorkspaceSession:
     _sync_cookie(ws)
     _login_form(ws, lang, notice)
     st.stop()
+    # contract: valid use never gets here; English on purpose (not a user's message)
     raise AssertionError("unreachable: st.stop() raises")
 
 

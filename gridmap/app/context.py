@@ -117,6 +117,7 @@ class PageContext:
     def data(self) -> Dataset:
         """The data set, for the parts of a page drawn after it checked that there is one."""
         if self.dataset is None:
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise RuntimeError("no data set: a page checks ctx.dataset before drawing what needs data")
         return self.dataset
 

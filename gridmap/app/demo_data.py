@@ -15,6 +15,7 @@ import geopandas as gpd
 import streamlit as st
 
 from gridmap.io.osm import read_osm_basemap
+from gridmap.vocab import Message
 
 __all__ = ["DEMO_MODULE_ENV", "LAYER_ORDER", "DemoUnavailable", "demo_module_name", "load_layers", "load_osm_basemap",
            "osm_path"]
@@ -39,7 +40,7 @@ def _module(name: str):
         return importlib.import_module(name)
     except ModuleNotFoundError as exc:
         if exc.name and name.startswith(exc.name):
-            raise DemoUnavailable(f"module {name} is not available") from exc
+            raise DemoUnavailable(Message("err_demo_data_module_not_available", name=name)) from exc
         raise
 
 

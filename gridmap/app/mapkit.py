@@ -203,9 +203,14 @@ def send_component(page_key: str, **args) -> dict | None:
     return sf._component_func(**args)
 
 
+def _data_key(ctx: PageContext) -> str:
+    """The dataset's key, "" without one (the city page draws run results, not the open project's inputs)."""
+    return ctx.dataset.key if ctx.dataset is not None else ""
+
+
 def _finish(m: folium.Map, ctx: PageContext, key: str) -> folium.Map:
     lean_assets(m)
-    view = hashlib.sha1(f"{ctx.data.key}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
+    view = hashlib.sha1(f"{_data_key(ctx)}|{ctx.maps.display_system}".encode()).hexdigest()[:10]
     KeepView(f"gridmap-view:{key}:{view}").add_to(m)
     return m
 
@@ -219,7 +224,7 @@ def prepare(m: folium.Map | Callable[[], folium.Map], ctx: PageContext, key: str
     def build() -> folium.Map:
         return _finish(m() if callable(m) else m, ctx, key)
 
-    settings = (ctx.data.key, ctx.lang, ctx.maps.display_system, ctx.maps.tiles_url)
+    settings = (_data_key(ctx), ctx.lang, ctx.maps.display_system, ctx.maps.tiles_url)
     return _prepared(repr((key, settings, cache)), key, build)
 
 

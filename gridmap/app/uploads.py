@@ -163,7 +163,8 @@ def build_dataset(study: tuple[UploadedLayer, dict], zones: list[tuple[str, Uplo
             failures.append((up.name, exc))
             continue
         except Exception as exc:  # noqa: BLE001 - unreadable file: say which and why
-            failures.append((up.name, LayerError(f"{up.name}: {type(exc).__name__}: {exc}")))
+            failures.append((up.name, LayerError("err_app_upload_unreadable", name=up.name, kind=type(exc).__name__,
+                                                 detail=exc)))
             continue
         report.source = up.name
         reports.append(report)

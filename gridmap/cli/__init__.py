@@ -24,9 +24,9 @@ import os
 import sys
 import traceback
 
-from gridmap.vocab import LANG_ENV, LANGUAGES, text, using_language
+from gridmap.vocab import LANG_ENV, LANGUAGES, resolve_language, text, using_language
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "language_of"]
 
 #: Subcommand modules, in the order ``gridmap --help`` lists them.
 SUBCOMMANDS = ("info", "coverage", "access", "unify", "site", "pair", "staff", "report", "notice", "run", "serve",
@@ -40,9 +40,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     what its work needs (folium, dask, numba…), and a command should not pay for the others'
     imports at start-up (~0.3 s of CPU).
     """
-    parser = argparse.ArgumentParser(prog="gridmap", description="Plan unified governance grids (多网合一).")
+    from gridmap.cli.parser import GridmapParser
+
+    parser = GridmapParser(prog="gridmap", description=text("help_main_description"))
     parser.add_argument("--lang", choices=tuple(LANGUAGES), default=None,
-                        help=f"language of messages, maps and reports (default: ${LANG_ENV}, else zh)")
+                        help=text("help_main_lang", lang_env=LANG_ENV))
     sub = parser.add_subparsers(dest="command", required=True)
     for name in SUBCOMMANDS if only is None else (only,):
         importlib.import_module(f"gridmap.cli.{name}").register(sub)
@@ -58,14 +60,42 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")
     given = sys.argv[1:] if argv is None else argv
-    try:
-        # a known subcommand first: only its module is imported (help and errors stay the same)
-        args = build_parser(given[0] if given and given[0] in SUBCOMMANDS else None).parse_args(argv)
-    except SystemExit as exc:  # argparse has printed the usage and what is wrong (or the help)
-        return _exit_status(exc)
+    # the help is written in the user's language: known before the parser is built
+    with using_language(language_of(given)):
+        try:
+            # a known subcommand first: only its module is imported (help and errors stay the same)
+            command = _command_of(given)
+            args = build_parser(command if command in SUBCOMMANDS else None).parse_args(given)
+        except SystemExit as exc:  # argparse has printed the usage and what is wrong (or the help)
+            return _exit_status(exc)
     with using_language(args.lang) as lang:  # for this command only: main() may be called again in one process
         args.lang = lang
         return _run(args)
+
+
+def language_of(argv: list[str]) -> str:
+    """The language a command line asks for: its last ``--lang X`` / ``--lang=X``, else ``GRIDMAP_LANG``, else zh.
+
+    The last one, as argparse takes it: a subcommand's ``--lang`` (the language of its maps and
+    reports) overrides ``gridmap --lang``. An unknown value gives the default (argparse refuses it then).
+    """
+    chosen = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            chosen = argv[i + 1]
+        elif arg.startswith("--lang="):
+            chosen = arg.split("=", 1)[1]
+    return resolve_language(chosen or os.environ.get(LANG_ENV))
+
+
+def _command_of(argv: list[str]) -> str | None:
+    """The subcommand named in ``argv`` after the global options (``--lang X``), if any."""
+    rest = list(argv)
+    while rest and rest[0].startswith("--lang"):
+        rest = rest[2:] if rest[0] == "--lang" else rest[1:]
+    return rest[0] if rest else None
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -49,7 +49,7 @@ from gridmap.cli.project import add_project_options
 from gridmap.defaults import LIFE_CIRCLE_M, SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
-from gridmap.vocab import Message
+from gridmap.vocab import Message, text
 
 __all__ = ["register", "run_access", "OUTPUT_FILES"]
 
@@ -175,25 +175,22 @@ def run_access(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap access`` to the command's subparsers."""
     p = sub.add_parser(
-        "access", help="walking distance of every resident to the service centres; life circles, catchments",
-        description="Walking access along the OSM street network from every resident to the nearest service "
-                    "centre (and to the nearest offering each service), life circles (GB 50180-2018), summaries "
-                    "per grid, the 上门服务名单, catchments, isochrones and an offline map.")
-    add_walk_arguments(p, "service centres layer (points with center_id, name, optional services)")
-    p.add_argument("--grids", help="polygons to summarise by (grids, communities, zones)")
-    p.add_argument("--grids-layer", help="layer name in --grids (with --demo: a demo layer, e.g. zones_party)")
-    p.add_argument("--grid-id", help="id column of the grids (default: grid_code, zone_id, area_id or unit_id)")
+        "access", help=text("help_access_access_cmd"),
+        description=text("help_access_access_description"))
+    add_walk_arguments(p, text("help_access_centers"))
+    p.add_argument("--grids", help=text("help_access_grids"))
+    p.add_argument("--grids-layer", help=text("help_access_grids_layer"))
+    p.add_argument("--grid-id", help=text("help_access_grid_id"))
     p.add_argument("--thresholds", type=parse_thresholds, default=LIFE_CIRCLE_M,
-                   help="life-circle limits in metres, increasing (default "
-                        f"{','.join(f'{m:g}' for m in LIFE_CIRCLE_M)} = 5/10/15 min)")
+                   help=text("help_access_thresholds", life_circle_m=','.join(f'{m:g}' for m in LIFE_CIRCLE_M)))
     p.add_argument("--snap-limit", type=float, default=SNAP_LIMIT_M,
-                   help=f"metres from a street beyond which a point is reported, not routed (default {SNAP_LIMIT_M:g})")
-    p.add_argument("--buffer", type=float, default=50.0, help="isochrone buffer around reachable streets, m (50)")
+                   help=text("help_access_snap_limit", snap_limit_m=SNAP_LIMIT_M))
+    p.add_argument("--buffer", type=float, default=50.0, help=text("help_access_buffer"))
     add_crs_work_option(p)
-    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
-    p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
-    p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
-    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--cache-dir", help=text("help_access_cache_dir"))
+    p.add_argument("--no-cache", action="store_true", help=text("help_access_no_cache"))
+    p.add_argument("--demo", action="store_true", help=text("help_access_demo"))
+    p.add_argument("--out", required=True, help=text("help_access_out"))
     add_project_options(p)
     add_input_options(p, "residents, centers, grids")
     p.set_defaults(func=run_access)

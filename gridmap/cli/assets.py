@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from gridmap.vocab import text
+
 __all__ = ["register"]
 
 
@@ -39,10 +41,10 @@ def run_assets(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap assets`` to the command's subparsers."""
-    p = sub.add_parser("assets", help="install the offline map assets from the npm registry",
-                       description=__doc__.split("\n\n")[1])
-    p.add_argument("--force", action="store_true", help="reinstall even when the folder is up to date")
-    p.add_argument("--check", action="store_true", help="only say whether every file is in place (exit 1 if not)")
-    p.add_argument("--target", help="folder to install into (default: beside the app script, or $GRIDMAP_ASSETS_DIR)")
-    p.add_argument("--npm", default="npm", help="the npm executable (default: npm on the PATH)")
+    p = sub.add_parser("assets", help=text("help_assets_assets_cmd"),
+                       description=text("help_assets_description"))
+    p.add_argument("--force", action="store_true", help=text("help_assets_force"))
+    p.add_argument("--check", action="store_true", help=text("help_assets_check"))
+    p.add_argument("--target", help=text("help_assets_target"))
+    p.add_argument("--npm", default="npm", help=text("help_assets_npm"))
     p.set_defaults(func=run_assets)

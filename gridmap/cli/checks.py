@@ -24,7 +24,7 @@ from pathlib import Path
 
 from gridmap.defaults import MAX_HOUSEHOLDS, MIN_HOUSEHOLDS
 from gridmap.errors import OutputError, ParameterError, check_number
-from gridmap.vocab import Message
+from gridmap.vocab import Joined, Message
 
 __all__ = ["NUMERIC_OPTIONS", "NumberRule", "check_arguments", "check_output_folder", "parse_share",
            "parse_thresholds", "writing_to", "WALK_LIMIT_M"]
@@ -186,8 +186,8 @@ def parse_thresholds(text: str) -> tuple[float, ...]:
         for value in limits:
             check_number(value, "each limit", "walking metres", above=0, maximum=WALK_LIMIT_M)
     except ValueError as exc:  # a word among the numbers, or a ParameterError
-        raise argparse.ArgumentTypeError(f"expects walking metres like 300,500,1000, got {text!r}"
-                                         + (f": {exc}" if isinstance(exc, ParameterError) else "")) from exc
+        raise argparse.ArgumentTypeError(Message("err_cli_expects_limits", text=text, detail=Joined([": ", exc], "")
+                                                 if isinstance(exc, ParameterError) else "")) from exc
     return limits
 
 
@@ -199,13 +199,12 @@ def parse_share(text: str) -> float:
     try:
         value = float(number)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expects a share like 0.95 or 95%, got {text!r}") from exc
+        raise argparse.ArgumentTypeError(Message("err_cli_expects_share_like_0_95", text=text)) from exc
     if percent:
         value /= 100.0
     elif value > 1:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is above 1: give a fraction from 0 to 1 (0.95) or a percentage with % (95%); "
-            f"write {value:g}% if you meant {value:g} per cent.")
+            Message("err_cli_above_1_give_fraction_from", text=text, value=value))
     if not (value == value and 0 < value <= 1):  # also refuses nan
-        raise argparse.ArgumentTypeError(f"must be a share above 0 and at most 1 (or 100%), got {text!r}")
+        raise argparse.ArgumentTypeError(Message("err_cli_must_share_above_0_and", text=text))
     return value

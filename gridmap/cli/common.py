@@ -71,25 +71,19 @@ class _ScopedOption(argparse.Action):
 def add_reading_options(parser: argparse.ArgumentParser, scopes: str) -> None:
     """``--crs``, ``--source``, ``--map`` and ``--drop-empty``, each (but the last) scopable to one input."""
     parser.add_argument("--crs", action=_ScopedOption, metavar="[INPUT:]CRS",
-                        help="CRS of inputs that declare none, and of the x/y columns of a CSV/Excel table, e.g. "
-                             f"EPSG:4490; INPUT:CRS for one input only ({scopes}), e.g. residents:EPSG:4547 "
-                             "(repeatable)")
+                        help=text("help_common_crs", scopes=scopes))
     parser.add_argument("--source", action=_ScopedOption, metavar="[INPUT:]SOURCE",
-                        help="lon/lat coordinates came from: wgs84 (default), gcj02 (高德/腾讯), bd09 (百度); "
-                             "INPUT:SOURCE for one input only, e.g. centers:gcj02 (repeatable)")
+                        help=text("help_common_source"))
     parser.add_argument("--map", action="append", metavar="[INPUT:]OURS=THEIRS",
-                        help="column mapping, e.g. households=户数 (every input that has 户数) or "
-                             f"residents:households=户数 (that input only; inputs: {scopes}); lon=/lat= (x=/y=) "
-                             "name a table's coordinate columns (repeatable)")
+                        help=text("help_common_map", scopes=scopes))
     parser.add_argument("--drop-empty", action="store_true",
-                        help="leave out features with no geometry (listed in the problems) instead of stopping")
+                        help=text("help_common_drop_empty"))
 
 
-def add_input_options(parser: argparse.ArgumentParser,
-                      scopes: str = "area, residents, centers, or a zone layer's name") -> None:
+def add_input_options(parser: argparse.ArgumentParser, scopes: str | None = None) -> None:
     """Options every analysis command shares: CRS, web-map source, column mapping, drop-empty, quiet."""
-    add_reading_options(parser, scopes)
-    parser.add_argument("--quiet", action="store_true", help="no progress messages")
+    add_reading_options(parser, text("help_common_scopes") if scopes is None else scopes)
+    parser.add_argument("--quiet", action="store_true", help=text("help_common_quiet"))
 
 
 def zone_names(specs: list[str] | None) -> list[str]:
@@ -108,9 +102,7 @@ def print_read_notes(report) -> None:
 def add_crs_work_option(parser: argparse.ArgumentParser) -> None:
     """``--crs-work``: the projected metric CRS a command computes in (every command that measures)."""
     parser.add_argument("--crs-work", metavar="CRS",
-                        help="projected metric CRS to compute in, e.g. EPSG:4549 (default: the input's own projected "
-                             "CRS when it is true to scale at the data, e.g. a Gauss–Krüger, UTM or city grid; else "
-                             "the CGCS2000 Gauss–Krüger zone in China, UTM elsewhere; never Web Mercator)")
+                        help=text("help_common_crs_work"))
 
 
 def choose_working_crs(args: argparse.Namespace, say, *layers):
@@ -130,12 +122,11 @@ def network_source(osm: object, no_cache: bool) -> Message:
 
 def add_walk_arguments(parser: argparse.ArgumentParser, centers_help: str) -> None:
     """The inputs of the walking commands (access, site), read by :func:`load_walk_inputs`."""
-    parser.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
-    parser.add_argument("--residents", help="residents layer (points or building polygons with households); "
-                                            "PATH#LAYER for a GeoPackage layer")
-    parser.add_argument("--residents-layer", help="layer name in a GeoPackage")
+    parser.add_argument("--osm", help=text("help_common_osm"))
+    parser.add_argument("--residents", help=text("help_common_residents"))
+    parser.add_argument("--residents-layer", help=text("help_common_residents_layer"))
     parser.add_argument("--centers", help=centers_help)
-    parser.add_argument("--centers-layer", help="layer name in a GeoPackage")
+    parser.add_argument("--centers-layer", help=text("help_common_centers_layer"))
 
 
 def load_walk_inputs(args: argparse.Namespace, say, opts=None

@@ -132,26 +132,23 @@ def _report_and_write(args, say, out: Path, faces, faces_file: BackgroundWrite, 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap coverage`` to the command's subparsers."""
-    p = sub.add_parser("coverage", help="blind spots (盲区), overlaps (多头) and coverage shares of zone layers",
-                       description=__doc__.split("\n\n")[0])
+    p = sub.add_parser("coverage", help=text("help_coverage_coverage_cmd"),
+                       description=text("help_coverage_description"))
     p.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
-                   help="a zone layer, e.g. party=party.geojson or urban=plan.gpkg#zones_urban (repeatable)")
-    p.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id, name")
-    p.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
-    p.add_argument("--osm", metavar="PATH", help="OSM XML file for the map's vector basemap (optional)")
+                   help=text("help_coverage_zones"))
+    p.add_argument("--area", metavar="PATH[#LAYER]", help=text("help_coverage_area"))
+    p.add_argument("--residents", metavar="PATH[#LAYER]", help=text("help_coverage_residents"))
+    p.add_argument("--osm", metavar="PATH", help=text("help_coverage_osm"))
     p.add_argument("--gap-width", type=float, default=GAP_WIDTH_M, metavar="METRES",
-                   help="report gaps between neighbouring zones narrower than this as edges to fix "
-                        f"(default {GAP_WIDTH_M:g})")
+                   help=text("help_coverage_gap_width", gap_width_m=GAP_WIDTH_M))
     p.add_argument("--grid-size", type=float, default=DEFAULT_GRID_SIZE, metavar="METRES",
-                   help="snap-round all boundaries to this grid while noding: robust faces for layers digitised "
-                        "separately, moving vertices by up to half of it (default 0.001 = 1 mm; 0: exact noding)")
+                   help=text("help_coverage_grid_size"))
     p.add_argument("--sliver-area", type=float, default=SLIVER_M2, metavar="M2",
-                   help="flag gaps/overlaps/outside parts smaller than this as slivers "
-                        f"(is_sliver; default {SLIVER_M2:g})")
+                   help=text("help_coverage_sliver_area", sliver_m2=SLIVER_M2))
     p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                   help="language of the map (default: gridmap --lang, $GRIDMAP_LANG, else zh)")
-    p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+                   help=text("help_coverage_lang"))
+    p.add_argument("--demo", action="store_true", help=text("help_coverage_demo"))
+    p.add_argument("--out", required=True, metavar="DIR", help=text("help_coverage_out"))
     add_input_options(p)
     add_crs_work_option(p)
     add_project_options(p)

@@ -110,13 +110,11 @@ def _cmd_info(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap info`` to the command's subparsers."""
-    info = sub.add_parser("info", help="describe a layer file and list every problem found",
-                          description="Print layers, CRS, feature counts, bounds, geometry types, fields, and every "
-                                      "problem the validator finds. Exit status 2 if the file cannot be read; with "
-                                      "--strict, 1 if problems must be fixed.")
-    info.add_argument("path", help="GeoJSON, GeoPackage, Shapefile (.shp), CSV, Excel (.xlsx) or zip holding one")
-    info.add_argument("--layer", help="layer name (GeoPackage), sheet (Excel) or file stem (zip); default: every layer")
-    info.add_argument("--kind", choices=sorted(KINDS), help="check against this schema (default: guessed from columns)")
-    add_reading_options(info, "a layer's or sheet's name")
-    info.add_argument("--strict", action="store_true", help="exit with status 1 when errors are found")
+    info = sub.add_parser("info", help=text("help_info_info_cmd"),
+                          description=text("help_info_info_description"))
+    info.add_argument("path", help=text("help_info_path"))
+    info.add_argument("--layer", help=text("help_info_layer"))
+    info.add_argument("--kind", choices=sorted(KINDS), help=text("help_info_kind"))
+    add_reading_options(info, text("help_info_scopes"))
+    info.add_argument("--strict", action="store_true", help=text("help_info_strict"))
     info.set_defaults(func=_cmd_info)

@@ -174,23 +174,23 @@ def run_notice(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap notice`` to the command's subparsers."""
-    p = sub.add_parser("notice", help="公示 notices: one A4 page (PDF and PNG) per grid and one PDF of all",
-                       description=__doc__.split("\n\n")[0])
-    p.add_argument("--plan", metavar="PATH", help="plan file (plan.gpkg from `gridmap unify` or the app)")
+    p = sub.add_parser("notice", help=text("help_notice_notice_cmd"),
+                       description=text("help_notice_description"))
+    p.add_argument("--plan", metavar="PATH", help=text("help_notice_plan"))
     p.add_argument("--staff", metavar="PATH[#LAYER]",
-                   help="staff table (CSV/xlsx/GeoPackage layer): staff_id, name, phone, role, grid_code[, photo]")
+                   help=text("help_notice_staff"))
     p.add_argument("--micro", metavar="PATH[#LAYER]",
-                   help="micro-grid polygons: micro_code, grid_code, households[, building_head, building_head_phone]")
-    p.add_argument("--osm", metavar="PATH", help="OSM XML file for the streets and buildings under the grids")
-    p.add_argument("--phone-supervision", metavar="TEXT", help="the 监督电话 printed on every notice")
-    p.add_argument("--grids", metavar="CODE,…", help="only these grids (15-digit codes separated by commas)")
+                   help=text("help_notice_micro"))
+    p.add_argument("--osm", metavar="PATH", help=text("help_notice_osm"))
+    p.add_argument("--phone-supervision", metavar="TEXT", help=text("help_notice_phone_supervision"))
+    p.add_argument("--grids", metavar="CODE,…", help=text("help_notice_grids"))
     p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                   help="language of the labels (default: gridmap --lang, $GRIDMAP_LANG, else zh)")
-    p.add_argument("--dpi", type=float, default=150.0, help="resolution of the PNGs (default 150; 300 for print)")
+                   help=text("help_notice_lang"))
+    p.add_argument("--dpi", type=float, default=150.0, help=text("help_notice_dpi"))
     p.add_argument("--workers", type=int, default=None, metavar="N",
-                   help="render in N processes (default: one per core, up to 4, from 8 notices on)")
-    p.add_argument("--demo", action="store_true", help="use the embedded Nanjing demo (and build a plan unless --plan)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    add_reading_options(p, "the staff table (staff) and the micro grids (micro)")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
+                   help=text("help_notice_workers"))
+    p.add_argument("--demo", action="store_true", help=text("help_notice_demo"))
+    p.add_argument("--out", required=True, metavar="DIR", help=text("help_notice_out"))
+    add_reading_options(p, text("help_notice_scopes"))
+    p.add_argument("--quiet", action="store_true", help=text("help_notice_quiet"))
     p.set_defaults(func=run_notice)

@@ -98,10 +98,11 @@ def _metres(option: str, upper: float):
         try:
             value = float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{option} expects walking metres, e.g. 1000, got {text!r}") from None
+            raise argparse.ArgumentTypeError(Message("err_cli_expects_walking_metres_e_g", option=option,
+                                                     text=text)) from None
         if not math.isfinite(value) or not 0 < value <= upper:
-            raise argparse.ArgumentTypeError(f"{option} must be a finite number of metres above 0 and at most "
-                                             f"{upper:,.0f} m, got {text!r}")
+            raise argparse.ArgumentTypeError(Message("err_cli_must_finite_number_metres_above", option=option,
+                                                     upper=upper, text=text))
         return value
     return parse
 
@@ -110,19 +111,18 @@ def _per_helper(text: str) -> int:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--per-helper expects a whole number of people, e.g. 3, got {text!r}") \
+        raise argparse.ArgumentTypeError(Message("err_cli_per_helper_expects_whole_number", text=text)) \
             from None
     if not math.isfinite(value) or value != int(value) or not 1 <= value <= _MAX_PER_HELPER:
-        raise argparse.ArgumentTypeError(f"--per-helper must be a whole number of people from 1 to "
-                                         f"{_MAX_PER_HELPER}, got {text!r}")
+        raise argparse.ArgumentTypeError(Message("err_cli_per_helper_must_whole_number", most=_MAX_PER_HELPER,
+                                                 text=text))
     return int(value)
 
 
 def _groups(text: str) -> tuple[str, ...]:
     names = tuple(g.strip() for g in text.replace("，", ",").split(",") if g.strip())
     if not names:
-        raise argparse.ArgumentTypeError("--groups expects column names, e.g. elderly_alone,left_behind_children,"
-                                         "disabled")
+        raise argparse.ArgumentTypeError(Message("err_cli_groups_expects_column_names_e"))
     return names
 
 
@@ -380,41 +380,30 @@ def run_pair(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap pair`` to the command's subparsers."""
     p = sub.add_parser(
-        "pair", help="结对帮扶: pair every 独居老人/留守儿童/残疾人 with a helper within a walk (personal data)",
-        description="Pair every special-group person (the counts in the residents' group columns) with one "
-                    "helper within walking distance on the OSM network, a helper taking at most --per-helper "
-                    "people: exactly, the most people paired first, then the least total walking, then the same "
-                    "grid. " + PRIVACY.render("en"),
-        epilog="Helpers: points with helper_id; optional name, phone, and capacity (a value there overrides "
-               "--per-helper for that helper; blank = the default). Map other column names with --map: "
-               "--map helper_id=编号 renames the column in whichever input has it; --map helpers:name=姓名 or "
-               "--map residents:elderly_alone=独居老人 in one input only.")
-    p.add_argument("--osm", help="OSM XML street file (.osm or .osm.bz2)")
+        "pair", help=text("help_pair_pair_cmd"),
+        description=text("help_pair_pair_description") + " " + PRIVACY.render(),
+        epilog=text("help_pair_pair_epilog"))
+    p.add_argument("--osm", help=text("help_pair_osm"))
     p.add_argument("--residents", metavar="PATH[#LAYER]",
-                   help="residents: buildings or points with the special-group counts (default with --plan: the "
-                        "residents stored in the plan)")
+                   help=text("help_pair_residents"))
     p.add_argument("--helpers", metavar="PATH[#LAYER]",
-                   help="helpers (党员, 志愿者, 网格员): points with helper_id [name, phone, capacity]")
+                   help=text("help_pair_helpers"))
     p.add_argument("--max-distance", type=_metres("--max-distance", _MAX_DISTANCE_M), default=1000.0,
-                   metavar="METRES", help="walking limit in metres, street snap legs included (default 1000 = 15 min)")
+                   metavar="METRES", help=text("help_pair_max_distance"))
     p.add_argument("--per-helper", type=_per_helper, default=3, metavar="N",
-                   help="people per helper when the helper has no capacity of its own (default 3)")
+                   help=text("help_pair_per_helper"))
     p.add_argument("--groups", type=_groups, default=None, metavar="COL,COL",
-                   help="special-group count columns to pair (default: those of elderly_alone, left_behind_children, "
-                        "disabled present)")
+                   help=text("help_pair_groups"))
     p.add_argument("--plan", metavar="PLAN.gpkg|NAME",
-                   help="a plan (from `gridmap unify` or the app): grid_code of every person and helper; pairs "
-                        "inside the same grid are preferred at equal distance; with --workspace, the name of the "
-                        "project's plan (default: its only plan)")
+                   help=text("help_pair_plan"))
     p.add_argument("--snap-limit", type=_metres("--snap-limit", _MAX_SNAP_M), default=SNAP_LIMIT_M, metavar="METRES",
-                   help=f"metres from a street beyond which a point is not on the network (default {SNAP_LIMIT_M:g})")
+                   help=text("help_pair_snap_limit", snap_limit_m=SNAP_LIMIT_M))
     add_input_options(p)
     add_crs_work_option(p)
-    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
-    p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
+    p.add_argument("--cache-dir", help=text("help_pair_cache_dir"))
+    p.add_argument("--no-cache", action="store_true", help=text("help_pair_no_cache"))
     p.add_argument("--demo", action="store_true",
-                   help="the embedded Nanjing demo, with synthetic helpers (no real person behind them)")
-    p.add_argument("--out", help="output folder (optional with --workspace, where the results are kept in the "
-                                 "project)")
+                   help=text("help_pair_demo"))
+    p.add_argument("--out", help=text("help_pair_out"))
     add_project_options(p)
     p.set_defaults(func=run_pair)

@@ -59,12 +59,12 @@ def run_log(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap plan log`` to the command's subparsers."""
-    p = sub.add_parser("plan", help="plans of a workspace project: their history (log)",
-                       description=__doc__.split("\n\n")[0])
+    p = sub.add_parser("plan", help=text("help_plan_plan_cmd"),
+                       description=text("help_plan_description"))
     actions = p.add_subparsers(dest="action", required=True)
-    log = actions.add_parser("log", help="who saved what and when; what changed")
-    log.add_argument("--workspace", required=True, metavar="DIR", help="the workspace folder")
-    log.add_argument("--project", required=True, metavar="NAME", help="the project")
-    log.add_argument("--plan", metavar="NAME", help="one plan (default: every plan of the project)")
-    log.add_argument("--limit", type=int, metavar="N", help="at most N revisions per plan (newest)")
+    log = actions.add_parser("log", help=text("help_plan_log_cmd"))
+    log.add_argument("--workspace", required=True, metavar="DIR", help=text("help_plan_workspace"))
+    log.add_argument("--project", required=True, metavar="NAME", help=text("help_plan_project"))
+    log.add_argument("--plan", metavar="NAME", help=text("help_plan_plan"))
+    log.add_argument("--limit", type=int, metavar="N", help=text("help_plan_limit"))
     log.set_defaults(func=run_log)

@@ -27,7 +27,7 @@ import numpy as np
 import shapely
 
 from gridmap.io.validate import LayerError
-from gridmap.vocab import Message, text
+from gridmap.vocab import LIST_SEP, Joined, Message, text
 
 if TYPE_CHECKING:
     from gridmap.plans.plan import Plan
@@ -44,9 +44,8 @@ FILE_OPTIONS = ("zones", "area", "residents", "centers", "osm", "demo", "crs", "
 def add_project_options(parser: argparse.ArgumentParser, plan_help: str | None = None) -> None:
     """``--workspace DIR --project NAME`` (and ``--plan NAME`` when ``plan_help`` is given)."""
     parser.add_argument("--workspace", metavar="DIR",
-                        help="read the inputs from a project of this workspace (a folder made by `gridmap workspace "
-                             "init`); the command acts as the local system user")
-    parser.add_argument("--project", metavar="NAME", help="the project of --workspace")
+                        help=text("help_project_workspace"))
+    parser.add_argument("--project", metavar="NAME", help=text("help_project_project"))
     if plan_help:
         parser.add_argument("--plan", metavar="NAME", help=plan_help)
 
@@ -55,11 +54,10 @@ def _check(args: argparse.Namespace) -> None:
     if not getattr(args, "workspace", None) and not getattr(args, "project", None):
         return
     if not args.workspace or not args.project:
-        raise LayerError("--workspace DIR and --project NAME go together")
+        raise LayerError("err_cli_workspace_dir_and_project_name")
     given = [f"--{name.replace('_', '-')}" for name in FILE_OPTIONS if getattr(args, name, None)]
     if given:
-        raise LayerError(f"with --workspace the inputs come from project {args.project!r}; leave out "
-                         f"{', '.join(given)} (import new inputs with `gridmap workspace import`)")
+        raise LayerError("err_cli_with_workspace_inputs_come_from", project=args.project, given=Joined(given, LIST_SEP))
 
 
 def project_session(args: argparse.Namespace) -> tuple[WorkspaceSession, Project]:
@@ -85,8 +83,7 @@ def project_layers(args: argparse.Namespace, say) -> tuple[WorkspaceSession, dic
     except WorkspaceError as exc:
         raise LayerError(str(exc)) from exc
     if not layers:
-        raise LayerError(f"project {project.name!r} has no inputs yet: import them with `gridmap workspace import "
-                         f"{args.workspace} --project {project.name} …`")
+        raise LayerError("err_cli_project_has_no_inputs_yet", name=project.name, workspace=args.workspace)
     say(Message("cli_ws_project_of", name=project.name, workspace=args.workspace, version=project.inputs_version,
                 layers=", ".join(layers), osm=f", OSM {osm.name[:12]}…" if osm else ""))
     return session, layers, osm
@@ -97,20 +94,19 @@ def project_zone_inputs(args: argparse.Namespace, say, command: str, need_reside
     _, layers, osm = project_layers(args, say)
     zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
     if need_residents and "residents" not in layers:
-        raise LayerError(f"gridmap {command} needs residents, and project {args.project!r} has none: import them "
-                         "with `gridmap workspace import … --residents PATH`")
+        raise LayerError("err_cli_gridmap_needs_residents_and_project", command=command, project=args.project)
     return zones, layers["study_area"], layers.get("residents"), [], osm
 
 
 def project_walk_inputs(args: argparse.Namespace, say):
     """What :func:`gridmap.cli.common.load_walk_inputs` returns, read from the project (its layers as "demo")."""
     _, layers, osm = project_layers(args, say)
-    missing = [name for name, have in (("an OSM file (--osm)", osm is not None),
-                                       ("residents (--residents)", "residents" in layers),
-                                       ("centres (--centers)", "centers" in layers)) if not have]
+    missing = [Message(name) for name, have in (("err_cli_lacks_osm", osm is not None),
+                                                ("err_cli_lacks_residents", "residents" in layers),
+                                                ("err_cli_lacks_centers", "centers" in layers)) if not have]
     if missing:
-        raise LayerError(f"project {args.project!r} has no {', '.join(missing)}: import them with "
-                         f"`gridmap workspace import {args.workspace} --project {args.project} …`")
+        raise LayerError("err_cli_project_has_no_import_them", project=args.project, missing=Joined(missing, LIST_SEP),
+                         workspace=args.workspace)
     return osm, layers["residents"], layers["centers"], layers
 
 
@@ -133,8 +129,8 @@ def project_plan(args: argparse.Namespace, default: str | None = None) -> Projec
         names = [p.name for p in session.plans(project.name)]
         name = args.plan or default or (names[0] if len(names) == 1 else None)
         if name is None:
-            raise LayerError(f"project {project.name!r} has {len(names)} plans ({', '.join(names) or 'none'}): "
-                             "name one with --plan NAME")
+            raise LayerError("err_cli_project_has_plans_name_one", name=project.name, n_names=len(names),
+                             names=Joined(names, LIST_SEP) if names else Message("err_cli_none"))
         head = session.open_plan(project.name, name) if name in names else None
     except WorkspaceError as exc:
         raise LayerError(str(exc)) from exc

@@ -63,7 +63,7 @@ def _project_inputs(args: argparse.Namespace, say) -> dict:
 
     target = project_plan(args)
     if target.head is None:
-        raise LayerError(f"project {target.project!r} has no plan {target.name!r}")
+        raise LayerError("err_cli_project_has_no_plan", project=target.project, name=target.name)
     _, layers, osm = project_layers(args, say)
     say(Message("cli_plan_read", name=target.name, revision=target.head.revision, n=len(target.head.registry),
                 stored=""))
@@ -130,7 +130,7 @@ def _people_tables(args: argparse.Namespace, say) -> dict:
     if args.staffing:
         folder = Path(args.staffing)
         if not (folder / "staff_grids.csv").exists():
-            raise LayerError(f"--staffing {folder}: no staff_grids.csv there; give the --out folder of `gridmap staff`")
+            raise LayerError("err_cli_staffing_no_staff_grids_csv", folder=folder)
         wanted.append(("staff", folder / "staff_grids.csv"))
         if (folder / "members.csv").exists():
             wanted.append(("members", folder / "members.csv"))
@@ -138,8 +138,7 @@ def _people_tables(args: argparse.Namespace, say) -> dict:
         path = Path(args.pairs)
         path = path / "pairs.csv" if path.is_dir() else path
         if not path.exists():
-            raise LayerError(f"--pairs {args.pairs}: no pairs.csv; give the --out folder of `gridmap pair` or its "
-                             "pairs.csv")
+            raise LayerError("err_cli_pairs_no_pairs_csv_give", pairs=args.pairs)
         wanted.append(("pairs", path))
     tables = {}
     for section, path in wanted:
@@ -147,7 +146,7 @@ def _people_tables(args: argparse.Namespace, say) -> dict:
             tables[section] = pd.read_csv(path, dtype=_TEXT_COLUMNS, keep_default_na=False, na_values=[""],
                                           encoding="utf-8-sig")
         except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise LayerError(f"{path}: cannot be read as a CSV table ({exc})") from exc
+            raise LayerError("err_cli_cannot_read_as_csv_table", path=path, detail=exc) from exc
         say(Message("cli_report_table", section=section, n=len(tables[section]), path=path))
     return tables
 
@@ -209,36 +208,34 @@ def run_report(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap report`` to the command's subparsers."""
-    p = sub.add_parser("report", help="the 台账: an Excel workbook and an offline HTML report of a plan",
-                       description=__doc__.split("\n\n")[0])
-    p.add_argument("--plan", metavar="PATH", help="plan file (plan.gpkg from `gridmap unify` or the app); with "
-                                                  "--workspace: the name of a plan of the project")
-    p.add_argument("--centers", metavar="PATH[#LAYER]", help="service centres (points with center_id, name)")
-    p.add_argument("--osm", metavar="PATH", help="OSM XML street file (walking access, siting, street names)")
+    p = sub.add_parser("report", help=text("help_report_report_cmd"),
+                       description=text("help_report_description"))
+    p.add_argument("--plan", metavar="PATH", help=text("help_report_plan"))
+    p.add_argument("--centers", metavar="PATH[#LAYER]", help=text("help_report_centers"))
+    p.add_argument("--osm", metavar="PATH", help=text("help_report_osm"))
     p.add_argument("--residents", metavar="PATH[#LAYER]",
-                   help="residents (points or buildings with households); default: stored in the plan")
+                   help=text("help_report_residents"))
     p.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
-                   help="a zone layer for 盲区/多头, e.g. party=party.geojson "
-                        "(repeatable; default: stored in the plan)")
-    p.add_argument("--area", metavar="PATH[#LAYER]", help="study area (communities); default: stored in the plan")
+                   help=text("help_report_zones"))
+    p.add_argument("--area", metavar="PATH[#LAYER]", help=text("help_report_area"))
     p.add_argument("--sites", type=int, default=3, metavar="K",
-                   help="number of proposed new sites (default 3; 0: none)")
+                   help=text("help_report_sites"))
     p.add_argument("--radius", type=float, default=SITE_RADIUS_M, metavar="METRES",
-                   help=f"walking metres counted as within 15 minutes for siting (default {SITE_RADIUS_M:g})")
+                   help=text("help_report_radius", site_radius_m=SITE_RADIUS_M))
     p.add_argument("--sliver-area", type=float, default=SLIVER_M2, metavar="M2",
-                   help=f"gaps/overlaps smaller than this are counted as slivers, not listed (default {SLIVER_M2:g})")
+                   help=text("help_report_sliver_area", sliver_m2=SLIVER_M2))
     p.add_argument("--staffing", metavar="DIR",
-                   help="the --out folder of `gridmap staff`: sheets 网格员配置 and (with members) 党员报到")
+                   help=text("help_report_staffing"))
     p.add_argument("--pairs", metavar="PATH",
-                   help="pairs.csv of `gridmap pair` (or its folder): sheet 结对帮扶")
+                   help=text("help_report_pairs"))
     p.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                   help="language of headers and texts (default: gridmap --lang, $GRIDMAP_LANG, else zh)")
-    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
-    p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
-    p.add_argument("--demo", action="store_true", help="use the embedded Nanjing demo (and build a plan unless --plan)")
-    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+                   help=text("help_report_lang"))
+    p.add_argument("--cache-dir", help=text("help_report_cache_dir"))
+    p.add_argument("--no-cache", action="store_true", help=text("help_report_no_cache"))
+    p.add_argument("--demo", action="store_true", help=text("help_report_demo"))
+    p.add_argument("--out", required=True, metavar="DIR", help=text("help_report_out"))
     add_input_options(p)
     add_crs_work_option(p)
-    p.add_argument("--workspace", metavar="DIR", help="read the plan and the inputs from a project of this workspace")
-    p.add_argument("--project", metavar="NAME", help="the project of --workspace")
+    p.add_argument("--workspace", metavar="DIR", help=text("help_report_workspace"))
+    p.add_argument("--project", metavar="NAME", help=text("help_report_project"))
     p.set_defaults(func=run_report)

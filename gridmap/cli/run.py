@@ -122,7 +122,7 @@ def _work_crs(path: Path, crs_work, crs, *layers):
             crs_work = crs
         return working_crs(*layers, crs=crs_work)
     except (LayerError, pyproj.exceptions.CRSError) as exc:
-        raise ParameterError(f"config {path} [run] crs_work: {exc}") from None
+        raise ParameterError("err_cli_config_run_crs_work", path=path, detail=exc) from None
 
 
 def _config_error(path: Path, section: str, exc: Exception) -> ParameterError:
@@ -296,12 +296,12 @@ def _project_inputs(path: Path, project, crs_work, crs, say):
     layers, osm = project()
     zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
     if "residents" not in layers:
-        raise LayerError("the project has no residents layer, and the config names no inputs: import residents "
-                         "into the project (gridmap workspace import … --residents PATH) or give [inputs]")
+        raise LayerError("err_cli_project_has_no_residents_layer")
     centers = layers.get("centers")
     work = _work_crs(path, crs_work, crs, layers["study_area"], *zones.values(), layers["residents"], centers)
     network = load_walk_network(osm, crs=work) if osm is not None and centers is not None else None
-    say(f"inputs from the project: {', '.join(layers)}" + (f"; network {network.n_nodes:,} nodes" if network else ""))
+    say(Message("cli_run_project_inputs", layers=", ".join(layers),
+                network=Message("cli_run_project_network", n=network.n_nodes) if network else ""))
     return CityInputs(layers["study_area"], zones, layers["residents"], centers, network), work
 
 
@@ -398,12 +398,10 @@ def _open_project(args: argparse.Namespace):
     """The system session and project name of ``--workspace``/``--project`` (None without them), checked first."""
     if not args.workspace and not args.project:
         if not args.out:
-            raise ParameterError("gridmap run needs --out DIR, or --workspace W --project P to store the results in "
-                                 "a project (or both)")
+            raise ParameterError("err_cli_gridmap_run_needs_out_dir")
         return None
     if not args.workspace or not args.project:
-        raise ParameterError("--workspace W and --project P go together: the results are stored in project P of "
-                             "workspace W")
+        raise ParameterError("err_cli_workspace_w_and_project_p")
     from gridmap.workspace import WorkspaceError, open_workspace
 
     try:
@@ -427,8 +425,7 @@ def run_run(args: argparse.Namespace) -> int:
         def reader():
             layers = session.inputs(name)
             if not layers:
-                raise LayerError(f"project {name!r} has no inputs, and the config names none: give [inputs] or "
-                                 "[synthetic], or import the project's layers first (gridmap workspace import)")
+                raise LayerError("err_cli_project_has_no_inputs_and", name=name)
             return layers, session.osm_path(name)
 
     inputs, params, crs, output = load_config(args.config, say, args, reader)
@@ -484,22 +481,28 @@ def _store(target, result, study_area, meta: dict, say) -> None:
     except WorkspaceError as exc:
         raise LayerError(str(exc)) from exc
     rows = ", ".join(f"{k} {v:,}" for k, v in info.tables.items())
-    say(f"stored the results in project {name} of {session.workspace.location} ({rows}; "
-        f"{time.perf_counter() - start:.1f} s)")
+    say(Message("cli_run_stored", project=name, location=session.workspace.location, rows=rows,
+                seconds=time.perf_counter() - start))
+
+
+def _epilog() -> str:
+    """The usage lines and the config example of this module's docstring, its prose in the current language."""
+    _, usage, _, _, *config, _, _ = __doc__.split("\n\n")
+    return "\n\n".join([usage, text("help_run_epilog_partitions"), text("help_run_epilog_config"), *config,
+                        text("help_run_epilog_workspace"), text("help_run_epilog_writes")])
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap run`` to the command's subparsers."""
-    p = sub.add_parser("run", help="the whole analysis of a large area from a config file, as partitioned dask tasks",
-                       description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="\n\n".join(__doc__.split("\n\n")[1:]))
-    p.add_argument("--config", required=True, metavar="PATH", help="TOML config naming the inputs (see below)")
+    p = sub.add_parser("run", help=text("help_run_run_cmd"),
+                       description=text("help_run_description"), formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog=_epilog())
+    p.add_argument("--config", required=True, metavar="PATH", help=text("help_run_config"))
     p.add_argument("--scheduler", default="threads", metavar="threads|processes|sync|single|local:N|ADDRESS",
-                   help="where the tasks run (default threads)")
-    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
-    p.add_argument("--workspace", metavar="W", help="store the results in a project of this workspace (a folder or a "
-                   "postgresql:// URL); the city page of `gridmap serve` shows them")
-    p.add_argument("--project", metavar="P", help="the project of --workspace the results go to")
-    p.add_argument("--quiet", action="store_true", help="no progress messages")
-    add_reading_options(p, "area, residents, centers, or a zone layer's name")
+                   help=text("help_run_scheduler"))
+    p.add_argument("--out", metavar="DIR", help=text("help_run_out"))
+    p.add_argument("--workspace", metavar="W", help=text("help_run_workspace"))
+    p.add_argument("--project", metavar="P", help=text("help_run_project"))
+    p.add_argument("--quiet", action="store_true", help=text("help_run_quiet"))
+    add_reading_options(p, text("help_common_scopes"))
     p.set_defaults(func=run_run)

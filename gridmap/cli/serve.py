@@ -20,6 +20,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from gridmap.cli.common import print_error
@@ -49,8 +50,10 @@ STREAMLIT_OPTIONS: dict[str, str] = {
 
 
 def streamlit_command(address: str = "127.0.0.1", port: int = 8501, python: str | None = None,
-                      workspace: str | os.PathLike | None = None) -> list[str]:
-    """The command line that serves the app: ``python -m gridmap serve --address … --port … [--workspace …]``.
+                      workspace: str | os.PathLike | None = None,
+                      results: Sequence[str | os.PathLike] = ()) -> list[str]:
+    """The command line that serves the app: ``python -m gridmap serve --address … --port … [--workspace …]
+    [--results DIR …]``.
 
     Tests and benchmarks start the server with exactly this command, so what they measure is what
     ``gridmap serve`` runs (the warm-up at start included).
@@ -58,6 +61,8 @@ def streamlit_command(address: str = "127.0.0.1", port: int = 8501, python: str 
     cmd = [python or sys.executable, "-m", "gridmap", "serve", "--address", address, "--port", str(port)]
     if workspace is not None:
         cmd += ["--workspace", str(workspace)]
+    for folder in results:
+        cmd += ["--results", str(folder)]
     return cmd
 
 
@@ -65,9 +70,9 @@ def _port(text: str) -> int:
     try:
         port = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--port expects a whole number from 1 to 65535, got {text!r}") from None
+        raise argparse.ArgumentTypeError(Message("err_cli_port_expects_whole_number_from_2", text=text)) from None
     if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"--port expects a whole number from 1 to 65535, got {port}")
+        raise argparse.ArgumentTypeError(Message("err_cli_port_expects_whole_number_from", port=port))
     return port
 
 
@@ -108,16 +113,12 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap serve`` to the command's subparsers."""
-    p = sub.add_parser("serve", help="run the web app for an office (Streamlit)",
-                       description="Serve the gridmap app. Everything the browser loads comes from this server "
-                                   "(no CDN, no tiles unless an intranet tile server is set).")
-    p.add_argument("--address", default="127.0.0.1", help="address to listen on (default 127.0.0.1; "
-                                                          "0.0.0.0 for every interface of the office network)")
-    p.add_argument("--port", type=_port, default=8501, help="port (default 8501)")
+    p = sub.add_parser("serve", help=text("help_serve_serve_cmd"),
+                       description=text("help_serve_serve_description"))
+    p.add_argument("--address", default="127.0.0.1", help=text("help_serve_address"))
+    p.add_argument("--port", type=_port, default=8501, help=text("help_serve_port"))
     p.add_argument("--results", action="append", metavar="DIR",
-                   help="a gridmap run output folder the city page offers (repeatable; also the "
-                        f"{RESULTS_ENV} environment variable, folders separated by {os.pathsep!r})")
+                   help=text("help_serve_results", results_env=RESULTS_ENV, pathsep=os.pathsep))
     p.add_argument("--workspace", metavar="DIR",
-                   help="the workspace to serve (a folder made by `gridmap workspace init`, created when missing; "
-                        "default $GRIDMAP_WORKSPACE or the user's default workspace, which holds the demo)")
+                   help=text("help_serve_workspace"))
     p.set_defaults(func=run_serve)

@@ -47,7 +47,7 @@ from gridmap.cli.project import add_project_options
 from gridmap.defaults import SITE_RADIUS_M, SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError, ValidationReport
-from gridmap.vocab import Message
+from gridmap.vocab import Message, text
 
 __all__ = ["register", "run_site", "OUTPUT_FILES"]
 
@@ -148,34 +148,30 @@ def run_site(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap site`` to the command's subparsers."""
     p = sub.add_parser(
-        "site", help="where k new service centres cover the most residents within a walk (选址)",
-        description="Choose new service-centre sites keeping the existing ones: maximal covering location "
-                    "(or p-median) on the OSM walking network, greedy (CELF) or exact (MILP).")
-    add_walk_arguments(p, "existing service centres (points with center_id, name)")
-    p.add_argument("--k", type=int, help="number of new sites")
+        "site", help=text("help_site_site_cmd"),
+        description=text("help_site_site_description"))
+    add_walk_arguments(p, text("help_site_centers"))
+    p.add_argument("--k", type=int, help=text("help_site_k"))
     p.add_argument("--target", type=parse_share,
-                   help="instead of --k: the fewest sites reaching this share: a fraction 0–1 (0.95) or a "
-                        "percentage with %% (95%%)")
+                   help=text("help_site_target"))
     p.add_argument("--radius", type=float, default=SITE_RADIUS_M,
-                   help=f"walking metres counted as covered ({SITE_RADIUS_M:g} = 15 min)")
+                   help=text("help_site_radius", site_radius_m=SITE_RADIUS_M))
     p.add_argument("--weight", default="households",
-                   help="what to cover: households (default), population, elderly_alone, left_behind_children, "
-                        "disabled or any numeric column")
-    p.add_argument("--candidates", help="candidate sites: a point layer, 'nodes' (default: street nodes) or "
-                                        "'public_buildings' (OSM public buildings)")
-    p.add_argument("--candidates-layer", help="layer name in --candidates")
-    p.add_argument("--spacing", type=float, default=100.0, help="node candidates: one per SPACING m square (100)")
+                   help=text("help_site_weight"))
+    p.add_argument("--candidates", help=text("help_site_candidates"))
+    p.add_argument("--candidates-layer", help=text("help_site_candidates_layer"))
+    p.add_argument("--spacing", type=float, default=100.0, help=text("help_site_spacing"))
     p.add_argument("--method", choices=("greedy", "milp"), default="greedy",
-                   help="greedy (fast, any size) or milp (exact, small instances)")
+                   help=text("help_site_method"))
     p.add_argument("--objective", choices=("coverage", "p_median"), default="coverage",
-                   help="coverage (most residents within the radius) or p_median (least total walking)")
+                   help=text("help_site_objective"))
     p.add_argument("--snap-limit", type=float, default=SNAP_LIMIT_M,
-                   help=f"metres from a street beyond which a point is not routed ({SNAP_LIMIT_M:g})")
+                   help=text("help_site_snap_limit", snap_limit_m=SNAP_LIMIT_M))
     add_crs_work_option(p)
-    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
-    p.add_argument("--no-cache", action="store_true", help="rebuild the network and write no cache")
-    p.add_argument("--demo", action="store_true", help="use the embedded Nanjing Xinjiekou demo")
-    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--cache-dir", help=text("help_site_cache_dir"))
+    p.add_argument("--no-cache", action="store_true", help=text("help_site_no_cache"))
+    p.add_argument("--demo", action="store_true", help=text("help_site_demo"))
+    p.add_argument("--out", required=True, help=text("help_site_out"))
     add_project_options(p)
     add_input_options(p, "residents, centers, candidates")
     p.set_defaults(func=run_site)

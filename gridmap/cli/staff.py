@@ -97,21 +97,21 @@ def _project_inputs(args: argparse.Namespace, options: InputOptions, say):
 
     target = project_plan(args, default="unified")
     if target.head is None:
-        raise LayerError(f"project {target.project!r} has no plan {target.name!r}: make one with `gridmap unify "
-                         f"--workspace {args.workspace} --project {target.project} --micro 10,70`")
+        raise LayerError("err_cli_project_has_no_plan_make", project=target.project, name=target.name,
+                         workspace=args.workspace)
     try:
         layers = target.session.inputs(target.project)
         osm = target.session.osm_path(target.project)
     except WorkspaceError as exc:
         raise LayerError(str(exc)) from exc
-    say(f"plan {target.name!r} of project {target.project!r}: revision {target.head.revision}, "
-        f"{len(target.head.registry):,} grids")
+    say(Message("cli_staff_plan_of_project", plan=target.name, project=target.project,
+                revision=target.head.revision, grids=len(target.head.registry)))
     found = {}
     for key in ("staff", "members", "units"):
         spec = getattr(args, key)
         found[key] = _read(options, spec, key, say) if spec else layers.get(key)
     if found["staff"] is None:
-        raise LayerError(f"project {target.project!r} has no layer 'staff' (the 网格员): give them with --staff PATH")
+        raise LayerError("err_cli_project_has_no_layer_staff", project=target.project)
     stored = {k: v for k, v in (("study_area", layers.get("study_area")), ("residents", layers.get("residents")))
               if v is not None}
     return target.head, stored, found["staff"], found["members"], found["units"], osm, target
@@ -144,11 +144,11 @@ def run_staff(args: argparse.Namespace) -> int:
     """Run ``gridmap staff``; return the exit status (errors are raised as GridmapError: status 2)."""
     say = progress(args.quiet)
     if not args.workspace and not args.plan:
-        raise LayerError("give --plan PLAN.gpkg, or --workspace DIR --project NAME [--plan NAME]")
+        raise LayerError("err_cli_give_plan_plan_gpkg_or")
     if not args.workspace and not args.out:
-        raise LayerError("give --out DIR (optional only with --workspace, where the results are kept in the project)")
+        raise LayerError("err_cli_give_out_dir_optional_only")
     if not args.workspace and not args.staff:
-        raise LayerError("give --staff PATH (the 网格员)")
+        raise LayerError("err_cli_give_staff_path")
     out = Path(args.out) if args.out else None
     options = InputOptions.from_args(args, ("staff", "members", "units"))
     target = None
@@ -164,8 +164,7 @@ def run_staff(args: argparse.Namespace) -> int:
         where = str(args.plan)
     options.check_all_used()
     if members is not None and plan.micro_grids is None:
-        raise LayerError(f"{where}: the plan has no 微网格, so members cannot be placed in them; make them with "
-                         "`gridmap unify … --micro 10,70`, or leave out --members")
+        raise LayerError("err_cli_plan_has_no_so_members", where=where)
     net = None
     if osm:
         from gridmap.access.network import load_walk_network
@@ -207,8 +206,8 @@ def run_staff(args: argparse.Namespace) -> int:
                                  plan=target.name, revision=plan.revision)
         target.session.store_layers(target.project, "staffing", layers, plan=target.name, revision=plan.revision,
                                      message=f"gridmap staff, {len(staff):,} 网格员")
-        say(f"kept in project {target.project!r}: {', '.join(layers)} (plan {target.name!r}, revision "
-            f"{plan.revision})")
+        say(Message("cli_staff_kept", project=target.project, layers=", ".join(layers), plan=target.name,
+                    revision=plan.revision))
     if out is not None:
         _write_outputs(out, say, result, grid_table, unstaffed, grids, member_result, coverage, plan, placed, sheets)
     staffed = int(grid_table["staffed"].sum())
@@ -234,28 +233,23 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap staff`` to the command's subparsers."""
-    p = sub.add_parser("staff", help="网格员 for every grid, 党员 in every 微网格, 驻区单位 (personal data)",
-                       description=__doc__.split("\n\n")[0],
-                       epilog="staff: staff_id, name, phone [, staff_type 专职/兼职, capacity (households), grid_code "
-                              "(kept; ;-separated), role 网格长/网格员] and a home point (lon/lat columns, or a point "
-                              "layer; optional). members: member_id [, name, community] and a home point. units: "
-                              "unit_id [, name, volunteers] and a point. Map other column names with --map, e.g. "
-                              "--map staff:staff_id=工号.")
+    p = sub.add_parser("staff", help=text("help_staff_staff_cmd"),
+                       description=text("help_staff_description"),
+                       epilog=text("help_staff_staff_epilog"))
     p.add_argument("--plan", metavar="PLAN.gpkg|NAME",
-                   help="the plan file (from `gridmap unify`); with --workspace, the name of the project's plan")
-    p.add_argument("--staff", metavar="PATH[#LAYER]", help="网格员 table or point layer (with --workspace: default the "
-                   "project's layer staff)")
-    p.add_argument("--members", metavar="PATH[#LAYER]", help="党员 (home points); needs the plan's 微网格")
-    p.add_argument("--units", metavar="PATH[#LAYER]", help="驻区单位 (points, volunteers)")
-    p.add_argument("--osm", metavar="PATH", help="OSM XML street file: walking distances (else straight lines)")
+                   help=text("help_staff_plan"))
+    p.add_argument("--staff", metavar="PATH[#LAYER]", help=text("help_staff_staff"))
+    p.add_argument("--members", metavar="PATH[#LAYER]", help=text("help_staff_members"))
+    p.add_argument("--units", metavar="PATH[#LAYER]", help=text("help_staff_units"))
+    p.add_argument("--osm", metavar="PATH", help=text("help_staff_osm"))
     p.add_argument("--max-distance", type=float, default=DEFAULT_STAFF_DISTANCE_M, metavar="METRES",
-                   help=f"farthest home → grid for a new assignment (default {DEFAULT_STAFF_DISTANCE_M:g})")
+                   help=text("help_staff_max_distance", default_staff_distance_m=DEFAULT_STAFF_DISTANCE_M))
     p.add_argument("--member-distance", type=float, default=DEFAULT_MEMBER_DISTANCE_M, metavar="METRES",
-                   help=f"farthest a 党员 is moved from home (default {DEFAULT_MEMBER_DISTANCE_M:g})")
+                   help=text("help_staff_member_distance", default_member_distance_m=DEFAULT_MEMBER_DISTANCE_M))
     p.add_argument("--snap-limit", type=float, default=300.0, metavar="METRES",
-                   help="metres from a street beyond which a point is not on the network (default 300)")
-    p.add_argument("--cache-dir", help="where walking networks are cached (default $GRIDMAP_CACHE or ./.gridmap_cache)")
+                   help=text("help_staff_snap_limit"))
+    p.add_argument("--cache-dir", help=text("help_staff_cache_dir"))
     add_input_options(p, "staff, members, units")
-    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
+    p.add_argument("--out", metavar="DIR", help=text("help_staff_out"))
     add_project_options(p)
     p.set_defaults(func=_run)

@@ -75,8 +75,7 @@ def _exclusive_areas(args: argparse.Namespace, area, residents, demo_osm, say):
     if args.exclusive.strip().lower() == "osm":
         osm = args.osm or demo_osm
         if not osm:
-            raise GridmapError("--exclusive osm needs --osm PATH (the OSM XML file whose school, hospital, market, "
-                               "park and industrial polygons become exclusive grids)")
+            raise GridmapError("err_cli_exclusive_osm_needs_osm_path")
         raw = exclusive_areas_from_osm(osm)
         source = str(osm)
     else:
@@ -207,37 +206,35 @@ def run_unify(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap unify`` to the command's subparsers."""
-    p = sub.add_parser("unify", help="one unified grid (多网合一) balanced by households, and an editable plan",
-                       description=__doc__.split("\n\n")[0])
+    p = sub.add_parser("unify", help=text("help_unify_unify_cmd"),
+                       description=text("help_unify_description"))
     p.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
-                   help="a zone layer, e.g. party=party.geojson (repeatable)")
-    p.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id and codes")
-    p.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
+                   help=text("help_unify_zones"))
+    p.add_argument("--area", metavar="PATH[#LAYER]", help=text("help_unify_area"))
+    p.add_argument("--residents", metavar="PATH[#LAYER]", help=text("help_unify_residents"))
     p.add_argument("--min-households", type=int, default=MIN_HOUSEHOLDS,
-                   help=f"smallest grid, households (default {MIN_HOUSEHOLDS})")
+                   help=text("help_unify_min_households", min_households=MIN_HOUSEHOLDS))
     p.add_argument("--max-households", type=int, default=MAX_HOUSEHOLDS,
-                   help=f"largest grid, households (default {MAX_HOUSEHOLDS})")
-    p.add_argument("--seed", type=int, default=SEED, help=f"random seed; same seed, same grids (default {SEED})")
+                   help=text("help_unify_max_households", max_households=MAX_HOUSEHOLDS))
+    p.add_argument("--seed", type=int, default=SEED, help=text("help_unify_seed", seed=SEED))
     p.add_argument("--min-unit-area", type=float, default=50.0, metavar="M2",
-                   help="faces smaller than this are merged into a neighbour (default 50)")
+                   help=text("help_unify_min_unit_area"))
     p.add_argument("--min-unit-width", type=float, default=2.0, metavar="METRES",
-                   help="faces thinner than this are merged into a neighbour (default 2)")
+                   help=text("help_unify_min_unit_width"))
     p.add_argument("--exclusive", metavar="PATH[#LAYER]|osm",
-                   help="专属网格: polygons (schools, hospitals, parks, …; optional name, kind) carved out of the base "
-                        "grids, or 'osm' for the polygons of --osm")
-    p.add_argument("--osm", metavar="PATH", help="OSM XML file for --exclusive osm (the demo's with --demo)")
+                   help=text("help_unify_exclusive"))
+    p.add_argument("--osm", metavar="PATH", help=text("help_unify_osm"))
     p.add_argument("--exclusive-min-area", type=float, default=DEFAULT_MIN_EXCLUSIVE_AREA_M2, metavar="M2",
-                   help=f"smaller exclusive areas stay in their base grid (default {DEFAULT_MIN_EXCLUSIVE_AREA_M2:g})")
+                   help=text("help_unify_exclusive_min_area",
+                             default_min_exclusive_area_m2=DEFAULT_MIN_EXCLUSIVE_AREA_M2))
     p.add_argument("--exclusive-range", default="{}-{}".format(*DEFAULT_EXCLUSIVE_RANGE), metavar="FIRST-LAST",
-                   help="sequence numbers of exclusive grids in each community (default 901-999)")
+                   help=text("help_unify_exclusive_range"))
     p.add_argument("--micro", metavar="MIN,MAX",
-                   help="微网格: split every base grid into groups of whole buildings of MIN–MAX households, "
-                        "e.g. 10,70")
-    p.add_argument("--force", action="store_true", help="replace an existing plan.gpkg even if planners edited it")
-    p.add_argument("--demo", action="store_true", help="run on the embedded Nanjing demo")
-    p.add_argument("--out", metavar="DIR", help="output folder (optional with --workspace)")
+                   help=text("help_unify_micro"))
+    p.add_argument("--force", action="store_true", help=text("help_unify_force"))
+    p.add_argument("--demo", action="store_true", help=text("help_unify_demo"))
+    p.add_argument("--out", metavar="DIR", help=text("help_unify_out"))
     add_input_options(p)
     add_crs_work_option(p)
-    add_project_options(p, plan_help="with --workspace: the plan to save into (default: unified); a new plan, or "
-                                     "the next revision of an existing one")
+    add_project_options(p, plan_help=text("help_unify_plan"))
     p.set_defaults(func=run_unify)

@@ -39,13 +39,13 @@ def read_password(args: argparse.Namespace) -> str:
         line = sys.stdin.readline()
         password = line.rstrip("\r\n")
         if not password:
-            raise LayerError("--password-stdin: standard input holds no password (give it as one line)")
+            raise LayerError("err_cli_password_stdin_standard_input_holds")
         return password
     if not sys.stdin.isatty():
-        raise LayerError("give the password on standard input with --password-stdin (it is never an argument)")
+        raise LayerError("err_cli_give_password_on_standard_input")
     first = getpass.getpass("new password: ")
     if first != getpass.getpass("again: "):
-        raise LayerError("the two passwords differ; nothing was changed")
+        raise LayerError("err_cli_two_passwords_differ_nothing_was")
     return first
 
 
@@ -116,28 +116,28 @@ def run_list(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap users`` (add, passwd, disable, enable, list) to the command's subparsers."""
-    p = sub.add_parser("users", help="accounts of a workspace: add, passwd, disable, enable, list",
-                       description=__doc__.split("\n\n")[0])
+    p = sub.add_parser("users", help=text("help_users_users_cmd"),
+                       description=text("help_users_description"))
     actions = p.add_subparsers(dest="action", required=True)
 
     def action(name: str, help_text: str, run, with_name: bool = True, password: bool = False):
         a = actions.add_parser(name, help=help_text)
         if with_name:
-            a.add_argument("name", metavar="NAME", help="the account name")
-        a.add_argument("--workspace", required=True, metavar="DIR", help="the workspace folder")
+            a.add_argument("name", metavar="NAME", help=text("help_users_name"))
+        a.add_argument("--workspace", required=True, metavar="DIR", help=text("help_users_workspace"))
         if password:
             a.add_argument("--password-stdin", action="store_true",
-                           help="read the password as one line of standard input (else: typed at a prompt)")
+                           help=text("help_users_password_stdin"))
         a.set_defaults(func=run)
         return a
 
-    add = action("add", "add an account", run_add, password=True)
-    add.add_argument("--role", required=True, choices=("admin", "planner", "viewer"), help="what the account may do")
+    add = action("add", text("help_users_add_cmd"), run_add, password=True)
+    add.add_argument("--role", required=True, choices=("admin", "planner", "viewer"), help=text("help_users_role"))
     add.add_argument("--scope", action="append", metavar="CODE",
-                     help="a planner's 街道 (9 digits) or 社区 (12 digits) code (repeatable; at least one)")
+                     help=text("help_users_scope"))
     add.add_argument("--project", action="append", metavar="NAME",
-                     help="a project the planner or viewer may open (repeatable)")
-    action("passwd", "set an account's password", run_passwd, password=True)
-    action("disable", "disable an account (its sessions end)", run_disable)
-    action("enable", "enable an account again and lift a lockout", run_enable)
-    action("list", "list the accounts", run_list, with_name=False)
+                     help=text("help_users_project"))
+    action("passwd", text("help_users_passwd_cmd"), run_passwd, password=True)
+    action("disable", text("help_users_disable_cmd"), run_disable)
+    action("enable", text("help_users_enable_cmd"), run_enable)
+    action("list", text("help_users_list_cmd"), run_list, with_name=False)

@@ -32,7 +32,7 @@ from gridmap.cli.common import add_input_options, input_options, load_zone_input
 from gridmap.cli.project import guarded
 from gridmap.io.validate import LayerError
 from gridmap.people.layers import PEOPLE_LAYERS
-from gridmap.vocab import Message, text
+from gridmap.vocab import LIST_SEP, Joined, Message, text
 
 __all__ = ["register", "run_init", "run_import", "run_list"]
 
@@ -60,11 +60,10 @@ def run_init(args: argparse.Namespace) -> int:
 
 def _check_osm(path: Path) -> Path:
     if not path.is_file():
-        raise LayerError(f"{path}: OSM file not found")
+        raise LayerError("err_cli_osm_file_not_found", path=path)
     name = path.name.lower()
     if not (name.endswith(".osm") or name.endswith(".osm.bz2")):
-        raise LayerError(f"{path}: an OSM street file is OSM XML (.osm or .osm.bz2); export one from "
-                         "openstreetmap.org or convert a .pbf with osmium (osmium cat in.pbf -o out.osm)")
+        raise LayerError("err_cli_osm_street_file_osm_xml", path=path)
     return path
 
 
@@ -85,12 +84,12 @@ def run_import(args: argparse.Namespace) -> int:
     if args.demo:
         given = [f"--{n}" for n in ("zones", "area", "residents", "centers", "osm") if getattr(args, n)]
         if given:
-            raise LayerError(f"--demo imports the demo's own layers; leave out {', '.join(given)}")
+            raise LayerError("err_cli_demo_imports_demo_own_layers", given=Joined(given, LIST_SEP))
         say(Message("cli_ws_importing_demo"))
         project = import_demo(session, args.import_project)
     else:
         if not args.zones or not args.area:
-            raise LayerError("err_ws_import_needs")
+            raise LayerError("err_cli_gridmap_workspace_import_needs_zones")
         scopes = ("area", "residents", "centers")
         zones, area, residents, reports, _ = load_zone_inputs(args, say, "workspace import", scopes=scopes)
         layers = {"study_area": area, **{f"zones_{name}": gdf for name, gdf in zones.items()}}
@@ -148,15 +147,15 @@ def run_list(args: argparse.Namespace) -> int:
                        osm=Message("cli_ws_osm" if project.osm else "cli_ws_no_osm")))
         if project.name in results:
             r = results[project.name]
-            print(f"  run results: {r.written:%Y-%m-%d %H:%M} UTC  {r.written_by}  "
-                  + ", ".join(f"{k} {v:,}" for k, v in r.tables.items()))
+            print(text("cli_ws_run_results", written=r.written, by=r.written_by,
+                       tables=", ".join(f"{k} {v:,}" for k, v in r.tables.items())))
         plans = session.plans(project.name)
         if not plans:
             print(text("cli_ws_no_plans"))
         for info in plans:
             print(text("cli_ws_plan", name=info.name, head=info.head, last=info.last_revision, units=info.n_units))
             for rev in session.revisions(project.name, info.name):
-                mark = " (head)" if rev.number == info.head else ""
+                mark = text("cli_plan_head_mark") if rev.number == info.head else ""
                 print(f"    r{rev.number} {rev.kind:<8} {rev.time:%Y-%m-%d %H:%M} UTC  {rev.author}  "
                       f"{rev.status}{mark}" + (f"  “{rev.message}”" if rev.message else ""))
     return 0
@@ -164,37 +163,33 @@ def run_list(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``gridmap workspace`` (init, import, list) to the command's subparsers."""
-    p = sub.add_parser("workspace", help="a shared workspace: projects, plans with every revision, accounts, audit",
-                       description=__doc__.split("\n\n")[0])
+    p = sub.add_parser("workspace", help=text("help_workspace_workspace_cmd"),
+                       description=text("help_workspace_description"))
     actions = p.add_subparsers(dest="action", required=True)
 
-    init = actions.add_parser("init", help="create a workspace in an empty or new folder")
-    init.add_argument("dir", metavar="DIR", help="the workspace folder")
+    init = actions.add_parser("init", help=text("help_workspace_init_cmd"))
+    init.add_argument("dir", metavar="DIR", help=text("help_workspace_dir"))
     init.set_defaults(func=run_init)
 
-    imp = actions.add_parser("import", help="import a project's input layers (validated) or the demo",
-                             description="Import a project's inputs into a workspace, checked as every command "
-                                         "checks them; the new set replaces the project's previous inputs.")
-    imp.add_argument("dir", metavar="DIR", help="the workspace folder")
+    imp = actions.add_parser("import", help=text("help_workspace_import_cmd"),
+                             description=text("help_workspace_import_description"))
+    imp.add_argument("dir", metavar="DIR", help=text("help_workspace_dir_2"))
     imp.add_argument("--project", dest="import_project", required=True, metavar="NAME",
-                     help="the project (created when it does not exist)")
-    imp.add_argument("--title", help="the project's title (e.g. 新街口街道 2026)")
-    imp.add_argument("--demo", action="store_true", help="import the embedded Nanjing demo")
+                     help=text("help_workspace_project"))
+    imp.add_argument("--title", help=text("help_workspace_title"))
+    imp.add_argument("--demo", action="store_true", help=text("help_workspace_demo"))
     imp.add_argument("--zones", action="append", metavar="NAME=PATH[#LAYER]",
-                     help="a zone layer, e.g. party=party.geojson (repeatable)")
-    imp.add_argument("--area", metavar="PATH[#LAYER]", help="study area polygons (communities) with area_id, name")
-    imp.add_argument("--residents", metavar="PATH[#LAYER]", help="residents (points or buildings) with households")
-    imp.add_argument("--centers", metavar="PATH[#LAYER]", help="service centres (points with center_id, name)")
-    imp.add_argument("--osm", metavar="PATH", help="OSM XML street file (.osm or .osm.bz2)")
-    for key, what in (("staff", "网格员 (points with staff_id, name, phone; read by gridmap staff)"),
-                      ("members", "党员 (home points with member_id; read by gridmap staff)"),
-                      ("units", "驻区单位 (points with unit_id, volunteers; read by gridmap staff)"),
-                      ("helpers", "结对帮扶 helpers (points with helper_id; read by gridmap pair)")):
+                     help=text("help_workspace_zones"))
+    imp.add_argument("--area", metavar="PATH[#LAYER]", help=text("help_workspace_area"))
+    imp.add_argument("--residents", metavar="PATH[#LAYER]", help=text("help_workspace_residents"))
+    imp.add_argument("--centers", metavar="PATH[#LAYER]", help=text("help_workspace_centers"))
+    imp.add_argument("--osm", metavar="PATH", help=text("help_workspace_osm"))
+    for key in PEOPLE_LAYERS:
         imp.add_argument(f"--{key}", metavar="PATH[#LAYER]",
-                         help=f"{what}; adds or replaces only this layer of an existing project (personal data)")
+                         help=text("help_workspace_people", what=Message(f"help_workspace_people_{key}")))
     add_input_options(imp)
     imp.set_defaults(func=run_import)
 
-    lst = actions.add_parser("list", help="the projects, plans and revisions of a workspace")
-    lst.add_argument("dir", metavar="DIR", help="the workspace folder")
+    lst = actions.add_parser("list", help=text("help_workspace_list_cmd"))
+    lst.add_argument("dir", metavar="DIR", help=text("help_workspace_dir_3"))
     lst.set_defaults(func=run_list)

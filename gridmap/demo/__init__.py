@@ -22,7 +22,9 @@ import pyogrio
 import shapely
 
 from gridmap.demo import zones as dz
+from gridmap.errors import GridmapError
 from gridmap.io.crs import working_crs
+from gridmap.vocab import Message
 
 __all__ = [
     "DEMO_GPKG",
@@ -310,7 +312,7 @@ def _blind_spots(zone_geoms: list[np.ndarray], polys: gpd.GeoDataFrame, hh_pts: 
         border = shapely.reverse(border)
     strip, start = dz.border_strip(border, shapely.intersection(dist[side], frame), width, stretch, step, hh_pts, hh)
     if not dz.keeps_every_zone(zone_geoms, strip):
-        raise ValueError("the border strip would empty a zone: choose it differently")
+        raise GridmapError("err___init___border_strip_would_empty_zone")
     geoms = [lg[compound], strip]
     return gpd.GeoDataFrame({
         "kind": ["新建小区 (grids predate it)",
@@ -487,7 +489,7 @@ def load_demo(path: Path = DEMO_GPKG) -> dict[str, gpd.GeoDataFrame]:
     """Read every layer of the demo GeoPackage; keys are the layer names (see ``DEMO_LAYERS``)."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"{path} not found: rebuild it with `python -m gridmap.demo`")
+        raise FileNotFoundError(Message("err___init___not_found_rebuild_with_python", path=path))
     names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
     return {n: gpd.read_file(path, layer=n, engine="pyogrio") for n in names}
 

@@ -17,6 +17,8 @@ import shapely
 import shapely.ops
 from shapely import Polygon
 
+from gridmap.errors import GridmapError
+
 __all__ = [
     "polygonize_faces",
     "sum_at",
@@ -436,7 +438,7 @@ def cut_out(geoms: np.ndarray, holes: shapely.Geometry, min_left_m2: float = 50.
     out = polygonal(shapely.difference(np.asarray(geoms, dtype=object), holes))
     small = shapely.area(out) < min_left_m2
     if small.any():
-        raise ValueError(f"blind spot would empty zones {np.flatnonzero(small).tolist()}")
+        raise GridmapError("err_zones_blind_spot_would_empty_zones", value=np.flatnonzero(small).tolist())
     return out
 
 

@@ -20,9 +20,10 @@ import numpy as np
 import pyproj
 import shapely
 
-from gridmap.errors import LayerError
+from gridmap.errors import GridmapError, LayerError
 from gridmap.io.china_outline import CHINA_OUTLINE
 from gridmap.io.transformers import transformer
+from gridmap.vocab import LIST_SEP, Joined
 
 __all__ = [
     "SOURCE_SYSTEMS",
@@ -181,10 +182,8 @@ _CONVERTERS = {
 def _system(name: str) -> str:
     key = name.strip().lower() if name else "wgs84"
     if key not in SOURCE_SYSTEMS:
-        raise ValueError(
-            f"Unknown coordinate source {name!r}: use one of {', '.join(sorted(SOURCE_SYSTEMS))} "
-            "(高德/腾讯 = gcj02, 百度 = bd09)."
-        )
+        raise GridmapError(
+            "err_crs_unknown_coordinate_source_use_one", name=name, systems=Joined(sorted(SOURCE_SYSTEMS), LIST_SEP))
     return SOURCE_SYSTEMS[key]
 
 
@@ -205,10 +204,8 @@ def convert_coordinates(gdf: gpd.GeoDataFrame, source: str, target: str = "wgs84
     if src == dst:
         return gdf.copy()
     if gdf.crs is not None and not gdf.crs.is_geographic:
-        raise ValueError(
-            f"{source} coordinates must be longitude/latitude, but the layer's CRS is {gdf.crs.to_string()}: "
-            "web-map (高德/腾讯/百度) coordinates are never projected."
-        )
+        raise GridmapError(
+            "err_crs_coordinates_must_longitude_latitude_but", source=source, crs=gdf.crs.to_string())
     func = _CONVERTERS[(src, dst)]
 
     def _apply(coords: np.ndarray) -> np.ndarray:
@@ -288,7 +285,7 @@ def working_crs_problem(crs: pyproj.CRS, layers=()) -> str | None:
     lon, lat = _sample_lonlat(layers)
     try:
         if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
-            raise ValueError("coordinates that do not reach lon/lat")
+            raise GridmapError("err_crs_coordinates_that_do_not_reach")
         factors = pyproj.Proj(crs).get_factors(lon, lat, errcheck=True)
         largest = np.asarray(factors.tissot_semimajor, dtype=float)
         smallest = np.asarray(factors.tissot_semiminor, dtype=float)
@@ -329,20 +326,18 @@ def working_crs(*layers: gpd.GeoDataFrame | gpd.GeoSeries | None,
         try:
             chosen = pyproj.CRS.from_user_input(crs)
         except pyproj.exceptions.CRSError as exc:
-            raise LayerError(f"the working CRS {crs!r} is not a CRS pyproj knows ({exc}); give an EPSG code such "
-                             "as EPSG:4549 (CGCS2000 Gauss–Krüger CM 120°E) or EPSG:32650 (UTM 50N)") from exc
+            raise LayerError("err_crs_working_crs_not_crs_pyproj", crs=crs, detail=exc) from exc
         problem = working_crs_problem(chosen, present)
         if problem:
             hint = f"; for this data use e.g. {describe_crs(metric_crs(present[0]))}" if present else ""
-            raise LayerError(f"the working CRS {crs}: {problem}{hint}, or leave the working CRS out to have "
-                             "gridmap choose")
+            raise LayerError("err_crs_working_crs_or_leave_working", crs=crs, problem=problem, hint=hint)
         return chosen
     if not present:  # no geometry to measure at: a projected CRS in metres, if a layer has one
         for gdf in layers:
             if gdf is not None and gdf.crs is not None and gdf.crs.is_projected \
                     and working_crs_problem(gdf.crs) is None:
                 return pyproj.CRS.from_user_input(gdf.crs)
-        raise ValueError("no layer with a CRS and geometry to choose a working CRS for")
+        raise GridmapError("err_crs_no_layer_with_crs_and")
     for gdf in present:
         if gdf.crs.is_projected and working_crs_problem(gdf.crs, present) is None:
             return pyproj.CRS.from_user_input(gdf.crs)
@@ -351,10 +346,10 @@ def working_crs(*layers: gpd.GeoDataFrame | gpd.GeoSeries | None,
 
 def _lonlat_center(gdf: gpd.GeoDataFrame) -> tuple[float, float]:
     if gdf.crs is None:
-        raise ValueError("The layer has no CRS: a metric CRS can only be chosen for georeferenced data.")
+        raise GridmapError("err_crs_layer_has_no_crs_metric")
     geoms = _present(gdf)
     if geoms.empty:
-        raise ValueError("The layer has no geometry to choose a metric CRS for.")
+        raise GridmapError("err_crs_layer_has_no_geometry_choose")
     minx, miny, maxx, maxy = geoms.total_bounds
     xs, ys = transformer(gdf.crs, 4326).transform([minx, maxx, minx, maxx], [miny, miny, maxy, maxy])
     return float(np.mean(xs)), float(np.mean(ys))

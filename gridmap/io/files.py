@@ -40,6 +40,7 @@ import pyogrio
 import pyproj
 import shapely
 
+from gridmap.errors import GridmapError
 from gridmap.io.background import BackgroundWrite
 from gridmap.io.columns import COORDINATE_ROLES, match_columns
 from gridmap.io.crs import to_wgs84_from
@@ -869,7 +870,7 @@ def write_layer(gdf: gpd.GeoDataFrame, path: str | os.PathLike, layer: str | Non
         return write_shapefile_zip(gdf, path, layer)
     if suffix == ".parquet":
         return write_geoparquet(gdf, path)
-    raise ValueError(f"{path}: unknown output format '{suffix}'; use .geojson, .gpkg, .zip (Shapefile) or .parquet.")
+    raise GridmapError("err_files_unknown_output_format_use_geojson", path=path, suffix=suffix)
 
 
 def copy_file_atomic(src: str | os.PathLike, dst: str | os.PathLike) -> Path:

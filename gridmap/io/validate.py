@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from gridmap.defaults import SPECIAL_GROUPS
-from gridmap.errors import LayerError
+from gridmap.errors import GridmapError, LayerError
 from gridmap.io.transformers import transformer
 from gridmap.vocab import LIST_SEP, Joined, Message, render, text
 
@@ -661,7 +661,7 @@ def validate_layer(
     stop on errors.
     """
     if kind is not None and kind not in KINDS:
-        raise ValueError(f"unknown layer kind {kind!r}; expected one of {', '.join(KINDS)}")
+        raise GridmapError("err_validate_unknown_layer_kind_expected_one", kind=kind, kinds=Joined(KINDS, LIST_SEP))
     schema = KINDS.get(kind) if kind else None
     report = ValidationReport(source=source, layer=layer, kind=kind)
     gdf = gdf.copy()

@@ -85,6 +85,7 @@ from gridmap.access.accessibility import (
     snap_residents,
 )
 from gridmap.access.network import WalkNetwork
+from gridmap.errors import GridmapError
 from gridmap.io.validate import LayerError, ValidationReport
 from gridmap.vocab import LIST_SEP, Joined, Message
 
@@ -255,7 +256,7 @@ def helper_capacities(helpers: gpd.GeoDataFrame, per_helper: int = DEFAULT_PER_H
         number ≥ 0, a geometry that is neither point nor polygon (file, row, id, column named).
     """
     if not (isinstance(per_helper, (int, np.integer)) and per_helper >= 0):
-        raise ValueError(f"per_helper must be a whole number ≥ 0, got {per_helper!r}")
+        raise GridmapError("err_pairing_per_helper_must_whole_number", per_helper=per_helper)
     report = _report(helpers, "helpers")
     rows = np.arange(len(helpers)) if rows is None else np.asarray(rows)
     if helper_id not in helpers.columns:
@@ -559,9 +560,9 @@ def solve_pairing(supply: np.ndarray, capacity: np.ndarray, arc_target: np.ndarr
     arc_m = np.asarray(arc_m, dtype=float)
     pen = np.zeros(len(arc_target), np.int64) if arc_penalty is None else np.asarray(arc_penalty, np.int64)
     if not resolution_m > 0:
-        raise ValueError(f"resolution_m must be positive, got {resolution_m}")
+        raise GridmapError("err_pairing_resolution_m_must_positive_got", resolution_m=resolution_m)
     if (pen < 0).any() or (supply < 0).any() or (capacity < 0).any() or (arc_m < 0).any():
-        raise ValueError("supplies, capacities, distances and penalties must be ≥ 0")
+        raise GridmapError("err_pairing_supplies_capacities_distances_and_penalties")
     flow = np.zeros(len(arc_target), dtype=np.int64)
     use = np.flatnonzero((supply[arc_target] > 0) & (capacity[arc_helper] > 0)) if len(arc_target) else \
         np.empty(0, np.int64)
@@ -575,8 +576,7 @@ def solve_pairing(supply: np.ndarray, capacity: np.ndarray, arc_target: np.ndarr
     scale = max_pen * bound + 1  # above any penalty total: distance first, penalties break ties
     n_nodes = len(t_used) + len(h_used)
     if units.max() * scale + max_pen >= _INT64_SAFE // (4 * (n_nodes + 1)):
-        raise ValueError(f"walking distances up to {arc_m[use].max():,.0f} m at a resolution of {resolution_m} m "
-                         "do not fit the solver's 64-bit costs; choose a coarser resolution")
+        raise GridmapError("err_pairing_walking_distances_up_m_at", arc_m=arc_m[use].max(), resolution_m=resolution_m)
     cost = units.astype(np.int64) * scale + pen[use]
     caps = np.minimum(supply[arc_target[use]], capacity[arc_helper[use]])
     smcf = min_cost_flow.SimpleMinCostFlow()
@@ -586,6 +586,7 @@ def solve_pairing(supply: np.ndarray, capacity: np.ndarray, arc_target: np.ndarr
                             np.concatenate([supply[t_used], -capacity[h_used]]))
     status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise RuntimeError(f"the min-cost flow solver returned status {status} (expected OPTIMAL)")
     flow[use] = smcf.flows(np.arange(len(use), dtype=np.int64))
     return flow
@@ -750,12 +751,13 @@ def pair_residents(net: WalkNetwork, residents: gpd.GeoDataFrame, helpers: gpd.G
     """
     for name, value in (("max_distance_m", max_distance_m), ("snap_limit", snap_limit)):
         if not (isinstance(value, (int, float, np.floating, np.integer)) and np.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a finite number of metres > 0, got {value!r}")
+            raise GridmapError("err_pairing_must_finite_number_metres_0", name=name, value=value)
     if residents.crs is None or helpers.crs is None:
         raise LayerError("err_pair_no_crs")
     n_res = len(residents)
     res_rows = np.arange(n_res) if resident_index is None else np.asarray(resident_index, dtype=np.int64)
     if len(res_rows) != n_res:
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise ValueError("resident_index must have one entry per resident feature")
     counts, groups, blanks = special_group_counts(residents, groups, rows=res_rows)
     ids, cap = helper_capacities(helpers, per_helper, helper_id=helper_id, capacity=capacity, rows=helper_rows)

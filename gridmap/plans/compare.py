@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.errors import GridmapError
 from gridmap.plans.plan import Plan
 from gridmap.plans.units import COUNT_COLUMNS
 
@@ -42,7 +43,7 @@ def compare_plans(a: Plan, b: Plan) -> PlanComparison:
     ValueError : the plans do not share their units.
     """
     if set(a.unit_ids.tolist()) != set(b.unit_ids.tolist()):
-        raise ValueError("the plans are on different units; compare plans made from the same units")
+        raise GridmapError("err_compare_plans_on_different_units_compare")
     aa = a.assignment().set_index("unit_id")["grid_code"]
     bb = b.assignment().set_index("unit_id")["grid_code"].reindex(aa.index)
     counts = [c for c in COUNT_COLUMNS if c in a.units.columns]

@@ -81,14 +81,14 @@ def parse_sequence_range(value: tuple[int, int] | str) -> tuple[int, int]:
     if isinstance(value, str):
         parts = value.replace("–", "-").split("-")
         if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
-            raise ParameterError(f"exclusive range {value!r}: give two sequence numbers as FIRST-LAST, e.g. 901-999")
+            raise ParameterError("err_exclusive_exclusive_range_give_two_sequence", value=value)
         value = (int(parts[0]), int(parts[1]))
     first, last = (check_number(v, "exclusive range", "sequence number", minimum=1, maximum=999, integer=True)
                    for v in value)
     if first > last:
-        raise ParameterError(f"exclusive range {first}-{last}: the first number must not exceed the last")
+        raise ParameterError("err_exclusive_exclusive_range_first_number_must", first=first, last=last)
     if first < 2:
-        raise ParameterError(f"exclusive range {first}-{last}: leave at least 001 to the base grids")
+        raise ParameterError("err_exclusive_exclusive_range_leave_at_least", first=first, last=last)
     return first, last
 
 
@@ -101,7 +101,7 @@ def exclusive_areas_from_osm(osm_path: str | os.PathLike) -> gpd.GeoDataFrame:
     """
     path = os.fspath(osm_path)
     if not os.path.exists(path):
-        raise LayerError(f"{path}: no such file (the OSM file the exclusive areas are read from).")
+        raise LayerError("err_exclusive_no_such_file_osm_file", path=path)
     where = " OR ".join(f"{key} IN ({', '.join(repr(v) for v in values)})"
                         for key, values in OSM_EXCLUSIVE_TAGS.items())
     try:
@@ -139,7 +139,7 @@ def prepare_exclusive_areas(areas: gpd.GeoDataFrame, study_area: gpd.GeoDataFram
     """
     min_area_m2 = check_number(min_area_m2, "min_area_m2", "m²", minimum=0)
     if areas.crs is None:
-        raise LayerError("exclusive areas: the layer has no CRS; declare it (e.g. --crs EPSG:4490) or save it with one")
+        raise LayerError("err_exclusive_exclusive_areas_layer_has_no")
     out = areas.to_crs(crs).reset_index(drop=True)
     ids = (out["exclusive_id"].astype(str) if "exclusive_id" in out
            else pd.Series(np.arange(1, len(out) + 1)).astype(str))

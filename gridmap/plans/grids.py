@@ -194,10 +194,8 @@ def number_grids(units: gpd.GeoDataFrame, labels: np.ndarray, prefixes: Mapping[
         for g in order:
             seq = next(free, None)
             if seq is None:
-                raise GridCodeError(f"community {a}: {len(mine)} grids, but a grid's sequence number has 3 digits "
-                                    f"(at most {len(sequences)} grids per community, numbered "
-                                    f"{sequences.start:03d}–{sequences.stop - 1:03d}). Raise "
-                                    "--min-households/--max-households, or split the community in the study area.")
+                raise GridCodeError("err_grids_community_grids_but_grid_sequence", a=a, n_mine=len(mine),
+                                    n_sequences=len(sequences), start=sequences.start, stop=sequences.stop - 1)
             codes[g] = f"{prefix}{seq:03d}"
     return codes[inv]
 

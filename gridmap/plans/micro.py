@@ -58,13 +58,12 @@ def parse_micro_band(value: str | tuple[int, int]) -> tuple[int, int]:
     if isinstance(value, str):
         parts = [p.strip() for p in value.replace("，", ",").split(",")]
         if len(parts) != 2 or not all(p.isdigit() for p in parts):
-            raise ParameterError(f"--micro {value!r}: give the smallest and largest households of a micro grid "
-                                 "as MIN,MAX, e.g. --micro 10,70")
+            raise ParameterError("err_micro_micro_give_smallest_and_largest", value=value)
         value = (int(parts[0]), int(parts[1]))
     lo = check_number(value[0], "--micro MIN", "households", minimum=1, integer=True)
     hi = check_number(value[1], "--micro MAX", "households", minimum=1, integer=True)
     if lo > hi:
-        raise ParameterError(f"--micro {lo},{hi}: MIN must not exceed MAX")
+        raise ParameterError("err_micro_micro_min_must_not_exceed", lo=lo, hi=hi)
     return lo, hi
 
 
@@ -221,8 +220,8 @@ def build_micro_grids(grids: gpd.GeoDataFrame, residents: gpd.GeoDataFrame, resi
             status.append((code, 0, 1, int(min_households <= 0), "no households in the grid"))
             continue
         if len(mine) > 99:
-            raise GridCodeError(f"grid {code}: {len(mine)} micro grids, but a micro code has 2 digits (at most 99); "
-                                f"raise the largest micro grid (--micro {min_households},{max_households * 2})")
+            raise GridCodeError("err_micro_grid_micro_grids_but_micro", code=code, n_mine=len(mine),
+                                min_households=min_households, larger=max_households * 2)
         tol = 0.5 * float(np.median(np.sqrt(area[mine])))
         ranked = mine[reading_order(shapely.get_x(cent[mine]), shapely.get_y(cent[mine]), tol)]
         for k, lab in enumerate(ranked, start=1):

@@ -167,10 +167,10 @@ class Plan:
                  micro_grids: gpd.GeoDataFrame | None = None,
                  micro_band: tuple[int, int] | str | None = None):
         if units.crs is None or not pyproj.CRS.from_user_input(units.crs).is_projected:
-            raise ValueError("a plan needs units in a projected (metric) CRS")
+            raise GridmapError("err_plan_plan_needs_units_in_projected")
         self.units = units.reset_index(drop=True)
         if self.units["unit_id"].duplicated().any():
-            raise ValueError("unit_id must be unique")
+            raise GridmapError("err_plan_unit_id_must_unique")
         self.crs = self.units.crs
         self.min_households, self.max_households = int(min_households), int(max_households)
         self.unit_ids = self.units["unit_id"].to_numpy()
@@ -246,7 +246,7 @@ class Plan:
             taken = set(out.values())
             for a in missing:
                 if fill[a] in taken:
-                    raise ValueError(f"cannot derive a code prefix for community {a}; pass prefixes=")
+                    raise GridmapError("err_plan_cannot_derive_code_prefix_for", a=a)
                 out[a] = fill[a]
         return out
 
@@ -484,8 +484,8 @@ class Plan:
         used = {int(c[12:]) for c in [*self.registry, *taken] if c.startswith(prefix) and c[12:].isdigit()}
         free = [s for s in range(1, self.exclusive_range[0]) if s not in used][:k]
         if len(free) < k:
-            raise PlanError(f"community {area_id} has no free grid code left (all of 001–"
-                            f"{self.exclusive_range[0] - 1:03d} used; {self.exclusive_range[0]}– are exclusive grids)")
+            raise PlanError("err_plan_community_has_no_free_grid", area_id=area_id,
+                            last_free=self.exclusive_range[0] - 1, first_exclusive=self.exclusive_range[0])
         return [f"{prefix}{s:03d}" for s in free]
 
     def create(self, unit_ids: Iterable) -> EditResult:

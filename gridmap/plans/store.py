@@ -36,11 +36,13 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from gridmap.errors import GridmapError
 from gridmap.io.files import write_gpkg
 from gridmap.plans.exclusive import DEFAULT_EXCLUSIVE_RANGE
 from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
 from gridmap.plans.micro import MICRO_LAYER, micro_rows_from_records, micro_rows_to_records
 from gridmap.plans.plan import Plan, PlanError, Step
+from gridmap.vocab import Message
 
 __all__ = ["save_plan", "load_plan", "read_plan_meta", "StaleRevisionError", "PlanConflictError",
            "write_assignment_csv", "read_assignment_csv", "assignment_from_layer", "FORMAT",
@@ -57,7 +59,7 @@ _SOURCE_NAME = re.compile(r"^\w+$")
 class StaleRevisionError(RuntimeError):
     """The file was saved by someone else since this plan was loaded; the save was refused."""
 
-    def __init__(self, message: str, rescue_path: Path | None):
+    def __init__(self, message: str | Message, rescue_path: Path | None):
         super().__init__(message)
         self.rescue_path = rescue_path
 
@@ -95,7 +97,8 @@ def exclusive_lock(path: Path, timeout: float | None = None):
                         break
                     except BlockingIOError:
                         if time.monotonic() > deadline:
-                            raise TimeoutError(f"{lock_path}: held by another save for over {timeout:g} s") from None
+                            raise TimeoutError(Message("err_store_held_by_another_save_for", lock_path=lock_path,
+                                                       timeout=timeout)) from None
                         time.sleep(0.02)
             try:
                 yield
@@ -112,7 +115,7 @@ def exclusive_lock(path: Path, timeout: float | None = None):
                 except OSError:
                     time.sleep(0.1)
             else:
-                raise TimeoutError(f"{lock_path}: another process holds the plan lock")
+                raise TimeoutError(Message("err_store_another_process_holds_plan_lock", lock_path=lock_path))
             try:
                 yield
             finally:
@@ -175,10 +178,10 @@ def read_plan_meta(path: str | os.PathLike) -> dict[str, str]:
     try:
         meta = pyogrio.read_dataframe(path, layer="meta", read_geometry=False)
     except Exception as exc:
-        raise ValueError(f"{path} is not a gridmap plan file (no readable 'meta' layer: {exc})") from exc
+        raise GridmapError("err_store_not_gridmap_plan_file_no", path=path, detail=exc) from exc
     out = dict(zip(meta["key"].astype(str), meta["value"].astype(str), strict=True))
     if out.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a gridmap plan file")
+        raise GridmapError("err_store_not_gridmap_plan_file", path=path)
     return out
 
 
@@ -200,9 +203,9 @@ def _check_sources(sources: Mapping[str, gpd.GeoDataFrame]) -> dict[str, gpd.Geo
     out = {}
     for name, gdf in sources.items():
         if not _SOURCE_NAME.match(str(name)):
-            raise ValueError(f"source name {name!r} must be a word (letters, digits, _), e.g. zones_party")
+            raise GridmapError("err_store_source_name_must_word_letters", name=name)
         if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None:
-            raise ValueError(f"source {name!r} must be a GeoDataFrame with a CRS")
+            raise GridmapError("err_store_source_must_geodataframe_with_crs", name=name)
         out[f"{SOURCE_PREFIX}{name}"] = gdf
     return out
 
@@ -284,8 +287,8 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
             meta = read_plan_meta(path)
             file_rev = int(meta.get("revision", "0"))
             if not overwrite and meta.get("plan_id") != plan.plan_id:
-                raise PlanConflictError(f"{path} holds another plan ({meta.get('name') or meta.get('plan_id')}); "
-                                        "save under another name or pass overwrite=True to replace it")
+                raise PlanConflictError(Message("err_store_holds_another_plan_save_under", path=path,
+                                                value=meta.get('name') or meta.get('plan_id')))
             if not overwrite and file_rev != plan.revision:
                 rescue_path = None
                 if rescue:
@@ -293,10 +296,9 @@ def save_plan(plan: Plan, path: str | os.PathLike, *, overwrite: bool = False, r
                     rescue_path = path.with_name(f"{path.stem}.unsaved-r{plan.revision}-{stamp}{path.suffix}")
                     write_gpkg({**_layers(plan, plan.revision), **extra}, rescue_path)
                 raise StaleRevisionError(
-                    f"{path} was saved as revision {file_rev} by someone else since you opened revision "
-                    f"{plan.revision}; your save was refused so neither version is lost. Your edits are kept in "
-                    f"this session" + (f" and in {rescue_path.name}" if rescue_path else "")
-                    + ": reopen the file to see the other changes, or save yours under another name.", rescue_path)
+                    Message("err_store_stale_revision", path=path, file_rev=file_rev, revision=plan.revision,
+                            rescue=Message("err_store_rescue_file", name=rescue_path.name) if rescue_path else ""),
+                    rescue_path)
             if sources is None and meta.get("plan_id") == plan.plan_id:
                 extra = _stored_sources(path)
         new_rev = max(file_rev, plan.revision) + 1

@@ -32,7 +32,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from gridmap.analysis.mosaic import build_mosaic
-from gridmap.errors import check_number
+from gridmap.errors import GridmapError, check_number
 from gridmap.io.validate import LIST_SEPARATOR, SPECIAL_GROUPS, LayerError
 from gridmap.vocab import Joined, Message
 
@@ -163,7 +163,7 @@ def find_slivers(geoms: np.ndarray, min_area_m2: float = 50.0, min_width_m: floa
     check_number(min_area_m2, "min_area_m2", "m²", minimum=0)
     check_number(min_width_m, "min_width_m", "metres", minimum=0)
     if sliver_rule not in ("or", "and"):
-        raise ValueError(f"sliver_rule must be 'or' or 'and', got {sliver_rule!r}")
+        raise GridmapError("err_units_sliver_rule_must_or_or", sliver_rule=sliver_rule)
     geoms = np.asarray(geoms, dtype=object)
     area = shapely.area(geoms)
     small = area < min_area_m2 if min_area_m2 > 0 else np.zeros(len(geoms), dtype=bool)
@@ -263,10 +263,10 @@ def units_from_faces(faces: gpd.GeoDataFrame, *, min_area_m2: float = 50.0, min_
     (True for a sliver that had no neighbour in its community to merge into).
     """
     if "in_study_area" not in faces.columns or "area_id" not in faces.columns:
-        raise ValueError("units need mosaic faces built with a study area (columns in_study_area, area_id)")
+        raise GridmapError("err_units_units_need_mosaic_faces_built")
     inside = faces[faces["in_study_area"].astype(bool)].reset_index(drop=True)
     if faces.crs is not None and not pyproj.CRS.from_user_input(faces.crs).is_projected:
-        raise ValueError("units need faces in a projected (metric) CRS")
+        raise GridmapError("err_units_units_need_faces_in_projected")
     geoms = inside.geometry.to_numpy()
     area_ids = _one_community_each(inside["area_id"].astype(str).to_numpy(), shapely.area(geoms))
     counts = [c for c in COUNT_COLUMNS if c in inside.columns]

@@ -30,6 +30,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from gridmap.vocab import LIST_SEP, Joined, Message
+
 __all__ = ["MANIFEST", "VENDORED", "REQUIRED", "VENDOR_DIR", "AssetsInstallError", "missing", "install"]
 
 _MANIFEST_PATH = Path(__file__).with_name("assets.json")
@@ -76,7 +78,7 @@ def _take(unpacked: Path, pattern: str, dest: Path, package: str) -> None:
     """Copy the file(s) ``pattern`` names in an unpacked package to ``dest`` (a folder when it ends in /)."""
     found = sorted(p for p in unpacked.glob(pattern) if p.is_file())
     if not found:
-        raise AssetsInstallError(f"{package}: the package has no {pattern}; check assets.json")
+        raise AssetsInstallError(Message("err_assets_package_has_no_check_assets", package=package, pattern=pattern))
     if str(dest).endswith(("/", os.sep)) or len(found) > 1:
         dest.mkdir(parents=True, exist_ok=True)
         for f in found:
@@ -87,7 +89,7 @@ def _take(unpacked: Path, pattern: str, dest: Path, package: str) -> None:
 
 
 def install(vendor_dir: str | os.PathLike | None = None, *, force: bool = False, npm: str = "npm",
-            say: Callable[[str], None] = print) -> Path:
+            say: Callable[[str | Message], None] = print) -> Path:
     """Install the map assets from the npm registry into ``vendor_dir`` (default :data:`VENDOR_DIR`).
 
     Parameters
@@ -110,13 +112,12 @@ def install(vendor_dir: str | os.PathLike | None = None, *, force: bool = False,
     stamp = target / _STAMP
     digest = _manifest_hash()
     if not force and stamp.is_file() and stamp.read_text().strip() == digest and not missing(target):
-        say(f"assets: {target} is up to date")
+        say(Message("prog_assets_up_to_date", target=target))
         return target
     if shutil.which(npm) is None:
-        raise AssetsInstallError("npm is required to install the map assets (it fetches them from the npm "
-                                 "registry or the office's mirror); install Node.js and npm, then run again")
+        raise AssetsInstallError(Message("err_assets_npm_required_install_map_assets"))
     packages = [p["npm"] for p in MANIFEST["packages"]]
-    say(f"assets: fetching {len(packages)} packages from the npm registry")
+    say(Message("prog_assets_fetching", n=len(packages)))
     with tempfile.TemporaryDirectory(prefix="gridmap-assets-") as tmp:
         tmp_path = Path(tmp)
         packs = tmp_path / "packs"
@@ -124,7 +125,8 @@ def install(vendor_dir: str | os.PathLike | None = None, *, force: bool = False,
         done = subprocess.run([npm, "pack", "--silent", "--prefer-offline", "--json", *packages], cwd=packs,
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise AssetsInstallError(f"npm pack failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+            raise AssetsInstallError(Message("err_assets_npm_pack_failed", returncode=done.returncode,
+                                             stderr=done.stderr.strip()[-2000:]))
         tarballs = [entry["filename"] for entry in json.loads(done.stdout)]
         build = tmp_path / "vendor"
         build.mkdir()
@@ -150,7 +152,8 @@ def install(vendor_dir: str | os.PathLike | None = None, *, force: bool = False,
             "Each folder keeps the package's licence file where the package ships one.\n", encoding="utf-8")
         absent = missing(build)
         if absent:
-            raise AssetsInstallError(f"not installed: {', '.join(absent)}; check assets.json")
+            raise AssetsInstallError(Message("err_assets_not_installed_check_assets_json", absent=Joined(absent,
+                                                                                                         LIST_SEP)))
         (build / _STAMP).write_text(digest + "\n", encoding="utf-8")
         target.parent.mkdir(parents=True, exist_ok=True)
         old = target.with_name(target.name + ".old")
@@ -160,6 +163,6 @@ def install(vendor_dir: str | os.PathLike | None = None, *, force: bool = False,
         shutil.move(str(build), str(target))
         shutil.rmtree(old, ignore_errors=True)
     size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
-    say(f"assets: installed into {target} ({size / 1e6:.1f} MB)")
+    say(Message("prog_assets_installed", target=target, megabytes=size / 1e6))
     return target
 

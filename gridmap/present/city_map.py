@@ -83,13 +83,18 @@ def _choropleth(gdf: gpd.GeoDataFrame, metric: str, fields: Sequence[str], lang:
     return group
 
 
-def city_map(streets: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, metric: str, *, lang: str = "zh",
+def city_map(streets: gpd.GeoDataFrame, communities: gpd.GeoDataFrame | None, metric: str, *, lang: str = "zh",
              setup: MapSetup | None = None, selected: str | None = None) -> folium.Map:
-    """The city at a glance: 街道 (on) and 社区 (off, in the layer control) coloured by ``metric``.
+    """The city at a glance: 街道 coloured by ``metric``; with ``communities``, the 社区 too (shown,
+    the 街道 then off in the layer control).
+
+    The first map of the city page carries the 街道 only: the 社区 are ten times as many polygons
+    and the bulk of the bytes, so they are sent when asked for (``communities`` given).
 
     Parameters
     ----------
-    streets, communities : :class:`gridmap.scale.summary.CitySummary` layers (WGS84).
+    streets, communities : :class:`gridmap.scale.summary.CitySummary` layers (WGS84); ``communities``
+        None for the 街道 alone.
     metric : one of :data:`CITY_METRICS` present in the layers.
     lang : language of the tooltips and legend.
     setup : tiles and display system (no vector basemap at city zoom: it would not be small).
@@ -98,10 +103,11 @@ def city_map(streets: gpd.GeoDataFrame, communities: gpd.GeoDataFrame, metric: s
     setup = setup or MapSetup()
     m = drawing.new_map(streets, MapSetup(tiles_url=setup.tiles_url, display_system=setup.display_system), lang)
     fields = ["street_name", "communities", "households", metric]
-    _choropleth(communities, metric, ["name", "street_name", "households", metric], lang, weight=0.5,
-                name=text("layer_city_communities", lang), show=False).add_to(m)
+    if communities is not None:
+        _choropleth(communities, metric, ["name", "street_name", "households", metric], lang, weight=0.5,
+                    name=text("layer_city_communities", lang), show=True).add_to(m)
     _choropleth(streets, metric, fields, lang, weight=1.5, name=text("layer_city_streets", lang),
-                show=True).add_to(m)
+                show=communities is None).add_to(m)
     if selected is not None and (streets["street_key"] == selected).any():
         drawing.draw(m, streets[streets["street_key"] == selected], text("layer_city_selected", lang), "#08519c",
                      setup=setup, lang=lang, fill_opacity=0.0, weight=4)

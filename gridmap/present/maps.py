@@ -40,8 +40,10 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from gridmap.errors import GridmapError, MissingKeyError
 from gridmap.io.files import atomic_write
 from gridmap.present.assets import VENDOR_DIR, VENDORED
+from gridmap.vocab import Message
 
 __all__ = [
     "DEFAULT_ASSETS_URL",
@@ -67,8 +69,6 @@ DEFAULT_ASSETS_URL = "/app/static/vendor"
 
 #: Attribution shown on every map: the demo data and the vector basemap are OpenStreetMap data.
 OSM_ATTRIBUTION = "© OpenStreetMap contributors (ODbL)"
-
-_INSTALL_HINT = "run `gridmap assets` or `bash scripts/install_assets.sh` (they install them from the npm registry)"
 
 
 class AssetsMissingError(FileNotFoundError):
@@ -306,10 +306,10 @@ def to_web(gdf: gpd.GeoDataFrame, columns: Sequence[str] = (), decimals: int = 6
         If ``gdf`` has no CRS.
     """
     if gdf.crs is None:
-        raise ValueError("layer has no CRS: set one (e.g. gdf.set_crs('EPSG:4326')) before mapping it")
+        raise GridmapError("err_maps_layer_has_no_crs_set")
     missing = [c for c in columns if c not in gdf.columns]
     if missing:
-        raise KeyError(f"columns not in layer: {missing}")
+        raise MissingKeyError("err_maps_columns_not_in_layer", missing=missing)
     out = gdf[[*columns, gdf.geometry.name]].copy()
     out = out[out.geometry.notna() & ~out.geometry.is_empty]
     if not out.crs.equals("EPSG:4326"):
@@ -324,13 +324,13 @@ def _bounds_latlon(bounds: Any) -> list[list[float]]:
     """``[[south, west], [north, east]]`` from a GeoDataFrame/GeoSeries or a 4326 bbox tuple."""
     if isinstance(bounds, (gpd.GeoDataFrame, gpd.GeoSeries)):
         if bounds.crs is None:
-            raise ValueError("bounds layer has no CRS")
+            raise GridmapError("err_maps_bounds_layer_has_no_crs")
         g = bounds if bounds.crs.equals("EPSG:4326") else bounds.to_crs("EPSG:4326")
         minx, miny, maxx, maxy = (float(v) for v in g.total_bounds)
     else:
         minx, miny, maxx, maxy = (float(v) for v in bounds)
     if not all(np.isfinite([minx, miny, maxx, maxy])):
-        raise ValueError("empty bounds: the layer has no geometry")
+        raise GridmapError("err_maps_empty_bounds_layer_has_no")
     return [[round(miny, 6), round(minx, 6)], [round(maxy, 6), round(maxx, 6)]]
 
 
@@ -499,6 +499,7 @@ def add_layer(
     """
     fields = list(tooltip_fields or [])
     if tooltip_aliases is not None and len(tooltip_aliases) != len(fields):
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise ValueError("tooltip_aliases must have one label per tooltip field")
     data = to_web(gdf, fields)
     group = folium.FeatureGroup(name=name, show=show)
@@ -592,10 +593,10 @@ def _read_asset(vendor_dir: Path, rel: str) -> bytes:
     path = vendor_dir / rel
     if not vendor_dir.is_dir():
         raise AssetsMissingError(
-            f"offline map assets are not installed: {vendor_dir} does not exist; {_INSTALL_HINT}"
+            Message("err_maps_offline_map_assets_not_installed", vendor_dir=vendor_dir)
         )
     if not path.is_file():
-        raise AssetsMissingError(f"offline map asset missing: {path}; {_INSTALL_HINT}")
+        raise AssetsMissingError(Message("err_maps_offline_map_asset_missing", path=path))
     return path.read_bytes()
 
 
@@ -636,7 +637,7 @@ def _inline_css(vendor_dir: Path, rel: str) -> str:
         if target.startswith(("data:", "#")):
             return match.group(0)
         if re.match(r"^([a-z]+:)?//", target, re.I):
-            raise ValueError(f"{rel} references an external resource: {target}")
+            raise GridmapError("err_maps_references_external_resource", rel=rel, target=target)
         clean = target.split("?", 1)[0].split("#", 1)[0]
         resolved = (base / clean).as_posix()
         # normalise "a/b/../c" without touching the file system
@@ -698,7 +699,7 @@ def standalone_html(
     vendor = Path(vendor_dir) if vendor_dir is not None else VENDOR_DIR
     if not vendor.is_dir():
         raise AssetsMissingError(
-            f"offline map assets are not installed: {vendor} does not exist; {_INSTALL_HINT}"
+            Message("err_maps_offline_map_assets_not_installed_2", vendor=vendor)
         )
     offline_assets(assets_url)
     page = m.get_root().render()
@@ -708,7 +709,7 @@ def standalone_html(
         rel = _rel_path(url, assets_url)
         if rel is None:
             if re.match(r"^([a-z]+:)?//", url, re.I):
-                raise ValueError(f"no local copy of {url}: add it to gridmap/present/assets.json")
+                raise GridmapError("err_maps_no_local_copy_add_gridmap", url=url)
             return match.group(0)
         code = _read_asset(vendor, rel).decode("utf-8").replace("</script", "<\\/script")
         return f"<script>/* {rel} */\n{code}\n</script>"
@@ -724,7 +725,7 @@ def standalone_html(
         rel = _rel_path(url, assets_url)
         if rel is None:
             if re.match(r"^([a-z]+:)?//", url, re.I):
-                raise ValueError(f"no local copy of {url}: add it to gridmap/present/assets.json")
+                raise GridmapError("err_maps_no_local_copy_add_gridmap", url=url)
             return tag
         return f"<style>/* {rel} */\n{_inline_css(vendor, rel)}\n</style>"
 

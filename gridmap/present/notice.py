@@ -63,7 +63,8 @@ import pandas as pd
 import pyproj
 import shapely
 
-from gridmap.vocab import CATALOG, Message
+from gridmap.errors import GridmapError, MissingKeyError
+from gridmap.vocab import CATALOG, LIST_SEP, Joined, Message
 
 __all__ = ["CJK_FONT_ENV", "KNOWN_CJK_FONTS", "LABELS", "OSM_ATTRIBUTION", "PAGE_MM", "NoticeFontError",
            "CJKFont", "Basemap", "StaffCard", "MicroRow", "NoticeContent", "NoticeSet", "NoticeRun",
@@ -193,8 +194,7 @@ def find_cjk_font(environ: Mapping[str, str] | None = None) -> CJKFont:
     if chosen:
         font, why = _inspect_cached(Path(chosen))
         if font is None:
-            raise NoticeFontError(f"{CJK_FONT_ENV}={chosen}: {why}. Point it at a .ttf/.ttc with TrueType "
-                                  "outlines and Chinese glyphs, or unset it to use an installed font.")
+            raise NoticeFontError(Message("err_notice_point_at_ttf_ttc_with", env=CJK_FONT_ENV, chosen=chosen, why=why))
         return font
     tried = []
     for path in KNOWN_CJK_FONTS:
@@ -202,11 +202,7 @@ def find_cjk_font(environ: Mapping[str, str] | None = None) -> CJKFont:
         if font is not None:
             return font
         tried.append(f"{path} ({why})")
-    raise NoticeFontError(
-        "no Chinese (CJK) font with TrueType outlines is installed, so notices cannot be set. Install one from "
-        "the distribution's packages — Debian/Ubuntu: apt-get install fonts-wqy-microhei (scripts/setup.sh "
-        "does this); Fedora/RHEL: dnf install wqy-microhei-fonts — or set "
-        f"{CJK_FONT_ENV}=/path/to/font.ttf. Tried: " + "; ".join(tried))
+    raise NoticeFontError(Message("err_notice_no_cjk_font", env=CJK_FONT_ENV, tried="; ".join(tried)))
 
 
 _SUBSET_DIR: Path | None = None
@@ -381,7 +377,7 @@ def _metric(gdf: gpd.GeoDataFrame | None, crs) -> gpd.GeoDataFrame | None:
     if gdf is None or len(gdf) == 0:
         return None
     if gdf.crs is None:
-        raise ValueError("a basemap or micro-grid layer has no CRS")
+        raise GridmapError("err_notice_basemap_or_micro_grid_layer")
     return gdf if gdf.crs.equals(crs) else gdf.to_crs(crs)
 
 
@@ -488,9 +484,9 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
     font : the CJK font (default :func:`find_cjk_font`).
     """
     if lang not in LABELS:
-        raise ValueError(f"lang must be one of {', '.join(LABELS)}")
+        raise GridmapError("err_notice_lang_must_one", langs=Joined(LABELS, LIST_SEP))
     if grids.crs is None or not pyproj.CRS.from_user_input(grids.crs).is_projected:
-        raise ValueError("notices need the grids in a projected (metric) CRS, e.g. Plan.grids()")
+        raise GridmapError("err_notice_notices_need_grids_in_projected")
     font = font or find_cjk_font()
     labels = LABELS[lang]
     warnings: list[str] = []
@@ -505,7 +501,7 @@ def prepare_notices(grids: gpd.GeoDataFrame, *, basemap: Basemap | None = None,
     wanted = list(grids["grid_code"]) if codes is None else [str(c) for c in codes]
     unknown = [c for c in wanted if c not in set(grids["grid_code"])]
     if unknown:
-        raise KeyError(f"no such (non-empty) grid: {', '.join(unknown[:10])}")
+        raise MissingKeyError("err_notice_no_such_non_empty_grid", unknown=Joined(unknown[:10], LIST_SEP))
     crs = grids.crs
     basemap = basemap or Basemap()
     micro_m = _metric(micro, crs)
@@ -1145,6 +1141,7 @@ def _save_png(fig, target, dpi: float) -> None:
 def _as_set(grids_or_set, grid_code: str, kwargs: dict) -> NoticeSet:
     if isinstance(grids_or_set, NoticeSet):
         if kwargs:
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise TypeError("inputs are given to prepare_notices when a NoticeSet is passed")
         return grids_or_set
     return prepare_notices(grids_or_set, codes=[grid_code], **kwargs)
@@ -1177,7 +1174,7 @@ def plan_notice_pdf(plan, grid_code: str, *, communities: gpd.GeoDataFrame | pd.
 
     grids = plan.grids()
     if str(grid_code) not in set(grids["grid_code"].astype(str)):
-        raise KeyError(f"grid {grid_code} is not in the plan")
+        raise MissingKeyError("err_notice_grid_not_in_plan", grid_code=grid_code)
     micro = plan.micro_grids
     if micro is not None:
         micro = check_micro_grids(micro, source="the plan's micro grids")
@@ -1281,9 +1278,9 @@ def write_notices(ns: NoticeSet, out_dir: str | os.PathLike, codes: Iterable[str
     codes = list(ns.codes) if codes is None else [str(c) for c in codes]
     unknown = [c for c in codes if c not in ns.contents]
     if unknown:
-        raise KeyError(f"no notice prepared for grid(s) {', '.join(unknown[:10])}")
+        raise MissingKeyError("err_notice_no_notice_prepared_for_grid", unknown=Joined(unknown[:10], LIST_SEP))
     if not codes:
-        raise ValueError("no grid to write a notice for (the plan has no non-empty grid)")
+        raise GridmapError("err_notice_no_grid_write_notice_for")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     font_file = _font_subset(ns.font, _notice_chars(ns, codes))

@@ -33,8 +33,10 @@ import pandas as pd
 import shapely
 
 from gridmap.defaults import band_status as product_band_status
+from gridmap.errors import GridmapError
 from gridmap.io.crs import convert_coordinates, working_crs
 from gridmap.io.files import write_geojson, write_gpkg, write_shapefile_zip
+from gridmap.vocab import LIST_SEP, Joined
 
 __all__ = [
     "OverviewKPIs",
@@ -179,6 +181,7 @@ def coverage_simplify_layer(gdf: gpd.GeoDataFrame, tolerance_m: float) -> gpd.Ge
     geoms = work.geometry.to_numpy()
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     if not _polygonal(geoms):
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise ValueError("coverage_simplify_layer expects polygons")
     out = geoms.copy()
     if bool(shapely.coverage_is_valid(geoms[ok])):
@@ -375,7 +378,7 @@ def hex_bins(gdf: gpd.GeoDataFrame, columns: Sequence[str], size_m: float = 100.
     the plane, so the sums add up to the layer's totals.
     """
     if size_m <= 0:
-        raise ValueError("size_m must be positive")
+        raise GridmapError("err_views_size_m_must_positive")
     crs = working_crs(gdf)
     work = gdf.to_crs(crs) if not gdf.crs.equals(crs) else gdf
     pts = representative_points(work)
@@ -455,7 +458,7 @@ def layer_bytes(gdf: gpd.GeoDataFrame, fmt: str, name: str, partition: bool = Fa
     ``partition`` (mosaic faces, units, grids) keeps a partition one in GeoJSON.
     """
     if fmt not in EXPORT_FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+        raise GridmapError("err_views_unknown_format_use_one", fmt=fmt, formats=Joined(EXPORT_FORMATS, LIST_SEP))
     safe = re.sub(r"[^\w\-]+", "_", name).strip("_") or "layer"
     data = for_file(gdf)
     with tempfile.TemporaryDirectory(prefix="gridmap-export-") as tmp:

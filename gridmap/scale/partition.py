@@ -45,6 +45,7 @@ from gridmap.access.routing import (
     representative_xy,
 )
 from gridmap.access.snapping import EdgeIndex
+from gridmap.errors import GridmapError
 
 __all__ = ["Partition", "partition_keys", "split_inputs", "assign_points", "halo_network", "certified",
            "OUTSIDE", "PartitionStore", "write_partitions", "read_partition", "read_network", "read_resident_points",
@@ -111,10 +112,10 @@ def partition_keys(study_area: pd.DataFrame, by: str = "street") -> np.ndarray:
         digits = 9 if by == "street" else 6
         if area_id.str.fullmatch(r"\d{12}").all():
             return area_id.str[:digits].to_numpy()
-        raise ValueError(f"partition by {by}: the study area needs county_code/street_code or 12-digit area_id")
+        raise GridmapError("err_partition_partition_by_study_area_needs", by=by)
     if by in study_area.columns:
         return study_area[by].astype(str).to_numpy()
-    raise ValueError(f"unknown partition key {by!r}: street, district, community or a study-area column")
+    raise GridmapError("err_partition_unknown_partition_key_street_district", by=by)
 
 
 def assign_points(xy: np.ndarray, polygons: np.ndarray) -> np.ndarray:

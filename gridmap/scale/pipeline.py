@@ -66,7 +66,7 @@ from gridmap.analysis.coverage import (
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
 from gridmap.defaults import GAP_WIDTH_M, MAX_HOUSEHOLDS, MIN_HOUSEHOLDS, SEED, SLIVER_M2
-from gridmap.errors import ParameterError, check_number
+from gridmap.errors import GridmapError, ParameterError, check_number
 from gridmap.io.crs import working_crs
 from gridmap.plans.grids import build_grids
 from gridmap.plans.units import units_from_faces
@@ -80,10 +80,11 @@ from gridmap.scale.partition import (
     read_resident_points,
     write_partitions,
 )
+from gridmap.vocab import Message
 
 __all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs"]
 
-Progress = Callable[[str], None]
+Progress = Callable[[str | Message], None]
 
 
 @dataclass
@@ -148,7 +149,7 @@ class RunParams:
         if self.grid_size is not None:
             check_number(self.grid_size, "grid_size", "metres", minimum=0, maximum=1)
         if not isinstance(self.halo_access, bool):
-            raise ParameterError(f"halo_access must be true or false, got {self.halo_access!r}")
+            raise ParameterError("err_pipeline_halo_access_must_true_or", halo_access=self.halo_access)
         if not isinstance(self.partition_by, str) or not self.partition_by:
             raise ParameterError("err_partition_by", got=repr(self.partition_by))
 
@@ -180,13 +181,13 @@ def project_inputs(inputs: CityInputs, crs=None) -> tuple[CityInputs, pyproj.CRS
     crs = inputs.network.crs if crs is None and inputs.network is not None else working_crs(*layers, crs=crs)
     crs = pyproj.CRS.from_user_input(crs)
     if inputs.network is not None and not inputs.network.crs.equals(crs):
-        raise ValueError("the network is in another CRS than the one asked for: give the network's CRS")
+        raise GridmapError("err_pipeline_network_in_another_crs_than")
 
     def to(g):
         if g is None:
             return None
         if g.crs is None:
-            raise ValueError("every input layer needs a CRS")
+            raise GridmapError("err_pipeline_every_input_layer_needs_crs")
         return g if g.crs.equals(crs) else g.to_crs(crs)
 
     return CityInputs(to(inputs.study_area), {k: to(v) for k, v in inputs.layers.items()}, to(inputs.residents),
@@ -207,13 +208,13 @@ def run_single(inputs: CityInputs, params: RunParams = RunParams(), *, crs=None,
     faces = build_mosaic(inputs.layers, inputs.study_area, inputs.residents, crs=crs, n_jobs=1, n_strips=1,
                          grid_size=params.grid_size)
     t["mosaic"] = time.perf_counter() - start
-    say(f"mosaic: {len(faces):,} faces ({t['mosaic']:.1f} s)")
+    say(Message("prog_run_mosaic", n=len(faces), seconds=t["mosaic"]))
     units = units_from_faces(faces, min_area_m2=params.min_unit_area, min_width_m=params.min_unit_width)
     t["units"] = time.perf_counter() - start - sum(t.values())
     build = build_grids(units, params.min_households, params.max_households, seed=params.seed,
                         study_area=inputs.study_area)
     t["grids"] = time.perf_counter() - start - sum(t.values())
-    say(f"grids: {len(units):,} units → {len(build.grids):,} grids ({t['grids']:.1f} s)")
+    say(Message("prog_run_grids", units=len(units), grids=len(build.grids), seconds=t["grids"]))
     cov = coverage_report(faces, inputs.layers, gap_width=params.gap_width, sliver_m2=params.sliver_m2)
     t["coverage"] = time.perf_counter() - start - sum(t.values())
     acc = None
@@ -221,7 +222,7 @@ def run_single(inputs: CityInputs, params: RunParams = RunParams(), *, crs=None,
         acc = compute_access(inputs.network, inputs.residents, inputs.centers, thresholds=params.thresholds,
                              snap_limit=params.snap_limit)
         t["access"] = time.perf_counter() - start - sum(t.values())
-        say(f"access: {len(acc.residents):,} residents ({t['access']:.1f} s)")
+        say(Message("prog_run_access", n=len(acc.residents), seconds=t["access"]))
     t["total"] = time.perf_counter() - start
     return RunResult(faces, units, build.assignment, build.grids, build.status, cov, acc, t)
 
@@ -280,6 +281,7 @@ def task_access(part: Partition, cen_xy: np.ndarray, service_sets: dict[str, np.
     """Access of a partition's residents on its halo network; with the mask of provably exact rows."""
     net = part.net
     if net is None:
+        # contract: valid use never gets here; English on purpose (not a user's message)
         raise ValueError("task_access needs a partition read with its halo network (network=True)")
     rows = part.residents["_row"].to_numpy()
     res_xy = representative_xy(part.residents, net.crs) if len(rows) else np.empty((0, 2))
@@ -463,7 +465,7 @@ class _TaskCounter:
                 counter.done += 1
                 step = max(1, counter.total // 10)
                 if counter.done % step == 0 or counter.done == counter.total:
-                    counter.say(f"tasks: {counter.done}/{counter.total} done")
+                    counter.say(Message("prog_run_tasks_done", done=counter.done, total=counter.total))
 
         self.say, self.total, self.done = say, total, 0
         self.callback = _CB()
@@ -525,7 +527,7 @@ def _run_on_pool(pool, calls: dict, say: Progress) -> dict:
     for k, fut in enumerate(as_completed(futures), 1):
         done[futures[fut]] = fut.result()
         if k % max(1, len(futures) // 10) == 0 or k == len(futures):
-            say(f"tasks: {k}/{len(futures)} done")
+            say(Message("prog_run_tasks_done", done=k, total=len(futures)))
     return done
 
 
@@ -557,7 +559,7 @@ def _compute(tasks: dict, scheduler, say: Progress) -> dict:
                 for k, fut in enumerate(as_completed(futures), 1):
                     results[index[fut.key]] = fut.result()
                     if k % max(1, total // 10) == 0 or k == total:
-                        say(f"tasks: {k}/{total} results gathered")
+                        say(Message("prog_run_tasks_gathered", done=k, total=total))
             finally:
                 if own_client:
                     client.close()
@@ -609,13 +611,14 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
                                  n_groups=None if params.tasks_per_worker == 0 else
                                  params.tasks_per_worker * _worker_count(scheduler))
         t = {"split": time.perf_counter() - start}
-        say(f"wrote {len(parts.keys) - 1} partitions by {params.partition_by} and the remainder to {folder} "
-            f"({t['split']:.1f} s); halo {params.halo:g} m")
+        say(Message("prog_run_partitions", n=len(parts.keys) - 1, by=params.partition_by, folder=folder,
+                    seconds=t["split"], halo=params.halo))
         calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
             key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params)) for key in parts.keys}
         if has_access and not params.halo_access:
             calls[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
-        say(f"running {len(calls)} tasks on {scheduler if isinstance(scheduler, str) else type(scheduler).__name__}")
+        say(Message("prog_run_running", n=len(calls),
+                    scheduler=scheduler if isinstance(scheduler, str) else type(scheduler).__name__))
         if pool is not None:
             done = _run_on_pool(pool, calls, say)
         else:
@@ -660,8 +663,7 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
                 cols[c][rows] = out[c][ok]
             done_rows[rows] = True
         rest = np.flatnonzero(~done_rows)
-        say(f"access: {int(done_rows.sum()):,} residents exact on their partition's halo network; "
-            f"{len(rest):,} routed on the whole network")
+        say(Message("prog_run_access_halo", exact=int(done_rows.sum()), rest=len(rest)))
         g = task_access_global(net, res_xy[rest], rest, cen_xy, service_sets, params)
         for c in cols:
             cols[c][rest] = g[c]
@@ -703,5 +705,5 @@ def run_partitioned(inputs: CityInputs, params: RunParams = RunParams(), *, sche
     )
     t["merge"] = time.perf_counter() - start - sum(t.values())
     t["total"] = time.perf_counter() - start
-    say(f"merged: {len(faces):,} faces, {len(units):,} units, {len(grids):,} grids ({t['total']:.1f} s)")
+    say(Message("prog_run_merged", faces=len(faces), units=len(units), grids=len(grids), seconds=t["total"]))
     return RunResult(faces, units, assignment, grids, status, cov, acc, t, table)

@@ -35,6 +35,7 @@ import shapely
 
 from gridmap.errors import GridmapError
 from gridmap.scale.partition import assign_points, partition_keys
+from gridmap.vocab import LIST_SEP, Joined
 
 __all__ = ["RESULTS_ENV", "RESULT_FILES", "RESULT_TABLES", "CityResults", "CitySummary", "StreetDetail",
            "CityResultsError", "load_city_results", "project_city_results", "tables_city_results", "result_tables",
@@ -197,8 +198,8 @@ def tables_city_results(name: str, tables: dict[str, pd.DataFrame], meta: dict,
     """
     missing = [t for t in RESULT_TABLES if t != "residents" and t not in tables]
     if missing:
-        raise CityResultsError(f"the results {name} lack the table(s) {', '.join(missing)}: store them again with "
-                               "gridmap run")
+        raise CityResultsError("err_summary_results_lack_table_store_them", name=name, missing=Joined(missing,
+                                                                                                      LIST_SEP))
     try:
         band = (int(meta["params"]["min_households"]), int(meta["params"]["max_households"]))
         study_area = tables["study_area"]
@@ -212,8 +213,7 @@ def tables_city_results(name: str, tables: dict[str, pd.DataFrame], meta: dict,
         residents = tables.get("residents")
         within = _within(residents["life_circle"]) if residents is not None else None
     except (KeyError, TypeError, ValueError) as exc:
-        raise CityResultsError(f"the results {name} lack {exc} (parameters or columns gridmap run writes); run "
-                               "gridmap run again") from exc
+        raise CityResultsError("err_summary_results_lack_parameters_or_columns", name=name, detail=exc) from exc
     communities = _communities(study_area, crs)
     res = _residents(residents, communities, within)
     return CityResults(name, communities, faces, grids, gaps, res, band, staffed)
@@ -241,11 +241,11 @@ def load_city_results(source: str | Path) -> CityResults:
     """
     folder = Path(source)
     if not folder.is_dir():
-        raise CityResultsError(f"results folder {folder} does not exist: give the --out folder of a gridmap run")
+        raise CityResultsError("err_summary_results_folder_does_not_exist", folder=folder)
     missing = [f for f in RESULT_FILES if not (folder / f).is_file()]
     if missing:
-        raise CityResultsError(f"results folder {folder} lacks {', '.join(missing)}: it was not written by "
-                               "this version of gridmap run; run it again with --out pointing there")
+        raise CityResultsError("err_summary_results_folder_lacks_was_not", folder=folder, missing=Joined(missing,
+                                                                                                         LIST_SEP))
     try:
         meta = json.loads((folder / "run.json").read_text(encoding="utf-8"))
         tables: dict[str, pd.DataFrame] = {
@@ -262,15 +262,15 @@ def load_city_results(source: str | Path) -> CityResults:
         if (folder / "staff.csv").is_file():
             staff = pd.read_csv(folder / "staff.csv", dtype=str, encoding="utf-8-sig")
             if "grid_code" not in staff.columns:
-                raise CityResultsError(f"{folder / 'staff.csv'} has no grid_code column (columns: "
-                                       f"{', '.join(staff.columns)}); name the column of the grid codes grid_code")
+                raise CityResultsError("err_summary_has_no_grid_code_column", folder=folder / 'staff.csv',
+                                       columns=Joined(staff.columns, LIST_SEP))
             staffed = frozenset(staff["grid_code"].dropna().astype(str))
         return tables_city_results(folder.name, tables, meta, staffed)
     except CityResultsError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader's error: the folder is not a complete run output
-        raise CityResultsError(f"results folder {folder} cannot be read ({type(exc).__name__}: "
-                               f"{str(exc).splitlines()[0] if str(exc) else ''}); run gridmap run again into it") \
+        raise CityResultsError("err_summary_results_folder_cannot_read_run", folder=folder, kind=type(exc).__name__,
+                               value=str(exc).splitlines()[0] if str(exc) else '') \
             from exc
 
 
@@ -383,7 +383,7 @@ def street_detail(res: CityResults, key: str) -> StreetDetail:
     comm = res.communities
     mine = comm["street_key"].to_numpy() == key
     if not mine.any():
-        raise CityResultsError(f"no 街道 with key {key!r} in the results {res.name}")
+        raise CityResultsError("err_summary_no_with_key_in_results", key=key, name=res.name)
     ids = set(comm.loc[mine, "area_id"])
     sums = _per_community(res)
     figures = _figures(sums.loc[comm.loc[mine, "area_id"]])

@@ -9,6 +9,7 @@ message id is defined twice:
 * :mod:`gridmap.vocab.validation` — the findings of checking a layer (a
   :class:`gridmap.io.validate.Problem`'s message, what reading repaired or inferred);
 * :mod:`gridmap.vocab.cli` — the command line's progress lines and summaries;
+* :mod:`gridmap.vocab.cli_help` — the command line's ``--help`` (every option, command and page);
 * :mod:`gridmap.vocab.maps` — layer names, column names and legends of the offline maps;
 * :mod:`gridmap.vocab.report` — sheets, headers, values and texts of the 台账 and of the notices;
 * :mod:`gridmap.vocab.app` — the labels of the Streamlit app's pages.
@@ -32,6 +33,7 @@ from contextvars import ContextVar
 
 from gridmap.vocab.app import APP_TEXT
 from gridmap.vocab.cli import CLI_TEXT
+from gridmap.vocab.cli_help import CLI_HELP
 from gridmap.vocab.maps import MAP_TEXT
 from gridmap.vocab.messages import MESSAGES
 from gridmap.vocab.report import REPORT_TEXT
@@ -61,7 +63,8 @@ def _merge(*parts: Mapping[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 #: Every text of gridmap: message id → {language: template}; templates use ``str.format`` fields.
-CATALOG: dict[str, dict[str, str]] = _merge(MESSAGES, VALIDATION, CLI_TEXT, MAP_TEXT, REPORT_TEXT, APP_TEXT)
+CATALOG: dict[str, dict[str, str]] = _merge(MESSAGES, VALIDATION, CLI_TEXT, CLI_HELP, MAP_TEXT, REPORT_TEXT,
+                                             APP_TEXT)
 
 _chosen: ContextVar[str | None] = ContextVar("gridmap_language", default=None)
 

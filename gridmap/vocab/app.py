@@ -590,9 +590,9 @@ APP_TEXT.update({
     'city_project': {"zh": "项目 {name} 的成果（{time}）", "en": "Project {name}: results of {time}"},
     'city_intro': {
         "zh": "{streets} 个街道、{communities} 个社区、{grids} 个网格。"
-        "地图按所选指标为街道着色（社区图层可在右上角打开）；点击街道查看详情。",
+        "地图按所选指标为街道着色（选择“地图显示：社区”可看各社区）；点击街道查看详情。",
         "en": "{streets} sub-districts, {communities} communities, {grids} grids. The map colours the sub-districts "
-        "by the figure chosen (the communities layer can be switched on at the top right); click a sub-district for "
+        "by the figure chosen (choose \"Map shows: communities\" to see each community); click a sub-district for "
         "its detail.",
     },
     'city_metric': {"zh": "指标", "en": "Figure"},
@@ -742,6 +742,10 @@ APP_TEXT.update({
         "zh": "个人信息名单：每次下载都会记录（谁、何时、哪份名单）。",
         "en": "A list of people: every download is recorded (who, when, which list).",
     },
+    # issue 17 (s21-city)
+    'city_level': {"zh": "地图显示", "en": "Map shows"},
+    'city_level_streets': {"zh": "街道", "en": "Sub-districts"},
+    'city_level_communities': {"zh": "社区（数据量较大）", "en": "Communities (more data)"},
     # issue 16 (s21-people) ------------------------------------------------------------------------------------
     'micro_header': {"zh": "本网格的微网格（{n} 个）", "en": "Micro grids (微网格) of this grid ({n})"},
     'micro_viewer_note': {"zh": "只读：查看者看不到楼栋长姓名和电话。",

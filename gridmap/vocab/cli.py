@@ -501,6 +501,70 @@ CLI_TEXT: dict[str, dict[str, str]] = {
     "cli_assets_missing_file": {"zh": "缺少：{path}", "en": "missing: {path}"},
     "cli_assets_complete": {"zh": "{target}：完整", "en": "{target}: complete"},
     "cli_assets_incomplete": {"zh": "{target}：缺少 {n} 个文件", "en": "{target}: {n} file(s) missing"},
+    # ======== the rest of the command line's lines (issue 13: one vocabulary) ========
+    # --- gridmap.scale.pipeline (gridmap run's progress) -----------------------------------------------
+    "prog_run_mosaic": {"zh": "叠加：{n:,} 个面（{seconds:.1f} 秒）", "en": "mosaic: {n:,} faces ({seconds:.1f} s)"},
+    "prog_run_grids": {
+        "zh": "网格：{units:,} 个单元 → {grids:,} 个网格（{seconds:.1f} 秒）",
+        "en": "grids: {units:,} units → {grids:,} grids ({seconds:.1f} s)",
+    },
+    "prog_run_access": {
+        "zh": "可达性：{n:,} 户居民（{seconds:.1f} 秒）",
+        "en": "access: {n:,} residents ({seconds:.1f} s)",
+    },
+    "prog_run_tasks_done": {"zh": "任务：已完成 {done}/{total}", "en": "tasks: {done}/{total} done"},
+    "prog_run_tasks_gathered": {
+        "zh": "任务：已收集 {done}/{total} 个结果",
+        "en": "tasks: {done}/{total} results gathered",
+    },
+    "prog_run_partitions": {
+        "zh": "已按 {by} 写出 {n} 个分区及其余部分到 {folder}（{seconds:.1f} 秒）；缓冲带 {halo:g} 米",
+        "en": "wrote {n} partitions by {by} and the remainder to {folder} ({seconds:.1f} s); halo {halo:g} m",
+    },
+    "prog_run_running": {"zh": "正在 {scheduler} 上运行 {n} 个任务", "en": "running {n} tasks on {scheduler}"},
+    "prog_run_access_halo": {
+        "zh": "可达性：{exact:,} 户居民在各自分区的缓冲路网上精确计算；{rest:,} 户在整个路网上计算",
+        "en": "access: {exact:,} residents exact on their partition's halo network; {rest:,} routed on the whole "
+        "network",
+    },
+    "prog_run_merged": {
+        "zh": "已合并：{faces:,} 个面、{units:,} 个单元、{grids:,} 个网格（{seconds:.1f} 秒）",
+        "en": "merged: {faces:,} faces, {units:,} units, {grids:,} grids ({seconds:.1f} s)",
+    },
+    # --- gridmap.cli.run ------------------------------------------------------------------------------
+    "cli_run_project_inputs": {
+        "zh": "项目的输入数据：{layers}{network}",
+        "en": "inputs from the project: {layers}{network}",
+    },
+    "cli_run_project_network": {"zh": "；路网 {n:,} 个节点", "en": "; network {n:,} nodes"},
+    "cli_run_stored": {
+        "zh": "已将结果保存到 {location} 的项目 {project}（{rows}；{seconds:.1f} 秒）",
+        "en": "stored the results in project {project} of {location} ({rows}; {seconds:.1f} s)",
+    },
+    # --- gridmap.cli.staff ----------------------------------------------------------------------------
+    "cli_staff_plan_of_project": {
+        "zh": "项目“{project}”的方案“{plan}”：修订版 {revision}，{grids:,} 个网格",
+        "en": "plan {plan!r} of project {project!r}: revision {revision}, {grids:,} grids",
+    },
+    "cli_staff_kept": {
+        "zh": "已保存到项目“{project}”：{layers}（方案“{plan}”，修订版 {revision}）",
+        "en": "kept in project {project!r}: {layers} (plan {plan!r}, revision {revision})",
+    },
+    # --- gridmap.cli.workspace ------------------------------------------------------------------------
+    "cli_ws_run_results": {
+        "zh": "  运行结果：{written:%Y-%m-%d %H:%M} UTC  {by}  {tables}",
+        "en": "  run results: {written:%Y-%m-%d %H:%M} UTC  {by}  {tables}",
+    },
+    # --- gridmap.present.assets -----------------------------------------------------------------------
+    "prog_assets_up_to_date": {"zh": "地图资源：{target} 已是最新", "en": "assets: {target} is up to date"},
+    "prog_assets_fetching": {
+        "zh": "地图资源：正在从 npm 仓库获取 {n} 个包",
+        "en": "assets: fetching {n} packages from the npm registry",
+    },
+    "prog_assets_installed": {
+        "zh": "地图资源：已安装到 {target}（{megabytes:.1f} MB）",
+        "en": "assets: installed into {target} ({megabytes:.1f} MB)",
+    },
     # issue 16 (s21-people) ------------------------------------------------------------------------------------
     "cli_ws_read_people": {"zh": "已读取 {key}：{n:,} 个要素（{path}）", "en": "read {key}: {n:,} features ({path})"},
     "cli_ws_imported_people": {

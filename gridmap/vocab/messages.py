@@ -833,6 +833,1136 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "应用需要 Streamlit：pip install 'gridmap[app]'",
         "en": "the app needs Streamlit: pip install 'gridmap[app]'",
     },
+    # ======== the rest of the core's messages (issue 13: one vocabulary), one block per module ========
+    # --- gridmap.access.accessibility -----------------------------------------------------------------------
+    "err_accessibility_centres_have_no_column": {
+        "zh": "服务中心图层没有“{center_id}”字段",
+        "en": "centres have no {center_id!r} column",
+    },
+    "err_accessibility_zone_layer_has_no_column": {
+        "zh": "网格图层没有“{zone_id}”字段",
+        "en": "zone layer has no {zone_id!r} column",
+    },
+    "err_accessibility_residents_have_no_column_pass": {
+        "zh": "居民图层没有“{zone_id}”字段；请提供网格图层",
+        "en": "residents have no {zone_id!r} column; pass a zone layer",
+    },
+    # --- gridmap.access.network -----------------------------------------------------------------------------
+    "err_network_osm_file_not_found": {
+        "zh": "{osm_path}：找不到 OSM 文件",
+        "en": "{osm_path}: OSM file not found",
+    },
+    "err_network_walknetwork_needs_projected_metric_crs": {
+        "zh": "步行路网须使用投影（米制）坐标参考系，不能是经纬度",
+        "en": "a WalkNetwork needs a projected metric CRS, not lon/lat degrees",
+    },
+    # --- gridmap.access.routing -----------------------------------------------------------------------------
+    "err_routing_layer_has_no_crs": {
+        "zh": "图层没有坐标参考系",
+        "en": "layer has no CRS",
+    },
+    # --- gridmap.access.siting.candidates -------------------------------------------------------------------
+    "err_candidates_candidate_id_values_must_unique": {
+        "zh": "candidate_id 的值须唯一",
+        "en": "candidate_id values must be unique",
+    },
+    # --- gridmap.access.siting.problem ----------------------------------------------------------------------
+    "err_problem_residents_have_no_column_weight": {
+        "zh": "居民图层没有“{weight}”字段（权重：户数、人口，或特殊群体字段，如 {groups}）",
+        "en": "residents have no {weight!r} column (weight: households, population or a special-group column such as "
+        "{groups})",
+    },
+    "err_problem_weight_column_has_values_that": {
+        "zh": "权重字段“{weight}”有非数字的值",
+        "en": "weight column {weight!r} has values that are not numbers",
+    },
+    "err_problem_column_has_negative_values": {
+        "zh": "字段“{col}”有负值",
+        "en": "column {col!r} has negative values",
+    },
+    # --- gridmap.access.siting.solvers ----------------------------------------------------------------------
+    "err_solvers_milp_failed": {
+        "zh": "整数规划求解失败：{message}",
+        "en": "MILP failed: {message}",
+    },
+    "err_solvers_target_cannot_reached_with_these": {
+        "zh": "用这些候选点达不到目标覆盖率",
+        "en": "the target cannot be reached with these candidates",
+    },
+    # --- gridmap.analysis.mosaic ----------------------------------------------------------------------------
+    "err_mosaic_build_mosaic_needs_at_least": {
+        "zh": "叠加分析至少需要一个网格图层",
+        "en": "build_mosaic needs at least one zone layer",
+    },
+    "err_mosaic_layer_name_must_word_letters": {
+        "zh": "图层名“{name}”须为一个词（字母、数字、下划线，不以数字开头）：它用作字段名的前缀",
+        "en": "layer name {name!r} must be a word (letters, digits, _; not starting with a digit): it prefixes column "
+        "names",
+    },
+    "err_mosaic_layer_has_no_column": {
+        "zh": "图层“{name}”没有“{zone_id}”字段",
+        "en": "layer {name!r} has no '{zone_id}' column",
+    },
+    "err_mosaic_layer_has_no_crs": {
+        "zh": "图层“{name}”没有坐标参考系",
+        "en": "layer {name!r} has no CRS",
+    },
+    # --- gridmap.analysis.planar ----------------------------------------------------------------------------
+    "err_planar_boundaries_span_more_than_cells": {
+        "zh": "边界跨越超过 {max_cells:,} 个边长 {grid_size:g} 的格子",
+        "en": "the boundaries span more than {max_cells:,} cells of {grid_size:g}",
+    },
+    # --- gridmap.app.city_page ------------------------------------------------------------------------------
+    "err_city_page_project_results_read_through_workspace": {
+        "zh": "{source}：项目的结果须通过工作空间会话读取",
+        "en": "{source}: a project's results are read through a workspace session",
+    },
+    "err_city_page_not_registered_results_folder": {
+        "zh": "{source} 不是已登记的结果文件夹",
+        "en": "{source} is not a registered results folder",
+    },
+    # --- gridmap.app.demo_data ------------------------------------------------------------------------------
+    "err_demo_data_module_not_available": {
+        "zh": "模块 {name} 不可用",
+        "en": "module {name} is not available",
+    },
+    # --- gridmap.cli.checks ---------------------------------------------------------------------------------
+    "err_cli_must_share_above_0_and": {
+        "zh": "须为大于 0、至多 1（或 100%）的比例，实际为“{text}”",
+        "en": "must be a share above 0 and at most 1 (or 100%), got {text!r}",
+    },
+    "err_cli_expects_share_like_0_95": {
+        "zh": "须为比例，如 0.95 或 95%，实际为“{text}”",
+        "en": "expects a share like 0.95 or 95%, got {text!r}",
+    },
+    "err_cli_above_1_give_fraction_from": {
+        "zh": "“{text}”大于 1：请给出 0 到 1 之间的小数（0.95）或带 % 的百分数（95%）；如指百分之 {value:g}，请写 "
+        "{value:g}%。",
+        "en": "{text!r} is above 1: give a fraction from 0 to 1 (0.95) or a percentage with % (95%); write {value:g}% "
+        "if you meant {value:g} per cent.",
+    },
+    # --- gridmap.cli.pair -----------------------------------------------------------------------------------
+    "err_cli_per_helper_must_whole_number": {
+        "zh": "--per-helper 须为 1 到 {most} 之间的整数（人），实际为“{text}”",
+        "en": "--per-helper must be a whole number of people from 1 to {most}, got {text!r}",
+    },
+    "err_cli_groups_expects_column_names_e": {
+        "zh": "--groups 须为字段名，例如 elderly_alone,left_behind_children,disabled",
+        "en": "--groups expects column names, e.g. elderly_alone,left_behind_children,disabled",
+    },
+    "err_cli_must_finite_number_metres_above": {
+        "zh": "{option} 须为大于 0、至多 {upper:,.0f} 米的有限数（单位：米），实际为“{text}”",
+        "en": "{option} must be a finite number of metres above 0 and at most {upper:,.0f} m, got {text!r}",
+    },
+    "err_cli_per_helper_expects_whole_number": {
+        "zh": "--per-helper 须为整数（人），例如 3，实际为“{text}”",
+        "en": "--per-helper expects a whole number of people, e.g. 3, got {text!r}",
+    },
+    "err_cli_expects_walking_metres_e_g": {
+        "zh": "{option} 须为步行距离（米），例如 1000，实际为“{text}”",
+        "en": "{option} expects walking metres, e.g. 1000, got {text!r}",
+    },
+    # --- gridmap.cli.project --------------------------------------------------------------------------------
+    "err_cli_workspace_dir_and_project_name": {
+        "zh": "--workspace DIR 与 --project NAME 须同时给出",
+        "en": "--workspace DIR and --project NAME go together",
+    },
+    "err_cli_with_workspace_inputs_come_from": {
+        "zh": "使用 --workspace 时，输入数据来自项目“{project}”；请去掉 {given}（新的输入数据请用 `gridmap workspace "
+        "import` 导入）",
+        "en": "with --workspace the inputs come from project {project!r}; leave out {given} (import new inputs with "
+        "`gridmap workspace import`)",
+    },
+    "err_cli_project_has_no_inputs_yet": {
+        "zh": "项目“{name}”还没有输入数据：请用 `gridmap workspace import {workspace} --project {name} …` 导入",
+        "en": "project {name!r} has no inputs yet: import them with `gridmap workspace import {workspace} --project "
+        "{name} …`",
+    },
+    "err_cli_gridmap_needs_residents_and_project": {
+        "zh": "gridmap {command} 需要居民数据，而项目“{project}”没有：请用 `gridmap workspace import … --residents "
+        "PATH` 导入",
+        "en": "gridmap {command} needs residents, and project {project!r} has none: import them with `gridmap "
+        "workspace import … --residents PATH`",
+    },
+    "err_cli_project_has_no_import_them": {
+        "zh": "项目“{project}”缺少：{missing}；请用 `gridmap workspace import {workspace} --project {project} …` 导入",
+        "en": "project {project!r} has no {missing}: import them with `gridmap workspace import {workspace} --project "
+        "{project} …`",
+    },
+    "err_cli_project_has_plans_name_one": {
+        "zh": "项目“{name}”有 {n_names} 个方案（{names}）：请用 --plan NAME 指定一个",
+        "en": "project {name!r} has {n_names} plans ({names}): name one with --plan NAME",
+    },
+    "err_cli_none": {
+        "zh": "无",
+        "en": "none",
+    },
+    # --- gridmap.cli.report ---------------------------------------------------------------------------------
+    "err_cli_project_has_no_plan": {
+        "zh": "项目“{project}”没有方案“{name}”",
+        "en": "project {project!r} has no plan {name!r}",
+    },
+    "err_cli_staffing_no_staff_grids_csv": {
+        "zh": "--staffing {folder}：该处没有 staff_grids.csv；请给出 `gridmap staff` 的 --out 文件夹",
+        "en": "--staffing {folder}: no staff_grids.csv there; give the --out folder of `gridmap staff`",
+    },
+    "err_cli_pairs_no_pairs_csv_give": {
+        "zh": "--pairs {pairs}：没有 pairs.csv；请给出 `gridmap pair` 的 --out 文件夹或其中的 pairs.csv",
+        "en": "--pairs {pairs}: no pairs.csv; give the --out folder of `gridmap pair` or its pairs.csv",
+    },
+    "err_cli_cannot_read_as_csv_table": {
+        "zh": "{path}：无法作为 CSV 表格读取（{detail}）",
+        "en": "{path}: cannot be read as a CSV table ({detail})",
+    },
+    # --- gridmap.cli.run ------------------------------------------------------------------------------------
+    "err_cli_project_has_no_residents_layer": {
+        "zh": "项目没有居民图层，配置文件也没有指定输入：请把居民数据导入项目（gridmap workspace import … --residents "
+        "PATH），或在配置中给出 [inputs]",
+        "en": "the project has no residents layer, and the config names no inputs: import residents into the project "
+        "(gridmap workspace import … --residents PATH) or give [inputs]",
+    },
+    "err_cli_workspace_w_and_project_p": {
+        "zh": "--workspace W 与 --project P 须同时给出：结果保存在工作空间 W 的项目 P 中",
+        "en": "--workspace W and --project P go together: the results are stored in project P of workspace W",
+    },
+    "err_cli_config_run_crs_work": {
+        "zh": "配置文件 {path} [run] crs_work：{detail}",
+        "en": "config {path} [run] crs_work: {detail}",
+    },
+    "err_cli_gridmap_run_needs_out_dir": {
+        "zh": "gridmap run 需要 --out DIR，或 --workspace W --project P 以把结果保存到项目中（也可两者都给）",
+        "en": "gridmap run needs --out DIR, or --workspace W --project P to store the results in a project (or both)",
+    },
+    "err_cli_project_has_no_inputs_and": {
+        "zh": "项目“{name}”没有输入数据，配置文件也没有指定：请给出 [inputs] 或 "
+        "[synthetic]，或先导入项目的图层（gridmap workspace import）",
+        "en": "project {name!r} has no inputs, and the config names none: give [inputs] or [synthetic], or import the "
+        "project's layers first (gridmap workspace import)",
+    },
+    # --- gridmap.cli.serve ----------------------------------------------------------------------------------
+    "err_cli_port_expects_whole_number_from": {
+        "zh": "--port 须为 1 到 65535 之间的整数，实际为 {port}",
+        "en": "--port expects a whole number from 1 to 65535, got {port}",
+    },
+    "err_cli_port_expects_whole_number_from_2": {
+        "zh": "--port 须为 1 到 65535 之间的整数，实际为“{text}”",
+        "en": "--port expects a whole number from 1 to 65535, got {text!r}",
+    },
+    # --- gridmap.cli.staff ----------------------------------------------------------------------------------
+    "err_cli_project_has_no_plan_make": {
+        "zh": "项目“{project}”没有方案“{name}”：请用 `gridmap unify --workspace {workspace} --project {project} "
+        "--micro 10,70` 生成",
+        "en": "project {project!r} has no plan {name!r}: make one with `gridmap unify --workspace {workspace} "
+        "--project {project} --micro 10,70`",
+    },
+    "err_cli_project_has_no_layer_staff": {
+        "zh": "项目“{project}”没有 staff 图层（网格员）：请用 --staff PATH 给出",
+        "en": "project {project!r} has no layer 'staff' (the 网格员): give them with --staff PATH",
+    },
+    "err_cli_give_plan_plan_gpkg_or": {
+        "zh": "请给出 --plan PLAN.gpkg，或 --workspace DIR --project NAME [--plan NAME]",
+        "en": "give --plan PLAN.gpkg, or --workspace DIR --project NAME [--plan NAME]",
+    },
+    "err_cli_give_out_dir_optional_only": {
+        "zh": "请给出 --out DIR（只有使用 --workspace 时可省略，结果保存在项目中）",
+        "en": "give --out DIR (optional only with --workspace, where the results are kept in the project)",
+    },
+    "err_cli_give_staff_path": {
+        "zh": "请给出 --staff PATH（网格员名单）",
+        "en": "give --staff PATH (the 网格员)",
+    },
+    "err_cli_plan_has_no_so_members": {
+        "zh": "{where}：该方案没有微网格，无法把党员安排进微网格；请用 `gridmap unify … --micro 10,70` "
+        "生成微网格，或去掉 --members",
+        "en": "{where}: the plan has no 微网格, so members cannot be placed in them; make them with `gridmap unify … "
+        "--micro 10,70`, or leave out --members",
+    },
+    # --- gridmap.cli.unify ----------------------------------------------------------------------------------
+    "err_cli_exclusive_osm_needs_osm_path": {
+        "zh": "--exclusive osm 需要 --osm PATH（OSM XML "
+        "文件，其中的学校、医院、市场、公园和工业用地多边形成为专属网格）",
+        "en": "--exclusive osm needs --osm PATH (the OSM XML file whose school, hospital, market, park and industrial "
+        "polygons become exclusive grids)",
+    },
+    # --- gridmap.cli.users ----------------------------------------------------------------------------------
+    "err_cli_give_password_on_standard_input": {
+        "zh": "请用 --password-stdin 从标准输入给出密码（密码从不作为命令行参数）",
+        "en": "give the password on standard input with --password-stdin (it is never an argument)",
+    },
+    "err_cli_two_passwords_differ_nothing_was": {
+        "zh": "两次输入的密码不一致；未作任何更改",
+        "en": "the two passwords differ; nothing was changed",
+    },
+    "err_cli_password_stdin_standard_input_holds": {
+        "zh": "--password-stdin：标准输入中没有密码（请作为一行给出）",
+        "en": "--password-stdin: standard input holds no password (give it as one line)",
+    },
+    # --- gridmap.cli.workspace ------------------------------------------------------------------------------
+    "err_cli_osm_file_not_found": {
+        "zh": "{path}：找不到 OSM 文件",
+        "en": "{path}: OSM file not found",
+    },
+    "err_cli_osm_street_file_osm_xml": {
+        "zh": "{path}：OSM 路网文件须为 OSM XML（.osm 或 .osm.bz2）；请从 openstreetmap.org 导出，或用 osmium 转换 "
+        ".pbf（osmium cat in.pbf -o out.osm）",
+        "en": "{path}: an OSM street file is OSM XML (.osm or .osm.bz2); export one from openstreetmap.org or convert "
+        "a .pbf with osmium (osmium cat in.pbf -o out.osm)",
+    },
+    "err_cli_demo_imports_demo_own_layers": {
+        "zh": "--demo 导入示例自带的图层；请去掉 {given}",
+        "en": "--demo imports the demo's own layers; leave out {given}",
+    },
+    "err_cli_gridmap_workspace_import_needs_zones": {
+        "zh": "gridmap workspace import 需要 --zones NAME=PATH（一个或多个）和 --area PATH，或 --demo，"
+        "或人员图层（--staff、--members、--units、--helpers）",
+        "en": "gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, or --demo, or layers "
+        "of people (--staff, --members, --units, --helpers)",
+    },
+    # --- gridmap.demo ---------------------------------------------------------------------------------------
+    "err___init___border_strip_would_empty_zone": {
+        "zh": "边界条带会使某个网格变空：请换一种取法",
+        "en": "the border strip would empty a zone: choose it differently",
+    },
+    "err___init___not_found_rebuild_with_python": {
+        "zh": "找不到 {path}：请用 `python -m gridmap.demo` 重新生成",
+        "en": "{path} not found: rebuild it with `python -m gridmap.demo`",
+    },
+    # --- gridmap.demo.zones ---------------------------------------------------------------------------------
+    "err_zones_blind_spot_would_empty_zones": {
+        "zh": "盲区会使网格 {value} 变空",
+        "en": "blind spot would empty zones {value}",
+    },
+    # --- gridmap.io.crs -------------------------------------------------------------------------------------
+    "err_crs_unknown_coordinate_source_use_one": {
+        "zh": "未知的坐标来源“{name}”：请用 {systems} 之一（高德/腾讯 = gcj02，百度 = bd09）。",
+        "en": "Unknown coordinate source {name!r}: use one of {systems} (高德/腾讯 = gcj02, 百度 = bd09).",
+    },
+    "err_crs_coordinates_must_longitude_latitude_but": {
+        "zh": "{source} 坐标须为经纬度，但图层的坐标参考系是 {crs}：网络地图（高德/腾讯/百度）坐标从不是投影坐标。",
+        "en": "{source} coordinates must be longitude/latitude, but the layer's CRS is {crs}: web-map "
+        "(高德/腾讯/百度) coordinates are never projected.",
+    },
+    "err_crs_no_layer_with_crs_and": {
+        "zh": "没有既有坐标参考系又有几何的图层可用来选择工作坐标参考系",
+        "en": "no layer with a CRS and geometry to choose a working CRS for",
+    },
+    "err_crs_layer_has_no_crs_metric": {
+        "zh": "图层没有坐标参考系：只有带地理参照的数据才能选择米制坐标参考系。",
+        "en": "The layer has no CRS: a metric CRS can only be chosen for georeferenced data.",
+    },
+    "err_crs_layer_has_no_geometry_choose": {
+        "zh": "图层没有几何，无法选择米制坐标参考系。",
+        "en": "The layer has no geometry to choose a metric CRS for.",
+    },
+    "err_crs_coordinates_that_do_not_reach": {
+        "zh": "坐标无法转换为经纬度",
+        "en": "coordinates that do not reach lon/lat",
+    },
+    "err_crs_working_crs_or_leave_working": {
+        "zh": "工作坐标参考系 {crs}：{problem}{hint}，或不指定工作坐标参考系，由 gridmap 自动选择",
+        "en": "the working CRS {crs}: {problem}{hint}, or leave the working CRS out to have gridmap choose",
+    },
+    "err_crs_working_crs_not_crs_pyproj": {
+        "zh": "工作坐标参考系“{crs}”不是 pyproj 能识别的坐标参考系（{detail}）；请给出 EPSG 代码，例如 "
+        "EPSG:4549（CGCS2000 高斯-克吕格，中央经线 120°E）或 EPSG:32650（UTM 50N）",
+        "en": "the working CRS {crs!r} is not a CRS pyproj knows ({detail}); give an EPSG code such as EPSG:4549 "
+        "(CGCS2000 Gauss–Krüger CM 120°E) or EPSG:32650 (UTM 50N)",
+    },
+    # --- gridmap.io.files -----------------------------------------------------------------------------------
+    "err_files_unknown_output_format_use_geojson": {
+        "zh": "{path}：未知的输出格式“{suffix}”；请用 .geojson、.gpkg、.zip（Shapefile）或 .parquet。",
+        "en": "{path}: unknown output format '{suffix}'; use .geojson, .gpkg, .zip (Shapefile) or .parquet.",
+    },
+    # --- gridmap.io.validate --------------------------------------------------------------------------------
+    "err_validate_unknown_layer_kind_expected_one": {
+        "zh": "未知的图层类型“{kind}”；应为 {kinds} 之一",
+        "en": "unknown layer kind {kind!r}; expected one of {kinds}",
+    },
+    # --- gridmap.people.pairing -----------------------------------------------------------------------------
+    "err_pairing_per_helper_must_whole_number": {
+        "zh": "per_helper 须为 ≥ 0 的整数，实际为 {per_helper!r}",
+        "en": "per_helper must be a whole number ≥ 0, got {per_helper!r}",
+    },
+    "err_pairing_resolution_m_must_positive_got": {
+        "zh": "resolution_m 须为正数，实际为 {resolution_m}",
+        "en": "resolution_m must be positive, got {resolution_m}",
+    },
+    "err_pairing_supplies_capacities_distances_and_penalties": {
+        "zh": "供给、容量、距离和惩罚值须 ≥ 0",
+        "en": "supplies, capacities, distances and penalties must be ≥ 0",
+    },
+    "err_pairing_walking_distances_up_m_at": {
+        "zh": "步行距离最大 {arc_m:,.0f} 米，按 {resolution_m} 米的精度超出求解器的 64 位成本范围；请选用更粗的精度",
+        "en": "walking distances up to {arc_m:,.0f} m at a resolution of {resolution_m} m do not fit the solver's "
+        "64-bit costs; choose a coarser resolution",
+    },
+    "err_pairing_must_finite_number_metres_0": {
+        "zh": "{name} 须为大于 0 的有限数（单位：米），实际为 {value!r}",
+        "en": "{name} must be a finite number of metres > 0, got {value!r}",
+    },
+    # --- gridmap.plans.compare ------------------------------------------------------------------------------
+    "err_compare_plans_on_different_units_compare": {
+        "zh": "两个方案基于不同的基本单元；请比较由同一套单元生成的方案",
+        "en": "the plans are on different units; compare plans made from the same units",
+    },
+    # --- gridmap.plans.exclusive ----------------------------------------------------------------------------
+    "err_exclusive_exclusive_range_first_number_must": {
+        "zh": "专属网格编号范围 {first}-{last}：起始号不能大于结束号",
+        "en": "exclusive range {first}-{last}: the first number must not exceed the last",
+    },
+    "err_exclusive_exclusive_range_leave_at_least": {
+        "zh": "专属网格编号范围 {first}-{last}：至少须为普通网格留出 001",
+        "en": "exclusive range {first}-{last}: leave at least 001 to the base grids",
+    },
+    "err_exclusive_no_such_file_osm_file": {
+        "zh": "{path}：文件不存在（读取专属区域所用的 OSM 文件）。",
+        "en": "{path}: no such file (the OSM file the exclusive areas are read from).",
+    },
+    "err_exclusive_exclusive_areas_layer_has_no": {
+        "zh": "专属区域：图层没有坐标参考系；请声明（例如 --crs EPSG:4490），或带坐标参考系重新保存",
+        "en": "exclusive areas: the layer has no CRS; declare it (e.g. --crs EPSG:4490) or save it with one",
+    },
+    "err_exclusive_exclusive_range_give_two_sequence": {
+        "zh": "专属网格编号范围“{value}”：请以“起始-结束”给出两个序号，例如 901-999",
+        "en": "exclusive range {value!r}: give two sequence numbers as FIRST-LAST, e.g. 901-999",
+    },
+    # --- gridmap.plans.grids --------------------------------------------------------------------------------
+    "err_grids_community_grids_but_grid_sequence": {
+        "zh": "社区 {a}：{n_mine} 个网格，但网格序号只有 3 位（每个社区至多 {n_sequences} 个网格，编号 "
+        "{start:03d}–{stop:03d}）。请调大 --min-households/--max-households，或在辖区图层中拆分该社区。",
+        "en": "community {a}: {n_mine} grids, but a grid's sequence number has 3 digits (at most {n_sequences} grids "
+        "per community, numbered {start:03d}–{stop:03d}). Raise --min-households/--max-households, or split the "
+        "community in the study area.",
+    },
+    # --- gridmap.plans.micro --------------------------------------------------------------------------------
+    "err_micro_micro_min_must_not_exceed": {
+        "zh": "--micro {lo},{hi}：MIN 不能大于 MAX",
+        "en": "--micro {lo},{hi}: MIN must not exceed MAX",
+    },
+    "err_micro_micro_give_smallest_and_largest": {
+        "zh": "--micro“{value}”：请以 MIN,MAX 给出微网格的最少和最多户数，例如 --micro 10,70",
+        "en": "--micro {value!r}: give the smallest and largest households of a micro grid as MIN,MAX, e.g. --micro "
+        "10,70",
+    },
+    "err_micro_grid_micro_grids_but_micro": {
+        "zh": "网格 {code}：{n_mine} 个微网格，但微网格编号只有 2 位（至多 99 个）；请调大微网格的户数上限（--micro "
+        "{min_households},{larger}）",
+        "en": "grid {code}: {n_mine} micro grids, but a micro code has 2 digits (at most 99); raise the largest micro "
+        "grid (--micro {min_households},{larger})",
+    },
+    # --- gridmap.plans.plan ---------------------------------------------------------------------------------
+    "err_plan_plan_needs_units_in_projected": {
+        "zh": "方案的基本单元须使用投影（米制）坐标参考系",
+        "en": "a plan needs units in a projected (metric) CRS",
+    },
+    "err_plan_unit_id_must_unique": {
+        "zh": "unit_id 须唯一",
+        "en": "unit_id must be unique",
+    },
+    "err_plan_community_has_no_free_grid": {
+        "zh": "社区 {area_id} 已没有空闲的网格编号（001–{last_free:03d} 已全部使用；{first_exclusive} 起为专属网格）",
+        "en": "community {area_id} has no free grid code left (all of 001–{last_free:03d} used; {first_exclusive}– "
+        "are exclusive grids)",
+    },
+    "err_plan_cannot_derive_code_prefix_for": {
+        "zh": "无法推导社区 {a} 的编码前缀；请传入 prefixes=",
+        "en": "cannot derive a code prefix for community {a}; pass prefixes=",
+    },
+    # --- gridmap.plans.store --------------------------------------------------------------------------------
+    "err_store_not_gridmap_plan_file": {
+        "zh": "{path} 不是 gridmap 方案文件",
+        "en": "{path} is not a gridmap plan file",
+    },
+    "err_store_not_gridmap_plan_file_no": {
+        "zh": "{path} 不是 gridmap 方案文件（没有可读的 meta 图层：{detail}）",
+        "en": "{path} is not a gridmap plan file (no readable 'meta' layer: {detail})",
+    },
+    "err_store_source_name_must_word_letters": {
+        "zh": "来源名“{name}”须为一个词（字母、数字、下划线），例如 zones_party",
+        "en": "source name {name!r} must be a word (letters, digits, _), e.g. zones_party",
+    },
+    "err_store_source_must_geodataframe_with_crs": {
+        "zh": "来源“{name}”须为带坐标参考系的 GeoDataFrame",
+        "en": "source {name!r} must be a GeoDataFrame with a CRS",
+    },
+    "err_store_another_process_holds_plan_lock": {
+        "zh": "{lock_path}：另一个进程正持有方案锁",
+        "en": "{lock_path}: another process holds the plan lock",
+    },
+    "err_store_holds_another_plan_save_under": {
+        "zh": "{path} 中是另一个方案（{value}）；请另存为其他名称，或传入 overwrite=True 覆盖",
+        "en": "{path} holds another plan ({value}); save under another name or pass overwrite=True to replace it",
+    },
+    "err_store_held_by_another_save_for": {
+        "zh": "{lock_path}：已被另一次保存占用超过 {timeout:g} 秒",
+        "en": "{lock_path}: held by another save for over {timeout:g} s",
+    },
+    # --- gridmap.plans.units --------------------------------------------------------------------------------
+    "err_units_sliver_rule_must_or_or": {
+        "zh": "sliver_rule 须为 'or' 或 'and'，实际为 {sliver_rule!r}",
+        "en": "sliver_rule must be 'or' or 'and', got {sliver_rule!r}",
+    },
+    "err_units_units_need_mosaic_faces_built": {
+        "zh": "基本单元需要带辖区构建的叠加面（字段 in_study_area、area_id）",
+        "en": "units need mosaic faces built with a study area (columns in_study_area, area_id)",
+    },
+    "err_units_units_need_faces_in_projected": {
+        "zh": "基本单元需要投影（米制）坐标参考系中的叠加面",
+        "en": "units need faces in a projected (metric) CRS",
+    },
+    # --- gridmap.present.assets -----------------------------------------------------------------------------
+    "err_assets_package_has_no_check_assets": {
+        "zh": "{package}：该包中没有 {pattern}；请检查 assets.json",
+        "en": "{package}: the package has no {pattern}; check assets.json",
+    },
+    "err_assets_npm_required_install_map_assets": {
+        "zh": "安装地图资源需要 npm（从 npm 仓库或单位的镜像获取）；请安装 Node.js 和 npm 后重新运行",
+        "en": "npm is required to install the map assets (it fetches them from the npm registry or the office's "
+        "mirror); install Node.js and npm, then run again",
+    },
+    "err_assets_npm_pack_failed": {
+        "zh": "npm pack 失败（{returncode}）：{stderr}",
+        "en": "npm pack failed ({returncode}): {stderr}",
+    },
+    "err_assets_not_installed_check_assets_json": {
+        "zh": "未安装：{absent}；请检查 assets.json",
+        "en": "not installed: {absent}; check assets.json",
+    },
+    # --- gridmap.present.maps -------------------------------------------------------------------------------
+    "err_maps_layer_has_no_crs_set": {
+        "zh": "图层没有坐标参考系：制图前请先设置（例如 gdf.set_crs('EPSG:4326')）",
+        "en": "layer has no CRS: set one (e.g. gdf.set_crs('EPSG:4326')) before mapping it",
+    },
+    "err_maps_columns_not_in_layer": {
+        "zh": "图层中没有这些字段：{missing}",
+        "en": "columns not in layer: {missing}",
+    },
+    "err_maps_empty_bounds_layer_has_no": {
+        "zh": "范围为空：图层没有几何",
+        "en": "empty bounds: the layer has no geometry",
+    },
+    "err_maps_offline_map_assets_not_installed": {
+        "zh": "离线地图资源未安装：{vendor_dir} 不存在；请运行 `gridmap assets` 或 `bash "
+        "scripts/install_assets.sh`（从 npm 仓库安装）",
+        "en": "offline map assets are not installed: {vendor_dir} does not exist; run `gridmap assets` or `bash "
+        "scripts/install_assets.sh` (they install them from the npm registry)",
+    },
+    "err_maps_offline_map_asset_missing": {
+        "zh": "缺少离线地图资源：{path}；请运行 `gridmap assets` 或 `bash scripts/install_assets.sh`（从 npm "
+        "仓库安装）",
+        "en": "offline map asset missing: {path}; run `gridmap assets` or `bash scripts/install_assets.sh` (they "
+        "install them from the npm registry)",
+    },
+    "err_maps_offline_map_assets_not_installed_2": {
+        "zh": "离线地图资源未安装：{vendor} 不存在；请运行 `gridmap assets` 或 `bash scripts/install_assets.sh`（从 "
+        "npm 仓库安装）",
+        "en": "offline map assets are not installed: {vendor} does not exist; run `gridmap assets` or `bash "
+        "scripts/install_assets.sh` (they install them from the npm registry)",
+    },
+    "err_maps_bounds_layer_has_no_crs": {
+        "zh": "范围图层没有坐标参考系",
+        "en": "bounds layer has no CRS",
+    },
+    "err_maps_references_external_resource": {
+        "zh": "{rel} 引用了外部资源：{target}",
+        "en": "{rel} references an external resource: {target}",
+    },
+    "err_maps_no_local_copy_add_gridmap": {
+        "zh": "{url} 没有本地副本：请把它加入 gridmap/present/assets.json",
+        "en": "no local copy of {url}: add it to gridmap/present/assets.json",
+    },
+    # --- gridmap.present.notice -----------------------------------------------------------------------------
+    "err_notice_basemap_or_micro_grid_layer": {
+        "zh": "底图或微网格图层没有坐标参考系",
+        "en": "a basemap or micro-grid layer has no CRS",
+    },
+    "err_notice_lang_must_one": {
+        "zh": "lang 须为 {langs} 之一",
+        "en": "lang must be one of {langs}",
+    },
+    "err_notice_notices_need_grids_in_projected": {
+        "zh": "公示牌需要投影（米制）坐标参考系中的网格，例如 Plan.grids()",
+        "en": "notices need the grids in a projected (metric) CRS, e.g. Plan.grids()",
+    },
+    "err_notice_no_such_non_empty_grid": {
+        "zh": "没有这些（非空）网格：{unknown}",
+        "en": "no such (non-empty) grid: {unknown}",
+    },
+    "err_notice_grid_not_in_plan": {
+        "zh": "网格 {grid_code} 不在方案中",
+        "en": "grid {grid_code} is not in the plan",
+    },
+    "err_notice_no_notice_prepared_for_grid": {
+        "zh": "没有为这些网格准备公示牌：{unknown}",
+        "en": "no notice prepared for grid(s) {unknown}",
+    },
+    "err_notice_no_grid_write_notice_for": {
+        "zh": "没有可生成公示牌的网格（方案中没有非空网格）",
+        "en": "no grid to write a notice for (the plan has no non-empty grid)",
+    },
+    "err_notice_point_at_ttf_ttc_with": {
+        "zh": "{env}={chosen}：{why}。请指向含 TrueType 轮廓和中文字形的 .ttf/.ttc "
+        "字体，或取消该设置以使用已安装的字体。",
+        "en": "{env}={chosen}: {why}. Point it at a .ttf/.ttc with TrueType outlines and Chinese glyphs, or unset it "
+        "to use an installed font.",
+    },
+    # --- gridmap.present.report.excel -----------------------------------------------------------------------
+    "err_excel_lang_must_one_got": {
+        "zh": "lang 须为 {langs} 之一，实际为 {lang!r}",
+        "en": "lang must be one of {langs}, got {lang!r}",
+    },
+    # --- gridmap.present.report.gather ----------------------------------------------------------------------
+    "err_gather_people_tables_must_among_got": {
+        "zh": "人员表须为 {sections} 之一，实际为 {unknown}",
+        "en": "people tables must be among {sections}, got {unknown}",
+    },
+    # --- gridmap.present.report.html ------------------------------------------------------------------------
+    "err_html_lang_must_one_got": {
+        "zh": "lang 须为 {langs} 之一，实际为 {lang!r}",
+        "en": "lang must be one of {langs}, got {lang!r}",
+    },
+    # --- gridmap.present.views ------------------------------------------------------------------------------
+    "err_views_size_m_must_positive": {
+        "zh": "size_m 须为正数",
+        "en": "size_m must be positive",
+    },
+    "err_views_unknown_format_use_one": {
+        "zh": "未知的格式“{fmt}”；请用 {formats} 之一",
+        "en": "unknown format {fmt!r}; use one of {formats}",
+    },
+    # --- gridmap.scale.partition ----------------------------------------------------------------------------
+    "err_partition_unknown_partition_key_street_district": {
+        "zh": "未知的分区依据“{by}”：请用 street、district、community 或辖区图层的某个字段",
+        "en": "unknown partition key {by!r}: street, district, community or a study-area column",
+    },
+    "err_partition_partition_by_study_area_needs": {
+        "zh": "按 {by} 分区：辖区图层需要 county_code/street_code 字段或 12 位 area_id",
+        "en": "partition by {by}: the study area needs county_code/street_code or 12-digit area_id",
+    },
+    # --- gridmap.scale.pipeline -----------------------------------------------------------------------------
+    "err_pipeline_network_in_another_crs_than": {
+        "zh": "路网所用坐标参考系与要求的不同：请给出路网的坐标参考系",
+        "en": "the network is in another CRS than the one asked for: give the network's CRS",
+    },
+    "err_pipeline_halo_access_must_true_or": {
+        "zh": "halo_access 须为 true 或 false，实际为 {halo_access!r}",
+        "en": "halo_access must be true or false, got {halo_access!r}",
+    },
+    "err_pipeline_every_input_layer_needs_crs": {
+        "zh": "每个输入图层都须有坐标参考系",
+        "en": "every input layer needs a CRS",
+    },
+    # --- gridmap.scale.summary ------------------------------------------------------------------------------
+    "err_summary_results_lack_table_store_them": {
+        "zh": "结果 {name} 缺少表 {missing}：请用 gridmap run 重新保存",
+        "en": "the results {name} lack the table(s) {missing}: store them again with gridmap run",
+    },
+    "err_summary_results_folder_does_not_exist": {
+        "zh": "结果文件夹 {folder} 不存在：请给出 gridmap run 的 --out 文件夹",
+        "en": "results folder {folder} does not exist: give the --out folder of a gridmap run",
+    },
+    "err_summary_results_folder_lacks_was_not": {
+        "zh": "结果文件夹 {folder} 缺少 {missing}：它不是由此版本的 gridmap run 写出的；请以 --out 指向该处重新运行",
+        "en": "results folder {folder} lacks {missing}: it was not written by this version of gridmap run; run it "
+        "again with --out pointing there",
+    },
+    "err_summary_no_with_key_in_results": {
+        "zh": "结果 {name} 中没有键为“{key}”的街道",
+        "en": "no 街道 with key {key!r} in the results {name}",
+    },
+    "err_summary_results_lack_parameters_or_columns": {
+        "zh": "结果 {name} 缺少 {detail}（gridmap run 写出的参数或字段）；请重新运行 gridmap run",
+        "en": "the results {name} lack {detail} (parameters or columns gridmap run writes); run gridmap run again",
+    },
+    "err_summary_results_folder_cannot_read_run": {
+        "zh": "无法读取结果文件夹 {folder}（{kind}：{value}）；请对该文件夹重新运行 gridmap run",
+        "en": "results folder {folder} cannot be read ({kind}: {value}); run gridmap run again into it",
+    },
+    "err_summary_has_no_grid_code_column": {
+        "zh": "{folder} 没有 grid_code 字段（现有字段：{columns}）；请把网格编码所在的字段命名为 grid_code",
+        "en": "{folder} has no grid_code column (columns: {columns}); name the column of the grid codes grid_code",
+    },
+    # --- gridmap.workspace.auth -----------------------------------------------------------------------------
+    "err_ws_password_too_short": {
+        "zh": "密码至少需要 {minimum} 个字符",
+        "en": "a password needs at least {minimum} characters",
+    },
+    "err_ws_oidc_config": {
+        "zh": "[gridmap.oidc]：未知的键 {unknown}；已知的键：{known}",
+        "en": "[gridmap.oidc]: unknown key(s) {unknown}; known: {known}",
+    },
+    "err_ws_account_locked_after_failed_logins": {
+        "zh": "账号“{name}”连续 {max_failures} 次登录失败，已锁定至 {locked_until:%Y-%m-%d "
+        "%H:%M}（UTC）；请稍后再试，或联系管理员",
+        "en": "account {name!r} is locked after {max_failures} failed logins until {locked_until:%Y-%m-%d %H:%M} UTC; "
+        "try again later or ask an admin",
+    },
+    "err_ws_account_locked_after_failed_logins_2": {
+        "zh": "账号“{name}”连续 {max_failures} 次登录失败，已锁定至 {until:%Y-%m-%d "
+        "%H:%M}（UTC）；请稍后再试，或联系管理员",
+        "en": "account {name!r} is locked after {max_failures} failed logins until {until:%Y-%m-%d %H:%M} UTC; try "
+        "again later or ask an admin",
+    },
+    "err_ws_not_logged_in": {
+        "zh": "尚未登录",
+        "en": "not logged in",
+    },
+    "err_ws_session_unknown": {
+        "zh": "会话已结束：请重新登录",
+        "en": "the session has ended: log in again",
+    },
+    "err_ws_session_expired": {
+        "zh": "会话已于 {expires:%Y-%m-%d %H:%M}（UTC）过期：请重新登录",
+        "en": "the session expired at {expires:%Y-%m-%d %H:%M} UTC: log in again",
+    },
+    "err_ws_account_disabled": {
+        "zh": "账号已停用：请联系管理员",
+        "en": "the account is disabled: ask an admin",
+    },
+    "err_ws_sso_no_role": {
+        "zh": "您在身份认证系统中的账号没有 gridmap 角色（请管理员把您加入某个 gridmap 用户组）",
+        "en": "your identity provider's account has no gridmap role (ask an admin to add you to a gridmap group)",
+    },
+    "err_ws_sso_local_account": {
+        "zh": "“{name}”是 gridmap 本地账号：请用其密码登录，或请管理员为其改名",
+        "en": "{name!r} is a local gridmap account: log in with its password, or ask an admin to rename it",
+    },
+    "err_ws_oidc_config_2": {
+        "zh": "[gridmap.oidc.roles]：{value}：角色须为 admin、planner 或 viewer",
+        "en": "[gridmap.oidc.roles]: {value}: a role is admin, planner or viewer",
+    },
+    # --- gridmap.workspace.connect --------------------------------------------------------------------------
+    "err_ws_postgis_unavailable": {
+        "zh": "PostgreSQL 工作空间需要 psycopg 驱动（{detail}）：pip install 'psycopg[binary]' psycopg-pool",
+        "en": "PostgreSQL workspaces need the psycopg driver ({detail}): pip install 'psycopg[binary]' psycopg-pool",
+    },
+    # --- gridmap.workspace.gpkg -----------------------------------------------------------------------------
+    "err_ws_unreadable": {
+        "zh": "工作空间存储中有一个必填的时间为空（{text!r}）",
+        "en": "a required time is empty in the workspace store ({text!r})",
+    },
+    "err_ws_busy": {
+        "zh": "工作空间正忙（{detail}）：另一个程序已占用超过 {seconds:g} "
+        "秒；请重试（放在网络共享上的工作空间无法使用）",
+        "en": "the workspace is busy ({detail}): another program has held it for over {seconds:g} s; try again (a "
+        "workspace on a network share never works)",
+    },
+    "err_ws_not_a_workspace": {
+        "zh": "{folder} 不是 gridmap 工作空间（没有 {marker}）；请用 `gridmap workspace init {folder}` 创建",
+        "en": "{folder} is not a gridmap workspace (no {marker}); create one with `gridmap workspace init {folder}`",
+    },
+    "err_ws_no_plan": {
+        "zh": "项目“{project}”没有方案“{plan}”",
+        "en": "project {project!r} has no plan {plan!r}",
+    },
+    "err_ws_not_a_folder": {
+        "zh": "{folder} 是文件而不是文件夹；请为工作空间选择一个文件夹",
+        "en": "{folder} is a file, not a folder; choose a folder for the workspace",
+    },
+    "err_ws_folder_not_empty": {
+        "zh": "{folder} 不是空文件夹，也不是 gridmap 工作空间；请选择空的或新的文件夹",
+        "en": "{folder} is not empty and is not a gridmap workspace; choose an empty or new folder",
+    },
+    "err_ws_not_a_workspace_2": {
+        "zh": "{folder} 不是 gridmap 工作空间（没有 {marker}）；请用 `gridmap workspace init {folder}` 创建",
+        "en": "{folder} is not a gridmap workspace (no {marker}); create one with `gridmap workspace init {folder}`",
+    },
+    "err_ws_not_a_workspace_3": {
+        "zh": "{db} 不是 gridmap 工作空间存储",
+        "en": "{db} is not a gridmap workspace store",
+    },
+    "err_ws_newer_layout": {
+        "zh": "{folder} 由更新版本的 gridmap 写出（工作空间格式 {version}；本版 gridmap 最高读取 {latest}）：请升级 "
+        "gridmap 后再打开",
+        "en": "{folder} was written by a newer gridmap (workspace layout {version}; this gridmap reads up to "
+        "{latest}): upgrade gridmap to open it",
+    },
+    "err_ws_no_project": {
+        "zh": "没有名为“{name}”的项目",
+        "en": "no project named {name!r}",
+    },
+    "err_ws_no_layer": {
+        "zh": "项目“{project}”没有输入图层“{key}”",
+        "en": "project {project!r} has no input layer {key!r}",
+    },
+    "err_ws_no_results": {
+        "zh": "项目“{project}”没有运行结果；请用 `gridmap run --config FILE --workspace {location} --project "
+        "{project}` 保存",
+        "en": "project {project!r} has no run results; store them with `gridmap run --config FILE --workspace "
+        "{location} --project {project}`",
+    },
+    "err_ws_plan_exists": {
+        "zh": "项目“{project}”已有名为“{plan}”的方案",
+        "en": "project {project!r} has a plan named {plan!r} already",
+    },
+    "err_ws_no_revision": {
+        "zh": "项目“{project}”的方案“{plan}”没有修订版 {number}",
+        "en": "plan {plan!r} of project {project!r} has no revision {number}",
+    },
+    "err_ws_account_exists": {
+        "zh": "已有名为“{name}”的账号",
+        "en": "an account named {name!r} exists already",
+    },
+    "err_ws_no_account": {
+        "zh": "没有名为“{name}”的账号",
+        "en": "no account named {name!r}",
+    },
+    "err_ws_project_exists": {
+        "zh": "已有名为“{name}”的项目",
+        "en": "a project named {name!r} exists already",
+    },
+    "err_ws_no_results_table": {
+        "zh": "项目“{project}”的运行结果中没有表 {missing}",
+        "en": "the run results of project {project!r} have no table {missing}",
+    },
+    "err_ws_plan_busy": {
+        "zh": "方案“{plan}”正被其他保存占用（{detail}）；请重试",
+        "en": "plan {plan!r} is busy with other saves ({detail}); try again",
+    },
+    "err_ws_no_data": {
+        "zh": "方案“{plan}”没有写入修订数据 {data_key}",
+        "en": "no revision data {data_key} written for plan {plan!r}",
+    },
+    "err_ws_plan_at_revision_not": {
+        "zh": "方案“{plan}”当前是修订版 {head}，不是 {expected_head}",
+        "en": "plan {plan!r} is at revision {head}, not {expected_head}",
+    },
+    "err_ws_unreadable_2": {
+        "zh": "{db} 无法作为工作空间读取：{detail}",
+        "en": "{db} cannot be read as a workspace: {detail}",
+    },
+    # --- gridmap.workspace.merge ----------------------------------------------------------------------------
+    "err_ws_no_free_grid_code_left": {
+        "zh": "{prefix} 下已没有空闲的网格编码",
+        "en": "no free grid code left under {prefix}",
+    },
+    # --- gridmap.workspace.pgschema -------------------------------------------------------------------------
+    "err_ws_not_a_workspace_4": {
+        "zh": "{location} 中没有 gridmap 工作空间；请用 `gridmap workspace init {location}` 创建",
+        "en": "{location} holds no gridmap workspace; create one with `gridmap workspace init {location}`",
+    },
+    "err_ws_newer_layout_2": {
+        "zh": "{location} 由更新版本的 gridmap 写出（数据库结构版本 {version}；本版 gridmap 最高识别 "
+        "{latest}）：请升级 gridmap 后再打开",
+        "en": "{location} was written by a newer gridmap (database schema version {version}; this gridmap knows up to "
+        "{latest}): upgrade gridmap to open it",
+    },
+    # --- gridmap.workspace.postgis --------------------------------------------------------------------------
+    "err_ws_bad_schema": {
+        "zh": "{url}：schema 名为空；请写 ?schema=NAME，或省略",
+        "en": "{url}: the schema name is empty; write ?schema=NAME or leave it out",
+    },
+    "err_ws_schema_not_empty": {
+        "zh": "{location} 的 schema“{schema}”中有其他表，不是 gridmap 工作空间；请用 ?schema=NAME 另选 schema",
+        "en": "schema {schema!r} of {location} holds other tables and is not a gridmap workspace; choose another "
+        "schema with ?schema=NAME",
+    },
+    "err_ws_not_a_workspace_5": {
+        "zh": "{location} 的 schema“{schema}”不是 gridmap 工作空间存储",
+        "en": "schema {schema!r} of {location} is not a gridmap workspace store",
+    },
+    "err_ws_no_project_2": {
+        "zh": "没有名为“{project}”的项目",
+        "en": "no project named {project!r}",
+    },
+    "err_ws_no_crs": {
+        "zh": "方案“{plan}”的基本单元没有坐标参考系",
+        "en": "the units of plan {plan!r} have no CRS",
+    },
+    "err_ws_no_privilege": {
+        "zh": "{location}：该用户无权修改 schema“{schema}”（{detail}）；请由其所有者运行 `gridmap workspace init`",
+        "en": "{location}: this user may not change schema {schema!r} ({detail}); let an owner run `gridmap workspace "
+        "init`",
+    },
+    "err_ws_no_crs_2": {
+        "zh": "图层“{key}”没有坐标参考系：gridmap 保存的每个图层都须声明坐标参考系",
+        "en": "layer {key!r} has no CRS: every layer gridmap stores declares its CRS",
+    },
+    "err_ws_plan_busy_2": {
+        "zh": "方案“{plan}”正被其他保存占用（已等待 {seconds:g} 秒）；请重试",
+        "en": "plan {plan!r} is busy with other saves (waited {seconds:g} s); try again",
+    },
+    "err_ws_no_postgis": {
+        "zh": "{location}：数据库没有 PostGIS，该用户也无法添加（{detail}）；请数据库管理员在其中运行 CREATE "
+        "EXTENSION postgis",
+        "en": "{location}: the database has no PostGIS and this user cannot add it ({detail}); ask its administrator "
+        "to run CREATE EXTENSION postgis in it",
+    },
+    # --- gridmap.workspace.workspace ------------------------------------------------------------------------
+    "err_ws_bad_name": {
+        "zh": "{what}名“{name}”不可用：请给出 1–100 个字符，不含 / \\ 或控制字符",
+        "en": "{what} name {name!r} cannot be used: give 1–100 characters without / \\ or control characters",
+    },
+    "err_ws_bad_account_name": {
+        "zh": "账号名“{name}”不可用：请给出 1–64 个字符，不含空格、: / 或 \\",
+        "en": "account name {name!r} cannot be used: give 1–64 characters without spaces, : / or \\",
+    },
+    "err_ws_bad_layer_key": {
+        "zh": "输入图层键“{key}”须为一个词（字母、数字、下划线），例如 zones_party",
+        "en": "input layer key {key!r} must be a word (letters, digits, _), e.g. zones_party",
+    },
+    "err_ws_merge_busy": {
+        "zh": "合并您的保存时方案“{name}”一直在变化；请再保存一次",
+        "en": "plan {name!r} kept changing while your save was merged; save again",
+    },
+    "err_ws_restore_busy": {
+        "zh": "恢复时方案“{name}”一直在变化；请重试",
+        "en": "plan {name!r} kept changing while restoring; try again",
+    },
+    "err_ws_bad_role": {
+        "zh": "角色“{value}”不是 admin、planner、viewer 之一",
+        "en": "role {value!r} is none of admin, planner, viewer",
+    },
+    "err_ws_login_required": {
+        "zh": "该工作空间设有账号：请先登录",
+        "en": "this workspace has accounts: log in first",
+    },
+    "err_ws_admin_only": {
+        "zh": "只有管理员可以{what}",
+        "en": "only an admin may {what}",
+    },
+    "err_ws_edit_denied": {
+        "zh": "{name}（{role}）无权修改项目“{project}”的方案",
+        "en": "{name} ({role}) may not change plans of project {project!r}",
+    },
+    "err_ws_no_study_area": {
+        "zh": "项目的输入数据需要辖区图层（键 study_area：各社区）",
+        "en": "a project's inputs need a study area (key study_area: the communities)",
+    },
+    "err_ws_no_zones": {
+        "zh": "项目的输入数据至少需要一个网格图层（键 zones_<name>，例如 zones_party）",
+        "en": "a project's inputs need at least one zone layer (key zones_<name>, e.g. zones_party)",
+    },
+    "err_ws_no_osm": {
+        "zh": "{osm_path}：找不到 OSM 文件",
+        "en": "{osm_path}: OSM file not found",
+    },
+    "err_ws_personal_denied": {
+        "zh": "人员名单仅供管理员和本辖区的规划员查看；查看者只能看到人数",
+        "en": "lists of people are for admins and planners in their scope; viewers see counts",
+    },
+    "err_ws_personal_unlocated": {
+        "zh": "该名单没有位置信息（几何、经纬度或 area_id），无法限定在您的辖区范围内",
+        "en": "the list has no location (geometry, lon/lat or area_id), so it cannot be limited to your scope",
+    },
+    "err_ws_results_denied": {
+        "zh": "{name}（{role}）无权在项目“{project}”中保存运行结果：只有管理员，或辖区覆盖该项目所有社区的规划员可以",
+        "en": "{name} ({role}) may not store run results in project {project!r}: only an admin, or a planner whose "
+        "scope covers every community of the project",
+    },
+    "err_ws_no_crs_3": {
+        "zh": "结果表没有坐标参考系：gridmap 保存的每个图层都须声明坐标参考系",
+        "en": "a results table has no CRS: every layer gridmap stores declares its CRS",
+    },
+    "err_ws_no_plan_2": {
+        "zh": "项目“{project}”没有方案“{name}”",
+        "en": "project {project!r} has no plan {name!r}",
+    },
+    "err_ws_edit_outside_scope": {
+        "zh": "{name} 只能在 {value} 范围内编辑；此次修改涉及 {parts}。请撤销这些修改，或联系管理员。",
+        "en": "{name} may edit only inside {value}; this change touches {parts}. Undo those edits, or ask an admin.",
+    },
+    "err_ws_plan_exists_2": {
+        "zh": "项目“{project}”已有名为“{name}”的方案：请保存到该方案中，或另选名称",
+        "en": "project {project!r} has a plan named {name!r} already: save into it, or choose another name",
+    },
+    "err_ws_not_from_plan": {
+        "zh": "当前方案不是从方案“{name}”（修订版 {base_no}）打开的；请另存为新方案",
+        "en": "this plan was not opened from plan {name!r} (revision {base_no}); save it as a new plan instead",
+    },
+    "err_ws_other_units": {
+        "zh": "当前方案与方案“{name}”的基本单元不同；请另存为新方案",
+        "en": "this plan is on other units than plan {name!r}; save it as a new plan instead",
+    },
+    "err_ws_bad_scope": {
+        "zh": "辖区代码 {bad} 不可用：请给出街道代码（9 位）、社区代码（12 位）、区代码（6 位）或 area_id",
+        "en": "scope code(s) {bad} cannot be used: give a 街道 code (9 digits), a 社区 code (12 digits), a 区 code (6 "
+        "digits) or an area_id",
+    },
+    "err_ws_planner_without_scope": {
+        "zh": "规划员至少需要一个辖区代码（--scope CODE：街道或社区代码）",
+        "en": "a planner needs at least one scope code (--scope CODE: a 街道 or 社区 code)",
+    },
+    "err_ws_admin_projects": {
+        "zh": "管理员可查看所有项目；--project 只用于规划员和查看者",
+        "en": "an admin sees every project; give --project only to planners and viewers",
+    },
+    "err_ws_no_project_3": {
+        "zh": "没有名为 {missing} 的项目；请先导入（gridmap workspace import）",
+        "en": "no project named {missing}; import it first (gridmap workspace import)",
+    },
+    "err_ws_wrong_password": {
+        "zh": "当前密码不正确",
+        "en": "the current password is wrong",
+    },
+    "err_ws_result_is_input": {
+        "zh": "结果图层“{key}”会覆盖输入图层；请以分析名称命名，例如 {analysis}_{key}",
+        "en": "result layer {key!r} would replace an input layer; name it after the analysis, e.g. {analysis}_{key}",
+    },
+    "err_ws_result_no_crs": {
+        "zh": "结果图层“{key}”须为带坐标参考系的 GeoDataFrame",
+        "en": "result layer {key!r} must be a GeoDataFrame with a CRS",
+    },
+    "err_ws_bad_results_table": {
+        "zh": "结果表名“{name}”须为一个词（字母、数字、下划线）",
+        "en": "results table name {name!r} must be a word (letters, digits, _)",
+    },
+    "err_ws_part_units": {
+        "zh": "{n} 个单元超出您的辖区（{units}{more}）",
+        "en": "{n} unit(s) outside your scope ({units}{more})",
+    },
+    "err_ws_part_grids": {
+        "zh": "超出您辖区的网格（{grids}{more}）",
+        "en": "grid(s) outside your scope ({grids}{more})",
+    },
+    "err_ws_part_band": {
+        "zh": "户数区间（须由管理员修改）",
+        "en": "the household band (an admin changes it)",
+    },
+    "err_ws_scope_all": {
+        "zh": "全部",
+        "en": "everything",
+    },
+    "err_ws_scope_none": {
+        "zh": "无",
+        "en": "nothing",
+    },
+    "err_ws_do_create_projects": {
+        "zh": "创建项目",
+        "en": "create projects",
+    },
+    "err_ws_do_read_exports": {
+        "zh": "查看导出记录",
+        "en": "read export records",
+    },
+    "err_ws_do_read_audit": {
+        "zh": "查看完整的审计记录",
+        "en": "read the whole audit trail",
+    },
+    "err_ws_do_list_accounts": {
+        "zh": "列出账号",
+        "en": "list accounts",
+    },
+    "err_ws_do_add_accounts": {
+        "zh": "添加账号",
+        "en": "add accounts",
+    },
+    "err_ws_do_set_passwords": {
+        "zh": "设置密码",
+        "en": "set passwords",
+    },
+    "err_ws_do_disable_accounts": {
+        "zh": "停用账号",
+        "en": "disable accounts",
+    },
+    "err_ws_do_enable_accounts": {
+        "zh": "启用账号",
+        "en": "enable accounts",
+    },
+    "err_ws_do_change_accounts": {
+        "zh": "修改账号",
+        "en": "change accounts",
+    },
+    "err_ws_what_project": {
+        "zh": "项目",
+        "en": "project",
+    },
+    "err_ws_what_plan": {
+        "zh": "方案",
+        "en": "plan",
+    },
+    # --- gridmap.cli.checks (built from parts) --------------------------------------------------------------
+    "err_cli_expects_limits": {
+        "zh": "须为步行米数，如 300,500,1000，实际为“{text}”{detail}",
+        "en": "expects walking metres like 300,500,1000, got {text!r}{detail}",
+    },
+    # --- gridmap.plans.store (built from parts) -------------------------------------------------------------
+    "err_store_stale_revision": {
+        "zh": "{path} 在您打开修订版 {revision} 之后已被他人保存为修订版 "
+        "{file_rev}；您的保存被拒绝，两个版本都没有丢失。您的编辑保留在本次会话中{rescue}：请重新打开文件查看对方的改"
+        "动，或把您的方案另存为其他名称。",
+        "en": "{path} was saved as revision {file_rev} by someone else since you opened revision {revision}; your "
+        "save was refused so neither version is lost. Your edits are kept in this session{rescue}: reopen the file to "
+        "see the other changes, or save yours under another name.",
+    },
+    # --- gridmap.plans.store (built from parts) -------------------------------------------------------------
+    "err_store_rescue_file": {
+        "zh": "，并保存在 {name} 中",
+        "en": " and in {name}",
+    },
+    # --- gridmap.present.notice (built from parts) ----------------------------------------------------------
+    "err_notice_no_cjk_font": {
+        "zh": "没有安装带 TrueType 轮廓的中文（CJK）字体，无法排版公示牌。请从发行版的软件包安装一种——Debian/Ubuntu：a"
+        "pt-get install fonts-wqy-microhei（scripts/setup.sh 会安装）；Fedora/RHEL：dnf install "
+        "wqy-microhei-fonts——或设置 {env}=/path/to/font.ttf。已尝试：{tried}",
+        "en": "no Chinese (CJK) font with TrueType outlines is installed, so notices cannot be set. Install one from "
+        "the distribution's packages — Debian/Ubuntu: apt-get install fonts-wqy-microhei (scripts/setup.sh does "
+        "this); Fedora/RHEL: dnf install wqy-microhei-fonts — or set {env}=/path/to/font.ttf. Tried: {tried}",
+    },
+    # --- gridmap.workspace.postgis (built from parts) -------------------------------------------------------
+    "err_ws_unreachable": {
+        "zh": "无法使用位于 {location} 的 PostgreSQL 工作空间：{detail}。请检查服务器是否运行且可以连接、该用户是否有"
+        "权限、密码是否在 PGPASSWORD 或 ~/.pgpass 中。",
+        "en": "cannot use the PostgreSQL workspace at {location}: {detail}. Is the server running and reachable, the "
+        "user allowed, the password in PGPASSWORD or ~/.pgpass?",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_no_project_visible": {
+        "zh": "没有名为“{project}”的项目{among}",
+        "en": "no project named {project!r}{among}",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_among_yours": {
+        "zh": "（在您可以打开的项目中）",
+        "en": " among the projects you may open",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_import_denied": {
+        "zh": "{name}（{role}）无权向项目“{project}”导入数据{only_admin}",
+        "en": "{name} ({role}) may not import into project {project!r}{only_admin}",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_only_admin_creates": {
+        "zh": "（只有管理员可以创建项目）",
+        "en": " (only an admin creates projects)",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_save_conflict": {
+        "zh": "未保存：您打开“{name}”的修订版 {base_no} 之后，修订版 {head} "
+        "改动了您也改动的内容（{what}{units}）。您的方案已完整保留为修订版 {rescue}（rescue），与修订版 {head} "
+        "并存：请比较两者，再在当前方案上重做您的编辑。",
+        "en": "not saved: since you opened revision {base_no} of {name!r}, revision {head} changed what you changed "
+        "({what}{units}). Your plan is kept whole as revision {rescue} (rescue), beside revision {head}: compare "
+        "them, then redo your edits on the current plan.",
+    },
+    # --- gridmap.workspace.workspace (built from parts) -----------------------------------------------------
+    "err_ws_conflict_units": {
+        "zh": "：单元 {units}{more}",
+        "en": ": units {units}{more}",
+    },
+    # --- gridmap.workspace.auth (built from parts) ----------------------------------------------------------
+    "err_ws_login_failed": {
+        "zh": "账号名或密码错误（或账号已停用）",
+        "en": "wrong name or password (or the account is disabled)",
+    },
+    # --- gridmap.app.uploads (built from parts) -------------------------------------------------------------
+    "err_app_upload_unreadable": {
+        "zh": "{name}：{kind}：{detail}",
+        "en": "{name}: {kind}: {detail}",
+    },
+    # --- gridmap.cli.project (what a project lacks) -----------------------------------------------------
+    "err_cli_lacks_osm": {"zh": "OSM 文件（--osm）", "en": "an OSM file (--osm)"},
+    "err_cli_lacks_residents": {"zh": "居民（--residents）", "en": "residents (--residents)"},
+    "err_cli_lacks_centers": {"zh": "服务中心（--centers）", "en": "centres (--centers)"},
+    # --- gridmap.workspace.workspace (scope codes of a role) --------------------------------------------
+    "err_ws_scope_not_planner_admin": {
+        "zh": "辖区代码只用于规划员；管理员没有辖区代码",
+        "en": "scope codes are for planners; an admin has none",
+    },
+    "err_ws_scope_not_planner": {
+        "zh": "辖区代码只用于规划员；{role} 没有辖区代码",
+        "en": "scope codes are for planners; a {role} has none",
+    },
     # issue 16 (s21-people) ------------------------------------------------------------------------------------
     "err_people_layer_key": {
         "zh": "人员图层 {key} 无法导入：项目可保存的人员图层为 {keys}",
@@ -847,12 +1977,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_ws_people_denied": {
         "zh": "{who}（{role}）无权向项目 {project} 导入人员图层",
         "en": "{who} ({role}) may not import layers of people into project {project}",
-    },
-    "err_ws_import_needs": {
-        "zh": "gridmap workspace import 需要 --zones NAME=PATH（一个或多个）和 --area PATH，或 --demo，"
-        "或人员图层（--staff、--members、--units、--helpers）",
-        "en": "gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, or --demo, or layers "
-        "of people (--staff, --members, --units, --helpers)",
     },
     "err_pair_workspace_needs": {
         "zh": "项目 {project} 没有图层 {layer}：请用 gridmap workspace import DIR --project {project} --{layer} PATH "

@@ -36,6 +36,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from gridmap.vocab import LIST_SEP, Joined, Message
 from gridmap.workspace.backend import Backend
 from gridmap.workspace.errors import AccountLocked, AlreadyExists, LoginFailed, SessionExpired, WorkspaceError
 from gridmap.workspace.model import (
@@ -105,8 +106,7 @@ class AuthPolicy:
 def check_password_rules(password: str, policy: AuthPolicy = AuthPolicy()) -> None:
     """Refuse a password that is too short or blank (the message never repeats the password)."""
     if not isinstance(password, str) or len(password.strip()) < policy.min_password_length:
-        raise WorkspaceError(f"a password needs at least {policy.min_password_length} characters",
-                             "password_too_short", minimum=policy.min_password_length)
+        raise WorkspaceError("err_ws_password_too_short", "password_too_short", minimum=policy.min_password_length)
 
 
 @dataclass(frozen=True)
@@ -155,8 +155,8 @@ class ClaimMapping:
         known = {"name_claims", "name_claim", "role_claim", "roles", "scope_claim", "project_claim", "default_projects"}
         unknown = set(config) - known
         if unknown:
-            raise WorkspaceError(f"[gridmap.oidc]: unknown key(s) {', '.join(sorted(unknown))}; known: "
-                                 f"{', '.join(sorted(known))}", "oidc_config", keys=sorted(unknown))
+            raise WorkspaceError("err_ws_oidc_config", "oidc_config", keys=sorted(unknown),
+                                 unknown=Joined(sorted(unknown), LIST_SEP), known=Joined(sorted(known), LIST_SEP))
         values: dict[str, Any] = {}
         if "name_claim" in config:
             values["name_claims"] = (str(config["name_claim"]),)
@@ -169,8 +169,8 @@ class ClaimMapping:
             roles = {str(k): str(v) for k, v in dict(config["roles"]).items()}
             bad = {k: v for k, v in roles.items() if v not in {r.value for r in Role}}
             if bad:
-                raise WorkspaceError(f"[gridmap.oidc.roles]: {', '.join(f'{k} = {v!r}' for k, v in bad.items())}: a "
-                                     "role is admin, planner or viewer", "oidc_config", roles=bad)
+                raise WorkspaceError("err_ws_oidc_config_2", "oidc_config", roles=bad,
+                                     value=Joined((f'{k} = {v!r}' for k, v in bad.items()), LIST_SEP))
             values["roles"] = roles
         if "default_projects" in config:
             values["default_projects"] = tuple(map(str, config["default_projects"]))
@@ -244,7 +244,7 @@ class Authenticator:
         AccountLocked : too many failed logins; says until when.
         LoginFailed : wrong name or password, or a disabled account (one message for all).
         """
-        refused = LoginFailed("wrong name or password (or the account is disabled)", "login_failed")
+        refused = LoginFailed("err_ws_login_failed", "login_failed")
         account = self.backend.get_account(name)
         if account is None:
             verify_password(None, password)  # the same time as for a real account
@@ -253,8 +253,8 @@ class Authenticator:
         if account.locked_until is not None and account.locked_until > now:
             self.backend.append_audit([AuditEvent(now, name, "login_refused_locked",
                                                   details={"locked_until": account.locked_until.isoformat()})])
-            raise AccountLocked(f"account {name!r} is locked after {self.policy.max_failures} failed logins until "
-                                f"{account.locked_until:%Y-%m-%d %H:%M} UTC; try again later or ask an admin",
+            raise AccountLocked(Message("err_ws_account_locked_after_failed_logins", name=name,
+                                        max_failures=self.policy.max_failures, locked_until=account.locked_until),
                                 account.locked_until)
         good = not account.disabled and verify_password(account.password_hash, password)
         outcome: dict[str, Any] = {}
@@ -284,26 +284,26 @@ class Authenticator:
             return self._start_session(stored, PrincipalKind.ACCOUNT)
         if "locked" in outcome:
             until = outcome["locked"]
-            raise AccountLocked(f"account {name!r} is locked after {self.policy.max_failures} failed logins until "
-                                f"{until:%Y-%m-%d %H:%M} UTC; try again later or ask an admin", until)
+            raise AccountLocked(Message("err_ws_account_locked_after_failed_logins_2", name=name,
+                                        max_failures=self.policy.max_failures, until=until), until)
         raise refused
 
     def validate(self, token: str | None) -> Principal:
         """The principal of a live session. Raises :class:`SessionExpired` (unknown, expired, disabled)."""
         if not token:
-            raise SessionExpired("not logged in", "not_logged_in")
+            raise SessionExpired("err_ws_not_logged_in", "not_logged_in")
         record = self.backend.get_session(token_hash(token))
         now = self.now()
         if record is None:
-            raise SessionExpired("the session has ended: log in again", "session_unknown")
+            raise SessionExpired("err_ws_session_unknown", "session_unknown")
         if record.expires <= now:
             self.backend.delete_sessions(token_hash=record.token_hash)
-            raise SessionExpired(f"the session expired at {record.expires:%Y-%m-%d %H:%M} UTC: log in again",
-                                 "session_expired")
+            raise SessionExpired("err_ws_session_expired",
+                                 "session_expired", expires=record.expires)
         account = self.backend.get_account(record.name)
         if account is None or account.disabled:
             self.backend.delete_sessions(token_hash=record.token_hash)
-            raise SessionExpired("the account is disabled: ask an admin", "account_disabled")
+            raise SessionExpired("err_ws_account_disabled", "account_disabled")
         return account.principal(record.kind)
 
     def expired(self, login_time: datetime) -> bool:
@@ -331,8 +331,7 @@ class Authenticator:
         """
         grant = map_claims(claims, mapping)
         if grant is None:
-            raise LoginFailed("your identity provider's account has no gridmap role (ask an admin to add you to a "
-                              "gridmap group)", "sso_no_role")
+            raise LoginFailed("err_ws_sso_no_role", "sso_no_role")
         now = self.now()
         details = {"role": str(grant.role), "scopes": list(grant.scopes), "projects": list(grant.projects)}
         if self.backend.get_account(grant.name) is None:
@@ -353,8 +352,7 @@ class Authenticator:
         outcome: dict[str, bool] = {}
         stored = self.backend.modify_account(grant.name, update)
         if outcome.get("local"):
-            raise LoginFailed(f"{grant.name!r} is a local gridmap account: log in with its password, or ask an admin "
-                              "to rename it", "sso_local_account")
+            raise LoginFailed("err_ws_sso_local_account", "sso_local_account", name=grant.name)
         if stored.disabled:
-            raise LoginFailed("the account is disabled: ask an admin", "login_failed")
+            raise LoginFailed("err_ws_account_disabled", "login_failed")
         return self._start_session(stored, PrincipalKind.SSO)

@@ -45,8 +45,7 @@ def backend_for(location: str | os.PathLike) -> Backend:
         try:  # imported only when a database is named: psycopg loads libpq
             postgis = importlib.import_module("gridmap.workspace.postgis")
         except ImportError as exc:
-            raise WorkspaceError(f"PostgreSQL workspaces need the psycopg driver ({exc}): pip install "
-                                 "'psycopg[binary]' psycopg-pool", "postgis_unavailable") from None
+            raise WorkspaceError("err_ws_postgis_unavailable", "postgis_unavailable", detail=exc) from None
         return postgis.PostgisBackend(str(location))
     return GpkgBackend(location)
 

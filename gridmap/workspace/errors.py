@@ -1,10 +1,10 @@
 """Named errors of the workspace: refused rights, missing or existing names, conflicting saves, logins.
 
 Every error here is a :class:`WorkspaceError` (a ``ValueError``, like every named error of gridmap):
-its message says what was refused and what to do, in English for the command line, and it carries
-a ``code`` and ``params`` so the app can show the same message in its own language. The command
-line turns each into exit status 2 and one ``error:`` line; the app shows the message. Passwords
-never appear in a message, nor in ``params``.
+its message (a catalog id, ``err_ws_…``, rendered in the language current when shown, like every
+:class:`gridmap.errors.GridmapError`) says what was refused and what to do, and it carries a ``code``
+and ``params`` for scripts and the app. The command line turns each into exit status 2 and one
+``error:`` line; the app shows the message. Passwords never appear in a message, nor in ``params``.
 
 * :class:`PermissionDenied` — the principal may not do this (a viewer editing, a planner outside
   the scope, anyone but an admin managing accounts);
@@ -23,6 +23,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from gridmap.errors import GridmapError
+from gridmap.vocab import CATALOG, Message
+
 if TYPE_CHECKING:
     from gridmap.workspace.model import Revision
 
@@ -30,20 +33,34 @@ __all__ = ["WorkspaceError", "PermissionDenied", "NotFound", "AlreadyExists", "S
            "AuthError", "LoginFailed", "AccountLocked", "SessionExpired", "WorkspaceFormatError"]
 
 
-class WorkspaceError(ValueError):
+class WorkspaceError(GridmapError):
     """A workspace operation that cannot be done; the message says what and what to do.
 
     Parameters
     ----------
-    message : the English message (the command line prints it).
-    code : a stable key naming the kind of refusal (e.g. ``edit_outside_scope``), for translation.
-    params : what the message names (units, grids, a project), for translation.
+    message : a message id of the catalog (``err_ws_…``, rendered with ``params`` in the language current
+        when shown), a :class:`~gridmap.vocab.Message`, or a text kept as it is.
+    code : a stable key naming the kind of refusal (e.g. ``edit_outside_scope``), for scripts and the app.
+    params : what the message names (units, grids, a project); the template uses those it names.
     """
 
-    def __init__(self, message: str, code: str = "", **params: Any):
+    def __init__(self, message: str | Message, code: str = "", /, **params: Any):
+        if isinstance(message, str) and message in CATALOG:
+            message = Message(message, **params)
         super().__init__(message)
         self.code = code or type(self).__name__
         self.params = params
+
+    def __reduce__(self):
+        """Pickle the message, code and attributes (the subclasses' constructors differ)."""
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[WorkspaceError], args: tuple, state: dict) -> WorkspaceError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class PermissionDenied(WorkspaceError):
@@ -68,7 +85,7 @@ class StaleHead(WorkspaceError):
     Raised by :meth:`gridmap.workspace.backend.Backend.commit_revision`; ``head`` is the head found.
     """
 
-    def __init__(self, message: str, head: int):
+    def __init__(self, message: str | Message, head: int):
         super().__init__(message, "stale_head", head=head)
         self.head = head
 
@@ -87,7 +104,7 @@ class SaveConflict(WorkspaceError):
     rescue : the rescue revision holding the refused plan.
     """
 
-    def __init__(self, message: str, *, units: tuple = (), grids: tuple[str, ...] = (), head: int = 0,
+    def __init__(self, message: str | Message, *, units: tuple = (), grids: tuple[str, ...] = (), head: int = 0,
                  rescue: Revision | None = None):
         super().__init__(message, "save_conflict", units=list(units), grids=list(grids), head=head,
                          rescue=rescue.number if rescue is not None else None)
@@ -108,7 +125,7 @@ class LoginFailed(AuthError):
 class AccountLocked(AuthError):
     """Too many failed logins: the account is locked until ``until`` (UTC)."""
 
-    def __init__(self, message: str, until):
+    def __init__(self, message: str | Message, until):
         super().__init__(message, "account_locked", until=until.isoformat())
         self.until = until
 

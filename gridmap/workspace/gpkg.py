@@ -64,6 +64,7 @@ from typing_extensions import override  # typing.override from Python 3.12; grid
 from gridmap.io.files import copy_file_atomic, write_gpkg
 from gridmap.plans.micro import MICRO_OUTPUT_COLUMNS, normalize_micro_grids
 from gridmap.plans.store import exclusive_lock
+from gridmap.vocab import LIST_SEP, Joined, Message
 from gridmap.workspace.backend import (
     FORMAT,
     SCHEMA_VERSION,
@@ -196,9 +197,8 @@ def _transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         con.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise WorkspaceError(f"the workspace is busy ({exc}): another program has held it for over "
-                             f"{BUSY_TIMEOUT_S:g} s; try again (a workspace on a network share never works)",
-                             "busy") from exc
+        raise WorkspaceError("err_ws_busy",
+                             "busy", detail=exc, seconds=BUSY_TIMEOUT_S) from exc
     try:
         yield con
     except BaseException:
@@ -255,7 +255,7 @@ def _moment(text: str) -> datetime:
     """A time of a NOT NULL column (a revision's, a session's, an audit event's): never None."""
     moment = from_text(text)
     if moment is None:
-        raise WorkspaceFormatError(f"a required time is empty in the workspace store ({text!r})", "unreadable")
+        raise WorkspaceFormatError("err_ws_unreadable", "unreadable", text=text)
     return moment
 
 
@@ -330,9 +330,8 @@ class GpkgBackend(Backend):
     @contextmanager
     def _ws(self) -> Iterator[sqlite3.Connection]:
         if not self.db.is_file():
-            raise WorkspaceFormatError(f"{self.folder} is not a gridmap workspace (no {WORKSPACE_FILE}); "
-                                       f"create one with `gridmap workspace init {self.folder}`", "not_a_workspace",
-                                       location=self.location)
+            raise WorkspaceFormatError("err_ws_not_a_workspace", "not_a_workspace",
+                                       location=self.location, folder=self.folder, marker=WORKSPACE_FILE)
         with _open(self.db) as con:
             con.row_factory = sqlite3.Row
             yield con
@@ -342,7 +341,7 @@ class GpkgBackend(Backend):
             row = con.execute("SELECT p.file AS file, j.folder AS folder FROM plans p JOIN projects j "
                               "ON j.name = p.project WHERE p.project = ? AND p.name = ?", (project, plan)).fetchone()
         if row is None:
-            raise NotFound(f"project {project!r} has no plan {plan!r}", "no_plan", project=project, plan=plan)
+            raise NotFound("err_ws_no_plan", "no_plan", project=project, plan=plan)
         return self.folder / "projects" / row["folder"] / "plans" / row["file"]
 
     # ------------------------------------------------------------------ the store
@@ -354,13 +353,13 @@ class GpkgBackend(Backend):
             self.check()
             return
         if self.folder.exists() and not self.folder.is_dir():
-            raise WorkspaceFormatError(f"{self.folder} is a file, not a folder; choose a folder for the workspace",
-                                       "not_a_folder", location=self.location)
+            raise WorkspaceFormatError("err_ws_not_a_folder",
+                                       "not_a_folder", location=self.location, folder=self.folder)
         leftovers = list(self.folder.iterdir()) if self.folder.is_dir() else []
         ours = {WORKSPACE_FILE, "projects"}
         if any(p.name not in ours and not p.name.startswith(".workspace-") for p in leftovers):
-            raise WorkspaceFormatError(f"{self.folder} is not empty and is not a gridmap workspace; choose an empty "
-                                       "or new folder", "folder_not_empty", location=self.location)
+            raise WorkspaceFormatError("err_ws_folder_not_empty", "folder_not_empty", location=self.location,
+                                       folder=self.folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         created = utc_now()
         if not self.db.is_file():
@@ -396,23 +395,21 @@ class GpkgBackend(Backend):
     def check(self) -> dict[str, Any]:
         """The workspace's description; refuses a folder that is none, or a newer layout."""
         if not (self.folder / MARKER).is_file():
-            raise WorkspaceFormatError(f"{self.folder} is not a gridmap workspace (no {MARKER}); create one with "
-                                       f"`gridmap workspace init {self.folder}`", "not_a_workspace",
-                                       location=self.location)
+            raise WorkspaceFormatError("err_ws_not_a_workspace_2", "not_a_workspace",
+                                       location=self.location, folder=self.folder, marker=MARKER)
         with self._ws() as con:
             try:
                 meta = dict(con.execute("SELECT key, value FROM ws_meta").fetchall())
             except sqlite3.DatabaseError as exc:
-                raise WorkspaceFormatError(f"{self.db} cannot be read as a workspace: {exc}", "unreadable",
-                                           location=self.location) from exc
+                raise WorkspaceFormatError("err_ws_unreadable_2", "unreadable",
+                                           location=self.location, db=self.db, detail=exc) from exc
         version = int(meta.get("schema_version", "0"))
         if meta.get("format") != FORMAT:
-            raise WorkspaceFormatError(f"{self.db} is not a gridmap workspace store", "not_a_workspace",
-                                       location=self.location)
+            raise WorkspaceFormatError("err_ws_not_a_workspace_3", "not_a_workspace",
+                                       location=self.location, db=self.db)
         if version > SCHEMA_VERSION:
-            raise WorkspaceFormatError(f"{self.folder} was written by a newer gridmap (workspace layout {version}; "
-                                       f"this gridmap reads up to {SCHEMA_VERSION}): upgrade gridmap to open it",
-                                       "newer_layout", version=version)
+            raise WorkspaceFormatError("err_ws_newer_layout",
+                                       "newer_layout", version=version, folder=self.folder, latest=SCHEMA_VERSION)
         return {"format": FORMAT, "schema_version": version, "created": meta.get("created"),
                 "location": self.location, "backend": "gpkg"}
 
@@ -444,7 +441,7 @@ class GpkgBackend(Backend):
     def insert_account(self, account: Account, audit: Sequence[AuditEvent] = ()) -> None:
         with self._ws() as con, _transaction(con):
             if con.execute("SELECT 1 FROM accounts WHERE name = ?", (account.name,)).fetchone():
-                raise AlreadyExists(f"an account named {account.name!r} exists already", "account_exists",
+                raise AlreadyExists("err_ws_account_exists", "account_exists",
                                     name=account.name)
             con.execute("INSERT INTO accounts (role, scopes, projects, disabled, password_hash, failed_logins, "
                         "locked_until, created, updated, source, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -456,7 +453,7 @@ class GpkgBackend(Backend):
         with self._ws() as con, _transaction(con):
             row = con.execute("SELECT * FROM accounts WHERE name = ?", (name,)).fetchone()
             if row is None:
-                raise NotFound(f"no account named {name!r}", "no_account", name=name)
+                raise NotFound("err_ws_no_account", "no_account", name=name)
             new, events = change(_account(row))
             con.execute("UPDATE accounts SET role = ?, scopes = ?, projects = ?, disabled = ?, password_hash = ?, "
                         "failed_logins = ?, locked_until = ?, created = ?, updated = ?, source = ? WHERE name = ?",
@@ -488,6 +485,7 @@ class GpkgBackend(Backend):
         where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
                                       ("expires", "<", to_text(expired_before))], "?")
         if not where:
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise ValueError("delete_sessions needs token_hash, name or expired_before")
         with self._ws() as con, _transaction(con):
             return con.execute(f"DELETE FROM sessions {where}", params).rowcount
@@ -509,7 +507,7 @@ class GpkgBackend(Backend):
         with self._ws() as con:
             row = con.execute("SELECT * FROM projects WHERE name = ?", (name,)).fetchone()
         if row is None:
-            raise NotFound(f"no project named {name!r}", "no_project", project=name)
+            raise NotFound("err_ws_no_project", "no_project", project=name, name=name)
         return row
 
     @override
@@ -517,8 +515,8 @@ class GpkgBackend(Backend):
         folder = _safe_name(project.name)
         with self._ws() as con, _transaction(con):
             if con.execute("SELECT 1 FROM projects WHERE name = ?", (project.name,)).fetchone():
-                raise AlreadyExists(f"a project named {project.name!r} exists already", "project_exists",
-                                    project=project.name)
+                raise AlreadyExists("err_ws_project_exists", "project_exists",
+                                    project=project.name, name=project.name)
             con.execute("INSERT INTO projects (name, folder, title, crs, codes, layers, osm, inputs_file, "
                         "inputs_version, created, created_by) VALUES (?, ?, ?, ?, ?, '[]', NULL, NULL, 0, ?, ?)",
                         (project.name, folder, project.title, project.crs,
@@ -559,7 +557,7 @@ class GpkgBackend(Backend):
     def read_layer(self, project: str, key: str) -> gpd.GeoDataFrame:
         row = self._project_row(project)
         if key not in json.loads(row["layers"]) or not row["inputs_file"]:
-            raise NotFound(f"project {project!r} has no input layer {key!r}", "no_layer", project=project, layer=key)
+            raise NotFound("err_ws_no_layer", "no_layer", project=project, layer=key, key=key)
         path = self.folder / "projects" / row["folder"] / "inputs" / row["inputs_file"]
         return gpd.read_file(path, layer=key, engine="pyogrio")
 
@@ -617,8 +615,7 @@ class GpkgBackend(Backend):
             _ensure_results_table(con)
             found = con.execute("SELECT * FROM results WHERE project = ?", (project,)).fetchone()
         if found is None:
-            raise NotFound(f"project {project!r} has no run results; store them with `gridmap run --config FILE "
-                           f"--workspace {self.location} --project {project}`", "no_results", project=project)
+            raise NotFound("err_ws_no_results", "no_results", project=project, location=self.location)
         return _results_info(found), self.folder / "projects" / row["folder"] / "results" / found["file"]
 
     def read_results(self, project: str, tables: Sequence[str] | None = None
@@ -629,8 +626,8 @@ class GpkgBackend(Backend):
             names = list(info.tables) if tables is None else list(tables)
             missing = [n for n in names if n not in info.tables]
             if missing:
-                raise NotFound(f"the run results of project {project!r} have no table {', '.join(missing)}",
-                               "no_results_table", project=project, tables=missing)
+                raise NotFound("err_ws_no_results_table",
+                               "no_results_table", project=project, tables=missing, missing=Joined(missing, LIST_SEP))
             try:
                 return info, {n: gpd.read_file(path, layer=n, engine="pyogrio") for n in names}
             except Exception:  # the file went away under this reader (two stores meanwhile): look it up again
@@ -657,7 +654,7 @@ class GpkgBackend(Backend):
                     entry: NewRevision, audit: Sequence[AuditEvent] = ()) -> Revision:
         row = self._project_row(project)
         if self.get_plan(project, plan) is not None:
-            raise AlreadyExists(f"project {project!r} has a plan named {plan!r} already", "plan_exists",
+            raise AlreadyExists("err_ws_plan_exists", "plan_exists",
                                 project=project, plan=plan)
         plans_dir = self.folder / "projects" / row["folder"] / "plans"
         plans_dir.mkdir(parents=True, exist_ok=True)
@@ -691,7 +688,7 @@ class GpkgBackend(Backend):
         with self._ws() as con, _transaction(con):
             if con.execute("SELECT 1 FROM plans WHERE project = ? AND name = ?", (project, plan)).fetchone():
                 final.unlink(missing_ok=True)
-                raise AlreadyExists(f"project {project!r} has a plan named {plan!r} already", "plan_exists",
+                raise AlreadyExists("err_ws_plan_exists", "plan_exists",
                                     project=project, plan=plan)
             con.execute("INSERT INTO plans (project, name, file, plan_id, head, last_revision, n_units, created, "
                         "created_by) VALUES (?, ?, ?, ?, 1, 1, ?, ?, ?)",
@@ -707,8 +704,8 @@ class GpkgBackend(Backend):
             with exclusive_lock(self._plan_file(project, plan), timeout=PLAN_LOCK_TIMEOUT_S):
                 yield
         except TimeoutError as exc:
-            raise WorkspaceError(f"plan {plan!r} is busy with other saves ({exc}); try again", "plan_busy",
-                                 project=project, plan=plan) from exc
+            raise WorkspaceError("err_ws_plan_busy", "plan_busy",
+                                 project=project, plan=plan, detail=exc) from exc
 
     @override
     def read_units(self, project: str, plan: str) -> gpd.GeoDataFrame:
@@ -814,15 +811,16 @@ class GpkgBackend(Backend):
                         audit: Callable[[int], Sequence[AuditEvent]] | Sequence[AuditEvent] = ()) -> Revision:
         with _open(self._plan_file(project, plan)) as con:
             if con.execute("SELECT 1 FROM revision_data WHERE data_key = ?", (data_key,)).fetchone() is None:
-                raise WorkspaceError(f"no revision data {data_key} written for plan {plan!r}", "no_data")
+                raise WorkspaceError("err_ws_no_data", "no_data", data_key=data_key, plan=plan)
         with self._ws() as con, _transaction(con):
             row = con.execute("SELECT head, last_revision FROM plans WHERE project = ? AND name = ?",
                               (project, plan)).fetchone()
             if row is None:
-                raise NotFound(f"project {project!r} has no plan {plan!r}", "no_plan", project=project, plan=plan)
+                raise NotFound("err_ws_no_plan", "no_plan", project=project, plan=plan)
             head, last = int(row["head"]), int(row["last_revision"])
             if expected_head is not None and head != expected_head:
-                raise StaleHead(f"plan {plan!r} is at revision {head}, not {expected_head}", head)
+                raise StaleHead(Message("err_ws_plan_at_revision_not", plan=plan, head=head,
+                                        expected_head=expected_head), head)
             number = last + 1
             self._insert_revision(con, project, plan, number, data_key, entry)
             con.execute("UPDATE plans SET last_revision = ?, head = ? WHERE project = ? AND name = ?",
@@ -838,8 +836,8 @@ class GpkgBackend(Backend):
             row = con.execute("SELECT * FROM revisions WHERE project = ? AND plan = ? AND number = ?",
                               (project, plan, int(number))).fetchone()
         if row is None:
-            raise NotFound(f"plan {plan!r} of project {project!r} has no revision {number}", "no_revision",
-                           project=project, plan=plan, revision=int(number))
+            raise NotFound("err_ws_no_revision", "no_revision",
+                           project=project, plan=plan, revision=int(number), number=number)
         return _revision(row)
 
     @override
@@ -855,8 +853,8 @@ class GpkgBackend(Backend):
             row = con.execute("SELECT data_key, history_parent, history_keep FROM revisions WHERE project = ? AND "
                               "plan = ? AND number = ?", (project, plan, int(number))).fetchone()
         if row is None:
-            raise NotFound(f"plan {plan!r} of project {project!r} has no revision {number}", "no_revision",
-                           project=project, plan=plan, revision=int(number))
+            raise NotFound("err_ws_no_revision", "no_revision",
+                           project=project, plan=plan, revision=int(number), number=number)
         key = row["data_key"]
         path = self._plan_file(project, plan)
         with _open(path) as con:

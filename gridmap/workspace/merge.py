@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from gridmap.errors import GridmapError
 from gridmap.workspace.state import PlanState
 
 __all__ = ["MergeResult", "merge_states"]
@@ -69,7 +70,7 @@ def _free_codes(prefix: str, taken: set[str], k: int) -> list[str]:
     used = {int(c[12:]) for c in taken if c.startswith(prefix) and c[12:].isdigit() and len(c) == 15}
     free = [s for s in range(1, 1000) if s not in used][:k]
     if len(free) < k:
-        raise ValueError(f"no free grid code left under {prefix}")
+        raise GridmapError("err_ws_no_free_grid_code_left", prefix=prefix)
     return [f"{prefix}{s:03d}" for s in free]
 
 

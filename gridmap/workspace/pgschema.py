@@ -210,12 +210,10 @@ def installed_version(conn: psycopg.Connection[Any], schema: str) -> int | None:
 def check_version(version: int | None, location: str) -> None:
     """Refuse a database without a workspace, or one written by a newer gridmap."""
     if version is None:
-        raise WorkspaceFormatError(f"{location} holds no gridmap workspace; create one with "
-                                   f"`gridmap workspace init {location}`", "not_a_workspace", location=location)
+        raise WorkspaceFormatError("err_ws_not_a_workspace_4", "not_a_workspace", location=location)
     if version > LATEST:
-        raise WorkspaceFormatError(f"{location} was written by a newer gridmap (database schema version {version}; "
-                                   f"this gridmap knows up to {LATEST}): upgrade gridmap to open it",
-                                   "newer_layout", version=version)
+        raise WorkspaceFormatError("err_ws_newer_layout_2",
+                                   "newer_layout", version=version, location=location, latest=LATEST)
 
 
 def migrate(conn: psycopg.Connection[Any], schema: str, location: str, *, create: bool, upto: int = LATEST,

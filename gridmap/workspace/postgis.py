@@ -66,6 +66,7 @@ from pyproj import CRS
 from typing_extensions import override  # typing.override from Python 3.12; gridmap supports 3.11
 
 from gridmap.plans.micro import MICRO_OUTPUT_COLUMNS, normalize_micro_grids
+from gridmap.vocab import LIST_SEP, Joined, Message
 from gridmap.workspace.backend import FORMAT, AccountChange, Backend, NewRevision, RevisionData, where_clause
 from gridmap.workspace.errors import AlreadyExists, NotFound, StaleHead, WorkspaceError, WorkspaceFormatError
 from gridmap.workspace.model import (
@@ -113,7 +114,7 @@ def split_url(url: str, schema: str | None = None) -> tuple[str, str, str]:
     rest = [(k, v) for k, v in query if k != "schema"]
     schema = schema or (named[-1] if named else DEFAULT_SCHEMA)
     if not schema or "\x00" in schema:
-        raise WorkspaceError(f"{url}: the schema name is empty; write ?schema=NAME or leave it out", "bad_schema")
+        raise WorkspaceError("err_ws_bad_schema", "bad_schema", url=url)
     scheme = "postgresql"
     conninfo = urlunsplit((scheme, parts.netloc, parts.path, urlencode(rest), ""))
     netloc = parts.netloc.rsplit("@", 1)
@@ -310,9 +311,7 @@ class PostgisBackend(Backend):
     # ------------------------------------------------------------------ connections
 
     def _connect_error(self, exc: Exception) -> WorkspaceError:
-        return WorkspaceError(f"cannot use the PostgreSQL workspace at {self.location}: {str(exc).strip()}. Is the "
-                              "server running and reachable, the user allowed, the password in PGPASSWORD or "
-                              "~/.pgpass?", "unreachable", location=self.location)
+        return WorkspaceError("err_ws_unreachable", "unreachable", location=self.location, detail=str(exc).strip())
 
     def _configure(self, conn: _DictConnection) -> None:
         conn.execute("SET TIME ZONE 'UTC'")
@@ -400,18 +399,16 @@ class PostgisBackend(Backend):
                 try:
                     conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
                 except psycopg.Error as exc:
-                    raise WorkspaceError(f"{self.location}: the database has no PostGIS and this user cannot add "
-                                         f"it ({str(exc).strip()}); ask its administrator to run CREATE EXTENSION "
-                                         "postgis in it", "no_postgis", location=self.location) from exc
+                    raise WorkspaceError("err_ws_no_postgis", "no_postgis", location=self.location,
+                                         detail=str(exc).strip()) from exc
             if create:
                 self._refuse_foreign_schema(conn)
             try:
                 version = migrate(conn, self.schema, self.location, create=create, upto=upto,
                                   gridmap_version=__version__)
             except psycopg.errors.InsufficientPrivilege as exc:
-                raise WorkspaceError(f"{self.location}: this user may not change schema {self.schema!r} "
-                                     f"({str(exc).strip()}); let an owner run `gridmap workspace init`",
-                                     "no_privilege", location=self.location) from exc
+                raise WorkspaceError("err_ws_no_privilege", "no_privilege", location=self.location,
+                                     schema=self.schema, detail=str(exc).strip()) from exc
             if create:
                 conn.execute(f"INSERT INTO {self.s}.meta (key, value) VALUES ('format', %s), ('created', %s) "
                              "ON CONFLICT (key) DO NOTHING", (FORMAT, to_text(utc_now())))
@@ -425,9 +422,8 @@ class PostgisBackend(Backend):
                            "WHERE n.nspname = %s", (self.schema,)).fetchone()
         assert row is not None  # an aggregate gives one row
         if row["n"]:
-            raise WorkspaceFormatError(f"schema {self.schema!r} of {self.location} holds other tables and is not a "
-                                       "gridmap workspace; choose another schema with ?schema=NAME",
-                                       "schema_not_empty", location=self.location)
+            raise WorkspaceFormatError("err_ws_schema_not_empty",
+                                       "schema_not_empty", location=self.location, schema=self.schema)
 
     @override
     def check(self) -> dict[str, Any]:
@@ -440,8 +436,8 @@ class PostgisBackend(Backend):
         with self._conn() as conn:
             meta = {r["key"]: r["value"] for r in conn.execute(f"SELECT key, value FROM {self.s}.meta")}
         if meta.get("format") != FORMAT:
-            raise WorkspaceFormatError(f"schema {self.schema!r} of {self.location} is not a gridmap workspace store",
-                                       "not_a_workspace", location=self.location)
+            raise WorkspaceFormatError("err_ws_not_a_workspace_5",
+                                       "not_a_workspace", location=self.location, schema=self.schema)
         return {"format": FORMAT, "schema_version": version, "created": meta.get("created"),
                 "location": self.location, "backend": "postgis", "schema": self.schema}
 
@@ -489,7 +485,7 @@ class PostgisBackend(Backend):
                                "%(locked_until)s, %(created)s, %(updated)s, %(source)s) ON CONFLICT (name) DO NOTHING",
                                self._account_values(account))
             if cur.rowcount != 1:
-                raise AlreadyExists(f"an account named {account.name!r} exists already", "account_exists",
+                raise AlreadyExists("err_ws_account_exists", "account_exists",
                                     name=account.name)
             self._insert_audit(conn, audit)
 
@@ -498,7 +494,7 @@ class PostgisBackend(Backend):
         with self._tx() as conn:
             row = conn.execute(f"SELECT * FROM {self.s}.accounts WHERE name = %s FOR UPDATE", (name,)).fetchone()
             if row is None:
-                raise NotFound(f"no account named {name!r}", "no_account", name=name)
+                raise NotFound("err_ws_no_account", "no_account", name=name)
             new, events = change(_account(row))
             values = self._account_values(new)
             values["name"] = name
@@ -533,6 +529,7 @@ class PostgisBackend(Backend):
         where, params = where_clause([("token_hash", "=", token_hash), ("name", "=", name),
                                       ("expires", "<", expired_before)], "%s")
         if not where:
+            # contract: valid use never gets here; English on purpose (not a user's message)
             raise ValueError("delete_sessions needs token_hash, name or expired_before")
         with self._conn() as conn:
             return conn.execute(f"DELETE FROM {self.s}.sessions {where}", params).rowcount
@@ -558,8 +555,8 @@ class PostgisBackend(Backend):
                                (project.name, project.title, project.crs, _jsonb(list(project.codes)), project.created,
                                 project.created_by))
             if cur.rowcount != 1:
-                raise AlreadyExists(f"a project named {project.name!r} exists already", "project_exists",
-                                    project=project.name)
+                raise AlreadyExists("err_ws_project_exists", "project_exists",
+                                    project=project.name, name=project.name)
             self._insert_audit(conn, audit)
 
     def _write_features(self, conn: _DictConnection, table: str, fixed: Sequence[Any], fixed_columns: Sequence[str],
@@ -602,13 +599,13 @@ class PostgisBackend(Backend):
             row = conn.execute(f"SELECT inputs_version FROM {self.s}.projects WHERE name = %s FOR UPDATE",
                                (project.name,)).fetchone()
             if row is None:
-                raise NotFound(f"no project named {project.name!r}", "no_project", project=project.name)
+                raise NotFound("err_ws_no_project", "no_project", project=project.name, name=project.name)
             version = int(row["inputs_version"]) + 1
             project_srid = self._srid(conn, project.crs) if project.crs else None
             for key, frame in layers.items():
                 if frame.crs is None:
-                    raise WorkspaceError(f"layer {key!r} has no CRS: every layer gridmap stores declares its CRS",
-                                         "no_crs", layer=key)
+                    raise WorkspaceError("err_ws_no_crs_2",
+                                         "no_crs", layer=key, key=key)
                 srid = self._srid(conn, frame.crs)
                 spec = _columns_spec(frame)
                 conn.execute(f"INSERT INTO {self.s}.input_layers (project, version, layer, crs, srid, columns, "
@@ -641,9 +638,9 @@ class PostgisBackend(Backend):
                                  "WHERE p.name = %s", (key, project)).fetchone()
             if layer is None:
                 if self.get_project(project) is None:
-                    raise NotFound(f"no project named {project!r}", "no_project", project=project)
-                raise NotFound(f"project {project!r} has no input layer {key!r}", "no_layer", project=project,
-                               layer=key)
+                    raise NotFound("err_ws_no_project_2", "no_project", project=project)
+                raise NotFound("err_ws_no_layer", "no_layer", project=project,
+                               layer=key, key=key)
             rows = conn.execute(f"SELECT f.attributes, coalesce(f.source_wkb, ST_AsBinary(f.geom)) AS wkb "
                                 f"FROM {self.s}.input_features f "
                                 f"JOIN {self.s}.projects p ON p.name = f.project AND p.inputs_version = f.version "
@@ -655,7 +652,7 @@ class PostgisBackend(Backend):
         """The project's OSM file, copied once into the local cache (``~/.cache/gridmap/osm``, named by its sha256)."""
         stored = self.get_project(project)
         if stored is None:
-            raise NotFound(f"no project named {project!r}", "no_project", project=project)
+            raise NotFound("err_ws_no_project_2", "no_project", project=project)
         if not stored.osm:
             return None
         target = _osm_cache() / stored.osm
@@ -682,7 +679,7 @@ class PostgisBackend(Backend):
         with self._tx() as conn:
             if conn.execute(f"SELECT 1 FROM {self.s}.projects WHERE name = %s FOR UPDATE",
                             (info.project,)).fetchone() is None:  # also queues two stores of one project
-                raise NotFound(f"no project named {info.project!r}", "no_project", project=info.project)
+                raise NotFound("err_ws_no_project_2", "no_project", project=info.project)
             srid = self._srid(conn, info.crs) if info.crs else None
             specs: dict[str, dict[str, Any]] = {}
             for name, frame in tables.items():
@@ -721,15 +718,14 @@ class PostgisBackend(Backend):
             row = conn.execute(f"SELECT * FROM {self.s}.results WHERE project = %s", (project,)).fetchone()
             if row is None:
                 if self.get_project(project) is None:
-                    raise NotFound(f"no project named {project!r}", "no_project", project=project)
-                raise NotFound(f"project {project!r} has no run results; store them with `gridmap run --config FILE "
-                               f"--workspace {self.location} --project {project}`", "no_results", project=project)
+                    raise NotFound("err_ws_no_project_2", "no_project", project=project)
+                raise NotFound("err_ws_no_results", "no_results", project=project, location=self.location)
             specs = row["tables"]
             names = list(specs) if tables is None else list(tables)
             missing = [n for n in names if n not in specs]
             if missing:
-                raise NotFound(f"the run results of project {project!r} have no table {', '.join(missing)}",
-                               "no_results_table", project=project, tables=missing)
+                raise NotFound("err_ws_no_results_table",
+                               "no_results_table", project=project, tables=missing, missing=Joined(missing, LIST_SEP))
             frames: dict[str, pd.DataFrame] = {}
             for name in names:
                 spec = specs[name]
@@ -766,16 +762,16 @@ class PostgisBackend(Backend):
         row = conn.execute(f"SELECT id, head, last_revision, crs, srid, unit_columns FROM {self.s}.plans "
                            f"WHERE project = %s AND name = %s{lock_clause}", (project, plan)).fetchone()
         if row is None:
-            raise NotFound(f"project {project!r} has no plan {plan!r}", "no_plan", project=project, plan=plan)
+            raise NotFound("err_ws_no_plan", "no_plan", project=project, plan=plan)
         return row
 
     @override
     def create_plan(self, project: str, plan: str, plan_id: str, units: gpd.GeoDataFrame, data: RevisionData,
                     entry: NewRevision, audit: Sequence[AuditEvent] = ()) -> Revision:
         if self.get_project(project) is None:
-            raise NotFound(f"no project named {project!r}", "no_project", project=project)
+            raise NotFound("err_ws_no_project_2", "no_project", project=project)
         if units.crs is None:
-            raise WorkspaceError(f"the units of plan {plan!r} have no CRS", "no_crs", plan=plan)
+            raise WorkspaceError("err_ws_no_crs", "no_crs", plan=plan)
         spec = _columns_spec(units)
         with self._tx() as conn:
             srid = self._srid(conn, units.crs)
@@ -786,7 +782,7 @@ class PostgisBackend(Backend):
                                (project, plan, plan_id, int(len(units)), _crs_text(units.crs), srid, _jsonb(spec),
                                 entry.time, entry.author)).fetchone()
             if row is None:
-                raise AlreadyExists(f"project {project!r} has a plan named {plan!r} already", "plan_exists",
+                raise AlreadyExists("err_ws_plan_exists", "plan_exists",
                                     project=project, plan=plan)
             plan_pk = int(row["id"])
             unit_ids = [int(u) for u in units["unit_id"].tolist()]
@@ -803,7 +799,7 @@ class PostgisBackend(Backend):
     def plan_lock(self, project: str, plan: str) -> Iterator[None]:
         """A session advisory lock on its own connection (the server releases it if this process dies)."""
         if self.get_plan(project, plan) is None:
-            raise NotFound(f"project {project!r} has no plan {plan!r}", "no_plan", project=project, plan=plan)
+            raise NotFound("err_ws_no_plan", "no_plan", project=project, plan=plan)
         try:
             conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
                                    application_name="gridmap plan lock")
@@ -815,8 +811,8 @@ class PostgisBackend(Backend):
             try:
                 conn.execute("SELECT pg_advisory_lock(%s)", (key,))
             except psycopg.errors.LockNotAvailable as exc:
-                raise WorkspaceError(f"plan {plan!r} is busy with other saves (waited {PLAN_LOCK_TIMEOUT_S:g} s); "
-                                     "try again", "plan_busy", project=project, plan=plan) from exc
+                raise WorkspaceError("err_ws_plan_busy_2", "plan_busy", project=project, plan=plan,
+                                     seconds=PLAN_LOCK_TIMEOUT_S) from exc
             try:
                 yield
             finally:
@@ -904,10 +900,11 @@ class PostgisBackend(Backend):
             row = self._plan_row(conn, project, plan, lock=True)  # the compare-and-swap holds the plan's row
             if conn.execute(f"SELECT 1 FROM {self.s}.revision_data WHERE data_key = %s AND plan = %s",
                             (uuid.UUID(str(data_key)), row["id"])).fetchone() is None:
-                raise WorkspaceError(f"no revision data {data_key} written for plan {plan!r}", "no_data")
+                raise WorkspaceError("err_ws_no_data", "no_data", data_key=data_key, plan=plan)
             head, last = int(row["head"]), int(row["last_revision"])
             if expected_head is not None and head != expected_head:
-                raise StaleHead(f"plan {plan!r} is at revision {head}, not {expected_head}", head)
+                raise StaleHead(Message("err_ws_plan_at_revision_not", plan=plan, head=head,
+                                        expected_head=expected_head), head)
             number = last + 1
             self._insert_revision(conn, int(row["id"]), number, data_key, entry)
             conn.execute(f"UPDATE {self.s}.plans SET last_revision = %s, head = %s WHERE id = %s",
@@ -924,8 +921,8 @@ class PostgisBackend(Backend):
                                "ON p.id = r.plan WHERE p.project = %s AND p.name = %s AND r.number = %s",
                                (project, plan, int(number))).fetchone()
         if row is None:
-            raise NotFound(f"plan {plan!r} of project {project!r} has no revision {number}", "no_revision",
-                           project=project, plan=plan, revision=int(number))
+            raise NotFound("err_ws_no_revision", "no_revision",
+                           project=project, plan=plan, revision=int(number), number=number)
         return _revision(row, project, plan)
 
     @override
@@ -945,8 +942,8 @@ class PostgisBackend(Backend):
                                "WHERE p.project = %s AND p.name = %s AND r.number = %s",
                                (project, plan, int(number))).fetchone()
             if row is None:
-                raise NotFound(f"plan {plan!r} of project {project!r} has no revision {number}", "no_revision",
-                               project=project, plan=plan, revision=int(number))
+                raise NotFound("err_ws_no_revision", "no_revision",
+                               project=project, plan=plan, revision=int(number), number=number)
             key = row["data_key"]
             table = pd.DataFrame(conn.execute(
                 f"SELECT unit_id, grid_code FROM {self.s}.assignments WHERE data_key = %s ORDER BY seq",

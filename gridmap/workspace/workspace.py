@@ -50,7 +50,7 @@ from gridmap.plans.micro import (
 )
 from gridmap.plans.plan import Plan, Step
 from gridmap.plans.store import steps_from_table, steps_table
-from gridmap.vocab import text
+from gridmap.vocab import LIST_SEP, Joined, Message
 from gridmap.workspace.auth import (
     Authenticator,
     AuthPolicy,
@@ -114,19 +114,18 @@ _NAME = re.compile(r"^[^\s/\\:*?\"<>|\x00-\x1f][^/\\\x00-\x1f]{0,99}$")
 _ACCOUNT = re.compile(r"^[^\s\x00-\x1f:/\\][^\s\x00-\x1f:/\\]{0,63}$")
 
 
-def _check_name(name: str, what: str) -> str:
+def _check_name(name: str, what: Message) -> str:
     """A project or plan name: 1–100 characters, no slashes or control characters, not blank."""
     name = str(name).strip()
     if not _NAME.match(name):
-        raise WorkspaceError(f"{what} name {name!r} cannot be used: give 1–100 characters without / \\ or control "
-                             "characters", "bad_name", name=name, what=what)
+        raise WorkspaceError("err_ws_bad_name", "bad_name", name=name, what=what)
     return name
 
 
 def _check_account_name(name: str) -> str:
     name = str(name).strip()
     if not _ACCOUNT.match(name):
-        raise WorkspaceError(f"account name {name!r} cannot be used: give 1–64 characters without spaces, : / or \\",
+        raise WorkspaceError("err_ws_bad_account_name",
                              "bad_account_name", name=name)
     return name
 
@@ -135,14 +134,14 @@ def _role(value: Role | str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        raise WorkspaceError(f"role {value!r} is none of admin, planner, viewer", "bad_role",
-                             role=str(value)) from None
+        raise WorkspaceError("err_ws_bad_role", "bad_role",
+                             role=str(value), value=value) from None
 
 
 def _input_kind(key: str) -> str | None:
     """The validation kind of an input key; refuses keys that are not words."""
     if not LAYER_KEY.match(key):
-        raise WorkspaceError(f"input layer key {key!r} must be a word (letters, digits, _), e.g. zones_party",
+        raise WorkspaceError("err_ws_bad_layer_key",
                              "bad_layer_key", key=key)
     if key.startswith("zones_"):
         return "zones"
@@ -236,7 +235,7 @@ class Workspace:
     def open_session(self) -> WorkspaceSession:
         """The session of an open workspace (no accounts). Raises :class:`PermissionDenied` once accounts exist."""
         if not self.is_open():
-            raise PermissionDenied("this workspace has accounts: log in first", "login_required")
+            raise PermissionDenied("err_ws_login_required", "login_required")
         return WorkspaceSession(self, Principal.open())
 
     def login(self, name: str, password: str) -> Login:
@@ -273,23 +272,22 @@ class WorkspaceSession:
         """The audit line of a revision not numbered yet (the store calls it with the number it assigns)."""
         return lambda number: [self._event(action, project, plan, number, **details)]
 
-    def _require_admin(self, what: str) -> None:
+    def _require_admin(self, what: Message) -> None:
         if self.principal.role != Role.ADMIN:
-            raise PermissionDenied(f"only an admin may {what}", "admin_only", what=what)
+            raise PermissionDenied("err_ws_admin_only", "admin_only", what=what)
 
     def _visible(self, project: str) -> Project:
         stored = self.backend.get_project(project)
         if stored is None or not may_read_project(self.principal, project):
-            raise NotFound(f"no project named {project!r}" + ("" if self.principal.is_admin else
-                                                              " among the projects you may open"),
-                           "no_project", project=project)
+            raise NotFound("err_ws_no_project_visible", "no_project", project=project,
+                           among="" if self.principal.is_admin else Message("err_ws_among_yours"))
         return stored
 
     def _require_edit(self, project: str) -> Project:
         stored = self._visible(project)
         if not may_edit_project(self.principal, project):
-            raise PermissionDenied(f"{self.principal.name} ({self.principal.role}) may not change plans of project "
-                                   f"{project!r}", "edit_denied", project=project)
+            raise PermissionDenied("err_ws_edit_denied", "edit_denied", project=project, name=self.principal.name,
+                                   role=self.principal.role)
         return stored
 
     # ------------------------------------------------------------------ projects
@@ -304,8 +302,8 @@ class WorkspaceSession:
 
     def create_project(self, name: str, title: str = "") -> Project:
         """A new, empty project (admins only)."""
-        self._require_admin("create projects")
-        name = _check_name(name, "project")
+        self._require_admin(Message("err_ws_do_create_projects"))
+        name = _check_name(name, Message("err_ws_what_project"))
         project = Project(name=name, title=title or name, created=self.workspace.now(), created_by=self.principal.name)
         self.backend.insert_project(project, [self._event("create_project", name, title=project.title)])
         stored = self.backend.get_project(name)
@@ -331,17 +329,17 @@ class WorkspaceSession:
             creating a project.
         gridmap.io.validate.LayerError : a layer that fails validation (the message names it).
         """
-        project = _check_name(project, "project")
+        project = _check_name(project, Message("err_ws_what_project"))
         existing = self.backend.get_project(project)
         if not may_import(self.principal, project, existing is not None):
-            raise PermissionDenied(f"{self.principal.name} ({self.principal.role}) may not import into project "
-                                   f"{project!r}" + ("" if existing else " (only an admin creates projects)"),
-                                   "import_denied", project=project)
+            raise PermissionDenied("err_ws_import_denied", "import_denied", project=project, name=self.principal.name,
+                                   role=self.principal.role,
+                                   only_admin="" if existing else Message("err_ws_only_admin_creates"))
         if "study_area" not in layers:
-            raise WorkspaceError("a project's inputs need a study area (key study_area: the communities)",
+            raise WorkspaceError("err_ws_no_study_area",
                                  "no_study_area", project=project)
         if not any(k.startswith("zones_") for k in layers):
-            raise WorkspaceError("a project's inputs need at least one zone layer (key zones_<name>, e.g. zones_party)",
+            raise WorkspaceError("err_ws_no_zones",
                                  "no_zones", project=project)
         checked: dict[str, gpd.GeoDataFrame] = {}
         for key, gdf in layers.items():
@@ -352,7 +350,7 @@ class WorkspaceSession:
             checked[key] = fixed
         osm_path = Path(osm) if osm is not None else None
         if osm_path is not None and not osm_path.is_file():
-            raise WorkspaceError(f"{osm_path}: OSM file not found", "no_osm", path=str(osm_path))
+            raise WorkspaceError("err_ws_no_osm", "no_osm", path=str(osm_path), osm_path=osm_path)
         area = checked["study_area"]
         now = self.workspace.now()
         if existing is None:
@@ -393,10 +391,9 @@ class WorkspaceSession:
         for key, gdf in layers.items():
             kind = _input_kind(key)  # refuses keys that are not words
             if kind is not None or key in ("study_area",):
-                raise WorkspaceError(f"result layer {key!r} would replace an input layer; name it after the "
-                                     f"analysis, e.g. {analysis}_{key}", "result_is_input", key=key)
+                raise WorkspaceError("err_ws_result_is_input", "result_is_input", key=key, analysis=analysis)
             if not isinstance(gdf, gpd.GeoDataFrame) or gdf.crs is None:
-                raise WorkspaceError(f"result layer {key!r} must be a GeoDataFrame with a CRS", "result_no_crs",
+                raise WorkspaceError("err_ws_result_no_crs", "result_no_crs",
                                      key=key)
         current = {k: self.backend.read_layer(project, k) for k in record.layers if k not in layers}
         osm = self.backend.osm_path(project)
@@ -429,12 +426,10 @@ class WorkspaceSession:
         project = _check_name(project, "project")
         existing = self.backend.get_project(project)
         if existing is None or "study_area" not in existing.layers:
-            raise WorkspaceError(text("err_ws_people_no_inputs", project=project), "people_no_inputs",
-                                 project=project)
+            raise WorkspaceError("err_ws_people_no_inputs", "people_no_inputs", project=project)
         if not may_import(self.principal, project, True):
-            raise PermissionDenied(text("err_ws_people_denied", who=self.principal.name,
-                                        role=str(self.principal.role), project=project),
-                                   "import_denied", project=project)
+            raise PermissionDenied("err_ws_people_denied", "import_denied", who=self.principal.name,
+                                   role=str(self.principal.role), project=project)
         codes = {c for info in self.backend.list_plans(project)
                  for c in self._state(project, info.name, info.head).registry} or None
         checked: dict[str, gpd.GeoDataFrame] = {}
@@ -497,15 +492,14 @@ class WorkspaceSession:
         """
         self._visible(project)
         if not sees_personal(self.principal):
-            raise PermissionDenied("lists of people are for admins and planners in their scope; viewers see counts",
+            raise PermissionDenied("err_ws_personal_denied",
                                    "personal_denied", project=project)
         if self.principal.role == Role.ADMIN:
             return table
         area = self.backend.read_layer(project, "study_area")
         if not (isinstance(table, gpd.GeoDataFrame) or {"lon", "lat"} <= set(table.columns)
                 or "area_id" in table.columns):
-            raise WorkspaceError("the list has no location (geometry, lon/lat or area_id), so it cannot be limited to "
-                                 "your scope", "personal_unlocated", project=project)
+            raise WorkspaceError("err_ws_personal_unlocated", "personal_unlocated", project=project)
         inside = scope_of(self.principal).area_mask(areas_of_rows(table, area), area_prefixes(area))
         return table[inside]
 
@@ -526,7 +520,7 @@ class WorkspaceSession:
 
     def exports(self, project: str | None = None) -> list[ExportRecord]:
         """Records of personal lists handed out (admins only)."""
-        self._require_admin("read export records")
+        self._require_admin(Message("err_ws_do_read_exports"))
         return self.backend.list_exports(project=project)
 
     # ------------------------------------------------------------------ run results
@@ -552,20 +546,19 @@ class WorkspaceSession:
         stored = self._visible(project)
         for name in tables:
             if not LAYER_KEY.match(str(name)):
-                raise WorkspaceError(f"results table name {name!r} must be a word (letters, digits, _)",
-                                     "bad_results_table", table=str(name))
+                raise WorkspaceError("err_ws_bad_results_table",
+                                     "bad_results_table", table=str(name), name=name)
         areas = [t for t in (tables.get("study_area"),
                              self.backend.read_layer(project, "study_area") if "study_area" in stored.layers else None)
                  if t is not None and "area_id" in t.columns]
         ids = [a for t in areas for a in t["area_id"].astype(str)]
         prefixes = {k: v for t in areas for k, v in area_prefixes(t).items()}
         if not may_store_results(self.principal, project, ids, prefixes):
-            raise PermissionDenied(f"{self.principal.name} ({self.principal.role}) may not store run results in "
-                                   f"project {project!r}: only an admin, or a planner whose scope covers every "
-                                   "community of the project", "results_denied", project=project)
+            raise PermissionDenied("err_ws_results_denied", "results_denied", project=project,
+                                   name=self.principal.name, role=self.principal.role)
         geo = [t for t in tables.values() if isinstance(t, gpd.GeoDataFrame)]
         if any(t.crs is None for t in geo):
-            raise WorkspaceError("a results table has no CRS: every layer gridmap stores declares its CRS", "no_crs",
+            raise WorkspaceError("err_ws_no_crs_3", "no_crs",
                                  project=project)
         crs = pyproj.CRS.from_user_input(stored.crs) if stored.crs else (geo[0].crs if geo else None)
         if crs is not None and not crs.is_projected:
@@ -614,7 +607,7 @@ class WorkspaceSession:
         self._visible(project)
         info = self.backend.get_plan(project, name)
         if info is None:
-            raise NotFound(f"project {project!r} has no plan {name!r}", "no_plan", project=project, plan=name)
+            raise NotFound("err_ws_no_plan_2", "no_plan", project=project, plan=name, name=name)
         return info
 
     def revisions(self, project: str, name: str) -> list[Revision]:
@@ -716,19 +709,21 @@ class WorkspaceSession:
                                                                   prefixes.get(registry.get(g, ""), g[:12])))
         band = (base.min_households, base.max_households) != (mine.min_households, mine.max_households)
         if bad_units or bad_grids or band:
-            parts = []
+            parts: list[Message] = []
             if bad_units:
-                parts.append(f"{len(bad_units)} unit(s) outside your scope ({', '.join(map(str, bad_units[:10]))}"
-                             + (" …" if len(bad_units) > 10 else "") + ")")
+                parts.append(Message("err_ws_part_units", n=len(bad_units), more=" …" if len(bad_units) > 10 else "",
+                                     units=Joined(map(str, bad_units[:10]), LIST_SEP)))
             if bad_grids:
-                parts.append(f"grid(s) outside your scope ({', '.join(bad_grids[:10])}"
-                             + (" …" if len(bad_grids) > 10 else "") + ")")
+                parts.append(Message("err_ws_part_grids", grids=Joined(bad_grids[:10], LIST_SEP),
+                                     more=" …" if len(bad_grids) > 10 else ""))
             if band:
-                parts.append("the household band (an admin changes it)")
-            raise PermissionDenied(f"{self.principal.name} may edit only inside {scope.describe()}; this change "
-                                   f"touches {'; '.join(parts)}. Undo those edits, or ask an admin.",
+                parts.append(Message("err_ws_part_band"))
+            where = (Message("err_ws_scope_all") if scope.everything
+                     else Joined(scope.codes, LIST_SEP) if scope.codes else Message("err_ws_scope_none"))
+            raise PermissionDenied("err_ws_edit_outside_scope",
                                    "edit_outside_scope", project=project, plan=name, units=bad_units[:100],
-                                   grids=bad_grids[:100], band=band)
+                                   grids=bad_grids[:100], band=band, name=self.principal.name, value=where,
+                                   parts=Joined(parts, {"zh": "；", "en": "; "}))
 
     def check_edits(self, project: str, name: str, plan: Plan) -> None:
         """Refuse a plan whose changes since its revision go outside the principal's rights.
@@ -753,8 +748,8 @@ class WorkspaceSession:
         edited = changed_micro_grids(base_micro, _micro(plan))
         outside = sorted(edited & self.outside_scope(plan))
         if outside:
-            raise PermissionDenied(text("err_micro_outside_scope", grids=", ".join(outside[:10])),
-                                   "micro_outside_scope", project=project, plan=name, grids=outside)
+            raise PermissionDenied("err_micro_outside_scope", "micro_outside_scope", project=project, plan=name,
+                                   grids=", ".join(outside[:10]))
         return edited
 
     # ------------------------------------------------------------------ plans: writing
@@ -767,10 +762,9 @@ class WorkspaceSession:
         proposal); editing it later is limited to the scope. Sets ``plan.revision`` to 1.
         """
         self._require_edit(project)
-        name = _check_name(name, "plan")
+        name = _check_name(name, Message("err_ws_what_plan"))
         if self.backend.get_plan(project, name) is not None:
-            raise WorkspaceError(f"project {project!r} has a plan named {name!r} already: save into it, or choose "
-                                 "another name", "plan_exists", project=project, plan=name)
+            raise WorkspaceError("err_ws_plan_exists_2", "plan_exists", project=project, plan=name, name=name)
         state = PlanState.from_plan(plan)
         status = _status(plan)
         steps = steps_table(plan)
@@ -809,13 +803,13 @@ class WorkspaceSession:
         info = self.plan_info(project, name)
         base_no = int(plan.revision)
         if not 1 <= base_no <= info.last_revision:
-            raise WorkspaceError(f"this plan was not opened from plan {name!r} (revision {base_no}); save it as a "
-                                 "new plan instead", "not_from_plan", project=project, plan=name)
+            raise WorkspaceError("err_ws_not_from_plan", "not_from_plan", project=project, plan=name, name=name,
+                                 base_no=base_no)
         base = self._state(project, name, base_no)
         mine = PlanState.from_plan(plan)
         if len(mine.codes) != len(base.codes) or not mine.codes.index.isin(base.codes.index).all():
-            raise WorkspaceError(f"this plan is on other units than plan {name!r}; save it as a new plan instead",
-                                 "other_units", project=project, plan=name)
+            raise WorkspaceError("err_ws_other_units",
+                                 "other_units", project=project, plan=name, name=name)
         self._check_scope(project, name, plan.units.set_index("unit_id")["area_id"].astype(str), base, mine)
         kind = RevisionKind(kind)
         base_micro = self.backend.read_revision(project, name, base_no, assignment=False, micro=True).micro_grids
@@ -885,11 +879,10 @@ class WorkspaceSession:
                 units = result.conflict_units
                 what = "; ".join(result.reasons)
                 raise SaveConflict(
-                    f"not saved: since you opened revision {base_no} of {name!r}, revision {head} changed what you "
-                    f"changed ({what}" + (f": units {', '.join(map(str, units[:10]))}" + (" …" if len(units) > 10
-                                                                                       else "") if units else "")
-                    + f"). Your plan is kept whole as revision {rescue.number} (rescue), beside revision {head}: "
-                    "compare them, then redo your edits on the current plan.",
+                    Message("err_ws_save_conflict", base_no=base_no, name=name, head=head, what=what,
+                            rescue=rescue.number,
+                            units=Message("err_ws_conflict_units", units=Joined(map(str, units[:10]), LIST_SEP),
+                                          more=" …" if len(units) > 10 else "") if units else ""),
                     units=units, grids=result.conflict_grids, head=head, rescue=rescue)
             merged = result.state
             assert merged is not None
@@ -916,8 +909,8 @@ class WorkspaceSession:
                 continue
             merged_plan.revision = rev.number
             return SaveResult(rev, True, merged_plan)
-        raise WorkspaceError(f"plan {name!r} kept changing while your save was merged; save again",
-                             "merge_busy", project=project, plan=name)
+        raise WorkspaceError("err_ws_merge_busy",
+                             "merge_busy", project=project, plan=name, name=name)
 
     def _residents(self, project: str) -> gpd.GeoDataFrame | None:
         """The project's residents layer as stored (None when it has none): what 微网格 are made from."""
@@ -1015,8 +1008,8 @@ class WorkspaceSession:
                                       summary=summary))
             except StaleHead:
                 info = self.plan_info(project, name)
-        raise WorkspaceError(f"plan {name!r} kept changing while restoring; try again", "restore_busy",
-                             project=project, plan=name)
+        raise WorkspaceError("err_ws_restore_busy", "restore_busy",
+                             project=project, plan=name, name=name)
 
     # ------------------------------------------------------------------ audit trail
 
@@ -1027,14 +1020,14 @@ class WorkspaceSession:
 
     def audit(self, *, user: str | None = None, limit: int | None = None) -> list[AuditEvent]:
         """The whole audit trail (logins, accounts, every project), newest first; admins only."""
-        self._require_admin("read the whole audit trail")
+        self._require_admin(Message("err_ws_do_read_audit"))
         return self.backend.list_audit(user=user, limit=limit)
 
     # ------------------------------------------------------------------ accounts
 
     def users(self) -> list[dict[str, Any]]:
         """Every account, without password hashes (admins only)."""
-        self._require_admin("list accounts")
+        self._require_admin(Message("err_ws_do_list_accounts"))
         return [a.public() for a in self.backend.list_accounts()]
 
     def _check_grant(self, role: Role, scopes: Iterable[str], projects: Iterable[str]) -> tuple[tuple, tuple]:
@@ -1042,28 +1035,27 @@ class WorkspaceSession:
         projects = tuple(dict.fromkeys(str(p).strip() for p in projects))
         bad = [s for s in scopes if not valid_scope_code(s)]
         if bad:
-            raise WorkspaceError(f"scope code(s) {', '.join(map(repr, bad))} cannot be used: give a 街道 code (9 "
-                                 "digits), a 社区 code (12 digits), a 区 code (6 digits) or an area_id",
-                                 "bad_scope", scopes=bad)
+            raise WorkspaceError("err_ws_bad_scope",
+                                 "bad_scope", scopes=bad, bad=Joined(map(repr, bad), LIST_SEP))
         if role == Role.PLANNER and not scopes:
-            raise WorkspaceError("a planner needs at least one scope code (--scope CODE: a 街道 or 社区 code)",
+            raise WorkspaceError("err_ws_planner_without_scope",
                                  "planner_without_scope")
         if role != Role.PLANNER and scopes:
-            raise WorkspaceError(f"scope codes are for planners; an {role} has none" if role == Role.ADMIN else
-                                 f"scope codes are for planners; a {role} has none", "scope_not_planner")
+            raise WorkspaceError("err_ws_scope_not_planner_admin" if role == Role.ADMIN else "err_ws_scope_not_planner",
+                                 "scope_not_planner", role=role)
         if role == Role.ADMIN and projects:
-            raise WorkspaceError("an admin sees every project; give --project only to planners and viewers",
+            raise WorkspaceError("err_ws_admin_projects",
                                  "admin_projects")
         missing = [p for p in projects if self.backend.get_project(p) is None]
         if missing:
-            raise NotFound(f"no project named {', '.join(map(repr, missing))}; import it first "
-                           "(gridmap workspace import)", "no_project", projects=missing)
+            raise NotFound("err_ws_no_project_3", "no_project", projects=missing, missing=Joined(map(repr, missing),
+                                                                                                 LIST_SEP))
         return scopes, projects
 
     def add_user(self, name: str, role: Role | str, password: str | None, *, scopes: Iterable[str] = (),
                  projects: Iterable[str] = ()) -> dict[str, Any]:
         """Add an account (admins only). ``password`` None: the account logs in only through single sign-on."""
-        self._require_admin("add accounts")
+        self._require_admin(Message("err_ws_do_add_accounts"))
         name = _check_account_name(name)
         role = _role(role)
         scopes, projects = self._check_grant(role, scopes, projects)
@@ -1080,7 +1072,7 @@ class WorkspaceSession:
 
     def set_password(self, name: str, password: str) -> None:
         """Give an account a new password (admins only); its sessions end and its lockout is lifted."""
-        self._require_admin("set passwords")
+        self._require_admin(Message("err_ws_do_set_passwords"))
         check_password_rules(password, self.workspace.auth.policy)
         new_hash = hash_password(password, self.workspace.auth.policy.hasher)
         now = self.workspace.now()
@@ -1096,7 +1088,7 @@ class WorkspaceSession:
         """Change one's own password (the old one is asked again)."""
         account = self.backend.get_account(self.principal.name)
         if account is None or not verify_password(account.password_hash, old):
-            raise PermissionDenied("the current password is wrong", "wrong_password")
+            raise PermissionDenied("err_ws_wrong_password", "wrong_password")
         check_password_rules(new, self.workspace.auth.policy)
         new_hash = hash_password(new, self.workspace.auth.policy.hasher)
         now = self.workspace.now()
@@ -1106,7 +1098,7 @@ class WorkspaceSession:
 
     def disable_user(self, name: str) -> None:
         """Disable an account (admins only): it cannot log in, and its sessions end now."""
-        self._require_admin("disable accounts")
+        self._require_admin(Message("err_ws_do_disable_accounts"))
         now = self.workspace.now()
         self.backend.modify_account(name, lambda a: (replace(a, disabled=True, updated=now),
                                                      [self._event("disable_user", name=name)]))
@@ -1114,7 +1106,7 @@ class WorkspaceSession:
 
     def enable_user(self, name: str) -> None:
         """Enable an account again and lift a lockout (admins only)."""
-        self._require_admin("enable accounts")
+        self._require_admin(Message("err_ws_do_enable_accounts"))
         now = self.workspace.now()
         self.backend.modify_account(name, lambda a: (replace(a, disabled=False, failed_logins=0, locked_until=None,
                                                              updated=now), [self._event("enable_user", name=name)]))
@@ -1122,10 +1114,10 @@ class WorkspaceSession:
     def grant(self, name: str, *, role: Role | str | None = None, scopes: Iterable[str] | None = None,
               projects: Iterable[str] | None = None) -> dict[str, Any]:
         """Change an account's role, scopes or projects (admins only); its sessions end."""
-        self._require_admin("change accounts")
+        self._require_admin(Message("err_ws_do_change_accounts"))
         stored = self.backend.get_account(name)
         if stored is None:
-            raise NotFound(f"no account named {name!r}", "no_account", name=name)
+            raise NotFound("err_ws_no_account", "no_account", name=name)
         new_role = _role(role) if role is not None else stored.role
         new_scopes, new_projects = self._check_grant(new_role, stored.scopes if scopes is None else scopes,
                                                      stored.projects if projects is None else projects)

@@ -86,6 +86,7 @@ def test_errors_of_the_workspace_commands(tmp_path: Path, capsys) -> None:
     assert code == 2 and "not a gridmap workspace" in err and "gridmap workspace init" in err
 
 
+@pytest.mark.slow
 def test_users_add_list_passwd_disable_enable(ws: str, capsys, monkeypatch) -> None:
     code, out, _ = run(["users", "add", "li", "--workspace", ws, "--role", "planner", "--scope", "320102001",
                         "--project", "office", "--password-stdin"], capsys, "Xinjiekou-2026\n", monkeypatch)
@@ -126,6 +127,7 @@ def test_password_stdin_through_a_pipe(ws: str) -> None:
     assert result.returncode == 0 and "Pipe-Password-1" not in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_unify_saves_into_the_project_and_plan_log_prints_it(ws: str, tmp_path: Path, capsys) -> None:
     code, out, err = run(["unify", "--workspace", ws, "--project", "office", "--min-households", "50",
                           "--max-households", "200", "--quiet"], capsys)
@@ -145,6 +147,7 @@ def test_unify_saves_into_the_project_and_plan_log_prints_it(ws: str, tmp_path: 
     assert code == 2 and "has no plan 'nope'" in err
 
 
+@pytest.mark.slow
 def test_analyses_read_the_project(ws: str, tmp_path: Path, capsys) -> None:
     code, out, err = run(["coverage", "--workspace", ws, "--project", "office", "--out", str(tmp_path / "cov"),
                           "--quiet"], capsys)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pytest
 import shapely
 from ws_data import A1, A2, ADMIN, B1, PLANNER_A, PLANNER_B, VIEWER, B, make_inputs, make_units
 
@@ -20,6 +21,9 @@ from gridmap.plans.micro import build_micro_grids, normalize_micro_grids, reside
 from gridmap.plans.plan import Plan
 from gridmap.workspace import RevisionKind
 from gridmap.workspace.changes import describe
+
+#: the whole module is slow: a quick run (-m "not slow") leaves it out
+pytestmark = pytest.mark.slow
 
 SCHOOL = B + "901"
 NAME = "typed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -34,6 +35,7 @@ def disjoint_edits(draw):
     return base, mine, theirs
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(disjoint_edits())
 def test_disjoint_edits_merge_into_both(edits) -> None:
@@ -47,6 +49,7 @@ def test_disjoint_edits_merge_into_both(edits) -> None:
     assert merge_states(state(base), state(theirs), state(mine)).state.codes.tolist() == merged
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(disjoint_edits(), st.data())
 def test_a_unit_changed_on_both_sides_is_always_a_conflict(edits, data) -> None:

@@ -82,6 +82,7 @@ def test_new_grids_made_on_both_sides_are_renumbered(workspace) -> None:
     assert set(result.plan.registry) == {A1, A2, B1, B2, A + "003", A + "004"}
 
 
+@pytest.mark.slow
 def test_restore_makes_an_old_revision_the_head_and_keeps_the_rest(workspace) -> None:
     admin = workspace.as_user(ADMIN)
     plan = admin.open_plan("office", "grids")
@@ -135,6 +136,7 @@ def test_audit_names_moves_creations_splits_merges_and_locks(workspace, clock) -
     assert f"grid(s) locked: {A1}" in text and f"1 unit(s), 20 households: {A2} → {A1}" in text
 
 
+@pytest.mark.slow
 def test_undo_reaches_back_into_earlier_saves(workspace) -> None:
     admin = workspace.as_user(ADMIN)
     plan = admin.open_plan("office", "grids")
@@ -187,6 +189,7 @@ def test_planner_may_store_a_new_plan_and_viewer_may_read_history(workspace) -> 
     assert viewer.log("office", "proposal")[0].action == "create_plan"
 
 
+@pytest.mark.slow
 def test_parallel_saves_of_different_units_all_land(workspace) -> None:
     """Four sessions save at once, each moving a different unit: every save lands (merged), none is lost."""
     from concurrent.futures import ThreadPoolExecutor

@@ -105,6 +105,7 @@ def test_views_carry_the_special_groups_of_every_plan(workspace) -> None:
     assert units_view[units_view["plan"] == "groups"]["elderly_alone"].tolist() == list(range(1, 9))
 
 
+@pytest.mark.slow
 def test_views_follow_a_restore_and_ignore_a_rescue(workspace) -> None:
     _moved_u2_u6(workspace)
     admin = workspace.as_user(ADMIN)
@@ -169,6 +170,7 @@ def test_a_layer_in_degrees_is_stored_in_the_metric_crs_and_read_back_exactly(ba
     assert all(m.symmetric_difference(a).area < 1e-3 for m, a in zip(metric, area.geometry, strict=True))
 
 
+@pytest.mark.slow
 def test_a_crs_without_an_epsg_code_gets_a_gridmap_srid(backend) -> None:
     custom = "+proj=tmerc +lat_0=0 +lon_0=118.8 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs"
     layer = gpd.GeoDataFrame({"zone_id": ["Z1"]}, geometry=[shapely.box(0, 0, 100, 50)], crs=custom)

@@ -29,6 +29,9 @@ from gridmap.scale.synthetic import synthetic_city
 from gridmap.workspace import NotFound, PermissionDenied, Principal, Role, Workspace
 from gridmap.workspace.backend import Backend
 
+#: the whole module is slow: a quick run (-m "not slow") leaves it out
+pytestmark = pytest.mark.slow
+
 #: A small city of 4 街道 and 9 communities (the city tests' one).
 CITY = {"n_buildings": 3000, "seed": 3, "street_communities": (1, 2)}
 PROJECT = "city"

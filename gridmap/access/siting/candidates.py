@@ -19,6 +19,7 @@ import shapely
 
 from gridmap.access.network import WalkNetwork
 from gridmap.access.routing import main_components
+from gridmap.errors import GridmapError
 
 __all__ = ["DEFAULT_SPACING_M", "PUBLIC_BUILDING_TYPES", "node_candidates", "public_building_candidates",
            "candidate_frame", "nearest_street_names", "street_lines"]
@@ -100,7 +101,7 @@ def candidate_frame(candidates: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         out["candidate_id"] = out[src].astype(str) if src else [f"P{i + 1}" for i in range(len(out))]
     out["candidate_id"] = out["candidate_id"].astype(str)
     if not out["candidate_id"].is_unique:
-        raise ValueError("candidate_id values must be unique")
+        raise GridmapError("err_candidates_candidate_id_values_must_unique")
     return out
 
 

@@ -44,8 +44,9 @@ from gridmap.access.siting.candidates import (
     public_building_candidates,
 )
 from gridmap.access.snapping import EdgeIndex, Snap
-from gridmap.errors import ParameterError, check_number
+from gridmap.errors import GridmapError, MissingKeyError, ParameterError, check_number
 from gridmap.io.validate import SPECIAL_GROUPS
+from gridmap.vocab import LIST_SEP, Joined
 
 __all__ = ["DEFAULT_RADIUS_M", "MEASURES", "Objective", "SitingProblem", "build_problem"]
 
@@ -109,17 +110,17 @@ class SitingProblem:
 
 def _weights(residents: gpd.GeoDataFrame, weight: str) -> dict[str, np.ndarray]:
     if weight not in residents.columns:
-        raise KeyError(f"residents have no {weight!r} column (weight: households, population or a "
-                       f"special-group column such as {', '.join(SPECIAL_GROUPS)})")
+        raise MissingKeyError("err_problem_residents_have_no_column_weight", weight=weight,
+                              groups=Joined(SPECIAL_GROUPS, LIST_SEP))
     out = {}
     for col in dict.fromkeys([*MEASURES, weight]):
         if col in residents.columns:
             vals = pd.to_numeric(residents[col], errors="coerce")
             if col == weight and vals.notna().sum() < residents[col].notna().sum():
-                raise ValueError(f"weight column {weight!r} has values that are not numbers")
+                raise GridmapError("err_problem_weight_column_has_values_that", weight=weight)
             arr = vals.fillna(0).to_numpy(dtype=float)
             if (arr < 0).any():
-                raise ValueError(f"column {col!r} has negative values")
+                raise GridmapError("err_problem_column_has_negative_values", col=col)
             out[col] = arr
     return out
 

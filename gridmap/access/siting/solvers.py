@@ -26,6 +26,9 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
+from gridmap.errors import GridmapError
+from gridmap.vocab import Message
+
 __all__ = ["TOLERANCE", "Greedy", "Exact", "greedy_coverage", "milp_coverage", "greedy_min_sites", "milp_min_sites",
            "greedy_p_median", "milp_p_median", "savings"]
 
@@ -149,7 +152,7 @@ def milp_coverage(cover: sparse.csr_matrix, w: np.ndarray, k: int, covered0: np.
     integrality = np.concatenate([np.ones(n_cand), np.zeros(n_z)])
     res = milp(c, constraints=cons, integrality=integrality, bounds=Bounds(0, 1), options=_milp_options(time_limit))
     if res.x is None:
-        raise RuntimeError(f"MILP failed: {res.message}")
+        raise RuntimeError(Message("err_solvers_milp_failed", message=res.message))
     chosen = np.flatnonzero(res.x[:n_cand] > 0.5)
     value = float(live[cols][np.asarray(a[:, chosen].sum(axis=1)).ravel() > 0].sum())
     return Exact(chosen, value, bool(res.status == 0))
@@ -179,7 +182,7 @@ def milp_min_sites(cover: sparse.csr_matrix, w: np.ndarray, target_weight: float
         return Exact(np.empty(0, np.int64), 0.0, True)
     cols = np.flatnonzero((live > 0) & (np.asarray(cover.sum(axis=0)).ravel() > 0))
     if live[cols].sum() < target_weight - TOLERANCE:
-        raise ValueError("the target cannot be reached with these candidates")
+        raise GridmapError("err_solvers_target_cannot_reached_with_these")
     a = (cover[:, cols] != 0).astype(float).T.tocsr()
     n_z = len(cols)
     c = np.concatenate([np.ones(n_cand), np.zeros(n_z)])
@@ -190,7 +193,7 @@ def milp_min_sites(cover: sparse.csr_matrix, w: np.ndarray, target_weight: float
     res = milp(c, constraints=cons, integrality=np.ones(n_cand + n_z), bounds=Bounds(0, 1),
                options=_milp_options(time_limit))
     if res.x is None:
-        raise RuntimeError(f"MILP failed: {res.message}")
+        raise RuntimeError(Message("err_solvers_milp_failed", message=res.message))
     chosen = np.flatnonzero(res.x[:n_cand] > 0.5)
     value = float(live[cols][np.asarray(a[:, chosen].sum(axis=1)).ravel() > 0].sum())
     return Exact(chosen, value, bool(res.status == 0))
@@ -285,6 +288,6 @@ def milp_p_median(dist: sparse.csr_matrix, w: np.ndarray, current: np.ndarray, k
                integrality=np.concatenate([np.ones(n_cand), np.zeros(n_x)]), bounds=Bounds(0, 1),
                options=_milp_options(time_limit))
     if res.x is None:
-        raise RuntimeError(f"MILP failed: {res.message}")
+        raise RuntimeError(Message("err_solvers_milp_failed", message=res.message))
     chosen = np.flatnonzero(res.x[:n_cand] > 0.5)
     return Exact(chosen, float(-res.fun), bool(res.status == 0))

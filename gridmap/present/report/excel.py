@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gridmap.errors import GridmapError
 from gridmap.io.files import atomic_write
 from gridmap.present.report.gather import Report
 from gridmap.present.report.labels import (
@@ -80,7 +81,7 @@ def _summary_rows(rep: Report, lang: str) -> list[tuple[str, object, str, str]]:
 def sheet_tables(rep: Report, lang: str = "zh") -> dict[str, pd.DataFrame]:
     """``{sheet name: table with translated headers}`` in sheet order (a note table for omitted sections)."""
     if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+        raise GridmapError("err_excel_lang_must_one_got", langs=LANGS, lang=lang)
     out: dict[str, pd.DataFrame] = {}
     rows = _summary_rows(rep, lang)
     out[SHEETS[lang]["summary"]] = pd.DataFrame([r[:1] + r[1:2] + r[3:] for r in rows],

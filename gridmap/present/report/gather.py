@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 
 from gridmap.defaults import IN_BAND, SITE_RADIUS_M, SLIVER_M2, band_status
+from gridmap.errors import GridmapError
 from gridmap.plans.plan import Plan
 from gridmap.present.report.labels import COUNT_KEYS, PEOPLE_SECTIONS, TOTAL_KEY, text
 from gridmap.vocab import Message
@@ -125,7 +126,7 @@ def _people_tables(rep: Report, people: Mapping[str, pd.DataFrame]) -> None:
     """The sheets 网格员配置, 党员报到, 结对帮扶 from the tables given, with their key figures."""
     unknown = set(people) - set(PEOPLE_SECTIONS)
     if unknown:
-        raise ValueError(f"people tables must be among {PEOPLE_SECTIONS}, got {sorted(unknown)}")
+        raise GridmapError("err_gather_people_tables_must_among_got", sections=PEOPLE_SECTIONS, unknown=sorted(unknown))
     for section in PEOPLE_SECTIONS:
         table = people.get(section)
         if table is None:

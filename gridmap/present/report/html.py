@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.errors import GridmapError
 from gridmap.present.access_map import access_map
 from gridmap.present.coverage_map import coverage_map
 from gridmap.present.drawing import MapSetup, new_map
@@ -168,7 +169,7 @@ def report_html(rep: Report, lang: str = "zh") -> str:
     Without the offline map assets (``static/vendor``), the page is made without the map and says so.
     """
     if lang not in LANGS:
-        raise ValueError(f"lang must be one of {LANGS}, got {lang!r}")
+        raise GridmapError("err_html_lang_must_one_got", langs=LANGS, lang=lang)
     from gridmap.present.maps import standalone_html
 
     top, bottom = _header_html(rep, lang), _tables_html(rep, lang)
