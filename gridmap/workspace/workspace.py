@@ -423,7 +423,7 @@ class WorkspaceSession:
         WorkspaceError : no such project, or one without inputs.
         gridmap.io.validate.LayerError : a key that is not a layer of people, a layer that fails its checks.
         """
-        project = _check_name(project, "project")
+        project = _check_name(project, Message("err_ws_what_project"))
         existing = self.backend.get_project(project)
         if existing is None or "study_area" not in existing.layers:
             raise WorkspaceError("err_ws_people_no_inputs", "people_no_inputs", project=project)
