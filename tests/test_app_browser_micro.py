@@ -18,7 +18,7 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from browser_support import close, serve  # noqa: E402
+from browser_support import close, serve, standin_micro_office  # noqa: E402
 from test_app_browser import CHROMIUM, VENDOR, browser  # noqa: E402, F401
 from test_app_browser_grid import lonlat, wait_idle  # noqa: E402
 from test_app_browser_workspace import login, open_plan  # noqa: E402
@@ -33,28 +33,8 @@ AREA_A = "320101001"
 @pytest.fixture(scope="module")
 def office(tmp_path_factory) -> Path:
     """The workspace folder: the stand-in project, its plan with 微网格 at revision 1, a planner of community A."""
-    import standin_demo
-
-    from gridmap.plans.exclusive import BASE
-    from gridmap.plans.grids import build_grids
-    from gridmap.plans.micro import build_micro_grids, resident_grid_codes, resident_points
-    from gridmap.plans.plan import Plan
-    from gridmap.plans.units import make_units
-    from gridmap.workspace import init_workspace
-
     folder = tmp_path_factory.mktemp("micro") / "workspace"
-    ws = init_workspace(folder)
-    admin = ws.as_system("setup")
-    layers = standin_demo.load_demo()
-    admin.import_inputs(PROJECT, layers, standin_demo.DEMO_OSM, title="测试街道")
-    zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
-    units = make_units(zones, layers["study_area"], layers["residents"])
-    plan = Plan.from_build(units, build_grids(units, 300, 500, seed=0, study_area=layers["study_area"]))
-    grids = plan.grids()
-    owner = resident_grid_codes(resident_points(layers["residents"], units.crs), units,
-                                plan.assignment()["grid_code"].to_numpy(dtype=object))
-    plan.micro_grids = build_micro_grids(grids[grids["grid_type"] == BASE], layers["residents"], owner).micro_grids
-    admin.create_plan(PROJECT, PLAN, plan, message="with 微网格")
+    ws, admin, _, _ = standin_micro_office(folder, PROJECT, PLAN)
     admin.add_user("p1", "planner", PASSWORD, scopes=[AREA_A], projects=[PROJECT])
     close(ws)
     return folder
