@@ -26,7 +26,7 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from browser_support import serve  # noqa: E402
+from browser_support import serve, standin_micro_office  # noqa: E402
 from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
 from test_app_browser_grid import wait_idle  # noqa: E402
 
@@ -40,29 +40,11 @@ AREA_A = "320101001"
 @pytest.fixture(scope="module")
 def office(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     """The workspace folder, and the staff list the run assigned (to look for names on the page)."""
-    import standin_demo
-
     from gridmap.people.staffing import assign_members, assign_staff, staffing_layers
-    from gridmap.plans.exclusive import BASE
-    from gridmap.plans.grids import build_grids
-    from gridmap.plans.micro import build_micro_grids, resident_grid_codes, resident_points
-    from gridmap.plans.plan import Plan
-    from gridmap.plans.units import make_units
-    from gridmap.workspace import init_workspace
 
     folder = tmp_path_factory.mktemp("staffing") / "workspace"
-    ws = init_workspace(folder)
-    admin = ws.as_system("setup")
-    layers = standin_demo.load_demo()
-    admin.import_inputs(PROJECT, layers, standin_demo.DEMO_OSM, title="测试街道")
-    zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
-    units = make_units(zones, layers["study_area"], layers["residents"])
-    plan = Plan.from_build(units, build_grids(units, 300, 500, seed=0, study_area=layers["study_area"]))
+    ws, admin, plan, _ = standin_micro_office(folder, PROJECT, PLAN)
     grids = plan.grids()
-    owner = resident_grid_codes(resident_points(layers["residents"], units.crs), units,
-                                plan.assignment()["grid_code"].to_numpy(dtype=object))
-    plan.micro_grids = build_micro_grids(grids[grids["grid_type"] == BASE], layers["residents"], owner).micro_grids
-    admin.create_plan(PROJECT, PLAN, plan, message="with 微网格")
     homes = shapely.point_on_surface(grids.geometry.to_numpy())
     keep = np.arange(len(grids)) % 3 != 2  # every third grid has nobody near
     n = int(keep.sum())

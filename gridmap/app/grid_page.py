@@ -37,10 +37,11 @@ from gridmap.app import analysis, mapkit
 from gridmap.app.context import Dataset, PageContext
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
+from gridmap.app.micro_panel import render_micro
 from gridmap.app.staffing_panel import render_staffing
 from gridmap.errors import GridmapError
 from gridmap.plans.compare import PlanComparison, compare_plans
-from gridmap.plans.plan import EditResult, Plan, PlanError
+from gridmap.plans.plan import EditResult, Plan
 from gridmap.plans.store import load_plan, save_plan
 from gridmap.present import maps, views
 from gridmap.present.plan_map import BAND_COLORS, grid_layer, micro_layer, plan_grids, plan_map
@@ -127,7 +128,7 @@ def _edit(ctx: PageContext, s: GridSession, op: str, fn, *args) -> EditResult | 
     before = _households(s.plan)
     try:
         res = fn(*args)
-    except PlanError as exc:
+    except GridmapError as exc:  # a PlanError, or a 微网格 edit the core refuses
         s.message = ("warning", t("edit_refused", lang, error=exc))
         s.version += 1
         return None
@@ -187,7 +188,8 @@ def _refused_by_rights(ctx: PageContext, s: GridSession) -> PermissionDenied | N
     return None
 
 
-_OPS = {f"op_{k}" for k in ("lasso", "split", "merge", "create", "lock", "unlock", "assign", "unassign", "import")}
+_OPS = {f"op_{k}" for k in ("lasso", "split", "merge", "create", "lock", "unlock", "assign", "unassign", "import",
+                             "micro_head", "micro_move", "micro_rebuild")}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -814,6 +816,7 @@ def render(ctx: PageContext) -> None:
         st.caption(t("attribution", lang))
     with col_side:
         _selection_panel(ctx, s, table)
+        render_micro(ctx, plan, s.selected, partial(_edit, ctx, s))
     st.session_state["grid_render_s"] = time.perf_counter() - t0
     if handle_map_value(ctx, value):  # values that did not come through on_change (e.g. tests)
         st.rerun()

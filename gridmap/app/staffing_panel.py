@@ -15,14 +15,16 @@ import streamlit as st
 from gridmap.app import mapkit
 from gridmap.app.context import PageContext
 from gridmap.app.i18n import columns, t
+from gridmap.people.layers import PAIRING_LAYERS
 from gridmap.people.staffing import STAFFING_LAYERS
 from gridmap.present.staff_map import staffing_map
 from gridmap.workspace import WorkspaceError
 
 __all__ = ["render_staffing", "PAIRING_LAYER"]
 
-#: The layer of a pairing run a project may keep (grids with ``n_paired``, ``n_unpaired``).
-PAIRING_LAYER = "pairing_grids"
+#: The layer of a pairing run a project may keep (grids with ``n_paired``, ``n_unpaired``;
+#: :func:`gridmap.people.layers.pairing_layers`, ``gridmap pair --workspace``).
+PAIRING_LAYER = PAIRING_LAYERS[0]
 #: The key of the section's map.
 MAP_KEY = "staffing_map"
 
@@ -40,18 +42,19 @@ def _people(ctx: PageContext, keys: tuple[str, ...]) -> pd.DataFrame | None:
 
 
 def render_staffing(ctx: PageContext) -> None:
-    """The section, when the open project holds staffing results (nothing otherwise)."""
+    """The section, when the open project holds staffing or pairing results (nothing otherwise)."""
     session, project, lang = ctx.session, ctx.project, ctx.lang
     if session is None or project is None:
         return
     try:
         record = session.project(project)
         keys = tuple(record.layers)
-        if STAFFING_LAYERS[0] not in keys:
+        if STAFFING_LAYERS[0] not in keys and PAIRING_LAYER not in keys:
             return
-        grids = session.layer(project, "staffing_grids")
-        micro = session.layer(project, "staffing_micro") if "staffing_micro" in keys else None
         pairing = session.layer(project, PAIRING_LAYER) if PAIRING_LAYER in keys else None
+        pairing_only = STAFFING_LAYERS[0] not in keys  # its grids carry the counts (no staffing layers to draw)
+        grids = session.layer(project, PAIRING_LAYER if pairing_only else STAFFING_LAYERS[0])
+        micro = session.layer(project, "staffing_micro") if "staffing_micro" in keys else None
         people = _people(ctx, keys)
     except WorkspaceError as exc:
         st.error(str(exc))
@@ -60,8 +63,12 @@ def render_staffing(ctx: PageContext) -> None:
     staffed = grids["staffed"].astype(bool) if "staffed" in grids.columns else pd.Series(True, index=grids.index)
     plan = str(grids["plan"].iloc[0]) if len(grids) and "plan" in grids.columns else ""
     rev = int(grids["revision"].iloc[0]) if len(grids) and "revision" in grids.columns else 0
-    st.caption(t("staffing_source", lang, plan=plan, rev=rev, grids=len(grids), staffed=int(staffed.sum()),
-                 unstaffed=int((~staffed).sum())))
+    if pairing_only:
+        st.caption(t("pairing_source", lang, plan=plan, rev=rev, grids=len(grids),
+                     paired=int(grids["n_paired"].sum()), unpaired=int(grids["n_unpaired"].sum())))
+    else:
+        st.caption(t("staffing_source", lang, plan=plan, rev=rev, grids=len(grids), staffed=int(staffed.sum()),
+                     unstaffed=int((~staffed).sum())))
     mapkit.section(ctx, "staffing_map_help",
                    lambda: staffing_map(grids, micro, pairing, lang=lang, setup=mapkit.setup(ctx),
                                         bounds=ctx.data.study_area),

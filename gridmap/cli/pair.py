@@ -4,6 +4,7 @@ r"""``gridmap pair``: 结对帮扶 — pair every special-group resident with a 
     gridmap pair --osm streets.osm --residents buildings.gpkg --helpers helpers.geojson \
                  --max-distance 800 --per-helper 2 --groups elderly_alone,disabled --plan plan.gpkg --out out/
     gridmap pair --demo --out out/          # the Nanjing demo with synthetic helpers
+    gridmap pair --workspace DIR --project NAME [--plan NAME] [--helpers PATH] [--out out/]
 
 Every 独居老人 / 留守儿童 / 残疾人 counted in the residents' group columns is paired with one helper
 (points with ``helper_id``; optional ``name``, ``phone`` and ``capacity`` — a capacity filled in
@@ -25,6 +26,14 @@ Writes to ``--out``:
 * ``problems.csv`` — what reading the inputs repaired or left out (``--drop-empty``);
 * ``pairs.html`` — an offline map: residents by status, a line from each person to the helper,
   helpers sized by load.
+
+With ``--workspace DIR --project NAME`` the residents, the helpers (unless ``--helpers PATH``) and
+the OSM file are the project's, the plan is the head of ``--plan NAME`` (default: its only plan),
+and the results are kept in the project (:func:`gridmap.people.layers.pairing_layers`):
+``pairing_grids`` (``n_paired``, ``n_unpaired`` and the unpaired by reason per grid — counts, for
+everyone who may open the project; the app maps the people not paired from it) and
+``pairing_people`` (the pairs, read only by admins and by planners inside their scope), with a line
+in the audit trail; ``--out`` is then optional.
 
 PERSONAL DATA: these files say where vulnerable people live. Give them only to those who serve
 them (least privilege); keep them off shared drives and public channels.
@@ -54,6 +63,7 @@ from gridmap.cli.common import (
     split_layer,
     write_map_after_tables,
 )
+from gridmap.cli.project import add_project_options
 from gridmap.defaults import SNAP_LIMIT_M
 from gridmap.io.files import atomic_write
 from gridmap.io.validate import LayerError
@@ -121,6 +131,48 @@ def _groups(text: str) -> tuple[str, ...]:
 
 
 _INPUTS = ("residents", "helpers")
+
+
+def _project_inputs(args: argparse.Namespace, say):
+    """(osm path, residents, helpers, zone layers, reports, where to keep the results, grids) from ``--workspace``.
+
+    The plan is the head of ``--plan NAME`` (default: the project's only plan); residents, helpers
+    and the OSM file are the project's (helpers from ``--helpers PATH`` when given).
+    """
+    from gridmap.cli.project import project_plan
+    from gridmap.io.inputs import InputOptions
+    from gridmap.workspace import WorkspaceError
+
+    target = project_plan(args)
+    if target.head is None:
+        raise LayerError("err_pair_workspace_needs", project=target.project, layer="plan")
+    try:
+        layers = target.session.inputs(target.project)
+        osm = target.session.osm_path(target.project)
+    except WorkspaceError as exc:
+        raise LayerError(str(exc)) from exc
+    plan = target.head
+    grids = plan.grids()[["grid_code", "geometry"]]
+    zone_layers = {"grid_code": grids}
+    if plan.micro_grids is not None:
+        zone_layers["micro_code"] = plan.micro_grids[["micro_code", "geometry"]]
+    say(Message("cli_pair_grids", n=len(grids)))
+    residents = layers.get("residents")
+    if residents is None:
+        raise LayerError("err_pair_workspace_needs", project=target.project, layer="residents")
+    reports: list = []
+    if args.helpers:
+        path, layer = split_layer(args.helpers)
+        say(Message("cli_pair_reading", what="helpers", path=args.helpers))
+        helpers, report = InputOptions.from_args(args, ("helpers",)).load(path, None, layer, "helpers")
+        reports.append(report)
+    else:
+        helpers = layers.get("helpers")
+        if helpers is None:
+            raise LayerError("err_pair_workspace_needs", project=target.project, layer="helpers")
+    if osm is None:
+        raise LayerError("err_pair_workspace_no_osm", project=target.project)
+    return Path(osm), residents, helpers, zone_layers, reports, target, grids
 
 
 def _inputs(args: argparse.Namespace, say):
@@ -251,9 +303,17 @@ def run_pair(args: argparse.Namespace) -> int:
     from gridmap.people.pairing import pair_residents
 
     say = progress(args.quiet)
-    out = Path(args.out)
+    target = grids = None
+    workspace = bool(args.workspace or args.project)
     try:
-        osm, residents, helpers, zone_layers, reports = _inputs(args, say)
+        if workspace and not args.project:
+            raise LayerError("err_pair_workspace_out")
+        if not workspace and not args.out:
+            raise LayerError("err_pair_workspace_out")
+        if workspace:
+            osm, residents, helpers, zone_layers, reports, target, grids = _project_inputs(args, say)
+        else:
+            osm, residents, helpers, zone_layers, reports = _inputs(args, say)
         work = choose_working_crs(args, say, residents, helpers)
         say(network_source(osm, args.no_cache))
         net = load_walk_network(osm, crs=work, cache=args.cache_dir, use_cache=not args.no_cache)
@@ -281,6 +341,25 @@ def run_pair(args: argparse.Namespace) -> int:
         reasons = ("helpers_full", "no_helper_within_reach", "not_on_network")
         say(Message("cli_pair_unpaired", counts=", ".join(f"{r} {s[f'unpaired_{r}']:,}" for r in reasons
                                                            if s[f"unpaired_{r}"])))
+    if target is not None:
+        from gridmap.people.layers import pairing_layers
+
+        plan = target.head
+        assert plan is not None and grids is not None  # _project_inputs refuses a project without the plan
+        layers = pairing_layers(result, grids, plan=target.name, revision=plan.revision)
+        try:
+            target.session.store_layers(target.project, "pairing", layers, plan=target.name,
+                                         revision=plan.revision,
+                                         message=text("cli_pair_kept_message", paired=s["paired"],
+                                                      people=s["people"]))
+        except ValueError as exc:  # a workspace refusal (rights, a busy store): named, exit 2
+            print_error(exc)
+            return 2
+        say(Message("cli_pair_kept", project=target.project, layers=", ".join(layers), plan=target.name,
+                    revision=plan.revision))
+    if not args.out:
+        return 0
+    out = Path(args.out)
     tables = _tables(result, helpers)
     say(Message("cli_writing_to_private", out=out, privacy=PRIVACY))
     out.mkdir(parents=True, exist_ok=True)
@@ -315,7 +394,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=text("help_pair_per_helper"))
     p.add_argument("--groups", type=_groups, default=None, metavar="COL,COL",
                    help=text("help_pair_groups"))
-    p.add_argument("--plan", metavar="PLAN.gpkg",
+    p.add_argument("--plan", metavar="PLAN.gpkg|NAME",
                    help=text("help_pair_plan"))
     p.add_argument("--snap-limit", type=_metres("--snap-limit", _MAX_SNAP_M), default=SNAP_LIMIT_M, metavar="METRES",
                    help=text("help_pair_snap_limit", snap_limit_m=SNAP_LIMIT_M))
@@ -325,5 +404,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-cache", action="store_true", help=text("help_pair_no_cache"))
     p.add_argument("--demo", action="store_true",
                    help=text("help_pair_demo"))
-    p.add_argument("--out", required=True, help=text("help_pair_out"))
+    p.add_argument("--out", help=text("help_pair_out"))
+    add_project_options(p)
     p.set_defaults(func=run_pair)

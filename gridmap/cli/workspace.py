@@ -4,6 +4,7 @@
     gridmap workspace import DIR --project NAME --demo
     gridmap workspace import DIR --project NAME --zones party=PATH [--zones NAME=PATH …] --area PATH
                              [--residents PATH] [--centers PATH] [--osm PATH] [--title TEXT]
+    gridmap workspace import DIR --project NAME [--staff PATH] [--members PATH] [--units PATH] [--helpers PATH]
     gridmap workspace list DIR
 
 A workspace (docs/design.md §7.1) is a folder of GeoPackages holding projects — one 街道 or 区 each:
@@ -11,7 +12,10 @@ its validated input layers, its OSM street file and its plans with every revisio
 and the audit trail. ``import`` reads and checks the files exactly as the analyses do (the same
 loaders, the same reading options ``--crs``, ``--source``, ``--map``, ``--drop-empty``) and
 refuses unusable input with the same named errors; the new inputs replace the project's previous
-ones as a whole (plans keep their own units).
+ones as a whole (plans keep their own units). The layers of people (``--staff``, ``--members``,
+``--units``, ``--helpers``) are imported on their own into a project that has inputs: each is
+checked as ``gridmap staff`` / ``gridmap pair`` check it and added or replaces only that layer;
+only admins and planners in scope read their names and phones.
 
 The command line acts as the local *system* principal, named after the OS user: whoever can open
 the workspace folder administers it (keep the folder's permissions to the office's admins); every
@@ -27,6 +31,7 @@ from pathlib import Path
 from gridmap.cli.common import add_input_options, input_options, load_zone_inputs, progress, split_layer
 from gridmap.cli.project import guarded
 from gridmap.io.validate import LayerError
+from gridmap.people.layers import PEOPLE_LAYERS
 from gridmap.vocab import LIST_SEP, Joined, Message, text
 
 __all__ = ["register", "run_init", "run_import", "run_list"]
@@ -70,6 +75,12 @@ def run_import(args: argparse.Namespace) -> int:
 
     say = progress(args.quiet)
     session = open_workspace(args.dir).as_system()
+    people = [key for key in PEOPLE_LAYERS if getattr(args, key)]
+    if people:
+        inputs = [f"--{n}" for n in ("demo", "zones", "area", "residents", "centers", "osm") if getattr(args, n)]
+        if inputs:
+            raise LayerError("err_ws_import_people_apart", given=" ".join(f"--{k} PATH" for k in people))
+        return _import_people(args, session, people, say)
     if args.demo:
         given = [f"--{n}" for n in ("zones", "area", "residents", "centers", "osm") if getattr(args, n)]
         if given:
@@ -93,6 +104,25 @@ def run_import(args: argparse.Namespace) -> int:
         project = session.import_inputs(args.import_project, layers, osm, title=args.title, reports=reports)
     print(text("cli_ws_imported", name=project.name, version=project.inputs_version, crs=project.crs,
                layers=", ".join(project.layers), osm=Message("cli_ws_with_osm") if project.osm else ""))
+    return 0
+
+
+def _import_people(args: argparse.Namespace, session, keys: list[str], say) -> int:
+    """Add or replace the project's layers of people named by ``keys`` (``--staff`` …), checked as the commands do."""
+    from gridmap.io.inputs import InputOptions
+
+    options = InputOptions.from_args(args, PEOPLE_LAYERS)
+    layers, reports = {}, []
+    for key in keys:
+        path, layer = split_layer(getattr(args, key))
+        layers[key], report = options.load(path, None, layer, key)
+        layers[key].attrs.setdefault("source", str(path))
+        reports.append(report)
+        say(Message("cli_ws_read_people", key=key, n=len(layers[key]), path=path))
+    options.check_all_used()
+    project = session.import_people(args.import_project, layers, reports=reports)
+    print(text("cli_ws_imported_people", name=project.name, layers=", ".join(keys),
+               all=", ".join(project.layers)))
     return 0
 
 
@@ -154,6 +184,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--residents", metavar="PATH[#LAYER]", help=text("help_workspace_residents"))
     imp.add_argument("--centers", metavar="PATH[#LAYER]", help=text("help_workspace_centers"))
     imp.add_argument("--osm", metavar="PATH", help=text("help_workspace_osm"))
+    for key in PEOPLE_LAYERS:
+        imp.add_argument(f"--{key}", metavar="PATH[#LAYER]",
+                         help=text("help_workspace_people", what=Message(f"help_workspace_people_{key}")))
     add_input_options(imp)
     imp.set_defaults(func=run_import)
 

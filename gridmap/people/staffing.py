@@ -144,8 +144,11 @@ def _whole(values: pd.Series, column: str, report: ValidationReport, ids: pd.Ser
     return np.where(blank | bad, np.nan, num).astype(float)
 
 
-def check_staff(staff: pd.DataFrame, grid_codes: Sequence[str]) -> pd.DataFrame:
+def check_staff(staff: pd.DataFrame, grid_codes: Sequence[str] | None) -> pd.DataFrame:
     """The 网格员 table checked and normalised (see the module docstring for its columns).
+
+    ``grid_codes``: the plan's grid codes, which kept assignments (``grid_code``) must name; None
+    when no plan is at hand (a layer imported into a project): those codes are then not checked.
 
     Returns ``staff_id``, ``name``, ``phone``, ``staff_type`` (专职/兼职), ``role``, ``capacity``
     (households), ``kept_grids`` (list of codes). Rows are named as a spreadsheet shows them (the
@@ -166,11 +169,11 @@ def check_staff(staff: pd.DataFrame, grid_codes: Sequence[str]) -> pd.DataFrame:
     cap = (_whole(staff["capacity"], "capacity", report, ids, Message("val_meaning_staff_capacity"))
            if "capacity" in staff.columns else np.full(len(staff), np.nan))
     cap = np.where(np.isnan(cap), staff_type.map(DEFAULT_CAPACITY).to_numpy(dtype=float), cap).astype(np.int64)
-    known = set(map(str, grid_codes))
+    known = None if grid_codes is None else set(map(str, grid_codes))
     kept = []
     for i, text in enumerate(_text(staff, "grid_code")):
         codes = [c.strip() for c in text.replace("；", ";").replace(",", ";").split(";") if c.strip()]
-        unknown = [c for c in codes if c not in known]
+        unknown = [] if known is None else [c for c in codes if c not in known]
         if unknown:
             report.add("error", "unknown_grid", Message("val_unknown_grid", codes=", ".join(unknown)), row=i + 2,
                        feature_id=ids.iloc[i], column="grid_code")

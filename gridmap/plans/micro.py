@@ -32,14 +32,15 @@ import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from gridmap.errors import GridCodeError, ParameterError, check_number
+from gridmap.errors import GridCodeError, GridmapError, ParameterError, check_number
 from gridmap.plans.grids import reading_order
 from gridmap.plans.regions import partition_pieces
 
 __all__ = ["MICRO_LAYER", "DEFAULT_MICRO_BAND", "MICRO_OUTPUT_COLUMNS", "MICRO_TEXT_COLUMNS", "parse_micro_band",
            "resident_points", "resident_grid_codes", "MicroBuild", "build_micro_grids", "check_micro_grids",
            "normalize_micro_grids", "touched_grids", "rebuild_micro_grids", "refresh_plan_micro_grids",
-           "same_micro_grids"]
+           "same_micro_grids", "micro_rows", "replace_micro_rows", "with_building_head", "move_micro_buildings",
+           "micro_rows_to_records", "micro_rows_from_records", "changed_micro_grids"]
 
 #: Layer name of the micro grids in a plan file.
 MICRO_LAYER = "micro_grids"
@@ -401,3 +402,136 @@ def refresh_plan_micro_grids(plan, codes, residents: gpd.GeoDataFrame | None, *,
                                                   band=plan.micro_band, seed=seed)
     plan.micro_grids = micro
     return rebuilt, dropped
+
+
+# ------------------------------------------------------------------------------------------ edits (issue 16)
+
+
+def micro_rows(micro: gpd.GeoDataFrame, codes) -> gpd.GeoDataFrame:
+    """The 微网格 of the base grids ``codes`` (normalised, :func:`normalize_micro_grids`)."""
+    micro = normalize_micro_grids(micro)
+    return micro[micro["grid_code"].isin(set(map(str, codes)))].reset_index(drop=True)
+
+
+def replace_micro_rows(micro: gpd.GeoDataFrame, codes, rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``micro`` with the 微网格 of the base grids ``codes`` replaced by ``rows`` (the others untouched)."""
+    micro = normalize_micro_grids(micro)
+    kept = micro[~micro["grid_code"].isin(set(map(str, codes)))]
+    rows = normalize_micro_grids(rows.to_crs(micro.crs) if rows.crs is not None and micro.crs is not None else rows)
+    return normalize_micro_grids(gpd.GeoDataFrame(pd.concat([kept, rows], ignore_index=True), geometry="geometry",
+                                                  crs=micro.crs))
+
+
+def _micro_of(micro: gpd.GeoDataFrame, micro_code: str) -> pd.Series:
+    hit = micro[micro["micro_code"].astype(str) == str(micro_code)]
+    if not len(hit):
+        raise GridmapError("err_micro_unknown", code=micro_code)
+    return hit.iloc[0]
+
+
+def with_building_head(micro: gpd.GeoDataFrame, micro_code: str, name: str, phone: str = "") -> gpd.GeoDataFrame:
+    """The 微网格 with the 楼栋长 (``building_head``) and phone of ``micro_code`` set (blank clears them)."""
+    micro = normalize_micro_grids(micro)
+    _micro_of(micro, micro_code)
+    name, phone = str(name or "").strip(), str(phone or "").strip()
+    if len(name) > 50 or len(phone) > 30:
+        raise GridmapError("err_micro_head_long", code=micro_code)
+    hit = micro["micro_code"] == str(micro_code)
+    micro.loc[hit, "building_head"] = name
+    micro.loc[hit, "building_head_phone"] = phone
+    return micro
+
+
+def move_micro_buildings(micro: gpd.GeoDataFrame, grid: shapely.Geometry, grid_code: str, points: np.ndarray,
+                         households: np.ndarray, picked: np.ndarray, target_code: str,
+                         band: tuple[int, int] = DEFAULT_MICRO_BAND) -> gpd.GeoDataFrame:
+    """The 微网格 of one base grid after moving the picked buildings into the 微网格 ``target_code``.
+
+    Parameters
+    ----------
+    micro : the plan's 微网格 (any grids; only ``grid_code``'s change).
+    grid : the base grid's polygon (the plan's metric CRS).
+    grid_code : the base grid; ``target_code`` must be one of its 微网格.
+    points, households : the grid's residents as points (metric CRS) and their households.
+    picked : which of them move (e.g. those inside a drawn polygon, or all of one 微网格).
+    band : households of a 微网格 (``in_band``).
+
+    Returns
+    -------
+    The 微网格 of ``grid_code`` only (:data:`MICRO_OUTPUT_COLUMNS` + polygons): each building's
+    ground (its Voronoi cell in the grid, as :func:`build_micro_grids` makes it) goes whole with
+    it, so the grid stays partitioned and every household is in exactly one 微网格; a 微网格
+    left without buildings is dropped; 楼栋长 are kept. Raises :class:`GridmapError` when the
+    target is not a 微网格 of the grid, nothing is picked, or the target would not be one piece
+    (its buildings must be neighbours).
+    """
+    grid_code, target_code = str(grid_code), str(target_code)
+    rows = micro_rows(micro, [grid_code])
+    target = _micro_of(rows, target_code) if target_code.startswith(grid_code) else None
+    if target is None:
+        raise GridmapError("err_micro_target", target=target_code, grid=grid_code)
+    picked = np.asarray(picked, dtype=bool)
+    if not picked.any() or len(points) == 0:
+        raise GridmapError("err_micro_nothing_picked", grid=grid_code)
+    xy = np.round(shapely.get_coordinates(points), 3)
+    site_of, keys = pd.factorize(pd.MultiIndex.from_arrays([xy[:, 0], xy[:, 1]]), sort=True)
+    site_xy = np.array([[k[0], k[1]] for k in keys], dtype=np.float64)
+    sites = shapely.points(site_xy)
+    cells = _cells(grid, sites)
+    tree = shapely.STRtree(rows.geometry.to_numpy())
+    s_idx, m_idx = tree.query(sites, predicate="intersects")
+    current = np.full(len(sites), "", dtype=object)
+    first = pd.Series(m_idx).groupby(s_idx).min()
+    current[first.index.to_numpy()] = rows["micro_code"].to_numpy()[first.to_numpy()]
+    moved = np.zeros(len(sites), dtype=bool)
+    moved[site_of[picked]] = True
+    label = np.where(moved, target_code, current)
+    out = []
+    heads = rows.set_index("micro_code")
+    n_res = np.bincount(site_of, minlength=len(sites))
+    hh = np.bincount(site_of, weights=np.asarray(households, dtype=float), minlength=len(sites)).astype(np.int64)
+    for code in sorted(set(label) - {""}):
+        mine = label == code
+        geom = shapely.union_all(cells[mine])
+        if code == target_code and len(shapely.get_parts(geom)) > 1:
+            raise GridmapError("err_micro_not_neighbours", target=target_code)
+        households_here = int(hh[mine].sum())
+        out.append({"micro_code": code, "grid_code": grid_code, "grid_type": "微网格", "households": households_here,
+                    "n_buildings": int(n_res[mine].sum()), "in_band": band[0] <= households_here <= band[1],
+                    "building_head": heads.loc[code, "building_head"] if code in heads.index else "",
+                    "building_head_phone": heads.loc[code, "building_head_phone"] if code in heads.index else "",
+                    "geometry": geom})
+    return normalize_micro_grids(gpd.GeoDataFrame(out, geometry="geometry", crs=rows.crs))
+
+
+def micro_rows_to_records(rows: gpd.GeoDataFrame) -> list[dict]:
+    """The 微网格 rows as JSON-able records (geometry as WKT), e.g. for a plan's edit log."""
+    rows = normalize_micro_grids(rows)
+    records = pd.DataFrame(rows.drop(columns="geometry")).to_dict(orient="records")
+    for record, geom in zip(records, rows.geometry.to_numpy(), strict=True):
+        record["in_band"] = bool(record["in_band"])
+        record["households"], record["n_buildings"] = int(record["households"]), int(record["n_buildings"])
+        record["geometry"] = None if geom is None else shapely.to_wkt(geom, rounding_precision=-1)
+    return records
+
+
+def micro_rows_from_records(records: list[dict], crs) -> gpd.GeoDataFrame:
+    """The rows :func:`micro_rows_to_records` wrote, in ``crs``."""
+    frame = pd.DataFrame(records, columns=[*MICRO_OUTPUT_COLUMNS, "geometry"])
+    geoms = shapely.from_wkt(frame["geometry"].to_numpy(dtype=object))
+    return normalize_micro_grids(gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geoms, crs=crs))
+
+
+def changed_micro_grids(before: gpd.GeoDataFrame | None, after: gpd.GeoDataFrame | None) -> set[str]:
+    """Base grid codes whose 微网格 differ between two layers (rows, 楼栋长 or polygons); None counts as none."""
+    a = normalize_micro_grids(before) if before is not None else None
+    b = normalize_micro_grids(after) if after is not None else None
+    codes = set(a["grid_code"]) if a is not None else set()
+    codes |= set(b["grid_code"]) if b is not None else set()
+    out = set()
+    for code in codes:
+        rows_a = a[a["grid_code"] == code] if a is not None else None
+        rows_b = b[b["grid_code"] == code] if b is not None else None
+        if rows_a is None or rows_b is None or not same_micro_grids(rows_a, rows_b):
+            out.add(code)
+    return out

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -61,7 +61,19 @@ from gridmap.errors import GridmapError
 from gridmap.plans.checks import run_checks
 from gridmap.plans.exclusive import BASE, DEFAULT_EXCLUSIVE_RANGE, EXCLUSIVE, parse_sequence_range
 from gridmap.plans.grids import GridBuild, GridStats, community_prefixes
-from gridmap.plans.micro import DEFAULT_MICRO_BAND, check_micro_grids, parse_micro_band
+from gridmap.plans.micro import (
+    DEFAULT_MICRO_BAND,
+    check_micro_grids,
+    micro_rows,
+    move_micro_buildings,
+    parse_micro_band,
+    rebuild_micro_grids,
+    refresh_plan_micro_grids,
+    replace_micro_rows,
+    resident_grid_codes,
+    resident_points,
+    with_building_head,
+)
 from gridmap.plans.units import unit_adjacency
 from gridmap.vocab import Message
 
@@ -86,11 +98,22 @@ class Step:
     locked_before: frozenset[str]
     locked_after: frozenset[str]
     time: float = field(default_factory=time.time)
+    #: The plan's 微网格 before and after the step, once it has been applied (undo/redo restore them).
+    micro_before: gpd.GeoDataFrame | None = None
+    micro_after: gpd.GeoDataFrame | None = None
+    micro_recorded: bool = False
+    #: Base grids whose 微网格 a 微网格 edit changed (empty for edits of the assignment); for such a
+    #: step ``micro_before``/``micro_after`` hold the rows of those grids only.
+    micro_grids: tuple[str, ...] = ()
+
+    def moved_grids(self) -> set[str]:
+        """Grid codes that gained or lost units, or came or went: their 微网格 no longer fit them."""
+        codes = {c for c in np.concatenate([self.before, self.after]) if c}
+        return codes | (set(self.grids_before) ^ set(self.grids_after))
 
     def changed(self) -> tuple[str, ...]:
         """Grid codes whose units, existence or lock changed."""
-        codes = {c for c in np.concatenate([self.before, self.after]) if c}
-        codes |= set(self.grids_before) ^ set(self.grids_after)
+        codes = self.moved_grids() | set(self.micro_grids)
         codes |= set(self.locked_before) ^ set(self.locked_after)
         return tuple(sorted(codes))
 
@@ -180,6 +203,7 @@ class Plan:
         self.exclusive_range = parse_sequence_range(exclusive_range)
         self.micro_grids = micro_grids
         self.micro_band = parse_micro_band(micro_band) if micro_band is not None else DEFAULT_MICRO_BAND
+        self._micro_residents: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame | None] | None = None
         self.dirty = False
         self._geom_cache: dict[str, shapely.Geometry] = {}
         self._rtree = rtree_index.Index()
@@ -225,6 +249,28 @@ class Plan:
                     raise GridmapError("err_plan_cannot_derive_code_prefix_for", a=a)
                 out[a] = fill[a]
         return out
+
+    def attach_residents(self, residents: gpd.GeoDataFrame | Callable[[], gpd.GeoDataFrame | None] | None) -> None:
+        """Give the plan the residents its 微网格 are made from (or a function that reads them when first needed).
+
+        With them, every edit that moves units between grids makes the 微网格 of exactly those
+        grids anew (:func:`gridmap.plans.micro.refresh_plan_micro_grids`, the function a save
+        uses), so the map, the ``micro`` check and a save agree at once. Without them such an edit
+        drops the 微网格 of the grids it touched (the ``micro`` check names them) and the save
+        makes them from the project's residents.
+        """
+        self._micro_residents = residents
+
+    @property
+    def keeps_micro_current(self) -> bool:
+        """True when edits make the 微网格 of the grids they touch anew (residents attached)."""
+        return self._micro_residents is not None
+
+    def micro_residents(self) -> gpd.GeoDataFrame | None:
+        """The attached residents (read now if a reader was attached), or None."""
+        if callable(self._micro_residents):
+            self._micro_residents = self._micro_residents()
+        return self._micro_residents
 
     # ---------------------------------------------------------------------------------- state
 
@@ -383,12 +429,26 @@ class Plan:
         return EditResult(op, step.changed(), len(idx), skipped, self.checks(), new_grids)
 
     def _apply(self, step: Step, forward: bool) -> None:
+        micro_then = self.micro_grids
         self.codes[step.idx] = step.after if forward else step.before
         self.registry = dict(step.grids_after if forward else step.grids_before)
         self.locked = step.locked_after if forward else step.locked_before
         for code in step.changed():
             self._geom_cache.pop(code, None)
             self._rtree_dirty.add(code)
+        if step.micro_grids:  # a 微网格 edit: the rows of its grids swapped
+            rows = step.micro_after if forward else step.micro_before
+            if self.micro_grids is not None and rows is not None:
+                self.micro_grids = replace_micro_rows(self.micro_grids, step.micro_grids, rows)
+        elif step.micro_recorded:
+            self.micro_grids = step.micro_after if forward else step.micro_before
+        elif self.micro_grids is not None:
+            moved = step.moved_grids()
+            if moved:
+                refresh_plan_micro_grids(self, moved, self.micro_residents())
+            step.micro_before, step.micro_after = (micro_then, self.micro_grids) if forward \
+                else (self.micro_grids, micro_then)
+            step.micro_recorded = True
         self.dirty = True
 
     def _movable(self, idx: np.ndarray) -> tuple[np.ndarray, tuple]:
@@ -518,6 +578,97 @@ class Plan:
         idx = np.arange(len(self.codes))
         return self._commit(op, {"n_rows": int(len(table))}, idx, new, grids_after=grids,
                             skipped=tuple(self.unit_ids[refused].tolist()))
+
+    # ---------------------------------------------------------------------------------- 微网格 edits
+
+    def micro_of(self, grid_code: str) -> gpd.GeoDataFrame:
+        """The 微网格 of one base grid (code, households, 楼栋长, phone, polygons); empty without any."""
+        if self.micro_grids is None:
+            raise PlanError("err_micro_none")
+        return micro_rows(self.micro_grids, [grid_code])
+
+    def _micro_grid(self, micro_code: str) -> str:
+        """The base grid of a 微网格 code, checked: the plan has 微网格, the grid exists and is a base grid."""
+        if self.micro_grids is None:
+            raise PlanError("err_micro_none")
+        grid = str(micro_code)[:15]
+        if grid not in self.registry or grid in self.exclusive:
+            raise PlanError("err_micro_unknown", code=micro_code)
+        return grid
+
+    def _micro_step(self, op: str, params: dict, grid: str, rows: gpd.GeoDataFrame) -> EditResult:
+        """Apply a 微网格 edit of one base grid as an undoable step (recorded in the edit log)."""
+        assert self.micro_grids is not None
+        empty = np.empty(0, dtype=object)
+        step = Step(op, params, np.empty(0, dtype=np.int64), empty, empty, dict(self.registry), dict(self.registry),
+                    self.locked, self.locked, micro_before=micro_rows(self.micro_grids, [grid]), micro_after=rows,
+                    micro_recorded=True, micro_grids=(grid,))
+        self._apply(step, forward=True)
+        self.history.append(step)
+        self.future.clear()
+        return EditResult(op, step.changed(), 0, (), self.checks())
+
+    def _located_residents(self) -> tuple[gpd.GeoDataFrame, np.ndarray, np.ndarray]:
+        """(attached residents, their points in the plan's CRS, the grid code of each now); refused without."""
+        residents = self.micro_residents()
+        if residents is None:
+            raise PlanError("err_micro_needs_residents")
+        points = resident_points(residents, self.crs)
+        codes = resident_grid_codes(points, self.units, np.array([c or "" for c in self.codes], dtype=object))
+        return residents, points, codes
+
+    def _grid_residents(self, grid: str) -> tuple[np.ndarray, np.ndarray]:
+        """(points, households) of the attached residents counted in base grid ``grid``."""
+        residents, points, codes = self._located_residents()
+        mine = codes == grid
+        households = (pd.to_numeric(residents["households"], errors="coerce").fillna(0).to_numpy()
+                      if "households" in residents else np.zeros(len(residents)))
+        return points[mine], households[mine].astype(np.int64)
+
+    def set_building_head(self, micro_code: str, name: str, phone: str = "") -> EditResult:
+        """Set (or, blank, clear) the 楼栋长 and phone of a 微网格; undoable. The edit log names the 微网格 only."""
+        grid = self._micro_grid(micro_code)
+        assert self.micro_grids is not None
+        rows = with_building_head(micro_rows(self.micro_grids, [grid]), micro_code, name, phone)
+        return self._micro_step("micro_head", {"micro_code": str(micro_code)}, grid, rows)
+
+    def move_micro(self, target_code: str, *, polygon: shapely.Geometry | None = None, source_code: str | None = None,
+                   crs=None) -> EditResult:
+        """Move buildings into the 微网格 ``target_code`` from the others of its base grid; undoable.
+
+        The buildings are those whose point lies inside ``polygon`` (a drawn lasso, ``crs`` its CRS)
+        or in the 微网格 ``source_code`` (all of it); see :func:`gridmap.plans.micro.move_micro_buildings`.
+        Needs the residents (:meth:`attach_residents`).
+        """
+        grid = self._micro_grid(target_code)
+        if (polygon is None) == (source_code is None):
+            raise PlanError("err_micro_pick")
+        points, households = self._grid_residents(grid)
+        if polygon is not None:
+            shape = self._to_plan_crs(polygon, crs)
+            params: dict = {"target": str(target_code), "polygon": shape.wkt}
+        else:
+            if self._micro_grid(str(source_code)) != grid:
+                raise PlanError("err_micro_target", target=target_code, grid=str(source_code)[:15])
+            shape = self.micro_of(grid).set_index("micro_code").geometry.get(str(source_code))
+            if shape is None:
+                raise PlanError("err_micro_unknown", code=source_code)
+            params = {"target": str(target_code), "source": str(source_code)}
+        picked = shapely.intersects(shape, points) if len(points) else np.zeros(0, dtype=bool)
+        assert self.micro_grids is not None
+        rows = move_micro_buildings(self.micro_grids, self._geometry(grid), grid, points, households, picked,
+                                    str(target_code), self.micro_band)
+        return self._micro_step("micro_move", params, grid, rows)
+
+    def rebuild_micro(self, grid_code: str) -> EditResult:
+        """Make the 微网格 of one base grid anew with the plan's band (their 楼栋长 cleared); undoable."""
+        grid = self._micro_grid(f"{grid_code}00")
+        residents, _, codes = self._located_residents()
+        assert self.micro_grids is not None
+        base = [c for c in self.registry if c not in self.exclusive]
+        micro, _, _ = rebuild_micro_grids(self.micro_grids, base, self.grids([grid])[["grid_code", "geometry"]],
+                                          residents, codes, band=self.micro_band)
+        return self._micro_step("micro_rebuild", {"grid_code": grid}, grid, micro_rows(micro, [grid]))
 
     def undo(self) -> EditResult | None:
         """Undo the last applied step (any depth); None when there is nothing to undo."""

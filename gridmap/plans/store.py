@@ -40,7 +40,7 @@ from gridmap.errors import GridmapError
 from gridmap.io.files import write_gpkg
 from gridmap.plans.exclusive import DEFAULT_EXCLUSIVE_RANGE
 from gridmap.plans.grids import CODE_PATTERN, community_prefixes, number_grids
-from gridmap.plans.micro import MICRO_LAYER
+from gridmap.plans.micro import MICRO_LAYER, micro_rows_from_records, micro_rows_to_records
 from gridmap.plans.plan import Plan, PlanError, Step
 from gridmap.vocab import Message
 
@@ -130,6 +130,14 @@ def _codes_json(codes: np.ndarray) -> list:
     return [None if c is None else str(c) for c in codes]
 
 
+def _micro_json(step: Step) -> dict:
+    """What undoing a 微网格 edit needs: the rows of its grids before and after (nothing for other steps)."""
+    if not step.micro_grids or step.micro_before is None or step.micro_after is None:
+        return {}
+    return {"micro_grids": list(step.micro_grids), "micro_before": micro_rows_to_records(step.micro_before),
+            "micro_after": micro_rows_to_records(step.micro_after)}
+
+
 def steps_table(plan: Plan, first: int = 0) -> pd.DataFrame:
     """The plan's applied steps from position ``first`` on as the ``edit_log`` table: the columns of
     :meth:`Plan.edit_log` plus ``undo`` (JSON: the units, their grids before and after, the grid
@@ -138,7 +146,7 @@ def steps_table(plan: Plan, first: int = 0) -> pd.DataFrame:
     undo = [json.dumps({"units": plan.unit_ids[s.idx].tolist(), "before": _codes_json(s.before),
                         "after": _codes_json(s.after), "grids_before": s.grids_before, "grids_after": s.grids_after,
                         "locked_before": sorted(s.locked_before), "locked_after": sorted(s.locked_after),
-                        "t": s.time}, ensure_ascii=False) for s in plan.history[first:]]
+                        "t": s.time, **_micro_json(s)}, ensure_ascii=False) for s in plan.history[first:]]
     log["undo"] = undo
     return log
 
@@ -149,10 +157,15 @@ def steps_from_table(plan: Plan, log: pd.DataFrame) -> list[Step]:
     positions = pd.Index(plan.unit_ids)
     for row in log.sort_values("seq").itertuples(index=False):
         d = json.loads(row.undo)
+        micro = {}
+        if d.get("micro_grids"):  # a 微网格 edit: the rows of its grids around it
+            micro = {"micro_grids": tuple(d["micro_grids"]), "micro_recorded": True,
+                     "micro_before": micro_rows_from_records(d["micro_before"], plan.crs),
+                     "micro_after": micro_rows_from_records(d["micro_after"], plan.crs)}
         steps.append(Step(row.op, json.loads(row.params), positions.get_indexer(d["units"]),
                           np.array(d["before"], dtype=object), np.array(d["after"], dtype=object),
                           d["grids_before"], d["grids_after"], frozenset(d["locked_before"]),
-                          frozenset(d["locked_after"]), d["t"]))
+                          frozenset(d["locked_after"]), d["t"], **micro))
     return steps
 
 
@@ -323,6 +336,9 @@ def load_plan(path: str | os.PathLike) -> Plan:
     log = pyogrio.read_dataframe(path, layer="edit_log", read_geometry=False)
     if len(log):
         plan.history = steps_from_table(plan, log)
+    if plan.micro_grids is not None and f"{SOURCE_PREFIX}residents" in _source_layer_names(path):
+        # edits make the 微网格 of the grids they touch anew from the residents stored with the plan
+        plan.attach_residents(lambda: gpd.read_file(path, layer=f"{SOURCE_PREFIX}residents", engine="pyogrio"))
     plan.dirty = False
     return plan
 

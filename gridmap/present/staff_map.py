@@ -100,18 +100,20 @@ def staffing_map(grids: gpd.GeoDataFrame, micro: gpd.GeoDataFrame | None = None,
                           "n_micro_with_member") if c in grids.columns]
     web = web_layer(grids[[*fields, *(c for c in ("staffed", "reason") if c in grids.columns), grids.geometry.name]],
                     tolerance_m, decimals=decimals, coverage=True)
-    staffed = web["staffed"].astype(bool).to_numpy() if "staffed" in web.columns else np.ones(len(web), bool)
-    load = web[staffed]
     blocks: list[tuple[str, Sequence[str], Sequence[str]]] = []
-    _filled(load, classify(load["households_per_staff"].to_numpy(float), LOAD_BREAKS), LOAD_COLORS, fields,
-            name=text("layer_staff_load", lang), lang=lang, setup=setup, show=True, weight=1.0,
-            decimals=decimals).add_to(m)
-    blocks.append((field_label("households_per_staff", lang), LOAD_COLORS, _labels(LOAD_BREAKS, integer=False)))
-    missing = web[~staffed]
-    _filled(missing, np.zeros(len(missing), np.int64), (UNSTAFFED_COLOR,), [*fields, "reason"],
-            name=text("layer_grids_unstaffed", lang), lang=lang, setup=setup, show=True, weight=2.0,
-            decimals=decimals).add_to(m)
-    blocks.append((text("layer_grids_unstaffed", lang), (UNSTAFFED_COLOR,), (f"{len(missing):,}",)))
+    if "households_per_staff" in web.columns:  # absent when a project keeps a pairing run only
+        staffed = web["staffed"].astype(bool).to_numpy() if "staffed" in web.columns else np.ones(len(web), bool)
+        load = web[staffed]
+        _filled(load, classify(load["households_per_staff"].to_numpy(float), LOAD_BREAKS), LOAD_COLORS, fields,
+                name=text("layer_staff_load", lang), lang=lang, setup=setup, show=True, weight=1.0,
+                decimals=decimals).add_to(m)
+        blocks.append((field_label("households_per_staff", lang), LOAD_COLORS, _labels(LOAD_BREAKS, integer=False)))
+        missing = web[~staffed]
+        _filled(missing, np.zeros(len(missing), np.int64), (UNSTAFFED_COLOR,),
+                [*fields, *(["reason"] if "reason" in web.columns else [])],
+                name=text("layer_grids_unstaffed", lang), lang=lang, setup=setup, show=True, weight=2.0,
+                decimals=decimals).add_to(m)
+        blocks.append((text("layer_grids_unstaffed", lang), (UNSTAFFED_COLOR,), (f"{len(missing):,}",)))
     if micro is not None and len(micro):
         cols = [c for c in ("micro_code", "households", "n_members") if c in micro.columns]
         mweb = web_layer(micro[[*cols, micro.geometry.name]], min(tolerance_m, 0.5), decimals=decimals,
@@ -125,7 +127,7 @@ def staffing_map(grids: gpd.GeoDataFrame, micro: gpd.GeoDataFrame | None = None,
         pweb = web_layer(pairing[[*cols, pairing.geometry.name]], tolerance_m, decimals=decimals, coverage=True)
         colors = COUNT_COLORS[::-1]
         _filled(pweb, classify(pweb["n_unpaired"].to_numpy(float), UNPAIRED_BREAKS), colors, cols,
-                name=text("layer_unpaired", lang), lang=lang, setup=setup, show=False, weight=1.0,
+                name=text("layer_unpaired", lang), lang=lang, setup=setup, show=not blocks, weight=1.0,
                 decimals=decimals).add_to(m)
         blocks.append((field_label("n_unpaired", lang), colors, _labels(UNPAIRED_BREAKS, integer=True)))
     ClassLegend(blocks, position="bottomright", css_class="gridmap-staffing-legend").add_to(m)

@@ -746,4 +746,31 @@ APP_TEXT.update({
     'city_level': {"zh": "地图显示", "en": "Map shows"},
     'city_level_streets': {"zh": "街道", "en": "Sub-districts"},
     'city_level_communities': {"zh": "社区（数据量较大）", "en": "Communities (more data)"},
+    # issue 16 (s21-people) ------------------------------------------------------------------------------------
+    'micro_header': {"zh": "本网格的微网格（{n} 个）", "en": "Micro grids (微网格) of this grid ({n})"},
+    'micro_viewer_note': {"zh": "只读：查看者看不到楼栋长姓名和电话。",
+                          "en": "Read-only: viewers see no building heads' names or phones."},
+    'micro_pick': {"zh": "微网格", "en": "Micro grid"},
+    'micro_head_name': {"zh": "楼栋长姓名", "en": "Building head (楼栋长)"},
+    'micro_head_phone': {"zh": "楼栋长电话", "en": "Building head's phone"},
+    'btn_micro_head': {"zh": "保存楼栋长", "en": "Set building head"},
+    'micro_move_source': {"zh": "把这个微网格的楼栋", "en": "Move the buildings of"},
+    'micro_move_target': {"zh": "并入相邻的微网格", "en": "into the neighbouring micro grid"},
+    'btn_micro_move': {"zh": "移动楼栋", "en": "Move buildings"},
+    'btn_micro_rebuild': {"zh": "按 {lo}–{hi} 户重新划分本网格的微网格", "en": "Make this grid's micro grids anew "
+                                                                          "({lo}–{hi} households)"},
+    'edit_micro_head': {"zh": "已设置微网格 {code} 的楼栋长（保存方案后生效）",
+                        "en": "Building head of {code} set (kept when the plan is saved)"},
+    'edit_micro_move': {"zh": "已把微网格 {source} 的楼栋并入 {target}",
+                        "en": "Buildings of {source} moved into {target}"},
+    'edit_micro_rebuild': {"zh": "已重新划分网格 {code} 的微网格（楼栋长需重新填写）",
+                           "en": "Micro grids of {code} made anew (building heads to be filled in again)"},
+    'op_micro_head': {"zh": "设置楼栋长", "en": "set building head"},
+    'op_micro_move': {"zh": "移动楼栋", "en": "move buildings"},
+    'op_micro_rebuild': {"zh": "重新划分微网格", "en": "remake micro grids"},
+    'pairing_source': {
+        "zh": "由 gridmap pair 按方案 {plan} 版本 {rev} 计算：{grids} 个网格，已结对 {paired} 人，"
+              "未结对 {unpaired} 人。",
+        "en": "Computed by gridmap pair on plan {plan}, revision {rev}: {grids} grids, {paired} people paired, "
+              "{unpaired} not paired."},
 })

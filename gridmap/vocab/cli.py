@@ -565,4 +565,19 @@ CLI_TEXT: dict[str, dict[str, str]] = {
         "zh": "地图资源：已安装到 {target}（{megabytes:.1f} MB）",
         "en": "assets: installed into {target} ({megabytes:.1f} MB)",
     },
+    # issue 16 (s21-people) ------------------------------------------------------------------------------------
+    "cli_ws_read_people": {"zh": "已读取 {key}：{n:,} 个要素（{path}）", "en": "read {key}: {n:,} features ({path})"},
+    "cli_ws_imported_people": {
+        "zh": "项目 {name}：已导入人员图层 {layers}（仅管理员和范围内的规划人员可查看名单）；项目图层：{all}",
+        "en": "project {name}: layers of people {layers} imported (only admins and planners in scope read the "
+        "lists); the project's layers: {all}",
+    },
+    "cli_pair_kept": {
+        "zh": "已保存到项目 {project}：{layers}（方案 {plan}，版本 {revision}）",
+        "en": "kept in project {project}: {layers} (plan {plan}, revision {revision})",
+    },
+    "cli_pair_kept_message": {
+        "zh": "gridmap pair：{people:,} 人中 {paired:,} 人已结对",
+        "en": "gridmap pair: {paired:,} of {people:,} people paired",
+    },
 }

@@ -412,9 +412,11 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "present)",
     },
     "help_pair_plan": {
-        "zh": "方案（`gridmap unify` 或应用生成）：每个人和帮扶人的 grid_code；距离相同时优先同一网格内结对",
+        "zh": "方案（`gridmap unify` 或应用生成）：每个人和帮扶人的 grid_code；距离相同时优先同一网格内结对；"
+        "与 --workspace 同用时为项目中方案的名称（默认：项目唯一的方案）",
         "en": "a plan (from `gridmap unify` or the app): grid_code of every person and helper; pairs inside the same "
-        "grid are preferred at equal distance",
+        "grid are preferred at equal distance; with --workspace, the name of the project's plan (default: its only "
+        "plan)",
     },
     "help_pair_snap_limit": {
         "zh": "点距街道超过此米数时视为不在路网上（默认 {snap_limit_m:g}）",
@@ -433,8 +435,8 @@ CLI_HELP: dict[str, dict[str, str]] = {
         "en": "the embedded Nanjing demo, with synthetic helpers (no real person behind them)",
     },
     "help_pair_out": {
-        "zh": "输出文件夹",
-        "en": "output folder",
+        "zh": "输出文件夹（与 --workspace 同用时可省略：结果保存在项目中）",
+        "en": "output folder (optional with --workspace, where the results are kept in the project)",
     },
     "help_pair_pair_description": {
         "zh": "在 OSM 路网上为每位特殊群体人员（居民图层各群体字段中的人数）安排步行范围内的一名帮扶人，每名帮扶人至多"
@@ -974,5 +976,26 @@ CLI_HELP: dict[str, dict[str, str]] = {
     "help_notice_scopes": {
         "zh": "人员表（staff）和微网格（micro）",
         "en": "the staff table (staff) and the micro grids (micro)",
+    },
+    # issue 16 (s21-people) ------------------------------------------------------------------------------------
+    "help_workspace_people": {
+        "zh": "{what}；只添加或替换已有项目中的这一图层（个人信息）",
+        "en": "{what}; adds or replaces only this layer of an existing project (personal data)",
+    },
+    "help_workspace_people_staff": {
+        "zh": "网格员（含 staff_id、name、phone 的点；gridmap staff 读取）",
+        "en": "网格员 (points with staff_id, name, phone; read by gridmap staff)",
+    },
+    "help_workspace_people_members": {
+        "zh": "党员（含 member_id 的住址点；gridmap staff 读取）",
+        "en": "党员 (home points with member_id; read by gridmap staff)",
+    },
+    "help_workspace_people_units": {
+        "zh": "驻区单位（含 unit_id、volunteers 的点；gridmap staff 读取）",
+        "en": "驻区单位 (points with unit_id, volunteers; read by gridmap staff)",
+    },
+    "help_workspace_people_helpers": {
+        "zh": "结对帮扶的帮扶人（含 helper_id 的点；gridmap pair 读取）",
+        "en": "结对帮扶 helpers (points with helper_id; read by gridmap pair)",
     },
 }

@@ -1113,8 +1113,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "--demo imports the demo's own layers; leave out {given}",
     },
     "err_cli_gridmap_workspace_import_needs_zones": {
-        "zh": "gridmap workspace import 需要 --zones NAME=PATH（一个或多个）和 --area PATH，或 --demo",
-        "en": "gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, or --demo",
+        "zh": "gridmap workspace import 需要 --zones NAME=PATH（一个或多个）和 --area PATH，或 --demo，"
+        "或人员图层（--staff、--members、--units、--helpers）",
+        "en": "gridmap workspace import needs --zones NAME=PATH (one or more) and --area PATH, or --demo, or layers "
+        "of people (--staff, --members, --units, --helpers)",
     },
     # --- gridmap.demo ---------------------------------------------------------------------------------------
     "err___init___border_strip_would_empty_zone": {
@@ -1960,5 +1962,73 @@ MESSAGES: dict[str, dict[str, str]] = {
     "err_ws_scope_not_planner": {
         "zh": "辖区代码只用于规划员；{role} 没有辖区代码",
         "en": "scope codes are for planners; a {role} has none",
+    },
+    # issue 16 (s21-people) ------------------------------------------------------------------------------------
+    "err_people_layer_key": {
+        "zh": "人员图层 {key} 无法导入：项目可保存的人员图层为 {keys}",
+        "en": "layer of people {key} cannot be imported: the people layers a project keeps are {keys}",
+    },
+    "err_ws_people_no_inputs": {
+        "zh": "项目 {project} 不存在或还没有输入数据：请先用 gridmap workspace import DIR --project {project} "
+        "--zones … --area …（或 --demo）导入，再导入人员图层",
+        "en": "project {project} does not exist or has no inputs yet: import them first with gridmap workspace "
+        "import DIR --project {project} --zones … --area … (or --demo), then its layers of people",
+    },
+    "err_ws_people_denied": {
+        "zh": "{who}（{role}）无权向项目 {project} 导入人员图层",
+        "en": "{who} ({role}) may not import layers of people into project {project}",
+    },
+    "err_pair_workspace_needs": {
+        "zh": "项目 {project} 没有图层 {layer}：请用 gridmap workspace import DIR --project {project} --{layer} PATH "
+        "导入，或给出 --{layer} PATH",
+        "en": "project {project} has no layer {layer}: import it with gridmap workspace import DIR --project "
+        "{project} --{layer} PATH, or give --{layer} PATH",
+    },
+    "err_pair_workspace_no_osm": {
+        "zh": "项目 {project} 没有 OSM 路网文件：请用 gridmap workspace import … --osm PATH 导入，或给出 --osm PATH",
+        "en": "project {project} has no OSM street file: import one with gridmap workspace import … --osm PATH, or "
+        "give --osm PATH",
+    },
+    "err_pair_workspace_out": {
+        "zh": "给出 --workspace 时同时需要 --project NAME；不带 --workspace 时需要 --out DIR",
+        "en": "--workspace needs --project NAME; without --workspace, give --out DIR",
+    },
+    "err_ws_import_people_apart": {
+        "zh": "人员图层（{given}）请在导入输入数据之后单独导入：gridmap workspace import DIR --project NAME {given} …",
+        "en": "import the layers of people ({given}) on their own, after the inputs: gridmap workspace import DIR "
+        "--project NAME {given} …",
+    },
+    "err_micro_none": {
+        "zh": "该方案没有微网格：请用 gridmap unify … --micro 10,70 生成",
+        "en": "this plan has no 微网格: make them with gridmap unify … --micro 10,70",
+    },
+    "err_micro_unknown": {"zh": "方案中没有微网格 {code}", "en": "the plan has no 微网格 {code}"},
+    "err_micro_head_long": {
+        "zh": "微网格 {code}：楼栋长姓名最多 50 个字符，电话最多 30 个字符",
+        "en": "微网格 {code}: a 楼栋长 name takes at most 50 characters, a phone at most 30",
+    },
+    "err_micro_target": {
+        "zh": "{target} 不是网格 {grid} 的微网格：楼栋只能在同一基础网格的微网格之间移动",
+        "en": "{target} is not a 微网格 of grid {grid}: buildings move only between 微网格 of the same base grid",
+    },
+    "err_micro_nothing_picked": {
+        "zh": "网格 {grid}：所选范围内没有楼栋；请圈选楼栋，或选择要并入的微网格",
+        "en": "grid {grid}: no building picked; draw around buildings, or choose the 微网格 to move",
+    },
+    "err_micro_not_neighbours": {
+        "zh": "微网格 {target} 会被分成几块：只能并入与它相邻的楼栋",
+        "en": "微网格 {target} would fall apart in pieces: only buildings next to it can join it",
+    },
+    "err_micro_needs_residents": {
+        "zh": "移动楼栋或重新划分微网格需要住户图层（方案所属项目的 residents）",
+        "en": "moving buildings or making 微网格 anew needs the residents (the project's residents layer)",
+    },
+    "err_micro_pick": {
+        "zh": "请给出圈选范围或一个来源微网格（二者选一）",
+        "en": "give either a drawn polygon or a source 微网格 (one of the two)",
+    },
+    "err_micro_outside_scope": {
+        "zh": "未保存：您修改了范围外网格 {grids} 的微网格",
+        "en": "not saved: you changed the 微网格 of grid(s) {grids} outside your scope",
     },
 }

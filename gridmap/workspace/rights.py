@@ -40,11 +40,14 @@ from gridmap.workspace.model import Principal, Role
 __all__ = ["Scope", "scope_of", "may_read_project", "may_edit_project", "may_import", "may_store_results",
            "sees_personal",
            "is_person_layer", "personal_columns", "protect_layer", "area_prefixes", "areas_of_rows",
-           "aggregate_counts", "protect_units", "protect_micro_grids", "PERSON_LAYERS", "MIN_FEATURES_FOR_GROUPS",
-           "valid_scope_code"]
+           "aggregate_counts", "protect_units", "protect_micro_grids", "PERSON_LAYERS", "LIST_LAYERS",
+           "MIN_FEATURES_FOR_GROUPS", "valid_scope_code"]
 
 #: Layer keys (or key prefixes) that hold people: their personal columns are protected.
 PERSON_LAYERS: tuple[str, ...] = ("residents", "helpers", "members", "volunteers", "staff", "people", "visits")
+#: Layers of people whose every row is a vulnerable person at home (the pairs of 结对帮扶): no row
+#: reaches a viewer, nor a planner outside the scope (:func:`protect_layer`).
+LIST_LAYERS: tuple[str, ...] = ("pairing_people",)
 #: Special-group counts of an area reach those without personal rights only when it holds this many features.
 MIN_FEATURES_FOR_GROUPS = 3
 
@@ -203,10 +206,17 @@ def protect_layer(frame: pd.DataFrame, key: str, principal: Principal,
 
     Layers that hold no people come back as they are. On a layer of people: admins get it whole;
     viewers get it without its personal columns; planners get every row, the personal cells of
-    rows outside their scope emptied (their location decides, against ``study_area``).
+    rows outside their scope emptied (their location decides, against ``study_area``). A list
+    layer (:data:`LIST_LAYERS`, e.g. the pairs of 结对帮扶: every row is a vulnerable person's
+    home) reaches planners with the rows inside their scope only, viewers with no rows.
     """
     if not is_person_layer(key) or principal.role == Role.ADMIN:
         return frame
+    if key in LIST_LAYERS:  # each row is where someone vulnerable lives: whole rows, in scope, or none
+        if principal.role != Role.PLANNER or study_area is None:
+            return frame.iloc[0:0]
+        inside = scope_of(principal).area_mask(areas_of_rows(frame, study_area), area_prefixes(study_area))
+        return frame[inside]
     cols = personal_columns(frame.columns)
     if not cols:
         return frame

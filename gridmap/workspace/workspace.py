@@ -39,8 +39,15 @@ import pyproj
 
 from gridmap.analysis.mosaic import LAYER_KEY
 from gridmap.io.crs import metric_crs
-from gridmap.io.validate import validate_layer
-from gridmap.plans.micro import normalize_micro_grids, refresh_plan_micro_grids, same_micro_grids, touched_grids
+from gridmap.io.validate import LayerError, validate_layer
+from gridmap.people.layers import PEOPLE_LAYERS, check_people_layer
+from gridmap.plans.micro import (
+    changed_micro_grids,
+    normalize_micro_grids,
+    refresh_plan_micro_grids,
+    same_micro_grids,
+    touched_grids,
+)
 from gridmap.plans.plan import Plan, Step
 from gridmap.plans.store import steps_from_table, steps_table
 from gridmap.vocab import LIST_SEP, Joined, Message
@@ -394,6 +401,54 @@ class WorkspaceSession:
         return self.backend.replace_inputs(record, {**current, **layers}, osm,
                                            [self._event("results", project, plan, revision, **details)])
 
+    def import_people(self, project: str, layers: Mapping[str, gpd.GeoDataFrame], *,
+                      reports: Sequence[Any] = ()) -> Project:
+        """Add or replace a project's layers of people (staff, members, units, helpers); the others are kept.
+
+        Each layer is checked as every command checks its input
+        (:func:`gridmap.io.validate.validate_layer`: geometry, CRS) and as the command that reads it checks it
+        (:func:`gridmap.people.layers.check_people_layer`; kept grid codes of ``staff`` against the
+        project's plans, when it has any). They are layers of people: read back through
+        :meth:`layer` / :meth:`inputs`, only admins and planners in scope get their names and phones.
+
+        Parameters
+        ----------
+        project : an existing project with inputs (import its inputs first).
+        layers : ``{key: layer}``, keys among :data:`gridmap.people.layers.PEOPLE_LAYERS`.
+        reports : validation reports of the loaders that read them, counted in the audit line.
+
+        Raises
+        ------
+        PermissionDenied : as :meth:`import_inputs` (a viewer; a planner not granted the project).
+        WorkspaceError : no such project, or one without inputs.
+        gridmap.io.validate.LayerError : a key that is not a layer of people, a layer that fails its checks.
+        """
+        project = _check_name(project, Message("err_ws_what_project"))
+        existing = self.backend.get_project(project)
+        if existing is None or "study_area" not in existing.layers:
+            raise WorkspaceError("err_ws_people_no_inputs", "people_no_inputs", project=project)
+        if not may_import(self.principal, project, True):
+            raise PermissionDenied("err_ws_people_denied", "import_denied", who=self.principal.name,
+                                   role=str(self.principal.role), project=project)
+        codes = {c for info in self.backend.list_plans(project)
+                 for c in self._state(project, info.name, info.head).registry} or None
+        checked: dict[str, gpd.GeoDataFrame] = {}
+        for key, gdf in layers.items():
+            if key not in PEOPLE_LAYERS:
+                raise LayerError("err_people_layer_key", key=key, keys=", ".join(PEOPLE_LAYERS))
+            fixed, report = validate_layer(gdf, None, source=str(gdf.attrs.get("source", f"{project}:{key}")),
+                                           layer=key)
+            report.raise_for_errors()
+            fixed.attrs["source"] = gdf.attrs.get("source", f"{project}:{key}")
+            check_people_layer(key, fixed, sorted(codes) if codes else None)
+            checked[key] = fixed
+        current = {k: self.backend.read_layer(project, k) for k in existing.layers if k not in checked}
+        osm = self.backend.osm_path(project)
+        details: dict[str, Any] = {"layers": {k: int(len(v)) for k, v in checked.items()},
+                                   "problems": sum(len(getattr(r, "problems", ())) for r in reports)}
+        return self.backend.replace_inputs(existing, {**current, **checked}, osm,
+                                           [self._event("import_people", project, **details)])
+
     def layer_keys(self, project: str) -> tuple[str, ...]:
         """The keys of a project's input layers."""
         return self._visible(project).layers
@@ -611,6 +666,8 @@ class WorkspaceSession:
         units = protect_units(self.backend.read_units(project, name), self.principal)
         plan = state.to_plan(units, revision=number, plan_id=info.plan_id, name=name,
                              micro_grids=protect_micro_grids(data.micro_grids, self.principal))
+        if plan.micro_grids is not None:  # edits keep the 微网格 current from the project's residents
+            plan.attach_residents(lambda: self._residents(project))
         if history:
             plan.history = self._history(project, name, number, plan, data)
         return plan
@@ -678,6 +735,22 @@ class WorkspaceSession:
         base = self._state(project, name, plan.revision)
         self._check_scope(project, name, plan.units.set_index("unit_id")["area_id"].astype(str), base,
                           PlanState.from_plan(plan))
+        self._check_micro_scope(project, name, plan)
+
+    def _check_micro_scope(self, project: str, name: str, plan: Plan) -> set[str]:
+        """The base grids whose 微网格 the plan changed since its revision; refused outside the scope.
+
+        Raises :class:`PermissionDenied` naming the grids when a 微网格 edit (楼栋长, buildings moved)
+        or a rebuild touches a grid outside the principal's scope.
+        """
+        base_micro = self.backend.read_revision(project, name, int(plan.revision), assignment=False,
+                                                micro=True).micro_grids
+        edited = changed_micro_grids(base_micro, _micro(plan))
+        outside = sorted(edited & self.outside_scope(plan))
+        if outside:
+            raise PermissionDenied("err_micro_outside_scope", "micro_outside_scope", project=project, plan=name,
+                                   grids=", ".join(outside[:10]))
+        return edited
 
     # ------------------------------------------------------------------ plans: writing
 
@@ -740,8 +813,9 @@ class WorkspaceSession:
         self._check_scope(project, name, plan.units.set_index("unit_id")["area_id"].astype(str), base, mine)
         kind = RevisionKind(kind)
         base_micro = self.backend.read_revision(project, name, base_no, assignment=False, micro=True).micro_grids
-        micro_note = self._refresh_micro(project, plan, touched_grids(base.codes, mine.codes)
-                                         | (set(base.exclusive) ^ set(mine.exclusive)))
+        micro_edited = self._check_micro_scope(project, name, plan)  # 微网格 edits outside the scope: refused
+        touched = touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
+        micro_note = self._refresh_micro(project, plan, touched)
         if mine.same_as(base) and same_micro_grids(_micro(plan), base_micro):  # nothing to save: hand back the head
             if info.head == base_no:
                 return SaveResult(self.backend.get_revision(project, name, base_no), False, plan, unchanged=True)
@@ -771,11 +845,12 @@ class WorkspaceSession:
                     plan.revision, plan.name, plan.plan_id, plan.dirty = rev.number, name, info.plan_id, False
                     return SaveResult(rev, False, plan)
             return self._merge_save(project, name, plan, info, base_no, base, mine, head, steps, keep, key,
-                                    message, progress, micro_note)
+                                    message, progress, micro_note, micro_edited)
 
     def _merge_save(self, project: str, name: str, plan: Plan, info: PlanInfo, base_no: int, base: PlanState,
                     mine: PlanState, head: int, steps: pd.DataFrame, keep: int, key: str | None, message: str,
-                    progress: Callable[[str], None] | None, micro_note: dict[str, Any]) -> SaveResult:
+                    progress: Callable[[str], None] | None, micro_note: dict[str, Any],
+                    micro_edited: frozenset[str] | set[str] = frozenset()) -> SaveResult:
         """Merge a save on an old revision with the head; store a merge revision, or a rescue one and refuse.
 
         The merged 微网格: theirs for the grids mine did not touch, mine for the grids mine touched,
@@ -813,7 +888,7 @@ class WorkspaceSession:
             assert merged is not None
             merged_plan = merged.to_plan(plan.units, revision=head, plan_id=info.plan_id, name=name)
             merged_note = self._merge_micro(project, name, head, plan, merged_plan, base, mine, theirs,
-                                            set(result.renumbered.values()))
+                                            set(result.renumbered.values()), micro_edited)
             status = _status(merged_plan)
             summary = {**summarize(theirs, merged, households, steps), **merged_note}
             summary["merged_with"] = [r.number for r in self.backend.list_revisions(project, name)
@@ -855,6 +930,9 @@ class WorkspaceSession:
         if plan.micro_grids is None or not codes:
             return {}
         base = {c for c in codes if c in plan.registry and c not in plan.exclusive}
+        if plan.keeps_micro_current and plan.micro_residents() is not None:
+            # the edits made them anew already (and a 楼栋长 set since must stay): only name them
+            return {"micro_rebuilt": sorted(base)} if base else {}
         stale = set(plan.micro_grids["grid_code"].astype(str)) - (set(plan.registry) - set(plan.exclusive))
         if not base and not stale:
             return {}
@@ -867,13 +945,16 @@ class WorkspaceSession:
         return note
 
     def _merge_micro(self, project: str, name: str, head: int, mine_plan: Plan, merged_plan: Plan, base: PlanState,
-                     mine: PlanState, theirs: PlanState, renumbered: set[str]) -> dict[str, Any]:
+                     mine: PlanState, theirs: PlanState, renumbered: set[str],
+                     micro_edited: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
         """Give ``merged_plan`` the 微网格 of a merge (see :meth:`_merge_save`); what to say in the summary."""
         theirs_micro = self.backend.read_revision(project, name, head, assignment=False, micro=True).micro_grids
         mine_micro = _micro(mine_plan)
         if theirs_micro is None and mine_micro is None:
             return {}
-        mine_touched = touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
+        # grids whose 微网格 mine changed (by moving units, or by a 微网格 edit: 楼栋长, buildings moved)
+        mine_touched = (touched_grids(base.codes, mine.codes) | (set(base.exclusive) ^ set(mine.exclusive))
+                        | set(micro_edited))
         theirs_touched = touched_grids(base.codes, theirs.codes) | (set(base.exclusive) ^ set(theirs.exclusive))
         parts = []
         if theirs_micro is not None:
