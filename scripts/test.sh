@@ -19,6 +19,10 @@ if [ -z "${GRIDMAP_TEST_POSTGRES_URL:-}" ]; then
   export GRIDMAP_TEST_POSTGRES_URL="$url"
 fi
 unset GRIDMAP_ALLOW_NO_POSTGRES  # here the PostGIS tests run, never skipped
+# Compiled modules and pytest's rewritten test modules are cached in __pycache__ (ignored by git):
+# with PYTHONDONTWRITEBYTECODE set (some images set it) every run would compile them again, which
+# doubles the collection time of each worker process.
+unset PYTHONDONTWRITEBYTECODE
 if [ $# -gt 0 ]; then
   workers=(-n 2)
   for arg in "$@"; do

@@ -69,6 +69,7 @@ def test_app_runs_in_chinese_by_default(standin) -> None:
     assert not at.error
 
 
+@pytest.mark.slow
 def test_language_switch_changes_every_label(standin) -> None:
     at = _run("en")
     assert at.title[0].value == "Grid planning for grassroots governance"

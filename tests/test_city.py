@@ -59,6 +59,7 @@ def test_processes_run_reads_its_partitions_and_is_the_one_process_run(city, sin
     assert_same(single, result)
 
 
+@pytest.mark.slow
 def test_default_processes_run_is_the_one_process_run_and_says_where_its_tasks_ran(city, single) -> None:
     """The default process run — store written aside while the driver warms up, grouped tasks, the
     whole-network access task first with its tables built while the others run — equals the
@@ -76,6 +77,7 @@ def test_default_processes_run_is_the_one_process_run_and_says_where_its_tasks_r
     assert {"split", "tasks", "merge", "total", "split_aside", "warm_up"} <= set(result.cpu)
 
 
+@pytest.mark.slow
 def test_grouped_tasks_give_the_same_results(city, single) -> None:
     """Neighbouring 街道 joined into two tasks: any set of whole communities is a partition."""
     result = run_partitioned(CityInputs.from_city(city), RunParams(tasks_per_worker=2), scheduler="sync")
@@ -96,6 +98,7 @@ def test_an_error_writing_the_store_aside_reaches_the_caller(city) -> None:
         run_partitioned(CityInputs.from_city(city), RunParams(partition_by="no_such_column"), scheduler="processes")
 
 
+@pytest.mark.slow
 def test_warm_up_loads_the_grid_search_in_a_fresh_process() -> None:
     """A worker's warm-up runs the partition stages for real: numba's grid search is loaded after it
     (a warm-up that failed silently would leave the dispatcher without a compiled signature)."""
@@ -264,6 +267,7 @@ def test_incomplete_results_folder_is_named(run_folder, tmp_path) -> None:
 # the page
 
 
+@pytest.mark.slow
 def test_city_page_shows_a_registered_folder_and_a_click_picks_a_street(run_folder, monkeypatch) -> None:
     import gridmap.app.mapkit as mapkit
 

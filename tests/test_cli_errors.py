@@ -170,6 +170,7 @@ def test_an_output_folder_without_permission(tmp_path, capsys) -> None:
     assert status == 2 and "--out /sys/gridmap-test-out: cannot write there" in err
 
 
+@pytest.mark.slow
 def test_a_disk_that_fills_up_while_writing_is_named(tmp_path, capsys, monkeypatch) -> None:
     """An OSError while the outputs are written (here: no space left) names the file and the folder."""
     import errno
@@ -305,6 +306,7 @@ def test_run_an_unreachable_scheduler_address_is_named(tmp_path, capsys, monkeyp
     assert status == 2 and "--scheduler tcp://127.0.0.1:9: no dask scheduler answers there within 2 s" in err
 
 
+@pytest.mark.slow
 def test_run_a_tiny_synthetic_city_works_or_names_why(tmp_path, capsys) -> None:
     """The smallest city (one building, no centre) runs through: no traceback at the last step."""
     config = _config(tmp_path, "[synthetic]\nn_buildings = 1\n")

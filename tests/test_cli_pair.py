@@ -171,6 +171,7 @@ def _run_bad(args: list[str], capsys) -> str:
     return err
 
 
+@pytest.mark.slow
 def test_bad_input_exits_2_with_a_named_error(inputs, demo_walk, tmp_path, capsys) -> None:
     base = ["--osm", str(DEMO_OSM), "--cache-dir", str(demo_walk["cache"]), "--quiet", "--out", str(tmp_path / "o")]
     err = _run_bad([*base, "--residents", str(inputs["residents"])], capsys)

@@ -169,6 +169,7 @@ def test_cli_bad_input_names_the_file_and_row(case, tmp_path: Path, capsys) -> N
     assert "dup.geojson" in err and "zone_id 'P1' is used by 2 features (rows 1, 2)" in err
 
 
+@pytest.mark.slow
 def test_cli_computes_in_the_inputs_crs_or_the_one_asked_for(case, tmp_path: Path, capsys) -> None:
     """Input in a Gauss–Krüger zone is computed there (areas are the input's own); ``--crs-work``
     chooses another working CRS, and one that distorts (Web Mercator) is refused with the reason."""

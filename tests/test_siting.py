@@ -336,6 +336,7 @@ def test_cli_site_demo_writes_the_files(demo_walk, tmp_path: Path, capsys) -> No
     assert json.loads((out / "sites.geojson").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
 
 
+@pytest.mark.slow
 def test_cli_site_with_files_target_and_bad_input(demo_walk, tmp_path: Path, capsys) -> None:
     layers = demo_walk["layers"]
     res_path, cen_path, cand_path = tmp_path / "r.geojson", tmp_path / "c.geojson", tmp_path / "s.geojson"
