@@ -208,17 +208,18 @@ def test_warm_up_computes_each_view_in_use(office) -> None:
 
 
 def test_warm_up_prepares_the_maps_a_first_visit_sends(office, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After the warm-up, a first visit to the data, overview and coverage pages builds no map: it
-    sends the one the warm-up prepared (building and rendering a map is what made first maps slow)."""
+    """After the warm-up, a first visit to the data, overview, coverage, access and siting pages builds
+    no map: it sends the one the warm-up prepared (building and rendering a map is what made first
+    maps slow; the siting page's recommendation is computed by the warm-up too)."""
     from gridmap.app import mapkit
 
     built: list[str] = []
     prepare = mapkit._prepare
     monkeypatch.setattr(mapkit, "_prepare", lambda m, key: built.append(key) or prepare(m, key))
     account.warm_up(account.workspace(account.workspace_location()))
-    assert {"data_map", "overview_map", "coverage_map_systems"} <= set(built)
+    assert {"data_map", "overview_map", "coverage_map_systems", "access_map", "siting_map"} <= set(built)
     built.clear()
-    for page in ("data", "overview", "coverage"):
+    for page in ("data", "overview", "coverage", "access", "siting"):
         at = run(page)
         assert at.get("component_instance"), page  # the map was sent
     assert built == []

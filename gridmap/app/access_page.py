@@ -23,6 +23,8 @@ __all__ = ["KEY", "render", "build_map", "CIRCLE_COLOURS", "grouping", "filtered
 KEY = "access"
 
 ALL = "__all__"
+#: The map's key (in the session and the prepared-map cache).
+MAP_KEY = "access_map"
 
 
 def grouping(ctx: PageContext) -> dict[str, tuple[gpd.GeoDataFrame, str]]:
@@ -49,6 +51,21 @@ def build_map(ctx: PageContext, a: analysis.Access, residents: gpd.GeoDataFrame,
     return access_map(a.result, residents=residents, catchments=a.catchments, isochrones=a.isochrones,
                       visits=visits, lang=ctx.lang, setup=mapkit.setup(ctx, base=base),
                       bounds=residents if len(residents) else ctx.data.study_area)
+
+
+def warm(ctx: PageContext) -> None:
+    """Prepare the map a first visit draws (grouped by the first grouping, every zone; the server's
+    warm-up calls this): the same analysis, visit list and map cache key as :func:`render` then uses."""
+    ds = ctx.data
+    if not ds.has_access_inputs:
+        return
+    a = analysis.access(ds.key, ds)
+    res = a.result.residents
+    groups = grouping(ctx)
+    by = next(iter(groups))
+    zones, zone_id = groups[by]
+    visits = acc.home_visit_list(res, zones, zone_id, labels=a.result.labels)
+    mapkit.prepare(lambda: build_map(ctx, a, res, visit_points(visits)), ctx, MAP_KEY, cache=(by, ALL))
 
 
 def render(ctx: PageContext) -> None:
@@ -78,7 +95,7 @@ def render(ctx: PageContext) -> None:
     visits = visits_all if value == ALL else visits_all[visits_all[zone_id].astype(str) == str(value)]
     controls = st.container()
 
-    mapkit.section(ctx, "access_map_help", lambda: build_map(ctx, a, sel, visit_points(visits)), "access_map",
+    mapkit.section(ctx, "access_map_help", lambda: build_map(ctx, a, sel, visit_points(visits)), MAP_KEY,
                    cache=(by, value))
 
     with controls:

@@ -28,6 +28,10 @@ __all__ = ["KEY", "render", "STATE"]
 
 KEY = "siting"
 STATE = "siting_state"  # session: {"dataset": key, "candidates": [(lon, lat)], "accepted": [site rows]}
+#: New sites proposed when the page opens.
+DEFAULT_K = 3
+#: The map's key (in the session and the prepared-map cache).
+MAP_KEY = "siting_map"
 RADII = tuple(int(m) for m in LIFE_CIRCLE_M)  # the life circles of gridmap.defaults: 300, 500, 1000 m
 
 
@@ -85,6 +89,19 @@ def _sites_map(ctx: PageContext, result: siting.SitingResult, centres: gpd.GeoDa
                       lang=ctx.lang, setup=mapkit.setup(ctx), bounds=ctx.data.study_area)
 
 
+def warm(ctx: PageContext) -> None:
+    """Prepare the map a first visit draws (the default count, radius and weight, no site accepted,
+    no candidate clicked; the server's warm-up calls this), with the cache keys :func:`render` uses."""
+    ds = ctx.data
+    if not ds.has_access_inputs:
+        return
+    k, radius, weight = DEFAULT_K, RADII[-1], _weights(ctx)[0]
+    centres = _centres(ctx, [])
+    result = _recommend(f"{ds.key}|{()}", ds, centres, k, radius, weight, ())
+    mapkit.prepare(lambda: _sites_map(ctx, result, centres, _user_candidates([]), radius), ctx, MAP_KEY,
+                   cache=((), k, radius, weight, ()))
+
+
 def render(ctx: PageContext) -> None:
     """Draw the siting page: the best new service-station sites for the chosen count, radius and weight,
     candidates of the user's own, and the effect of accepting them."""
@@ -102,7 +119,7 @@ def render(ctx: PageContext) -> None:
     # the settings and figures sit above the map but are drawn after it (the browser gets the map
     # first); their values come from the session state, where the widgets keep them
     weights = _weights(ctx)
-    k = session_choice("siting_k", range(1, 11), 3)
+    k = session_choice("siting_k", range(1, 11), DEFAULT_K)
     radius = session_choice("siting_radius", RADII, RADII[-1])
     weight = session_choice("siting_weight", weights)
     centres = _centres(ctx, state["accepted"])
@@ -114,7 +131,7 @@ def render(ctx: PageContext) -> None:
 
     user = _user_candidates(state["candidates"])
     st.caption(t("siting_click_hint", lang))
-    out = mapkit.show(lambda: _sites_map(ctx, result, centres, user, radius), ctx, "siting_map",
+    out = mapkit.show(lambda: _sites_map(ctx, result, centres, user, radius), ctx, MAP_KEY,
                       cache=(accepted_key, k, radius, weight, tuple(state["candidates"])),
                       returned_objects=["last_clicked"])
     with controls:
