@@ -399,3 +399,22 @@ def test_every_help_text_of_the_cli_is_a_catalog_text() -> None:
                         literal.append(f"{path.name}:{node.lineno} {kw.arg}=")
     assert not literal, literal
     assert len([k for k in CLI_HELP if k.startswith("help_")]) > 190
+
+
+def test_revision_summaries_read_in_the_language_of_the_history_panel() -> None:
+    """The History panel and ``gridmap plan log`` describe a save in the user's language (written out
+    by hand here: the figures, codes and list separators of each language)."""
+    from gridmap.workspace.changes import describe
+
+    summary = {"n_units": 10, "n_grids": 2, "n_unassigned": 1, "n_units_moved": 2,
+               "moved": [{"units": 1, "households": 20, "from": "A", "to": "B"},
+                         {"units": 1, "households": 5, "from": "", "to": "B"}],
+               "merged": [{"from": ["X", "Y"], "into": "Z"}], "locked": ["A", "C"], "restored": 3}
+    assert describe(summary, lang="zh") == [
+        "10 个单元，2 个网格，1 个未分配", "移动了 2 个单元", "  1 个单元、20 户：A → B",
+        "  1 个单元、5 户：（未分配） → B", "网格 X、Y 合并入 Z", "锁定网格：A、C", "恢复了修订版 3"]
+    assert describe(summary, lang="en") == [
+        "10 units in 2 grids, 1 unassigned", "2 unit(s) moved", "  1 unit(s), 20 households: A → B",
+        "  1 unit(s), 5 households: (unassigned) → B", "grids X, Y merged into Z", "grid(s) locked: A, C",
+        "revision 3 restored"]
+    assert describe({}, lang="zh") == ["无改动"]

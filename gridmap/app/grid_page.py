@@ -645,7 +645,7 @@ def history_table(revisions, lang: str) -> pd.DataFrame:
     """One row per revision, newest first: number, kind, who, when, what changed (in words), note."""
     rows = [{t("history_rev", lang): r.number, t("history_kind", lang): str(r.kind),
              t("history_author", lang): r.author, t("history_time", lang): f"{r.time:%Y-%m-%d %H:%M}",
-             t("history_what", lang): "; ".join(line.strip() for line in describe(r.summary, limit=3)[:4]),
+             t("history_what", lang): "; ".join(line.strip() for line in describe(r.summary, limit=3, lang=lang)[:4]),
              t("history_message", lang): r.message} for r in reversed(revisions)]
     return pd.DataFrame(rows, columns=[t(k, lang) for k in ("history_rev", "history_kind", "history_author",
                                                             "history_time", "history_what", "history_message")])

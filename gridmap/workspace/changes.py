@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gridmap.vocab import LIST_SEP, current_language, resolve_language, text
 from gridmap.workspace.state import PlanState
 
 __all__ = ["summarize", "describe", "changed_units"]
@@ -121,59 +122,72 @@ def summarize(base: PlanState | None, new: PlanState, households: pd.Series | No
     return out
 
 
-def _grid(code: str) -> str:
-    return code if code else "(unassigned)"
+def _grid(code: str, lang: str | None) -> str:
+    return code if code else text("rev_unassigned", lang)
 
 
-def describe(summary: dict[str, Any], limit: int = 10) -> list[str]:
-    """Lines of text saying what a summary holds (most important first; at most ``limit`` moves listed)."""
+def _codes(codes: list[str], limit: int, lang: str | None) -> str:
+    """Up to ``limit`` codes joined in the language's way, with an ellipsis when there are more."""
+    sep = LIST_SEP[resolve_language(lang) if lang else current_language()]
+    return sep.join(codes[:limit]) + (" …" if len(codes) > limit else "")
+
+
+def describe(summary: dict[str, Any], limit: int = 10, lang: str | None = None) -> list[str]:
+    """Lines of text saying what a summary holds (most important first; at most ``limit`` moves listed).
+
+    In ``lang`` (the current language when ``None``): the History panel and ``gridmap plan log`` show
+    them to the planner. The reasons of a refused save are kept as the merge wrote them.
+    """
     lines: list[str] = []
+
+    def say(msgid: str, **params: object) -> None:
+        lines.append(text(msgid, lang, **params))
+
     if "n_units" in summary:
-        lines.append(f"{summary['n_units']} units in {summary.get('n_grids', 0)} grids"
-                     + (f", {summary['n_unassigned']} unassigned" if summary.get("n_unassigned") else ""))
+        say("rev_units_in_grids", units=summary["n_units"], grids=summary.get("n_grids", 0))
+        if summary.get("n_unassigned"):
+            lines[-1] += text("rev_unassigned_count", lang, n=summary["n_unassigned"])
     moved = summary.get("moved", [])
     if summary.get("n_units_moved"):
-        lines.append(f"{summary['n_units_moved']} unit(s) moved")
+        say("rev_units_moved", n=summary["n_units_moved"])
     for m in moved[:limit]:
-        lines.append(f"  {m['units']} unit(s), {m['households']} households: {_grid(m['from'])} → {_grid(m['to'])}")
+        say("rev_move", units=m["units"], households=m["households"], source=_grid(m["from"], lang),
+            target=_grid(m["to"], lang))
     if len(moved) > limit:
-        lines.append(f"  … and {len(moved) - limit} more move(s)")
+        say("rev_more_moves", n=len(moved) - limit)
     for m in summary.get("merged", []):
-        lines.append(f"grids {', '.join(m['from'])} merged into {m['into']}")
+        say("rev_merged", grids=_codes(list(m["from"]), len(m["from"]), lang), into=m["into"])
     for s in summary.get("split", []):
-        lines.append(f"grid {s['grid']} split: new {', '.join(s['into'])}")
+        say("rev_split", grid=s["grid"], into=_codes(list(s["into"]), len(s["into"]), lang))
     merged_away = {c for m in summary.get("merged", []) for c in m["from"]}
     split_new = {c for s in summary.get("split", []) for c in s["into"]}
     created = [c for c in summary.get("created", []) if c not in split_new]
     removed = [c for c in summary.get("removed", []) if c not in merged_away]
     if created:
-        lines.append(f"grid(s) created: {', '.join(created[:limit])}" + (" …" if len(created) > limit else ""))
+        say("rev_created", grids=_codes(created, limit, lang))
     if removed:
-        lines.append(f"grid(s) removed: {', '.join(removed[:limit])}" + (" …" if len(removed) > limit else ""))
+        say("rev_removed", grids=_codes(removed, limit, lang))
     if summary.get("locked"):
-        lines.append(f"grid(s) locked: {', '.join(summary['locked'])}")
+        say("rev_locked", grids=_codes(list(summary["locked"]), len(summary["locked"]), lang))
     if summary.get("unlocked"):
-        lines.append(f"grid(s) unlocked: {', '.join(summary['unlocked'])}")
+        say("rev_unlocked", grids=_codes(list(summary["unlocked"]), len(summary["unlocked"]), lang))
     if "band" in summary:
-        lines.append(f"household band now {summary['band'][0]}–{summary['band'][1]}")
+        say("rev_band", low=summary["band"][0], high=summary["band"][1])
     if summary.get("renumbered"):
-        lines.append("new grid(s) renumbered to fit beside the other save: "
-                     + ", ".join(f"{a} → {b}" for a, b in summary["renumbered"].items()))
+        pairs = [f"{a} → {b}" for a, b in summary["renumbered"].items()]
+        say("rev_renumbered", pairs=_codes(pairs, len(pairs), lang))
     if summary.get("micro_rebuilt"):
-        codes = summary["micro_rebuilt"]
-        lines.append(f"微网格 made anew (whole buildings, inside the grid; 楼栋长 to be named again) in grid(s) "
-                     f"{', '.join(codes[:limit])}" + (" …" if len(codes) > limit else ""))
+        say("rev_micro_rebuilt", grids=_codes(list(summary["micro_rebuilt"]), limit, lang))
     if summary.get("micro_dropped"):
-        codes = summary["micro_dropped"]
-        lines.append(f"微网格 dropped (the project has no residents to make them from) in grid(s) "
-                     f"{', '.join(codes[:limit])}" + (" …" if len(codes) > limit else ""))
+        say("rev_micro_dropped", grids=_codes(list(summary["micro_dropped"]), limit, lang))
     if summary.get("merged_with"):
-        lines.append(f"merged with revision(s) {', '.join(map(str, summary['merged_with']))}")
+        say("rev_merged_with", revisions=_codes([str(r) for r in summary["merged_with"]],
+                                                 len(summary["merged_with"]), lang))
     if summary.get("restored"):
-        lines.append(f"revision {summary['restored']} restored")
+        say("rev_restored", revision=summary["restored"])
     if summary.get("conflict"):
         c = summary["conflict"]
-        lines.append(f"refused: conflicts with revision {c['head']} — " + "; ".join(c.get("reasons", [])))
+        say("rev_refused", head=c["head"], reasons="; ".join(c.get("reasons", [])))
     if not lines:
-        lines.append("no change")
+        say("rev_no_change")
     return lines
