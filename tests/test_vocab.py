@@ -418,3 +418,15 @@ def test_revision_summaries_read_in_the_language_of_the_history_panel() -> None:
         "  1 unit(s), 5 households: (unassigned) → B", "grids X, Y merged into Z", "grid(s) locked: A, C",
         "revision 3 restored"]
     assert describe({}, lang="zh") == ["无改动"]
+    from gridmap.vocab import LIST_SEP, Joined, Message
+    from gridmap.workspace.changes import reason_record
+
+    refused = {"conflict": {"head": 4, "reasons": [
+        reason_record(Message("rev_conflict_locks", grids=Joined(["A", "B"], LIST_SEP))),
+        "2 unit(s) changed in both saves"]}}  # a reason stored as text by an earlier version stays as written
+    assert describe(refused, lang="zh") == [
+        "被拒绝：与修订版 4 冲突——网格在一次保存中被锁定或解锁、在另一次中被改动：A、B；"
+        "2 unit(s) changed in both saves"]
+    assert describe(refused, lang="en") == [
+        "refused: conflicts with revision 4 — grid(s) locked or unlocked in one save and changed in the other: A, B; "
+        "2 unit(s) changed in both saves"]

@@ -608,4 +608,15 @@ CLI_TEXT: dict[str, dict[str, str]] = {
     "rev_refused": {"zh": "被拒绝：与修订版 {head} 冲突——{reasons}",
                     "en": "refused: conflicts with revision {head} — {reasons}"},
     "rev_no_change": {"zh": "无改动", "en": "no change"},
+    # ---- why two saves conflict: gridmap.workspace.merge (stored in the rescue revision's summary)
+    "rev_conflict_units": {"zh": "{n} 个单元在两次保存中都被改动", "en": "{n} unit(s) changed in both saves"},
+    "rev_conflict_locks": {"zh": "网格在一次保存中被锁定或解锁、在另一次中被改动：{grids}",
+                           "en": "grid(s) locked or unlocked in one save and changed in the other: {grids}"},
+    "rev_conflict_removed": {"zh": "网格在一次保存中被删除、在另一次中被改动：{grids}",
+                             "en": "grid(s) removed in one save and changed in the other: {grids}"},
+    "rev_conflict_missing": {"zh": "合并后用到的网格已不存在：{grids}",
+                             "en": "grid(s) used but no longer existing: {grids}"},
+    "rev_conflict_band": {"zh": "两次保存都改了户数区间（{mine_low}–{mine_high} 与 {theirs_low}–{theirs_high}）",
+                          "en": "the household band changed in both saves ({mine_low}–{mine_high} and "
+                                "{theirs_low}–{theirs_high})"},
 }

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gridmap.vocab import LIST_SEP, current_language, resolve_language, text
+from gridmap.vocab import LIST_SEP, Joined, Message, current_language, resolve_language, text
 from gridmap.workspace.state import PlanState
 
 __all__ = ["summarize", "describe", "changed_units"]
@@ -132,6 +132,25 @@ def _codes(codes: list[str], limit: int, lang: str | None) -> str:
     return sep.join(codes[:limit]) + (" …" if len(codes) > limit else "")
 
 
+#: How the reasons of a refused save are joined, per language.
+REASON_SEP: dict[str, str] = {"zh": "；", "en": "; "}
+
+
+def reason_record(reason: Message) -> dict[str, Any]:
+    """A merge's conflict reason as the revision summary stores it (JSON: its message id and parameters,
+    lists of grid codes as lists), so that it reads in each reader's language."""
+    return {"msgid": reason.msgid,
+            "params": {k: v.items if isinstance(v, Joined) else v for k, v in reason.params.items()}}
+
+
+def reason_text(reason: dict[str, Any] | str, lang: str | None = None) -> str:
+    """A stored conflict reason in ``lang`` (a text stored by an earlier version is kept as written)."""
+    if isinstance(reason, str):
+        return reason
+    params = {k: Joined(v, LIST_SEP) if isinstance(v, list) else v for k, v in reason.get("params", {}).items()}
+    return text(reason["msgid"], lang, **params)
+
+
 def describe(summary: dict[str, Any], limit: int = 10, lang: str | None = None) -> list[str]:
     """Lines of text saying what a summary holds (most important first; at most ``limit`` moves listed).
 
@@ -187,7 +206,8 @@ def describe(summary: dict[str, Any], limit: int = 10, lang: str | None = None) 
         say("rev_restored", revision=summary["restored"])
     if summary.get("conflict"):
         c = summary["conflict"]
-        say("rev_refused", head=c["head"], reasons="; ".join(c.get("reasons", [])))
+        sep = REASON_SEP[resolve_language(lang) if lang else current_language()]
+        say("rev_refused", head=c["head"], reasons=sep.join(reason_text(r, lang) for r in c.get("reasons", [])))
     if not lines:
         say("rev_no_change")
     return lines

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from gridmap.errors import GridmapError
+from gridmap.vocab import LIST_SEP, Joined, Message
 from gridmap.workspace.state import PlanState
 
 __all__ = ["MergeResult", "merge_states"]
@@ -41,14 +42,14 @@ class MergeResult:
     state : the merged state (None when there are conflicts).
     conflict_units : unit ids changed on both sides.
     conflict_grids : grid codes in conflict (lock or removal on one side, units changed on the other).
-    reasons : one line per kind of conflict, in words.
+    reasons : one message per kind of conflict (rendered in the reader's language).
     renumbered : ``{my new code: code it got}`` for new grids whose code the other side took.
     """
 
     state: PlanState | None
     conflict_units: tuple = ()
     conflict_grids: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Message, ...] = ()
     renumbered: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -91,10 +92,10 @@ def merge_states(base: PlanState, mine: PlanState, theirs: PlanState) -> MergeRe
     b, m, t = base.codes.to_numpy(dtype=object), _aligned(mine, index), _aligned(theirs, index)
     mine_changed, theirs_changed = m != b, t != b
     both = mine_changed & theirs_changed
-    reasons: list[str] = []
+    reasons: list[Message] = []
     conflict_units = tuple(index[both].tolist())
     if conflict_units:
-        reasons.append(f"{len(conflict_units)} unit(s) changed in both saves")
+        reasons.append(Message("rev_conflict_units", n=len(conflict_units)))
 
     mine_touched, theirs_touched = _touched(b, m, mine_changed), _touched(b, t, theirs_changed)
     base_grids = set(base.registry)
@@ -108,18 +109,17 @@ def merge_states(base: PlanState, mine: PlanState, theirs: PlanState) -> MergeRe
         theirs_locks & (mine_touched | (mine_removed - both_removed)))
     if lock_clash:
         grids |= lock_clash
-        reasons.append("grid(s) locked or unlocked in one save and changed in the other: "
-                       + ", ".join(sorted(lock_clash)))
+        reasons.append(Message("rev_conflict_locks", grids=Joined(sorted(lock_clash), LIST_SEP)))
     removed_clash = ((mine_removed - both_removed) & (theirs_touched | theirs_locks)) | (
         (theirs_removed - both_removed) & (mine_touched | mine_locks))
     if removed_clash:
         grids |= removed_clash
-        reasons.append(f"grid(s) removed in one save and changed in the other: {', '.join(sorted(removed_clash))}")
+        reasons.append(Message("rev_conflict_removed", grids=Joined(sorted(removed_clash), LIST_SEP)))
     base_band = (base.min_households, base.max_households)
     mine_band, theirs_band = (mine.min_households, mine.max_households), (theirs.min_households, theirs.max_households)
     if mine_band != base_band and theirs_band != base_band and mine_band != theirs_band:
-        reasons.append(f"the household band changed in both saves ({mine_band[0]}–{mine_band[1]} and "
-                       f"{theirs_band[0]}–{theirs_band[1]})")
+        reasons.append(Message("rev_conflict_band", mine_low=mine_band[0], mine_high=mine_band[1],
+                               theirs_low=theirs_band[0], theirs_high=theirs_band[1]))
     if reasons:
         return MergeResult(None, conflict_units, tuple(sorted(grids)), tuple(reasons))
 
@@ -157,7 +157,7 @@ def merge_states(base: PlanState, mine: PlanState, theirs: PlanState) -> MergeRe
     missing = (set(merged) - {""}) - set(registry)
     if missing:  # a safety net: every rule above should have caught it
         return MergeResult(None, (), tuple(sorted(missing)),
-                           (f"grid(s) used but no longer existing: {', '.join(sorted(missing))}",))
+                           (Message("rev_conflict_missing", grids=Joined(sorted(missing), LIST_SEP)),))
     state = PlanState(pd.Series(merged, index=index, name="grid_code"), registry, locked, prefixes, band[0], band[1],
                       exclusive, exclusive_range, micro_band)
     return MergeResult(state, renumbered=renumbered)

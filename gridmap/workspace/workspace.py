@@ -60,7 +60,7 @@ from gridmap.workspace.auth import (
     verify_password,
 )
 from gridmap.workspace.backend import Backend, NewRevision, RevisionData
-from gridmap.workspace.changes import changed_units, summarize
+from gridmap.workspace.changes import REASON_SEP, changed_units, reason_record, summarize
 from gridmap.workspace.errors import (
     NotFound,
     PermissionDenied,
@@ -865,7 +865,7 @@ class WorkspaceSession:
                 summary = {**summarize(base, mine, households, steps), **micro_note}
                 conflict = {"head": head, "units": list(map(str, result.conflict_units[:200])),
                             "n_units": len(result.conflict_units), "grids": list(result.conflict_grids),
-                            "reasons": list(result.reasons)}
+                            "reasons": [reason_record(r) for r in result.reasons]}
                 summary["conflict"] = conflict
                 if key is None:
                     key = self.backend.write_revision_data(
@@ -877,7 +877,7 @@ class WorkspaceSession:
                     audit=self._audit("rescue", project, name, base=base_no, message=message, conflict=conflict,
                                       summary=summary))
                 units = result.conflict_units
-                what = "; ".join(result.reasons)
+                what = Joined(result.reasons, REASON_SEP)
                 raise SaveConflict(
                     Message("err_ws_save_conflict", base_no=base_no, name=name, head=head, what=what,
                             rescue=rescue.number,

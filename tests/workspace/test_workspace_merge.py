@@ -67,7 +67,7 @@ def test_removed_grid_that_gained_units_on_the_other_side_is_a_conflict() -> Non
     mine = state([g1, g1, g3, g3], registry=set(GRIDS) - {g2})  # I merged g2 into g1
     theirs = state([g1, g2, g3, g2])  # they moved u4 into g2
     result = merge_states(base, mine, theirs)
-    assert not result.ok and result.conflict_grids == (g2,) and "removed" in result.reasons[0]
+    assert not result.ok and result.conflict_grids == (g2,) and "removed" in str(result.reasons[0])
 
 
 def test_both_removing_the_same_empty_grid_is_fine() -> None:
@@ -88,7 +88,7 @@ def test_lock_changes_merge_unless_the_other_side_changed_that_grid() -> None:
     assert result.ok and result.state.codes.tolist() == [g1, g3, g3] and result.state.locked == frozenset({g1})
     theirs = state([g2, g2, g3], locked={g3})  # they moved u1 out of g1, which I locked
     result = merge_states(base, mine, theirs)
-    assert not result.ok and result.conflict_grids == (g1,) and "locked" in result.reasons[0]
+    assert not result.ok and result.conflict_grids == (g1,) and "locked" in str(result.reasons[0])
 
 
 def test_band_changed_differently_on_both_sides_is_a_conflict() -> None:
