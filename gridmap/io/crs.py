@@ -23,7 +23,7 @@ import shapely
 from gridmap.errors import GridmapError, LayerError
 from gridmap.io.china_outline import CHINA_OUTLINE
 from gridmap.io.transformers import transformer
-from gridmap.vocab import LIST_SEP, Joined
+from gridmap.vocab import LIST_SEP, Joined, Message
 
 __all__ = [
     "SOURCE_SYSTEMS",
@@ -258,8 +258,9 @@ def describe_crs(crs: pyproj.CRS) -> str:
     return f"EPSG:{epsg} ({crs.name})" if epsg else crs.name
 
 
-def working_crs_problem(crs: pyproj.CRS, layers=()) -> str | None:
-    """Why ``crs`` cannot be the working CRS for ``layers``, or None when it can.
+def working_crs_problem(crs: pyproj.CRS, layers=()) -> Message | None:
+    """Why ``crs`` cannot be the working CRS for ``layers`` (a message, read in the reader's language),
+    or None when it can.
 
     A working CRS is projected, in metres, computed with ellipsoidal formulas (not Web Mercator's
     spherical ones on the ellipsoid), and measures lengths true to :data:`MAX_SCALE_ERROR` in every
@@ -270,15 +271,14 @@ def working_crs_problem(crs: pyproj.CRS, layers=()) -> str | None:
     """
     crs = pyproj.CRS.from_user_input(crs)
     if not crs.is_projected:
-        return f"{describe_crs(crs)} is not a projected CRS (coordinates in degrees cannot measure metres)"
+        return Message("crs_problem_not_projected", crs=describe_crs(crs))
     unit = crs.axis_info[0].unit_name if crs.axis_info else ""
     if unit not in ("metre", "meter"):
-        return f"{describe_crs(crs)} has its coordinates in {unit or 'unknown units'}, not metres"
+        return Message("crs_problem_not_metres", crs=describe_crs(crs), unit=unit or "?")
     operation = crs.coordinate_operation
     method = operation.method_name if operation is not None else ""
     if "Pseudo Mercator" in method or "Spherical" in method:
-        return (f"{describe_crs(crs)} is a web-map projection ({method}): spherical formulas on the ellipsoid, "
-                "not true to scale")
+        return Message("crs_problem_web_map", crs=describe_crs(crs), method=method)
     layers = [g for g in layers if g is not None and g.crs is not None and not _present(g).empty]
     if not layers:
         return None
@@ -293,12 +293,11 @@ def working_crs_problem(crs: pyproj.CRS, layers=()) -> str | None:
         largest = smallest = np.array([np.nan])
     error = np.maximum(np.abs(largest - 1.0), np.abs(smallest - 1.0))
     if not np.isfinite(error).all():
-        return f"{describe_crs(crs)} cannot project the data (the data lies outside its area of use)"
+        return Message("crs_problem_outside", crs=describe_crs(crs))
     worst = float(error.max())
     if worst > MAX_SCALE_ERROR:
         area = float(np.max(np.abs(np.asarray(factors.areal_scale, dtype=float) - 1.0)))
-        return (f"{describe_crs(crs)} is not true to scale at the data: lengths err by up to {worst:.1%} and areas "
-                f"by up to {area:.0%} there (a working CRS must stay within {MAX_SCALE_ERROR:.1%})")
+        return Message("crs_problem_scale", crs=describe_crs(crs), worst=worst, area=area, limit=MAX_SCALE_ERROR)
     return None
 
 
@@ -329,7 +328,7 @@ def working_crs(*layers: gpd.GeoDataFrame | gpd.GeoSeries | None,
             raise LayerError("err_crs_working_crs_not_crs_pyproj", crs=crs, detail=exc) from exc
         problem = working_crs_problem(chosen, present)
         if problem:
-            hint = f"; for this data use e.g. {describe_crs(metric_crs(present[0]))}" if present else ""
+            hint = Message("crs_problem_hint", crs=describe_crs(metric_crs(present[0]))) if present else ""
             raise LayerError("err_crs_working_crs_or_leave_working", crs=crs, problem=problem, hint=hint)
         return chosen
     if not present:  # no geometry to measure at: a projected CRS in metres, if a layer has one
