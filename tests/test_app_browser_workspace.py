@@ -299,7 +299,7 @@ def test_same_units_refused_with_a_rescue_revision_and_history_names_everyone(se
         assert store.plan_info(PROJECT, PLAN).head == head + 1
         history = page3.locator('[data-testid="stTable"]').filter(has_text="改了什么")
         # the page first shows the History of the run before the refusal; wait for the rerun's table
-        for word in ("rescue", "merge", "p1", "p2", "p3", "setup"):
+        for word in ("救援版本", "合并保存", "p1", "p2", "p3", "setup"):  # kinds in the page's language
             expect(history).to_contain_text(word, timeout=60_000)
     finally:
         for context, _ in sessions.values():

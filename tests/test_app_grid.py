@@ -346,7 +346,7 @@ def test_saves_go_into_the_project_by_name_and_a_conflicting_save_is_kept_as_a_r
     assert _state(at).other is not None and _state(at).other.revision == 2  # the saved one beside mine
     history = next(tb.value for tb in at.table if "修改人" in tb.value.columns)
     assert list(history.index) == [3, 2, 1] and list(history["修改人"]) == ["open", "system:someone", "open"]
-    assert list(history["类型"]) == ["rescue", "save", "build"]
+    assert list(history["类型"]) == ["救援版本", "保存", "生成"]  # rescue, save, build in Chinese
     # open the plan again (discarding ours after confirming): revision 2 with their lock
     at.checkbox(key="grid_open_confirm").check().run()
     at.selectbox(key="grid_open_name").set_value(name).run()

@@ -46,7 +46,7 @@ from gridmap.plans.store import load_plan, save_plan
 from gridmap.present import maps, views
 from gridmap.present.plan_map import BAND_COLORS, grid_layer, micro_layer, plan_grids, plan_map
 from gridmap.workspace import PermissionDenied, SaveConflict, WorkspaceError
-from gridmap.workspace.changes import describe
+from gridmap.workspace.changes import REASON_SEP, describe, kind_label
 
 __all__ = ["KEY", "render", "STATE", "MAP_KEY", "GridSession", "build_plan", "current_grids", "handle_map_value",
            "BAND_COLORS", "history_table"]
@@ -643,9 +643,10 @@ def _save_panel(ctx: PageContext, s: GridSession) -> None:
 
 def history_table(revisions, lang: str) -> pd.DataFrame:
     """One row per revision, newest first: number, kind, who, when, what changed (in words), note."""
-    rows = [{t("history_rev", lang): r.number, t("history_kind", lang): str(r.kind),
+    rows = [{t("history_rev", lang): r.number, t("history_kind", lang): kind_label(r.kind, lang),
              t("history_author", lang): r.author, t("history_time", lang): f"{r.time:%Y-%m-%d %H:%M}",
-             t("history_what", lang): "; ".join(line.strip() for line in describe(r.summary, limit=3, lang=lang)[:4]),
+             t("history_what", lang): REASON_SEP[lang].join(line.strip()
+                                                        for line in describe(r.summary, limit=3, lang=lang)[:4]),
              t("history_message", lang): r.message} for r in reversed(revisions)]
     return pd.DataFrame(rows, columns=[t(k, lang) for k in ("history_rev", "history_kind", "history_author",
                                                             "history_time", "history_what", "history_message")])

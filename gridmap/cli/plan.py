@@ -24,7 +24,7 @@ __all__ = ["register", "run_log"]
 def run_log(args: argparse.Namespace) -> int:
     """Print the revisions of one plan or of every plan of a project."""
     from gridmap.workspace import open_workspace
-    from gridmap.workspace.changes import describe
+    from gridmap.workspace.changes import describe, kind_label, status_label
 
     session = open_workspace(args.workspace).as_system()
     project = session.project(args.project)
@@ -38,9 +38,10 @@ def run_log(args: argparse.Namespace) -> int:
         print(text("cli_plan_head", name=info.name, project=project.name, head=info.head, last=info.last_revision))
         for rev in revisions:
             mark = text("cli_plan_head_mark") if rev.number == info.head else ""
-            base = f" on r{rev.base}" if rev.base is not None else ""
-            print(f"  r{rev.number} {rev.kind}{base}  {rev.time:%Y-%m-%d %H:%M:%S} UTC  {rev.author}  "
-                  f"[{rev.status}]{mark}")
+            base = text("rev_on_base", base=rev.base) if rev.base is not None else ""
+            print(text("rev_line", number=rev.number, kind=kind_label(rev.kind), base=base,
+                       time=f"{rev.time:%Y-%m-%d %H:%M:%S}", author=rev.author, status=status_label(rev.status),
+                       mark=mark))
             if rev.message:
                 print(f"      “{rev.message}”")
             for line in describe(rev.summary):

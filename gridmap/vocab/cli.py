@@ -608,6 +608,18 @@ CLI_TEXT: dict[str, dict[str, str]] = {
     "rev_refused": {"zh": "被拒绝：与修订版 {head} 冲突——{reasons}",
                     "en": "refused: conflicts with revision {head} — {reasons}"},
     "rev_no_change": {"zh": "无改动", "en": "no change"},
+    # ---- revision kinds and statuses (gridmap plan log, the History panel)
+    "rev_kind_build": {"zh": "生成", "en": "build"},
+    "rev_kind_save": {"zh": "保存", "en": "save"},
+    "rev_kind_merge": {"zh": "合并保存", "en": "merge"},
+    "rev_kind_rescue": {"zh": "救援版本", "en": "rescue"},
+    "rev_kind_restore": {"zh": "恢复", "en": "restore"},
+    "rev_kind_import": {"zh": "导入", "en": "import"},
+    "rev_status_complete": {"zh": "完整", "en": "complete"},
+    "rev_status_work in progress": {"zh": "未完成", "en": "work in progress"},
+    "rev_on_base": {"zh": "（基于第 {base} 版）", "en": " on r{base}"},
+    "rev_line": {"zh": "  第 {number} 版 {kind}{base}  {time} UTC  {author}  [{status}]{mark}",
+                 "en": "  r{number} {kind}{base}  {time} UTC  {author}  [{status}]{mark}"},
     # ---- why two saves conflict: gridmap.workspace.merge (stored in the rescue revision's summary)
     "rev_conflict_units": {"zh": "{n} 个单元在两次保存中都被改动", "en": "{n} unit(s) changed in both saves"},
     "rev_conflict_locks": {"zh": "网格在一次保存中被锁定或解锁、在另一次中被改动：{grids}",

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gridmap.vocab import LIST_SEP, Joined, Message, current_language, resolve_language, text
+from gridmap.vocab import CATALOG, LIST_SEP, Joined, Message, current_language, resolve_language, text
 from gridmap.workspace.state import PlanState
 
 __all__ = ["summarize", "describe", "changed_units"]
@@ -149,6 +149,18 @@ def reason_text(reason: dict[str, Any] | str, lang: str | None = None) -> str:
         return reason
     params = {k: Joined(v, LIST_SEP) if isinstance(v, list) else v for k, v in reason.get("params", {}).items()}
     return text(reason["msgid"], lang, **params)
+
+
+def kind_label(kind: str, lang: str | None = None) -> str:
+    """A revision kind (``save``, ``merge``, ``rescue`` …) in ``lang``; an unknown kind as written."""
+    key = f"rev_kind_{kind}"
+    return text(key, lang) if key in CATALOG else str(kind)
+
+
+def status_label(status: str, lang: str | None = None) -> str:
+    """A revision status (``complete``, ``work in progress``) in ``lang``; an unknown one as written."""
+    key = f"rev_status_{status}"
+    return text(key, lang) if key in CATALOG else str(status)
 
 
 def describe(summary: dict[str, Any], limit: int = 10, lang: str | None = None) -> list[str]:
