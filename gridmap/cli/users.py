@@ -106,10 +106,13 @@ def run_list(args: argparse.Namespace) -> int:
         print(text("cli_users_none"))
         return 0
     for u in users:
-        state = "disabled" if u["disabled"] else ("locked until " + u["locked_until"][:16] if u["locked_until"]
-                                                  else "active")
-        grants = "; ".join(part for part in (f"scope {', '.join(u['scopes'])}" if u["scopes"] else "",
-                                             f"projects {', '.join(u['projects'])}" if u["projects"] else "") if part)
+        state = (text("cli_users_state_disabled") if u["disabled"] else
+                 text("cli_users_state_locked", until=u["locked_until"][:16]) if u["locked_until"] else
+                 text("cli_users_state_active"))
+        grants = text("cli_users_grant_sep").join(
+            part for part in (text("cli_users_grant_scope", codes=", ".join(u["scopes"])) if u["scopes"] else "",
+                              text("cli_users_grant_projects", names=", ".join(u["projects"])) if u["projects"] else "")
+            if part)
         print(f"{u['name']:<20} {u['role']:<8} {state:<26} {u['source']:<6} {grants}")
     return 0
 

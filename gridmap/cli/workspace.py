@@ -130,6 +130,7 @@ def _import_people(args: argparse.Namespace, session, keys: list[str], say) -> i
 def run_list(args: argparse.Namespace) -> int:
     """Print the projects, their plans and each plan's revisions."""
     from gridmap.workspace import open_workspace
+    from gridmap.workspace.changes import kind_label, status_label
 
     workspace = open_workspace(args.dir)
     session = workspace.as_system()
@@ -156,8 +157,10 @@ def run_list(args: argparse.Namespace) -> int:
             print(text("cli_ws_plan", name=info.name, head=info.head, last=info.last_revision, units=info.n_units))
             for rev in session.revisions(project.name, info.name):
                 mark = text("cli_plan_head_mark") if rev.number == info.head else ""
-                print(f"    r{rev.number} {rev.kind:<8} {rev.time:%Y-%m-%d %H:%M} UTC  {rev.author}  "
-                      f"{rev.status}{mark}" + (f"  “{rev.message}”" if rev.message else ""))
+                print("  " + text("rev_line", number=rev.number, kind=kind_label(rev.kind), base="",
+                                  time=f"{rev.time:%Y-%m-%d %H:%M}", author=rev.author,
+                                  status=status_label(rev.status), mark=mark)
+                      + (f"  “{rev.message}”" if rev.message else ""))
     return 0
 
 

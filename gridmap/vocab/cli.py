@@ -620,6 +620,13 @@ CLI_TEXT: dict[str, dict[str, str]] = {
     "rev_on_base": {"zh": "（基于第 {base} 版）", "en": " on r{base}"},
     "rev_line": {"zh": "  第 {number} 版 {kind}{base}  {time} UTC  {author}  [{status}]{mark}",
                  "en": "  r{number} {kind}{base}  {time} UTC  {author}  [{status}]{mark}"},
+    # ---- gridmap users list
+    "cli_users_state_active": {"zh": "正常", "en": "active"},
+    "cli_users_state_disabled": {"zh": "已停用", "en": "disabled"},
+    "cli_users_state_locked": {"zh": "锁定至 {until}", "en": "locked until {until}"},
+    "cli_users_grant_sep": {"zh": "；", "en": "; "},
+    "cli_users_grant_scope": {"zh": "范围 {codes}", "en": "scope {codes}"},
+    "cli_users_grant_projects": {"zh": "项目 {names}", "en": "projects {names}"},
     # ---- why two saves conflict: gridmap.workspace.merge (stored in the rescue revision's summary)
     "rev_conflict_units": {"zh": "{n} 个单元在两次保存中都被改动", "en": "{n} unit(s) changed in both saves"},
     "rev_conflict_locks": {"zh": "网格在一次保存中被锁定或解锁、在另一次中被改动：{grids}",
