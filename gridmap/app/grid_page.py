@@ -287,15 +287,20 @@ def _micro_lasso(ctx: PageContext, s: GridSession, geom: shapely.Geometry) -> No
         s.message = ("warning", t("micro_lasso_need_target", lang))
         s.version += 1
         return
-    before = plan.micro_of(s.selected).set_index("micro_code") if plan.micro_grids is not None else None
+    hh_before, n_before = _micro_counts(plan, target)
     if _edit(ctx, s, "micro_move", lambda: plan.move_micro(target, polygon=geom, crs=WGS84)) is None:
         return
-    after = plan.micro_of(s.selected).set_index("micro_code")
-    hh_before = int(before.at[target, "households"]) if before is not None and target in before.index else 0
-    n_before = int(before.at[target, "n_buildings"]) if before is not None and target in before.index else 0
-    hh_after, n_after = int(after.at[target, "households"]), int(after.at[target, "n_buildings"])
+    hh_after, n_after = _micro_counts(plan, target)
     s.message = ("success", t("edit_micro_lasso", lang, n=n_after - n_before, target=target, before=hh_before,
                               after=hh_after, delta=hh_after - hh_before))
+
+
+def _micro_counts(plan: Plan, micro_code: str) -> tuple[int, int]:
+    """(households, buildings) of one 微网格 of the plan; (0, 0) when there is no such 微网格."""
+    if plan.micro_grids is None:
+        return 0, 0
+    rows = plan.micro_grids[plan.micro_grids["micro_code"] == micro_code]
+    return int(rows["households"].sum()), int(rows["n_buildings"].sum())
 
 
 def _on_map_change(ctx: PageContext) -> None:
