@@ -8,7 +8,14 @@ from __future__ import annotations
 import copy
 
 import pytest
-from test_app_workspace import PROJECT, add_accounts, log_in, office, run  # noqa: F401 (office: a fixture)
+from test_app_workspace import (  # noqa: F401 (office: a fixture)
+    PROJECT,
+    add_accounts,
+    fake_grid_map,
+    log_in,
+    office,
+    run,
+)
 
 from gridmap.plans.micro import build_micro_grids
 
@@ -18,22 +25,28 @@ def micro_table(at):
     return next(d.value for d in at.dataframe if "楼栋长" in map(str, d.value.columns))
 
 
-@pytest.mark.slow
-def test_a_planner_sets_a_building_head_saves_and_the_plan_keeps_it(office) -> None:  # noqa: F811
+def open_micro_plan(office, at):  # noqa: F811
+    """Save the session's plan with 微网格 (10–70 households) as workspace plan ``m`` and open it in ``at``."""
     from gridmap.app import grid_page
 
-    area = add_accounts(office)
-    at = log_in(run("grid"), "li")
-    s = at.session_state[grid_page.STATE]
     admin = office.as_system("setup")
-    plan = copy.deepcopy(s.plan)
+    plan = copy.deepcopy(at.session_state[grid_page.STATE].plan)
     plan.micro_grids = build_micro_grids(plan.grids()[["grid_code", "geometry"]], admin.layer(PROJECT, "residents"),
                                          min_households=10, max_households=70).micro_grids
     admin.create_plan(PROJECT, "m", plan)
     at.run()
     at.selectbox(key="grid_open_name").set_value("m").run()
     at.button(key="grid_open").click().run()
-    s = at.session_state[grid_page.STATE]
+    return at.session_state[grid_page.STATE]
+
+
+@pytest.mark.slow
+def test_a_planner_sets_a_building_head_saves_and_the_plan_keeps_it(office) -> None:  # noqa: F811
+    from gridmap.app import grid_page
+
+    area = add_accounts(office)
+    at = log_in(run("grid"), "li")
+    s = open_micro_plan(office, at)
     inside = next(c for c, a in s.plan.registry.items() if a == area and c not in s.plan.exclusive)
     s.selected = inside
     at.run()
@@ -111,29 +124,13 @@ def test_a_planner_draws_around_buildings_and_they_join_the_chosen_micro_grid(of
     import geopandas as gpd
     import shapely
 
-    from gridmap.app import grid_page, mapkit
+    from gridmap.app import grid_page
 
-    value: dict = {}
-    real = mapkit.send_component
-
-    def fake(page_key, **kw):
-        kw.pop("on_change", None)
-        real(page_key, **kw)
-        return dict(value) if page_key == grid_page.MAP_KEY else {}
-
-    monkeypatch.setattr(mapkit, "send_component", fake)
+    value = fake_grid_map(monkeypatch)
     area = add_accounts(office)
-    admin = office.as_system("setup")
-    residents = admin.layer(PROJECT, "residents")
+    residents = office.as_system("setup").layer(PROJECT, "residents")
     at = log_in(run("grid"), "li")
-    plan = copy.deepcopy(at.session_state[grid_page.STATE].plan)
-    plan.micro_grids = build_micro_grids(plan.grids()[["grid_code", "geometry"]], residents,
-                                         min_households=10, max_households=70).micro_grids
-    admin.create_plan(PROJECT, "m", plan)
-    at.run()
-    at.selectbox(key="grid_open_name").set_value("m").run()
-    at.button(key="grid_open").click().run()
-    s = at.session_state[grid_page.STATE]
+    s = open_micro_plan(office, at)
     grid, target, polygon = _lasso_case(s.plan, residents, area)
     s.selected = grid
     at.run()
