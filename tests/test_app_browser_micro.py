@@ -3,7 +3,9 @@
 A workspace of the stand-in demo whose plan has 微网格, served by ``gridmap serve --workspace``;
 Debian's /usr/bin/chromium driven with Playwright. A planner clicks a grid of their community on
 the map, sets the 楼栋长 of its first 微网格 and saves; the workspace's head holds the name and the
-edit log names the step; reopened in a new browser session, the plan shows the name again.
+edit log names the step; reopened in a new browser session, the plan shows the name again. A
+planner draws a polygon around a building in the 微网格 draw mode: the chosen 微网格 gets the
+households the core gives for that polygon, on the page and in the map's 微网格 layer.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from browser_support import close, serve, standin_micro_office  # noqa: E402
-from test_app_browser import CHROMIUM, VENDOR, browser  # noqa: E402, F401
-from test_app_browser_grid import lonlat, wait_idle  # noqa: E402
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
+from test_app_browser_grid import MapDriver, lonlat, wait_idle  # noqa: E402
 from test_app_browser_workspace import login, open_plan  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -91,6 +93,62 @@ def test_a_planner_sets_a_building_head_saves_and_sees_it_after_reopening(
     try:
         select_grid(page, plan, code)
         expect(page.get_by_label("楼栋长姓名")).to_have_value("赵楼长", timeout=30_000)
+    finally:
+        context.close()
+    close(ws)
+
+
+def test_a_planner_draws_around_a_building_and_it_joins_the_chosen_micro_grid(
+        office, server: str, browser) -> None:  # noqa: F811
+    import copy
+
+    import shapely
+
+    from gridmap.errors import GridmapError
+    from gridmap.workspace import open_workspace
+
+    ws = open_workspace(office)
+    store = ws.as_system("test")
+    plan = store.plan_at(PROJECT, PLAN)
+    code = next(c for c, a in sorted(plan.registry.items()) if a == AREA_A and c not in plan.exclusive
+                and len(plan.micro_of(c)) > 1)
+    micro = plan.micro_of(code)
+    target, shape = micro["micro_code"].iloc[0], micro.geometry.iloc[0]  # the panel's first choice
+    points = plan.micro_residents().to_crs(plan.crs).geometry.representative_point()
+    grid = plan.grids([code]).geometry.iloc[0]
+    others = points[points.within(grid) & ~points.within(shape)]
+    context, page = login(browser, server, "p1")
+    try:
+        select_grid(page, plan, code)
+        page.get_by_text("把楼栋划入所选微网格").click()
+        page.get_by_text("圈选的楼栋并入微网格").wait_for(timeout=60_000)
+        wait_idle(page, 60_000)
+        drv = MapDriver(page)
+        for i in others.distance(shape).sort_values().index[:10]:  # the buildings nearest the target first
+            p = lonlat(plan, points[i])
+            drv.view(p, 18)
+            cx, cy = drv.screen(p)
+            square = [(cx - 10, cy - 10), (cx + 10, cy - 10), (cx + 10, cy + 10), (cx - 10, cy + 10)]
+            polygon = shapely.Polygon(drv.lonlat(square))
+            trial = copy.deepcopy(plan)
+            try:
+                trial.move_micro(target, polygon=polygon, crs="EPSG:4326")  # the core's figure for that polygon
+            except GridmapError:
+                continue
+            break
+        else:
+            raise AssertionError("no building next to the target 微网格")
+        before = int(micro.set_index("micro_code").at[target, "households"])
+        after = int(trial.micro_of(code).set_index("micro_code").at[target, "households"])
+        assert after > before
+        drv.draw_polygon(square)
+        page.get_by_text(f"{before} → {after} 户").wait_for(timeout=60_000)
+        drv.frame.wait_for_function(
+            """([code, hh]) => { for (const k in map._layers) { const f = map._layers[k].feature;
+                 if (f && f.properties && f.properties.micro_code === code && f.properties.households === hh)
+                   return true; } return false; }""", arg=[target, after], timeout=30_000, polling="raf")
+        assert not page.locator('[data-testid="stException"]').count()
+        assert page.frame_locator(MAP_IFRAME).locator(".leaflet-overlay-pane").count()
     finally:
         context.close()
     close(ws)

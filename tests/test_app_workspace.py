@@ -157,10 +157,11 @@ def test_planner_edit_outside_the_scope_is_undone_with_a_message(office) -> None
     assert office.as_system().revisions(PROJECT, name)[-1].author == "li"
 
 
-def test_a_viewers_forged_drawing_is_refused(office, monkeypatch: pytest.MonkeyPatch) -> None:
+def fake_grid_map(monkeypatch: pytest.MonkeyPatch) -> dict:
+    """Replace the map component (AppTest runs no JavaScript): the grid map returns the dict returned
+    here — what streamlit-folium would send for a click or a finished drawing, set by the test —, other maps nothing."""
     from gridmap.app import grid_page, mapkit
 
-    add_accounts(office)
     value: dict = {}
     real = mapkit.send_component
 
@@ -170,6 +171,14 @@ def test_a_viewers_forged_drawing_is_refused(office, monkeypatch: pytest.MonkeyP
         return dict(value) if page_key == grid_page.MAP_KEY else {}
 
     monkeypatch.setattr(mapkit, "send_component", fake)
+    return value
+
+
+def test_a_viewers_forged_drawing_is_refused(office, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gridmap.app import grid_page
+
+    add_accounts(office)
+    value = fake_grid_map(monkeypatch)
     at = log_in(run("grid"), "wang")
     s = at.session_state[grid_page.STATE]
     before = s.plan.assignment()

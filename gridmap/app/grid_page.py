@@ -34,10 +34,10 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from gridmap.app import analysis, mapkit
-from gridmap.app.context import Dataset, PageContext
+from gridmap.app.context import Dataset, PageContext, session_choice
 from gridmap.app.guard import compute
 from gridmap.app.i18n import columns, t
-from gridmap.app.micro_panel import render_micro
+from gridmap.app.micro_panel import MICRO_TARGET, render_micro
 from gridmap.app.staffing_panel import render_staffing
 from gridmap.errors import GridmapError
 from gridmap.plans.compare import PlanComparison, compare_plans
@@ -250,7 +250,10 @@ def handle_map_value(ctx: PageContext, value: dict | None) -> bool:
         geom = _drawn_geometry(drawing, system)
         kind = geom.geom_type if geom is not None else ""
         if kind in ("Polygon", "MultiPolygon"):
-            if st.session_state.get("grid_draw_mode", "lasso") == "pick":
+            mode = st.session_state.get("grid_draw_mode", "lasso")
+            if mode == "micro":
+                _micro_lasso(ctx, s, geom)
+            elif mode == "pick":
                 ids = [u.item() if hasattr(u, "item") else u for u in s.plan.units_in(geom, crs=WGS84)]
                 new = [u for u in ids if u not in set(s.picked)]
                 s.picked = [*s.picked, *new]
@@ -272,6 +275,32 @@ def handle_map_value(ctx: PageContext, value: dict | None) -> bool:
             s.version += 1
         changed = True
     return changed
+
+
+def _micro_lasso(ctx: PageContext, s: GridSession, geom: shapely.Geometry) -> None:
+    """A drawn polygon in the 微网格 mode: the buildings inside it, within the selected base grid, join
+    the 微网格 chosen in the 微网格 panel (:meth:`gridmap.plans.plan.Plan.move_micro`); the core's
+    refusals (not neighbours, nothing inside, outside the scope) become messages."""
+    lang, plan = ctx.lang, s.plan
+    target = st.session_state.get(MICRO_TARGET)
+    if s.selected is None or not target or not str(target).startswith(s.selected):
+        s.message = ("warning", t("micro_lasso_need_target", lang))
+        s.version += 1
+        return
+    hh_before, n_before = _micro_counts(plan, target)
+    if _edit(ctx, s, "micro_move", lambda: plan.move_micro(target, polygon=geom, crs=WGS84)) is None:
+        return
+    hh_after, n_after = _micro_counts(plan, target)
+    s.message = ("success", t("edit_micro_lasso", lang, n=n_after - n_before, target=target, before=hh_before,
+                              after=hh_after, delta=hh_after - hh_before))
+
+
+def _micro_counts(plan: Plan, micro_code: str) -> tuple[int, int]:
+    """(households, buildings) of one 微网格 of the plan; (0, 0) when there is no such 微网格."""
+    if plan.micro_grids is None:
+        return 0, 0
+    rows = plan.micro_grids[plan.micro_grids["micro_code"] == micro_code]
+    return int(rows["households"].sum()), int(rows["n_buildings"].sum())
 
 
 def _on_map_change(ctx: PageContext) -> None:
@@ -480,7 +509,9 @@ def _selection_panel(ctx: PageContext, s: GridSession, table: pd.DataFrame) -> N
     st.radio(t("grid_click_mode", lang), ["grid", "unit"], key="grid_click_mode", horizontal=True,
              format_func=lambda k: t(f"click_{k}", lang))
     if ctx.may_edit:
-        st.radio(t("grid_draw_mode", lang), ["lasso", "pick"], key="grid_draw_mode", horizontal=True,
+        modes = ["lasso", "pick", "micro"] if plan.micro_grids is not None else ["lasso", "pick"]
+        session_choice("grid_draw_mode", modes)  # "micro" left over from a plan with 微网格: back to "lasso"
+        st.radio(t("grid_draw_mode", lang), modes, key="grid_draw_mode", horizontal=True,
                  format_func=lambda k: t(f"draw_{k}", lang))
     st.markdown(f"**{t('grid_selected', lang)}**")
     code = s.selected if s.selected in plan.registry else None

@@ -7,7 +7,9 @@ neighbouring one of the same grid, or make the grid's 微网格 anew with the pl
 core edit (:meth:`gridmap.plans.plan.Plan.set_building_head`, :meth:`~gridmap.plans.plan.Plan.move_micro`,
 :meth:`~gridmap.plans.plan.Plan.rebuild_micro`) run through the page's edit function, so it is
 undoable, re-runs the checks, and is refused after the fact when outside a planner's scope (the
-workspace's :meth:`~gridmap.workspace.WorkspaceSession.check_edits`, again at every save).
+workspace's :meth:`~gridmap.workspace.WorkspaceSession.check_edits`, again at every save). In the
+page's 微网格 draw mode the panel offers the 微网格 that buildings drawn around on the map join
+(:data:`MICRO_TARGET`; the page runs ``move_micro(target, polygon=…)``).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from gridmap.app.context import PageContext
+from gridmap.app.context import PageContext, session_choice
 from gridmap.app.i18n import columns, t
 from gridmap.plans.plan import Plan
 
-__all__ = ["render_micro", "micro_table"]
+__all__ = ["render_micro", "micro_table", "MICRO_TARGET"]
+
+#: session-state key of the 微网格 that buildings drawn around on the map join (the page's 微网格 draw mode)
+MICRO_TARGET = "micro_lasso_target"
 
 #: An edit run by the page: ``edit(op, function, *args)`` returns the result, or None when refused.
 Edit = Callable[..., object]
@@ -72,6 +77,10 @@ def render_micro(ctx: PageContext, plan: Plan, grid_code: str | None, edit: Edit
     codes = table["micro_code"].tolist()
     if not codes:
         return
+    if st.session_state.get("grid_draw_mode") == "micro":
+        session_choice(MICRO_TARGET, codes)  # another grid selected, or the 微网格 moved away: the first
+        st.selectbox(t("micro_lasso_target", lang), codes, key=MICRO_TARGET)
+        st.caption(t("micro_lasso_help", lang))
     heads = table.set_index("micro_code")
     with st.form("micro_head_form"):
         pick = st.selectbox(t("micro_pick", lang), codes, key="micro_pick")

@@ -773,4 +773,16 @@ APP_TEXT.update({
               "未结对 {unpaired} 人。",
         "en": "Computed by gridmap pair on plan {plan}, revision {rev}: {grids} grids, {paired} people paired, "
               "{unpaired} not paired."},
+    # issue 16 (s21-lasso) -------------------------------------------------------------------------------------
+    'draw_micro': {"zh": "把楼栋划入所选微网格", "en": "moves buildings into the chosen micro grid"},
+    'micro_lasso_target': {"zh": "圈选的楼栋并入微网格", "en": "Drawn buildings join the micro grid"},
+    'micro_lasso_help': {"zh": "在地图上画多边形圈住本网格的楼栋，它们将并入这个微网格（须与之相邻）。",
+                         "en": "Draw a polygon around buildings of this grid on the map: they join this micro grid "
+                               "(they must be next to it)."},
+    'micro_lasso_need_target': {"zh": "请先选择一个网格，并在右侧选择楼栋要并入的微网格。",
+                                "en": "Select a grid first, then choose on the right the micro grid the buildings "
+                                      "join."},
+    'edit_micro_lasso': {"zh": "已把 {n} 栋楼划入微网格 {target}：{before} → {after} 户（{delta:+d}）。",
+                         "en": "{n} building(s) moved into micro grid {target}: {before} → {after} households "
+                               "({delta:+d})."},
 })
