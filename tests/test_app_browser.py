@@ -50,13 +50,18 @@ def _real_demo_available() -> bool:
     return importlib.util.find_spec("gridmap.demo") is not None and (REPO / "gridmap" / "data" / "demo.gpkg").is_file()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
+def require_browser() -> None:
+    """Skip when Debian's chromium is missing; fail when the offline map assets are (every browser test
+    needs both: the map would not draw)."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
     if not (VENDOR / "leaflet" / "leaflet.js").is_file():
         pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
 
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    require_browser()
     env = dict(os.environ)
     if _real_demo_available():
         demo = "gridmap.demo"

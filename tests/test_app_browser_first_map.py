@@ -28,7 +28,7 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from browser_support import close, drop_postgis, postgis_location, serve  # noqa: E402
-from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser, require_browser  # noqa: E402, F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,10 +76,7 @@ def first_map_seconds(browser, base: str, page_key: str, name: str = ADMIN, pass
 @pytest.fixture(scope="module", params=["gpkg", "postgis"])
 def fresh_server(request, tmp_path_factory) -> Iterator[str]:
     """A server just started on the demo office (warm-up done), one per backend."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
-    if not (VENDOR / "leaflet" / "leaflet.js").is_file():
-        pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
+    require_browser()
     folder = tmp_path_factory.mktemp(f"first-map-{request.param}")
     if request.param == "postgis":
         location: str | Path = postgis_location()

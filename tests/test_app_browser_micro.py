@@ -21,7 +21,7 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from browser_support import close, serve, standin_micro_office  # noqa: E402
-from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser, require_browser  # noqa: E402, F401
 from test_app_browser_grid import MapDriver, lonlat, wait_idle  # noqa: E402
 from test_app_browser_workspace import login, open_plan  # noqa: E402
 
@@ -44,10 +44,7 @@ def office(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(office, tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
-    if not (VENDOR / "leaflet" / "leaflet.js").is_file():
-        pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
+    require_browser()
     with serve(office, tmp_path_factory.mktemp("server") / "server.log") as base:
         yield base
 

@@ -23,7 +23,7 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from browser_support import free_port, serve  # noqa: E402
-from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser, require_browser  # noqa: E402, F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,10 +46,7 @@ def identity_provider():
 @pytest.fixture(scope="module")
 def sso_server(identity_provider: str, tmp_path_factory):
     """The office (a folder workspace with one local admin) served with single sign-on configured."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
-    if not (VENDOR / "leaflet" / "leaflet.js").is_file():
-        pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
+    require_browser()
     import standin_demo
 
     from gridmap.workspace import init_workspace

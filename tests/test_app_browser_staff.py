@@ -27,7 +27,7 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from browser_support import serve, standin_micro_office  # noqa: E402
-from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser, require_browser  # noqa: E402, F401
 from test_app_browser_grid import wait_idle  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -74,10 +74,7 @@ def office(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
 @pytest.fixture(scope="module")
 def server(office, tmp_path_factory):
     folder, _ = office
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
-    if not (VENDOR / "leaflet" / "leaflet.js").is_file():
-        pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
+    require_browser()
     # the office's server as every browser test starts it (browser_support.serve); health only: this
     # module's pages build their maps on first visit
     with serve(folder, tmp_path_factory.mktemp("server") / "server.log", wait_warm=False, timeout=90) as base:

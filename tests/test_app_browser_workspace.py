@@ -35,7 +35,7 @@ if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
 from browser_support import close, drop_postgis, postgis_location, serve  # noqa: E402
-from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser  # noqa: E402, F401
+from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser, require_browser  # noqa: E402, F401
 from test_app_browser_grid import MapDriver, households, lonlat, wait_idle  # noqa: E402
 
 from gridmap.app import load_pages  # noqa: E402
@@ -92,10 +92,7 @@ def store(office):
 @pytest.fixture(scope="module")
 def server(office, tmp_path_factory):
     """``gridmap serve --workspace`` on the office, one per backend (its warm-up done)."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is not installed (apt-get install -y chromium)")
-    if not (VENDOR / "leaflet" / "leaflet.js").is_file():
-        pytest.fail("static/vendor is missing: run `bash scripts/install_assets.sh` before the browser tests")
+    require_browser()
     with serve(office, tmp_path_factory.mktemp("server") / "server.log") as base:
         yield base
 
