@@ -422,7 +422,7 @@ def test_revision_summaries_read_in_the_language_of_the_history_panel() -> None:
     from gridmap.workspace.changes import reason_record
 
     refused = {"conflict": {"head": 4, "reasons": [
-        reason_record(Message("rev_conflict_locks", grids=Joined(["A", "B"], LIST_SEP))),
+        reason_record(Message("cli_rev_conflict_locks", grids=Joined(["A", "B"], LIST_SEP))),
         "2 unit(s) changed in both saves"]}}  # a reason stored as text by an earlier version stays as written
     assert describe(refused, lang="zh") == [
         "被拒绝：与修订版 4 冲突——网格在一次保存中被锁定或解锁、在另一次中被改动：A、B；"

@@ -38,8 +38,8 @@ def run_log(args: argparse.Namespace) -> int:
         print(text("cli_plan_head", name=info.name, project=project.name, head=info.head, last=info.last_revision))
         for rev in revisions:
             mark = text("cli_plan_head_mark") if rev.number == info.head else ""
-            base = text("rev_on_base", base=rev.base) if rev.base is not None else ""
-            print(text("rev_line", number=rev.number, kind=kind_label(rev.kind), base=base,
+            base = text("cli_rev_on_base", base=rev.base) if rev.base is not None else ""
+            print(text("cli_rev_line", number=rev.number, kind=kind_label(rev.kind), base=base,
                        time=f"{rev.time:%Y-%m-%d %H:%M:%S}", author=rev.author, status=status_label(rev.status),
                        mark=mark))
             if rev.message:

@@ -157,7 +157,7 @@ def run_list(args: argparse.Namespace) -> int:
             print(text("cli_ws_plan", name=info.name, head=info.head, last=info.last_revision, units=info.n_units))
             for rev in session.revisions(project.name, info.name):
                 mark = text("cli_plan_head_mark") if rev.number == info.head else ""
-                print("  " + text("rev_line", number=rev.number, kind=kind_label(rev.kind), base="",
+                print("  " + text("cli_rev_line", number=rev.number, kind=kind_label(rev.kind), base="",
                                   time=f"{rev.time:%Y-%m-%d %H:%M}", author=rev.author,
                                   status=status_label(rev.status), mark=mark)
                       + (f"  “{rev.message}”" if rev.message else ""))

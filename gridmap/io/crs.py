@@ -271,14 +271,14 @@ def working_crs_problem(crs: pyproj.CRS, layers=()) -> Message | None:
     """
     crs = pyproj.CRS.from_user_input(crs)
     if not crs.is_projected:
-        return Message("crs_problem_not_projected", crs=describe_crs(crs))
+        return Message("val_crs_problem_not_projected", crs=describe_crs(crs))
     unit = crs.axis_info[0].unit_name if crs.axis_info else ""
     if unit not in ("metre", "meter"):
-        return Message("crs_problem_not_metres", crs=describe_crs(crs), unit=unit or "?")
+        return Message("val_crs_problem_not_metres", crs=describe_crs(crs), unit=unit or "?")
     operation = crs.coordinate_operation
     method = operation.method_name if operation is not None else ""
     if "Pseudo Mercator" in method or "Spherical" in method:
-        return Message("crs_problem_web_map", crs=describe_crs(crs), method=method)
+        return Message("val_crs_problem_web_map", crs=describe_crs(crs), method=method)
     layers = [g for g in layers if g is not None and g.crs is not None and not _present(g).empty]
     if not layers:
         return None
@@ -293,11 +293,11 @@ def working_crs_problem(crs: pyproj.CRS, layers=()) -> Message | None:
         largest = smallest = np.array([np.nan])
     error = np.maximum(np.abs(largest - 1.0), np.abs(smallest - 1.0))
     if not np.isfinite(error).all():
-        return Message("crs_problem_outside", crs=describe_crs(crs))
+        return Message("val_crs_problem_outside", crs=describe_crs(crs))
     worst = float(error.max())
     if worst > MAX_SCALE_ERROR:
         area = float(np.max(np.abs(np.asarray(factors.areal_scale, dtype=float) - 1.0)))
-        return Message("crs_problem_scale", crs=describe_crs(crs), worst=worst, area=area, limit=MAX_SCALE_ERROR)
+        return Message("val_crs_problem_scale", crs=describe_crs(crs), worst=worst, area=area, limit=MAX_SCALE_ERROR)
     return None
 
 
@@ -328,7 +328,7 @@ def working_crs(*layers: gpd.GeoDataFrame | gpd.GeoSeries | None,
             raise LayerError("err_crs_working_crs_not_crs_pyproj", crs=crs, detail=exc) from exc
         problem = working_crs_problem(chosen, present)
         if problem:
-            hint = Message("crs_problem_hint", crs=describe_crs(metric_crs(present[0]))) if present else ""
+            hint = Message("val_crs_problem_hint", crs=describe_crs(metric_crs(present[0]))) if present else ""
             raise LayerError("err_crs_working_crs_or_leave_working", crs=crs, problem=problem, hint=hint)
         return chosen
     if not present:  # no geometry to measure at: a projected CRS in metres, if a layer has one

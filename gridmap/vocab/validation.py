@@ -395,18 +395,18 @@ VALIDATION: dict[str, dict[str, str]] = {
     },
 
     # ---- why a CRS cannot be the working CRS: gridmap.io.crs.working_crs_problem
-    "crs_problem_not_projected": {"zh": "{crs} 不是投影坐标系（以度为单位的坐标无法量算米）",
+    "val_crs_problem_not_projected": {"zh": "{crs} 不是投影坐标系（以度为单位的坐标无法量算米）",
                                   "en": "{crs} is not a projected CRS (coordinates in degrees cannot measure metres)"},
-    "crs_problem_not_metres": {"zh": "{crs} 的坐标单位是 {unit}，不是米",
+    "val_crs_problem_not_metres": {"zh": "{crs} 的坐标单位是 {unit}，不是米",
                                "en": "{crs} has its coordinates in {unit}, not metres"},
-    "crs_problem_web_map": {"zh": "{crs} 是网络地图投影（{method}）：在椭球上用球面公式，比例不准",
+    "val_crs_problem_web_map": {"zh": "{crs} 是网络地图投影（{method}）：在椭球上用球面公式，比例不准",
                             "en": "{crs} is a web-map projection ({method}): spherical formulas on the ellipsoid, "
                                   "not true to scale"},
-    "crs_problem_outside": {"zh": "{crs} 无法投影这些数据（数据在其适用范围之外）",
+    "val_crs_problem_outside": {"zh": "{crs} 无法投影这些数据（数据在其适用范围之外）",
                             "en": "{crs} cannot project the data (the data lies outside its area of use)"},
-    "crs_problem_scale": {"zh": "{crs} 在数据所在处比例不准：长度误差最大 {worst:.1%}，面积误差最大 {area:.0%}"
+    "val_crs_problem_scale": {"zh": "{crs} 在数据所在处比例不准：长度误差最大 {worst:.1%}，面积误差最大 {area:.0%}"
                                 "（工作坐标系须在 {limit:.1%} 以内）",
                           "en": "{crs} is not true to scale at the data: lengths err by up to {worst:.1%} and areas "
                                 "by up to {area:.0%} there (a working CRS must stay within {limit:.1%})"},
-    "crs_problem_hint": {"zh": "；这些数据可用例如 {crs}", "en": "; for this data use e.g. {crs}"},
+    "val_crs_problem_hint": {"zh": "；这些数据可用例如 {crs}", "en": "; for this data use e.g. {crs}"},
 }

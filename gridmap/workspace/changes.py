@@ -123,7 +123,7 @@ def summarize(base: PlanState | None, new: PlanState, households: pd.Series | No
 
 
 def _grid(code: str, lang: str | None) -> str:
-    return code if code else text("rev_unassigned", lang)
+    return code if code else text("cli_rev_unassigned", lang)
 
 
 def _codes(codes: list[str], limit: int, lang: str | None) -> str:
@@ -153,13 +153,13 @@ def reason_text(reason: dict[str, Any] | str, lang: str | None = None) -> str:
 
 def kind_label(kind: str, lang: str | None = None) -> str:
     """A revision kind (``save``, ``merge``, ``rescue`` …) in ``lang``; an unknown kind as written."""
-    key = f"rev_kind_{kind}"
+    key = f"cli_rev_kind_{kind}"
     return text(key, lang) if key in CATALOG else str(kind)
 
 
 def status_label(status: str, lang: str | None = None) -> str:
     """A revision status (``complete``, ``work in progress``) in ``lang``; an unknown one as written."""
-    key = f"rev_status_{status}"
+    key = f"cli_rev_status_{status}"
     return text(key, lang) if key in CATALOG else str(status)
 
 
@@ -175,51 +175,51 @@ def describe(summary: dict[str, Any], limit: int = 10, lang: str | None = None) 
         lines.append(text(msgid, lang, **params))
 
     if "n_units" in summary:
-        say("rev_units_in_grids", units=summary["n_units"], grids=summary.get("n_grids", 0))
+        say("cli_rev_units_in_grids", units=summary["n_units"], grids=summary.get("n_grids", 0))
         if summary.get("n_unassigned"):
-            lines[-1] += text("rev_unassigned_count", lang, n=summary["n_unassigned"])
+            lines[-1] += text("cli_rev_unassigned_count", lang, n=summary["n_unassigned"])
     moved = summary.get("moved", [])
     if summary.get("n_units_moved"):
-        say("rev_units_moved", n=summary["n_units_moved"])
+        say("cli_rev_units_moved", n=summary["n_units_moved"])
     for m in moved[:limit]:
-        say("rev_move", units=m["units"], households=m["households"], source=_grid(m["from"], lang),
+        say("cli_rev_move", units=m["units"], households=m["households"], source=_grid(m["from"], lang),
             target=_grid(m["to"], lang))
     if len(moved) > limit:
-        say("rev_more_moves", n=len(moved) - limit)
+        say("cli_rev_more_moves", n=len(moved) - limit)
     for m in summary.get("merged", []):
-        say("rev_merged", grids=_codes(list(m["from"]), len(m["from"]), lang), into=m["into"])
+        say("cli_rev_merged", grids=_codes(list(m["from"]), len(m["from"]), lang), into=m["into"])
     for s in summary.get("split", []):
-        say("rev_split", grid=s["grid"], into=_codes(list(s["into"]), len(s["into"]), lang))
+        say("cli_rev_split", grid=s["grid"], into=_codes(list(s["into"]), len(s["into"]), lang))
     merged_away = {c for m in summary.get("merged", []) for c in m["from"]}
     split_new = {c for s in summary.get("split", []) for c in s["into"]}
     created = [c for c in summary.get("created", []) if c not in split_new]
     removed = [c for c in summary.get("removed", []) if c not in merged_away]
     if created:
-        say("rev_created", grids=_codes(created, limit, lang))
+        say("cli_rev_created", grids=_codes(created, limit, lang))
     if removed:
-        say("rev_removed", grids=_codes(removed, limit, lang))
+        say("cli_rev_removed", grids=_codes(removed, limit, lang))
     if summary.get("locked"):
-        say("rev_locked", grids=_codes(list(summary["locked"]), len(summary["locked"]), lang))
+        say("cli_rev_locked", grids=_codes(list(summary["locked"]), len(summary["locked"]), lang))
     if summary.get("unlocked"):
-        say("rev_unlocked", grids=_codes(list(summary["unlocked"]), len(summary["unlocked"]), lang))
+        say("cli_rev_unlocked", grids=_codes(list(summary["unlocked"]), len(summary["unlocked"]), lang))
     if "band" in summary:
-        say("rev_band", low=summary["band"][0], high=summary["band"][1])
+        say("cli_rev_band", low=summary["band"][0], high=summary["band"][1])
     if summary.get("renumbered"):
         pairs = [f"{a} → {b}" for a, b in summary["renumbered"].items()]
-        say("rev_renumbered", pairs=_codes(pairs, len(pairs), lang))
+        say("cli_rev_renumbered", pairs=_codes(pairs, len(pairs), lang))
     if summary.get("micro_rebuilt"):
-        say("rev_micro_rebuilt", grids=_codes(list(summary["micro_rebuilt"]), limit, lang))
+        say("cli_rev_micro_rebuilt", grids=_codes(list(summary["micro_rebuilt"]), limit, lang))
     if summary.get("micro_dropped"):
-        say("rev_micro_dropped", grids=_codes(list(summary["micro_dropped"]), limit, lang))
+        say("cli_rev_micro_dropped", grids=_codes(list(summary["micro_dropped"]), limit, lang))
     if summary.get("merged_with"):
-        say("rev_merged_with", revisions=_codes([str(r) for r in summary["merged_with"]],
+        say("cli_rev_merged_with", revisions=_codes([str(r) for r in summary["merged_with"]],
                                                  len(summary["merged_with"]), lang))
     if summary.get("restored"):
-        say("rev_restored", revision=summary["restored"])
+        say("cli_rev_restored", revision=summary["restored"])
     if summary.get("conflict"):
         c = summary["conflict"]
         sep = REASON_SEP[resolve_language(lang) if lang else current_language()]
-        say("rev_refused", head=c["head"], reasons=sep.join(reason_text(r, lang) for r in c.get("reasons", [])))
+        say("cli_rev_refused", head=c["head"], reasons=sep.join(reason_text(r, lang) for r in c.get("reasons", [])))
     if not lines:
-        say("rev_no_change")
+        say("cli_rev_no_change")
     return lines

@@ -95,7 +95,7 @@ def merge_states(base: PlanState, mine: PlanState, theirs: PlanState) -> MergeRe
     reasons: list[Message] = []
     conflict_units = tuple(index[both].tolist())
     if conflict_units:
-        reasons.append(Message("rev_conflict_units", n=len(conflict_units)))
+        reasons.append(Message("cli_rev_conflict_units", n=len(conflict_units)))
 
     mine_touched, theirs_touched = _touched(b, m, mine_changed), _touched(b, t, theirs_changed)
     base_grids = set(base.registry)
@@ -109,16 +109,16 @@ def merge_states(base: PlanState, mine: PlanState, theirs: PlanState) -> MergeRe
         theirs_locks & (mine_touched | (mine_removed - both_removed)))
     if lock_clash:
         grids |= lock_clash
-        reasons.append(Message("rev_conflict_locks", grids=Joined(sorted(lock_clash), LIST_SEP)))
+        reasons.append(Message("cli_rev_conflict_locks", grids=Joined(sorted(lock_clash), LIST_SEP)))
     removed_clash = ((mine_removed - both_removed) & (theirs_touched | theirs_locks)) | (
         (theirs_removed - both_removed) & (mine_touched | mine_locks))
     if removed_clash:
         grids |= removed_clash
-        reasons.append(Message("rev_conflict_removed", grids=Joined(sorted(removed_clash), LIST_SEP)))
+        reasons.append(Message("cli_rev_conflict_removed", grids=Joined(sorted(removed_clash), LIST_SEP)))
     base_band = (base.min_households, base.max_households)
     mine_band, theirs_band = (mine.min_households, mine.max_households), (theirs.min_households, theirs.max_households)
     if mine_band != base_band and theirs_band != base_band and mine_band != theirs_band:
-        reasons.append(Message("rev_conflict_band", mine_low=mine_band[0], mine_high=mine_band[1],
+        reasons.append(Message("cli_rev_conflict_band", mine_low=mine_band[0], mine_high=mine_band[1],
                                theirs_low=theirs_band[0], theirs_high=theirs_band[1]))
     if reasons:
         return MergeResult(None, conflict_units, tuple(sorted(grids)), tuple(reasons))
@@ -157,7 +157,7 @@ def merge_states(base: PlanState, mine: PlanState, theirs: PlanState) -> MergeRe
     missing = (set(merged) - {""}) - set(registry)
     if missing:  # a safety net: every rule above should have caught it
         return MergeResult(None, (), tuple(sorted(missing)),
-                           (Message("rev_conflict_missing", grids=Joined(sorted(missing), LIST_SEP)),))
+                           (Message("cli_rev_conflict_missing", grids=Joined(sorted(missing), LIST_SEP)),))
     state = PlanState(pd.Series(merged, index=index, name="grid_code"), registry, locked, prefixes, band[0], band[1],
                       exclusive, exclusive_range, micro_band)
     return MergeResult(state, renumbered=renumbered)
