@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gridmap.vocab import CATALOG, LIST_SEP, Joined, Message, current_language, resolve_language, text
+from gridmap.vocab import CATALOG, LIST_SEP, Joined, Message, text
 from gridmap.workspace.state import PlanState
 
 __all__ = ["summarize", "describe", "changed_units"]
@@ -126,10 +126,10 @@ def _grid(code: str, lang: str | None) -> str:
     return code if code else text("cli_rev_unassigned", lang)
 
 
-def _codes(codes: list[str], limit: int, lang: str | None) -> str:
-    """Up to ``limit`` codes joined in the language's way, with an ellipsis when there are more."""
-    sep = LIST_SEP[resolve_language(lang) if lang else current_language()]
-    return sep.join(codes[:limit]) + (" …" if len(codes) > limit else "")
+def _codes(codes: list[str], lang: str | None, limit: int | None = None) -> str:
+    """The codes (up to ``limit``) joined in the language's way, with an ellipsis when there are more."""
+    shown = codes if limit is None else codes[:limit]
+    return Joined(shown, LIST_SEP).render(lang) + (" …" if len(codes) > len(shown) else "")
 
 
 #: How the reasons of a refused save are joined, per language.
@@ -151,16 +151,19 @@ def reason_text(reason: dict[str, Any] | str, lang: str | None = None) -> str:
     return text(reason["msgid"], lang, **params)
 
 
+def _label(prefix: str, value: str, lang: str | None) -> str:
+    key = f"{prefix}{value}"
+    return text(key, lang) if key in CATALOG else str(value)
+
+
 def kind_label(kind: str, lang: str | None = None) -> str:
     """A revision kind (``save``, ``merge``, ``rescue`` …) in ``lang``; an unknown kind as written."""
-    key = f"cli_rev_kind_{kind}"
-    return text(key, lang) if key in CATALOG else str(kind)
+    return _label("cli_rev_kind_", kind, lang)
 
 
 def status_label(status: str, lang: str | None = None) -> str:
     """A revision status (``complete``, ``work in progress``) in ``lang``; an unknown one as written."""
-    key = f"cli_rev_status_{status}"
-    return text(key, lang) if key in CATALOG else str(status)
+    return _label("cli_rev_status_", status, lang)
 
 
 def describe(summary: dict[str, Any], limit: int = 10, lang: str | None = None) -> list[str]:
@@ -187,39 +190,38 @@ def describe(summary: dict[str, Any], limit: int = 10, lang: str | None = None) 
     if len(moved) > limit:
         say("cli_rev_more_moves", n=len(moved) - limit)
     for m in summary.get("merged", []):
-        say("cli_rev_merged", grids=_codes(list(m["from"]), len(m["from"]), lang), into=m["into"])
+        say("cli_rev_merged", grids=_codes(list(m["from"]), lang), into=m["into"])
     for s in summary.get("split", []):
-        say("cli_rev_split", grid=s["grid"], into=_codes(list(s["into"]), len(s["into"]), lang))
+        say("cli_rev_split", grid=s["grid"], into=_codes(list(s["into"]), lang))
     merged_away = {c for m in summary.get("merged", []) for c in m["from"]}
     split_new = {c for s in summary.get("split", []) for c in s["into"]}
     created = [c for c in summary.get("created", []) if c not in split_new]
     removed = [c for c in summary.get("removed", []) if c not in merged_away]
     if created:
-        say("cli_rev_created", grids=_codes(created, limit, lang))
+        say("cli_rev_created", grids=_codes(created, lang, limit))
     if removed:
-        say("cli_rev_removed", grids=_codes(removed, limit, lang))
+        say("cli_rev_removed", grids=_codes(removed, lang, limit))
     if summary.get("locked"):
-        say("cli_rev_locked", grids=_codes(list(summary["locked"]), len(summary["locked"]), lang))
+        say("cli_rev_locked", grids=_codes(list(summary["locked"]), lang))
     if summary.get("unlocked"):
-        say("cli_rev_unlocked", grids=_codes(list(summary["unlocked"]), len(summary["unlocked"]), lang))
+        say("cli_rev_unlocked", grids=_codes(list(summary["unlocked"]), lang))
     if "band" in summary:
         say("cli_rev_band", low=summary["band"][0], high=summary["band"][1])
     if summary.get("renumbered"):
         pairs = [f"{a} → {b}" for a, b in summary["renumbered"].items()]
-        say("cli_rev_renumbered", pairs=_codes(pairs, len(pairs), lang))
+        say("cli_rev_renumbered", pairs=_codes(pairs, lang))
     if summary.get("micro_rebuilt"):
-        say("cli_rev_micro_rebuilt", grids=_codes(list(summary["micro_rebuilt"]), limit, lang))
+        say("cli_rev_micro_rebuilt", grids=_codes(list(summary["micro_rebuilt"]), lang, limit))
     if summary.get("micro_dropped"):
-        say("cli_rev_micro_dropped", grids=_codes(list(summary["micro_dropped"]), limit, lang))
+        say("cli_rev_micro_dropped", grids=_codes(list(summary["micro_dropped"]), lang, limit))
     if summary.get("merged_with"):
-        say("cli_rev_merged_with", revisions=_codes([str(r) for r in summary["merged_with"]],
-                                                 len(summary["merged_with"]), lang))
+        say("cli_rev_merged_with", revisions=_codes([str(r) for r in summary["merged_with"]], lang))
     if summary.get("restored"):
         say("cli_rev_restored", revision=summary["restored"])
     if summary.get("conflict"):
         c = summary["conflict"]
-        sep = REASON_SEP[resolve_language(lang) if lang else current_language()]
-        say("cli_rev_refused", head=c["head"], reasons=sep.join(reason_text(r, lang) for r in c.get("reasons", [])))
+        reasons = Joined([reason_text(r, lang) for r in c.get("reasons", [])], REASON_SEP)
+        say("cli_rev_refused", head=c["head"], reasons=reasons.render(lang))
     if not lines:
         say("cli_rev_no_change")
     return lines
