@@ -313,7 +313,9 @@ class PartitionStore:
     besides them to cut out its partition exactly as :func:`split_inputs` does.
 
     Files in ``folder``: ``study_area.parquet`` (every community, with its partition key
-    ``_part``), ``residents.parquet`` and ``zones_<i>.parquet`` per layer (GeoParquet) and
+    ``_part``), ``residents.parquet`` (each resident's routing point, GeoArrow-encoded, and the numbers the
+    mosaic sums: :func:`resident_counts`) and ``zones_<i>.parquet`` per layer (``zone_id`` and the
+    geometry, as WKB) — GeoParquet — and
     ``network.parquet`` (the edges with their end nodes' coordinates). Each table's rows follow a
     Z-order curve through their bounding boxes (columns ``_xmin`` … ``_ymax``), written in row groups
     of :data:`ROW_GROUP`, so the row groups' statistics say which few a worker must read; ``_row``
@@ -326,6 +328,8 @@ class PartitionStore:
     halo: float
     gap_width: float
     has_network: bool
+    #: per key, an estimate of its task's work (:func:`task_weights`), to start the largest first
+    weights: tuple[float, ...] = ()
 
     def path(self, name: str) -> str:
         """The GeoParquet file of table ``name`` (``study_area``, ``residents``, ``zones_<i>``, ``network``),
@@ -376,30 +380,95 @@ def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, part: np
     gdf.iloc[order].reset_index(drop=True).assign(**extra).to_parquet(path, row_group_size=ROW_GROUP)
 
 
-def group_partitions(study_area: gpd.GeoDataFrame, keys: np.ndarray, res_xy: np.ndarray, n_groups: int) -> np.ndarray:
-    """Join neighbouring partitions into ``n_groups`` groups of about as many residents each.
+def _write_points(path: str, xy: np.ndarray, columns: Mapping[str, np.ndarray], part: np.ndarray, crs) -> None:
+    """Points as GeoParquet (GeoArrow ``point`` encoding: their x and y, nothing to encode or
+    decode), ordered by partition number then Z-order, in row groups of :data:`ROW_GROUP`.
+
+    Stored besides ``columns``: ``_row`` (position in the input), ``_xmin``/``_ymin`` (the point
+    again, as plain columns: their statistics bound each row group, and a worker reads them
+    without the geometry) and :data:`_PART`. A row whose ``xy`` is not finite has no geometry.
+    """
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    order = z_order(np.column_stack([xy, xy]))
+    order = order[np.argsort(part[order], kind="stable")]
+    x, y = xy[order, 0], xy[order, 1]
+    missing = ~(np.isfinite(x) & np.isfinite(y))
+    geometry = pa.StructArray.from_arrays([pa.array(np.where(missing, 0.0, x)), pa.array(np.where(missing, 0.0, y))],
+                                          names=["x", "y"], mask=pa.array(missing))
+    table = pa.table({**{c: np.asarray(v)[order] for c, v in columns.items()}, "geometry": geometry,
+                      "_row": order, "_xmin": x, "_ymin": y, _PART: part[order].astype(np.int32)})
+    column: dict[str, object] = {"encoding": "point", "geometry_types": ["Point"]}
+    if crs is not None:
+        column["crs"] = crs.to_json_dict()
+    if (~missing).any():
+        column["bbox"] = [float(x[~missing].min()), float(y[~missing].min()), float(x[~missing].max()),
+                          float(y[~missing].max())]
+    geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
+    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path, row_group_size=ROW_GROUP)
+
+
+def resident_counts(residents: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The residents' numbers a partition's mosaic sums (households, population, special groups), as
+    :func:`gridmap.analysis.mosaic.build_mosaic` reads them: numeric, a missing or unreadable value 0."""
+    from gridmap.io.validate import SPECIAL_GROUPS
+
+    return {c: pd.to_numeric(residents[c], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
+            for c in ("households", "population", *SPECIAL_GROUPS) if c in residents.columns}
+
+
+#: Cost of a partition's task in zones (each zone's linework is noded, its faces built, its grids
+#: searched) per resident (each is located in a face): measured on the synthetic cities, a task's
+#: CPU time is close to proportional to ``zones + residents / RESIDENTS_PER_ZONE``.
+RESIDENTS_PER_ZONE = 50.0
+
+
+def task_weights(study_area: gpd.GeoDataFrame, res_xy: np.ndarray, zone_xy: np.ndarray | None = None) -> np.ndarray:
+    """An estimate of each community's share of the work, to balance the tasks: the zones whose
+    point on surface (``zone_xy``) lies nearest its centre plus the residents nearest it over
+    :data:`RESIDENTS_PER_ZONE`, plus one (nearest centre: a cheap stand-in for "inside", only used to balance)."""
+    from scipy.spatial import cKDTree
+
+    weight = np.ones(len(study_area))
+    if not len(study_area):
+        return weight
+    centres = shapely.get_coordinates(shapely.point_on_surface(study_area.geometry.to_numpy()))
+    tree = cKDTree(centres)
+    for xy, per in ((res_xy, 1.0 / RESIDENTS_PER_ZONE), (zone_xy, 1.0)):
+        if xy is None or not len(xy):
+            continue
+        finite = np.isfinite(xy).all(axis=1)
+        if finite.any():
+            weight += per * np.bincount(tree.query(xy[finite])[1], minlength=len(study_area))
+    return weight
+
+
+def group_partitions(study_area: gpd.GeoDataFrame, keys: np.ndarray, res_xy: np.ndarray, n_groups: int,
+                     weights: np.ndarray | None = None) -> np.ndarray:
+    """Join neighbouring partitions into ``n_groups`` groups of about equal work each.
 
     Any set of whole communities is a partition whose results are exact, so a task may take
     several 街道: on a few workers, a few large tasks waste less than many small ones (each task
     reads, builds frames and noding borders it shares with its neighbours: fixed costs). The
     partitions are ordered along a Z-order curve through their centres and cut into runs of
-    about equal weight — the residents nearest each community's centre, a cheap stand-in for
-    the residents inside it that is only used to balance the tasks.
+    about equal weight: ``weights`` per community (:func:`task_weights`; default the residents
+    nearest each community's centre).
 
     Returns
     -------
     The group label of each community: ``first key–last key`` of the run (the key itself for a
     group of one partition).
     """
-    from scipy.spatial import cKDTree
-
     unique, inverse = np.unique(keys, return_inverse=True)
     if n_groups >= len(unique):
         return keys
+    if weights is None:
+        weights = task_weights(study_area, res_xy)
     centres = shapely.get_coordinates(shapely.point_on_surface(study_area.geometry.to_numpy()))
-    finite = np.isfinite(res_xy).all(axis=1)
-    near = cKDTree(centres).query(res_xy[finite])[1] if finite.any() else np.empty(0, np.int64)
-    weight = np.bincount(inverse[near], minlength=len(unique)).astype(float) + 1.0
+    weight = np.bincount(inverse, weights=weights, minlength=len(unique))
     mean = np.column_stack([np.bincount(inverse, weights=centres[:, j], minlength=len(unique))
                             for j in range(2)]) / np.bincount(inverse, minlength=len(unique))[:, None]
     order = z_order(np.column_stack([mean, mean]))
@@ -442,8 +511,13 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
 
     study_area = study_area.reset_index(drop=True)
     keys = partition_keys(study_area, by)
+    names = tuple(layers)
+    zone_geoms = [layers[name].geometry.to_numpy() for name in names]
+    zone_pos = [shapely.get_coordinates(shapely.point_on_surface(g)) if len(g) else np.empty((0, 2))
+                for g in zone_geoms]
+    weights = task_weights(study_area, res_xy, np.concatenate(zone_pos) if zone_pos else None)
     if n_groups is not None:
-        keys = group_partitions(study_area, keys, res_xy, n_groups)
+        keys = group_partitions(study_area, keys, res_xy, n_groups, weights)
     study_area.assign(_part=keys).to_parquet(f"{folder}/study_area.parquet")
     all_keys = (OUTSIDE, *sorted(set(keys.tolist())))
     number = np.searchsorted(np.array(all_keys[1:], dtype=object), keys) + 1  # 0: OUTSIDE
@@ -454,16 +528,18 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
         c = assign_points(xy, comm_geom, points)
         return np.where(c >= 0, number[np.clip(c, 0, None)], 0)
 
+    # the residents: each one's routing point (a building at its point on surface, where the
+    # mosaic counts it too) and the numbers the mosaic sums — all a worker needs of them
     geoms = residents.geometry.to_numpy()
     points = geoms.copy()  # a resident given as a point is routed from it
     points[shapely.get_type_id(geoms) != 0] = None
-    _write_sorted(residents, np.column_stack([res_xy, res_xy]), f"{folder}/residents.parquet",
-                  part_of(res_xy, points), _PART)
-    names = tuple(layers)
+    _write_points(f"{folder}/residents.parquet", res_xy, resident_counts(residents), part_of(res_xy, points),
+                  residents.crs)
     for i, name in enumerate(names):
-        geoms = layers[name].geometry.to_numpy()
-        pos = shapely.get_coordinates(shapely.point_on_surface(geoms)) if len(geoms) else np.empty((0, 2))
-        _write_sorted(layers[name], shapely.bounds(geoms), f"{folder}/zones_{i}.parquet", part_of(pos))
+        zones = layers[name]
+        if "zone_id" in zones.columns:  # all a partition reads of its zones (else the mosaic says what is missing)
+            zones = zones[["zone_id", zones.geometry.name]]
+        _write_sorted(zones, shapely.bounds(zone_geoms[i]), f"{folder}/zones_{i}.parquet", part_of(zone_pos[i]))
     if net is not None:
         u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
         bounds = np.column_stack([np.minimum(u_xy, v_xy), np.maximum(u_xy, v_xy)])
@@ -477,8 +553,10 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
         pq.write_table(table, f"{folder}/network.parquet", row_group_size=4 * ROW_GROUP)
         pq.write_table(pa.table({"node_id": net.node_id, "x": net.node_xy[:, 0], "y": net.node_xy[:, 1]}),
                        f"{folder}/nodes.parquet")
-    return PartitionStore(folder=str(folder), keys=all_keys, layers=names,
-                          halo=float(halo), gap_width=float(gap_width), has_network=net is not None)
+    work = np.bincount(number, weights=weights, minlength=len(all_keys))
+    return PartitionStore(folder=str(folder), keys=all_keys, layers=names, halo=float(halo),
+                          gap_width=float(gap_width), has_network=net is not None,
+                          weights=tuple(float(w) for w in work))
 
 
 class _StoredTable:
@@ -490,9 +568,9 @@ class _StoredTable:
         self.file = pq.ParquetFile(path)
         meta = self.file.metadata
         names = [meta.schema.column(j).name for j in range(meta.num_columns)]
-        cols = [names.index(c) for c in _BBOX]
+        cols = [names.index(c) for c in _BBOX if c in names]
         self.boxes = np.full((meta.num_row_groups, 4), np.nan)
-        for g in range(meta.num_row_groups):
+        for g in range(meta.num_row_groups if len(cols) == len(_BBOX) else 0):  # points: by partition only
             group = meta.row_group(g)
             for j, (c, end) in enumerate(zip(cols, ("min", "min", "max", "max"), strict=True)):
                 stats = group.column(c).statistics
@@ -506,15 +584,25 @@ class _StoredTable:
                     self.parts[g] = stats.min, stats.max
         self.geo = self.file.schema_arrow.metadata is not None and b"geo" in self.file.schema_arrow.metadata
 
-    def read_part(self, number: int):
-        """The rows of partition ``number`` (column :data:`_PART`), in input order: only the row groups
-        whose statistics say they hold some (the rows are stored partition by partition)."""
+    def read_part(self, number: int) -> gpd.GeoDataFrame:
+        """The residents of partition ``number`` (column :data:`_PART`), in input order, indexed by
+        ``_row``: their points — made from the stored boxes (a point's box is the point), no
+        geometry to decode — and their numbers; only the row groups whose statistics say they hold
+        some are read (the rows are stored partition by partition)."""
         import pyarrow.compute as pc
 
         groups = np.flatnonzero((self.parts[:, 0] <= number) & (self.parts[:, 1] >= number))
-        table = self.file.read_row_groups(groups.tolist(), use_threads=False)
+        columns = [c for c in self.file.schema_arrow.names if c != "geometry"]
+        table = self.file.read_row_groups(groups.tolist(), columns=columns, use_threads=False)
         table = table.filter(pc.equal(table.column(_PART), number))
-        return self._frame(table.take(np.argsort(table.column("_row").to_numpy(), kind="stable")))
+        rows = table.column("_row").to_numpy()
+        order = np.argsort(rows, kind="stable")
+        x, y = (table.column(c).to_numpy()[order] for c in ("_xmin", "_ymin"))
+        points = np.full(len(rows), None, dtype=object)
+        ok = np.isfinite(x) & np.isfinite(y)
+        points[ok] = shapely.points(x[ok], y[ok])
+        data = {c: table.column(c).to_numpy()[order] for c in columns if c not in ("_row", "_xmin", "_ymin", _PART)}
+        return gpd.GeoDataFrame(data, geometry=points, index=pd.Index(rows[order]))
 
     def read(self, bounds=None, margin: float = 0.0,
              select: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None):
@@ -548,12 +636,13 @@ class _StoredTable:
 
     def _frame(self, table):
         """An Arrow table of this file as returned by :meth:`read`: the table itself, or for GeoParquet a
-        GeoDataFrame indexed by ``_row``."""
+        GeoDataFrame indexed by ``_row`` (its WKB decoded at once)."""
         if not self.geo:
             return table
-        df = table.to_pandas()
-        df.index = pd.Index(df.pop("_row").to_numpy())
-        return gpd.GeoDataFrame(df.drop(columns="geometry"), geometry=shapely.from_wkb(df["geometry"].to_numpy()))
+        data = {c: table.column(c).to_numpy(zero_copy_only=False) for c in table.column_names
+                if c not in ("geometry", "_row")}
+        geometry = shapely.from_wkb(table.column("geometry").to_numpy(zero_copy_only=False))
+        return gpd.GeoDataFrame(data, geometry=geometry, index=pd.Index(table.column("_row").to_numpy()))
 
 
 _OPEN = threading.local()
@@ -659,8 +748,7 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
                             boxes[:, 2] + 2 * SNAP_MARGIN, boxes[:, 3] + 2 * SNAP_MARGIN)
         return ~shapely.covered_by(grown, region)
 
-    residents = _stored(store, "residents").read_part(number)
-    residents = residents.drop(columns=[*_BBOX, _PART]).set_crs(crs)
+    residents = _stored(store, "residents").read_part(number).set_crs(crs)
     residents = residents.assign(_row=residents.index.to_numpy()).reset_index(drop=True)
     layers, owned_zones, context_zones = {}, {}, {}
     for i, name in enumerate(store.layers):
@@ -697,7 +785,7 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
                         or any(len(v) for v in owned_zones.values())):
         return None
     sa = (gpd.GeoDataFrame({"area_id": [OUTSIDE]}, geometry=[region], crs=crs) if outside
-          else study_area[keys == key].drop(columns="_part").reset_index(drop=True))
+          else study_area[keys == key].drop(columns="_part").reset_index(drop=True).set_crs(crs, allow_override=True))
     part = Partition(key=key, study_area=sa, layers=layers, residents=residents, owned_zones=owned_zones,
                      context_zones=context_zones)
     if network and store.has_network and len(residents):
