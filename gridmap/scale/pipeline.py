@@ -124,10 +124,13 @@ class RunParams:
     #: snap-rounding to 1 mm makes the faces a function of the local linework only.
     grid_size: float = 0.001
     #: partitions are joined into this many tasks per worker (0: one task per partition). Each
-    #: task has fixed costs (reading, frames, noding the borders it shares with its neighbours),
-    #: so a few large tasks per worker are faster than many small ones; 2 keeps the workers
-    #: busy when the tasks differ in size.
-    tasks_per_worker: int = 2
+    #: task has fixed costs (reading, frames, noding the borders it shares with its neighbours,
+    #: pandas calls per layer), so a few large tasks per worker are faster than many small ones.
+    #: Groups of about equal work (:func:`gridmap.scale.partition.task_weights`) started largest
+    #: first, with the small remainder and whole-network access tasks filling in, keep the workers
+    #: busy with one each: on 100,000 buildings and 2 workers, medians of 6 alternating runs,
+    #: 1.97 s with one task per worker against 2.08 s with two.
+    tasks_per_worker: int = 1
     #: route access per partition on its halo network (plus one task on the whole network for the
     #: residents a halo cannot prove exact) instead of one task on the whole network beside the
     #: partitions' tasks: for areas whose network and residents are too large for one worker.
