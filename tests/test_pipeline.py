@@ -29,7 +29,8 @@ def single(city):
 
 @pytest.fixture(scope="module")
 def threaded(city):
-    return run_partitioned(CityInputs.from_city(city), scheduler="threads")
+    # two tasks per worker: at least 4 groups of 街道 even on 2 cores, so that several borders are crossed
+    return run_partitioned(CityInputs.from_city(city), RunParams(tasks_per_worker=2), scheduler="threads")
 
 
 def _labels(faces: pd.DataFrame) -> pd.DataFrame:

@@ -209,7 +209,8 @@ def find_overlaps(faces: gpd.GeoDataFrame, layers: list[str]) -> gpd.GeoDataFram
     frames = []
     for name in layers:
         ids, count = layer_columns(name)
-        sub = faces[faces[count] >= 2].rename(columns={ids: "zone_ids", count: "n_zones"})
+        keep = [ids, count, "in_study_area", faces.geometry.name, *_count_columns(faces)]
+        sub = faces.loc[(faces[count] >= 2).to_numpy(), keep].rename(columns={ids: "zone_ids", count: "n_zones"})
         if sub.empty:
             continue
         parts = _dissolve_parts(sub, ["zone_ids", "n_zones", "in_study_area"])
@@ -256,23 +257,29 @@ def find_outside(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame]
 
 
 def find_invalid_edges(layers: Mapping[str, gpd.GeoDataFrame], crs, gap_width: float = 0.0,
-                       zone_id: str = "zone_id") -> gpd.GeoDataFrame:
+                       zone_id: str = "zone_id", report: Mapping[str, np.ndarray] | None = None) -> gpd.GeoDataFrame:
     """Edges to fix between neighbouring zones of one layer: narrow gaps (< ``gap_width`` m) and
     slivers/overlaps, from ``shapely.coverage_invalid_edges``.
 
-    Columns: ``layer``, ``zone_id``, ``length_m``; LineString geometry.
+    Columns: ``layer``, ``zone_id``, ``length_m``; LineString geometry (one row per line).
+
+    ``report``: per layer, a boolean mask of the zones whose edges are reported (the others only
+    take part as neighbours: a partition reports the zones it owns, tested against their
+    neighbours in other partitions); default all.
     """
     frames = []
     for name, gdf in layers.items():
-        zones = gdf.to_crs(crs)
+        zones = gdf if gdf.crs is not None and gdf.crs.equals(crs) else gdf.to_crs(crs)
         edges = shapely.coverage_invalid_edges(zones.geometry.to_numpy(), gap_width=gap_width)
         has = ~(shapely.is_missing(edges) | shapely.is_empty(edges))
+        if report is not None and name in report:
+            has &= np.asarray(report[name], dtype=bool)
         if not has.any():
             continue
-        frame = gpd.GeoDataFrame({"layer": name, "zone_id": zones[zone_id].astype(str).to_numpy()[has]},
-                                 geometry=edges[has], crs=crs).explode(index_parts=False)
-        frame["length_m"] = frame.geometry.length
-        frames.append(frame)
+        lines, owner = shapely.get_parts(edges[has], return_index=True)  # as GeoDataFrame.explode, on the arrays
+        ids = zones[zone_id].astype(str).to_numpy()[has][owner]
+        frames.append(gpd.GeoDataFrame({"layer": name, "zone_id": ids, "length_m": shapely.length(lines)},
+                                       geometry=lines, crs=crs))
     if not frames:
         return gpd.GeoDataFrame(columns=["layer", "zone_id", "length_m"], geometry=[], crs=crs)
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=crs)

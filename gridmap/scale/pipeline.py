@@ -301,13 +301,9 @@ def task_coverage(faces: gpd.GeoDataFrame, part: Partition, layer_order: Sequenc
     out = {"gaps": find_gaps(faces, {}), "overlaps": find_overlaps(faces, list(layer_order))}
     if part.key == OUTSIDE:
         out["outside"] = find_outside(faces, part.layers)
-    edges = find_invalid_edges(part.context_zones, crs, params.gap_width)
-    if len(edges):
-        owned = np.zeros(len(edges), dtype=bool)
-        for name, ids in part.owned_zones.items():
-            owned |= (edges["layer"] == name).to_numpy() & edges["zone_id"].astype(str).isin(set(ids)).to_numpy()
-        edges = edges[owned]
-    out["invalid_edges"] = edges.reset_index(drop=True)
+    owned = {name: zones["zone_id"].astype(str).isin(set(part.owned_zones.get(name, ()))).to_numpy()
+             for name, zones in part.context_zones.items()}
+    out["invalid_edges"] = find_invalid_edges(part.context_zones, crs, params.gap_width, report=owned)
     return out
 
 
