@@ -5,10 +5,16 @@
 
 The runs of the modes alternate (single, processes, single, processes, …: the machine is shared,
 so each pair sees about the same load); for each size the table gives the median wall time of
-each mode, the ratio of the medians (partitioned / one process), the driver's serial share —
-the time the driver spends outside the parallel tasks (writing the partitioned inputs, merging),
-over the one-process time — and the speed-up that share allows on 16 and 64 cores by Amdahl's
-law, 1 / (s + (1 − s) / N).
+each mode, the ratio of the medians (partitioned / one process), and two serial shares over the
+one-process time:
+
+* the driver's serial work, splitting and merging: the store of partitioned inputs written (by a
+  forked child, its CPU seconds) plus the merge;
+* the serial part of the run, which bounds its speed-up: the split stage — the longer of the
+  store's writing and the driver's warm-up (loading numba's grid search, the first PROJ
+  transformer: first calls the one-process run pays inside its own stages), which overlap — plus
+  the merge; and the speed-up that share allows on 16 and 64 cores by Amdahl's law,
+  1 / (s + (1 − s) / N).
 
 The machine is shared, so the wall times follow its load: each run records the load average
 before and after it, and the CPU seconds — of the one process; of the partitioned run's driver
@@ -119,6 +125,10 @@ def worker(size: int, mode: str, by: str) -> dict:
         worker_cpu = (kids.ru_utime + kids.ru_stime) - (kids0.ru_utime + kids0.ru_stime)
     serial_stages = ("split", "merge", "access", "access_global")
     serial = sum(v for k, v in result.timings.items() if k in serial_stages)
+    # the driver's own serial work, splitting and merging: the store's writing (by a forked child, its
+    # CPU seconds; else the split stage) plus the merge — without the warm-up that overlaps the store
+    store_s = result.cpu.get("split_aside") or result.timings.get("split", 0.0)
+    split_merge = store_s + sum(v for k, v in result.timings.items() if k in serial_stages and k != "split")
     # the store may be written by a forked child of the driver (while the driver warms up): its CPU is
     # the driver's serial work, not a worker's
     # the driver's warm-up runs meanwhile, so the critical path of the split is the longer of the two
@@ -137,6 +147,9 @@ def worker(size: int, mode: str, by: str) -> dict:
                  "last_task_end_s": round(float(result.tasks["end_s"].max()), 2)}
     return {"size": size, "mode": mode, "by": by, "generate_s": round(gen, 2), "wall_s": round(wall, 2),
             "serial_s": round(serial, 2) if result.partitions is not None else None,
+            "split_merge_s": round(split_merge, 3) if result.partitions is not None else None,
+            "store_s": round(store_s, 3), "warm_up_s": round(result.cpu.get("warm_up", 0.0), 3),
+            "merge_s": round(result.timings.get("merge", 0.0), 3),
             "serial_cpu_s": round(serial_cpu, 2) if result.partitions is not None else None,
             "driver_cpu_s": round(cpu, 2), "worker_cpu_s": round(worker_cpu, 2),
             "load_before": round(load_before, 2), "load_after": round(os.getloadavg()[0], 2),
@@ -257,10 +270,19 @@ def report(rows: list[dict], modes: list[str], by: str) -> None:
                   f"CPU (Amdahl ≤ {amdahl(serial_cpu / cpu_one, 16):.1f}× on 16 cores, "
                   f"≤ {amdahl(serial_cpu / cpu_one, 64):.1f}× on 64); load average (1 min) while measuring "
                   f"{min(loads):.1f}–{max(loads):.1f}, median {statistics.median(loads):.1f}")
+            mine_m = [r for r in pairs if r["mode"] == m]
+            store = statistics.median(r["store_s"] for r in mine_m)
+            warm = statistics.median(r["warm_up_s"] for r in mine_m)
+            merge = statistics.median(r["merge_s"] for r in mine_m)
+            split_merge = statistics.median(r["split_merge_s"] for r in mine_m)
             print(f"{s:>10,} {m}: ratio of medians {part['wall_s'] / one['wall_s']:.2f} "
-                  f"(per interleaved pair: {', '.join(f'{x:.2f}' for x in ratios)}); "
-                  f"driver serial work {part['serial_s']:.2f} s = {share:.1%} of the one-process time; "
-                  f"Amdahl speed-up ≤ {amdahl(share, 16):.1f}× on 16 cores, ≤ {amdahl(share, 64):.1f}× on 64")
+                  f"(per interleaved pair: {', '.join(f'{x:.2f}' for x in ratios)})")
+            print(f"{s:>10,} {m}: driver's serial work, splitting (the store written: {store:.2f} s) + merging "
+                  f"({merge:.2f} s) = {split_merge:.2f} s = {split_merge / one['wall_s']:.1%} of the one-process time")
+            print(f"{s:>10,} {m}: serial part of the run (wall: the split stage — the longer of the store and the "
+                  f"driver's warm-up, {warm:.2f} s of first calls that the one-process run pays too — plus the "
+                  f"merge) {part['serial_s']:.2f} s = {share:.1%} of the one-process time; Amdahl speed-up "
+                  f"≤ {amdahl(share, 16):.1f}× on 16 cores, ≤ {amdahl(share, 64):.1f}× on 64")
     for m in modes:
         pts = [(s, med[(s, m)]["wall_s"]) for s in sizes if (s, m) in med]
         if len(pts) >= 2:

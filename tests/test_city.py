@@ -30,6 +30,7 @@ from gridmap.scale.partition import (  # noqa: E402
     partition_keys,
     read_partition,
     split_inputs,
+    task_weights,
     write_partitions,
     z_order,
 )
@@ -166,6 +167,33 @@ def test_groups_are_whole_partitions_of_about_equal_weight(city) -> None:
     for k in set(keys):  # a 街道 is never cut
         assert len(set(groups[keys == k])) == 1
     assert (group_partitions(city.study_area, keys, xy, 10) == keys).all()  # more groups than 街道: unchanged
+
+
+def test_task_weights_count_zones_and_residents_per_community() -> None:
+    """By hand: 3 communities; 100 residents in the first, 50 in the third, 10 outside (-1);
+    zones 2, 0, 1 (and one outside): 1 + zones + residents / 50."""
+    residents = np.array([0] * 100 + [2] * 50 + [-1] * 10)
+    zones = np.array([0, 0, 2, -1])
+    assert task_weights(3, residents, zones).tolist() == [1 + 2 + 2, 1, 1 + 1 + 1]
+    assert task_weights(2, np.empty(0, np.int64)).tolist() == [1, 1]
+
+
+def test_the_store_starts_the_heaviest_task_first(city, tmp_path) -> None:
+    """The store's weight of a task is the sum of its communities' weights (recounted here from
+    the split in memory), so the largest task is known before any runs."""
+    inputs, crs = project_inputs(CityInputs.from_city(city))
+    xy = representative_xy(inputs.residents, crs)
+    store = write_partitions(str(tmp_path), inputs.study_area, inputs.layers, inputs.residents, xy, None, n_groups=2)
+    assert len(store.weights) == len(store.keys) and store.weights[0] == 0.0  # the remainder: no community
+    parts = {p.key: p for p in split_inputs(inputs.study_area, inputs.layers, inputs.residents, None, None)}
+    keys = partition_keys(inputs.study_area)
+    groups = gpd.read_parquet(tmp_path / "study_area.parquet")["_part"].to_numpy()  # each community's task
+    for key, weight in zip(store.keys[1:], store.weights[1:], strict=True):
+        members = set(keys[groups == key])
+        n_comm = sum(len(parts[k].study_area) for k in members)
+        n_res = sum(len(parts[k].residents) for k in members)
+        n_zones = sum(int(sum(len(v) for v in parts[k].owned_zones.values())) for k in members)
+        assert weight == pytest.approx(n_comm + n_zones + n_res / 50)
 
 
 # ------------------------------------------------------------------------------------------------

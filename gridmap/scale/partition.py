@@ -49,7 +49,7 @@ from gridmap.errors import GridmapError
 
 __all__ = ["Partition", "partition_keys", "split_inputs", "assign_points", "halo_network", "certified",
            "OUTSIDE", "PartitionStore", "write_partitions", "read_partition", "read_network", "read_resident_points",
-           "group_partitions", "z_order"]
+           "group_partitions", "task_weights", "RESIDENTS_PER_ZONE", "resident_counts", "z_order"]
 
 #: Key of the remainder partition (whatever lies outside every community).
 OUTSIDE = "_outside"
@@ -377,7 +377,8 @@ def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, part: np
     extra = {"_row": order, **{k: bounds[order, j] for j, k in enumerate(_BBOX)}}
     if part is not None:
         extra[part_column] = part[order].astype(np.int32)
-    gdf.iloc[order].reset_index(drop=True).assign(**extra).to_parquet(path, row_group_size=ROW_GROUP)
+    gdf.iloc[order].reset_index(drop=True).assign(**extra).to_parquet(path, row_group_size=ROW_GROUP,
+                                                                      use_dictionary=False)
 
 
 def _write_points(path: str, xy: np.ndarray, columns: Mapping[str, np.ndarray], part: np.ndarray, crs) -> None:
@@ -408,7 +409,8 @@ def _write_points(path: str, xy: np.ndarray, columns: Mapping[str, np.ndarray], 
         column["bbox"] = [float(x[~missing].min()), float(y[~missing].min()), float(x[~missing].max()),
                           float(y[~missing].max())]
     geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
-    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path, row_group_size=ROW_GROUP)
+    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path, row_group_size=ROW_GROUP,
+                   use_dictionary=False)
 
 
 def resident_counts(residents: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -426,23 +428,17 @@ def resident_counts(residents: pd.DataFrame) -> dict[str, np.ndarray]:
 RESIDENTS_PER_ZONE = 50.0
 
 
-def task_weights(study_area: gpd.GeoDataFrame, res_xy: np.ndarray, zone_xy: np.ndarray | None = None) -> np.ndarray:
-    """An estimate of each community's share of the work, to balance the tasks: the zones whose
-    point on surface (``zone_xy``) lies nearest its centre plus the residents nearest it over
-    :data:`RESIDENTS_PER_ZONE`, plus one (nearest centre: a cheap stand-in for "inside", only used to balance)."""
-    from scipy.spatial import cKDTree
-
-    weight = np.ones(len(study_area))
-    if not len(study_area):
-        return weight
-    centres = shapely.get_coordinates(shapely.point_on_surface(study_area.geometry.to_numpy()))
-    tree = cKDTree(centres)
-    for xy, per in ((res_xy, 1.0 / RESIDENTS_PER_ZONE), (zone_xy, 1.0)):
-        if xy is None or not len(xy):
-            continue
-        finite = np.isfinite(xy).all(axis=1)
-        if finite.any():
-            weight += per * np.bincount(tree.query(xy[finite])[1], minlength=len(study_area))
+def task_weights(n_communities: int, resident_community: np.ndarray,
+                 zone_community: np.ndarray | None = None) -> np.ndarray:
+    """An estimate of each community's share of the work, to balance the tasks: one, plus the
+    zones whose point on surface lies in it, plus the residents in it over
+    :data:`RESIDENTS_PER_ZONE` (``*_community``: the community of each, -1 for none, as
+    :func:`assign_points` gives them)."""
+    weight = np.ones(n_communities)
+    for where, per in ((resident_community, 1.0 / RESIDENTS_PER_ZONE), (zone_community, 1.0)):
+        if where is not None and len(where):
+            inside = where[where >= 0]
+            weight += per * np.bincount(inside, minlength=n_communities)
     return weight
 
 
@@ -454,8 +450,8 @@ def group_partitions(study_area: gpd.GeoDataFrame, keys: np.ndarray, res_xy: np.
     several 街道: on a few workers, a few large tasks waste less than many small ones (each task
     reads, builds frames and noding borders it shares with its neighbours: fixed costs). The
     partitions are ordered along a Z-order curve through their centres and cut into runs of
-    about equal weight: ``weights`` per community (:func:`task_weights`; default the residents
-    nearest each community's centre).
+    about equal weight: ``weights`` per community (:func:`task_weights`; default by the
+    residents inside each).
 
     Returns
     -------
@@ -466,7 +462,7 @@ def group_partitions(study_area: gpd.GeoDataFrame, keys: np.ndarray, res_xy: np.
     if n_groups >= len(unique):
         return keys
     if weights is None:
-        weights = task_weights(study_area, res_xy)
+        weights = task_weights(len(study_area), assign_points(res_xy, study_area.geometry.to_numpy()))
     centres = shapely.get_coordinates(shapely.point_on_surface(study_area.geometry.to_numpy()))
     weight = np.bincount(inverse, weights=weights, minlength=len(unique))
     mean = np.column_stack([np.bincount(inverse, weights=centres[:, j], minlength=len(unique))
@@ -511,35 +507,36 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
 
     study_area = study_area.reset_index(drop=True)
     keys = partition_keys(study_area, by)
+    comm_geom = study_area.geometry.to_numpy()
+    # each resident's and each zone's community, as split_inputs decides it (the first community
+    # holding the routing point, the zone's point on surface): its partition, and the tasks' weights
+    geoms = residents.geometry.to_numpy()
+    points = geoms.copy()  # a resident given as a point is routed from it
+    points[shapely.get_type_id(geoms) != 0] = None
+    res_comm = assign_points(res_xy, comm_geom, points)
     names = tuple(layers)
     zone_geoms = [layers[name].geometry.to_numpy() for name in names]
-    zone_pos = [shapely.get_coordinates(shapely.point_on_surface(g)) if len(g) else np.empty((0, 2))
-                for g in zone_geoms]
-    weights = task_weights(study_area, res_xy, np.concatenate(zone_pos) if zone_pos else None)
+    zone_comm = [assign_points(shapely.get_coordinates(shapely.point_on_surface(g)), comm_geom) if len(g)
+                 else np.empty(0, np.int64) for g in zone_geoms]
+    weights = task_weights(len(study_area), res_comm, np.concatenate(zone_comm) if zone_comm else None)
     if n_groups is not None:
         keys = group_partitions(study_area, keys, res_xy, n_groups, weights)
     study_area.assign(_part=keys).to_parquet(f"{folder}/study_area.parquet")
     all_keys = (OUTSIDE, *sorted(set(keys.tolist())))
     number = np.searchsorted(np.array(all_keys[1:], dtype=object), keys) + 1  # 0: OUTSIDE
-    comm_geom = study_area.geometry.to_numpy()
 
-    def part_of(xy: np.ndarray, points: np.ndarray | None = None) -> np.ndarray:
-        """The partition number at ``xy`` as split_inputs decides it: the first community holding it."""
-        c = assign_points(xy, comm_geom, points)
-        return np.where(c >= 0, number[np.clip(c, 0, None)], 0)
+    def part_of(community: np.ndarray) -> np.ndarray:
+        """The partition number of each row from its community (-1: none, the remainder's 0)."""
+        return np.where(community >= 0, number[np.clip(community, 0, None)], 0)
 
     # the residents: each one's routing point (a building at its point on surface, where the
     # mosaic counts it too) and the numbers the mosaic sums — all a worker needs of them
-    geoms = residents.geometry.to_numpy()
-    points = geoms.copy()  # a resident given as a point is routed from it
-    points[shapely.get_type_id(geoms) != 0] = None
-    _write_points(f"{folder}/residents.parquet", res_xy, resident_counts(residents), part_of(res_xy, points),
-                  residents.crs)
+    _write_points(f"{folder}/residents.parquet", res_xy, resident_counts(residents), part_of(res_comm), residents.crs)
     for i, name in enumerate(names):
         zones = layers[name]
         if "zone_id" in zones.columns:  # all a partition reads of its zones (else the mosaic says what is missing)
             zones = zones[["zone_id", zones.geometry.name]]
-        _write_sorted(zones, shapely.bounds(zone_geoms[i]), f"{folder}/zones_{i}.parquet", part_of(zone_pos[i]))
+        _write_sorted(zones, shapely.bounds(zone_geoms[i]), f"{folder}/zones_{i}.parquet", part_of(zone_comm[i]))
     if net is not None:
         u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
         bounds = np.column_stack([np.minimum(u_xy, v_xy), np.maximum(u_xy, v_xy)])
@@ -550,9 +547,10 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
                           "length": net.edge_length[order],
                           "highway": pa.array(net.edge_highway[order], type=pa.string(), from_pandas=True),
                           **{k: bounds[order, j] for j, k in enumerate(_BBOX)}})
-        pq.write_table(table, f"{folder}/network.parquet", row_group_size=4 * ROW_GROUP)
+        pq.write_table(table, f"{folder}/network.parquet", row_group_size=4 * ROW_GROUP,
+                       use_dictionary=["highway"])
         pq.write_table(pa.table({"node_id": net.node_id, "x": net.node_xy[:, 0], "y": net.node_xy[:, 1]}),
-                       f"{folder}/nodes.parquet")
+                       f"{folder}/nodes.parquet", use_dictionary=False)
     work = np.bincount(number, weights=weights, minlength=len(all_keys))
     return PartitionStore(folder=str(folder), keys=all_keys, layers=names, halo=float(halo),
                           gap_width=float(gap_width), has_network=net is not None,
