@@ -21,7 +21,7 @@ from gridmap.errors import check_number
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["CoverageReport", "coverage_report", "summarise_coverage", "find_gaps", "label_gaps", "find_overlaps",
-           "find_outside", "find_invalid_edges", "flag_slivers", "ANY_LAYER"]
+           "find_outside", "find_invalid_edges", "flag_slivers", "dissolve_parts", "ANY_LAYER"]
 
 #: The summary row for "covered by at least one layer".
 ANY_LAYER = "any"
@@ -128,8 +128,17 @@ def _union_groups(geoms: np.ndarray, codes: np.ndarray, n_groups: int) -> np.nda
     return out
 
 
-def _dissolve_parts(faces: gpd.GeoDataFrame, by: list[str]) -> gpd.GeoDataFrame:
-    """Dissolve faces by ``by`` into connected parts, summing area and people per part."""
+def dissolve_parts(faces: gpd.GeoDataFrame, by: list[str]) -> gpd.GeoDataFrame:
+    """Dissolve faces by ``by`` into connected parts, summing area and people per part.
+
+    Each face counts in the part that holds its point on surface. Faces may themselves be parts
+    dissolved before (a partitioned run unions the parts of one conflict found on both sides of a
+    border: :func:`gridmap.scale.pipeline.run_partitioned`).
+
+    Returns
+    -------
+    GeoDataFrame: ``by``, the part's geometry, ``area_m2`` and the people counts of the faces.
+    """
     if faces.empty:
         cols = [*by, "area_m2", *_count_columns(faces)]
         return gpd.GeoDataFrame(columns=cols, geometry=[], crs=faces.crs)
@@ -160,7 +169,7 @@ def find_gaps(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], z
     (``nearest_<layer>``) and its distance in metres (``nearest_<layer>_m``) — who should take it.
     """
     blind = faces[faces["in_study_area"] & (faces["n_layers"] == 0)]
-    return label_gaps(_dissolve_parts(blind, ["area_id"]), layers, zone_id)
+    return label_gaps(dissolve_parts(blind, ["area_id"]), layers, zone_id)
 
 
 def label_gaps(gaps: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], zone_id: str = "zone_id"
@@ -213,7 +222,7 @@ def find_overlaps(faces: gpd.GeoDataFrame, layers: list[str]) -> gpd.GeoDataFram
         sub = faces.loc[(faces[count] >= 2).to_numpy(), keep].rename(columns={ids: "zone_ids", count: "n_zones"})
         if sub.empty:
             continue
-        parts = _dissolve_parts(sub, ["zone_ids", "n_zones", "in_study_area"])
+        parts = dissolve_parts(sub, ["zone_ids", "n_zones", "in_study_area"])
         parts.insert(0, "layer", name)
         frames.append(parts)
     if not frames:

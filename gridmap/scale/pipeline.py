@@ -58,6 +58,7 @@ from gridmap.access.snapping import EdgeIndex
 from gridmap.analysis.coverage import (
     CoverageReport,
     coverage_report,
+    dissolve_parts,
     find_gaps,
     find_invalid_edges,
     find_outside,
@@ -494,16 +495,10 @@ def _merge_overlaps(frames: list[gpd.GeoDataFrame], layer_order: Sequence[str], 
     shared = (parts.groupby(key, sort=False)["_frame"].transform("nunique") > 1).to_numpy()
     kept = parts[~shared].drop(columns=["_frame", "overlap_id"])
     again = parts[shared].drop(columns=["_frame"])
-    if len(again):
-        pseudo = again.drop(columns=["overlap_id", "area_m2"], errors="ignore")
-        for name in layer_order:
-            ids, count = layer_columns(name)
-            mine = (again["layer"] == name).to_numpy()
-            pseudo[ids] = np.where(mine, again["zone_ids"], "")
-            pseudo[count] = np.where(mine, again["n_zones"], 0)
-        pseudo = pseudo.drop(columns=["layer", "zone_ids", "n_zones"])
-        merged = find_overlaps(gpd.GeoDataFrame(pseudo, geometry="geometry", crs=crs), list(layer_order))
-        kept = pd.concat([kept, merged.drop(columns="overlap_id")[kept.columns]], ignore_index=True)
+    if len(again):  # the parts of one conflict, unioned across the borders and split into connected parts
+        merged = dissolve_parts(gpd.GeoDataFrame(again.drop(columns=["overlap_id", "area_m2"], errors="ignore"),
+                                                 geometry="geometry", crs=crs), key)
+        kept = pd.concat([kept, merged[kept.columns]], ignore_index=True)
     out = kept.sort_values(["layer", "area_m2"], ascending=[True, False], kind="stable").reset_index(drop=True)
     out.insert(0, "overlap_id", [f"O{i:04d}" for i in range(1, len(out) + 1)])
     return gpd.GeoDataFrame(out[[c for c in empty.columns if c in out.columns]
