@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 import tomllib
 from dataclasses import asdict, fields
@@ -305,50 +306,6 @@ def _project_inputs(path: Path, project, crs_work, crs, say):
     return CityInputs(layers["study_area"], zones, layers["residents"], centers, network), work
 
 
-def _write_outputs(result, out: Path, geojson_max_rows: int, say, study_area=None) -> list[str]:
-    import pandas as pd
-
-    from gridmap.io.files import write_geojson, write_geoparquet
-
-    written = []
-
-    def geojson(gdf, name, partition=False):
-        write_geojson(gdf, out / name, partition=partition)
-        written.append(name)
-
-    def big(gdf, stem, partition=False):
-        write_geoparquet(gdf, out / f"{stem}.parquet")
-        written.append(f"{stem}.parquet")
-        if len(gdf) <= geojson_max_rows:
-            geojson(gdf, f"{stem}.geojson", partition)
-
-    geojson(result.grids, "grids.geojson", partition=True)
-    write_geoparquet(result.grids, out / "grids.parquet")
-    written.append("grids.parquet")
-    if study_area is not None:  # the communities, for the app's city page (gridmap.scale.summary)
-        write_geoparquet(study_area.to_crs(result.faces.crs), out / "study_area.parquet")
-        written.append("study_area.parquet")
-    cov = result.coverage
-    for name, frame in (("gaps", cov.gaps), ("overlaps", cov.overlaps), ("outside", cov.outside),
-                        ("invalid_edges", cov.invalid_edges)):
-        geojson(frame, f"{name}.geojson")
-    big(result.faces, "faces", partition=True)
-    big(result.units.merge(result.assignment, on="unit_id", how="left"), "units", partition=True)
-    if result.access is not None:
-        res = result.access.residents.copy()
-        res["life_circle"] = res["life_circle"].astype(str)
-        big(res, "access_residents")
-        geojson(result.access.centers, "access_centers.geojson")
-    result.assignment.to_csv(out / "assignment.csv", index=False, encoding="utf-8-sig")
-    result.grid_status.to_csv(out / "communities.csv", index=False, encoding="utf-8-sig")
-    cov.summary.to_csv(out / "coverage_summary.csv", index=False, encoding="utf-8-sig")
-    written += ["assignment.csv", "communities.csv", "coverage_summary.csv"]
-    if result.partitions is not None:
-        pd.DataFrame(result.partitions).to_csv(out / "partitions.csv", index=False, encoding="utf-8-sig")
-        written.append("partitions.csv")
-    return written
-
-
 #: How long ``gridmap run`` waits to reach a dask scheduler given by address.
 SCHEDULER_TIMEOUT_S = 10
 _LOCAL_SCHEDULERS = ("threads", "processes", "sync", "single")
@@ -413,6 +370,7 @@ def _open_project(args: argparse.Namespace):
 
 def run_run(args: argparse.Namespace) -> int:
     """Load the config, run, write every output and/or store the results in a project; return the exit status."""
+    from gridmap.scale.outputs import run_output_files, write_files
     from gridmap.scale.pipeline import run_partitioned, run_single
 
     say = progress(args.quiet)
@@ -452,7 +410,10 @@ def run_run(args: argparse.Namespace) -> int:
         out = Path(args.out)
         with writing_to(out):
             out.mkdir(parents=True, exist_ok=True)
-            written = _write_outputs(result, out, int(output["geojson_max_rows"]), say, inputs.study_area)
+            # on processes the files are written by as many processes as the analysis ran on
+            writers = (os.cpu_count() or 1) if args.scheduler == "processes" else 1
+            written = write_files(run_output_files(result, out, int(output["geojson_max_rows"]), inputs.study_area),
+                                  processes=writers)
             (out / "run.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
         written.append("run.json")
         say(Message("cli_run_wrote", n=len(written), out=out))
