@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from gridmap.errors import GridmapError
-from gridmap.scale.outputs import GEOJSON_COST, OutputFile, share_out, run_output_files, write_files
+from gridmap.scale.outputs import GEOJSON_COST, OutputFile, run_output_files, share_out, write_files
 from gridmap.scale.pipeline import CityInputs, RunParams, run_single
 from gridmap.scale.synthetic import synthetic_city
 
