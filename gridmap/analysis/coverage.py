@@ -21,7 +21,8 @@ from gridmap.errors import check_number
 from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["CoverageReport", "coverage_report", "summarise_coverage", "find_gaps", "label_gaps", "find_overlaps",
-           "find_outside", "find_invalid_edges", "flag_slivers", "dissolve_parts", "ANY_LAYER"]
+           "find_outside", "find_invalid_edges", "flag_slivers", "dissolve_parts", "number_overlaps",
+           "OVERLAP_AREA_DECIMALS", "ANY_LAYER"]
 
 #: The summary row for "covered by at least one layer".
 ANY_LAYER = "any"
@@ -228,10 +229,35 @@ def find_overlaps(faces: gpd.GeoDataFrame, layers: list[str]) -> gpd.GeoDataFram
     if not frames:
         return gpd.GeoDataFrame(columns=["overlap_id", "layer", "zone_ids", "n_zones", "in_study_area", "area_m2"],
                                 geometry=[], crs=faces.crs)
-    out = pd.concat(frames, ignore_index=True)
-    out = out.sort_values(["layer", "area_m2"], ascending=[True, False], kind="stable").reset_index(drop=True)
+    return number_overlaps(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
+                                            crs=faces.crs))
+
+
+#: Overlap parts are ordered by their area rounded to this many decimals of a m²: two passes over
+#: the same conflict (one process, or partitions merged) differ by float noise of ~1e-9 m².
+OVERLAP_AREA_DECIMALS = 3
+
+
+def number_overlaps(parts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Overlap parts in reading order, numbered ``overlap_id`` O0001…: by layer, the largest first,
+    then by zone ids, inside or outside the study area, and the point on each part's surface.
+
+    The order depends only on the parts, not on how they were found, so a run on partitions gives
+    every conflict the same id as the one-process run (areas are compared rounded to
+    :data:`OVERLAP_AREA_DECIMALS` decimals of a m²). An ``overlap_id`` column already present is
+    replaced.
+    """
+    parts = parts.drop(columns="overlap_id", errors="ignore")
+    pts = shapely.point_on_surface(parts.geometry.to_numpy())
+    keys = pd.DataFrame({"layer": parts["layer"].astype(str).to_numpy(),
+                         "area": -np.round(parts["area_m2"].to_numpy(dtype=float), OVERLAP_AREA_DECIMALS),
+                         "ids": parts["zone_ids"].astype(str).to_numpy(),
+                         "inside": parts["in_study_area"].astype(bool).to_numpy(),
+                         "x": np.round(shapely.get_x(pts), 3), "y": np.round(shapely.get_y(pts), 3)})
+    order = keys.sort_values(list(keys.columns), kind="stable").index.to_numpy()
+    out = parts.iloc[order].reset_index(drop=True)
     out.insert(0, "overlap_id", [f"O{i:04d}" for i in range(1, len(out) + 1)])
-    return gpd.GeoDataFrame(out, geometry="geometry", crs=faces.crs)
+    return gpd.GeoDataFrame(out, geometry=parts.geometry.name, crs=parts.crs)
 
 
 def find_outside(faces: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], zone_id: str = "zone_id"

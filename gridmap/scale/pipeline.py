@@ -65,6 +65,7 @@ from gridmap.analysis.coverage import (
     find_overlaps,
     flag_slivers,
     label_gaps,
+    number_overlaps,
     summarise_coverage,
 )
 from gridmap.analysis.mosaic import build_mosaic, layer_columns, number_faces
@@ -499,8 +500,7 @@ def _merge_overlaps(frames: list[gpd.GeoDataFrame], layer_order: Sequence[str], 
         merged = dissolve_parts(gpd.GeoDataFrame(again.drop(columns=["overlap_id", "area_m2"], errors="ignore"),
                                                  geometry="geometry", crs=crs), key)
         kept = pd.concat([kept, merged[kept.columns]], ignore_index=True)
-    out = kept.sort_values(["layer", "area_m2"], ascending=[True, False], kind="stable").reset_index(drop=True)
-    out.insert(0, "overlap_id", [f"O{i:04d}" for i in range(1, len(out) + 1)])
+    out = number_overlaps(gpd.GeoDataFrame(kept, geometry="geometry", crs=crs))  # the one-process ids
     return gpd.GeoDataFrame(out[[c for c in empty.columns if c in out.columns]
                                 + [c for c in out.columns if c not in empty.columns]],
                             geometry="geometry", crs=crs)
