@@ -81,7 +81,8 @@ def assert_same(a, b) -> None:
     assert len(a.coverage.overlaps) == len(b.coverage.overlaps)
     # and each conflict has the same overlap id in both runs (number_overlaps: an order of the parts alone)
     cols = ["overlap_id", "layer", "zone_ids", "in_study_area"]
-    assert a.coverage.overlaps[cols].astype(str).values.tolist() == b.coverage.overlaps[cols].astype(str).values.tolist()
+    ids_a, ids_b = (r.coverage.overlaps[cols].astype(str).values.tolist() for r in (a, b))
+    assert ids_a == ids_b
     xa = a.coverage.outside.set_index(["layer", "zone_id"])["outside_m2"].sort_index()
     xb = b.coverage.outside.set_index(["layer", "zone_id"])["outside_m2"].sort_index()
     assert xa.index.equals(xb.index) and np.allclose(xa, xb, rtol=0, atol=1e-6)
