@@ -14,8 +14,8 @@ again by the parent, which then raises the error itself, in the user's language.
 
 from __future__ import annotations
 
+import functools
 import gc
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ import geopandas as gpd
 import pandas as pd
 
 from gridmap.io.files import write_geojson, write_geoparquet
+from gridmap.scale.pipeline import call_aside, forks
 
 __all__ = ["OutputFile", "run_output_files", "write_files", "share_out", "GEOJSON_COST"]
 
@@ -107,33 +108,22 @@ def run_output_files(result, out: str | Path, geojson_max_rows: int,
 def write_files(files: Sequence[OutputFile], processes: int = 1) -> list[str]:
     """Write ``files``; return their names, in their order.
 
-    With ``processes`` > 1 (on Linux, where processes are forked) the files are shared out, the
-    largest first, each to the process with the least work so far: this process writes one share,
-    a forked child each other share. An error raises here as it would in one process: the files
-    of a child that failed are written again by this process.
+    With ``processes`` > 1 (where processes are forked: :func:`gridmap.scale.pipeline.forks`) the
+    files are shared out, the largest first, each to the process with the least work so far: this
+    process writes one share, a forked child each other share
+    (:func:`gridmap.scale.pipeline.call_aside`). An error raises here as it would in one process:
+    the files of a child that failed are written again by this process.
     """
-    shares = share_out(files, processes if _can_fork() else 1)
+    shares = share_out(files, processes if forks() else 1)
     if len(shares) == 1:
-        for file in files:
-            file.write()
+        _write_all(shares[0])
         return [file.name for file in files]
-    import multiprocessing
-
-    context = multiprocessing.get_context("fork")
-    for stream in (sys.stdout, sys.stderr):  # a child flushes what it inherited: empty it first
-        stream.flush()
-    gc.freeze()  # the children share the results' pages; a collection in them would copy them all
+    gc.freeze()  # children share the results' pages; a collection in them would copy them all
     try:
-        children = [context.Process(target=_write_share, args=(share,), daemon=True) for share in shares[1:]]
-        for child in children:
-            child.start()
-        for file in shares[0]:
-            file.write()
-        for child, share in zip(children, shares[1:], strict=True):
-            child.join()
-            if child.exitcode != 0:  # write them here: the error (if it is one) is raised in this process
-                for file in share:
-                    file.write()
+        waits = [call_aside(functools.partial(_write_all, share)) for share in shares[1:]]
+        _write_all(shares[0])
+        for wait in waits:
+            wait()
     finally:
         gc.unfreeze()
     return [file.name for file in files]
@@ -151,15 +141,7 @@ def share_out(files: Sequence[OutputFile], processes: int) -> list[list[OutputFi
     return [share for share in shares if share] or [[]]
 
 
-def _write_share(share: Sequence[OutputFile]) -> None:
-    """A child's work: its files, the exit status saying whether all were written."""
-    try:
-        for file in share:
-            file.write()
-    except BaseException:  # noqa: BLE001 - the parent writes these files again and reports the error itself
-        sys.exit(1)
-
-
-def _can_fork() -> bool:
-    """Whether child processes are forked here (Linux): they then start with the results in memory."""
-    return sys.platform.startswith("linux")
+def _write_all(share: Sequence[OutputFile]) -> None:
+    """Write the files of one share, in order."""
+    for file in share:
+        file.write()

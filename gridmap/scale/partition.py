@@ -363,20 +363,12 @@ def _spread_bits(v: np.ndarray) -> np.ndarray:
     return v
 
 
-def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, part: np.ndarray | None = None,
-                  part_column: str = _OWNER) -> None:
-    """``gdf`` as GeoParquet in Z-order, with ``_row`` and its boxes, in row groups of :data:`ROW_GROUP`.
-
-    With ``part`` (a partition number per row), that column is stored as ``part_column``; for
-    :data:`_PART` the rows are ordered by it first (then Z-order), so a partition's rows fill a few
-    consecutive row groups that a worker finds by the column's statistics alone.
-    """
+def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, owner: np.ndarray) -> None:
+    """Zones as GeoParquet in Z-order, with ``_row``, their boxes and their owner's partition number
+    (:data:`_OWNER`), in row groups of :data:`ROW_GROUP`."""
     order = z_order(bounds)
-    if part is not None and part_column == _PART:
-        order = order[np.argsort(part[order], kind="stable")]
-    extra = {"_row": order, **{k: bounds[order, j] for j, k in enumerate(_BBOX)}}
-    if part is not None:
-        extra[part_column] = part[order].astype(np.int32)
+    extra = {"_row": order, **{k: bounds[order, j] for j, k in enumerate(_BBOX)},
+             _OWNER: owner[order].astype(np.int32)}
     gdf.iloc[order].reset_index(drop=True).assign(**extra).to_parquet(path, row_group_size=ROW_GROUP,
                                                                       use_dictionary=False)
 

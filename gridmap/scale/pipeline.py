@@ -86,7 +86,8 @@ from gridmap.scale.partition import (
 )
 from gridmap.vocab import Message
 
-__all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs", "warm_up"]
+__all__ = ["CityInputs", "RunParams", "RunResult", "run_single", "run_partitioned", "project_inputs", "warm_up",
+           "forks", "call_aside"]
 
 Progress = Callable[[str | Message], None]
 
@@ -566,24 +567,28 @@ def warm_up(inputs: CityInputs, res_xy: np.ndarray, crs, params: RunParams) -> N
         task_grids(task_units(faces, params), part, params)
 
 
-def _forks() -> bool:
-    """Whether worker processes are forked here (Linux): they then start with the driver's memory."""
+def forks() -> bool:
+    """Whether child processes are forked here (Linux): they then start with this process's memory."""
     import sys
 
     return sys.platform.startswith("linux")
 
 
-def _call_aside(call: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
+def call_aside(call: Callable[[], Any]) -> Callable[[], tuple[Any, float]]:
     """Start ``call`` in a forked child process; return a function waiting for (its result, its CPU seconds).
 
-    The child starts with the driver's memory, so nothing is sent to it; only the result comes
+    The child starts with this process's memory, so nothing is sent to it; only the result comes
     back, pickled. Should the child fail or die, the call is made again here, which raises the
-    error as the driver would have (an exception need not survive pickling).
+    error as this process would have (an exception need not survive pickling). Only where
+    :func:`forks`.
     """
     import multiprocessing
+    import sys
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
+    for stream in (sys.stdout, sys.stderr):  # a child flushes what it inherited: empty it first
+        stream.flush()
 
     def run() -> None:
         cpu = time.process_time()
@@ -624,10 +629,9 @@ def _process_pool(scheduler) -> Iterator[object]:
         yield None
         return
     import multiprocessing
-    import os
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if _forks() else "spawn"
+    method = "fork" if forks() else "spawn"
     pool = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context(method))
     try:
         yield pool
@@ -662,8 +666,6 @@ def _frozen_heap() -> Iterator[Callable[[], None]]:
 
 def _worker_count(scheduler) -> int:
     """How many tasks ``scheduler`` runs at once: its worker threads (a client's, summed) or the cores."""
-    import os
-
     if scheduler in ("sync", "single-threaded"):
         return 1
     if scheduler is not None and not isinstance(scheduler, str):
@@ -781,11 +783,11 @@ def _run_partitioned(inputs: CityInputs, params: RunParams, scheduler, crs, prog
                                   gap_width=params.gap_width,
                                   n_groups=None if params.tasks_per_worker == 0 else
                                   params.tasks_per_worker * _worker_count(scheduler))
-        if scheduler == "processes" and _forks():
+        if scheduler == "processes" and forks():
             # a forked child writes the store while the driver warms up; the pool's workers, forked
             # next, start warm: numba's grid search is loaded once, not once per worker
             freeze()
-            written = _call_aside(write)
+            written = call_aside(write)
             warm_cpu = time.process_time()
             warm_up(inputs, res_xy, crs, params)
             warm_cpu = time.process_time() - warm_cpu
@@ -795,7 +797,7 @@ def _run_partitioned(inputs: CityInputs, params: RunParams, scheduler, crs, prog
         stages.lap("split")
         # CPU of the split's two overlapping halves: the child writing the store, the driver's warm-up
         stages.cpu["split_aside"], stages.cpu["warm_up"] = aside_cpu, warm_cpu
-        if scheduler == "processes" and _forks():
+        if scheduler == "processes" and forks():
             freeze()  # and what the split made (numba's typing tables, ...): the workers keep them
         pool = later.enter_context(_process_pool(scheduler))
         t = stages.wall
