@@ -120,9 +120,10 @@ def drop_postgis(location: str) -> None:
         conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
 
 
-def standin_micro_office(folder: Path, project: str, plan_name: str):
-    """A workspace at ``folder`` with the stand-in demo as ``project`` and plan ``plan_name`` (revision 1)
-    built on it with 微网格; returns (workspace, system session, the plan, the demo's layers)."""
+def standin_office(location: Path | str, project: str, plan_name: str, *, micro: bool = True):
+    """A workspace at ``location`` (a folder or a PostGIS URL) with the stand-in demo as ``project``
+    and plan ``plan_name`` (revision 1) built on it, with 微网格 when ``micro``; returns (workspace,
+    system session, the plan, the demo's layers)."""
     import standin_demo
 
     from gridmap.plans.exclusive import BASE
@@ -132,16 +133,18 @@ def standin_micro_office(folder: Path, project: str, plan_name: str):
     from gridmap.plans.units import make_units
     from gridmap.workspace import init_workspace
 
-    ws = init_workspace(folder)
+    ws = init_workspace(location)
     admin = ws.as_system("setup")
     layers = standin_demo.load_demo()
     admin.import_inputs(project, layers, standin_demo.DEMO_OSM, title="测试街道")
     zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
     units = make_units(zones, layers["study_area"], layers["residents"])
     plan = Plan.from_build(units, build_grids(units, 300, 500, seed=0, study_area=layers["study_area"]))
-    grids = plan.grids()
-    owner = resident_grid_codes(resident_points(layers["residents"], units.crs), units,
-                                plan.assignment()["grid_code"].to_numpy(dtype=object))
-    plan.micro_grids = build_micro_grids(grids[grids["grid_type"] == BASE], layers["residents"], owner).micro_grids
-    admin.create_plan(project, plan_name, plan, message="with 微网格")
+    if micro:
+        grids = plan.grids()
+        owner = resident_grid_codes(resident_points(layers["residents"], units.crs), units,
+                                    plan.assignment()["grid_code"].to_numpy(dtype=object))
+        plan.micro_grids = build_micro_grids(grids[grids["grid_type"] == BASE], layers["residents"],
+                                             owner).micro_grids
+    admin.create_plan(project, plan_name, plan, message="with 微网格" if micro else "first build")
     return ws, admin, plan, layers

@@ -20,7 +20,7 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from browser_support import close, serve, standin_micro_office  # noqa: E402
+from browser_support import close, serve, standin_office  # noqa: E402
 from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser, require_browser  # noqa: E402, F401
 from test_app_browser_grid import MapDriver, lonlat, wait_idle  # noqa: E402
 from test_app_browser_workspace import login, open_plan  # noqa: E402
@@ -36,7 +36,7 @@ AREA_A = "320101001"
 def office(tmp_path_factory) -> Path:
     """The workspace folder: the stand-in project, its plan with 微网格 at revision 1, a planner of community A."""
     folder = tmp_path_factory.mktemp("micro") / "workspace"
-    ws, admin, _, _ = standin_micro_office(folder, PROJECT, PLAN)
+    ws, admin, _, _ = standin_office(folder, PROJECT, PLAN)
     admin.add_user("p1", "planner", PASSWORD, scopes=[AREA_A], projects=[PROJECT])
     close(ws)
     return folder
@@ -47,6 +47,12 @@ def server(office, tmp_path_factory):
     require_browser()
     with serve(office, tmp_path_factory.mktemp("server") / "server.log") as base:
         yield base
+
+
+def grid_with_micro(plan, at_least: int) -> str:
+    """The first base grid of community A (the planner's scope) with at least ``at_least`` 微网格."""
+    return next(c for c, a in sorted(plan.registry.items()) if a == AREA_A and c not in plan.exclusive
+                and len(plan.micro_of(c)) >= at_least)
 
 
 def select_grid(page, plan, code: str) -> None:
@@ -66,8 +72,7 @@ def test_a_planner_sets_a_building_head_saves_and_sees_it_after_reopening(
     ws = open_workspace(office)
     store = ws.as_system("test")
     plan = store.plan_at(PROJECT, PLAN)
-    code = next(c for c, a in sorted(plan.registry.items()) if a == AREA_A and c not in plan.exclusive
-                and len(plan.micro_of(c)) > 0)
+    code = grid_with_micro(plan, 1)
     first = plan.micro_of(code)["micro_code"].iloc[0]
     context, page = login(browser, server, "p1")
     try:
@@ -107,8 +112,7 @@ def test_a_planner_draws_around_a_building_and_it_joins_the_chosen_micro_grid(
     ws = open_workspace(office)
     store = ws.as_system("test")
     plan = store.plan_at(PROJECT, PLAN)
-    code = next(c for c, a in sorted(plan.registry.items()) if a == AREA_A and c not in plan.exclusive
-                and len(plan.micro_of(c)) > 1)
+    code = grid_with_micro(plan, 2)
     micro = plan.micro_of(code)
     target, shape = micro["micro_code"].iloc[0], micro.geometry.iloc[0]  # the panel's first choice
     points = plan.micro_residents().to_crs(plan.crs).geometry.representative_point()

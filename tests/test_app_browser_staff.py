@@ -26,7 +26,7 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from browser_support import serve, standin_micro_office  # noqa: E402
+from browser_support import serve, standin_office  # noqa: E402
 from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser, require_browser  # noqa: E402, F401
 from test_app_browser_grid import wait_idle  # noqa: E402
 
@@ -43,7 +43,7 @@ def office(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     from gridmap.people.staffing import assign_members, assign_staff, staffing_layers
 
     folder = tmp_path_factory.mktemp("staffing") / "workspace"
-    ws, admin, plan, _ = standin_micro_office(folder, PROJECT, PLAN)
+    ws, admin, plan, _ = standin_office(folder, PROJECT, PLAN)
     grids = plan.grids()
     homes = shapely.point_on_surface(grids.geometry.to_numpy())
     keep = np.arange(len(grids)) % 3 != 2  # every third grid has nobody near

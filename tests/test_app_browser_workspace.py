@@ -34,7 +34,7 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from browser_support import close, drop_postgis, postgis_location, serve  # noqa: E402
+from browser_support import close, drop_postgis, postgis_location, serve, standin_office  # noqa: E402
 from test_app_browser import CHROMIUM, MAP_IFRAME, VENDOR, browser, require_browser  # noqa: E402, F401
 from test_app_browser_grid import MapDriver, households, lonlat, wait_idle  # noqa: E402
 
@@ -51,26 +51,12 @@ PAGE_KEYS = list(load_pages())
 @pytest.fixture(scope="module", params=["gpkg", "postgis"])
 def office(request, tmp_path_factory):
     """The office's workspace (a folder, or a PostGIS URL): project, plan at revision 1, five accounts."""
-    import standin_demo
-
-    from gridmap.plans.grids import build_grids
-    from gridmap.plans.plan import Plan
-    from gridmap.plans.units import make_units
-    from gridmap.workspace import init_workspace
-
     if request.param == "postgis":
         location: str | Path = postgis_location()
         request.addfinalizer(lambda: drop_postgis(str(location)))
     else:
         location = tmp_path_factory.mktemp("office") / "workspace"
-    ws = init_workspace(location)
-    admin = ws.as_system("setup")
-    layers = standin_demo.load_demo()
-    admin.import_inputs(PROJECT, layers, standin_demo.DEMO_OSM, title="测试街道")
-    zones = {k[len("zones_"):]: v for k, v in layers.items() if k.startswith("zones_")}
-    units = make_units(zones, layers["study_area"], layers["residents"])
-    build = build_grids(units, 300, 500, seed=0, study_area=layers["study_area"])
-    admin.create_plan(PROJECT, PLAN, Plan.from_build(units, build), message="first build")
+    ws, admin, _, _ = standin_office(location, PROJECT, PLAN, micro=False)
     admin.add_user("chief", "admin", PASSWORD)
     for name, scope in (("p1", AREA_A), ("p2", AREA_B), ("p3", AREA_A)):
         admin.add_user(name, "planner", PASSWORD, scopes=[scope], projects=[PROJECT])
