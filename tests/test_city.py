@@ -30,6 +30,7 @@ from gridmap.scale.partition import (  # noqa: E402
     partition_keys,
     read_partition,
     split_inputs,
+    sticking_out,
     task_weights,
     write_partitions,
     z_order,
@@ -167,6 +168,15 @@ def test_groups_are_whole_partitions_of_about_equal_weight(city) -> None:
     for k in set(keys):  # a 街道 is never cut
         assert len(set(groups[keys == k])) == 1
     assert (group_partitions(city.study_area, keys, xy, 10) == keys).all()  # more groups than 街道: unchanged
+
+
+def test_the_remainder_takes_the_zones_sticking_out_or_near_the_outline() -> None:
+    """By hand, in a 100 m square study area: a zone well inside stays; one 0.5 m from the edge
+    (within the 1 m snap margin), one crossing the edge and one wholly outside go to the remainder."""
+    outline = shapely.box(0, 0, 100, 100)
+    zones = np.array([shapely.box(10, 10, 20, 20), shapely.box(10, 10, 99.5, 20), shapely.box(90, 10, 110, 20),
+                      shapely.box(200, 0, 210, 10), shapely.box(10, 10, 98.9, 20)])
+    assert sticking_out(zones, outline).tolist() == [False, True, True, True, False]
 
 
 def test_task_weights_count_zones_and_residents_per_community() -> None:

@@ -49,7 +49,7 @@ from gridmap.errors import GridmapError
 
 __all__ = ["Partition", "partition_keys", "split_inputs", "assign_points", "halo_network", "certified",
            "OUTSIDE", "PartitionStore", "write_partitions", "read_partition", "read_network", "read_resident_points",
-           "group_partitions", "task_weights", "RESIDENTS_PER_ZONE", "resident_counts", "z_order"]
+           "group_partitions", "task_weights", "sticking_out", "RESIDENTS_PER_ZONE", "resident_counts", "z_order"]
 
 #: Key of the remainder partition (whatever lies outside every community).
 OUTSIDE = "_outside"
@@ -151,6 +151,18 @@ def halo_network(net: WalkNetwork, edge_tree: shapely.STRtree, region, distance:
     m = len(edges)
     return WalkNetwork(crs=net.crs, node_id=net.node_id[nodes], node_xy=net.node_xy[nodes], edge_u=inverse[:m],
                        edge_v=inverse[m:], edge_length=net.edge_length[edges], edge_highway=net.edge_highway[edges])
+
+
+def sticking_out(zones: np.ndarray, outline, tree: shapely.STRtree | None = None) -> np.ndarray:
+    """Which zones the remainder (:data:`OUTSIDE`) takes: those not covered by the study area's
+    ``outline`` (越界) and those within :data:`SNAP_MARGIN` of its boundary, whose vertices take part
+    in noding the outline (snap rounding). ``tree``: an STRtree of ``zones``, if the caller has one.
+    """
+    shapely.prepare(outline)
+    sticking = ~shapely.covered_by(zones, outline)
+    tree = shapely.STRtree(zones) if tree is None else tree
+    sticking[tree.query(shapely.boundary(outline), predicate="dwithin", distance=SNAP_MARGIN)] = True
+    return sticking
 
 
 def certified(net: WalkNetwork, rr: RoutingResult, res_xy: np.ndarray, cen_xy: np.ndarray, limit: float,
@@ -267,15 +279,9 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
             part.owned_zones[name] = layers[name]["zone_id"].astype(str).to_numpy()[owned]
             part.context_zones[name] = context(name, owned)
         parts.append(with_network(part, region))
-    # the remainder: zones sticking out of the study area, residents outside every community
-    shapely.prepare(outline)
-    # and the zones near its outline, whose vertices take part in noding the outline (snap rounding)
-    rim = shapely.boundary(outline)
-    out_layers = {}
-    for name, gdf in layers.items():
-        sticking = ~shapely.covered_by(gdf.geometry.to_numpy(), outline)
-        sticking[trees[name].query(rim, predicate="dwithin", distance=SNAP_MARGIN)] = True
-        out_layers[name] = gdf[sticking]
+    # the remainder: zones sticking out of the study area or near its outline, residents outside every community
+    out_layers = {name: gdf[sticking_out(gdf.geometry.to_numpy(), outline, trees[name])]
+                  for name, gdf in layers.items()}
     out_res = residents[res_key == OUTSIDE]
     owned_out = {name: owner[name] == OUTSIDE for name in layers}
     if any(len(v) for v in out_layers.values()) or len(out_res) or any(v.any() for v in owned_out.values()):
@@ -305,6 +311,10 @@ _PART = "_part_no"
 #: Stored column of the zones: the number of the partition that owns the zone (holds its point on
 #: surface), which reports its invalid edges.
 _OWNER = "_owner_no"
+#: Stored column of the zones: whether the remainder (:data:`OUTSIDE`) takes the zone
+#: (:func:`sticking_out`), decided by the driver's child writing the store, which has every zone at
+#: hand, so that the remainder's worker tests none.
+_STICKING = "_sticking"
 
 
 @dataclass(frozen=True)
@@ -363,12 +373,14 @@ def _spread_bits(v: np.ndarray) -> np.ndarray:
     return v
 
 
-def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, owner: np.ndarray) -> None:
-    """Zones as GeoParquet in Z-order, with ``_row``, their boxes and their owner's partition number
-    (:data:`_OWNER`), in row groups of :data:`ROW_GROUP`."""
+def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, owner: np.ndarray,
+                  sticking: np.ndarray) -> None:
+    """Zones as GeoParquet in Z-order, with ``_row``, their boxes, their owner's partition number
+    (:data:`_OWNER`) and whether the remainder takes them (:data:`_STICKING`), in row groups of
+    :data:`ROW_GROUP`."""
     order = z_order(bounds)
     extra = {"_row": order, **{k: bounds[order, j] for j, k in enumerate(_BBOX)},
-             _OWNER: owner[order].astype(np.int32)}
+             _OWNER: owner[order].astype(np.int32), _STICKING: sticking[order]}
     gdf.iloc[order].reset_index(drop=True).assign(**extra).to_parquet(path, row_group_size=ROW_GROUP,
                                                                       use_dictionary=False)
 
@@ -524,11 +536,14 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     # the residents: each one's routing point (a building at its point on surface, where the
     # mosaic counts it too) and the numbers the mosaic sums — all a worker needs of them
     _write_points(f"{folder}/residents.parquet", res_xy, resident_counts(residents), part_of(res_comm), residents.crs)
+    # the zones the remainder takes, decided here, where every zone is at hand
+    outline = shapely.coverage_union_all(comm_geom)  # as the remainder's worker makes it from the stored communities
     for i, name in enumerate(names):
         zones = layers[name]
         if "zone_id" in zones.columns:  # all a partition reads of its zones (else the mosaic says what is missing)
             zones = zones[["zone_id", zones.geometry.name]]
-        _write_sorted(zones, shapely.bounds(zone_geoms[i]), f"{folder}/zones_{i}.parquet", part_of(zone_comm[i]))
+        _write_sorted(zones, shapely.bounds(zone_geoms[i]), f"{folder}/zones_{i}.parquet", part_of(zone_comm[i]),
+                      sticking_out(zone_geoms[i], outline))
     if net is not None:
         u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
         bounds = np.column_stack([np.minimum(u_xy, v_xy), np.maximum(u_xy, v_xy)])
@@ -595,12 +610,15 @@ class _StoredTable:
         return gpd.GeoDataFrame(data, geometry=points, index=pd.Index(rows[order]))
 
     def read(self, bounds=None, margin: float = 0.0,
-             select: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None):
+             select: Callable[[np.ndarray, np.ndarray, dict[str, np.ndarray]], np.ndarray] | None = None,
+             select_on: tuple[str, ...] = ()):
         """Rows whose box comes within ``margin`` of ``bounds`` (all rows when None) and, with
-        ``select`` (boxes (n, 4), rows (n,) → bool mask), that it selects; in input order. An Arrow table, or a
-        GeoDataFrame (without CRS, with the box columns) for a GeoParquet table.
+        ``select`` (boxes (n, 4), rows (n,), the columns ``select_on`` → bool mask), that it selects;
+        in input order. An Arrow table, or a GeoDataFrame (without CRS, with the box columns) for a
+        GeoParquet table.
 
-        Only the boxes are read first; the other columns only of the row groups holding a row kept.
+        Only the boxes (and ``select_on``) are read first; the other columns only of the row groups
+        holding a row kept.
         """
         b = self.boxes
         groups = np.arange(len(b))
@@ -608,7 +626,8 @@ class _StoredTable:
             x0, y0, x1, y1 = bounds
             groups = np.flatnonzero((b[:, 2] >= x0 - margin) & (b[:, 0] <= x1 + margin)
                                     & (b[:, 3] >= y0 - margin) & (b[:, 1] <= y1 + margin))
-        boxes_table = self.file.read_row_groups(groups.tolist(), columns=[*_BBOX, "_row"], use_threads=False)
+        boxes_table = self.file.read_row_groups(groups.tolist(), columns=[*_BBOX, "_row", *select_on],
+                                                use_threads=False)
         boxes = np.column_stack([boxes_table.column(c).to_numpy() for c in _BBOX])
         rows = boxes_table.column("_row").to_numpy()
         keep = np.ones(len(boxes), dtype=bool)
@@ -616,7 +635,8 @@ class _StoredTable:
             keep = ((boxes[:, 2] >= x0 - margin) & (boxes[:, 0] <= x1 + margin)
                     & (boxes[:, 3] >= y0 - margin) & (boxes[:, 1] <= y1 + margin))
         if select is not None:
-            keep[keep] = select(boxes[keep], rows[keep])
+            keep[keep] = select(boxes[keep], rows[keep],
+                                {c: boxes_table.column(c).to_numpy()[keep] for c in select_on})
         sizes = np.array([self.file.metadata.row_group(g).num_rows for g in groups], dtype=np.int64)
         group_of_row = np.repeat(np.arange(len(groups)), sizes)
         needed = np.unique(group_of_row[keep])
@@ -697,8 +717,9 @@ def _box(geoms: np.ndarray) -> tuple[float, float, float, float]:
     return b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
 
 
-def _zones(store: PartitionStore, i: int, crs, bounds, margin: float, select=None) -> gpd.GeoDataFrame:
-    return _stored(store, f"zones_{i}").read(bounds, margin, select).drop(columns=list(_BBOX)).set_crs(crs)
+def _zones(store: PartitionStore, i: int, crs, bounds, margin: float, select=None,
+           select_on: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    return _stored(store, f"zones_{i}").read(bounds, margin, select, select_on).drop(columns=list(_BBOX)).set_crs(crs)
 
 
 def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | None = None,
@@ -710,8 +731,9 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
     against every community, as the split does (the store's partition numbers): a worker reads its
     residents from the few row groups that hold them, and the zones near its communities. The
     remainder (:data:`OUTSIDE`) reads the zones that stick out of the study area or come near
-    its outline; it is None when nothing lies outside every community. With ``network`` false the
-    halo network and centres are not read (access is routed on the whole network instead).
+    its outline, as the store marks them (:func:`sticking_out`), and the zones it owns; it is None
+    when nothing lies outside every community. With ``network`` false the halo network and
+    centres are not read (access is routed on the whole network instead).
     """
     study_area = _stored(store, "study_area")
     keys = study_area["_part"].to_numpy()
@@ -719,35 +741,26 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
     outside = key == OUTSIDE
     number = store.keys.index(key)
     margin = store.gap_width + 1.0
-    if outside:
-        region = shapely.coverage_union_all(comm_geom)
-        shapely.prepare(region)
-        rim = shapely.boundary(region)
-        shapely.prepare(rim)
-        bounds = None
-    else:
-        region = shapely.coverage_union_all(comm_geom[keys == key])
-        shapely.prepare(region)
-        bounds = shapely.bounds(region)
+    region = shapely.coverage_union_all(comm_geom if outside else comm_geom[keys == key])
+    shapely.prepare(region)
+    bounds = None if outside else shapely.bounds(region)
 
-    def off_outline(boxes: np.ndarray, _rows: np.ndarray) -> np.ndarray:
-        """Zones that may stick out of the study area or come within SNAP_MARGIN of its outline: a
-        superset, those whose box grown by twice SNAP_MARGIN is not inside the study area (one
-        prepared test per box; a zone nearer its outline than that has its grown box crossing it)."""
-        grown = shapely.box(boxes[:, 0] - 2 * SNAP_MARGIN, boxes[:, 1] - 2 * SNAP_MARGIN,
-                            boxes[:, 2] + 2 * SNAP_MARGIN, boxes[:, 3] + 2 * SNAP_MARGIN)
-        return ~shapely.covered_by(grown, region)
+    def taken_outside(_boxes: np.ndarray, _rows: np.ndarray, columns: dict[str, np.ndarray]) -> np.ndarray:
+        """The remainder's zones: those the store marks as its own (:func:`sticking_out`) and those it owns."""
+        return columns[_STICKING] | (columns[_OWNER] == number)
 
     residents = _stored(store, "residents").read_part(number).set_crs(crs)
     residents = residents.assign(_row=residents.index.to_numpy()).reset_index(drop=True)
     layers, owned_zones, context_zones = {}, {}, {}
     for i, name in enumerate(store.layers):
-        near = _zones(store, i, crs, bounds, SNAP_MARGIN, off_outline if outside else None)
-        geoms = near.geometry.to_numpy()
         if outside:
-            sticking = ~shapely.covered_by(geoms, region) | shapely.dwithin(geoms, rim, SNAP_MARGIN)
+            near = _zones(store, i, crs, None, 0.0, taken_outside, (_STICKING, _OWNER))
+            sticking = near[_STICKING].to_numpy(dtype=bool)
         else:
-            sticking = shapely.dwithin(geoms, region, SNAP_MARGIN)
+            near = _zones(store, i, crs, bounds, SNAP_MARGIN)
+            sticking = shapely.dwithin(near.geometry.to_numpy(), region, SNAP_MARGIN)
+        near = near.drop(columns=_STICKING)
+        geoms = near.geometry.to_numpy()
         owned = (near.pop(_OWNER) == number).to_numpy()
         layers[name] = near[sticking]
         owned_zones[name] = near["zone_id"].astype(str).to_numpy()[owned]
@@ -758,14 +771,14 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
         have = near.index.to_numpy()
         owned_tree = shapely.STRtree(geoms[owned])
 
-        def nearby(boxes: np.ndarray, rows: np.ndarray, have=have, owned_tree=owned_tree) -> np.ndarray:
+        def nearby(boxes: np.ndarray, rows: np.ndarray, _columns, have=have, owned_tree=owned_tree) -> np.ndarray:
             fresh = ~np.isin(rows, have)
             hit = np.zeros(int(fresh.sum()), dtype=bool)
             hit[owned_tree.query(shapely.box(*boxes[fresh].T), predicate="dwithin", distance=margin)[0]] = True
             fresh[fresh] = hit
             return fresh
 
-        more = _zones(store, i, crs, _box(geoms[owned]), margin, nearby).drop(columns=_OWNER)
+        more = _zones(store, i, crs, _box(geoms[owned]), margin, nearby).drop(columns=[_OWNER, _STICKING])
         around = pd.concat([near, more]) if len(more) else near
         hits = shapely.STRtree(around.geometry.to_numpy()).query(geoms[owned], predicate="dwithin",
                                                                  distance=margin)[1]
