@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 import shapely
 import streamlit as st
+from hypothesis import given, settings
+from hypothesis import strategies as st_h
 
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS))
@@ -176,7 +178,32 @@ def test_the_remainder_takes_the_zones_sticking_out_or_near_the_outline() -> Non
     outline = shapely.box(0, 0, 100, 100)
     zones = np.array([shapely.box(10, 10, 20, 20), shapely.box(10, 10, 99.5, 20), shapely.box(90, 10, 110, 20),
                       shapely.box(200, 0, 210, 10), shapely.box(10, 10, 98.9, 20)])
-    assert sticking_out(zones, outline).tolist() == [False, True, True, True, False]
+    inside = shapely.intersects(shapely.point_on_surface(zones), outline)
+    assert sticking_out(zones, outline, inside).tolist() == [False, True, True, True, False]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st_h.lists(st_h.tuples(st_h.integers(-30, 130), st_h.integers(-30, 130), st_h.integers(1, 40),
+                              st_h.integers(1, 40), st_h.integers(0, 3)), min_size=1, max_size=25),
+       st_h.booleans())
+def test_sticking_out_is_its_definition(boxes, holed) -> None:
+    """Against the definition, zone by zone: not covered by the outline, or within SNAP_MARGIN (1 m)
+    of its boundary — for polygons, polygons with a hole, two-part zones and empty ones, on whole
+    metres so that many lie exactly 1 m from the boundary or touch it; the outline an L-shape, with
+    a hole or not."""
+    outline = shapely.union(shapely.box(0, 0, 100, 50), shapely.box(0, 50, 40, 100))
+    if holed:
+        outline = shapely.difference(outline, shapely.box(10, 10, 30, 30))
+    zones = []
+    for x, y, w, h, kind in boxes:
+        box = shapely.box(x, y, x + w, y + h)
+        zones.append([box, shapely.difference(box, shapely.box(x + w / 4, y + h / 4, x + w / 2, y + h / 2)),
+                      shapely.multipolygons([box, shapely.box(x + w + 60, y, x + w + 61, y + 1)]),
+                      shapely.Polygon()][kind])
+    zones = np.array(zones, dtype=object)
+    want = ~shapely.covered_by(zones, outline) | shapely.dwithin(zones, shapely.boundary(outline), 1.0)
+    inside = shapely.intersects(shapely.point_on_surface(zones), outline)  # as assign_points says it
+    assert sticking_out(zones, outline, inside).tolist() == want.tolist()
 
 
 def test_task_weights_count_zones_and_residents_per_community() -> None:

@@ -153,15 +153,31 @@ def halo_network(net: WalkNetwork, edge_tree: shapely.STRtree, region, distance:
                        edge_v=inverse[m:], edge_length=net.edge_length[edges], edge_highway=net.edge_highway[edges])
 
 
-def sticking_out(zones: np.ndarray, outline, tree: shapely.STRtree | None = None) -> np.ndarray:
+def sticking_out(zones: np.ndarray, outline, inside: np.ndarray, tree: shapely.STRtree | None = None) -> np.ndarray:
     """Which zones the remainder (:data:`OUTSIDE`) takes: those not covered by the study area's
     ``outline`` (越界) and those within :data:`SNAP_MARGIN` of its boundary, whose vertices take part
-    in noding the outline (snap rounding). ``tree``: an STRtree of ``zones``, if the caller has one.
+    in noding the outline (snap rounding).
+
+    ``inside``: whether each zone's point on surface lies in the study area (its community by
+    :func:`assign_points` is not -1), which the callers have already. ``tree``: an STRtree of
+    ``zones``, if the caller has one.
+
+    The zones near the boundary are found segment by segment (each segment's box holds only its
+    neighbours; the boundary as one line would have every zone tested against all of it). A
+    polygon farther from the boundary lies wholly inside or wholly outside, as its point on
+    surface does; a zone of several parts (or none) gets the full test.
     """
     shapely.prepare(outline)
-    sticking = ~shapely.covered_by(zones, outline)
     tree = shapely.STRtree(zones) if tree is None else tree
-    sticking[tree.query(shapely.boundary(outline), predicate="dwithin", distance=SNAP_MARGIN)] = True
+    sticking = np.zeros(len(zones), dtype=bool)
+    coords = [shapely.get_coordinates(ring) for ring in shapely.get_parts(shapely.boundary(outline))]
+    segments = shapely.linestrings(np.concatenate([np.stack([c[:-1], c[1:]], axis=1) for c in coords if len(c) > 1]
+                                                  or [np.empty((0, 2, 2))]))
+    sticking[tree.query(segments, predicate="dwithin", distance=SNAP_MARGIN)[1]] = True
+    far = np.flatnonzero(~sticking)
+    simple = (shapely.get_type_id(zones[far]) == 3) & ~shapely.is_empty(zones[far])
+    sticking[far[simple]] = ~np.asarray(inside, dtype=bool)[far[simple]]
+    sticking[far[~simple]] = ~shapely.covered_by(zones[far[~simple]], outline)
     return sticking
 
 
@@ -240,11 +256,12 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
     residents = residents.assign(_row=np.arange(len(residents)))
     trees = {name: shapely.STRtree(gdf.geometry.to_numpy()) for name, gdf in layers.items()}
     # zone ownership for invalid edges: the partition holding the zone's point on surface
-    owner = {}
+    owner, inside = {}, {}
     for name, gdf in layers.items():
         pos = shapely.point_on_surface(gdf.geometry.to_numpy())
         c = assign_points(shapely.get_coordinates(pos) if len(pos) else np.empty((0, 2)), comm_geom)
         owner[name] = np.where(c >= 0, keys[np.clip(c, 0, None)], OUTSIDE)
+        inside[name] = c >= 0
     edge_tree = shapely.STRtree(net.edge_lines()) if net is not None and net.n_edges else None
     cen_tree = None
     if centers is not None and net is not None and cen_xy is not None and len(cen_xy):
@@ -280,7 +297,7 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
             part.context_zones[name] = context(name, owned)
         parts.append(with_network(part, region))
     # the remainder: zones sticking out of the study area or near its outline, residents outside every community
-    out_layers = {name: gdf[sticking_out(gdf.geometry.to_numpy(), outline, trees[name])]
+    out_layers = {name: gdf[sticking_out(gdf.geometry.to_numpy(), outline, inside[name], trees[name])]
                   for name, gdf in layers.items()}
     out_res = residents[res_key == OUTSIDE]
     owned_out = {name: owner[name] == OUTSIDE for name in layers}
@@ -543,7 +560,7 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
         if "zone_id" in zones.columns:  # all a partition reads of its zones (else the mosaic says what is missing)
             zones = zones[["zone_id", zones.geometry.name]]
         _write_sorted(zones, shapely.bounds(zone_geoms[i]), f"{folder}/zones_{i}.parquet", part_of(zone_comm[i]),
-                      sticking_out(zone_geoms[i], outline))
+                      sticking_out(zone_geoms[i], outline, zone_comm[i] >= 0))
     if net is not None:
         u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
         bounds = np.column_stack([np.minimum(u_xy, v_xy), np.maximum(u_xy, v_xy)])
