@@ -52,9 +52,12 @@ def summarise_coverage(faces: gpd.GeoDataFrame, layers: list[str]) -> pd.DataFra
     ``<col>_share``; plus ``overlap_m2`` (area covered by ≥ 2 zones of the layer) and
     ``outside_m2`` (area of the layer's zones outside the study area).
     """
-    inside = faces[faces["in_study_area"]]
-    outside = faces[~faces["in_study_area"]]
     counts = _count_columns(faces)
+    # only the numbers: selecting rows of the faces' geometry too would cost more than the sums
+    columns = ["in_study_area", "n_layers", "area_m2", *counts, *(layer_columns(name)[1] for name in layers)]
+    faces = pd.DataFrame({c: faces[c].to_numpy() for c in dict.fromkeys(columns)})
+    inside = faces[faces["in_study_area"].to_numpy(dtype=bool)]
+    outside = faces[~faces["in_study_area"].to_numpy(dtype=bool)]
     rows = []
     for layer in [*layers, ANY_LAYER]:
         if layer == ANY_LAYER:
