@@ -28,6 +28,7 @@ from gridmap.access.routing import representative_xy  # noqa: E402
 from gridmap.cli import main  # noqa: E402
 from gridmap.scale.partition import (  # noqa: E402
     OUTSIDE,
+    assign_points,
     group_partitions,
     partition_keys,
     read_partition,
@@ -204,6 +205,25 @@ def test_sticking_out_is_its_definition(boxes, holed) -> None:
     want = ~shapely.covered_by(zones, outline) | shapely.dwithin(zones, shapely.boundary(outline), 1.0)
     inside = shapely.intersects(shapely.point_on_surface(zones), outline)  # as assign_points says it
     assert sticking_out(zones, outline, inside).tolist() == want.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st_h.lists(st_h.tuples(st_h.integers(0, 20), st_h.integers(0, 20)), min_size=0, max_size=60),
+       st_h.lists(st_h.tuples(st_h.integers(0, 16), st_h.integers(0, 16), st_h.integers(1, 8), st_h.integers(1, 8),
+                              st_h.booleans()), min_size=1, max_size=8))
+def test_assign_points_is_the_lowest_polygon_intersecting_each_point(points, boxes) -> None:
+    """Against the definition, point by point (STRtree query, intersects): overlapping polygons
+    (the lowest wins), points on edges and corners (whole numbers), triangles beside boxes, empty
+    polygons, a NaN point."""
+    polygons = np.array([shapely.Polygon() if w == 1 and h == 1 else
+                         shapely.Polygon([(x, y), (x + w, y), (x, y + h)]) if tri else shapely.box(x, y, x + w, y + h)
+                         for x, y, w, h, tri in boxes], dtype=object)
+    xy = np.array([*points, (np.nan, 1.0)], dtype=float)
+    want = np.full(len(xy), -1)
+    hits = shapely.STRtree(polygons).query(shapely.points(xy[:-1]), predicate="intersects")
+    for pt, poly in zip(*hits, strict=True):
+        want[pt] = poly if want[pt] < 0 else min(want[pt], poly)
+    assert assign_points(xy, polygons).tolist() == want.tolist()
 
 
 def test_task_weights_count_zones_and_residents_per_community() -> None:
