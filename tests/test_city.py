@@ -35,6 +35,7 @@ from gridmap.scale.partition import (  # noqa: E402
     split_inputs,
     sticking_out,
     task_weights,
+    within_margin,
     write_partitions,
     z_order,
 )
@@ -179,19 +180,18 @@ def test_the_remainder_takes_the_zones_sticking_out_or_near_the_outline() -> Non
     outline = shapely.box(0, 0, 100, 100)
     zones = np.array([shapely.box(10, 10, 20, 20), shapely.box(10, 10, 99.5, 20), shapely.box(90, 10, 110, 20),
                       shapely.box(200, 0, 210, 10), shapely.box(10, 10, 98.9, 20)])
-    inside = shapely.intersects(shapely.point_on_surface(zones), outline)
-    assert sticking_out(zones, outline, inside).tolist() == [False, True, True, True, False]
+    assert sticking_out(zones, outline).tolist() == [False, True, True, True, False]
 
 
 @settings(max_examples=60, deadline=None)
 @given(st_h.lists(st_h.tuples(st_h.integers(-30, 130), st_h.integers(-30, 130), st_h.integers(1, 40),
                               st_h.integers(1, 40), st_h.integers(0, 3)), min_size=1, max_size=25),
        st_h.booleans())
-def test_sticking_out_is_its_definition(boxes, holed) -> None:
-    """Against the definition, zone by zone: not covered by the outline, or within SNAP_MARGIN (1 m)
-    of its boundary — for polygons, polygons with a hole, two-part zones and empty ones, on whole
-    metres so that many lie exactly 1 m from the boundary or touch it; the outline an L-shape, with
-    a hole or not."""
+def test_sticking_out_and_within_margin_are_their_definitions(boxes, holed) -> None:
+    """Against the definitions, zone by zone: the remainder's zones are those not covered by the
+    outline or within SNAP_MARGIN (1 m) of its boundary, a partition's those within 1 m of it — for
+    polygons, polygons with a hole, two-part zones and empty ones, on whole metres so that many lie
+    exactly 1 m from the boundary or touch it; the outline an L-shape, with a hole or not."""
     outline = shapely.union(shapely.box(0, 0, 100, 50), shapely.box(0, 50, 40, 100))
     if holed:
         outline = shapely.difference(outline, shapely.box(10, 10, 30, 30))
@@ -203,8 +203,8 @@ def test_sticking_out_is_its_definition(boxes, holed) -> None:
                       shapely.Polygon()][kind])
     zones = np.array(zones, dtype=object)
     want = ~shapely.covered_by(zones, outline) | shapely.dwithin(zones, shapely.boundary(outline), 1.0)
-    inside = shapely.intersects(shapely.point_on_surface(zones), outline)  # as assign_points says it
-    assert sticking_out(zones, outline, inside).tolist() == want.tolist()
+    assert sticking_out(zones, outline).tolist() == want.tolist()
+    assert within_margin(zones, outline).tolist() == shapely.dwithin(zones, outline, 1.0).tolist()
 
 
 @settings(max_examples=60, deadline=None)

@@ -49,7 +49,8 @@ from gridmap.errors import GridmapError
 
 __all__ = ["Partition", "partition_keys", "split_inputs", "assign_points", "halo_network", "certified",
            "OUTSIDE", "PartitionStore", "write_partitions", "read_partition", "read_network", "read_resident_points",
-           "group_partitions", "task_weights", "sticking_out", "RESIDENTS_PER_ZONE", "resident_counts", "z_order"]
+           "group_partitions", "task_weights", "sticking_out", "within_margin", "RESIDENTS_PER_ZONE", "resident_counts",
+           "z_order"]
 
 #: Key of the remainder partition (whatever lies outside every community).
 OUTSIDE = "_outside"
@@ -170,31 +171,51 @@ def halo_network(net: WalkNetwork, edge_tree: shapely.STRtree, region, distance:
                        edge_v=inverse[m:], edge_length=net.edge_length[edges], edge_highway=net.edge_highway[edges])
 
 
-def sticking_out(zones: np.ndarray, outline, inside: np.ndarray, tree: shapely.STRtree | None = None) -> np.ndarray:
-    """Which zones the remainder (:data:`OUTSIDE`) takes: those not covered by the study area's
-    ``outline`` (越界) and those within :data:`SNAP_MARGIN` of its boundary, whose vertices take part
-    in noding the outline (snap rounding).
+def _sides(zones: np.ndarray, area, tree: shapely.STRtree | None = None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where the ``zones`` lie against the polygon ``area``, exactly and fast: ``(near, inside, other)``.
 
-    ``inside``: whether each zone's point on surface lies in the study area (its community by
-    :func:`assign_points` is not -1), which the callers have already. ``tree``: an STRtree of
-    ``zones``, if the caller has one.
-
-    The zones near the boundary are found segment by segment (each segment's box holds only its
-    neighbours; the boundary as one line would have every zone tested against all of it). A
-    polygon farther from the boundary lies wholly inside or wholly outside, as its point on
-    surface does; a zone of several parts (or none) gets the full test.
+    ``near``: within :data:`SNAP_MARGIN` of the area's boundary, found segment by segment (each
+    segment's box holds only its neighbours; the boundary as one line would have every zone
+    tested against all of it). A polygon farther from the boundary lies wholly inside or wholly
+    outside the area, as its first vertex does: ``inside`` says which (one point test each).
+    ``other``: the zones that are neither near nor a plain polygon (several parts, empty), left to
+    the caller's own predicate. ``tree``: an STRtree of ``zones``, if the caller has one.
     """
-    shapely.prepare(outline)
+    shapely.prepare(area)
     tree = shapely.STRtree(zones) if tree is None else tree
-    sticking = np.zeros(len(zones), dtype=bool)
-    coords = [shapely.get_coordinates(ring) for ring in shapely.get_parts(shapely.boundary(outline))]
+    near = np.zeros(len(zones), dtype=bool)
+    coords = [shapely.get_coordinates(ring) for ring in shapely.get_parts(shapely.boundary(area))]
     segments = shapely.linestrings(np.concatenate([np.stack([c[:-1], c[1:]], axis=1) for c in coords if len(c) > 1]
                                                   or [np.empty((0, 2, 2))]))
-    sticking[tree.query(segments, predicate="dwithin", distance=SNAP_MARGIN)[1]] = True
-    far = np.flatnonzero(~sticking)
-    simple = (shapely.get_type_id(zones[far]) == 3) & ~shapely.is_empty(zones[far])
-    sticking[far[simple]] = ~np.asarray(inside, dtype=bool)[far[simple]]
-    sticking[far[~simple]] = ~shapely.covered_by(zones[far[~simple]], outline)
+    near[tree.query(segments, predicate="dwithin", distance=SNAP_MARGIN)[1]] = True
+    simple = ~near & (shapely.get_type_id(zones) == 3) & ~shapely.is_empty(zones)
+    inside = np.zeros(len(zones), dtype=bool)
+    xy, index = shapely.get_coordinates(zones[simple], return_index=True)
+    first = xy[np.r_[True, index[1:] != index[:-1]]] if len(xy) else xy
+    inside[simple] = shapely.intersects_xy(area, first[:, 0], first[:, 1])
+    return near, inside, ~near & ~simple
+
+
+def within_margin(zones: np.ndarray, area, tree: shapely.STRtree | None = None) -> np.ndarray:
+    """Which zones come within :data:`SNAP_MARGIN` of the polygon ``area`` (a partition's
+    communities): those that join its mosaic. ``shapely.dwithin(zones, area, SNAP_MARGIN)``, found
+    as :func:`_sides` finds it. ``tree``: an STRtree of ``zones``, if the caller has one."""
+    near, inside, other = _sides(zones, area, tree)
+    keep = near | inside
+    keep[other] = shapely.dwithin(zones[other], area, SNAP_MARGIN)
+    return keep
+
+
+def sticking_out(zones: np.ndarray, outline, tree: shapely.STRtree | None = None) -> np.ndarray:
+    """Which zones the remainder (:data:`OUTSIDE`) takes: those not covered by the study area's
+    ``outline`` (越界) and those within :data:`SNAP_MARGIN` of its boundary, whose vertices take part
+    in noding the outline (snap rounding); found as :func:`_sides` finds them. ``tree``: an
+    STRtree of ``zones``, if the caller has one.
+    """
+    near, inside, other = _sides(zones, outline, tree)
+    sticking = near | ~inside
+    sticking[other] = ~shapely.covered_by(zones[other], outline)
     return sticking
 
 
@@ -273,12 +294,11 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
     residents = residents.assign(_row=np.arange(len(residents)))
     trees = {name: shapely.STRtree(gdf.geometry.to_numpy()) for name, gdf in layers.items()}
     # zone ownership for invalid edges: the partition holding the zone's point on surface
-    owner, inside = {}, {}
+    owner = {}
     for name, gdf in layers.items():
         pos = shapely.point_on_surface(gdf.geometry.to_numpy())
         c = assign_points(shapely.get_coordinates(pos) if len(pos) else np.empty((0, 2)), comm_geom)
         owner[name] = np.where(c >= 0, keys[np.clip(c, 0, None)], OUTSIDE)
-        inside[name] = c >= 0
     edge_tree = shapely.STRtree(net.edge_lines()) if net is not None and net.n_edges else None
     cen_tree = None
     if centers is not None and net is not None and cen_xy is not None and len(cen_xy):
@@ -304,7 +324,7 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
     for key in sorted(set(keys.tolist())):
         mine = keys == key
         region = shapely.coverage_union_all(comm_geom[mine])
-        sub_layers = {name: gdf.iloc[np.sort(trees[name].query(region, predicate="dwithin", distance=SNAP_MARGIN))]
+        sub_layers = {name: gdf[within_margin(gdf.geometry.to_numpy(), region, trees[name])]
                       for name, gdf in layers.items()}
         part = Partition(key=key, study_area=study_area[mine].reset_index(drop=True), layers=sub_layers,
                          residents=residents[res_key == key])
@@ -314,7 +334,7 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
             part.context_zones[name] = context(name, owned)
         parts.append(with_network(part, region))
     # the remainder: zones sticking out of the study area or near its outline, residents outside every community
-    out_layers = {name: gdf[sticking_out(gdf.geometry.to_numpy(), outline, inside[name], trees[name])]
+    out_layers = {name: gdf[sticking_out(gdf.geometry.to_numpy(), outline, trees[name])]
                   for name, gdf in layers.items()}
     out_res = residents[res_key == OUTSIDE]
     owned_out = {name: owner[name] == OUTSIDE for name in layers}
@@ -574,7 +594,7 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
         if "zone_id" in zones.columns:  # all a partition reads of its zones (else the mosaic says what is missing)
             zones = zones[["zone_id", zones.geometry.name]]
         _write_sorted(zones, shapely.bounds(zone_geoms[i]), f"{folder}/zones_{i}.parquet", part_of(zone_comm[i]),
-                      sticking_out(zone_geoms[i], outline, zone_comm[i] >= 0))
+                      sticking_out(zone_geoms[i], outline))
     if net is not None:
         u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
         bounds = np.column_stack([np.minimum(u_xy, v_xy), np.maximum(u_xy, v_xy)])
@@ -789,7 +809,7 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
             sticking = near[_STICKING].to_numpy(dtype=bool)
         else:
             near = _zones(store, i, crs, bounds, SNAP_MARGIN)
-            sticking = shapely.dwithin(near.geometry.to_numpy(), region, SNAP_MARGIN)
+            sticking = within_margin(near.geometry.to_numpy(), region)
         near = near.drop(columns=_STICKING)
         geoms = near.geometry.to_numpy()
         owned = (near.pop(_OWNER) == number).to_numpy()
