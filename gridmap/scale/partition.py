@@ -830,11 +830,10 @@ def read_partition(store: PartitionStore, key: str, crs, cen_xy: np.ndarray | No
             return fresh
 
         more = _zones(store, i, crs, _box(geoms[owned]), margin, nearby).drop(columns=[_OWNER, _STICKING])
-        around = pd.concat([near, more]) if len(more) else near
-        hits = shapely.STRtree(around.geometry.to_numpy()).query(geoms[owned], predicate="dwithin",
-                                                                 distance=margin)[1]
-        context_zones[name] = around.loc[np.union1d(near.index.to_numpy()[owned], around.index.to_numpy()[hits])]
-        context_zones[name] = context_zones[name].sort_index()
+        around = pd.concat([near[~owned], more]) if len(more) else near[~owned]
+        # the owned zones, and the others within the margin of one (only those others are tested)
+        hits = owned_tree.query(around.geometry.to_numpy(), predicate="dwithin", distance=margin)[0]
+        context_zones[name] = pd.concat([near[owned], around.iloc[np.unique(hits)]]).sort_index()
     if outside and not (len(residents) or any(len(v) for v in layers.values())
                         or any(len(v) for v in owned_zones.values())):
         return None
