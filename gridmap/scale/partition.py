@@ -441,19 +441,18 @@ def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, owner: n
 
 def _write_points(path: str, xy: np.ndarray, columns: Mapping[str, np.ndarray], part: np.ndarray, crs) -> None:
     """Points as GeoParquet (GeoArrow ``point`` encoding: their x and y, nothing to encode or
-    decode), ordered by partition number then Z-order, in row groups of :data:`ROW_GROUP`.
+    decode), ordered by partition number (in input order within one: a worker reads its partition
+    whole), in row groups of :data:`ROW_GROUP`.
 
     Stored besides ``columns``: ``_row`` (position in the input), ``_xmin``/``_ymin`` (the point
-    again, as plain columns: their statistics bound each row group, and a worker reads them
-    without the geometry) and :data:`_PART`. A row whose ``xy`` is not finite has no geometry.
+    again, as plain columns, which a worker reads without the geometry) and :data:`_PART`. A row whose ``xy`` is not finite has no geometry.
     """
     import json
 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    order = z_order(np.column_stack([xy, xy]))
-    order = order[np.argsort(part[order], kind="stable")]
+    order = np.argsort(part, kind="stable")
     x, y = xy[order, 0], xy[order, 1]
     missing = ~(np.isfinite(x) & np.isfinite(y))
     geometry = pa.StructArray.from_arrays([pa.array(np.where(missing, 0.0, x)), pa.array(np.where(missing, 0.0, y))],
@@ -568,11 +567,12 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     comm_geom = study_area.geometry.to_numpy()
     # each resident's and each zone's community, as split_inputs decides it (the first community
     # holding the routing point, the zone's point on surface): its partition, and the tasks' weights
-    res_comm = assign_points(res_xy, comm_geom)
+    # (all points in one call: it loops over the communities once)
     names = tuple(layers)
     zone_geoms = [layers[name].geometry.to_numpy() for name in names]
-    zone_comm = [assign_points(shapely.get_coordinates(shapely.point_on_surface(g)), comm_geom) if len(g)
-                 else np.empty(0, np.int64) for g in zone_geoms]
+    zone_xy = [shapely.get_coordinates(shapely.point_on_surface(g)) if len(g) else np.empty((0, 2)) for g in zone_geoms]
+    where = assign_points(np.concatenate([res_xy, *zone_xy]), comm_geom)
+    res_comm, *zone_comm = np.split(where, np.cumsum([len(res_xy), *(len(xy) for xy in zone_xy)])[:-1])
     weights = task_weights(len(study_area), res_comm, np.concatenate(zone_comm) if zone_comm else None)
     if n_groups is not None:
         keys = group_partitions(study_area, keys, res_xy, n_groups, weights)
