@@ -358,6 +358,11 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
 #: surroundings of its partition skips most of a file by the row groups' bounding boxes, large
 #: enough to read fast.
 ROW_GROUP = 2048
+#: The store's Parquet files are not compressed: it is written once and read once per task, in a
+#: temporary folder, so the bytes saved matter less than the time. Measured on the 100k city's
+#: store (medians of 4): written in 0.023 s and read in 0.024 s uncompressed (12.8 MB), 0.030 s
+#: and 0.029 s with Snappy (6.5 MB).
+COMPRESSION = "none"
 _BBOX = ("_xmin", "_ymin", "_xmax", "_ymax")
 #: Stored column of the residents: the number of their partition (position in
 #: :attr:`PartitionStore.keys`); the residents are ordered by it.
@@ -436,7 +441,7 @@ def _write_sorted(gdf: gpd.GeoDataFrame, bounds: np.ndarray, path: str, owner: n
     extra = {"_row": order, **{k: bounds[order, j] for j, k in enumerate(_BBOX)},
              _OWNER: owner[order].astype(np.int32), _STICKING: sticking[order]}
     gdf.iloc[order].reset_index(drop=True).assign(**extra).to_parquet(path, row_group_size=ROW_GROUP,
-                                                                      use_dictionary=False)
+                                                                      use_dictionary=False, compression=COMPRESSION)
 
 
 def _write_points(path: str, xy: np.ndarray, columns: Mapping[str, np.ndarray], part: np.ndarray, crs) -> None:
@@ -445,7 +450,8 @@ def _write_points(path: str, xy: np.ndarray, columns: Mapping[str, np.ndarray], 
     whole), in row groups of :data:`ROW_GROUP`.
 
     Stored besides ``columns``: ``_row`` (position in the input), ``_xmin``/``_ymin`` (the point
-    again, as plain columns, which a worker reads without the geometry) and :data:`_PART`. A row whose ``xy`` is not finite has no geometry.
+    again, as plain columns, which a worker reads without the geometry) and :data:`_PART`. A row
+    whose ``xy`` is not finite has no geometry.
     """
     import json
 
@@ -467,7 +473,7 @@ def _write_points(path: str, xy: np.ndarray, columns: Mapping[str, np.ndarray], 
                           float(y[~missing].max())]
     geo = {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}
     pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path, row_group_size=ROW_GROUP,
-                   use_dictionary=False)
+                   use_dictionary=False, compression=COMPRESSION)
 
 
 def resident_counts(residents: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -576,7 +582,7 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     weights = task_weights(len(study_area), res_comm, np.concatenate(zone_comm) if zone_comm else None)
     if n_groups is not None:
         keys = group_partitions(study_area, keys, res_xy, n_groups, weights)
-    study_area.assign(_part=keys).to_parquet(f"{folder}/study_area.parquet")
+    study_area.assign(_part=keys).to_parquet(f"{folder}/study_area.parquet", compression=COMPRESSION)
     all_keys = (OUTSIDE, *sorted(set(keys.tolist())))
     number = np.searchsorted(np.array(all_keys[1:], dtype=object), keys) + 1  # 0: OUTSIDE
 
@@ -606,9 +612,9 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
                           "highway": pa.array(net.edge_highway[order], type=pa.string(), from_pandas=True),
                           **{k: bounds[order, j] for j, k in enumerate(_BBOX)}})
         pq.write_table(table, f"{folder}/network.parquet", row_group_size=4 * ROW_GROUP,
-                       use_dictionary=["highway"])
+                       use_dictionary=["highway"], compression=COMPRESSION)
         pq.write_table(pa.table({"node_id": net.node_id, "x": net.node_xy[:, 0], "y": net.node_xy[:, 1]}),
-                       f"{folder}/nodes.parquet", use_dictionary=False)
+                       f"{folder}/nodes.parquet", use_dictionary=False, compression=COMPRESSION)
     work = np.bincount(number, weights=weights, minlength=len(all_keys))
     return PartitionStore(folder=str(folder), keys=all_keys, layers=names, halo=float(halo),
                           gap_width=float(gap_width), has_network=net is not None,
