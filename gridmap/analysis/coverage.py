@@ -22,7 +22,7 @@ from gridmap.io.validate import SPECIAL_GROUPS
 
 __all__ = ["CoverageReport", "coverage_report", "summarise_coverage", "find_gaps", "label_gaps", "find_overlaps",
            "find_outside", "find_invalid_edges", "flag_slivers", "dissolve_parts", "number_overlaps",
-           "OVERLAP_AREA_DECIMALS", "ANY_LAYER"]
+           "OVERLAP_AREA_DECIMALS", "OVERLAP_COLUMNS", "ANY_LAYER"]
 
 #: The summary row for "covered by at least one layer".
 ANY_LAYER = "any"
@@ -213,6 +213,10 @@ def label_gaps(gaps: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame], z
     return gaps
 
 
+#: The columns every table of overlap parts starts with (then the geometry and people counts).
+OVERLAP_COLUMNS = ("overlap_id", "layer", "zone_ids", "n_zones", "in_study_area", "area_m2")
+
+
 def find_overlaps(faces: gpd.GeoDataFrame, layers: list[str]) -> gpd.GeoDataFrame:
     """多头: connected parts covered by ≥ 2 zones of one layer, with the conflicting zone ids.
 
@@ -230,8 +234,7 @@ def find_overlaps(faces: gpd.GeoDataFrame, layers: list[str]) -> gpd.GeoDataFram
         parts.insert(0, "layer", name)
         frames.append(parts)
     if not frames:
-        return gpd.GeoDataFrame(columns=["overlap_id", "layer", "zone_ids", "n_zones", "in_study_area", "area_m2"],
-                                geometry=[], crs=faces.crs)
+        return gpd.GeoDataFrame(columns=list(OVERLAP_COLUMNS), geometry=[], crs=faces.crs)
     return number_overlaps(gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry",
                                             crs=faces.crs))
 

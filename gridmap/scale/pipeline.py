@@ -56,6 +56,7 @@ from gridmap.access.routing import (
 )
 from gridmap.access.snapping import EdgeIndex
 from gridmap.analysis.coverage import (
+    OVERLAP_COLUMNS,
     CoverageReport,
     coverage_report,
     dissolve_parts,
@@ -488,10 +489,9 @@ def _merge_overlaps(frames: list[gpd.GeoDataFrame], layer_order: Sequence[str], 
     are final. Only the conflicts found in several partitions are dissolved again, here.
     """
     frames = [f.assign(_frame=k) for k, f in enumerate(frames) if len(f)]
-    empty = find_overlaps(gpd.GeoDataFrame({**{c: [] for name in layer_order for c in layer_columns(name)},
-                                            "in_study_area": []}, geometry=[], crs=crs), list(layer_order))
     if not frames:
-        return empty
+        return find_overlaps(gpd.GeoDataFrame({**{c: [] for name in layer_order for c in layer_columns(name)},
+                                               "in_study_area": []}, geometry=[], crs=crs), list(layer_order))
     parts = pd.concat(frames, ignore_index=True)
     key = ["layer", "zone_ids", "n_zones", "in_study_area"]
     shared = (parts.groupby(key, sort=False)["_frame"].transform("nunique") > 1).to_numpy()
@@ -502,9 +502,8 @@ def _merge_overlaps(frames: list[gpd.GeoDataFrame], layer_order: Sequence[str], 
                                                  geometry="geometry", crs=crs), key)
         kept = pd.concat([kept, merged[kept.columns]], ignore_index=True)
     out = number_overlaps(gpd.GeoDataFrame(kept, geometry="geometry", crs=crs))  # the one-process ids
-    return gpd.GeoDataFrame(out[[c for c in empty.columns if c in out.columns]
-                                + [c for c in out.columns if c not in empty.columns]],
-                            geometry="geometry", crs=crs)
+    first = [c for c in (*OVERLAP_COLUMNS, "geometry") if c in out.columns]  # as find_overlaps orders them
+    return gpd.GeoDataFrame(out[first + [c for c in out.columns if c not in first]], geometry="geometry", crs=crs)
 
 
 def _merge_gaps(frames: list[gpd.GeoDataFrame], layers: Mapping[str, gpd.GeoDataFrame], crs) -> gpd.GeoDataFrame:
