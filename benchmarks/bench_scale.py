@@ -1,7 +1,7 @@
 """Benchmark the whole analysis at city → province scale: one process vs partitioned dask runs.
 
     .venv/bin/python benchmarks/bench_scale.py [--sizes 100000] [--modes single processes] [--repeat 3]
-                                               [--by street] [--json PATH]
+                                               [--by street] [--json PATH] [--command]
 
 The runs of the modes alternate (single, processes, single, processes, …: the machine is shared,
 so each pair sees about the same load); for each size the table gives the median wall time of
@@ -23,6 +23,11 @@ and of its workers, in each task and per worker, and per partition stage. The sa
 Amdahl bounds are printed from the driver's serial CPU seconds (the critical path: the longer of
 the warm-up and the store's writing, plus the merge) over the one-process CPU seconds, which a
 loaded machine disturbs much less.
+
+With ``--command`` the whole command is timed instead, as a user runs it:
+``gridmap run --config C --out DIR --scheduler single|processes`` on ``[synthetic] n_buildings =
+SIZE`` (seed 1), Python's start-up, generating the city and writing the output files included,
+the two schedulers alternating; the table gives the median of each and their ratio.
 
 For each size a synthetic city (gridmap.scale.synthetic, seed 1) is analysed — mosaic, units, grids,
 coverage, access — by
@@ -176,10 +181,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="runs of each mode per size (medians are reported)")
     ap.add_argument("--by", default="street", help="partition by street (街道), district or community")
     ap.add_argument("--json", help="also append the rows to this JSON-lines file")
+    ap.add_argument("--command", action="store_true",
+                    help="time the whole `gridmap run` command on each scheduler instead (outputs written)")
     ap.add_argument("--worker", nargs=3, metavar=("SIZE", "MODE", "BY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         print(json.dumps(worker(int(args.worker[0]), args.worker[1], args.worker[2])))
+        return
+    if args.command:
+        command_report(args.sizes, args.repeat, args.by)
         return
     rows = []
     for size in args.sizes:
@@ -202,6 +212,40 @@ def main() -> None:
                     with open(args.json, "a", encoding="utf-8") as f:
                         f.write(json.dumps(row, ensure_ascii=False) + "\n")
     report(rows, args.modes, args.by)
+
+
+def time_command(size: int, scheduler: str, by: str, folder: Path) -> float:
+    """Wall seconds of ``gridmap run`` on the synthetic city of ``size`` buildings, outputs written."""
+    config = folder / f"city_{size}.toml"
+    config.write_text(f"[synthetic]\nn_buildings = {size}\nseed = 1\n[run]\npartition_by = \"{by}\"\n",
+                      encoding="utf-8")
+    out = folder / f"out_{scheduler}"
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "gridmap", "run", "--config", str(config), "--out", str(out),
+                           "--scheduler", scheduler, "--quiet"], capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"gridmap run --scheduler {scheduler} failed:\n{proc.stderr[-2000:]}")
+    return wall
+
+
+def command_report(sizes: list[int], repeat: int, by: str) -> None:
+    """The whole command on each scheduler, alternating, then the medians and their ratio."""
+    import tempfile
+
+    print(" buildings   single s   processes s   ratio of medians   per pair")
+    for size in sizes:
+        walls: dict[str, list[float]] = {"single": [], "processes": []}
+        with tempfile.TemporaryDirectory() as tmp:
+            for k in range(repeat):
+                for scheduler in walls:
+                    walls[scheduler].append(time_command(size, scheduler, by, Path(tmp)))
+                print(f"  {size:>9,} run {k + 1}: single {walls['single'][-1]:.2f} s, "
+                      f"processes {walls['processes'][-1]:.2f} s  (load {os.getloadavg()[0]:.1f})",
+                      file=sys.stderr, flush=True)
+        one, par = statistics.median(walls["single"]), statistics.median(walls["processes"])
+        pairs = ", ".join(f"{p / s:.2f}" for s, p in zip(walls["single"], walls["processes"], strict=True))
+        print(f" {size:>9,}   {one:8.2f}   {par:11.2f}   {par / one:16.2f}   {pairs}")
 
 
 def amdahl(serial_share: float, cores: int) -> float:
