@@ -28,10 +28,13 @@ from gridmap.access.routing import representative_xy  # noqa: E402
 from gridmap.cli import main  # noqa: E402
 from gridmap.scale.partition import (  # noqa: E402
     OUTSIDE,
+    access_weight,
     assign_points,
     group_partitions,
+    group_targets,
     partition_keys,
     read_partition,
+    remainder_weight,
     split_inputs,
     sticking_out,
     task_weights,
@@ -226,6 +229,43 @@ def test_assign_points_is_the_lowest_polygon_intersecting_each_point(points, box
     assert assign_points(xy, polygons).tolist() == want.tolist()
 
 
+def test_group_targets_even_out_the_tasks_beside_the_groups() -> None:
+    """By hand. 100 units in 2 groups beside tasks of 30 and 10: each worker should do (100 + 40) / 2
+    = 70, so the group beside the 10 takes 60 and the one beside the 30 takes 40 (largest first)."""
+    assert group_targets(100.0, 2, (30.0, 10.0)).tolist() == [60.0, 40.0]
+    assert group_targets(100.0, 2).tolist() == [50.0, 50.0]  # nothing beside: equal shares
+    # 3 groups beside one task of 50: (100 + 50) / 3 = 50 each, so the group beside it takes nothing
+    assert group_targets(100.0, 3, (50.0,)).tolist() == [50.0, 50.0, 0.0]
+    # a beside task heavier than a share: the other group takes all the work
+    assert group_targets(100.0, 2, (200.0,)).tolist() == [100.0, 0.0]
+    # more beside tasks than groups: dealt heaviest first to the least loaded (40 | 30 + 20)
+    assert group_targets(90.0, 2, (40.0, 30.0, 20.0)).tolist() == [50.0, 40.0]
+
+
+def test_groups_are_cut_for_the_work_beside_them(city) -> None:
+    """With a beside task of a third of the work and 2 groups, the groups' weights follow
+    group_targets: (W + W/3) / 2 = 2W/3 for the group beside nothing, W/3 for the other — give or
+    take half a 街道, the unit the cut cannot split."""
+    keys = partition_keys(city.study_area)
+    xy = representative_xy(city.residents, city.study_area.crs)
+    weights = np.ones(len(city.study_area))
+    total = weights.sum()
+    groups = group_partitions(city.study_area, keys, xy, 2, weights, beside=(total / 3,))
+    half_street = pd.Series(weights).groupby(keys).sum().max() / 2
+    got = sorted(pd.Series(weights).groupby(groups).sum().tolist(), reverse=True)
+    assert got[0] == pytest.approx(2 * total / 3, abs=half_street)
+    assert got[1] == pytest.approx(total / 3, abs=half_street)
+
+
+def test_beside_task_estimates() -> None:
+    """By hand: the remainder, 3/4 per zone plus residents / 50 (100 zones, 500 residents: 85); routing,
+    430 units at size 2e5 (residents + 5 edges) growing as size ** 1.17 (twice the size: 430 · 2 ** 1.17)."""
+    assert remainder_weight(100, 500) == pytest.approx(85.0)
+    assert access_weight(100_000, 20_000) == pytest.approx(430.0)
+    assert access_weight(200_000, 40_000) == pytest.approx(430.0 * 2 ** 1.17)
+    assert access_weight(0, 0) == 0.0
+
+
 def test_task_weights_count_zones_and_residents_per_community() -> None:
     """By hand: 3 communities; 100 residents in the first, 50 in the third, 10 outside (-1);
     zones 2, 0, 1 (and one outside): 1 + zones + residents / 50."""
@@ -241,8 +281,11 @@ def test_the_store_starts_the_heaviest_task_first(city, tmp_path) -> None:
     inputs, crs = project_inputs(CityInputs.from_city(city))
     xy = representative_xy(inputs.residents, crs)
     store = write_partitions(str(tmp_path), inputs.study_area, inputs.layers, inputs.residents, xy, None, n_groups=2)
-    assert len(store.weights) == len(store.keys) and store.weights[0] == 0.0  # the remainder: no community
+    assert len(store.weights) == len(store.keys) and store.routing_weight == 0.0  # no network: no routing task
     parts = {p.key: p for p in split_inputs(inputs.study_area, inputs.layers, inputs.residents, None, None)}
+    rest = parts[OUTSIDE]  # the remainder's work: the zones it takes (sticking out or its own) and its residents
+    taken = sum(len(set(rest.layers[n]["zone_id"].astype(str)) | set(rest.owned_zones[n])) for n in inputs.layers)
+    assert taken > 0 and store.weights[0] == pytest.approx(0.75 * taken + len(rest.residents) / 50)
     keys = partition_keys(inputs.study_area)
     groups = gpd.read_parquet(tmp_path / "study_area.parquet")["_part"].to_numpy()  # each community's task
     for key, weight in zip(store.keys[1:], store.weights[1:], strict=True):

@@ -27,7 +27,7 @@ same partition), so the driver does no per-partition work and ships no inputs.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -49,7 +49,8 @@ from gridmap.errors import GridmapError
 
 __all__ = ["Partition", "partition_keys", "split_inputs", "assign_points", "halo_network", "certified",
            "OUTSIDE", "PartitionStore", "write_partitions", "read_partition", "read_network", "read_resident_points",
-           "group_partitions", "task_weights", "sticking_out", "within_margin", "RESIDENTS_PER_ZONE", "resident_counts",
+           "group_partitions", "group_targets", "task_weights", "access_weight", "remainder_weight",
+           "sticking_out", "within_margin", "RESIDENTS_PER_ZONE", "resident_counts",
            "z_order"]
 
 #: Key of the remainder partition (whatever lies outside every community).
@@ -397,8 +398,12 @@ class PartitionStore:
     halo: float
     gap_width: float
     has_network: bool
-    #: per key, an estimate of its task's work (:func:`task_weights`), to start the largest first
+    #: per key, an estimate of its task's work (:func:`task_weights`; the remainder's:
+    #: :func:`remainder_weight`), to start the tasks in the order the groups were cut for
     weights: tuple[float, ...] = ()
+    #: an estimate of the work of routing on the whole network beside the partitions
+    #: (:func:`access_weight`; 0 when no such task was asked for)
+    routing_weight: float = 0.0
 
     def path(self, name: str) -> str:
         """The GeoParquet file of table ``name`` (``study_area``, ``residents``, ``zones_<i>``, ``network``),
@@ -505,16 +510,63 @@ def task_weights(n_communities: int, resident_community: np.ndarray,
     return weight
 
 
+#: The remainder's work per zone it takes, in :func:`task_weights`' units (it builds faces and
+#: reports coverage, but makes no units or grids): measured 0.8 on the 100k synthetic city, 0.67
+#: on the 1M one.
+REMAINDER_PER_ZONE = 0.75
+
+
+def remainder_weight(n_zones: int, n_residents: int) -> float:
+    """An estimate of the remainder's work (:data:`OUTSIDE`: ``n_zones`` zones sticking out or
+    near the outline, ``n_residents`` outside every community), in :func:`task_weights`' units."""
+    return REMAINDER_PER_ZONE * n_zones + n_residents / RESIDENTS_PER_ZONE
+
+
+#: Routing every resident on the whole network (snapping each, then the shortest paths from the
+#: centres) in :func:`task_weights`' units: ``ROUTING_WEIGHT · (size / ROUTING_SIZE) ** ROUTING_GROWTH``
+#: with size = residents + 5 · network edges. Measured on the synthetic cities beside their
+#: partitions' tasks: 430 units at 100,000 buildings (size 2e5, 0.12 s), 6,260 at 1,000,000
+#: (size 2e6, 2.1 s) — it grows faster than the partitions' work, hence the exponent.
+ROUTING_WEIGHT, ROUTING_SIZE, ROUTING_GROWTH = 430.0, 2e5, 1.17
+
+
+def access_weight(n_residents: int, n_edges: int) -> float:
+    """An estimate of the work of routing ``n_residents`` on a whole network of ``n_edges`` edges,
+    in :func:`task_weights`' units."""
+    size = n_residents + 5.0 * n_edges
+    return ROUTING_WEIGHT * (size / ROUTING_SIZE) ** ROUTING_GROWTH if size > 0 else 0.0
+
+
+def group_targets(total: float, n_groups: int, beside: Sequence[float] = ()) -> np.ndarray:
+    """How much work each of ``n_groups`` groups should take, largest first, so that the workers
+    end together when the tasks ``beside`` the groups (their weights: the remainder, access on the
+    whole network) run on the same workers.
+
+    The beside tasks are dealt out, heaviest first, each to the group with the least beside work
+    so far; a group's target is then an equal share of all the work less its beside work (never
+    below zero). Started as :func:`gridmap.scale.pipeline.run_partitioned` starts them, the
+    largest group goes to the worker with the least beside work: a beside task started first
+    hands its worker the next largest group when it ends; one started last goes to the worker
+    ending its group first.
+    """
+    extra = np.zeros(n_groups)
+    for w in sorted((float(w) for w in beside), reverse=True):
+        extra[np.argmin(extra)] += w
+    target = np.clip((total + extra.sum()) / n_groups - np.sort(extra), 0.0, None)
+    return target * (total / target.sum()) if target.sum() > 0 else np.full(n_groups, total / n_groups)
+
+
 def group_partitions(study_area: gpd.GeoDataFrame, keys: np.ndarray, res_xy: np.ndarray, n_groups: int,
-                     weights: np.ndarray | None = None) -> np.ndarray:
+                     weights: np.ndarray | None = None, beside: Sequence[float] = ()) -> np.ndarray:
     """Join neighbouring partitions into ``n_groups`` groups of about equal work each.
 
     Any set of whole communities is a partition whose results are exact, so a task may take
     several 街道: on a few workers, a few large tasks waste less than many small ones (each task
     reads, builds frames and noding borders it shares with its neighbours: fixed costs). The
-    partitions are ordered along a Z-order curve through their centres and cut into runs of
-    about equal weight: ``weights`` per community (:func:`task_weights`; default by the
-    residents inside each).
+    partitions are ordered along a Z-order curve through their centres and cut into runs of the
+    work :func:`group_targets` gives each: ``weights`` per community (:func:`task_weights`;
+    default by the residents inside each); ``beside``, the weights of the tasks that run beside
+    the groups (equal groups when empty).
 
     Returns
     -------
@@ -532,7 +584,8 @@ def group_partitions(study_area: gpd.GeoDataFrame, keys: np.ndarray, res_xy: np.
                             for j in range(2)]) / np.bincount(inverse, minlength=len(unique))[:, None]
     order = z_order(np.column_stack([mean, mean]))
     cum = np.cumsum(weight[order])
-    group = np.minimum((cum - weight[order] / 2) / cum[-1] * n_groups, n_groups - 1).astype(np.int64)
+    ends = np.cumsum(group_targets(float(cum[-1]), n_groups, beside))
+    group = np.minimum(np.searchsorted(ends, cum - weight[order] / 2, side="right"), n_groups - 1)
     label = np.empty(len(unique), dtype=object)
     for g in np.unique(group):
         members = unique[order[group == g]]
@@ -543,7 +596,7 @@ def group_partitions(study_area: gpd.GeoDataFrame, keys: np.ndarray, res_xy: np.
 def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataFrame],
                      residents: gpd.GeoDataFrame, res_xy: np.ndarray, net: WalkNetwork | None, *,
                      by: str = "street", halo: float = 1300.0, gap_width: float = 0.0,
-                     n_groups: int | None = None) -> PartitionStore:
+                     n_groups: int | None = None, route_whole: bool = False) -> PartitionStore:
     """Write the (projected) inputs once, in the order that lets workers read their own partition.
 
     The driver computes nothing per partition: only the communities' partition keys and each
@@ -560,6 +613,9 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     by, halo, gap_width : as for :func:`split_inputs`.
     n_groups : join the partitions into this many tasks (:func:`group_partitions`); None: one
         task per partition.
+    route_whole : whether a task beside the partitions' routes every resident on the whole
+        network ``net``: its work (:func:`access_weight`) is counted when the groups are cut, as
+        the remainder's is (:func:`remainder_weight`).
 
     Returns
     -------
@@ -580,8 +636,15 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     where = assign_points(np.concatenate([res_xy, *zone_xy]), comm_geom)
     res_comm, *zone_comm = np.split(where, np.cumsum([len(res_xy), *(len(xy) for xy in zone_xy)])[:-1])
     weights = task_weights(len(study_area), res_comm, np.concatenate(zone_comm) if zone_comm else None)
+    # the zones the remainder takes, decided here, where every zone is at hand, and the work of
+    # the tasks beside the groups, which the groups are cut around
+    outline = shapely.coverage_union_all(comm_geom)  # as the remainder's worker makes it from the stored communities
+    sticking = [sticking_out(g, outline) for g in zone_geoms]
+    taken_zones = sum(int((taken | (c < 0)).sum()) for taken, c in zip(sticking, zone_comm, strict=True))
+    rest_work = remainder_weight(taken_zones, int((res_comm < 0).sum()))
+    routing_work = access_weight(len(residents), net.n_edges) if route_whole and net is not None else 0.0
     if n_groups is not None:
-        keys = group_partitions(study_area, keys, res_xy, n_groups, weights)
+        keys = group_partitions(study_area, keys, res_xy, n_groups, weights, (rest_work, routing_work))
     study_area.assign(_part=keys).to_parquet(f"{folder}/study_area.parquet", compression=COMPRESSION)
     all_keys = (OUTSIDE, *sorted(set(keys.tolist())))
     number = np.searchsorted(np.array(all_keys[1:], dtype=object), keys) + 1  # 0: OUTSIDE
@@ -593,14 +656,12 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     # the residents: each one's routing point (a building at its point on surface, where the
     # mosaic counts it too) and the numbers the mosaic sums — all a worker needs of them
     _write_points(f"{folder}/residents.parquet", res_xy, resident_counts(residents), part_of(res_comm), residents.crs)
-    # the zones the remainder takes, decided here, where every zone is at hand
-    outline = shapely.coverage_union_all(comm_geom)  # as the remainder's worker makes it from the stored communities
     for i, name in enumerate(names):
         zones = layers[name]
         if "zone_id" in zones.columns:  # all a partition reads of its zones (else the mosaic says what is missing)
             zones = zones[["zone_id", zones.geometry.name]]
         _write_sorted(zones, shapely.bounds(zone_geoms[i]), f"{folder}/zones_{i}.parquet", part_of(zone_comm[i]),
-                      sticking_out(zone_geoms[i], outline))
+                      sticking[i])
     if net is not None:
         u_xy, v_xy = net.node_xy[net.edge_u], net.node_xy[net.edge_v]
         bounds = np.column_stack([np.minimum(u_xy, v_xy), np.maximum(u_xy, v_xy)])
@@ -616,9 +677,10 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
         pq.write_table(pa.table({"node_id": net.node_id, "x": net.node_xy[:, 0], "y": net.node_xy[:, 1]}),
                        f"{folder}/nodes.parquet", use_dictionary=False, compression=COMPRESSION)
     work = np.bincount(number, weights=weights, minlength=len(all_keys))
+    work[0] = rest_work
     return PartitionStore(folder=str(folder), keys=all_keys, layers=names, halo=float(halo),
                           gap_width=float(gap_width), has_network=net is not None,
-                          weights=tuple(float(w) for w in work))
+                          weights=tuple(float(w) for w in work), routing_weight=routing_work)
 
 
 class _StoredTable:

@@ -130,9 +130,9 @@ class RunParams:
     #: partitions are joined into this many tasks per worker (0: one task per partition). Each
     #: task has fixed costs (reading, frames, noding the borders it shares with its neighbours,
     #: pandas calls per layer), so a few large tasks per worker are faster than many small ones.
-    #: Groups of about equal work (:func:`gridmap.scale.partition.task_weights`) started largest
-    #: first, with the small remainder and whole-network access tasks filling in, keep the workers
-    #: busy with one each: on 100,000 buildings and 2 workers, medians of 6 alternating runs,
+    #: Groups cut for equal work per worker (:func:`gridmap.scale.partition.group_targets`, counting
+    #: the remainder and whole-network access tasks started beside them) keep the workers busy
+    #: with one each: on 100,000 buildings and 2 workers, medians of 6 alternating runs,
     #: 1.97 s with one task per worker against 2.08 s with two.
     tasks_per_worker: int = 1
     #: route access per partition on its halo network (plus one task on the whole network for the
@@ -781,7 +781,8 @@ def _run_partitioned(inputs: CityInputs, params: RunParams, scheduler, crs, prog
                                   res_xy, net if has_access else None, by=params.partition_by, halo=params.halo,
                                   gap_width=params.gap_width,
                                   n_groups=None if params.tasks_per_worker == 0 else
-                                  params.tasks_per_worker * _worker_count(scheduler))
+                                  params.tasks_per_worker * _worker_count(scheduler),
+                                  route_whole=has_access and not params.halo_access)
         if scheduler == "processes" and forks():
             # a forked child writes the store while the driver warms up; the pool's workers, forked
             # next, start warm: numba's grid search is loaded once, not once per worker
@@ -802,13 +803,20 @@ def _run_partitioned(inputs: CityInputs, params: RunParams, scheduler, crs, prog
         t = stages.wall
         say(Message("prog_run_partitions", n=len(parts.keys) - 1, by=params.partition_by, folder=folder,
                     seconds=t["split"], halo=params.halo))
-        calls: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {}
-        if has_access and not params.halo_access:  # first: its access tables are built while the others run
-            calls[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
-        # the largest tasks first: the last ones to start are then the small ones, and the workers end together
+        # the tasks beside the groups first, heaviest first — the whole-network access (its tables
+        # are then built while the others run) and the remainder — then the groups, largest first:
+        # the order partition.group_targets cut the groups for, so that the workers end together
+        every: dict[str, tuple[Callable[..., Any], tuple[Any, ...]]] = {
+            key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params)) for key in parts.keys}
         work = dict(zip(parts.keys, parts.weights, strict=True)) if parts.weights else {}
-        calls.update({key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params))
-                      for key in sorted(parts.keys, key=lambda k: -work.get(k, 0.0))})
+        beside = [OUTSIDE]
+        if has_access and not params.halo_access:
+            every[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
+            work[_WHOLE] = parts.routing_weight
+            beside.insert(0, _WHOLE)  # on a tie, first: its tables are built while the others run
+        order = sorted(beside, key=lambda k: -work.get(k, 0.0)) + sorted(
+            (k for k in parts.keys if k != OUTSIDE), key=lambda k: -work.get(k, 0.0))
+        calls = {key: every[key] for key in order}
         say(Message("prog_run_running", n=len(calls),
                     scheduler=scheduler if isinstance(scheduler, str) else type(scheduler).__name__))
         access_now: dict[str, AccessResult] = {}
