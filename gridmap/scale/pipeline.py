@@ -772,6 +772,9 @@ def _run_partitioned(inputs: CityInputs, params: RunParams, scheduler, crs, prog
     layer_order = list(inputs.layers)
     net = inputs.network
     has_access = net is not None and inputs.centers is not None
+    # access routed on the whole network in a task beside the partitions': the store weighs it
+    # when it cuts the groups, and the pool runs it
+    route_whole = has_access and not params.halo_access
     cen_xy = representative_xy(inputs.centers, crs) if has_access else None
     res_xy = representative_xy(inputs.residents, crs)
     services = centre_services(inputs.centers if has_access else pd.DataFrame())
@@ -782,7 +785,7 @@ def _run_partitioned(inputs: CityInputs, params: RunParams, scheduler, crs, prog
                                   gap_width=params.gap_width,
                                   n_groups=None if params.tasks_per_worker == 0 else
                                   params.tasks_per_worker * _worker_count(scheduler),
-                                  route_whole=has_access and not params.halo_access)
+                                  route_whole=route_whole)
         if scheduler == "processes" and forks():
             # a forked child writes the store while the driver warms up; the pool's workers, forked
             # next, start warm: numba's grid search is loaded once, not once per worker
@@ -810,7 +813,7 @@ def _run_partitioned(inputs: CityInputs, params: RunParams, scheduler, crs, prog
             key: (task_partition, (parts, key, crs, layer_order, cen_xy, service_sets, params)) for key in parts.keys}
         work = dict(zip(parts.keys, parts.weights, strict=True)) if parts.weights else {}
         beside = [OUTSIDE]
-        if has_access and not params.halo_access:
+        if route_whole:
             every[_WHOLE] = (task_access_whole, (parts, crs, cen_xy, service_sets, params))
             work[_WHOLE] = parts.routing_weight
             beside.insert(0, _WHOLE)  # on a tie, first: its tables are built while the others run
