@@ -162,6 +162,11 @@ def assign_points(xy: np.ndarray, polygons: np.ndarray) -> np.ndarray:
     return out
 
 
+def _surface_xy(zones: np.ndarray) -> np.ndarray:
+    """The coordinates of each zone's point on surface, which decides the partition owning it."""
+    return shapely.get_coordinates(shapely.point_on_surface(zones)) if len(zones) else np.empty((0, 2))
+
+
 def halo_network(net: WalkNetwork, edge_tree: shapely.STRtree, region, distance: float) -> WalkNetwork:
     """The sub-network of every edge within ``distance`` of ``region`` (same coordinates and lengths)."""
     edges = np.sort(edge_tree.query(region, predicate="dwithin", distance=distance))
@@ -297,8 +302,7 @@ def split_inputs(study_area: gpd.GeoDataFrame, layers: Mapping[str, gpd.GeoDataF
     # zone ownership for invalid edges: the partition holding the zone's point on surface
     owner = {}
     for name, gdf in layers.items():
-        pos = shapely.point_on_surface(gdf.geometry.to_numpy())
-        c = assign_points(shapely.get_coordinates(pos) if len(pos) else np.empty((0, 2)), comm_geom)
+        c = assign_points(_surface_xy(gdf.geometry.to_numpy()), comm_geom)
         owner[name] = np.where(c >= 0, keys[np.clip(c, 0, None)], OUTSIDE)
     edge_tree = shapely.STRtree(net.edge_lines()) if net is not None and net.n_edges else None
     cen_tree = None
@@ -632,7 +636,7 @@ def write_partitions(folder: str, study_area: gpd.GeoDataFrame, layers: Mapping[
     # (all points in one call: it loops over the communities once)
     names = tuple(layers)
     zone_geoms = [layers[name].geometry.to_numpy() for name in names]
-    zone_xy = [shapely.get_coordinates(shapely.point_on_surface(g)) if len(g) else np.empty((0, 2)) for g in zone_geoms]
+    zone_xy = [_surface_xy(g) for g in zone_geoms]
     where = assign_points(np.concatenate([res_xy, *zone_xy]), comm_geom)
     res_comm, *zone_comm = np.split(where, np.cumsum([len(res_xy), *(len(xy) for xy in zone_xy)])[:-1])
     weights = task_weights(len(study_area), res_comm, np.concatenate(zone_comm) if zone_comm else None)
