@@ -214,11 +214,8 @@ def main() -> None:
     report(rows, args.modes, args.by)
 
 
-def time_command(size: int, scheduler: str, by: str, folder: Path) -> float:
-    """Wall seconds of ``gridmap run`` on the synthetic city of ``size`` buildings, outputs written."""
-    config = folder / f"city_{size}.toml"
-    config.write_text(f"[synthetic]\nn_buildings = {size}\nseed = 1\n[run]\npartition_by = \"{by}\"\n",
-                      encoding="utf-8")
+def time_command(config: Path, scheduler: str, folder: Path) -> float:
+    """Wall seconds of ``gridmap run --config config`` on ``scheduler``, outputs written into ``folder``."""
     out = folder / f"out_{scheduler}"
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "gridmap", "run", "--config", str(config), "--out", str(out),
@@ -237,9 +234,12 @@ def command_report(sizes: list[int], repeat: int, by: str) -> None:
     for size in sizes:
         walls: dict[str, list[float]] = {"single": [], "processes": []}
         with tempfile.TemporaryDirectory() as tmp:
+            config = Path(tmp) / f"city_{size}.toml"
+            config.write_text(f"[synthetic]\nn_buildings = {size}\nseed = 1\n[run]\npartition_by = \"{by}\"\n",
+                              encoding="utf-8")
             for k in range(repeat):
                 for scheduler in walls:
-                    walls[scheduler].append(time_command(size, scheduler, by, Path(tmp)))
+                    walls[scheduler].append(time_command(config, scheduler, Path(tmp)))
                 print(f"  {size:>9,} run {k + 1}: single {walls['single'][-1]:.2f} s, "
                       f"processes {walls['processes'][-1]:.2f} s  (load {os.getloadavg()[0]:.1f})",
                       file=sys.stderr, flush=True)
